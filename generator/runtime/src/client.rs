@@ -1,0 +1,409 @@
+//! The transport every generated operation goes through: URL, context headers, api-version,
+//! credentials, hooks, the body limit, and the single retry after a 401.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue};
+use tracing::Instrument as _;
+
+use crate::auth::AuthProvider;
+use crate::context::{Context, ContextKey};
+use crate::error::{BuildError, Error};
+use crate::hooks::Hook;
+use crate::operation::{AuthNeed, Operation};
+use crate::response::RawResponse;
+
+/// Responses larger than this are refused unless the client sets another limit.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// A request body, encoded once so that a retry sends the same bytes.
+#[derive(Clone)]
+pub struct RequestBody {
+    content_type: HeaderValue,
+    bytes: Bytes,
+}
+
+impl RequestBody {
+    /// A JSON body (already serialized in the operation's dialect).
+    pub fn json(bytes: Vec<u8>) -> Self {
+        Self { content_type: HeaderValue::from_static("application/json"), bytes: bytes.into() }
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut encoder = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            encoder.append_pair(name, value);
+        }
+        Self {
+            content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
+            bytes: encoder.finish().into_bytes().into(),
+        }
+    }
+
+    /// A `multipart/form-data` body of text fields. The boundary is chosen so that it occurs in
+    /// no value, which keeps the encoding deterministic for a given input.
+    pub fn multipart<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Self {
+        let mut boundary = String::from("jtl-erp-client-boundary");
+        while fields.clone().into_iter().any(|(n, v)| n.contains(&boundary) || v.contains(&boundary)) {
+            boundary.push('x');
+        }
+        let mut body = String::new();
+        for (name, value) in fields {
+            let name = name.replace('"', "%22");
+            body.push_str(&format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+            .expect("boundary is ASCII");
+        Self { content_type, bytes: body.into_bytes().into() }
+    }
+
+    /// The encoded bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Bodies may carry secrets (refresh tokens): show the size only.
+        f.debug_struct("RequestBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The shared transport of the generated API clients. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    context: Context,
+    auth: Option<Arc<dyn AuthProvider>>,
+    hooks: Vec<Arc<dyn Hook>>,
+    max_body_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("context", &self.inner.context)
+            .field("auth", &self.inner.auth)
+            .field("hooks", &self.inner.hooks.len())
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`]; `C` is the API client it builds (`erp_v1::Client`, …).
+#[must_use]
+pub struct ClientBuilder<C = Client> {
+    base_url: String,
+    http: Option<reqwest::Client>,
+    context: Context,
+    auth: Option<Arc<dyn AuthProvider>>,
+    hooks: Vec<Arc<dyn Hook>>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+    max_body_bytes: usize,
+    target: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("context", &self.context)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for the API at `base_url` (the document's server, without a trailing slash).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            http: None,
+            context: Context::default(),
+            auth: None,
+            hooks: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: concat!("jtl-erp-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            target: PhantomData,
+        }
+    }
+    /// Another base URL, e.g. `http://127.0.0.1:5883/api/eazybusiness` for OnPremise.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+    /// The credentials for every request.
+    pub fn auth(mut self, provider: impl AuthProvider + 'static) -> Self {
+        self.auth = Some(Arc::new(provider));
+        self
+    }
+    /// The credentials, shared with other clients.
+    pub fn auth_shared(mut self, provider: Arc<dyn AuthProvider>) -> Self {
+        self.auth = Some(provider);
+        self
+    }
+    /// The request-context values sent to every operation that declares them.
+    pub fn context(mut self, context: Context) -> Self {
+        self.context = context;
+        self
+    }
+    /// Adds an interceptor; hooks run in the order they are added.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+    /// Your own reqwest client (its timeouts and user agent then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+    /// Timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+    /// Timeout for a whole request, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// The User-Agent header.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+    /// The largest response body read (default 16 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<C, BuildError> {
+        let base_url = normalize_base_url(&self.base_url)?;
+        self.context.validate().map_err(BuildError::Context)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let inner = Inner {
+            http,
+            base_url,
+            context: self.context,
+            auth: self.auth,
+            hooks: self.hooks,
+            max_body_bytes: self.max_body_bytes,
+        };
+        Ok(C::from(Client { inner: Arc::new(inner) }))
+    }
+}
+
+fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
+    let invalid = |reason: String| BuildError::BaseUrl { url: raw.to_owned(), reason };
+    let url = url::Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!("scheme `{}` is not http or https", url.scheme())));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL has no query or fragment".to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// A builder for a client of its own.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder<Client> {
+        ClientBuilder::new(base_url)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The request-context values.
+    pub fn context(&self) -> &Context {
+        &self.inner.context
+    }
+
+    /// Sends one operation: `path` is the expanded, percent-encoded path. Reads the whole
+    /// response (within the body limit) and retries once after a 401 when the auth provider
+    /// has fresh credentials.
+    pub async fn execute<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        path: &str,
+        body: Option<RequestBody>,
+    ) -> Result<RawResponse, Error<E>> {
+        let span = tracing::debug_span!(
+            "jtl_erp_request",
+            api = operation.api,
+            operation = operation.id,
+            method = %operation.method,
+            path = operation.path,
+            status = tracing::field::Empty,
+        );
+        async {
+            let url = format!("{}{}", self.inner.base_url, path);
+            let mut response = self.attempt(operation, &url, body.as_ref()).await?;
+            if response.status() == http::StatusCode::UNAUTHORIZED && self.refresh_after_401(operation).await? {
+                tracing::debug!("401: retrying once with fresh credentials");
+                response = self.attempt(operation, &url, body.as_ref()).await?;
+            }
+            tracing::Span::current().record("status", response.status().as_u16());
+            Ok(response)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn refresh_after_401<E: fmt::Debug>(&self, operation: &'static Operation) -> Result<bool, Error<E>> {
+        match &self.inner.auth {
+            Some(auth) => auth
+                .on_unauthorized(operation)
+                .await
+                .map_err(|source| Error::Auth { operation: operation.id, source }),
+            None => Ok(false),
+        }
+    }
+
+    async fn attempt<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        url: &str,
+        body: Option<&RequestBody>,
+    ) -> Result<RawResponse, Error<E>> {
+        let mut request = self.prepare(operation, url, body)?;
+        self.authorize(operation, &mut request).await?;
+        for hook in &self.inner.hooks {
+            hook.before_send(&mut request, operation)
+                .await
+                .map_err(|source| Error::Hook { operation: operation.id, source })?;
+        }
+        let response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| Error::Transport { operation: operation.id, source: e.without_url() })?;
+        let raw = self.read(operation, response).await?;
+        for hook in &self.inner.hooks {
+            hook.after_receive(&raw, operation)
+                .await
+                .map_err(|source| Error::Hook { operation: operation.id, source })?;
+        }
+        Ok(raw)
+    }
+
+    /// The request with URL, context headers, api-version and body; no credentials yet.
+    fn prepare<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        url: &str,
+        body: Option<&RequestBody>,
+    ) -> Result<reqwest::Request, Error<E>> {
+        let invalid = |reason: String| Error::InvalidRequest { operation: operation.id, reason };
+        let url = reqwest::Url::parse(url).map_err(|e| invalid(format!("bad URL: {e}")))?;
+        let mut request = reqwest::Request::new(operation.method.clone(), url);
+        let headers = request.headers_mut();
+        if let Some(version) = operation.api_version {
+            headers.insert(API_VERSION, HeaderValue::from_static(version));
+        }
+        for declared in operation.context {
+            let Some(value) = self.inner.context.value(declared.key) else {
+                // OnPremise servers serve one tenant and ignore the tenant header, so a missing
+                // tenant is left for the server to judge; other required values are ours to check.
+                if declared.required && declared.key != ContextKey::Tenant {
+                    return Err(invalid(format!("header `{}` is required; set it on the client's Context", declared.name)));
+                }
+                continue;
+            };
+            let value = HeaderValue::from_str(&value)
+                .map_err(|_| invalid(format!("value of header `{}` is not a valid header value", declared.name)))?;
+            let name = HeaderName::from_bytes(declared.name.as_bytes())
+                .map_err(|_| invalid(format!("`{}` is not a valid header name", declared.name)))?;
+            headers.insert(name, value);
+        }
+        if let Some(body) = body {
+            headers.insert(CONTENT_TYPE, body.content_type.clone());
+            *request.body_mut() = Some(reqwest::Body::from(body.bytes.clone()));
+        }
+        Ok(request)
+    }
+
+    async fn authorize<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        request: &mut reqwest::Request,
+    ) -> Result<(), Error<E>> {
+        match (&self.inner.auth, operation.auth) {
+            (_, AuthNeed::None) => Ok(()),
+            (None, AuthNeed::Required) => Err(Error::MissingAuth { operation: operation.id }),
+            (Some(auth), AuthNeed::Required) => auth
+                .authorize(request, operation)
+                .await
+                .map_err(|source| Error::Auth { operation: operation.id, source }),
+        }
+    }
+
+    /// Reads the body chunk by chunk, refusing it as soon as it exceeds the limit.
+    async fn read<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        mut response: reqwest::Response,
+    ) -> Result<RawResponse, Error<E>> {
+        let limit = self.inner.max_body_bytes;
+        let too_large = || Error::BodyTooLarge { operation: operation.id, limit };
+        let declared = response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Error::Transport { operation: operation.id, source: e.without_url() })?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(response.status(), std::mem::take(response.headers_mut()), body.into()))
+    }
+}

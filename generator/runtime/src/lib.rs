@@ -1,0 +1,39 @@
+//! Hand-written runtime of the generated JTL ERP client.
+//!
+//! The crate `jtl-erp-client` is generated from `spec/` by `cargo xtask regen`; everything it
+//! needs at run time that does not depend on the documents lives here, written by hand: the
+//! transport ([`Client`]), authentication ([`auth`]), request-context headers ([`Context`]),
+//! interceptors ([`hooks`]), errors ([`Error`]) and the wire dialects that let one Rust type
+//! speak camelCase and PascalCase ([`wire`]).
+
+pub mod auth;
+mod client;
+mod context;
+mod error;
+pub mod hooks;
+mod operation;
+mod response;
+mod types;
+pub mod wire;
+
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RequestBody};
+pub use context::{Context, ContextHeader, ContextKey};
+pub use error::{ApiError, BuildError, Error};
+pub use operation::{AuthNeed, Operation};
+pub use response::{RawResponse, ResponseValue};
+pub use types::{Base64Bytes, Secret};
+
+/// Re-exported so generated code and users name the same versions.
+pub use {chrono, http, reqwest, serde, serde_json, uuid};
+
+/// Characters a path segment keeps; everything else is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path parameter so that it stays one segment (`/` and `?` included).
+pub fn encode_path_segment(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}

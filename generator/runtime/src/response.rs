@@ -1,0 +1,110 @@
+//! Responses: the raw answer as read off the wire, and the typed value handed to the caller.
+
+use std::fmt;
+use std::ops::Deref;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error};
+use crate::operation::Operation;
+
+/// A response read in full (up to the client's body limit).
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self { status, headers, body }
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The body bytes.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Decodes a JSON success body.
+    pub fn json<T: DeserializeOwned, E: fmt::Debug>(
+        self,
+        operation: &'static Operation,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        match serde_json::from_slice::<T>(&self.body) {
+            Ok(value) => Ok(ResponseValue { value, status: self.status, headers: self.headers }),
+            Err(e) => Err(Error::Decode {
+                operation: operation.id,
+                status: self.status,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// A success without a body the client reads.
+    pub fn empty<E: fmt::Debug>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(ResponseValue { value: (), status: self.status, headers: self.headers })
+    }
+
+    /// Turns a non-success answer into an [`ApiError`], reading the body as `E` where it can.
+    pub fn into_error<E: DeserializeOwned + fmt::Debug>(self, operation: &'static Operation) -> Error<E> {
+        let body = if self.body.is_empty() {
+            None
+        } else {
+            serde_json::from_slice::<E>(&self.body).ok()
+        };
+        Error::Api(ApiError {
+            operation: operation.id,
+            status: self.status,
+            description: operation.describe_status(self.status.as_u16()),
+            body,
+        })
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decoded success value with the status and headers it came with.
+#[derive(Debug)]
+pub struct ResponseValue<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> ResponseValue<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<T> Deref for ResponseValue<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}

@@ -1,0 +1,142 @@
+//! Wire dialects: one Rust value, written in the casing each operation's schema declares.
+//!
+//! The vendor speaks the same model in camelCase on some endpoints and in PascalCase on others.
+//! The generator emits one public type per concept and, for each casing a schema of that concept
+//! uses, an implementation of [`WireSerialize`] for a dialect marker ([`Camel`], [`Pascal`],
+//! [`Snake`], [`Declared`]). Those implementations write the keys of that schema, in its order,
+//! straight into the serializer: no intermediate `serde_json::Value`, no re-casing of keys that
+//! are data (maps keep their keys).
+//!
+//! Reading needs no dialect: every generated `Deserialize` accepts each declared key in any of
+//! its spellings (and, as ASP.NET does, case-insensitively).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// Keys in camelCase (`appId`): the 2.x endpoints.
+#[derive(Debug, Clone, Copy)]
+pub enum Camel {}
+/// Keys in PascalCase (`AppId`): ERP API 1.0 and some 2.x endpoints.
+#[derive(Debug, Clone, Copy)]
+pub enum Pascal {}
+/// Keys in snake_case (`access_token`): OAuth 2.0 bodies.
+#[derive(Debug, Clone, Copy)]
+pub enum Snake {}
+/// Keys exactly as declared when they follow none of the casings above.
+#[derive(Debug, Clone, Copy)]
+pub enum Declared {}
+
+/// Serialization of a value in dialect `D`.
+pub trait WireSerialize<D> {
+    /// Writes `self` with the keys of dialect `D`.
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// A borrowed view that serializes `T` in dialect `D`.
+pub struct Wire<'a, T: ?Sized, D>(&'a T, PhantomData<fn() -> D>);
+
+impl<'a, T: ?Sized, D> Wire<'a, T, D> {
+    /// Views `value` in dialect `D`.
+    pub fn new(value: &'a T) -> Self {
+        Self(value, PhantomData)
+    }
+}
+
+impl<T: ?Sized + WireSerialize<D>, D> Serialize for Wire<'_, T, D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.wire_serialize(serializer)
+    }
+}
+
+impl<T: WireSerialize<D>, D> WireSerialize<D> for [T] {
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for item in self {
+            seq.serialize_element(&Wire::<T, D>::new(item))?;
+        }
+        seq.end()
+    }
+}
+
+impl<T: WireSerialize<D>, D> WireSerialize<D> for Vec<T> {
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().wire_serialize(serializer)
+    }
+}
+
+/// Map keys are data: they are written as they are, only the values take the dialect.
+impl<T: WireSerialize<D>, D> WireSerialize<D> for BTreeMap<String, T> {
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (key, value) in self {
+            map.serialize_entry(key, &Wire::<T, D>::new(value))?;
+        }
+        map.end()
+    }
+}
+
+/// The declared keys of a model, each with all its spellings (first: the one named in errors).
+pub trait KeyTable {
+    /// One entry per field, in field order.
+    const KEYS: &'static [&'static [&'static str]];
+}
+
+/// A map key of model `T`: the index of the field it names, or `None` for an unknown key.
+pub struct FieldKey<T>(pub Option<usize>, PhantomData<fn() -> T>);
+
+impl<T: KeyTable> FieldKey<T> {
+    /// Finds the field a key names: an exact spelling first, then ignoring ASCII case.
+    pub fn lookup(key: &str) -> Option<usize> {
+        T::KEYS
+            .iter()
+            .position(|spellings| spellings.contains(&key))
+            .or_else(|| {
+                T::KEYS
+                    .iter()
+                    .position(|spellings| spellings[0].eq_ignore_ascii_case(key))
+            })
+    }
+}
+
+impl<'de, T: KeyTable> Deserialize<'de> for FieldKey<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<fn() -> T>);
+        impl<T: KeyTable> de::Visitor<'_> for Visitor<T> {
+            type Value = FieldKey<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(FieldKey::<T>::lookup(key), PhantomData))
+            }
+            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+                Ok(FieldKey(
+                    std::str::from_utf8(key).ok().and_then(FieldKey::<T>::lookup),
+                    PhantomData,
+                ))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor(PhantomData))
+    }
+}
+
+/// The error for a key that appears twice in one object, in whatever spellings.
+pub fn duplicate_field<E: de::Error, T: KeyTable>(index: usize) -> E {
+    E::duplicate_field(T::KEYS[index][0])
+}
+
+/// The error for a required key that is missing.
+pub fn missing_field<E: de::Error, T: KeyTable>(index: usize) -> E {
+    E::missing_field(T::KEYS[index][0])
+}
+
+/// The error for a field the target schema requires but the value leaves empty.
+pub fn missing_required<E: serde::ser::Error>(model: &str, key: &str) -> E {
+    E::custom(format_args!(
+        "{model}: property `{key}` is required by this operation but is None"
+    ))
+}

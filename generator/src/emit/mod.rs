@@ -1,0 +1,91 @@
+//! Emit: the IR becomes token streams, one per file of the generated crate.
+
+mod enums;
+mod models;
+mod operations;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::Settings;
+use crate::ir::Api;
+
+/// The content of one generated file before formatting.
+pub enum Emitted {
+    /// Rust source, formatted later.
+    Rust(TokenStream),
+    /// Any other text (the manifest).
+    Text(String),
+}
+
+/// Every file of the crate, by path relative to the crate root, in a fixed order.
+pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
+    let mut files = vec![
+        ("Cargo.toml".to_owned(), Emitted::Text(manifest(settings))),
+        ("src/lib.rs".to_owned(), Emitted::Rust(crate_root(api))),
+        ("src/models.rs".to_owned(), Emitted::Rust(models_file(api))),
+    ];
+    for module in &api.modules {
+        files.push((format!("src/{}.rs", module.name), Emitted::Rust(operations::emit_module(api, module))));
+    }
+    files
+}
+
+fn manifest(settings: &Settings) -> String {
+    let workspace = if settings.standalone { "\n[workspace]\n" } else { "" };
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2024"
+rust-version = "1.88"
+description = "Typed client for the JTL ERP authentication and app-registration APIs"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[dependencies]
+jtl-erp-runtime = {{ path = "{runtime}" }}
+{workspace}"#,
+        name = settings.crate_name,
+        version = settings.crate_version,
+        runtime = settings.runtime_path,
+    )
+}
+
+fn crate_root(api: &Api) -> TokenStream {
+    let mut text = String::from(
+        "Typed client for the JTL ERP authentication and app-registration APIs.\n\n\
+         One module per OpenAPI document; the models in [`models`] are shared: a concept the \
+         vendor writes in camelCase on one endpoint and in PascalCase on another is one Rust \
+         type, and each operation writes it in its own casing.\n\n| module | API |\n|---|---|\n",
+    );
+    for module in &api.modules {
+        text.push_str(&format!("| [`{}`] | {} |\n", module.name, module.title));
+    }
+    let docs = types::inner_docs(&text);
+    let modules = api.modules.iter().map(|m| {
+        let name = types::ident(&m.name);
+        quote!(pub mod #name;)
+    });
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+
+        pub mod models;
+        #(#modules)*
+
+        pub use ::jtl_erp_runtime as runtime;
+        pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};
+    }
+}
+
+fn models_file(api: &Api) -> TokenStream {
+    let enums = api.enums.iter().map(enums::emit_enum);
+    let models = api.models.iter().map(|m| models::emit_model(api, m));
+    quote! {
+        //! The models of all documents, unified across casings.
+        #(#models)*
+        #(#enums)*
+    }
+}

@@ -1,0 +1,185 @@
+//! Models: one public struct per concept, one `Deserialize` that reads every casing, and one
+//! `WireSerialize` per casing that writes the schema's keys in the schema's order.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::types::{docs, has_default, ident, is_eq, marker, rust_type};
+use crate::ir::{Api, Dialect, Model};
+
+/// The struct and its implementations.
+pub fn emit_model(api: &Api, model: &Model) -> TokenStream {
+    let definition = definition(api, model);
+    let key_table = key_table(model);
+    let deserialize = deserialize(api, model);
+    let dialects = model.dialects.iter().map(|d| serialize(model, d));
+    quote! {
+        #definition
+        #key_table
+        #deserialize
+        #(#dialects)*
+    }
+}
+
+fn definition(api: &Api, model: &Model) -> TokenStream {
+    let name = ident(&model.name);
+    let mut text = model.description.clone().unwrap_or_default();
+    let forms: Vec<String> = model
+        .members
+        .iter()
+        .map(|(key, style)| {
+            let module = &api.modules[key.doc];
+            format!("- `{}` in `{}` ({style:?})", key.name, module.file)
+        })
+        .collect();
+    text.push_str(&format!("\n\nSchemas of this concept (their casing):\n\n{}", forms.join("\n")));
+    let doc = docs(Some(&text));
+    let fields = model.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let ty = rust_type(api, &field.ty);
+        let ty = if field.required { ty } else { quote!(Option<#ty>) };
+        let spellings: Vec<String> = field.spellings.iter().map(|s| format!("`{s}`")).collect();
+        let mut text = field.description.clone().unwrap_or_default();
+        text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
+        let doc = docs(Some(&text));
+        quote!(#doc pub #name: #ty,)
+    });
+    let default = model
+        .fields
+        .iter()
+        .all(|f| !f.required || has_default(&f.ty))
+        .then(|| quote!(Default,));
+    let eq = model.fields.iter().all(|f| is_eq(api, &f.ty, 0)).then(|| quote!(Eq,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn key_table(model: &Model) -> TokenStream {
+    let name = ident(&model.name);
+    let entries = model.fields.iter().map(|f| {
+        let spellings = &f.spellings;
+        quote!(&[#(#spellings),*])
+    });
+    quote! {
+        impl ::jtl_erp_runtime::wire::KeyTable for #name {
+            const KEYS: &'static [&'static [&'static str]] = &[#(#entries),*];
+        }
+    }
+}
+
+fn deserialize(api: &Api, model: &Model) -> TokenStream {
+    let name = ident(&model.name);
+    let expecting = format!("a {} object", model.name);
+    let slots: Vec<_> = (0..model.fields.len()).map(|i| ident(&format!("f{i}"))).collect();
+    let declare = model.fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = rust_type(api, &f.ty);
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        quote!(let mut #slot: Option<#ty> = Option::None;)
+    });
+    let arms = slots.iter().enumerate().map(|(i, slot)| {
+        let index = Literal::usize_unsuffixed(i);
+        quote! {
+            Option::Some(#index) => {
+                if #slot.is_some() {
+                    return Result::Err(::jtl_erp_runtime::wire::duplicate_field::<A::Error, #name>(#index));
+                }
+                #slot = Option::Some(map.next_value()?);
+            }
+        }
+    });
+    let build = model.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let field = ident(&f.rust_name);
+        let index = Literal::usize_unsuffixed(i);
+        if f.required {
+            quote!(#field: #slot.ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<A::Error, #name>(#index))?,)
+        } else {
+            quote!(#field: #slot.flatten(),)
+        }
+    });
+    quote! {
+        impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::jtl_erp_runtime::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::jtl_erp_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#declare)*
+                        while let Option::Some(key) = map.next_key::<::jtl_erp_runtime::wire::FieldKey<#name>>()? {
+                            match key.0 {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::jtl_erp_runtime::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Result::Ok(#name { #(#build)* })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
+    let name = ident(&model.name);
+    let name_str = &model.name;
+    let marker = marker(dialect.style);
+    let required = dialect.keys.iter().filter(|k| model.fields[k.field].required).count();
+    let optional: Vec<TokenStream> = dialect
+        .keys
+        .iter()
+        .filter(|k| !model.fields[k.field].required)
+        .map(|k| {
+            let field = ident(&model.fields[k.field].rust_name);
+            quote!(usize::from(self.#field.is_some()))
+        })
+        .collect();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if required > 0 || optional.is_empty() {
+        let required = Literal::usize_unsuffixed(required);
+        terms.push(quote!(#required));
+    }
+    terms.extend(optional);
+    let writes = dialect.keys.iter().map(|k| {
+        let f = &model.fields[k.field];
+        let field = ident(&f.rust_name);
+        let key = &k.wire;
+        let value = match k.nested.filter(|_| f.ty.model().is_some()) {
+            Some(style) => {
+                let nested = super::types::marker(style);
+                quote!(&::jtl_erp_runtime::wire::Wire::<_, #nested>::new(value))
+            }
+            None => quote!(value),
+        };
+        if f.required {
+            quote! {{ let value = &self.#field; state.serialize_field(#key, #value)?; }}
+        } else {
+            quote! {
+                if let Option::Some(value) = &self.#field {
+                    state.serialize_field(#key, #value)?;
+                }
+            }
+        }
+    });
+    quote! {
+        impl ::jtl_erp_runtime::wire::WireSerialize<#marker> for #name {
+            fn wire_serialize<S: ::jtl_erp_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::jtl_erp_runtime::serde::ser::SerializeStruct as _;
+                let len: usize = #(#terms)+*;
+                let mut state = serializer.serialize_struct(#name_str, len)?;
+                #(#writes)*
+                state.end()
+            }
+        }
+    }
+}
+

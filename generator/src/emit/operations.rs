@@ -1,0 +1,237 @@
+//! One module per document: its constants, its `Client`, one async method per operation.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::types::{docs, ident, inner_docs, marker, rust_type};
+use crate::ir::{Api, BodyKind, Module, Operation, Ty};
+
+/// The module's file.
+pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
+    let mut header = format!("{}\n", module.title);
+    if let Some(description) = &module.description {
+        header.push_str(&format!("\n{}\n", description.trim()));
+    }
+    header.push_str(&format!("\nGenerated from `{}`.", module.file));
+    let header = inner_docs(&header);
+    let base_url = &module.default_base_url;
+    let version = module.api_version.as_deref().unwrap_or_default();
+    let client_doc = format!(" Client of the {}. Cheap to clone.", module.title);
+    let methods = module.operations.iter().map(|op| emit_operation(api, module, op));
+    quote! {
+        #header
+
+        /// The document's first server.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// The `api-version` this document speaks (sent by operations that declare the header).
+        pub const API_VERSION: &str = #version;
+
+        #[doc = #client_doc]
+        ///
+        /// Authentication and request-context headers are configured once on the builder and
+        /// injected into each operation that needs them.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: ::jtl_erp_runtime::Client,
+        }
+
+        impl Client {
+            /// A builder preset with [`DEFAULT_BASE_URL`].
+            pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
+                ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+
+            /// The transport, e.g. to share it with the client of another document.
+            pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+
+        impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
+            fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+                Self { inner }
+            }
+        }
+    }
+}
+
+fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let doc = docs(Some(&operation_doc(op)));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated by the vendor"]));
+    let success = op.success.ty.as_ref().map_or_else(|| quote!(()), |t| rust_type(api, t));
+    let error = op.error_ty.as_ref().map_or_else(|| quote!(()), |t| rust_type(api, t));
+    let static_info = operation_info(module, op);
+    let params = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = match p.ty {
+            Ty::String => quote!(&str),
+            _ => rust_type(api, &p.ty),
+        };
+        quote!(#name: #ty,)
+    });
+    let body_param = op.body.as_ref().map(|b| {
+        let ty = rust_type(api, &Ty::Model(b.schema.clone()));
+        quote!(body: &#ty,)
+    });
+    let path = path_expression(op);
+    let path_arg = if op.path_params.is_empty() { quote!(path) } else { quote!(&path) };
+    let (body_checks, body_value) = body_code(api, op);
+    let decode = match &op.success.ty {
+        Some(_) => quote!(response.json(OPERATION)),
+        None => quote!(response.empty()),
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #method(&self, #(#params)* #body_param) -> Result<::jtl_erp_runtime::ResponseValue<#success>, ::jtl_erp_runtime::Error<#error>> {
+            #static_info
+            #body_checks
+            let path = #path;
+            let response = self.inner.execute(OPERATION, #path_arg, #body_value).await?;
+            if response.status().is_success() {
+                #decode
+            } else {
+                Result::Err(response.into_error(OPERATION))
+            }
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut text = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    if let Some(description) = &op.description {
+        text.push_str(&format!("\n\n{}", description.trim()));
+    }
+    text.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    if !op.errors.is_empty() {
+        text.push_str("\n\n# Errors\n\nDocumented answers, as [`jtl_erp_runtime::Error::Api`]:\n");
+        for e in &op.errors {
+            text.push_str(&format!("\n- `{}`: {}", e.status, e.description.trim()));
+        }
+    }
+    text
+}
+
+fn operation_info(module: &Module, op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let api = &module.name;
+    let method = ident(&op.http_method);
+    let path = &op.path;
+    let version = match (&module.api_version, op.sends_api_version) {
+        (Some(v), true) => quote!(Option::Some(#v)),
+        _ => quote!(Option::None),
+    };
+    let context = op.context.iter().map(|c| {
+        let key = ident(c.key);
+        let (name, required) = (&c.header, c.required);
+        quote!(::jtl_erp_runtime::ContextHeader { key: ::jtl_erp_runtime::ContextKey::#key, name: #name, required: #required })
+    });
+    let auth = if op.auth_required { quote!(Required) } else { quote!(None) };
+    let errors = op.errors.iter().map(|e| {
+        let status = Literal::u16_unsuffixed(e.status);
+        let description = e.description.trim();
+        quote!((#status, #description))
+    });
+    quote! {
+        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+            id: #id,
+            api: #api,
+            method: ::jtl_erp_runtime::http::Method::#method,
+            path: #path,
+            api_version: #version,
+            context: &[#(#context),*],
+            auth: ::jtl_erp_runtime::AuthNeed::#auth,
+            errors: &[#(#errors),*],
+        };
+    }
+}
+
+/// The path with its parameters percent-encoded.
+fn path_expression(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let path = &op.path;
+        return quote!(#path);
+    }
+    let mut template = op.path.clone();
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        template = template.replace(&format!("{{{}}}", p.name), "{}");
+        let name = ident(&p.rust_name);
+        args.push(match p.ty {
+            Ty::String => quote!(::jtl_erp_runtime::encode_path_segment(#name)),
+            _ => quote!(::jtl_erp_runtime::encode_path_segment(&#name.to_string())),
+        });
+    }
+    quote!(format!(#template, #(#args),*))
+}
+
+/// Checks of properties this operation's schema requires, and the encoded body.
+fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let Some(body) = &op.body else { return (TokenStream::new(), quote!(Option::None)) };
+    let (model_index, style) = api.model_of[&body.schema];
+    let model = &api.models[model_index];
+    let dialect = model.dialects.iter().find(|d| d.style == style).expect("every member has its dialect");
+    let variant_required = required_of(api, op);
+    let checks = dialect.keys.iter().filter(|k| !model.fields[k.field].required && variant_required.contains(&k.wire)).map(|k| {
+        let field = ident(&model.fields[k.field].rust_name);
+        let reason = format!("property `{}` is required by this operation", k.wire);
+        quote! {
+            if body.#field.is_none() {
+                return Result::Err(::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: #reason.to_owned() });
+            }
+        }
+    });
+    let checks = quote!(#(#checks)*);
+    let value = match body.kind {
+        BodyKind::Json => {
+            let marker = marker(style);
+            quote! {
+                Option::Some(::jtl_erp_runtime::RequestBody::json(
+                    ::jtl_erp_runtime::serde_json::to_vec(&::jtl_erp_runtime::wire::Wire::<_, #marker>::new(body))
+                        .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?,
+                ))
+            }
+        }
+        BodyKind::Form | BodyKind::Multipart => {
+            let pushes = dialect.keys.iter().map(|k| {
+                let f = &model.fields[k.field];
+                let field = ident(&f.rust_name);
+                let key = &k.wire;
+                let text = form_text(api, &f.ty);
+                if f.required {
+                    quote!({ let value = &body.#field; fields.push((#key, #text)); })
+                } else {
+                    quote!(if let Option::Some(value) = &body.#field { fields.push((#key, #text)); })
+                }
+            });
+            let encode = if body.kind == BodyKind::Form { quote!(form) } else { quote!(multipart) };
+            quote! {{
+                let mut fields: Vec<(&str, String)> = Vec::new();
+                #(#pushes)*
+                Option::Some(::jtl_erp_runtime::RequestBody::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))))
+            }}
+        }
+    };
+    (checks, value)
+}
+
+/// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.
+fn form_text(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Secret => quote!(value.expose().to_owned()),
+        Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => quote!(value.as_str().to_owned()),
+        Ty::Enum(_) => quote!(value.value().to_string()),
+        Ty::DateTime => quote!(value.to_rfc3339()),
+        _ => quote!(value.to_string()),
+    }
+}
+
+/// The keys the body's own schema requires.
+fn required_of(api: &Api, op: &Operation) -> Vec<String> {
+    let Some(body) = &op.body else { return Vec::new() };
+    api.required.get(&body.schema).cloned().unwrap_or_default()
+}

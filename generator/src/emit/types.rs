@@ -1,0 +1,92 @@
+//! Rust types and doc comments for the IR.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, Style, Ty};
+
+/// An identifier, raw where the name says so (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = ...]` lines for a text; nothing for no text.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return TokenStream::new() };
+    let lines = text.lines().map(|line| {
+        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Inner `#![doc = ...]` lines.
+pub fn inner_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The dialect marker type of a style.
+pub fn marker(style: Style) -> TokenStream {
+    match style {
+        Style::Camel => quote!(::jtl_erp_runtime::wire::Camel),
+        Style::Pascal => quote!(::jtl_erp_runtime::wire::Pascal),
+        Style::Snake => quote!(::jtl_erp_runtime::wire::Snake),
+        Style::Declared => quote!(::jtl_erp_runtime::wire::Declared),
+    }
+}
+
+/// The Rust type of `ty`.
+pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Bytes => quote!(::jtl_erp_runtime::Base64Bytes),
+        Ty::DateTime => quote!(::jtl_erp_runtime::chrono::DateTime<::jtl_erp_runtime::chrono::FixedOffset>),
+        Ty::Date => quote!(::jtl_erp_runtime::chrono::NaiveDate),
+        Ty::Uuid => quote!(::jtl_erp_runtime::uuid::Uuid),
+        Ty::Secret => quote!(::jtl_erp_runtime::Secret),
+        Ty::Json => quote!(::jtl_erp_runtime::serde_json::Value),
+        Ty::List(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Model(key) => {
+            let name = ident(&api.models[api.model_of[key].0].name);
+            quote!(crate::models::#name)
+        }
+        Ty::Enum(index) => {
+            let name = ident(&api.enums[*index].name);
+            quote!(crate::models::#name)
+        }
+    }
+}
+
+/// Whether a required field of this type can take part in `#[derive(Default)]`.
+pub fn has_default(ty: &Ty) -> bool {
+    matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::List(_) | Ty::Map(_) | Ty::Bytes | Ty::Uuid)
+}
+
+/// Whether values of this type may compare with `Eq` (no floats or JSON inside).
+pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
+    match ty {
+        Ty::F64 | Ty::Json => false,
+        Ty::List(inner) | Ty::Map(inner) => is_eq(api, inner, depth),
+        Ty::Model(key) if depth < 8 => api.models[api.model_of[key].0].fields.iter().all(|f| is_eq(api, &f.ty, depth + 1)),
+        Ty::Model(_) => false,
+        _ => true,
+    }
+}

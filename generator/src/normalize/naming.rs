@@ -1,0 +1,113 @@
+//! Rust names from document names: snake_case fields, PascalCase types, keywords escaped.
+
+use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::ir::Style;
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A snake_case identifier; keywords become raw identifiers (`r#type`), leading digits get `_`.
+pub fn field_name(raw: &str) -> String {
+    let snake = raw.to_snake_case();
+    let snake = if snake.is_empty() { "field".to_owned() } else { snake };
+    escape(snake)
+}
+
+/// A PascalCase type or variant name.
+pub fn type_name(raw: &str) -> String {
+    let pascal = raw.to_pascal_case();
+    match pascal.chars().next() {
+        None => "Unnamed".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{pascal}"),
+        Some(_) if matches!(pascal.as_str(), "Self" | "Option" | "Result" | "Vec" | "String" | "Box" | "Ok" | "Err" | "Some" | "None") => {
+            format!("{pascal}Model")
+        }
+        Some(_) => pascal,
+    }
+}
+
+fn escape(ident: String) -> String {
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{ident}")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        if matches!(ident.as_str(), "self" | "Self" | "super" | "crate") {
+            format!("{ident}_")
+        } else {
+            format!("r#{ident}")
+        }
+    } else {
+        ident
+    }
+}
+
+/// The casing all keys of a schema follow.
+pub fn style_of<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Style {
+    let all = |f: fn(&str) -> String| keys.clone().into_iter().all(|k| f(k) == k);
+    if all(|k| k.to_lower_camel_case()) {
+        Style::Camel
+    } else if all(|k| k.to_upper_camel_case()) {
+        Style::Pascal
+    } else if all(|k| k.to_snake_case()) {
+        Style::Snake
+    } else {
+        Style::Declared
+    }
+}
+
+/// The words of a PascalCase name: `UpdateAppToken` → `[Update, App, Token]`.
+pub fn words(name: &str) -> Vec<String> {
+    name.to_snake_case().split('_').filter(|w| !w.is_empty()).map(|w| w.to_pascal_case()).collect()
+}
+
+/// The longest run of whole words all names end with (`AppToken` for `AppToken`, `UpdateAppToken`).
+pub fn common_word_suffix(names: &[&str]) -> Option<String> {
+    let split: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let mut take = 0;
+    while take < shortest {
+        let word = &split[0][split[0].len() - 1 - take];
+        if split.iter().all(|w| &w[w.len() - 1 - take] == word) {
+            take += 1;
+        } else {
+            break;
+        }
+    }
+    (take > 0).then(|| split[0][split[0].len() - take..].concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_escape_keywords_and_digits() {
+        assert_eq!(field_name("Type"), "r#type");
+        assert_eq!(field_name("appId"), "app_id");
+        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("self"), "self_");
+    }
+
+    #[test]
+    fn styles_are_told_apart() {
+        assert_eq!(style_of(["appId", "name"]), Style::Camel);
+        assert_eq!(style_of(["AppId", "Name"]), Style::Pascal);
+        assert_eq!(style_of(["access_token", "error"]), Style::Snake);
+        assert_eq!(style_of(["URL", "x"]), Style::Declared);
+    }
+
+    #[test]
+    fn concept_names_are_the_common_word_suffix() {
+        assert_eq!(
+            common_word_suffix(&["CreateAppRegistrationRequest", "UpdateAppRegistrationRequest"]).as_deref(),
+            Some("AppRegistrationRequest")
+        );
+        assert_eq!(common_word_suffix(&["RegistrationInformation", "UpdateAppRegistrationInformation"]).as_deref(), Some("RegistrationInformation"));
+        assert_eq!(common_word_suffix(&["Foo", "Bar"]), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! Unification: schemas that differ only in the casing of their property names become one model.
+//!
+//! Two object schemas are the same concept when their property names are equal ignoring ASCII
+//! case and each property has the same type (models compared by concept, recursively; enums by
+//! values and names). Descriptions, examples and required sets may differ. Schemas with the same
+//! property names but another type are reported, naming both; schemas with other property
+//! names stay apart.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::naming::{common_word_suffix, field_name, type_name};
+use crate::diagnostics::{Diagnostic, Severity, Sink};
+use crate::ir::{Dialect, DialectKey, EnumDef, Field, Model, SchemaKey, Style, Ty, Variant};
+use crate::load::Loaded;
+
+/// The models, and for each member schema its model and dialect.
+pub type Unified = (Vec<Model>, BTreeMap<SchemaKey, (usize, Style)>);
+
+/// Groups `variants` into models.
+pub fn unify(variants: &[Variant], enums: &[EnumDef], docs: &[Loaded], modules: &[String], sink: &mut Sink) -> Unified {
+    let index: HashMap<&SchemaKey, usize> = variants.iter().enumerate().map(|(i, v)| (&v.key, i)).collect();
+    let group = partition(variants, enums, &index);
+    report_conflicts(variants, enums, &index, &group, docs, sink);
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (variant, g) in group.iter().enumerate() {
+        members.entry(*g).or_default().push(variant);
+    }
+    let mut models = Vec::new();
+    let mut model_of = BTreeMap::new();
+    for member_list in members.values() {
+        let Some(model) = build_model(variants, member_list, docs, sink) else { continue };
+        for &m in member_list {
+            model_of.insert(variants[m].key.clone(), (models.len(), variants[m].style));
+        }
+        models.push(model);
+    }
+    disambiguate_names(&mut models, &model_of, modules, docs, sink);
+    (models, model_of)
+}
+
+/// Coarsest partition in which members of a group have equal signatures.
+fn partition(variants: &[Variant], enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>) -> Vec<usize> {
+    let mut group = vec![0usize; variants.len()];
+    let mut count = 1;
+    loop {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let next: Vec<usize> = variants
+            .iter()
+            .map(|v| {
+                let sig = signature(v, enums, index, &group);
+                let len = ids.len();
+                *ids.entry(sig).or_insert(len)
+            })
+            .collect();
+        let stable = ids.len() == count;
+        group = next;
+        count = ids.len();
+        if stable {
+            return group;
+        }
+    }
+}
+
+fn signature(v: &Variant, enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>, group: &[usize]) -> String {
+    let mut props: Vec<String> = v
+        .props
+        .iter()
+        .map(|p| format!("{}:{}", p.wire.to_ascii_lowercase(), ty_sig(&p.ty, enums, index, group)))
+        .collect();
+    props.sort();
+    props.join(",")
+}
+
+fn ty_sig(ty: &Ty, enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>, group: &[usize]) -> String {
+    match ty {
+        Ty::Model(key) => format!("model#{}", index.get(key).map_or(usize::MAX, |&i| group[i])),
+        Ty::Enum(i) => format!("enum{:?}", enums[*i].kind),
+        Ty::List(inner) => format!("[{}]", ty_sig(inner, enums, index, group)),
+        Ty::Map(inner) => format!("{{{}}}", ty_sig(inner, enums, index, group)),
+        other => format!("{other:?}"),
+    }
+}
+
+fn lowercase_keys(v: &Variant) -> Vec<String> {
+    let mut keys: Vec<String> = v.props.iter().map(|p| p.wire.to_ascii_lowercase()).collect();
+    keys.sort();
+    keys
+}
+
+fn at(docs: &[Loaded], v: &Variant) -> String {
+    format!("{}#{}", docs[v.key.doc].file, v.pointer)
+}
+
+/// Same property names, different types: a human must decide, so it is an error naming both.
+fn report_conflicts(
+    variants: &[Variant],
+    enums: &[EnumDef],
+    index: &HashMap<&SchemaKey, usize>,
+    group: &[usize],
+    docs: &[Loaded],
+    sink: &mut Sink,
+) {
+    let mut first_of_group: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, g) in group.iter().enumerate() {
+        first_of_group.entry(*g).or_insert(i);
+    }
+    let firsts: Vec<usize> = first_of_group.values().copied().collect();
+    for (n, &a) in firsts.iter().enumerate() {
+        for &b in &firsts[n + 1..] {
+            let (va, vb) = (&variants[a], &variants[b]);
+            if lowercase_keys(va) != lowercase_keys(vb) {
+                continue;
+            }
+            let differing = va.props.iter().find_map(|pa| {
+                let pb = vb.props.iter().find(|pb| pb.wire.eq_ignore_ascii_case(&pa.wire))?;
+                (ty_sig(&pa.ty, enums, index, group) != ty_sig(&pb.ty, enums, index, group)).then(|| pa.wire.clone())
+            });
+            let what = differing.map_or_else(|| "a nested schema".to_owned(), |p| format!("property `{p}`"));
+            sink.push(Diagnostic::error(
+                &docs[va.key.doc].file,
+                va.pointer.clone(),
+                "model-conflict",
+                format!(
+                    "schema `{}` ({}) and schema `{}` ({}) have the same properties but differ in {what}; \
+                     make them agree, or set `x-jtl-model-name` on one to keep them apart",
+                    va.key.name, at(docs, va), vb.key.name, at(docs, vb)
+                ),
+            ));
+        }
+    }
+}
+
+fn build_model(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &mut Sink) -> Option<Model> {
+    let first = &variants[members[0]];
+    let name = model_name(variants, members, docs, sink)?;
+    let mut fields: Vec<Field> = first
+        .props
+        .iter()
+        .map(|p| Field {
+            rust_name: field_name(&p.wire),
+            ty: p.ty.clone(),
+            required: true,
+            description: None,
+            spellings: Vec::new(),
+        })
+        .collect();
+    let mut dialects: Vec<(Dialect, usize)> = Vec::new();
+    for &m in members {
+        let v = &variants[m];
+        let mut keys = Vec::new();
+        for p in &v.props {
+            let i = first.props.iter().position(|f| f.wire.eq_ignore_ascii_case(&p.wire))?;
+            let field = &mut fields[i];
+            field.required &= p.required;
+            if field.description.is_none() {
+                field.description.clone_from(&p.description);
+            }
+            if !field.spellings.contains(&p.wire) {
+                field.spellings.push(p.wire.clone());
+            }
+            let nested = p.ty.model().and_then(|key| variants.iter().find(|n| &n.key == key)).map(|n| n.style);
+            keys.push(DialectKey { field: i, wire: p.wire.clone(), nested });
+        }
+        match dialects.iter().find(|(d, _)| d.style == v.style) {
+            Some((d, owner)) if d.keys != keys => sink.push(Diagnostic::error(
+                &docs[v.key.doc].file,
+                v.pointer.clone(),
+                "dialect-conflict",
+                format!(
+                    "schema `{}` ({}) and schema `{}` ({}) use the same casing but another key order; \
+                     one Rust type cannot write both",
+                    v.key.name, at(docs, v), variants[*owner].key.name, at(docs, &variants[*owner])
+                ),
+            )),
+            Some(_) => {}
+            None => dialects.push((Dialect { style: v.style, keys }, m)),
+        }
+    }
+    check_field_names(&fields, first, docs, sink);
+    Some(Model {
+        name,
+        description: members.iter().find_map(|&m| variants[m].description.clone()),
+        fields,
+        dialects: dialects.into_iter().map(|(d, _)| d).collect(),
+        members: members.iter().map(|&m| (variants[m].key.clone(), variants[m].style)).collect(),
+    })
+}
+
+fn check_field_names(fields: &[Field], first: &Variant, docs: &[Loaded], sink: &mut Sink) {
+    for (i, f) in fields.iter().enumerate() {
+        if let Some(other) = fields[..i].iter().find(|o| o.rust_name == f.rust_name) {
+            sink.push(Diagnostic::error(
+                &docs[first.key.doc].file,
+                first.pointer.clone(),
+                "field-name-clash",
+                format!("properties `{}` and `{}` both become the Rust field `{}`", other.spellings[0], f.spellings[0], f.rust_name),
+            ));
+        }
+    }
+}
+
+/// `x-jtl-model-name` if set, else the words all member names end with, else the first name.
+fn model_name(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &mut Sink) -> Option<String> {
+    let overrides: Vec<&Variant> = members.iter().map(|&m| &variants[m]).filter(|v| v.name_override.is_some()).collect();
+    if let Some(first) = overrides.first() {
+        if let Some(other) = overrides.iter().find(|v| v.name_override != first.name_override) {
+            sink.push(Diagnostic::error(
+                &docs[other.key.doc].file,
+                other.pointer.clone(),
+                "model-name-conflict",
+                format!("x-jtl-model-name `{}` disagrees with `{}` at {}", other.name_override.as_deref().unwrap_or_default(), first.name_override.as_deref().unwrap_or_default(), at(docs, first)),
+            ));
+            return None;
+        }
+        return first.name_override.as_deref().map(type_name);
+    }
+    let mut names: Vec<&str> = members.iter().map(|&m| variants[m].key.name.as_str()).collect();
+    names.dedup();
+    Some(type_name(&common_word_suffix(&names).unwrap_or_else(|| names[0].to_owned())))
+}
+
+/// Kept-apart concepts that share a name get their module's name appended (with a warning).
+fn disambiguate_names(
+    models: &mut [Model],
+    model_of: &BTreeMap<SchemaKey, (usize, Style)>,
+    modules: &[String],
+    docs: &[Loaded],
+    sink: &mut Sink,
+) {
+    for i in 0..models.len() {
+        if !models[..i].iter().any(|m| m.name == models[i].name) {
+            continue;
+        }
+        let key = &models[i].members[0].0;
+        let renamed = format!("{}{}", models[i].name, type_name(&modules[key.doc]));
+        sink.push(Diagnostic::new(
+            Severity::Warning,
+            &docs[key.doc].file,
+            crate::diagnostics::Location::Pointer(format!("/components/schemas/{}", key.name)),
+            "model-renamed",
+            format!("another concept is named `{}` already; this one becomes `{renamed}`", models[i].name),
+        ));
+        models[i].name = renamed;
+        debug_assert!(model_of.get(key).is_some());
+    }
+}

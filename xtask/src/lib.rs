@@ -1,0 +1,155 @@
+//! The regeneration step, as a library so that the test suite runs the same code as
+//! `cargo xtask regen --check`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use jtl_erp_generator::{Generation, Settings, SourceDocument, format::HEADER};
+
+/// The repository root (the xtask lives one level below it).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+}
+
+/// The documents under `spec/`, sorted by name: `.yaml`, `.yml` and `.json`.
+pub fn default_specs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = root.join("spec");
+    let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Reads the documents; errors name the file.
+pub fn read_specs(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<SourceDocument>> {
+    paths
+        .iter()
+        .map(|path| {
+            let text = fs::read_to_string(path).with_context(|| format!("cannot read spec document {}", path.display()))?;
+            Ok(SourceDocument { path: display_path(root, path), text })
+        })
+        .collect()
+}
+
+fn display_path(root: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Settings for a crate written to `out`: the runtime found relative to it.
+pub fn settings_for(root: &Path, out: &Path) -> Settings {
+    let runtime = root.join("generator/runtime");
+    let inside = out.starts_with(root);
+    let runtime_path = if inside {
+        relative(out, &runtime)
+    } else {
+        runtime.to_string_lossy().replace('\\', "/")
+    };
+    Settings { runtime_path, standalone: !inside, ..Settings::default() }
+}
+
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// Runs the generator; a report of problems becomes the error text.
+pub fn generate(docs: &[SourceDocument], settings: &Settings) -> anyhow::Result<Generation> {
+    jtl_erp_generator::generate(docs, settings).map_err(|report| anyhow::anyhow!("{report}"))
+}
+
+/// What `--check` found: one unified diff per file that differs.
+pub fn stale_files(out: &Path, generation: &Generation) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut stale = BTreeMap::new();
+    let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for file in &generation.files {
+        let path = out.join(&file.path);
+        let current = fs::read_to_string(&path).unwrap_or_default();
+        if current != file.contents {
+            let shown = format!("{out_name}/{}", file.path);
+            let diff = similar::TextDiff::from_lines(&current, &file.contents)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown} (committed)"), &format!("b/{shown} (generated from spec/)"))
+                .to_string();
+            stale.insert(shown, diff);
+        }
+    }
+    for extra in leftover_files(out, generation)? {
+        stale.insert(format!("{out_name}/{extra}"), format!("{out_name}/{extra} is generated but no longer produced\n"));
+    }
+    Ok(stale)
+}
+
+/// Generated files (by header) under `out/src` that this generation no longer produces.
+fn leftover_files(out: &Path, generation: &Generation) -> anyhow::Result<Vec<String>> {
+    let src = out.join("src");
+    let Ok(entries) = fs::read_dir(&src) else { return Ok(Vec::new()) };
+    let mut leftovers = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        let rel = format!("src/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        let generated = fs::read_to_string(&path).is_ok_and(|t| t.starts_with(HEADER));
+        if generated && !generation.files.iter().any(|f| f.path == rel) {
+            leftovers.push(rel);
+        }
+    }
+    leftovers.sort();
+    Ok(leftovers)
+}
+
+/// The text `--check` prints for stale files.
+pub fn stale_report(stale: &BTreeMap<String, String>) -> String {
+    let mut text = String::new();
+    for diff in stale.values() {
+        text.push_str(diff);
+    }
+    let files: Vec<&str> = stale.keys().map(String::as_str).collect();
+    let _ = write!(
+        text,
+        "\nerror: generated code is stale: {} differ from what spec/ produces\nrun `cargo xtask regen` and commit the result",
+        files.join(", ")
+    );
+    text
+}
+
+/// Writes the crate: each changed file through a temporary file and a rename, unchanged
+/// files untouched, leftovers removed. Returns the paths written.
+pub fn write_tree(out: &Path, generation: &Generation) -> anyhow::Result<Vec<String>> {
+    let mut written = Vec::new();
+    for file in &generation.files {
+        let path = out.join(&file.path);
+        if fs::read_to_string(&path).is_ok_and(|current| current == file.contents) {
+            continue;
+        }
+        let dir = path.parent().context("generated path has a parent")?;
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = path.with_extension("regen-tmp");
+        fs::write(&tmp, &file.contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+        fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))?;
+        written.push(file.path.clone());
+    }
+    for leftover in leftover_files(out, generation)? {
+        fs::remove_file(out.join(&leftover)).with_context(|| format!("cannot remove {leftover}"))?;
+        written.push(leftover);
+    }
+    Ok(written)
+}
+
+/// Fails unless `out` is free for a generated crate or holds one already.
+pub fn ensure_output_dir(out: &Path) -> anyhow::Result<()> {
+    if out.exists() && !out.is_dir() {
+        bail!("output {} exists and is not a directory", out.display());
+    }
+    Ok(())
+}
