@@ -10,10 +10,15 @@
 //! | [`identity`] | JTL identity provider (client-credentials grant) |
 //! | [`scx`] | JTL SCX Channel API (authentication) |
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod erp_v1;
+#[rustfmt::skip]
 pub mod erp_v2;
+#[rustfmt::skip]
 pub mod identity;
+#[rustfmt::skip]
 pub mod scx;
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};

@@ -39,13 +39,35 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at a JSON pointer.
-    pub fn error(file: &str, pointer: impl Into<String>, kind: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, file, Location::Pointer(pointer.into()), kind, message)
+    pub fn error(
+        file: &str,
+        pointer: impl Into<String>,
+        kind: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            Severity::Error,
+            file,
+            Location::Pointer(pointer.into()),
+            kind,
+            message,
+        )
     }
 
     /// A warning at a JSON pointer.
-    pub fn warning(file: &str, pointer: impl Into<String>, kind: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, file, Location::Pointer(pointer.into()), kind, message)
+    pub fn warning(
+        file: &str,
+        pointer: impl Into<String>,
+        kind: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            Severity::Warning,
+            file,
+            Location::Pointer(pointer.into()),
+            kind,
+            message,
+        )
     }
 
     /// A diagnostic at any location.
@@ -56,7 +78,13 @@ impl Diagnostic {
         kind: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        Self { severity, file: file.to_owned(), location, kind, message: message.into() }
+        Self {
+            severity,
+            file: file.to_owned(),
+            location,
+            kind,
+            message: message.into(),
+        }
     }
 }
 
@@ -69,7 +97,11 @@ impl fmt::Display for Diagnostic {
         match &self.location {
             Location::File => write!(f, "{severity}: {}: {}", self.file, self.message),
             Location::Line { line, column } => {
-                write!(f, "{severity}: {}:{line}:{column}: {}", self.file, self.message)
+                write!(
+                    f,
+                    "{severity}: {}:{line}:{column}: {}",
+                    self.file, self.message
+                )
             }
             Location::Pointer(pointer) => {
                 write!(f, "{severity}: {}#{}: {}", self.file, pointer, self.message)
@@ -88,7 +120,9 @@ pub struct Report {
 impl Report {
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
 }
 
@@ -118,13 +152,17 @@ impl Sink {
 
     /// Whether an error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     /// Ends a stage: `Err` with everything when an error was recorded.
     pub fn finish_stage(&mut self) -> Result<(), Report> {
         if self.has_errors() {
-            Err(Report { diagnostics: std::mem::take(&mut self.diagnostics) })
+            Err(Report {
+                diagnostics: std::mem::take(&mut self.diagnostics),
+            })
         } else {
             Ok(())
         }
@@ -143,5 +181,8 @@ pub fn escape_token(token: &str) -> String {
 
 /// Joins reference tokens into a JSON pointer.
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
-    tokens.into_iter().map(|t| format!("/{}", escape_token(t))).collect()
+    tokens
+        .into_iter()
+        .map(|t| format!("/{}", escape_token(t)))
+        .collect()
 }

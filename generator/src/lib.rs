@@ -77,7 +77,9 @@ pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Gener
                 "<generator>",
                 Location::File,
                 "internal",
-                format!("internal error (a generator bug, please report it with the input): {message}"),
+                format!(
+                    "internal error (a generator bug, please report it with the input): {message}"
+                ),
             )],
         })
     })
@@ -94,9 +96,18 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
     let mut files = Vec::new();
     for (path, emitted) in emit::emit(&api, settings) {
         let contents = format::format(&path, emitted).map_err(|message| Report {
-            diagnostics: vec![Diagnostic::new(Severity::Error, &path, Location::File, "internal", message)],
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                &path,
+                Location::File,
+                "internal",
+                message,
+            )],
         })?;
         files.push(GeneratedFile { path, contents });
     }
-    Ok(Generation { files, warnings: sink.into_warnings() })
+    Ok(Generation {
+        files,
+        warnings: sink.into_warnings(),
+    })
 }

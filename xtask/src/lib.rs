@@ -11,7 +11,10 @@ use jtl_erp_generator::{Generation, Settings, SourceDocument, format::HEADER};
 
 /// The repository root (the xtask lives one level below it).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
 }
 
 /// The documents under `spec/`, sorted by name: `.yaml`, `.yml` and `.json`.
@@ -20,7 +23,12 @@ pub fn default_specs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
         .collect();
     specs.sort();
     Ok(specs)
@@ -31,8 +39,12 @@ pub fn read_specs(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<SourceDo
     paths
         .iter()
         .map(|path| {
-            let text = fs::read_to_string(path).with_context(|| format!("cannot read spec document {}", path.display()))?;
-            Ok(SourceDocument { path: display_path(root, path), text })
+            let text = fs::read_to_string(path)
+                .with_context(|| format!("cannot read spec document {}", path.display()))?;
+            Ok(SourceDocument {
+                path: display_path(root, path),
+                text,
+            })
         })
         .collect()
 }
@@ -51,7 +63,11 @@ pub fn settings_for(root: &Path, out: &Path) -> Settings {
     } else {
         runtime.to_string_lossy().replace('\\', "/")
     };
-    Settings { runtime_path, standalone: !inside, ..Settings::default() }
+    Settings {
+        runtime_path,
+        standalone: !inside,
+        ..Settings::default()
+    }
 }
 
 fn relative(from: &Path, to: &Path) -> String {
@@ -59,7 +75,11 @@ fn relative(from: &Path, to: &Path) -> String {
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
-    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -69,9 +89,15 @@ pub fn generate(docs: &[SourceDocument], settings: &Settings) -> anyhow::Result<
 }
 
 /// What `--check` found: one unified diff per file that differs.
-pub fn stale_files(out: &Path, generation: &Generation) -> anyhow::Result<BTreeMap<String, String>> {
+pub fn stale_files(
+    out: &Path,
+    generation: &Generation,
+) -> anyhow::Result<BTreeMap<String, String>> {
     let mut stale = BTreeMap::new();
-    let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let out_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for file in &generation.files {
         let path = out.join(&file.path);
         let current = fs::read_to_string(&path).unwrap_or_default();
@@ -80,13 +106,19 @@ pub fn stale_files(out: &Path, generation: &Generation) -> anyhow::Result<BTreeM
             let diff = similar::TextDiff::from_lines(&current, &file.contents)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{shown} (committed)"), &format!("b/{shown} (generated from spec/)"))
+                .header(
+                    &format!("a/{shown} (committed)"),
+                    &format!("b/{shown} (generated from spec/)"),
+                )
                 .to_string();
             stale.insert(shown, diff);
         }
     }
     for extra in leftover_files(out, generation)? {
-        stale.insert(format!("{out_name}/{extra}"), format!("{out_name}/{extra} is generated but no longer produced\n"));
+        stale.insert(
+            format!("{out_name}/{extra}"),
+            format!("{out_name}/{extra} is generated but no longer produced\n"),
+        );
     }
     Ok(stale)
 }
@@ -94,11 +126,16 @@ pub fn stale_files(out: &Path, generation: &Generation) -> anyhow::Result<BTreeM
 /// Generated files (by header) under `out/src` that this generation no longer produces.
 fn leftover_files(out: &Path, generation: &Generation) -> anyhow::Result<Vec<String>> {
     let src = out.join("src");
-    let Ok(entries) = fs::read_dir(&src) else { return Ok(Vec::new()) };
+    let Ok(entries) = fs::read_dir(&src) else {
+        return Ok(Vec::new());
+    };
     let mut leftovers = Vec::new();
     for entry in entries {
         let path = entry?.path();
-        let rel = format!("src/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        let rel = format!(
+            "src/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
         let generated = fs::read_to_string(&path).is_ok_and(|t| t.starts_with(HEADER));
         if generated && !generation.files.iter().any(|f| f.path == rel) {
             leftovers.push(rel);
@@ -135,12 +172,14 @@ pub fn write_tree(out: &Path, generation: &Generation) -> anyhow::Result<Vec<Str
         let dir = path.parent().context("generated path has a parent")?;
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = path.with_extension("regen-tmp");
-        fs::write(&tmp, &file.contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+        fs::write(&tmp, &file.contents)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))?;
         written.push(file.path.clone());
     }
     for leftover in leftover_files(out, generation)? {
-        fs::remove_file(out.join(&leftover)).with_context(|| format!("cannot remove {leftover}"))?;
+        fs::remove_file(out.join(&leftover))
+            .with_context(|| format!("cannot remove {leftover}"))?;
         written.push(leftover);
     }
     Ok(written)

@@ -5,10 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{default_specs, ensure_output_dir, generate, read_specs, repo_root, settings_for, stale_files, stale_report, write_tree};
+use xtask::{
+    default_specs, ensure_output_dir, generate, read_specs, repo_root, settings_for, stale_files,
+    stale_report, write_tree,
+};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintenance commands of the JTL ERP client generator")]
+#[command(
+    name = "cargo xtask",
+    about = "Maintenance commands of the JTL ERP client generator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,7 +40,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Cli { command: Command::Regen { check, specs, out, verbose } } = Cli::parse();
+    let Cli {
+        command:
+            Command::Regen {
+                check,
+                specs,
+                out,
+                verbose,
+            },
+    } = Cli::parse();
     match regen(check, specs, out, verbose) {
         Ok(code) => code,
         Err(error) => {
@@ -44,9 +58,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn regen(check: bool, specs: Vec<PathBuf>, out: Option<PathBuf>, verbose: bool) -> anyhow::Result<ExitCode> {
+fn regen(
+    check: bool,
+    specs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let root = repo_root();
-    let specs = if specs.is_empty() { default_specs(&root)? } else { specs.iter().map(|p| absolute(p)).collect() };
+    let specs = if specs.is_empty() {
+        default_specs(&root)?
+    } else {
+        specs.iter().map(|p| absolute(p)).collect()
+    };
     let out = out.map_or_else(|| root.join("generated"), |o| absolute(&o));
     let docs = read_specs(&root, &specs)?;
     let generation = generate(&docs, &settings_for(&root, &out))?;
@@ -62,7 +85,12 @@ fn regen(check: bool, specs: Vec<PathBuf>, out: Option<PathBuf>, verbose: bool) 
     }
     ensure_output_dir(&out)?;
     let written = write_tree(&out, &generation)?;
-    eprintln!("wrote {} of {} files to {}", written.len(), generation.files.len(), out.display());
+    eprintln!(
+        "wrote {} of {} files to {}",
+        written.len(),
+        generation.files.len(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

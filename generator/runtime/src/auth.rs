@@ -30,14 +30,20 @@ pub struct AuthError {
 impl AuthError {
     /// An error with a message (which must not contain a secret).
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), source: None }
+        Self {
+            message: message.into(),
+            source: None,
+        }
     }
     /// An error with a message and its cause.
     pub fn with_source(
         message: impl Into<String>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        Self { message: message.into(), source: Some(Box::new(source)) }
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
     }
 }
 
@@ -53,7 +59,10 @@ pub trait AuthProvider: Send + Sync + fmt::Debug {
     /// Runs after the server answered 401. Returning `Ok(true)` says fresh credentials are
     /// available: the request is sent once more, with the same body bytes. Static credentials
     /// cannot improve, so the default is `Ok(false)`.
-    fn on_unauthorized<'a>(&'a self, operation: &'a Operation) -> BoxFuture<'a, Result<bool, AuthError>> {
+    fn on_unauthorized<'a>(
+        &'a self,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<bool, AuthError>> {
         let _ = operation;
         Box::pin(async { Ok(false) })
     }
@@ -79,7 +88,10 @@ pub struct WawiKey {
 impl WawiKey {
     /// Sends `Authorization: Wawi <key>`.
     pub fn new(key: impl Into<Secret>) -> Self {
-        Self { key: key.into(), placement: WawiPlacement::Authorization }
+        Self {
+            key: key.into(),
+            placement: WawiPlacement::Authorization,
+        }
     }
     /// Chooses where the key goes.
     pub fn placement(mut self, placement: WawiPlacement) -> Self {
@@ -99,9 +111,10 @@ impl AuthProvider for WawiKey {
                 WawiPlacement::Authorization => {
                     (AUTHORIZATION, format!("Wawi {}", self.key.expose()))
                 }
-                WawiPlacement::XApiKey => {
-                    (http::HeaderName::from_static("x-api-key"), self.key.expose().to_owned())
-                }
+                WawiPlacement::XApiKey => (
+                    http::HeaderName::from_static("x-api-key"),
+                    self.key.expose().to_owned(),
+                ),
             };
             insert_sensitive(request, name, &value)
         })
@@ -126,7 +139,11 @@ impl AuthProvider for BearerToken {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            insert_sensitive(request, AUTHORIZATION, &format!("Bearer {}", self.0.expose()))
+            insert_sensitive(
+                request,
+                AUTHORIZATION,
+                &format!("Bearer {}", self.0.expose()),
+            )
         })
     }
 }
@@ -141,13 +158,19 @@ pub struct BasicAuth {
 impl BasicAuth {
     /// Sends `Authorization: Basic base64(user:password)`.
     pub fn new(user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        Self { user: user.into(), password: password.into() }
+        Self {
+            user: user.into(),
+            password: password.into(),
+        }
     }
 
     /// The header value.
     pub(crate) fn header_value(&self) -> String {
         let pair = format!("{}:{}", self.user, self.password.expose());
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
     }
 }
 
@@ -168,8 +191,11 @@ pub fn insert_sensitive(
     name: http::HeaderName,
     value: &str,
 ) -> Result<(), AuthError> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| AuthError::new(format!("credential for header `{name}` is not a valid header value")))?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        AuthError::new(format!(
+            "credential for header `{name}` is not a valid header value"
+        ))
+    })?;
     value.set_sensitive(true);
     request.headers_mut().insert(name, value);
     Ok(())

@@ -34,7 +34,10 @@ pub struct RequestBody {
 impl RequestBody {
     /// A JSON body (already serialized in the operation's dialect).
     pub fn json(bytes: Vec<u8>) -> Self {
-        Self { content_type: HeaderValue::from_static("application/json"), bytes: bytes.into() }
+        Self {
+            content_type: HeaderValue::from_static("application/json"),
+            bytes: bytes.into(),
+        }
     }
 
     /// An `application/x-www-form-urlencoded` body.
@@ -53,7 +56,11 @@ impl RequestBody {
     /// no value, which keeps the encoding deterministic for a given input.
     pub fn multipart<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Self {
         let mut boundary = String::from("jtl-erp-client-boundary");
-        while fields.clone().into_iter().any(|(n, v)| n.contains(&boundary) || v.contains(&boundary)) {
+        while fields
+            .clone()
+            .into_iter()
+            .any(|(n, v)| n.contains(&boundary) || v.contains(&boundary))
+        {
             boundary.push('x');
         }
         let mut body = String::new();
@@ -64,9 +71,13 @@ impl RequestBody {
             ));
         }
         body.push_str(&format!("--{boundary}--\r\n"));
-        let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-            .expect("boundary is ASCII");
-        Self { content_type, bytes: body.into_bytes().into() }
+        let content_type =
+            HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+                .expect("boundary is ASCII");
+        Self {
+            content_type,
+            bytes: body.into_bytes().into(),
+        }
     }
 
     /// The encoded bytes.
@@ -225,15 +236,23 @@ impl<C: From<Client>> ClientBuilder<C> {
             hooks: self.hooks,
             max_body_bytes: self.max_body_bytes,
         };
-        Ok(C::from(Client { inner: Arc::new(inner) }))
+        Ok(C::from(Client {
+            inner: Arc::new(inner),
+        }))
     }
 }
 
 fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
-    let invalid = |reason: String| BuildError::BaseUrl { url: raw.to_owned(), reason };
+    let invalid = |reason: String| BuildError::BaseUrl {
+        url: raw.to_owned(),
+        reason,
+    };
     let url = url::Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!("scheme `{}` is not http or https", url.scheme())));
+        return Err(invalid(format!(
+            "scheme `{}` is not http or https",
+            url.scheme()
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a base URL has no query or fragment".to_owned()));
@@ -277,7 +296,9 @@ impl Client {
         async {
             let url = format!("{}{}", self.inner.base_url, path);
             let mut response = self.attempt(operation, &url, body.as_ref()).await?;
-            if response.status() == http::StatusCode::UNAUTHORIZED && self.refresh_after_401(operation).await? {
+            if response.status() == http::StatusCode::UNAUTHORIZED
+                && self.refresh_after_401(operation).await?
+            {
                 tracing::debug!("401: retrying once with fresh credentials");
                 response = self.attempt(operation, &url, body.as_ref()).await?;
             }
@@ -288,12 +309,18 @@ impl Client {
         .await
     }
 
-    async fn refresh_after_401<E: fmt::Debug>(&self, operation: &'static Operation) -> Result<bool, Error<E>> {
+    async fn refresh_after_401<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+    ) -> Result<bool, Error<E>> {
         match &self.inner.auth {
             Some(auth) => auth
                 .on_unauthorized(operation)
                 .await
-                .map_err(|source| Error::Auth { operation: operation.id, source }),
+                .map_err(|source| Error::Auth {
+                    operation: operation.id,
+                    source,
+                }),
             None => Ok(false),
         }
     }
@@ -309,19 +336,28 @@ impl Client {
         for hook in &self.inner.hooks {
             hook.before_send(&mut request, operation)
                 .await
-                .map_err(|source| Error::Hook { operation: operation.id, source })?;
+                .map_err(|source| Error::Hook {
+                    operation: operation.id,
+                    source,
+                })?;
         }
         let response = self
             .inner
             .http
             .execute(request)
             .await
-            .map_err(|e| Error::Transport { operation: operation.id, source: e.without_url() })?;
+            .map_err(|e| Error::Transport {
+                operation: operation.id,
+                source: e.without_url(),
+            })?;
         let raw = self.read(operation, response).await?;
         for hook in &self.inner.hooks {
             hook.after_receive(&raw, operation)
                 .await
-                .map_err(|source| Error::Hook { operation: operation.id, source })?;
+                .map_err(|source| Error::Hook {
+                    operation: operation.id,
+                    source,
+                })?;
         }
         Ok(raw)
     }
@@ -333,7 +369,10 @@ impl Client {
         url: &str,
         body: Option<&RequestBody>,
     ) -> Result<reqwest::Request, Error<E>> {
-        let invalid = |reason: String| Error::InvalidRequest { operation: operation.id, reason };
+        let invalid = |reason: String| Error::InvalidRequest {
+            operation: operation.id,
+            reason,
+        };
         let url = reqwest::Url::parse(url).map_err(|e| invalid(format!("bad URL: {e}")))?;
         let mut request = reqwest::Request::new(operation.method.clone(), url);
         let headers = request.headers_mut();
@@ -345,12 +384,19 @@ impl Client {
                 // OnPremise servers serve one tenant and ignore the tenant header, so a missing
                 // tenant is left for the server to judge; other required values are ours to check.
                 if declared.required && declared.key != ContextKey::Tenant {
-                    return Err(invalid(format!("header `{}` is required; set it on the client's Context", declared.name)));
+                    return Err(invalid(format!(
+                        "header `{}` is required; set it on the client's Context",
+                        declared.name
+                    )));
                 }
                 continue;
             };
-            let value = HeaderValue::from_str(&value)
-                .map_err(|_| invalid(format!("value of header `{}` is not a valid header value", declared.name)))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                invalid(format!(
+                    "value of header `{}` is not a valid header value",
+                    declared.name
+                ))
+            })?;
             let name = HeaderName::from_bytes(declared.name.as_bytes())
                 .map_err(|_| invalid(format!("`{}` is not a valid header name", declared.name)))?;
             headers.insert(name, value);
@@ -369,11 +415,17 @@ impl Client {
     ) -> Result<(), Error<E>> {
         match (&self.inner.auth, operation.auth) {
             (_, AuthNeed::None) => Ok(()),
-            (None, AuthNeed::Required) => Err(Error::MissingAuth { operation: operation.id }),
-            (Some(auth), AuthNeed::Required) => auth
-                .authorize(request, operation)
-                .await
-                .map_err(|source| Error::Auth { operation: operation.id, source }),
+            (None, AuthNeed::Required) => Err(Error::MissingAuth {
+                operation: operation.id,
+            }),
+            (Some(auth), AuthNeed::Required) => {
+                auth.authorize(request, operation)
+                    .await
+                    .map_err(|source| Error::Auth {
+                        operation: operation.id,
+                        source,
+                    })
+            }
         }
     }
 
@@ -384,7 +436,10 @@ impl Client {
         mut response: reqwest::Response,
     ) -> Result<RawResponse, Error<E>> {
         let limit = self.inner.max_body_bytes;
-        let too_large = || Error::BodyTooLarge { operation: operation.id, limit };
+        let too_large = || Error::BodyTooLarge {
+            operation: operation.id,
+            limit,
+        };
         let declared = response
             .headers()
             .get(CONTENT_LENGTH)
@@ -394,16 +449,19 @@ impl Client {
             return Err(too_large());
         }
         let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| Error::Transport { operation: operation.id, source: e.without_url() })?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport {
+            operation: operation.id,
+            source: e.without_url(),
+        })? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse::new(response.status(), std::mem::take(response.headers_mut()), body.into()))
+        Ok(RawResponse::new(
+            response.status(),
+            std::mem::take(response.headers_mut()),
+            body.into(),
+        ))
     }
 }

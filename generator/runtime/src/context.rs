@@ -127,7 +127,10 @@ impl fmt::Debug for Context {
             .field("run_as", &self.run_as)
             .field("session_id", &self.session_id)
             .field("company_id", &self.company_id)
-            .field("challenge_code", &self.challenge_code.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "challenge_code",
+                &self.challenge_code.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }

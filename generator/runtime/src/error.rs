@@ -71,7 +71,9 @@ pub enum Error<E: fmt::Debug = ()> {
         reason: String,
     },
     /// The operation requires credentials and the client has no auth provider.
-    #[error("{operation}: the operation requires authentication and no auth provider is configured")]
+    #[error(
+        "{operation}: the operation requires authentication and no auth provider is configured"
+    )]
     MissingAuth {
         /// The operation.
         operation: &'static str,
@@ -135,5 +137,4 @@ impl<E: fmt::Debug> Error<E> {
             _ => None,
         }
     }
-
 }

@@ -35,6 +35,9 @@ pub struct Operation {
 impl Operation {
     /// The documented description of a status, if the document lists it.
     pub fn describe_status(&self, status: u16) -> Option<&'static str> {
-        self.errors.iter().find(|(s, _)| *s == status).map(|(_, d)| *d)
+        self.errors
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map(|(_, d)| *d)
     }
 }

@@ -19,7 +19,11 @@ pub struct RawResponse {
 
 impl RawResponse {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
@@ -40,7 +44,11 @@ impl RawResponse {
         operation: &'static Operation,
     ) -> Result<ResponseValue<T>, Error<E>> {
         match serde_json::from_slice::<T>(&self.body) {
-            Ok(value) => Ok(ResponseValue { value, status: self.status, headers: self.headers }),
+            Ok(value) => Ok(ResponseValue {
+                value,
+                status: self.status,
+                headers: self.headers,
+            }),
             Err(e) => Err(Error::Decode {
                 operation: operation.id,
                 status: self.status,
@@ -51,11 +59,18 @@ impl RawResponse {
 
     /// A success without a body the client reads.
     pub fn empty<E: fmt::Debug>(self) -> Result<ResponseValue<()>, Error<E>> {
-        Ok(ResponseValue { value: (), status: self.status, headers: self.headers })
+        Ok(ResponseValue {
+            value: (),
+            status: self.status,
+            headers: self.headers,
+        })
     }
 
     /// Turns a non-success answer into an [`ApiError`], reading the body as `E` where it can.
-    pub fn into_error<E: DeserializeOwned + fmt::Debug>(self, operation: &'static Operation) -> Error<E> {
+    pub fn into_error<E: DeserializeOwned + fmt::Debug>(
+        self,
+        operation: &'static Operation,
+    ) -> Error<E> {
         let body = if self.body.is_empty() {
             None
         } else {

@@ -53,7 +53,8 @@ impl<'de> Deserialize<'de> for Base64Bytes {
                 f.write_str("a standard base64 string")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Base64Bytes::from_base64(v).map_err(|e| E::custom(format_args!("invalid base64: {e}")))
+                Base64Bytes::from_base64(v)
+                    .map_err(|e| E::custom(format_args!("invalid base64: {e}")))
             }
         }
         deserializer.deserialize_str(Visitor)

@@ -115,7 +115,9 @@ impl<'de, T: KeyTable> Deserialize<'de> for FieldKey<T> {
             }
             fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
                 Ok(FieldKey(
-                    std::str::from_utf8(key).ok().and_then(FieldKey::<T>::lookup),
+                    std::str::from_utf8(key)
+                        .ok()
+                        .and_then(FieldKey::<T>::lookup),
                     PhantomData,
                 ))
             }

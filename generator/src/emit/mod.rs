@@ -27,13 +27,20 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
         ("src/models.rs".to_owned(), Emitted::Rust(models_file(api))),
     ];
     for module in &api.modules {
-        files.push((format!("src/{}.rs", module.name), Emitted::Rust(operations::emit_module(api, module))));
+        files.push((
+            format!("src/{}.rs", module.name),
+            Emitted::Rust(operations::emit_module(api, module)),
+        ));
     }
     files
 }
 
 fn manifest(settings: &Settings) -> String {
-    let workspace = if settings.standalone { "\n[workspace]\n" } else { "" };
+    let workspace = if settings.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     format!(
         r#"[package]
 name = "{name}"
@@ -66,12 +73,14 @@ fn crate_root(api: &Api) -> TokenStream {
     let docs = types::inner_docs(&text);
     let modules = api.modules.iter().map(|m| {
         let name = types::ident(&m.name);
-        quote!(pub mod #name;)
+        quote!(#[rustfmt::skip] pub mod #name;)
     });
     quote! {
         #docs
         #![forbid(unsafe_code)]
 
+        // The modules are formatted by the generator (prettyplease), not by rustfmt.
+        #[rustfmt::skip]
         pub mod models;
         #(#modules)*
 

@@ -32,12 +32,19 @@ fn definition(api: &Api, model: &Model) -> TokenStream {
             format!("- `{}` in `{}` ({style:?})", key.name, module.file)
         })
         .collect();
-    text.push_str(&format!("\n\nSchemas of this concept (their casing):\n\n{}", forms.join("\n")));
+    text.push_str(&format!(
+        "\n\nSchemas of this concept (their casing):\n\n{}",
+        forms.join("\n")
+    ));
     let doc = docs(Some(&text));
     let fields = model.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let ty = rust_type(api, &field.ty);
-        let ty = if field.required { ty } else { quote!(Option<#ty>) };
+        let ty = if field.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
         let spellings: Vec<String> = field.spellings.iter().map(|s| format!("`{s}`")).collect();
         let mut text = field.description.clone().unwrap_or_default();
         text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
@@ -49,7 +56,11 @@ fn definition(api: &Api, model: &Model) -> TokenStream {
         .iter()
         .all(|f| !f.required || has_default(&f.ty))
         .then(|| quote!(Default,));
-    let eq = model.fields.iter().all(|f| is_eq(api, &f.ty, 0)).then(|| quote!(Eq,));
+    let eq = model
+        .fields
+        .iter()
+        .all(|f| is_eq(api, &f.ty, 0))
+        .then(|| quote!(Eq,));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #eq #default)]
@@ -75,7 +86,9 @@ fn key_table(model: &Model) -> TokenStream {
 fn deserialize(api: &Api, model: &Model) -> TokenStream {
     let name = ident(&model.name);
     let expecting = format!("a {} object", model.name);
-    let slots: Vec<_> = (0..model.fields.len()).map(|i| ident(&format!("f{i}"))).collect();
+    let slots: Vec<_> = (0..model.fields.len())
+        .map(|i| ident(&format!("f{i}")))
+        .collect();
     let declare = model.fields.iter().zip(&slots).map(|(f, slot)| {
         let ty = rust_type(api, &f.ty);
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
@@ -133,7 +146,11 @@ fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
     let name = ident(&model.name);
     let name_str = &model.name;
     let marker = marker(dialect.style);
-    let required = dialect.keys.iter().filter(|k| model.fields[k.field].required).count();
+    let required = dialect
+        .keys
+        .iter()
+        .filter(|k| model.fields[k.field].required)
+        .count();
     let optional: Vec<TokenStream> = dialect
         .keys
         .iter()
@@ -182,4 +199,3 @@ fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
         }
     }
 }
-

@@ -17,7 +17,10 @@ pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
     let base_url = &module.default_base_url;
     let version = module.api_version.as_deref().unwrap_or_default();
     let client_doc = format!(" Client of the {}. Cheap to clone.", module.title);
-    let methods = module.operations.iter().map(|op| emit_operation(api, module, op));
+    let methods = module
+        .operations
+        .iter()
+        .map(|op| emit_operation(api, module, op));
     quote! {
         #header
 
@@ -61,9 +64,18 @@ pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
 fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let doc = docs(Some(&operation_doc(op)));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated by the vendor"]));
-    let success = op.success.ty.as_ref().map_or_else(|| quote!(()), |t| rust_type(api, t));
-    let error = op.error_ty.as_ref().map_or_else(|| quote!(()), |t| rust_type(api, t));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
+    let success = op
+        .success
+        .ty
+        .as_ref()
+        .map_or_else(|| quote!(()), |t| rust_type(api, t));
+    let error = op
+        .error_ty
+        .as_ref()
+        .map_or_else(|| quote!(()), |t| rust_type(api, t));
     let static_info = operation_info(module, op);
     let params = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -78,7 +90,11 @@ fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
         quote!(body: &#ty,)
     });
     let path = path_expression(op);
-    let path_arg = if op.path_params.is_empty() { quote!(path) } else { quote!(&path) };
+    let path_arg = if op.path_params.is_empty() {
+        quote!(path)
+    } else {
+        quote!(&path)
+    };
     let (body_checks, body_value) = body_code(api, op);
     let decode = match &op.success.ty {
         Some(_) => quote!(response.json(OPERATION)),
@@ -106,7 +122,10 @@ fn operation_doc(op: &Operation) -> String {
     if let Some(description) = &op.description {
         text.push_str(&format!("\n\n{}", description.trim()));
     }
-    text.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    text.push_str(&format!(
+        "\n\n`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.id
+    ));
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\nDocumented answers, as [`jtl_erp_runtime::Error::Api`]:\n");
         for e in &op.errors {
@@ -130,7 +149,11 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         let (name, required) = (&c.header, c.required);
         quote!(::jtl_erp_runtime::ContextHeader { key: ::jtl_erp_runtime::ContextKey::#key, name: #name, required: #required })
     });
-    let auth = if op.auth_required { quote!(Required) } else { quote!(None) };
+    let auth = if op.auth_required {
+        quote!(Required)
+    } else {
+        quote!(None)
+    };
     let errors = op.errors.iter().map(|e| {
         let status = Literal::u16_unsuffixed(e.status);
         let description = e.description.trim();
@@ -171,10 +194,16 @@ fn path_expression(op: &Operation) -> TokenStream {
 
 /// Checks of properties this operation's schema requires, and the encoded body.
 fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
-    let Some(body) = &op.body else { return (TokenStream::new(), quote!(Option::None)) };
+    let Some(body) = &op.body else {
+        return (TokenStream::new(), quote!(Option::None));
+    };
     let (model_index, style) = api.model_of[&body.schema];
     let model = &api.models[model_index];
-    let dialect = model.dialects.iter().find(|d| d.style == style).expect("every member has its dialect");
+    let dialect = model
+        .dialects
+        .iter()
+        .find(|d| d.style == style)
+        .expect("every member has its dialect");
     let variant_required = required_of(api, op);
     let checks = dialect.keys.iter().filter(|k| !model.fields[k.field].required && variant_required.contains(&k.wire)).map(|k| {
         let field = ident(&model.fields[k.field].rust_name);
@@ -208,7 +237,11 @@ fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                     quote!(if let Option::Some(value) = &body.#field { fields.push((#key, #text)); })
                 }
             });
-            let encode = if body.kind == BodyKind::Form { quote!(form) } else { quote!(multipart) };
+            let encode = if body.kind == BodyKind::Form {
+                quote!(form)
+            } else {
+                quote!(multipart)
+            };
             quote! {{
                 let mut fields: Vec<(&str, String)> = Vec::new();
                 #(#pushes)*
@@ -223,7 +256,9 @@ fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 fn form_text(api: &Api, ty: &Ty) -> TokenStream {
     match ty {
         Ty::Secret => quote!(value.expose().to_owned()),
-        Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => quote!(value.as_str().to_owned()),
+        Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => {
+            quote!(value.as_str().to_owned())
+        }
         Ty::Enum(_) => quote!(value.value().to_string()),
         Ty::DateTime => quote!(value.to_rfc3339()),
         _ => quote!(value.to_string()),
@@ -232,6 +267,8 @@ fn form_text(api: &Api, ty: &Ty) -> TokenStream {
 
 /// The keys the body's own schema requires.
 fn required_of(api: &Api, op: &Operation) -> Vec<String> {
-    let Some(body) = &op.body else { return Vec::new() };
+    let Some(body) = &op.body else {
+        return Vec::new();
+    };
     api.required.get(&body.schema).cloned().unwrap_or_default()
 }

@@ -15,9 +15,15 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = ...]` lines for a text; nothing for no text.
 pub fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return TokenStream::new() };
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
     let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -26,7 +32,11 @@ pub fn docs(text: Option<&str>) -> TokenStream {
 /// Inner `#![doc = ...]` lines.
 pub fn inner_docs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -51,7 +61,9 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Bytes => quote!(::jtl_erp_runtime::Base64Bytes),
-        Ty::DateTime => quote!(::jtl_erp_runtime::chrono::DateTime<::jtl_erp_runtime::chrono::FixedOffset>),
+        Ty::DateTime => {
+            quote!(::jtl_erp_runtime::chrono::DateTime<::jtl_erp_runtime::chrono::FixedOffset>)
+        }
         Ty::Date => quote!(::jtl_erp_runtime::chrono::NaiveDate),
         Ty::Uuid => quote!(::jtl_erp_runtime::uuid::Uuid),
         Ty::Secret => quote!(::jtl_erp_runtime::Secret),
@@ -77,7 +89,19 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
 
 /// Whether a required field of this type can take part in `#[derive(Default)]`.
 pub fn has_default(ty: &Ty) -> bool {
-    matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::List(_) | Ty::Map(_) | Ty::Bytes | Ty::Uuid)
+    matches!(
+        ty,
+        Ty::String
+            | Ty::Bool
+            | Ty::I32
+            | Ty::I64
+            | Ty::F64
+            | Ty::Json
+            | Ty::List(_)
+            | Ty::Map(_)
+            | Ty::Bytes
+            | Ty::Uuid
+    )
 }
 
 /// Whether values of this type may compare with `Eq` (no floats or JSON inside).
@@ -85,7 +109,10 @@ pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
     match ty {
         Ty::F64 | Ty::Json => false,
         Ty::List(inner) | Ty::Map(inner) => is_eq(api, inner, depth),
-        Ty::Model(key) if depth < 8 => api.models[api.model_of[key].0].fields.iter().all(|f| is_eq(api, &f.ty, depth + 1)),
+        Ty::Model(key) if depth < 8 => api.models[api.model_of[key].0]
+            .fields
+            .iter()
+            .all(|f| is_eq(api, &f.ty, depth + 1)),
         Ty::Model(_) => false,
         _ => true,
     }

@@ -19,8 +19,11 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let module_names: Vec<String> = docs.iter().map(module_name).collect();
     let mut schemas = schemas::Schemas::new(docs);
     schemas.lower_components(sink);
-    let operations: Vec<_> = (0..docs.len()).map(|d| operations::lower_operations(d, docs, &mut schemas, sink)).collect();
-    let (models, model_of) = unify::unify(&schemas.variants, &schemas.enums, docs, &module_names, sink);
+    let operations: Vec<_> = (0..docs.len())
+        .map(|d| operations::lower_operations(d, docs, &mut schemas, sink))
+        .collect();
+    let (models, model_of) =
+        unify::unify(&schemas.variants, &schemas.enums, docs, &module_names, sink);
     let taken: HashMap<String, ()> = models.iter().map(|m| (m.name.clone(), ())).collect();
     schemas.rename_enums_clashing_with(&taken);
     let modules = docs
@@ -40,14 +43,35 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let required = schemas
         .variants
         .iter()
-        .map(|v| (v.key.clone(), v.props.iter().filter(|p| p.required).map(|p| p.wire.clone()).collect()))
+        .map(|v| {
+            (
+                v.key.clone(),
+                v.props
+                    .iter()
+                    .filter(|p| p.required)
+                    .map(|p| p.wire.clone())
+                    .collect(),
+            )
+        })
         .collect();
-    Api { modules, models, enums: schemas.enums, model_of, required }
+    Api {
+        modules,
+        models,
+        enums: schemas.enums,
+        model_of,
+        required,
+    }
 }
 
 /// `x-jtl-module` in `info`, else the file name in snake_case.
 fn module_name(doc: &Loaded) -> String {
-    if let Some(name) = doc.api.info.extensions.get("x-jtl-module").and_then(|v| v.as_str()) {
+    if let Some(name) = doc
+        .api
+        .info
+        .extensions
+        .get("x-jtl-module")
+        .and_then(|v| v.as_str())
+    {
         return field_name(name);
     }
     let stem = doc.file.rsplit(['/', '\\']).next().unwrap_or(&doc.file);
@@ -57,7 +81,9 @@ fn module_name(doc: &Loaded) -> String {
 
 /// The first server, its variables replaced by their defaults.
 fn default_base_url(doc: &Loaded) -> String {
-    let Some(server) = doc.api.servers.first() else { return String::new() };
+    let Some(server) = doc.api.servers.first() else {
+        return String::new();
+    };
     let mut url = server.url.clone();
     for (name, variable) in server.variables.iter().flatten() {
         url = url.replace(&format!("{{{name}}}"), &variable.default);

@@ -15,7 +15,11 @@ const KEYWORDS: &[&str] = &[
 /// A snake_case identifier; keywords become raw identifiers (`r#type`), leading digits get `_`.
 pub fn field_name(raw: &str) -> String {
     let snake = raw.to_snake_case();
-    let snake = if snake.is_empty() { "field".to_owned() } else { snake };
+    let snake = if snake.is_empty() {
+        "field".to_owned()
+    } else {
+        snake
+    };
     escape(snake)
 }
 
@@ -25,7 +29,21 @@ pub fn type_name(raw: &str) -> String {
     match pascal.chars().next() {
         None => "Unnamed".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{pascal}"),
-        Some(_) if matches!(pascal.as_str(), "Self" | "Option" | "Result" | "Vec" | "String" | "Box" | "Ok" | "Err" | "Some" | "None") => {
+        Some(_)
+            if matches!(
+                pascal.as_str(),
+                "Self"
+                    | "Option"
+                    | "Result"
+                    | "Vec"
+                    | "String"
+                    | "Box"
+                    | "Ok"
+                    | "Err"
+                    | "Some"
+                    | "None"
+            ) =>
+        {
             format!("{pascal}Model")
         }
         Some(_) => pascal,
@@ -62,7 +80,11 @@ pub fn style_of<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Style {
 
 /// The words of a PascalCase name: `UpdateAppToken` → `[Update, App, Token]`.
 pub fn words(name: &str) -> Vec<String> {
-    name.to_snake_case().split('_').filter(|w| !w.is_empty()).map(|w| w.to_pascal_case()).collect()
+    name.to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_pascal_case())
+        .collect()
 }
 
 /// The longest run of whole words all names end with (`AppToken` for `AppToken`, `UpdateAppToken`).
@@ -104,10 +126,21 @@ mod tests {
     #[test]
     fn concept_names_are_the_common_word_suffix() {
         assert_eq!(
-            common_word_suffix(&["CreateAppRegistrationRequest", "UpdateAppRegistrationRequest"]).as_deref(),
+            common_word_suffix(&[
+                "CreateAppRegistrationRequest",
+                "UpdateAppRegistrationRequest"
+            ])
+            .as_deref(),
             Some("AppRegistrationRequest")
         );
-        assert_eq!(common_word_suffix(&["RegistrationInformation", "UpdateAppRegistrationInformation"]).as_deref(), Some("RegistrationInformation"));
+        assert_eq!(
+            common_word_suffix(&[
+                "RegistrationInformation",
+                "UpdateAppRegistrationInformation"
+            ])
+            .as_deref(),
+            Some("RegistrationInformation")
+        );
         assert_eq!(common_word_suffix(&["Foo", "Bar"]), None);
     }
 }

@@ -28,18 +28,35 @@ const CONTEXT_HEADERS: &[(&str, &str)] = &[
 const AUTH_HEADERS: &[&str] = &["authorization", "x-api-key"];
 
 /// Lowers the operations of document `doc`, in document order.
-pub fn lower_operations(doc: usize, docs: &[Loaded], schemas: &mut Schemas<'_>, sink: &mut Sink) -> Vec<Operation> {
+pub fn lower_operations(
+    doc: usize,
+    docs: &[Loaded],
+    schemas: &mut Schemas<'_>,
+    sink: &mut Sink,
+) -> Vec<Operation> {
     let loaded = &docs[doc];
     let mut operations: Vec<Operation> = Vec::new();
     for (path, item) in &loaded.api.paths.paths {
         let ReferenceOr::Item(item) = item else {
-            sink.push(Diagnostic::error(&loaded.file, format!("/paths/{}", escape_token(path)), "unsupported", "path items given by `$ref` are not supported"));
+            sink.push(Diagnostic::error(
+                &loaded.file,
+                format!("/paths/{}", escape_token(path)),
+                "unsupported",
+                "path items given by `$ref` are not supported",
+            ));
             continue;
         };
         for (method, op) in item.iter() {
             let pointer = format!("/paths/{}/{method}", escape_token(path));
-            let lowered = OperationLowering { doc, loaded, path, method, pointer, schemas: &mut *schemas }
-                .lower(item, op, sink);
+            let lowered = OperationLowering {
+                doc,
+                loaded,
+                path,
+                method,
+                pointer,
+                schemas: &mut *schemas,
+            }
+            .lower(item, op, sink);
             operations.push(lowered);
         }
     }
@@ -59,8 +76,17 @@ struct OperationLowering<'a, 's, 'd> {
 impl OperationLowering<'_, '_, '_> {
     fn lower(mut self, item: &PathItem, op: &openapiv3::Operation, sink: &mut Sink) -> Operation {
         let id = op.operation_id.clone().unwrap_or_else(|| {
-            let id = field_name(&format!("{}_{}", self.method, self.path.replace(['{', '}'], "")));
-            sink.push(Diagnostic::warning(&self.loaded.file, self.pointer.clone(), "operation-id-synthesized", format!("no operationId; named `{id}`")));
+            let id = field_name(&format!(
+                "{}_{}",
+                self.method,
+                self.path.replace(['{', '}'], "")
+            ));
+            sink.push(Diagnostic::warning(
+                &self.loaded.file,
+                self.pointer.clone(),
+                "operation-id-synthesized",
+                format!("no operationId; named `{id}`"),
+            ));
             id
         });
         let (path_params, context, api_version_declared) = self.parameters(item, op, sink);
@@ -69,7 +95,12 @@ impl OperationLowering<'_, '_, '_> {
         let error_ty = error_type(&errors);
         let security = op.security.as_ref().or(self.loaded.api.security.as_ref());
         let security: Vec<Vec<String>> = security
-            .map(|alternatives| alternatives.iter().map(|req| req.keys().cloned().collect()).collect())
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|req| req.keys().cloned().collect())
+                    .collect()
+            })
             .unwrap_or_default();
         Operation {
             method_name: field_name(&id),
@@ -86,21 +117,46 @@ impl OperationLowering<'_, '_, '_> {
             success,
             errors,
             error_ty,
-            auth_required: security.iter().all(|alternative| !alternative.is_empty()) && !security.is_empty(),
+            auth_required: security.iter().all(|alternative| !alternative.is_empty())
+                && !security.is_empty(),
             security,
             sends_api_version: api_version_declared,
         }
     }
 
     /// Path parameters become arguments; context, auth and `api-version` headers leave the signature.
-    fn parameters(&mut self, item: &PathItem, op: &openapiv3::Operation, sink: &mut Sink) -> (Vec<PathParam>, Vec<ContextUse>, bool) {
+    fn parameters(
+        &mut self,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        sink: &mut Sink,
+    ) -> (Vec<PathParam>, Vec<ContextUse>, bool) {
         let mut resolved: Vec<(String, Parameter)> = Vec::new();
-        let all = item.parameters.iter().enumerate().map(|(i, p)| (format!("/paths/{}/parameters/{i}", escape_token(self.path)), p))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (format!("{}/parameters/{i}", self.pointer), p)));
+        let all = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    format!("/paths/{}/parameters/{i}", escape_token(self.path)),
+                    p,
+                )
+            })
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{}/parameters/{i}", self.pointer), p)),
+            );
         for (pointer, parameter) in all {
-            let Some(parameter) = self.resolve_parameter(parameter) else { continue };
+            let Some(parameter) = self.resolve_parameter(parameter) else {
+                continue;
+            };
             // Operation-level parameters override path-level ones of the same name and place.
-            resolved.retain(|(_, p)| !(p.parameter_data_ref().name == parameter.parameter_data_ref().name && same_place(p, &parameter)));
+            resolved.retain(|(_, p)| {
+                !(p.parameter_data_ref().name == parameter.parameter_data_ref().name
+                    && same_place(p, &parameter))
+            });
             resolved.push((pointer, parameter));
         }
         let (mut path_params, mut context, mut api_version) = (Vec::new(), Vec::new(), false);
@@ -128,7 +184,12 @@ impl OperationLowering<'_, '_, '_> {
         }
         for name in template_names(self.path) {
             if !path_params.iter().any(|p| p.name == name) {
-                sink.push(Diagnostic::error(&self.loaded.file, self.pointer.clone(), "path-parameter", format!("path template names `{{{name}}}` but no path parameter declares it")));
+                sink.push(Diagnostic::error(
+                    &self.loaded.file,
+                    self.pointer.clone(),
+                    "path-parameter",
+                    format!("path template names `{{{name}}}` but no path parameter declares it"),
+                ));
             }
         }
         (path_params, context, api_version)
@@ -152,13 +213,25 @@ impl OperationLowering<'_, '_, '_> {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/requestBodies/")?;
-                match self.loaded.api.components.as_ref()?.request_bodies.get(name)? {
+                match self
+                    .loaded
+                    .api
+                    .components
+                    .as_ref()?
+                    .request_bodies
+                    .get(name)?
+                {
                     ReferenceOr::Item(b) => b.clone(),
                     ReferenceOr::Reference { .. } => return None,
                 }
             }
         };
-        let pick = |kind: BodyKind, wanted: fn(&str) -> bool| body.content.iter().find(|(m, _)| wanted(m)).map(|(m, t)| (kind, m.clone(), t.clone()));
+        let pick = |kind: BodyKind, wanted: fn(&str) -> bool| {
+            body.content
+                .iter()
+                .find(|(m, _)| wanted(m))
+                .map(|(m, t)| (kind, m.clone(), t.clone()))
+        };
         let Some((kind, media, content)) = pick(BodyKind::Json, is_json)
             .or_else(|| pick(BodyKind::Form, |m| m == "application/x-www-form-urlencoded"))
             .or_else(|| pick(BodyKind::Multipart, |m| m == "multipart/form-data"))
@@ -167,10 +240,21 @@ impl OperationLowering<'_, '_, '_> {
             sink.push(Diagnostic::error(&self.loaded.file, format!("{}/requestBody", self.pointer), "unsupported", format!("request body media types {media:?} are not supported yet (JSON, form, multipart)")));
             return None;
         };
-        let pointer = format!("{}/requestBody/content/{}/schema", self.pointer, escape_token(&media));
-        let ty = content.schema.as_ref().map(|s| self.schemas.ty_at(self.doc, s, pointer.clone(), sink));
+        let pointer = format!(
+            "{}/requestBody/content/{}/schema",
+            self.pointer,
+            escape_token(&media)
+        );
+        let ty = content
+            .schema
+            .as_ref()
+            .map(|s| self.schemas.ty_at(self.doc, s, pointer.clone(), sink));
         match ty {
-            Some(Ty::Model(schema)) => Some(Body { kind, schema, description: body.description.clone() }),
+            Some(Ty::Model(schema)) => Some(Body {
+                kind,
+                schema,
+                description: body.description.clone(),
+            }),
             _ => {
                 sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", "a request body must be a named object schema (`$ref: #/components/schemas/...`)"));
                 None
@@ -179,18 +263,33 @@ impl OperationLowering<'_, '_, '_> {
     }
 
     /// The 2xx answer the method returns and the documented failures.
-    fn responses(&mut self, op: &openapiv3::Operation, sink: &mut Sink) -> (Response, Vec<Response>) {
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        sink: &mut Sink,
+    ) -> (Response, Vec<Response>) {
         let mut success: Option<Response> = None;
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
             let StatusCode::Code(status) = *code else {
-                sink.push(Diagnostic::warning(&self.loaded.file, format!("{}/responses/{code}", self.pointer), "status-range-ignored", "status ranges are not modelled; such answers are unexpected responses"));
+                sink.push(Diagnostic::warning(
+                    &self.loaded.file,
+                    format!("{}/responses/{code}", self.pointer),
+                    "status-range-ignored",
+                    "status ranges are not modelled; such answers are unexpected responses",
+                ));
                 continue;
             };
             let pointer = format!("{}/responses/{status}", self.pointer);
-            let Some(response) = self.resolve_response(response) else { continue };
+            let Some(response) = self.resolve_response(response) else {
+                continue;
+            };
             let ty = self.response_type(&response.content, status, &pointer, sink);
-            let lowered = Response { status, description: response.description.clone(), ty };
+            let lowered = Response {
+                status,
+                description: response.description.clone(),
+                ty,
+            };
             if (200..300).contains(&status) {
                 match &success {
                     None => success = Some(lowered),
@@ -201,11 +300,18 @@ impl OperationLowering<'_, '_, '_> {
                 errors.push(lowered);
             }
         }
-        let success = success.unwrap_or(Response { status: 200, description: "success".to_owned(), ty: None });
+        let success = success.unwrap_or(Response {
+            status: 200,
+            description: "success".to_owned(),
+            ty: None,
+        });
         (success, errors)
     }
 
-    fn resolve_response(&self, response: &ReferenceOr<openapiv3::Response>) -> Option<openapiv3::Response> {
+    fn resolve_response(
+        &self,
+        response: &ReferenceOr<openapiv3::Response>,
+    ) -> Option<openapiv3::Response> {
         match response {
             ReferenceOr::Item(r) => Some(r.clone()),
             ReferenceOr::Reference { reference } => {
@@ -220,21 +326,42 @@ impl OperationLowering<'_, '_, '_> {
 
     /// JSON with a schema is read; a media type without schema (a vendor quirk) means no body
     /// the client reads.
-    fn response_type(&mut self, content: &indexmap::IndexMap<String, MediaType>, status: u16, pointer: &str, sink: &mut Sink) -> Option<Ty> {
+    fn response_type(
+        &mut self,
+        content: &indexmap::IndexMap<String, MediaType>,
+        status: u16,
+        pointer: &str,
+        sink: &mut Sink,
+    ) -> Option<Ty> {
         if content.is_empty() {
             return None;
         }
         let Some((media, json)) = content.iter().find(|(m, _)| is_json(m)) else {
             if (200..300).contains(&status) {
                 let media: Vec<&String> = content.keys().collect();
-                sink.push(Diagnostic::error(&self.loaded.file, pointer.to_owned(), "unsupported", format!("success media types {media:?} are not supported yet (JSON)")));
+                sink.push(Diagnostic::error(
+                    &self.loaded.file,
+                    pointer.to_owned(),
+                    "unsupported",
+                    format!("success media types {media:?} are not supported yet (JSON)"),
+                ));
             }
             return None;
         };
         match &json.schema {
-            Some(schema) => Some(self.schemas.ty_at(self.doc, schema, format!("{pointer}/content/{}/schema", escape_token(media)), sink)),
+            Some(schema) => Some(self.schemas.ty_at(
+                self.doc,
+                schema,
+                format!("{pointer}/content/{}/schema", escape_token(media)),
+                sink,
+            )),
             None => {
-                sink.push(Diagnostic::warning(&self.loaded.file, format!("{pointer}/content/{}", escape_token(media)), "schema-less-media-type", "media type without schema; the body is not read"));
+                sink.push(Diagnostic::warning(
+                    &self.loaded.file,
+                    format!("{pointer}/content/{}", escape_token(media)),
+                    "schema-less-media-type",
+                    "media type without schema; the body is not read",
+                ));
                 None
             }
         }
@@ -259,23 +386,40 @@ fn is_json(media: &str) -> bool {
 }
 
 fn template_names(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name))
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
 }
 
 /// One error body type when all documented ones agree; JSON when they differ.
 fn error_type(errors: &[Response]) -> Option<Ty> {
     let mut types = errors.iter().filter_map(|e| e.ty.clone());
     let first = types.next()?;
-    Some(if types.all(|t| t == first) { first } else { Ty::Json })
+    Some(if types.all(|t| t == first) {
+        first
+    } else {
+        Ty::Json
+    })
 }
 
 /// Missing or repeated operation ids are made unique, deterministically, with a warning.
 fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
     for i in 0..operations.len() {
         let mut n = 2;
-        while operations[..i].iter().any(|o| o.method_name == operations[i].method_name) {
+        while operations[..i]
+            .iter()
+            .any(|o| o.method_name == operations[i].method_name)
+        {
             let renamed = format!("{}_{n}", field_name(&operations[i].id));
-            sink.push(Diagnostic::warning(&loaded.file, operations[i].pointer.clone(), "operation-id-duplicate", format!("operation `{}` is named already; the method becomes `{renamed}`", operations[i].id)));
+            sink.push(Diagnostic::warning(
+                &loaded.file,
+                operations[i].pointer.clone(),
+                "operation-id-duplicate",
+                format!(
+                    "operation `{}` is named already; the method becomes `{renamed}`",
+                    operations[i].id
+                ),
+            ));
             operations[i].method_name = renamed;
             n += 1;
         }

@@ -17,8 +17,18 @@ use crate::load::Loaded;
 pub type Unified = (Vec<Model>, BTreeMap<SchemaKey, (usize, Style)>);
 
 /// Groups `variants` into models.
-pub fn unify(variants: &[Variant], enums: &[EnumDef], docs: &[Loaded], modules: &[String], sink: &mut Sink) -> Unified {
-    let index: HashMap<&SchemaKey, usize> = variants.iter().enumerate().map(|(i, v)| (&v.key, i)).collect();
+pub fn unify(
+    variants: &[Variant],
+    enums: &[EnumDef],
+    docs: &[Loaded],
+    modules: &[String],
+    sink: &mut Sink,
+) -> Unified {
+    let index: HashMap<&SchemaKey, usize> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (&v.key, i))
+        .collect();
     let group = partition(variants, enums, &index);
     report_conflicts(variants, enums, &index, &group, docs, sink);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -28,7 +38,9 @@ pub fn unify(variants: &[Variant], enums: &[EnumDef], docs: &[Loaded], modules: 
     let mut models = Vec::new();
     let mut model_of = BTreeMap::new();
     for member_list in members.values() {
-        let Some(model) = build_model(variants, member_list, docs, sink) else { continue };
+        let Some(model) = build_model(variants, member_list, docs, sink) else {
+            continue;
+        };
         for &m in member_list {
             model_of.insert(variants[m].key.clone(), (models.len(), variants[m].style));
         }
@@ -39,7 +51,11 @@ pub fn unify(variants: &[Variant], enums: &[EnumDef], docs: &[Loaded], modules: 
 }
 
 /// Coarsest partition in which members of a group have equal signatures.
-fn partition(variants: &[Variant], enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>) -> Vec<usize> {
+fn partition(
+    variants: &[Variant],
+    enums: &[EnumDef],
+    index: &HashMap<&SchemaKey, usize>,
+) -> Vec<usize> {
     let mut group = vec![0usize; variants.len()];
     let mut count = 1;
     loop {
@@ -61,17 +77,33 @@ fn partition(variants: &[Variant], enums: &[EnumDef], index: &HashMap<&SchemaKey
     }
 }
 
-fn signature(v: &Variant, enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>, group: &[usize]) -> String {
+fn signature(
+    v: &Variant,
+    enums: &[EnumDef],
+    index: &HashMap<&SchemaKey, usize>,
+    group: &[usize],
+) -> String {
     let mut props: Vec<String> = v
         .props
         .iter()
-        .map(|p| format!("{}:{}", p.wire.to_ascii_lowercase(), ty_sig(&p.ty, enums, index, group)))
+        .map(|p| {
+            format!(
+                "{}:{}",
+                p.wire.to_ascii_lowercase(),
+                ty_sig(&p.ty, enums, index, group)
+            )
+        })
         .collect();
     props.sort();
     props.join(",")
 }
 
-fn ty_sig(ty: &Ty, enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>, group: &[usize]) -> String {
+fn ty_sig(
+    ty: &Ty,
+    enums: &[EnumDef],
+    index: &HashMap<&SchemaKey, usize>,
+    group: &[usize],
+) -> String {
     match ty {
         Ty::Model(key) => format!("model#{}", index.get(key).map_or(usize::MAX, |&i| group[i])),
         Ty::Enum(i) => format!("enum{:?}", enums[*i].kind),
@@ -82,7 +114,11 @@ fn ty_sig(ty: &Ty, enums: &[EnumDef], index: &HashMap<&SchemaKey, usize>, group:
 }
 
 fn lowercase_keys(v: &Variant) -> Vec<String> {
-    let mut keys: Vec<String> = v.props.iter().map(|p| p.wire.to_ascii_lowercase()).collect();
+    let mut keys: Vec<String> = v
+        .props
+        .iter()
+        .map(|p| p.wire.to_ascii_lowercase())
+        .collect();
     keys.sort();
     keys
 }
@@ -112,10 +148,17 @@ fn report_conflicts(
                 continue;
             }
             let differing = va.props.iter().find_map(|pa| {
-                let pb = vb.props.iter().find(|pb| pb.wire.eq_ignore_ascii_case(&pa.wire))?;
-                (ty_sig(&pa.ty, enums, index, group) != ty_sig(&pb.ty, enums, index, group)).then(|| pa.wire.clone())
+                let pb = vb
+                    .props
+                    .iter()
+                    .find(|pb| pb.wire.eq_ignore_ascii_case(&pa.wire))?;
+                (ty_sig(&pa.ty, enums, index, group) != ty_sig(&pb.ty, enums, index, group))
+                    .then(|| pa.wire.clone())
             });
-            let what = differing.map_or_else(|| "a nested schema".to_owned(), |p| format!("property `{p}`"));
+            let what = differing.map_or_else(
+                || "a nested schema".to_owned(),
+                |p| format!("property `{p}`"),
+            );
             sink.push(Diagnostic::error(
                 &docs[va.key.doc].file,
                 va.pointer.clone(),
@@ -130,7 +173,12 @@ fn report_conflicts(
     }
 }
 
-fn build_model(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &mut Sink) -> Option<Model> {
+fn build_model(
+    variants: &[Variant],
+    members: &[usize],
+    docs: &[Loaded],
+    sink: &mut Sink,
+) -> Option<Model> {
     let first = &variants[members[0]];
     let name = model_name(variants, members, docs, sink)?;
     let mut fields: Vec<Field> = first
@@ -149,7 +197,10 @@ fn build_model(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &
         let v = &variants[m];
         let mut keys = Vec::new();
         for p in &v.props {
-            let i = first.props.iter().position(|f| f.wire.eq_ignore_ascii_case(&p.wire))?;
+            let i = first
+                .props
+                .iter()
+                .position(|f| f.wire.eq_ignore_ascii_case(&p.wire))?;
             let field = &mut fields[i];
             field.required &= p.required;
             if field.description.is_none() {
@@ -158,8 +209,15 @@ fn build_model(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &
             if !field.spellings.contains(&p.wire) {
                 field.spellings.push(p.wire.clone());
             }
-            let nested = p.ty.model().and_then(|key| variants.iter().find(|n| &n.key == key)).map(|n| n.style);
-            keys.push(DialectKey { field: i, wire: p.wire.clone(), nested });
+            let nested =
+                p.ty.model()
+                    .and_then(|key| variants.iter().find(|n| &n.key == key))
+                    .map(|n| n.style);
+            keys.push(DialectKey {
+                field: i,
+                wire: p.wire.clone(),
+                nested,
+            });
         }
         match dialects.iter().find(|(d, _)| d.style == v.style) {
             Some((d, owner)) if d.keys != keys => sink.push(Diagnostic::error(
@@ -179,10 +237,15 @@ fn build_model(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &
     check_field_names(&fields, first, docs, sink);
     Some(Model {
         name,
-        description: members.iter().find_map(|&m| variants[m].description.clone()),
+        description: members
+            .iter()
+            .find_map(|&m| variants[m].description.clone()),
         fields,
         dialects: dialects.into_iter().map(|(d, _)| d).collect(),
-        members: members.iter().map(|&m| (variants[m].key.clone(), variants[m].style)).collect(),
+        members: members
+            .iter()
+            .map(|&m| (variants[m].key.clone(), variants[m].style))
+            .collect(),
     })
 }
 
@@ -193,30 +256,55 @@ fn check_field_names(fields: &[Field], first: &Variant, docs: &[Loaded], sink: &
                 &docs[first.key.doc].file,
                 first.pointer.clone(),
                 "field-name-clash",
-                format!("properties `{}` and `{}` both become the Rust field `{}`", other.spellings[0], f.spellings[0], f.rust_name),
+                format!(
+                    "properties `{}` and `{}` both become the Rust field `{}`",
+                    other.spellings[0], f.spellings[0], f.rust_name
+                ),
             ));
         }
     }
 }
 
 /// `x-jtl-model-name` if set, else the words all member names end with, else the first name.
-fn model_name(variants: &[Variant], members: &[usize], docs: &[Loaded], sink: &mut Sink) -> Option<String> {
-    let overrides: Vec<&Variant> = members.iter().map(|&m| &variants[m]).filter(|v| v.name_override.is_some()).collect();
+fn model_name(
+    variants: &[Variant],
+    members: &[usize],
+    docs: &[Loaded],
+    sink: &mut Sink,
+) -> Option<String> {
+    let overrides: Vec<&Variant> = members
+        .iter()
+        .map(|&m| &variants[m])
+        .filter(|v| v.name_override.is_some())
+        .collect();
     if let Some(first) = overrides.first() {
-        if let Some(other) = overrides.iter().find(|v| v.name_override != first.name_override) {
+        if let Some(other) = overrides
+            .iter()
+            .find(|v| v.name_override != first.name_override)
+        {
             sink.push(Diagnostic::error(
                 &docs[other.key.doc].file,
                 other.pointer.clone(),
                 "model-name-conflict",
-                format!("x-jtl-model-name `{}` disagrees with `{}` at {}", other.name_override.as_deref().unwrap_or_default(), first.name_override.as_deref().unwrap_or_default(), at(docs, first)),
+                format!(
+                    "x-jtl-model-name `{}` disagrees with `{}` at {}",
+                    other.name_override.as_deref().unwrap_or_default(),
+                    first.name_override.as_deref().unwrap_or_default(),
+                    at(docs, first)
+                ),
             ));
             return None;
         }
         return first.name_override.as_deref().map(type_name);
     }
-    let mut names: Vec<&str> = members.iter().map(|&m| variants[m].key.name.as_str()).collect();
+    let mut names: Vec<&str> = members
+        .iter()
+        .map(|&m| variants[m].key.name.as_str())
+        .collect();
     names.dedup();
-    Some(type_name(&common_word_suffix(&names).unwrap_or_else(|| names[0].to_owned())))
+    Some(type_name(
+        &common_word_suffix(&names).unwrap_or_else(|| names[0].to_owned()),
+    ))
 }
 
 /// Kept-apart concepts that share a name get their module's name appended (with a warning).
@@ -238,7 +326,10 @@ fn disambiguate_names(
             &docs[key.doc].file,
             crate::diagnostics::Location::Pointer(format!("/components/schemas/{}", key.name)),
             "model-renamed",
-            format!("another concept is named `{}` already; this one becomes `{renamed}`", models[i].name),
+            format!(
+                "another concept is named `{}` already; this one becomes `{renamed}`",
+                models[i].name
+            ),
         ));
         models[i].name = renamed;
         debug_assert!(model_of.get(key).is_some());
