@@ -86,13 +86,14 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
             api,
         }),
         Err(error) => {
-            let pointer = path_to_pointer(error.path());
-            fail(
-                sink,
-                Location::Pointer(pointer),
-                "shape",
-                format!("not a valid OpenAPI 3.0 document: {}", error.inner()),
-            );
+            let mut problems = shape_problems(&raw);
+            if problems.is_empty() {
+                problems.push((path_to_pointer(error.path()), error.inner().to_string()));
+            }
+            for (pointer, message) in problems {
+                let message = format!("not a valid OpenAPI 3.0 document: {message}");
+                fail(sink, Location::Pointer(pointer), "shape", message);
+            }
             None
         }
     }
@@ -135,6 +136,100 @@ fn display(value: &Value) -> String {
     value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_owned)
+}
+
+/// openapiv3 reads `paths` and `components` through maps that lose serde's path; reading each
+/// entry on its own finds every bad entry and the exact place inside it.
+fn shape_problems(raw: &Value) -> Vec<(String, String)> {
+    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    let mut problems = Vec::new();
+    let mut check = |base: String,
+                     entries: Option<&Value>,
+                     read: &dyn Fn(&Value) -> Option<(String, String)>| {
+        for (key, value) in entries.and_then(Value::as_object).into_iter().flatten() {
+            if let Some((inner, message)) = read(value) {
+                problems.push((format!("{base}/{}{inner}", escape_token(key)), message));
+            }
+        }
+    };
+    check("/paths".to_owned(), raw.get("paths"), &path_item_problem);
+    let components = raw.get("components");
+    let section = |name: &str| components.and_then(|c| c.get(name));
+    check(
+        "/components/schemas".to_owned(),
+        section("schemas"),
+        &shape_error::<ReferenceOr<Schema>>,
+    );
+    check(
+        "/components/parameters".to_owned(),
+        section("parameters"),
+        &shape_error::<ReferenceOr<Parameter>>,
+    );
+    check(
+        "/components/responses".to_owned(),
+        section("responses"),
+        &shape_error::<ReferenceOr<Response>>,
+    );
+    check(
+        "/components/requestBodies".to_owned(),
+        section("requestBodies"),
+        &shape_error::<ReferenceOr<RequestBody>>,
+    );
+    check(
+        "/components/securitySchemes".to_owned(),
+        section("securitySchemes"),
+        &shape_error::<ReferenceOr<SecurityScheme>>,
+    );
+    problems
+}
+
+/// A path item's first problem, looked for inside its operations and their responses, since
+/// openapiv3 reads those through untagged enums that hide the place.
+fn path_item_problem(item: &Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, PathItem, Response};
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let first =
+        |base: &str, entries: Option<&Value>, read: &dyn Fn(&Value) -> Option<(String, String)>| {
+            entries
+                .and_then(Value::as_object)?
+                .iter()
+                .find_map(|(key, value)| {
+                    read(value).map(|(inner, message)| {
+                        (format!("{base}/{}{inner}", escape_token(key)), message)
+                    })
+                })
+        };
+    let response = |value: &Value| {
+        if value.get("$ref").is_some() {
+            return None;
+        }
+        shape_error::<Response>(value)
+    };
+    let operation = |value: &Value| {
+        shape_error::<Operation>(value)?;
+        first("/responses", value.get("responses"), &response)
+            .or_else(|| shape_error::<Operation>(value))
+    };
+    if item.get("$ref").is_some() {
+        return None;
+    }
+    shape_error::<PathItem>(item)?;
+    METHODS
+        .iter()
+        .find_map(|m| {
+            item.get(*m)
+                .and_then(operation)
+                .map(|(inner, msg)| (format!("/{m}{inner}"), msg))
+        })
+        .or_else(|| shape_error::<PathItem>(item))
+}
+
+fn shape_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+    serde_path_to_error::deserialize::<_, T>(value)
+        .err()
+        .map(|e| (path_to_pointer(e.path()), e.inner().to_string()))
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

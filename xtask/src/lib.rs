@@ -192,3 +192,45 @@ pub fn ensure_output_dir(out: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// What a regeneration did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Files were written (paths relative to the crate), out of `total`.
+    Written { written: Vec<String>, total: usize },
+    /// `--check`: everything matches.
+    Fresh { total: usize },
+    /// `--check`: the report with the diffs.
+    Stale { report: String },
+}
+
+/// The whole regeneration: read, generate, then write or compare. Nothing is written unless
+/// generation succeeded for every document.
+pub fn regen(
+    root: &Path,
+    specs: &[PathBuf],
+    out: &Path,
+    check: bool,
+) -> anyhow::Result<(Outcome, Vec<jtl_erp_generator::Diagnostic>)> {
+    let docs = read_specs(root, specs)?;
+    let generation = generate(&docs, &settings_for(root, out))?;
+    let outcome = if check {
+        let stale = stale_files(out, &generation)?;
+        if stale.is_empty() {
+            Outcome::Fresh {
+                total: generation.files.len(),
+            }
+        } else {
+            Outcome::Stale {
+                report: stale_report(&stale),
+            }
+        }
+    } else {
+        ensure_output_dir(out)?;
+        Outcome::Written {
+            written: write_tree(out, &generation)?,
+            total: generation.files.len(),
+        }
+    };
+    Ok((outcome, generation.warnings))
+}

@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{
-    default_specs, ensure_output_dir, generate, read_specs, repo_root, settings_for, stale_files,
-    stale_report, write_tree,
-};
+use xtask::{Outcome, default_specs, repo_root};
 
 #[derive(Parser)]
 #[command(
@@ -52,7 +49,13 @@ fn main() -> ExitCode {
     match regen(check, specs, out, verbose) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Reports of the generator carry their own `error:` prefix per line.
+            let text = format!("{error:#}");
+            if text.starts_with("error: ") {
+                eprintln!("{text}");
+            } else {
+                eprintln!("error: {text}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -71,27 +74,26 @@ fn regen(
         specs.iter().map(|p| absolute(p)).collect()
     };
     let out = out.map_or_else(|| root.join("generated"), |o| absolute(&o));
-    let docs = read_specs(&root, &specs)?;
-    let generation = generate(&docs, &settings_for(&root, &out))?;
-    report_warnings(&generation.warnings, verbose);
-    if check {
-        let stale = stale_files(&out, &generation)?;
-        if stale.is_empty() {
-            eprintln!("generated code is fresh ({} files)", generation.files.len());
-            return Ok(ExitCode::SUCCESS);
+    let (outcome, warnings) = xtask::regen(&root, &specs, &out, check)?;
+    report_warnings(&warnings, verbose);
+    match outcome {
+        Outcome::Written { written, total } => {
+            eprintln!(
+                "wrote {} of {total} files to {}",
+                written.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
-        eprintln!("{}", stale_report(&stale));
-        return Ok(ExitCode::FAILURE);
+        Outcome::Fresh { total } => {
+            eprintln!("generated code is fresh ({total} files)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Stale { report } => {
+            eprintln!("{report}");
+            Ok(ExitCode::FAILURE)
+        }
     }
-    ensure_output_dir(&out)?;
-    let written = write_tree(&out, &generation)?;
-    eprintln!(
-        "wrote {} of {} files to {}",
-        written.len(),
-        generation.files.len(),
-        out.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn absolute(path: &std::path::Path) -> PathBuf {

@@ -1,0 +1,115 @@
+//! Bad input: a clear error naming file and place, every problem of a stage at once, and
+//! nothing written.
+
+use std::path::PathBuf;
+
+use jtl_erp_tests::repo_root;
+
+fn fixture(path: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(path)
+}
+
+/// The error text `cargo xtask regen --spec …` prints for these fixtures.
+fn errors_of(paths: &[&str]) -> String {
+    let root = repo_root();
+    let specs: Vec<PathBuf> = paths.iter().map(|p| fixture(p)).collect();
+    let out = std::env::temp_dir().join(format!("jtl-erp-never-written-{}", std::process::id()));
+    let error = xtask::regen(&root, &specs, &out, false).expect_err("bad input must fail");
+    assert!(
+        !out.exists(),
+        "a failed run must not create {}",
+        out.display()
+    );
+    format!("{error:#}")
+}
+
+#[test]
+fn every_dangling_reference_is_reported_with_its_pointer() {
+    assert_eq!(
+        errors_of(&["bad/dangling-ref.yaml"]),
+        "error: tests/fixtures/bad/dangling-ref.yaml#/paths/~1things/get/responses/200/content/application~1json/schema/$ref: `$ref` target `#/components/schemas/Thing` does not exist\n\
+         error: tests/fixtures/bad/dangling-ref.yaml#/paths/~1things/get/responses/404/content/application~1json/schema/$ref: `$ref` target `#/components/schemas/Missing` does not exist\n\
+         2 error(s); nothing was generated"
+    );
+}
+
+#[test]
+fn unsupported_versions_say_what_is_supported() {
+    assert_eq!(
+        errors_of(&["bad/openapi-3.1.yaml", "bad/swagger-2.yaml"]),
+        "error: tests/fixtures/bad/openapi-3.1.yaml#/openapi: OpenAPI 3.1.0 is not supported; supported is OpenAPI 3.0.x\n\
+         error: tests/fixtures/bad/swagger-2.yaml#/openapi: Swagger/OpenAPI 2.0 documents are not supported; supported is OpenAPI 3.0.x\n\
+         2 error(s); nothing was generated"
+    );
+}
+
+#[test]
+fn syntax_errors_carry_line_and_column_and_empty_documents_are_named() {
+    let text = errors_of(&["bad/invalid-yaml.yaml", "bad/empty.yaml"]);
+    assert!(
+        text.starts_with("error: tests/fixtures/bad/invalid-yaml.yaml:7:1: invalid YAML/JSON:"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error: tests/fixtures/bad/empty.yaml: the document is empty or not a mapping\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 error(s); nothing was generated"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_document_of_the_wrong_shape_names_the_pointer() {
+    assert_eq!(
+        errors_of(&["bad/wrong-shape.yaml"]),
+        "error: tests/fixtures/bad/wrong-shape.yaml#/paths/~1items/get/responses/200/description: \
+         not a valid OpenAPI 3.0 document: invalid type: integer `42`, expected a string\n\
+         1 error(s); nothing was generated"
+    );
+}
+
+#[test]
+fn cyclic_aliases_and_unsupported_constructs_are_named() {
+    assert_eq!(
+        errors_of(&["bad/cyclic-alias.yaml", "bad/unsupported-query.yaml"]),
+        "error: tests/fixtures/bad/cyclic-alias.yaml#/components/schemas/B/$ref: schema `A` is an alias of itself (through `$ref`s)\n\
+         error: tests/fixtures/bad/unsupported-query.yaml#/paths/~1items/get/parameters/0: operation `/paths/~1items/get`: query parameter `limit` is not supported yet (supported: path parameters and the request-context headers)\n\
+         2 error(s); nothing was generated"
+    );
+}
+
+#[test]
+fn same_properties_with_another_type_are_an_error_naming_both_schemas() {
+    assert_eq!(
+        errors_of(&["conflict/first.yaml", "conflict/second.yaml"]),
+        "error: tests/fixtures/conflict/first.yaml#/components/schemas/Article: schema `Article` \
+         (tests/fixtures/conflict/first.yaml#/components/schemas/Article) and schema `ArticleInfo` \
+         (tests/fixtures/conflict/second.yaml#/components/schemas/ArticleInfo) have the same properties \
+         but differ in property `quantity`; make them agree, or set `x-jtl-model-name` on one to keep them apart\n\
+         1 error(s); nothing was generated"
+    );
+}
+
+#[test]
+fn a_missing_document_is_named() {
+    let root = repo_root();
+    let error = xtask::regen(
+        &root,
+        &[fixture("bad/no-such-file.yaml")],
+        &root.join("target/never"),
+        false,
+    )
+    .expect_err("missing file");
+    assert!(
+        format!("{error:#}").starts_with("cannot read spec document "),
+        "{error:#}"
+    );
+    assert!(
+        format!("{error:#}").contains("no-such-file.yaml"),
+        "{error:#}"
+    );
+}
