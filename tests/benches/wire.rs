@@ -1,0 +1,152 @@
+//! Serializing the registration request: the generated dialect writers against serde_json on a
+//! hand-written struct with the same fields (`#[derive(Serialize)]`), in the same run.
+//!
+//! `cargo bench -p jtl-erp-tests --bench wire`; the README reports the ratios.
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use jtl_erp_client::models::{AppRegistrationRequest, RegistrationType, Translation};
+use jtl_erp_client::runtime::Base64Bytes;
+use jtl_erp_client::runtime::chrono::{DateTime, FixedOffset};
+use jtl_erp_client::runtime::wire::{Camel, Pascal, Wire};
+use serde::Serialize;
+
+/// The baseline: what a hand-written client would derive.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HandCamel<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    localized_display_names: Option<Vec<HandTranslation<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    localized_descriptions: Option<Vec<HandTranslation<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_website: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mandatory_api_scopes: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optional_api_scopes: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_icon: Option<&'a Base64Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_type: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<&'a Base64Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature_data: Option<&'a DateTime<FixedOffset>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HandTranslation<'a> {
+    language_iso: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+fn request() -> AppRegistrationRequest {
+    let translation = |lang: &str, name: &str| Translation {
+        language_iso: Some(lang.into()),
+        name: Some(name.into()),
+    };
+    AppRegistrationRequest {
+        app_id: Some("myApp/v1".into()),
+        display_name: Some("My App".into()),
+        description: Some("Inventory management tool for the warehouse".into()),
+        localized_display_names: Some(vec![
+            translation("DE", "Meine App"),
+            translation("EN", "My App"),
+        ]),
+        localized_descriptions: Some(vec![
+            translation("DE", "Lagerverwaltung"),
+            translation("EN", "Inventory"),
+        ]),
+        version: Some("1.0.0".into()),
+        provider_name: Some("My Company".into()),
+        provider_website: Some("https://example.com".into()),
+        mandatory_api_scopes: Some(vec![
+            "stock.read".into(),
+            "stock.write".into(),
+            "items.write".into(),
+            "salesorder.read".into(),
+        ]),
+        optional_api_scopes: Some(vec!["return.read".into()]),
+        app_icon: Some(Base64Bytes(vec![7; 256])),
+        registration_type: Some(RegistrationType::OneInstance),
+        signature: Some(Base64Bytes(vec![9; 64])),
+        signature_data: Some(DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z").expect("valid")),
+    }
+}
+
+fn translations(t: &Option<Vec<Translation>>) -> Option<Vec<HandTranslation<'_>>> {
+    t.as_ref().map(|list| {
+        list.iter()
+            .map(|t| HandTranslation {
+                language_iso: t.language_iso.as_deref(),
+                name: t.name.as_deref(),
+            })
+            .collect()
+    })
+}
+
+fn hand_written(value: &AppRegistrationRequest) -> HandCamel<'_> {
+    HandCamel {
+        app_id: value.app_id.as_deref(),
+        display_name: value.display_name.as_deref(),
+        description: value.description.as_deref(),
+        localized_display_names: translations(&value.localized_display_names),
+        localized_descriptions: translations(&value.localized_descriptions),
+        version: value.version.as_deref(),
+        provider_name: value.provider_name.as_deref(),
+        provider_website: value.provider_website.as_deref(),
+        mandatory_api_scopes: value.mandatory_api_scopes.as_deref(),
+        optional_api_scopes: value.optional_api_scopes.as_deref(),
+        app_icon: value.app_icon.as_ref(),
+        registration_type: value.registration_type.map(|t| t.value()),
+        signature: value.signature.as_ref(),
+        signature_data: value.signature_data.as_ref(),
+    }
+}
+
+fn serialize(c: &mut Criterion) {
+    let value = request();
+    let baseline = hand_written(&value);
+    // Same bytes, or the comparison means nothing.
+    assert_eq!(
+        serde_json::to_vec(&baseline).expect("serializes"),
+        serde_json::to_vec(&Wire::<_, Camel>::new(&value)).expect("serializes")
+    );
+    let mut group = c.benchmark_group("registration_request");
+    let mut buffer = Vec::with_capacity(4096);
+    group.bench_function("baseline_serde_derive_camel", |b| {
+        b.iter(|| {
+            buffer.clear();
+            serde_json::to_writer(&mut buffer, black_box(&baseline)).expect("serializes");
+        })
+    });
+    group.bench_function("generated_camel", |b| {
+        b.iter(|| {
+            buffer.clear();
+            serde_json::to_writer(&mut buffer, &Wire::<_, Camel>::new(black_box(&value)))
+                .expect("serializes");
+        })
+    });
+    group.bench_function("generated_pascal", |b| {
+        b.iter(|| {
+            buffer.clear();
+            serde_json::to_writer(&mut buffer, &Wire::<_, Pascal>::new(black_box(&value)))
+                .expect("serializes");
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, serialize);
+criterion_main!(benches);

@@ -1,0 +1,73 @@
+//! What the generator makes of constructs the committed documents do not contain.
+
+use jtl_erp_generator::{Settings, SourceDocument, generate};
+
+fn models_of(yaml: &str) -> String {
+    let doc = SourceDocument {
+        path: "inline.yaml".to_owned(),
+        text: yaml.to_owned(),
+    };
+    let generation = generate(&[doc], &Settings::default()).expect("generates");
+    generation
+        .files
+        .into_iter()
+        .find(|f| f.path == "src/models.rs")
+        .expect("models.rs")
+        .contents
+}
+
+#[test]
+fn integer_enums_without_names_get_value_variants_and_keep_unknowns() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Box:
+      type: object
+      properties:
+        size: {type: integer, enum: [0, 1, -1]}
+"#,
+    );
+    assert!(models.contains("pub enum Size {"), "{models}");
+    for variant in ["Value0,", "Value1,", "ValueMinus1,", "Unknown(i64),"] {
+        assert!(models.contains(variant), "missing {variant} in\n{models}");
+    }
+    // A schema named like a prelude type gets a suffix instead of shadowing it.
+    assert!(models.contains("pub struct BoxModel {"), "{models}");
+}
+
+#[test]
+fn schemas_with_other_properties_stay_apart_and_same_names_are_disambiguated() {
+    let first = SourceDocument {
+        path: "a.yaml".to_owned(),
+        text: "openapi: 3.0.3\ninfo: {title: a, version: '1', x-jtl-module: alpha}\npaths: {}\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        id: {type: string}\n".to_owned(),
+    };
+    let second = SourceDocument {
+        path: "b.yaml".to_owned(),
+        text: "openapi: 3.0.3\ninfo: {title: b, version: '1', x-jtl-module: beta}\npaths: {}\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        Id: {type: string}\n        Name: {type: string}\n".to_owned(),
+    };
+    let generation = generate(&[first, second], &Settings::default()).expect("generates");
+    let models = &generation
+        .files
+        .iter()
+        .find(|f| f.path == "src/models.rs")
+        .expect("models")
+        .contents;
+    assert!(models.contains("pub struct Item {"), "{models}");
+    assert!(models.contains("pub struct ItemBeta {"), "{models}");
+    let renamed: Vec<String> = generation
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "model-renamed")
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            "warning: b.yaml#/components/schemas/Item: another concept is named `Item` already; this one becomes `ItemBeta`"
+        ]
+    );
+}
