@@ -80,6 +80,11 @@ impl RequestBody {
         }
     }
 
+    /// The `Content-Type` it is sent with.
+    pub fn content_type(&self) -> &HeaderValue {
+        &self.content_type
+    }
+
     /// The encoded bytes.
     pub fn bytes(&self) -> &Bytes {
         &self.bytes
@@ -218,6 +223,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
+        if self.auth.as_ref().is_some_and(|auth| auth.requires_https()) {
+            crate::security::require_secure(&base_url, "base URL")?;
+        }
         self.context.validate().map_err(BuildError::Context)?;
         let http = match self.http {
             Some(http) => http,
@@ -225,6 +233,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .user_agent(self.user_agent)
+                .redirect(crate::security::same_origin_redirects())
                 .build()
                 .map_err(BuildError::Http)?,
         };
@@ -295,12 +304,12 @@ impl Client {
         );
         async {
             let url = format!("{}{}", self.inner.base_url, path);
-            let mut response = self.attempt(operation, &url, body.as_ref()).await?;
+            let (mut response, used) = self.attempt(operation, &url, body.as_ref()).await?;
             if response.status() == http::StatusCode::UNAUTHORIZED
-                && self.refresh_after_401(operation).await?
+                && self.refresh_after_401(operation, used.as_ref()).await?
             {
                 tracing::debug!("401: retrying once with fresh credentials");
-                response = self.attempt(operation, &url, body.as_ref()).await?;
+                response = self.attempt(operation, &url, body.as_ref()).await?.0;
             }
             tracing::Span::current().record("status", response.status().as_u16());
             Ok(response)
@@ -312,10 +321,11 @@ impl Client {
     async fn refresh_after_401<E: fmt::Debug>(
         &self,
         operation: &'static Operation,
+        used: Option<&HeaderValue>,
     ) -> Result<bool, Error<E>> {
         match &self.inner.auth {
             Some(auth) => auth
-                .on_unauthorized(operation)
+                .on_unauthorized(used, operation)
                 .await
                 .map_err(|source| Error::Auth {
                     operation: operation.id,
@@ -325,12 +335,13 @@ impl Client {
         }
     }
 
+    /// One attempt; also returns the credentials it sent, for the 401 decision.
     async fn attempt<E: fmt::Debug>(
         &self,
         operation: &'static Operation,
         url: &str,
         body: Option<&RequestBody>,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<(RawResponse, Option<HeaderValue>), Error<E>> {
         let mut request = self.prepare(operation, url, body)?;
         self.authorize(operation, &mut request).await?;
         for hook in &self.inner.hooks {
@@ -341,6 +352,7 @@ impl Client {
                     source,
                 })?;
         }
+        let used = request.headers().get(http::header::AUTHORIZATION).cloned();
         let response = self
             .inner
             .http
@@ -359,7 +371,7 @@ impl Client {
                     source,
                 })?;
         }
-        Ok(raw)
+        Ok((raw, used))
     }
 
     /// The request with URL, context headers, api-version and body; no credentials yet.

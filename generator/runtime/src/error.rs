@@ -18,6 +18,14 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// Credentials would travel over plain HTTP to a host that is not loopback.
+    #[error("{what} `{url}` must use https (plain http is allowed for loopback only)")]
+    InsecureUrl {
+        /// The URL as given.
+        url: String,
+        /// Which URL (base URL, token URL, …).
+        what: &'static str,
+    },
     /// A context value breaks a vendor rule.
     #[error("invalid request context: {0}")]
     Context(String),

@@ -13,6 +13,7 @@ mod error;
 pub mod hooks;
 mod operation;
 mod response;
+mod security;
 mod types;
 pub mod wire;
 
@@ -21,6 +22,7 @@ pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};
 pub use operation::{AuthNeed, Operation};
 pub use response::{RawResponse, ResponseValue};
+pub use security::{is_loopback, same_origin_redirects};
 pub use types::{Base64Bytes, Secret};
 
 /// Re-exported so generated code and users name the same versions.

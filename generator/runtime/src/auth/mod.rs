@@ -1,0 +1,221 @@
+//! Authentication providers: how credentials get onto a request.
+//!
+//! A provider is a hook of the client, not a parameter of each call. Ready-made providers:
+//!
+//! | provider | API | sends |
+//! |---|---|---|
+//! | [`WawiKey`] | ERP OnPremise | `Authorization: Wawi <key>` (or `x-api-key`) |
+//! | [`ClientCredentials`] | ERP Cloud | `Authorization: Bearer <JWT>` from the OAuth 2.0 client-credentials grant, cached |
+//! | [`ScxRefreshToken`] | SCX Channel API | `Authorization: Bearer <authToken>` from the refresh-token exchange, cached |
+//! | [`BearerToken`] | any | a fixed bearer token |
+//! | [`BasicAuth`] | identity provider | HTTP Basic |
+//!
+//! Your own: implement [`AuthProvider`], or [`TokenSource`] to get the caching of
+//! [`CachedBearer`] (refresh before expiry, single flight, one refresh after a 401) for free.
+
+mod oauth;
+mod scx;
+mod token;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use base64::Engine as _;
+use http::HeaderValue;
+use http::header::AUTHORIZATION;
+
+use crate::operation::Operation;
+use crate::types::Secret;
+
+pub use oauth::{ClientCredentials, ClientCredentialsBuilder, DEFAULT_TOKEN_URL};
+pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
+pub use token::{CachedBearer, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource};
+
+/// A boxed, sendable future, as the provider and hook traits return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why credentials could not be supplied. No variant's message contains a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// A token could not be obtained.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A credential does not fit into a header.
+    #[error("credential for header `{0}` is not a valid header value")]
+    InvalidHeader(&'static str),
+    /// Any other failure of a provider of your own.
+    #[error("{message}")]
+    Other {
+        /// What failed (no secrets).
+        message: String,
+        /// The cause.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl AuthError {
+    /// An error of your own provider (the message must not contain a secret).
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::Other { message: message.into(), source: None }
+    }
+}
+
+/// Supplies credentials for requests.
+pub trait AuthProvider: Send + Sync + fmt::Debug {
+    /// Adds credentials to `request`. Runs before the user's hooks, on every attempt.
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>>;
+
+    /// Runs after the server answered 401 to credentials `used` (the `Authorization` header
+    /// sent). Returning `Ok(true)` says fresh credentials are available: the request is sent
+    /// once more, with the same body bytes. Static credentials cannot improve, so the default
+    /// is `Ok(false)`.
+    fn on_unauthorized<'a>(
+        &'a self,
+        used: Option<&'a HeaderValue>,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<bool, AuthError>> {
+        let _ = (used, operation);
+        Box::pin(async { Ok(false) })
+    }
+
+    /// Whether the credentials are bearer tokens that must not travel over plain HTTP to a
+    /// host other than loopback. The OnPremise Wawi key goes to the merchant's own server, often
+    /// over plain HTTP in the shop's network, so it answers `false`.
+    fn requires_https(&self) -> bool {
+        true
+    }
+}
+
+/// Where the OnPremise API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WawiPlacement {
+    /// `Authorization: Wawi <key>`: what JTL-Wawi's REST server reads (default).
+    #[default]
+    Authorization,
+    /// `x-api-key: <key>`: how the vendor's OpenAPI document declares the scheme.
+    XApiKey,
+}
+
+/// The OnPremise scheme: the permanent API key from the app registration.
+#[derive(Debug, Clone)]
+pub struct WawiKey {
+    key: Secret,
+    placement: WawiPlacement,
+}
+
+impl WawiKey {
+    /// Sends `Authorization: Wawi <key>`.
+    pub fn new(key: impl Into<Secret>) -> Self {
+        Self { key: key.into(), placement: WawiPlacement::Authorization }
+    }
+    /// Chooses where the key goes.
+    pub fn placement(mut self, placement: WawiPlacement) -> Self {
+        self.placement = placement;
+        self
+    }
+}
+
+impl AuthProvider for WawiKey {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        Box::pin(async move {
+            match self.placement {
+                WawiPlacement::Authorization => {
+                    insert_sensitive(request, AUTHORIZATION, &format!("Wawi {}", self.key.expose()))
+                }
+                WawiPlacement::XApiKey => {
+                    let name = http::HeaderName::from_static("x-api-key");
+                    insert_sensitive(request, name, self.key.expose())
+                }
+            }
+        })
+    }
+
+    fn requires_https(&self) -> bool {
+        false
+    }
+}
+
+/// A fixed bearer token (e.g. one your own code obtained).
+#[derive(Debug, Clone)]
+pub struct BearerToken(Secret);
+
+impl BearerToken {
+    /// Sends `Authorization: Bearer <token>`.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self(token.into())
+    }
+}
+
+impl AuthProvider for BearerToken {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        Box::pin(async move {
+            insert_sensitive(request, AUTHORIZATION, &format!("Bearer {}", self.0.expose()))
+        })
+    }
+}
+
+/// HTTP Basic, as the identity provider's token endpoint takes client credentials.
+#[derive(Debug, Clone)]
+pub struct BasicAuth {
+    user: String,
+    password: Secret,
+}
+
+impl BasicAuth {
+    /// Sends `Authorization: Basic base64(user:password)`.
+    pub fn new(user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self { user: user.into(), password: password.into() }
+    }
+
+    /// The header value, marked sensitive.
+    pub(crate) fn header_value(&self) -> Result<HeaderValue, AuthError> {
+        let pair = format!("{}:{}", self.user, self.password.expose());
+        let text = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+        sensitive_value(&text, "authorization")
+    }
+}
+
+impl AuthProvider for BasicAuth {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        Box::pin(async move {
+            request.headers_mut().insert(AUTHORIZATION, self.header_value()?);
+            Ok(())
+        })
+    }
+}
+
+/// Sets a credential header, marked sensitive so that HTTP/2 does not index it and `Debug`
+/// of the header map hides it.
+pub fn insert_sensitive(
+    request: &mut reqwest::Request,
+    name: http::HeaderName,
+    value: &str,
+) -> Result<(), AuthError> {
+    let value = sensitive_value(value, if name == AUTHORIZATION { "authorization" } else { "x-api-key" })?;
+    request.headers_mut().insert(name, value);
+    Ok(())
+}
+
+fn sensitive_value(value: &str, header: &'static str) -> Result<HeaderValue, AuthError> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| AuthError::InvalidHeader(header))?;
+    value.set_sensitive(true);
+    Ok(value)
+}

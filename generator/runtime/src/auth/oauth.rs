@@ -1,0 +1,204 @@
+//! The OAuth 2.0 client-credentials grant against JTL's identity provider (RFC 6749, 4.4).
+//!
+//! Hand-written rather than through the `oauth2` crate: the grant is one form POST, while the
+//! work that matters (caching, refresh margin, single flight, retry after 401) is ours either way
+//! and is shared with the SCX exchange, which is no OAuth grant at all.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use http::HeaderValue;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde::Deserialize;
+
+use super::token::{read_limited, with_retries};
+use super::{AuthError, AuthProvider, BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
+use crate::error::BuildError;
+use crate::operation::Operation;
+use crate::security::{require_secure, same_origin_redirects};
+use crate::types::Secret;
+
+/// JTL's token endpoint.
+pub const DEFAULT_TOKEN_URL: &str = "https://auth.jtl-cloud.com/oauth2/token";
+const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// The Cloud provider: `Authorization: Bearer <JWT>` from the client-credentials grant.
+#[derive(Debug)]
+pub struct ClientCredentials(CachedBearer<GrantSource>);
+
+impl ClientCredentials {
+    /// Configures the grant for the Partner Portal's client id and secret.
+    pub fn builder(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> ClientCredentialsBuilder {
+        ClientCredentialsBuilder {
+            token_url: DEFAULT_TOKEN_URL.to_owned(),
+            credentials: BasicAuth::new(client_id, client_secret),
+            scope: None,
+            margin: super::DEFAULT_REFRESH_MARGIN,
+            timeout: Duration::from_secs(10),
+            retries: 2,
+            http: None,
+        }
+    }
+
+    /// A valid token, fetching one when needed (e.g. to warm the cache at start-up).
+    pub async fn token(&self) -> Result<Secret, TokenError> {
+        self.0.token().await
+    }
+}
+
+impl AuthProvider for ClientCredentials {
+    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request, operation: &'a Operation) -> BoxFuture<'a, Result<(), AuthError>> {
+        self.0.authorize(request, operation)
+    }
+    fn on_unauthorized<'a>(&'a self, used: Option<&'a HeaderValue>, operation: &'a Operation) -> BoxFuture<'a, Result<bool, AuthError>> {
+        self.0.on_unauthorized(used, operation)
+    }
+}
+
+/// Configures [`ClientCredentials`].
+#[must_use]
+pub struct ClientCredentialsBuilder {
+    token_url: String,
+    credentials: BasicAuth,
+    scope: Option<String>,
+    margin: Duration,
+    timeout: Duration,
+    retries: u32,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientCredentialsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentialsBuilder")
+            .field("token_url", &self.token_url)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentialsBuilder {
+    /// Another token endpoint (https, or http on loopback for tests).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = url.into();
+        self
+    }
+    /// Space-separated scopes to ask for.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+    /// Refresh when less than this remains (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+    /// Longest wait for a token, retries included (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// Retries after a transport error or 5xx (default 2, backing off 100 ms, 200 ms, …).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+    /// Your own reqwest client for the token requests.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the endpoint (https unless loopback) and builds the provider.
+    pub fn build(self) -> Result<ClientCredentials, BuildError> {
+        let token_url = require_secure(&self.token_url, "token URL")?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeout)
+                .timeout(self.timeout)
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let source = GrantSource { http, token_url, credentials: self.credentials, scope: self.scope, timeout: self.timeout, retries: self.retries };
+        Ok(ClientCredentials(CachedBearer::new(source, self.margin)))
+    }
+}
+
+/// One client-credentials request.
+#[derive(Debug)]
+pub struct GrantSource {
+    http: reqwest::Client,
+    token_url: url::Url,
+    credentials: BasicAuth,
+    scope: Option<String>,
+    timeout: Duration,
+    retries: u32,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    token_type: String,
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ErrorAnswer {
+    error: String,
+    error_description: Option<String>,
+}
+
+impl GrantSource {
+    async fn request(&self) -> Result<Token, TokenError> {
+        let form = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "client_credentials");
+            if let Some(scope) = &self.scope {
+                form.append_pair("scope", scope);
+            }
+            form.finish()
+        };
+        let authorization = self.credentials.header_value().map_err(|_| TokenError::Malformed {
+            status: http::StatusCode::BAD_REQUEST,
+            reason: "client id or secret cannot be sent in a header".to_owned(),
+        })?;
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .header(AUTHORIZATION, authorization)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(ACCEPT, "application/json")
+            .body(form)
+            .send()
+            .await
+            .map_err(|e| TokenError::Transport(e.without_url()))?;
+        let status = response.status();
+        let body = read_limited(response, MAX_TOKEN_BODY).await?;
+        parse_answer(status, &body)
+    }
+}
+
+/// RFC 6749 5.1 (success) and 5.2 (error) answers.
+fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<Token, TokenError> {
+    if status.is_success() {
+        let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| TokenError::Malformed { status, reason: e.to_string() })?;
+        if !answer.token_type.eq_ignore_ascii_case("bearer") {
+            return Err(TokenError::Malformed { status, reason: format!("token_type `{}` is not Bearer", answer.token_type) });
+        }
+        let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
+        return Ok(Token { secret: Secret::new(answer.access_token), expires_at: Instant::now() + lifetime });
+    }
+    match serde_json::from_slice::<ErrorAnswer>(body) {
+        Ok(error) if status.is_client_error() => {
+            Err(TokenError::Rejected { status, error: error.error, description: error.error_description })
+        }
+        _ => Err(TokenError::Status { status }),
+    }
+}
+
+impl TokenSource for GrantSource {
+    fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
+        Box::pin(with_retries(self.retries, self.timeout, || self.request()))
+    }
+}
