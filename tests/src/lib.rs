@@ -30,3 +30,87 @@ pub fn header_values(request: &wiremock::Request, name: &str) -> Vec<String> {
 pub fn body_text(request: &wiremock::Request) -> String {
     String::from_utf8(request.body.clone()).expect("UTF-8 body")
 }
+
+/// Node tools of the test suite (`package.json` at the repository root), installed once per
+/// test process with `npm ci` from the committed lock file. Panics with instructions when npm
+/// is missing: these tests never skip silently.
+pub fn node_tool(name: &str) -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let root = repo_root();
+    let tool = root.join("node_modules/.bin").join(name);
+    let installed = INSTALLED.get_or_init(|| {
+        if tool.exists() {
+            return Ok(());
+        }
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run npm ({e}); install Node.js and npm (e.g. `apt-get install nodejs npm`)"))?;
+        if status.success() { Ok(()) } else { Err(format!("`npm ci` failed with {status}")) }
+    });
+    if let Err(message) = installed {
+        panic!("node tool `{name}` is not available: {message}");
+    }
+    assert!(
+        tool.exists(),
+        "`npm ci` ran but {} is missing; is it in package.json?",
+        tool.display()
+    );
+    tool
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the child to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A child process that is killed when the test ends, passed or failed.
+pub struct ChildGuard(pub std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits until `url` answers (any status), at most `seconds`.
+pub async fn wait_until_answering(url: &str, seconds: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let client = jtl_erp_runtime::reqwest::Client::new();
+    loop {
+        if client.get(url).send().await.is_ok() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{url} did not answer within {seconds} s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// A captured copy of everything `tracing` prints while the guard lives (current thread).
+#[derive(Clone, Default)]
+pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    /// The text printed so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("not poisoned").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -15,11 +15,17 @@ pub fn is_loopback(url: &url::Url) -> bool {
 /// Parses `raw` and refuses plain HTTP to any host but loopback: bearer tokens and client
 /// secrets must not cross a network unencrypted.
 pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, BuildError> {
-    let url = url::Url::parse(raw).map_err(|e| BuildError::BaseUrl { url: raw.to_owned(), reason: e.to_string() })?;
+    let url = url::Url::parse(raw).map_err(|e| BuildError::BaseUrl {
+        url: raw.to_owned(),
+        reason: e.to_string(),
+    })?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
-        _ => Err(BuildError::InsecureUrl { url: raw.to_owned(), what }),
+        _ => Err(BuildError::InsecureUrl {
+            url: raw.to_owned(),
+            what,
+        }),
     }
 }
 
@@ -52,7 +58,8 @@ mod tests {
         assert!(require_secure("http://localhost/x", "base URL").is_ok());
         assert!(require_secure("http://[::1]:9/x", "base URL").is_ok());
         assert!(require_secure("https://api.jtl-cloud.com/erp", "base URL").is_ok());
-        let error = require_secure("http://api.jtl-cloud.com/erp", "base URL").expect_err("plain http");
+        let error =
+            require_secure("http://api.jtl-cloud.com/erp", "base URL").expect_err("plain http");
         assert_eq!(
             error.to_string(),
             "base URL `http://api.jtl-cloud.com/erp` must use https (plain http is allowed for loopback only)"

@@ -58,7 +58,10 @@ pub enum AuthError {
 impl AuthError {
     /// An error of your own provider (the message must not contain a secret).
     pub fn other(message: impl Into<String>) -> Self {
-        Self::Other { message: message.into(), source: None }
+        Self::Other {
+            message: message.into(),
+            source: None,
+        }
     }
 }
 
@@ -112,7 +115,10 @@ pub struct WawiKey {
 impl WawiKey {
     /// Sends `Authorization: Wawi <key>`.
     pub fn new(key: impl Into<Secret>) -> Self {
-        Self { key: key.into(), placement: WawiPlacement::Authorization }
+        Self {
+            key: key.into(),
+            placement: WawiPlacement::Authorization,
+        }
     }
     /// Chooses where the key goes.
     pub fn placement(mut self, placement: WawiPlacement) -> Self {
@@ -129,9 +135,11 @@ impl AuthProvider for WawiKey {
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
             match self.placement {
-                WawiPlacement::Authorization => {
-                    insert_sensitive(request, AUTHORIZATION, &format!("Wawi {}", self.key.expose()))
-                }
+                WawiPlacement::Authorization => insert_sensitive(
+                    request,
+                    AUTHORIZATION,
+                    &format!("Wawi {}", self.key.expose()),
+                ),
                 WawiPlacement::XApiKey => {
                     let name = http::HeaderName::from_static("x-api-key");
                     insert_sensitive(request, name, self.key.expose())
@@ -163,7 +171,11 @@ impl AuthProvider for BearerToken {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            insert_sensitive(request, AUTHORIZATION, &format!("Bearer {}", self.0.expose()))
+            insert_sensitive(
+                request,
+                AUTHORIZATION,
+                &format!("Bearer {}", self.0.expose()),
+            )
         })
     }
 }
@@ -178,13 +190,19 @@ pub struct BasicAuth {
 impl BasicAuth {
     /// Sends `Authorization: Basic base64(user:password)`.
     pub fn new(user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        Self { user: user.into(), password: password.into() }
+        Self {
+            user: user.into(),
+            password: password.into(),
+        }
     }
 
     /// The header value, marked sensitive.
     pub(crate) fn header_value(&self) -> Result<HeaderValue, AuthError> {
         let pair = format!("{}:{}", self.user, self.password.expose());
-        let text = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+        let text = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
         sensitive_value(&text, "authorization")
     }
 }
@@ -196,7 +214,9 @@ impl AuthProvider for BasicAuth {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            request.headers_mut().insert(AUTHORIZATION, self.header_value()?);
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, self.header_value()?);
             Ok(())
         })
     }
@@ -209,7 +229,14 @@ pub fn insert_sensitive(
     name: http::HeaderName,
     value: &str,
 ) -> Result<(), AuthError> {
-    let value = sensitive_value(value, if name == AUTHORIZATION { "authorization" } else { "x-api-key" })?;
+    let value = sensitive_value(
+        value,
+        if name == AUTHORIZATION {
+            "authorization"
+        } else {
+            "x-api-key"
+        },
+    )?;
     request.headers_mut().insert(name, value);
     Ok(())
 }

@@ -12,7 +12,9 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 
 use super::token::{read_limited, with_retries};
-use super::{AuthError, AuthProvider, BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
+use super::{
+    AuthError, AuthProvider, BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource,
+};
 use crate::error::BuildError;
 use crate::operation::Operation;
 use crate::security::{require_secure, same_origin_redirects};
@@ -28,7 +30,10 @@ pub struct ClientCredentials(CachedBearer<GrantSource>);
 
 impl ClientCredentials {
     /// Configures the grant for the Partner Portal's client id and secret.
-    pub fn builder(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> ClientCredentialsBuilder {
+    pub fn builder(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> ClientCredentialsBuilder {
         ClientCredentialsBuilder {
             token_url: DEFAULT_TOKEN_URL.to_owned(),
             credentials: BasicAuth::new(client_id, client_secret),
@@ -47,10 +52,18 @@ impl ClientCredentials {
 }
 
 impl AuthProvider for ClientCredentials {
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request, operation: &'a Operation) -> BoxFuture<'a, Result<(), AuthError>> {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
         self.0.authorize(request, operation)
     }
-    fn on_unauthorized<'a>(&'a self, used: Option<&'a HeaderValue>, operation: &'a Operation) -> BoxFuture<'a, Result<bool, AuthError>> {
+    fn on_unauthorized<'a>(
+        &'a self,
+        used: Option<&'a HeaderValue>,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<bool, AuthError>> {
         self.0.on_unauthorized(used, operation)
     }
 }
@@ -120,7 +133,14 @@ impl ClientCredentialsBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let source = GrantSource { http, token_url, credentials: self.credentials, scope: self.scope, timeout: self.timeout, retries: self.retries };
+        let source = GrantSource {
+            http,
+            token_url,
+            credentials: self.credentials,
+            scope: self.scope,
+            timeout: self.timeout,
+            retries: self.retries,
+        };
         Ok(ClientCredentials(CachedBearer::new(source, self.margin)))
     }
 }
@@ -159,10 +179,13 @@ impl GrantSource {
             }
             form.finish()
         };
-        let authorization = self.credentials.header_value().map_err(|_| TokenError::Malformed {
-            status: http::StatusCode::BAD_REQUEST,
-            reason: "client id or secret cannot be sent in a header".to_owned(),
-        })?;
+        let authorization = self
+            .credentials
+            .header_value()
+            .map_err(|_| TokenError::Malformed {
+                status: http::StatusCode::BAD_REQUEST,
+                reason: "client id or secret cannot be sent in a header".to_owned(),
+            })?;
         let response = self
             .http
             .post(self.token_url.clone())
@@ -182,17 +205,29 @@ impl GrantSource {
 /// RFC 6749 5.1 (success) and 5.2 (error) answers.
 fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<Token, TokenError> {
     if status.is_success() {
-        let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| TokenError::Malformed { status, reason: e.to_string() })?;
+        let answer: TokenAnswer =
+            serde_json::from_slice(body).map_err(|e| TokenError::Malformed {
+                status,
+                reason: e.to_string(),
+            })?;
         if !answer.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(TokenError::Malformed { status, reason: format!("token_type `{}` is not Bearer", answer.token_type) });
+            return Err(TokenError::Malformed {
+                status,
+                reason: format!("token_type `{}` is not Bearer", answer.token_type),
+            });
         }
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
-        return Ok(Token { secret: Secret::new(answer.access_token), expires_at: Instant::now() + lifetime });
+        return Ok(Token {
+            secret: Secret::new(answer.access_token),
+            expires_at: Instant::now() + lifetime,
+        });
     }
     match serde_json::from_slice::<ErrorAnswer>(body) {
-        Ok(error) if status.is_client_error() => {
-            Err(TokenError::Rejected { status, error: error.error, description: error.error_description })
-        }
+        Ok(error) if status.is_client_error() => Err(TokenError::Rejected {
+            status,
+            error: error.error,
+            description: error.error_description,
+        }),
         _ => Err(TokenError::Status { status }),
     }
 }

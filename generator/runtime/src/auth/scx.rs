@@ -42,10 +42,18 @@ impl ScxRefreshToken {
 }
 
 impl AuthProvider for ScxRefreshToken {
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request, operation: &'a Operation) -> BoxFuture<'a, Result<(), AuthError>> {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
         self.0.authorize(request, operation)
     }
-    fn on_unauthorized<'a>(&'a self, used: Option<&'a HeaderValue>, operation: &'a Operation) -> BoxFuture<'a, Result<bool, AuthError>> {
+    fn on_unauthorized<'a>(
+        &'a self,
+        used: Option<&'a HeaderValue>,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<bool, AuthError>> {
         self.0.on_unauthorized(used, operation)
     }
 }
@@ -62,7 +70,9 @@ pub struct ScxRefreshTokenBuilder {
 
 impl fmt::Debug for ScxRefreshTokenBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScxRefreshTokenBuilder").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("ScxRefreshTokenBuilder")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -90,14 +100,23 @@ impl ScxRefreshTokenBuilder {
 
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {
-        let url = require_secure(&format!("{}/auth", self.base_url.trim_end_matches('/')), "SCX base URL")?;
+        let url = require_secure(
+            &format!("{}/auth", self.base_url.trim_end_matches('/')),
+            "SCX base URL",
+        )?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
             .redirect(same_origin_redirects())
             .build()
             .map_err(BuildError::Http)?;
-        let source = ExchangeSource { http, url, refresh_token: self.refresh_token, timeout: self.timeout, retries: self.retries };
+        let source = ExchangeSource {
+            http,
+            url,
+            refresh_token: self.refresh_token,
+            timeout: self.timeout,
+            retries: self.retries,
+        };
         Ok(ScxRefreshToken(CachedBearer::new(source, self.margin)))
     }
 }
@@ -136,9 +155,16 @@ impl ExchangeSource {
         if !status.is_success() {
             return Err(TokenError::Status { status });
         }
-        let answer: ExchangeAnswer = serde_json::from_slice(&bytes).map_err(|e| TokenError::Malformed { status, reason: e.to_string() })?;
+        let answer: ExchangeAnswer =
+            serde_json::from_slice(&bytes).map_err(|e| TokenError::Malformed {
+                status,
+                reason: e.to_string(),
+            })?;
         let expires_at = Instant::now() + lifetime(&answer);
-        Ok(Token { secret: Secret::new(answer.auth_token), expires_at })
+        Ok(Token {
+            secret: Secret::new(answer.auth_token),
+            expires_at,
+        })
     }
 }
 
@@ -149,7 +175,11 @@ fn lifetime(answer: &ExchangeAnswer) -> Duration {
     }
     answer
         .token_expire_at
-        .and_then(|at| (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok())
+        .and_then(|at| {
+            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                .to_std()
+                .ok()
+        })
         .unwrap_or(Duration::from_secs(3600))
 }
 

@@ -26,7 +26,10 @@ pub struct Token {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token").field("secret", &self.secret).field("expires_at", &self.expires_at).finish()
+        f.debug_struct("Token")
+            .field("secret", &self.secret)
+            .field("expires_at", &self.expires_at)
+            .finish()
     }
 }
 
@@ -85,7 +88,12 @@ pub struct CachedBearer<S> {
 impl<S: TokenSource> CachedBearer<S> {
     /// Caches the tokens of `source`, refreshing `margin` before expiry.
     pub fn new(source: S, margin: Duration) -> Self {
-        Self { source, margin, current: RwLock::new(None), refresh: tokio::sync::Mutex::new(()) }
+        Self {
+            source,
+            margin,
+            current: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The source.
@@ -122,7 +130,9 @@ impl<S: TokenSource> CachedBearer<S> {
     fn discard(&self, used: Option<&HeaderValue>) {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         let refused = match (current.as_ref(), used) {
-            (Some(token), Some(used)) => used.as_bytes() == format!("Bearer {}", token.secret.expose()).as_bytes(),
+            (Some(token), Some(used)) => {
+                used.as_bytes() == format!("Bearer {}", token.secret.expose()).as_bytes()
+            }
             (Some(_), None) => true,
             (None, _) => false,
         };
@@ -137,7 +147,10 @@ where
     S: fmt::Debug,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CachedBearer").field("source", &self.source).field("margin", &self.margin).finish_non_exhaustive()
+        f.debug_struct("CachedBearer")
+            .field("source", &self.source)
+            .field("margin", &self.margin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -168,12 +181,22 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
 }
 
 /// Reads a token endpoint's answer body, refusing more than `limit` bytes.
-pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, TokenError> {
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, TokenError> {
     let status = response.status();
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| TokenError::Transport(e.without_url()))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| TokenError::Transport(e.without_url()))?
+    {
         if body.len() + chunk.len() > limit {
-            return Err(TokenError::Malformed { status, reason: format!("body larger than {limit} bytes") });
+            return Err(TokenError::Malformed {
+                status,
+                reason: format!("body larger than {limit} bytes"),
+            });
         }
         body.extend_from_slice(&chunk);
     }
@@ -182,7 +205,11 @@ pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) 
 
 /// Runs `attempt` with bounded retries (transport errors and 5xx), backing off between tries,
 /// all within `timeout`.
-pub(crate) async fn with_retries<F, Fut>(retries: u32, timeout: Duration, mut attempt: F) -> Result<Token, TokenError>
+pub(crate) async fn with_retries<F, Fut>(
+    retries: u32,
+    timeout: Duration,
+    mut attempt: F,
+) -> Result<Token, TokenError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Token, TokenError>>,
@@ -201,7 +228,9 @@ where
             }
         }
     };
-    tokio::time::timeout(timeout, run).await.unwrap_or(Err(TokenError::Timeout(timeout)))
+    tokio::time::timeout(timeout, run)
+        .await
+        .unwrap_or(Err(TokenError::Timeout(timeout)))
 }
 
 fn retryable(error: &TokenError) -> bool {

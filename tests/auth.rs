@@ -1,0 +1,578 @@
+//! Authentication over real HTTP on 127.0.0.1: the token lifecycle the vendor asks for, the
+//! single retry after a 401, typed token errors, the https rule, hooks and redaction.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use jtl_erp_client::erp_v2;
+use jtl_erp_client::models::AppRegistrationRequest;
+use jtl_erp_client::runtime::auth::{
+    AuthError, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError, WawiKey, WawiPlacement,
+};
+use jtl_erp_client::runtime::hooks::{Hook, HookError};
+use jtl_erp_client::runtime::{BuildError, Context, Error, Operation, RawResponse, reqwest};
+use jtl_erp_tests::{CapturedLogs, body_text, header_values};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const STATUS_BODY: &str = r#"{"version":"1.10.12","timestamp":"2025-03-20T08:57:00+01:00","tenant":"eazybusiness","type":"WAWI-Api"}"#;
+const SECRET: &str = "client-secret-value";
+
+/// Answers token requests with `token-1`, `token-2`, … and counts them.
+#[derive(Clone, Default)]
+struct TokenCounter {
+    issued: Arc<AtomicUsize>,
+    expires_in: u64,
+    delay: Duration,
+}
+
+impl TokenCounter {
+    fn count(&self) -> usize {
+        self.issued.load(Ordering::SeqCst)
+    }
+}
+
+impl Respond for TokenCounter {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        ResponseTemplate::new(200)
+            .set_body_raw(
+                format!(
+                    r#"{{"access_token":"token-{n}","token_type":"Bearer","expires_in":{}}}"#,
+                    self.expires_in
+                ),
+                "application/json",
+            )
+            .set_delay(self.delay)
+    }
+}
+
+async fn token_server(counter: &TokenCounter) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(counter.clone())
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn api_server(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/erp/v2/info"))
+        .respond_with(ResponseTemplate::new(status).set_body_raw(STATUS_BODY, "application/json"))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn grant(tokens: &MockServer) -> jtl_erp_client::runtime::auth::ClientCredentialsBuilder {
+    ClientCredentials::builder("my-client", SECRET)
+        .token_url(format!("{}/oauth2/token", tokens.uri()))
+}
+
+fn cloud_client(api: &MockServer, auth: ClientCredentials) -> erp_v2::Client {
+    erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(auth)
+        .context(
+            Context::new().tenant_id(
+                "6f1c2b3a-1111-4222-8333-944455556666"
+                    .parse()
+                    .expect("uuid"),
+            ),
+        )
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn the_grant_is_sent_as_documented_and_the_token_is_reused() {
+    let counter = TokenCounter {
+        expires_in: 3600,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(200).await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+
+    for _ in 0..3 {
+        let status = client.get_status().await.expect("status");
+        assert_eq!(status.tenant, "eazybusiness");
+    }
+
+    assert_eq!(counter.count(), 1, "one token for three calls");
+    let token_request = &tokens.received_requests().await.expect("recorded")[0];
+    assert_eq!(
+        header_values(token_request, "authorization"),
+        ["Basic bXktY2xpZW50OmNsaWVudC1zZWNyZXQtdmFsdWU="]
+    );
+    assert_eq!(
+        header_values(token_request, "content-type"),
+        ["application/x-www-form-urlencoded"]
+    );
+    assert_eq!(body_text(token_request), "grant_type=client_credentials");
+    for call in api.received_requests().await.expect("recorded") {
+        assert_eq!(header_values(&call, "authorization"), ["Bearer token-1"]);
+        assert_eq!(
+            header_values(&call, "x-tenant-id"),
+            ["6f1c2b3a-1111-4222-8333-944455556666"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_refreshed_once_less_than_the_margin_remains() {
+    // 301 s of life and the default margin of 300 s: fresh for one second.
+    let counter = TokenCounter {
+        expires_in: 301,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(200).await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+
+    client.get_status().await.expect("first call");
+    client.get_status().await.expect("still fresh");
+    assert_eq!(counter.count(), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.get_status().await.expect("after the margin");
+
+    assert_eq!(counter.count(), 2);
+    let calls = api.received_requests().await.expect("recorded");
+    let used: Vec<String> = calls
+        .iter()
+        .flat_map(|c| header_values(c, "authorization"))
+        .collect();
+    assert_eq!(used, ["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
+    let counter = TokenCounter {
+        expires_in: 3600,
+        delay: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(200).await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+
+    let calls = (0..1000).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.get_status().await.map(|_| ()) })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        call.await.expect("joined").expect("call succeeded");
+    }
+
+    assert_eq!(counter.count(), 1);
+    assert_eq!(api.received_requests().await.expect("recorded").len(), 1000);
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_replays_the_same_body_bytes() {
+    let counter = TokenCounter {
+        expires_in: 3600,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/erp/authentication"))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/erp/authentication"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(
+            r#"{"appId":"a","registrationRequestId":"r","status":0}"#,
+            "application/json",
+        ))
+        .mount(&api)
+        .await;
+    let client = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(grant(&tokens).build().expect("provider"))
+        .context(
+            Context::new()
+                .challenge_code("c")
+                .app_id("A/1")
+                .app_version("1"),
+        )
+        .build()
+        .expect("client");
+    let body = AppRegistrationRequest {
+        app_id: Some("a".into()),
+        version: Some("1".into()),
+        ..Default::default()
+    };
+
+    let answer = client
+        .register_app(&body)
+        .await
+        .expect("second attempt succeeds");
+
+    assert_eq!(answer.status(), 201);
+    let calls = api.received_requests().await.expect("recorded");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        calls[0].body, calls[1].body,
+        "the retry replays the same bytes"
+    );
+    assert_eq!(body_text(&calls[1]), r#"{"appId":"a","version":"1"}"#);
+    assert_eq!(
+        header_values(&calls[0], "authorization"),
+        ["Bearer token-1"]
+    );
+    assert_eq!(
+        header_values(&calls[1], "authorization"),
+        ["Bearer token-2"]
+    );
+    assert_eq!(counter.count(), 2);
+}
+
+#[tokio::test]
+async fn a_second_401_is_an_error_not_a_loop() {
+    let counter = TokenCounter {
+        expires_in: 3600,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(401).await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+
+    let error = client.get_status().await.expect_err("401 twice");
+
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 401),
+        "{error:?}"
+    );
+    assert_eq!(api.received_requests().await.expect("recorded").len(), 2);
+    assert_eq!(counter.count(), 2);
+}
+
+async fn token_error(
+    response: ResponseTemplate,
+    timeout: Duration,
+) -> (TokenError, usize, Duration) {
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(response)
+        .mount(&tokens)
+        .await;
+    let api = api_server(200).await;
+    let client = cloud_client(
+        &api,
+        grant(&tokens).timeout(timeout).build().expect("provider"),
+    );
+    let started = Instant::now();
+    let error = client.get_status().await.expect_err("no token");
+    let elapsed = started.elapsed();
+    assert!(
+        api.received_requests().await.expect("recorded").is_empty(),
+        "nothing reaches the API without a token"
+    );
+    let attempts = tokens.received_requests().await.expect("recorded").len();
+    match error {
+        Error::Auth {
+            operation: "GetStatus",
+            source: AuthError::Token(token),
+        } => (token, attempts, elapsed),
+        other => panic!("expected a token error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn token_endpoint_failures_are_typed_and_bounded() {
+    let (error, attempts, _) =
+        token_error(ResponseTemplate::new(503), Duration::from_secs(5)).await;
+    assert!(
+        matches!(error, TokenError::Status { status } if status == 503),
+        "{error:?}"
+    );
+    assert_eq!(attempts, 3, "two retries after the first 503");
+
+    let refused = ResponseTemplate::new(401).set_body_raw(
+        r#"{"error":"invalid_client","error_description":"unknown client"}"#,
+        "application/json",
+    );
+    let (error, attempts, _) = token_error(refused, Duration::from_secs(5)).await;
+    assert!(
+        matches!(&error, TokenError::Rejected { error, .. } if error == "invalid_client"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "token endpoint refused the request (401 Unauthorized): invalid_client: unknown client"
+    );
+    assert_eq!(attempts, 1, "a refusal is not retried");
+
+    let garbage = ResponseTemplate::new(200).set_body_raw("<html>gateway</html>", "text/html");
+    let (error, _, _) = token_error(garbage, Duration::from_secs(5)).await;
+    assert!(matches!(error, TokenError::Malformed { .. }), "{error:?}");
+
+    let hang = ResponseTemplate::new(200).set_delay(Duration::from_secs(30));
+    let (error, _, elapsed) = token_error(hang, Duration::from_millis(400)).await;
+    assert!(matches!(error, TokenError::Timeout(_)), "{error:?}");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "gave up after {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_scx_refresh_token_is_exchanged_as_multipart_and_cached() {
+    let scx = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/auth"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"scope":"CHANNEL","authToken":"scx-token","tokenExpireAt":"2999-05-14T10:07:42+02:00"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&scx)
+        .await;
+    let api = api_server(200).await;
+    let provider = ScxRefreshToken::builder("refresh-me")
+        .base_url(format!("{}/v1", scx.uri()))
+        .build()
+        .expect("provider");
+    let client = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(provider)
+        .build()
+        .expect("client");
+
+    client.get_status().await.expect("first");
+    client.get_status().await.expect("cached");
+
+    let exchange = &scx.received_requests().await.expect("recorded")[0];
+    let content_type = header_values(exchange, "content-type").remove(0);
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart");
+    assert_eq!(
+        body_text(exchange),
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"refreshToken\"\r\n\r\nrefresh-me\r\n--{boundary}--\r\n"
+        )
+    );
+    for call in api.received_requests().await.expect("recorded") {
+        assert_eq!(header_values(&call, "authorization"), ["Bearer scx-token"]);
+    }
+}
+
+#[tokio::test]
+async fn the_wawi_key_can_go_to_x_api_key_instead() {
+    let api = api_server(200).await;
+    let client = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(WawiKey::new("wawi-key").placement(WawiPlacement::XApiKey))
+        .build()
+        .expect("client");
+    client.get_status().await.expect("status");
+    let call = &api.received_requests().await.expect("recorded")[0];
+    assert_eq!(header_values(call, "x-api-key"), ["wawi-key"]);
+    assert!(header_values(call, "authorization").is_empty());
+}
+
+#[test]
+fn bearer_credentials_need_https_except_on_loopback() {
+    let error = ClientCredentials::builder("id", SECRET)
+        .token_url("http://auth.example.com/oauth2/token")
+        .build()
+        .expect_err("http");
+    assert!(
+        matches!(
+            error,
+            BuildError::InsecureUrl {
+                what: "token URL",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let provider = ClientCredentials::builder("id", SECRET)
+        .build()
+        .expect("default https endpoint");
+    let error = erp_v2::Client::builder()
+        .base_url("http://api.example.com/erp")
+        .auth(provider)
+        .build()
+        .expect_err("http");
+    assert_eq!(
+        error.to_string(),
+        "base URL `http://api.example.com/erp` must use https (plain http is allowed for loopback only)"
+    );
+    let scx = ScxRefreshToken::builder("r")
+        .base_url("http://scx.example.com/v1")
+        .build()
+        .expect_err("http");
+    assert!(
+        matches!(
+            scx,
+            BuildError::InsecureUrl {
+                what: "SCX base URL",
+                ..
+            }
+        ),
+        "{scx}"
+    );
+    // The OnPremise key goes to the merchant's server, which commonly speaks plain http.
+    erp_v2::Client::builder()
+        .base_url("http://192.168.1.20:5883/api/eazybusiness")
+        .auth(WawiKey::new("k"))
+        .build()
+        .expect("allowed");
+}
+
+/// Adds a header, records what it saw, and can refuse.
+#[derive(Debug)]
+struct Recorder {
+    name: &'static str,
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+    refuse: bool,
+}
+
+impl Hook for Recorder {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        op: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), HookError>> {
+        Box::pin(async move {
+            self.seen.lock().expect("lock").push(format!(
+                "{} before {} {} {}",
+                self.name, op.id, op.method, op.path
+            ));
+            if self.refuse {
+                return Err(HookError("signing key unavailable".into()));
+            }
+            request
+                .headers_mut()
+                .append("x-hook", self.name.parse().expect("ascii"));
+            Ok(())
+        })
+    }
+    fn after_receive<'a>(
+        &'a self,
+        response: &'a RawResponse,
+        op: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), HookError>> {
+        Box::pin(async move {
+            self.seen.lock().expect("lock").push(format!(
+                "{} after {} {}",
+                self.name,
+                op.id,
+                response.status().as_u16()
+            ));
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn hooks_run_in_order_see_the_operation_and_can_stop_a_call() {
+    let api = api_server(200).await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = |name, refuse| Recorder {
+        name,
+        seen: seen.clone(),
+        refuse,
+    };
+    let client = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(WawiKey::new("k"))
+        .hook(hook("first", false))
+        .hook(hook("second", false))
+        .build()
+        .expect("client");
+    client.get_status().await.expect("status");
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        [
+            "first before GetStatus GET /v2/info",
+            "second before GetStatus GET /v2/info",
+            "first after GetStatus 200",
+            "second after GetStatus 200"
+        ]
+    );
+    assert_eq!(
+        header_values(
+            &api.received_requests().await.expect("recorded")[0],
+            "x-hook"
+        ),
+        ["first", "second"]
+    );
+
+    let refusing = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", api.uri()))
+        .auth(WawiKey::new("k"))
+        .hook(hook("signer", true))
+        .build()
+        .expect("client");
+    let error = refusing.get_status().await.expect_err("hook refuses");
+    assert_eq!(
+        error.to_string(),
+        "GetStatus: hook failed: signing key unavailable"
+    );
+    assert_eq!(
+        api.received_requests().await.expect("recorded").len(),
+        1,
+        "the refused call was not sent"
+    );
+}
+
+#[tokio::test]
+async fn no_secret_reaches_debug_output_or_tracing() {
+    let logs = CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let counter = TokenCounter {
+        expires_in: 3600,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(200).await;
+    let provider = grant(&tokens).build().expect("provider");
+    let client = cloud_client(&api, provider);
+    client.get_status().await.expect("status");
+
+    let refused = Error::<()>::Auth {
+        operation: "GetStatus",
+        source: AuthError::Token(TokenError::Rejected {
+            status: 401.try_into().expect("status"),
+            error: "invalid_client".into(),
+            description: None,
+        }),
+    };
+    let debug = format!("{client:?} {:?} {refused:?} {refused}", grant(&tokens));
+    let traced = logs.text();
+    assert!(
+        traced.contains("jtl_erp_request"),
+        "a span per request: {traced}"
+    );
+    assert!(
+        traced.contains("operation=\"GetStatus\"") || traced.contains("operation=GetStatus"),
+        "{traced}"
+    );
+    for secret in [
+        SECRET,
+        "token-1",
+        "bXktY2xpZW50OmNsaWVudC1zZWNyZXQtdmFsdWU=",
+    ] {
+        assert!(!debug.contains(secret), "Debug leaks {secret}: {debug}");
+        assert!(!traced.contains(secret), "tracing leaks {secret}: {traced}");
+    }
+}
