@@ -327,6 +327,36 @@ async fn token_endpoint_failures_are_typed_and_bounded() {
 }
 
 #[tokio::test]
+async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded_retries() {
+    let closed = jtl_erp_tests::free_port();
+    let api = api_server(200).await;
+    let provider = ClientCredentials::builder("id", SECRET)
+        .token_url(format!("http://127.0.0.1:{closed}/oauth2/token"))
+        .build()
+        .expect("provider");
+    let client = cloud_client(&api, provider);
+    let started = Instant::now();
+    let error = client.get_status().await.expect_err("nobody listens");
+    assert!(
+        matches!(
+            error,
+            Error::Auth {
+                source: AuthError::Token(TokenError::Transport(_)),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // Two retries back off 100 ms and 200 ms: the caller hears back well within the timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(api.received_requests().await.expect("recorded").is_empty());
+}
+
+#[tokio::test]
 async fn the_scx_refresh_token_is_exchanged_as_multipart_and_cached() {
     let scx = MockServer::start().await;
     Mock::given(method("POST"))
