@@ -70,7 +70,7 @@ impl Client {
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: ::jtl_erp_runtime::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (403, "No application service is available to take the registration"),
@@ -196,7 +196,7 @@ impl Client {
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: ::jtl_erp_runtime::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (404, "No registration request has this id"),
@@ -254,7 +254,7 @@ impl Client {
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: ::jtl_erp_runtime::AuthNeed::Optional,
             errors: &[
                 (400, "The operation is not allowed in this context"),
                 (402, "No licence is available, or JTL has not authorised the app"),

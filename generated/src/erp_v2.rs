@@ -243,7 +243,7 @@ impl Client {
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: ::jtl_erp_runtime::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (403, "No application service is available to take the registration"),
@@ -317,7 +317,7 @@ impl Client {
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: ::jtl_erp_runtime::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (404, "No registration request has this id"),

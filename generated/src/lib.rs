@@ -20,5 +20,7 @@ pub mod erp_v2;
 pub mod identity;
 #[rustfmt::skip]
 pub mod scx;
+#[rustfmt::skip]
+pub mod registration;
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};

@@ -181,6 +181,17 @@ pub struct ContextUse {
     pub required: bool,
 }
 
+/// Whether an operation needs credentials (the runtime's `AuthNeed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthNeed {
+    /// No security requirement.
+    None,
+    /// An empty alternative among others.
+    Optional,
+    /// Every alternative names a scheme.
+    Required,
+}
+
 /// A documented response.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -210,7 +221,7 @@ pub struct Operation {
     pub errors: Vec<Response>,
     /// The error body type, when all error responses that have one agree.
     pub error_ty: Option<Ty>,
-    pub auth_required: bool,
+    pub auth: AuthNeed,
     /// Whether the operation declares `api-version` (then the module's version is sent once).
     pub sends_api_version: bool,
     /// Security requirements as written, for the docs.

@@ -426,18 +426,17 @@ impl Client {
         request: &mut reqwest::Request,
     ) -> Result<(), Error<E>> {
         match (&self.inner.auth, operation.auth) {
-            (_, AuthNeed::None) => Ok(()),
+            (_, AuthNeed::None) | (None, AuthNeed::Optional) => Ok(()),
             (None, AuthNeed::Required) => Err(Error::MissingAuth {
                 operation: operation.id,
             }),
-            (Some(auth), AuthNeed::Required) => {
-                auth.authorize(request, operation)
-                    .await
-                    .map_err(|source| Error::Auth {
-                        operation: operation.id,
-                        source,
-                    })
-            }
+            (Some(auth), AuthNeed::Required | AuthNeed::Optional) => auth
+                .authorize(request, operation)
+                .await
+                .map_err(|source| Error::Auth {
+                    operation: operation.id,
+                    source,
+                }),
         }
     }
 

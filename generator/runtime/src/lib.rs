@@ -13,7 +13,9 @@ mod error;
 pub mod hooks;
 mod operation;
 mod response;
+pub mod scopes;
 mod security;
+pub mod signature;
 mod types;
 pub mod wire;
 
@@ -26,7 +28,7 @@ pub use security::{is_loopback, same_origin_redirects};
 pub use types::{Base64Bytes, Secret};
 
 /// Re-exported so generated code and users name the same versions.
-pub use {chrono, http, reqwest, serde, serde_json, uuid};
+pub use {chrono, http, reqwest, serde, serde_json, tokio, tracing, uuid};
 
 /// Characters a path segment keeps; everything else is percent-encoded.
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC

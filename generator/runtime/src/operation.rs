@@ -7,6 +7,10 @@ use crate::context::ContextHeader;
 pub enum AuthNeed {
     /// `security: []`: the request goes out without credentials (e.g. the SCX token exchange).
     None,
+    /// An empty alternative among the requirements (`- {}`): credentials are sent when the
+    /// client has a provider, and the request goes out without them otherwise (the OnPremise
+    /// registration, made before the app has a key).
+    Optional,
     /// Some scheme is required; the configured [`crate::auth::AuthProvider`] supplies it.
     Required,
 }

@@ -3,6 +3,7 @@
 mod enums;
 mod models;
 mod operations;
+mod support;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -17,25 +18,43 @@ pub enum Emitted {
     Rust(TokenStream),
     /// Any other text (the manifest).
     Text(String),
+    /// Rust copied from a template, kept as written.
+    Copied(String),
 }
 
 /// Every file of the crate, by path relative to the crate root, in a fixed order.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
+    let support = support::support_modules(api);
+    let dependencies: Vec<&str> = support
+        .iter()
+        .flat_map(|s| s.dependencies.iter().copied())
+        .collect();
+    let support_names: Vec<&str> = support.iter().map(|s| s.module).collect();
     let mut files = vec![
-        ("Cargo.toml".to_owned(), Emitted::Text(manifest(settings))),
-        ("src/lib.rs".to_owned(), Emitted::Rust(crate_root(api))),
+        (
+            "Cargo.toml".to_owned(),
+            Emitted::Text(manifest(settings, &dependencies)),
+        ),
+        (
+            "src/lib.rs".to_owned(),
+            Emitted::Rust(crate_root(api, &support_names)),
+        ),
         ("src/models.rs".to_owned(), Emitted::Rust(models_file(api))),
     ];
     for module in &api.modules {
-        files.push((
-            format!("src/{}.rs", module.name),
-            Emitted::Rust(operations::emit_module(api, module)),
-        ));
+        let tokens = operations::emit_module(api, module);
+        files.push((format!("src/{}.rs", module.name), Emitted::Rust(tokens)));
     }
+    files.extend(
+        support
+            .into_iter()
+            .map(|s| (s.file, Emitted::Copied(s.text))),
+    );
     files
 }
 
-fn manifest(settings: &Settings) -> String {
+fn manifest(settings: &Settings, dependencies: &[&str]) -> String {
+    let extra: String = dependencies.iter().map(|d| format!("{d}\n")).collect();
     let workspace = if settings.standalone {
         "\n[workspace]\n"
     } else {
@@ -53,14 +72,14 @@ publish = false
 
 [dependencies]
 jtl-erp-runtime = {{ path = "{runtime}" }}
-{workspace}"#,
+{extra}{workspace}"#,
         name = settings.crate_name,
         version = settings.crate_version,
         runtime = settings.runtime_path,
     )
 }
 
-fn crate_root(api: &Api) -> TokenStream {
+fn crate_root(api: &Api, support: &[&str]) -> TokenStream {
     let mut text = String::from(
         "Typed client for the JTL ERP authentication and app-registration APIs.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
@@ -75,6 +94,10 @@ fn crate_root(api: &Api) -> TokenStream {
         let name = types::ident(&m.name);
         quote!(#[rustfmt::skip] pub mod #name;)
     });
+    let support = support.iter().map(|m| {
+        let name = types::ident(m);
+        quote!(#[rustfmt::skip] pub mod #name;)
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -83,6 +106,7 @@ fn crate_root(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod models;
         #(#modules)*
+        #(#support)*
 
         pub use ::jtl_erp_runtime as runtime;
         pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{docs, ident, inner_docs, marker, rust_type};
-use crate::ir::{Api, BodyKind, Module, Operation, Ty};
+use crate::ir::{Api, AuthNeed, BodyKind, Module, Operation, Ty};
 
 /// The module's file.
 pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
@@ -149,10 +149,10 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         let (name, required) = (&c.header, c.required);
         quote!(::jtl_erp_runtime::ContextHeader { key: ::jtl_erp_runtime::ContextKey::#key, name: #name, required: #required })
     });
-    let auth = if op.auth_required {
-        quote!(Required)
-    } else {
-        quote!(None)
+    let auth = match op.auth {
+        AuthNeed::None => quote!(None),
+        AuthNeed::Optional => quote!(Optional),
+        AuthNeed::Required => quote!(Required),
     };
     let errors = op.errors.iter().map(|e| {
         let status = Literal::u16_unsuffixed(e.status);

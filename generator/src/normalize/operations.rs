@@ -9,7 +9,7 @@ use openapiv3::{
 use super::naming::field_name;
 use super::schemas::Schemas;
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
-use crate::ir::{Body, BodyKind, ContextUse, Operation, PathParam, Response, Ty};
+use crate::ir::{AuthNeed, Body, BodyKind, ContextUse, Operation, PathParam, Response, Ty};
 use crate::load::Loaded;
 
 /// Request-context headers: moved off the signatures, set once on the client.
@@ -117,8 +117,7 @@ impl OperationLowering<'_, '_, '_> {
             success,
             errors,
             error_ty,
-            auth_required: security.iter().all(|alternative| !alternative.is_empty())
-                && !security.is_empty(),
+            auth: auth_need(&security),
             security,
             sends_api_version: api_version_declared,
         }
@@ -365,6 +364,17 @@ impl OperationLowering<'_, '_, '_> {
                 None
             }
         }
+    }
+}
+
+/// No requirement, an empty alternative among others, or a scheme in every alternative.
+fn auth_need(security: &[Vec<String>]) -> AuthNeed {
+    if security.is_empty() || security.iter().all(Vec::is_empty) {
+        AuthNeed::None
+    } else if security.iter().any(Vec::is_empty) {
+        AuthNeed::Optional
+    } else {
+        AuthNeed::Required
     }
 }
 

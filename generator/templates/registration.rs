@@ -1,0 +1,411 @@
+//! The app-registration flow on top of the generated operations, for both API generations:
+//! register with the client's challenge code, poll with backoff until the merchant decides (or
+//! a deadline passes), and take the API key, which the server hands out once.
+//!
+//! The flow keeps no state between calls: a [`PendingRegistration`] is all there is, so a
+//! dropped future leaves nothing half-done, and [`RegistrationFlow::wait`] can be called again
+//! with the same pending registration.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use jtl_erp_client::erp_v1;
+//! use jtl_erp_client::models::AppRegistrationRequest;
+//! use jtl_erp_client::registration::RegistrationFlow;
+//! use jtl_erp_client::runtime::{Context, auth::WawiKey};
+//!
+//! let client = erp_v1::Client::builder()
+//!     .base_url("http://127.0.0.1:5883/api/eazybusiness")
+//!     .context(Context::new().challenge_code("MyChallengeCode"))
+//!     .build()?;
+//! let app = AppRegistrationRequest { app_id: Some("myApp/v1".into()), ..Default::default() };
+//! let accepted = RegistrationFlow::erp_v1(client).run(&app).await?;
+//! let key: WawiKey = accepted.api_key.into_wawi_key(); // store it first: it is shown once
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use jtl_erp_runtime::auth::WawiKey;
+use jtl_erp_runtime::scopes::{GrantedScopes, MissingMandatoryScopes, RequestedScopes, ScopeError};
+use jtl_erp_runtime::{ContextKey, Error, Secret};
+
+use crate::models::{
+    AppRegistrationRequest, ErrorResponse, RegistrationInformation, RegistrationRequestStatusInfo,
+    RegistrationStatus,
+};
+use crate::{erp_v1, erp_v2};
+
+/// Which generation of the API the flow speaks.
+#[derive(Debug, Clone)]
+enum Api {
+    V1(erp_v1::Client),
+    V2(erp_v2::Client),
+}
+
+/// Runs app registrations. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct RegistrationFlow {
+    api: Api,
+    first_delay: Duration,
+    max_delay: Duration,
+    deadline: Duration,
+}
+
+/// A registration the merchant has not decided on yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRegistration {
+    /// The app id the server confirmed.
+    pub app_id: String,
+    /// The id to poll.
+    pub registration_id: String,
+    /// The scopes asked for, to check the grant against.
+    pub requested: RequestedScopes,
+}
+
+/// An accepted registration. The API key is handed out once: store it before dropping this.
+#[must_use = "the API key is shown only once: store it"]
+#[derive(Debug)]
+pub struct AcceptedRegistration {
+    /// The app id.
+    pub app_id: String,
+    /// The registration id.
+    pub registration_id: String,
+    /// The permanent API key.
+    pub api_key: ApiKey,
+    /// What was granted, checked against what was asked for.
+    pub scopes: GrantedScopes,
+}
+
+/// The permanent OnPremise API key. Neither `Clone` nor printable: move it into your secret
+/// store or straight into a [`WawiKey`].
+#[must_use = "the API key is shown only once: store it"]
+pub struct ApiKey(Secret);
+
+impl ApiKey {
+    /// The key itself, e.g. to write it to a secret store.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The key as the OnPremise auth provider (`Authorization: Wawi <key>`).
+    pub fn into_wawi_key(self) -> WawiKey {
+        WawiKey::new(self.0)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([REDACTED])")
+    }
+}
+
+/// Why a registration did not end with an API key. Each documented answer has its own variant.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    /// The request cannot be sent as it is (no challenge code, malformed scopes, …).
+    #[error("invalid registration: {0}")]
+    Invalid(String),
+    /// The merchant rejected the registration.
+    #[error("the merchant rejected registration {registration_id}")]
+    Rejected {
+        /// The registration.
+        registration_id: String,
+    },
+    /// 410: the registration was answered already and its key handed out before.
+    #[error(
+        "registration {registration_id} was answered already; its API key was handed out before"
+    )]
+    AlreadyAnswered {
+        /// The registration.
+        registration_id: String,
+    },
+    /// 404: the server knows no such registration.
+    #[error("no registration {registration_id} is known to the server")]
+    UnknownRegistration {
+        /// The registration.
+        registration_id: String,
+    },
+    /// 402: no licence is available, or JTL has not authorised the app.
+    #[error("no licence is available, or JTL has not authorised the app")]
+    NotLicensed,
+    /// 403: no application service is available to take the registration (is the registration
+    /// dialog open in JTL-Wawi under Admin > App registration?).
+    #[error("no application service is available to take the registration{}", code(.error_code))]
+    NoApplicationService {
+        /// The server's error code.
+        error_code: Option<String>,
+    },
+    /// 409: an application with this app id is registered already.
+    #[error("an application with this app id is registered already{}", code(.error_code))]
+    AlreadyRegistered {
+        /// The server's error code.
+        error_code: Option<String>,
+    },
+    /// 400: the operation is not allowed in this context (multi-instance registration).
+    #[error("the operation is not allowed in this context{}", code(.error_code))]
+    NotAllowed {
+        /// The server's error code.
+        error_code: Option<String>,
+    },
+    /// The merchant did not decide before the deadline; the registration may still be accepted
+    /// later: call [`RegistrationFlow::wait`] again.
+    #[error("registration {registration_id} still pending after {waited:?}")]
+    DeadlineReached {
+        /// The registration.
+        registration_id: String,
+        /// How long the flow waited.
+        waited: Duration,
+    },
+    /// The server said Accepted but sent no API key.
+    #[error("registration {registration_id} was accepted without an API key")]
+    AcceptedWithoutKey {
+        /// The registration.
+        registration_id: String,
+    },
+    /// The merchant granted less than the app cannot do without. The API key was handed out
+    /// anyway and is returned here, since the server will not show it again.
+    #[error("{missing}")]
+    MissingMandatoryScopes {
+        /// Which scopes are missing.
+        missing: MissingMandatoryScopes,
+        /// The key, to be stored or revoked.
+        api_key: ApiKey,
+    },
+    /// The multi-instance registration exists in ERP API 1.0 only.
+    #[error("multi-instance registration is an operation of ERP API 1.0")]
+    Unsupported,
+    /// Anything else: transport, decoding, undocumented statuses.
+    #[error(transparent)]
+    Api(Box<Error<ErrorResponse>>),
+}
+
+fn code(error_code: &Option<String>) -> String {
+    error_code
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default()
+}
+
+impl RegistrationError {
+    /// Maps the documented statuses of the registration operations.
+    fn from_api(error: Error<ErrorResponse>, registration_id: Option<&str>) -> Self {
+        let Error::Api(api) = &error else {
+            return Self::Api(Box::new(error));
+        };
+        let error_code = api.body.as_ref().and_then(|b| b.error_code.clone());
+        let id = || registration_id.unwrap_or_default().to_owned();
+        match api.status.as_u16() {
+            400 => Self::NotAllowed { error_code },
+            402 => Self::NotLicensed,
+            403 => Self::NoApplicationService { error_code },
+            404 if registration_id.is_some() => Self::UnknownRegistration {
+                registration_id: id(),
+            },
+            409 => Self::AlreadyRegistered { error_code },
+            410 if registration_id.is_some() => Self::AlreadyAnswered {
+                registration_id: id(),
+            },
+            _ => Self::Api(Box::new(error)),
+        }
+    }
+}
+
+impl RegistrationFlow {
+    /// The flow over ERP API 1.0 (PascalCase, `api-version: 1.0`).
+    pub fn erp_v1(client: erp_v1::Client) -> Self {
+        Self::new(Api::V1(client))
+    }
+
+    /// The flow over ERP API 2.x (camelCase, `api-version: 2.0`).
+    pub fn erp_v2(client: erp_v2::Client) -> Self {
+        Self::new(Api::V2(client))
+    }
+
+    fn new(api: Api) -> Self {
+        Self {
+            api,
+            first_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(30),
+            deadline: Duration::from_secs(15 * 60),
+        }
+    }
+
+    /// Polling starts `first` after registering and doubles up to `max` (default 2 s, 30 s).
+    pub fn polling(mut self, first: Duration, max: Duration) -> Self {
+        self.first_delay = first;
+        self.max_delay = max.max(first);
+        self
+    }
+
+    /// How long [`Self::wait`] polls before giving up (default 15 minutes).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    fn runtime(&self) -> &jtl_erp_runtime::Client {
+        match &self.api {
+            Api::V1(client) => client.runtime(),
+            Api::V2(client) => client.runtime(),
+        }
+    }
+
+    /// The challenge code is what ties the calls of one registration together.
+    fn check_challenge_code(&self) -> Result<(), RegistrationError> {
+        match self.runtime().context().value(ContextKey::ChallengeCode) {
+            Some(_) => Ok(()),
+            None => Err(RegistrationError::Invalid(
+                "the client's Context has no challenge code".to_owned(),
+            )),
+        }
+    }
+
+    /// Registers the app; the merchant must have opened the registration dialog in JTL-Wawi.
+    pub async fn register(
+        &self,
+        app: &AppRegistrationRequest,
+    ) -> Result<PendingRegistration, RegistrationError> {
+        self.check_challenge_code()?;
+        let requested = requested_scopes(app)?;
+        let answer = match &self.api {
+            Api::V1(client) => client.register_app(app).await,
+            Api::V2(client) => client.register_app(app).await,
+        };
+        let status = answer
+            .map_err(|e| RegistrationError::from_api(e, None))?
+            .into_inner();
+        pending(status, requested)
+    }
+
+    /// Asks for a further instance of a registered multi-instance app (ERP API 1.0).
+    pub async fn register_instance(
+        &self,
+        registration_id: &str,
+        requested: RequestedScopes,
+    ) -> Result<PendingRegistration, RegistrationError> {
+        self.check_challenge_code()?;
+        let Api::V1(client) = &self.api else {
+            return Err(RegistrationError::Unsupported);
+        };
+        let answer = client.register_multi_instance_app(registration_id).await;
+        let status = answer
+            .map_err(|e| RegistrationError::from_api(e, Some(registration_id)))?
+            .into_inner();
+        pending(status, requested)
+    }
+
+    /// Polls until the merchant accepts or rejects, or the deadline passes.
+    pub async fn wait(
+        &self,
+        registration: &PendingRegistration,
+    ) -> Result<AcceptedRegistration, RegistrationError> {
+        self.check_challenge_code()?;
+        let started = Instant::now();
+        let mut delay = self.first_delay;
+        loop {
+            let info = self.fetch(&registration.registration_id).await?;
+            if let Some(decided) = decision(registration, info)? {
+                return Ok(decided);
+            }
+            if started.elapsed() + delay > self.deadline {
+                let waited = started.elapsed();
+                return Err(RegistrationError::DeadlineReached {
+                    registration_id: registration.registration_id.clone(),
+                    waited,
+                });
+            }
+            jtl_erp_runtime::tracing::debug!(registration = %registration.registration_id, ?delay, "registration pending");
+            jtl_erp_runtime::tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(self.max_delay);
+        }
+    }
+
+    /// [`Self::register`] then [`Self::wait`].
+    pub async fn run(
+        &self,
+        app: &AppRegistrationRequest,
+    ) -> Result<AcceptedRegistration, RegistrationError> {
+        let pending = self.register(app).await?;
+        self.wait(&pending).await
+    }
+
+    async fn fetch(
+        &self,
+        registration_id: &str,
+    ) -> Result<RegistrationInformation, RegistrationError> {
+        let answer = match &self.api {
+            Api::V1(client) => client.fetch_registration_status(registration_id).await,
+            Api::V2(client) => client.fetch_registration_status(registration_id).await,
+        };
+        answer
+            .map(|a| a.into_inner())
+            .map_err(|e| RegistrationError::from_api(e, Some(registration_id)))
+    }
+}
+
+fn requested_scopes(app: &AppRegistrationRequest) -> Result<RequestedScopes, RegistrationError> {
+    let strings = |list: &Option<Vec<String>>| list.clone().unwrap_or_default();
+    let (mandatory, optional) = (
+        strings(&app.mandatory_api_scopes),
+        strings(&app.optional_api_scopes),
+    );
+    RequestedScopes::parse(
+        mandatory.iter().map(String::as_str),
+        optional.iter().map(String::as_str),
+    )
+    .map_err(|errors| {
+        let errors: Vec<String> = errors.iter().map(ScopeError::to_string).collect();
+        RegistrationError::Invalid(errors.join("; "))
+    })
+}
+
+fn pending(
+    status: RegistrationRequestStatusInfo,
+    requested: RequestedScopes,
+) -> Result<PendingRegistration, RegistrationError> {
+    let registration_id = status.registration_request_id.ok_or_else(|| {
+        RegistrationError::Invalid("the server answered without a registration id".to_owned())
+    })?;
+    Ok(PendingRegistration {
+        app_id: status.app_id.unwrap_or_default(),
+        registration_id,
+        requested,
+    })
+}
+
+/// `None` while pending; the key (or the reason there is none) once decided. A missing status
+/// with a key counts as accepted.
+fn decision(
+    registration: &PendingRegistration,
+    info: RegistrationInformation,
+) -> Result<Option<AcceptedRegistration>, RegistrationError> {
+    let registration_id = registration.registration_id.clone();
+    let status = info.request_status_info.as_ref().and_then(|s| s.status);
+    let key = info.token.and_then(|t| t.api_key);
+    match (status, key) {
+        (Some(RegistrationStatus::Rejected), _) => {
+            Err(RegistrationError::Rejected { registration_id })
+        }
+        (Some(RegistrationStatus::Accepted), None) => {
+            Err(RegistrationError::AcceptedWithoutKey { registration_id })
+        }
+        (Some(RegistrationStatus::Accepted) | None, Some(key)) => {
+            let api_key = ApiKey(key);
+            let granted = info.granted_scopes.unwrap_or_default();
+            match registration
+                .requested
+                .check_granted(granted.iter().map(String::as_str))
+            {
+                Ok(scopes) => Ok(Some(AcceptedRegistration {
+                    app_id: registration.app_id.clone(),
+                    registration_id,
+                    api_key,
+                    scopes,
+                })),
+                Err(missing) => Err(RegistrationError::MissingMandatoryScopes { missing, api_key }),
+            }
+        }
+        _ => Ok(None),
+    }
+}
