@@ -114,3 +114,36 @@ impl std::io::Write for CapturedLogs {
         Ok(())
     }
 }
+
+/// A bare HTTP/1.1 server on 127.0.0.1 for behaviours no well-behaved server library produces
+/// (trickling, stalling, resetting, endless bodies). Each connection's request head is read,
+/// then `answer` writes whatever it wants to the socket.
+pub struct RawServer {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+impl RawServer {
+    /// Starts the server on a thread of its own; it lives until the test process ends.
+    pub fn start(answer: fn(&mut std::net::TcpStream)) -> Self {
+        use std::io::Read as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                std::thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n")
+                        && stream.read(&mut byte).is_ok_and(|n| n == 1)
+                    {
+                        head.push(byte[0]);
+                    }
+                    answer(&mut stream);
+                });
+            }
+        });
+        Self { url }
+    }
+}

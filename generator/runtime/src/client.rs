@@ -24,6 +24,73 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
+/// Automatic retries of 429 and 503 answers. Only GET and HEAD are retried: repeating a POST or
+/// PATCH the server may have acted on is the caller's decision (the one exception is the
+/// single retry after a 401, which the server did not act on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The longest wait, whatever `Retry-After` asks for.
+    pub max_wait: Duration,
+    /// The wait without `Retry-After`, doubled per retry.
+    pub backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            max_wait: Duration::from_secs(10),
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No automatic retries.
+    pub fn disabled() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// How long to wait before retry number `retry` (0-based), if the answer is worth one.
+    fn wait(&self, method: &http::Method, response: &RawResponse, retry: u32) -> Option<Duration> {
+        let status = response.status();
+        let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
+            || status == http::StatusCode::SERVICE_UNAVAILABLE;
+        let idempotent = *method == http::Method::GET || *method == http::Method::HEAD;
+        if !retryable || !idempotent || retry >= self.max_retries {
+            return None;
+        }
+        let asked = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry_after);
+        Some(
+            asked
+                .unwrap_or(self.backoff * 2u32.saturating_pow(retry))
+                .min(self.max_wait),
+        )
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(value: &str) -> Option<Duration> {
+    if let Ok(seconds) = value.trim().parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
 /// A request body, encoded once so that a retry sends the same bytes.
 #[derive(Clone)]
 pub struct RequestBody {
@@ -114,6 +181,7 @@ struct Inner {
     auth: Option<Arc<dyn AuthProvider>>,
     hooks: Vec<Arc<dyn Hook>>,
     max_body_bytes: usize,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -140,6 +208,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     user_agent: String,
     max_body_bytes: usize,
+    retry: RetryPolicy,
     target: PhantomData<fn() -> C>,
 }
 
@@ -166,6 +235,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: DEFAULT_TIMEOUT,
             user_agent: concat!("jtl-erp-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::default(),
             target: PhantomData,
         }
     }
@@ -220,6 +290,14 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// How throttled (429) and unavailable (503) answers to GET and HEAD are retried
+    /// (default: twice, honouring `Retry-After` up to 10 s); [`RetryPolicy::disabled`] turns
+    /// retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
@@ -244,6 +322,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             auth: self.auth,
             hooks: self.hooks,
             max_body_bytes: self.max_body_bytes,
+            retry: self.retry,
         };
         Ok(C::from(Client {
             inner: Arc::new(inner),
@@ -304,18 +383,42 @@ impl Client {
         );
         async {
             let url = format!("{}{}", self.inner.base_url, path);
-            let (mut response, used) = self.attempt(operation, &url, body.as_ref()).await?;
-            if response.status() == http::StatusCode::UNAUTHORIZED
-                && self.refresh_after_401(operation, used.as_ref()).await?
-            {
-                tracing::debug!("401: retrying once with fresh credentials");
-                response = self.attempt(operation, &url, body.as_ref()).await?.0;
+            let mut retry = 0;
+            loop {
+                let response = self.authenticated(operation, &url, body.as_ref()).await?;
+                let Some(wait) = self.inner.retry.wait(&operation.method, &response, retry) else {
+                    tracing::Span::current().record("status", response.status().as_u16());
+                    return Ok(response);
+                };
+                retry += 1;
+                tracing::info!(
+                    status = response.status().as_u16(),
+                    retry,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
             }
-            tracing::Span::current().record("status", response.status().as_u16());
-            Ok(response)
         }
         .instrument(span)
         .await
+    }
+
+    /// One attempt, and once more with fresh credentials after a 401 if the provider has them.
+    async fn authenticated<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        url: &str,
+        body: Option<&RequestBody>,
+    ) -> Result<RawResponse, Error<E>> {
+        let (response, used) = self.attempt(operation, url, body).await?;
+        if response.status() == http::StatusCode::UNAUTHORIZED
+            && self.refresh_after_401(operation, used.as_ref()).await?
+        {
+            tracing::debug!("401: retrying once with fresh credentials");
+            return Ok(self.attempt(operation, url, body).await?.0);
+        }
+        Ok(response)
     }
 
     async fn refresh_after_401<E: fmt::Debug>(

@@ -44,6 +44,8 @@ pub struct ApiError<E> {
     pub description: Option<&'static str>,
     /// The error body, when the server sent one the operation's error type could read.
     pub body: Option<E>,
+    /// The start of the raw body, string values of JSON masked (see [`crate::excerpt`]).
+    pub excerpt: String,
 }
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
@@ -53,6 +55,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("status", &self.status)
             .field("description", &self.description)
             .field("body", &self.body)
+            .field("excerpt", &self.excerpt)
             .finish()
     }
 }
@@ -125,7 +128,7 @@ pub enum Error<E: fmt::Debug = ()> {
     #[error("{0}")]
     Api(ApiError<E>),
     /// A success response whose body does not match the document.
-    #[error("{operation}: cannot decode the {status} response: {message}")]
+    #[error("{operation}: cannot decode the {status} response: {message} (body: `{excerpt}`)")]
     Decode {
         /// The operation.
         operation: &'static str,
@@ -133,6 +136,8 @@ pub enum Error<E: fmt::Debug = ()> {
         status: StatusCode,
         /// What did not match (position and expectation).
         message: String,
+        /// The start of the body, string values of JSON masked (see [`crate::excerpt`]).
+        excerpt: String,
     },
 }
 

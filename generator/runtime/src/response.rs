@@ -43,18 +43,38 @@ impl RawResponse {
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<T>, Error<E>> {
+        let fail = |message: String| Error::Decode {
+            operation: operation.id,
+            status: self.status,
+            message,
+            excerpt: crate::excerpt(&self.body),
+        };
+        if let Some(content_type) = self.content_type().filter(|c| !is_json(c)) {
+            return Err(fail(format!(
+                "expected a JSON body, got content type `{content_type}`"
+            )));
+        }
+        if self.body.is_empty() {
+            return Err(fail("the body is empty".to_owned()));
+        }
         match serde_json::from_slice::<T>(&self.body) {
             Ok(value) => Ok(ResponseValue {
                 value,
                 status: self.status,
                 headers: self.headers,
             }),
-            Err(e) => Err(Error::Decode {
-                operation: operation.id,
-                status: self.status,
-                message: e.to_string(),
-            }),
+            Err(e) => Err(fail(e.to_string())),
         }
+    }
+
+    /// The media type of the body, without parameters, if the server named one.
+    pub fn content_type(&self) -> Option<&str> {
+        let value = self
+            .headers
+            .get(http::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()?;
+        Some(value.split(';').next().unwrap_or(value).trim())
     }
 
     /// A success without a body the client reads.
@@ -81,8 +101,15 @@ impl RawResponse {
             status: self.status,
             description: operation.describe_status(self.status.as_u16()),
             body,
+            excerpt: crate::excerpt(&self.body),
         })
     }
+}
+
+/// JSON media types: `application/json`, `text/json`, `*/*+json`.
+fn is_json(media: &str) -> bool {
+    let media = media.to_ascii_lowercase();
+    media == "application/json" || media == "text/json" || media.ends_with("+json")
 }
 
 impl fmt::Debug for RawResponse {

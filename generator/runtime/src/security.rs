@@ -34,17 +34,21 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
 /// https → http hop would send them in clear text. A refused redirect comes back as the 3xx.
 pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let first = &attempt.previous()[0];
-        let next = attempt.url();
-        let same = next.scheme() == first.scheme()
-            && next.host_str() == first.host_str()
-            && next.port_or_known_default() == first.port_or_known_default();
-        if same && attempt.previous().len() <= 5 {
+        let allowed = redirect_allowed(&attempt.previous()[0], attempt.url());
+        if allowed && attempt.previous().len() <= 5 {
             attempt.follow()
         } else {
+            tracing::warn!("redirect to another origin refused");
             attempt.stop()
         }
     })
+}
+
+/// Whether a redirect from `from` to `to` keeps scheme, host and port.
+pub fn redirect_allowed(from: &url::Url, to: &url::Url) -> bool {
+    to.scheme() == from.scheme()
+        && to.host_str() == from.host_str()
+        && to.port_or_known_default() == from.port_or_known_default()
 }
 
 #[cfg(test)]
@@ -65,5 +69,39 @@ mod tests {
             "base URL `http://api.jtl-cloud.com/erp` must use https (plain http is allowed for loopback only)"
         );
         assert!(require_secure("http://10.0.0.1/", "base URL").is_err());
+    }
+
+    #[test]
+    fn redirects_stay_on_their_origin() {
+        let url = |s: &str| url::Url::parse(s).expect("url");
+        assert!(redirect_allowed(
+            &url("https://api.jtl-cloud.com/erp/a"),
+            &url("https://api.jtl-cloud.com/erp/b")
+        ));
+        assert!(redirect_allowed(
+            &url("https://api.jtl-cloud.com/a"),
+            &url("https://api.jtl-cloud.com:443/b")
+        ));
+        assert!(
+            !redirect_allowed(
+                &url("https://api.jtl-cloud.com/a"),
+                &url("http://api.jtl-cloud.com/a")
+            ),
+            "downgrade"
+        );
+        assert!(
+            !redirect_allowed(
+                &url("https://api.jtl-cloud.com/a"),
+                &url("https://evil.example/a")
+            ),
+            "host"
+        );
+        assert!(
+            !redirect_allowed(
+                &url("http://127.0.0.1:8080/a"),
+                &url("http://127.0.0.1:8081/a")
+            ),
+            "port"
+        );
     }
 }

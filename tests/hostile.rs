@@ -1,0 +1,448 @@
+//! Broken and hostile servers on 127.0.0.1: each behaviour gives the caller one exact error
+//! kind (or a value, where tolerance is right), never a panic, a hang or an unbounded read.
+
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use jtl_erp_client::erp_v2;
+use jtl_erp_client::models::{AppRegistrationRequest, Status};
+use jtl_erp_client::runtime::auth::WawiKey;
+use jtl_erp_client::runtime::{Context, Error, ResponseValue, RetryPolicy};
+use jtl_erp_tests::{RawServer, header_values};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+type StatusResult = Result<ResponseValue<Status>, Error<()>>;
+
+const VALID: &str = r#"{"version":"1.10","timestamp":"2025-03-20T08:57:00+01:00","tenant":"eazybusiness","type":"WAWI-Api"}"#;
+
+fn client(base: &str) -> erp_v2::Client {
+    erp_v2::Client::builder()
+        .base_url(base)
+        .auth(WawiKey::new("key-123"))
+        .timeout(Duration::from_secs(1))
+        .max_body_bytes(1024 * 1024)
+        .context(
+            Context::new()
+                .challenge_code("c")
+                .app_id("A/1")
+                .app_version("1"),
+        )
+        .retry(RetryPolicy {
+            max_retries: 2,
+            max_wait: Duration::from_secs(2),
+            backoff: Duration::from_millis(20),
+        })
+        .build()
+        .expect("client")
+}
+
+async fn answering(response: ResponseTemplate) -> (MockServer, StatusResult) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let result = client(&server.uri()).get_status().await;
+    (server, result)
+}
+
+fn decode_error(result: StatusResult) -> (String, String) {
+    match result {
+        Err(Error::Decode {
+            operation: "GetStatus",
+            status,
+            message,
+            excerpt,
+        }) => {
+            assert_eq!(status, 200);
+            (message, excerpt)
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+fn json(body: impl Into<Vec<u8>>) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.into(), "application/json")
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_with_a_masked_excerpt() {
+    let (_s, result) = answering(json(r#"{"version":"1.10","timestamp":"2025-03-20T0"#)).await;
+    let (message, excerpt) = decode_error(result);
+    assert!(message.contains("EOF"), "{message}");
+    assert!(
+        excerpt.starts_with(r#"{\"version\":\"1.10\""#)
+            || excerpt.starts_with(r#"{"version":"1.10""#),
+        "{excerpt}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_json_is_a_decode_error() {
+    let (_s, result) = answering(json("{version: 1}")).await;
+    assert!(decode_error(result).0.contains("key must be a string"));
+}
+
+#[tokio::test]
+async fn invalid_utf8_is_a_decode_error() {
+    let (_s, result) = answering(json(b"{\"version\":\"\xff\xfe\"}".to_vec())).await;
+    assert!(decode_error(result).0.contains("invalid unicode"));
+}
+
+#[tokio::test]
+async fn an_html_page_with_status_200_is_a_decode_error_naming_the_content_type() {
+    let page = ResponseTemplate::new(200)
+        .set_body_raw("<html><body>Gateway login</body></html>", "text/html");
+    let (message, excerpt) = decode_error(answering(page).await.1);
+    assert_eq!(
+        message,
+        "expected a JSON body, got content type `text/html`"
+    );
+    assert_eq!(excerpt, "<html><body>Gateway login</body></html>");
+}
+
+#[tokio::test]
+async fn json_under_a_wrong_content_type_is_refused() {
+    let wrong = ResponseTemplate::new(200).set_body_raw(VALID, "text/plain");
+    assert_eq!(
+        decode_error(answering(wrong).await.1).0,
+        "expected a JSON body, got content type `text/plain`"
+    );
+}
+
+#[tokio::test]
+async fn json_without_a_content_type_is_read() {
+    let (_s, result) = answering(ResponseTemplate::new(200).set_body_bytes(VALID)).await;
+    assert_eq!(result.expect("tolerated").tenant, "eazybusiness");
+}
+
+#[tokio::test]
+async fn an_empty_body_where_one_is_documented_is_a_decode_error() {
+    assert_eq!(
+        decode_error(answering(json("")).await.1).0,
+        "the body is empty"
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let extra = r#"{"version":"1","timestamp":"2025-03-20T08:57:00Z","tenant":"t","type":"x","newThing":{"deep":[1,2]}}"#;
+    assert_eq!(
+        answering(json(extra)).await.1.expect("tolerated").r#type,
+        "x"
+    );
+}
+
+#[tokio::test]
+async fn null_where_a_value_is_required_is_a_decode_error() {
+    let null = r#"{"version":"1","timestamp":"2025-03-20T08:57:00Z","tenant":null,"type":"x"}"#;
+    assert!(
+        decode_error(answering(json(null)).await.1)
+            .0
+            .contains("invalid type: null, expected a string")
+    );
+}
+
+#[tokio::test]
+async fn a_number_out_of_range_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/authentication/r"))
+        .respond_with(json(
+            r#"{"requestStatusInfo":{"status":99999999999999999999}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .fetch_registration_status("r")
+        .await
+        .expect_err("out of range");
+    assert!(
+        matches!(&error, Error::Decode { message, .. } if message.contains("expected an integer")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
+    // Under an unknown key, where the decoder skips values: the skipping is bounded too.
+    let deep = format!(
+        r#"{{"unknown":{}1{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (message, excerpt) = decode_error(answering(json(deep)).await.1);
+    // The decoder skips the unknown value without recursing, then misses the required fields;
+    // the excerpt's own parse stops at serde_json's recursion limit and falls back to text.
+    assert!(message.starts_with("missing field `Version`"), "{message}");
+    assert!(
+        excerpt.chars().count() <= 121,
+        "bounded excerpt: {} chars",
+        excerpt.chars().count()
+    );
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_unread() {
+    let (_s, result) = answering(json(vec![b' '; 2 * 1024 * 1024])).await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::BodyTooLarge {
+                operation: "GetStatus",
+                limit: 1_048_576
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_endless_chunked_body_is_cut_at_the_limit() {
+    let server = RawServer::start(|stream| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+        while stream.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    let started = Instant::now();
+    let result = client(&server.url).get_status().await;
+    assert!(
+        matches!(result, Err(Error::BodyTooLarge { .. })),
+        "{result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_trickling_server_is_cut_off_by_the_total_timeout() {
+    let server = RawServer::start(|stream| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n",
+        );
+        for _ in 0..1000 {
+            if stream.write_all(b" ").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let started = Instant::now();
+    let result = client(&server.url).get_status().await;
+    assert!(
+        matches!(&result, Err(Error::Transport { source, .. }) if source.is_timeout()),
+        "{result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1800),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_server_stalling_after_the_headers_is_cut_off_by_the_total_timeout() {
+    let server = RawServer::start(|stream| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n",
+        );
+        std::thread::sleep(Duration::from_secs(10));
+    });
+    let result = client(&server.url).get_status().await;
+    assert!(
+        matches!(&result, Err(Error::Transport { source, .. }) if source.is_timeout()),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_closed_mid_body_is_a_transport_error() {
+    let server = RawServer::start(|stream| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"version\":");
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    });
+    let result = client(&server.url).get_status().await;
+    assert!(
+        matches!(&result, Err(Error::Transport { source, .. }) if !source.is_timeout()),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn credentials_do_not_follow_a_redirect_to_another_origin() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(VALID))
+        .mount(&elsewhere)
+        .await;
+    let redirect = ResponseTemplate::new(307)
+        .insert_header("location", format!("{}/v2/info", elsewhere.uri()).as_str());
+    let (_s, result) = answering(redirect).await;
+    assert!(
+        matches!(&result, Err(Error::Api(api)) if api.status == 307),
+        "{result:?}"
+    );
+    assert!(
+        elsewhere
+            .received_requests()
+            .await
+            .expect("recorded")
+            .is_empty(),
+        "nothing reached the other port"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(ResponseTemplate::new(308).insert_header("location", "/v2/info-moved"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info-moved"))
+        .respond_with(json(VALID))
+        .mount(&server)
+        .await;
+    client(&server.uri()).get_status().await.expect("followed");
+    for request in server.received_requests().await.expect("recorded") {
+        assert_eq!(header_values(&request, "authorization"), ["Wawi key-123"]);
+    }
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(json(VALID))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server.uri())
+        .get_status()
+        .await
+        .expect("second attempt");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
+}
+
+#[tokio::test]
+async fn retries_are_bounded_and_retry_after_is_capped() {
+    let forever = ResponseTemplate::new(503).insert_header("retry-after", "3600");
+    let started = Instant::now();
+    let (server, result) = answering(forever).await;
+    assert!(
+        matches!(&result, Err(Error::Api(api)) if api.status == 503),
+        "{result:?}"
+    );
+    assert_eq!(
+        server.received_requests().await.expect("recorded").len(),
+        3,
+        "one try and two retries"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "an hour was asked, two seconds allowed: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn non_idempotent_requests_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/authentication"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let body = AppRegistrationRequest {
+        app_id: Some("a".into()),
+        ..Default::default()
+    };
+    let error = client(&server.uri())
+        .register_app(&body)
+        .await
+        .expect_err("503");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 503),
+        "{error:?}"
+    );
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client = erp_v2::Client::builder()
+        .base_url(server.uri())
+        .auth(WawiKey::new("k"))
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    assert!(client.get_status().await.is_err());
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_an_api_error_with_an_excerpt_and_no_body() {
+    let page = ResponseTemplate::new(502)
+        .set_body_raw("<html><h1>502 Bad Gateway</h1></html>", "text/html");
+    let (_s, result) = answering(page).await;
+    let Err(Error::Api(api)) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!((api.status.as_u16(), api.operation), (502, "GetStatus"));
+    assert!(api.body.is_none());
+    assert_eq!(api.excerpt, "<html><h1>502 Bad Gateway</h1></html>");
+}
+
+#[tokio::test]
+async fn error_excerpts_mask_string_values_so_no_secret_leaks() {
+    let body = r#"{"version":"1","timestamp":"not a date","tenant":"secret-tenant","type":"x","apiKey":"FB62-secret"}"#;
+    let error = answering(json(body)).await.1.expect_err("bad timestamp");
+    let text = format!("{error} {error:?}");
+    assert!(
+        !text.contains("FB62-secret") && !text.contains("secret-tenant"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"\"apiKey\":\"…\""#) || text.contains(r#""apiKey":"…""#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    let port = jtl_erp_tests::free_port();
+    let result = client(&format!("http://127.0.0.1:{port}"))
+        .get_status()
+        .await;
+    assert!(
+        matches!(&result, Err(Error::Transport { source, .. }) if source.is_connect()),
+        "{result:?}"
+    );
+}
