@@ -22,5 +22,8 @@ pub mod identity;
 pub mod scx;
 #[rustfmt::skip]
 pub mod registration;
+#[cfg(feature = "fake")]
+#[rustfmt::skip]
+pub mod fake;
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};

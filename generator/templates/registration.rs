@@ -180,6 +180,14 @@ pub enum RegistrationError {
     Api(Box<Error<ErrorResponse>>),
 }
 
+/// Which call of the flow failed (each documents its own statuses).
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Register,
+    Instance,
+    Fetch(&'a str),
+}
+
 fn code(error_code: &Option<String>) -> String {
     error_code
         .as_deref()
@@ -188,23 +196,23 @@ fn code(error_code: &Option<String>) -> String {
 }
 
 impl RegistrationError {
-    /// Maps the documented statuses of the registration operations.
-    fn from_api(error: Error<ErrorResponse>, registration_id: Option<&str>) -> Self {
+    /// Maps the statuses each registration operation documents; anything else stays an
+    /// [`Error`], since guessing its meaning would mislead.
+    fn from_api(error: Error<ErrorResponse>, step: Step<'_>) -> Self {
         let Error::Api(api) = &error else {
             return Self::Api(Box::new(error));
         };
         let error_code = api.body.as_ref().and_then(|b| b.error_code.clone());
-        let id = || registration_id.unwrap_or_default().to_owned();
-        match api.status.as_u16() {
-            400 => Self::NotAllowed { error_code },
-            402 => Self::NotLicensed,
-            403 => Self::NoApplicationService { error_code },
-            404 if registration_id.is_some() => Self::UnknownRegistration {
-                registration_id: id(),
+        match (step, api.status.as_u16()) {
+            (_, 402) => Self::NotLicensed,
+            (Step::Register | Step::Instance, 403) => Self::NoApplicationService { error_code },
+            (Step::Register, 409) => Self::AlreadyRegistered { error_code },
+            (Step::Instance, 400) => Self::NotAllowed { error_code },
+            (Step::Fetch(id), 404) => Self::UnknownRegistration {
+                registration_id: id.to_owned(),
             },
-            409 => Self::AlreadyRegistered { error_code },
-            410 if registration_id.is_some() => Self::AlreadyAnswered {
-                registration_id: id(),
+            (Step::Fetch(id), 410) => Self::AlreadyAnswered {
+                registration_id: id.to_owned(),
             },
             _ => Self::Api(Box::new(error)),
         }
@@ -273,7 +281,7 @@ impl RegistrationFlow {
             Api::V2(client) => client.register_app(app).await,
         };
         let status = answer
-            .map_err(|e| RegistrationError::from_api(e, None))?
+            .map_err(|e| RegistrationError::from_api(e, Step::Register))?
             .into_inner();
         pending(status, requested)
     }
@@ -289,8 +297,9 @@ impl RegistrationFlow {
             return Err(RegistrationError::Unsupported);
         };
         let answer = client.register_multi_instance_app(registration_id).await;
+        let step = Step::Instance;
         let status = answer
-            .map_err(|e| RegistrationError::from_api(e, Some(registration_id)))?
+            .map_err(|e| RegistrationError::from_api(e, step))?
             .into_inner();
         pending(status, requested)
     }
@@ -340,7 +349,7 @@ impl RegistrationFlow {
         };
         answer
             .map(|a| a.into_inner())
-            .map_err(|e| RegistrationError::from_api(e, Some(registration_id)))
+            .map_err(|e| RegistrationError::from_api(e, Step::Fetch(registration_id)))
     }
 }
 

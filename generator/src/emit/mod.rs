@@ -24,20 +24,15 @@ pub enum Emitted {
 
 /// Every file of the crate, by path relative to the crate root, in a fixed order.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
-    let support = support::support_modules(api);
-    let dependencies: Vec<&str> = support
-        .iter()
-        .flat_map(|s| s.dependencies.iter().copied())
-        .collect();
-    let support_names: Vec<&str> = support.iter().map(|s| s.module).collect();
+    let support = support::support(api);
     let mut files = vec![
         (
             "Cargo.toml".to_owned(),
-            Emitted::Text(manifest(settings, &dependencies)),
+            Emitted::Text(manifest(settings, &support)),
         ),
         (
             "src/lib.rs".to_owned(),
-            Emitted::Rust(crate_root(api, &support_names)),
+            Emitted::Rust(crate_root(api, &support.modules)),
         ),
         ("src/models.rs".to_owned(), Emitted::Rust(models_file(api))),
     ];
@@ -47,14 +42,21 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
     }
     files.extend(
         support
+            .files
             .into_iter()
-            .map(|s| (s.file, Emitted::Copied(s.text))),
+            .map(|(path, text)| (path, Emitted::Copied(text))),
     );
     files
 }
 
-fn manifest(settings: &Settings, dependencies: &[&str]) -> String {
-    let extra: String = dependencies.iter().map(|d| format!("{d}\n")).collect();
+fn manifest(settings: &Settings, support: &support::Support) -> String {
+    let lines = |items: &[&str]| items.iter().map(|d| format!("{d}\n")).collect::<String>();
+    let features = if support.features.is_empty() {
+        String::new()
+    } else {
+        format!("\n[features]\n{}", lines(&support.features))
+    };
+    let bins: String = support.bins.iter().map(|b| format!("\n{b}")).collect();
     let workspace = if settings.standalone {
         "\n[workspace]\n"
     } else {
@@ -72,14 +74,15 @@ publish = false
 
 [dependencies]
 jtl-erp-runtime = {{ path = "{runtime}" }}
-{extra}{workspace}"#,
+{dependencies}{features}{bins}{workspace}"#,
         name = settings.crate_name,
         version = settings.crate_version,
         runtime = settings.runtime_path,
+        dependencies = lines(&support.dependencies),
     )
 }
 
-fn crate_root(api: &Api, support: &[&str]) -> TokenStream {
+fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
     let mut text = String::from(
         "Typed client for the JTL ERP authentication and app-registration APIs.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
@@ -94,9 +97,10 @@ fn crate_root(api: &Api, support: &[&str]) -> TokenStream {
         let name = types::ident(&m.name);
         quote!(#[rustfmt::skip] pub mod #name;)
     });
-    let support = support.iter().map(|m| {
-        let name = types::ident(m);
-        quote!(#[rustfmt::skip] pub mod #name;)
+    let support = support.iter().map(|(module, feature)| {
+        let name = types::ident(module);
+        let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#gate #[rustfmt::skip] pub mod #name;)
     });
     quote! {
         #docs

@@ -1,0 +1,84 @@
+//! `jtl-erp-fake`: the fake JTL server on its own, for manual tests and for test suites in
+//! other languages. Needs the `fake` feature:
+//! `cargo run -p jtl-erp-client --features fake --bin jtl-erp-fake -- --help`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use jtl_erp_client::fake::FakeJtl;
+
+const HELP: &str = "\
+jtl-erp-fake: a fake JTL ERP API, identity provider and SCX token endpoint on 127.0.0.1
+
+USAGE:
+    jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]... [--auto-approve]
+
+OPTIONS:
+    --port PORT              listen on this port (default: a free one)
+    --client ID:SECRET       accept these client credentials at /oauth2/token
+    --refresh-token TOKEN    accept this SCX refresh token at /v1/auth
+    --auto-approve           accept every registration, with all its scopes, when first polled
+    -h, --help               print this help
+
+Registrations stay pending until approved: POST /_fake/approve/{id} or /_fake/reject/{id}.
+The base URLs are printed once the server is ready.";
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{HELP}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: &[String]) -> Result<(), String> {
+    let mut port = 0u16;
+    let (mut clients, mut refresh_tokens, mut auto_approve) = (Vec::new(), Vec::new(), false);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs a value"))
+        };
+        match arg.as_str() {
+            "--port" => {
+                port = value()?
+                    .parse()
+                    .map_err(|_| "--port needs a number".to_owned())?
+            }
+            "--client" => {
+                let pair = value()?;
+                let (id, secret) = pair.split_once(':').ok_or("--client needs ID:SECRET")?;
+                clients.push((id.to_owned(), secret.to_owned()));
+            }
+            "--refresh-token" => refresh_tokens.push(value()?),
+            "--auto-approve" => auto_approve = true,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let fake = FakeJtl::start_on(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    for (id, secret) in &clients {
+        fake.add_client(id, secret);
+    }
+    for token in &refresh_tokens {
+        fake.add_refresh_token(token);
+    }
+    fake.auto_approve(auto_approve);
+    println!("ERP OnPremise  {}", fake.onpremise_url());
+    println!("ERP Cloud      {}", fake.cloud_url());
+    println!("token endpoint {}", fake.token_url());
+    println!("SCX            {}", fake.scx_url());
+    println!("ready");
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())
+}
