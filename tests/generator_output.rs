@@ -71,3 +71,22 @@ fn schemas_with_other_properties_stay_apart_and_same_names_are_disambiguated() {
         ]
     );
 }
+
+#[test]
+fn an_operation_scope_is_carried_into_the_operation_description() {
+    let doc = SourceDocument {
+        path: "scoped.yaml".to_owned(),
+        text: "openapi: 3.0.3\ninfo: {title: s, version: '2.0', x-jtl-module: scoped}\npaths:\n  /v2/items:\n    get:\n      operationId: ListItems\n      x-jtl-scope: items.read\n      responses:\n        '204': {description: none}\n".to_owned(),
+    };
+    let generation = generate(&[doc], &Settings::default()).expect("generates");
+    let module = &generation
+        .files
+        .iter()
+        .find(|f| f.path == "src/scoped.rs")
+        .expect("module")
+        .contents;
+    assert!(
+        module.contains(r#"scope: Option::Some("items.read")"#),
+        "{module}"
+    );
+}

@@ -443,3 +443,37 @@ fn the_signature_covers_app_id_dot_utc_time_and_checks_the_window() {
         "the signer failed: HSM offline"
     );
 }
+
+#[tokio::test]
+async fn a_403_names_the_scope_the_operation_needs() {
+    static OPERATION: &jtl_erp_client::runtime::Operation = &jtl_erp_client::runtime::Operation {
+        id: "ListItems",
+        api: "erp_v2",
+        method: jtl_erp_client::runtime::http::Method::GET,
+        path: "/v2/items",
+        api_version: Some("2.0"),
+        context: &[],
+        auth: jtl_erp_client::runtime::AuthNeed::Required,
+        errors: &[],
+        scope: Some("items.read"),
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/items"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+    let client = jtl_erp_client::runtime::Client::builder(server.uri())
+        .auth(jtl_erp_client::runtime::auth::WawiKey::new("k"))
+        .build()
+        .expect("client");
+    let response = client
+        .execute::<()>(OPERATION, "/v2/items", None)
+        .await
+        .expect("answered");
+    let error = response.into_error::<()>(OPERATION);
+    assert_eq!(
+        error.to_string(),
+        "ListItems answered 403 Forbidden (the credentials probably lack scope `items.read`)"
+    );
+}

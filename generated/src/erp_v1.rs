@@ -76,6 +76,7 @@ impl Client {
                 (403, "No application service is available to take the registration"),
                 (409, "An application with this app id is registered already"),
             ],
+            scope: Option::None,
         };
         if body.app_id.is_none() {
             return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
@@ -205,6 +206,7 @@ impl Client {
                     "The registration request was answered already and its key handed out",
                 ),
             ],
+            scope: Option::None,
         };
         let path = format!(
             "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
@@ -260,6 +262,7 @@ impl Client {
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (403, "No application service is available to take the registration"),
             ],
+            scope: Option::None,
         };
         let path = format!(
             "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
@@ -303,6 +306,7 @@ impl Client {
             ],
             auth: ::jtl_erp_runtime::AuthNeed::Required,
             errors: &[(404, "The server found nothing to report")],
+            scope: Option::None,
         };
         let path = "/info";
         let response = self.inner.execute(OPERATION, path, Option::None).await?;

@@ -86,6 +86,7 @@ impl Client {
             ],
             auth: ::jtl_erp_runtime::AuthNeed::Required,
             errors: &[],
+            scope: Option::None,
         };
         let path = "/v2/authentication/foreign";
         let response = self
@@ -161,6 +162,7 @@ impl Client {
             ],
             auth: ::jtl_erp_runtime::AuthNeed::Required,
             errors: &[],
+            scope: Option::None,
         };
         let path = format!(
             "/authentication/foreign/{}/app",
@@ -249,6 +251,7 @@ impl Client {
                 (403, "No application service is available to take the registration"),
                 (409, "An application with this app id is registered already"),
             ],
+            scope: Option::None,
         };
         let path = "/authentication";
         let response = self
@@ -326,6 +329,7 @@ impl Client {
                     "The registration request was answered already and its key handed out",
                 ),
             ],
+            scope: Option::None,
         };
         let path = format!(
             "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
@@ -363,6 +367,7 @@ impl Client {
             ],
             auth: ::jtl_erp_runtime::AuthNeed::Required,
             errors: &[],
+            scope: Option::None,
         };
         let path = "/v2/info";
         let response = self.inner.execute(OPERATION, path, Option::None).await?;

@@ -62,6 +62,7 @@ impl Client {
                 ),
                 (401, "The client credentials were not accepted (RFC 6749, section 5.2)"),
             ],
+            scope: Option::None,
         };
         let path = "/oauth2/token";
         let response = self

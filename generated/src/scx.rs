@@ -54,6 +54,7 @@ impl Client {
             context: &[],
             auth: ::jtl_erp_runtime::AuthNeed::None,
             errors: &[(401, "The refresh token is unknown or revoked")],
+            scope: Option::None,
         };
         let path = "/auth";
         let response = self

@@ -222,6 +222,8 @@ pub struct Operation {
     /// The error body type, when all error responses that have one agree.
     pub error_ty: Option<Ty>,
     pub auth: AuthNeed,
+    /// The API scope it needs (`x-jtl-scope`).
+    pub scope: Option<String>,
     /// Whether the operation declares `api-version` (then the module's version is sent once).
     pub sends_api_version: bool,
     /// Security requirements as written, for the docs.

@@ -46,6 +46,8 @@ pub struct ApiError<E> {
     pub body: Option<E>,
     /// The start of the raw body, string values of JSON masked (see [`crate::excerpt`]).
     pub excerpt: String,
+    /// On a 403: the scope the operation needs, which the credentials probably lack.
+    pub likely_missing_scope: Option<&'static str>,
 }
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
@@ -56,6 +58,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("description", &self.description)
             .field("body", &self.body)
             .field("excerpt", &self.excerpt)
+            .field("likely_missing_scope", &self.likely_missing_scope)
             .finish()
     }
 }
@@ -65,6 +68,9 @@ impl<E> fmt::Display for ApiError<E> {
         write!(f, "{} answered {}", self.operation, self.status)?;
         if let Some(description) = self.description {
             write!(f, ": {description}")?;
+        }
+        if let Some(scope) = self.likely_missing_scope {
+            write!(f, " (the credentials probably lack scope `{scope}`)")?;
         }
         Ok(())
     }

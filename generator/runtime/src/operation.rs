@@ -34,6 +34,8 @@ pub struct Operation {
     pub auth: AuthNeed,
     /// Documented non-success statuses and their descriptions.
     pub errors: &'static [(u16, &'static str)],
+    /// The API scope the operation needs (`x-jtl-scope`), named in a 403.
+    pub scope: Option<&'static str>,
 }
 
 impl Operation {

@@ -102,6 +102,9 @@ impl RawResponse {
             description: operation.describe_status(self.status.as_u16()),
             body,
             excerpt: crate::excerpt(&self.body),
+            likely_missing_scope: operation
+                .scope
+                .filter(|_| self.status == http::StatusCode::FORBIDDEN),
         })
     }
 }

@@ -159,6 +159,10 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         let description = e.description.trim();
         quote!((#status, #description))
     });
+    let scope = match &op.scope {
+        Some(scope) => quote!(Option::Some(#scope)),
+        None => quote!(Option::None),
+    };
     quote! {
         static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
             id: #id,
@@ -169,6 +173,7 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
             context: &[#(#context),*],
             auth: ::jtl_erp_runtime::AuthNeed::#auth,
             errors: &[#(#errors),*],
+            scope: #scope,
         };
     }
 }

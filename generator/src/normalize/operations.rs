@@ -120,6 +120,11 @@ impl OperationLowering<'_, '_, '_> {
             auth: auth_need(&security),
             security,
             sends_api_version: api_version_declared,
+            scope: op
+                .extensions
+                .get("x-jtl-scope")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
         }
     }
 
