@@ -147,3 +147,73 @@ impl RawServer {
         Self { url }
     }
 }
+
+/// A Prism process (npm `@stoplight/prism-cli`) on a free loopback port, stopped on drop.
+pub struct Prism {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    _process: ChildGuard,
+}
+
+impl Prism {
+    /// `prism mock SPEC`: answers from the document, refuses invalid requests with 422.
+    pub fn mock(spec: &str) -> Self {
+        Self::start(&["mock", spec])
+    }
+
+    /// `prism proxy SPEC UPSTREAM`: forwards, and reports violations in `sl-violations`.
+    pub fn proxy(spec: &str, upstream: &str) -> Self {
+        Self::start(&["proxy", spec, upstream])
+    }
+
+    fn start(args: &[&str]) -> Self {
+        let tool = node_tool("prism");
+        let port = free_port();
+        let spec_dir = repo_root();
+        let process = std::process::Command::new(tool)
+            .args(args)
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(spec_dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("prism starts");
+        Self {
+            url: format!("http://127.0.0.1:{port}"),
+            _process: ChildGuard(process),
+        }
+    }
+
+    /// Waits until Prism answers (it needs a few seconds to read the document).
+    pub async fn ready(self) -> Self {
+        wait_until_answering(&format!("{}/__ready", self.url), 60).await;
+        self
+    }
+}
+
+/// Records the status and any `sl-violations` header of every response (a [`Hook`]).
+#[derive(Debug, Clone, Default)]
+pub struct ViolationRecorder(
+    pub std::sync::Arc<std::sync::Mutex<Vec<(String, u16, Option<String>)>>>,
+);
+
+impl jtl_erp_runtime::hooks::Hook for ViolationRecorder {
+    fn after_receive<'a>(
+        &'a self,
+        response: &'a jtl_erp_runtime::RawResponse,
+        operation: &'a jtl_erp_runtime::Operation,
+    ) -> jtl_erp_runtime::auth::BoxFuture<'a, Result<(), jtl_erp_runtime::hooks::HookError>> {
+        Box::pin(async move {
+            let violations = response
+                .headers()
+                .get("sl-violations")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            self.0.lock().expect("lock").push((
+                operation.id.to_owned(),
+                response.status().as_u16(),
+                violations,
+            ));
+            Ok(())
+        })
+    }
+}

@@ -180,6 +180,52 @@ impl AuthProvider for BearerToken {
     }
 }
 
+/// Several providers on one request, applied in order: for gateways that want a bearer token
+/// and an API key together (the vendor's document combines `oauth2` and `Wawi` that way).
+#[derive(Debug)]
+pub struct AllOf(Vec<Box<dyn AuthProvider>>);
+
+impl AllOf {
+    /// Applies `providers` in order.
+    pub fn new(providers: Vec<Box<dyn AuthProvider>>) -> Self {
+        Self(providers)
+    }
+}
+
+impl AuthProvider for AllOf {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        Box::pin(async move {
+            for provider in &self.0 {
+                provider.authorize(request, operation).await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A retry is worth it when any provider has fresh credentials.
+    fn on_unauthorized<'a>(
+        &'a self,
+        used: Option<&'a HeaderValue>,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<bool, AuthError>> {
+        Box::pin(async move {
+            let mut fresh = false;
+            for provider in &self.0 {
+                fresh |= provider.on_unauthorized(used, operation).await?;
+            }
+            Ok(fresh)
+        })
+    }
+
+    fn requires_https(&self) -> bool {
+        self.0.iter().any(|p| p.requires_https())
+    }
+}
+
 /// HTTP Basic, as the identity provider's token endpoint takes client credentials.
 #[derive(Debug, Clone)]
 pub struct BasicAuth {
