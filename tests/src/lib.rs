@@ -191,11 +191,12 @@ impl Prism {
     }
 }
 
-/// Records the status and any `sl-violations` header of every response (a [`Hook`]).
+/// What [`ViolationRecorder`] saw of one response: operation id, status, `sl-violations`.
+pub type Observed = (String, u16, Option<String>);
+
+/// Records the status and any `sl-violations` header of every response (a hook).
 #[derive(Debug, Clone, Default)]
-pub struct ViolationRecorder(
-    pub std::sync::Arc<std::sync::Mutex<Vec<(String, u16, Option<String>)>>>,
-);
+pub struct ViolationRecorder(pub std::sync::Arc<std::sync::Mutex<Vec<Observed>>>);
 
 impl jtl_erp_runtime::hooks::Hook for ViolationRecorder {
     fn after_receive<'a>(
