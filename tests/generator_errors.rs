@@ -75,10 +75,11 @@ fn a_document_of_the_wrong_shape_names_the_pointer() {
 #[test]
 fn cyclic_aliases_and_unsupported_constructs_are_named() {
     assert_eq!(
-        errors_of(&["bad/cyclic-alias.yaml", "bad/unsupported-query.yaml"]),
+        errors_of(&["bad/cyclic-alias.yaml", "bad/unsupported-cookie.yaml"]),
         "error: tests/fixtures/bad/cyclic-alias.yaml#/components/schemas/B/$ref: schema `A` is an alias of itself (through `$ref`s)\n\
-         error: tests/fixtures/bad/unsupported-query.yaml#/paths/~1items/get/parameters/0: operation `/paths/~1items/get`: query parameter `limit` is not supported yet (supported: path parameters and the request-context headers)\n\
-         2 error(s); nothing was generated"
+         error: tests/fixtures/bad/unsupported-cookie.yaml#/paths/~1items/get/parameters/0: operation `/paths/~1items/get`: cookie parameter `session` is not supported\n\
+         error: tests/fixtures/bad/unsupported-cookie.yaml#/paths/~1items/get/parameters/1: operation `/paths/~1items/get`: query parameter `filter` has a type that is not a scalar, an enum or a list of those\n\
+         3 error(s); nothing was generated"
     );
 }
 
@@ -87,8 +88,8 @@ fn same_properties_with_another_type_are_an_error_naming_both_schemas() {
     assert_eq!(
         errors_of(&["conflict/first.yaml", "conflict/second.yaml"]),
         "error: tests/fixtures/conflict/first.yaml#/components/schemas/Article: schema `Article` \
-         (tests/fixtures/conflict/first.yaml#/components/schemas/Article) and schema `ArticleInfo` \
-         (tests/fixtures/conflict/second.yaml#/components/schemas/ArticleInfo) have the same properties \
+         (tests/fixtures/conflict/first.yaml#/components/schemas/Article) and schema `UpdateArticle` \
+         (tests/fixtures/conflict/second.yaml#/components/schemas/UpdateArticle) have the same properties \
          but differ in property `quantity`; make them agree, or set `x-jtl-model-name` on one to keep them apart\n\
          1 error(s); nothing was generated"
     );

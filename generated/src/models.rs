@@ -759,7 +759,7 @@ for RegistrationRequestStatusInfo {
 ///
 /// - `RegistrationInformation` in `spec/erp-1.0.yaml` (Pascal)
 /// - `RegistrationInformation` in `spec/erp-2.0.yaml` (Camel)
-/// - `UpdateAppRegistrationInformation` in `spec/erp-2.0.yaml` (Pascal)
+/// - `UpdateRegistrationInformation` in `spec/erp-2.0.yaml` (Pascal)
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RegistrationInformation {
     /// Where a registration request stands, with the ids that name it
@@ -2105,6 +2105,11 @@ impl ::jtl_erp_runtime::serde::Serialize for RegistrationType {
         serializer.serialize_i64(self.value())
     }
 }
+impl ::jtl_erp_runtime::QueryValue for RegistrationType {
+    fn query_text(&self) -> String {
+        self.value().to_string()
+    }
+}
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationType {
     fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2214,6 +2219,11 @@ impl ::jtl_erp_runtime::serde::Serialize for RegistrationStatus {
         serializer.serialize_i64(self.value())
     }
 }
+impl ::jtl_erp_runtime::QueryValue for RegistrationStatus {
+    fn query_text(&self) -> String {
+        self.value().to_string()
+    }
+}
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationStatus {
     fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2291,6 +2301,11 @@ impl ::jtl_erp_runtime::serde::Serialize for GrantType {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+impl ::jtl_erp_runtime::QueryValue for GrantType {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for GrantType {

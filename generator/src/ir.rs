@@ -163,13 +163,26 @@ pub struct Body {
     pub description: Option<String>,
 }
 
-/// A path parameter.
+/// A path, query or header parameter that stays a method argument.
 #[derive(Debug, Clone)]
 pub struct PathParam {
     pub name: String,
     pub rust_name: String,
     pub ty: Ty,
     pub description: Option<String>,
+    /// Path parameters are always required.
+    pub required: bool,
+}
+
+/// How a success body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// JSON into the response's type.
+    Json,
+    /// Raw bytes (`application/octet-stream`, images, …).
+    Binary,
+    /// UTF-8 text (`application/xml`, `text/*`).
+    Text,
 }
 
 /// A request-context header an operation declares (moved off its signature).
@@ -199,6 +212,10 @@ pub struct Response {
     pub description: String,
     /// `None`: no body the client reads (also for a media type without schema).
     pub ty: Option<Ty>,
+    /// How the body is read (JSON when `ty` is set).
+    pub media: Option<Media>,
+    /// Another success answer has no body: the method returns `Option` of this one.
+    pub optional: bool,
 }
 
 /// One operation.
@@ -213,6 +230,10 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub path_params: Vec<PathParam>,
+    /// Query parameters, in document order.
+    pub query_params: Vec<PathParam>,
+    /// Header parameters that are neither context nor credentials.
+    pub header_params: Vec<PathParam>,
     pub context: Vec<ContextUse>,
     pub body: Option<Body>,
     /// The 2xx response the method returns.

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod synth;
+
 use anyhow::{Context as _, bail};
 use jtl_erp_generator::{Generation, Settings, SourceDocument, format::HEADER};
 
@@ -63,9 +65,12 @@ pub fn settings_for(root: &Path, out: &Path) -> Settings {
     } else {
         runtime.to_string_lossy().replace('\\', "/")
     };
+    // Only generated/ is a member of this workspace; a crate written anywhere else (even under
+    // target/) is a workspace of its own.
+    let standalone = out != root.join("generated");
     Settings {
         runtime_path,
-        standalone: !inside,
+        standalone,
         ..Settings::default()
     }
 }

@@ -34,19 +34,32 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Write the synthetic vendor-style document used by the scale benchmark.
+    Synth {
+        /// Resources (four operations and four schemas each).
+        #[arg(long, default_value_t = 75)]
+        resources: usize,
+        /// Where to write it.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
-    let Cli {
-        command:
-            Command::Regen {
-                check,
-                specs,
-                out,
-                verbose,
-            },
-    } = Cli::parse();
-    match regen(check, specs, out, verbose) {
+    let result = match Cli::parse().command {
+        Command::Regen {
+            check,
+            specs,
+            out,
+            verbose,
+        } => regen(check, specs, out, verbose),
+        Command::Synth { resources, out } => {
+            std::fs::write(&out, xtask::synth::synthetic_document(resources))
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))
+        }
+    };
+    match result {
         Ok(code) => code,
         Err(error) => {
             // Reports of the generator carry their own `error:` prefix per line.

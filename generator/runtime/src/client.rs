@@ -373,6 +373,18 @@ impl Client {
         path: &str,
         body: Option<RequestBody>,
     ) -> Result<RawResponse, Error<E>> {
+        self.execute_with_headers(operation, path, &[], body).await
+    }
+
+    /// [`Self::execute`] with header parameters of the operation (other than the context and
+    /// credential headers, which the client sets itself).
+    pub async fn execute_with_headers<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        path: &str,
+        headers: &[(&'static str, String)],
+        body: Option<RequestBody>,
+    ) -> Result<RawResponse, Error<E>> {
         let span = tracing::debug_span!(
             "jtl_erp_request",
             api = operation.api,
@@ -385,7 +397,9 @@ impl Client {
             let url = format!("{}{}", self.inner.base_url, path);
             let mut retry = 0;
             loop {
-                let response = self.authenticated(operation, &url, body.as_ref()).await?;
+                let response = self
+                    .authenticated(operation, &url, headers, body.as_ref())
+                    .await?;
                 let Some(wait) = self.inner.retry.wait(&operation.method, &response, retry) else {
                     tracing::Span::current().record("status", response.status().as_u16());
                     return Ok(response);
@@ -409,14 +423,15 @@ impl Client {
         &self,
         operation: &'static Operation,
         url: &str,
+        headers: &[(&'static str, String)],
         body: Option<&RequestBody>,
     ) -> Result<RawResponse, Error<E>> {
-        let (response, used) = self.attempt(operation, url, body).await?;
+        let (response, used) = self.attempt(operation, url, headers, body).await?;
         if response.status() == http::StatusCode::UNAUTHORIZED
             && self.refresh_after_401(operation, used.as_ref()).await?
         {
             tracing::debug!("401: retrying once with fresh credentials");
-            return Ok(self.attempt(operation, url, body).await?.0);
+            return Ok(self.attempt(operation, url, headers, body).await?.0);
         }
         Ok(response)
     }
@@ -443,9 +458,10 @@ impl Client {
         &self,
         operation: &'static Operation,
         url: &str,
+        extra: &[(&'static str, String)],
         body: Option<&RequestBody>,
     ) -> Result<(RawResponse, Option<HeaderValue>), Error<E>> {
-        let mut request = self.prepare(operation, url, body)?;
+        let mut request = self.prepare(operation, url, extra, body)?;
         self.authorize(operation, &mut request).await?;
         for hook in &self.inner.hooks {
             hook.before_send(&mut request, operation)
@@ -482,6 +498,7 @@ impl Client {
         &self,
         operation: &'static Operation,
         url: &str,
+        extra: &[(&'static str, String)],
         body: Option<&RequestBody>,
     ) -> Result<reqwest::Request, Error<E>> {
         let invalid = |reason: String| Error::InvalidRequest {
@@ -515,6 +532,16 @@ impl Client {
             let name = HeaderName::from_bytes(declared.name.as_bytes())
                 .map_err(|_| invalid(format!("`{}` is not a valid header name", declared.name)))?;
             headers.insert(name, value);
+        }
+        for (name, value) in extra {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(format!(
+                    "value of header `{name}` is not a valid header value"
+                ))
+            })?;
+            headers.append(name, value);
         }
         if let Some(body) = body {
             headers.insert(CONTENT_TYPE, body.content_type.clone());

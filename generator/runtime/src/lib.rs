@@ -12,6 +12,7 @@ mod context;
 mod error;
 pub mod hooks;
 mod operation;
+mod query;
 mod response;
 pub mod scopes;
 mod security;
@@ -23,12 +24,13 @@ pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RequestBody, Ret
 pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};
 pub use operation::{AuthNeed, Operation};
+pub use query::{Query, QueryValue};
 pub use response::{RawResponse, ResponseValue};
 pub use security::{is_loopback, redirect_allowed, same_origin_redirects};
 pub use types::{Base64Bytes, Secret};
 
 /// Re-exported so generated code and users name the same versions.
-pub use {chrono, http, reqwest, serde, serde_json, tokio, tracing, uuid};
+pub use {bytes, chrono, http, reqwest, serde, serde_json, tokio, tracing, uuid};
 
 /// Characters a path segment keeps; everything else is percent-encoded.
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC

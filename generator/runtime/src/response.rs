@@ -67,6 +67,27 @@ impl RawResponse {
         }
     }
 
+    /// A JSON body where the operation documents one, `None` for an answer without body
+    /// (e.g. 204 next to 201).
+    pub fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
+        self,
+        operation: &'static Operation,
+    ) -> Result<ResponseValue<Option<T>>, Error<E>> {
+        if self.body.is_empty() {
+            return Ok(ResponseValue {
+                value: None,
+                status: self.status,
+                headers: self.headers,
+            });
+        }
+        let value = self.json::<T, E>(operation)?;
+        Ok(ResponseValue {
+            status: value.status,
+            headers: value.headers,
+            value: Some(value.value),
+        })
+    }
+
     /// The media type of the body, without parameters, if the server named one.
     pub fn content_type(&self) -> Option<&str> {
         let value = self
@@ -75,6 +96,35 @@ impl RawResponse {
             .to_str()
             .ok()?;
         Some(value.split(';').next().unwrap_or(value).trim())
+    }
+
+    /// A success body as raw bytes (`application/octet-stream` and other binary types).
+    pub fn into_bytes<E: fmt::Debug>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+        Ok(ResponseValue {
+            value: self.body,
+            status: self.status,
+            headers: self.headers,
+        })
+    }
+
+    /// A success body as text (`application/xml`, `text/*`).
+    pub fn into_text<E: fmt::Debug>(
+        self,
+        operation: &'static Operation,
+    ) -> Result<ResponseValue<String>, Error<E>> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(value) => Ok(ResponseValue {
+                value,
+                status: self.status,
+                headers: self.headers,
+            }),
+            Err(e) => Err(Error::Decode {
+                operation: operation.id,
+                status: self.status,
+                message: format!("the body is not UTF-8: {e}"),
+                excerpt: crate::excerpt(&self.body),
+            }),
+        }
     }
 
     /// A success without a body the client reads.

@@ -68,6 +68,12 @@ impl<T: WireSerialize<D>, D> WireSerialize<D> for Vec<T> {
     }
 }
 
+impl<T: WireSerialize<D>, D> WireSerialize<D> for Box<T> {
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).wire_serialize(serializer)
+    }
+}
+
 /// Map keys are data: they are written as they are, only the values take the dialect.
 impl<T: WireSerialize<D>, D> WireSerialize<D> for BTreeMap<String, T> {
     fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

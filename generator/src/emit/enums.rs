@@ -76,6 +76,12 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
             }
         }
 
+        impl ::jtl_erp_runtime::QueryValue for #name {
+            fn query_text(&self) -> String {
+                self.value().to_string()
+            }
+        }
+
         impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
@@ -142,6 +148,12 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
         impl ::jtl_erp_runtime::serde::Serialize for #name {
             fn serialize<S: ::jtl_erp_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl ::jtl_erp_runtime::QueryValue for #name {
+            fn query_text(&self) -> String {
+                self.as_str().to_owned()
             }
         }
 

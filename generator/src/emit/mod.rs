@@ -119,7 +119,7 @@ fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
 
 fn models_file(api: &Api) -> TokenStream {
     let enums = api.enums.iter().map(enums::emit_enum);
-    let models = api.models.iter().map(|m| models::emit_model(api, m));
+    let models = (0..api.models.len()).map(|i| models::emit_model(api, i));
     quote! {
         //! The models of all documents, unified across casings.
         #(#models)*

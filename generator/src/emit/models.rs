@@ -8,10 +8,11 @@ use super::types::{docs, has_default, ident, is_eq, marker, rust_type};
 use crate::ir::{Api, Dialect, Model};
 
 /// The struct and its implementations.
-pub fn emit_model(api: &Api, model: &Model) -> TokenStream {
-    let definition = definition(api, model);
+pub fn emit_model(api: &Api, index: usize) -> TokenStream {
+    let model = &api.models[index];
+    let definition = definition(api, index);
     let key_table = key_table(model);
-    let deserialize = deserialize(api, model);
+    let deserialize = deserialize(api, index);
     let dialects = model.dialects.iter().map(|d| serialize(model, d));
     quote! {
         #definition
@@ -21,7 +22,46 @@ pub fn emit_model(api: &Api, model: &Model) -> TokenStream {
     }
 }
 
-fn definition(api: &Api, model: &Model) -> TokenStream {
+/// The type of a field: boxed where the model would otherwise contain itself, `Option` where
+/// some member schema does not require it.
+fn field_type(api: &Api, owner: usize, field: &crate::ir::Field) -> TokenStream {
+    let ty = rust_type(api, &field.ty);
+    let ty = if needs_box(api, owner, &field.ty) {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    };
+    if field.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// A field holding a model (directly, not in a list or map) that leads back to `owner`.
+fn needs_box(api: &Api, owner: usize, ty: &crate::ir::Ty) -> bool {
+    let crate::ir::Ty::Model(key) = ty else {
+        return false;
+    };
+    let mut seen = vec![false; api.models.len()];
+    reaches(api, api.model_of[key].0, owner, &mut seen)
+}
+
+fn reaches(api: &Api, from: usize, to: usize, seen: &mut [bool]) -> bool {
+    if from == to {
+        return true;
+    }
+    if std::mem::replace(&mut seen[from], true) {
+        return false;
+    }
+    api.models[from].fields.iter().any(|f| match &f.ty {
+        crate::ir::Ty::Model(key) => reaches(api, api.model_of[key].0, to, seen),
+        _ => false,
+    })
+}
+
+fn definition(api: &Api, index: usize) -> TokenStream {
+    let model = &api.models[index];
     let name = ident(&model.name);
     let mut text = model.description.clone().unwrap_or_default();
     let forms: Vec<String> = model
@@ -39,12 +79,7 @@ fn definition(api: &Api, model: &Model) -> TokenStream {
     let doc = docs(Some(&text));
     let fields = model.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
-        let ty = rust_type(api, &field.ty);
-        let ty = if field.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = field_type(api, index, field);
         let spellings: Vec<String> = field.spellings.iter().map(|s| format!("`{s}`")).collect();
         let mut text = field.description.clone().unwrap_or_default();
         text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
@@ -83,15 +118,15 @@ fn key_table(model: &Model) -> TokenStream {
     }
 }
 
-fn deserialize(api: &Api, model: &Model) -> TokenStream {
+fn deserialize(api: &Api, index: usize) -> TokenStream {
+    let model = &api.models[index];
     let name = ident(&model.name);
     let expecting = format!("a {} object", model.name);
     let slots: Vec<_> = (0..model.fields.len())
         .map(|i| ident(&format!("f{i}")))
         .collect();
     let declare = model.fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = rust_type(api, &f.ty);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let ty = field_type(api, index, f);
         quote!(let mut #slot: Option<#ty> = Option::None;)
     });
     let arms = slots.iter().enumerate().map(|(i, slot)| {

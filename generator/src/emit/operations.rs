@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{docs, ident, inner_docs, marker, rust_type};
-use crate::ir::{Api, AuthNeed, BodyKind, Module, Operation, Ty};
+use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, Ty};
 
 /// The module's file.
 pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
@@ -67,17 +67,13 @@ fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
-    let success = op
-        .success
-        .ty
-        .as_ref()
-        .map_or_else(|| quote!(()), |t| rust_type(api, t));
+    let (success, decode) = success_type(api, op);
     let error = op
         .error_ty
         .as_ref()
         .map_or_else(|| quote!(()), |t| rust_type(api, t));
     let static_info = operation_info(module, op);
-    let params = op.path_params.iter().map(|p| {
+    let path_params = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = match p.ty {
             Ty::String => quote!(&str),
@@ -85,35 +81,137 @@ fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
         };
         quote!(#name: #ty,)
     });
+    let other_params = op.query_params.iter().chain(&op.header_params).map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = borrowed_type(api, &p.ty);
+        if p.required {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
+    });
     let body_param = op.body.as_ref().map(|b| {
         let ty = rust_type(api, &Ty::Model(b.schema.clone()));
         quote!(body: &#ty,)
     });
+    let query = query_code(op);
     let path = path_expression(op);
-    let path_arg = if op.path_params.is_empty() {
+    let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
         quote!(path)
     } else {
         quote!(&path)
     };
     let (body_checks, body_value) = body_code(api, op);
-    let decode = match &op.success.ty {
-        Some(_) => quote!(response.json(OPERATION)),
-        None => quote!(response.empty()),
+    let send = if op.header_params.is_empty() {
+        quote!(self.inner.execute(OPERATION, #path_arg, #body_value).await?)
+    } else {
+        let headers = header_code(op);
+        quote! {{
+            #headers
+            self.inner.execute_with_headers(OPERATION, #path_arg, &headers, #body_value).await?
+        }}
     };
     quote! {
         #doc
         #deprecated
-        pub async fn #method(&self, #(#params)* #body_param) -> Result<::jtl_erp_runtime::ResponseValue<#success>, ::jtl_erp_runtime::Error<#error>> {
+        pub async fn #method(&self, #(#path_params)* #(#other_params)* #body_param) -> Result<::jtl_erp_runtime::ResponseValue<#success>, ::jtl_erp_runtime::Error<#error>> {
             #static_info
             #body_checks
+            #query
             let path = #path;
-            let response = self.inner.execute(OPERATION, #path_arg, #body_value).await?;
+            let response = #send;
             if response.status().is_success() {
                 #decode
             } else {
                 Result::Err(response.into_error(OPERATION))
             }
         }
+    }
+}
+
+/// The value type of the success body and the call that reads it.
+fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    match (&op.success.ty, op.success.media) {
+        (Some(ty), _) if op.success.optional => {
+            let ty = rust_type(api, ty);
+            (
+                quote!(Option<#ty>),
+                quote!(response.json_or_empty(OPERATION)),
+            )
+        }
+        (Some(ty), _) => (rust_type(api, ty), quote!(response.json(OPERATION))),
+        (None, Some(Media::Binary)) => (
+            quote!(::jtl_erp_runtime::bytes::Bytes),
+            quote!(response.into_bytes()),
+        ),
+        (None, Some(Media::Text)) => (quote!(String), quote!(response.into_text(OPERATION))),
+        (None, _) => (quote!(()), quote!(response.empty())),
+    }
+}
+
+/// How a query or header parameter is taken: `&str`, `&[T]`, `&T`.
+fn borrowed_type(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(&str),
+        Ty::List(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(&[#inner])
+        }
+        other => {
+            let ty = rust_type(api, other);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// `let query = …` with every query parameter (`form` style, arrays exploded).
+fn query_code(op: &Operation) -> TokenStream {
+    if op.query_params.is_empty() {
+        return TokenStream::new();
+    }
+    let pushes = op.query_params.iter().map(|p| {
+        let (name, key) = (ident(&p.rust_name), &p.name);
+        let push = if matches!(p.ty, Ty::List(_)) {
+            quote!(push_all)
+        } else {
+            quote!(push)
+        };
+        if p.required {
+            quote!(query.#push(#key, #name);)
+        } else {
+            quote!(if let Option::Some(value) = #name { query.#push(#key, value); })
+        }
+    });
+    quote! {
+        let mut query = ::jtl_erp_runtime::Query::new();
+        #(#pushes)*
+    }
+}
+
+/// `let headers = …` with every header parameter (lists comma-separated, `simple` style).
+fn header_code(op: &Operation) -> TokenStream {
+    let pushes = op.header_params.iter().map(|p| {
+        let (name, key) = (ident(&p.rust_name), &p.name);
+        let text = if matches!(p.ty, Ty::List(_)) {
+            quote!(
+                value
+                    .iter()
+                    .map(::jtl_erp_runtime::QueryValue::query_text)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        } else {
+            quote!(::jtl_erp_runtime::QueryValue::query_text(&value))
+        };
+        if p.required {
+            quote!({ let value = #name; headers.push((#key, #text)); })
+        } else {
+            quote!(if let Option::Some(value) = #name { headers.push((#key, #text)); })
+        }
+    });
+    quote! {
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        #(#pushes)*
     }
 }
 
@@ -180,7 +278,8 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
 
 /// The path with its parameters percent-encoded.
 fn path_expression(op: &Operation) -> TokenStream {
-    if op.path_params.is_empty() {
+    let with_query = !op.query_params.is_empty();
+    if op.path_params.is_empty() && !with_query {
         let path = &op.path;
         return quote!(#path);
     }
@@ -191,8 +290,12 @@ fn path_expression(op: &Operation) -> TokenStream {
         let name = ident(&p.rust_name);
         args.push(match p.ty {
             Ty::String => quote!(::jtl_erp_runtime::encode_path_segment(#name)),
-            _ => quote!(::jtl_erp_runtime::encode_path_segment(&#name.to_string())),
+            _ => quote!(::jtl_erp_runtime::encode_path_segment(&::jtl_erp_runtime::QueryValue::query_text(&#name))),
         });
+    }
+    if with_query {
+        template.push_str("{}");
+        args.push(quote!(query.finish()));
     }
     quote!(format!(#template, #(#args),*))
 }

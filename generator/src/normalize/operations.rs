@@ -9,7 +9,7 @@ use openapiv3::{
 use super::naming::field_name;
 use super::schemas::Schemas;
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
-use crate::ir::{AuthNeed, Body, BodyKind, ContextUse, Operation, PathParam, Response, Ty};
+use crate::ir::{AuthNeed, Body, BodyKind, ContextUse, Media, Operation, PathParam, Response, Ty};
 use crate::load::Loaded;
 
 /// Request-context headers: moved off the signatures, set once on the client.
@@ -54,6 +54,7 @@ pub fn lower_operations(
                 path,
                 method,
                 pointer,
+                id: String::new(),
                 schemas: &mut *schemas,
             }
             .lower(item, op, sink);
@@ -70,6 +71,8 @@ struct OperationLowering<'a, 's, 'd> {
     path: &'a str,
     method: &'a str,
     pointer: String,
+    /// The operation id in PascalCase, to name inline schemas.
+    id: String,
     schemas: &'s mut Schemas<'d>,
 }
 
@@ -89,7 +92,8 @@ impl OperationLowering<'_, '_, '_> {
             ));
             id
         });
-        let (path_params, context, api_version_declared) = self.parameters(item, op, sink);
+        self.id = super::naming::type_name(&id);
+        let parameters = self.parameters(item, op, sink);
         let body = op.request_body.as_ref().and_then(|b| self.body(b, sink));
         let (success, errors) = self.responses(op, sink);
         let error_ty = error_type(&errors);
@@ -111,15 +115,17 @@ impl OperationLowering<'_, '_, '_> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
-            path_params,
-            context,
+            path_params: parameters.path,
+            query_params: parameters.query,
+            header_params: parameters.headers,
+            context: parameters.context,
             body,
             success,
             errors,
             error_ty,
             auth: auth_need(&security),
             security,
-            sends_api_version: api_version_declared,
+            sends_api_version: parameters.api_version,
             scope: op
                 .extensions
                 .get("x-jtl-scope")
@@ -134,7 +140,7 @@ impl OperationLowering<'_, '_, '_> {
         item: &PathItem,
         op: &openapiv3::Operation,
         sink: &mut Sink,
-    ) -> (Vec<PathParam>, Vec<ContextUse>, bool) {
+    ) -> Parameters {
         let mut resolved: Vec<(String, Parameter)> = Vec::new();
         let all = item
             .parameters
@@ -163,31 +169,12 @@ impl OperationLowering<'_, '_, '_> {
             });
             resolved.push((pointer, parameter));
         }
-        let (mut path_params, mut context, mut api_version) = (Vec::new(), Vec::new(), false);
+        let mut found = Parameters::default();
         for (pointer, parameter) in resolved {
-            let data = parameter.parameter_data_ref();
-            let lower = data.name.to_ascii_lowercase();
-            match &parameter {
-                Parameter::Path { .. } => {
-                    let ty = match &data.format {
-                        ParameterSchemaOrContent::Schema(schema) => self.schemas.ty_at(self.doc, schema, format!("{pointer}/schema"), sink),
-                        ParameterSchemaOrContent::Content(_) => Ty::String,
-                    };
-                    path_params.push(PathParam { rust_name: field_name(&data.name), name: data.name.clone(), ty, description: data.description.clone() });
-                }
-                Parameter::Header { .. } if lower == "api-version" => api_version = true,
-                Parameter::Header { .. } if AUTH_HEADERS.contains(&lower.as_str()) => {}
-                Parameter::Header { .. } if CONTEXT_HEADERS.iter().any(|(h, _)| *h == lower) => {
-                    let key = CONTEXT_HEADERS.iter().find(|(h, _)| *h == lower).map(|(_, k)| *k).unwrap_or_default();
-                    context.push(ContextUse { key, header: data.name.clone(), required: data.required });
-                }
-                _ => sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", format!(
-                    "operation `{}`: {} parameter `{}` is not supported yet (supported: path parameters and the request-context headers)",
-                    self.pointer, place(&parameter), data.name))),
-            }
+            self.sort_parameter(&pointer, &parameter, &mut found, sink);
         }
         for name in template_names(self.path) {
-            if !path_params.iter().any(|p| p.name == name) {
+            if !found.path.iter().any(|p| p.name == name) {
                 sink.push(Diagnostic::error(
                     &self.loaded.file,
                     self.pointer.clone(),
@@ -196,7 +183,81 @@ impl OperationLowering<'_, '_, '_> {
                 ));
             }
         }
-        (path_params, context, api_version)
+        found
+    }
+
+    /// Path, query and header parameters stay arguments; context, credential and
+    /// `api-version` headers leave the signature.
+    fn sort_parameter(
+        &mut self,
+        pointer: &str,
+        parameter: &Parameter,
+        found: &mut Parameters,
+        sink: &mut Sink,
+    ) {
+        let data = parameter.parameter_data_ref();
+        let lower = data.name.to_ascii_lowercase();
+        let argument = |schemas: &mut Schemas<'_>, sink: &mut Sink| {
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => schemas.ty_named(
+                    self.doc,
+                    schema,
+                    format!("{pointer}/schema"),
+                    &format!("{}Param", data.name),
+                    sink,
+                ),
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            let required = data.required || matches!(parameter, Parameter::Path { .. });
+            PathParam {
+                rust_name: field_name(&data.name),
+                name: data.name.clone(),
+                ty,
+                description: data.description.clone(),
+                required,
+            }
+        };
+        match parameter {
+            Parameter::Header { .. } if lower == "api-version" => found.api_version = true,
+            Parameter::Header { .. } if AUTH_HEADERS.contains(&lower.as_str()) => {}
+            Parameter::Header { .. } if CONTEXT_HEADERS.iter().any(|(h, _)| *h == lower) => {
+                let key = CONTEXT_HEADERS
+                    .iter()
+                    .find(|(h, _)| *h == lower)
+                    .map(|(_, k)| *k)
+                    .unwrap_or_default();
+                found.context.push(ContextUse {
+                    key,
+                    header: data.name.clone(),
+                    required: data.required,
+                });
+            }
+            Parameter::Path { .. } => {
+                let param = argument(self.schemas, sink);
+                found.path.push(param);
+            }
+            Parameter::Query { .. } | Parameter::Header { .. } => {
+                let param = argument(self.schemas, sink);
+                if !is_simple(&param.ty) {
+                    sink.push(Diagnostic::error(&self.loaded.file, pointer.to_owned(), "unsupported", format!(
+                        "operation `{}`: {} parameter `{}` has a type that is not a scalar, an enum or a list of those",
+                        self.pointer, place(parameter), data.name)));
+                } else if matches!(parameter, Parameter::Query { .. }) {
+                    found.query.push(param);
+                } else {
+                    found.headers.push(param);
+                }
+            }
+            Parameter::Cookie { .. } => sink.push(Diagnostic::error(
+                &self.loaded.file,
+                pointer.to_owned(),
+                "unsupported",
+                format!(
+                    "operation `{}`: cookie parameter `{}` is not supported",
+                    self.pointer, data.name
+                ),
+            )),
+        }
     }
 
     fn resolve_parameter(&self, parameter: &ReferenceOr<Parameter>) -> Option<Parameter> {
@@ -249,10 +310,15 @@ impl OperationLowering<'_, '_, '_> {
             self.pointer,
             escape_token(&media)
         );
-        let ty = content
-            .schema
-            .as_ref()
-            .map(|s| self.schemas.ty_at(self.doc, s, pointer.clone(), sink));
+        let ty = content.schema.as_ref().map(|s| {
+            self.schemas.ty_named(
+                self.doc,
+                s,
+                pointer.clone(),
+                &format!("{}Request", self.id),
+                sink,
+            )
+        });
         match ty {
             Some(Ty::Model(schema)) => Some(Body {
                 kind,
@@ -288,16 +354,24 @@ impl OperationLowering<'_, '_, '_> {
             let Some(response) = self.resolve_response(response) else {
                 continue;
             };
-            let ty = self.response_type(&response.content, status, &pointer, sink);
+            let (ty, media) = self.response_type(&response.content, status, &pointer, sink);
             let lowered = Response {
                 status,
                 description: response.description.clone(),
                 ty,
+                media,
+                optional: false,
             };
             if (200..300).contains(&status) {
-                match &success {
+                match &mut success {
                     None => success = Some(lowered),
-                    Some(first) if first.ty != lowered.ty => sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", format!("success responses {} and {status} have different bodies; one method returns one type", first.status))),
+                    // One answer with a body, one without (201 and 204): the method returns
+                    // `Option` of the body.
+                    Some(first) if first.ty.is_none() && first.media.is_none() => {
+                        *first = Response { optional: true, ..lowered };
+                    }
+                    Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
+                    Some(first) if first.ty != lowered.ty || first.media != lowered.media => sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", format!("success responses {} and {status} have different bodies; one method returns one type", first.status))),
                     Some(_) => {}
                 }
             } else {
@@ -308,6 +382,8 @@ impl OperationLowering<'_, '_, '_> {
             status: 200,
             description: "success".to_owned(),
             ty: None,
+            media: None,
+            optional: false,
         });
         (success, errors)
     }
@@ -328,45 +404,51 @@ impl OperationLowering<'_, '_, '_> {
         }
     }
 
-    /// JSON with a schema is read; a media type without schema (a vendor quirk) means no body
-    /// the client reads.
+    /// JSON with a schema is read into its type; binary and text media types are handed over
+    /// as bytes or text; a media type without schema (a vendor quirk) means no body is read.
     fn response_type(
         &mut self,
         content: &indexmap::IndexMap<String, MediaType>,
         status: u16,
         pointer: &str,
         sink: &mut Sink,
-    ) -> Option<Ty> {
-        if content.is_empty() {
-            return None;
-        }
-        let Some((media, json)) = content.iter().find(|(m, _)| is_json(m)) else {
-            if (200..300).contains(&status) {
-                let media: Vec<&String> = content.keys().collect();
-                sink.push(Diagnostic::error(
-                    &self.loaded.file,
-                    pointer.to_owned(),
-                    "unsupported",
-                    format!("success media types {media:?} are not supported yet (JSON)"),
-                ));
-            }
-            return None;
+    ) -> (Option<Ty>, Option<Media>) {
+        let Some((media, body)) = content
+            .iter()
+            .find(|(m, _)| is_json(m))
+            .or_else(|| content.first())
+        else {
+            return (None, None);
         };
-        match &json.schema {
-            Some(schema) => Some(self.schemas.ty_at(
-                self.doc,
-                schema,
-                format!("{pointer}/content/{}/schema", escape_token(media)),
-                sink,
-            )),
+        let media_pointer = format!("{pointer}/content/{}", escape_token(media));
+        if !is_json(media) {
+            let kind = if is_text(media) {
+                Media::Text
+            } else {
+                Media::Binary
+            };
+            return (None, (200..300).contains(&status).then_some(kind));
+        }
+        match &body.schema {
+            Some(schema) => {
+                let name = format!("{}Response{status}", self.id);
+                let ty = self.schemas.ty_named(
+                    self.doc,
+                    schema,
+                    format!("{media_pointer}/schema"),
+                    &name,
+                    sink,
+                );
+                (Some(ty), Some(Media::Json))
+            }
             None => {
                 sink.push(Diagnostic::warning(
                     &self.loaded.file,
-                    format!("{pointer}/content/{}", escape_token(media)),
+                    media_pointer,
                     "schema-less-media-type",
                     "media type without schema; the body is not read",
                 ));
-                None
+                (None, None)
             }
         }
     }
@@ -380,6 +462,25 @@ fn auth_need(security: &[Vec<String>]) -> AuthNeed {
         AuthNeed::Optional
     } else {
         AuthNeed::Required
+    }
+}
+
+/// The parameters of an operation, sorted by where they go.
+#[derive(Default)]
+struct Parameters {
+    path: Vec<PathParam>,
+    query: Vec<PathParam>,
+    headers: Vec<PathParam>,
+    context: Vec<ContextUse>,
+    api_version: bool,
+}
+
+/// Scalars, enums and lists of those fit into a query string or a header.
+fn is_simple(ty: &Ty) -> bool {
+    match ty {
+        Ty::List(inner) => is_simple(inner) && !matches!(**inner, Ty::List(_)),
+        Ty::Model(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret => false,
+        _ => true,
     }
 }
 
@@ -398,6 +499,10 @@ fn place(p: &Parameter) -> &'static str {
 
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "text/json"
+}
+
+fn is_text(media: &str) -> bool {
+    media.starts_with("text/") || media.ends_with("/xml") || media.ends_with("+xml")
 }
 
 fn template_names(path: &str) -> impl Iterator<Item = &str> {

@@ -1,5 +1,6 @@
-//! Lowering schemas: component object schemas become [`Variant`]s, everything else a [`Ty`].
-//! Integer enums are named from `x-enumNames`; what the generator does not model stays JSON.
+//! Lowering schemas: object schemas (named, inline, or `allOf` of objects) become
+//! [`Variant`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; what the
+//! generator does not model (`oneOf`, `anyOf`, `not`) stays JSON, with a warning.
 
 use std::collections::HashMap;
 
@@ -14,11 +15,14 @@ use crate::ir::{EnumDef, EnumKind, Prop, SchemaKey, Ty, Variant};
 use crate::load::Loaded;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// `allOf` nests this deep at most (deeper is taken for a cycle).
+const MAX_ALL_OF_DEPTH: usize = 16;
 
 /// Lowers the schemas of all documents.
 pub struct Schemas<'a> {
     docs: &'a [Loaded],
-    /// Object schemas, in document and declaration order.
+    /// Object schemas: components first (document and declaration order), then inline ones in
+    /// the order they are met.
     pub variants: Vec<Variant>,
     /// Enums, deduplicated by name and values.
     pub enums: Vec<EnumDef>,
@@ -33,6 +37,28 @@ struct Site<'s> {
     property: Option<&'s str>,
     /// The schema that owns the property (disambiguates enum names).
     owner: Option<&'s str>,
+    /// The name an inline object schema here gets.
+    name: String,
+}
+
+impl Site<'_> {
+    fn child(&self, pointer: String, suffix: &str) -> Site<'_> {
+        Site {
+            doc: self.doc,
+            pointer,
+            property: self.property,
+            owner: self.owner,
+            name: format!("{}{suffix}", self.name),
+        }
+    }
+}
+
+/// A property of an object, as gathered from the schema (and its `allOf` parts).
+struct RawProp<'s> {
+    key: String,
+    schema: &'s ReferenceOr<Box<Schema>>,
+    required: bool,
+    pointer: String,
 }
 
 impl<'a> Schemas<'a> {
@@ -55,26 +81,80 @@ impl<'a> Schemas<'a> {
                 let ReferenceOr::Item(schema) = schema else {
                     continue;
                 };
-                if is_model(schema) {
-                    let variant = self.lower_object(doc, name, schema, sink);
+                let pointer = format!("/components/schemas/{}", escape_token(name));
+                if let Some(props) = object_props(self.docs, doc, schema, &pointer, 0) {
+                    let variant = self.lower_object(doc, name, schema, props, pointer, sink);
                     self.variants.push(variant);
                 }
             }
         }
     }
+}
 
+/// The properties of an object schema, `allOf` parts merged (later parts win); `None` if the
+/// schema is not an object with properties.
+fn object_props<'s>(
+    docs: &'s [Loaded],
+    doc: usize,
+    schema: &'s Schema,
+    pointer: &str,
+    depth: usize,
+) -> Option<Vec<RawProp<'s>>> {
+    if depth > MAX_ALL_OF_DEPTH {
+        return None;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => Some(
+            object
+                .properties
+                .iter()
+                .map(|(key, prop)| RawProp {
+                    key: key.clone(),
+                    schema: prop,
+                    required: object.required.contains(key),
+                    pointer: format!("{pointer}/properties/{}", escape_token(key)),
+                })
+                .collect(),
+        ),
+        SchemaKind::AllOf { all_of } if !all_of.is_empty() => {
+            let mut merged: Vec<RawProp<'s>> = Vec::new();
+            for (i, part) in all_of.iter().enumerate() {
+                let (part, part_pointer) = match part {
+                    ReferenceOr::Item(item) => (item, format!("{pointer}/allOf/{i}")),
+                    ReferenceOr::Reference { reference } => {
+                        let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+                        match docs[doc].api.components.as_ref()?.schemas.get(name)? {
+                            ReferenceOr::Item(item) => {
+                                (item, format!("/components/schemas/{}", escape_token(name)))
+                            }
+                            ReferenceOr::Reference { .. } => return None,
+                        }
+                    }
+                };
+                for prop in object_props(docs, doc, part, &part_pointer, depth + 1)? {
+                    merged.retain(|p| p.key != prop.key);
+                    merged.push(prop);
+                }
+            }
+            Some(merged)
+        }
+        _ => None,
+    }
+}
+
+impl Schemas<'_> {
     fn lower_object(
         &mut self,
         doc: usize,
         name: &str,
         schema: &Schema,
+        props: Vec<RawProp<'_>>,
+        pointer: String,
         sink: &mut Sink,
     ) -> Variant {
-        let pointer = format!("/components/schemas/{}", escape_token(name));
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            unreachable!("is_model admits objects only")
-        };
-        if object.additional_properties.is_some() {
+        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
+            && object.additional_properties.is_some()
+        {
             sink.push(Diagnostic::warning(
                 &self.docs[doc].file,
                 format!("{pointer}/additionalProperties"),
@@ -82,22 +162,21 @@ impl<'a> Schemas<'a> {
                 format!("schema `{name}` has both properties and additionalProperties; the extra properties are ignored"),
             ));
         }
-        let props = object
-            .properties
-            .iter()
-            .map(|(key, prop)| {
+        let props = props
+            .into_iter()
+            .map(|raw| {
                 let site = Site {
                     doc,
-                    pointer: format!("{pointer}/properties/{}", escape_token(key)),
-                    property: Some(key),
+                    pointer: raw.pointer.clone(),
+                    property: Some(&raw.key),
                     owner: Some(name),
+                    name: format!("{}{}", type_name(name), type_name(&raw.key)),
                 };
-                let description = description_of(self.docs, doc, prop);
                 Prop {
-                    wire: key.clone(),
-                    ty: self.ty_of_boxed(prop, &site, sink),
-                    required: object.required.contains(key),
-                    description,
+                    wire: raw.key.clone(),
+                    ty: self.ty_of_boxed(raw.schema, &site, sink),
+                    required: raw.required,
+                    description: description_of(self.docs, doc, raw.schema),
                 }
             })
             .collect::<Vec<_>>();
@@ -114,12 +193,14 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    /// The type of a request-body or response schema of document `doc` at `pointer`.
-    pub fn ty_at(
+    /// The type of a parameter, request-body or response schema of document `doc` at
+    /// `pointer`; an inline object schema there becomes a model named `name`.
+    pub fn ty_named(
         &mut self,
         doc: usize,
         schema: &ReferenceOr<Schema>,
         pointer: String,
+        name: &str,
         sink: &mut Sink,
     ) -> Ty {
         let site = Site {
@@ -127,6 +208,7 @@ impl<'a> Schemas<'a> {
             pointer,
             property: None,
             owner: None,
+            name: type_name(name),
         };
         self.ty_of(schema, &site, sink)
     }
@@ -171,10 +253,15 @@ impl<'a> Schemas<'a> {
             doc: site.doc,
             name: name.clone(),
         };
+        let target_pointer = format!("/components/schemas/{}", escape_token(&name));
         match target {
             // Validation reported dangling references already.
             None => Ty::Json,
-            Some(ReferenceOr::Item(schema)) if is_model(schema) => Ty::Model(key),
+            Some(ReferenceOr::Item(schema))
+                if object_props(self.docs, site.doc, schema, &target_pointer, 0).is_some() =>
+            {
+                Ty::Model(key)
+            }
             Some(target) => {
                 if self.resolving.contains(&key) {
                     sink.push(Diagnostic::error(
@@ -188,9 +275,10 @@ impl<'a> Schemas<'a> {
                 self.resolving.push(key);
                 let alias_site = Site {
                     doc: site.doc,
-                    pointer: format!("/components/schemas/{}", escape_token(&name)),
+                    pointer: target_pointer,
                     property: Some(&name),
                     owner: None,
+                    name: type_name(&name),
                 };
                 let ty = self.ty_of(&target.clone(), &alias_site, sink);
                 self.resolving.pop();
@@ -210,6 +298,9 @@ impl<'a> Schemas<'a> {
             ));
             Ty::Json
         };
+        if let Some(props) = object_props(self.docs, site.doc, schema, &site.pointer, 0) {
+            return self.inline_object(schema, props, site, sink);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if extension_bool(schema, "x-jtl-secret") {
@@ -241,43 +332,72 @@ impl<'a> Schemas<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item_site = Site {
-                        doc: site.doc,
-                        pointer: format!("{}/items", site.pointer),
-                        property: site.property,
-                        owner: site.owner,
-                    };
+                    let item_site = site.child(format!("{}/items", site.pointer), "Item");
                     Ty::List(Box::new(self.ty_of_boxed(items, &item_site, sink)))
                 }
                 None => Ty::List(Box::new(Ty::Json)),
             },
-            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
-                match &object.additional_properties {
-                    Some(AdditionalProperties::Schema(values)) => {
-                        let value_site = Site {
-                            doc: site.doc,
-                            pointer: format!("{}/additionalProperties", site.pointer),
-                            property: site.property,
-                            owner: site.owner,
-                        };
-                        Ty::Map(Box::new(self.ty_of(values, &value_site, sink)))
-                    }
-                    Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
-                    _ => Ty::Json,
+            SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    let value_site =
+                        site.child(format!("{}/additionalProperties", site.pointer), "Value");
+                    Ty::Map(Box::new(self.ty_of(values, &value_site, sink)))
                 }
-            }
-            SchemaKind::Type(Type::Object(_)) => json_with(
-                sink,
-                "an inline object schema (give it a name under components/schemas to get a type)",
-            ),
-            SchemaKind::OneOf { .. }
-            | SchemaKind::AnyOf { .. }
-            | SchemaKind::AllOf { .. }
-            | SchemaKind::Not { .. } => {
-                json_with(sink, "a composed schema (oneOf/anyOf/allOf/not)")
+                Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
+                _ => Ty::Json,
+            },
+            SchemaKind::AllOf { .. } => json_with(sink, "an allOf whose parts are not all objects"),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+                json_with(sink, "a composed schema (oneOf/anyOf/not)")
             }
             SchemaKind::Any(_) => Ty::Json,
         }
+    }
+
+    /// An object schema without a name of its own: a model named after where it sits.
+    fn inline_object(
+        &mut self,
+        schema: &Schema,
+        props: Vec<RawProp<'_>>,
+        site: &Site<'_>,
+        sink: &mut Sink,
+    ) -> Ty {
+        if let Some(existing) = self
+            .variants
+            .iter()
+            .find(|v| v.key.doc == site.doc && v.pointer == site.pointer)
+        {
+            return Ty::Model(existing.key.clone());
+        }
+        let name = self.free_name(site.doc, &site.name);
+        let variant = self.lower_object(site.doc, &name, schema, props, site.pointer.clone(), sink);
+        let key = variant.key.clone();
+        self.variants.push(variant);
+        Ty::Model(key)
+    }
+
+    /// `base`, or `base2`, `base3`, … if a schema of the document has that name already.
+    fn free_name(&self, doc: usize, base: &str) -> String {
+        let taken = |name: &str| {
+            self.docs[doc]
+                .api
+                .components
+                .as_ref()
+                .is_some_and(|c| c.schemas.contains_key(name))
+                || self
+                    .variants
+                    .iter()
+                    .any(|v| v.key.doc == doc && v.key.name == name)
+        };
+        let base = if base.is_empty() {
+            "Inline".to_owned()
+        } else {
+            base.to_owned()
+        };
+        std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|n| !taken(n))
+            .expect("endless names")
     }
 
     fn int_enum(
@@ -297,13 +417,13 @@ impl<'a> Schemas<'a> {
                         .map(|a| a.iter().filter_map(|n| n.as_str().map(type_name)).collect())
                 });
         let names = match names {
-            Some(names) if names.len() == values.len() => names,
+            Some(names) if names.len() == values.len() && !has_duplicates(&names) => names,
             Some(_) => {
                 sink.push(Diagnostic::warning(
                     &self.docs[site.doc].file,
                     format!("{}/x-enumNames", site.pointer),
                     "enum-names-mismatch",
-                    "x-enumNames does not name every value; values are named `ValueN`",
+                    "x-enumNames does not name every value once; values are named `ValueN`",
                 ));
                 values.iter().map(|v| value_name(*v)).collect()
             }
@@ -314,12 +434,19 @@ impl<'a> Schemas<'a> {
     }
 
     fn string_enum(&mut self, schema: &Schema, values: Vec<String>, site: &Site<'_>) -> Ty {
+        let mut seen: Vec<String> = Vec::new();
         let kind = EnumKind::Str(
             values
                 .into_iter()
                 .map(|v| {
-                    let n = type_name(&v);
-                    (v, n)
+                    // Values that differ only in case or punctuation still need distinct variants.
+                    let base = type_name(&v);
+                    let name = std::iter::once(base.clone())
+                        .chain((2..).map(|n| format!("{base}{n}")))
+                        .find(|n| !seen.contains(n) && n != "Unknown")
+                        .expect("endless");
+                    seen.push(name.clone());
+                    (v, name)
                 })
                 .collect(),
         );
@@ -330,7 +457,7 @@ impl<'a> Schemas<'a> {
     fn register_enum(&mut self, schema: &Schema, kind: EnumKind, site: &Site<'_>) -> usize {
         let base = extension_str(schema, "x-jtl-type-name")
             .or_else(|| site.property.map(type_name))
-            .unwrap_or_else(|| "Enum".to_owned());
+            .unwrap_or_else(|| site.name.clone());
         let candidates = [
             base.clone(),
             format!("{}{base}", site.owner.map(type_name).unwrap_or_default()),
@@ -370,17 +497,19 @@ impl<'a> Schemas<'a> {
     }
 }
 
+fn has_duplicates(names: &[String]) -> bool {
+    names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| names[..i].contains(n) || n == "Unknown")
+}
+
 fn value_name(value: i64) -> String {
     if value < 0 {
         format!("ValueMinus{}", value.unsigned_abs())
     } else {
         format!("Value{value}")
     }
-}
-
-/// Objects with declared properties become models; everything else is inlined.
-fn is_model(schema: &Schema) -> bool {
-    matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty())
 }
 
 fn extension_str(schema: &Schema, name: &str) -> Option<String> {

@@ -1,10 +1,11 @@
 //! Unification: schemas that differ only in the casing of their property names become one model.
 //!
-//! Two object schemas are the same concept when their property names are equal ignoring ASCII
-//! case and each property has the same type (models compared by concept, recursively; enums by
-//! values and names). Descriptions, examples and required sets may differ. Schemas with the same
-//! property names but another type are reported, naming both; schemas with other property
-//! names stay apart.
+//! Two object schemas are one concept when they name the same thing (their names equal once a
+//! leading verb such as `Create` or `Update` is dropped, or the same `x-jtl-model-name`), their
+//! property names are equal ignoring ASCII case, and each property has the same type (models
+//! compared by concept, recursively; enums by values and names). Descriptions, examples and
+//! required sets may differ. Schemas of one concept with the same property names but another
+//! type are reported, naming both; schemas with other property names stay apart.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -46,7 +47,7 @@ pub fn unify(
         }
         models.push(model);
     }
-    disambiguate_names(&mut models, &model_of, modules, docs, sink);
+    disambiguate_names(&mut models, modules, docs, variants, sink);
     (models, model_of)
 }
 
@@ -95,7 +96,30 @@ fn signature(
         })
         .collect();
     props.sort();
-    props.join(",")
+    format!("{}|{}", concept(v), props.join(","))
+}
+
+/// Verbs the vendor puts before a concept's name (`CreateAppRegistrationRequest`).
+const VERB_PREFIXES: &[&str] = &[
+    "Create", "Update", "Patch", "Put", "Post", "Get", "New", "Legacy",
+];
+
+/// The concept a schema names: `x-jtl-model-name`, else its name without a leading verb,
+/// lowercased. Only schemas of one concept are unified: `Item` and `Customer` may have the same
+/// properties and still be different things.
+pub fn concept(v: &Variant) -> String {
+    if let Some(name) = &v.name_override {
+        return name.to_ascii_lowercase();
+    }
+    let name = v.key.name.as_str();
+    let stripped = VERB_PREFIXES
+        .iter()
+        .find_map(|verb| {
+            name.strip_prefix(verb)
+                .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+        .unwrap_or(name);
+    stripped.to_ascii_lowercase()
 }
 
 fn ty_sig(
@@ -144,7 +168,7 @@ fn report_conflicts(
     for (n, &a) in firsts.iter().enumerate() {
         for &b in &firsts[n + 1..] {
             let (va, vb) = (&variants[a], &variants[b]);
-            if lowercase_keys(va) != lowercase_keys(vb) {
+            if concept(va) != concept(vb) || lowercase_keys(va) != lowercase_keys(vb) {
                 continue;
             }
             let differing = va.props.iter().find_map(|pa| {
@@ -234,7 +258,7 @@ fn build_model(
             None => dialects.push((Dialect { style: v.style, keys }, m)),
         }
     }
-    check_field_names(&fields, first, docs, sink);
+    rename_clashing_fields(&mut fields, first, docs, sink);
     Some(Model {
         name,
         description: members
@@ -249,17 +273,24 @@ fn build_model(
     })
 }
 
-fn check_field_names(fields: &[Field], first: &Variant, docs: &[Loaded], sink: &mut Sink) {
-    for (i, f) in fields.iter().enumerate() {
-        if let Some(other) = fields[..i].iter().find(|o| o.rust_name == f.rust_name) {
-            sink.push(Diagnostic::error(
+/// Keys that become the same Rust field (`appId` and `app_id`): later ones get `_2`, `_3`, …
+fn rename_clashing_fields(fields: &mut [Field], first: &Variant, docs: &[Loaded], sink: &mut Sink) {
+    for i in 0..fields.len() {
+        let base = fields[i].rust_name.clone();
+        let mut n = 2;
+        while fields[..i]
+            .iter()
+            .any(|o| o.rust_name == fields[i].rust_name)
+        {
+            fields[i].rust_name = format!("{}_{n}", base.trim_start_matches("r#"));
+            n += 1;
+        }
+        if fields[i].rust_name != base {
+            sink.push(Diagnostic::warning(
                 &docs[first.key.doc].file,
                 first.pointer.clone(),
-                "field-name-clash",
-                format!(
-                    "properties `{}` and `{}` both become the Rust field `{}`",
-                    other.spellings[0], f.spellings[0], f.rust_name
-                ),
+                "field-renamed",
+                format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings[0], fields[i].rust_name),
             ));
         }
     }
@@ -307,31 +338,45 @@ fn model_name(
     ))
 }
 
-/// Kept-apart concepts that share a name get their module's name appended (with a warning).
+/// Separate concepts that got one name: the later one takes its first schema's own name, else
+/// that name with its module's appended, else a number; with a warning.
 fn disambiguate_names(
     models: &mut [Model],
-    model_of: &BTreeMap<SchemaKey, (usize, Style)>,
     modules: &[String],
     docs: &[Loaded],
+    variants: &[Variant],
     sink: &mut Sink,
 ) {
     for i in 0..models.len() {
         if !models[..i].iter().any(|m| m.name == models[i].name) {
             continue;
         }
-        let key = &models[i].members[0].0;
-        let renamed = format!("{}{}", models[i].name, type_name(&modules[key.doc]));
+        let key = models[i].members[0].0.clone();
+        let own = type_name(&key.name);
+        let module = type_name(&modules[key.doc]);
+        let base = models[i].name.clone();
+        let candidates = [
+            own.clone(),
+            format!("{base}{module}"),
+            format!("{own}{module}"),
+        ];
+        let taken = |name: &str, models: &[Model]| models.iter().any(|m| m.name == name);
+        let renamed = candidates
+            .into_iter()
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|c| !taken(c, models))
+            .expect("numbered names are endless");
+        let pointer = variants
+            .iter()
+            .find(|v| v.key == key)
+            .map_or_else(String::new, |v| v.pointer.clone());
         sink.push(Diagnostic::new(
             Severity::Warning,
             &docs[key.doc].file,
-            crate::diagnostics::Location::Pointer(format!("/components/schemas/{}", key.name)),
+            crate::diagnostics::Location::Pointer(pointer),
             "model-renamed",
-            format!(
-                "another concept is named `{}` already; this one becomes `{renamed}`",
-                models[i].name
-            ),
+            format!("another concept is named `{base}` already; this one becomes `{renamed}`"),
         ));
         models[i].name = renamed;
-        debug_assert!(model_of.get(key).is_some());
     }
 }

@@ -1,0 +1,83 @@
+//! Query strings of operations: values written as the OpenAPI `form` style expects
+//! (arrays repeat the key), percent-encoded.
+
+use std::fmt::Write as _;
+
+/// A value that can stand in a query string.
+pub trait QueryValue {
+    /// The text of the value.
+    fn query_text(&self) -> String;
+}
+
+macro_rules! display_query_value {
+    ($($t:ty),*) => {$(
+        impl QueryValue for $t {
+            fn query_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+display_query_value!(
+    String,
+    str,
+    bool,
+    i32,
+    i64,
+    u32,
+    u64,
+    f64,
+    uuid::Uuid,
+    chrono::NaiveDate
+);
+
+impl QueryValue for chrono::DateTime<chrono::FixedOffset> {
+    fn query_text(&self) -> String {
+        self.to_rfc3339()
+    }
+}
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn query_text(&self) -> String {
+        (**self).query_text()
+    }
+}
+
+/// Builds `?a=1&b=2`.
+#[derive(Debug, Default)]
+pub struct Query(String);
+
+impl Query {
+    /// An empty query.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `name=value`.
+    pub fn push<T: QueryValue + ?Sized>(&mut self, name: &str, value: &T) {
+        let separator = if self.0.is_empty() { '?' } else { '&' };
+        let _ = write!(
+            self.0,
+            "{separator}{}={}",
+            encode(name),
+            encode(&value.query_text())
+        );
+    }
+
+    /// Adds `name=value` for each value (`form` style, `explode: true`).
+    pub fn push_all<T: QueryValue>(&mut self, name: &str, values: &[T]) {
+        for value in values {
+            self.push(name, value);
+        }
+    }
+
+    /// The query string, empty or starting with `?`.
+    pub fn finish(self) -> String {
+        self.0
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

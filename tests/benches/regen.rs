@@ -1,0 +1,81 @@
+//! Scale: regenerating a client from a synthetic vendor-style document of 300 operations and
+//! 300+ schemas, in-process, against openapi-generator (PyPI `openapi-generator-cli`, Rust
+//! target) on the same document in the same run where it is installed.
+//!
+//! `cargo bench -p jtl-erp-tests --bench regen`; the README reports the figures. Goal: ≤ 0.5 s.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use jtl_erp_generator::{Settings, SourceDocument, generate};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let text = xtask::synth::synthetic_document(75);
+    let doc = SourceDocument {
+        path: "synthetic.yaml".to_owned(),
+        text: text.clone(),
+    };
+    let ours: Vec<Duration> = (0..11)
+        .map(|_| {
+            let started = Instant::now();
+            let generation =
+                generate(std::slice::from_ref(&doc), &Settings::default()).expect("generates");
+            assert!(
+                generation
+                    .files
+                    .iter()
+                    .any(|f| f.contents.matches("pub async fn ").count() == 300)
+            );
+            started.elapsed()
+        })
+        .collect();
+    let ours = median(ours);
+    println!("jtl-erp-generator: median of 11 runs {ours:?} for 300 operations (goal 0.5 s)");
+
+    let dir = std::env::temp_dir().join(format!("jtl-erp-regen-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = dir.join("synthetic.yaml");
+    std::fs::write(&spec, &text).expect("written");
+    let peer = |out: &std::path::Path| {
+        Command::new("openapi-generator-cli")
+            .args([
+                "generate",
+                "-g",
+                "rust",
+                "--package-name",
+                "synthetic",
+                "-i",
+            ])
+            .arg(&spec)
+            .arg("-o")
+            .arg(out)
+            .output()
+    };
+    match peer(&dir.join("warm-up")) {
+        Ok(output) if output.status.success() => {
+            let theirs: Vec<Duration> = (0..3)
+                .map(|i| {
+                    let started = Instant::now();
+                    let output = peer(&dir.join(format!("run-{i}"))).expect("runs");
+                    assert!(output.status.success());
+                    started.elapsed()
+                })
+                .collect();
+            let theirs = median(theirs);
+            println!("openapi-generator-cli (JVM start included): median of 3 runs {theirs:?}");
+            println!(
+                "ratio jtl-erp-generator / openapi-generator: {:.3}",
+                ours.as_secs_f64() / theirs.as_secs_f64()
+            );
+        }
+        _ => println!(
+            "openapi-generator-cli is not installed (pip install openapi-generator-cli): no ratio this run"
+        ),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
