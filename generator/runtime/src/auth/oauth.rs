@@ -7,16 +7,12 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use http::HeaderValue;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 
 use super::token::{read_limited, with_retries};
-use super::{
-    AuthError, AuthProvider, BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource,
-};
+use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::error::BuildError;
-use crate::operation::Operation;
 use crate::security::{require_secure, same_origin_redirects};
 use crate::types::Secret;
 
@@ -25,10 +21,9 @@ pub const DEFAULT_TOKEN_URL: &str = "https://auth.jtl-cloud.com/oauth2/token";
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// The Cloud provider: `Authorization: Bearer <JWT>` from the client-credentials grant.
-#[derive(Debug)]
-pub struct ClientCredentials(CachedBearer<GrantSource>);
+pub type ClientCredentials = CachedBearer<GrantSource>;
 
-impl ClientCredentials {
+impl CachedBearer<GrantSource> {
     /// Configures the grant for the Partner Portal's client id and secret.
     pub fn builder(
         client_id: impl Into<String>,
@@ -43,28 +38,6 @@ impl ClientCredentials {
             retries: 2,
             http: None,
         }
-    }
-
-    /// A valid token, fetching one when needed (e.g. to warm the cache at start-up).
-    pub async fn token(&self) -> Result<Secret, TokenError> {
-        self.0.token().await
-    }
-}
-
-impl AuthProvider for ClientCredentials {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), AuthError>> {
-        self.0.authorize(request, operation)
-    }
-    fn on_unauthorized<'a>(
-        &'a self,
-        used: Option<&'a HeaderValue>,
-        operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<bool, AuthError>> {
-        self.0.on_unauthorized(used, operation)
     }
 }
 
@@ -141,7 +114,7 @@ impl ClientCredentialsBuilder {
             timeout: self.timeout,
             retries: self.retries,
         };
-        Ok(ClientCredentials(CachedBearer::new(source, self.margin)))
+        Ok(CachedBearer::new(source, self.margin))
     }
 }
 

@@ -4,14 +4,12 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use http::HeaderValue;
 use serde::Deserialize;
 
 use super::token::{read_limited, with_retries};
-use super::{AuthError, AuthProvider, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
+use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::client::RequestBody;
 use crate::error::BuildError;
-use crate::operation::Operation;
 use crate::security::{require_secure, same_origin_redirects};
 use crate::types::Secret;
 
@@ -20,10 +18,9 @@ pub const DEFAULT_SCX_BASE_URL: &str = "https://scx.api.jtl-software.com/v1";
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// The SCX provider: `Authorization: Bearer <authToken>`, exchanged for the channel's refresh token.
-#[derive(Debug)]
-pub struct ScxRefreshToken(CachedBearer<ExchangeSource>);
+pub type ScxRefreshToken = CachedBearer<ExchangeSource>;
 
-impl ScxRefreshToken {
+impl CachedBearer<ExchangeSource> {
     /// Configures the exchange for a refresh token.
     pub fn builder(refresh_token: impl Into<Secret>) -> ScxRefreshTokenBuilder {
         ScxRefreshTokenBuilder {
@@ -33,28 +30,6 @@ impl ScxRefreshToken {
             timeout: Duration::from_secs(10),
             retries: 2,
         }
-    }
-
-    /// A valid token, fetching one when needed.
-    pub async fn token(&self) -> Result<Secret, TokenError> {
-        self.0.token().await
-    }
-}
-
-impl AuthProvider for ScxRefreshToken {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), AuthError>> {
-        self.0.authorize(request, operation)
-    }
-    fn on_unauthorized<'a>(
-        &'a self,
-        used: Option<&'a HeaderValue>,
-        operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<bool, AuthError>> {
-        self.0.on_unauthorized(used, operation)
     }
 }
 
@@ -117,7 +92,7 @@ impl ScxRefreshTokenBuilder {
             timeout: self.timeout,
             retries: self.retries,
         };
-        Ok(ScxRefreshToken(CachedBearer::new(source, self.margin)))
+        Ok(CachedBearer::new(source, self.margin))
     }
 }
 
