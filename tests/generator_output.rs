@@ -90,3 +90,18 @@ fn an_operation_scope_is_carried_into_the_operation_description() {
         "{module}"
     );
 }
+
+#[test]
+fn two_documents_may_not_become_one_module() {
+    let doc = |path: &str| SourceDocument {
+        path: path.to_owned(),
+        text: "openapi: 3.0.3\ninfo: {title: t, version: '1', x-jtl-module: same}\npaths: {}\n"
+            .to_owned(),
+    };
+    let report =
+        generate(&[doc("a.yaml"), doc("b.yaml")], &Settings::default()).expect_err("clash");
+    assert_eq!(
+        report.to_string(),
+        "error: b.yaml#/info: module `same` is generated from a.yaml already; set `info.x-jtl-module` to another name\n1 error(s); nothing was generated"
+    );
+}

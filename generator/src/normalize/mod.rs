@@ -17,6 +17,16 @@ pub use naming::{field_name, type_name};
 /// Builds the intermediate representation of all documents.
 pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let module_names: Vec<String> = docs.iter().map(module_name).collect();
+    for (i, name) in module_names.iter().enumerate() {
+        if let Some(first) = module_names[..i].iter().position(|n| n == name) {
+            sink.push(crate::diagnostics::Diagnostic::error(
+                &docs[i].file,
+                "/info",
+                "module-clash",
+                format!("module `{name}` is generated from {} already; set `info.x-jtl-module` to another name", docs[first].file),
+            ));
+        }
+    }
     let mut schemas = schemas::Schemas::new(docs);
     schemas.lower_components(sink);
     let operations: Vec<_> = (0..docs.len())
