@@ -10,6 +10,7 @@
 //! | [`identity`] | JTL identity provider (client-credentials grant) |
 //! | [`scx`] | JTL SCX Channel API (authentication) |
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]

@@ -6,6 +6,8 @@
 //! interceptors ([`hooks`]), errors ([`Error`]) and the wire dialects that let one Rust type
 //! speak camelCase and PascalCase ([`wire`]).
 
+#![warn(missing_docs)]
+
 pub mod auth;
 mod client;
 mod context;

@@ -105,6 +105,7 @@ fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         // The modules are formatted by the generator (prettyplease), not by rustfmt.
         #[rustfmt::skip]
