@@ -212,8 +212,9 @@ async fn an_endless_chunked_body_is_cut_at_the_limit() {
         matches!(result, Err(Error::BodyTooLarge { .. })),
         "{result:?}"
     );
+    // Refused at the limit, long before the gigabyte would have arrived.
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
@@ -239,7 +240,7 @@ async fn a_trickling_server_is_cut_off_by_the_total_timeout() {
         "{result:?}"
     );
     assert!(
-        started.elapsed() < Duration::from_millis(1800),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
