@@ -128,22 +128,29 @@ pub fn stale_files(
     Ok(stale)
 }
 
-/// Generated files (by header) under `out/src` that this generation no longer produces.
+/// Generated files (by header) anywhere under `out/src` that this generation no longer produces.
 fn leftover_files(out: &Path, generation: &Generation) -> anyhow::Result<Vec<String>> {
-    let src = out.join("src");
-    let Ok(entries) = fs::read_dir(&src) else {
-        return Ok(Vec::new());
-    };
     let mut leftovers = Vec::new();
-    for entry in entries {
-        let path = entry?.path();
-        let rel = format!(
-            "src/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let generated = fs::read_to_string(&path).is_ok_and(|t| t.starts_with(HEADER));
-        if generated && !generation.files.iter().any(|f| f.path == rel) {
-            leftovers.push(rel);
+    let mut dirs = vec![out.join("src")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(out)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let generated = fs::read_to_string(&path).is_ok_and(|t| t.starts_with(HEADER));
+            if generated && !generation.files.iter().any(|f| f.path == rel) {
+                leftovers.push(rel);
+            }
         }
     }
     leftovers.sort();
