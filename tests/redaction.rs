@@ -39,6 +39,23 @@ async fn no_secret_reaches_debug_output_or_tracing() {
     // Callsites seen before this subscriber existed cached "not interested"; ask again.
     tracing::callsite::rebuild_interest_cache();
     let tokens = MockServer::start().await;
+    let busy = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/erp/v2/info"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&busy)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/erp/v2/info"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"version":"1","timestamp":"2025-03-20T08:57:00Z","tenant":"t","type":"WAWI-Api"}"#,
+            "application/json",
+        ))
+        .with_priority(2)
+        .mount(&busy)
+        .await;
     Mock::given(method("POST"))
         .and(path("/oauth2/token"))
         .respond_with(Tokens::default())
@@ -64,6 +81,12 @@ async fn no_secret_reaches_debug_output_or_tracing() {
         .build()
         .expect("client");
     client.get_status().await.expect("status");
+    let retrying = erp_v2::Client::builder()
+        .base_url(format!("{}/erp", busy.uri()))
+        .auth(grant().build().expect("provider"))
+        .build()
+        .expect("client");
+    retrying.get_status().await.expect("after one retry");
 
     let refused = Error::<()>::Auth {
         operation: "GetStatus",
@@ -75,6 +98,10 @@ async fn no_secret_reaches_debug_output_or_tracing() {
     };
     let debug = format!("{client:?} {:?} {refused:?} {refused}", grant());
     let traced = logs.text();
+    assert!(
+        traced.contains("retrying") && traced.contains("status=503") && traced.contains("retry=1"),
+        "each retry is visible: {traced}"
+    );
     assert!(
         traced.contains("jtl_erp_request"),
         "a span per request: {traced}"
