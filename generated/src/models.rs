@@ -2036,7 +2036,8 @@ for AuthToken {
 /// How many instances of the application may be registered
 ///
 /// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+#[derive(Debug, Clone, Copy)]
 pub enum RegistrationType {
     /// `0`
     OneInstance,
@@ -2110,6 +2111,17 @@ impl ::jtl_erp_runtime::QueryValue for RegistrationType {
         self.value().to_string()
     }
 }
+impl PartialEq for RegistrationType {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+impl Eq for RegistrationType {}
+impl ::std::hash::Hash for RegistrationType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationType {
     fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2158,7 +2170,8 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationType {
 /// The merchant's decision so far
 ///
 /// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+#[derive(Debug, Clone, Copy)]
 pub enum RegistrationStatus {
     /// `0`
     Pending,
@@ -2224,6 +2237,17 @@ impl ::jtl_erp_runtime::QueryValue for RegistrationStatus {
         self.value().to_string()
     }
 }
+impl PartialEq for RegistrationStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+impl Eq for RegistrationStatus {}
+impl ::std::hash::Hash for RegistrationStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationStatus {
     fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2271,8 +2295,9 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationStatus {
 }
 /// Always `client_credentials`
 ///
-/// A value this client does not know is kept as [`Self::Unknown`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
 pub enum GrantType {
     /// `client_credentials`
     ClientCredentials,
@@ -2306,6 +2331,17 @@ impl ::jtl_erp_runtime::serde::Serialize for GrantType {
 impl ::jtl_erp_runtime::QueryValue for GrantType {
     fn query_text(&self) -> String {
         self.as_str().to_owned()
+    }
+}
+impl PartialEq for GrantType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for GrantType {}
+impl ::std::hash::Hash for GrantType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for GrantType {

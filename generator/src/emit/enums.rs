@@ -43,7 +43,8 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
         #doc
         ///
         /// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        /// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+        #[derive(Debug, Clone, Copy)]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know (a newer server may send one).
@@ -79,6 +80,20 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
         impl ::jtl_erp_runtime::QueryValue for #name {
             fn query_text(&self) -> String {
                 self.value().to_string()
+            }
+        }
+
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.value() == other.value()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.value().hash(state);
             }
         }
 
@@ -126,8 +141,9 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
     quote! {
         #doc
         ///
-        /// A value this client does not know is kept as [`Self::Unknown`].
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+        /// go by the wire string.
+        #[derive(Debug, Clone)]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know.
@@ -154,6 +170,20 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
         impl ::jtl_erp_runtime::QueryValue for #name {
             fn query_text(&self) -> String {
                 self.as_str().to_owned()
+            }
+        }
+
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
             }
         }
 
