@@ -337,6 +337,33 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         "RegisterApp: invalid request: property `AppIcon` is required by this operation"
     );
 
+    let nameless = AppRegistrationRequest {
+        localized_display_names: Some(vec![Translation {
+            language_iso: Some("DE".into()),
+            name: None,
+        }]),
+        ..registration()
+    };
+    let error = client
+        .register_app(&nameless)
+        .await
+        .expect_err("1.0 translations require Name");
+    assert_eq!(
+        error.to_string(),
+        "RegisterApp: invalid request: property `LocalizedDisplayNames[0].Name` is required by this operation"
+    );
+    // The 2.x schema requires neither, so the same value goes out there.
+    assert!(matches!(
+        erp_v2::Client::builder()
+            .base_url(server.uri())
+            .context(context())
+            .build()
+            .expect("client")
+            .register_app(&nameless)
+            .await,
+        Err(Error::Api(_))
+    ));
+
     let no_challenge = erp_v1::Client::builder()
         .base_url(server.uri())
         .auth(WawiKey::new("k"))
@@ -368,11 +395,10 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         ),
         "{error:?}"
     );
+    let sent = server.received_requests().await.expect("recording is on");
+    assert_eq!(sent.len(), 1, "only the 2.x registration went out");
     assert!(
-        server
-            .received_requests()
-            .await
-            .expect("recording is on")
-            .is_empty()
+        jtl_erp_tests::body_text(&sent[0])
+            .contains(r#""localizedDisplayNames":[{"languageIso":"DE"}]"#)
     );
 }

@@ -78,55 +78,12 @@ impl Client {
             ],
             scope: Option::None,
         };
-        if body.app_id.is_none() {
+        if let Option::Some(missing) = body
+            .missing_in_erp_v1_create_app_registration_request()
+        {
             return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
                 operation: OPERATION.id,
-                reason: "property `AppId` is required by this operation".to_owned(),
-            });
-        }
-        if body.display_name.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `DisplayName` is required by this operation".to_owned(),
-            });
-        }
-        if body.description.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `Description` is required by this operation".to_owned(),
-            });
-        }
-        if body.version.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `Version` is required by this operation".to_owned(),
-            });
-        }
-        if body.provider_name.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `ProviderName` is required by this operation"
-                    .to_owned(),
-            });
-        }
-        if body.provider_website.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `ProviderWebsite` is required by this operation"
-                    .to_owned(),
-            });
-        }
-        if body.mandatory_api_scopes.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `MandatoryApiScopes` is required by this operation"
-                    .to_owned(),
-            });
-        }
-        if body.app_icon.is_none() {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: "property `AppIcon` is required by this operation".to_owned(),
+                reason: format!("property `{missing}` is required by this operation"),
             });
         }
         let path = "/authentication";

@@ -477,6 +477,56 @@ for AppRegistrationRequest {
         state.end()
     }
 }
+impl AppRegistrationRequest {
+    /// The first property `CreateAppRegistrationRequest` of `spec/erp-1.0.yaml` requires that is missing, as a path.
+    pub(crate) fn missing_in_erp_v1_create_app_registration_request(
+        &self,
+    ) -> Option<String> {
+        if self.app_id.is_none() {
+            return Option::Some("AppId".to_owned());
+        }
+        if self.display_name.is_none() {
+            return Option::Some("DisplayName".to_owned());
+        }
+        if self.description.is_none() {
+            return Option::Some("Description".to_owned());
+        }
+        if let Option::Some(value) = &self.localized_display_names {
+            for (i, item) in value.iter().enumerate() {
+                if let Option::Some(missing) = item
+                    .missing_in_erp_v1_create_translation()
+                {
+                    return Option::Some(format!("LocalizedDisplayNames[{i}].{missing}"));
+                }
+            }
+        }
+        if let Option::Some(value) = &self.localized_descriptions {
+            for (i, item) in value.iter().enumerate() {
+                if let Option::Some(missing) = item
+                    .missing_in_erp_v1_create_translation()
+                {
+                    return Option::Some(format!("LocalizedDescriptions[{i}].{missing}"));
+                }
+            }
+        }
+        if self.version.is_none() {
+            return Option::Some("Version".to_owned());
+        }
+        if self.provider_name.is_none() {
+            return Option::Some("ProviderName".to_owned());
+        }
+        if self.provider_website.is_none() {
+            return Option::Some("ProviderWebsite".to_owned());
+        }
+        if self.mandatory_api_scopes.is_none() {
+            return Option::Some("MandatoryApiScopes".to_owned());
+        }
+        if self.app_icon.is_none() {
+            return Option::Some("AppIcon".to_owned());
+        }
+        Option::None
+    }
+}
 /// A text in one language
 ///
 /// Schemas of this concept (their casing):
@@ -598,6 +648,18 @@ for Translation {
             state.serialize_field("name", value)?;
         }
         state.end()
+    }
+}
+impl Translation {
+    /// The first property `CreateTranslation` of `spec/erp-1.0.yaml` requires that is missing, as a path.
+    pub(crate) fn missing_in_erp_v1_create_translation(&self) -> Option<String> {
+        if self.language_iso.is_none() {
+            return Option::Some("LanguageIso".to_owned());
+        }
+        if self.name.is_none() {
+            return Option::Some("Name".to_owned());
+        }
+        Option::None
     }
 }
 /// Where a registration request stands, with the ids that name it

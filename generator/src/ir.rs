@@ -271,6 +271,7 @@ pub struct Api {
     pub enums: Vec<EnumDef>,
     /// Member schema → (index of its model, its dialect).
     pub model_of: std::collections::BTreeMap<SchemaKey, (usize, Style)>,
-    /// Member schema → the keys it requires (checked per operation before sending).
-    pub required: std::collections::BTreeMap<SchemaKey, Vec<String>>,
+    /// Member schema → its properties as declared (required sets are checked per operation
+    /// before sending, nested ones included).
+    pub variant_props: std::collections::BTreeMap<SchemaKey, Vec<Prop>>,
 }

@@ -3,6 +3,7 @@
 mod enums;
 mod models;
 mod operations;
+mod required;
 mod support;
 mod types;
 
@@ -25,6 +26,7 @@ pub enum Emitted {
 /// Every file of the crate, by path relative to the crate root, in a fixed order.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
     let support = support::support(api);
+    let checked = required::checked(api);
     let mut files = vec![
         (
             "Cargo.toml".to_owned(),
@@ -34,10 +36,13 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
             "src/lib.rs".to_owned(),
             Emitted::Rust(crate_root(api, &support.modules)),
         ),
-        ("src/models.rs".to_owned(), Emitted::Rust(models_file(api))),
+        (
+            "src/models.rs".to_owned(),
+            Emitted::Rust(models_file(api, &checked)),
+        ),
     ];
     for module in &api.modules {
-        let tokens = operations::emit_module(api, module);
+        let tokens = operations::emit_module(api, module, &checked);
         files.push((format!("src/{}.rs", module.name), Emitted::Rust(tokens)));
     }
     files.extend(
@@ -118,9 +123,20 @@ fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
     }
 }
 
-fn models_file(api: &Api) -> TokenStream {
+fn models_file(
+    api: &Api,
+    checked: &std::collections::BTreeSet<crate::ir::SchemaKey>,
+) -> TokenStream {
     let enums = api.enums.iter().map(enums::emit_enum);
-    let models = (0..api.models.len()).map(|i| models::emit_model(api, i));
+    let models = (0..api.models.len()).map(|i| {
+        let model = models::emit_model(api, i);
+        let checks = if checked.iter().any(|k| api.model_of[k].0 == i) {
+            required::emit_checks(api, i, checked)
+        } else {
+            TokenStream::new()
+        };
+        quote!(#model #checks)
+    });
     quote! {
         //! The models of all documents, unified across casings.
         #(#models)*

@@ -4,10 +4,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{docs, ident, inner_docs, marker, rust_type};
-use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, Ty};
+use std::collections::BTreeSet;
+
+use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
 
 /// The module's file.
-pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
+pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     let mut header = format!("{}\n", module.title);
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
@@ -20,7 +22,7 @@ pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
     let methods = module
         .operations
         .iter()
-        .map(|op| emit_operation(api, module, op));
+        .map(|op| emit_operation(api, module, op, checked));
     quote! {
         #header
 
@@ -61,7 +63,12 @@ pub fn emit_module(api: &Api, module: &Module) -> TokenStream {
     }
 }
 
-fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
+fn emit_operation(
+    api: &Api,
+    module: &Module,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> TokenStream {
     let method = ident(&op.method_name);
     let doc = docs(Some(&operation_doc(op)));
     let deprecated = op
@@ -101,7 +108,7 @@ fn emit_operation(api: &Api, module: &Module, op: &Operation) -> TokenStream {
     } else {
         quote!(&path)
     };
-    let (body_checks, body_value) = body_code(api, op);
+    let (body_checks, body_value) = body_code(api, op, checked);
     let send = if op.header_params.is_empty() {
         quote!(self.inner.execute(OPERATION, #path_arg, #body_value).await?)
     } else {
@@ -301,7 +308,11 @@ fn path_expression(op: &Operation) -> TokenStream {
 }
 
 /// Checks of properties this operation's schema requires, and the encoded body.
-fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn body_code(
+    api: &Api,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> (TokenStream, TokenStream) {
     let Some(body) = &op.body else {
         return (TokenStream::new(), quote!(Option::None));
     };
@@ -312,17 +323,19 @@ fn body_code(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         .iter()
         .find(|d| d.style == style)
         .expect("every member has its dialect");
-    let variant_required = required_of(api, op);
-    let checks = dialect.keys.iter().filter(|k| !model.fields[k.field].required && variant_required.contains(&k.wire)).map(|k| {
-        let field = ident(&model.fields[k.field].rust_name);
-        let reason = format!("property `{}` is required by this operation", k.wire);
+    let checks = if checked.contains(&body.schema) {
+        let check = super::required::check_name(api, &body.schema);
         quote! {
-            if body.#field.is_none() {
-                return Result::Err(::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: #reason.to_owned() });
+            if let Option::Some(missing) = body.#check() {
+                return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
+                    operation: OPERATION.id,
+                    reason: format!("property `{missing}` is required by this operation"),
+                });
             }
         }
-    });
-    let checks = quote!(#(#checks)*);
+    } else {
+        TokenStream::new()
+    };
     let value = match body.kind {
         BodyKind::Json => {
             let marker = marker(style);
@@ -371,12 +384,4 @@ fn form_text(api: &Api, ty: &Ty) -> TokenStream {
         Ty::DateTime => quote!(value.to_rfc3339()),
         _ => quote!(value.to_string()),
     }
-}
-
-/// The keys the body's own schema requires.
-fn required_of(api: &Api, op: &Operation) -> Vec<String> {
-    let Some(body) = &op.body else {
-        return Vec::new();
-    };
-    api.required.get(&body.schema).cloned().unwrap_or_default()
 }

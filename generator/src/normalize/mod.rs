@@ -50,26 +50,17 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
             operations,
         })
         .collect();
-    let required = schemas
+    let variant_props = schemas
         .variants
         .iter()
-        .map(|v| {
-            (
-                v.key.clone(),
-                v.props
-                    .iter()
-                    .filter(|p| p.required)
-                    .map(|p| p.wire.clone())
-                    .collect(),
-            )
-        })
+        .map(|v| (v.key.clone(), v.props.clone()))
         .collect();
     Api {
         modules,
         models,
         enums: schemas.enums,
         model_of,
-        required,
+        variant_props,
     }
 }
 

@@ -1,0 +1,183 @@
+//! Checks of required properties before a request is sent. A unified model makes a property
+//! optional when one of its schemas does; the schema an operation sends may still require it,
+//! also in nested objects. For each schema sent as a body (and the schemas nested in it) the
+//! model gets a crate-private `missing_in_…` method naming the first missing property by path.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::types::ident;
+use crate::ir::{Api, BodyKind, SchemaKey, Ty};
+
+/// The schemas that need a check: sent as bodies, or nested in one, with a required property
+/// the public type leaves optional somewhere inside.
+pub fn checked(api: &Api) -> BTreeSet<SchemaKey> {
+    let mut reachable: BTreeSet<SchemaKey> = BTreeSet::new();
+    let mut todo: Vec<SchemaKey> = api
+        .modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .filter_map(|o| {
+            o.body
+                .as_ref()
+                .filter(|b| b.kind == BodyKind::Json)
+                .map(|b| b.schema.clone())
+        })
+        .collect();
+    while let Some(key) = todo.pop() {
+        if reachable.insert(key.clone()) {
+            todo.extend(
+                api.variant_props[&key]
+                    .iter()
+                    .filter_map(|p| nested(&p.ty).cloned()),
+            );
+        }
+    }
+    // Fixpoint: a schema needs a check if it has an optional-in-Rust required property, or a
+    // nested schema that needs one.
+    let mut needed: BTreeSet<SchemaKey> = reachable
+        .iter()
+        .filter(|k| has_loose_required(api, k))
+        .cloned()
+        .collect();
+    loop {
+        let more: Vec<SchemaKey> = reachable
+            .iter()
+            .filter(|k| !needed.contains(*k))
+            .filter(|k| {
+                api.variant_props[*k]
+                    .iter()
+                    .any(|p| nested(&p.ty).is_some_and(|n| needed.contains(n)))
+            })
+            .cloned()
+            .collect();
+        if more.is_empty() {
+            return needed;
+        }
+        needed.extend(more);
+    }
+}
+
+/// The schema inside a property: directly, in a list, or as map values.
+fn nested(ty: &Ty) -> Option<&SchemaKey> {
+    match ty {
+        Ty::Model(key) => Some(key),
+        Ty::List(inner) | Ty::Map(inner) => match &**inner {
+            Ty::Model(key) => Some(key),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn has_loose_required(api: &Api, key: &SchemaKey) -> bool {
+    api.variant_props[key]
+        .iter()
+        .any(|p| p.required && field_of(api, key, &p.wire).is_some_and(|(optional, _)| optional))
+}
+
+/// Whether the property's field is an `Option`, and the field's name.
+fn field_of(api: &Api, key: &SchemaKey, wire: &str) -> Option<(bool, Ident)> {
+    let model = &api.models[api.model_of[key].0];
+    let field = model
+        .fields
+        .iter()
+        .find(|f| f.spellings.iter().any(|s| s == wire))?;
+    Some((!field.required, ident(&field.rust_name)))
+}
+
+/// The name of the check for one schema.
+pub fn check_name(api: &Api, key: &SchemaKey) -> Ident {
+    let module = &api.modules[key.doc].name;
+    ident(&crate::normalize::field_name(&format!(
+        "missing_in_{module}_{}",
+        key.name
+    )))
+}
+
+/// The checks of model `index` (one method per checked schema of the model).
+pub fn emit_checks(api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+    let model = &api.models[index];
+    let name = ident(&model.name);
+    let methods = checked
+        .iter()
+        .filter(|k| api.model_of[*k].0 == index)
+        .map(|key| {
+            let method = check_name(api, key);
+            let steps = api.variant_props[key]
+                .iter()
+                .filter_map(|p| step(api, key, &p.wire, &p.ty, p.required, checked));
+            let doc = format!(
+                " The first property `{}` of `{}` requires that is missing, as a path.",
+                key.name, api.modules[key.doc].file
+            );
+            quote! {
+                #[doc = #doc]
+                pub(crate) fn #method(&self) -> Option<String> {
+                    #(#steps)*
+                    Option::None
+                }
+            }
+        });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
+fn step(
+    api: &Api,
+    key: &SchemaKey,
+    wire: &str,
+    ty: &Ty,
+    required: bool,
+    checked: &BTreeSet<SchemaKey>,
+) -> Option<TokenStream> {
+    let (optional, field) = field_of(api, key, wire)?;
+    let presence = (required && optional).then(|| {
+        quote! {
+            if self.#field.is_none() {
+                return Option::Some(#wire.to_owned());
+            }
+        }
+    });
+    let inner = nested(ty).filter(|n| checked.contains(*n)).map(|n| {
+        let check = check_name(api, n);
+        let escaped = wire.replace('{', "{{").replace('}', "}}");
+        let (direct, listed, mapped) = (
+            format!("{escaped}.{{missing}}"),
+            format!("{escaped}[{{i}}].{{missing}}"),
+            format!("{escaped}.{{name}}.{{missing}}"),
+        );
+        let visit = match ty {
+            Ty::Model(_) => quote! {
+                if let Option::Some(missing) = value.#check() {
+                    return Option::Some(format!(#direct));
+                }
+            },
+            Ty::List(_) => quote! {
+                for (i, item) in value.iter().enumerate() {
+                    if let Option::Some(missing) = item.#check() {
+                        return Option::Some(format!(#listed));
+                    }
+                }
+            },
+            _ => quote! {
+                for (name, item) in value.iter() {
+                    if let Option::Some(missing) = item.#check() {
+                        return Option::Some(format!(#mapped));
+                    }
+                }
+            },
+        };
+        if optional {
+            quote!(if let Option::Some(value) = &self.#field { #visit })
+        } else {
+            quote!({ let value = &self.#field; #visit })
+        }
+    });
+    (presence.is_some() || inner.is_some()).then(|| quote!(#presence #inner))
+}
