@@ -10,15 +10,14 @@ use std::time::{Duration, Instant};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 
-use super::token::{read_limited, with_retries};
+use super::token::{FetchPolicy, read_token_body};
 use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::error::BuildError;
-use crate::security::{require_secure, same_origin_redirects};
+use crate::security::require_secure;
 use crate::types::Secret;
 
 /// JTL's token endpoint.
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.jtl-cloud.com/oauth2/token";
-const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// The Cloud provider: `Authorization: Bearer <JWT>` from the client-credentials grant.
 pub type ClientCredentials = CachedBearer<GrantSource>;
@@ -33,9 +32,7 @@ impl CachedBearer<GrantSource> {
             token_url: DEFAULT_TOKEN_URL.to_owned(),
             credentials: BasicAuth::new(client_id, client_secret),
             scope: None,
-            margin: super::DEFAULT_REFRESH_MARGIN,
-            timeout: Duration::from_secs(10),
-            retries: 2,
+            policy: FetchPolicy::default(),
             http: None,
         }
     }
@@ -47,9 +44,7 @@ pub struct ClientCredentialsBuilder {
     token_url: String,
     credentials: BasicAuth,
     scope: Option<String>,
-    margin: Duration,
-    timeout: Duration,
-    retries: u32,
+    policy: FetchPolicy,
     http: Option<reqwest::Client>,
 }
 
@@ -75,17 +70,17 @@ impl ClientCredentialsBuilder {
     }
     /// Refresh when less than this remains (default 5 minutes).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
+        self.policy.margin = margin;
         self
     }
     /// Longest wait for a token, retries included (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.policy.timeout = timeout;
         self
     }
     /// Retries after a transport error or 5xx (default 2, backing off 100 ms, 200 ms, …).
     pub fn retries(mut self, retries: u32) -> Self {
-        self.retries = retries;
+        self.policy.retries = retries;
         self
     }
     /// Your own reqwest client for the token requests.
@@ -99,22 +94,16 @@ impl ClientCredentialsBuilder {
         let token_url = require_secure(&self.token_url, "token URL")?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.timeout)
-                .timeout(self.timeout)
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(BuildError::Http)?,
+            None => self.policy.http_client()?,
         };
         let source = GrantSource {
             http,
             token_url,
             credentials: self.credentials,
             scope: self.scope,
-            timeout: self.timeout,
-            retries: self.retries,
+            policy: self.policy,
         };
-        Ok(CachedBearer::new(source, self.margin))
+        Ok(CachedBearer::new(source, self.policy.margin))
     }
 }
 
@@ -125,8 +114,7 @@ pub struct GrantSource {
     token_url: url::Url,
     credentials: BasicAuth,
     scope: Option<String>,
-    timeout: Duration,
-    retries: u32,
+    policy: FetchPolicy,
 }
 
 #[derive(Deserialize)]
@@ -170,7 +158,7 @@ impl GrantSource {
             .await
             .map_err(|e| TokenError::Transport(e.without_url()))?;
         let status = response.status();
-        let body = read_limited(response, MAX_TOKEN_BODY).await?;
+        let body = read_token_body(response).await?;
         parse_answer(status, &body)
     }
 }
@@ -207,6 +195,6 @@ fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<Token, TokenErr
 
 impl TokenSource for GrantSource {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
-        Box::pin(with_retries(self.retries, self.timeout, || self.request()))
+        Box::pin(self.policy.fetch(|| self.request()))
     }
 }

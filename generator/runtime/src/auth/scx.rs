@@ -6,16 +6,15 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::token::{read_limited, with_retries};
+use super::token::{FetchPolicy, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::client::RequestBody;
 use crate::error::BuildError;
-use crate::security::{require_secure, same_origin_redirects};
+use crate::security::require_secure;
 use crate::types::Secret;
 
 /// The SCX Channel API.
 pub const DEFAULT_SCX_BASE_URL: &str = "https://scx.api.jtl-software.com/v1";
-const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// The SCX provider: `Authorization: Bearer <authToken>`, exchanged for the channel's refresh token.
 pub type ScxRefreshToken = CachedBearer<ExchangeSource>;
@@ -26,9 +25,7 @@ impl CachedBearer<ExchangeSource> {
         ScxRefreshTokenBuilder {
             base_url: DEFAULT_SCX_BASE_URL.to_owned(),
             refresh_token: refresh_token.into(),
-            margin: super::DEFAULT_REFRESH_MARGIN,
-            timeout: Duration::from_secs(10),
-            retries: 2,
+            policy: FetchPolicy::default(),
         }
     }
 }
@@ -38,9 +35,7 @@ impl CachedBearer<ExchangeSource> {
 pub struct ScxRefreshTokenBuilder {
     base_url: String,
     refresh_token: Secret,
-    margin: Duration,
-    timeout: Duration,
-    retries: u32,
+    policy: FetchPolicy,
 }
 
 impl fmt::Debug for ScxRefreshTokenBuilder {
@@ -59,17 +54,17 @@ impl ScxRefreshTokenBuilder {
     }
     /// Refresh when less than this remains (default 5 minutes).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
+        self.policy.margin = margin;
         self
     }
     /// Longest wait for a token, retries included (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.policy.timeout = timeout;
         self
     }
     /// Retries after a transport error or 5xx (default 2).
     pub fn retries(mut self, retries: u32) -> Self {
-        self.retries = retries;
+        self.policy.retries = retries;
         self
     }
 
@@ -79,20 +74,14 @@ impl ScxRefreshTokenBuilder {
             &format!("{}/auth", self.base_url.trim_end_matches('/')),
             "SCX base URL",
         )?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            .redirect(same_origin_redirects())
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = self.policy.http_client()?;
         let source = ExchangeSource {
             http,
             url,
             refresh_token: self.refresh_token,
-            timeout: self.timeout,
-            retries: self.retries,
+            policy: self.policy,
         };
-        Ok(CachedBearer::new(source, self.margin))
+        Ok(CachedBearer::new(source, self.policy.margin))
     }
 }
 
@@ -102,8 +91,7 @@ pub struct ExchangeSource {
     http: reqwest::Client,
     url: url::Url,
     refresh_token: Secret,
-    timeout: Duration,
-    retries: u32,
+    policy: FetchPolicy,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +114,7 @@ impl ExchangeSource {
             .await
             .map_err(|e| TokenError::Transport(e.without_url()))?;
         let status = response.status();
-        let bytes = read_limited(response, MAX_TOKEN_BODY).await?;
+        let bytes = read_token_body(response).await?;
         if !status.is_success() {
             return Err(TokenError::Status { status });
         }
@@ -160,6 +148,6 @@ fn lifetime(answer: &ExchangeAnswer) -> Duration {
 
 impl TokenSource for ExchangeSource {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
-        Box::pin(with_retries(self.retries, self.timeout, || self.request()))
+        Box::pin(self.policy.fetch(|| self.request()))
     }
 }

@@ -180,11 +180,56 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
     }
 }
 
-/// Reads a token endpoint's answer body, refusing more than `limit` bytes.
-pub(crate) async fn read_limited(
+/// Token answers larger than this are refused.
+const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// How a token source fetches, shared by the client-credentials grant and the SCX exchange.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FetchPolicy {
+    /// Refresh when less than this remains.
+    pub margin: Duration,
+    /// Longest wait for a token, retries included.
+    pub timeout: Duration,
+    /// Retries after a transport error or 5xx.
+    pub retries: u32,
+}
+
+impl Default for FetchPolicy {
+    fn default() -> Self {
+        Self {
+            margin: DEFAULT_REFRESH_MARGIN,
+            timeout: Duration::from_secs(10),
+            retries: 2,
+        }
+    }
+}
+
+impl FetchPolicy {
+    /// The HTTP client of a token source: the policy's timeouts, same-origin redirects only.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, crate::error::BuildError> {
+        reqwest::Client::builder()
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout)
+            .redirect(crate::security::same_origin_redirects())
+            .build()
+            .map_err(crate::error::BuildError::Http)
+    }
+
+    /// Runs `attempt` with the policy's retries, all within its timeout.
+    pub(crate) async fn fetch<F, Fut>(&self, attempt: F) -> Result<Token, TokenError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Token, TokenError>>,
+    {
+        with_retries(self.retries, self.timeout, attempt).await
+    }
+}
+
+/// Reads a token endpoint's answer body, refusing more than [`MAX_TOKEN_BODY`] bytes.
+pub(crate) async fn read_token_body(
     mut response: reqwest::Response,
-    limit: usize,
 ) -> Result<Vec<u8>, TokenError> {
+    let limit = MAX_TOKEN_BODY;
     let status = response.status();
     let mut body = Vec::new();
     while let Some(chunk) = response
@@ -205,7 +250,7 @@ pub(crate) async fn read_limited(
 
 /// Runs `attempt` with bounded retries (transport errors and 5xx), backing off between tries,
 /// all within `timeout`.
-pub(crate) async fn with_retries<F, Fut>(
+async fn with_retries<F, Fut>(
     retries: u32,
     timeout: Duration,
     mut attempt: F,
