@@ -207,72 +207,75 @@ async fn prism_refuses_a_body_in_the_wrong_casing() {
     assert_eq!(response.status(), 422);
 }
 
+/// The gateway's view of an OnPremise key: a bearer token and `x-api-key` together.
+fn gateway_auth(key: String) -> AllOf {
+    let bearer: Box<dyn AuthProvider> = Box::new(jtl_erp_client::runtime::auth::BearerToken::new(
+        "gateway-token",
+    ));
+    let wawi: Box<dyn AuthProvider> = Box::new(WawiKey::new(key).placement(WawiPlacement::XApiKey));
+    AllOf::new(vec![bearer, wawi])
+}
+
+/// A transport through `proxy` that records what Prism says of every answer.
+fn through(
+    proxy: &Prism,
+    recorder: &ViolationRecorder,
+    auth: Option<AllOf>,
+) -> jtl_erp_client::runtime::Client {
+    let builder = jtl_erp_client::runtime::Client::builder(&proxy.url)
+        .context(context())
+        .hook(recorder.clone());
+    let builder = match auth {
+        Some(auth) => builder.auth(auth),
+        None => builder,
+    };
+    builder.build().expect("client")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_registration_flow_through_prism_proxy_has_no_violations() {
+    use jtl_erp_client::registration::RegistrationFlow;
     let fake = jtl_erp_client::fake::FakeJtl::start().await.expect("fake");
-    for (spec, generation) in [("spec/erp-1.0.yaml", 1), ("spec/erp-2.0.yaml", 2)] {
+    for (spec, generation, optional) in [
+        ("spec/erp-1.0.yaml", 1, &["stock.read"][..]),
+        ("spec/erp-2.0.yaml", 2, &[][..]),
+    ] {
         let proxy = Prism::proxy(spec, &fake.onpremise_url()).ready().await;
         let recorder = ViolationRecorder::default();
         let app = AppRegistrationRequest {
             app_id: Some(format!("proxy/v{generation}")),
             ..registration()
         };
-        let accepted = if generation == 1 {
-            let client = erp_v1::Client::builder()
-                .base_url(&proxy.url)
-                .context(context())
-                .hook(recorder.clone())
-                .build()
-                .expect("client");
-            let flow = jtl_erp_client::registration::RegistrationFlow::erp_v1(client).polling(
-                std::time::Duration::from_millis(50),
-                std::time::Duration::from_millis(100),
-            );
-            let pending = flow.register(&app).await.expect("registered");
-            fake.approve(&pending.registration_id, &["stock.read"])
-                .expect("approved");
-            flow.wait(&pending).await.expect("accepted")
+        let transport = through(&proxy, &recorder, None);
+        let flow = if generation == 1 {
+            RegistrationFlow::erp_v1(transport.into())
         } else {
-            let client = erp_v2::Client::builder()
-                .base_url(&proxy.url)
-                .context(context())
-                .hook(recorder.clone())
-                .build()
-                .expect("client");
-            let flow = jtl_erp_client::registration::RegistrationFlow::erp_v2(client).polling(
-                std::time::Duration::from_millis(50),
-                std::time::Duration::from_millis(100),
-            );
-            let pending = flow.register(&app).await.expect("registered");
-            fake.approve(&pending.registration_id, &[])
-                .expect("approved");
-            flow.wait(&pending).await.expect("accepted")
+            RegistrationFlow::erp_v2(transport.into())
         };
-        let key = accepted.api_key.expose().to_owned();
-        let bearer: Box<dyn AuthProvider> = Box::new(
-            jtl_erp_client::runtime::auth::BearerToken::new("gateway-token"),
+        let flow = flow.polling(
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_millis(100),
         );
-        let wawi: Box<dyn AuthProvider> =
-            Box::new(WawiKey::new(key).placement(WawiPlacement::XApiKey));
-        let auth = AllOf::new(vec![bearer, wawi]);
+        let pending = flow.register(&app).await.expect("registered");
+        fake.approve(&pending.registration_id, optional)
+            .expect("approved");
+        let accepted = flow.wait(&pending).await.expect("accepted");
+
+        let authorized = through(
+            &proxy,
+            &recorder,
+            Some(gateway_auth(accepted.api_key.expose().to_owned())),
+        );
         if generation == 1 {
-            let client = erp_v1::Client::builder()
-                .base_url(&proxy.url)
-                .auth(auth)
-                .context(context())
-                .hook(recorder.clone())
-                .build()
-                .expect("client");
-            client.get_status().await.expect("status");
+            erp_v1::Client::from(authorized)
+                .get_status()
+                .await
+                .expect("status");
         } else {
-            let client = erp_v2::Client::builder()
-                .base_url(&proxy.url)
-                .auth(auth)
-                .context(context())
-                .hook(recorder.clone())
-                .build()
-                .expect("client");
-            client.get_status().await.expect("status");
+            erp_v2::Client::from(authorized)
+                .get_status()
+                .await
+                .expect("status");
         }
         assert_clean(&recorder, 3);
     }
@@ -281,18 +284,11 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         .ready()
         .await;
     let recorder = ViolationRecorder::default();
-    let key = fake.issue_api_key(&[]);
-    let bearer: Box<dyn AuthProvider> = Box::new(jtl_erp_client::runtime::auth::BearerToken::new(
-        "gateway-token",
+    let client = erp_v1::Client::from(through(
+        &proxy,
+        &recorder,
+        Some(gateway_auth(fake.issue_api_key(&[]))),
     ));
-    let wawi: Box<dyn AuthProvider> = Box::new(WawiKey::new(key).placement(WawiPlacement::XApiKey));
-    let client = erp_v1::Client::builder()
-        .base_url(&proxy.url)
-        .auth(AllOf::new(vec![bearer, wawi]))
-        .context(context())
-        .hook(recorder.clone())
-        .build()
-        .expect("client");
     fake.answer_in_other_casing(true);
     client
         .get_status()
