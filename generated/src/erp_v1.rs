@@ -38,6 +38,12 @@ impl Client {
     ///
     /// `POST /authentication` (operation `RegisterApp`).
     ///
+    /// # Arguments
+    ///
+    /// - `body`: What the merchant is asked to approve
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
@@ -122,6 +128,12 @@ impl Client {
     ///
     /// `GET /authentication/{registrationId}` (operation `FetchRegistrationStatus`).
     ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
@@ -181,6 +193,12 @@ impl Client {
     ///
     /// `POST /authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
     ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
@@ -236,6 +254,8 @@ impl Client {
     /// Tells which JTL-Wawi version answers and which database tenant it serves.
     ///
     /// `GET /info` (operation `GetStatus`).
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
     /// # Errors
     ///

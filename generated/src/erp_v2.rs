@@ -33,6 +33,12 @@ impl Client {
     /// the vendor; the gateway accepts the request without acting on it.
     ///
     /// `POST /v2/authentication/foreign` (operation `RegisterForeignApp`).
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: What the merchant is asked to approve
+    ///
+    /// Security in the document: `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     #[deprecated = "deprecated by the vendor"]
     pub async fn register_foreign_app(
         &self,
@@ -123,6 +129,13 @@ impl Client {
     /// the request without acting on it.
     ///
     /// `PATCH /authentication/foreign/{appId}/app` (operation `UpdateForeignApp`).
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: Id of the registered application
+    /// - `body`: The new registration data
+    ///
+    /// Security in the document: `oauth2-application`; the client's auth provider supplies it.
     #[deprecated = "deprecated by the vendor"]
     pub async fn update_foreign_app(
         &self,
@@ -202,6 +215,12 @@ impl Client {
     /// `FetchRegistrationStatus`.
     ///
     /// `POST /authentication` (operation `RegisterApp`).
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: What the merchant is asked to approve
+    ///
+    /// Security in the document: none, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
     /// # Errors
     ///
@@ -288,6 +307,12 @@ impl Client {
     ///
     /// `GET /authentication/{registrationId}` (operation `FetchRegistrationStatus`).
     ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
@@ -346,6 +371,8 @@ impl Client {
     /// Tells which JTL-Wawi version answers and which database tenant it serves.
     ///
     /// `GET /v2/info` (operation `GetStatus`).
+    ///
+    /// Security in the document: `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     pub async fn get_status(
         &self,
     ) -> Result<

@@ -34,6 +34,12 @@ impl Client {
     ///
     /// `POST /oauth2/token` (operation `RequestToken`).
     ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// Security in the document: `clientCredentials`; the client's auth provider supplies it.
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:

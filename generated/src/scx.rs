@@ -33,6 +33,10 @@ impl Client {
     ///
     /// `POST /auth` (operation `RequestAccessToken`).
     ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
     /// # Errors
     ///
     /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:

@@ -222,6 +222,39 @@ fn header_code(op: &Operation) -> TokenStream {
     }
 }
 
+/// `# Arguments` from the parameters' and the body's descriptions.
+fn arguments_doc(op: &Operation) -> String {
+    let params = op
+        .path_params
+        .iter()
+        .chain(&op.query_params)
+        .chain(&op.header_params);
+    let mut lines: Vec<String> = params
+        .map(|p| {
+            let description = p
+                .description
+                .as_deref()
+                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().replace('\n', " "));
+            format!(
+                "- `{}`: {description}",
+                p.rust_name.trim_start_matches("r#")
+            )
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let description = body
+            .description
+            .as_deref()
+            .map_or("the request body", str::trim);
+        lines.push(format!("- `body`: {}", description.replace('\n', " ")));
+    }
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n# Arguments\n\n{}", lines.join("\n"))
+    }
+}
+
 fn operation_doc(op: &Operation) -> String {
     let mut text = op.summary.clone().unwrap_or_else(|| op.id.clone());
     if let Some(description) = &op.description {
@@ -231,6 +264,28 @@ fn operation_doc(op: &Operation) -> String {
         "\n\n`{} {}` (operation `{}`).",
         op.http_method, op.path, op.id
     ));
+    text.push_str(&arguments_doc(op));
+    if !op.security.is_empty() {
+        let alternatives: Vec<String> = op
+            .security
+            .iter()
+            .map(|schemes| {
+                if schemes.is_empty() {
+                    "none".to_owned()
+                } else {
+                    schemes
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                }
+            })
+            .collect();
+        text.push_str(&format!(
+            "\n\nSecurity in the document: {}; the client's auth provider supplies it.",
+            alternatives.join(", or ")
+        ));
+    }
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\nDocumented answers, as [`jtl_erp_runtime::Error::Api`]:\n");
         for e in &op.errors {
