@@ -39,7 +39,7 @@ pub fn unify(
     let mut models = Vec::new();
     let mut model_of = BTreeMap::new();
     for member_list in members.values() {
-        let Some(model) = build_model(variants, member_list, docs, sink) else {
+        let Some(model) = build_model(variants, &index, member_list, docs, sink) else {
             continue;
         };
         for &m in member_list {
@@ -199,6 +199,7 @@ fn report_conflicts(
 
 fn build_model(
     variants: &[Variant],
+    index: &HashMap<&SchemaKey, usize>,
     members: &[usize],
     docs: &[Loaded],
     sink: &mut Sink,
@@ -235,8 +236,8 @@ fn build_model(
             }
             let nested =
                 p.ty.model()
-                    .and_then(|key| variants.iter().find(|n| &n.key == key))
-                    .map(|n| n.style);
+                    .and_then(|key| index.get(key))
+                    .map(|&n| variants[n].style);
             keys.push(DialectKey {
                 field: i,
                 wire: p.wire.clone(),
