@@ -7,8 +7,11 @@ use jtl_erp_tests::{repo_root, spec_documents};
 fn generated_crate_is_fresh() {
     let root = repo_root();
     let out = root.join("generated");
-    let generation = xtask::generate(&spec_documents(), &xtask::settings_for(&root, &out))
-        .expect("spec/ generates");
+    let generation = xtask::generate(
+        &spec_documents(),
+        &xtask::settings_for(&root, &out).expect("settings"),
+    )
+    .expect("spec/ generates");
     let stale = xtask::stale_files(&out, &generation).expect("generated/ is readable");
     assert!(stale.is_empty(), "{}", xtask::stale_report(&stale));
 }
@@ -43,7 +46,8 @@ fn a_changed_description_makes_the_check_fail_with_a_diff() {
         "Read the status of the API, changed",
         1,
     );
-    let generation = xtask::generate(&docs, &xtask::settings_for(&root, &out)).expect("generates");
+    let generation = xtask::generate(&docs, &xtask::settings_for(&root, &out).expect("settings"))
+        .expect("generates");
     let stale = xtask::stale_files(&out, &generation).expect("generated/ is readable");
     assert_eq!(
         stale.keys().collect::<Vec<_>>(),
@@ -63,8 +67,11 @@ fn a_changed_description_makes_the_check_fail_with_a_diff() {
 fn writing_touches_only_what_changed_and_removes_leftovers() {
     let root = repo_root();
     let out = std::env::temp_dir().join(format!("jtl-erp-write-{}", std::process::id()));
-    let generation =
-        xtask::generate(&spec_documents(), &xtask::settings_for(&root, &out)).expect("generates");
+    let generation = xtask::generate(
+        &spec_documents(),
+        &xtask::settings_for(&root, &out).expect("settings"),
+    )
+    .expect("generates");
     let first = xtask::write_tree(&out, &generation).expect("written");
     assert_eq!(first.len(), generation.files.len());
     assert!(

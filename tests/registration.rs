@@ -467,11 +467,11 @@ async fn a_403_names_the_scope_the_operation_needs() {
         .auth(jtl_erp_client::runtime::auth::WawiKey::new("k"))
         .build()
         .expect("client");
-    let response = client
-        .execute::<()>(OPERATION, "/v2/items", None)
-        .await
-        .expect("answered");
-    let error = response.into_error::<()>(OPERATION);
+    let response =
+        jtl_erp_client::runtime::codegen::execute::<()>(&client, OPERATION, "/v2/items", &[], None)
+            .await
+            .expect("answered");
+    let error = jtl_erp_client::runtime::codegen::api_error::<()>(response, OPERATION);
     assert_eq!(
         error.to_string(),
         "ListItems answered 403 Forbidden (the credentials probably lack scope `items.read`)"

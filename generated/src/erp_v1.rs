@@ -46,7 +46,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
@@ -87,37 +87,29 @@ impl Client {
         if let Option::Some(missing) = body
             .missing_in_erp_v1_create_app_registration_request()
         {
-            return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                operation: OPERATION.id,
-                reason: format!("property `{missing}` is required by this operation"),
-            });
+            return Result::Err(
+                ::jtl_erp_runtime::codegen::missing_property(OPERATION, &missing),
+            );
         }
         let path = "/authentication";
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 path,
+                &[],
                 Option::Some(
-                    ::jtl_erp_runtime::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(
-                                &::jtl_erp_runtime::wire::Wire::<
-                                    _,
-                                    ::jtl_erp_runtime::wire::Pascal,
-                                >::new(body),
-                            )
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
+                    ::jtl_erp_runtime::codegen::json_body::<
+                        _,
+                        ::jtl_erp_runtime::wire::Pascal,
+                        _,
+                    >(OPERATION, body)?,
                 ),
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Fetch the status of a registration
@@ -136,7 +128,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
@@ -178,13 +170,21 @@ impl Client {
             scope: Option::None,
         };
         let path = format!(
-            "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
+            "/authentication/{}",
+            ::jtl_erp_runtime::codegen::encode_path_segment(registration_id)
         );
-        let response = self.inner.execute(OPERATION, &path, Option::None).await?;
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Register a further instance of an app
@@ -201,7 +201,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -240,13 +240,21 @@ impl Client {
             scope: Option::None,
         };
         let path = format!(
-            "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
+            "/authentication/{}",
+            ::jtl_erp_runtime::codegen::encode_path_segment(registration_id)
         );
-        let response = self.inner.execute(OPERATION, &path, Option::None).await?;
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Read the API status
@@ -259,7 +267,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `404`: The server found nothing to report
     pub async fn get_status(
@@ -286,11 +294,18 @@ impl Client {
             scope: Option::None,
         };
         let path = "/info";
-        let response = self.inner.execute(OPERATION, path, Option::None).await?;
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
 }

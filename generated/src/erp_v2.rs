@@ -95,31 +95,24 @@ impl Client {
             scope: Option::None,
         };
         let path = "/v2/authentication/foreign";
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 path,
+                &[],
                 Option::Some(
-                    ::jtl_erp_runtime::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(
-                                &::jtl_erp_runtime::wire::Wire::<
-                                    _,
-                                    ::jtl_erp_runtime::wire::Camel,
-                                >::new(body),
-                            )
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
+                    ::jtl_erp_runtime::codegen::json_body::<
+                        _,
+                        ::jtl_erp_runtime::wire::Camel,
+                        _,
+                    >(OPERATION, body)?,
                 ),
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Update a foreign app
@@ -179,33 +172,26 @@ impl Client {
         };
         let path = format!(
             "/authentication/foreign/{}/app",
-            ::jtl_erp_runtime::encode_path_segment(app_id)
+            ::jtl_erp_runtime::codegen::encode_path_segment(app_id)
         );
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 &path,
+                &[],
                 Option::Some(
-                    ::jtl_erp_runtime::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(
-                                &::jtl_erp_runtime::wire::Wire::<
-                                    _,
-                                    ::jtl_erp_runtime::wire::Pascal,
-                                >::new(body),
-                            )
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
+                    ::jtl_erp_runtime::codegen::json_body::<
+                        _,
+                        ::jtl_erp_runtime::wire::Pascal,
+                        _,
+                    >(OPERATION, body)?,
                 ),
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Register an app
@@ -224,7 +210,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
@@ -273,31 +259,24 @@ impl Client {
             scope: Option::None,
         };
         let path = "/authentication";
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 path,
+                &[],
                 Option::Some(
-                    ::jtl_erp_runtime::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(
-                                &::jtl_erp_runtime::wire::Wire::<
-                                    _,
-                                    ::jtl_erp_runtime::wire::Camel,
-                                >::new(body),
-                            )
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
+                    ::jtl_erp_runtime::codegen::json_body::<
+                        _,
+                        ::jtl_erp_runtime::wire::Camel,
+                        _,
+                    >(OPERATION, body)?,
                 ),
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Fetch the status of a registration
@@ -315,7 +294,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
@@ -357,13 +336,21 @@ impl Client {
             scope: Option::None,
         };
         let path = format!(
-            "/authentication/{}", ::jtl_erp_runtime::encode_path_segment(registration_id)
+            "/authentication/{}",
+            ::jtl_erp_runtime::codegen::encode_path_segment(registration_id)
         );
-        let response = self.inner.execute(OPERATION, &path, Option::None).await?;
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
     /// Read the API status
@@ -397,11 +384,18 @@ impl Client {
             scope: Option::None,
         };
         let path = "/v2/info";
-        let response = self.inner.execute(OPERATION, path, Option::None).await?;
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -42,7 +42,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `400`: The request was malformed or the grant is not allowed (RFC 6749, section 5.2)
     /// - `401`: The client credentials were not accepted (RFC 6749, section 5.2)
@@ -71,11 +71,11 @@ impl Client {
             scope: Option::None,
         };
         let path = "/oauth2/token";
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 path,
+                &[],
                 {
                     let mut fields: Vec<(&str, String)> = Vec::new();
                     {
@@ -86,7 +86,7 @@ impl Client {
                         fields.push(("scope", value.to_string()));
                     }
                     Option::Some(
-                        ::jtl_erp_runtime::RequestBody::form(
+                        ::jtl_erp_runtime::codegen::RequestBody::form(
                             fields.iter().map(|(k, v)| (*k, v.as_str())),
                         ),
                     )
@@ -94,9 +94,9 @@ impl Client {
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
 }

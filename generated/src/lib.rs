@@ -27,4 +27,7 @@ pub mod registration;
 #[rustfmt::skip]
 pub mod fake;
 pub use ::jtl_erp_runtime as runtime;
-pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};
+pub use ::jtl_erp_runtime::Context;
+pub use ::jtl_erp_runtime::Error;
+pub use ::jtl_erp_runtime::ResponseValue;
+pub use ::jtl_erp_runtime::Secret;

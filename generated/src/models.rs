@@ -72,7 +72,7 @@ pub struct AppRegistrationRequest {
         ::jtl_erp_runtime::chrono::DateTime<::jtl_erp_runtime::chrono::FixedOffset>,
     >,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for AppRegistrationRequest {
+impl ::jtl_erp_runtime::codegen::KeyTable for AppRegistrationRequest {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["AppId", "appId"],
         &["DisplayName", "displayName"],
@@ -129,14 +129,14 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                 > = Option::None;
                 while let Option::Some(key) = map
                     .next_key::<
-                        ::jtl_erp_runtime::wire::FieldKey<AppRegistrationRequest>,
+                        ::jtl_erp_runtime::codegen::FieldKey<AppRegistrationRequest>,
                     >()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(0),
@@ -147,7 +147,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(1),
@@ -158,7 +158,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(2),
@@ -169,7 +169,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(3) => {
                             if f3.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(3),
@@ -180,7 +180,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(4) => {
                             if f4.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(4),
@@ -191,7 +191,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(5) => {
                             if f5.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(5),
@@ -202,7 +202,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(6) => {
                             if f6.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(6),
@@ -213,7 +213,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(7) => {
                             if f7.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(7),
@@ -224,7 +224,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(8) => {
                             if f8.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(8),
@@ -235,7 +235,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(9) => {
                             if f9.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(9),
@@ -246,7 +246,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(10) => {
                             if f10.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(10),
@@ -257,7 +257,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(11) => {
                             if f11.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(11),
@@ -268,7 +268,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(12) => {
                             if f12.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(12),
@@ -279,7 +279,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppRegistrationRequest 
                         Option::Some(13) => {
                             if f13.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppRegistrationRequest,
                                     >(13),
@@ -545,7 +545,7 @@ pub struct Translation {
     /// On the wire: `Name`, `name`.
     pub name: Option<String>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for Translation {
+impl ::jtl_erp_runtime::codegen::KeyTable for Translation {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["LanguageIso", "languageIso"],
         &["Name", "name"],
@@ -571,13 +571,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Translation {
                 let mut f0: Option<Option<String>> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<Translation>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<Translation>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Translation,
                                     >(0),
@@ -588,7 +588,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Translation {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Translation,
                                     >(1),
@@ -684,7 +684,7 @@ pub struct RegistrationRequestStatusInfo {
     /// On the wire: `Status`, `status`.
     pub status: Option<crate::models::RegistrationStatus>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for RegistrationRequestStatusInfo {
+impl ::jtl_erp_runtime::codegen::KeyTable for RegistrationRequestStatusInfo {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["AppId", "appId"],
         &["RegistrationRequestId", "registrationRequestId"],
@@ -713,14 +713,16 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationRequestStat
                 let mut f2: Option<Option<crate::models::RegistrationStatus>> = Option::None;
                 while let Option::Some(key) = map
                     .next_key::<
-                        ::jtl_erp_runtime::wire::FieldKey<RegistrationRequestStatusInfo>,
+                        ::jtl_erp_runtime::codegen::FieldKey<
+                            RegistrationRequestStatusInfo,
+                        >,
                     >()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationRequestStatusInfo,
                                     >(0),
@@ -731,7 +733,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationRequestStat
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationRequestStatusInfo,
                                     >(1),
@@ -742,7 +744,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationRequestStat
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationRequestStatusInfo,
                                     >(2),
@@ -837,7 +839,7 @@ pub struct RegistrationInformation {
     /// On the wire: `GrantedScopes`, `grantedScopes`.
     pub granted_scopes: Option<Vec<String>>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for RegistrationInformation {
+impl ::jtl_erp_runtime::codegen::KeyTable for RegistrationInformation {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["RequestStatusInfo", "requestStatusInfo"],
         &["Token", "token"],
@@ -868,14 +870,14 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationInformation
                 let mut f2: Option<Option<Vec<String>>> = Option::None;
                 while let Option::Some(key) = map
                     .next_key::<
-                        ::jtl_erp_runtime::wire::FieldKey<RegistrationInformation>,
+                        ::jtl_erp_runtime::codegen::FieldKey<RegistrationInformation>,
                     >()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationInformation,
                                     >(0),
@@ -886,7 +888,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationInformation
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationInformation,
                                     >(1),
@@ -897,7 +899,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for RegistrationInformation
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         RegistrationInformation,
                                     >(2),
@@ -1010,7 +1012,7 @@ pub struct AppToken {
     /// On the wire: `ApiKey`, `apiKey`.
     pub api_key: Option<::jtl_erp_runtime::Secret>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for AppToken {
+impl ::jtl_erp_runtime::codegen::KeyTable for AppToken {
     const KEYS: &'static [&'static [&'static str]] = &[&["ApiKey", "apiKey"]];
 }
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppToken {
@@ -1032,13 +1034,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AppToken {
             ) -> Result<AppToken, A::Error> {
                 let mut f0: Option<Option<::jtl_erp_runtime::Secret>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<AppToken>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<AppToken>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AppToken,
                                     >(0),
@@ -1114,7 +1116,7 @@ pub struct ErrorResponse {
     /// On the wire: `Stacktrace`, `stacktrace`.
     pub stacktrace: Option<String>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for ErrorResponse {
+impl ::jtl_erp_runtime::codegen::KeyTable for ErrorResponse {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["ErrorCode", "errorCode"],
         &["ValidationErrors", "validationErrors"],
@@ -1146,13 +1148,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for ErrorResponse {
                 let mut f2: Option<Option<String>> = Option::None;
                 let mut f3: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<ErrorResponse>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<ErrorResponse>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         ErrorResponse,
                                     >(0),
@@ -1163,7 +1165,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for ErrorResponse {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         ErrorResponse,
                                     >(1),
@@ -1174,7 +1176,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for ErrorResponse {
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         ErrorResponse,
                                     >(2),
@@ -1185,7 +1187,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for ErrorResponse {
                         Option::Some(3) => {
                             if f3.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         ErrorResponse,
                                     >(3),
@@ -1292,7 +1294,7 @@ pub struct Status {
     /// On the wire: `Type`, `type`.
     pub r#type: String,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for Status {
+impl ::jtl_erp_runtime::codegen::KeyTable for Status {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["Version", "version"],
         &["Timestamp", "timestamp"],
@@ -1326,13 +1328,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Status {
                 let mut f2: Option<String> = Option::None;
                 let mut f3: Option<String> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<Status>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<Status>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Status,
                                     >(0),
@@ -1343,7 +1345,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Status {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Status,
                                     >(1),
@@ -1354,7 +1356,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Status {
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Status,
                                     >(2),
@@ -1365,7 +1367,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Status {
                         Option::Some(3) => {
                             if f3.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         Status,
                                     >(3),
@@ -1382,22 +1384,22 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for Status {
                 }
                 Result::Ok(Status {
                     version: f0
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             Status,
                         >(0))?,
                     timestamp: f1
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             Status,
                         >(1))?,
                     tenant: f2
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             Status,
                         >(2))?,
                     r#type: f3
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             Status,
                         >(3))?,
@@ -1477,7 +1479,7 @@ pub struct TokenRequest {
     /// On the wire: `scope`.
     pub scope: Option<String>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for TokenRequest {
+impl ::jtl_erp_runtime::codegen::KeyTable for TokenRequest {
     const KEYS: &'static [&'static [&'static str]] = &[&["grant_type"], &["scope"]];
 }
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenRequest {
@@ -1500,13 +1502,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenRequest {
                 let mut f0: Option<crate::models::GrantType> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<TokenRequest>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<TokenRequest>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenRequest,
                                     >(0),
@@ -1517,7 +1519,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenRequest {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenRequest,
                                     >(1),
@@ -1534,7 +1536,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenRequest {
                 }
                 Result::Ok(TokenRequest {
                     grant_type: f0
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             TokenRequest,
                         >(0))?,
@@ -1588,7 +1590,7 @@ pub struct TokenResponse {
     /// On the wire: `scope`.
     pub scope: Option<String>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for TokenResponse {
+impl ::jtl_erp_runtime::codegen::KeyTable for TokenResponse {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["access_token"],
         &["token_type"],
@@ -1618,13 +1620,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenResponse {
                 let mut f2: Option<i64> = Option::None;
                 let mut f3: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<TokenResponse>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<TokenResponse>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenResponse,
                                     >(0),
@@ -1635,7 +1637,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenResponse {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenResponse,
                                     >(1),
@@ -1646,7 +1648,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenResponse {
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenResponse,
                                     >(2),
@@ -1657,7 +1659,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenResponse {
                         Option::Some(3) => {
                             if f3.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         TokenResponse,
                                     >(3),
@@ -1674,17 +1676,17 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for TokenResponse {
                 }
                 Result::Ok(TokenResponse {
                     access_token: f0
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             TokenResponse,
                         >(0))?,
                     token_type: f1
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             TokenResponse,
                         >(1))?,
                     expires_in: f2
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             TokenResponse,
                         >(2))?,
@@ -1742,7 +1744,7 @@ pub struct OAuthError {
     /// On the wire: `error_uri`.
     pub error_uri: Option<String>,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for OAuthError {
+impl ::jtl_erp_runtime::codegen::KeyTable for OAuthError {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["error"],
         &["error_description"],
@@ -1770,13 +1772,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for OAuthError {
                 let mut f1: Option<Option<String>> = Option::None;
                 let mut f2: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<OAuthError>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<OAuthError>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         OAuthError,
                                     >(0),
@@ -1787,7 +1789,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for OAuthError {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         OAuthError,
                                     >(1),
@@ -1798,7 +1800,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for OAuthError {
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         OAuthError,
                                     >(2),
@@ -1815,7 +1817,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for OAuthError {
                 }
                 Result::Ok(OAuthError {
                     error: f0
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             OAuthError,
                         >(0))?,
@@ -1862,7 +1864,7 @@ pub struct AuthRequest {
     /// On the wire: `refreshToken`.
     pub refresh_token: ::jtl_erp_runtime::Secret,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for AuthRequest {
+impl ::jtl_erp_runtime::codegen::KeyTable for AuthRequest {
     const KEYS: &'static [&'static [&'static str]] = &[&["refreshToken"]];
 }
 impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthRequest {
@@ -1884,13 +1886,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthRequest {
             ) -> Result<AuthRequest, A::Error> {
                 let mut f0: Option<::jtl_erp_runtime::Secret> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<AuthRequest>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<AuthRequest>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AuthRequest,
                                     >(0),
@@ -1907,7 +1909,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthRequest {
                 }
                 Result::Ok(AuthRequest {
                     refresh_token: f0
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             AuthRequest,
                         >(0))?,
@@ -1959,7 +1961,7 @@ pub struct AuthToken {
     /// On the wire: `expiresIn`.
     pub expires_in: i64,
 }
-impl ::jtl_erp_runtime::wire::KeyTable for AuthToken {
+impl ::jtl_erp_runtime::codegen::KeyTable for AuthToken {
     const KEYS: &'static [&'static [&'static str]] = &[
         &["scope"],
         &["authToken"],
@@ -1995,13 +1997,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthToken {
                 > = Option::None;
                 let mut f3: Option<i64> = Option::None;
                 while let Option::Some(key) = map
-                    .next_key::<::jtl_erp_runtime::wire::FieldKey<AuthToken>>()?
+                    .next_key::<::jtl_erp_runtime::codegen::FieldKey<AuthToken>>()?
                 {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AuthToken,
                                     >(0),
@@ -2012,7 +2014,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthToken {
                         Option::Some(1) => {
                             if f1.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AuthToken,
                                     >(1),
@@ -2023,7 +2025,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthToken {
                         Option::Some(2) => {
                             if f2.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AuthToken,
                                     >(2),
@@ -2034,7 +2036,7 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthToken {
                         Option::Some(3) => {
                             if f3.is_some() {
                                 return Result::Err(
-                                    ::jtl_erp_runtime::wire::duplicate_field::<
+                                    ::jtl_erp_runtime::codegen::duplicate_field::<
                                         A::Error,
                                         AuthToken,
                                     >(3),
@@ -2052,13 +2054,13 @@ impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for AuthToken {
                 Result::Ok(AuthToken {
                     scope: f0.flatten(),
                     auth_token: f1
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             AuthToken,
                         >(1))?,
                     token_expire_at: f2.flatten(),
                     expires_in: f3
-                        .ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<
+                        .ok_or_else(|| ::jtl_erp_runtime::codegen::missing_field::<
                             A::Error,
                             AuthToken,
                         >(3))?,
@@ -2168,7 +2170,7 @@ impl ::jtl_erp_runtime::serde::Serialize for RegistrationType {
         serializer.serialize_i64(self.value())
     }
 }
-impl ::jtl_erp_runtime::QueryValue for RegistrationType {
+impl ::jtl_erp_runtime::codegen::QueryValue for RegistrationType {
     fn query_text(&self) -> String {
         self.value().to_string()
     }
@@ -2294,7 +2296,7 @@ impl ::jtl_erp_runtime::serde::Serialize for RegistrationStatus {
         serializer.serialize_i64(self.value())
     }
 }
-impl ::jtl_erp_runtime::QueryValue for RegistrationStatus {
+impl ::jtl_erp_runtime::codegen::QueryValue for RegistrationStatus {
     fn query_text(&self) -> String {
         self.value().to_string()
     }
@@ -2390,7 +2392,7 @@ impl ::jtl_erp_runtime::serde::Serialize for GrantType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl ::jtl_erp_runtime::QueryValue for GrantType {
+impl ::jtl_erp_runtime::codegen::QueryValue for GrantType {
     fn query_text(&self) -> String {
         self.as_str().to_owned()
     }

@@ -39,7 +39,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`jtl_erp_runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
     ///
     /// - `401`: The refresh token is unknown or revoked
     pub async fn request_access_token(
@@ -61,11 +61,11 @@ impl Client {
             scope: Option::None,
         };
         let path = "/auth";
-        let response = self
-            .inner
-            .execute(
+        let response = ::jtl_erp_runtime::codegen::execute(
+                &self.inner,
                 OPERATION,
                 path,
+                &[],
                 {
                     let mut fields: Vec<(&str, String)> = Vec::new();
                     {
@@ -73,7 +73,7 @@ impl Client {
                         fields.push(("refreshToken", value.expose().to_owned()));
                     }
                     Option::Some(
-                        ::jtl_erp_runtime::RequestBody::multipart(
+                        ::jtl_erp_runtime::codegen::RequestBody::multipart(
                             fields.iter().map(|(k, v)| (*k, v.as_str())),
                         ),
                     )
@@ -81,9 +81,9 @@ impl Client {
             )
             .await?;
         if response.status().is_success() {
-            response.json(OPERATION)
+            ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
-            Result::Err(response.into_error(OPERATION))
+            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
 }

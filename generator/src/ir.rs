@@ -10,9 +10,10 @@ pub struct SchemaKey {
     pub name: String,
 }
 
-/// The casing a schema's property names follow; one dialect marker in the runtime each.
+/// The casing a member schema's property names follow; the runtime has one marker type per casing
+/// (`wire::Camel`, …) and each concept one `WireSerialize` implementation per casing it is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Style {
+pub enum Casing {
     /// `appId`
     Camel,
     /// `AppId`
@@ -47,16 +48,16 @@ pub enum Ty {
     /// `additionalProperties`: keys are data.
     Map(Box<Ty>),
     /// An object schema of a document.
-    Model(SchemaKey),
+    Concept(SchemaKey),
     /// An enum, by index into [`Api::enums`].
     Enum(usize),
 }
 
 impl Ty {
-    /// Whether a model appears anywhere inside (then the value needs a dialect to be written).
+    /// The member schema inside, directly or in a list or map (then the value is written in a casing).
     pub fn model(&self) -> Option<&SchemaKey> {
         match self {
-            Ty::Model(key) => Some(key),
+            Ty::Concept(key) => Some(key),
             Ty::List(inner) | Ty::Map(inner) => inner.model(),
             _ => None,
         }
@@ -73,15 +74,16 @@ pub struct Prop {
     pub description: Option<String>,
 }
 
-/// An object schema of one document.
+/// A member schema: one object schema of one document. Unification groups member schemas into
+/// [`Concept`]s.
 #[derive(Debug, Clone)]
-pub struct Variant {
+pub struct MemberSchema {
     pub key: SchemaKey,
     /// JSON pointer of the schema.
     pub pointer: String,
     pub description: Option<String>,
     pub props: Vec<Prop>,
-    pub style: Style,
+    pub casing: Casing,
     /// `x-jtl-model-name`, the maintainer's override of the unified name.
     pub name_override: Option<String>,
 }
@@ -102,24 +104,25 @@ pub enum EnumKind {
     Str(Vec<(String, String)>),
 }
 
-/// One public Rust type for schemas that differ only in the casing of their keys.
+/// A concept: the member schemas that name the same thing with the same properties (in any
+/// casing). It becomes one public Rust struct.
 #[derive(Debug, Clone)]
-pub struct Model {
+pub struct Concept {
     pub name: String,
     pub description: Option<String>,
     pub fields: Vec<Field>,
-    /// One per casing the member schemas use.
-    pub dialects: Vec<Dialect>,
-    /// Member schemas, with the dialect each speaks.
-    pub members: Vec<(SchemaKey, Style)>,
+    /// The keys each casing writes (one entry per casing the member schemas use).
+    pub casings: Vec<CasingKeys>,
+    /// Member schemas, with the casing each speaks.
+    pub members: Vec<(SchemaKey, Casing)>,
 }
 
-/// A field of a unified model.
+/// A field of a concept's struct.
 #[derive(Debug, Clone)]
 pub struct Field {
     /// snake_case (a raw identifier where it is a keyword).
     pub rust_name: String,
-    /// The type, models named by a member key of their unified model.
+    /// The type; a concept is named by one of its member schemas.
     pub ty: Ty,
     /// Required by every member schema: then not an `Option`.
     pub required: bool,
@@ -128,23 +131,23 @@ pub struct Field {
     pub spellings: Vec<String>,
 }
 
-/// How one casing writes a model.
+/// The keys one casing of a concept writes, in the member schema's property order.
 #[derive(Debug, Clone)]
-pub struct Dialect {
-    pub style: Style,
+pub struct CasingKeys {
+    pub casing: Casing,
     /// The keys in the schema's property order.
-    pub keys: Vec<DialectKey>,
+    pub keys: Vec<WireKey>,
 }
 
-/// One key of a dialect.
+/// One key a casing writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DialectKey {
-    /// Index into [`Model::fields`].
+pub struct WireKey {
+    /// Index into [`Concept::fields`].
     pub field: usize,
     /// The key as written.
     pub wire: String,
-    /// The dialect of the model inside the value, if there is one.
-    pub nested: Option<Style>,
+    /// The casing of the concept inside the value, if there is one.
+    pub nested: Option<Casing>,
 }
 
 /// Where a body goes and how it is encoded.
@@ -165,7 +168,7 @@ pub struct Body {
 
 /// A path, query or header parameter that stays a method argument.
 #[derive(Debug, Clone)]
-pub struct PathParam {
+pub struct Parameter {
     pub name: String,
     pub rust_name: String,
     pub ty: Ty,
@@ -188,8 +191,8 @@ pub enum Media {
 /// A request-context header an operation declares (moved off its signature).
 #[derive(Debug, Clone)]
 pub struct ContextUse {
-    /// The runtime's `ContextKey` variant name.
-    pub key: &'static str,
+    /// Which context value goes into the header.
+    pub key: crate::ContextKey,
     pub header: String,
     pub required: bool,
 }
@@ -229,11 +232,11 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    pub path_params: Vec<PathParam>,
+    pub path_params: Vec<Parameter>,
     /// Query parameters, in document order.
-    pub query_params: Vec<PathParam>,
+    pub query_params: Vec<Parameter>,
     /// Header parameters that are neither context nor credentials.
-    pub header_params: Vec<PathParam>,
+    pub header_params: Vec<Parameter>,
     pub context: Vec<ContextUse>,
     pub body: Option<Body>,
     /// The 2xx response the method returns.
@@ -267,11 +270,11 @@ pub struct Module {
 #[derive(Debug, Clone)]
 pub struct Api {
     pub modules: Vec<Module>,
-    pub models: Vec<Model>,
+    pub concepts: Vec<Concept>,
     pub enums: Vec<EnumDef>,
-    /// Member schema → (index of its model, its dialect).
-    pub model_of: std::collections::BTreeMap<SchemaKey, (usize, Style)>,
+    /// Member schema → (index of its concept, its casing).
+    pub concept_of: std::collections::BTreeMap<SchemaKey, (usize, Casing)>,
     /// Member schema → its properties as declared (required sets are checked per operation
     /// before sending, nested ones included).
-    pub variant_props: std::collections::BTreeMap<SchemaKey, Vec<Prop>>,
+    pub member_props: std::collections::BTreeMap<SchemaKey, Vec<Prop>>,
 }

@@ -6,6 +6,10 @@
 //! [`format`] (prettyplease). The library is pure: it reads no files, no clock and no
 //! environment, and the same input gives byte-identical output. Writing is the xtask's job.
 
+/// The request-context headers: the runtime's own file, compiled here too, so that generator and
+/// runtime cannot disagree on which headers are context.
+#[path = "../runtime/src/context_keys.rs"]
+mod context_keys;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -16,6 +20,7 @@ pub mod validate;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Location, Report, Severity};
 pub use load::SourceDocument;
 
@@ -26,10 +31,43 @@ pub struct Settings {
     pub crate_name: String,
     /// The package version.
     pub crate_version: String,
-    /// Path of the runtime crate, relative to the generated crate's directory.
-    pub runtime_path: String,
+    /// The package description (and the first line of the crate's documentation).
+    pub description: String,
+    /// How the crate depends on the runtime.
+    pub runtime: RuntimeDependency,
+    /// Edition, rust-version and licence.
+    pub metadata: Metadata,
     /// Emit a `[workspace]` table (for a crate generated outside this workspace).
     pub standalone: bool,
+}
+
+/// How the generated crate names the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A path, relative to the generated crate's directory.
+    Path(String),
+    /// A version requirement (the runtime from a registry).
+    Version(String),
+}
+
+/// Where the package metadata comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Metadata {
+    /// `edition.workspace = true` and so on: a member of this workspace.
+    Workspace,
+    /// Values of their own, for a crate outside the workspace.
+    Explicit(PackageMetadata),
+}
+
+/// Edition, rust-version and licence of a generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageMetadata {
+    /// `edition`.
+    pub edition: String,
+    /// `rust-version`.
+    pub rust_version: String,
+    /// `license`.
+    pub license: String,
 }
 
 impl Default for Settings {
@@ -37,7 +75,10 @@ impl Default for Settings {
         Self {
             crate_name: "jtl-erp-client".to_owned(),
             crate_version: "0.1.0".to_owned(),
-            runtime_path: "../generator/runtime".to_owned(),
+            description: "Typed client for the JTL ERP authentication and app-registration APIs"
+                .to_owned(),
+            runtime: RuntimeDependency::Path("../generator/runtime".to_owned()),
+            metadata: Metadata::Workspace,
             standalone: false,
         }
     }
@@ -94,7 +135,8 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
     let api = normalize::normalize(&docs, &mut sink);
     sink.finish_stage()?;
     let mut files = Vec::new();
-    for (path, emitted) in emit::emit(&api, settings) {
+    let emitted = emit::emit(&api, settings, &mut sink);
+    for (path, emitted) in emitted {
         let contents = format::format(&path, emitted).map_err(|message| Report {
             diagnostics: vec![Diagnostic::new(
                 Severity::Error,

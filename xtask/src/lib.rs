@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 pub mod synth;
 
 use anyhow::{Context as _, bail};
-use jtl_erp_generator::{Generation, Settings, SourceDocument, format::HEADER};
+use jtl_erp_generator::{
+    Generation, Metadata, PackageMetadata, RuntimeDependency, Settings, SourceDocument,
+    format::HEADER,
+};
 
 /// The repository root (the xtask lives one level below it).
 pub fn repo_root() -> PathBuf {
@@ -56,23 +59,50 @@ fn display_path(root: &Path, path: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// Settings for a crate written to `out`: the runtime found relative to it.
-pub fn settings_for(root: &Path, out: &Path) -> Settings {
+/// Settings for a crate written to `out`: the runtime found relative to it; a crate outside
+/// `generated/` is a workspace of its own, with the metadata of this workspace written out.
+pub fn settings_for(root: &Path, out: &Path) -> anyhow::Result<Settings> {
     let runtime = root.join("generator/runtime");
-    let inside = out.starts_with(root);
-    let runtime_path = if inside {
-        relative(out, &runtime)
-    } else {
-        runtime.to_string_lossy().replace('\\', "/")
-    };
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     // Only generated/ is a member of this workspace; a crate written anywhere else (even under
     // target/) is a workspace of its own.
-    let standalone = out != root.join("generated");
-    Settings {
-        runtime_path,
-        standalone,
+    let member = out == root.join("generated");
+    let metadata = if member {
+        Metadata::Workspace
+    } else {
+        workspace_metadata(root)?
+    };
+    Ok(Settings {
+        runtime: RuntimeDependency::Path(relative(&out, &runtime)),
+        metadata,
+        standalone: !member,
         ..Settings::default()
-    }
+    })
+}
+
+/// Edition, rust-version and licence from `[workspace.package]` of the root `Cargo.toml`.
+fn workspace_metadata(root: &Path) -> anyhow::Result<Metadata> {
+    let path = root.join("Cargo.toml");
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let section = text
+        .split("\n[")
+        .find(|s| s.starts_with("workspace.package]"))
+        .with_context(|| format!("{} has no [workspace.package]", path.display()))?;
+    let value = |key: &str| {
+        section
+            .lines()
+            .find_map(|line| {
+                let (k, v) = line.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+            })
+            .with_context(|| format!("[workspace.package] of {} has no {key}", path.display()))
+    };
+    Ok(Metadata::Explicit(PackageMetadata {
+        edition: value("edition")?,
+        rust_version: value("rust-version")?,
+        license: value("license")?,
+    }))
 }
 
 fn relative(from: &Path, to: &Path) -> String {
@@ -225,7 +255,7 @@ pub fn regen(
     check: bool,
 ) -> anyhow::Result<(Outcome, Vec<jtl_erp_generator::Diagnostic>)> {
     let docs = read_specs(root, specs)?;
-    let generation = generate(&docs, &settings_for(root, out))?;
+    let generation = generate(&docs, &settings_for(root, out)?)?;
     let outcome = if check {
         let stale = stale_files(out, &generation)?;
         if stale.is_empty() {

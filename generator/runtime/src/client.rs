@@ -6,12 +6,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use crate::auth::AuthProvider;
+use crate::body::RequestBody;
 use crate::context::{Context, ContextKey};
 use crate::error::{BuildError, Error};
 use crate::hooks::Hook;
@@ -89,83 +89,6 @@ fn retry_after(value: &str) -> Option<Duration> {
             .to_std()
             .unwrap_or(Duration::ZERO),
     )
-}
-
-/// A request body, encoded once so that a retry sends the same bytes.
-#[derive(Clone)]
-pub struct RequestBody {
-    content_type: HeaderValue,
-    bytes: Bytes,
-}
-
-impl RequestBody {
-    /// A JSON body (already serialized in the operation's dialect).
-    pub fn json(bytes: Vec<u8>) -> Self {
-        Self {
-            content_type: HeaderValue::from_static("application/json"),
-            bytes: bytes.into(),
-        }
-    }
-
-    /// An `application/x-www-form-urlencoded` body.
-    pub fn form<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut encoder = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in fields {
-            encoder.append_pair(name, value);
-        }
-        Self {
-            content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
-            bytes: encoder.finish().into_bytes().into(),
-        }
-    }
-
-    /// A `multipart/form-data` body of text fields. The boundary is chosen so that it occurs in
-    /// no value, which keeps the encoding deterministic for a given input.
-    pub fn multipart<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Self {
-        let mut boundary = String::from("jtl-erp-client-boundary");
-        while fields
-            .clone()
-            .into_iter()
-            .any(|(n, v)| n.contains(&boundary) || v.contains(&boundary))
-        {
-            boundary.push('x');
-        }
-        let mut body = String::new();
-        for (name, value) in fields {
-            let name = name.replace('"', "%22");
-            body.push_str(&format!(
-                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            ));
-        }
-        body.push_str(&format!("--{boundary}--\r\n"));
-        let content_type =
-            HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-                .expect("boundary is ASCII");
-        Self {
-            content_type,
-            bytes: body.into_bytes().into(),
-        }
-    }
-
-    /// The `Content-Type` it is sent with.
-    pub fn content_type(&self) -> &HeaderValue {
-        &self.content_type
-    }
-
-    /// The encoded bytes.
-    pub fn bytes(&self) -> &Bytes {
-        &self.bytes
-    }
-}
-
-impl fmt::Debug for RequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Bodies may carry secrets (refresh tokens): show the size only.
-        f.debug_struct("RequestBody")
-            .field("content_type", &self.content_type)
-            .field("len", &self.bytes.len())
-            .finish()
-    }
 }
 
 /// The shared transport of the generated API clients. Cheap to clone.
@@ -364,21 +287,11 @@ impl Client {
         &self.inner.context
     }
 
-    /// Sends one operation: `path` is the expanded, percent-encoded path. Reads the whole
-    /// response (within the body limit) and retries once after a 401 when the auth provider
-    /// has fresh credentials.
-    pub async fn execute<E: fmt::Debug>(
-        &self,
-        operation: &'static Operation,
-        path: &str,
-        body: Option<RequestBody>,
-    ) -> Result<RawResponse, Error<E>> {
-        self.execute_with_headers(operation, path, &[], body).await
-    }
-
-    /// [`Self::execute`] with header parameters of the operation (other than the context and
-    /// credential headers, which the client sets itself).
-    pub async fn execute_with_headers<E: fmt::Debug>(
+    /// Sends one operation: `path` is the expanded, percent-encoded path, `headers` the
+    /// operation's header parameters (context and credential headers are the client's). Reads
+    /// the whole response (within the body limit), retries throttled idempotent calls, and
+    /// retries once after a 401 when the auth provider has fresh credentials.
+    pub(crate) async fn execute<E: fmt::Debug>(
         &self,
         operation: &'static Operation,
         path: &str,
@@ -544,8 +457,8 @@ impl Client {
             headers.append(name, value);
         }
         if let Some(body) = body {
-            headers.insert(CONTENT_TYPE, body.content_type.clone());
-            *request.body_mut() = Some(reqwest::Body::from(body.bytes.clone()));
+            headers.insert(CONTENT_TYPE, body.content_type().clone());
+            *request.body_mut() = Some(reqwest::Body::from(body.bytes().clone()));
         }
         Ok(request)
     }

@@ -4,24 +4,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-/// The request-context values the JTL ERP API reads from headers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ContextKey {
-    /// The Cloud tenant (`tenant-id` in 1.0, `x-tenant-id` in 2.x).
-    Tenant,
-    /// `x-appid`, e.g. `MyApp/1.0.0`.
-    AppId,
-    /// `x-appversion`, e.g. `1.0.0`.
-    AppVersion,
-    /// `x-runas`: the user the request acts for.
-    RunAs,
-    /// `X-SessionId`.
-    SessionId,
-    /// `x-companyid`.
-    CompanyId,
-    /// `x-challengecode`: the same value for every request of one app registration.
-    ChallengeCode,
-}
+pub use crate::context_keys::ContextKey;
 
 /// A context header an operation declares, under the name its document uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,7 +39,7 @@ impl RawResponse {
     }
 
     /// Decodes a JSON success body.
-    pub fn json<T: DeserializeOwned, E: fmt::Debug>(
+    pub(crate) fn json<T: DeserializeOwned, E: fmt::Debug>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<T>, Error<E>> {
@@ -47,7 +47,7 @@ impl RawResponse {
             operation: operation.id,
             status: self.status,
             message,
-            excerpt: crate::excerpt(&self.body),
+            excerpt: crate::excerpt::excerpt(&self.body),
         };
         if let Some(content_type) = self.content_type().filter(|c| !is_json(c)) {
             return Err(fail(format!(
@@ -69,7 +69,7 @@ impl RawResponse {
 
     /// A JSON body where the operation documents one, `None` for an answer without body
     /// (e.g. 204 next to 201).
-    pub fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
+    pub(crate) fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<Option<T>>, Error<E>> {
@@ -99,7 +99,7 @@ impl RawResponse {
     }
 
     /// A success body as raw bytes (`application/octet-stream` and other binary types).
-    pub fn into_bytes<E: fmt::Debug>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+    pub(crate) fn into_bytes<E: fmt::Debug>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
         Ok(ResponseValue {
             value: self.body,
             status: self.status,
@@ -108,7 +108,7 @@ impl RawResponse {
     }
 
     /// A success body as text (`application/xml`, `text/*`).
-    pub fn into_text<E: fmt::Debug>(
+    pub(crate) fn into_text<E: fmt::Debug>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<String>, Error<E>> {
@@ -122,13 +122,13 @@ impl RawResponse {
                 operation: operation.id,
                 status: self.status,
                 message: format!("the body is not UTF-8: {e}"),
-                excerpt: crate::excerpt(&self.body),
+                excerpt: crate::excerpt::excerpt(&self.body),
             }),
         }
     }
 
     /// A success without a body the client reads.
-    pub fn empty<E: fmt::Debug>(self) -> Result<ResponseValue<()>, Error<E>> {
+    pub(crate) fn empty<E: fmt::Debug>(self) -> Result<ResponseValue<()>, Error<E>> {
         Ok(ResponseValue {
             value: (),
             status: self.status,
@@ -137,7 +137,7 @@ impl RawResponse {
     }
 
     /// Turns a non-success answer into an [`ApiError`], reading the body as `E` where it can.
-    pub fn into_error<E: DeserializeOwned + fmt::Debug>(
+    pub(crate) fn into_error<E: DeserializeOwned + fmt::Debug>(
         self,
         operation: &'static Operation,
     ) -> Error<E> {
@@ -151,7 +151,7 @@ impl RawResponse {
             status: self.status,
             description: operation.describe_status(self.status.as_u16()),
             body,
-            excerpt: crate::excerpt(&self.body),
+            excerpt: crate::excerpt::excerpt(&self.body),
             likely_missing_scope: operation
                 .scope
                 .filter(|_| self.status == http::StatusCode::FORBIDDEN),

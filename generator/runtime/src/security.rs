@@ -3,7 +3,7 @@
 use crate::error::BuildError;
 
 /// Whether a URL's host is this machine (127.0.0.0/8, `::1`, `localhost`).
-pub fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -32,7 +32,7 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
 /// Redirects are followed only within the same scheme, host and port (at most 5): every header
 /// of the request, credentials and tenant included, would otherwise go to someone else, and an
 /// https → http hop would send them in clear text. A refused redirect comes back as the 3xx.
-pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let allowed = redirect_allowed(&attempt.previous()[0], attempt.url());
         if allowed && attempt.previous().len() <= 5 {
@@ -45,7 +45,7 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
 }
 
 /// Whether a redirect from `from` to `to` keeps scheme, host and port.
-pub fn redirect_allowed(from: &url::Url, to: &url::Url) -> bool {
+pub(crate) fn redirect_allowed(from: &url::Url, to: &url::Url) -> bool {
     to.scheme() == from.scheme()
         && to.host_str() == from.host_str()
         && to.port_or_known_default() == from.port_or_known_default()

@@ -11,10 +11,8 @@
 //! its spellings (and, as ASP.NET does, case-insensitively).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// Keys in camelCase (`appId`): the 2.x endpoints.
@@ -83,68 +81,4 @@ impl<T: WireSerialize<D>, D> WireSerialize<D> for BTreeMap<String, T> {
         }
         map.end()
     }
-}
-
-/// The declared keys of a model, each with all its spellings (first: the one named in errors).
-pub trait KeyTable {
-    /// One entry per field, in field order.
-    const KEYS: &'static [&'static [&'static str]];
-}
-
-/// A map key of model `T`: the index of the field it names, or `None` for an unknown key.
-pub struct FieldKey<T>(pub Option<usize>, PhantomData<fn() -> T>);
-
-impl<T: KeyTable> FieldKey<T> {
-    /// Finds the field a key names: an exact spelling first, then ignoring ASCII case.
-    pub fn lookup(key: &str) -> Option<usize> {
-        T::KEYS
-            .iter()
-            .position(|spellings| spellings.contains(&key))
-            .or_else(|| {
-                T::KEYS
-                    .iter()
-                    .position(|spellings| spellings[0].eq_ignore_ascii_case(key))
-            })
-    }
-}
-
-impl<'de, T: KeyTable> Deserialize<'de> for FieldKey<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<T>(PhantomData<fn() -> T>);
-        impl<T: KeyTable> de::Visitor<'_> for Visitor<T> {
-            type Value = FieldKey<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a property name")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-                Ok(FieldKey(FieldKey::<T>::lookup(key), PhantomData))
-            }
-            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
-                Ok(FieldKey(
-                    std::str::from_utf8(key)
-                        .ok()
-                        .and_then(FieldKey::<T>::lookup),
-                    PhantomData,
-                ))
-            }
-        }
-        deserializer.deserialize_identifier(Visitor(PhantomData))
-    }
-}
-
-/// The error for a key that appears twice in one object, in whatever spellings.
-pub fn duplicate_field<E: de::Error, T: KeyTable>(index: usize) -> E {
-    E::duplicate_field(T::KEYS[index][0])
-}
-
-/// The error for a required key that is missing.
-pub fn missing_field<E: de::Error, T: KeyTable>(index: usize) -> E {
-    E::missing_field(T::KEYS[index][0])
-}
-
-/// The error for a field the target schema requires but the value leaves empty.
-pub fn missing_required<E: serde::ser::Error>(model: &str, key: &str) -> E {
-    E::custom(format_args!(
-        "{model}: property `{key}` is required by this operation but is None"
-    ))
 }

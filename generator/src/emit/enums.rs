@@ -3,6 +3,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::runtime as rt;
+
 use super::types::{docs, ident};
 use crate::ir::{EnumDef, EnumKind};
 
@@ -15,6 +17,7 @@ pub fn emit_enum(def: &EnumDef) -> TokenStream {
 }
 
 fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
+    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
     let name = ident(&def.name);
     let doc = docs(def.description.as_deref());
     let expecting = format!("an integer (or the name) of {}", def.name);
@@ -71,13 +74,13 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
             }
         }
 
-        impl ::jtl_erp_runtime::serde::Serialize for #name {
-            fn serialize<S: ::jtl_erp_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl ::jtl_erp_runtime::QueryValue for #name {
+        impl #query_value for #name {
             fn query_text(&self) -> String {
                 self.value().to_string()
             }
@@ -97,23 +100,23 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
             }
         }
 
-        impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
-                impl ::jtl_erp_runtime::serde::de::Visitor<'_> for Visitor {
+                impl #serde::de::Visitor<'_> for Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_i64<E: ::jtl_erp_runtime::serde::de::Error>(self, v: i64) -> Result<#name, E> {
+                    fn visit_i64<E: #serde::de::Error>(self, v: i64) -> Result<#name, E> {
                         Result::Ok(#name::from_value(v))
                     }
-                    fn visit_u64<E: ::jtl_erp_runtime::serde::de::Error>(self, v: u64) -> Result<#name, E> {
-                        i64::try_from(v).map(#name::from_value).map_err(|_| E::invalid_value(::jtl_erp_runtime::serde::de::Unexpected::Unsigned(v), &self))
+                    fn visit_u64<E: #serde::de::Error>(self, v: u64) -> Result<#name, E> {
+                        i64::try_from(v).map(#name::from_value).map_err(|_| E::invalid_value(#serde::de::Unexpected::Unsigned(v), &self))
                     }
                     /// Some servers and mocks send the name instead of the integer.
-                    fn visit_str<E: ::jtl_erp_runtime::serde::de::Error>(self, v: &str) -> Result<#name, E> {
-                        #name::from_name(v).ok_or_else(|| E::invalid_value(::jtl_erp_runtime::serde::de::Unexpected::Str(v), &self))
+                    fn visit_str<E: #serde::de::Error>(self, v: &str) -> Result<#name, E> {
+                        #name::from_name(v).ok_or_else(|| E::invalid_value(#serde::de::Unexpected::Str(v), &self))
                     }
                 }
                 deserializer.deserialize_any(Visitor)
@@ -123,6 +126,7 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
 }
 
 fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
+    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
     let name = ident(&def.name);
     let doc = docs(def.description.as_deref());
     let variants = values.iter().map(|(value, variant)| {
@@ -161,13 +165,13 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
             }
         }
 
-        impl ::jtl_erp_runtime::serde::Serialize for #name {
-            fn serialize<S: ::jtl_erp_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl ::jtl_erp_runtime::QueryValue for #name {
+        impl #query_value for #name {
             fn query_text(&self) -> String {
                 self.as_str().to_owned()
             }
@@ -187,9 +191,9 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
             }
         }
 
-        impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as ::jtl_erp_runtime::serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
                 Result::Ok(Self::from_wire(&value))
             }
         }

@@ -1,16 +1,20 @@
 //! Emit: the IR becomes token streams, one per file of the generated crate.
 
 mod enums;
+mod inlineable;
+mod manifest;
 mod models;
 mod operations;
 mod required;
-mod support;
+pub mod runtime;
 mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use self::runtime as rt;
 use crate::Settings;
+use crate::diagnostics::Sink;
 use crate::ir::Api;
 
 /// The content of one generated file before formatting.
@@ -23,18 +27,19 @@ pub enum Emitted {
     Copied(String),
 }
 
-/// Every file of the crate, by path relative to the crate root, in a fixed order.
-pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
-    let support = support::support(api);
+/// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
+/// modules left out are reported to `sink` as warnings.
+pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emitted)> {
+    let inlined = inlineable::inline(api, sink);
     let checked = required::checked(api);
     let mut files = vec![
         (
             "Cargo.toml".to_owned(),
-            Emitted::Text(manifest(settings, &support)),
+            Emitted::Text(inlined.manifest.render(settings)),
         ),
         (
             "src/lib.rs".to_owned(),
-            Emitted::Rust(crate_root(api, &support.modules)),
+            Emitted::Rust(crate_root(api, settings, &inlined.modules)),
         ),
         (
             "src/models.rs".to_owned(),
@@ -46,7 +51,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
         files.push((format!("src/{}.rs", module.name), Emitted::Rust(tokens)));
     }
     files.extend(
-        support
+        inlined
             .files
             .into_iter()
             .map(|(path, text)| (path, Emitted::Copied(text))),
@@ -54,45 +59,20 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Emitted)> {
     files
 }
 
-fn manifest(settings: &Settings, support: &support::Support) -> String {
-    let lines = |items: &[&str]| items.iter().map(|d| format!("{d}\n")).collect::<String>();
-    let features = if support.features.is_empty() {
-        String::new()
-    } else {
-        format!("\n[features]\n{}", lines(&support.features))
-    };
-    let bins: String = support.bins.iter().map(|b| format!("\n{b}")).collect();
-    let workspace = if settings.standalone {
-        "\n[workspace]\n"
-    } else {
-        ""
-    };
-    format!(
-        r#"[package]
-name = "{name}"
-version = "{version}"
-edition = "2024"
-rust-version = "1.88"
-description = "Typed client for the JTL ERP authentication and app-registration APIs"
-license = "MIT OR Apache-2.0"
-publish = false
-
-[dependencies]
-jtl-erp-runtime = {{ path = "{runtime}" }}
-{dependencies}{features}{bins}{workspace}"#,
-        name = settings.crate_name,
-        version = settings.crate_version,
-        runtime = settings.runtime_path,
-        dependencies = lines(&support.dependencies),
-    )
-}
-
-fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
-    let mut text = String::from(
-        "Typed client for the JTL ERP authentication and app-registration APIs.\n\n\
+fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
+    let (runtime, context, error, response_value, secret) = (
+        rt::RUNTIME,
+        rt::CONTEXT,
+        rt::ERROR,
+        rt::RESPONSE_VALUE,
+        rt::SECRET,
+    );
+    let mut text = format!(
+        "{}.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
          vendor writes in camelCase on one endpoint and in PascalCase on another is one Rust \
          type, and each operation writes it in its own casing.\n\n| module | API |\n|---|---|\n",
+        settings.description.trim_end_matches('.')
     );
     for module in &api.modules {
         text.push_str(&format!("| [`{}`] | {} |\n", module.name, module.title));
@@ -102,7 +82,7 @@ fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
         let name = types::ident(&m.name);
         quote!(#[rustfmt::skip] pub mod #name;)
     });
-    let support = support.iter().map(|(module, feature)| {
+    let inlined = inlined.iter().map(|(module, feature)| {
         let name = types::ident(module);
         let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
         quote!(#gate #[rustfmt::skip] pub mod #name;)
@@ -116,10 +96,13 @@ fn crate_root(api: &Api, support: &[(&str, Option<&str>)]) -> TokenStream {
         #[rustfmt::skip]
         pub mod models;
         #(#modules)*
-        #(#support)*
+        #(#inlined)*
 
-        pub use ::jtl_erp_runtime as runtime;
-        pub use ::jtl_erp_runtime::{Context, Error, ResponseValue, Secret};
+        pub use #runtime as runtime;
+        pub use #context;
+        pub use #error;
+        pub use #response_value;
+        pub use #secret;
     }
 }
 
@@ -128,9 +111,9 @@ fn models_file(
     checked: &std::collections::BTreeSet<crate::ir::SchemaKey>,
 ) -> TokenStream {
     let enums = api.enums.iter().map(enums::emit_enum);
-    let models = (0..api.models.len()).map(|i| {
+    let models = (0..api.concepts.len()).map(|i| {
         let model = models::emit_model(api, i);
-        let checks = if checked.iter().any(|k| api.model_of[k].0 == i) {
+        let checks = if checked.iter().any(|k| api.concept_of[k].0 == i) {
             required::emit_checks(api, i, checked)
         } else {
             TokenStream::new()

@@ -4,16 +4,18 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::runtime as rt;
+
 use super::types::{docs, has_default, ident, is_eq, marker, rust_type};
-use crate::ir::{Api, Dialect, Model};
+use crate::ir::{Api, CasingKeys, Concept};
 
 /// The struct and its implementations.
 pub fn emit_model(api: &Api, index: usize) -> TokenStream {
-    let model = &api.models[index];
+    let model = &api.concepts[index];
     let definition = definition(api, index);
     let key_table = key_table(model);
     let deserialize = deserialize(api, index);
-    let dialects = model.dialects.iter().map(|d| serialize(model, d));
+    let dialects = model.casings.iter().map(|d| serialize(model, d));
     quote! {
         #definition
         #key_table
@@ -40,11 +42,11 @@ fn field_type(api: &Api, owner: usize, field: &crate::ir::Field) -> TokenStream 
 
 /// A field holding a model (directly, not in a list or map) that leads back to `owner`.
 fn needs_box(api: &Api, owner: usize, ty: &crate::ir::Ty) -> bool {
-    let crate::ir::Ty::Model(key) = ty else {
+    let crate::ir::Ty::Concept(key) = ty else {
         return false;
     };
-    let mut seen = vec![false; api.models.len()];
-    reaches(api, api.model_of[key].0, owner, &mut seen)
+    let mut seen = vec![false; api.concepts.len()];
+    reaches(api, api.concept_of[key].0, owner, &mut seen)
 }
 
 fn reaches(api: &Api, from: usize, to: usize, seen: &mut [bool]) -> bool {
@@ -54,22 +56,22 @@ fn reaches(api: &Api, from: usize, to: usize, seen: &mut [bool]) -> bool {
     if std::mem::replace(&mut seen[from], true) {
         return false;
     }
-    api.models[from].fields.iter().any(|f| match &f.ty {
-        crate::ir::Ty::Model(key) => reaches(api, api.model_of[key].0, to, seen),
+    api.concepts[from].fields.iter().any(|f| match &f.ty {
+        crate::ir::Ty::Concept(key) => reaches(api, api.concept_of[key].0, to, seen),
         _ => false,
     })
 }
 
 fn definition(api: &Api, index: usize) -> TokenStream {
-    let model = &api.models[index];
+    let model = &api.concepts[index];
     let name = ident(&model.name);
     let mut text = model.description.clone().unwrap_or_default();
     let forms: Vec<String> = model
         .members
         .iter()
-        .map(|(key, style)| {
+        .map(|(key, casing)| {
             let module = &api.modules[key.doc];
-            format!("- `{}` in `{}` ({style:?})", key.name, module.file)
+            format!("- `{}` in `{}` ({casing:?})", key.name, module.file)
         })
         .collect();
     text.push_str(&format!(
@@ -105,21 +107,28 @@ fn definition(api: &Api, index: usize) -> TokenStream {
     }
 }
 
-fn key_table(model: &Model) -> TokenStream {
+fn key_table(model: &Concept) -> TokenStream {
+    let key_table = rt::KEY_TABLE;
     let name = ident(&model.name);
     let entries = model.fields.iter().map(|f| {
         let spellings = &f.spellings;
         quote!(&[#(#spellings),*])
     });
     quote! {
-        impl ::jtl_erp_runtime::wire::KeyTable for #name {
+        impl #key_table for #name {
             const KEYS: &'static [&'static [&'static str]] = &[#(#entries),*];
         }
     }
 }
 
 fn deserialize(api: &Api, index: usize) -> TokenStream {
-    let model = &api.models[index];
+    let (serde, field_key, duplicate_field, missing_field) = (
+        rt::SERDE,
+        rt::FIELD_KEY,
+        rt::DUPLICATE_FIELD,
+        rt::MISSING_FIELD,
+    );
+    let model = &api.concepts[index];
     let name = ident(&model.name);
     let expecting = format!("a {} object", model.name);
     let slots: Vec<_> = (0..model.fields.len())
@@ -134,37 +143,42 @@ fn deserialize(api: &Api, index: usize) -> TokenStream {
         quote! {
             Option::Some(#index) => {
                 if #slot.is_some() {
-                    return Result::Err(::jtl_erp_runtime::wire::duplicate_field::<A::Error, #name>(#index));
+                    return Result::Err(#duplicate_field::<A::Error, #name>(#index));
                 }
                 #slot = Option::Some(map.next_value()?);
             }
         }
     });
-    let build = model.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
-        let field = ident(&f.rust_name);
-        let index = Literal::usize_unsuffixed(i);
-        if f.required {
-            quote!(#field: #slot.ok_or_else(|| ::jtl_erp_runtime::wire::missing_field::<A::Error, #name>(#index))?,)
-        } else {
-            quote!(#field: #slot.flatten(),)
-        }
-    });
+    let build = model
+        .fields
+        .iter()
+        .zip(&slots)
+        .enumerate()
+        .map(|(i, (f, slot))| {
+            let field = ident(&f.rust_name);
+            let index = Literal::usize_unsuffixed(i);
+            if f.required {
+                quote!(#field: #slot.ok_or_else(|| #missing_field::<A::Error, #name>(#index))?,)
+            } else {
+                quote!(#field: #slot.flatten(),)
+            }
+        });
     quote! {
-        impl<'de> ::jtl_erp_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::jtl_erp_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
-                impl<'de> ::jtl_erp_runtime::serde::de::Visitor<'de> for Visitor {
+                impl<'de> #serde::de::Visitor<'de> for Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::jtl_erp_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#declare)*
-                        while let Option::Some(key) = map.next_key::<::jtl_erp_runtime::wire::FieldKey<#name>>()? {
+                        while let Option::Some(key) = map.next_key::<#field_key<#name>>()? {
                             match key.0 {
                                 #(#arms)*
                                 _ => {
-                                    map.next_value::<::jtl_erp_runtime::serde::de::IgnoredAny>()?;
+                                    map.next_value::<#serde::de::IgnoredAny>()?;
                                 }
                             }
                         }
@@ -177,10 +191,11 @@ fn deserialize(api: &Api, index: usize) -> TokenStream {
     }
 }
 
-fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
+fn serialize(model: &Concept, dialect: &CasingKeys) -> TokenStream {
+    let (serde, wire_serialize, wire) = (rt::SERDE, rt::WIRE_SERIALIZE, rt::WIRE);
     let name = ident(&model.name);
     let name_str = &model.name;
-    let marker = marker(dialect.style);
+    let marker = marker(dialect.casing);
     let required = dialect
         .keys
         .iter()
@@ -206,9 +221,9 @@ fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
         let field = ident(&f.rust_name);
         let key = &k.wire;
         let value = match k.nested.filter(|_| f.ty.model().is_some()) {
-            Some(style) => {
-                let nested = super::types::marker(style);
-                quote!(&::jtl_erp_runtime::wire::Wire::<_, #nested>::new(value))
+            Some(casing) => {
+                let nested = super::types::marker(casing);
+                quote!(&#wire::<_, #nested>::new(value))
             }
             None => quote!(value),
         };
@@ -223,9 +238,9 @@ fn serialize(model: &Model, dialect: &Dialect) -> TokenStream {
         }
     });
     quote! {
-        impl ::jtl_erp_runtime::wire::WireSerialize<#marker> for #name {
-            fn wire_serialize<S: ::jtl_erp_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use ::jtl_erp_runtime::serde::ser::SerializeStruct as _;
+        impl #wire_serialize<#marker> for #name {
+            fn wire_serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use #serde::ser::SerializeStruct as _;
                 let len: usize = #(#terms)+*;
                 let mut state = serializer.serialize_struct(#name_str, len)?;
                 #(#writes)*

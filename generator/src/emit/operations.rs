@@ -1,7 +1,9 @@
 //! One module per document: its constants, its `Client`, one async method per operation.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens as _, quote};
+
+use super::runtime as rt;
 
 use super::types::{docs, ident, inner_docs, marker, rust_type};
 use std::collections::BTreeSet;
@@ -10,6 +12,7 @@ use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty
 
 /// The module's file.
 pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+    let (client, client_builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     let mut header = format!("{}\n", module.title);
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
@@ -38,25 +41,25 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         /// injected into each operation that needs them.
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: ::jtl_erp_runtime::Client,
+            inner: #client,
         }
 
         impl Client {
             /// A builder preset with [`DEFAULT_BASE_URL`].
-            pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-                ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+            pub fn builder() -> #client_builder<Self> {
+                #client_builder::new(DEFAULT_BASE_URL)
             }
 
             /// The transport, e.g. to share it with the client of another document.
-            pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+            pub fn runtime(&self) -> &#client {
                 &self.inner
             }
 
             #(#methods)*
         }
 
-        impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-            fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+        impl ::std::convert::From<#client> for Client {
+            fn from(inner: #client) -> Self {
                 Self { inner }
             }
         }
@@ -74,8 +77,10 @@ fn emit_operation(
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
+    let (response_value, error, execute, api_error) =
+        (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
     let (success, decode) = success_type(api, op);
-    let error = op
+    let error_body = op
         .error_ty
         .as_ref()
         .map_or_else(|| quote!(()), |t| rust_type(api, t));
@@ -98,7 +103,7 @@ fn emit_operation(
         }
     });
     let body_param = op.body.as_ref().map(|b| {
-        let ty = rust_type(api, &Ty::Model(b.schema.clone()));
+        let ty = rust_type(api, &Ty::Concept(b.schema.clone()));
         quote!(body: &#ty,)
     });
     let query = query_code(op);
@@ -110,18 +115,18 @@ fn emit_operation(
     };
     let (body_checks, body_value) = body_code(api, op, checked);
     let send = if op.header_params.is_empty() {
-        quote!(self.inner.execute(OPERATION, #path_arg, #body_value).await?)
+        quote!(#execute(&self.inner, OPERATION, #path_arg, &[], #body_value).await?)
     } else {
         let headers = header_code(op);
         quote! {{
             #headers
-            self.inner.execute_with_headers(OPERATION, #path_arg, &headers, #body_value).await?
+            #execute(&self.inner, OPERATION, #path_arg, &headers, #body_value).await?
         }}
     };
     quote! {
         #doc
         #deprecated
-        pub async fn #method(&self, #(#path_params)* #(#other_params)* #body_param) -> Result<::jtl_erp_runtime::ResponseValue<#success>, ::jtl_erp_runtime::Error<#error>> {
+        pub async fn #method(&self, #(#path_params)* #(#other_params)* #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
             #static_info
             #body_checks
             #query
@@ -130,7 +135,7 @@ fn emit_operation(
             if response.status().is_success() {
                 #decode
             } else {
-                Result::Err(response.into_error(OPERATION))
+                Result::Err(#api_error(response, OPERATION))
             }
         }
     }
@@ -138,21 +143,25 @@ fn emit_operation(
 
 /// The value type of the success body and the call that reads it.
 fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let (json, json_or_empty, bytes, text, empty) = (
+        rt::DECODE_JSON,
+        rt::DECODE_JSON_OR_EMPTY,
+        rt::DECODE_BYTES,
+        rt::DECODE_TEXT,
+        rt::DECODE_EMPTY,
+    );
     match (&op.success.ty, op.success.media) {
         (Some(ty), _) if op.success.optional => {
             let ty = rust_type(api, ty);
             (
                 quote!(Option<#ty>),
-                quote!(response.json_or_empty(OPERATION)),
+                quote!(#json_or_empty(response, OPERATION)),
             )
         }
-        (Some(ty), _) => (rust_type(api, ty), quote!(response.json(OPERATION))),
-        (None, Some(Media::Binary)) => (
-            quote!(::jtl_erp_runtime::bytes::Bytes),
-            quote!(response.into_bytes()),
-        ),
-        (None, Some(Media::Text)) => (quote!(String), quote!(response.into_text(OPERATION))),
-        (None, _) => (quote!(()), quote!(response.empty())),
+        (Some(ty), _) => (rust_type(api, ty), quote!(#json(response, OPERATION))),
+        (None, Some(Media::Binary)) => (rt::BYTES.to_token_stream(), quote!(#bytes(response))),
+        (None, Some(Media::Text)) => (quote!(String), quote!(#text(response, OPERATION))),
+        (None, _) => (quote!(()), quote!(#empty(response))),
     }
 }
 
@@ -171,8 +180,9 @@ fn borrowed_type(api: &Api, ty: &Ty) -> TokenStream {
     }
 }
 
-/// `let query = …` with every query parameter (`form` style, arrays exploded).
+/// `let query = …` with every query parameter (`form` casing, arrays exploded).
 fn query_code(op: &Operation) -> TokenStream {
+    let query = rt::QUERY;
     if op.query_params.is_empty() {
         return TokenStream::new();
     }
@@ -190,25 +200,26 @@ fn query_code(op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        let mut query = ::jtl_erp_runtime::Query::new();
+        let mut query = #query::new();
         #(#pushes)*
     }
 }
 
-/// `let headers = …` with every header parameter (lists comma-separated, `simple` style).
+/// `let headers = …` with every header parameter (lists comma-separated, `simple` casing).
 fn header_code(op: &Operation) -> TokenStream {
+    let query_value = rt::QUERY_VALUE;
     let pushes = op.header_params.iter().map(|p| {
         let (name, key) = (ident(&p.rust_name), &p.name);
         let text = if matches!(p.ty, Ty::List(_)) {
             quote!(
                 value
                     .iter()
-                    .map(::jtl_erp_runtime::QueryValue::query_text)
+                    .map(#query_value::query_text)
                     .collect::<Vec<_>>()
                     .join(",")
             )
         } else {
-            quote!(::jtl_erp_runtime::QueryValue::query_text(&value))
+            quote!(#query_value::query_text(&value))
         };
         if p.required {
             quote!({ let value = #name; headers.push((#key, #text)); })
@@ -287,7 +298,7 @@ fn operation_doc(op: &Operation) -> String {
         ));
     }
     if !op.errors.is_empty() {
-        text.push_str("\n\n# Errors\n\nDocumented answers, as [`jtl_erp_runtime::Error::Api`]:\n");
+        text.push_str("\n\n# Errors\n\nDocumented answers, as [`crate::runtime::Error::Api`]:\n");
         for e in &op.errors {
             text.push_str(&format!("\n- `{}`: {}", e.status, e.description.trim()));
         }
@@ -296,6 +307,12 @@ fn operation_doc(op: &Operation) -> String {
 }
 
 fn operation_info(module: &Module, op: &Operation) -> TokenStream {
+    let (operation, context_header, auth_need, http_method) = (
+        rt::OPERATION,
+        rt::CONTEXT_HEADER,
+        rt::AUTH_NEED,
+        rt::HTTP_METHOD,
+    );
     let id = &op.id;
     let api = &module.name;
     let method = ident(&op.http_method);
@@ -305,9 +322,9 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         _ => quote!(Option::None),
     };
     let context = op.context.iter().map(|c| {
-        let key = ident(c.key);
+        let key = rt::context_key(c.key);
         let (name, required) = (&c.header, c.required);
-        quote!(::jtl_erp_runtime::ContextHeader { key: ::jtl_erp_runtime::ContextKey::#key, name: #name, required: #required })
+        quote!(#context_header { key: #key, name: #name, required: #required })
     });
     let auth = match op.auth {
         AuthNeed::None => quote!(None),
@@ -324,14 +341,14 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         None => quote!(Option::None),
     };
     quote! {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        static OPERATION: &#operation = &#operation {
             id: #id,
             api: #api,
-            method: ::jtl_erp_runtime::http::Method::#method,
+            method: #http_method::#method,
             path: #path,
             api_version: #version,
             context: &[#(#context),*],
-            auth: ::jtl_erp_runtime::AuthNeed::#auth,
+            auth: #auth_need::#auth,
             errors: &[#(#errors),*],
             scope: #scope,
         };
@@ -340,6 +357,7 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
 
 /// The path with its parameters percent-encoded.
 fn path_expression(op: &Operation) -> TokenStream {
+    let (encode_path_segment, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
         let path = &op.path;
@@ -351,8 +369,8 @@ fn path_expression(op: &Operation) -> TokenStream {
         template = template.replace(&format!("{{{}}}", p.name), "{}");
         let name = ident(&p.rust_name);
         args.push(match p.ty {
-            Ty::String => quote!(::jtl_erp_runtime::encode_path_segment(#name)),
-            _ => quote!(::jtl_erp_runtime::encode_path_segment(&::jtl_erp_runtime::QueryValue::query_text(&#name))),
+            Ty::String => quote!(#encode_path_segment(#name)),
+            _ => quote!(#encode_path_segment(&#query_value::query_text(&#name))),
         });
     }
     if with_query {
@@ -371,21 +389,20 @@ fn body_code(
     let Some(body) = &op.body else {
         return (TokenStream::new(), quote!(Option::None));
     };
-    let (model_index, style) = api.model_of[&body.schema];
-    let model = &api.models[model_index];
+    let (missing_property, json_body, request_body) =
+        (rt::MISSING_PROPERTY, rt::JSON_BODY, rt::REQUEST_BODY);
+    let (model_index, casing) = api.concept_of[&body.schema];
+    let model = &api.concepts[model_index];
     let dialect = model
-        .dialects
+        .casings
         .iter()
-        .find(|d| d.style == style)
+        .find(|d| d.casing == casing)
         .expect("every member has its dialect");
     let checks = if checked.contains(&body.schema) {
         let check = super::required::check_name(api, &body.schema);
         quote! {
             if let Option::Some(missing) = body.#check() {
-                return Result::Err(::jtl_erp_runtime::Error::InvalidRequest {
-                    operation: OPERATION.id,
-                    reason: format!("property `{missing}` is required by this operation"),
-                });
+                return Result::Err(#missing_property(OPERATION, &missing));
             }
         }
     } else {
@@ -393,12 +410,9 @@ fn body_code(
     };
     let value = match body.kind {
         BodyKind::Json => {
-            let marker = marker(style);
+            let marker = marker(casing);
             quote! {
-                Option::Some(::jtl_erp_runtime::RequestBody::json(
-                    ::jtl_erp_runtime::serde_json::to_vec(&::jtl_erp_runtime::wire::Wire::<_, #marker>::new(body))
-                        .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?,
-                ))
+                Option::Some(#json_body::<_, #marker, _>(OPERATION, body)?)
             }
         }
         BodyKind::Form | BodyKind::Multipart => {
@@ -421,7 +435,7 @@ fn body_code(
             quote! {{
                 let mut fields: Vec<(&str, String)> = Vec::new();
                 #(#pushes)*
-                Option::Some(::jtl_erp_runtime::RequestBody::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))))
+                Option::Some(#request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))))
             }}
         }
     };

@@ -29,7 +29,7 @@ pub fn checked(api: &Api) -> BTreeSet<SchemaKey> {
     while let Some(key) = todo.pop() {
         if reachable.insert(key.clone()) {
             todo.extend(
-                api.variant_props[&key]
+                api.member_props[&key]
                     .iter()
                     .filter_map(|p| nested(&p.ty).cloned()),
             );
@@ -47,7 +47,7 @@ pub fn checked(api: &Api) -> BTreeSet<SchemaKey> {
             .iter()
             .filter(|k| !needed.contains(*k))
             .filter(|k| {
-                api.variant_props[*k]
+                api.member_props[*k]
                     .iter()
                     .any(|p| nested(&p.ty).is_some_and(|n| needed.contains(n)))
             })
@@ -63,9 +63,9 @@ pub fn checked(api: &Api) -> BTreeSet<SchemaKey> {
 /// The schema inside a property: directly, in a list, or as map values.
 fn nested(ty: &Ty) -> Option<&SchemaKey> {
     match ty {
-        Ty::Model(key) => Some(key),
+        Ty::Concept(key) => Some(key),
         Ty::List(inner) | Ty::Map(inner) => match &**inner {
-            Ty::Model(key) => Some(key),
+            Ty::Concept(key) => Some(key),
             _ => None,
         },
         _ => None,
@@ -73,14 +73,14 @@ fn nested(ty: &Ty) -> Option<&SchemaKey> {
 }
 
 fn has_loose_required(api: &Api, key: &SchemaKey) -> bool {
-    api.variant_props[key]
+    api.member_props[key]
         .iter()
         .any(|p| p.required && field_of(api, key, &p.wire).is_some_and(|(optional, _)| optional))
 }
 
 /// Whether the property's field is an `Option`, and the field's name.
 fn field_of(api: &Api, key: &SchemaKey, wire: &str) -> Option<(bool, Ident)> {
-    let model = &api.models[api.model_of[key].0];
+    let model = &api.concepts[api.concept_of[key].0];
     let field = model
         .fields
         .iter()
@@ -99,14 +99,14 @@ pub fn check_name(api: &Api, key: &SchemaKey) -> Ident {
 
 /// The checks of model `index` (one method per checked schema of the model).
 pub fn emit_checks(api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) -> TokenStream {
-    let model = &api.models[index];
+    let model = &api.concepts[index];
     let name = ident(&model.name);
     let methods = checked
         .iter()
-        .filter(|k| api.model_of[*k].0 == index)
+        .filter(|k| api.concept_of[*k].0 == index)
         .map(|key| {
             let method = check_name(api, key);
-            let steps = api.variant_props[key]
+            let steps = api.member_props[key]
                 .iter()
                 .filter_map(|p| step(api, key, &p.wire, &p.ty, p.required, checked));
             let doc = format!(
@@ -153,7 +153,7 @@ fn step(
             format!("{escaped}.{{name}}.{{missing}}"),
         );
         let visit = match ty {
-            Ty::Model(_) => quote! {
+            Ty::Concept(_) => quote! {
                 if let Option::Some(missing) = value.#check() {
                     return Option::Some(format!(#direct));
                 }

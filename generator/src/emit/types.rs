@@ -1,9 +1,11 @@
 //! Rust types and doc comments for the IR.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens as _, quote};
 
-use crate::ir::{Api, Style, Ty};
+use super::runtime::{self as rt, RuntimeItem};
+
+use crate::ir::{Api, Casing, Ty};
 
 /// An identifier, raw where the name says so (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -42,32 +44,31 @@ pub fn inner_docs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// The dialect marker type of a style.
-pub fn marker(style: Style) -> TokenStream {
-    match style {
-        Style::Camel => quote!(::jtl_erp_runtime::wire::Camel),
-        Style::Pascal => quote!(::jtl_erp_runtime::wire::Pascal),
-        Style::Snake => quote!(::jtl_erp_runtime::wire::Snake),
-        Style::Declared => quote!(::jtl_erp_runtime::wire::Declared),
+/// The runtime's marker type of a casing.
+pub fn marker(casing: Casing) -> RuntimeItem {
+    match casing {
+        Casing::Camel => rt::CAMEL,
+        Casing::Pascal => rt::PASCAL,
+        Casing::Snake => rt::SNAKE,
+        Casing::Declared => rt::DECLARED,
     }
 }
 
 /// The Rust type of `ty`.
 pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
+    let (date_time, fixed_offset) = (rt::DATE_TIME, rt::FIXED_OFFSET);
     match ty {
         Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
-        Ty::Bytes => quote!(::jtl_erp_runtime::Base64Bytes),
-        Ty::DateTime => {
-            quote!(::jtl_erp_runtime::chrono::DateTime<::jtl_erp_runtime::chrono::FixedOffset>)
-        }
-        Ty::Date => quote!(::jtl_erp_runtime::chrono::NaiveDate),
-        Ty::Uuid => quote!(::jtl_erp_runtime::uuid::Uuid),
-        Ty::Secret => quote!(::jtl_erp_runtime::Secret),
-        Ty::Json => quote!(::jtl_erp_runtime::serde_json::Value),
+        Ty::Bytes => rt::BASE64_BYTES.to_token_stream(),
+        Ty::DateTime => quote!(#date_time<#fixed_offset>),
+        Ty::Date => rt::NAIVE_DATE.to_token_stream(),
+        Ty::Uuid => rt::UUID.to_token_stream(),
+        Ty::Secret => rt::SECRET.to_token_stream(),
+        Ty::Json => rt::JSON_VALUE.to_token_stream(),
         Ty::List(inner) => {
             let inner = rust_type(api, inner);
             quote!(Vec<#inner>)
@@ -76,8 +77,8 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
-        Ty::Model(key) => {
-            let name = ident(&api.models[api.model_of[key].0].name);
+        Ty::Concept(key) => {
+            let name = ident(&api.concepts[api.concept_of[key].0].name);
             quote!(crate::models::#name)
         }
         Ty::Enum(index) => {
@@ -109,11 +110,11 @@ pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
     match ty {
         Ty::F64 | Ty::Json => false,
         Ty::List(inner) | Ty::Map(inner) => is_eq(api, inner, depth),
-        Ty::Model(key) if depth < 8 => api.models[api.model_of[key].0]
+        Ty::Concept(key) if depth < 8 => api.concepts[api.concept_of[key].0]
             .fields
             .iter()
             .all(|f| is_eq(api, &f.ty, depth + 1)),
-        Ty::Model(_) => false,
+        Ty::Concept(_) => false,
         _ => true,
     }
 }

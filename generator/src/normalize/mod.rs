@@ -32,9 +32,9 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let operations: Vec<_> = (0..docs.len())
         .map(|d| operations::lower_operations(d, docs, &mut schemas, sink))
         .collect();
-    let (models, model_of) =
-        unify::unify(&schemas.variants, &schemas.enums, docs, &module_names, sink);
-    let taken: HashMap<String, ()> = models.iter().map(|m| (m.name.clone(), ())).collect();
+    let (concepts, concept_of) =
+        unify::unify(&schemas.members, &schemas.enums, docs, &module_names, sink);
+    let taken: HashMap<String, ()> = concepts.iter().map(|m| (m.name.clone(), ())).collect();
     schemas.rename_enums_clashing_with(&taken);
     let modules = docs
         .iter()
@@ -50,17 +50,17 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
             operations,
         })
         .collect();
-    let variant_props = schemas
-        .variants
+    let member_props = schemas
+        .members
         .iter()
         .map(|v| (v.key.clone(), v.props.clone()))
         .collect();
     Api {
         modules,
-        models,
+        concepts,
         enums: schemas.enums,
-        model_of,
-        variant_props,
+        concept_of,
+        member_props,
     }
 }
 

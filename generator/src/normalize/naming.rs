@@ -2,7 +2,7 @@
 
 use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::Style;
+use crate::ir::Casing;
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -65,16 +65,16 @@ fn escape(ident: String) -> String {
 }
 
 /// The casing all keys of a schema follow.
-pub fn style_of<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Style {
+pub fn casing_of<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Casing {
     let all = |f: fn(&str) -> String| keys.clone().into_iter().all(|k| f(k) == k);
     if all(|k| k.to_lower_camel_case()) {
-        Style::Camel
+        Casing::Camel
     } else if all(|k| k.to_upper_camel_case()) {
-        Style::Pascal
+        Casing::Pascal
     } else if all(|k| k.to_snake_case()) {
-        Style::Snake
+        Casing::Snake
     } else {
-        Style::Declared
+        Casing::Declared
     }
 }
 
@@ -117,10 +117,10 @@ mod tests {
 
     #[test]
     fn styles_are_told_apart() {
-        assert_eq!(style_of(["appId", "name"]), Style::Camel);
-        assert_eq!(style_of(["AppId", "Name"]), Style::Pascal);
-        assert_eq!(style_of(["access_token", "error"]), Style::Snake);
-        assert_eq!(style_of(["URL", "x"]), Style::Declared);
+        assert_eq!(casing_of(["appId", "name"]), Casing::Camel);
+        assert_eq!(casing_of(["AppId", "Name"]), Casing::Pascal);
+        assert_eq!(casing_of(["access_token", "error"]), Casing::Snake);
+        assert_eq!(casing_of(["URL", "x"]), Casing::Declared);
     }
 
     #[test]

@@ -8,21 +8,10 @@ use openapiv3::{
 
 use super::naming::field_name;
 use super::schemas::Schemas;
+use crate::ContextKey;
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
-use crate::ir::{AuthNeed, Body, BodyKind, ContextUse, Media, Operation, PathParam, Response, Ty};
+use crate::ir::{self, AuthNeed, Body, BodyKind, ContextUse, Media, Operation, Response, Ty};
 use crate::load::Loaded;
-
-/// Request-context headers: moved off the signatures, set once on the client.
-const CONTEXT_HEADERS: &[(&str, &str)] = &[
-    ("tenant-id", "Tenant"),
-    ("x-tenant-id", "Tenant"),
-    ("x-appid", "AppId"),
-    ("x-appversion", "AppVersion"),
-    ("x-runas", "RunAs"),
-    ("x-sessionid", "SessionId"),
-    ("x-companyid", "CompanyId"),
-    ("x-challengecode", "ChallengeCode"),
-];
 
 /// Headers the auth providers own.
 const AUTH_HEADERS: &[&str] = &["authorization", "x-api-key"];
@@ -209,7 +198,7 @@ impl OperationLowering<'_, '_, '_> {
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
             let required = data.required || matches!(parameter, Parameter::Path { .. });
-            PathParam {
+            ir::Parameter {
                 rust_name: field_name(&data.name),
                 name: data.name.clone(),
                 ty,
@@ -217,20 +206,17 @@ impl OperationLowering<'_, '_, '_> {
                 required,
             }
         };
+        let is_header = matches!(parameter, Parameter::Header { .. });
+        let context_key = ContextKey::for_header(&lower).filter(|_| is_header);
         match parameter {
             Parameter::Header { .. } if lower == "api-version" => found.api_version = true,
             Parameter::Header { .. } if AUTH_HEADERS.contains(&lower.as_str()) => {}
-            Parameter::Header { .. } if CONTEXT_HEADERS.iter().any(|(h, _)| *h == lower) => {
-                let key = CONTEXT_HEADERS
-                    .iter()
-                    .find(|(h, _)| *h == lower)
-                    .map(|(_, k)| *k)
-                    .unwrap_or_default();
-                found.context.push(ContextUse {
+            Parameter::Header { .. } if context_key.is_some() => {
+                found.context.extend(context_key.map(|key| ContextUse {
                     key,
                     header: data.name.clone(),
                     required: data.required,
-                });
+                }))
             }
             Parameter::Path { .. } => {
                 let param = argument(self.schemas, sink);
@@ -320,7 +306,7 @@ impl OperationLowering<'_, '_, '_> {
             )
         });
         match ty {
-            Some(Ty::Model(schema)) => Some(Body {
+            Some(Ty::Concept(schema)) => Some(Body {
                 kind,
                 schema,
                 description: body.description.clone(),
@@ -468,9 +454,9 @@ fn auth_need(security: &[Vec<String>]) -> AuthNeed {
 /// The parameters of an operation, sorted by where they go.
 #[derive(Default)]
 struct Parameters {
-    path: Vec<PathParam>,
-    query: Vec<PathParam>,
-    headers: Vec<PathParam>,
+    path: Vec<ir::Parameter>,
+    query: Vec<ir::Parameter>,
+    headers: Vec<ir::Parameter>,
     context: Vec<ContextUse>,
     api_version: bool,
 }
@@ -479,7 +465,7 @@ struct Parameters {
 fn is_simple(ty: &Ty) -> bool {
     match ty {
         Ty::List(inner) => is_simple(inner) && !matches!(**inner, Ty::List(_)),
-        Ty::Model(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret => false,
+        Ty::Concept(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret => false,
         _ => true,
     }
 }

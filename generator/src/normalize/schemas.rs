@@ -1,5 +1,5 @@
 //! Lowering schemas: object schemas (named, inline, or `allOf` of objects) become
-//! [`Variant`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; what the
+//! [`MemberSchema`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; what the
 //! generator does not model (`oneOf`, `anyOf`, `not`) stays JSON, with a warning.
 
 use std::collections::HashMap;
@@ -9,9 +9,9 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::naming::{style_of, type_name};
+use super::naming::{casing_of, type_name};
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
-use crate::ir::{EnumDef, EnumKind, Prop, SchemaKey, Ty, Variant};
+use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty};
 use crate::load::Loaded;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -23,7 +23,7 @@ pub struct Schemas<'a> {
     docs: &'a [Loaded],
     /// Object schemas: components first (document and declaration order), then inline ones in
     /// the order they are met.
-    pub variants: Vec<Variant>,
+    pub members: Vec<MemberSchema>,
     /// Enums, deduplicated by name and values.
     pub enums: Vec<EnumDef>,
     resolving: Vec<SchemaKey>,
@@ -65,7 +65,7 @@ impl<'a> Schemas<'a> {
     pub fn new(docs: &'a [Loaded]) -> Self {
         Self {
             docs,
-            variants: Vec::new(),
+            members: Vec::new(),
             enums: Vec::new(),
             resolving: Vec::new(),
         }
@@ -83,8 +83,8 @@ impl<'a> Schemas<'a> {
                 };
                 let pointer = format!("/components/schemas/{}", escape_token(name));
                 if let Some(props) = object_props(self.docs, doc, schema, &pointer, 0) {
-                    let variant = self.lower_object(doc, name, schema, props, pointer, sink);
-                    self.variants.push(variant);
+                    let member = self.lower_object(doc, name, schema, props, pointer, sink);
+                    self.members.push(member);
                 }
             }
         }
@@ -151,7 +151,7 @@ impl Schemas<'_> {
         props: Vec<RawProp<'_>>,
         pointer: String,
         sink: &mut Sink,
-    ) -> Variant {
+    ) -> MemberSchema {
         if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
             && object.additional_properties.is_some()
         {
@@ -180,12 +180,12 @@ impl Schemas<'_> {
                 }
             })
             .collect::<Vec<_>>();
-        Variant {
+        MemberSchema {
             key: SchemaKey {
                 doc,
                 name: name.to_owned(),
             },
-            style: style_of(props.iter().map(|p| p.wire.as_str())),
+            casing: casing_of(props.iter().map(|p| p.wire.as_str())),
             props,
             pointer,
             description: schema.schema_data.description.clone(),
@@ -260,7 +260,7 @@ impl Schemas<'_> {
             Some(ReferenceOr::Item(schema))
                 if object_props(self.docs, site.doc, schema, &target_pointer, 0).is_some() =>
             {
-                Ty::Model(key)
+                Ty::Concept(key)
             }
             Some(target) => {
                 if self.resolving.contains(&key) {
@@ -363,17 +363,17 @@ impl Schemas<'_> {
         sink: &mut Sink,
     ) -> Ty {
         if let Some(existing) = self
-            .variants
+            .members
             .iter()
             .find(|v| v.key.doc == site.doc && v.pointer == site.pointer)
         {
-            return Ty::Model(existing.key.clone());
+            return Ty::Concept(existing.key.clone());
         }
         let name = self.free_name(site.doc, &site.name);
-        let variant = self.lower_object(site.doc, &name, schema, props, site.pointer.clone(), sink);
-        let key = variant.key.clone();
-        self.variants.push(variant);
-        Ty::Model(key)
+        let member = self.lower_object(site.doc, &name, schema, props, site.pointer.clone(), sink);
+        let key = member.key.clone();
+        self.members.push(member);
+        Ty::Concept(key)
     }
 
     /// `base`, or `base2`, `base3`, … if a schema of the document has that name already.
@@ -385,7 +385,7 @@ impl Schemas<'_> {
                 .as_ref()
                 .is_some_and(|c| c.schemas.contains_key(name))
                 || self
-                    .variants
+                    .members
                     .iter()
                     .any(|v| v.key.doc == doc && v.key.name == name)
         };
@@ -439,7 +439,7 @@ impl Schemas<'_> {
             values
                 .into_iter()
                 .map(|v| {
-                    // Values that differ only in case or punctuation still need distinct variants.
+                    // Values that differ only in case or punctuation still need distinct schemas.
                     let base = type_name(&v);
                     let name = std::iter::once(base.clone())
                         .chain((2..).map(|n| format!("{base}{n}")))

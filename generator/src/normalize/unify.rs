@@ -11,57 +11,59 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::naming::{common_word_suffix, field_name, type_name};
 use crate::diagnostics::{Diagnostic, Severity, Sink};
-use crate::ir::{Dialect, DialectKey, EnumDef, Field, Model, SchemaKey, Style, Ty, Variant};
+use crate::ir::{
+    Casing, CasingKeys, Concept, EnumDef, Field, MemberSchema, SchemaKey, Ty, WireKey,
+};
 use crate::load::Loaded;
 
-/// The models, and for each member schema its model and dialect.
-pub type Unified = (Vec<Model>, BTreeMap<SchemaKey, (usize, Style)>);
+/// The concepts, and for each member schema its model and dialect.
+pub type Unified = (Vec<Concept>, BTreeMap<SchemaKey, (usize, Casing)>);
 
-/// Groups `variants` into models.
+/// Groups `schemas` into concepts.
 pub fn unify(
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     enums: &[EnumDef],
     docs: &[Loaded],
     modules: &[String],
     sink: &mut Sink,
 ) -> Unified {
-    let index: HashMap<&SchemaKey, usize> = variants
+    let index: HashMap<&SchemaKey, usize> = schemas
         .iter()
         .enumerate()
         .map(|(i, v)| (&v.key, i))
         .collect();
-    let group = partition(variants, enums, &index);
-    report_conflicts(variants, enums, &index, &group, docs, sink);
+    let group = partition(schemas, enums, &index);
+    report_conflicts(schemas, enums, &index, &group, docs, sink);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (variant, g) in group.iter().enumerate() {
-        members.entry(*g).or_default().push(variant);
+    for (member, g) in group.iter().enumerate() {
+        members.entry(*g).or_default().push(member);
     }
-    let mut models = Vec::new();
-    let mut model_of = BTreeMap::new();
+    let mut concepts = Vec::new();
+    let mut concept_of = BTreeMap::new();
     for member_list in members.values() {
-        let Some(model) = build_model(variants, &index, member_list, docs, sink) else {
+        let Some(model) = build_model(schemas, &index, member_list, docs, sink) else {
             continue;
         };
         for &m in member_list {
-            model_of.insert(variants[m].key.clone(), (models.len(), variants[m].style));
+            concept_of.insert(schemas[m].key.clone(), (concepts.len(), schemas[m].casing));
         }
-        models.push(model);
+        concepts.push(model);
     }
-    disambiguate_names(&mut models, modules, docs, variants, sink);
-    (models, model_of)
+    disambiguate_names(&mut concepts, modules, docs, schemas, sink);
+    (concepts, concept_of)
 }
 
 /// Coarsest partition in which members of a group have equal signatures.
 fn partition(
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     enums: &[EnumDef],
     index: &HashMap<&SchemaKey, usize>,
 ) -> Vec<usize> {
-    let mut group = vec![0usize; variants.len()];
+    let mut group = vec![0usize; schemas.len()];
     let mut count = 1;
     loop {
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let next: Vec<usize> = variants
+        let next: Vec<usize> = schemas
             .iter()
             .map(|v| {
                 let sig = signature(v, enums, index, &group);
@@ -79,7 +81,7 @@ fn partition(
 }
 
 fn signature(
-    v: &Variant,
+    v: &MemberSchema,
     enums: &[EnumDef],
     index: &HashMap<&SchemaKey, usize>,
     group: &[usize],
@@ -107,7 +109,7 @@ const VERB_PREFIXES: &[&str] = &[
 /// The concept a schema names: `x-jtl-model-name`, else its name without a leading verb,
 /// lowercased. Only schemas of one concept are unified: `Item` and `Customer` may have the same
 /// properties and still be different things.
-pub fn concept(v: &Variant) -> String {
+pub fn concept(v: &MemberSchema) -> String {
     if let Some(name) = &v.name_override {
         return name.to_ascii_lowercase();
     }
@@ -129,7 +131,7 @@ fn ty_sig(
     group: &[usize],
 ) -> String {
     match ty {
-        Ty::Model(key) => format!("model#{}", index.get(key).map_or(usize::MAX, |&i| group[i])),
+        Ty::Concept(key) => format!("model#{}", index.get(key).map_or(usize::MAX, |&i| group[i])),
         Ty::Enum(i) => format!("enum{:?}", enums[*i].kind),
         Ty::List(inner) => format!("[{}]", ty_sig(inner, enums, index, group)),
         Ty::Map(inner) => format!("{{{}}}", ty_sig(inner, enums, index, group)),
@@ -137,7 +139,7 @@ fn ty_sig(
     }
 }
 
-fn lowercase_keys(v: &Variant) -> Vec<String> {
+fn lowercase_keys(v: &MemberSchema) -> Vec<String> {
     let mut keys: Vec<String> = v
         .props
         .iter()
@@ -147,13 +149,13 @@ fn lowercase_keys(v: &Variant) -> Vec<String> {
     keys
 }
 
-fn at(docs: &[Loaded], v: &Variant) -> String {
+fn at(docs: &[Loaded], v: &MemberSchema) -> String {
     format!("{}#{}", docs[v.key.doc].file, v.pointer)
 }
 
 /// Same property names, different types: a human must decide, so it is an error naming both.
 fn report_conflicts(
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     enums: &[EnumDef],
     index: &HashMap<&SchemaKey, usize>,
     group: &[usize],
@@ -167,7 +169,7 @@ fn report_conflicts(
     let firsts: Vec<usize> = first_of_group.values().copied().collect();
     for (n, &a) in firsts.iter().enumerate() {
         for &b in &firsts[n + 1..] {
-            let (va, vb) = (&variants[a], &variants[b]);
+            let (va, vb) = (&schemas[a], &schemas[b]);
             if concept(va) != concept(vb) || lowercase_keys(va) != lowercase_keys(vb) {
                 continue;
             }
@@ -198,14 +200,14 @@ fn report_conflicts(
 }
 
 fn build_model(
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     index: &HashMap<&SchemaKey, usize>,
     members: &[usize],
     docs: &[Loaded],
     sink: &mut Sink,
-) -> Option<Model> {
-    let first = &variants[members[0]];
-    let name = model_name(variants, members, docs, sink)?;
+) -> Option<Concept> {
+    let first = &schemas[members[0]];
+    let name = model_name(schemas, members, docs, sink)?;
     let mut fields: Vec<Field> = first
         .props
         .iter()
@@ -217,9 +219,9 @@ fn build_model(
             spellings: Vec::new(),
         })
         .collect();
-    let mut dialects: Vec<(Dialect, usize)> = Vec::new();
+    let mut dialects: Vec<(CasingKeys, usize)> = Vec::new();
     for &m in members {
-        let v = &variants[m];
+        let v = &schemas[m];
         let mut keys = Vec::new();
         for p in &v.props {
             let i = first
@@ -237,14 +239,14 @@ fn build_model(
             let nested =
                 p.ty.model()
                     .and_then(|key| index.get(key))
-                    .map(|&n| variants[n].style);
-            keys.push(DialectKey {
+                    .map(|&n| schemas[n].casing);
+            keys.push(WireKey {
                 field: i,
                 wire: p.wire.clone(),
                 nested,
             });
         }
-        match dialects.iter().find(|(d, _)| d.style == v.style) {
+        match dialects.iter().find(|(d, _)| d.casing == v.casing) {
             Some((d, owner)) if d.keys != keys => sink.push(Diagnostic::error(
                 &docs[v.key.doc].file,
                 v.pointer.clone(),
@@ -252,30 +254,33 @@ fn build_model(
                 format!(
                     "schema `{}` ({}) and schema `{}` ({}) use the same casing but another key order; \
                      one Rust type cannot write both",
-                    v.key.name, at(docs, v), variants[*owner].key.name, at(docs, &variants[*owner])
+                    v.key.name, at(docs, v), schemas[*owner].key.name, at(docs, &schemas[*owner])
                 ),
             )),
             Some(_) => {}
-            None => dialects.push((Dialect { style: v.style, keys }, m)),
+            None => dialects.push((CasingKeys { casing: v.casing, keys }, m)),
         }
     }
     rename_clashing_fields(&mut fields, first, docs, sink);
-    Some(Model {
+    Some(Concept {
         name,
-        description: members
-            .iter()
-            .find_map(|&m| variants[m].description.clone()),
+        description: members.iter().find_map(|&m| schemas[m].description.clone()),
         fields,
-        dialects: dialects.into_iter().map(|(d, _)| d).collect(),
+        casings: dialects.into_iter().map(|(d, _)| d).collect(),
         members: members
             .iter()
-            .map(|&m| (variants[m].key.clone(), variants[m].style))
+            .map(|&m| (schemas[m].key.clone(), schemas[m].casing))
             .collect(),
     })
 }
 
 /// Keys that become the same Rust field (`appId` and `app_id`): later ones get `_2`, `_3`, …
-fn rename_clashing_fields(fields: &mut [Field], first: &Variant, docs: &[Loaded], sink: &mut Sink) {
+fn rename_clashing_fields(
+    fields: &mut [Field],
+    first: &MemberSchema,
+    docs: &[Loaded],
+    sink: &mut Sink,
+) {
     for i in 0..fields.len() {
         let base = fields[i].rust_name.clone();
         let mut n = 2;
@@ -299,14 +304,14 @@ fn rename_clashing_fields(fields: &mut [Field], first: &Variant, docs: &[Loaded]
 
 /// `x-jtl-model-name` if set, else the words all member names end with, else the first name.
 fn model_name(
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     members: &[usize],
     docs: &[Loaded],
     sink: &mut Sink,
 ) -> Option<String> {
-    let overrides: Vec<&Variant> = members
+    let overrides: Vec<&MemberSchema> = members
         .iter()
-        .map(|&m| &variants[m])
+        .map(|&m| &schemas[m])
         .filter(|v| v.name_override.is_some())
         .collect();
     if let Some(first) = overrides.first() {
@@ -331,7 +336,7 @@ fn model_name(
     }
     let mut names: Vec<&str> = members
         .iter()
-        .map(|&m| variants[m].key.name.as_str())
+        .map(|&m| schemas[m].key.name.as_str())
         .collect();
     names.dedup();
     Some(type_name(
@@ -342,32 +347,32 @@ fn model_name(
 /// Separate concepts that got one name: the later one takes its first schema's own name, else
 /// that name with its module's appended, else a number; with a warning.
 fn disambiguate_names(
-    models: &mut [Model],
+    concepts: &mut [Concept],
     modules: &[String],
     docs: &[Loaded],
-    variants: &[Variant],
+    schemas: &[MemberSchema],
     sink: &mut Sink,
 ) {
-    for i in 0..models.len() {
-        if !models[..i].iter().any(|m| m.name == models[i].name) {
+    for i in 0..concepts.len() {
+        if !concepts[..i].iter().any(|m| m.name == concepts[i].name) {
             continue;
         }
-        let key = models[i].members[0].0.clone();
+        let key = concepts[i].members[0].0.clone();
         let own = type_name(&key.name);
         let module = type_name(&modules[key.doc]);
-        let base = models[i].name.clone();
+        let base = concepts[i].name.clone();
         let candidates = [
             own.clone(),
             format!("{base}{module}"),
             format!("{own}{module}"),
         ];
-        let taken = |name: &str, models: &[Model]| models.iter().any(|m| m.name == name);
+        let taken = |name: &str, concepts: &[Concept]| concepts.iter().any(|m| m.name == name);
         let renamed = candidates
             .into_iter()
             .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|c| !taken(c, models))
+            .find(|c| !taken(c, concepts))
             .expect("numbered names are endless");
-        let pointer = variants
+        let pointer = schemas
             .iter()
             .find(|v| v.key == key)
             .map_or_else(String::new, |v| v.pointer.clone());
@@ -378,6 +383,6 @@ fn disambiguate_names(
             "model-renamed",
             format!("another concept is named `{base}` already; this one becomes `{renamed}`"),
         ));
-        models[i].name = renamed;
+        concepts[i].name = renamed;
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::token::{FetchPolicy, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::client::RequestBody;
+use crate::body::RequestBody;
 use crate::error::BuildError;
 use crate::security::require_secure;
 use crate::types::Secret;

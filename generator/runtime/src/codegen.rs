@@ -1,0 +1,163 @@
+//! What generated code needs and users do not: the send path, bodies, query strings, path
+//! encoding, decoding into the operation's result, and the key tables of the generated
+//! `Deserialize` implementations. Hidden from the documentation; the generator names every item
+//! it uses from here in one place (`generator/src/emit/runtime.rs`), and
+//! `tests/generator/contract.rs` checks that each of them exists.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+
+pub use crate::body::RequestBody;
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::Operation;
+pub use crate::query::{Query, QueryValue};
+use crate::response::{RawResponse, ResponseValue};
+use crate::wire::{Wire, WireSerialize};
+
+/// Sends one operation: `path` is the expanded, percent-encoded path with its query, `headers`
+/// the operation's header parameters (context and credential headers are the client's).
+pub async fn execute<E: fmt::Debug>(
+    client: &Client,
+    operation: &'static Operation,
+    path: &str,
+    headers: &[(&'static str, String)],
+    body: Option<RequestBody>,
+) -> Result<RawResponse, Error<E>> {
+    client.execute(operation, path, headers, body).await
+}
+
+/// Characters a path segment keeps; everything else is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path parameter so that it stays one segment (`/` and `?` included).
+pub fn encode_path_segment(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+/// A JSON body written in dialect `D` (the casing of the operation's schema).
+pub fn json_body<T: WireSerialize<D> + ?Sized, D, E: fmt::Debug>(
+    operation: &'static Operation,
+    value: &T,
+) -> Result<RequestBody, Error<E>> {
+    serde_json::to_vec(&Wire::<T, D>::new(value))
+        .map(RequestBody::json)
+        .map_err(|e| Error::InvalidRequest {
+            operation: operation.id,
+            reason: e.to_string(),
+        })
+}
+
+/// A property the operation's schema requires is `None` (named by its path in the body).
+pub fn missing_property<E: fmt::Debug>(operation: &'static Operation, path: &str) -> Error<E> {
+    Error::InvalidRequest {
+        operation: operation.id,
+        reason: format!("property `{path}` is required by this operation"),
+    }
+}
+
+/// Decodes a JSON success body.
+pub fn json<T: DeserializeOwned, E: fmt::Debug>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<ResponseValue<T>, Error<E>> {
+    response.json(operation)
+}
+
+/// A JSON body, or `None` for an answer without body (e.g. 204 next to 201).
+pub fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<ResponseValue<Option<T>>, Error<E>> {
+    response.json_or_empty(operation)
+}
+
+/// A success body as raw bytes.
+pub fn bytes<E: fmt::Debug>(response: RawResponse) -> Result<ResponseValue<Bytes>, Error<E>> {
+    response.into_bytes()
+}
+
+/// A success body as UTF-8 text.
+pub fn text<E: fmt::Debug>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<ResponseValue<String>, Error<E>> {
+    response.into_text(operation)
+}
+
+/// A success without a body the client reads.
+pub fn empty<E: fmt::Debug>(response: RawResponse) -> Result<ResponseValue<()>, Error<E>> {
+    response.empty()
+}
+
+/// A non-success answer as [`Error::Api`], its body read as `E` where it can be.
+pub fn api_error<E: DeserializeOwned + fmt::Debug>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Error<E> {
+    response.into_error(operation)
+}
+
+/// The declared keys of a model, each with all its spellings (first: the one named in errors).
+pub trait KeyTable {
+    /// One entry per field, in field order.
+    const KEYS: &'static [&'static [&'static str]];
+}
+
+/// A map key of model `T`: the index of the field it names, or `None` for an unknown key.
+pub struct FieldKey<T>(pub Option<usize>, PhantomData<fn() -> T>);
+
+impl<T: KeyTable> FieldKey<T> {
+    /// Finds the field a key names: an exact spelling first, then ignoring ASCII case.
+    pub fn lookup(key: &str) -> Option<usize> {
+        T::KEYS
+            .iter()
+            .position(|spellings| spellings.contains(&key))
+            .or_else(|| {
+                T::KEYS
+                    .iter()
+                    .position(|spellings| spellings[0].eq_ignore_ascii_case(key))
+            })
+    }
+}
+
+impl<'de, T: KeyTable> Deserialize<'de> for FieldKey<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<fn() -> T>);
+        impl<T: KeyTable> de::Visitor<'_> for Visitor<T> {
+            type Value = FieldKey<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(FieldKey::<T>::lookup(key), PhantomData))
+            }
+            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+                Ok(FieldKey(
+                    std::str::from_utf8(key)
+                        .ok()
+                        .and_then(FieldKey::<T>::lookup),
+                    PhantomData,
+                ))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor(PhantomData))
+    }
+}
+
+/// The error for a key that appears twice in one object, in whatever spellings.
+pub fn duplicate_field<E: de::Error, T: KeyTable>(index: usize) -> E {
+    E::duplicate_field(T::KEYS[index][0])
+}
+
+/// The error for a required key that is missing.
+pub fn missing_field<E: de::Error, T: KeyTable>(index: usize) -> E {
+    E::missing_field(T::KEYS[index][0])
+}

@@ -1,0 +1,183 @@
+//! The generated crate's `Cargo.toml`, built from typed data: the package metadata of the
+//! [`Settings`], the runtime dependency, and the dependencies and features the copied
+//! inlineable modules declare.
+
+use std::fmt::Write as _;
+
+use crate::{Metadata, RuntimeDependency, Settings};
+
+/// A dependency of the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dependency {
+    /// The crate.
+    pub name: &'static str,
+    /// Its version requirement (as in the workspace's `[workspace.dependencies]`).
+    pub version: &'static str,
+    /// Features to enable.
+    pub features: &'static [&'static str],
+    /// Whether only a feature of the generated crate pulls it in.
+    pub optional: bool,
+}
+
+/// A cargo feature of the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feature {
+    /// Its name.
+    pub name: &'static str,
+    /// What it enables.
+    pub enables: &'static [&'static str],
+}
+
+/// A `[[bin]]` target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bin {
+    /// The binary's name.
+    pub name: &'static str,
+    /// Its source, relative to the crate.
+    pub path: String,
+    /// The feature it needs.
+    pub required_feature: Option<&'static str>,
+}
+
+/// Everything the manifest says.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// Dependencies besides the runtime, in order, without repeats.
+    pub dependencies: Vec<Dependency>,
+    /// Features.
+    pub features: Vec<Feature>,
+    /// Binaries.
+    pub bins: Vec<Bin>,
+}
+
+impl Manifest {
+    /// Adds dependencies, skipping those already there.
+    pub fn depend(&mut self, dependencies: &[Dependency]) {
+        for dependency in dependencies {
+            if !self.dependencies.iter().any(|d| d.name == dependency.name) {
+                self.dependencies.push(*dependency);
+            }
+        }
+    }
+
+    /// The TOML text.
+    pub fn render(&self, settings: &Settings) -> String {
+        let mut text = String::from("[package]\n");
+        let mut line = |key: &str, value: &str| {
+            let _ = writeln!(text, "{key} = {}", quoted(value));
+        };
+        line("name", &settings.crate_name);
+        line("version", &settings.crate_version);
+        line("description", &settings.description);
+        match &settings.metadata {
+            Metadata::Workspace => {
+                text.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");
+            }
+            Metadata::Explicit(m) => {
+                let _ = writeln!(text, "edition = {}", quoted(&m.edition));
+                let _ = writeln!(text, "rust-version = {}", quoted(&m.rust_version));
+                let _ = writeln!(text, "license = {}", quoted(&m.license));
+                text.push_str("publish = false\n");
+            }
+        }
+        text.push_str("\n[dependencies]\n");
+        let runtime = match &settings.runtime {
+            RuntimeDependency::Path(path) => format!("{{ path = {} }}", quoted(path)),
+            RuntimeDependency::Version(version) => quoted(version),
+        };
+        let _ = writeln!(text, "jtl-erp-runtime = {runtime}");
+        for d in &self.dependencies {
+            let _ = writeln!(text, "{} = {}", d.name, d.render());
+        }
+        if !self.features.is_empty() {
+            text.push_str("\n[features]\n");
+            for f in &self.features {
+                let _ = writeln!(text, "{} = {}", f.name, list(f.enables));
+            }
+        }
+        for bin in &self.bins {
+            let _ = write!(
+                text,
+                "\n[[bin]]\nname = {}\npath = {}\n",
+                quoted(bin.name),
+                quoted(&bin.path)
+            );
+            if let Some(feature) = bin.required_feature {
+                let _ = writeln!(text, "required-features = {}", list(&[feature]));
+            }
+        }
+        if settings.standalone {
+            // A crate generated outside this workspace is a workspace of its own.
+            text.push_str("\n[workspace]\n");
+        }
+        text
+    }
+}
+
+impl Dependency {
+    fn render(&self) -> String {
+        if self.features.is_empty() && !self.optional {
+            return quoted(self.version);
+        }
+        let mut parts = vec![format!("version = {}", quoted(self.version))];
+        if !self.features.is_empty() {
+            parts.push(format!("features = {}", list(self.features)));
+        }
+        if self.optional {
+            parts.push("optional = true".to_owned());
+        }
+        format!("{{ {} }}", parts.join(", "))
+    }
+}
+
+/// A TOML basic string.
+fn quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn list(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dependency table of the generated crate agrees with the workspace's versions, so the
+    /// crate in `generated/` and the inlineable crate build against the same requirements.
+    #[test]
+    fn versions_agree_with_the_workspace() {
+        let workspace = include_str!("../../../Cargo.toml");
+        for d in super::super::inlineable::all_dependencies() {
+            let line = workspace
+                .lines()
+                .find(|l| l.starts_with(&format!("{} = ", d.name)))
+                .unwrap_or_else(|| panic!("{} is not in [workspace.dependencies]", d.name));
+            assert!(
+                line.contains(&format!("\"{}\"", d.version)),
+                "{}: the generator says {}, the workspace says `{line}`",
+                d.name,
+                d.version
+            );
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(quoted("line\nbreak"), "\"line\\u000Abreak\"");
+    }
+}

@@ -1,0 +1,170 @@
+//! The contract with the runtime crate: every item of `jtl-erp-runtime` that emitted code names,
+//! in this one table (as smithy-rs's `RuntimeType` does). A renamed runtime item is renamed here
+//! once; the contract test (`tests/generator/contract.rs`) compiles a probe that names every
+//! entry of [`ALL`] and every [`ContextKey`] variant against the runtime, so a disagreement
+//! fails there with the item's name, not somewhere inside `generated/`.
+//!
+//! Emitters bind the items they need to locals (`let serde = rt::SERDE;`) and interpolate them
+//! (`#serde::Deserialize`): quote can only interpolate variables.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
+
+use crate::ContextKey;
+
+/// The runtime crate's name in Rust paths.
+pub const CRATE: &str = "jtl_erp_runtime";
+
+/// A path inside the runtime crate, e.g. `codegen::execute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeItem(pub &'static str);
+
+impl RuntimeItem {
+    /// The full path as text, `::jtl_erp_runtime::codegen::execute`.
+    pub fn path(&self) -> String {
+        if self.0.is_empty() {
+            format!("::{CRATE}")
+        } else {
+            format!("::{CRATE}::{}", self.0)
+        }
+    }
+}
+
+impl ToTokens for RuntimeItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let krate = Ident::new(CRATE, Span::call_site());
+        let segments = self
+            .0
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(|s| Ident::new(s, Span::call_site()));
+        tokens.extend(quote!(::#krate #(::#segments)*));
+    }
+}
+
+/// `ContextKey::Tenant` and its siblings, as generated code names them.
+pub fn context_key(key: ContextKey) -> TokenStream {
+    // The generator compiles the runtime's own `ContextKey` file, so `Debug` is the variant name.
+    let variant = Ident::new(&format!("{key:?}"), Span::call_site());
+    quote!(#CONTEXT_KEY::#variant)
+}
+
+macro_rules! runtime_items {
+    ($($(#[doc = $doc:literal])* $name:ident = $path:literal;)*) => {
+        $($(#[doc = $doc])* pub const $name: RuntimeItem = RuntimeItem($path);)*
+        /// Every item, in the order above.
+        pub const ALL: &[RuntimeItem] = &[$($name),*];
+    };
+}
+
+runtime_items! {
+    // The client library, as users see it.
+    /// The transport a generated API client wraps.
+    CLIENT = "Client";
+    /// The builder every generated `Client::builder()` returns.
+    CLIENT_BUILDER = "ClientBuilder";
+    /// `Error<E>` of every operation.
+    ERROR = "Error";
+    /// `ResponseValue<T>` of every operation.
+    RESPONSE_VALUE = "ResponseValue";
+    /// The request-context values a client sends.
+    CONTEXT = "Context";
+    /// A context header an operation declares.
+    CONTEXT_HEADER = "ContextHeader";
+    /// Which context value a header carries.
+    CONTEXT_KEY = "ContextKey";
+    /// The static description of an operation.
+    OPERATION = "Operation";
+    /// Whether an operation needs credentials.
+    AUTH_NEED = "AuthNeed";
+    /// Strings marked `x-jtl-secret`.
+    SECRET = "Secret";
+    /// `format: byte`.
+    BASE64_BYTES = "Base64Bytes";
+    // Crates the runtime re-exports, so that generated code and users name one version.
+    /// serde, for the generated (de)serializers.
+    SERDE = "serde";
+    /// `serde_json::Value` for what the generator does not model.
+    JSON_VALUE = "serde_json::Value";
+    /// `format: date-time` (with [`FIXED_OFFSET`]).
+    DATE_TIME = "chrono::DateTime";
+    /// The offset a `date-time` keeps.
+    FIXED_OFFSET = "chrono::FixedOffset";
+    /// `format: date`.
+    NAIVE_DATE = "chrono::NaiveDate";
+    /// `format: uuid`.
+    UUID = "uuid::Uuid";
+    /// Binary answers.
+    BYTES = "bytes::Bytes";
+    /// HTTP methods of operations.
+    HTTP_METHOD = "http::Method";
+    /// The runtime itself, re-exported by the generated crate as `runtime`.
+    RUNTIME = "";
+    // Casings: one marker per casing, one `WireSerialize` per casing a concept is written in.
+    /// Writing a concept in one casing.
+    WIRE_SERIALIZE = "wire::WireSerialize";
+    /// A borrowed view that writes a value in a casing.
+    WIRE = "wire::Wire";
+    /// camelCase.
+    CAMEL = "wire::Camel";
+    /// PascalCase.
+    PASCAL = "wire::Pascal";
+    /// snake_case.
+    SNAKE = "wire::Snake";
+    /// Keys as declared.
+    DECLARED = "wire::Declared";
+    // Plumbing only generated code calls (`#[doc(hidden)]` in the runtime).
+    /// Sends an operation.
+    EXECUTE = "codegen::execute";
+    /// Encoded request bodies (form, multipart).
+    REQUEST_BODY = "codegen::RequestBody";
+    /// A JSON body in a casing.
+    JSON_BODY = "codegen::json_body";
+    /// The error for a required property that is `None`.
+    MISSING_PROPERTY = "codegen::missing_property";
+    /// Query strings.
+    QUERY = "codegen::Query";
+    /// Values in query strings, headers and paths.
+    QUERY_VALUE = "codegen::QueryValue";
+    /// Path parameters.
+    ENCODE_PATH_SEGMENT = "codegen::encode_path_segment";
+    /// Decoding a JSON answer.
+    DECODE_JSON = "codegen::json";
+    /// Decoding a JSON answer or none (201 next to 204).
+    DECODE_JSON_OR_EMPTY = "codegen::json_or_empty";
+    /// A binary answer.
+    DECODE_BYTES = "codegen::bytes";
+    /// A text answer.
+    DECODE_TEXT = "codegen::text";
+    /// An answer without a body.
+    DECODE_EMPTY = "codegen::empty";
+    /// A non-success answer.
+    API_ERROR = "codegen::api_error";
+    /// The spellings of a concept's keys.
+    KEY_TABLE = "codegen::KeyTable";
+    /// A key of a concept, looked up in any spelling.
+    FIELD_KEY = "codegen::FieldKey";
+    /// A key that appears twice.
+    DUPLICATE_FIELD = "codegen::duplicate_field";
+    /// A required key that is missing.
+    MISSING_FIELD = "codegen::missing_field";
+}
+
+/// A Rust file that names every item of the contract (and every context key), for the contract
+/// test to compile against the runtime.
+pub fn probe() -> String {
+    let mut text = String::from("// names every runtime item the generator emits\n");
+    for item in ALL {
+        text.push_str(&format!(
+            "#[allow(unused_imports)]\nuse {} as _;\n",
+            item.path()
+        ));
+    }
+    for key in ContextKey::ALL {
+        text.push_str(&format!(
+            "#[allow(unused_imports)]\nuse {}::{key:?} as _;\n",
+            CONTEXT_KEY.path()
+        ));
+    }
+    text
+}
