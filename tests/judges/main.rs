@@ -1,0 +1,5 @@
+//! Independent judges: Prism (requests and answers against our documents), Redocly (lint),
+//! oauth2-mock-server (a real OAuth 2.0 peer). Each installs itself with `npm ci`.
+
+mod oauth_peer;
+mod prism;

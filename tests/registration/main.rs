@@ -1,0 +1,4 @@
+//! The registration flow, scopes, signature, and the fake JTL.
+
+mod fake;
+mod flow;
