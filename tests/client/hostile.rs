@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::{AppRegistrationRequest, Status};
+use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::{Context, Error, ResponseValue, RetryPolicy};
 use jtl_erp_tests::{RawServer, header_values};
@@ -28,11 +29,15 @@ fn client(base: &str) -> erp_v2::Client {
                 .app_id("A/1")
                 .app_version("1"),
         )
-        .retry(RetryPolicy {
-            max_retries: 2,
-            max_wait: Duration::from_secs(2),
-            backoff: Duration::from_millis(20),
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_retries(2)
+                .max_wait(Duration::from_secs(2))
+                .backoff(
+                    Backoff::new(Duration::from_millis(20), Duration::from_secs(10))
+                        .without_jitter(),
+                ),
+        )
         .build()
         .expect("client")
 }

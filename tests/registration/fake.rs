@@ -9,6 +9,7 @@ use std::time::Duration;
 use jtl_erp_client::fake::{FakeError, FakeJtl, Fault};
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationStatus, RegistrationType};
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
+use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::{ClientCredentials, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::{Context, Error, RetryPolicy};
 use jtl_erp_client::{erp_v1, erp_v2};
@@ -218,11 +219,15 @@ fn cloud(fake: &FakeJtl, timeout: Duration) -> erp_v2::Client {
             ),
         )
         .timeout(timeout)
-        .retry(RetryPolicy {
-            max_retries: 2,
-            max_wait: Duration::from_millis(1500),
-            backoff: Duration::from_millis(10),
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_retries(2)
+                .max_wait(Duration::from_millis(1500))
+                .backoff(
+                    Backoff::new(Duration::from_millis(10), Duration::from_secs(10))
+                        .without_jitter(),
+                ),
+        )
         .build()
         .expect("client")
 }

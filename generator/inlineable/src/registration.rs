@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_runtime::auth::WawiKey;
 use jtl_erp_runtime::scopes::{GrantedScopes, MissingMandatoryScopes, RequestedScopes, ScopeError};
-use jtl_erp_runtime::{ContextKey, Error, Secret};
+use jtl_erp_runtime::{Backoff, ContextKey, Error, Secret};
 
 use crate::models::{
     AppRegistrationRequest, ErrorResponse, RegistrationInformation, RegistrationRequestStatusInfo,
@@ -47,8 +47,7 @@ enum Api {
 #[derive(Debug, Clone)]
 pub struct RegistrationFlow {
     api: Api,
-    first_delay: Duration,
-    max_delay: Duration,
+    polling: Backoff,
     deadline: Duration,
 }
 
@@ -233,16 +232,14 @@ impl RegistrationFlow {
     fn new(api: Api) -> Self {
         Self {
             api,
-            first_delay: Duration::from_secs(2),
-            max_delay: Duration::from_secs(30),
+            polling: Backoff::new(Duration::from_secs(2), Duration::from_secs(30)).without_jitter(),
             deadline: Duration::from_secs(15 * 60),
         }
     }
 
     /// Polling starts `first` after registering and doubles up to `max` (default 2 s, 30 s).
     pub fn polling(mut self, first: Duration, max: Duration) -> Self {
-        self.first_delay = first;
-        self.max_delay = max.max(first);
+        self.polling = Backoff::new(first, max.max(first)).without_jitter();
         self
     }
 
@@ -311,8 +308,8 @@ impl RegistrationFlow {
     ) -> Result<AcceptedRegistration, RegistrationError> {
         self.check_challenge_code()?;
         let started = Instant::now();
-        let mut delay = self.first_delay;
-        loop {
+        for attempt in 0.. {
+            let delay = self.polling.delay(attempt);
             let info = self.fetch(&registration.registration_id).await?;
             if let Some(decided) = decision(registration, info)? {
                 return Ok(decided);
@@ -326,8 +323,8 @@ impl RegistrationFlow {
             }
             jtl_erp_runtime::tracing::debug!(registration = %registration.registration_id, ?delay, "registration pending");
             jtl_erp_runtime::tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(self.max_delay);
         }
+        unreachable!("polling ends at the deadline")
     }
 
     /// [`Self::register`] then [`Self::wait`].

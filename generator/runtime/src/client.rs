@@ -11,6 +11,7 @@ use http::{HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use crate::auth::AuthProvider;
+use crate::backoff::Backoff;
 use crate::body::RequestBody;
 use crate::context::{Context, ContextKey};
 use crate::error::{BuildError, Error};
@@ -28,13 +29,14 @@ const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 /// PATCH the server may have acted on is the caller's decision (the one exception is the
 /// single retry after a 401, which the server did not act on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
     /// The longest wait, whatever `Retry-After` asks for.
     pub max_wait: Duration,
-    /// The wait without `Retry-After`, doubled per retry.
-    pub backoff: Duration,
+    /// The waits without `Retry-After`.
+    pub backoff: Backoff,
 }
 
 impl Default for RetryPolicy {
@@ -42,7 +44,7 @@ impl Default for RetryPolicy {
         Self {
             max_retries: 2,
             max_wait: Duration::from_secs(10),
-            backoff: Duration::from_millis(200),
+            backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(10)),
         }
     }
 }
@@ -50,10 +52,25 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No automatic retries.
     pub fn disabled() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self::default().max_retries(0)
+    }
+
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The longest wait, whatever `Retry-After` asks for (default 10 s).
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// The waits when the server names none (default 200 ms doubling, with jitter).
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
     }
 
     /// How long to wait before retry number `retry` (0-based), if the answer is worth one.
@@ -72,7 +89,7 @@ impl RetryPolicy {
             .and_then(retry_after);
         Some(
             asked
-                .unwrap_or(self.backoff * 2u32.saturating_pow(retry))
+                .unwrap_or_else(|| self.backoff.delay(retry))
                 .min(self.max_wait),
         )
     }

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod backoff;
 mod body;
 mod client;
 #[doc(hidden)]
@@ -30,6 +31,7 @@ pub mod signature;
 mod types;
 pub mod wire;
 
+pub use backoff::Backoff;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RetryPolicy};
 pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};

@@ -9,6 +9,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
+use crate::backoff::Backoff;
 use crate::operation::Operation;
 use crate::types::Secret;
 
@@ -192,6 +193,8 @@ pub(crate) struct FetchPolicy {
     pub timeout: Duration,
     /// Retries after a transport error or 5xx.
     pub retries: u32,
+    /// The waits between them.
+    pub backoff: Backoff,
 }
 
 impl Default for FetchPolicy {
@@ -200,6 +203,7 @@ impl Default for FetchPolicy {
             margin: DEFAULT_REFRESH_MARGIN,
             timeout: Duration::from_secs(10),
             retries: 2,
+            backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
         }
     }
 }
@@ -221,7 +225,7 @@ impl FetchPolicy {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<Token, TokenError>>,
     {
-        with_retries(self.retries, self.timeout, attempt).await
+        with_retries(self.retries, self.backoff, self.timeout, attempt).await
     }
 }
 
@@ -252,6 +256,7 @@ pub(crate) async fn read_token_body(
 /// all within `timeout`.
 async fn with_retries<F, Fut>(
     retries: u32,
+    backoff: Backoff,
     timeout: Duration,
     mut attempt: F,
 ) -> Result<Token, TokenError>
@@ -264,8 +269,8 @@ where
         loop {
             match attempt().await {
                 Err(e) if tried < retries && retryable(&e) => {
+                    let pause = backoff.delay(tried);
                     tried += 1;
-                    let pause = Duration::from_millis(100 * 2u64.pow(tried - 1));
                     tracing::debug!(error = %e, attempt = tried, "token request failed; retrying");
                     tokio::time::sleep(pause).await;
                 }
