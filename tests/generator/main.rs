@@ -4,5 +4,6 @@
 mod compile;
 mod contract;
 mod errors;
+mod inlineable;
 mod output;
 mod regen;
