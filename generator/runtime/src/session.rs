@@ -128,13 +128,13 @@ pub struct SessionClaims {
     pub rest: Map<String, Value>,
 }
 
-/// Prints the tenant (which every ERP request names anyway) and the names of the other claims,
-/// not their values.
+/// Prints which claims are present, not their values: claims end up in logs through `?claims`.
 impl fmt::Debug for SessionClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |present: bool| if present { "…" } else { "-" };
         f.debug_struct("SessionClaims")
-            .field("tenant_id", &self.tenant_id)
-            .field("user_id", &self.user_id.as_ref().map(|_| "…"))
+            .field("tenant_id", &hidden(true))
+            .field("user_id", &hidden(self.user_id.is_some()))
             .field("expires_at", &self.expires_at)
             .field("rest", &self.rest.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -615,6 +615,15 @@ impl SessionSigner {
         })
     }
 
+    /// A fresh key pair whose key id is derived from its public key (so that two signers
+    /// never share a kid).
+    pub fn random() -> Result<Self, KeyGenerationError> {
+        let mut signer = Self::generate(String::new())?;
+        let public = signer.pair.public_key().as_ref();
+        signer.kid = URL_SAFE_NO_PAD.encode(&public[..12]);
+        Ok(signer)
+    }
+
     /// The key id.
     pub fn kid(&self) -> &str {
         &self.kid
@@ -715,7 +724,8 @@ mod tests {
         assert_eq!(claims.rest.len(), 1);
         assert_eq!(claims.rest["scope"], "x");
         let debug = format!("{claims:?}");
-        assert!(!debug.contains("u-1"), "{debug}");
+        assert!(!debug.contains("u-1") && !debug.contains("t-1"), "{debug}");
+        assert!(debug.contains("scope"), "{debug}");
     }
 
     #[test]
