@@ -954,6 +954,16 @@ impl FakeJtl {
         self.state().session.previous = None;
     }
 
+    /// The JWKS document as the endpoint serves it now (for tests that check keys by hand).
+    pub fn session_jwks(&self) -> serde_json::Value {
+        let mut state = self.state();
+        let session = &mut state.session;
+        session.current();
+        jtl_erp_runtime::session::jwks_document(
+            session.current.iter().chain(session.previous.iter()),
+        )
+    }
+
     /// How many times the JWKS was served (requests refused with 401 not counted).
     pub fn jwks_fetches(&self) -> usize {
         self.state().session.fetches
@@ -967,9 +977,9 @@ fn jwks(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
     if !bearer || credentials(state, request).is_none() {
         return plain(StatusCode::UNAUTHORIZED, "");
     }
-    let session = &mut state.session;
-    session.fetches += 1;
-    session.current();
+    state.session.fetches += 1;
+    state.session.current();
+    let session = &state.session;
     let document = jtl_erp_runtime::session::jwks_document(
         session.current.iter().chain(session.previous.iter()),
     );
