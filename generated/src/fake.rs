@@ -148,6 +148,7 @@ struct State {
     info_scope: Option<String>,
     auto_approve: bool,
     requests: Vec<RecordedRequest>,
+    session: SessionKeys,
 }
 
 impl State {
@@ -458,6 +459,7 @@ fn route(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
     match (&request.method, path) {
         (&Method::POST, "/oauth2/token") => token(state, request),
         (&Method::POST, "/v1/auth") => scx_token(state, request),
+        (&Method::GET, JWKS_PATH) => jwks(state, request),
         (&Method::POST, p) if p.starts_with("/_fake/") => admin(state, p),
         _ => match ERP_PREFIXES
             .iter()
@@ -887,4 +889,103 @@ fn multipart_field(body: &[u8], name: &str) -> Option<String> {
     let after = &text[text.find(&marker)? + marker.len()..];
     let value = &after[after.find("\r\n\r\n")? + 4..];
     Some(value[..value.find("\r\n")?].to_owned())
+}
+
+// App Shell session tokens: the JWKS at `/account/.well-known/jwks.json`, behind the app's
+// client-credentials token, and the signing keys behind it.
+
+/// Where the Cloud serves the keys of session tokens (on the API host).
+const JWKS_PATH: &str = "/account/.well-known/jwks.json";
+
+/// The fake App Shell's signing keys: made on first use, so each fake has its own.
+#[derive(Debug, Default)]
+struct SessionKeys {
+    current: Option<jtl_erp_runtime::session::SessionSigner>,
+    previous: Option<jtl_erp_runtime::session::SessionSigner>,
+    fetches: usize,
+}
+
+impl SessionKeys {
+    fn current(&mut self) -> &jtl_erp_runtime::session::SessionSigner {
+        self.current.get_or_insert_with(|| {
+            jtl_erp_runtime::session::SessionSigner::random().expect("system random source")
+        })
+    }
+}
+
+impl FakeJtl {
+    /// The JWKS of session tokens, as the Cloud serves it on the API host; it answers only to
+    /// a Bearer token from [`FakeJtl::token_url`] (401 otherwise).
+    pub fn jwks_url(&self) -> String {
+        format!("http://{}{JWKS_PATH}", self.addr)
+    }
+
+    /// A session token as the App Shell hands it out: `tenantId`, `userId` when given, `iat`
+    /// now, `exp` after `lifetime`, signed with the current key (EdDSA, with its `kid`).
+    pub fn session_token(&self, tenant: &str, user: Option<&str>, lifetime: Duration) -> String {
+        self.state()
+            .session
+            .current()
+            .session_token(tenant, user, lifetime)
+    }
+
+    /// Signs any claims with the current key (expired, future or tenant-less tokens for tests).
+    pub fn sign_session_claims(&self, claims: &serde_json::Value) -> String {
+        self.state().session.current().sign(claims)
+    }
+
+    /// The key id of the current signing key.
+    pub fn session_key_id(&self) -> String {
+        self.state().session.current().kid().to_owned()
+    }
+
+    /// Replaces the signing key with a fresh one and returns its key id. The JWKS then lists
+    /// the new key and the one before it, as during a real rotation.
+    pub fn rotate_session_key(&self) -> String {
+        let mut state = self.state();
+        let session = &mut state.session;
+        session.current();
+        session.previous = session.current.take();
+        session.current().kid().to_owned()
+    }
+
+    /// Drops the previous key from the JWKS: tokens signed with it no longer verify.
+    pub fn retire_previous_session_key(&self) {
+        self.state().session.previous = None;
+    }
+
+    /// The JWKS document as the endpoint serves it now (for tests that check keys by hand).
+    pub fn session_jwks(&self) -> serde_json::Value {
+        let mut state = self.state();
+        let session = &mut state.session;
+        session.current();
+        jtl_erp_runtime::session::jwks_document(
+            session.current.iter().chain(session.previous.iter()),
+        )
+    }
+
+    /// How many times the JWKS was served (requests refused with 401 not counted).
+    pub fn jwks_fetches(&self) -> usize {
+        self.state().session.fetches
+    }
+}
+
+fn jwks(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
+    let bearer = request
+        .header("authorization")
+        .is_some_and(|h| h.starts_with("Bearer "));
+    if !bearer || credentials(state, request).is_none() {
+        return plain(StatusCode::UNAUTHORIZED, "");
+    }
+    state.session.fetches += 1;
+    state.session.current();
+    let session = &state.session;
+    let document = jtl_erp_runtime::session::jwks_document(
+        session.current.iter().chain(session.previous.iter()),
+    );
+    respond(
+        StatusCode::OK,
+        "application/json",
+        document.to_string().into_bytes(),
+    )
 }

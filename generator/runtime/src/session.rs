@@ -1,0 +1,841 @@
+//! Session tokens of the App Shell: verified server-side against JTL's JWKS.
+//!
+//! A Cloud App's frontend gets a session token from the App Shell (AppBridge `getSessionToken`)
+//! and hands it to the app's backend. The token is a JWT signed with EdDSA (Ed25519) carrying
+//! `tenantId` and optionally `userId`. [`SessionVerifier`] checks it the way the vendor's demo
+//! backend does: the keys come from `/account/.well-known/jwks.json` on the environment's API
+//! host, fetched with the app's client-credentials token, and cached.
+//!
+//! ```no_run
+//! # async fn demo(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use jtl_erp_runtime::auth::ClientCredentials;
+//! use jtl_erp_runtime::session::SessionVerifier;
+//!
+//! let auth = Arc::new(ClientCredentials::builder("client-id", "client-secret").build()?);
+//! let verifier = SessionVerifier::builder(auth.clone()).build()?;
+//! let claims = verifier.verify(token).await?;
+//! println!("tenant {}", claims.tenant_id);
+//! # Ok(()) }
+//! ```
+//!
+//! What is accepted is strict: the compact JWS form only, `alg` exactly `EdDSA` (`none` and
+//! everything else refused before any key is looked at), no `crit` extensions, Ed25519 keys
+//! (`kty: OKP`, `crv: Ed25519`), `exp` required, `nbf` and `iat` checked when present. No error
+//! and no log line carries the token, a claim value or a key id: a backend's logs are read by
+//! more people than its secrets should be.
+//!
+//! Ed25519 comes from `ring`, which rustls already brings into every build of the client; the
+//! JWS parsing (three base64url parts and two small JSON objects) is ours, so that every refusal
+//! has its own typed error and nothing echoes input.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::StatusCode;
+use ring::signature::{ED25519, Ed25519KeyPair, KeyPair as _, UnparsedPublicKey};
+use serde_json::{Map, Value};
+
+use crate::auth::{AuthError, AuthProvider};
+use crate::context::ContextHeader;
+use crate::error::BuildError;
+use crate::operation::{AuthNeed, Operation};
+use crate::security::require_secure;
+
+/// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
+pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
+/// How long fetched keys are used before the JWKS is fetched again.
+pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
+/// The shortest time between two fetches caused by unknown key ids.
+pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// Clock skew tolerated on `exp`, `nbf` and `iat`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+
+/// JWKS answers larger than this are refused.
+const MAX_JWKS_BODY: usize = 256 * 1024;
+/// Tokens longer than this are refused before decoding: an App Shell token is a few hundred bytes.
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Why a session token was refused. No message contains the token, a claim value or a key id.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// `exp` lies in the past (beyond the leeway).
+    #[error("session token expired")]
+    Expired,
+    /// `nbf` or `iat` lies in the future (beyond the leeway).
+    #[error("session token not yet valid")]
+    NotYetValid,
+    /// The signature does not verify with the selected key.
+    #[error("session token signature does not verify")]
+    BadSignature,
+    /// No key of the JWKS matches the token's key id (after one refetch), or the token names no
+    /// key and the JWKS has more than one.
+    #[error("session token signed with a key the JWKS does not have")]
+    UnknownKey,
+    /// Not a compact JWS, or header or claims that do not fit.
+    #[error("malformed session token: {0}")]
+    Malformed(&'static str),
+    /// `alg` is not `EdDSA` (`none` included).
+    #[error("session token algorithm is not EdDSA")]
+    WrongAlgorithm,
+    /// The claims carry no `tenantId`.
+    #[error("session token has no tenantId claim")]
+    MissingTenant,
+    /// The keys could not be fetched.
+    #[error("JWKS unreachable: {0}")]
+    JwksUnreachable(#[source] JwksError),
+}
+
+/// Why the JWKS could not be fetched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JwksError {
+    /// The auth provider could not supply the app token.
+    #[error("no app token for the JWKS request")]
+    Auth(#[source] AuthError),
+    /// Connecting or reading failed.
+    #[error("transport error")]
+    Transport(#[source] reqwest::Error),
+    /// The server answered a non-success status.
+    #[error("JWKS endpoint answered {0}")]
+    Status(StatusCode),
+    /// The answer is not a key set.
+    #[error("JWKS answer is not a key set: {0}")]
+    Malformed(&'static str),
+    /// No answer within the verifier's timeout.
+    #[error("JWKS endpoint did not answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// The verified claims of a session token.
+#[derive(Clone, PartialEq)]
+pub struct SessionClaims {
+    /// `tenantId`: the tenant to send as `x-tenant-id`.
+    pub tenant_id: String,
+    /// `userId`, when the App Shell has a user.
+    pub user_id: Option<String>,
+    /// `exp`.
+    pub expires_at: SystemTime,
+    /// `iat`, when present.
+    pub issued_at: Option<SystemTime>,
+    /// `nbf`, when present.
+    pub not_before: Option<SystemTime>,
+    /// Every other claim, as sent.
+    pub rest: Map<String, Value>,
+}
+
+/// Prints which claims are present, not their values: claims end up in logs through `?claims`.
+impl fmt::Debug for SessionClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |present: bool| if present { "…" } else { "-" };
+        f.debug_struct("SessionClaims")
+            .field("tenant_id", &hidden(true))
+            .field("user_id", &hidden(self.user_id.is_some()))
+            .field("expires_at", &self.expires_at)
+            .field("rest", &self.rest.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Verifies session tokens. Cheap to clone: clones share the key cache.
+#[derive(Clone)]
+pub struct SessionVerifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    jwks_url: url::Url,
+    auth: Arc<dyn AuthProvider>,
+    key_cache: Duration,
+    refetch_interval: Duration,
+    leeway: Duration,
+    timeout: Duration,
+    keys: RwLock<Option<KeySet>>,
+    // Single flight: one fetch at a time; waiters find its result.
+    fetching: tokio::sync::Mutex<()>,
+}
+
+/// Key ids and Ed25519 public keys of a JWKS.
+type Keys = Vec<(Option<String>, [u8; 32])>;
+
+#[derive(Clone)]
+struct KeySet {
+    keys: Keys,
+    fetched_at: Instant,
+    generation: u64,
+}
+
+impl fmt::Debug for SessionVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionVerifier")
+            .field("jwks_url", &self.inner.jwks_url.as_str())
+            .field("key_cache", &self.inner.key_cache)
+            .field("leeway", &self.inner.leeway)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`SessionVerifier`].
+#[must_use]
+pub struct SessionVerifierBuilder {
+    auth: Arc<dyn AuthProvider>,
+    jwks_url: String,
+    key_cache: Duration,
+    refetch_interval: Duration,
+    leeway: Duration,
+    timeout: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for SessionVerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionVerifierBuilder")
+            .field("jwks_url", &self.jwks_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionVerifierBuilder {
+    /// The JWKS of another environment (https, or http on loopback for tests).
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.jwks_url = url.into();
+        self
+    }
+    /// How long fetched keys are used (default 10 minutes).
+    pub fn key_cache(mut self, ttl: Duration) -> Self {
+        self.key_cache = ttl;
+        self
+    }
+    /// The shortest time between two refetches caused by an unknown key id (default 30 s), so
+    /// that tokens with made-up key ids cannot make the backend hammer the JWKS.
+    pub fn refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch_interval = interval;
+        self
+    }
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` (default 30 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+    /// Longest wait for the JWKS (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// Your own reqwest client for the JWKS requests.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the URL (https unless loopback) and builds the verifier.
+    pub fn build(self) -> Result<SessionVerifier, BuildError> {
+        let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeout)
+                .timeout(self.timeout)
+                .redirect(crate::security::same_origin_redirects())
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        Ok(SessionVerifier {
+            inner: Arc::new(Inner {
+                http,
+                jwks_url,
+                auth: self.auth,
+                key_cache: self.key_cache,
+                refetch_interval: self.refetch_interval,
+                leeway: self.leeway,
+                timeout: self.timeout,
+                keys: RwLock::new(None),
+                fetching: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+}
+
+/// The JWKS request as the auth provider sees it.
+static JWKS_OPERATION: Operation = Operation {
+    id: "getSessionKeys",
+    api: "account",
+    method: http::Method::GET,
+    path: "/account/.well-known/jwks.json",
+    api_version: None,
+    context: &[] as &[ContextHeader],
+    auth: AuthNeed::Required,
+    errors: &[],
+    scope: None,
+};
+
+/// A token split into its parts, header checked.
+struct Parsed<'a> {
+    kid: Option<String>,
+    signing_input: &'a [u8],
+    signature: [u8; 64],
+    claims_b64: &'a str,
+}
+
+impl SessionVerifier {
+    /// A verifier that fetches the JWKS with the app token of `auth` (the app's
+    /// [`crate::auth::ClientCredentials`], shared with its clients so that one token serves all).
+    pub fn builder(auth: Arc<dyn AuthProvider>) -> SessionVerifierBuilder {
+        SessionVerifierBuilder {
+            auth,
+            jwks_url: DEFAULT_JWKS_URL.to_owned(),
+            key_cache: DEFAULT_KEY_CACHE,
+            refetch_interval: DEFAULT_REFETCH_INTERVAL,
+            leeway: DEFAULT_LEEWAY,
+            timeout: Duration::from_secs(10),
+            http: None,
+        }
+    }
+
+    /// Verifies `token` now.
+    pub async fn verify(&self, token: &str) -> Result<SessionClaims, SessionError> {
+        self.verify_at(token, SystemTime::now()).await
+    }
+
+    /// Verifies `token` as of `now` (for tests and replays).
+    pub async fn verify_at(
+        &self,
+        token: &str,
+        now: SystemTime,
+    ) -> Result<SessionClaims, SessionError> {
+        let parsed = parse(token)?;
+        let key = self.key(parsed.kid.as_deref()).await?;
+        check_signature(&key, &parsed)?;
+        claims(parsed.claims_b64, now, self.inner.leeway)
+    }
+
+    /// The key for `kid`: cached, or after one (single-flight) fetch.
+    async fn key(&self, kid: Option<&str>) -> Result<[u8; 32], SessionError> {
+        let seen = {
+            let keys = self.read_keys();
+            match keys.as_ref() {
+                Some(set) if set.fetched_at.elapsed() < self.inner.key_cache => {
+                    if let Some(key) = select(set, kid)? {
+                        return Ok(key);
+                    }
+                    Some(set.generation)
+                }
+                Some(set) => Some(set.generation),
+                None => None,
+            }
+        };
+        let _gate = self.inner.fetching.lock().await;
+        let current = self.read_keys().clone();
+        if let Some(set) = &current {
+            let fresh = set.fetched_at.elapsed() < self.inner.key_cache;
+            // Another caller fetched while this one waited: use its result.
+            if fresh && Some(set.generation) != seen {
+                return select(set, kid)?.ok_or(SessionError::UnknownKey);
+            }
+            // Unknown key id with fresh keys: refetch at most once per interval.
+            if fresh && set.fetched_at.elapsed() < self.inner.refetch_interval {
+                return Err(SessionError::UnknownKey);
+            }
+        }
+        let generation = current.as_ref().map_or(0, |s| s.generation + 1);
+        let keys = self.fetch().await.map_err(SessionError::JwksUnreachable)?;
+        let set = KeySet {
+            keys,
+            fetched_at: Instant::now(),
+            generation,
+        };
+        let found = select(&set, kid);
+        *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(set);
+        found?.ok_or(SessionError::UnknownKey)
+    }
+
+    fn read_keys(&self) -> std::sync::RwLockReadGuard<'_, Option<KeySet>> {
+        self.inner.keys.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One JWKS request with the app token; after a 401 the provider may refresh it once.
+    async fn fetch(&self) -> Result<Keys, JwksError> {
+        let timeout = self.inner.timeout;
+        tokio::time::timeout(timeout, async {
+            let mut body = self.request().await?;
+            if let Err((status, used)) = &body
+                && *status == StatusCode::UNAUTHORIZED
+                && self
+                    .inner
+                    .auth
+                    .on_unauthorized(used.as_ref(), &JWKS_OPERATION)
+                    .await
+                    .map_err(JwksError::Auth)?
+            {
+                body = self.request().await?;
+            }
+            match body {
+                Ok(bytes) => parse_jwks(&bytes),
+                Err((status, _)) => Err(JwksError::Status(status)),
+            }
+        })
+        .await
+        .unwrap_or(Err(JwksError::Timeout(timeout)))
+    }
+
+    /// The body of a success, or the status and the credentials used.
+    #[allow(clippy::type_complexity)]
+    async fn request(
+        &self,
+    ) -> Result<Result<Vec<u8>, (StatusCode, Option<http::HeaderValue>)>, JwksError> {
+        tracing::debug!("fetching the session-token JWKS");
+        let mut request = self
+            .inner
+            .http
+            .get(self.inner.jwks_url.clone())
+            .header(http::header::ACCEPT, "application/json")
+            .build()
+            .map_err(|e| JwksError::Transport(e.without_url()))?;
+        self.inner
+            .auth
+            .authorize(&mut request, &JWKS_OPERATION)
+            .await
+            .map_err(JwksError::Auth)?;
+        let used = request.headers().get(http::header::AUTHORIZATION).cloned();
+        let mut response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| JwksError::Transport(e.without_url()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Ok(Err((status, used)));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| JwksError::Transport(e.without_url()))?
+        {
+            if body.len() + chunk.len() > MAX_JWKS_BODY {
+                return Err(JwksError::Malformed("body larger than 256 KiB"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Ok(body))
+    }
+}
+
+/// The key for `kid`; without a kid, the only key. `Err` when the choice is ambiguous.
+fn select(set: &KeySet, kid: Option<&str>) -> Result<Option<[u8; 32]>, SessionError> {
+    match kid {
+        Some(kid) => Ok(set
+            .keys
+            .iter()
+            .find(|(k, _)| k.as_deref() == Some(kid))
+            .map(|(_, key)| *key)),
+        None => match set.keys.as_slice() {
+            [(_, key)] => Ok(Some(*key)),
+            // Several keys and no kid: guessing would try keys an attacker may choose among.
+            _ => Err(SessionError::UnknownKey),
+        },
+    }
+}
+
+/// Splits a compact JWS and checks its header.
+fn parse(token: &str) -> Result<Parsed<'_>, SessionError> {
+    use SessionError::Malformed;
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(Malformed("longer than 16 KiB"));
+    }
+    let mut parts = token.split('.');
+    let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Malformed("not three dot-separated parts"));
+    };
+    let header = URL_SAFE_NO_PAD
+        .decode(header_b64)
+        .map_err(|_| Malformed("header is not base64url"))?;
+    let header: Map<String, Value> =
+        serde_json::from_slice(&header).map_err(|_| Malformed("header is not a JSON object"))?;
+    match header.get("alg") {
+        Some(Value::String(alg)) if alg == "EdDSA" => {}
+        Some(_) => return Err(SessionError::WrongAlgorithm),
+        None => return Err(Malformed("header has no alg")),
+    }
+    // RFC 7515 4.1.11: extensions we do not understand make the token invalid.
+    if header.contains_key("crit") {
+        return Err(Malformed("header names critical extensions"));
+    }
+    let kid = match header.get("kid") {
+        None => None,
+        Some(Value::String(kid)) => Some(kid.clone()),
+        Some(_) => return Err(Malformed("kid is not a string")),
+    };
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature_b64)
+        .map_err(|_| Malformed("signature is not base64url"))?;
+    let signature: [u8; 64] = signature
+        .try_into()
+        .map_err(|_| SessionError::BadSignature)?;
+    let signing_input = &token.as_bytes()[..header_b64.len() + 1 + claims_b64.len()];
+    Ok(Parsed {
+        kid,
+        signing_input,
+        signature,
+        claims_b64,
+    })
+}
+
+fn check_signature(key: &[u8; 32], parsed: &Parsed<'_>) -> Result<(), SessionError> {
+    UnparsedPublicKey::new(&ED25519, key)
+        .verify(parsed.signing_input, &parsed.signature)
+        .map_err(|_| SessionError::BadSignature)
+}
+
+/// Decodes the claims and checks times and tenant.
+fn claims(
+    claims_b64: &str,
+    now: SystemTime,
+    leeway: Duration,
+) -> Result<SessionClaims, SessionError> {
+    use SessionError::Malformed;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(claims_b64)
+        .map_err(|_| Malformed("claims are not base64url"))?;
+    let mut rest: Map<String, Value> =
+        serde_json::from_slice(&bytes).map_err(|_| Malformed("claims are not a JSON object"))?;
+    let expires_at = numeric_date(rest.remove("exp"), "exp is not a number")?
+        .ok_or(Malformed("claims have no exp"))?;
+    let not_before = numeric_date(rest.remove("nbf"), "nbf is not a number")?;
+    let issued_at = numeric_date(rest.remove("iat"), "iat is not a number")?;
+    let tenant_id = match rest.remove("tenantId") {
+        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            return Err(SessionError::MissingTenant);
+        }
+        Some(_) => return Err(Malformed("tenantId is not a string")),
+    };
+    let user_id = match rest.remove("userId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(user)) => Some(user),
+        Some(_) => return Err(Malformed("userId is not a string")),
+    };
+    if now > expires_at + leeway {
+        return Err(SessionError::Expired);
+    }
+    let earliest = now + leeway;
+    if not_before.is_some_and(|t| t > earliest) || issued_at.is_some_and(|t| t > earliest) {
+        return Err(SessionError::NotYetValid);
+    }
+    Ok(SessionClaims {
+        tenant_id,
+        user_id,
+        expires_at,
+        issued_at,
+        not_before,
+        rest,
+    })
+}
+
+/// An RFC 7519 NumericDate (seconds since the epoch, fractions allowed).
+fn numeric_date(
+    value: Option<Value>,
+    malformed: &'static str,
+) -> Result<Option<SystemTime>, SessionError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let seconds = value
+        .as_f64()
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e11)
+        .ok_or(SessionError::Malformed(malformed))?;
+    Ok(Some(UNIX_EPOCH + Duration::from_secs_f64(seconds)))
+}
+
+/// Reads a JWKS, keeping the Ed25519 signing keys and skipping the others.
+fn parse_jwks(body: &[u8]) -> Result<Keys, JwksError> {
+    #[derive(serde::Deserialize)]
+    struct Jwks {
+        keys: Vec<Map<String, Value>>,
+    }
+    let jwks: Jwks =
+        serde_json::from_slice(body).map_err(|_| JwksError::Malformed("no keys array"))?;
+    let text = |key: &Map<String, Value>, name: &str| {
+        key.get(name).and_then(Value::as_str).map(str::to_owned)
+    };
+    let mut keys = Vec::new();
+    for key in &jwks.keys {
+        let usable = text(key, "kty").as_deref() == Some("OKP")
+            && text(key, "crv").as_deref() == Some("Ed25519")
+            && text(key, "use").is_none_or(|u| u == "sig")
+            && text(key, "alg").is_none_or(|a| a == "EdDSA");
+        let x = text(key, "x")
+            .and_then(|x| URL_SAFE_NO_PAD.decode(x).ok())
+            .and_then(|x| <[u8; 32]>::try_from(x).ok());
+        match (usable, x) {
+            (true, Some(x)) => keys.push((text(key, "kid"), x)),
+            _ => tracing::debug!("JWKS key skipped: not an Ed25519 signing key"),
+        }
+    }
+    Ok(keys)
+}
+
+/// The App Shell's side: an Ed25519 key pair that signs session tokens, for fakes and tests
+/// (the fake JTL serves its public half as a JWKS).
+pub struct SessionSigner {
+    pair: Ed25519KeyPair,
+    kid: String,
+}
+
+impl fmt::Debug for SessionSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionSigner")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a key pair could not be made (the system's random source failed).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot generate an Ed25519 key pair")]
+pub struct KeyGenerationError;
+
+impl SessionSigner {
+    /// A fresh key pair with key id `kid`.
+    pub fn generate(kid: impl Into<String>) -> Result<Self, KeyGenerationError> {
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| KeyGenerationError)?;
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| KeyGenerationError)?;
+        Ok(Self {
+            pair,
+            kid: kid.into(),
+        })
+    }
+
+    /// A fresh key pair whose key id is derived from its public key (so that two signers
+    /// never share a kid).
+    pub fn random() -> Result<Self, KeyGenerationError> {
+        let mut signer = Self::generate(String::new())?;
+        let public = signer.pair.public_key().as_ref();
+        signer.kid = URL_SAFE_NO_PAD.encode(&public[..12]);
+        Ok(signer)
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The public key as a JWK (`kty: OKP`, `crv: Ed25519`, `alg: EdDSA`, `use: sig`).
+    pub fn public_jwk(&self) -> Value {
+        serde_json::json!({
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "alg": "EdDSA",
+            "use": "sig",
+            "kid": self.kid,
+            "x": URL_SAFE_NO_PAD.encode(self.pair.public_key().as_ref()),
+        })
+    }
+
+    /// Signs `claims` as a compact JWS with `alg: EdDSA` and this key's `kid`.
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": self.kid});
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs `claims` under a header of your own (for tests of what a verifier refuses).
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature = self.pair.sign(input.as_bytes());
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+    }
+
+    /// A session token as the App Shell issues it: `tenantId`, `userId` when given, `iat` now
+    /// and `exp` after `lifetime`.
+    pub fn session_token(&self, tenant: &str, user: Option<&str>, lifetime: Duration) -> String {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let mut claims = serde_json::json!({
+            "tenantId": tenant,
+            "iat": now,
+            "exp": now + lifetime.as_secs(),
+        });
+        if let Some(user) = user {
+            claims["userId"] = Value::from(user);
+        }
+        self.sign(&claims)
+    }
+}
+
+/// The keys of a JWKS document served by [`SessionSigner`]s, in order.
+pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a SessionSigner>) -> Value {
+    let keys: Vec<Value> = signers.into_iter().map(SessionSigner::public_jwk).collect();
+    serde_json::json!({ "keys": keys })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> SessionSigner {
+        SessionSigner::generate("k1").expect("key")
+    }
+
+    fn now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+    }
+
+    fn check(token: &str, signer: &SessionSigner) -> Result<SessionClaims, SessionError> {
+        let parsed = parse(token)?;
+        let key: [u8; 32] = signer
+            .pair
+            .public_key()
+            .as_ref()
+            .try_into()
+            .expect("32 bytes");
+        check_signature(&key, &parsed)?;
+        claims(parsed.claims_b64, SystemTime::now(), DEFAULT_LEEWAY)
+    }
+
+    #[test]
+    fn a_valid_token_yields_typed_claims_and_keeps_the_rest() {
+        let signer = signer();
+        let t = now();
+        let token = signer.sign(&serde_json::json!({
+            "tenantId": "t-1", "userId": "u-1", "exp": t + 60, "iat": t, "nbf": t, "scope": "x"
+        }));
+        let claims = check(&token, &signer).expect("valid");
+        assert_eq!(claims.tenant_id, "t-1");
+        assert_eq!(claims.user_id.as_deref(), Some("u-1"));
+        assert_eq!(claims.expires_at, UNIX_EPOCH + Duration::from_secs(t + 60));
+        assert_eq!(claims.rest.len(), 1);
+        assert_eq!(claims.rest["scope"], "x");
+        let debug = format!("{claims:?}");
+        assert!(!debug.contains("u-1") && !debug.contains("t-1"), "{debug}");
+        assert!(debug.contains("scope"), "{debug}");
+    }
+
+    #[test]
+    fn times_are_checked_with_the_leeway() {
+        let signer = signer();
+        let t = now();
+        let token = |claims: Value| signer.sign(&claims);
+        let expired = token(serde_json::json!({"tenantId": "t", "exp": t - 31}));
+        assert!(matches!(
+            check(&expired, &signer),
+            Err(SessionError::Expired)
+        ));
+        let within = token(serde_json::json!({"tenantId": "t", "exp": t - 20}));
+        assert!(check(&within, &signer).is_ok());
+        let early = token(serde_json::json!({"tenantId": "t", "exp": t + 600, "nbf": t + 60}));
+        assert!(matches!(
+            check(&early, &signer),
+            Err(SessionError::NotYetValid)
+        ));
+        let future_iat = token(serde_json::json!({"tenantId": "t", "exp": t + 600, "iat": t + 60}));
+        assert!(matches!(
+            check(&future_iat, &signer),
+            Err(SessionError::NotYetValid)
+        ));
+        let no_exp = token(serde_json::json!({"tenantId": "t"}));
+        assert!(matches!(
+            check(&no_exp, &signer),
+            Err(SessionError::Malformed("claims have no exp"))
+        ));
+    }
+
+    #[test]
+    fn the_tenant_is_required() {
+        let signer = signer();
+        let t = now();
+        for claims in [
+            serde_json::json!({"exp": t + 60}),
+            serde_json::json!({"exp": t + 60, "tenantId": ""}),
+            serde_json::json!({"exp": t + 60, "tenantId": null}),
+        ] {
+            let token = signer.sign(&claims);
+            assert!(matches!(
+                check(&token, &signer),
+                Err(SessionError::MissingTenant)
+            ));
+        }
+    }
+
+    #[test]
+    fn only_eddsa_is_accepted_and_nothing_is_echoed() {
+        let signer = signer();
+        let claims = serde_json::json!({"tenantId": "secret-tenant", "exp": now() + 60});
+        for alg in ["none", "HS256", "RS256", "eddsa", "ES256"] {
+            let token = signer.sign_with_header(&serde_json::json!({"alg": alg}), &claims);
+            let error = check(&token, &signer).expect_err(alg);
+            assert!(
+                matches!(error, SessionError::WrongAlgorithm),
+                "{alg}: {error}"
+            );
+        }
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        assert!(matches!(parse(&none), Err(SessionError::WrongAlgorithm)));
+        let crit = signer.sign_with_header(
+            &serde_json::json!({"alg": "EdDSA", "crit": ["b64"], "b64": false}),
+            &claims,
+        );
+        assert!(matches!(
+            check(&crit, &signer),
+            Err(SessionError::Malformed(_))
+        ));
+        for broken in ["", "a.b", "a.b.c.d", "!!.e30.AA", "e30.e30.AA"] {
+            let error = check(broken, &signer).expect_err(broken);
+            let text = error.to_string();
+            assert!(
+                !text.contains("secret-tenant") && !text.contains("e30"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tampered_token_has_a_bad_signature() {
+        let signer = signer();
+        let token = signer.session_token("t-1", None, Duration::from_secs(60));
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let other = URL_SAFE_NO_PAD
+            .encode(serde_json::json!({"tenantId": "t-2", "exp": now() + 60}).to_string());
+        parts[1] = &other;
+        let tampered = parts.join(".");
+        assert!(matches!(
+            check(&tampered, &signer),
+            Err(SessionError::BadSignature)
+        ));
+    }
+
+    #[test]
+    fn jwks_keeps_ed25519_signing_keys_only() {
+        let signer = signer();
+        let mut jwks = jwks_document([&signer]);
+        let keys = jwks["keys"].as_array_mut().expect("array");
+        keys.push(serde_json::json!({"kty": "RSA", "kid": "rsa", "n": "AQAB", "e": "AQAB"}));
+        keys.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "use": "enc", "x": keys[0]["x"].clone()}));
+        keys.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}));
+        let parsed = parse_jwks(jwks.to_string().as_bytes()).expect("key set");
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].0.as_deref(), Some("k1"));
+        assert!(matches!(parse_jwks(b"[]"), Err(JwksError::Malformed(_))));
+    }
+}

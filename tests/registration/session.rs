@@ -1,0 +1,394 @@
+//! App Shell session tokens: the runtime's verifier against the fake JTL's JWKS over loopback
+//! HTTP (app token on the JWKS request, key cache, rotation, single-flight refetch, every typed
+//! refusal), and nothing of a token or claim in errors or tracing output.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
+use jtl_erp_client::runtime::session::{
+    JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder,
+};
+use jtl_erp_tests::CapturedLogs;
+use serde_json::json;
+
+const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+async fn fake() -> FakeJtl {
+    let fake = FakeJtl::start().await.expect("fake starts");
+    fake.add_client("app", "app-secret");
+    fake
+}
+
+fn app_token(fake: &FakeJtl) -> Arc<dyn AuthProvider> {
+    Arc::new(
+        ClientCredentials::builder("app", "app-secret")
+            .token_url(fake.token_url())
+            .build()
+            .expect("provider"),
+    )
+}
+
+fn verifier_for(fake: &FakeJtl) -> SessionVerifierBuilder {
+    SessionVerifier::builder(app_token(fake)).jwks_url(fake.jwks_url())
+}
+
+fn count(fake: &FakeJtl, path: &str) -> usize {
+    fake.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[tokio::test]
+async fn a_valid_token_is_verified_with_keys_fetched_once_with_the_app_token() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake).build().expect("verifier");
+    let token = fake.session_token(TENANT, Some("user-7"), Duration::from_secs(300));
+    for _ in 0..20 {
+        let claims = verifier.verify(&token).await.expect("valid");
+        assert_eq!(claims.tenant_id, TENANT);
+        assert_eq!(claims.user_id.as_deref(), Some("user-7"));
+        let exp = claims
+            .expires_at
+            .duration_since(UNIX_EPOCH)
+            .expect("epoch")
+            .as_secs();
+        assert!((now() + 295..=now() + 300).contains(&exp), "{exp}");
+        assert!(claims.rest.is_empty(), "{:?}", claims.rest);
+    }
+    let no_user = fake.session_token(TENANT, None, Duration::from_secs(300));
+    assert_eq!(
+        verifier.verify(&no_user).await.expect("valid").user_id,
+        None
+    );
+    assert_eq!(fake.jwks_fetches(), 1, "keys are cached");
+    assert_eq!(count(&fake, "/oauth2/token"), 1, "one app token");
+    let jwks = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/account/.well-known/jwks.json")
+        .expect("JWKS requested");
+    assert_eq!(jwks.method, "GET");
+    assert_eq!(jwks.header("authorization"), Some("Bearer ***"));
+}
+
+#[tokio::test]
+async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
+    let fake = fake().await;
+    let http = jtl_erp_client::runtime::reqwest::Client::new();
+    let anonymous = http.get(fake.jwks_url()).send().await.expect("answer");
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let forged = http
+        .get(fake.jwks_url())
+        .bearer_auth("access-token-9999")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(forged.status().as_u16(), 401);
+    assert_eq!(fake.jwks_fetches(), 0);
+    let verifier = SessionVerifier::builder(Arc::new(
+        ClientCredentials::builder("app", "wrong-secret")
+            .token_url(fake.token_url())
+            .build()
+            .expect("provider"),
+    ))
+    .jwks_url(fake.jwks_url())
+    .build()
+    .expect("verifier");
+    let token = fake.session_token(TENANT, None, Duration::from_secs(60));
+    let error = verifier.verify(&token).await.expect_err("no app token");
+    assert!(
+        matches!(error, SessionError::JwksUnreachable(JwksError::Auth(_))),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_refusal_has_its_own_error() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake).build().expect("verifier");
+    let t = now();
+    let kid = fake.session_key_id();
+
+    let expired = fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t - 120}));
+    assert!(matches!(
+        verifier.verify(&expired).await,
+        Err(SessionError::Expired)
+    ));
+
+    let early =
+        fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t + 600, "nbf": t + 300}));
+    assert!(matches!(
+        verifier.verify(&early).await,
+        Err(SessionError::NotYetValid)
+    ));
+
+    let tenantless = fake.sign_session_claims(&json!({"userId": "u", "exp": t + 600}));
+    assert!(matches!(
+        verifier.verify(&tenantless).await,
+        Err(SessionError::MissingTenant)
+    ));
+
+    // Claims of another tenant under the original signature.
+    let valid = fake.session_token(TENANT, None, Duration::from_secs(600));
+    let parts: Vec<&str> = valid.split('.').collect();
+    let other = URL_SAFE_NO_PAD.encode(
+        json!({"tenantId": "00000000-0000-4000-8000-000000000000", "exp": t + 600}).to_string(),
+    );
+    let tampered = format!("{}.{other}.{}", parts[0], parts[2]);
+    assert!(matches!(
+        verifier.verify(&tampered).await,
+        Err(SessionError::BadSignature)
+    ));
+
+    // A foreign key that claims the fake's kid.
+    let foreign = SessionSigner::generate(kid.clone()).expect("key");
+    let forged = foreign.session_token(TENANT, None, Duration::from_secs(600));
+    assert!(matches!(
+        verifier.verify(&forged).await,
+        Err(SessionError::BadSignature)
+    ));
+
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(json!({"tenantId": TENANT, "exp": t + 600}).to_string())
+    );
+    assert!(matches!(
+        verifier.verify(&none).await,
+        Err(SessionError::WrongAlgorithm)
+    ));
+    let hs256 = foreign.sign_with_header(
+        &json!({"alg": "HS256", "kid": kid}),
+        &json!({"tenantId": TENANT, "exp": t + 600}),
+    );
+    assert!(matches!(
+        verifier.verify(&hs256).await,
+        Err(SessionError::WrongAlgorithm)
+    ));
+
+    for malformed in ["", "abc", "a.b.c", "eyJhbGciOiJFZERTQSJ9.e30"] {
+        assert!(
+            matches!(
+                verifier.verify(malformed).await,
+                Err(SessionError::Malformed(_))
+            ),
+            "{malformed}"
+        );
+    }
+    assert_eq!(fake.jwks_fetches(), 1, "no refusal fetched the keys again");
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake)
+        .refetch_interval(Duration::from_millis(100))
+        .build()
+        .expect("verifier");
+    let old = fake.session_token(TENANT, None, Duration::from_secs(600));
+    verifier.verify(&old).await.expect("valid");
+    // Unknown key ids refetch only when the keys are older than the interval (jose's cooldown).
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let old_kid = fake.session_key_id();
+    let new_kid = fake.rotate_session_key();
+    assert_ne!(new_kid, old_kid);
+    let new = fake.session_token(TENANT, Some("u"), Duration::from_secs(600));
+    let header = URL_SAFE_NO_PAD
+        .decode(new.split('.').next().expect("header"))
+        .expect("base64url");
+    let header: serde_json::Value = serde_json::from_slice(&header).expect("JSON");
+    assert_eq!(header["kid"], new_kid.as_str());
+    let calls = (0..100).map(|_| {
+        let verifier = verifier.clone();
+        let new = new.clone();
+        tokio::spawn(async move { verifier.verify(&new).await.map(|c| c.tenant_id) })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert_eq!(call.await.expect("task").expect("valid"), TENANT);
+    }
+    assert_eq!(fake.jwks_fetches(), 2, "one refetch for the new kid");
+    // The JWKS lists the previous key too, so tokens signed before the rotation still verify.
+    verifier
+        .verify(&old)
+        .await
+        .expect("previous key still listed");
+    assert_eq!(fake.jwks_fetches(), 2);
+}
+
+#[tokio::test]
+async fn unknown_key_ids_refetch_at_most_once_per_interval() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake)
+        .refetch_interval(Duration::from_millis(300))
+        .build()
+        .expect("verifier");
+    let stranger = SessionSigner::random().expect("key");
+    let unknown = stranger.session_token(TENANT, None, Duration::from_secs(600));
+    // First use fetches the keys; the kid is not among them and they are fresh: no refetch.
+    for _ in 0..10 {
+        assert!(matches!(
+            verifier.verify(&unknown).await,
+            Err(SessionError::UnknownKey)
+        ));
+    }
+    assert_eq!(fake.jwks_fetches(), 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    for _ in 0..10 {
+        assert!(matches!(
+            verifier.verify(&unknown).await,
+            Err(SessionError::UnknownKey)
+        ));
+    }
+    assert_eq!(fake.jwks_fetches(), 2, "one refetch after the interval");
+}
+
+#[tokio::test]
+async fn keys_are_cached_for_the_configured_time() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake)
+        .key_cache(Duration::from_millis(300))
+        .build()
+        .expect("verifier");
+    let token = fake.session_token(TENANT, None, Duration::from_secs(600));
+    verifier.verify(&token).await.expect("valid");
+    verifier.verify(&token).await.expect("valid");
+    assert_eq!(fake.jwks_fetches(), 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    verifier.verify(&token).await.expect("valid");
+    assert_eq!(fake.jwks_fetches(), 2, "stale keys are fetched again");
+    // A key that left the JWKS stops verifying once the cache has expired.
+    let old = token;
+    fake.rotate_session_key();
+    fake.retire_previous_session_key();
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert!(matches!(
+        verifier.verify(&old).await,
+        Err(SessionError::UnknownKey)
+    ));
+}
+
+#[tokio::test]
+async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake).build().expect("verifier");
+    let claims = json!({"tenantId": TENANT, "exp": now() + 600});
+    let signer = SessionSigner::random().expect("key");
+    // A token without kid, signed by a key the JWKS does not have: the only key is tried.
+    let kidless = signer.sign_with_header(&json!({"alg": "EdDSA"}), &claims);
+    assert!(matches!(
+        verifier.verify(&kidless).await,
+        Err(SessionError::BadSignature)
+    ));
+    fake.rotate_session_key();
+    let fresh = verifier_for(&fake).build().expect("verifier");
+    assert!(matches!(
+        fresh.verify(&kidless).await,
+        Err(SessionError::UnknownKey)
+    ));
+    assert_eq!(fake.jwks_fetches(), 2);
+}
+
+#[tokio::test]
+async fn an_unreachable_jwks_is_a_typed_error() {
+    let fake = fake().await;
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/account/.well-known/jwks.json",
+        dead.local_addr().expect("addr")
+    );
+    drop(dead);
+    let verifier = SessionVerifier::builder(app_token(&fake))
+        .jwks_url(url)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("verifier");
+    let token = fake.session_token(TENANT, None, Duration::from_secs(60));
+    let error = verifier.verify(&token).await.expect_err("unreachable");
+    assert!(
+        matches!(
+            error,
+            SessionError::JwksUnreachable(JwksError::Transport(_))
+        ),
+        "{error:?}"
+    );
+    let error = SessionVerifier::builder(app_token(&fake))
+        .jwks_url("http://api.jtl-cloud.com/account/.well-known/jwks.json")
+        .build()
+        .expect_err("plain http");
+    assert!(error.to_string().contains("must use https"), "{error}");
+}
+
+#[tokio::test]
+async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
+    let logs = CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+
+    let fake = fake().await;
+    let verifier = verifier_for(&fake).build().expect("verifier");
+    let tenant = "tenant-value-4711";
+    let user = "user-value-0815";
+    let t = now();
+    let stranger = SessionSigner::generate("kid-value-42").expect("key");
+    let mut tokens = vec![
+        fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": t - 600})),
+        fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": "soon"})),
+        fake.sign_session_claims(&json!({"tenantId": 4711, "userId": user, "exp": t + 60})),
+        fake.sign_session_claims(&json!({"userId": user, "exp": t + 60})),
+        stranger.sign(&json!({"tenantId": tenant, "userId": user, "exp": t + 60})),
+        stranger.sign_with_header(
+            &json!({"alg": "none", "kid": "kid-value-42"}),
+            &json!({"tenantId": tenant, "exp": t + 60}),
+        ),
+        format!(
+            "{}.garbage-value.x",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA"}"#)
+        ),
+    ];
+    let valid = fake.session_token(tenant, Some(user), Duration::from_secs(60));
+    let parts: Vec<&str> = valid.split('.').collect();
+    tokens.push(format!("{}.{}.{}", parts[0], parts[1], &parts[2][..40]));
+    let mut messages = String::new();
+    for token in &tokens {
+        let error = verifier.verify(token).await.expect_err("refused");
+        messages.push_str(&format!("{error}\n{error:?}\n"));
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            messages.push_str(&format!("{cause}\n"));
+            source = cause.source();
+        }
+    }
+    let claims = verifier.verify(&valid).await.expect("valid");
+    messages.push_str(&format!("{claims:?}\n{verifier:?}\n"));
+    let logged = logs.text();
+    assert!(logged.contains("JWKS"), "the fetch is logged: {logged}");
+    for text in [&messages, &logged] {
+        for needle in [
+            tenant.replace("tenant-", ""),
+            user.to_owned(),
+            "kid-value".to_owned(),
+        ] {
+            assert!(!text.contains(&needle), "`{needle}` leaked:\n{text}");
+        }
+        for token in tokens.iter().chain([&valid]) {
+            for part in token.split('.').filter(|p| p.len() > 8) {
+                assert!(!text.contains(part), "token part leaked:\n{text}");
+            }
+        }
+    }
+}
