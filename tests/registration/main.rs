@@ -1,4 +1,6 @@
-//! The registration flow, scopes, signature, and the fake JTL.
+//! The registration flow, scopes, the Cloud App manifest, signature, and the fake JTL.
 
 mod fake;
 mod flow;
+mod manifest;
+mod scopes;

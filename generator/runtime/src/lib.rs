@@ -22,6 +22,7 @@ mod context_keys;
 mod error;
 mod excerpt;
 pub mod hooks;
+pub mod manifest;
 mod operation;
 mod query;
 mod response;
