@@ -149,12 +149,51 @@ fn every_problem_is_reported_at_its_pointer_and_reading_still_succeeds() {
 }
 
 #[test]
-fn a_document_of_another_shape_is_refused_with_its_position() {
-    let error = Manifest::from_json(r#"{"capabilities": {"erp": {"menuItems": {"id": "x"}}}}"#)
-        .expect_err("menuItems is a list");
+fn nulls_and_members_of_another_shape_are_kept_as_read_and_reported() {
+    let mut value = demo_value();
+    value["manifestVersion"] = json!(2);
+    value["communication"]["guideUrl"] = Value::Null;
+    value["capabilities"]["erp"]["menuItems"] = json!({"id": "products"});
+    value["capabilities"]["erp"]["api"]["scopes"] = json!(["productRead", 7]);
+    value["capabilities"]["erp"]["pane"][0]["title"] = json!({"de-DE": "Lager"});
+
+    let manifest: Manifest = serde_json::from_value(value.clone()).expect("reading never fails");
+    assert_eq!(manifest.manifest_version, None);
+    assert_eq!(manifest.extra["manifestVersion"], json!(2));
+    assert_eq!(serde_json::to_value(&manifest).expect("writes"), value);
+    let problems: Vec<String> = manifest
+        .validate()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "/manifestVersion: a number that does not have the documented shape; kept as read",
+            "/capabilities/erp/menuItems: an object that does not have the documented shape; kept as read",
+            "/capabilities/erp/pane/0/title: an object that does not have the documented shape; kept as read",
+            "/capabilities/erp/api/scopes: a list that does not have the documented shape; kept as read",
+            // With the declared list unreadable, the pane's scope is undeclared.
+            "/capabilities/erp/pane/0/requiredScopes/0: scope `productRead` is not declared in /capabilities/erp/api/scopes",
+        ],
+        "null is no problem: it reads as absent and is written back"
+    );
+
+    // Setting a documented member replaces the value kept as read.
+    let mut manifest = manifest;
+    manifest.manifest_version = Some("1.0.0".into());
+    let written = serde_json::to_value(&manifest).expect("writes");
+    assert_eq!(written["manifestVersion"], json!("1.0.0"));
+    let text = serde_json::to_string(&manifest).expect("writes");
+    assert_eq!(text.matches("\"manifestVersion\"").count(), 1, "{text}");
+}
+
+#[test]
+fn only_text_that_is_no_json_object_is_refused_with_its_position() {
+    let error = Manifest::from_json(r#"["manifestVersion"]"#).expect_err("a list");
     assert_eq!(
         error.to_string(),
-        "not a Cloud App manifest: invalid type: map, expected a sequence at line 1 column 39"
+        "not a Cloud App manifest: invalid type: sequence, expected a map at line 1 column 0"
     );
     let error = Manifest::from_json("{\"version\": \"1\",").expect_err("cut short");
     assert_eq!(
@@ -214,5 +253,36 @@ proptest! {
         value["capabilities"]["erp"]["pane"][0].as_object_mut().expect("object").extend(in_pane);
         let manifest: Manifest = serde_json::from_value(value.clone()).expect("reads");
         prop_assert_eq!(serde_json::to_value(&manifest).expect("writes"), value);
+    }
+
+    /// Documented members with values of any shape (the right one, another one, `null`), at
+    /// the top and inside `capabilities.erp`, read without failing and write back unchanged.
+    #[test]
+    fn documented_members_of_any_shape_survive_a_round_trip(
+        top in prop::collection::btree_map(
+            prop::sample::select(&[
+                "manifestVersion", "version", "name", "description", "defaultLocale", "locales",
+                "icon", "communication", "legal", "lifecycle", "requirements",
+            ][..]),
+            any_json(),
+            0..6,
+        ),
+        erp in prop::collection::btree_map(
+            prop::sample::select(&["headless", "menuItems", "tabs", "pane", "api"][..]),
+            any_json(),
+            0..4,
+        ),
+    ) {
+        let mut value = demo_value();
+        for (key, member) in top {
+            value[key] = member;
+        }
+        for (key, member) in erp {
+            value["capabilities"]["erp"][key] = member;
+        }
+        let manifest: Manifest = serde_json::from_value(value.clone()).expect("reads");
+        prop_assert_eq!(serde_json::to_value(&manifest).expect("writes"), value);
+        // Checking any shape reports problems; it never panics.
+        let _ = manifest.validate();
     }
 }

@@ -2,8 +2,10 @@
 //! that reads and writes any manifest without losing a field, and checks that report problems by
 //! JSON pointer without ever blocking reading.
 //!
-//! Every object keeps the members this model does not know in its `extra` map, so a manifest
-//! read and written again is equal to the original as JSON, whatever newer platform versions add.
+//! Every object keeps in its `extra` map the members this model does not know, and documented
+//! members whose value it cannot take (`null`, or another type than the vendor documents), so a
+//! manifest read and written again is equal to the original as JSON, whatever newer platform
+//! versions add; [`Manifest::validate`] names the mistyped ones.
 //! Scope strings stay strings: the platform decides which names exist (see [`crate::scopes`]);
 //! one that cannot be sent at all is a problem reported by [`Manifest::validate`].
 //!
@@ -24,302 +26,288 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::ser::SerializeMap as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::scopes::{Scope, ScopeError};
 
-/// Members a model does not know, kept as they were read.
+/// Members a model does not know, and documented members of another type, kept as they were read.
 pub type Extra = Map<String, Value>;
 
-/// A whole Cloud App manifest.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Manifest {
-    /// `manifestVersion`: the version of the manifest format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manifest_version: Option<String>,
-    /// `version`: the app's version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ShortAndFull>,
-    /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<ShortAndFull>,
-    /// `defaultLocale`, e.g. `de-DE`: the locale every text key must exist in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_locale: Option<String>,
-    /// `locales`: per locale, texts by key (the values are kept as JSON, usually strings).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locales: Option<BTreeMap<String, Map<String, Value>>>,
-    /// `icon`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<Icon>,
+/// Takes a documented member out of the members read, when its value has the documented type;
+/// otherwise (`null`, another type) it stays in `extra`, to be written back as it was.
+fn take<T: DeserializeOwned>(members: &mut Extra, key: &str) -> Option<T> {
+    let value = T::deserialize(members.get(key)?).ok()?;
+    members.remove(key);
+    Some(value)
+}
+
+/// Documented members found in `extra` with a value other than `null`: of another type than
+/// the vendor documents.
+fn mistyped<'a>(extra: &'a Extra, keys: &'static [&'static str]) -> Vec<&'a str> {
+    extra
+        .iter()
+        .filter(|(key, value)| !value.is_null() && keys.contains(&key.as_str()))
+        .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+/// An object of the manifest: its documented members as typed `Option` fields, everything else
+/// in `extra`. Reading never fails for an object (a member it cannot take stays in `extra`);
+/// writing puts a typed member before `extra`, which a set typed member overrides.
+macro_rules! manifest_object {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident: $ty:ty = $key:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[$field_meta])* pub $field: Option<$ty>, )*
+            /// Members this model does not know, and documented members whose value it cannot
+            /// take (`null`, another type), as read.
+            pub extra: Extra,
+        }
+
+        impl $name {
+            /// The documented member names.
+            const KEYS: &'static [&'static str] = &[$($key),*];
+
+            /// Documented members kept in `extra` because their type is not the documented one.
+            pub fn mistyped(&self) -> Vec<&str> {
+                mistyped(&self.extra, Self::KEYS)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[allow(unused_mut)]
+                let mut extra = Extra::deserialize(deserializer)?;
+                Ok(Self {
+                    $( $field: take(&mut extra, $key), )*
+                    extra,
+                })
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                $(
+                    if let Some(value) = &self.$field {
+                        map.serialize_entry($key, value)?;
+                    }
+                )*
+                for (key, value) in &self.extra {
+                    let set = [$( ($key, self.$field.is_some()), )*]
+                        .iter()
+                        .any(|(k, set)| *set && k == key);
+                    if !set {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    };
+}
+
+manifest_object! {
+    /// A whole Cloud App manifest.
+    Manifest {
+        /// `manifestVersion`: the version of the manifest format.
+        manifest_version: String = "manifestVersion",
+        /// `version`: the app's version.
+        version: String = "version",
+        /// `name`.
+        name: ShortAndFull = "name",
+        /// `description`.
+        description: ShortAndFull = "description",
+        /// `defaultLocale`, e.g. `de-DE`: the locale every text key must exist in.
+        default_locale: String = "defaultLocale",
+        /// `locales`: per locale, texts by key (the values are kept as JSON, usually strings).
+        locales: BTreeMap<String, Map<String, Value>> = "locales",
+        /// `icon`.
+        icon: Icon = "icon",
+        /// `communication`.
+        communication: Communication = "communication",
+        /// `legal`.
+        legal: Legal = "legal",
+        /// `lifecycle`: the URLs the platform calls when a merchant sets the app up, connects or
+        /// disconnects it.
+        lifecycle: Lifecycle = "lifecycle",
+        /// `requirements`.
+        requirements: Requirements = "requirements",
+        /// `capabilities`.
+        capabilities: Capabilities = "capabilities",
+    }
+}
+
+manifest_object! {
+    /// `name` and `description`: `{short, full}`.
+    ShortAndFull {
+        /// `short`.
+        short: String = "short",
+        /// `full`.
+        full: String = "full",
+    }
+}
+
+manifest_object! {
+    /// `icon`: `{light, dark}`.
+    Icon {
+        /// `light`.
+        light: String = "light",
+        /// `dark`.
+        dark: String = "dark",
+    }
+}
+
+manifest_object! {
     /// `communication`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication: Option<Communication>,
+    Communication {
+        /// `supportUrl`.
+        support_url: String = "supportUrl",
+        /// `guideUrl`.
+        guide_url: String = "guideUrl",
+    }
+}
+
+manifest_object! {
     /// `legal`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal: Option<Legal>,
-    /// `lifecycle`: the URLs the platform calls when a merchant sets the app up, connects or
-    /// disconnects it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Lifecycle>,
+    Legal {
+        /// `gdprRequestUrl`.
+        gdpr_request_url: String = "gdprRequestUrl",
+        /// `gdprDeleteUrl`.
+        gdpr_delete_url: String = "gdprDeleteUrl",
+        /// `privacyUrl`.
+        privacy_url: String = "privacyUrl",
+        /// `termsOfUseUrl`.
+        terms_of_use_url: String = "termsOfUseUrl",
+    }
+}
+
+manifest_object! {
+    /// `lifecycle`.
+    Lifecycle {
+        /// `setupUrl`.
+        setup_url: String = "setupUrl",
+        /// `connectUrl`.
+        connect_url: String = "connectUrl",
+        /// `disconnectUrl`.
+        disconnect_url: String = "disconnectUrl",
+    }
+}
+
+manifest_object! {
     /// `requirements`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requirements: Option<Requirements>,
+    Requirements {
+        /// `minCloudApiVersion`.
+        min_cloud_api_version: String = "minCloudApiVersion",
+    }
+}
+
+manifest_object! {
     /// `capabilities`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Capabilities>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+    Capabilities {
+        /// `capabilities.hub`.
+        hub: HubCapability = "hub",
+        /// `capabilities.erp`.
+        erp: ErpCapability = "erp",
+    }
 }
 
-/// `name` and `description`: `{short, full}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShortAndFull {
-    /// `short`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short: Option<String>,
-    /// `full`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `icon`: `{light, dark}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Icon {
-    /// `light`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub light: Option<String>,
-    /// `dark`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dark: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `communication`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Communication {
-    /// `supportUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_url: Option<String>,
-    /// `guideUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guide_url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `legal`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Legal {
-    /// `gdprRequestUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gdpr_request_url: Option<String>,
-    /// `gdprDeleteUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gdpr_delete_url: Option<String>,
-    /// `privacyUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy_url: Option<String>,
-    /// `termsOfUseUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms_of_use_url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `lifecycle`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Lifecycle {
-    /// `setupUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_url: Option<String>,
-    /// `connectUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connect_url: Option<String>,
-    /// `disconnectUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disconnect_url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `requirements`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Requirements {
-    /// `minCloudApiVersion`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_cloud_api_version: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `capabilities`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Capabilities {
+manifest_object! {
     /// `capabilities.hub`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hub: Option<HubCapability>,
-    /// `capabilities.erp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erp: Option<ErpCapability>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+    HubCapability {
+        /// `capabilities.hub.appLauncher`.
+        app_launcher: AppLauncher = "appLauncher",
+    }
 }
 
-/// `capabilities.hub`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HubCapability {
+manifest_object! {
     /// `capabilities.hub.appLauncher`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher: Option<AppLauncher>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+    AppLauncher {
+        /// `redirectUrl`.
+        redirect_url: String = "redirectUrl",
+    }
 }
 
-/// `capabilities.hub.appLauncher`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppLauncher {
-    /// `redirectUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// `capabilities.erp`.
+    ErpCapability {
+        /// `headless`: a backend without a page of its own.
+        headless: Headless = "headless",
+        /// `menuItems`.
+        menu_items: Vec<MenuItem> = "menuItems",
+        /// `tabs`.
+        tabs: Vec<Tab> = "tabs",
+        /// `pane`.
+        pane: Vec<Pane> = "pane",
+        /// `api`.
+        api: ApiCapability = "api",
+    }
 }
 
-/// `capabilities.erp`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErpCapability {
-    /// `headless`: a backend without a page of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headless: Option<Headless>,
-    /// `menuItems`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu_items: Option<Vec<MenuItem>>,
-    /// `tabs`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tabs: Option<Vec<Tab>>,
-    /// `pane`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pane: Option<Vec<Pane>>,
-    /// `api`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api: Option<ApiCapability>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// `capabilities.erp.headless`.
+    Headless {
+        /// `url`.
+        url: String = "url",
+    }
 }
 
-/// `capabilities.erp.headless`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Headless {
-    /// `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// An entry of `capabilities.erp.menuItems`.
+    MenuItem {
+        /// `id`: unique among the menu items.
+        id: String = "id",
+        /// `name`.
+        name: String = "name",
+        /// `url`.
+        url: String = "url",
+    }
 }
 
-/// An entry of `capabilities.erp.menuItems`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MenuItem {
-    /// `id`: unique among the menu items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// An entry of `capabilities.erp.tabs`.
+    Tab {
+        /// `context`: where in JTL-Wawi the tab appears.
+        context: String = "context",
+        /// `name`.
+        name: String = "name",
+        /// `url`.
+        url: String = "url",
+        /// `features`: their shape is not documented, so they are kept as JSON.
+        features: Vec<Value> = "features",
+    }
 }
 
-/// An entry of `capabilities.erp.tabs`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tab {
-    /// `context`: where in JTL-Wawi the tab appears.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
-    /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `features`: their shape is not documented, so they are kept as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub features: Option<Vec<Value>>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// An entry of `capabilities.erp.pane`.
+    Pane {
+        /// `title`.
+        title: String = "title",
+        /// `url`.
+        url: String = "url",
+        /// `requiredScopes`: each must be declared in `capabilities.erp.api.scopes`.
+        required_scopes: Vec<String> = "requiredScopes",
+    }
 }
 
-/// An entry of `capabilities.erp.pane`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Pane {
-    /// `title`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `requiredScopes`: each must be declared in `capabilities.erp.api.scopes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_scopes: Option<Vec<String>>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+manifest_object! {
+    /// `capabilities.erp.api`.
+    ApiCapability {
+        /// `scopes`: the scopes the app may use, exactly as written.
+        scopes: Vec<String> = "scopes",
+    }
 }
 
-/// `capabilities.erp.api`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiCapability {
-    /// `scopes`: the scopes the app may use, exactly as written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
-    /// Members this model does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// Text that does not have the manifest's shape (not JSON, or a documented member of another
-/// type than the vendor documents).
+/// Text that is not a manifest at all: not JSON, or not an object.
 #[derive(Debug, thiserror::Error)]
 #[error("not a Cloud App manifest: {0}")]
 pub struct ManifestError(#[from] serde_json::Error);
@@ -337,6 +325,14 @@ pub struct ManifestProblem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ManifestProblemKind {
+    /// A documented member whose value does not have the documented shape (another type, or a
+    /// list with an item of another type); it is kept as read in its object's `extra` and
+    /// written back unchanged.
+    #[error("{found} that does not have the documented shape; kept as read")]
+    Mistyped {
+        /// The kind of JSON value found.
+        found: &'static str,
+    },
     /// A pane requires a scope that `capabilities.erp.api.scopes` does not declare.
     #[error("scope `{scope}` is not declared in /capabilities/erp/api/scopes")]
     UndeclaredScope {
@@ -425,6 +421,101 @@ impl Manifest {
             .extend(scopes.into_iter().map(Scope::into_string));
     }
 
+    /// Every documented member kept in `extra` for its type, at its pointer, parents first.
+    fn mistyped_members(&self) -> Vec<ManifestProblem> {
+        let mut problems = Vec::new();
+        let mut object = |at: &str, extra: &Extra, keys: Vec<&str>| {
+            for key in keys {
+                problems.push(ManifestProblem {
+                    pointer: format!("{at}/{}", escape(key)),
+                    kind: ManifestProblemKind::Mistyped {
+                        found: json_kind(&extra[key]),
+                    },
+                });
+            }
+        };
+        object("", &self.extra, self.mistyped());
+        for (at, part) in [("/name", &self.name), ("/description", &self.description)] {
+            if let Some(part) = part {
+                object(at, &part.extra, part.mistyped());
+            }
+        }
+        if let Some(icon) = &self.icon {
+            object("/icon", &icon.extra, icon.mistyped());
+        }
+        if let Some(communication) = &self.communication {
+            object(
+                "/communication",
+                &communication.extra,
+                communication.mistyped(),
+            );
+        }
+        if let Some(legal) = &self.legal {
+            object("/legal", &legal.extra, legal.mistyped());
+        }
+        if let Some(lifecycle) = &self.lifecycle {
+            object("/lifecycle", &lifecycle.extra, lifecycle.mistyped());
+        }
+        if let Some(requirements) = &self.requirements {
+            object(
+                "/requirements",
+                &requirements.extra,
+                requirements.mistyped(),
+            );
+        }
+        let Some(capabilities) = &self.capabilities else {
+            return problems;
+        };
+        object(
+            "/capabilities",
+            &capabilities.extra,
+            capabilities.mistyped(),
+        );
+        if let Some(hub) = &capabilities.hub {
+            object("/capabilities/hub", &hub.extra, hub.mistyped());
+            if let Some(launcher) = &hub.app_launcher {
+                object(
+                    "/capabilities/hub/appLauncher",
+                    &launcher.extra,
+                    launcher.mistyped(),
+                );
+            }
+        }
+        let Some(erp) = &capabilities.erp else {
+            return problems;
+        };
+        object("/capabilities/erp", &erp.extra, erp.mistyped());
+        if let Some(headless) = &erp.headless {
+            object(
+                "/capabilities/erp/headless",
+                &headless.extra,
+                headless.mistyped(),
+            );
+        }
+        for (i, item) in erp.menu_items.iter().flatten().enumerate() {
+            let at = format!("/capabilities/erp/menuItems/{i}");
+            object(&at, &item.extra, item.mistyped());
+        }
+        for (i, tab) in erp.tabs.iter().flatten().enumerate() {
+            object(
+                &format!("/capabilities/erp/tabs/{i}"),
+                &tab.extra,
+                tab.mistyped(),
+            );
+        }
+        for (i, pane) in erp.pane.iter().flatten().enumerate() {
+            object(
+                &format!("/capabilities/erp/pane/{i}"),
+                &pane.extra,
+                pane.mistyped(),
+            );
+        }
+        if let Some(api) = &erp.api {
+            object("/capabilities/erp/api", &api.extra, api.mistyped());
+        }
+        problems
+    }
+
     fn erp(&self) -> Option<&ErpCapability> {
         self.capabilities.as_ref().and_then(|c| c.erp.as_ref())
     }
@@ -432,7 +523,7 @@ impl Manifest {
     /// Every problem, each at its JSON pointer; empty when there is none. Problems are warnings:
     /// the platform has the last word, and reading never depends on them.
     pub fn validate(&self) -> Vec<ManifestProblem> {
-        let mut problems = Vec::new();
+        let mut problems = self.mistyped_members();
         let mut problem = |pointer: String, kind| problems.push(ManifestProblem { pointer, kind });
 
         let declared: BTreeSet<&str> = self.declared_scopes().iter().map(String::as_str).collect();
@@ -570,6 +661,17 @@ fn check_url(
             pointer,
             ManifestProblemKind::InsecureUrl { url: text.clone() },
         ),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 
