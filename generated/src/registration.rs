@@ -110,8 +110,9 @@ pub enum RegistrationError {
     Invalid(String),
     /// 400 on registering: the platform refused scopes the app asked for (it alone decides which
     /// scope names exist). Carries what the server said, its validation errors keyed as it wrote
-    /// them, and the requested scopes it names.
-    #[error("the server refused the requested scopes{}{}", scope_list(.scopes), server_message(.message))]
+    /// them, and the requested scopes it names. The message shows the scopes (the app's own
+    /// strings) and the error code, as the other variants do, never the server's free text.
+    #[error("the server refused the requested scopes{}{}", scope_list(.scopes), code(.error_code))]
     ScopesRefused {
         /// The requested scopes the server names, in request order (mandatory first).
         scopes: Vec<String>,
@@ -210,29 +211,6 @@ fn scope_list(scopes: &[String]) -> String {
     }
     let quoted: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
     format!(" {}", quoted.join(", "))
-}
-
-/// The server's message, cut short and with control characters escaped: it ends up in logs.
-fn server_message(message: &Option<String>) -> String {
-    const MAX_CHARS: usize = 200;
-    let Some(text) = message else {
-        return String::new();
-    };
-    let mut shown: String = text
-        .chars()
-        .take(MAX_CHARS)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if text.chars().count() > MAX_CHARS {
-        shown.push('…');
-    }
-    format!(": {shown}")
 }
 
 fn code(error_code: &Option<String>) -> String {

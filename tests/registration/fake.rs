@@ -399,10 +399,18 @@ fn the_binary_prints_help_and_its_base_urls() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("USAGE:"));
 
     let mut child = ChildGuard(
-        run(&["--client", "id:secret", "--auto-approve"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("starts"),
+        run(&[
+            "--client",
+            "id:secret",
+            "--auto-approve",
+            "--known-scope",
+            "all.read",
+            "--known-scope",
+            "Application.RunAs",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts"),
     );
     let stdout = child.0.stdout.take().expect("stdout");
     let lines: Vec<String> = BufReader::new(stdout)
@@ -417,6 +425,28 @@ fn the_binary_prints_help_and_its_base_urls() {
         "{lines:?}"
     );
     assert!(lines[2].ends_with("/oauth2/token"), "{lines:?}");
+
+    // The scope catalog given on the command line is the fake's.
+    let url = format!(
+        "{}/authentication",
+        lines[0].split_whitespace().last().expect("URL")
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let unknown = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","productRead"]}"#;
+        let (status, text) = raw(reqwest::Method::POST, url.clone(), Some("code"), unknown).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(
+            text.contains(r#""MandatoryApiScopes[1]":"Unknown scope 'productRead'""#),
+            "{text}"
+        );
+        let known = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","Application.RunAs"]}"#;
+        let (status, text) = raw(reqwest::Method::POST, url, Some("code"), known).await;
+        assert_eq!(status, 201, "{text}");
+    });
 }
 
 /// The scope strings of real integrations, the vendor's guide and its demo manifest.

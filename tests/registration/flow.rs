@@ -388,7 +388,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
     );
     assert_eq!(
         error.to_string(),
-        "the server refused the requested scopes `item.updateitem`, `cusomters.read`, `productDelete`: Unknown scopes: cusomters.read, productDelete."
+        "the server refused the requested scopes `item.updateitem`, `cusomters.read`, `productDelete` (UnknownScope)"
     );
 
     // 2.x: camelCase keys with a JSON path prefix; a longer name does not count as naming one.
@@ -408,6 +408,19 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         matches!(&error, RegistrationError::ScopesRefused { scopes, .. } if scopes == &["productRead"]),
         "{error:?}"
     );
+
+    // A validation error on a whole list is a refusal of scopes even when no scope is named.
+    let refusal = r#"{"ValidationErrors":{"MandatoryApiScopes":"The field is invalid"}}"#;
+    let server = scripted(json(400, refusal), vec![json(200, V1_PENDING)]).await;
+    let error = flow_v1(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&error, RegistrationError::ScopesRefused { scopes, message: None, error_code: None, .. } if scopes.is_empty()),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "the server refused the requested scopes");
 }
 
 #[tokio::test]
