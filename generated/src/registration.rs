@@ -25,11 +25,12 @@
 //! # Ok(()) }
 //! ```
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use jtl_erp_runtime::auth::WawiKey;
-use jtl_erp_runtime::scopes::{GrantedScopes, MissingMandatoryScopes, RequestedScopes, ScopeError};
+use jtl_erp_runtime::scopes::{GrantedScopes, MissingMandatoryScopes, RequestedScopes, Scope};
 use jtl_erp_runtime::{Backoff, ContextKey, Error, Secret};
 
 use crate::models::{
@@ -104,9 +105,24 @@ impl fmt::Debug for ApiKey {
 /// Why a registration did not end with an API key. Each documented answer has its own variant.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistrationError {
-    /// The request cannot be sent as it is (no challenge code, malformed scopes, …).
+    /// The request cannot be sent as it is (no challenge code, a scope that cannot be sent, …).
     #[error("invalid registration: {0}")]
     Invalid(String),
+    /// 400 on registering: the platform refused scopes the app asked for (it alone decides which
+    /// scope names exist). Carries what the server said, its validation errors keyed as it wrote
+    /// them, and the requested scopes it names. The message shows the scopes (the app's own
+    /// strings) and the error code, as the other variants do, never the server's free text.
+    #[error("the server refused the requested scopes{}{}", scope_list(.scopes), code(.error_code))]
+    ScopesRefused {
+        /// The requested scopes the server names, in request order (mandatory first).
+        scopes: Vec<String>,
+        /// The server's `ErrorMessage`.
+        message: Option<String>,
+        /// The server's `ErrorCode`.
+        error_code: Option<String>,
+        /// The server's `ValidationErrors`, keys exactly as the server wrote them.
+        validation_errors: BTreeMap<String, String>,
+    },
     /// The merchant rejected the registration.
     #[error("the merchant rejected registration {registration_id}")]
     Rejected {
@@ -184,9 +200,17 @@ pub enum RegistrationError {
 /// Which call of the flow failed (each documents its own statuses).
 #[derive(Debug, Clone, Copy)]
 enum Step<'a> {
-    Register,
+    Register(&'a AppRegistrationRequest),
     Instance,
     Fetch(&'a str),
+}
+
+fn scope_list(scopes: &[String]) -> String {
+    if scopes.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
+    format!(" {}", quoted.join(", "))
 }
 
 fn code(error_code: &Option<String>) -> String {
@@ -205,9 +229,15 @@ impl RegistrationError {
         };
         let error_code = api.body.as_ref().and_then(|b| b.error_code.clone());
         match (step, api.status.as_u16()) {
+            (Step::Register(app), 400) => {
+                match api.body.as_ref().and_then(|b| scopes_refused(app, b)) {
+                    Some(refused) => refused,
+                    None => Self::Api(Box::new(error)),
+                }
+            }
             (_, 402) => Self::NotLicensed,
-            (Step::Register | Step::Instance, 403) => Self::NoApplicationService { error_code },
-            (Step::Register, 409) => Self::AlreadyRegistered { error_code },
+            (Step::Register(_) | Step::Instance, 403) => Self::NoApplicationService { error_code },
+            (Step::Register(_), 409) => Self::AlreadyRegistered { error_code },
             (Step::Instance, 400) => Self::NotAllowed { error_code },
             (Step::Fetch(id), 404) => Self::UnknownRegistration {
                 registration_id: id.to_owned(),
@@ -280,7 +310,7 @@ impl RegistrationFlow {
             Api::V2(client) => client.register_app(app).await,
         };
         let status = answer
-            .map_err(|e| RegistrationError::from_api(e, Step::Register))?
+            .map_err(|e| RegistrationError::from_api(e, Step::Register(app)))?
             .into_inner();
         pending(status, requested)
     }
@@ -352,20 +382,126 @@ impl RegistrationFlow {
     }
 }
 
+/// The scopes the app asks for; only strings that cannot be sent at all are refused, each named
+/// by the field and index it was found at.
 fn requested_scopes(app: &AppRegistrationRequest) -> Result<RequestedScopes, RegistrationError> {
-    let strings = |list: &Option<Vec<String>>| list.clone().unwrap_or_default();
-    let (mandatory, optional) = (
-        strings(&app.mandatory_api_scopes),
-        strings(&app.optional_api_scopes),
-    );
-    RequestedScopes::parse(
-        mandatory.iter().map(String::as_str),
-        optional.iter().map(String::as_str),
-    )
-    .map_err(|errors| {
-        let errors: Vec<String> = errors.iter().map(ScopeError::to_string).collect();
-        RegistrationError::Invalid(errors.join("; "))
+    let mut requested = RequestedScopes::default();
+    let mut problems = Vec::new();
+    for (field, list, into) in [
+        (
+            "mandatory_api_scopes",
+            &app.mandatory_api_scopes,
+            &mut requested.mandatory,
+        ),
+        (
+            "optional_api_scopes",
+            &app.optional_api_scopes,
+            &mut requested.optional,
+        ),
+    ] {
+        for (i, scope) in list.iter().flatten().enumerate() {
+            match Scope::new(scope.as_str()) {
+                Ok(scope) => {
+                    into.insert(scope);
+                }
+                Err(error) => problems.push(format!("{field}[{i}]: {error}")),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(requested)
+    } else {
+        Err(RegistrationError::Invalid(problems.join("; ")))
+    }
+}
+
+/// A 400 is a refusal of scopes when its `ValidationErrors` name a scope list
+/// (`MandatoryApiScopes[1]`, `$.optionalApiScopes[0]`, in any case) or its texts name a requested
+/// scope. The scopes named are the requested ones at those indexes or in those texts.
+fn scopes_refused(app: &AppRegistrationRequest, body: &ErrorResponse) -> Option<RegistrationError> {
+    let lists = [
+        (
+            "mandatoryapiscopes",
+            app.mandatory_api_scopes.as_deref().unwrap_or_default(),
+        ),
+        (
+            "optionalapiscopes",
+            app.optional_api_scopes.as_deref().unwrap_or_default(),
+        ),
+    ];
+    let validation_errors = body.validation_errors.clone().unwrap_or_default();
+    let mut about_scopes = false;
+    let mut named: BTreeSet<&str> = BTreeSet::new();
+    for key in validation_errors.keys() {
+        let key = key
+            .trim_start_matches('$')
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        for (name, list) in &lists {
+            let Some(rest) = key.strip_prefix(name) else {
+                continue;
+            };
+            if rest.is_empty() {
+                about_scopes = true;
+            } else if let Some(index) = rest
+                .strip_prefix('[')
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(i, _)| i.parse::<usize>().ok())
+            {
+                about_scopes = true;
+                named.extend(list.get(index).map(String::as_str));
+            }
+        }
+    }
+    let texts: Vec<&str> = body
+        .error_message
+        .iter()
+        .chain(validation_errors.values())
+        .map(String::as_str)
+        .collect();
+    for (_, list) in &lists {
+        for scope in list.iter() {
+            if texts.iter().any(|text| names(text, scope)) {
+                named.insert(scope);
+            }
+        }
+    }
+    if !about_scopes && named.is_empty() {
+        return None;
+    }
+    // Request order, each scope once, mandatory first.
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in lists.iter().flat_map(|(_, list)| list.iter()) {
+        if named.contains(scope.as_str()) && !scopes.contains(scope) {
+            scopes.push(scope.clone());
+        }
+    }
+    Some(RegistrationError::ScopesRefused {
+        scopes,
+        message: body.error_message.clone(),
+        error_code: body.error_code.clone(),
+        validation_errors,
     })
+}
+
+/// Whether `text` names `scope` as a word of its own: `items.read` is named by
+/// "unknown scope 'items.read'." but not by "items.readall".
+fn names(text: &str, scope: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-');
+    !scope.is_empty()
+        && text.match_indices(scope).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let mut after = text[at + scope.len()..].chars();
+            let next = after.next();
+            let before_ok = before.is_none_or(|c| !word(c) && c != '.');
+            let after_ok = match next {
+                None => true,
+                // A sentence's full stop, not a longer dotted name.
+                Some('.') => after.next().is_none_or(|c| !word(c)),
+                Some(c) => !word(c),
+            };
+            before_ok && after_ok
+        })
 }
 
 fn pending(

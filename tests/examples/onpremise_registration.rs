@@ -12,6 +12,7 @@ use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::registration::RegistrationFlow;
 use jtl_erp_client::runtime::Context;
+use jtl_erp_client::runtime::scopes::Scope;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -35,11 +36,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         version: Some("1.0.0".into()),
         provider_name: Some("Example Ltd".into()),
         provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["info.read".into()]),
-        optional_api_scopes: Some(vec!["stock.read".into()]),
+        // Scope names as the platform writes them; it alone decides which exist.
+        mandatory_api_scopes: Some(vec!["all.read".into()]),
+        optional_api_scopes: Some(vec![
+            "salesorder.createsalesorder".into(),
+            "Application.RunAs".into(),
+        ]),
         app_icon: Some(b"\x89PNG".to_vec().into()),
         ..Default::default()
     };
+    // Lints say what the guides would not write; they never stop a registration.
+    for name in app.optional_api_scopes.iter().flatten() {
+        for lint in Scope::new(name.as_str())?.lints() {
+            println!("note: scope {name}: {lint}");
+        }
+    }
     let flow = RegistrationFlow::erp_v1(client)
         .polling(Duration::from_millis(200), Duration::from_secs(5));
     let pending = flow.register(&app).await?;
@@ -49,8 +60,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let accepted = flow.wait(&pending).await?;
     println!(
-        "accepted; optional scopes not granted: {:?}",
-        accepted.scopes.missing_optional
+        "accepted; optional scopes not granted: {:?}; run-as allowed: {}",
+        accepted.scopes.missing_optional,
+        accepted.scopes.allows_run_as()
     );
     // Store the key now: the server shows it once. Here it goes straight into the client.
     let client = erp_v1::Client::builder()

@@ -1,6 +1,7 @@
 //! The fake JTL (feature `fake`) through the generated client: the registration lifecycle in
-//! both generations, credentials and scopes, every fault switch, the request record, and the
-//! stand-alone binary.
+//! both generations, the challenge code checked before any state changes, scope strings granted
+//! exactly as asked and refused by catalog, credentials and scopes, every fault switch, the
+//! request record, and the stand-alone binary.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
@@ -11,9 +12,11 @@ use jtl_erp_client::models::{AppRegistrationRequest, RegistrationStatus, Registr
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::{ClientCredentials, ScxRefreshToken, WawiKey};
-use jtl_erp_client::runtime::{Context, Error, RetryPolicy};
+use jtl_erp_client::runtime::scopes::Scope;
+use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::ChildGuard;
+use proptest::prelude::*;
 
 fn app() -> AppRegistrationRequest {
     AppRegistrationRequest {
@@ -143,11 +146,32 @@ async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_c
         .context(context().challenge_code("other"))
         .build()
         .expect("client");
+    // Even with auto-approval on, a poll with another code is refused before anything changes.
+    fake.auto_approve(true);
     let refused = fast(RegistrationFlow::erp_v2(impostor))
         .wait(&pending)
         .await
         .expect_err("other code");
-    assert!(matches!(refused, RegistrationError::Api(_)), "{refused:?}");
+    let RegistrationError::Api(boxed) = &refused else {
+        panic!("{refused:?}")
+    };
+    let Error::Api(api) = boxed.as_ref() else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(
+        (api.operation, api.status.as_u16()),
+        ("FetchRegistrationStatus", 403)
+    );
+    assert_eq!(
+        api.body.as_ref().and_then(|b| b.error_code.as_deref()),
+        Some("ChallengeCodeMismatch")
+    );
+    assert_eq!(
+        fake.registrations()[0].status,
+        RegistrationStatus::Pending,
+        "the impostor's poll approved nothing"
+    );
+    fake.auto_approve(false);
 
     fake.reject(&pending.registration_id).expect("rejected");
     let error = flow.wait(&pending).await.expect_err("rejected");
@@ -289,13 +313,16 @@ async fn every_fault_switch_is_seen_by_the_client() {
         Some("Bearer ***")
     );
 
-    // Slow answers run into the client's timeout.
+    // Slow answers run into the client's timeout (the token is fetched first, while the fake
+    // is fast, so that the ERP call is what times out).
     let impatient = cloud(&fake, Duration::from_millis(300));
+    impatient.get_status().await.expect("fast answer");
     fake.set_delay(Duration::from_millis(800));
-    assert!(matches!(
-        impatient.get_status().await,
-        Err(Error::Auth { .. } | Error::Transport { .. })
-    ));
+    let error = impatient.get_status().await.expect_err("too slow");
+    assert!(
+        matches!(&error, Error::Transport { operation: "GetStatus", source } if source.is_timeout()),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -372,10 +399,18 @@ fn the_binary_prints_help_and_its_base_urls() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("USAGE:"));
 
     let mut child = ChildGuard(
-        run(&["--client", "id:secret", "--auto-approve"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("starts"),
+        run(&[
+            "--client",
+            "id:secret",
+            "--auto-approve",
+            "--known-scope",
+            "all.read",
+            "--known-scope",
+            "Application.RunAs",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts"),
     );
     let stdout = child.0.stdout.take().expect("stdout");
     let lines: Vec<String> = BufReader::new(stdout)
@@ -390,4 +425,282 @@ fn the_binary_prints_help_and_its_base_urls() {
         "{lines:?}"
     );
     assert!(lines[2].ends_with("/oauth2/token"), "{lines:?}");
+
+    // The scope catalog given on the command line is the fake's.
+    let url = format!(
+        "{}/authentication",
+        lines[0].split_whitespace().last().expect("URL")
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let unknown = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","productRead"]}"#;
+        let (status, text) = raw(reqwest::Method::POST, url.clone(), Some("code"), unknown).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(
+            text.contains(r#""MandatoryApiScopes[1]":"Unknown scope 'productRead'""#),
+            "{text}"
+        );
+        let known = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","Application.RunAs"]}"#;
+        let (status, text) = raw(reqwest::Method::POST, url, Some("code"), known).await;
+        assert_eq!(status, 201, "{text}");
+    });
+}
+
+/// The scope strings of real integrations, the vendor's guide and its demo manifest.
+const MANDATORY: [&str; 5] = [
+    "all.read",
+    "customer.createcustomer",
+    "salesorder.createsalesorder",
+    "item.updateitem",
+    "Application.RunAs",
+];
+const OPTIONAL: [&str; 4] = [
+    "cusomters.read",
+    "productRead",
+    "productDelete",
+    "invoices.print",
+];
+
+fn real_app() -> AppRegistrationRequest {
+    AppRegistrationRequest {
+        mandatory_api_scopes: Some(MANDATORY.map(String::from).to_vec()),
+        optional_api_scopes: Some(OPTIONAL.map(String::from).to_vec()),
+        ..app()
+    }
+}
+
+/// A flow of either generation against the fake.
+fn flow(fake: &FakeJtl, v2: bool, code: &str) -> RegistrationFlow {
+    let context = context().challenge_code(code);
+    fast(if v2 {
+        RegistrationFlow::erp_v2(
+            erp_v2::Client::builder()
+                .base_url(fake.onpremise_url())
+                .context(context)
+                .build()
+                .expect("client"),
+        )
+    } else {
+        RegistrationFlow::erp_v1(
+            erp_v1::Client::builder()
+                .base_url(fake.onpremise_url())
+                .context(context)
+                .build()
+                .expect("client"),
+        )
+    })
+}
+
+#[tokio::test]
+async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses_unknown_ones() {
+    for v2 in [false, true] {
+        let fake = FakeJtl::start().await.expect("fake");
+        let flow = flow(&fake, v2, "fake-challenge");
+
+        let pending = flow.register(&real_app()).await.expect("any name is known");
+        fake.approve(
+            &pending.registration_id,
+            &["cusomters.read", "invoices.print"],
+        )
+        .expect("approved");
+        let accepted = flow.wait(&pending).await.expect("accepted");
+        let granted: Vec<&str> = accepted.scopes.iter().collect();
+        assert_eq!(
+            granted,
+            [&MANDATORY[..], &["cusomters.read", "invoices.print"]].concat(),
+            "granted exactly as asked, v2 = {v2}"
+        );
+        let missing: Vec<&str> = accepted
+            .scopes
+            .missing_optional
+            .iter()
+            .map(Scope::as_str)
+            .collect();
+        assert_eq!(missing, ["productDelete", "productRead"]);
+        assert!(accepted.scopes.allows_run_as());
+
+        // The platform's catalog: the typo and one undotted name are unknown to it.
+        let known: Vec<&str> = MANDATORY
+            .iter()
+            .chain(&OPTIONAL)
+            .copied()
+            .filter(|s| *s != "cusomters.read" && *s != "productDelete")
+            .collect();
+        fake.set_scope_catalog(Some(&known));
+        let other = AppRegistrationRequest {
+            app_id: Some("other/v1".into()),
+            ..real_app()
+        };
+        let before = fake.registrations().len();
+        let error = flow.register(&other).await.expect_err("unknown scopes");
+        let RegistrationError::ScopesRefused {
+            scopes,
+            message,
+            error_code,
+            validation_errors,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(scopes, &["cusomters.read", "productDelete"]);
+        assert_eq!(
+            message.as_deref(),
+            Some("Unknown scopes: cusomters.read, productDelete")
+        );
+        assert_eq!(error_code.as_deref(), Some("UnknownScope"));
+        let keys: Vec<&str> = validation_errors.keys().map(String::as_str).collect();
+        let expected_keys = if v2 {
+            ["optionalApiScopes[0]", "optionalApiScopes[2]"]
+        } else {
+            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"]
+        };
+        assert_eq!(
+            keys, expected_keys,
+            "keys in the endpoint's casing, kept as sent"
+        );
+        assert_eq!(fake.registrations().len(), before, "nothing registered");
+        let body = fake.requests().last().expect("recorded").body.clone();
+        assert!(
+            body.contains("cusomters.read"),
+            "the client sent it: {body}"
+        );
+
+        fake.set_scope_catalog(None);
+        flow.register(&other)
+            .await
+            .expect("every name is known again");
+    }
+}
+
+/// Sends a registration call without the generated client, to reach what it never sends.
+async fn raw(
+    method: reqwest::Method,
+    url: String,
+    code: Option<&str>,
+    body: &'static str,
+) -> (u16, String) {
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .header("api-version", "1.0")
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(code) = code {
+        request = request.header("x-challengecode", code);
+    }
+    let response = request.send().await.expect("answered");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn every_registration_request_is_checked_for_the_challenge_code_before_anything_changes() {
+    let fake = FakeJtl::start().await.expect("fake");
+    let url = format!("{}/authentication", fake.onpremise_url());
+    let body = r#"{"AppId":"raw/v1","MandatoryApiScopes":["all.read"]}"#;
+    for (code, answer) in [
+        (
+            None,
+            r#"{"ErrorCode":"ChallengeCodeMissing","ErrorMessage":"ChallengeCodeMissing"}"#,
+        ),
+        (
+            Some(String::new()),
+            r#"{"ErrorCode":"ChallengeCodeMissing","ErrorMessage":"ChallengeCodeMissing"}"#,
+        ),
+        (
+            Some("x".repeat(31)),
+            r#"{"ErrorCode":"ChallengeCodeTooLong","ErrorMessage":"ChallengeCodeTooLong"}"#,
+        ),
+    ] {
+        let (status, text) = raw(reqwest::Method::POST, url.clone(), code.as_deref(), body).await;
+        assert_eq!((status, text.as_str()), (400, answer), "{code:?}");
+    }
+    // A bad code wins over a bad body and over a catalog refusal: the code is looked at first.
+    fake.set_scope_catalog(Some(&[]));
+    let (status, text) = raw(reqwest::Method::POST, url.clone(), None, "not json").await;
+    assert_eq!(
+        (status, text.contains("ChallengeCodeMissing")),
+        (400, true),
+        "{text}"
+    );
+    fake.set_scope_catalog(None);
+    assert_eq!(fake.registrations(), [], "nothing registered");
+
+    let (status, _) = raw(
+        reqwest::Method::POST,
+        url.clone(),
+        Some("x".repeat(30).as_str()),
+        body,
+    )
+    .await;
+    assert_eq!(status, 201, "30 characters are allowed");
+    let id = fake.registrations()[0].id.clone();
+
+    // Status polls and multi-instance requests with another code change nothing, even with
+    // auto-approval on and for an app that is not multi-instance (the code is checked first).
+    fake.auto_approve(true);
+    let instance = format!("{url}/{id}");
+    for (method, code) in [
+        (reqwest::Method::GET, None),
+        (reqwest::Method::GET, Some("other")),
+        (reqwest::Method::POST, Some("other")),
+    ] {
+        let (status, text) = raw(method.clone(), instance.clone(), code, "").await;
+        assert_eq!(
+            (status, text.as_str()),
+            (
+                403,
+                r#"{"ErrorCode":"ChallengeCodeMismatch","ErrorMessage":"ChallengeCodeMismatch"}"#
+            ),
+            "{method} {code:?}"
+        );
+    }
+    assert_eq!(fake.registrations().len(), 1, "no instance was made");
+    assert_eq!(fake.registrations()[0].status, RegistrationStatus::Pending);
+    let (status, _) = raw(
+        reqwest::Method::GET,
+        instance,
+        Some("x".repeat(30).as_str()),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(fake.registrations()[0].status, RegistrationStatus::Accepted);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Any scope the client can send (non-empty, no whitespace, no control character) goes out
+    /// in the request, is granted by the fake and comes back in `GrantedScopes` unchanged, in
+    /// either generation.
+    #[test]
+    fn any_sendable_scope_survives_request_fake_grant_unchanged(
+        mandatory in prop::collection::vec("[^\\s\\p{Cc}]{1,24}", 1..4),
+        optional in prop::collection::vec("[^\\s\\p{Cc}]{1,24}", 0..3),
+        v2 in any::<bool>(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let granted = runtime.block_on(async {
+            let fake = FakeJtl::start().await.expect("fake");
+            let flow = flow(&fake, v2, "fake-challenge");
+            let app = AppRegistrationRequest {
+                mandatory_api_scopes: Some(mandatory.clone()),
+                optional_api_scopes: Some(optional.clone()),
+                ..app()
+            };
+            let pending = flow.register(&app).await.expect("registered");
+            let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
+            fake.approve(&pending.registration_id, &optional).expect("approved");
+            let accepted = flow.wait(&pending).await.expect("accepted");
+            prop_assert!(accepted.scopes.missing_optional.is_empty());
+            Ok(accepted.scopes.iter().map(str::to_owned).collect::<Vec<_>>())
+        })?;
+        prop_assert_eq!(granted, [mandatory, optional].concat());
+    }
 }

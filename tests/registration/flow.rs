@@ -1,16 +1,15 @@
-//! The registration flow over loopback HTTP with a scripted server, in both generations; typed
-//! scopes; the app signature with an injected clock.
+//! The registration flow over loopback HTTP with a scripted server, in both generations: exact
+//! bytes sent, every documented refusal, the server's refusal of scopes; the app signature with
+//! an injected clock.
 
 use std::time::Duration;
 
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
+use jtl_erp_client::runtime::Context;
 use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
-use jtl_erp_client::runtime::scopes::{
-    ManifestCapabilities, Pane, Permission, RequestedScopes, Scope,
-};
+use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
-use jtl_erp_client::runtime::{Context, serde_json};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
@@ -226,6 +225,202 @@ async fn every_documented_refusal_has_its_own_error() {
         "mandatory scopes not granted: items.write"
     );
     assert_eq!(api_key.expose(), "k", "the key is not lost with the error");
+
+    let accepted_without_key =
+        r#"{"RequestStatusInfo":{"AppId":"a","RegistrationRequestId":"reg-1","Status":2}}"#;
+    let error = flow_error(created(), vec![json(200, accepted_without_key)]).await;
+    assert!(
+        matches!(&error, RegistrationError::AcceptedWithoutKey { registration_id } if registration_id == "reg-1"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "registration reg-1 was accepted without an API key"
+    );
+
+    // 400 on a multi-instance request: the operation is not allowed in this context.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/authentication/reg-1")))
+        .respond_with(json(400, r#"{"ErrorCode":"NotMultiInstance"}"#))
+        .mount(&server)
+        .await;
+    let error = flow_v1(&server)
+        .register_instance("reg-1", RequestedScopes::default())
+        .await
+        .expect_err("not allowed");
+    assert!(
+        matches!(&error, RegistrationError::NotAllowed { error_code: Some(c) } if c == "NotMultiInstance"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the operation is not allowed in this context (NotMultiInstance)"
+    );
+
+    // A 400 on registering that names no scope stays the server's answer, undecoded in meaning.
+    let error = flow_error(
+        json(
+            400,
+            r#"{"ErrorCode":"InvalidAppId","ErrorMessage":"AppId is malformed"}"#,
+        ),
+        vec![json(200, V1_PENDING)],
+    )
+    .await;
+    let RegistrationError::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    let jtl_erp_client::runtime::Error::Api(api) = api.as_ref() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.status, 400);
+    assert_eq!(
+        api.body.as_ref().and_then(|b| b.error_code.as_deref()),
+        Some("InvalidAppId")
+    );
+}
+
+/// The scope strings of real integrations, the vendor's guide and its demo manifest.
+const MANDATORY: [&str; 5] = [
+    "all.read",
+    "customer.createcustomer",
+    "salesorder.createsalesorder",
+    "item.updateitem",
+    "Application.RunAs",
+];
+const OPTIONAL: [&str; 4] = [
+    "cusomters.read",
+    "productRead",
+    "productDelete",
+    "invoices.print",
+];
+
+fn real_app() -> AppRegistrationRequest {
+    AppRegistrationRequest {
+        mandatory_api_scopes: Some(MANDATORY.map(String::from).to_vec()),
+        optional_api_scopes: Some(OPTIONAL.map(String::from).to_vec()),
+        ..app()
+    }
+}
+
+#[tokio::test]
+async fn real_scope_strings_are_sent_exactly_and_the_grant_is_read_as_written() {
+    let grant = r#"["all.read","customer.createcustomer","salesorder.createsalesorder","item.updateitem","Application.RunAs","invoices.print","cusomters.read"]"#;
+    let v1 = scripted(
+        json(201, V1_CREATED),
+        vec![json(
+            200,
+            &format!(
+                r#"{{"RequestStatusInfo":{{"AppId":"myApp/v1","RegistrationRequestId":"reg-1","Status":2}},"Token":{{"ApiKey":"k1"}},"GrantedScopes":{grant}}}"#
+            ),
+        )],
+    )
+    .await;
+    let v2 = scripted(
+        json(201, r#"{"appId":"myApp/v1","registrationRequestId":"reg-1","status":0}"#),
+        vec![json(
+            200,
+            &format!(
+                r#"{{"requestStatusInfo":{{"appId":"myApp/v1","registrationRequestId":"reg-1","status":2}},"token":{{"apiKey":"k2"}},"grantedScopes":{grant}}}"#
+            ),
+        )],
+    )
+    .await;
+    let lists = r#"ApiScopes":["all.read","customer.createcustomer","salesorder.createsalesorder","item.updateitem","Application.RunAs"],"#;
+    let optional =
+        r#"ApiScopes":["cusomters.read","productRead","productDelete","invoices.print"],"#;
+    for (flow, server, mandatory_key, optional_key) in [
+        (flow_v1(&v1), &v1, "\"Mandatory", "\"Optional"),
+        (flow_v2(&v2), &v2, "\"mandatory", "\"optional"),
+    ] {
+        let accepted = flow.run(&real_app()).await.expect("accepted");
+        let body = body_text(&server.received_requests().await.expect("recorded")[0]);
+        assert!(
+            body.contains(&format!("{mandatory_key}{lists}{optional_key}{optional}")),
+            "{body}"
+        );
+        let missing: Vec<&str> = accepted
+            .scopes
+            .missing_optional
+            .iter()
+            .map(Scope::as_str)
+            .collect();
+        assert_eq!(missing, ["productDelete", "productRead"]);
+        assert!(accepted.scopes.allows_run_as());
+        assert_eq!(accepted.scopes.iter().count(), 7);
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it_names() {
+    // 1.0: PascalCase body, validation errors keyed by indexes of the lists sent.
+    let refusal = r#"{"ErrorCode":"UnknownScope","ErrorMessage":"Unknown scopes: cusomters.read, productDelete.",
+        "ValidationErrors":{"MandatoryApiScopes[3]":"Unknown scope","OptionalApiScopes[2]":"Unknown scope"}}"#;
+    let server = scripted(json(400, refusal), vec![json(200, V1_PENDING)]).await;
+    let error = flow_v1(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    let RegistrationError::ScopesRefused {
+        scopes,
+        message,
+        error_code,
+        validation_errors,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        scopes,
+        &["item.updateitem", "cusomters.read", "productDelete"],
+        "by index and by name, in request order"
+    );
+    assert_eq!(
+        message.as_deref(),
+        Some("Unknown scopes: cusomters.read, productDelete.")
+    );
+    assert_eq!(error_code.as_deref(), Some("UnknownScope"));
+    let keys: Vec<&str> = validation_errors.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["MandatoryApiScopes[3]", "OptionalApiScopes[2]"],
+        "keys as the server wrote them"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the server refused the requested scopes `item.updateitem`, `cusomters.read`, `productDelete` (UnknownScope)"
+    );
+
+    // 2.x: camelCase keys with a JSON path prefix; a longer name does not count as naming one.
+    let refusal = r#"{"errorCode":"UnknownScope","errorMessage":"productReadAll is unknown",
+        "validationErrors":{"$.optionalApiScopes[1]":"'productRead' does not exist"}}"#;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/authentication")))
+        .respond_with(json(400, refusal))
+        .mount(&server)
+        .await;
+    let error = flow_v2(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&error, RegistrationError::ScopesRefused { scopes, .. } if scopes == &["productRead"]),
+        "{error:?}"
+    );
+
+    // A validation error on a whole list is a refusal of scopes even when no scope is named.
+    let refusal = r#"{"ValidationErrors":{"MandatoryApiScopes":"The field is invalid"}}"#;
+    let server = scripted(json(400, refusal), vec![json(200, V1_PENDING)]).await;
+    let error = flow_v1(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&error, RegistrationError::ScopesRefused { scopes, message: None, error_code: None, .. } if scopes.is_empty()),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "the server refused the requested scopes");
 }
 
 #[tokio::test]
@@ -301,93 +496,23 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
         long.expect_err("too long").to_string(),
         "invalid request context: challenge code must have 1 to 30 characters, it has 31"
     );
-    let bad_scopes = AppRegistrationRequest {
-        mandatory_api_scopes: Some(vec!["items.delete".into()]),
+    let unsendable = AppRegistrationRequest {
+        mandatory_api_scopes: Some(vec!["all.read".into(), "items .read".into()]),
+        optional_api_scopes: Some(vec!["".into()]),
         ..app()
     };
     let error = flow_v1(&server)
-        .run(&bad_scopes)
+        .run(&unsendable)
         .await
-        .expect_err("bad scope");
-    assert!(
-        error.to_string().contains("`items.delete` is not a scope"),
-        "{error}"
+        .expect_err("unsendable scopes");
+    assert_eq!(
+        error.to_string(),
+        r#"invalid registration: mandatory_api_scopes[1]: "items .read" cannot be a scope: it contains whitespace (U+0020) at character 5; optional_api_scopes[0]: "" cannot be a scope: it is empty"#
     );
     assert_eq!(
         server.received_requests().await.expect("recorded").len(),
         1,
         "nothing sent for the refused calls"
-    );
-}
-
-#[test]
-fn scopes_parse_and_format() {
-    for (text, resource, permission) in [
-        ("items.read", "items", Permission::Read),
-        ("salesorder.write", "salesorder", Permission::Write),
-        ("my-resource.v2.read", "my-resource.v2", Permission::Read),
-    ] {
-        let scope: Scope = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
-        assert_eq!(
-            (scope.resource(), scope.permission()),
-            (resource, permission)
-        );
-        assert_eq!(scope.to_string(), text);
-    }
-    for (text, reason) in [
-        ("items", "no `.` between resource and permission"),
-        ("items.delete", "the permission must be `read` or `write`"),
-        (".read", "the resource is empty"),
-        (
-            "it ems.read",
-            "the resource may hold ASCII letters, digits, `-`, `_` and `.` only",
-        ),
-        ("items.READ", "the permission must be `read` or `write`"),
-    ] {
-        let error = text.parse::<Scope>().expect_err(text);
-        assert_eq!(
-            error.to_string(),
-            format!("`{text}` is not a scope (`resource.read` or `resource.write`): {reason}")
-        );
-    }
-    assert_eq!(
-        Permission::for_method(&jtl_erp_client::runtime::http::Method::PATCH),
-        Permission::Write
-    );
-    assert_eq!(
-        Permission::for_method(&jtl_erp_client::runtime::http::Method::GET),
-        Permission::Read
-    );
-}
-
-#[test]
-fn the_manifest_is_built_and_checked_from_the_same_types() {
-    let scope = |s: &str| s.parse::<Scope>().expect("scope");
-    let mut manifest =
-        ManifestCapabilities::with_scopes([scope("items.read"), scope("items.write")]);
-    manifest.capabilities.erp.pane.push(Pane {
-        title: "Inventory Insights".into(),
-        url: "https://example.com/pane/inventory".into(),
-        required_scopes: [scope("items.read"), scope("stock.read")].into(),
-    });
-    assert_eq!(
-        serde_json::to_string(&manifest).expect("serializes"),
-        r#"{"capabilities":{"erp":{"api":{"scopes":["items.read","items.write"]},"pane":[{"title":"Inventory Insights","url":"https://example.com/pane/inventory","requiredScopes":["items.read","stock.read"]}]}}}"#
-    );
-    assert_eq!(
-        manifest.validate().expect_err("stock.read undeclared"),
-        "pane `Inventory Insights` requires `stock.read`, which capabilities.erp.api.scopes does not declare"
-    );
-    let parsed: ManifestCapabilities = serde_json::from_str(
-        r#"{"capabilities":{"erp":{"api":{"scopes":["items.read","items.write"]}}}}"#,
-    )
-    .expect("parses");
-    assert!(parsed.validate().is_ok());
-    assert!(
-        serde_json::from_str::<ManifestCapabilities>(
-            r#"{"capabilities":{"erp":{"api":{"scopes":["items"]}}}}"#
-        )
-        .is_err()
     );
 }
 

@@ -1,7 +1,9 @@
-//! The registration flow, scopes, signature, the fake JTL, and Cloud App backends (session
-//! tokens, the example backend).
+//! The registration flow, scopes, the Cloud App manifest, signature, the fake JTL, and Cloud App
+//! backends (session tokens, the example backend).
 
 mod backend;
 mod fake;
 mod flow;
+mod manifest;
+mod scopes;
 mod session;

@@ -13,12 +13,16 @@ const HELP: &str = "\
 jtl-erp-fake: a fake JTL ERP API, identity provider and SCX token endpoint on 127.0.0.1
 
 USAGE:
-    jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]... [--auto-approve]
+    jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]...
+                 [--known-scope SCOPE]... [--auto-approve]
 
 OPTIONS:
     --port PORT              listen on this port (default: a free one)
     --client ID:SECRET       accept these client credentials at /oauth2/token
     --refresh-token TOKEN    accept this SCX refresh token at /v1/auth
+    --known-scope SCOPE      the platform knows this scope name; once any is given,
+                             registrations asking for others are refused with 400
+                             (default: every name is known)
     --auto-approve           accept every registration, with all its scopes, when first polled
     -h, --help               print this help
 
@@ -44,6 +48,7 @@ async fn main() -> ExitCode {
 async fn run(args: &[String]) -> Result<(), String> {
     let mut port = 0u16;
     let (mut clients, mut refresh_tokens, mut auto_approve) = (Vec::new(), Vec::new(), false);
+    let mut known_scopes: Vec<String> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || {
@@ -63,6 +68,7 @@ async fn run(args: &[String]) -> Result<(), String> {
                 clients.push((id.to_owned(), secret.to_owned()));
             }
             "--refresh-token" => refresh_tokens.push(value()?),
+            "--known-scope" => known_scopes.push(value()?),
             "--auto-approve" => auto_approve = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -77,6 +83,10 @@ async fn run(args: &[String]) -> Result<(), String> {
         fake.add_refresh_token(token);
     }
     fake.auto_approve(auto_approve);
+    if !known_scopes.is_empty() {
+        let catalog: Vec<&str> = known_scopes.iter().map(String::as_str).collect();
+        fake.set_scope_catalog(Some(&catalog));
+    }
     println!("ERP OnPremise  {}", fake.onpremise_url());
     println!("ERP Cloud      {}", fake.cloud_url());
     println!("token endpoint {}", fake.token_url());

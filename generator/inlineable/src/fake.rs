@@ -24,7 +24,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -46,6 +46,8 @@ use crate::models::{
 /// Where ERP requests may be sent: the Cloud prefix and the OnPremise prefix.
 const ERP_PREFIXES: [&str; 2] = ["/erp", "/api/eazybusiness"];
 const MAX_BODY: usize = 1024 * 1024;
+/// The vendor takes challenge codes of up to 30 characters.
+const MAX_CHALLENGE_CODE_CHARS: usize = 30;
 
 /// A fault the fake injects into the next ERP requests (not into token requests).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +146,7 @@ struct State {
     delay: Duration,
     other_casing: bool,
     info_scope: Option<String>,
+    scope_catalog: Option<BTreeSet<String>>,
     auto_approve: bool,
     requests: Vec<RecordedRequest>,
     session: SessionKeys,
@@ -328,6 +331,14 @@ impl FakeJtl {
         self.state().other_casing = on;
     }
 
+    /// The scope names the platform knows: registrations asking for any other one are refused
+    /// with 400 and the vendor's error body naming each. `None` (the default) knows every name.
+    /// Names compare exactly, as the platform's do.
+    pub fn set_scope_catalog(&self, catalog: Option<&[&str]>) {
+        self.state().scope_catalog =
+            catalog.map(|names| names.iter().map(|s| (*s).to_owned()).collect());
+    }
+
     /// Requires this scope of API keys on the status endpoints (403 without it).
     pub fn require_scope_for_info(&self, scope: Option<&str>) {
         self.state().info_scope = scope.map(str::to_owned);
@@ -497,13 +508,26 @@ fn erp(state: &mut State, request: &Incoming2, path: &str) -> Response<Full<Byte
 }
 
 fn register(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
-    let Some(code) = request.header("x-challengecode").map(str::to_owned) else {
-        return error(
-            state,
-            StatusCode::BAD_REQUEST,
-            "ChallengeCodeMissing",
-            casing,
-        );
+    // The challenge code comes first: nothing about a registration is looked at or kept
+    // without one the vendor would accept.
+    let code = match request.header("x-challengecode") {
+        None | Some("") => {
+            return error(
+                state,
+                StatusCode::BAD_REQUEST,
+                "ChallengeCodeMissing",
+                casing,
+            );
+        }
+        Some(code) if code.chars().count() > MAX_CHALLENGE_CODE_CHARS => {
+            return error(
+                state,
+                StatusCode::BAD_REQUEST,
+                "ChallengeCodeTooLong",
+                casing,
+            );
+        }
+        Some(code) => code.to_owned(),
     };
     let app: AppRegistrationRequest = match serde_json::from_slice(&request.body) {
         Ok(app) => app,
@@ -519,6 +543,9 @@ fn register(state: &mut State, request: &Incoming2, casing: Casing) -> Response<
     let Some(app_id) = app.app_id.clone() else {
         return error(state, StatusCode::BAD_REQUEST, "AppIdMissing", casing);
     };
+    if let Some(refusal) = unknown_scopes(state, &app, casing) {
+        return refusal;
+    }
     if state
         .registrations
         .values()
@@ -548,24 +575,63 @@ fn register(state: &mut State, request: &Incoming2, casing: Casing) -> Response<
     json(state, StatusCode::CREATED, &answer, casing)
 }
 
+/// The platform's refusal of scope names it does not know: 400 with `ErrorMessage` listing them
+/// and one `ValidationErrors` entry per offending list item, keyed by the property name in the
+/// endpoint's casing (`MandatoryApiScopes[1]`, `optionalApiScopes[0]`).
+fn unknown_scopes(
+    state: &State,
+    app: &AppRegistrationRequest,
+    casing: Casing,
+) -> Option<Response<Full<Bytes>>> {
+    let catalog = state.scope_catalog.as_ref()?;
+    let (mandatory, optional) = match casing {
+        Casing::Camel => ("mandatoryApiScopes", "optionalApiScopes"),
+        Casing::Pascal => ("MandatoryApiScopes", "OptionalApiScopes"),
+    };
+    let mut unknown = Vec::new();
+    let mut validation_errors = BTreeMap::new();
+    for (property, list) in [
+        (mandatory, &app.mandatory_api_scopes),
+        (optional, &app.optional_api_scopes),
+    ] {
+        for (i, scope) in list.iter().flatten().enumerate() {
+            if !catalog.contains(scope) {
+                validation_errors.insert(
+                    format!("{property}[{i}]"),
+                    format!("Unknown scope '{scope}'"),
+                );
+                unknown.push(scope.as_str());
+            }
+        }
+    }
+    if unknown.is_empty() {
+        return None;
+    }
+    let body = ErrorResponse {
+        error_code: Some("UnknownScope".to_owned()),
+        validation_errors: Some(validation_errors),
+        error_message: Some(format!("Unknown scopes: {}", unknown.join(", "))),
+        stacktrace: None,
+    };
+    Some(json(state, StatusCode::BAD_REQUEST, &body, casing))
+}
+
+/// Whether a registration call carries the code the registration was made with.
+fn challenge_code_matches(request: &Incoming2, registration: &Registration) -> bool {
+    request.header("x-challengecode") == Some(registration.challenge_code.as_str())
+}
+
 fn fetch(
     state: &mut State,
     request: &Incoming2,
     id: &str,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    if state.auto_approve
-        && state
-            .registrations
-            .get(id)
-            .is_some_and(|r| r.status == RegistrationStatus::Pending)
-    {
-        let _ = accept_everything(state, id);
-    }
     let Some(registration) = state.registrations.get(id) else {
         return error(state, StatusCode::NOT_FOUND, "RegistrationNotFound", casing);
     };
-    if request.header("x-challengecode") != Some(registration.challenge_code.as_str()) {
+    // Checked before auto-approval: a poll with another code must change nothing.
+    if !challenge_code_matches(request, registration) {
         return error(
             state,
             StatusCode::FORBIDDEN,
@@ -573,6 +639,12 @@ fn fetch(
             casing,
         );
     }
+    if state.auto_approve && registration.status == RegistrationStatus::Pending {
+        let _ = accept_everything(state, id);
+    }
+    let Some(registration) = state.registrations.get(id) else {
+        return error(state, StatusCode::NOT_FOUND, "RegistrationNotFound", casing);
+    };
     if registration.key_handed_out {
         return plain(StatusCode::GONE, "");
     }
@@ -604,19 +676,19 @@ fn register_instance(state: &mut State, request: &Incoming2, id: &str) -> Respon
             Casing::Pascal,
         );
     };
+    if !challenge_code_matches(request, original) {
+        return error(
+            state,
+            StatusCode::FORBIDDEN,
+            "ChallengeCodeMismatch",
+            Casing::Pascal,
+        );
+    }
     if original.app.registration_type != Some(RegistrationType::MultiInstance) {
         return error(
             state,
             StatusCode::BAD_REQUEST,
             "NotAMultiInstanceApp",
-            Casing::Pascal,
-        );
-    }
-    if request.header("x-challengecode") != Some(original.challenge_code.as_str()) {
-        return error(
-            state,
-            StatusCode::FORBIDDEN,
-            "ChallengeCodeMismatch",
             Casing::Pascal,
         );
     }

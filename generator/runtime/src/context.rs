@@ -52,7 +52,12 @@ impl Context {
         self.app_version = Some(version.into());
         self
     }
-    /// The user (integer or UUID) requests act for; needs scope `Application.RunAs`.
+    /// The user (integer or UUID) requests act for (`x-runas`).
+    ///
+    /// The server honours it only for apps granted the scope `Application.RunAs`
+    /// ([`crate::scopes::RUN_AS`]): ask for it in the registration's scopes and check
+    /// [`crate::scopes::GrantedScopes::allows_run_as`] before setting it. The client sends the
+    /// header either way, since only the server knows the grant of the credentials in use.
     pub fn run_as(mut self, user: impl Into<String>) -> Self {
         self.run_as = Some(user.into());
         self

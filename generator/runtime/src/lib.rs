@@ -23,6 +23,7 @@ pub mod environment;
 mod error;
 mod excerpt;
 pub mod hooks;
+pub mod manifest;
 mod operation;
 mod query;
 mod response;

@@ -1,23 +1,38 @@
-//! API scopes: `resource.permission` strings, the mandatory and optional sets an app asks for,
-//! what was granted, and the Cloud manifest's declarations.
+//! API scopes as the platform writes them: the exact strings an app asks for and is granted, with
+//! typed helpers for the guides' `area.read|write|print` grammar and lints that never block.
+//!
+//! The platform, not the client, decides which scope names exist: it refuses unknown ones when an
+//! app registers. Real names are wider than the guides' grammar (`customer.createcustomer`,
+//! `Application.RunAs`, the upstream typo `cusomters.read`, the undotted `productRead` of the
+//! vendor's demo manifest), so a [`Scope`] keeps its string exactly as written and is refused only
+//! when it cannot be a scope on the wire at all: empty, or holding whitespace or control
+//! characters. Everything else the guides would frown upon is a [`ScopeLint`], queried on demand.
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// The access level of a scope. `write` does not imply `read`.
+/// The scope the `x-runas` header needs (`Context::run_as`).
+pub const RUN_AS: &str = "Application.RunAs";
+
+/// The permission words of the guides. `write` does not imply `read`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Permission {
-    /// GET requests.
+    /// `read`: GET requests.
     Read,
-    /// POST, PATCH and DELETE requests.
+    /// `write`: POST, PATCH and DELETE requests.
     Write,
+    /// `print`: PDF and print endpoints.
+    Print,
 }
 
 impl Permission {
-    /// The permission an HTTP method needs.
+    /// The permission an HTTP method needs (print endpoints are documented per operation, so a
+    /// method alone never yields [`Permission::Print`]).
     pub fn for_method(method: &http::Method) -> Self {
         if matches!(
             *method,
@@ -28,116 +43,263 @@ impl Permission {
             Self::Write
         }
     }
+
+    /// The word as scopes spell it: `read`, `write`, `print`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Print => "print",
+        }
+    }
+
+    /// The permission a scope's action names, spelled exactly as the guides do.
+    fn from_word(word: &str) -> Option<Self> {
+        [Self::Read, Self::Write, Self::Print]
+            .into_iter()
+            .find(|p| p.as_str() == word)
+    }
 }
 
-/// One scope, e.g. `items.read`. Resources are not restricted to a known list: the platform
-/// adds new ones.
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One scope, kept exactly as written: `items.read`, `customer.createcustomer`,
+/// `Application.RunAs`, `productRead`. Equal, ordered and hashed as its string.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Scope {
-    resource: String,
-    permission: Permission,
-}
+pub struct Scope(String);
 
-/// Why a string is not a scope.
+/// Why a string cannot be sent as a scope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a scope (`resource.read` or `resource.write`): {reason}")]
+#[error("{input:?} cannot be a scope: {kind}")]
 pub struct ScopeError {
     input: String,
-    reason: &'static str,
+    kind: ScopeErrorKind,
+}
+
+/// What makes a string unusable as a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScopeErrorKind {
+    /// The empty string.
+    #[error("it is empty")]
+    Empty,
+    /// Whitespace: the platform's lists and the merchant's dialog separate names by it.
+    #[error("it contains whitespace (U+{:04X}) at character {position}", *.character as u32)]
+    Whitespace {
+        /// The character.
+        character: char,
+        /// Its index among the string's characters, from 0.
+        position: usize,
+    },
+    /// A control character, which no header, log line or dialog shows faithfully.
+    #[error("it contains a control character (U+{:04X}) at character {position}", *.character as u32)]
+    Control {
+        /// The character.
+        character: char,
+        /// Its index among the string's characters, from 0.
+        position: usize,
+    },
+}
+
+impl ScopeError {
+    /// The refused string.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+    /// Why it was refused.
+    pub fn kind(&self) -> ScopeErrorKind {
+        self.kind
+    }
+}
+
+/// Something the guides would not write, reported on demand and never refused: the platform
+/// decides whether the name exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScopeLint {
+    /// No `.`: an opaque or legacy name such as `productRead`.
+    #[error("no `.` between area and action (an opaque or legacy name)")]
+    Undotted,
+    /// A `.` with nothing before or after it.
+    #[error("an empty area or action around the last `.`")]
+    EmptyPart,
+    /// The action is not a permission word of the guides (`read`, `write`, `print`), e.g.
+    /// `createcustomer`, or `READ` in another case.
+    #[error("`{action}` is not a permission word of the guides (read, write, print)")]
+    UnknownPermission {
+        /// The part after the last `.`.
+        action: String,
+    },
 }
 
 impl Scope {
-    /// A scope from its parts.
-    pub fn new(resource: &str, permission: Permission) -> Result<Self, ScopeError> {
-        let name = format!(
-            "{resource}.{}",
-            if permission == Permission::Read {
-                "read"
-            } else {
-                "write"
+    /// A scope from its exact string; refused only when it cannot be sent as one.
+    pub fn new(name: impl Into<String>) -> Result<Self, ScopeError> {
+        let name = name.into();
+        let fail = |kind| ScopeError {
+            input: name.clone(),
+            kind,
+        };
+        if name.is_empty() {
+            return Err(fail(ScopeErrorKind::Empty));
+        }
+        for (position, character) in name.chars().enumerate() {
+            if character.is_whitespace() {
+                return Err(fail(ScopeErrorKind::Whitespace {
+                    character,
+                    position,
+                }));
             }
-        );
-        name.parse()
+            if character.is_control() {
+                return Err(fail(ScopeErrorKind::Control {
+                    character,
+                    position,
+                }));
+            }
+        }
+        Ok(Self(name))
     }
-    /// The resource, e.g. `items`.
-    pub fn resource(&self) -> &str {
-        &self.resource
+
+    /// `area.permission`, e.g. `Scope::with_permission("items", Permission::Print)` is
+    /// `items.print`.
+    pub fn with_permission(area: &str, permission: Permission) -> Result<Self, ScopeError> {
+        Self::new(format!("{area}.{permission}"))
     }
-    /// The permission.
-    pub fn permission(&self) -> Permission {
-        self.permission
+
+    /// `area.read`.
+    pub fn read(area: &str) -> Result<Self, ScopeError> {
+        Self::with_permission(area, Permission::Read)
+    }
+
+    /// `area.write`.
+    pub fn write(area: &str) -> Result<Self, ScopeError> {
+        Self::with_permission(area, Permission::Write)
+    }
+
+    /// `area.print`.
+    pub fn print(area: &str) -> Result<Self, ScopeError> {
+        Self::with_permission(area, Permission::Print)
+    }
+
+    /// `Application.RunAs`, which the `x-runas` header needs.
+    pub fn run_as() -> Self {
+        Self(RUN_AS.to_owned())
+    }
+
+    /// The scope as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the last `.` (`customer` of `customer.createcustomer`); `None` for an
+    /// undotted name.
+    pub fn area(&self) -> Option<&str> {
+        self.0.rsplit_once('.').map(|(area, _)| area)
+    }
+
+    /// The part after the last `.` (`createcustomer`, `RunAs`, `read`); `None` for an undotted
+    /// name.
+    pub fn action(&self) -> Option<&str> {
+        self.0.rsplit_once('.').map(|(_, action)| action)
+    }
+
+    /// The permission word of the action, when it is one of the guides' (spelled exactly).
+    pub fn permission(&self) -> Option<Permission> {
+        self.action().and_then(Permission::from_word)
+    }
+
+    /// Whether this is the scope `x-runas` needs.
+    pub fn is_run_as(&self) -> bool {
+        self.0 == RUN_AS
+    }
+
+    /// What the guides would not write. Empty for `items.read` and `Application.RunAs`.
+    pub fn lints(&self) -> Vec<ScopeLint> {
+        let Some((area, action)) = self.0.rsplit_once('.') else {
+            return vec![ScopeLint::Undotted];
+        };
+        let mut lints = Vec::new();
+        if area.is_empty() || action.is_empty() {
+            lints.push(ScopeLint::EmptyPart);
+        }
+        if !action.is_empty() && Permission::from_word(action).is_none() && !self.is_run_as() {
+            lints.push(ScopeLint::UnknownPermission {
+                action: action.to_owned(),
+            });
+        }
+        lints
+    }
+
+    /// The string, owned.
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
 impl FromStr for Scope {
     type Err = ScopeError;
     fn from_str(input: &str) -> Result<Self, ScopeError> {
-        let fail = |reason| ScopeError {
-            input: input.to_owned(),
-            reason,
-        };
-        let (resource, permission) = input
-            .rsplit_once('.')
-            .ok_or_else(|| fail("no `.` between resource and permission"))?;
-        let permission = match permission {
-            "read" => Permission::Read,
-            "write" => Permission::Write,
-            _ => return Err(fail("the permission must be `read` or `write`")),
-        };
-        if resource.is_empty() {
-            return Err(fail("the resource is empty"));
-        }
-        if !resource
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(fail(
-                "the resource may hold ASCII letters, digits, `-`, `_` and `.` only",
-            ));
-        }
-        Ok(Self {
-            resource: resource.to_owned(),
-            permission,
-        })
+        Self::new(input)
+    }
+}
+
+impl TryFrom<String> for Scope {
+    type Error = ScopeError;
+    fn try_from(input: String) -> Result<Self, ScopeError> {
+        Self::new(input)
+    }
+}
+
+impl AsRef<str> for Scope {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Scopes compare as their strings, so sets of them can be searched with a `&str`.
+impl Borrow<str> for Scope {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let permission = match self.permission {
-            Permission::Read => "read",
-            Permission::Write => "write",
-        };
-        write!(f, "{}.{permission}", self.resource)
+        f.write_str(&self.0)
     }
 }
 
 impl Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.0)
     }
 }
 
 impl<'de> Deserialize<'de> for Scope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
-/// Parses a list of scope strings, naming every bad one.
+/// Parses a list of scope strings, naming every one that cannot be sent.
 pub fn parse_scopes<'a>(
     items: impl IntoIterator<Item = &'a str>,
 ) -> Result<BTreeSet<Scope>, Vec<ScopeError>> {
-    let (good, bad): (Vec<_>, Vec<_>) = items
-        .into_iter()
-        .map(str::parse::<Scope>)
-        .partition(Result::is_ok);
-    if bad.is_empty() {
-        Ok(good.into_iter().map(Result::unwrap).collect())
-    } else {
-        Err(bad.into_iter().map(|e| e.unwrap_err()).collect())
+    let mut good = BTreeSet::new();
+    let mut bad = Vec::new();
+    for item in items {
+        match Scope::new(item) {
+            Ok(scope) => {
+                good.insert(scope);
+            }
+            Err(error) => bad.push(error),
+        }
     }
+    if bad.is_empty() { Ok(good) } else { Err(bad) }
 }
 
 /// What an app asks for: scopes it cannot work without, and scopes it uses when granted.
@@ -157,14 +319,14 @@ pub struct MissingMandatoryScopes {
     pub missing: BTreeSet<Scope>,
 }
 
-/// The scopes an app was granted, checked against what it asked for.
+/// The scopes an app was granted, exactly as the server wrote them, checked against what it
+/// asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GrantedScopes {
-    granted: BTreeSet<Scope>,
+    /// In the server's order; a string the client does not understand is still a grant.
+    granted: Vec<String>,
     /// Optional scopes the merchant did not grant: features to switch off.
     pub missing_optional: BTreeSet<Scope>,
-    /// Granted strings that are not scopes (kept, so nothing the server said is lost).
-    pub unparsed: Vec<String>,
 }
 
 impl RequestedScopes {
@@ -173,9 +335,7 @@ impl RequestedScopes {
         mandatory: impl IntoIterator<Item = &'a str>,
         optional: impl IntoIterator<Item = &'a str>,
     ) -> Result<Self, Vec<ScopeError>> {
-        let mandatory = parse_scopes(mandatory);
-        let optional = parse_scopes(optional);
-        match (mandatory, optional) {
+        match (parse_scopes(mandatory), parse_scopes(optional)) {
             (Ok(mandatory), Ok(optional)) => Ok(Self {
                 mandatory,
                 optional,
@@ -189,40 +349,51 @@ impl RequestedScopes {
         }
     }
 
-    /// Compares a grant with the request: a missing mandatory scope is an error, missing
-    /// optional ones are reported.
+    /// Compares a grant with the request, string by string as the server wrote them: a missing
+    /// mandatory scope is an error, missing optional ones are reported.
     pub fn check_granted<'a>(
         &self,
         granted: impl IntoIterator<Item = &'a str>,
     ) -> Result<GrantedScopes, MissingMandatoryScopes> {
-        let mut set = BTreeSet::new();
-        let mut unparsed = Vec::new();
-        for item in granted {
-            match item.parse::<Scope>() {
-                Ok(scope) => {
-                    set.insert(scope);
-                }
-                Err(_) => unparsed.push(item.to_owned()),
-            }
-        }
-        let missing: BTreeSet<Scope> = self.mandatory.difference(&set).cloned().collect();
+        let granted = GrantedScopes::from_grant(granted);
+        let missing: BTreeSet<Scope> = self
+            .mandatory
+            .iter()
+            .filter(|s| !granted.contains(s))
+            .cloned()
+            .collect();
         if !missing.is_empty() {
             return Err(MissingMandatoryScopes { missing });
         }
-        let missing_optional = self.optional.difference(&set).cloned().collect();
+        let missing_optional = self
+            .optional
+            .iter()
+            .filter(|s| !granted.contains(s))
+            .cloned()
+            .collect();
         Ok(GrantedScopes {
-            granted: set,
             missing_optional,
-            unparsed,
+            ..granted
         })
     }
 }
 
 impl GrantedScopes {
-    /// Whether `scope` was granted.
-    pub fn contains(&self, scope: &Scope) -> bool {
-        self.granted.contains(scope)
+    /// A grant as the server listed it (e.g. stored from an earlier registration), with no
+    /// request to compare it with.
+    pub fn from_grant<S: AsRef<str>>(granted: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            granted: granted.into_iter().map(|s| s.as_ref().to_owned()).collect(),
+            missing_optional: BTreeSet::new(),
+        }
     }
+
+    /// Whether the server listed exactly this string.
+    pub fn contains(&self, scope: impl AsRef<str>) -> bool {
+        let scope = scope.as_ref();
+        self.granted.iter().any(|g| g == scope)
+    }
+
     /// Checks before a call that the scope it needs was granted.
     pub fn require(&self, scope: &Scope) -> Result<(), MissingMandatoryScopes> {
         if self.contains(scope) {
@@ -233,91 +404,23 @@ impl GrantedScopes {
             })
         }
     }
-    /// All granted scopes.
-    pub fn iter(&self) -> impl Iterator<Item = &Scope> {
-        self.granted.iter()
+
+    /// Whether requests may act for another user (`x-runas`, `Context::run_as`): the grant
+    /// holds `Application.RunAs`.
+    pub fn allows_run_as(&self) -> bool {
+        self.contains(RUN_AS)
+    }
+
+    /// Every granted string, in the server's order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.granted.iter().map(String::as_str)
     }
 }
 
 fn list(scopes: &BTreeSet<Scope>) -> String {
     scopes
         .iter()
-        .map(ToString::to_string)
+        .map(Scope::as_str)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The scope part of a Cloud App's `manifest.json`: `capabilities.erp.api.scopes` and the
-/// panes' `requiredScopes`. Unknown manifest fields are outside this type.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestCapabilities {
-    /// `capabilities`.
-    pub capabilities: Capabilities,
-}
-
-/// `capabilities`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Capabilities {
-    /// `capabilities.erp`.
-    pub erp: ErpCapability,
-}
-
-/// `capabilities.erp`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErpCapability {
-    /// `capabilities.erp.api`.
-    pub api: ApiCapability,
-    /// `capabilities.erp.pane`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pane: Vec<Pane>,
-}
-
-/// `capabilities.erp.api`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiCapability {
-    /// The scopes the app may use.
-    pub scopes: BTreeSet<Scope>,
-}
-
-/// A pane of the App Shell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Pane {
-    /// Title shown to the merchant.
-    pub title: String,
-    /// The page of the pane.
-    pub url: String,
-    /// Scopes the pane needs.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub required_scopes: BTreeSet<Scope>,
-}
-
-impl ManifestCapabilities {
-    /// A manifest declaring `scopes`.
-    pub fn with_scopes(scopes: impl IntoIterator<Item = Scope>) -> Self {
-        let mut manifest = Self::default();
-        manifest.capabilities.erp.api.scopes = scopes.into_iter().collect();
-        manifest
-    }
-
-    /// Every pane's required scopes must be declared by the app.
-    pub fn validate(&self) -> Result<(), String> {
-        let declared = &self.capabilities.erp.api.scopes;
-        let problems: Vec<String> = self
-            .capabilities
-            .erp
-            .pane
-            .iter()
-            .flat_map(|pane| {
-                pane.required_scopes
-                    .difference(declared)
-                    .map(move |s| format!("pane `{}` requires `{s}`, which capabilities.erp.api.scopes does not declare", pane.title))
-            })
-            .collect();
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
-        }
-    }
 }
