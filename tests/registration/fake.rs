@@ -375,23 +375,11 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
 
 #[test]
 fn the_binary_prints_help_and_its_base_urls() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // `generated/src/bin/jtl-erp-fake.rs`, built by cargo for this test (tests/Cargo.toml):
+    // running the program itself, not `cargo run`, which would check the whole workspace first.
     let run = |args: &[&str]| {
-        let mut command = Command::new(&cargo);
-        command
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "jtl-erp-client",
-                "--features",
-                "fake",
-                "--bin",
-                "jtl-erp-fake",
-                "--",
-            ])
-            .args(args)
-            .current_dir(jtl_erp_tests::repo_root());
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jtl-erp-fake-under-test"));
+        command.args(args);
         command
     };
     let help = run(&["--help"]).output().expect("runs");
