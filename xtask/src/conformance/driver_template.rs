@@ -124,7 +124,7 @@ enum Outcome {
 fn finish<T, E: std::fmt::Debug>(result: Result<ResponseValue<T>, Error<E>>) -> Outcome {
     match result {
         Ok(_) => Outcome::Decoded,
-        Err(error @ Error::Decode { .. }) => Outcome::DecodeError(error.to_string()),
+        Err(error @ Error::Decode { .. }) => Outcome::DecodeError(mask(&error.to_string())),
         Err(Error::Api(api)) => Outcome::Api {
             body_decoded: api.body.is_some(),
             message: format!("{} {}", api.status, api.description.unwrap_or("undocumented")),
@@ -134,6 +134,22 @@ fn finish<T, E: std::fmt::Debug>(result: Result<ResponseValue<T>, Error<E>>) -> 
         }
         Err(error) => Outcome::Refused(error.to_string()),
     }
+}
+
+/// Every double-quoted run of text as `"…"`: a decoder's message may quote the value it could
+/// not read (`invalid type: string "…"`), and values may be secrets.
+fn mask(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        if c == '"' {
+            out.push_str(if quoted { "…\"" } else { "\"" });
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn arg<T: serde::de::DeserializeOwned>(args: &[Value], index: usize) -> Result<T, String> {

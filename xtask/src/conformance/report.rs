@@ -265,6 +265,17 @@ impl Report {
     }
 }
 
+/// Prism's answers that say the request is wrong: invalid, insecure, or for no operation.
+const REQUEST_PROBLEMS: &[&str] = &[
+    "UNPROCESSABLE_ENTITY",
+    "UNAUTHORIZED",
+    "NO_PATH_MATCHED_ERROR",
+    "NO_METHOD_MATCHED_ERROR",
+    "NO_SERVER_MATCHED_ERROR",
+    "INVALID_CONTENT_TYPE",
+    "NOT_ACCEPTABLE",
+];
+
 /// The verdict on one driver line.
 fn judge(line: &Value) -> Call {
     let status = line["status"].as_u64().and_then(|s| u16::try_from(s).ok());
@@ -295,9 +306,23 @@ fn judge(line: &Value) -> Call {
             .collect()
     };
     let mut request_problems = errors_at("request");
-    let response_violations = errors_at("response");
+    let mut response_violations = errors_at("response");
     let problem = &line["problem"];
-    if problem.is_object() {
+    let kind = problem["type"]
+        .as_str()
+        .and_then(|t| t.rsplit_once('#'))
+        .map_or("", |(_, kind)| kind);
+    if problem.is_object() && !REQUEST_PROBLEMS.contains(&kind) {
+        // Prism could not produce an answer (no schema to generate from, …): the document's
+        // limit, not the client's; reported next to the answers Prism flags.
+        response_violations.push(format!(
+            "Prism could not answer ({kind}): {}",
+            problem["detail"]
+                .as_str()
+                .or(problem["title"].as_str())
+                .unwrap_or("")
+        ));
+    } else if problem.is_object() {
         let mut text = problem["title"]
             .as_str()
             .unwrap_or("Prism refused the request")
@@ -322,6 +347,12 @@ fn judge(line: &Value) -> Call {
         "api-error" => problem.is_null(),
         _ => false,
     };
+    // An answer Prism could not make is no answer the client failed on.
+    let outcome = if problem.is_object() && request_valid {
+        "prism-gave-up"
+    } else {
+        outcome
+    };
     let decode_error = (outcome == "decode-error").then(|| message.clone());
     let failure = if !request_valid {
         Some(format!("invalid request: {}", request_problems.join("; ")))
@@ -338,7 +369,7 @@ fn judge(line: &Value) -> Call {
             "decode-error" if response_violations.is_empty() => Some(format!(
                 "an answer Prism stands by was not decoded: {message}"
             )),
-            "decoded" | "api-error" | "decode-error" => None,
+            "decoded" | "api-error" | "decode-error" | "prism-gave-up" => None,
             other => Some(format!("unknown outcome `{other}`: {message}")),
         }
     };

@@ -331,6 +331,14 @@ impl<'a> Synth<'a> {
                 map.insert(name.clone(), value);
             }
         }
+        // A required property the schema does not declare (a document's slip) still has to be
+        // there for the request to be valid.
+        for name in &required {
+            if !map.contains_key(*name) && schema.pointer(&format!("/properties/{name}")).is_none()
+            {
+                map.insert((*name).to_owned(), Value::String("conformance".to_owned()));
+            }
+        }
         if map.is_empty() && schema.get("properties").is_none() {
             let extra = schema.get("additionalProperties");
             if let Some(extra) = extra.filter(|e| e.is_object())
