@@ -137,6 +137,11 @@ fn the_judge_says_no_for_the_right_reasons() {
     );
     let decode_error = legacy.decode_error.as_deref().expect("decode error");
     assert!(!decode_error.contains("Pending"), "masked: {decode_error}");
+    assert!(
+        decode_error.contains(r#"invalid type: string "…""#)
+            && decode_error.contains(r#""status""#),
+        "values masked, keys kept: {decode_error}"
+    );
 
     // Bounded path parameter, optional query parameters, combined security: all valid.
     let item = call(&report, "GetItem");

@@ -136,20 +136,42 @@ fn finish<T, E: std::fmt::Debug>(result: Result<ResponseValue<T>, Error<E>>) -> 
     }
 }
 
-/// Every double-quoted run of text as `"…"`: a decoder's message may quote the value it could
-/// not read (`invalid type: string "…"`), and values may be secrets.
+/// Every double-quoted value as `"…"` (keys, followed by `:`, stay): a decoder's message may
+/// quote the value it could not read (`invalid type: string "…"`), and values may be secrets.
 fn mask(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
-    for c in text.chars() {
-        if c == '"' {
-            out.push_str(if quoted { "…\"" } else { "\"" });
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(c);
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        let Some(close) = closing_quote(after) else {
+            out.push('…');
+            return out;
+        };
+        if after[close + 1..].starts_with(':') {
+            out.push_str(&after[..close]);
+        } else {
+            out.push('…');
+        }
+        out.push('"');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The quote that ends a string starting at `text` (escaped quotes skipped).
+fn closing_quote(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return Some(i),
+            _ => {}
         }
     }
-    out
+    None
 }
 
 fn arg<T: serde::de::DeserializeOwned>(args: &[Value], index: usize) -> Result<T, String> {

@@ -514,13 +514,15 @@ fn degraded(api: &Api, warnings: &[jtl_erp_generator::Diagnostic]) -> Vec<Vec<St
             let lost = warnings
                 .iter()
                 .filter(|w| w.file == module.file)
-                .filter(|w| match &w.location {
-                    Location::Pointer(p) => {
-                        p == &op.pointer || p.starts_with(&format!("{}/", op.pointer))
+                .filter_map(|w| match &w.location {
+                    Location::Pointer(p) if p == &op.pointer => {
+                        Some(format!("{}: {}", w.kind, w.message))
                     }
-                    _ => false,
+                    Location::Pointer(p) => p
+                        .strip_prefix(&format!("{}/", op.pointer))
+                        .map(|at| format!("{} at {at}: {}", w.kind, w.message)),
+                    _ => None,
                 })
-                .map(|w| format!("{}: {}", w.kind, w.message))
                 .collect();
             out.push(lost);
         }
