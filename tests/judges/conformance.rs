@@ -193,7 +193,7 @@ fn bad_input_and_environment_are_told_apart_and_leave_nothing_behind() {
     let port = taken.local_addr().expect("address").port();
     let busy = Options {
         port: Some(port),
-        ..options(vec![spec], Mode::Dynamic, None)
+        ..options(vec![spec.clone()], Mode::Dynamic, None)
     };
     let busy = run(&root, &busy).expect_err("port in use");
     assert_eq!(busy.exit_code(), 2);
@@ -201,6 +201,32 @@ fn bad_input_and_environment_are_told_apart_and_leave_nothing_behind() {
         busy.to_string()
             .starts_with(&format!("port 127.0.0.1:{port} is in use")),
         "{busy}"
+    );
+
+    // After the build: a Prism that exits at once, with what it said.
+    let failing = dir.join("failing-prism");
+    std::fs::write(
+        &failing,
+        "#!/bin/sh\necho 'cannot read the document' >&2\nexit 3\n",
+    )
+    .expect("write");
+    std::fs::set_permissions(
+        &failing,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let broken = Options {
+        prism: Some(failing),
+        ..options(vec![spec], Mode::Dynamic, None)
+    };
+    let broken = run(&root, &broken).expect_err("Prism fails");
+    assert_eq!(broken.exit_code(), 2);
+    assert!(
+        broken.to_string().starts_with("Prism failed to start for ")
+            && broken
+                .to_string()
+                .ends_with("(exit status: 3): cannot read the document"),
+        "{broken}"
     );
     assert!(leftovers().is_empty(), "{:?}", leftovers());
 }

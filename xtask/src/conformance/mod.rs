@@ -176,7 +176,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
         "prefer": match options.mode { Mode::Dynamic => Some("dynamic=true"), Mode::Examples => None },
         "concurrency": options.concurrency,
         "urls": servers.iter().map(|s| s.url.clone()).collect::<Vec<_>>(),
-        "context": context_values(),
+        "context": context_values(&loaded, &api, options.seed),
         "calls": calls,
     });
     std::fs::write(&calls_file, input.to_string())
@@ -339,17 +339,60 @@ fn drive(
     Ok(lines)
 }
 
-/// Values of the request-context headers: what the JTL documents' schemas accept.
-fn context_values() -> Value {
-    json!({
-        "tenant": "6f1c2b3a-1111-4222-8333-944455556666",
-        "app_id": "Conformance/1.0.0",
-        "app_version": "1.0.0",
-        "run_as": "1",
-        "session": "0b6c5d2e-0000-4000-8000-000000000001",
-        "company_id": "1",
-        "challenge_code": "conformance",
-    })
+/// Values of the request-context headers: built from the first header parameter that declares
+/// each (its example, else a synthesized value), else what the JTL documents accept.
+fn context_values(loaded: &[Loaded], api: &Api, seed: u64) -> Value {
+    use jtl_erp_generator::ContextKey;
+    let mut values = serde_json::Map::new();
+    for (m, module) in api.modules.iter().enumerate() {
+        let doc = &loaded[m].raw;
+        let mut synth = values::Synth::new(doc, seed, 0);
+        for op in &module.operations {
+            let (_, parameters) = raw_operation(doc, op);
+            for used in &op.context {
+                let name = match used.key {
+                    ContextKey::Tenant => "tenant",
+                    ContextKey::AppId => "app_id",
+                    ContextKey::AppVersion => "app_version",
+                    ContextKey::RunAs => "run_as",
+                    ContextKey::SessionId => "session",
+                    ContextKey::CompanyId => "company_id",
+                    ContextKey::ChallengeCode => "challenge_code",
+                };
+                if values.contains_key(name) {
+                    continue;
+                }
+                let raw = parameters.iter().find(|p| {
+                    p.get("in").and_then(Value::as_str) == Some("header")
+                        && p.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(&used.header))
+                });
+                let text = match raw.map(|raw| synth.parameter(raw)) {
+                    Some(Value::String(text)) => text,
+                    Some(Value::Number(n)) => n.to_string(),
+                    Some(Value::Bool(b)) => b.to_string(),
+                    _ => continue,
+                };
+                values.insert(name.to_owned(), Value::String(text));
+            }
+        }
+    }
+    let defaults = [
+        ("tenant", "6f1c2b3a-1111-4222-8333-944455556666"),
+        ("app_id", "Conformance/1.0.0"),
+        ("app_version", "1.0.0"),
+        ("run_as", "1"),
+        ("session", "0b6c5d2e-0000-4000-8000-000000000001"),
+        ("company_id", "1"),
+        ("challenge_code", "conformance"),
+    ];
+    for (key, value) in defaults {
+        values
+            .entry(key)
+            .or_insert_with(|| Value::String(value.to_owned()));
+    }
+    Value::Object(values)
 }
 
 /// Every call of every run: the operation, its arguments in the method's order, credentials.
