@@ -121,23 +121,67 @@ fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> Strin
     )
 }
 
-/// `Cargo.toml` of the driver; `client` is the generated crate next to it.
-pub const DRIVER_MANIFEST: &str = r#"[package]
+/// `Cargo.toml` of the driver in the workspace at `dir`; `client` is the generated crate next to
+/// it. The binary's name carries the workspace's tag: cargo puts every executable of the shared
+/// target directory under its name, where a fresh build would find another workspace's driver.
+pub fn driver_manifest(dir: &std::path::Path) -> String {
+    let (bin, tag) = (binary_name(dir), tag(dir));
+    format!(
+        r#"[package]
 name = "jtl-erp-conformance-driver"
 version = "0.0.0"
 edition = "2024"
 publish = false
 
+[[bin]]
+name = "{bin}"
+path = "src/main.rs"
+
 [dependencies]
-client = { package = "jtl-erp-client", path = "../client" }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-"#;
+client = {{ package = "jtl-erp-client", path = "../client-{tag}" }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#
+    )
+}
+
+/// The tag of the workspace at `dir`, in the names of its member directories and of the driver's
+/// binary: the same for the same directory (a kept `--out` rebuilds nothing), another for every
+/// other (FNV-1a of the path). Cargo identifies a workspace member in the shared target
+/// directory by its path relative to the workspace root, so members of two workspaces at the same
+/// relative path would share (and mix up) their compiled artifacts.
+pub fn tag(dir: &std::path::Path) -> String {
+    let hash = dir
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{hash:016x}")
+}
+
+/// The client's directory in the workspace at `dir`.
+pub fn client_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(format!("client-{}", tag(dir)))
+}
+
+/// The driver's directory in the workspace at `dir`.
+pub fn driver_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(format!("driver-{}", tag(dir)))
+}
+
+/// The driver's binary in the workspace at `dir`.
+pub fn binary_name(dir: &std::path::Path) -> String {
+    format!("jtl-erp-conformance-{}", tag(dir))
+}
 
 /// The workspace of client and driver, with this repository's profiles (so that dependencies
 /// built for the repository are reused from its target directory).
-pub fn workspace_manifest(root_manifest: &str) -> String {
+pub fn workspace_manifest(dir: &std::path::Path, root_manifest: &str) -> String {
     let profiles = root_manifest
         .find("\n[profile.")
         .map_or("", |start| &root_manifest[start..]);
-    format!("[workspace]\nresolver = \"3\"\nmembers = [\"client\", \"driver\"]\n{profiles}")
+    let tag = tag(dir);
+    format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"client-{tag}\", \"driver-{tag}\"]\n{profiles}"
+    )
 }

@@ -147,7 +147,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
             }
         }
     };
-    let client_dir = work.path.join("client");
+    let client_dir = driver::client_dir(&work.path);
     let mut settings = crate::settings_for(root, &client_dir)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     // Client and driver share one workspace of their own.
@@ -164,7 +164,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
         let log = work.path.join(format!("prism-{i}.log"));
         servers.push(prism::Prism::start(&tool, spec, port, log)?);
     }
-    let executable = build(root, &work.path)?;
+    let executable = build(root, &work.path, work.remove)?;
     let build_time = started.elapsed();
     let after_build = Instant::now();
     for server in &mut servers {
@@ -234,16 +234,22 @@ fn write_workspace(
         }
         std::fs::write(&path, text).map_err(|e| io(&path, e))
     };
-    crate::write_tree(&dir.join("client"), generation)
+    crate::write_tree(&driver::client_dir(dir), generation)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     let root_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| io(&root.join("Cargo.toml"), e))?;
     write(
         dir.join("Cargo.toml"),
-        &driver::workspace_manifest(&root_manifest),
+        &driver::workspace_manifest(dir, &root_manifest),
     )?;
-    write(dir.join("driver/Cargo.toml"), driver::DRIVER_MANIFEST)?;
-    write(dir.join("driver/src/main.rs"), &driver::main_rs(api))?;
+    write(
+        driver::driver_dir(dir).join("Cargo.toml"),
+        &driver::driver_manifest(dir),
+    )?;
+    write(
+        driver::driver_dir(dir).join("src/main.rs"),
+        &driver::main_rs(api),
+    )?;
     // The repository's lock file: the same dependency versions, already built in its target.
     let lock = dir.join("Cargo.lock");
     if !lock.exists() {
@@ -253,8 +259,8 @@ fn write_workspace(
 }
 
 /// Builds the driver in the repository's target directory; returns a copy of the executable
-/// inside `dir` (another run may rebuild the shared one meanwhile).
-fn build(root: &Path, dir: &Path) -> Result<PathBuf, Failure> {
+/// inside `dir`. The shared one is removed when `dir` is temporary (its name is never used again).
+fn build(root: &Path, dir: &Path, temporary: bool) -> Result<PathBuf, Failure> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .args([
@@ -264,7 +270,8 @@ fn build(root: &Path, dir: &Path) -> Result<PathBuf, Failure> {
             "--manifest-path",
         ])
         .arg(dir.join("Cargo.toml"))
-        .args(["-p", "jtl-erp-conformance-driver"])
+        .args(["-p", "jtl-erp-conformance-driver", "--bin"])
+        .arg(driver::binary_name(dir))
         .env("CARGO_TARGET_DIR", root.join("target"))
         .stdin(Stdio::null())
         .output()
@@ -285,6 +292,9 @@ fn build(root: &Path, dir: &Path) -> Result<PathBuf, Failure> {
     let copy = dir.join(format!("driver-bin{}", std::env::consts::EXE_SUFFIX));
     std::fs::copy(&executable, &copy)
         .map_err(|e| Failure::Environment(format!("cannot copy {}: {e}", executable.display())))?;
+    if temporary {
+        let _ = std::fs::remove_file(&executable);
+    }
     Ok(copy)
 }
 
