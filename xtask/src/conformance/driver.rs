@@ -1,0 +1,187 @@
+//! The driver crate: a small binary, rendered from the IR, that calls every operation of the
+//! generated client with arguments read from a calls file (so that one build serves every run,
+//! seed and mode), next to the client in a workspace of their own.
+
+use std::fmt::Write as _;
+
+use jtl_erp_generator::ir::{Api, Operation, Ty};
+
+const TEMPLATE: &str = include_str!("driver_template.rs");
+
+/// The Rust type of `ty` as the driver names it (`client::models::…`); mirrors the emitter.
+pub fn rust_type(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::String => "String".to_owned(),
+        Ty::Bool => "bool".to_owned(),
+        Ty::I32 => "i32".to_owned(),
+        Ty::I64 => "i64".to_owned(),
+        Ty::F64 => "f64".to_owned(),
+        Ty::Bytes => "client::runtime::Base64Bytes".to_owned(),
+        Ty::DateTime => {
+            "client::runtime::chrono::DateTime<client::runtime::chrono::FixedOffset>".to_owned()
+        }
+        Ty::Date => "client::runtime::chrono::NaiveDate".to_owned(),
+        Ty::Uuid => "client::runtime::uuid::Uuid".to_owned(),
+        Ty::Secret => "client::runtime::Secret".to_owned(),
+        Ty::Json => "client::runtime::serde_json::Value".to_owned(),
+        Ty::List(inner) => format!("Vec<{}>", rust_type(api, inner)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            rust_type(api, inner)
+        ),
+        Ty::Concept(key) => format!(
+            "client::models::{}",
+            api.concepts[api.concept_of[key].0].name
+        ),
+        Ty::Enum(index) => format!("client::models::{}", api.enums[*index].name),
+    }
+}
+
+/// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
+pub fn main_rs(api: &Api) -> String {
+    let mut clients = String::from("struct Clients {\n");
+    for (m, module) in api.modules.iter().enumerate() {
+        let _ = writeln!(clients, "    m{m}: client::{}::Client,", module.name);
+    }
+    clients.push_str(
+        "}\n\nfn clients(urls: &[String], context: &Context, credentials: &Arc<Credentials>, recorder: &Recorder) -> Clients {\n    Clients {\n",
+    );
+    for (m, module) in api.modules.iter().enumerate() {
+        let _ = writeln!(
+            clients,
+            "        m{m}: client::{}::Client::builder().base_url(&urls[{m}]).auth_shared(credentials.clone()).context(context.clone()).hook(recorder.clone()).retry(RetryPolicy::disabled()).timeout(std::time::Duration::from_secs(30)).build().expect(\"client builds\"),",
+            module.name
+        );
+    }
+    clients.push_str("    }\n}\n");
+
+    let mut operations = String::new();
+    let mut arms = String::new();
+    let mut index = 0;
+    for (m, module) in api.modules.iter().enumerate() {
+        for op in &module.operations {
+            let _ = writeln!(
+                arms,
+                "        {index} => Box::pin(op_{index}(clients, args)),"
+            );
+            operations.push_str(&operation_fn(api, m, index, op));
+            index += 1;
+        }
+    }
+    let dispatch = format!(
+        "fn call_operation<'a>(clients: &'a Clients, op: usize, args: &'a [Value]) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Outcome, String>> + Send + 'a>> {{\n    match op {{\n{arms}        _ => Box::pin(async move {{ Err(format!(\"no operation {{op}}\")) }}),\n    }}\n}}\n"
+    );
+    TEMPLATE
+        .replace("// @CLIENTS@", &clients)
+        .replace("// @OPERATIONS@", &format!("{operations}\n{dispatch}"))
+}
+
+/// One `async fn op_N`: arguments deserialized into the method's types, then the call.
+fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> String {
+    let mut body = String::new();
+    let mut call = Vec::new();
+    let mut arg = 0;
+    for p in &op.path_params {
+        let ty = rust_type(api, &p.ty);
+        let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
+        call.push(if p.ty == Ty::String {
+            format!("a{arg}.as_str()")
+        } else {
+            format!("a{arg}")
+        });
+        arg += 1;
+    }
+    for p in op.query_params.iter().chain(&op.header_params) {
+        let ty = rust_type(api, &p.ty);
+        if p.required {
+            let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
+            call.push(match p.ty {
+                Ty::String => format!("a{arg}.as_str()"),
+                Ty::List(_) => format!("a{arg}.as_slice()"),
+                _ => format!("&a{arg}"),
+            });
+        } else {
+            let _ = writeln!(body, "    let a{arg}: Option<{ty}> = arg(args, {arg})?;");
+            call.push(match p.ty {
+                Ty::String | Ty::List(_) => format!("a{arg}.as_deref()"),
+                _ => format!("a{arg}.as_ref()"),
+            });
+        }
+        arg += 1;
+    }
+    if let Some(b) = &op.body {
+        let ty = rust_type(api, &Ty::Concept(b.schema.clone()));
+        let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
+        call.push(format!("&a{arg}"));
+    }
+    format!(
+        "async fn op_{index}(clients: &Clients, args: &[Value]) -> Result<Outcome, String> {{\n{body}    Ok(finish(clients.m{module}.{}({}).await))\n}}\n\n",
+        op.method_name,
+        call.join(", ")
+    )
+}
+
+/// `Cargo.toml` of the driver in the workspace at `dir`; `client` is the generated crate next to
+/// it. The binary's name carries the workspace's tag: cargo puts every executable of the shared
+/// target directory under its name, where a fresh build would find another workspace's driver.
+pub fn driver_manifest(dir: &std::path::Path) -> String {
+    let (bin, tag) = (binary_name(dir), tag(dir));
+    format!(
+        r#"[package]
+name = "jtl-erp-conformance-driver"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[[bin]]
+name = "{bin}"
+path = "src/main.rs"
+
+[dependencies]
+client = {{ package = "jtl-erp-client", path = "../client-{tag}" }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#
+    )
+}
+
+/// The tag of the workspace at `dir`, in the names of its member directories and of the driver's
+/// binary: the same for the same directory (a kept `--out` rebuilds nothing), another for every
+/// other (FNV-1a of the path). Cargo identifies a workspace member in the shared target
+/// directory by its path relative to the workspace root, so members of two workspaces at the same
+/// relative path would share (and mix up) their compiled artifacts.
+pub fn tag(dir: &std::path::Path) -> String {
+    let hash = dir
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{hash:016x}")
+}
+
+/// The client's directory in the workspace at `dir`.
+pub fn client_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(format!("client-{}", tag(dir)))
+}
+
+/// The driver's directory in the workspace at `dir`.
+pub fn driver_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(format!("driver-{}", tag(dir)))
+}
+
+/// The driver's binary in the workspace at `dir`.
+pub fn binary_name(dir: &std::path::Path) -> String {
+    format!("jtl-erp-conformance-{}", tag(dir))
+}
+
+/// The workspace of client and driver, with this repository's profiles (so that dependencies
+/// built for the repository are reused from its target directory).
+pub fn workspace_manifest(dir: &std::path::Path, root_manifest: &str) -> String {
+    let profiles = root_manifest
+        .find("\n[profile.")
+        .map_or("", |start| &root_manifest[start..]);
+    let tag = tag(dir);
+    format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"client-{tag}\", \"driver-{tag}\"]\n{profiles}"
+    )
+}
