@@ -6,4 +6,5 @@ mod e2e;
 mod fuzz_decoders;
 mod hostile;
 mod redaction;
+mod redirects;
 mod wire;

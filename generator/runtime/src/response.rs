@@ -63,7 +63,7 @@ impl RawResponse {
                 status: self.status,
                 headers: self.headers,
             }),
-            Err(e) => Err(fail(e.to_string())),
+            Err(e) => Err(fail(crate::excerpt::decode_failure::<T>(&self.body, &e))),
         }
     }
 
@@ -155,6 +155,7 @@ impl RawResponse {
             likely_missing_scope: operation
                 .scope
                 .filter(|_| self.status == http::StatusCode::FORBIDDEN),
+            headers: Box::new(self.headers),
         })
     }
 }
