@@ -391,12 +391,13 @@ async fn token_endpoint_failures_are_typed_and_bounded() {
     );
     let (error, attempts, _) = token_error(refused, Duration::from_secs(5)).await;
     assert!(
-        matches!(&error, TokenError::Rejected { error, .. } if error == "invalid_client"),
+        matches!(&error, TokenError::Rejected { error, description: Some(d), .. }
+            if error == "invalid_client" && d.as_str() == "unknown client"),
         "{error:?}"
     );
     assert_eq!(
         error.to_string(),
-        "token endpoint refused the request (401 Unauthorized): invalid_client: unknown client"
+        "token endpoint refused the request (401 Unauthorized): invalid_client: … …"
     );
     assert_eq!(attempts, 1, "a refusal is not retried");
 

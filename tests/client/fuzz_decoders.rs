@@ -34,7 +34,7 @@ fn decode_all(bytes: &[u8]) {
     );
 }
 
-const SEEDS: &[&str] = &[
+pub(crate) const SEEDS: &[&str] = &[
     r#"{"AppId":"myApp/v1","DisplayName":"My App","LocalizedDisplayNames":[{"LanguageIso":"DE","Name":"x"}],"MandatoryApiScopes":["items.read"],"AppIcon":"AAEC","RegistrationType":1,"SignatureData":"2025-03-20T08:57:00.0000000+01:00"}"#,
     r#"{"appId":"myApp/v1","displayName":"My App","localizedDisplayNames":[{"languageIso":"DE","name":"x"}],"mandatoryApiScopes":["items.read"],"appIcon":"AAEC","registrationType":1,"signatureData":"2025-03-20T08:57:00Z"}"#,
     r#"{"RequestStatusInfo":{"AppId":"a","RegistrationRequestId":"r","Status":2},"Token":{"ApiKey":"k"},"GrantedScopes":["s.read"]}"#,

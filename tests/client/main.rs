@@ -5,6 +5,7 @@ mod auth;
 mod e2e;
 mod fuzz_decoders;
 mod hostile;
+mod markers;
 mod ratelimit;
 mod redaction;
 mod redirects;

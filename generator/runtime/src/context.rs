@@ -100,7 +100,8 @@ impl Context {
     }
 }
 
-/// Context values are not secrets, but the challenge code guards a registration: show it masked.
+/// Most context values are not secrets, but the session id is a credential and the challenge
+/// code guards a registration: both are shown masked.
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
@@ -108,7 +109,10 @@ impl fmt::Debug for Context {
             .field("app_id", &self.app_id)
             .field("app_version", &self.app_version)
             .field("run_as", &self.run_as)
-            .field("session_id", &self.session_id)
+            .field(
+                "session_id",
+                &self.session_id.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("company_id", &self.company_id)
             .field(
                 "challenge_code",

@@ -171,6 +171,73 @@ fn masked_path(path: &str) -> String {
         .join(".")
 }
 
+/// Text a server wrote into an answer (an OAuth `error` code, an `error_description`): code
+/// reads it with [`ServerText::as_str`]; `Display` and `Debug` show registered OAuth 2.0 error
+/// codes as they are and anything else masked like a text excerpt, since a server may echo a
+/// credential into it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServerText(String);
+
+/// RFC 6749 (5.2, 4.1.2.1), RFC 6750 (3.1) and RFC 8628 (3.5) error codes.
+const OAUTH_ERROR_CODES: &[&str] = &[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "unsupported_response_type",
+    "server_error",
+    "temporarily_unavailable",
+    "invalid_token",
+    "insufficient_scope",
+    "authorization_pending",
+    "slow_down",
+    "expired_token",
+];
+
+impl ServerText {
+    pub(crate) fn new(text: String) -> Self {
+        Self(text)
+    }
+    /// The text as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    fn shown(&self) -> std::borrow::Cow<'_, str> {
+        if OAUTH_ERROR_CODES.contains(&self.0.as_str()) {
+            std::borrow::Cow::Borrowed(&self.0)
+        } else {
+            std::borrow::Cow::Owned(mask_text(&self.0))
+        }
+    }
+}
+
+impl std::fmt::Display for ServerText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown())
+    }
+}
+
+impl std::fmt::Debug for ServerText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.shown())
+    }
+}
+
+impl PartialEq<str> for ServerText {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ServerText {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ pub use backoff::Backoff;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy};
 pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};
+pub use excerpt::ServerText;
 pub use operation::{AuthNeed, Operation};
 pub use ratelimit::RateLimit;
 pub use response::{RawResponse, ResponseValue};

@@ -193,8 +193,8 @@ fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<(Secret, Durati
     match serde_json::from_slice::<ErrorAnswer>(body) {
         Ok(error) if status.is_client_error() => Err(TokenError::Rejected {
             status,
-            error: error.error,
-            description: error.error_description,
+            error: crate::excerpt::ServerText::new(error.error),
+            description: error.error_description.map(crate::excerpt::ServerText::new),
         }),
         _ => Err(TokenError::Status { status }),
     }

@@ -12,6 +12,7 @@ use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
 use crate::backoff::Backoff;
+use crate::excerpt::ServerText;
 use crate::operation::Operation;
 use crate::time::SharedTimeSource;
 use crate::types::Secret;
@@ -44,14 +45,14 @@ impl fmt::Debug for Token {
 #[non_exhaustive]
 pub enum TokenError {
     /// The endpoint refused the request with an RFC 6749 error (`invalid_client`, …).
-    #[error("token endpoint refused the request ({status}): {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    #[error("token endpoint refused the request ({status}): {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
     Rejected {
         /// The HTTP status.
         status: StatusCode,
-        /// The RFC 6749 error code.
-        error: String,
-        /// The server's explanation.
-        description: Option<String>,
+        /// The RFC 6749 error code (shown only when it is a registered one).
+        error: ServerText,
+        /// The server's explanation (shown masked: a server may echo a credential into it).
+        description: Option<ServerText>,
     },
     /// The endpoint answered a status without a usable body (5xx after the retries, a 4xx
     /// without an RFC 6749 body).
