@@ -10,7 +10,6 @@ use jtl_erp_client::runtime::auth::{BasicAuth, ClientCredentials, ScxRefreshToke
 use jtl_erp_client::runtime::serde_json::{self, Value};
 use jtl_erp_client::runtime::{Context, RetryPolicy};
 use jtl_erp_client::{erp_v1, erp_v2, identity, scx};
-use jtl_erp_tests::CapturedLogs;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -101,15 +100,8 @@ fn no_marker_reaches_an_error_or_tracing() {
         .enable_all()
         .build()
         .expect("runtime");
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = crate::trace_capture::capture(tracing::Level::TRACE);
+    let logs = &capture.logs;
     let current = Current::default();
     let server = runtime.block_on(async {
         let server = MockServer::start().await;

@@ -1,5 +1,5 @@
-//! Secrets stay out of `Debug`, `Display` and tracing output. Alone in its test binary, so that
-//! the thread-local subscriber it installs sees every callsite.
+//! Secrets stay out of `Debug`, `Display` and tracing output. The tracing captures take turns
+//! with the other capturing tests of this binary (`trace_capture`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::{Context, Error};
-use jtl_erp_tests::CapturedLogs;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -28,16 +27,8 @@ impl Respond for Tokens {
 
 #[tokio::test]
 async fn no_secret_reaches_debug_output_or_tracing() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Callsites seen before this subscriber existed cached "not interested"; ask again.
-    tracing::callsite::rebuild_interest_cache();
+    let capture = crate::trace_capture::capture(tracing::Level::TRACE);
+    let logs = &capture.logs;
     let tokens = MockServer::start().await;
     let busy = MockServer::start().await;
     Mock::given(method("GET"))
@@ -146,18 +137,8 @@ async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
     };
     use jtl_erp_client::runtime::{ApiError, Secret};
 
-    let (logs, _guard) = {
-        let logs = CapturedLogs::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        tracing::callsite::rebuild_interest_cache();
-        (logs, guard)
-    };
+    let capture = crate::trace_capture::capture(tracing::Level::TRACE);
+    let logs = &capture.logs;
     let session = "0a1b2c3d-1111-4222-8333-944455556666";
     // The API answers 401 once (so the retry token is fetched) and echoes secrets in its bodies.
     let api = MockServer::start().await;

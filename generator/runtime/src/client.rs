@@ -149,10 +149,10 @@ fn idempotent(method: &http::Method) -> bool {
     matches!(*method, M::GET | M::HEAD | M::PUT | M::DELETE | M::OPTIONS)
 }
 
-/// A server-named wait plus up to a tenth more, so that callers throttled together do not all
+/// A server-named wait plus up to a twentieth more, so that callers throttled together do not all
 /// come back at the instant the window reopens.
 fn spread(wait: Duration) -> Duration {
-    wait + Duration::from_millis(fastrand::u64(0..=(wait.as_millis() as u64 / 10)))
+    wait + Duration::from_millis(fastrand::u64(0..=(wait.as_millis() as u64 / 20)))
 }
 
 /// The shared transport of the generated API clients. Cheap to clone.

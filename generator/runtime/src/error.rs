@@ -49,7 +49,8 @@ pub struct ApiError<E> {
     pub description: Option<&'static str>,
     /// The error body, when the server sent one the operation's error type could read.
     pub body: Option<E>,
-    /// The start of the raw body, string values of JSON masked (see [`crate::excerpt`]).
+    /// The start of the raw body, masked: JSON string values as `"…"`, other bodies keep only
+    /// punctuation and short words.
     pub excerpt: String,
     /// On a 403: the scope the operation needs, which the credentials probably lack.
     pub likely_missing_scope: Option<&'static str>,
@@ -185,7 +186,7 @@ pub enum Error<E: fmt::Debug = ()> {
         status: StatusCode,
         /// What did not match (position and expectation).
         message: String,
-        /// The start of the body, string values of JSON masked (see [`crate::excerpt`]).
+        /// The start of the body, masked like [`ApiError::excerpt`].
         excerpt: String,
     },
 }
