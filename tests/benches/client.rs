@@ -64,7 +64,17 @@ fn main() {
             .expect("client");
         (server, client)
     });
-    let plain = reqwest::Client::builder().build().expect("reqwest");
+    // A careful hand-written call bounds its time as the client does (connect 10 s, total
+    // 30 s: each is a timer per request); `BENCH_BASELINE_TIMEOUTS=0` drops them.
+    let plain = if env_number("BENCH_BASELINE_TIMEOUTS", 1) == 1 {
+        reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("reqwest")
+    } else {
+        reqwest::Client::builder().build().expect("reqwest")
+    };
     let url = format!("{}/erp/v2/info", server.uri());
 
     let baseline = || async {

@@ -706,7 +706,19 @@ impl Client {
         if declared.is_some_and(|len| len > limit as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if declared.is_some() {
+            // HTTP framing holds the body to the declared length (hyper refuses more), so a
+            // declared length within the limit bounds the read; reqwest's own collection then
+            // hands over a single-chunk body without copying it.
+            let body = response.bytes().await.map_err(|e| Error::Transport {
+                operation: operation.id,
+                source: e.without_url(),
+            })?;
+            return Ok(RawResponse::new(status, headers, body));
+        }
+        let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport {
             operation: operation.id,
             source: e.without_url(),
@@ -716,10 +728,6 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse::new(
-            response.status(),
-            std::mem::take(response.headers_mut()),
-            body.into(),
-        ))
+        Ok(RawResponse::new(status, headers, body.into()))
     }
 }

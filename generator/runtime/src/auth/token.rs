@@ -117,7 +117,8 @@ pub struct CachedBearer<S> {
 
 #[derive(Default)]
 struct State {
-    current: Option<Token>,
+    /// The token and its `Authorization` value, built once per token rather than per request.
+    current: Option<(Token, HeaderValue)>,
     /// The fetch in progress: its number and where its outcome will be published.
     flight: Option<(u64, Outcome)>,
     flights: u64,
@@ -239,7 +240,10 @@ impl<S: TokenSource> CachedBearer<S> {
         {
             let mut state = self.lock();
             if let Ok(token) = &outcome {
-                state.current = Some(token.clone());
+                // A token that cannot be a header value fails in `authorize`, as before.
+                state.current = bearer_value(&token.secret)
+                    .ok()
+                    .map(|value| (token.clone(), value));
             }
             state.flight = None;
         }
@@ -253,21 +257,32 @@ impl<S: TokenSource> CachedBearer<S> {
     }
 
     fn fresh(&self, state: &State) -> Option<Secret> {
+        self.fresh_entry(state)
+            .map(|(token, _)| token.secret.clone())
+    }
+
+    fn fresh_entry<'s>(&self, state: &'s State) -> Option<&'s (Token, HeaderValue)> {
         let now = self.time.now();
         state
             .current
             .as_ref()
-            .filter(|t| t.expires_at.saturating_duration_since(now) > self.margin)
-            .map(|t| t.secret.clone())
+            .filter(|(t, _)| t.expires_at.saturating_duration_since(now) > self.margin)
+    }
+
+    /// The `Authorization` value of a fresh token: the cached one, or one of a new token.
+    async fn authorization(&self) -> Result<HeaderValue, AuthError> {
+        if let Some((_, value)) = self.fresh_entry(&self.lock()) {
+            return Ok(value.clone());
+        }
+        let token = self.token().await?;
+        bearer_value(&token)
     }
 
     /// Drops the cached token if it is the one that was refused.
     fn discard(&self, used: Option<&HeaderValue>) {
         let mut state = self.lock();
         let refused = match (state.current.as_ref(), used) {
-            (Some(token), Some(used)) => {
-                used.as_bytes() == format!("Bearer {}", token.secret.expose()).as_bytes()
-            }
+            (Some((_, value)), Some(used)) => used.as_bytes() == value.as_bytes(),
             (Some(_), None) => true,
             (None, _) => false,
         };
@@ -297,8 +312,7 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            let token = self.token().await?;
-            let value = sensitive_value(&format!("Bearer {}", token.expose()), "authorization")?;
+            let value = self.authorization().await?;
             request.headers_mut().insert(AUTHORIZATION, value);
             Ok(())
         })
@@ -314,6 +328,11 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
             Ok(true)
         })
     }
+}
+
+/// `Bearer <token>`, marked sensitive.
+fn bearer_value(token: &Secret) -> Result<HeaderValue, AuthError> {
+    sensitive_value(&format!("Bearer {}", token.expose()), "authorization")
 }
 
 /// Token answers larger than this are refused.
