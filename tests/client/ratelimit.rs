@@ -334,3 +334,43 @@ async fn a_warn_subscriber_sees_only_the_give_up_with_its_operation() {
     assert!(give_ups[0].contains(" WARN "), "{text}");
     assert!(give_ups[0].contains("operation=\"GetStatus\""), "{text}");
 }
+
+#[tokio::test]
+async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
+    let clock = ManualTimeSource::new();
+    let server = server(Flaky::default()).await;
+    let client = client(&server.uri(), &clock, RetryPolicy::default());
+
+    let once = erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()));
+    let error = once.get_status().await.expect_err("502, not retried");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 502),
+        "{error:?}"
+    );
+    assert!(clock.sleeps().is_empty());
+    // The client itself keeps its policy: the 504 that follows is retried.
+    client.get_status().await.expect("retried to success");
+    assert_eq!(clock.sleeps().len(), 1, "{:?}", clock.sleeps());
+
+    let stalled = jtl_erp_tests::RawServer::start(|_| {
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let patient = erp_v2::Client::builder()
+        .base_url(&stalled.url)
+        .auth(WawiKey::new("k"))
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let hurried = erp_v2::Client::from(patient.runtime().with_timeout(Duration::from_millis(200)));
+    let started = Instant::now();
+    let error = hurried.get_status().await.expect_err("timeout");
+    assert!(
+        matches!(&error, Error::Transport { source, .. } if source.is_timeout()),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

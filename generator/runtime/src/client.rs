@@ -159,6 +159,15 @@ fn spread(wait: Duration) -> Duration {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Settings of this handle that differ from the client's (see [`Client::with_retry`]).
+    call: CallSettings,
+}
+
+/// Per-call overrides carried by a handle; the shared state stays in `Inner`.
+#[derive(Debug, Clone, Copy, Default)]
+struct CallSettings {
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
 }
 
 struct Inner {
@@ -344,6 +353,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         Ok(C::from(Client {
             inner: Arc::new(inner),
+            call: CallSettings::default(),
         }))
     }
 }
@@ -390,6 +400,27 @@ impl Client {
         &self.inner.context
     }
 
+    /// A handle sharing this client (connections, credentials, rate-limit window) whose calls
+    /// use `policy` instead of the client's retry policy:
+    /// `erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()))`.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        let mut handle = self.clone();
+        handle.call.retry = Some(policy);
+        handle
+    }
+
+    /// A handle sharing this client whose calls time out after `timeout` (each attempt, body
+    /// included) instead of the client's timeout.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let mut handle = self.clone();
+        handle.call.timeout = Some(timeout);
+        handle
+    }
+
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.call.retry.as_ref().unwrap_or(&self.inner.retry)
+    }
+
     /// Sends one operation: `path` is the expanded, percent-encoded path, `headers` the
     /// operation's header parameters (context and credential headers are the client's). Reads
     /// the whole response (within the body limit), retries throttled idempotent calls, and
@@ -413,7 +444,7 @@ impl Client {
         );
         async {
             let url = format!("{}{}", self.inner.base_url, path);
-            let policy = &self.inner.retry;
+            let policy = self.retry_policy();
             let started = self.inner.time.now();
             let mut retry = 0;
             loop {
@@ -478,7 +509,7 @@ impl Client {
             None
         };
         if let Some(wait) = wait {
-            let until = self.inner.time.now() + wait.min(self.inner.retry.max_wait);
+            let until = self.inner.time.now() + wait.min(self.retry_policy().max_wait);
             let mut closed = self
                 .inner
                 .window_closed_until
@@ -508,7 +539,7 @@ impl Client {
         else {
             return Ok(());
         };
-        let policy = &self.inner.retry;
+        let policy = self.retry_policy();
         let past_deadline = now.saturating_duration_since(started) + wait > policy.deadline;
         if policy.rate_limit == RateLimitPolicy::FailFast || past_deadline {
             return Err(Error::RateLimited {
@@ -620,6 +651,9 @@ impl Client {
         };
         let url = reqwest::Url::parse(url).map_err(|e| invalid(format!("bad URL: {e}")))?;
         let mut request = reqwest::Request::new(operation.method.clone(), url);
+        if let Some(timeout) = self.call.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let headers = request.headers_mut();
         if let Some(version) = operation.api_version {
             headers.insert(API_VERSION, HeaderValue::from_static(version));
