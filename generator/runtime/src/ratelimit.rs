@@ -99,6 +99,28 @@ mod tests {
         assert!(limit.exhausted());
         assert_eq!(limit.interval, Some(Duration::from_secs(45)));
         assert_eq!(RateLimit::from_headers(&headers(&[("x-other", "1")])), None);
+        // Any one of the three is enough.
+        for (name, value) in [
+            ("x-ratelimit-limit", "60"),
+            ("x-ratelimit-remaining", "7"),
+            ("x-ratelimit-interval-length-seconds", "60"),
+        ] {
+            let limit = RateLimit::from_headers(&headers(&[(name, value)])).expect(name);
+            assert!(!limit.exhausted(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_request_id_is_found_under_common_names() {
+        assert_eq!(
+            request_id(&headers(&[("x-request-id", "abc")])),
+            Some("abc")
+        );
+        assert_eq!(
+            request_id(&headers(&[("x-correlation-id", "c-1")])),
+            Some("c-1")
+        );
+        assert_eq!(request_id(&headers(&[("x-other", "1")])), None);
     }
 
     #[test]
