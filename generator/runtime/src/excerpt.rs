@@ -284,4 +284,78 @@ mod tests {
             "missing field `Version` at line 1 column 2"
         );
     }
+
+    #[test]
+    fn a_long_text_body_fills_the_excerpt_though_masking_shrinks_it() {
+        let body = "abcdefgh ".repeat(200);
+        let excerpt = excerpt(body.as_bytes());
+        assert_eq!(excerpt.chars().count(), EXCERPT_CHARS + 1, "{excerpt}");
+        assert!(excerpt.starts_with("… … …"), "{excerpt}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Inner,
+        map: std::collections::BTreeMap<String, Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        number: u32,
+    }
+
+    fn failure(body: &str) -> String {
+        let error = serde_json::from_str::<Outer>(body).expect_err("does not decode");
+        decode_failure::<Outer>(body.as_bytes(), &error)
+    }
+
+    #[test]
+    fn decode_failures_name_the_path_and_mask_map_keys_and_values() {
+        assert_eq!(
+            failure(r#"{"inner":{"number":"SECRET"},"map":{}}"#),
+            r#"at `inner.number`: invalid type: string "…", expected u32 at line 1 column 27"#
+        );
+        assert_eq!(
+            failure(r#"{"inner":{"number":1},"map":{"SECRET-key!":{"number":"x"}}}"#),
+            r#"at `map.….number`: invalid type: string "…", expected u32 at line 1 column 56"#
+        );
+        assert_eq!(
+            failure(r#"{"inner":{"number":1},"map":{"plain_key":{"number":-1}}}"#),
+            "at `map.plain_key.number`: invalid value: integer `…`, expected u32 at line 1 column 53"
+        );
+        // At the top there is no path to name.
+        assert_eq!(
+            failure("[]"),
+            "invalid length 0, expected struct Outer with 2 elements at line 1 column 2"
+        );
+    }
+
+    #[test]
+    fn masked_paths_keep_declared_names_and_indices() {
+        assert_eq!(masked_path("a.b[0].c_d"), "a.b[0].c_d");
+        assert_eq!(masked_path("a.has space.c"), "a.….c");
+        assert_eq!(masked_path(&format!("a.{}", "k".repeat(65))), "a.…");
+        assert_eq!(
+            masked_path(&format!("a.{}", "k".repeat(64))),
+            format!("a.{}", "k".repeat(64))
+        );
+        assert_eq!(masked_path("a..b"), "a.….b");
+        assert_eq!(masked_path("a.b?"), "a.b?");
+    }
+
+    #[test]
+    fn server_text_shows_oauth_codes_and_masks_the_rest() {
+        let code = ServerText::new("invalid_client".to_owned());
+        let free = ServerText::new("key SECRET-VALUE was refused".to_owned());
+        assert_eq!(code.to_string(), "invalid_client");
+        assert_eq!(format!("{code:?}"), r#""invalid_client""#);
+        assert_eq!(free.to_string(), "key … was …");
+        assert_eq!(format!("{free:?}"), r#""key … was …""#);
+        assert_eq!(free.as_str(), "key SECRET-VALUE was refused");
+        assert!(code == "invalid_client" && code != "invalid_grant");
+        assert!(*"invalid_client" == *code.as_str());
+        assert!(code == *"invalid_client" && code != *"invalid_grant");
+    }
 }
