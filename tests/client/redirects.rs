@@ -172,3 +172,52 @@ async fn a_customized_transport_keeps_the_same_origin_redirects() {
         );
     }
 }
+
+#[tokio::test]
+async fn token_requests_with_customized_transport_do_not_follow_a_redirect_elsewhere() {
+    use jtl_erp_client::runtime::auth::{AuthError, ClientCredentials, TokenError};
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"t","token_type":"Bearer"}"#,
+            "application/json",
+        ))
+        .mount(&elsewhere)
+        .await;
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("{}/oauth2/token", elsewhere.uri()).as_str(),
+        ))
+        .mount(&tokens)
+        .await;
+    let provider = ClientCredentials::builder("id", "client-secret")
+        .token_url(format!("{}/oauth2/token", tokens.uri()))
+        .configure_http(|http| http.redirect(reqwest::redirect::Policy::limited(10)))
+        .retries(0)
+        .build()
+        .expect("provider");
+    let api = MockServer::start().await;
+    let client = erp_v2::Client::builder()
+        .base_url(api.uri())
+        .auth(provider)
+        .build()
+        .expect("client");
+    let error = client.get_status().await.expect_err("no token");
+    assert!(
+        matches!(
+            &error,
+            Error::Auth { source: AuthError::Token(TokenError::Status { status }), .. } if *status == 307
+        ),
+        "{error:?}"
+    );
+    assert!(
+        elsewhere
+            .received_requests()
+            .await
+            .expect("recorded")
+            .is_empty()
+    );
+    assert!(api.received_requests().await.expect("recorded").is_empty());
+}
