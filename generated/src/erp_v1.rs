@@ -30,6 +30,24 @@ impl Client {
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+    /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
+    /// connections, auth provider and token cache, hooks and policies: one client
+    /// serves every merchant.
+    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
+    }
+    /// A handle that sends `context`'s values over this client's, key by key, sharing
+    /// everything else.
+    pub fn with_context(
+        &self,
+        context: &::jtl_erp_runtime::Context,
+    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
+    }
     /// Register an app
     ///
     /// Starts the registration of an external application. The merchant must have opened the

@@ -26,6 +26,24 @@ impl Client {
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+    /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
+    /// connections, auth provider and token cache, hooks and policies: one client
+    /// serves every merchant.
+    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
+    }
+    /// A handle that sends `context`'s values over this client's, key by key, sharing
+    /// everything else.
+    pub fn with_context(
+        &self,
+        context: &::jtl_erp_runtime::Context,
+    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
+    }
     /// Exchange the refresh token for an access token
     ///
     /// Returns a fresh access token for the channel's refresh token. Cache it until shortly

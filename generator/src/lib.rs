@@ -3,7 +3,7 @@
 //! The pipeline, one module a stage:
 //! [`load`] (text → `openapiv3`) → [`validate`] (references) → [`normalize`] (the IR in
 //! [`ir`]: operations repaired, schemas unified across casings) → [`emit`] (token streams) →
-//! [`format`] (prettyplease). The library is pure: it reads no files, no clock and no
+//! [`format`](mod@format) (prettyplease). The library is pure: it reads no files, no clock and no
 //! environment, and the same input gives byte-identical output. Writing is the xtask's job.
 
 /// The request-context headers: the runtime's own file, compiled here too, so that generator and

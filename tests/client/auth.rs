@@ -11,6 +11,7 @@ use jtl_erp_client::runtime::auth::{
     AuthError, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError, WawiKey, WawiPlacement,
 };
 use jtl_erp_client::runtime::hooks::{Hook, HookError};
+use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_client::runtime::{BuildError, Context, Error, Operation, RawResponse, reqwest};
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
@@ -125,19 +126,27 @@ async fn the_grant_is_sent_as_documented_and_the_token_is_reused() {
 
 #[tokio::test]
 async fn the_token_is_refreshed_once_less_than_the_margin_remains() {
-    // 301 s of life and the default margin of 300 s: fresh for one second.
+    // An hour of life and the default margin of 300 s: fresh until 3300 s have passed.
     let counter = TokenCounter {
-        expires_in: 301,
+        expires_in: 3600,
         ..Default::default()
     };
     let tokens = token_server(&counter).await;
     let api = api_server(200).await;
-    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+    let clock = ManualTimeSource::new();
+    let client = cloud_client(
+        &api,
+        grant(&tokens)
+            .time_source(clock.clone())
+            .build()
+            .expect("provider"),
+    );
 
     client.get_status().await.expect("first call");
+    clock.advance(Duration::from_secs(3299));
     client.get_status().await.expect("still fresh");
     assert_eq!(counter.count(), 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_secs(2));
     client.get_status().await.expect("after the margin");
 
     assert_eq!(counter.count(), 2);
@@ -147,6 +156,84 @@ async fn the_token_is_refreshed_once_less_than_the_margin_remains() {
         .flat_map(|c| header_values(c, "authorization"))
         .collect();
     assert_eq!(used, ["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    assert!(clock.sleeps().is_empty(), "no retries, no waits");
+}
+
+#[tokio::test]
+async fn a_numeric_string_lifetime_and_a_lowercase_or_missing_token_type_are_accepted() {
+    for (answer, fresh_for) in [
+        (
+            r#"{"access_token":"t","token_type":"bearer","expires_in":"3600"}"#,
+            3300,
+        ),
+        (r#"{"access_token":"t","expires_in":1000}"#, 700),
+        (r#"{"access_token":"t","token_type":"BEARER"}"#, 3300),
+    ] {
+        let tokens = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(answer, "application/json"))
+            .mount(&tokens)
+            .await;
+        let api = api_server(200).await;
+        let clock = ManualTimeSource::new();
+        let client = cloud_client(
+            &api,
+            grant(&tokens)
+                .time_source(clock.clone())
+                .build()
+                .expect("provider"),
+        );
+        client.get_status().await.expect(answer);
+        clock.advance(Duration::from_secs(fresh_for - 1));
+        client.get_status().await.expect(answer);
+        assert_eq!(
+            tokens.received_requests().await.expect("recorded").len(),
+            1,
+            "{answer}"
+        );
+        clock.advance(Duration::from_secs(2));
+        client.get_status().await.expect(answer);
+        assert_eq!(
+            tokens.received_requests().await.expect("recorded").len(),
+            2,
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn answers_without_a_token_or_with_a_lifetime_that_is_no_number_are_typed_errors() {
+    type Expected = fn(&TokenError) -> bool;
+    let cases: [(&str, Expected); 4] = [
+        (r#"{"token_type":"Bearer","expires_in":3600}"#, |e| {
+            matches!(e, TokenError::MissingToken { .. })
+        }),
+        (
+            r#"{"access_token":{"v":"SECRET-MARKER"},"expires_in":3600}"#,
+            |e| matches!(e, TokenError::MissingToken { .. }),
+        ),
+        (
+            r#"{"access_token":"SECRET-MARKER","expires_in":"soon"}"#,
+            |e| matches!(e, TokenError::BadLifetime { .. }),
+        ),
+        (
+            r#"{"access_token":"SECRET-MARKER","token_type":"mac"}"#,
+            |e| matches!(e, TokenError::Malformed { .. }),
+        ),
+    ];
+    for (answer, expected) in cases {
+        let (error, attempts, _) = token_error(
+            ResponseTemplate::new(200).set_body_raw(answer, "application/json"),
+            Duration::from_secs(5),
+        )
+        .await;
+        assert!(expected(&error), "{answer}: {error:?}");
+        assert_eq!(attempts, 1, "not retried: {answer}");
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains("SECRET-MARKER"), "{text}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -304,12 +391,13 @@ async fn token_endpoint_failures_are_typed_and_bounded() {
     );
     let (error, attempts, _) = token_error(refused, Duration::from_secs(5)).await;
     assert!(
-        matches!(&error, TokenError::Rejected { error, .. } if error == "invalid_client"),
+        matches!(&error, TokenError::Rejected { error, description: Some(d), .. }
+            if error == "invalid_client" && d.as_str() == "unknown client"),
         "{error:?}"
     );
     assert_eq!(
         error.to_string(),
-        "token endpoint refused the request (401 Unauthorized): invalid_client: unknown client"
+        "token endpoint refused the request (401 Unauthorized): invalid_client: … …"
     );
     assert_eq!(attempts, 1, "a refusal is not retried");
 
@@ -330,12 +418,13 @@ async fn token_endpoint_failures_are_typed_and_bounded() {
 async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded_retries() {
     let closed = jtl_erp_tests::free_port();
     let api = api_server(200).await;
+    let clock = ManualTimeSource::new();
     let provider = ClientCredentials::builder("id", SECRET)
         .token_url(format!("http://127.0.0.1:{closed}/oauth2/token"))
+        .time_source(clock.clone())
         .build()
         .expect("provider");
     let client = cloud_client(&api, provider);
-    let started = Instant::now();
     let error = client.get_status().await.expect_err("nobody listens");
     assert!(
         matches!(
@@ -347,13 +436,195 @@ async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded
         ),
         "{error:?}"
     );
-    // Two retries back off 100 ms and 200 ms: the caller hears back well within the timeout.
+    // Exactly two retries, backing off 100 ms then 200 ms, each with jitter (half to all).
+    let waits = clock.sleeps();
+    assert_eq!(waits.len(), 2, "{waits:?}");
     assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
+        (Duration::from_millis(50)..=Duration::from_millis(100)).contains(&waits[0]),
+        "{waits:?}"
+    );
+    assert!(
+        (Duration::from_millis(100)..=Duration::from_millis(200)).contains(&waits[1]),
+        "{waits:?}"
     );
     assert!(api.received_requests().await.expect("recorded").is_empty());
+}
+
+/// Token answers by request number: `script(n)` for the n-th request (1-based).
+#[derive(Clone)]
+struct Scripted {
+    issued: Arc<AtomicUsize>,
+    script: fn(usize) -> ResponseTemplate,
+}
+
+impl Respond for Scripted {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        (self.script)(self.issued.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+}
+
+fn issued(n: usize, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        format!(
+            r#"{{"access_token":"token-{n}","token_type":"Bearer","expires_in":{expires_in}}}"#
+        ),
+        "application/json",
+    )
+}
+
+/// 40 callers at once after the cached token (from request 1) entered its margin; `script`
+/// answers requests 2, 3, …. Returns the callers' results with their waits, and how many token
+/// requests the endpoint saw after the first.
+async fn forty_callers_at_expiry(
+    script: fn(usize) -> ResponseTemplate,
+    timeout: Duration,
+) -> (Vec<(Result<(), Error>, Duration)>, usize) {
+    let issued = Arc::new(AtomicUsize::new(0));
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(Scripted {
+            issued: issued.clone(),
+            script,
+        })
+        .mount(&tokens)
+        .await;
+    let api = api_server(200).await;
+    let clock = ManualTimeSource::new();
+    let client = cloud_client(
+        &api,
+        grant(&tokens)
+            .time_source(clock.clone())
+            .timeout(timeout)
+            .build()
+            .expect("provider"),
+    );
+    client.get_status().await.expect("the first token");
+    clock.advance(Duration::from_secs(3500));
+    let calls: Vec<_> = (0..40)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let result = client.get_status().await.map(|_| ());
+                (result, started.elapsed())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for call in calls {
+        results.push(call.await.expect("joined"));
+    }
+    (results, issued.load(Ordering::SeqCst) - 1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_callers_share_one_failing_fetch_and_its_error() {
+    let (results, requests) = forty_callers_at_expiry(
+        |n| {
+            if n == 1 {
+                issued(1, 3600)
+            } else {
+                ResponseTemplate::new(503)
+            }
+        },
+        Duration::from_secs(5),
+    )
+    .await;
+    for (result, _) in &results {
+        assert!(
+            matches!(
+                result,
+                Err(Error::Auth { source: AuthError::Token(TokenError::Status { status }), .. }) if *status == 503
+            ),
+            "{result:?}"
+        );
+    }
+    assert_eq!(
+        requests, 3,
+        "one fetch (two retries) for 40 callers, not one per caller"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_callers_waiting_for_a_slow_endpoint_each_give_up_within_the_timeout() {
+    let timeout = Duration::from_millis(400);
+    let (results, requests) = forty_callers_at_expiry(
+        |n| {
+            if n == 1 {
+                issued(1, 3600)
+            } else {
+                issued(n, 3600).set_delay(Duration::from_secs(5))
+            }
+        },
+        timeout,
+    )
+    .await;
+    for (result, waited) in &results {
+        assert!(
+            matches!(
+                result,
+                Err(Error::Auth { source: AuthError::Token(TokenError::Timeout(t)), .. }) if *t == timeout
+            ),
+            "{result:?}"
+        );
+        assert!(
+            *waited < timeout + Duration::from_millis(300),
+            "waited {waited:?}"
+        );
+    }
+    assert_eq!(requests, 1, "one fetch for 40 callers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_callers_share_a_flapping_fetch_that_succeeds_on_its_retry() {
+    let (results, requests) = forty_callers_at_expiry(
+        |n| match n {
+            1 => issued(1, 3600),
+            2 => ResponseTemplate::new(503),
+            n => issued(n, 3600),
+        },
+        Duration::from_secs(5),
+    )
+    .await;
+    for (result, _) in &results {
+        assert!(result.is_ok(), "{result:?}");
+    }
+    assert_eq!(requests, 2, "one fetch, retried once, for 40 callers");
+}
+
+#[tokio::test]
+async fn a_401_to_a_request_without_credentials_is_not_replayed() {
+    let counter = TokenCounter {
+        expires_in: 3600,
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let scx = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/auth"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&scx)
+        .await;
+    let client = jtl_erp_client::scx::Client::builder()
+        .base_url(format!("{}/v1", scx.uri()))
+        .auth(grant(&tokens).build().expect("provider"))
+        .build()
+        .expect("client");
+    let error = client
+        .request_access_token(&jtl_erp_client::models::AuthRequest {
+            refresh_token: "refresh".into(),
+        })
+        .await
+        .expect_err("401");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 401),
+        "{error:?}"
+    );
+    let calls = scx.received_requests().await.expect("recorded");
+    assert_eq!(calls.len(), 1, "not replayed");
+    assert!(header_values(&calls[0], "authorization").is_empty());
+    assert_eq!(counter.count(), 0, "no token fetched or thrown away");
 }
 
 #[tokio::test]
@@ -454,12 +725,49 @@ fn bearer_credentials_need_https_except_on_loopback() {
         ),
         "{scx}"
     );
-    // The OnPremise key goes to the merchant's server, which commonly speaks plain http.
-    erp_v2::Client::builder()
+    // Every credential needs https: the Wawi key, and the refresh token the SCX client sends in
+    // its body without any auth provider.
+    let error = erp_v2::Client::builder()
         .base_url("http://192.168.1.20:5883/api/eazybusiness")
         .auth(WawiKey::new("k"))
         .build()
+        .expect_err("http");
+    assert!(
+        matches!(
+            error,
+            BuildError::InsecureUrl {
+                what: "base URL",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = jtl_erp_client::scx::Client::builder()
+        .base_url("http://scx.example.com/v1")
+        .build()
+        .expect_err("http");
+    assert!(
+        matches!(
+            error,
+            BuildError::InsecureUrl {
+                what: "base URL",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    // An OnPremise server in the shop's network, when the integrator says so explicitly.
+    erp_v2::Client::builder()
+        .base_url("http://192.168.1.20:5883/api/eazybusiness")
+        .auth(WawiKey::new("k"))
+        .allow_plain_http()
+        .build()
         .expect("allowed");
+    erp_v2::Client::builder()
+        .base_url("http://localhost:5883/api/eazybusiness")
+        .auth(WawiKey::new("k"))
+        .build()
+        .expect("loopback");
 }
 
 /// Adds a header, records what it saw, and can refuse.

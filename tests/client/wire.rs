@@ -177,8 +177,9 @@ fn date_time_keeps_its_offset_and_bad_base64_is_an_error() {
     assert_eq!(data_url.app_icon, Some(Base64Bytes(vec![0, 1, 2])));
 }
 
+/// Any text: every Unicode scalar value, control characters, quotes and backslashes included.
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 ./äöü\"\\\\-]{0,12}"
+    proptest::collection::vec(any::<char>(), 0..24).prop_map(String::from_iter)
 }
 
 fn translation() -> impl Strategy<Value = Translation> {

@@ -7,8 +7,7 @@
 //! real environment. hyper, not axum: one route does not need a router, and hyper is in the
 //! tree already (reqwest, the fake), so the example adds no crate.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -17,51 +16,22 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::AuthProvider;
 use jtl_erp_client::runtime::environment::CloudConfig;
 use jtl_erp_client::runtime::session::SessionVerifier;
-use jtl_erp_client::runtime::{BuildError, Context, reqwest, uuid::Uuid};
+use jtl_erp_client::runtime::{BuildError, uuid::Uuid};
 use serde_json::json;
 
-/// What the backend shares between requests: one app token, one key cache, one pool.
+/// What the backend shares between requests: one app token, one key cache, one ERP client.
 pub struct Backend {
-    config: CloudConfig,
-    auth: Arc<dyn AuthProvider>,
     verifier: SessionVerifier,
-    http: reqwest::Client,
-    // One client per tenant until the client takes a per-call context (issue 16, item 1).
-    clients: Mutex<HashMap<Uuid, erp_v2::Client>>,
+    // One client for every merchant; each request takes a handle for its tenant.
+    erp: erp_v2::Client,
 }
 
 impl Backend {
     pub fn new(config: CloudConfig) -> Result<Arc<Self>, BuildError> {
         let auth: Arc<dyn AuthProvider> = Arc::new(config.client_credentials().build()?);
         let verifier = config.session_verifier(auth.clone()).build()?;
-        // Redirects off: the shared pool must not carry the tenant's headers elsewhere.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(BuildError::Http)?;
-        let clients = Mutex::new(HashMap::new());
-        Ok(Arc::new(Self {
-            config,
-            auth,
-            verifier,
-            http,
-            clients,
-        }))
-    }
-
-    fn client_for(&self, tenant: Uuid) -> Result<erp_v2::Client, BuildError> {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(client) = clients.get(&tenant) {
-            return Ok(client.clone());
-        }
-        let client = self
-            .config
-            .configure(erp_v2::Client::builder(), self.auth.clone())
-            .context(Context::new().tenant_id(tenant))
-            .http_client(self.http.clone())
-            .build()?;
-        clients.insert(tenant, client.clone());
-        Ok(client)
+        let erp = config.configure(erp_v2::Client::builder(), auth).build()?;
+        Ok(Arc::new(Self { verifier, erp }))
     }
 
     /// `GET /api/erp-status` with `Authorization: Bearer <session token>`.
@@ -91,16 +61,8 @@ impl Backend {
                 json!({"error": "tenantId is not a UUID"}),
             );
         };
-        let status = match self.client_for(tenant) {
-            Ok(client) => client.get_status().await,
-            Err(e) => {
-                return answer(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"error": e.to_string()}),
-                );
-            }
-        };
-        match status {
+        // A handle for this tenant: the same connections and app token as every other tenant's.
+        match self.erp.for_tenant(tenant).get_status().await {
             Ok(status) => answer(
                 StatusCode::OK,
                 json!({"tenantId": tenant, "userId": claims.user_id, "erpVersion": status.version}),

@@ -8,6 +8,8 @@ use ::jtl_erp_runtime::Error as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ResponseValue as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::BuildError as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::Context as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ContextHeader as _;

@@ -43,16 +43,37 @@ async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
         .build()
         .expect("client");
 
+    // The peer issues identical tokens within one second, so equal headers alone would not
+    // show the cache: the provider's own record of its fetches does.
+    let logs = jtl_erp_tests::CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     client.get_status().await.expect("first call");
     client.get_status().await.expect("second call");
+    client.get_status().await.expect("third call");
+    drop(guard);
+    assert_eq!(
+        logs.text().matches("fetching a new access token").count(),
+        1,
+        "one token request for three calls: {}",
+        logs.text()
+    );
 
     let calls = api.received_requests().await.expect("recorded");
     let first = header_values(&calls[0], "authorization").remove(0);
-    assert_eq!(
-        header_values(&calls[1], "authorization"),
-        std::slice::from_ref(&first),
-        "the token is reused"
-    );
+    for call in &calls[1..] {
+        assert_eq!(
+            header_values(call, "authorization"),
+            std::slice::from_ref(&first),
+            "the token is reused"
+        );
+    }
     let jwt = first.strip_prefix("Bearer ").expect("bearer");
     let parts: Vec<&str> = jwt.split('.').collect();
     assert_eq!(parts.len(), 3, "a JWT: {jwt}");

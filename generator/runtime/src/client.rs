@@ -17,7 +17,14 @@ use crate::context::{Context, ContextKey};
 use crate::error::{BuildError, Error};
 use crate::hooks::Hook;
 use crate::operation::{AuthNeed, Operation};
+use crate::ratelimit::RateLimit;
 use crate::response::RawResponse;
+use crate::time::SharedTimeSource;
+
+/// User settings of reqwest's builder (proxy, root certificates, TLS backend, pool), applied
+/// before the runtime sets its redirect rule, which they cannot undo.
+pub(crate) type ConfigureHttp =
+    Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
 
 /// Responses larger than this are refused unless the client sets another limit.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -25,26 +32,47 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// Automatic retries of 429 and 503 answers. Only GET and HEAD are retried: repeating a POST or
-/// PATCH the server may have acted on is the caller's decision (the one exception is the
-/// single retry after a 401, which the server did not act on).
+/// Automatic retries. Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried after
+/// 429, 502, 503 and 504 and after connection failures that happened before any response:
+/// repeating a POST or PATCH the server may have acted on is the caller's decision (the one
+/// exception is the single retry after a 401, which the server did not act on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
-    /// The longest wait, whatever `Retry-After` asks for.
+    /// The longest single wait, whatever the server asks for.
     pub max_wait: Duration,
-    /// The waits without `Retry-After`.
+    /// The waits when the server names none (`Retry-After` or the rate-limit interval).
     pub backoff: Backoff,
+    /// All attempts and waits of one call together: a retry whose wait would end after it is
+    /// not made, and the last answer is returned.
+    pub deadline: Duration,
+    /// What a call does while the server's rate-limit window is used up.
+    pub rate_limit: RateLimitPolicy,
+}
+
+/// What a call does when an earlier answer said the rate-limit window is used up
+/// (`X-RateLimit-Remaining: 0`, or a 429).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RateLimitPolicy {
+    /// Wait until the window reopens (within the deadline), then send.
+    #[default]
+    Wait,
+    /// Fail at once with [`Error::RateLimited`], which carries the wait.
+    FailFast,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_retries: 2,
-            max_wait: Duration::from_secs(10),
+            max_retries: 3,
+            // The vendor's windows last 45 to 60 s.
+            max_wait: Duration::from_secs(60),
             backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(10)),
+            deadline: Duration::from_secs(120),
+            rate_limit: RateLimitPolicy::Wait,
         }
     }
 }
@@ -55,63 +83,93 @@ impl RetryPolicy {
         Self::default().max_retries(0)
     }
 
-    /// Retries after the first attempt (default 2).
+    /// Retries after the first attempt (default 3).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
-    /// The longest wait, whatever `Retry-After` asks for (default 10 s).
+    /// The longest single wait, whatever the server asks for (default 60 s).
     pub fn max_wait(mut self, wait: Duration) -> Self {
         self.max_wait = wait;
         self
     }
 
-    /// The waits when the server names none (default 200 ms doubling, with jitter).
+    /// The waits when the server names none (default 200 ms doubling to 10 s, with jitter).
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
         self
     }
 
+    /// The bound on all attempts and waits of one call (default 120 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Wait for a used-up rate-limit window (default) or fail fast.
+    pub fn rate_limit(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limit = policy;
+        self
+    }
+
     /// How long to wait before retry number `retry` (0-based), if the answer is worth one.
     fn wait(&self, method: &http::Method, response: &RawResponse, retry: u32) -> Option<Duration> {
+        use http::StatusCode as S;
         let status = response.status();
-        let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
-            || status == http::StatusCode::SERVICE_UNAVAILABLE;
-        let idempotent = *method == http::Method::GET || *method == http::Method::HEAD;
-        if !retryable || !idempotent || retry >= self.max_retries {
+        let retryable = matches!(
+            status,
+            S::TOO_MANY_REQUESTS | S::BAD_GATEWAY | S::SERVICE_UNAVAILABLE | S::GATEWAY_TIMEOUT
+        );
+        if !retryable || !idempotent(method) || retry >= self.max_retries {
             return None;
         }
-        let asked = response
-            .headers()
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(retry_after);
-        Some(
-            asked
-                .unwrap_or_else(|| self.backoff.delay(retry))
-                .min(self.max_wait),
-        )
+        let headers = response.headers();
+        // A 429 without Retry-After: the window the vendor names is what has to pass.
+        let named = crate::ratelimit::retry_after(headers).or_else(|| {
+            (status == S::TOO_MANY_REQUESTS)
+                .then(|| RateLimit::from_headers(headers)?.interval)
+                .flatten()
+        });
+        Some(match named {
+            Some(wait) => spread(wait).min(self.max_wait),
+            None => self.backoff.delay(retry).min(self.max_wait),
+        })
+    }
+
+    /// The wait before retrying a call whose connection failed before any response.
+    fn wait_after_connect_error(&self, method: &http::Method, retry: u32) -> Option<Duration> {
+        (idempotent(method) && retry < self.max_retries)
+            .then(|| self.backoff.delay(retry).min(self.max_wait))
     }
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(value: &str) -> Option<Duration> {
-    if let Ok(seconds) = value.trim().parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
-    Some(
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+fn idempotent(method: &http::Method) -> bool {
+    use http::Method as M;
+    matches!(*method, M::GET | M::HEAD | M::PUT | M::DELETE | M::OPTIONS)
+}
+
+/// A server-named wait plus up to a twentieth more, so that callers throttled together do not all
+/// come back at the instant the window reopens.
+fn spread(wait: Duration) -> Duration {
+    wait + Duration::from_millis(fastrand::u64(0..=(wait.as_millis() as u64 / 20)))
 }
 
 /// The shared transport of the generated API clients. Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Settings of this handle that differ from the client's (see [`Client::with_retry`]).
+    call: CallSettings,
+}
+
+/// Per-call overrides carried by a handle; the shared state stays in `Inner`.
+#[derive(Debug, Clone, Default)]
+struct CallSettings {
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    /// The client's context with this handle's values over it.
+    context: Option<Arc<Context>>,
 }
 
 struct Inner {
@@ -122,13 +180,16 @@ struct Inner {
     hooks: Vec<Arc<dyn Hook>>,
     max_body_bytes: usize,
     retry: RetryPolicy,
+    time: SharedTimeSource,
+    /// Until when the server's rate-limit window is used up, as its answers said.
+    window_closed_until: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("context", &self.inner.context)
+            .field("context", self.context())
             .field("auth", &self.inner.auth)
             .field("hooks", &self.inner.hooks.len())
             .field("max_body_bytes", &self.inner.max_body_bytes)
@@ -140,7 +201,9 @@ impl fmt::Debug for Client {
 #[must_use]
 pub struct ClientBuilder<C = Client> {
     base_url: String,
-    http: Option<reqwest::Client>,
+    configure_http: Option<ConfigureHttp>,
+    allow_plain_http: bool,
+    time: SharedTimeSource,
     context: Context,
     auth: Option<Arc<dyn AuthProvider>>,
     hooks: Vec<Arc<dyn Hook>>,
@@ -167,7 +230,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
-            http: None,
+            configure_http: None,
+            allow_plain_http: false,
+            time: SharedTimeSource::default(),
             context: Context::default(),
             auth: None,
             hooks: Vec::new(),
@@ -204,9 +269,27 @@ impl<C: From<Client>> ClientBuilder<C> {
         self.hooks.push(Arc::new(hook));
         self
     }
-    /// Your own reqwest client (its timeouts and user agent then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Transport settings of your own (proxy, root certificates, TLS backend, pool, …),
+    /// applied to reqwest's builder after the client's timeouts and user agent (which they may
+    /// change) and before the same-origin redirect rule, which they cannot undo: no credential
+    /// reaches another origin whatever is configured here.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// Permits a plain-http base URL of a host that is not loopback (an OnPremise server in the
+    /// shop's network). Without it such a URL is refused: credentials, context and the answers
+    /// (API keys included) would cross the network in clear text.
+    pub fn allow_plain_http(mut self) -> Self {
+        self.allow_plain_http = true;
+        self
+    }
+    /// The clock of retry and rate-limit waits (tests inject a manual one).
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.time = time.into();
         self
     }
     /// Timeout for establishing a connection (default 10 s).
@@ -230,9 +313,10 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// How throttled (429) and unavailable (503) answers to GET and HEAD are retried
-    /// (default: twice, honouring `Retry-After` up to 10 s); [`RetryPolicy::disabled`] turns
-    /// retries off.
+    /// How throttled and unavailable answers and connection failures of idempotent calls are
+    /// retried, and what a call does while the rate-limit window is used up (default: three
+    /// retries, honouring `Retry-After` and the vendor's window up to 60 s each, 120 s in all);
+    /// [`RetryPolicy::disabled`] turns retries off.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -241,20 +325,23 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
-        if self.auth.as_ref().is_some_and(|auth| auth.requires_https()) {
+        // Every credential (header, body, query or multipart; API keys, secrets, refresh,
+        // bearer and session tokens) and every answer carrying one travels over this URL.
+        if !self.allow_plain_http {
             crate::security::require_secure(&base_url, "base URL")?;
         }
         self.context.validate().map_err(BuildError::Context)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .user_agent(self.user_agent)
-                .redirect(crate::security::same_origin_redirects())
-                .build()
-                .map_err(BuildError::Http)?,
-        };
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(self.user_agent);
+        if let Some(configure) = self.configure_http {
+            http = configure(http);
+        }
+        let http = http
+            .redirect(crate::security::same_origin_redirects())
+            .build()
+            .map_err(BuildError::Http)?;
         let inner = Inner {
             http,
             base_url,
@@ -263,9 +350,12 @@ impl<C: From<Client>> ClientBuilder<C> {
             hooks: self.hooks,
             max_body_bytes: self.max_body_bytes,
             retry: self.retry,
+            time: self.time,
+            window_closed_until: std::sync::Mutex::new(None),
         };
         Ok(C::from(Client {
             inner: Arc::new(inner),
+            call: CallSettings::default(),
         }))
     }
 }
@@ -288,6 +378,14 @@ fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// What credentials an attempt carried, for the decision after a 401.
+struct SentCredentials {
+    /// Whether the auth provider put credentials on the request.
+    sent: bool,
+    /// The `Authorization` header sent, which tells a token provider which token was refused.
+    authorization: Option<HeaderValue>,
+}
+
 impl Client {
     /// A builder for a client of its own.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder<Client> {
@@ -299,9 +397,53 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The request-context values.
+    /// The request-context values this handle sends.
     pub fn context(&self) -> &Context {
-        &self.inner.context
+        self.call.context.as_deref().unwrap_or(&self.inner.context)
+    }
+
+    /// A handle sharing this client (connections, auth provider and its token cache, hooks,
+    /// policies, rate-limit window) that sends `context`'s values over this handle's, key by key:
+    /// a Cloud App backend serving many merchants builds one client and one handle per request.
+    /// Fails when a value breaks a vendor rule (a challenge code longer than 30 characters).
+    pub fn with_context(&self, context: &Context) -> Result<Self, BuildError> {
+        let merged = self.context().overridden_by(context);
+        merged.validate().map_err(BuildError::Context)?;
+        let mut handle = self.clone();
+        handle.call.context = Some(Arc::new(merged));
+        Ok(handle)
+    }
+
+    /// [`Self::with_context`] for the tenant alone: `x-tenant-id` (or `tenant-id`) of this
+    /// handle's calls.
+    pub fn for_tenant(&self, tenant: uuid::Uuid) -> Self {
+        let mut handle = self.clone();
+        handle.call.context = Some(Arc::new(
+            self.context()
+                .overridden_by(&Context::new().tenant_id(tenant)),
+        ));
+        handle
+    }
+
+    /// A handle sharing this client (connections, credentials, rate-limit window) whose calls
+    /// use `policy` instead of the client's retry policy:
+    /// `erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()))`.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        let mut handle = self.clone();
+        handle.call.retry = Some(policy);
+        handle
+    }
+
+    /// A handle sharing this client whose calls time out after `timeout` (each attempt, body
+    /// included) instead of the client's timeout.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let mut handle = self.clone();
+        handle.call.timeout = Some(timeout);
+        handle
+    }
+
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.call.retry.as_ref().unwrap_or(&self.inner.retry)
     }
 
     /// Sends one operation: `path` is the expanded, percent-encoded path, `headers` the
@@ -315,7 +457,9 @@ impl Client {
         headers: &[(&'static str, String)],
         body: Option<RequestBody>,
     ) -> Result<RawResponse, Error<E>> {
-        let span = tracing::debug_span!(
+        // At INFO, so that retry and rate-limit events carry the operation under an INFO
+        // subscriber.
+        let span = tracing::info_span!(
             "jtl_erp_request",
             api = operation.api,
             operation = operation.id,
@@ -325,27 +469,115 @@ impl Client {
         );
         async {
             let url = format!("{}{}", self.inner.base_url, path);
+            let policy = self.retry_policy();
+            let started = self.inner.time.now();
             let mut retry = 0;
             loop {
-                let response = self
+                self.respect_window(operation, started).await?;
+                let result = self
                     .authenticated(operation, &url, headers, body.as_ref())
-                    .await?;
-                let Some(wait) = self.inner.retry.wait(&operation.method, &response, retry) else {
-                    tracing::Span::current().record("status", response.status().as_u16());
-                    return Ok(response);
+                    .await;
+                let wait = match &result {
+                    Ok(response) => {
+                        self.note_window(response);
+                        policy.wait(&operation.method, response, retry)
+                    }
+                    Err(Error::Transport { source, .. }) if source.is_connect() => {
+                        policy.wait_after_connect_error(&operation.method, retry)
+                    }
+                    Err(_) => None,
                 };
+                let Some(wait) = wait else {
+                    if let Ok(response) = &result {
+                        tracing::Span::current().record("status", response.status().as_u16());
+                    }
+                    return result;
+                };
+                let spent = self.inner.time.now().saturating_duration_since(started);
+                if spent + wait > policy.deadline {
+                    tracing::warn!(
+                        operation = operation.id,
+                        retry,
+                        wait_ms = wait.as_millis() as u64,
+                        "not retrying: the wait would pass the call's deadline"
+                    );
+                    if let Ok(response) = &result {
+                        tracing::Span::current().record("status", response.status().as_u16());
+                    }
+                    return result;
+                }
                 retry += 1;
                 tracing::info!(
-                    status = response.status().as_u16(),
+                    status = result.as_ref().ok().map(|r| r.status().as_u16()),
                     retry,
                     wait_ms = wait.as_millis() as u64,
                     "retrying"
                 );
-                tokio::time::sleep(wait).await;
+                self.inner.time.sleep(wait).await;
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// Remembers a used-up window (`X-RateLimit-Remaining: 0` or a 429) so that the next calls
+    /// of every clone of this client wait for it instead of being refused.
+    fn note_window(&self, response: &RawResponse) {
+        let limit = RateLimit::from_headers(response.headers());
+        let throttled = response.status() == http::StatusCode::TOO_MANY_REQUESTS;
+        let wait = if throttled {
+            crate::ratelimit::retry_after(response.headers())
+                .or_else(|| limit.and_then(|l| l.interval))
+        } else if limit.is_some_and(|l| l.exhausted()) {
+            limit.and_then(|l| l.interval)
+        } else {
+            None
+        };
+        if let Some(wait) = wait {
+            let until = self.inner.time.now() + wait.min(self.retry_policy().max_wait);
+            let mut closed = self
+                .inner
+                .window_closed_until
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if closed.is_none_or(|current| current < until) {
+                *closed = Some(until);
+            }
+        }
+    }
+
+    /// Waits until a used-up window reopens, or fails fast, as the policy says.
+    async fn respect_window<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        started: std::time::Instant,
+    ) -> Result<(), Error<E>> {
+        let until = *self
+            .inner
+            .window_closed_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let now = self.inner.time.now();
+        let Some(wait) = until
+            .map(|until| until.saturating_duration_since(now))
+            .filter(|w| !w.is_zero())
+        else {
+            return Ok(());
+        };
+        let policy = self.retry_policy();
+        let past_deadline = now.saturating_duration_since(started) + wait > policy.deadline;
+        if policy.rate_limit == RateLimitPolicy::FailFast || past_deadline {
+            return Err(Error::RateLimited {
+                operation: operation.id,
+                wait,
+            });
+        }
+        tracing::info!(
+            wait_ms = wait.as_millis() as u64,
+            "rate-limit window used up; waiting"
+        );
+        self.inner.time.sleep(spread(wait)).await;
+        Ok(())
     }
 
     /// One attempt, and once more with fresh credentials after a 401 if the provider has them.
@@ -357,8 +589,12 @@ impl Client {
         body: Option<&RequestBody>,
     ) -> Result<RawResponse, Error<E>> {
         let (response, used) = self.attempt(operation, url, headers, body).await?;
+        // A 401 to a request without credentials says nothing about the provider's token.
         if response.status() == http::StatusCode::UNAUTHORIZED
-            && self.refresh_after_401(operation, used.as_ref()).await?
+            && used.sent
+            && self
+                .refresh_after_401(operation, used.authorization.as_ref())
+                .await?
         {
             tracing::debug!("401: retrying once with fresh credentials");
             return Ok(self.attempt(operation, url, headers, body).await?.0);
@@ -390,9 +626,9 @@ impl Client {
         url: &str,
         extra: &[(&'static str, String)],
         body: Option<&RequestBody>,
-    ) -> Result<(RawResponse, Option<HeaderValue>), Error<E>> {
+    ) -> Result<(RawResponse, SentCredentials), Error<E>> {
         let mut request = self.prepare(operation, url, extra, body)?;
-        self.authorize(operation, &mut request).await?;
+        let sent = self.authorize(operation, &mut request).await?;
         for hook in &self.inner.hooks {
             hook.before_send(&mut request, operation)
                 .await
@@ -401,7 +637,10 @@ impl Client {
                     source,
                 })?;
         }
-        let used = request.headers().get(http::header::AUTHORIZATION).cloned();
+        let used = SentCredentials {
+            sent,
+            authorization: request.headers().get(http::header::AUTHORIZATION).cloned(),
+        };
         let response = self
             .inner
             .http
@@ -437,12 +676,15 @@ impl Client {
         };
         let url = reqwest::Url::parse(url).map_err(|e| invalid(format!("bad URL: {e}")))?;
         let mut request = reqwest::Request::new(operation.method.clone(), url);
+        if let Some(timeout) = self.call.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let headers = request.headers_mut();
         if let Some(version) = operation.api_version {
             headers.insert(API_VERSION, HeaderValue::from_static(version));
         }
         for declared in operation.context {
-            let Some(value) = self.inner.context.value(declared.key) else {
+            let Some(value) = self.context().value(declared.key) else {
                 // OnPremise servers serve one tenant and ignore the tenant header, so a missing
                 // tenant is left for the server to judge; other required values are ours to check.
                 if declared.required && declared.key != ContextKey::Tenant {
@@ -453,12 +695,14 @@ impl Client {
                 }
                 continue;
             };
-            let value = HeaderValue::from_str(&value).map_err(|_| {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
                 invalid(format!(
                     "value of header `{}` is not a valid header value",
                     declared.name
                 ))
             })?;
+            // The session id is a credential: kept out of HPACK tables and `Debug`.
+            value.set_sensitive(declared.key == ContextKey::SessionId);
             let name = HeaderName::from_bytes(declared.name.as_bytes())
                 .map_err(|_| invalid(format!("`{}` is not a valid header name", declared.name)))?;
             headers.insert(name, value);
@@ -480,19 +724,21 @@ impl Client {
         Ok(request)
     }
 
+    /// Lets the provider add its credentials; says whether it did.
     async fn authorize<E: fmt::Debug>(
         &self,
         operation: &'static Operation,
         request: &mut reqwest::Request,
-    ) -> Result<(), Error<E>> {
+    ) -> Result<bool, Error<E>> {
         match (&self.inner.auth, operation.auth) {
-            (_, AuthNeed::None) | (None, AuthNeed::Optional) => Ok(()),
+            (_, AuthNeed::None) | (None, AuthNeed::Optional) => Ok(false),
             (None, AuthNeed::Required) => Err(Error::MissingAuth {
                 operation: operation.id,
             }),
             (Some(auth), AuthNeed::Required | AuthNeed::Optional) => auth
                 .authorize(request, operation)
                 .await
+                .map(|()| true)
                 .map_err(|source| Error::Auth {
                     operation: operation.id,
                     source,
@@ -519,7 +765,19 @@ impl Client {
         if declared.is_some_and(|len| len > limit as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if declared.is_some() {
+            // HTTP framing holds the body to the declared length (hyper refuses more), so a
+            // declared length within the limit bounds the read; reqwest's own collection then
+            // hands over a single-chunk body without copying it.
+            let body = response.bytes().await.map_err(|e| Error::Transport {
+                operation: operation.id,
+                source: e.without_url(),
+            })?;
+            return Ok(RawResponse::new(status, headers, body));
+        }
+        let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport {
             operation: operation.id,
             source: e.without_url(),
@@ -529,10 +787,6 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse::new(
-            response.status(),
-            std::mem::take(response.headers_mut()),
-            body.into(),
-        ))
+        Ok(RawResponse::new(status, headers, body.into()))
     }
 }

@@ -37,6 +37,23 @@ impl Context {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// This context with every value `over` sets taken from `over` (key by key): what a
+    /// per-call handle sends.
+    pub fn overridden_by(&self, over: &Context) -> Context {
+        fn pick<T: Clone>(mine: &Option<T>, theirs: &Option<T>) -> Option<T> {
+            theirs.clone().or_else(|| mine.clone())
+        }
+        Context {
+            tenant_id: pick(&self.tenant_id, &over.tenant_id),
+            app_id: pick(&self.app_id, &over.app_id),
+            app_version: pick(&self.app_version, &over.app_version),
+            run_as: pick(&self.run_as, &over.run_as),
+            session_id: pick(&self.session_id, &over.session_id),
+            company_id: pick(&self.company_id, &over.company_id),
+            challenge_code: pick(&self.challenge_code, &over.challenge_code),
+        }
+    }
     /// The Cloud tenant id.
     pub fn tenant_id(mut self, tenant: Uuid) -> Self {
         self.tenant_id = Some(tenant);
@@ -105,7 +122,8 @@ impl Context {
     }
 }
 
-/// Context values are not secrets, but the challenge code guards a registration: show it masked.
+/// Most context values are not secrets, but the session id is a credential and the challenge
+/// code guards a registration: both are shown masked.
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
@@ -113,7 +131,10 @@ impl fmt::Debug for Context {
             .field("app_id", &self.app_id)
             .field("app_version", &self.app_version)
             .field("run_as", &self.run_as)
-            .field("session_id", &self.session_id)
+            .field(
+                "session_id",
+                &self.session_id.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("company_id", &self.company_id)
             .field(
                 "challenge_code",

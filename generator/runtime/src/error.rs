@@ -2,13 +2,16 @@
 
 use std::fmt;
 
-use http::StatusCode;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
 
 use crate::auth::AuthError;
 use crate::hooks::HookError;
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The base URL does not parse or is not http(s).
     #[error("invalid base URL `{url}`: {reason}")]
@@ -34,7 +37,9 @@ pub enum BuildError {
     Http(#[source] reqwest::Error),
 }
 
-/// A documented or undocumented non-success answer of the server.
+/// A documented or undocumented non-success answer of the server, with everything it said
+/// (headers included) except values that may be secrets.
+#[non_exhaustive]
 pub struct ApiError<E> {
     /// The operation that failed.
     pub operation: &'static str,
@@ -44,10 +49,32 @@ pub struct ApiError<E> {
     pub description: Option<&'static str>,
     /// The error body, when the server sent one the operation's error type could read.
     pub body: Option<E>,
-    /// The start of the raw body, string values of JSON masked (see [`crate::excerpt`]).
+    /// The start of the raw body, masked: JSON string values as `"…"`, other bodies keep only
+    /// punctuation and short words.
     pub excerpt: String,
     /// On a 403: the scope the operation needs, which the credentials probably lack.
     pub likely_missing_scope: Option<&'static str>,
+    /// The response headers, boxed to keep `Error` small on the success path.
+    pub(crate) headers: Box<HeaderMap>,
+}
+
+impl<E> ApiError<E> {
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The server's `Retry-After` (seconds or HTTP date), if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::ratelimit::retry_after(&self.headers)
+    }
+    /// The vendor's `X-RateLimit-*` headers, if the answer carried any.
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.headers)
+    }
+    /// The server's request id (`X-Request-Id`, `Request-Id`, `X-Correlation-Id`, `traceparent`).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::ratelimit::request_id(&self.headers)
+    }
 }
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
@@ -56,10 +83,17 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("description", &self.description)
-            .field("body", &self.body)
+            // The decoded body may echo a credential; `body` is there for code to read.
+            .field("body", &self.body.as_ref().map(|_| "…"))
             .field("excerpt", &self.excerpt)
             .field("likely_missing_scope", &self.likely_missing_scope)
-            .finish()
+            .field("retry_after", &self.retry_after())
+            .field("rate_limit", &self.rate_limit())
+            .field(
+                "request_id",
+                &self.request_id().map(crate::excerpt::mask_text),
+            )
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,6 +112,7 @@ impl<E> fmt::Display for ApiError<E> {
 
 /// Everything a call can fail with. `E` is the operation's documented error body.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E: fmt::Debug = ()> {
     /// The request could not be formed (body serialization, a required context value missing).
     #[error("{operation}: invalid request: {reason}")]
@@ -130,6 +165,15 @@ pub enum Error<E: fmt::Debug = ()> {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The server's rate-limit window is used up and the client's policy is to fail fast
+    /// ([`crate::RateLimitPolicy::FailFast`]) rather than wait.
+    #[error("{operation}: rate limit reached; the window reopens in {wait:?}")]
+    RateLimited {
+        /// The operation.
+        operation: &'static str,
+        /// How long until the server takes requests again.
+        wait: Duration,
+    },
     /// The server answered with a non-success status.
     #[error("{0}")]
     Api(ApiError<E>),
@@ -142,12 +186,27 @@ pub enum Error<E: fmt::Debug = ()> {
         status: StatusCode,
         /// What did not match (position and expectation).
         message: String,
-        /// The start of the body, string values of JSON masked (see [`crate::excerpt`]).
+        /// The start of the body, masked like [`ApiError::excerpt`].
         excerpt: String,
     },
 }
 
 impl<E: fmt::Debug> Error<E> {
+    /// The operation id of the call that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::InvalidRequest { operation, .. }
+            | Error::MissingAuth { operation }
+            | Error::Auth { operation, .. }
+            | Error::Hook { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::RateLimited { operation, .. }
+            | Error::Decode { operation, .. } => operation,
+            Error::Api(api) => api.operation,
+        }
+    }
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

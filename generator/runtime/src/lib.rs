@@ -26,19 +26,23 @@ pub mod hooks;
 pub mod manifest;
 mod operation;
 mod query;
+mod ratelimit;
 mod response;
 pub mod scopes;
 mod security;
 pub mod session;
 pub mod signature;
+pub mod time;
 mod types;
 pub mod wire;
 
 pub use backoff::Backoff;
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RetryPolicy};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy};
 pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};
+pub use excerpt::ServerText;
 pub use operation::{AuthNeed, Operation};
+pub use ratelimit::RateLimit;
 pub use response::{RawResponse, ResponseValue};
 pub use types::{Base64Bytes, Secret};
 

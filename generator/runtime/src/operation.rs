@@ -15,7 +15,8 @@ pub enum AuthNeed {
     Required,
 }
 
-/// One operation of a document, as the generated method hands it to [`crate::Client::execute`].
+/// One operation of a document, as the generated method hands it to the client's send path
+/// (`codegen::execute`).
 #[derive(Debug)]
 pub struct Operation {
     /// The document's operationId.

@@ -63,7 +63,7 @@ impl RawResponse {
                 status: self.status,
                 headers: self.headers,
             }),
-            Err(e) => Err(fail(e.to_string())),
+            Err(e) => Err(fail(crate::excerpt::decode_failure::<T>(&self.body, &e))),
         }
     }
 
@@ -155,14 +155,19 @@ impl RawResponse {
             likely_missing_scope: operation
                 .scope
                 .filter(|_| self.status == http::StatusCode::FORBIDDEN),
+            headers: Box::new(self.headers),
         })
     }
 }
 
 /// JSON media types: `application/json`, `text/json`, `*/*+json`.
 fn is_json(media: &str) -> bool {
-    let media = media.to_ascii_lowercase();
-    media == "application/json" || media == "text/json" || media.ends_with("+json")
+    let ends_with_json = media.len() >= 5
+        && media.is_char_boundary(media.len() - 5)
+        && media[media.len() - 5..].eq_ignore_ascii_case("+json");
+    media.eq_ignore_ascii_case("application/json")
+        || media.eq_ignore_ascii_case("text/json")
+        || ends_with_json
 }
 
 impl fmt::Debug for RawResponse {

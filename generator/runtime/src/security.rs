@@ -34,14 +34,22 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
 /// https → http hop would send them in clear text. A refused redirect comes back as the 3xx.
 pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let allowed = redirect_allowed(&attempt.previous()[0], attempt.url());
-        if allowed && attempt.previous().len() <= 5 {
+        if follow(attempt.previous(), attempt.url()) {
             attempt.follow()
         } else {
             tracing::warn!("redirect to another origin refused");
             attempt.stop()
         }
     })
+}
+
+/// Whether to follow a redirect to `next` after the requests to `previous` (the first is the
+/// original one): same origin as the original, at most 5 hops.
+fn follow(previous: &[url::Url], next: &url::Url) -> bool {
+    previous
+        .first()
+        .is_some_and(|origin| redirect_allowed(origin, next))
+        && previous.len() <= 5
 }
 
 /// Whether a redirect from `from` to `to` keeps scheme, host and port.
@@ -69,6 +77,18 @@ mod tests {
             "base URL `http://api.jtl-cloud.com/erp` must use https (plain http is allowed for loopback only)"
         );
         assert!(require_secure("http://10.0.0.1/", "base URL").is_err());
+    }
+
+    #[test]
+    fn redirects_are_followed_within_the_origin_for_at_most_five_hops() {
+        let url = |s: &str| url::Url::parse(s).expect("url");
+        let origin = url("https://api.jtl-cloud.com/a");
+        let same = url("https://api.jtl-cloud.com/b");
+        assert!(follow(std::slice::from_ref(&origin), &same));
+        assert!(follow(&vec![origin.clone(); 5], &same));
+        assert!(!follow(&vec![origin.clone(); 6], &same), "a sixth hop");
+        assert!(!follow(&[origin], &url("https://evil.example/b")));
+        assert!(!follow(&[], &same), "no original request");
     }
 
     #[test]

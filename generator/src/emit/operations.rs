@@ -12,7 +12,13 @@ use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty
 
 /// The module's file.
 pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
-    let (client, client_builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
+    let (client, client_builder, context, build_error, uuid) = (
+        rt::CLIENT,
+        rt::CLIENT_BUILDER,
+        rt::CONTEXT,
+        rt::BUILD_ERROR,
+        rt::UUID,
+    );
     let mut header = format!("{}\n", module.title);
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
@@ -53,6 +59,19 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
             /// The transport, e.g. to share it with the client of another document.
             pub fn runtime(&self) -> &#client {
                 &self.inner
+            }
+
+            /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
+            /// connections, auth provider and token cache, hooks and policies: one client
+            /// serves every merchant.
+            pub fn for_tenant(&self, tenant: #uuid) -> Self {
+                Self { inner: self.inner.for_tenant(tenant) }
+            }
+
+            /// A handle that sends `context`'s values over this client's, key by key, sharing
+            /// everything else.
+            pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
+                Result::Ok(Self { inner: self.inner.with_context(context)? })
             }
 
             #(#methods)*

@@ -67,6 +67,8 @@ runtime_items! {
     ERROR = "Error";
     /// `ResponseValue<T>` of every operation.
     RESPONSE_VALUE = "ResponseValue";
+    /// Why a client (or a handle with another context) could not be built.
+    BUILD_ERROR = "BuildError";
     /// The request-context values a client sends.
     CONTEXT = "Context";
     /// A context header an operation declares.

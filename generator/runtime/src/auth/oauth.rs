@@ -5,15 +5,16 @@
 //! and is shared with the SCX exchange, which is no OAuth grant at all.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use serde::Deserialize;
 
-use super::token::{FetchPolicy, read_token_body};
+use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
+use crate::client::ConfigureHttp;
 use crate::error::BuildError;
 use crate::security::require_secure;
+use crate::time::SharedTimeSource;
 use crate::types::Secret;
 
 /// JTL's token endpoint.
@@ -33,7 +34,7 @@ impl CachedBearer<GrantSource> {
             credentials: BasicAuth::new(client_id, client_secret),
             scope: None,
             policy: FetchPolicy::default(),
-            http: None,
+            configure_http: None,
         }
     }
 }
@@ -45,7 +46,7 @@ pub struct ClientCredentialsBuilder {
     credentials: BasicAuth,
     scope: Option<String>,
     policy: FetchPolicy,
-    http: Option<reqwest::Client>,
+    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ClientCredentialsBuilder {
@@ -83,27 +84,33 @@ impl ClientCredentialsBuilder {
         self.policy.retries = retries;
         self
     }
-    /// Your own reqwest client for the token requests.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Transport settings for the token requests (proxy, root certificates, TLS, pool), applied
+    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// The clock of token lifetimes and retry waits (tests inject a manual one).
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.policy.time = time.into();
         self
     }
 
     /// Checks the endpoint (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ClientCredentials, BuildError> {
         let token_url = require_secure(&self.token_url, "token URL")?;
-        let http = match self.http {
-            Some(http) => http,
-            None => self.policy.http_client()?,
-        };
-        let source = GrantSource {
+        let http = self.policy.http_client(self.configure_http)?;
+        let provider = self.policy.cache(GrantSource {
             http,
             token_url,
             credentials: self.credentials,
             scope: self.scope,
-            policy: self.policy,
-        };
-        Ok(CachedBearer::new(source, self.policy.margin))
+            policy: self.policy.clone(),
+        });
+        Ok(provider)
     }
 }
 
@@ -117,14 +124,7 @@ pub struct GrantSource {
     policy: FetchPolicy,
 }
 
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    token_type: String,
-    expires_in: Option<u64>,
-}
-
-#[derive(Deserialize)]
+#[derive(serde::Deserialize)]
 struct ErrorAnswer {
     error: String,
     error_description: Option<String>,
@@ -156,38 +156,45 @@ impl GrantSource {
             .body(form)
             .send()
             .await
-            .map_err(|e| TokenError::Transport(e.without_url()))?;
+            .map_err(TokenError::transport)?;
         let status = response.status();
         let body = read_token_body(response).await?;
-        parse_answer(status, &body)
+        let lifetime = parse_answer(status, &body)?;
+        Ok(Token {
+            secret: lifetime.0,
+            expires_at: self.policy.expires_at(lifetime.1),
+        })
     }
 }
 
-/// RFC 6749 5.1 (success) and 5.2 (error) answers.
-fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<Token, TokenError> {
+/// RFC 6749 5.1 (success) and 5.2 (error) answers, read as leniently as servers write them:
+/// `expires_in` as a number or a numeric string (an hour when absent), `token_type` in any
+/// case and Bearer when absent. Refused: no access token, a lifetime that is not a number, a
+/// token type other than Bearer.
+fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<(Secret, Duration), TokenError> {
     if status.is_success() {
-        let answer: TokenAnswer =
-            serde_json::from_slice(body).map_err(|e| TokenError::Malformed {
-                status,
-                reason: e.to_string(),
-            })?;
-        if !answer.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(TokenError::Malformed {
-                status,
-                reason: format!("token_type `{}` is not Bearer", answer.token_type),
-            });
+        let answer = answer_object(status, body)?;
+        let secret = access_token(status, &answer, "access_token")?;
+        match answer.get("token_type") {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(kind)) if kind.eq_ignore_ascii_case("bearer") => {}
+            Some(_) => {
+                return Err(TokenError::Malformed {
+                    status,
+                    reason: "token_type is not Bearer".to_owned(),
+                });
+            }
         }
-        let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
-        return Ok(Token {
-            secret: Secret::new(answer.access_token),
-            expires_at: Instant::now() + lifetime,
-        });
+        let lifetime = seconds(answer.get("expires_in"))
+            .map_err(|()| TokenError::BadLifetime { status })?
+            .unwrap_or(Duration::from_secs(3600));
+        return Ok((secret, lifetime));
     }
     match serde_json::from_slice::<ErrorAnswer>(body) {
         Ok(error) if status.is_client_error() => Err(TokenError::Rejected {
             status,
-            error: error.error,
-            description: error.error_description,
+            error: crate::excerpt::ServerText::new(error.error),
+            description: error.error_description.map(crate::excerpt::ServerText::new),
         }),
         _ => Err(TokenError::Status { status }),
     }

@@ -2,15 +2,15 @@
 //! `refreshToken`, answered by `{authToken, tokenExpireAt, expiresIn}`.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde::Deserialize;
-
-use super::token::{FetchPolicy, read_token_body};
+use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::body::RequestBody;
+use crate::client::ConfigureHttp;
 use crate::error::BuildError;
 use crate::security::require_secure;
+use crate::time::SharedTimeSource;
 use crate::types::Secret;
 
 /// The SCX Channel API.
@@ -26,6 +26,7 @@ impl CachedBearer<ExchangeSource> {
             base_url: DEFAULT_SCX_BASE_URL.to_owned(),
             refresh_token: refresh_token.into(),
             policy: FetchPolicy::default(),
+            configure_http: None,
         }
     }
 }
@@ -36,6 +37,7 @@ pub struct ScxRefreshTokenBuilder {
     base_url: String,
     refresh_token: Secret,
     policy: FetchPolicy,
+    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ScxRefreshTokenBuilder {
@@ -68,20 +70,34 @@ impl ScxRefreshTokenBuilder {
         self
     }
 
+    /// Transport settings for the exchange (proxy, root certificates, TLS, pool), applied to
+    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// The clock of token lifetimes and retry waits (tests inject a manual one).
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.policy.time = time.into();
+        self
+    }
+
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {
         let url = require_secure(
             &format!("{}/auth", self.base_url.trim_end_matches('/')),
             "SCX base URL",
         )?;
-        let http = self.policy.http_client()?;
-        let source = ExchangeSource {
+        let http = self.policy.http_client(self.configure_http)?;
+        Ok(self.policy.cache(ExchangeSource {
             http,
             url,
             refresh_token: self.refresh_token,
-            policy: self.policy,
-        };
-        Ok(CachedBearer::new(source, self.policy.margin))
+            policy: self.policy.clone(),
+        }))
     }
 }
 
@@ -94,14 +110,6 @@ pub struct ExchangeSource {
     policy: FetchPolicy,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ExchangeAnswer {
-    auth_token: String,
-    token_expire_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    expires_in: Option<u64>,
-}
-
 impl ExchangeSource {
     async fn request(&self) -> Result<Token, TokenError> {
         let body = RequestBody::multipart([("refreshToken", self.refresh_token.expose())]);
@@ -112,38 +120,42 @@ impl ExchangeSource {
             .body(body.bytes().clone())
             .send()
             .await
-            .map_err(|e| TokenError::Transport(e.without_url()))?;
+            .map_err(TokenError::transport)?;
         let status = response.status();
         let bytes = read_token_body(response).await?;
         if !status.is_success() {
             return Err(TokenError::Status { status });
         }
-        let answer: ExchangeAnswer =
-            serde_json::from_slice(&bytes).map_err(|e| TokenError::Malformed {
-                status,
-                reason: e.to_string(),
-            })?;
-        let expires_at = Instant::now() + lifetime(&answer);
+        let answer = answer_object(status, &bytes)?;
+        let secret = access_token(status, &answer, "authToken")?;
+        let lifetime = lifetime(status, &answer)?;
         Ok(Token {
-            secret: Secret::new(answer.auth_token),
-            expires_at,
+            secret,
+            expires_at: self.policy.expires_at(lifetime),
         })
     }
 }
 
-/// `expiresIn` when given; else what remains until `tokenExpireAt`; else the documented hour.
-fn lifetime(answer: &ExchangeAnswer) -> Duration {
-    if let Some(seconds) = answer.expires_in {
-        return Duration::from_secs(seconds);
+/// `expiresIn` (a number or a numeric string) when given; else what remains until
+/// `tokenExpireAt` (ISO 8601 with offset); else the documented hour.
+fn lifetime(
+    status: http::StatusCode,
+    answer: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Duration, TokenError> {
+    let bad = || TokenError::BadLifetime { status };
+    if let Some(lifetime) = seconds(answer.get("expiresIn")).map_err(|()| bad())? {
+        return Ok(lifetime);
     }
-    answer
-        .token_expire_at
-        .and_then(|at| {
-            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+    match answer.get("tokenExpireAt") {
+        None | Some(serde_json::Value::Null) => Ok(Duration::from_secs(3600)),
+        Some(serde_json::Value::String(at)) => {
+            let at = chrono::DateTime::parse_from_rfc3339(at.trim()).map_err(|_| bad())?;
+            Ok((at.with_timezone(&chrono::Utc) - chrono::Utc::now())
                 .to_std()
-                .ok()
-        })
-        .unwrap_or(Duration::from_secs(3600))
+                .unwrap_or(Duration::ZERO))
+        }
+        Some(_) => Err(bad()),
+    }
 }
 
 impl TokenSource for ExchangeSource {

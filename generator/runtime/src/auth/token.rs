@@ -2,15 +2,19 @@
 //! concurrent callers, one refresh after a 401.
 
 use std::fmt;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
 use crate::backoff::Backoff;
+use crate::excerpt::ServerText;
 use crate::operation::Operation;
+use crate::time::SharedTimeSource;
 use crate::types::Secret;
 
 /// Tokens are refreshed when less than this remains (the vendor asks for 5 minutes).
@@ -34,18 +38,21 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Why a token could not be obtained. Messages carry status and error codes, never a secret.
-#[derive(Debug, thiserror::Error)]
+/// Why a token could not be obtained. Messages carry status and error codes, never a secret
+/// (nor any value of the answer: a token under a wrong type would otherwise be quoted).
+/// `Clone`, because concurrent callers share the outcome of one fetch.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenError {
     /// The endpoint refused the request with an RFC 6749 error (`invalid_client`, …).
-    #[error("token endpoint refused the request ({status}): {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    #[error("token endpoint refused the request ({status}): {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
     Rejected {
         /// The HTTP status.
         status: StatusCode,
-        /// The RFC 6749 error code.
-        error: String,
-        /// The server's explanation.
-        description: Option<String>,
+        /// The RFC 6749 error code (shown only when it is a registered one).
+        error: ServerText,
+        /// The server's explanation (shown masked: a server may echo a credential into it).
+        description: Option<ServerText>,
     },
     /// The endpoint answered a status without a usable body (5xx after the retries, a 4xx
     /// without an RFC 6749 body).
@@ -54,20 +61,40 @@ pub enum TokenError {
         /// The HTTP status.
         status: StatusCode,
     },
+    /// A success answer without an access token (missing, empty or not a string).
+    #[error("token endpoint answered {status} without an access token")]
+    MissingToken {
+        /// The HTTP status.
+        status: StatusCode,
+    },
+    /// A success answer whose lifetime (`expires_in`, `expiresIn`, `tokenExpireAt`) is not a
+    /// number of seconds (or a date).
+    #[error("token endpoint answered {status} with a lifetime that is not a number")]
+    BadLifetime {
+        /// The HTTP status.
+        status: StatusCode,
+    },
     /// A success answer that is not a token.
     #[error("token endpoint answered {status} with a body that is not a token: {reason}")]
     Malformed {
         /// The HTTP status.
         status: StatusCode,
-        /// What did not fit.
+        /// What did not fit (no value of the body).
         reason: String,
     },
     /// The endpoint could not be reached.
     #[error("token endpoint unreachable: {0}")]
-    Transport(#[source] reqwest::Error),
-    /// No answer within the provider's timeout (retries included).
+    Transport(#[source] Arc<reqwest::Error>),
+    /// No token within the provider's timeout (retries and the wait for another caller's fetch
+    /// included).
     #[error("token endpoint did not answer within {0:?}")]
     Timeout(Duration),
+}
+
+impl TokenError {
+    pub(crate) fn transport(error: reqwest::Error) -> Self {
+        Self::Transport(Arc::new(error.without_url()))
+    }
 }
 
 /// Obtains fresh tokens; [`CachedBearer`] decides when.
@@ -77,24 +104,72 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
 }
 
 /// A bearer-token provider over any [`TokenSource`]: the token is reused until less than the
-/// margin remains; concurrent callers wait for one fetch; a 401 to the current token discards it
-/// so that the single retry gets a fresh one.
+/// margin remains; concurrent callers share one fetch and its outcome, success or error; a 401
+/// to the current token discards it so that the single retry gets a fresh one. Every caller's
+/// wait, for its own fetch or another's, is bounded by the provider's timeout.
 pub struct CachedBearer<S> {
     source: S,
     margin: Duration,
-    current: RwLock<Option<Token>>,
-    refresh: tokio::sync::Mutex<()>,
+    timeout: Duration,
+    time: SharedTimeSource,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The token and its `Authorization` value, built once per token rather than per request.
+    current: Option<(Token, HeaderValue)>,
+    /// The fetch in progress: its number and where its outcome will be published.
+    flight: Option<(u64, Outcome)>,
+    flights: u64,
+}
+
+type Outcome = watch::Receiver<Option<Result<Token, TokenError>>>;
+
+/// What a caller without a fresh token does: fetch, or wait for the fetch in progress.
+enum Step {
+    Lead(u64, watch::Sender<Option<Result<Token, TokenError>>>),
+    Wait(u64, Outcome),
+}
+
+/// Clears the flight when its leader is dropped mid-fetch, so that a waiter takes over.
+struct FlightGuard<'a> {
+    state: &'a Mutex<State>,
+    id: u64,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.flight.as_ref().is_some_and(|(id, _)| *id == self.id) {
+            state.flight = None;
+        }
+    }
 }
 
 impl<S: TokenSource> CachedBearer<S> {
-    /// Caches the tokens of `source`, refreshing `margin` before expiry.
+    /// Caches the tokens of `source`, refreshing `margin` before expiry; callers wait at most
+    /// 10 s for a token.
     pub fn new(source: S, margin: Duration) -> Self {
         Self {
             source,
             margin,
-            current: RwLock::new(None),
-            refresh: tokio::sync::Mutex::new(()),
+            timeout: Duration::from_secs(10),
+            time: SharedTimeSource::default(),
+            state: Mutex::default(),
         }
+    }
+
+    /// The longest any caller waits for a token, another caller's fetch included.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The clock that decides whether a token is still fresh.
+    pub fn with_time_source(mut self, time: SharedTimeSource) -> Self {
+        self.time = time;
+        self
     }
 
     /// The source.
@@ -104,41 +179,115 @@ impl<S: TokenSource> CachedBearer<S> {
 
     /// A token with more than the margin left: the cached one, or a fresh one.
     pub async fn token(&self) -> Result<Secret, TokenError> {
-        if let Some(token) = self.fresh() {
+        if let Some(token) = self.fresh(&self.lock()) {
             return Ok(token);
         }
-        // Single flight: one caller fetches, the others wait here and find the new token.
-        let _gate = self.refresh.lock().await;
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
-        tracing::debug!("fetching a new access token");
-        let token = self.source.fetch().await?;
-        let secret = token.secret.clone();
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        Ok(secret)
+        tokio::time::timeout(self.timeout, self.shared_fetch())
+            .await
+            .unwrap_or(Err(TokenError::Timeout(self.timeout)))
     }
 
-    fn fresh(&self) -> Option<Secret> {
-        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-        current
+    /// Single flight: the first caller fetches and publishes the outcome; the others wait for
+    /// it and share it, error included, instead of running fetches of their own.
+    async fn shared_fetch(&self) -> Result<Secret, TokenError> {
+        loop {
+            let step = {
+                let mut state = self.lock();
+                if let Some(token) = self.fresh(&state) {
+                    return Ok(token);
+                }
+                match &state.flight {
+                    Some((id, outcome)) => Step::Wait(*id, outcome.clone()),
+                    None => {
+                        state.flights += 1;
+                        let id = state.flights;
+                        let (publish, outcome) = watch::channel(None);
+                        state.flight = Some((id, outcome));
+                        Step::Lead(id, publish)
+                    }
+                }
+            };
+            let (id, mut outcome) = match step {
+                Step::Lead(id, publish) => return self.lead(id, publish).await,
+                Step::Wait(id, outcome) => (id, outcome),
+            };
+            if let Ok(result) = outcome.wait_for(Option::is_some).await {
+                return result.clone().expect("waited for Some").map(|t| t.secret);
+            }
+            // The leader was dropped before it finished: clear its flight and take over.
+            let mut state = self.lock();
+            if state
+                .flight
+                .as_ref()
+                .is_some_and(|(current, _)| *current == id)
+            {
+                state.flight = None;
+            }
+        }
+    }
+
+    async fn lead(
+        &self,
+        id: u64,
+        publish: watch::Sender<Option<Result<Token, TokenError>>>,
+    ) -> Result<Secret, TokenError> {
+        let guard = FlightGuard {
+            state: &self.state,
+            id,
+        };
+        tracing::debug!("fetching a new access token");
+        let outcome = self.source.fetch().await;
+        {
+            let mut state = self.lock();
+            if let Ok(token) = &outcome {
+                // A token that cannot be a header value fails in `authorize`, as before.
+                state.current = bearer_value(&token.secret)
+                    .ok()
+                    .map(|value| (token.clone(), value));
+            }
+            state.flight = None;
+        }
+        drop(guard);
+        publish.send_replace(Some(outcome.clone()));
+        outcome.map(|t| t.secret)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn fresh(&self, state: &State) -> Option<Secret> {
+        self.fresh_entry(state)
+            .map(|(token, _)| token.secret.clone())
+    }
+
+    fn fresh_entry<'s>(&self, state: &'s State) -> Option<&'s (Token, HeaderValue)> {
+        let now = self.time.now();
+        state
+            .current
             .as_ref()
-            .filter(|t| t.expires_at.saturating_duration_since(Instant::now()) > self.margin)
-            .map(|t| t.secret.clone())
+            .filter(|(t, _)| t.expires_at.saturating_duration_since(now) > self.margin)
+    }
+
+    /// The `Authorization` value of a fresh token: the cached one, or one of a new token.
+    async fn authorization(&self) -> Result<HeaderValue, AuthError> {
+        if let Some((_, value)) = self.fresh_entry(&self.lock()) {
+            return Ok(value.clone());
+        }
+        let token = self.token().await?;
+        bearer_value(&token)
     }
 
     /// Drops the cached token if it is the one that was refused.
     fn discard(&self, used: Option<&HeaderValue>) {
-        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        let refused = match (current.as_ref(), used) {
-            (Some(token), Some(used)) => {
-                used.as_bytes() == format!("Bearer {}", token.secret.expose()).as_bytes()
-            }
+        let mut state = self.lock();
+        let refused = match (state.current.as_ref(), used) {
+            (Some((_, value)), Some(used)) => used.as_bytes() == value.as_bytes(),
             (Some(_), None) => true,
             (None, _) => false,
         };
         if refused {
-            *current = None;
+            state.current = None;
         }
     }
 }
@@ -151,6 +300,7 @@ where
         f.debug_struct("CachedBearer")
             .field("source", &self.source)
             .field("margin", &self.margin)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -162,8 +312,7 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            let token = self.token().await?;
-            let value = sensitive_value(&format!("Bearer {}", token.expose()), "authorization")?;
+            let value = self.authorization().await?;
             request.headers_mut().insert(AUTHORIZATION, value);
             Ok(())
         })
@@ -181,11 +330,16 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
     }
 }
 
+/// `Bearer <token>`, marked sensitive.
+fn bearer_value(token: &Secret) -> Result<HeaderValue, AuthError> {
+    sensitive_value(&format!("Bearer {}", token.expose()), "authorization")
+}
+
 /// Token answers larger than this are refused.
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// How a token source fetches, shared by the client-credentials grant and the SCX exchange.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct FetchPolicy {
     /// Refresh when less than this remains.
     pub margin: Duration,
@@ -195,6 +349,8 @@ pub(crate) struct FetchPolicy {
     pub retries: u32,
     /// The waits between them.
     pub backoff: Backoff,
+    /// The clock of lifetimes and waits.
+    pub time: SharedTimeSource,
 }
 
 impl Default for FetchPolicy {
@@ -204,16 +360,25 @@ impl Default for FetchPolicy {
             timeout: Duration::from_secs(10),
             retries: 2,
             backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
+            time: SharedTimeSource::default(),
         }
     }
 }
 
 impl FetchPolicy {
-    /// The HTTP client of a token source: the policy's timeouts, same-origin redirects only.
-    pub(crate) fn http_client(&self) -> Result<reqwest::Client, crate::error::BuildError> {
-        reqwest::Client::builder()
+    /// The HTTP client of a token source: the policy's timeouts, the user's transport settings
+    /// (`configure`), then same-origin redirects only, which no setting can undo.
+    pub(crate) fn http_client(
+        &self,
+        configure: Option<crate::client::ConfigureHttp>,
+    ) -> Result<reqwest::Client, crate::error::BuildError> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(self.timeout)
-            .timeout(self.timeout)
+            .timeout(self.timeout);
+        if let Some(configure) = configure {
+            builder = configure(builder);
+        }
+        builder
             .redirect(crate::security::same_origin_redirects())
             .build()
             .map_err(crate::error::BuildError::Http)
@@ -225,7 +390,68 @@ impl FetchPolicy {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<Token, TokenError>>,
     {
-        with_retries(self.retries, self.backoff, self.timeout, attempt).await
+        with_retries(self, attempt).await
+    }
+
+    /// A provider caching `source` under this policy.
+    pub(crate) fn cache<S: TokenSource>(&self, source: S) -> CachedBearer<S> {
+        CachedBearer::new(source, self.margin)
+            .with_timeout(self.timeout)
+            .with_time_source(self.time.clone())
+    }
+
+    /// When a token living `lifetime` from now expires.
+    pub(crate) fn expires_at(&self, lifetime: Duration) -> Instant {
+        self.time.now() + lifetime
+    }
+}
+
+/// A lifetime in seconds written as a JSON number or a numeric string (`3600`, `"3600"`,
+/// `3600.0`); `None` when absent or null, `Err` when it is something else.
+pub(crate) fn seconds(value: Option<&serde_json::Value>) -> Result<Option<Duration>, ()> {
+    let number = match value {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match number {
+        Some(n) if n.is_finite() && n >= 0.0 => {
+            Ok(Some(Duration::try_from_secs_f64(n).map_err(|_| ())?))
+        }
+        _ => Err(()),
+    }
+}
+
+/// A success answer as a JSON object, or why it is not a token (no value of it quoted).
+pub(crate) fn answer_object(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, TokenError> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(TokenError::Malformed {
+            status,
+            reason: "the body is not a JSON object".to_owned(),
+        }),
+        Err(e) => Err(TokenError::Malformed {
+            status,
+            reason: crate::excerpt::masked_message(&e.to_string()),
+        }),
+    }
+}
+
+/// The access token under `key`: a non-empty string.
+pub(crate) fn access_token(
+    status: StatusCode,
+    answer: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<Secret, TokenError> {
+    match answer.get(key) {
+        Some(serde_json::Value::String(token)) if !token.is_empty() => {
+            Ok(Secret::new(token.clone()))
+        }
+        _ => Err(TokenError::MissingToken { status }),
     }
 }
 
@@ -236,11 +462,7 @@ pub(crate) async fn read_token_body(
     let limit = MAX_TOKEN_BODY;
     let status = response.status();
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| TokenError::Transport(e.without_url()))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(TokenError::transport)? {
         if body.len() + chunk.len() > limit {
             return Err(TokenError::Malformed {
                 status,
@@ -253,13 +475,8 @@ pub(crate) async fn read_token_body(
 }
 
 /// Runs `attempt` with bounded retries (transport errors and 5xx), backing off between tries,
-/// all within `timeout`.
-async fn with_retries<F, Fut>(
-    retries: u32,
-    backoff: Backoff,
-    timeout: Duration,
-    mut attempt: F,
-) -> Result<Token, TokenError>
+/// all within the policy's timeout.
+async fn with_retries<F, Fut>(policy: &FetchPolicy, mut attempt: F) -> Result<Token, TokenError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Token, TokenError>>,
@@ -268,19 +485,19 @@ where
         let mut tried = 0;
         loop {
             match attempt().await {
-                Err(e) if tried < retries && retryable(&e) => {
-                    let pause = backoff.delay(tried);
+                Err(e) if tried < policy.retries && retryable(&e) => {
+                    let pause = policy.backoff.delay(tried);
                     tried += 1;
                     tracing::debug!(error = %e, attempt = tried, "token request failed; retrying");
-                    tokio::time::sleep(pause).await;
+                    policy.time.sleep(pause).await;
                 }
                 other => return other,
             }
         }
     };
-    tokio::time::timeout(timeout, run)
+    tokio::time::timeout(policy.timeout, run)
         .await
-        .unwrap_or(Err(TokenError::Timeout(timeout)))
+        .unwrap_or(Err(TokenError::Timeout(policy.timeout)))
 }
 
 fn retryable(error: &TokenError) -> bool {

@@ -1,0 +1,376 @@
+//! Rate limits and retries on 127.0.0.1 against a server that enforces the vendor's window
+//! (`X-RateLimit-*`, 429 without `Retry-After`), on an injected clock shared by server and
+//! client: every wait is asserted exactly, none is slept.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jtl_erp_client::erp_v2;
+use jtl_erp_client::models::AppRegistrationRequest;
+use jtl_erp_client::runtime::auth::WawiKey;
+use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
+use jtl_erp_client::runtime::{Context, Error, RateLimitPolicy, RetryPolicy};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const VALID: &str =
+    r#"{"version":"1","timestamp":"2025-03-20T08:57:00+01:00","tenant":"t","type":"x"}"#;
+const WINDOW: Duration = Duration::from_secs(45);
+
+/// Allows `limit` requests per 45 s window of `clock`; beyond that 429 without `Retry-After`.
+#[derive(Clone)]
+struct Window {
+    clock: ManualTimeSource,
+    limit: u64,
+    state: Arc<Mutex<(Instant, u64)>>,
+    served: Arc<AtomicUsize>,
+    refused: Arc<AtomicUsize>,
+}
+
+impl Window {
+    fn new(clock: &ManualTimeSource, limit: u64) -> Self {
+        Self {
+            clock: clock.clone(),
+            limit,
+            state: Arc::new(Mutex::new((clock.now(), 0))),
+            served: Arc::default(),
+            refused: Arc::default(),
+        }
+    }
+}
+
+impl Respond for Window {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let now = self.clock.now();
+        let mut state = self.state.lock().expect("lock");
+        if now >= state.0 + WINDOW {
+            *state = (now, 0);
+        }
+        let headers = |response: ResponseTemplate, remaining: u64| {
+            response
+                .insert_header("x-ratelimit-limit", self.limit.to_string().as_str())
+                .insert_header("x-ratelimit-remaining", remaining.to_string().as_str())
+                .insert_header("x-ratelimit-interval-length-seconds", "45")
+                .insert_header("x-request-id", "req-42")
+        };
+        if state.1 < self.limit {
+            state.1 += 1;
+            self.served.fetch_add(1, Ordering::SeqCst);
+            headers(
+                ResponseTemplate::new(200).set_body_raw(VALID, "application/json"),
+                self.limit - state.1,
+            )
+        } else {
+            self.refused.fetch_add(1, Ordering::SeqCst);
+            headers(ResponseTemplate::new(429), 0)
+        }
+    }
+}
+
+async fn server(respond: impl Respond + 'static) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/info"))
+        .respond_with(respond)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(base: &str, clock: &ManualTimeSource, policy: RetryPolicy) -> erp_v2::Client {
+    erp_v2::Client::builder()
+        .base_url(base)
+        .auth(WawiKey::new("k"))
+        .time_source(clock.clone())
+        .retry(policy)
+        .context(
+            Context::new()
+                .challenge_code("c")
+                .app_id("A/1")
+                .app_version("1"),
+        )
+        .build()
+        .expect("client")
+}
+
+fn within_window(wait: Duration) -> bool {
+    // The window, plus up to a twentieth of jitter.
+    (WINDOW..=WINDOW + WINDOW / 20).contains(&wait)
+}
+
+#[tokio::test]
+async fn a_used_up_window_is_waited_for_so_the_server_never_refuses() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 3);
+    let server = server(window.clone()).await;
+    let client = client(&server.uri(), &clock, RetryPolicy::default());
+
+    for call in 0..10 {
+        client
+            .get_status()
+            .await
+            .unwrap_or_else(|e| panic!("call {call}: {e:?}"));
+    }
+
+    assert_eq!(window.served.load(Ordering::SeqCst), 10);
+    assert_eq!(window.refused.load(Ordering::SeqCst), 0, "no 429 at all");
+    let waits = clock.sleeps();
+    assert_eq!(waits.len(), 3, "one wait per used-up window: {waits:?}");
+    assert!(waits.iter().all(|w| within_window(*w)), "{waits:?}");
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_waits_the_interval() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 1);
+    let server = server(window.clone()).await;
+    // A second client knows nothing of the first one's window and runs into the 429.
+    let first = client(&server.uri(), &clock, RetryPolicy::default());
+    let second = client(&server.uri(), &clock, RetryPolicy::default());
+    first.get_status().await.expect("first");
+
+    second.get_status().await.expect("after the window");
+
+    assert_eq!(window.refused.load(Ordering::SeqCst), 1);
+    assert_eq!(window.served.load(Ordering::SeqCst), 2);
+    let waits = clock.sleeps();
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert!(within_window(waits[0]), "{waits:?}");
+}
+
+#[tokio::test]
+async fn fail_fast_returns_the_wait_without_sending() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 1);
+    let server = server(window.clone()).await;
+    let client = client(
+        &server.uri(),
+        &clock,
+        RetryPolicy::default().rate_limit(RateLimitPolicy::FailFast),
+    );
+    client.get_status().await.expect("first");
+    clock.advance(Duration::from_secs(5));
+
+    let error = client.get_status().await.expect_err("window used up");
+
+    match &error {
+        Error::RateLimited { operation, wait } => {
+            assert_eq!(*operation, "GetStatus");
+            assert_eq!(*wait, WINDOW - Duration::from_secs(5));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(error.operation(), "GetStatus");
+    assert_eq!(
+        error.to_string(),
+        "GetStatus: rate limit reached; the window reopens in 40s"
+    );
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
+    assert!(clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_the_retries_and_the_error_keeps_the_headers() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 0);
+    let server = server(window.clone()).await;
+    let client = client(
+        &server.uri(),
+        &clock,
+        RetryPolicy::default().deadline(Duration::from_secs(30)),
+    );
+
+    let error = client.get_status().await.expect_err("refused");
+
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.status, 429);
+    assert_eq!(api.retry_after(), None);
+    let limit = api.rate_limit().expect("headers kept");
+    assert_eq!(
+        (limit.limit, limit.remaining, limit.interval),
+        (Some(0), Some(0), Some(WINDOW))
+    );
+    assert_eq!(api.request_id(), Some("req-42"));
+    assert_eq!(api.headers()["x-ratelimit-interval-length-seconds"], "45");
+    assert_eq!(error.operation(), "GetStatus");
+    assert_eq!(
+        window.refused.load(Ordering::SeqCst),
+        1,
+        "45 s do not fit in 30 s"
+    );
+    assert!(clock.sleeps().is_empty());
+}
+
+/// 502, 504, then 200.
+#[derive(Clone, Default)]
+struct Flaky(Arc<AtomicUsize>);
+
+impl Respond for Flaky {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        match self.0.fetch_add(1, Ordering::SeqCst) {
+            0 => ResponseTemplate::new(502),
+            1 => ResponseTemplate::new(504),
+            _ => ResponseTemplate::new(200).set_body_raw(VALID, "application/json"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn gateway_errors_of_idempotent_calls_are_retried_with_jittered_backoff() {
+    let clock = ManualTimeSource::new();
+    let server = server(Flaky::default()).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri(), &clock, RetryPolicy::default());
+
+    client.get_status().await.expect("third attempt");
+    let waits = clock.sleeps();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        (Duration::from_millis(100)..=Duration::from_millis(200)).contains(&waits[0]),
+        "{waits:?}"
+    );
+    assert!(
+        (Duration::from_millis(200)..=Duration::from_millis(400)).contains(&waits[1]),
+        "{waits:?}"
+    );
+
+    let error = client
+        .register_app(&AppRegistrationRequest {
+            app_id: Some("a".into()),
+            ..Default::default()
+        })
+        .await
+        .expect_err("502");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 502),
+        "{error:?}"
+    );
+    let posts = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .into_iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 1, "a POST is never repeated");
+}
+
+#[tokio::test]
+async fn connection_failures_of_idempotent_calls_are_retried() {
+    let clock = ManualTimeSource::new();
+    let port = jtl_erp_tests::free_port();
+    let client = client(
+        &format!("http://127.0.0.1:{port}"),
+        &clock,
+        RetryPolicy::default(),
+    );
+    let error = client.get_status().await.expect_err("nobody listens");
+    assert!(
+        matches!(&error, Error::Transport { source, .. } if source.is_connect()),
+        "{error:?}"
+    );
+    assert_eq!(
+        clock.sleeps().len(),
+        3,
+        "three retries: {:?}",
+        clock.sleeps()
+    );
+}
+
+#[tokio::test]
+async fn retry_events_carry_the_operation_under_an_info_subscriber() {
+    let capture = crate::trace_capture::capture(tracing::Level::INFO);
+    let logs = &capture.logs;
+    let clock = ManualTimeSource::new();
+    let server = server(Flaky::default()).await;
+    client(&server.uri(), &clock, RetryPolicy::default())
+        .get_status()
+        .await
+        .expect("third attempt");
+    let text = logs.text();
+    let retries: Vec<&str> = text.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{text}");
+    for line in retries {
+        assert!(line.contains("jtl_erp_request{"), "{line}");
+        assert!(line.contains("operation=\"GetStatus\""), "{line}");
+        assert!(line.contains(" INFO "), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn a_warn_subscriber_sees_only_the_give_up_with_its_operation() {
+    let capture = crate::trace_capture::capture(tracing::Level::WARN);
+    let logs = &capture.logs;
+    let clock = ManualTimeSource::new();
+    let server = server(Flaky::default()).await;
+    client(&server.uri(), &clock, RetryPolicy::default())
+        .get_status()
+        .await
+        .expect("third attempt");
+    assert_eq!(logs.text(), "", "retries that succeed are not warnings");
+
+    let window = Window::new(&clock, 0);
+    let refusing = self::server(window).await;
+    client(
+        &refusing.uri(),
+        &clock,
+        RetryPolicy::default().deadline(Duration::from_secs(30)),
+    )
+    .get_status()
+    .await
+    .expect_err("429");
+    let text = logs.text();
+    assert!(
+        text.lines().all(|line| !line.contains(" INFO ")),
+        "nothing below WARN: {text}"
+    );
+    let give_ups: Vec<&str> = text.lines().filter(|l| l.contains("deadline")).collect();
+    assert_eq!(give_ups.len(), 1, "{text}");
+    assert!(give_ups[0].contains(" WARN "), "{text}");
+    assert!(give_ups[0].contains("operation=\"GetStatus\""), "{text}");
+}
+
+#[tokio::test]
+async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
+    let clock = ManualTimeSource::new();
+    let server = server(Flaky::default()).await;
+    let client = client(&server.uri(), &clock, RetryPolicy::default());
+
+    let once = erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()));
+    let error = once.get_status().await.expect_err("502, not retried");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 502),
+        "{error:?}"
+    );
+    assert!(clock.sleeps().is_empty());
+    // The client itself keeps its policy: the 504 that follows is retried.
+    client.get_status().await.expect("retried to success");
+    assert_eq!(clock.sleeps().len(), 1, "{:?}", clock.sleeps());
+
+    let stalled = jtl_erp_tests::RawServer::start(|_| {
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let patient = erp_v2::Client::builder()
+        .base_url(&stalled.url)
+        .auth(WawiKey::new("k"))
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let hurried = erp_v2::Client::from(patient.runtime().with_timeout(Duration::from_millis(200)));
+    let started = Instant::now();
+    let error = hurried.get_status().await.expect_err("timeout");
+    assert!(
+        matches!(&error, Error::Transport { source, .. } if source.is_timeout()),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
