@@ -1,5 +1,6 @@
 //! Validate: problems that would make later stages guess, all of them at once. Every `$ref`
-//! must be local and point at something.
+//! must be local and point at something. Example data, defaults, enum values and extensions are
+//! data, not schema: a `$ref` key inside them is an ordinary key and is not checked.
 
 use serde_json::Value;
 
@@ -9,21 +10,52 @@ use crate::load::Loaded;
 /// Checks every document; problems go to `sink`.
 pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
     for doc in docs {
-        check_refs(doc, &doc.raw, &mut String::new(), sink);
+        check_refs(doc, &doc.raw, &mut String::new(), Parent::Other, sink);
     }
 }
 
-fn check_refs(doc: &Loaded, node: &Value, at: &mut String, sink: &mut Sink) {
+/// What the object being walked is the value of: names inside `properties` are property names,
+/// and the `value` of an Example Object is data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    Properties,
+    Examples,
+    Example,
+    Other,
+}
+
+/// Keys whose values are data (examples, defaults, enum values, extensions), never schema.
+fn is_data(key: &str, parent: Parent) -> bool {
+    match parent {
+        Parent::Properties | Parent::Examples => false,
+        Parent::Example => key == "value",
+        Parent::Other => matches!(key, "example" | "default" | "enum") || key.starts_with("x-"),
+    }
+}
+
+fn check_refs(doc: &Loaded, node: &Value, at: &mut String, parent: Parent, sink: &mut Sink) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
+            if let Some(Value::String(target)) = map.get("$ref")
+                && parent != Parent::Properties
+            {
                 check_ref(doc, target, at, sink);
             }
             for (key, child) in map {
+                if is_data(key, parent) {
+                    continue;
+                }
+                let child_parent = match (parent, key.as_str()) {
+                    (Parent::Properties, _) => Parent::Other,
+                    (Parent::Examples, _) => Parent::Example,
+                    (_, "properties") => Parent::Properties,
+                    (_, "examples") => Parent::Examples,
+                    _ => Parent::Other,
+                };
                 let len = at.len();
                 at.push('/');
                 at.push_str(&escape_token(key));
-                check_refs(doc, child, at, sink);
+                check_refs(doc, child, at, child_parent, sink);
                 at.truncate(len);
             }
         }
@@ -31,7 +63,7 @@ fn check_refs(doc: &Loaded, node: &Value, at: &mut String, sink: &mut Sink) {
             for (index, child) in items.iter().enumerate() {
                 let len = at.len();
                 at.push_str(&format!("/{index}"));
-                check_refs(doc, child, at, sink);
+                check_refs(doc, child, at, Parent::Other, sink);
                 at.truncate(len);
             }
         }

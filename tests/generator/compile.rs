@@ -1,6 +1,6 @@
-//! Every construct (tests/fixtures/constructs) and a synthetic vendor-style document of 300
-//! operations generate into one crate that compiles with `-D warnings`; and the generator never
-//! panics on mutated documents.
+//! Every construct (tests/fixtures/constructs and the fixture of each construct of issue 13)
+//! and a synthetic vendor-style document of 300 operations generate into one crate that
+//! compiles with `-D warnings`; and the generator never panics on mutated documents.
 
 use std::process::Command;
 
@@ -15,10 +15,17 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     std::fs::create_dir_all(&dir).expect("target/fixtures");
     let synthetic = dir.join("synthetic.yaml");
     std::fs::write(&synthetic, xtask::synth::synthetic_document(75)).expect("written");
-    let constructs = root.join("tests/fixtures/constructs/constructs.yaml");
+    let mut specs = vec![
+        root.join("tests/fixtures/constructs/constructs.yaml"),
+        synthetic,
+    ];
+    specs.extend(
+        super::snapshots::CONSTRUCTS
+            .iter()
+            .map(|c| root.join(format!("tests/fixtures/{c}/{c}.yaml"))),
+    );
     let out = dir.join("client");
-    let (_, warnings) =
-        xtask::regen(&root, &[constructs, synthetic], &out, false).expect("generates");
+    let (_, warnings) = xtask::regen(&root, &specs, &out, false).expect("generates");
     assert!(
         warnings
             .iter()

@@ -6,3 +6,4 @@ mod contract;
 mod errors;
 mod output;
 mod regen;
+mod snapshots;

@@ -17,7 +17,13 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
     }
-    header.push_str(&format!("\nGenerated from `{}`.", module.file));
+    // The file name only: a path would tie the crate to the machine it was generated on.
+    let file = module
+        .file
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&module.file);
+    header.push_str(&format!("\nGenerated from `{file}`."));
     let header = inner_docs(&header);
     let base_url = &module.default_base_url;
     let version = module.api_version.as_deref().unwrap_or_default();
@@ -103,8 +109,16 @@ fn emit_operation(
         }
     });
     let body_param = op.body.as_ref().map(|b| {
-        let ty = rust_type(api, &Ty::Concept(b.schema.clone()));
-        quote!(body: &#ty,)
+        let ty = match b.kind {
+            BodyKind::Text => quote!(&str),
+            BodyKind::Binary => quote!(&[u8]),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
+        };
+        if b.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
     });
     let query = query_code(op);
     let path = path_expression(op);
@@ -300,7 +314,8 @@ fn operation_doc(op: &Operation) -> String {
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\nDocumented answers, as [`crate::runtime::Error::Api`]:\n");
         for e in &op.errors {
-            text.push_str(&format!("\n- `{}`: {}", e.status, e.description.trim()));
+            let status = e.range.clone().unwrap_or_else(|| e.status.to_string());
+            text.push_str(&format!("\n- `{status}`: {}", e.description.trim()));
         }
     }
     text
@@ -331,7 +346,8 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         AuthNeed::Optional => quote!(Optional),
         AuthNeed::Required => quote!(Required),
     };
-    let errors = op.errors.iter().map(|e| {
+    // Ranges and `default` have no single status to look up.
+    let errors = op.errors.iter().filter(|e| e.range.is_none()).map(|e| {
         let status = Literal::u16_unsuffixed(e.status);
         let description = e.description.trim();
         quote!((#status, #description))
@@ -380,7 +396,8 @@ fn path_expression(op: &Operation) -> TokenStream {
     quote!(format!(#template, #(#args),*))
 }
 
-/// Checks of properties this operation's schema requires, and the encoded body.
+/// Checks of properties this operation's schema requires, and the encoded body (an
+/// `Option<RequestBody>` expression).
 fn body_code(
     api: &Api,
     op: &Operation,
@@ -389,33 +406,90 @@ fn body_code(
     let Some(body) = &op.body else {
         return (TokenStream::new(), quote!(Option::None));
     };
-    let (missing_property, json_body, request_body) =
-        (rt::MISSING_PROPERTY, rt::JSON_BODY, rt::REQUEST_BODY);
-    let (model_index, casing) = api.concept_of[&body.schema];
-    let model = &api.concepts[model_index];
-    let dialect = model
-        .casings
-        .iter()
-        .find(|d| d.casing == casing)
-        .expect("every member has its dialect");
-    let checks = if checked.contains(&body.schema) {
-        let check = super::required::check_name(api, &body.schema);
-        quote! {
-            if let Option::Some(missing) = body.#check() {
-                return Result::Err(#missing_property(OPERATION, &missing));
+    let (checks, value) = body_value(api, body, checked);
+    if body.required {
+        (checks, quote!(Option::Some(#value)))
+    } else {
+        // An optional body: checked and encoded when there is one.
+        (
+            TokenStream::new(),
+            quote!(match body {
+                Option::Some(body) => {
+                    #checks
+                    Option::Some(#value)
+                }
+                Option::None => Option::None,
+            }),
+        )
+    }
+}
+
+/// The checks before sending and the `RequestBody` expression for a present `body`.
+fn body_value(
+    api: &Api,
+    body: &crate::ir::Body,
+    checked: &BTreeSet<SchemaKey>,
+) -> (TokenStream, TokenStream) {
+    let (missing_property, json_body, request_body, serde_json, wire, error) = (
+        rt::MISSING_PROPERTY,
+        rt::JSON_BODY,
+        rt::REQUEST_BODY,
+        rt::SERDE_JSON,
+        rt::WIRE,
+        rt::ERROR,
+    );
+    let content_type = &body.content_type;
+    let checks = match &body.ty {
+        Ty::Concept(key) if checked.contains(key) => {
+            let check = super::required::check_name(api, key);
+            quote! {
+                if let Option::Some(missing) = body.#check() {
+                    return Result::Err(#missing_property(OPERATION, &missing));
+                }
             }
         }
-    } else {
-        TokenStream::new()
+        _ => TokenStream::new(),
     };
+    let invalid =
+        quote!(|e| #error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() });
     let value = match body.kind {
+        BodyKind::Text => quote!(#request_body::raw(#content_type, body.to_owned())),
+        BodyKind::Binary => quote!(#request_body::raw(#content_type, body.to_vec())),
         BodyKind::Json => {
-            let marker = marker(casing);
-            quote! {
-                Option::Some(#json_body::<_, #marker, _>(OPERATION, body)?)
+            // Concepts inside are written in their member schema's casing; anything else with
+            // its serde implementation.
+            let casing = body.ty.model().map(|key| api.concept_of[key].1);
+            let plain_media = essence(content_type) == "application/json";
+            match casing {
+                Some(casing) if plain_media => {
+                    let marker = marker(casing);
+                    quote!(#json_body::<_, #marker, _>(OPERATION, body)?)
+                }
+                Some(casing) => {
+                    let marker = marker(casing);
+                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(&#wire::<_, #marker>::new(body)).map_err(#invalid)?))
+                }
+                None if plain_media => {
+                    quote!(#request_body::json(#serde_json::to_vec(body).map_err(#invalid)?))
+                }
+                None => {
+                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(body).map_err(#invalid)?))
+                }
             }
         }
         BodyKind::Form | BodyKind::Multipart => {
+            let Ty::Concept(key) = &body.ty else {
+                // normalize sends other form bodies as bytes.
+                return (
+                    checks,
+                    quote!(#request_body::raw(#content_type, ::std::vec::Vec::new())),
+                );
+            };
+            let (model_index, casing) = api.concept_of[key];
+            let model = &api.concepts[model_index];
+            let Some(dialect) = model.casings.iter().find(|d| d.casing == casing) else {
+                return (checks, quote!(#request_body::form(::std::iter::empty())));
+            };
             let pushes = dialect.keys.iter().map(|k| {
                 let f = &model.fields[k.field];
                 let field = ident(&f.rust_name);
@@ -435,11 +509,21 @@ fn body_code(
             quote! {{
                 let mut fields: Vec<(&str, String)> = Vec::new();
                 #(#pushes)*
-                Option::Some(#request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))))
+                #request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str())))
             }}
         }
     };
     (checks, value)
+}
+
+/// The media type without parameters, lowercased.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.

@@ -1,6 +1,8 @@
 //! Lowering operations: parameters sorted into path arguments and request-context headers,
 //! bodies and responses typed, and the vendor's quirks repaired (schema-less media types,
 //! mixed error bodies, the `api-version` parameter, auth headers declared as parameters).
+//! A legal construct the client cannot type degrades (text, JSON, bytes, an ignored
+//! parameter) with a warning saying what was lost; it never stops generation.
 
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode,
@@ -27,11 +29,11 @@ pub fn lower_operations(
     let mut operations: Vec<Operation> = Vec::new();
     for (path, item) in &loaded.api.paths.paths {
         let ReferenceOr::Item(item) = item else {
-            sink.push(Diagnostic::error(
+            sink.push(Diagnostic::warning(
                 &loaded.file,
                 format!("/paths/{}", escape_token(path)),
-                "unsupported",
-                "path items given by `$ref` are not supported",
+                "path-item-skipped",
+                "a path item given by `$ref` is not followed; its operations are not generated",
             ));
             continue;
         };
@@ -51,7 +53,42 @@ pub fn lower_operations(
         }
     }
     dedupe_ids(&mut operations, loaded, sink);
+    for op in &mut operations {
+        assign_argument_names(op);
+    }
     operations
+}
+
+/// Locals of a generated method; an argument of the same name would shadow or be shadowed.
+const METHOD_LOCALS: &[&str] = &[
+    "query", "path", "response", "headers", "body", "missing", "fields", "value",
+];
+
+/// Every argument a distinct Rust name that no generated local uses: `query` → `query_param`;
+/// names equal after case conversion (`id`, `Id`) → `id`, `id_2`.
+fn assign_argument_names(op: &mut Operation) {
+    let mut taken: Vec<String> = Vec::new();
+    let params = op
+        .path_params
+        .iter_mut()
+        .chain(op.query_params.iter_mut())
+        .chain(op.header_params.iter_mut());
+    for p in params {
+        let mut base = p.rust_name.clone();
+        if METHOD_LOCALS.contains(&base.as_str()) {
+            base = format!("{base}_param");
+        }
+        let plain = base
+            .trim_start_matches("r#")
+            .trim_end_matches('_')
+            .to_owned();
+        let name = std::iter::once(base)
+            .chain((2..).map(|n| format!("{plain}_{n}")))
+            .find(|n| !taken.contains(n))
+            .unwrap_or_default();
+        taken.push(name.clone());
+        p.rust_name = name;
+    }
 }
 
 struct OperationLowering<'a, 's, 'd> {
@@ -164,12 +201,19 @@ impl OperationLowering<'_, '_, '_> {
         }
         for name in template_names(self.path) {
             if !found.path.iter().any(|p| p.name == name) {
-                sink.push(Diagnostic::error(
+                sink.push(Diagnostic::warning(
                     &self.loaded.file,
                     self.pointer.clone(),
-                    "path-parameter",
-                    format!("path template names `{{{name}}}` but no path parameter declares it"),
+                    "path-parameter-undeclared",
+                    format!("path template names `{{{name}}}` but no path parameter declares it; it is taken as text"),
                 ));
+                found.path.push(ir::Parameter {
+                    name: name.to_owned(),
+                    rust_name: field_name(name),
+                    ty: Ty::String,
+                    description: None,
+                    required: true,
+                });
             }
         }
         found
@@ -186,16 +230,34 @@ impl OperationLowering<'_, '_, '_> {
     ) {
         let data = parameter.parameter_data_ref();
         let lower = data.name.to_ascii_lowercase();
+        let file = &self.loaded.file;
         let argument = |schemas: &mut Schemas<'_>, sink: &mut Sink| {
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schemas.ty_named(
+                ParameterSchemaOrContent::Schema(schema) => schemas.parameter_ty(
                     self.doc,
                     schema,
                     format!("{pointer}/schema"),
                     &format!("{}Param", data.name),
+                    data.extensions.get("x-enumNames"),
                     sink,
                 ),
                 ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            // What fits no path segment, query string or header is sent as the caller's text.
+            let ty = if is_simple(&ty) {
+                ty
+            } else {
+                sink.push(Diagnostic::warning(
+                    file,
+                    pointer.to_owned(),
+                    "parameter-as-text",
+                    format!(
+                        "{} parameter `{}` is not a scalar, an enum or a list of those; it is taken as text",
+                        place(parameter),
+                        data.name
+                    ),
+                ));
+                Ty::String
             };
             let required = data.required || matches!(parameter, Parameter::Path { .. });
             ir::Parameter {
@@ -222,25 +284,21 @@ impl OperationLowering<'_, '_, '_> {
                 let param = argument(self.schemas, sink);
                 found.path.push(param);
             }
-            Parameter::Query { .. } | Parameter::Header { .. } => {
+            Parameter::Query { .. } => {
                 let param = argument(self.schemas, sink);
-                if !is_simple(&param.ty) {
-                    sink.push(Diagnostic::error(&self.loaded.file, pointer.to_owned(), "unsupported", format!(
-                        "operation `{}`: {} parameter `{}` has a type that is not a scalar, an enum or a list of those",
-                        self.pointer, place(parameter), data.name)));
-                } else if matches!(parameter, Parameter::Query { .. }) {
-                    found.query.push(param);
-                } else {
-                    found.headers.push(param);
-                }
+                found.query.push(param);
             }
-            Parameter::Cookie { .. } => sink.push(Diagnostic::error(
+            Parameter::Header { .. } => {
+                let param = argument(self.schemas, sink);
+                found.headers.push(param);
+            }
+            Parameter::Cookie { .. } => sink.push(Diagnostic::warning(
                 &self.loaded.file,
                 pointer.to_owned(),
-                "unsupported",
+                "cookie-parameter-ignored",
                 format!(
-                    "operation `{}`: cookie parameter `{}` is not supported",
-                    self.pointer, data.name
+                    "cookie parameter `{}` is not sent (the client sends no cookies)",
+                    data.name
                 ),
             )),
         }
@@ -277,25 +335,24 @@ impl OperationLowering<'_, '_, '_> {
                 }
             }
         };
+        // JSON first, then form, multipart, text, and bytes for anything else.
         let pick = |kind: BodyKind, wanted: fn(&str) -> bool| {
             body.content
                 .iter()
-                .find(|(m, _)| wanted(m))
+                .find(|(m, _)| wanted(&essence(m)))
                 .map(|(m, t)| (kind, m.clone(), t.clone()))
         };
-        let Some((kind, media, content)) = pick(BodyKind::Json, is_json)
+        let (kind, media, content) = pick(BodyKind::Json, is_json)
             .or_else(|| pick(BodyKind::Form, |m| m == "application/x-www-form-urlencoded"))
             .or_else(|| pick(BodyKind::Multipart, |m| m == "multipart/form-data"))
-        else {
-            let media: Vec<&String> = body.content.keys().collect();
-            sink.push(Diagnostic::error(&self.loaded.file, format!("{}/requestBody", self.pointer), "unsupported", format!("request body media types {media:?} are not supported yet (JSON, form, multipart)")));
-            return None;
-        };
-        let pointer = format!(
-            "{}/requestBody/content/{}/schema",
+            .or_else(|| pick(BodyKind::Text, is_text))
+            .or_else(|| pick(BodyKind::Binary, |_| true))?;
+        let body_pointer = format!(
+            "{}/requestBody/content/{}",
             self.pointer,
             escape_token(&media)
         );
+        let pointer = format!("{body_pointer}/schema");
         let ty = content.schema.as_ref().map(|s| {
             self.schemas.ty_named(
                 self.doc,
@@ -305,17 +362,45 @@ impl OperationLowering<'_, '_, '_> {
                 sink,
             )
         });
-        match ty {
-            Some(Ty::Concept(schema)) => Some(Body {
+        let warn = |sink: &mut Sink, kind: &'static str, message: String| {
+            sink.push(Diagnostic::warning(
+                &self.loaded.file,
+                body_pointer.clone(),
                 kind,
-                schema,
-                description: body.description.clone(),
-            }),
-            _ => {
-                sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", "a request body must be a named object schema (`$ref: #/components/schemas/...`)"));
-                None
+                message,
+            ));
+        };
+        let (kind, ty) = match (kind, ty) {
+            (BodyKind::Text, _) => (BodyKind::Text, Ty::String),
+            (BodyKind::Binary, _) => (BodyKind::Binary, Ty::Bytes),
+            (BodyKind::Json, Some(ty)) => (BodyKind::Json, ty),
+            (BodyKind::Json, None) => {
+                warn(
+                    sink,
+                    "schema-less-media-type",
+                    "request body without schema; any JSON value is sent".to_owned(),
+                );
+                (BodyKind::Json, Ty::Json)
             }
-        }
+            (BodyKind::Form | BodyKind::Multipart, Some(ty @ Ty::Concept(_))) => (kind, ty),
+            (BodyKind::Form | BodyKind::Multipart, _) => {
+                warn(
+                    sink,
+                    "body-as-bytes",
+                    format!(
+                        "a `{media}` body that is not an object schema is sent as bytes the caller encodes"
+                    ),
+                );
+                (BodyKind::Binary, Ty::Bytes)
+            }
+        };
+        Some(Body {
+            kind,
+            ty,
+            content_type: media,
+            required: body.required,
+            description: body.description.clone(),
+        })
     }
 
     /// The 2xx answer the method returns and the documented failures.
@@ -327,51 +412,103 @@ impl OperationLowering<'_, '_, '_> {
         let mut success: Option<Response> = None;
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
-            let StatusCode::Code(status) = *code else {
-                sink.push(Diagnostic::warning(
-                    &self.loaded.file,
-                    format!("{}/responses/{code}", self.pointer),
-                    "status-range-ignored",
-                    "status ranges are not modelled; such answers are unexpected responses",
-                ));
-                continue;
+            let (status, range) = match *code {
+                StatusCode::Code(status) => (status, None),
+                StatusCode::Range(r) => (if r == 2 { 200 } else { 0 }, Some(format!("{r}XX"))),
             };
-            let pointer = format!("{}/responses/{status}", self.pointer);
+            let pointer = format!("{}/responses/{code}", self.pointer);
             let Some(response) = self.resolve_response(response) else {
                 continue;
             };
             let (ty, media) = self.response_type(&response.content, status, &pointer, sink);
             let lowered = Response {
                 status,
+                range,
                 description: response.description.clone(),
                 ty,
                 media,
                 optional: false,
             };
             if (200..300).contains(&status) {
-                match &mut success {
-                    None => success = Some(lowered),
-                    // One answer with a body, one without (201 and 204): the method returns
-                    // `Option` of the body.
-                    Some(first) if first.ty.is_none() && first.media.is_none() => {
-                        *first = Response { optional: true, ..lowered };
-                    }
-                    Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
-                    Some(first) if first.ty != lowered.ty || first.media != lowered.media => sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", format!("success responses {} and {status} have different bodies; one method returns one type", first.status))),
-                    Some(_) => {}
-                }
+                self.add_success(&mut success, lowered, &pointer, sink);
             } else {
                 errors.push(lowered);
             }
         }
+        if let Some(default) = &op.responses.default
+            && let Some(response) = self.resolve_response(default)
+        {
+            let pointer = format!("{}/responses/default", self.pointer);
+            let (ty, media) = self.response_type(&response.content, 0, &pointer, sink);
+            let lowered = Response {
+                status: 0,
+                range: Some("default".to_owned()),
+                description: response.description.clone(),
+                ty,
+                media,
+                optional: false,
+            };
+            match &success {
+                // Only `default` documented: it is what the operation answers.
+                None => {
+                    success = Some(Response {
+                        status: 200,
+                        ..lowered
+                    })
+                }
+                Some(_) => errors.push(lowered),
+            }
+        }
         let success = success.unwrap_or(Response {
             status: 200,
+            range: None,
             description: "success".to_owned(),
             ty: None,
             media: None,
             optional: false,
         });
         (success, errors)
+    }
+
+    /// Folds one more 2xx answer into the method's result: one with a body and one without
+    /// (201 and 204) give `Option`; bodies of other types give `serde_json::Value`.
+    fn add_success(
+        &self,
+        success: &mut Option<Response>,
+        lowered: Response,
+        pointer: &str,
+        sink: &mut Sink,
+    ) {
+        match success {
+            None => *success = Some(lowered),
+            Some(first) if first.ty.is_none() && first.media.is_none() => {
+                *first = Response {
+                    optional: true,
+                    ..lowered
+                };
+            }
+            Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
+            Some(first) if first.ty != lowered.ty || first.media != lowered.media => {
+                sink.push(Diagnostic::warning(
+                    &self.loaded.file,
+                    pointer.to_owned(),
+                    "success-bodies-differ",
+                    format!(
+                        "success answers {} and {} have different bodies; the method returns serde_json::Value",
+                        first.range.clone().unwrap_or_else(|| first.status.to_string()),
+                        lowered.range.clone().unwrap_or_else(|| lowered.status.to_string())
+                    ),
+                ));
+                if first.media == Some(Media::Json) && lowered.media == Some(Media::Json) {
+                    first.ty = Some(Ty::Json);
+                } else {
+                    // Text next to JSON or bytes: the raw bytes are all both have in common.
+                    first.ty = None;
+                    first.media = Some(Media::Binary);
+                }
+            }
+            Some(_) => {}
+        }
     }
 
     fn resolve_response(
@@ -401,14 +538,15 @@ impl OperationLowering<'_, '_, '_> {
     ) -> (Option<Ty>, Option<Media>) {
         let Some((media, body)) = content
             .iter()
-            .find(|(m, _)| is_json(m))
+            .find(|(m, _)| is_json(&essence(m)))
             .or_else(|| content.first())
         else {
             return (None, None);
         };
         let media_pointer = format!("{pointer}/content/{}", escape_token(media));
-        if !is_json(media) {
-            let kind = if is_text(media) {
+        let media = essence(media);
+        if !is_json(&media) {
+            let kind = if is_text(&media) {
                 Media::Text
             } else {
                 Media::Binary
@@ -481,6 +619,17 @@ fn place(p: &Parameter) -> &'static str {
         Parameter::Path { .. } => "path",
         Parameter::Cookie { .. } => "cookie",
     }
+}
+
+/// The media type without parameters, lowercased: `application/json; charset=utf-8` →
+/// `application/json`.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_json(media: &str) -> bool {

@@ -1,6 +1,8 @@
 //! Lowering schemas: object schemas (named, inline, or `allOf` of objects) become
-//! [`MemberSchema`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; what the
-//! generator does not model (`oneOf`, `anyOf`, `not`) stays JSON, with a warning.
+//! [`MemberSchema`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; an
+//! `allOf` of one part is that part; `oneOf`/`anyOf` of string enums is one enum of all their
+//! values, of scalars of one type that type, of strings and enums `String`; what else the
+//! generator does not model (other `oneOf`, `anyOf`, `not`) stays JSON, with a warning.
 
 use std::collections::HashMap;
 
@@ -39,6 +41,9 @@ struct Site<'s> {
     owner: Option<&'s str>,
     /// The name an inline object schema here gets.
     name: String,
+    /// A parameter's enum: an enum with the same values and names that exists already is
+    /// reused (`PaymentStatus` rather than a second `PaymentStatusParam`).
+    reuse_equal: bool,
 }
 
 impl Site<'_> {
@@ -49,6 +54,7 @@ impl Site<'_> {
             property: self.property,
             owner: self.owner,
             name: format!("{}{suffix}", self.name),
+            reuse_equal: self.reuse_equal,
         }
     }
 }
@@ -171,6 +177,7 @@ impl Schemas<'_> {
                     property: Some(&raw.key),
                     owner: Some(name),
                     name: format!("{}{}", type_name(name), type_name(&raw.key)),
+                    reuse_equal: false,
                 };
                 Prop {
                     wire: raw.key.clone(),
@@ -209,8 +216,44 @@ impl Schemas<'_> {
             property: None,
             owner: None,
             name: type_name(name),
+            reuse_equal: false,
         };
         self.ty_of(schema, &site, sink)
+    }
+
+    /// The type of a parameter's schema: like [`Self::ty_named`], and the parameter's own
+    /// `x-enumNames` (where the vendor puts them) names an inline integer enum without names;
+    /// an enum equal to one met before is that one.
+    pub fn parameter_ty(
+        &mut self,
+        doc: usize,
+        schema: &ReferenceOr<Schema>,
+        pointer: String,
+        name: &str,
+        enum_names: Option<&serde_json::Value>,
+        sink: &mut Sink,
+    ) -> Ty {
+        let site = Site {
+            doc,
+            pointer,
+            property: None,
+            owner: None,
+            name: type_name(name),
+            reuse_equal: true,
+        };
+        match (schema, enum_names) {
+            (ReferenceOr::Item(item), Some(names))
+                if !item.schema_data.extensions.contains_key("x-enumNames") =>
+            {
+                let mut named = item.clone();
+                named
+                    .schema_data
+                    .extensions
+                    .insert("x-enumNames".to_owned(), names.clone());
+                self.ty_of_schema(&named, &site, sink)
+            }
+            _ => self.ty_of(schema, &site, sink),
+        }
     }
 
     fn ty_of_boxed(
@@ -279,6 +322,7 @@ impl Schemas<'_> {
                     property: Some(&name),
                     owner: None,
                     name: type_name(&name),
+                    reuse_equal: site.reuse_equal,
                 };
                 let ty = self.ty_of(&target.clone(), &alias_site, sink);
                 self.resolving.pop();
@@ -298,6 +342,13 @@ impl Schemas<'_> {
             ));
             Ty::Json
         };
+        // `allOf: [$ref]` is how documents add a description to a reference: the part itself.
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+            && let [part] = all_of.as_slice()
+        {
+            let part_site = site.child(format!("{}/allOf/0", site.pointer), "");
+            return self.ty_of(part, &part_site, sink);
+        }
         if let Some(props) = object_props(self.docs, site.doc, schema, &site.pointer, 0) {
             return self.inline_object(schema, props, site, sink);
         }
@@ -347,11 +398,98 @@ impl Schemas<'_> {
                 _ => Ty::Json,
             },
             SchemaKind::AllOf { .. } => json_with(sink, "an allOf whose parts are not all objects"),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
-                json_with(sink, "a composed schema (oneOf/anyOf/not)")
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                match self.scalar_union(schema, parts, site, sink) {
+                    Some(ty) => ty,
+                    None => json_with(sink, "a oneOf/anyOf that is not of scalars or enums"),
+                }
             }
+            SchemaKind::Not { .. } => json_with(sink, "a `not` schema"),
             SchemaKind::Any(_) => Ty::Json,
         }
+    }
+
+    /// `oneOf`/`anyOf` whose parts are all scalars or enums: string enums only → one enum of all
+    /// values; one scalar type → that type; strings and string enums → `String`. Else `None`.
+    fn scalar_union(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        site: &Site<'_>,
+        sink: &mut Sink,
+    ) -> Option<Ty> {
+        // Only scalars are lowered: an inline object part would leave a model behind.
+        let scalar_part = |part: &ReferenceOr<Schema>| match part {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(item) => matches!(
+                item.schema_kind,
+                SchemaKind::Type(
+                    Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                )
+            ),
+        };
+        if !parts.iter().all(scalar_part) {
+            return None;
+        }
+        let mut tys = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_site = site.child(format!("{}/{i}", site.pointer), "");
+            // Lowered into a scratch sink: a part that is no scalar makes the whole union JSON.
+            let mut scratch = Sink::default();
+            let ty = self.ty_of(part, &part_site, &mut scratch);
+            if !matches!(
+                ty,
+                Ty::String
+                    | Ty::Bool
+                    | Ty::I32
+                    | Ty::I64
+                    | Ty::F64
+                    | Ty::Date
+                    | Ty::DateTime
+                    | Ty::Uuid
+                    | Ty::Enum(_)
+            ) {
+                return None;
+            }
+            tys.push(ty);
+        }
+        let first = tys.first()?.clone();
+        if tys.iter().all(|t| *t == first) {
+            return Some(first);
+        }
+        let string_values: Option<Vec<String>> =
+            tys.iter().try_fold(Vec::new(), |mut all, t| match t {
+                Ty::Enum(i) => match &self.enums[*i].kind {
+                    EnumKind::Str(values) => {
+                        for (v, _) in values {
+                            if !all.contains(v) {
+                                all.push(v.clone());
+                            }
+                        }
+                        Some(all)
+                    }
+                    EnumKind::Int(_) => None,
+                },
+                _ => None,
+            });
+        if let Some(values) = string_values {
+            return Some(self.string_enum(schema, values, site));
+        }
+        let stringly = tys.iter().all(|t| match t {
+            Ty::String => true,
+            Ty::Enum(i) => matches!(self.enums[*i].kind, EnumKind::Str(_)),
+            _ => false,
+        });
+        if stringly {
+            sink.push(Diagnostic::warning(
+                &self.docs[site.doc].file,
+                site.pointer.clone(),
+                "union-as-string",
+                "a oneOf/anyOf of strings and string enums is a String (the enum values are not checked)",
+            ));
+            return Some(Ty::String);
+        }
+        None
     }
 
     /// An object schema without a name of its own: a model named after where it sits.
@@ -462,6 +600,11 @@ impl Schemas<'_> {
             base.clone(),
             format!("{}{base}", site.owner.map(type_name).unwrap_or_default()),
         ];
+        if site.reuse_equal
+            && let Some(index) = self.enums.iter().position(|e| e.kind == kind)
+        {
+            return index;
+        }
         for name in candidates
             .iter()
             .cloned()
