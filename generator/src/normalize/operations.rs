@@ -52,11 +52,44 @@ pub fn lower_operations(
             operations.push(lowered);
         }
     }
+    shorten_method_names(&mut operations);
     dedupe_ids(&mut operations, loaded, sink);
     for op in &mut operations {
         assign_argument_names(op);
     }
     operations
+}
+
+/// Method names from vendor-style ids (documented in the README): the action after the
+/// controller prefix, without `Async` (`CustomerHeader_QueryCustomersAsync` → `query_customers`)
+/// when no other operation of the module gets that name; else the whole id without `Async`
+/// (`Item_AddItemsAsync` → `item_add_items` when `Customer_AddItemsAsync` exists too).
+/// Deterministic: it depends only on the module's ids.
+fn shorten_method_names(operations: &mut [Operation]) {
+    let shorts: Vec<Option<String>> = operations
+        .iter()
+        .map(|o| super::naming::short_method_name(&o.id))
+        .collect();
+    let fulls: Vec<String> = operations
+        .iter()
+        .map(|o| super::naming::full_method_name(&o.id))
+        .collect();
+    for (i, op) in operations.iter_mut().enumerate() {
+        let unambiguous = |name: &String| {
+            shorts
+                .iter()
+                .enumerate()
+                .all(|(j, other)| j == i || other.as_ref() != Some(name))
+                && fulls
+                    .iter()
+                    .enumerate()
+                    .all(|(j, other)| j == i || other != name)
+        };
+        op.method_name = match &shorts[i] {
+            Some(short) if unambiguous(short) => short.clone(),
+            _ => fulls[i].clone(),
+        };
+    }
 }
 
 /// Locals of a generated method; an argument of the same name would shadow or be shadowed.
@@ -439,7 +472,9 @@ impl OperationLowering<'_, '_, '_> {
             && let Some(response) = self.resolve_response(default)
         {
             let pointer = format!("{}/responses/default", self.pointer);
-            let (ty, media) = self.response_type(&response.content, 0, &pointer, sink);
+            // Read like a success when it is the only answer documented.
+            let status = if success.is_none() { 200 } else { 0 };
+            let (ty, media) = self.response_type(&response.content, status, &pointer, sink);
             let lowered = Response {
                 status: 0,
                 range: Some("default".to_owned()),

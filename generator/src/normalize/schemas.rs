@@ -431,6 +431,10 @@ impl Schemas<'_> {
         if !parts.iter().all(scalar_part) {
             return None;
         }
+        // Enums registered for the parts alone are dropped again when the union becomes one
+        // enum or a string: they would be emitted, unused. Parts are scalars, so no model was
+        // made and nothing else holds these indices.
+        let enums_before = self.enums.len();
         let mut tys = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_site = site.child(format!("{}/{i}", site.pointer), "");
@@ -473,6 +477,7 @@ impl Schemas<'_> {
                 _ => None,
             });
         if let Some(values) = string_values {
+            self.enums.truncate(enums_before);
             return Some(self.string_enum(schema, values, site));
         }
         let stringly = tys.iter().all(|t| match t {
@@ -481,6 +486,7 @@ impl Schemas<'_> {
             _ => false,
         });
         if stringly {
+            self.enums.truncate(enums_before);
             sink.push(Diagnostic::warning(
                 &self.docs[site.doc].file,
                 site.pointer.clone(),
