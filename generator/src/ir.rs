@@ -256,6 +256,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The 2xx response the method returns.
     pub success: Response,
+    /// When 2xx answers have different JSON bodies: every 2xx answer, in document order; the
+    /// method returns an enum with one variant each.
+    pub success_variants: Vec<Response>,
     /// Documented non-2xx responses.
     pub errors: Vec<Response>,
     /// The error body type, when all error responses that have one agree.

@@ -32,6 +32,11 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .operations
         .iter()
         .map(|op| emit_operation(api, module, op, checked));
+    let response_enums = module
+        .operations
+        .iter()
+        .filter(|op| !op.success_variants.is_empty())
+        .map(|op| response_enum(api, op));
     quote! {
         #header
 
@@ -69,6 +74,97 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
                 Self { inner }
             }
         }
+
+        #(#response_enums)*
+    }
+}
+
+/// The name of an operation's response enum: `StartJobResponse`.
+fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "{}Response",
+        crate::normalize::type_name(&op.method_name)
+    ))
+}
+
+/// The variant of one success answer: `Status200`, `Success2XX`.
+fn variant_name(response: &crate::ir::Response) -> proc_macro2::Ident {
+    match &response.range {
+        Some(range) => ident(&format!("Success{range}")),
+        None => ident(&format!("Status{}", response.status)),
+    }
+}
+
+/// The enum of an operation whose success answers have different bodies: a variant per
+/// documented 2xx status, and `Other` for an undocumented one (its body, if any, as JSON).
+fn response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = response_enum_name(op);
+    let json_value = rt::JSON_VALUE;
+    let doc = format!(
+        " The success answers of [`Client::{}`], one variant per documented status.",
+        op.method_name.trim_start_matches("r#")
+    );
+    let variants = op.success_variants.iter().map(|r| {
+        let variant = variant_name(r);
+        let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
+        let vdoc = format!(" `{label}`: {}", r.description.trim().replace('\n', " "));
+        match &r.ty {
+            Some(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(#[doc = #vdoc] #variant(#ty),)
+            }
+            None => quote!(#[doc = #vdoc] #variant,),
+        }
+    });
+    let other = (!op.success_variants.iter().any(|r| r.range.is_some())).then(|| {
+        quote! {
+            /// A success status the document does not list; its body as JSON, if any.
+            Other(Option<#json_value>),
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+            #other
+        }
+    }
+}
+
+/// Decoding by status into the operation's response enum.
+fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
+    let name = response_enum_name(op);
+    let (json, json_or_empty, empty) =
+        (rt::DECODE_JSON, rt::DECODE_JSON_OR_EMPTY, rt::DECODE_EMPTY);
+    let decode = |r: &crate::ir::Response| {
+        let variant = variant_name(r);
+        match &r.ty {
+            Some(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#variant)))
+            }
+            None => quote!(#empty(response).map(|v| v.map(|()| #name::#variant))),
+        }
+    };
+    let arms = op
+        .success_variants
+        .iter()
+        .filter(|r| r.range.is_none())
+        .map(|r| {
+            let status = Literal::u16_unsuffixed(r.status);
+            let decode = decode(r);
+            quote!(#status => #decode,)
+        });
+    let fallback = match op.success_variants.iter().find(|r| r.range.is_some()) {
+        Some(range) => decode(range),
+        None => quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other))),
+    };
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            _ => #fallback,
+        }
     }
 }
 
@@ -85,7 +181,12 @@ fn emit_operation(
         .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
     let (response_value, error, execute, api_error) =
         (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
-    let (success, decode) = success_type(api, op);
+    let (success, decode) = if op.success_variants.is_empty() {
+        success_type(api, op)
+    } else {
+        let name = response_enum_name(op);
+        (quote!(#name), variant_decode(api, op))
+    };
     let error_body = op
         .error_ty
         .as_ref()

@@ -154,7 +154,7 @@ impl OperationLowering<'_, '_, '_> {
         self.id = super::naming::type_name(&id);
         let parameters = self.parameters(item, op, sink);
         let body = op.request_body.as_ref().and_then(|b| self.body(b, sink));
-        let (success, errors) = self.responses(op, sink);
+        let (success, errors, success_variants) = self.responses(op, sink);
         let error_ty = error_type(&errors);
         let security = op.security.as_ref().or(self.loaded.api.security.as_ref());
         let security: Vec<Vec<String>> = security
@@ -180,6 +180,7 @@ impl OperationLowering<'_, '_, '_> {
             context: parameters.context,
             body,
             success,
+            success_variants,
             errors,
             error_ty,
             auth: auth_need(&security),
@@ -441,8 +442,10 @@ impl OperationLowering<'_, '_, '_> {
         &mut self,
         op: &openapiv3::Operation,
         sink: &mut Sink,
-    ) -> (Response, Vec<Response>) {
+    ) -> (Response, Vec<Response>, Vec<Response>) {
         let mut success: Option<Response> = None;
+        let mut all_success: Vec<Response> = Vec::new();
+        let mut differ: Vec<(String, Response)> = Vec::new();
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
             let (status, range) = match *code {
@@ -463,7 +466,10 @@ impl OperationLowering<'_, '_, '_> {
                 optional: false,
             };
             if (200..300).contains(&status) {
-                self.add_success(&mut success, lowered, &pointer, sink);
+                all_success.push(lowered.clone());
+                if let Some(other) = add_success(&mut success, lowered) {
+                    differ.push((pointer, other));
+                }
             } else {
                 errors.push(lowered);
             }
@@ -494,7 +500,7 @@ impl OperationLowering<'_, '_, '_> {
                 Some(_) => errors.push(lowered),
             }
         }
-        let success = success.unwrap_or(Response {
+        let mut success = success.unwrap_or(Response {
             status: 200,
             range: None,
             description: "success".to_owned(),
@@ -502,48 +508,34 @@ impl OperationLowering<'_, '_, '_> {
             media: None,
             optional: false,
         });
-        (success, errors)
-    }
-
-    /// Folds one more 2xx answer into the method's result: one with a body and one without
-    /// (201 and 204) give `Option`; bodies of other types give `serde_json::Value`.
-    fn add_success(
-        &self,
-        success: &mut Option<Response>,
-        lowered: Response,
-        pointer: &str,
-        sink: &mut Sink,
-    ) {
-        match success {
-            None => *success = Some(lowered),
-            Some(first) if first.ty.is_none() && first.media.is_none() => {
-                *first = Response {
-                    optional: true,
-                    ..lowered
-                };
-            }
-            Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
-            Some(first) if first.ty != lowered.ty || first.media != lowered.media => {
+        // Several JSON success bodies (200 and 202): one enum per operation, a variant per
+        // status. Text or bytes among them: the raw bytes are what all have in common.
+        let all_json = all_success
+            .iter()
+            .all(|r| r.media.is_none() || r.media == Some(Media::Json));
+        let variants = if differ.is_empty() {
+            Vec::new()
+        } else if all_json {
+            all_success
+        } else {
+            for (pointer, other) in differ {
                 sink.push(Diagnostic::warning(
                     &self.loaded.file,
-                    pointer.to_owned(),
+                    pointer,
                     "success-bodies-differ",
                     format!(
-                        "success answers {} and {} have different bodies; the method returns serde_json::Value",
-                        first.range.clone().unwrap_or_else(|| first.status.to_string()),
-                        lowered.range.clone().unwrap_or_else(|| lowered.status.to_string())
+                        "success answer {} has another body than {}, and not both are JSON; the method returns the bytes",
+                        other.range.clone().unwrap_or_else(|| other.status.to_string()),
+                        success.status
                     ),
                 ));
-                if first.media == Some(Media::Json) && lowered.media == Some(Media::Json) {
-                    first.ty = Some(Ty::Json);
-                } else {
-                    // Text next to JSON or bytes: the raw bytes are all both have in common.
-                    first.ty = None;
-                    first.media = Some(Media::Binary);
-                }
             }
-            Some(_) => {}
-        }
+            success.ty = None;
+            success.media = Some(Media::Binary);
+            success.optional = false;
+            Vec::new()
+        };
+        (success, errors, variants)
     }
 
     fn resolve_response(
@@ -611,6 +603,26 @@ impl OperationLowering<'_, '_, '_> {
             }
         }
     }
+}
+
+/// Folds one more 2xx answer into the method's result: one with a body and one without
+/// (201 and 204) give `Option`. An answer whose body differs from the first is returned.
+fn add_success(success: &mut Option<Response>, lowered: Response) -> Option<Response> {
+    match success {
+        None => *success = Some(lowered),
+        Some(first) if first.ty.is_none() && first.media.is_none() => {
+            *first = Response {
+                optional: true,
+                ..lowered
+            };
+        }
+        Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
+        Some(first) if first.ty != lowered.ty || first.media != lowered.media => {
+            return Some(lowered);
+        }
+        Some(_) => {}
+    }
+    None
 }
 
 /// No requirement, an empty alternative among others, or a scheme in every alternative.
