@@ -37,6 +37,11 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .iter()
         .filter(|op| !op.success_variants.is_empty())
         .map(|op| response_enum(api, op));
+    let params_structs = module
+        .operations
+        .iter()
+        .filter(|op| uses_params_struct(op))
+        .map(|op| params_struct(api, op));
     quote! {
         #header
 
@@ -75,6 +80,7 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
             }
         }
 
+        #(#params_structs)*
         #(#response_enums)*
     }
 }
@@ -200,14 +206,24 @@ fn emit_operation(
         };
         quote!(#name: #ty,)
     });
-    let other_params = op.query_params.iter().chain(&op.header_params).map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = borrowed_type(api, &p.ty);
-        if p.required {
-            quote!(#name: #ty,)
-        } else {
-            quote!(#name: Option<#ty>,)
-        }
+    let grouped = uses_params_struct(op);
+    let other_params = op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| p.required || !grouped)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = borrowed_type(api, &p.ty);
+            if p.required {
+                quote!(#name: #ty,)
+            } else {
+                quote!(#name: Option<#ty>,)
+            }
+        });
+    let params_struct = grouped.then(|| {
+        let name = params_struct_name(op);
+        quote!(params: &#name,)
     });
     let body_param = op.body.as_ref().map(|b| {
         let ty = match b.kind {
@@ -241,7 +257,7 @@ fn emit_operation(
     quote! {
         #doc
         #deprecated
-        pub async fn #method(&self, #(#path_params)* #(#other_params)* #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
+        pub async fn #method(&self, #(#path_params)* #(#other_params)* #params_struct #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
             #static_info
             #body_checks
             #query
@@ -295,6 +311,69 @@ fn borrowed_type(api: &Api, ty: &Ty) -> TokenStream {
     }
 }
 
+/// More optional query and header parameters than this: they go into a parameters struct
+/// (`QueryItemsParams`, `Default` for none set) instead of one positional `Option` each.
+/// Required ones stay positional, so none can be left out by accident.
+const MAX_POSITIONAL_OPTIONAL: usize = 3;
+
+fn uses_params_struct(op: &Operation) -> bool {
+    op.query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| !p.required)
+        .count()
+        > MAX_POSITIONAL_OPTIONAL
+}
+
+/// `QueryItemsParams` for `query_items`.
+fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "{}Params",
+        crate::normalize::type_name(&op.method_name)
+    ))
+}
+
+/// Where an optional parameter's value comes from: its argument, or the parameters struct.
+fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> TokenStream {
+    let name = ident(&p.rust_name);
+    if uses_params_struct(op) {
+        quote!(&params.#name)
+    } else {
+        quote!(#name)
+    }
+}
+
+/// The parameters struct of an operation with many optional parameters.
+fn params_struct(api: &Api, op: &Operation) -> TokenStream {
+    let name = params_struct_name(op);
+    let doc = format!(
+        " The optional parameters of [`Client::{}`]; `Default` sets none.",
+        op.method_name.trim_start_matches("r#")
+    );
+    let fields = op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| !p.required)
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = rust_type(api, &p.ty);
+            let text = p
+                .description
+                .as_deref()
+                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
+            let field_doc = docs(Some(&text));
+            quote!(#field_doc pub #field: Option<#ty>,)
+        });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
 /// `let query = …` with every query parameter (`form` casing, arrays exploded).
 fn query_code(op: &Operation) -> TokenStream {
     let query = rt::QUERY;
@@ -311,7 +390,8 @@ fn query_code(op: &Operation) -> TokenStream {
         if p.required {
             quote!(query.#push(#key, #name);)
         } else {
-            quote!(if let Option::Some(value) = #name { query.#push(#key, value); })
+            let source = optional_source(op, p);
+            quote!(if let Option::Some(value) = #source { query.#push(#key, value); })
         }
     });
     quote! {
@@ -339,7 +419,8 @@ fn header_code(op: &Operation) -> TokenStream {
         if p.required {
             quote!({ let value = #name; headers.push((#key, #text)); })
         } else {
-            quote!(if let Option::Some(value) = #name { headers.push((#key, #text)); })
+            let source = optional_source(op, p);
+            quote!(if let Option::Some(value) = #source { headers.push((#key, #text)); })
         }
     });
     quote! {
@@ -361,8 +442,13 @@ fn arguments_doc(op: &Operation) -> String {
                 .description
                 .as_deref()
                 .map_or_else(|| format!("`{}`", p.name), |d| d.trim().replace('\n', " "));
+            let place = if !p.required && uses_params_struct(op) {
+                "params."
+            } else {
+                ""
+            };
             format!(
-                "- `{}`: {description}",
+                "- `{place}{}`: {description}",
                 p.rust_name.trim_start_matches("r#")
             )
         })

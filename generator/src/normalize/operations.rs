@@ -94,7 +94,7 @@ fn shorten_method_names(operations: &mut [Operation]) {
 
 /// Locals of a generated method; an argument of the same name would shadow or be shadowed.
 const METHOD_LOCALS: &[&str] = &[
-    "query", "path", "response", "headers", "body", "missing", "fields", "value",
+    "query", "path", "response", "headers", "body", "missing", "fields", "value", "params",
 ];
 
 /// Every argument a distinct Rust name that no generated local uses: `query` → `query_param`;
