@@ -90,3 +90,18 @@ fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Parent, is_data};
+
+    #[test]
+    fn examples_defaults_and_extensions_are_data_but_property_names_are_not() {
+        assert!(is_data("example", Parent::Other));
+        assert!(is_data("x-anything", Parent::Other));
+        assert!(is_data("value", Parent::Example));
+        assert!(!is_data("example", Parent::Properties));
+        assert!(!is_data("value", Parent::Other));
+        assert!(!is_data("schema", Parent::Other));
+    }
+}

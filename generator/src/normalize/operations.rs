@@ -727,3 +727,101 @@ fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    #[test]
+    fn media_types_are_compared_without_parameters() {
+        assert_eq!(
+            essence("Application/JSON; charset=utf-8"),
+            "application/json"
+        );
+        assert!(is_json(&essence("application/merge-patch+json")));
+        assert!(is_text("text/plain"));
+        assert!(!is_json("application/octet-stream"));
+    }
+
+    fn operation(paths: &str) -> (Operation, Vec<&'static str>) {
+        let (api, diagnostics) = normalize_yaml(&doc(paths, "    {}\n"));
+        (
+            api.modules[0].operations[0].clone(),
+            diagnostics.iter().map(|d| d.kind).collect(),
+        )
+    }
+
+    #[test]
+    fn bodies_of_any_media_type_are_typed_not_refused() {
+        for (media, schema, kind, ty) in [
+            (
+                "application/json; charset=utf-8",
+                "{type: array, items: {type: integer}}",
+                BodyKind::Json,
+                Ty::List(Box::new(Ty::I64)),
+            ),
+            ("text/plain", "{type: string}", BodyKind::Text, Ty::String),
+            (
+                "application/octet-stream",
+                "{type: string, format: binary}",
+                BodyKind::Binary,
+                Ty::Bytes,
+            ),
+        ] {
+            let (op, kinds) = operation(&format!(
+                "  /x:\n    post:\n      operationId: X\n      requestBody:\n        content:\n          '{media}':\n            schema: {schema}\n      responses:\n        '204': {{description: ok}}\n"
+            ));
+            let body = op.body.expect("a body");
+            assert_eq!(
+                (body.kind, body.ty, body.required),
+                (kind, ty, false),
+                "{media}"
+            );
+            assert_eq!(body.content_type, media);
+            assert!(kinds.is_empty(), "{kinds:?}");
+        }
+    }
+
+    #[test]
+    fn argument_names_never_clash_with_locals_or_each_other() {
+        let (op, _) = operation(
+            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: query, in: query, schema: {type: string}}\n        - {name: id, in: query, schema: {type: string}}\n        - {name: Id, in: query, schema: {type: string}}\n        - {name: self, in: header, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+        );
+        let names: Vec<&str> = op
+            .query_params
+            .iter()
+            .chain(&op.header_params)
+            .map(|p| p.rust_name.as_str())
+            .collect();
+        assert_eq!(names, ["query_param", "id", "id_2", "self_"]);
+    }
+
+    #[test]
+    fn controller_prefixes_are_dropped_only_where_unambiguous() {
+        let (api, _) = normalize_yaml(&doc(
+            "  /a:\n    get: {operationId: CustomerHeader_QueryCustomersAsync, responses: {'204': {description: ok}}}\n    post: {operationId: Customer_AddItemsAsync, responses: {'204': {description: ok}}}\n  /b:\n    post: {operationId: Item_AddItemsAsync, responses: {'204': {description: ok}}}\n",
+            "    {}\n",
+        ));
+        let names: Vec<&str> = api.modules[0]
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["query_customers", "customer_add_items", "item_add_items"]
+        );
+    }
+
+    #[test]
+    fn different_json_success_bodies_become_variants() {
+        let (op, kinds) = operation(
+            "  /x:\n    post:\n      operationId: X\n      responses:\n        '200': {description: a, content: {application/json: {schema: {type: string}}}}\n        '202': {description: b, content: {application/json: {schema: {type: integer}}}}\n        '4XX': {description: c}\n",
+        );
+        let statuses: Vec<u16> = op.success_variants.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [200, 202]);
+        assert_eq!(op.errors[0].range.as_deref(), Some("4XX"));
+        assert!(kinds.is_empty(), "{kinds:?}");
+    }
+}

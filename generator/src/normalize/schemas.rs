@@ -696,3 +696,52 @@ fn description_of(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{EnumKind, Ty};
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    #[test]
+    fn one_of_string_enums_is_one_enum_and_a_single_all_of_is_its_part() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n",
+        ));
+        let props = &api.member_props.values().next().expect("Thing").clone();
+        let Ty::Enum(kind) = props[0].ty else {
+            panic!("{:?}", props[0].ty)
+        };
+        assert_eq!(api.enums[kind].name, "Kind");
+        let Ty::Enum(sort) = props[1].ty else {
+            panic!("{:?}", props[1].ty)
+        };
+        assert_eq!(
+            api.enums[sort].kind,
+            EnumKind::Str(vec![
+                ("x".into(), "X".into()),
+                ("y".into(), "Y".into()),
+                ("z".into(), "Z".into())
+            ])
+        );
+        assert_eq!(props[2].ty, Ty::Json);
+        assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
+        assert_eq!(
+            diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
+            ["kept-as-json"]
+        );
+    }
+
+    #[test]
+    fn x_enum_names_on_a_parameter_name_it_and_reuse_the_schema_enum() {
+        let (api, _) = normalize_yaml(&doc(
+            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: status, in: query, schema: {type: integer, enum: [0, 1]}, x-enumNames: [Open, Payed]}\n      responses:\n        '204': {description: ok}\n",
+            "    PaymentStatus: {type: integer, enum: [0, 1], x-enumNames: [Open, Payed]}\n    Order: {type: object, properties: {status: {$ref: '#/components/schemas/PaymentStatus'}}}\n",
+        ));
+        let Ty::Enum(i) = api.modules[0].operations[0].query_params[0].ty else {
+            panic!()
+        };
+        assert_eq!(api.enums[i].name, "PaymentStatus");
+        assert_eq!(api.enums.len(), 1);
+    }
+}

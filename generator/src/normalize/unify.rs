@@ -455,3 +455,66 @@ fn disambiguate_names(
         concepts[i].name = renamed;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    fn concept_names(schemas: &str) -> (Vec<String>, Vec<&'static str>) {
+        let (api, diagnostics) = normalize_yaml(&doc("  {}", schemas));
+        (
+            api.concepts.iter().map(|c| c.name.clone()).collect(),
+            diagnostics.iter().map(|d| d.kind).collect(),
+        )
+    }
+
+    #[test]
+    fn a_create_update_pair_in_two_casings_is_one_concept() {
+        let (names, kinds) = concept_names(
+            "    CreateThing: {type: object, properties: {Name: {type: string}}}\n    UpdateThing: {type: object, properties: {name: {type: string}}}\n",
+        );
+        assert_eq!(names, ["Thing"]);
+        assert!(kinds.is_empty(), "{kinds:?}");
+    }
+
+    #[test]
+    fn members_whose_nested_items_disagree_stay_apart_without_a_cascade() {
+        let (names, kinds) = concept_names(
+            "    Address: {type: object, properties: {City: {type: string}}}\n    UpdateAddress: {type: object, properties: {City: {type: string}, Zip: {type: string}}}\n    OtherAddresses: {type: object, properties: {Items: {type: array, items: {$ref: '#/components/schemas/Address'}}}}\n    UpdateOtherAddresses: {type: object, properties: {Items: {type: array, items: {$ref: '#/components/schemas/UpdateAddress'}}}}\n",
+        );
+        assert_eq!(
+            names,
+            [
+                "Address",
+                "UpdateAddress",
+                "OtherAddresses",
+                "UpdateOtherAddresses"
+            ]
+        );
+        assert_eq!(kinds, ["concept-split"]);
+    }
+
+    #[test]
+    fn one_casing_in_two_key_orders_is_split_instead_of_refused() {
+        let (names, kinds) = concept_names(
+            "    CreateThing: {type: object, properties: {a: {type: string}, b: {type: string}}}\n    UpdateThing: {type: object, properties: {b: {type: string}, a: {type: string}}}\n",
+        );
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(kinds, ["concept-split"]);
+    }
+
+    #[test]
+    fn keys_differing_only_in_case_are_two_fields_not_a_panic() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Cased: {type: object, properties: {a: {type: string}, A: {type: integer}, self: {type: string}, Self: {type: boolean}}}\n",
+        ));
+        let fields: Vec<&str> = api.concepts[0]
+            .fields
+            .iter()
+            .map(|f| f.rust_name.as_str())
+            .collect();
+        assert_eq!(fields, ["a", "a_2", "self_", "self_2"]);
+        assert_eq!(diagnostics.len(), 2);
+    }
+}
