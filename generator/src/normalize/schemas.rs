@@ -428,6 +428,36 @@ impl Schemas<'_> {
                 )
             ),
         };
+        // A value or a list of such values (`id=a` or `id=a&id=b`): the list says both.
+        if let [first, second] = parts {
+            let items_of = |part: &ReferenceOr<Schema>| match part {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::Type(Type::Array(array)),
+                    ..
+                }) => array.items.clone(),
+                _ => None,
+            };
+            let unboxed = |items: ReferenceOr<Box<Schema>>| match items {
+                ReferenceOr::Item(item) => ReferenceOr::Item(*item),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+            };
+            let pair = match (items_of(first), items_of(second)) {
+                (None, Some(items)) => Some((first, unboxed(items))),
+                (Some(items), None) => Some((second, unboxed(items))),
+                _ => None,
+            };
+            if let Some((single, items)) = pair
+                && scalar_part(single)
+                && scalar_part(&items)
+            {
+                let mut scratch = Sink::default();
+                let one = self.ty_of(single, site, &mut scratch);
+                let many = self.ty_of(&items, site, &mut scratch);
+                if one == many {
+                    return Some(Ty::List(Box::new(one)));
+                }
+            }
+        }
         if !parts.iter().all(scalar_part) {
             return None;
         }
@@ -706,7 +736,7 @@ mod tests {
     fn one_of_string_enums_is_one_enum_and_a_single_all_of_is_its_part() {
         let (api, diagnostics) = normalize_yaml(&doc(
             "  {}",
-            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n",
+            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n        ids: {oneOf: [{type: string}, {type: array, items: {type: string}}]}\n",
         ));
         let props = &api.member_props.values().next().expect("Thing").clone();
         let Ty::Enum(kind) = props[0].ty else {
@@ -725,6 +755,7 @@ mod tests {
             ])
         );
         assert_eq!(props[2].ty, Ty::Json);
+        assert_eq!(props[3].ty, Ty::List(Box::new(Ty::String)));
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
         assert_eq!(
             diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
