@@ -646,7 +646,8 @@ fn body_value(
             // Concepts inside are written in their member schema's casing; anything else with
             // its serde implementation.
             let casing = body.ty.model().map(|key| api.concept_of[key].1);
-            let plain_media = essence(content_type) == "application/json";
+            // Sent under the media type as declared (`application/json; charset=utf-8` too).
+            let plain_media = content_type == "application/json";
             match casing {
                 Some(casing) if plain_media => {
                     let marker = marker(casing);
@@ -701,16 +702,6 @@ fn body_value(
         }
     };
     (checks, value)
-}
-
-/// The media type without parameters, lowercased.
-fn essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.
