@@ -32,6 +32,21 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
             .any(|w| w.kind == "operation-id-synthesized"),
         "the fixture exercises missing ids"
     );
+    // Relocatable: no generated file names where the repository or the documents are.
+    let root_text = root.to_string_lossy().into_owned();
+    for entry in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/models.rs",
+        "src/synthetic.rs",
+        "src/bodies.rs",
+    ] {
+        let text = std::fs::read_to_string(out.join(entry)).expect("generated file");
+        assert!(
+            !text.contains(&root_text),
+            "{entry} names the absolute path {root_text}"
+        );
+    }
     // The workspace's lock file and profile, so that the dependencies built for the suite are reused.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file copied");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -380,3 +380,35 @@ pub fn regen_with(
     };
     Ok((outcome, generation.warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_titles() {
+        assert_eq!(crate_name_from("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(crate_name_from("JTL ERP API (1.0)"), "jtl-erp-api-1-0");
+        assert_eq!(crate_name_from("3D printing"), "client-3d-printing");
+        assert_eq!(crate_name_from("!!!"), "client");
+    }
+
+    #[test]
+    fn the_runtime_is_a_version_or_a_path_relative_to_the_output() {
+        assert_eq!(
+            runtime_dependency("0.1", Path::new("/tmp/out")),
+            RuntimeDependency::Version("0.1".to_owned())
+        );
+        assert_eq!(
+            runtime_dependency("^0.1.2", Path::new("/tmp/out")),
+            RuntimeDependency::Version("^0.1.2".to_owned())
+        );
+        assert_eq!(
+            runtime_dependency(
+                "/work/repo/generator/runtime",
+                Path::new("/work/out/client")
+            ),
+            RuntimeDependency::Path("../../repo/generator/runtime".to_owned())
+        );
+    }
+}
