@@ -18,11 +18,29 @@ pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
 /// and the `value` of an Example Object is data.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Parent {
+    /// A map whose keys are names (`properties`, `schemas`, `responses` with its `default`, …).
     Properties,
     Examples,
     Example,
     Other,
 }
+
+/// Keys whose values are maps keyed by names: there `default` or `example` is a name, not data.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "paths",
+    "variables",
+    "mapping",
+];
 
 /// Keys whose values are data (examples, defaults, enum values, extensions), never schema.
 fn is_data(key: &str, parent: Parent) -> bool {
@@ -48,7 +66,7 @@ fn check_refs(doc: &Loaded, node: &Value, at: &mut String, parent: Parent, sink:
                 let child_parent = match (parent, key.as_str()) {
                     (Parent::Properties, _) => Parent::Other,
                     (Parent::Examples, _) => Parent::Example,
-                    (_, "properties") => Parent::Properties,
+                    (_, key) if NAME_MAPS.contains(&key) => Parent::Properties,
                     (_, "examples") => Parent::Examples,
                     _ => Parent::Other,
                 };
@@ -103,5 +121,24 @@ mod tests {
         assert!(!is_data("example", Parent::Properties));
         assert!(!is_data("value", Parent::Other));
         assert!(!is_data("schema", Parent::Other));
+        assert!(!is_data("default", Parent::Properties), "responses/default");
+    }
+
+    #[test]
+    fn refs_in_a_default_response_are_checked_and_refs_in_examples_are_not() {
+        let (_, diagnostics) = crate::normalize::test_support::normalize_yaml(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        default:\n          description: d\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n              example: {$ref: 'elsewhere.yaml'}\n",
+        );
+        let errors: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "error: t.yaml#/paths/~1x/get/responses/default/content/application~1json/schema/$ref: `$ref` target `#/components/schemas/Missing` does not exist"
+            ]
+        );
     }
 }
