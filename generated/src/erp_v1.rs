@@ -8,7 +8,7 @@
 //! in JTL-Wawi, the app posts its registration, then polls the registration until the merchant
 //! accepted or rejected it. The accepted registration carries the API key, shown exactly once.
 //!
-//! Generated from `spec/erp-1.0.yaml`.
+//! Generated from `erp-1.0.yaml`.
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
 /// The `api-version` this document speaks (sent by operations that declare the header).

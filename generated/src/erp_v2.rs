@@ -5,7 +5,7 @@
 //! request carries `api-version: 2.0`; a Cloud tenant is named by the `x-tenant-id` header.
 //! One endpoint of this generation, the update of a foreign app, still speaks PascalCase.
 //!
-//! Generated from `spec/erp-2.0.yaml`.
+//! Generated from `erp-2.0.yaml`.
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
 /// The `api-version` this document speaks (sent by operations that declare the header).

@@ -5,7 +5,7 @@
 //! client-credentials grant. The application authenticates with HTTP Basic: its client id and
 //! client secret from the Partner Portal.
 //!
-//! Generated from `spec/jtl-identity.yaml`.
+//! Generated from `jtl-identity.yaml`.
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://auth.jtl-cloud.com";
 /// The `api-version` this document speaks (sent by operations that declare the header).
@@ -94,7 +94,7 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                {
+                Option::Some({
                     let mut fields: Vec<(&str, String)> = Vec::new();
                     {
                         let value = &body.grant_type;
@@ -103,12 +103,10 @@ impl Client {
                     if let Option::Some(value) = &body.scope {
                         fields.push(("scope", value.to_string()));
                     }
-                    Option::Some(
-                        ::jtl_erp_runtime::codegen::RequestBody::form(
-                            fields.iter().map(|(k, v)| (*k, v.as_str())),
-                        ),
+                    ::jtl_erp_runtime::codegen::RequestBody::form(
+                        fields.iter().map(|(k, v)| (*k, v.as_str())),
                     )
-                },
+                }),
             )
             .await?;
         if response.status().is_success() {

@@ -1729,7 +1729,7 @@ for TokenResponse {
 /// Schemas of this concept (their casing):
 ///
 /// - `OAuthError` in `spec/jtl-identity.yaml` (Snake)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
     /// Error code such as `invalid_client` or `invalid_grant`
     ///

@@ -4,7 +4,7 @@
 //! Marketplace channels hold a long-lived refresh token and exchange it for an access token that
 //! lives about one hour; the access token is then sent as `Authorization: Bearer <authToken>`.
 //!
-//! Generated from `spec/scx-channel-1.0.yaml`.
+//! Generated from `scx-channel-1.0.yaml`.
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com/v1";
 /// The `api-version` this document speaks (sent by operations that declare the header).
@@ -84,18 +84,16 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                {
+                Option::Some({
                     let mut fields: Vec<(&str, String)> = Vec::new();
                     {
                         let value = &body.refresh_token;
                         fields.push(("refreshToken", value.expose().to_owned()));
                     }
-                    Option::Some(
-                        ::jtl_erp_runtime::codegen::RequestBody::multipart(
-                            fields.iter().map(|(k, v)| (*k, v.as_str())),
-                        ),
+                    ::jtl_erp_runtime::codegen::RequestBody::multipart(
+                        fields.iter().map(|(k, v)| (*k, v.as_str())),
                     )
-                },
+                }),
             )
             .await?;
         if response.status().is_success() {

@@ -37,7 +37,23 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Warning kinds that repair a known quirk without losing anything the document says: `--strict`
+/// tolerates them. A media type without a schema declares no body to type (the vendor writes
+/// `application/json: {}` on hundreds of error answers), so not reading one loses nothing; a
+/// synthesized or numbered operation id only names a method. Every other warning says what was
+/// lost (a unified concept, a typed value) and is an error under `--strict`.
+pub const REPAIR_KINDS: &[&str] = &[
+    "schema-less-media-type",
+    "operation-id-synthesized",
+    "operation-id-duplicate",
+];
+
 impl Diagnostic {
+    /// Whether this is a lossless repair (tolerated by strict runs), see [`REPAIR_KINDS`].
+    pub fn is_repair(&self) -> bool {
+        self.severity == Severity::Warning && REPAIR_KINDS.contains(&self.kind)
+    }
+
     /// An error at a JSON pointer.
     pub fn error(
         file: &str,

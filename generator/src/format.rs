@@ -11,6 +11,9 @@ pub fn format(path: &str, emitted: Emitted) -> Result<String, String> {
     match emitted {
         Emitted::Text(text) => Ok(format!("{}\n{text}", HEADER.replacen("//", "#", 1))),
         Emitted::Copied(text) => Ok(format!("{HEADER}\n{text}")),
+        Emitted::Models => Err(format!(
+            "generator bug: {path} is emitted on its own thread, not here"
+        )),
         Emitted::Rust(tokens) => {
             let file: syn::File = syn::parse2(tokens)
                 .map_err(|e| format!("generator bug: {path} is not valid Rust: {e}"))?;

@@ -153,16 +153,28 @@ pub struct WireKey {
 /// Where a body goes and how it is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
+    /// Any schema, serialized as JSON (a concept in its member schema's casing).
     Json,
+    /// The properties of a concept as form fields.
     Form,
+    /// The properties of a concept as multipart text fields.
     Multipart,
+    /// `text/*`: a string sent as it is.
+    Text,
+    /// Anything else (`application/octet-stream`, images, `*/*`): bytes sent as they are.
+    Binary,
 }
 
 /// The request body of an operation.
 #[derive(Debug, Clone)]
 pub struct Body {
     pub kind: BodyKind,
-    pub schema: SchemaKey,
+    /// The value's type (`Ty::String` for text, `Ty::Bytes` for binary bodies).
+    pub ty: Ty,
+    /// The `Content-Type` sent for text and binary bodies: the document's media type.
+    pub content_type: String,
+    /// `requestBody.required`: otherwise the method takes an `Option`.
+    pub required: bool,
     pub description: Option<String>,
 }
 
@@ -211,7 +223,10 @@ pub enum AuthNeed {
 /// A documented response.
 #[derive(Debug, Clone)]
 pub struct Response {
+    /// The status; for a range or `default`, a representative (`200` for `2XX`, `0` otherwise).
     pub status: u16,
+    /// `2XX`, `4XX`, `default`, … when the document gives no single status.
+    pub range: Option<String>,
     pub description: String,
     /// `None`: no body the client reads (also for a media type without schema).
     pub ty: Option<Ty>,
@@ -241,6 +256,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The 2xx response the method returns.
     pub success: Response,
+    /// When 2xx answers have different JSON bodies: every 2xx answer, in document order; the
+    /// method returns an enum with one variant each.
+    pub success_variants: Vec<Response>,
     /// Documented non-2xx responses.
     pub errors: Vec<Response>,
     /// The error body type, when all error responses that have one agree.

@@ -18,7 +18,9 @@ pub mod load;
 pub mod normalize;
 pub mod validate;
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Location, Report, Severity};
@@ -39,6 +41,8 @@ pub struct Settings {
     pub metadata: Metadata,
     /// Emit a `[workspace]` table (for a crate generated outside this workspace).
     pub standalone: bool,
+    /// Warnings that lose something (see [`Diagnostic::is_repair`]) fail the run, as errors.
+    pub strict: bool,
 }
 
 /// How the generated crate names the runtime crate.
@@ -80,6 +84,7 @@ impl Default for Settings {
             runtime: RuntimeDependency::Path("../generator/runtime".to_owned()),
             metadata: Metadata::Workspace,
             standalone: false,
+            strict: false,
         }
     }
 }
@@ -105,8 +110,13 @@ pub struct Generation {
 /// Runs the whole pipeline. On `Err` the report lists every problem of the failing stage.
 pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     // The pipeline is written not to panic; should a bug make it, the user still gets a
-    // report instead of a backtrace, and nothing is written.
-    catch_unwind(AssertUnwindSafe(|| run(sources, settings))).unwrap_or_else(|panic| {
+    // report instead of a backtrace, and nothing is written. The panic hook would print the
+    // raw panic text first, so it is silenced for this thread while the pipeline runs.
+    install_quiet_hook();
+    let was_quiet = QUIET.with(|q| q.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(|| run(sources, settings)));
+    QUIET.with(|q| q.set(was_quiet));
+    outcome.unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -126,6 +136,25 @@ pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Gener
     })
 }
 
+thread_local! {
+    /// Whether this thread is inside [`generate`] (its panics are reported, not printed).
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the process's panic hook once: panics of threads inside [`generate`] are not printed;
+/// every other panic goes to the previous hook as before (a test's failure still prints).
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     let mut sink = diagnostics::Sink::default();
     let docs = load::load_all(sources, &mut sink);
@@ -134,22 +163,77 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
     sink.finish_stage()?;
     let api = normalize::normalize(&docs, &mut sink);
     sink.finish_stage()?;
+    let internal = |path: &str, message: String| Report {
+        diagnostics: vec![Diagnostic::new(
+            Severity::Error,
+            path,
+            Location::File,
+            "internal",
+            message,
+        )],
+    };
+    // models.rs is most of the output: it is emitted and formatted on a second thread while
+    // this one does the rest. Token streams cannot cross threads, so each side makes its own.
+    let (models, formatted) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| {
+            QUIET.with(|q| q.set(true));
+            format::format("src/models.rs", emit::Emitted::Rust(emit::models(&api)))
+        });
+        let formatted: Vec<(String, Result<String, String>)> =
+            emit::emit(&api, settings, &mut sink)
+                .into_iter()
+                .map(|(path, emitted)| match emitted {
+                    emit::Emitted::Models => (path, Ok(String::new())),
+                    other => {
+                        let contents = format::format(&path, other);
+                        (path, contents)
+                    }
+                })
+                .collect();
+        // A panic there is a panic here, where `generate` reports it.
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, formatted)
+    });
+    let mut models = Some(models);
     let mut files = Vec::new();
-    let emitted = emit::emit(&api, settings, &mut sink);
-    for (path, emitted) in emitted {
-        let contents = format::format(&path, emitted).map_err(|message| Report {
-            diagnostics: vec![Diagnostic::new(
-                Severity::Error,
-                &path,
-                Location::File,
-                "internal",
-                message,
-            )],
-        })?;
+    for (path, contents) in formatted {
+        let contents = if path == "src/models.rs" {
+            models.take().unwrap_or_else(|| Ok(String::new()))
+        } else {
+            contents
+        };
+        let contents = contents.map_err(|message| internal(&path, message))?;
         files.push(GeneratedFile { path, contents });
     }
-    Ok(Generation {
-        files,
-        warnings: sink.into_warnings(),
-    })
+    let warnings = sink.into_warnings();
+    if settings.strict && warnings.iter().any(|w| !w.is_repair()) {
+        // Strict: what a warning says was lost is an error; repairs of known quirks stay warnings.
+        return Err(Report {
+            diagnostics: warnings
+                .into_iter()
+                .map(|mut w| {
+                    if !w.is_repair() {
+                        w.severity = Severity::Error;
+                    }
+                    w
+                })
+                .collect(),
+        });
+    }
+    Ok(Generation { files, warnings })
+}
+
+/// The title and description in a document's `info`, for a crate's name and description when
+/// none is given; `None` when the document does not load.
+pub fn document_info(source: &SourceDocument) -> Option<(String, Option<String>)> {
+    let value: serde_json::Value = serde_yaml::from_str(&source.text).ok()?;
+    let info = value.get("info")?;
+    let title = info.get("title")?.as_str()?.to_owned();
+    let description = info
+        .get("description")
+        .and_then(|d| d.as_str())
+        .map(str::to_owned);
+    Some((title, description))
 }

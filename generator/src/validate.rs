@@ -1,5 +1,6 @@
 //! Validate: problems that would make later stages guess, all of them at once. Every `$ref`
-//! must be local and point at something.
+//! must be local and point at something. Example data, defaults, enum values and extensions are
+//! data, not schema: a `$ref` key inside them is an ordinary key and is not checked.
 
 use serde_json::Value;
 
@@ -9,21 +10,70 @@ use crate::load::Loaded;
 /// Checks every document; problems go to `sink`.
 pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
     for doc in docs {
-        check_refs(doc, &doc.raw, &mut String::new(), sink);
+        check_refs(doc, &doc.raw, &mut String::new(), Parent::Other, sink);
     }
 }
 
-fn check_refs(doc: &Loaded, node: &Value, at: &mut String, sink: &mut Sink) {
+/// What the object being walked is the value of: names inside `properties` are property names,
+/// and the `value` of an Example Object is data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    /// A map whose keys are names (`properties`, `schemas`, `responses` with its `default`, …).
+    Properties,
+    Examples,
+    Example,
+    Other,
+}
+
+/// Keys whose values are maps keyed by names: there `default` or `example` is a name, not data.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "paths",
+    "variables",
+    "mapping",
+];
+
+/// Keys whose values are data (examples, defaults, enum values, extensions), never schema.
+fn is_data(key: &str, parent: Parent) -> bool {
+    match parent {
+        Parent::Properties | Parent::Examples => false,
+        Parent::Example => key == "value",
+        Parent::Other => matches!(key, "example" | "default" | "enum") || key.starts_with("x-"),
+    }
+}
+
+fn check_refs(doc: &Loaded, node: &Value, at: &mut String, parent: Parent, sink: &mut Sink) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
+            if let Some(Value::String(target)) = map.get("$ref")
+                && parent != Parent::Properties
+            {
                 check_ref(doc, target, at, sink);
             }
             for (key, child) in map {
+                if is_data(key, parent) {
+                    continue;
+                }
+                let child_parent = match (parent, key.as_str()) {
+                    (Parent::Properties, _) => Parent::Other,
+                    (Parent::Examples, _) => Parent::Example,
+                    (_, key) if NAME_MAPS.contains(&key) => Parent::Properties,
+                    (_, "examples") => Parent::Examples,
+                    _ => Parent::Other,
+                };
                 let len = at.len();
                 at.push('/');
                 at.push_str(&escape_token(key));
-                check_refs(doc, child, at, sink);
+                check_refs(doc, child, at, child_parent, sink);
                 at.truncate(len);
             }
         }
@@ -31,7 +81,7 @@ fn check_refs(doc: &Loaded, node: &Value, at: &mut String, sink: &mut Sink) {
             for (index, child) in items.iter().enumerate() {
                 let len = at.len();
                 at.push_str(&format!("/{index}"));
-                check_refs(doc, child, at, sink);
+                check_refs(doc, child, at, Parent::Other, sink);
                 at.truncate(len);
             }
         }
@@ -56,5 +106,39 @@ fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
             "dangling-ref",
             format!("`$ref` target `{target}` does not exist"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Parent, is_data};
+
+    #[test]
+    fn examples_defaults_and_extensions_are_data_but_property_names_are_not() {
+        assert!(is_data("example", Parent::Other));
+        assert!(is_data("x-anything", Parent::Other));
+        assert!(is_data("value", Parent::Example));
+        assert!(!is_data("example", Parent::Properties));
+        assert!(!is_data("value", Parent::Other));
+        assert!(!is_data("schema", Parent::Other));
+        assert!(!is_data("default", Parent::Properties), "responses/default");
+    }
+
+    #[test]
+    fn refs_in_a_default_response_are_checked_and_refs_in_examples_are_not() {
+        let (_, diagnostics) = crate::normalize::test_support::normalize_yaml(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        default:\n          description: d\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n              example: {$ref: 'elsewhere.yaml'}\n",
+        );
+        let errors: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "error: t.yaml#/paths/~1x/get/responses/default/content/application~1json/schema/$ref: `$ref` target `#/components/schemas/Missing` does not exist"
+            ]
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Bad input: a clear error naming file and place, every problem of a stage at once, and
-//! nothing written.
+//! nothing written. Legal constructs the client cannot type (tests/fixtures/degraded) generate
+//! with warnings and fail only under `--strict`, with the same file#pointer.
 
 use std::path::PathBuf;
 
@@ -11,10 +12,24 @@ fn fixture(path: &str) -> PathBuf {
 
 /// The error text `cargo xtask regen --spec …` prints for these fixtures.
 fn errors_of(paths: &[&str]) -> String {
+    errors_with(paths, false)
+}
+
+/// The error text `cargo xtask regen --strict --spec …` prints for these fixtures.
+fn strict_errors_of(paths: &[&str]) -> String {
+    errors_with(paths, true)
+}
+
+fn errors_with(paths: &[&str], strict: bool) -> String {
     let root = repo_root();
     let specs: Vec<PathBuf> = paths.iter().map(|p| fixture(p)).collect();
     let out = std::env::temp_dir().join(format!("jtl-erp-never-written-{}", std::process::id()));
-    let error = xtask::regen(&root, &specs, &out, false).expect_err("bad input must fail");
+    let options = xtask::RegenOptions {
+        check: true,
+        strict,
+        ..xtask::RegenOptions::default()
+    };
+    let error = xtask::regen_with(&root, &specs, &out, &options).expect_err("bad input must fail");
     assert!(
         !out.exists(),
         "a failed run must not create {}",
@@ -73,25 +88,49 @@ fn a_document_of_the_wrong_shape_names_the_pointer() {
 }
 
 #[test]
-fn cyclic_aliases_and_unsupported_constructs_are_named() {
+fn cyclic_aliases_are_named() {
     assert_eq!(
-        errors_of(&["bad/cyclic-alias.yaml", "bad/unsupported-cookie.yaml"]),
+        errors_of(&["bad/cyclic-alias.yaml"]),
         "error: tests/fixtures/bad/cyclic-alias.yaml#/components/schemas/B/$ref: schema `A` is an alias of itself (through `$ref`s)\n\
-         error: tests/fixtures/bad/unsupported-cookie.yaml#/paths/~1items/get/parameters/0: operation `/paths/~1items/get`: cookie parameter `session` is not supported\n\
-         error: tests/fixtures/bad/unsupported-cookie.yaml#/paths/~1items/get/parameters/1: operation `/paths/~1items/get`: query parameter `filter` has a type that is not a scalar, an enum or a list of those\n\
-         3 error(s); nothing was generated"
+         1 error(s); nothing was generated"
     );
 }
 
+/// What a default run degrades with a warning, `--strict` refuses, naming file#pointer.
 #[test]
-fn same_properties_with_another_type_are_an_error_naming_both_schemas() {
+fn degraded_constructs_generate_and_strict_refuses_them() {
+    let root = repo_root();
+    let specs = [
+        fixture("degraded/unsupported-cookie.yaml"),
+        fixture("degraded/conflict/first.yaml"),
+        fixture("degraded/conflict/second.yaml"),
+    ];
+    let out = root.join("target/degraded-never-written");
+    let options = xtask::RegenOptions {
+        check: true,
+        ..xtask::RegenOptions::default()
+    };
+    let (_, warnings) = xtask::regen_with(&root, &specs, &out, &options).expect("degrades");
+    let kinds: Vec<&str> = warnings.iter().map(|w| w.kind).collect();
     assert_eq!(
-        errors_of(&["conflict/first.yaml", "conflict/second.yaml"]),
-        "error: tests/fixtures/conflict/first.yaml#/components/schemas/Article: schema `Article` \
-         (tests/fixtures/conflict/first.yaml#/components/schemas/Article) and schema `UpdateArticle` \
-         (tests/fixtures/conflict/second.yaml#/components/schemas/UpdateArticle) have the same properties \
-         but differ in property `quantity`; make them agree, or set `x-jtl-model-name` on one to keep them apart\n\
-         1 error(s); nothing was generated"
+        kinds,
+        [
+            "cookie-parameter-ignored",
+            "parameter-as-text",
+            "concept-split"
+        ]
+    );
+    assert_eq!(
+        strict_errors_of(&[
+            "degraded/unsupported-cookie.yaml",
+            "degraded/conflict/first.yaml",
+            "degraded/conflict/second.yaml"
+        ]),
+        "error: tests/fixtures/degraded/unsupported-cookie.yaml#/paths/~1items/get/parameters/0: cookie parameter `session` is not sent (the client sends no cookies)\n\
+         error: tests/fixtures/degraded/unsupported-cookie.yaml#/paths/~1items/get/parameters/1: query parameter `filter` is not a scalar, an enum or a list of those; it is taken as text\n\
+         error: tests/fixtures/degraded/conflict/second.yaml#/components/schemas/UpdateArticle: schema `UpdateArticle` and schema `Article` \
+         (tests/fixtures/degraded/conflict/first.yaml#/components/schemas/Article) name one concept but differ in property `quantity`; they stay separate types\n\
+         3 error(s); nothing was generated"
     );
 }
 

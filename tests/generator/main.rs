@@ -4,6 +4,25 @@
 mod compile;
 mod contract;
 mod errors;
+mod fixture_client;
+mod http;
 mod inlineable;
 mod output;
 mod regen;
+mod snapshots;
+
+// The client generated from the bodies and responses fixtures (fixture_client.rs keeps it fresh),
+// compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
+// paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/models.rs"]
+mod models;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/bodies.rs"]
+mod bodies;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/responses.rs"]
+mod responses;

@@ -60,6 +60,92 @@ fn display_path(root: &Path, path: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
+/// How a crate is generated, beyond the documents and where it goes (`cargo xtask regen` flags).
+#[derive(Debug, Clone, Default)]
+pub struct RegenOptions {
+    /// Write nothing; compare.
+    pub check: bool,
+    /// Warnings that lose something are errors (`--strict`).
+    pub strict: bool,
+    /// `--runtime`: a path to the runtime crate (made relative to the output) or a version
+    /// requirement; default: this repository's runtime, relative to the output.
+    pub runtime: Option<String>,
+    /// `--crate-name`; default: `jtl-erp-client` for `generated/`, else the first document's
+    /// `info.title` in kebab-case.
+    pub crate_name: Option<String>,
+    /// `--description`; default: the JTL description for `generated/`, else from the first
+    /// document's `info`.
+    pub description: Option<String>,
+}
+
+/// `--runtime` as given: a version requirement (`0.1`, `^0.1.0`, `=0.1.2`) or else a path.
+pub fn runtime_dependency(value: &str, out: &Path) -> RuntimeDependency {
+    let version_like = value
+        .trim_start_matches(['^', '~', '=', '>', '<'])
+        .starts_with(|c: char| c.is_ascii_digit())
+        && !value.contains(['/', '\\']);
+    if version_like {
+        RuntimeDependency::Version(value.to_owned())
+    } else {
+        let path = std::path::absolute(value).unwrap_or_else(|_| PathBuf::from(value));
+        let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        RuntimeDependency::Path(relative(&out, &path))
+    }
+}
+
+/// The settings for `docs` written to `out` with `options`.
+pub fn settings_with(
+    root: &Path,
+    out: &Path,
+    docs: &[SourceDocument],
+    options: &RegenOptions,
+) -> anyhow::Result<Settings> {
+    let mut settings = settings_for(root, out)?;
+    settings.strict = options.strict;
+    if let Some(runtime) = &options.runtime {
+        settings.runtime = runtime_dependency(runtime, out);
+    }
+    let info = docs.first().and_then(jtl_erp_generator::document_info);
+    if let Some(name) = &options.crate_name {
+        settings.crate_name.clone_from(name);
+    } else if settings.standalone
+        && let Some((title, _)) = &info
+    {
+        settings.crate_name = crate_name_from(title);
+    }
+    if let Some(description) = &options.description {
+        settings.description.clone_from(description);
+    } else if settings.standalone
+        && let Some((title, description)) = &info
+    {
+        // The first sentence of the description, else the title: a package description is one line.
+        settings.description = description
+            .as_deref()
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map_or_else(|| format!("Client of the {title}"), str::to_owned);
+    }
+    Ok(settings)
+}
+
+/// A package name from a title: ASCII letters and digits in kebab-case (`Pet Store API` →
+/// `pet-store-api`), `client` when nothing is left.
+pub fn crate_name_from(title: &str) -> String {
+    let mut name = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("client-{name}").trim_end_matches('-').to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Settings for a crate written to `out`: the runtime found relative to it; a crate outside
 /// `generated/` is a workspace of its own, with the metadata of this workspace written out.
 pub fn settings_for(root: &Path, out: &Path) -> anyhow::Result<Settings> {
@@ -255,9 +341,27 @@ pub fn regen(
     out: &Path,
     check: bool,
 ) -> anyhow::Result<(Outcome, Vec<jtl_erp_generator::Diagnostic>)> {
+    regen_with(
+        root,
+        specs,
+        out,
+        &RegenOptions {
+            check,
+            ..RegenOptions::default()
+        },
+    )
+}
+
+/// [`regen`] with every option of `cargo xtask regen`.
+pub fn regen_with(
+    root: &Path,
+    specs: &[PathBuf],
+    out: &Path,
+    options: &RegenOptions,
+) -> anyhow::Result<(Outcome, Vec<jtl_erp_generator::Diagnostic>)> {
     let docs = read_specs(root, specs)?;
-    let generation = generate(&docs, &settings_for(root, out)?)?;
-    let outcome = if check {
+    let generation = generate(&docs, &settings_with(root, out, &docs, options)?)?;
+    let outcome = if options.check {
         let stale = stale_files(out, &generation)?;
         if stale.is_empty() {
             Outcome::Fresh {
@@ -276,4 +380,36 @@ pub fn regen(
         }
     };
     Ok((outcome, generation.warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_titles() {
+        assert_eq!(crate_name_from("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(crate_name_from("JTL ERP API (1.0)"), "jtl-erp-api-1-0");
+        assert_eq!(crate_name_from("3D printing"), "client-3d-printing");
+        assert_eq!(crate_name_from("!!!"), "client");
+    }
+
+    #[test]
+    fn the_runtime_is_a_version_or_a_path_relative_to_the_output() {
+        assert_eq!(
+            runtime_dependency("0.1", Path::new("/tmp/out")),
+            RuntimeDependency::Version("0.1".to_owned())
+        );
+        assert_eq!(
+            runtime_dependency("^0.1.2", Path::new("/tmp/out")),
+            RuntimeDependency::Version("^0.1.2".to_owned())
+        );
+        assert_eq!(
+            runtime_dependency(
+                "/work/repo/generator/runtime",
+                Path::new("/work/out/client")
+            ),
+            RuntimeDependency::Path("../../repo/generator/runtime".to_owned())
+        );
+    }
 }

@@ -33,6 +33,18 @@ enum Command {
         /// List every warning, not one line per kind.
         #[arg(long)]
         verbose: bool,
+        /// Fail on warnings that lose something (repairs of known quirks stay warnings).
+        #[arg(long)]
+        strict: bool,
+        /// The runtime crate: a path (written relative to --out) or a version requirement.
+        #[arg(long, value_name = "PATH|VERSION")]
+        runtime: Option<String>,
+        /// The package name (default: jtl-erp-client for generated/, else from info.title).
+        #[arg(long, value_name = "NAME")]
+        crate_name: Option<String>,
+        /// The package description (default: from the first document's info).
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
     },
     /// Prove a generated client against its documents with Prism as the judge.
     ///
@@ -85,7 +97,22 @@ fn main() -> ExitCode {
             specs,
             out,
             verbose,
-        } => regen(check, specs, out, verbose),
+            strict,
+            runtime,
+            crate_name,
+            description,
+        } => regen(
+            xtask::RegenOptions {
+                check,
+                strict,
+                runtime,
+                crate_name,
+                description,
+            },
+            specs,
+            out,
+            verbose,
+        ),
         Command::Conformance {
             specs,
             mode,
@@ -188,7 +215,7 @@ fn conformance(
 }
 
 fn regen(
-    check: bool,
+    options: xtask::RegenOptions,
     specs: Vec<PathBuf>,
     out: Option<PathBuf>,
     verbose: bool,
@@ -200,7 +227,7 @@ fn regen(
         specs.iter().map(|p| absolute(p)).collect()
     };
     let out = out.map_or_else(|| root.join("generated"), |o| absolute(&o));
-    let (outcome, warnings) = xtask::regen(&root, &specs, &out, check)?;
+    let (outcome, warnings) = xtask::regen_with(&root, &specs, &out, &options)?;
     report_warnings(&warnings, verbose);
     match outcome {
         Outcome::Written { written, total } => {

@@ -1,7 +1,11 @@
 //! A synthetic OpenAPI document in the vendor's style, for the scale benchmark and the
-//! compile test: `resources × 4` operations (list, get, create, update), four schemas per
-//! resource plus shared ones, PascalCase bodies, context and auth headers on every operation,
-//! query parameters, schema-less 402 answers, integer enums named by `x-enumNames`, and
+//! compile test: `resources × 5` operations (list, get, create, update, and adding items with
+//! a JSON array body), six schemas per resource plus shared ones, PascalCase bodies, context and
+//! auth headers on every operation, controller-prefixed operation ids
+//! (`CustomerHeader_QueryCustomersAsync`), query parameters (one an integer enum named by
+//! `x-enumNames` on the parameter, one a `oneOf` of string enums), schema-less 402 answers,
+//! integer enums named by `x-enumNames`, Create/Update pairs whose nested items disagree
+//! (`CreateItem.Addresses` holds `Address`, `UpdateItem.Addresses` holds `UpdateAddress`), and
 //! examples of the wrong type. Deterministic: the same count gives the same text.
 
 use std::fmt::Write as _;
@@ -35,7 +39,7 @@ const NOUNS: &[&str] = &[
 ];
 const KINDS: &[&str] = &["", "Group", "Attribute"];
 
-/// The document with `resources` resources (75 give 300 operations and 302 schemas).
+/// The document with `resources` resources (75 give 375 operations and 454 schemas).
 pub fn synthetic_document(resources: usize) -> String {
     let names: Vec<String> = (0..resources)
         .map(|i| {
@@ -108,10 +112,20 @@ fn paths(doc: &mut String, name: &str) {
         r##"  /v1/{path}:
     get:
       tags: [{name}]
-      operationId: {name}_List
+      operationId: {name}Header_Query{name}sAsync
       summary: Query {name} records
       parameters:
-{HEADERS}        - {{name: pageNumber, in: query, schema: {{type: integer, format: int32}}}}
+{HEADERS}        - name: state
+          in: query
+          schema: {{type: integer, format: int32, enum: [0, 1, 2]}}
+          x-enumNames: [Active, Inactive, Archived]
+        - name: sortBy
+          in: query
+          schema:
+            oneOf:
+              - {{type: string, enum: [name, number]}}
+              - {{type: string, enum: [created]}}
+        - {{name: pageNumber, in: query, schema: {{type: integer, format: int32}}}}
         - {{name: pageSize, in: query, schema: {{type: integer, format: int32}}}}
         - {{name: searchKeyWord, in: query, schema: {{type: string}}}}
         - {{name: changedSince, in: query, schema: {{type: string, format: date-time}}}}
@@ -137,6 +151,20 @@ fn paths(doc: &mut String, name: &str) {
           content:
             application/json:
               schema: {{$ref: "#/components/schemas/{name}"}}
+{ERRORS}{SECURITY}  /v1/{path}/{{id}}/items:
+    post:
+      tags: [{name}]
+      operationId: {name}_AddItemsAsync
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: integer, format: int64}}}}
+{HEADERS}      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {{type: array, items: {{type: integer, format: int32}}}}
+      responses:
+        "204":
+          description: Added
 {ERRORS}{SECURITY}  /v1/{path}/{{id}}:
     parameters:
       - {{name: id, in: path, required: true, schema: {{type: integer, format: int64}}}}
@@ -191,6 +219,18 @@ const COMPONENTS_HEAD: &str = r##"components:
       enum: [0, 1, 2]
       x-enumNames: [Active, Inactive, Archived]
       example: "Active"
+    Address:
+      type: object
+      required: [City]
+      properties:
+        Street: {type: string}
+        City: {type: string}
+    UpdateAddress:
+      type: object
+      properties:
+        Street: {type: string}
+        City: {type: string}
+        Country: {type: string, nullable: true}
 "##;
 
 fn schemas(doc: &mut String, name: &str) {
@@ -214,10 +254,20 @@ fn schemas(doc: &mut String, name: &str) {
       type: object
       required: [Name]
       properties:
-{fields}    Update{name}:
+{fields}        Addresses: {{$ref: "#/components/schemas/{name}Addresses"}}
+    Update{name}:
       type: object
       properties:
-{fields}    {name}List:
+{fields}        Addresses: {{$ref: "#/components/schemas/Update{name}Addresses"}}
+    {name}Addresses:
+      type: object
+      properties:
+        Items: {{type: array, items: {{$ref: "#/components/schemas/Address"}}}}
+    Update{name}Addresses:
+      type: object
+      properties:
+        Items: {{type: array, items: {{$ref: "#/components/schemas/UpdateAddress"}}}}
+    {name}List:
       type: object
       properties:
         TotalItems: {{type: integer, format: int32}}

@@ -81,3 +81,16 @@ impl fmt::Debug for RequestBody {
             .finish()
     }
 }
+
+impl RequestBody {
+    /// A body sent as it is, under the document's media type (`text/plain`,
+    /// `application/octet-stream`, `application/merge-patch+json`, …). A media type that is no
+    /// valid header value is sent as `application/octet-stream`.
+    pub fn raw(content_type: &str, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            content_type: HeaderValue::from_str(content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+            bytes: bytes.into(),
+        }
+    }
+}

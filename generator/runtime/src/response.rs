@@ -208,3 +208,15 @@ impl<T> Deref for ResponseValue<T> {
         &self.value
     }
 }
+
+impl<T> ResponseValue<T> {
+    /// The same answer with its value turned into another (generated code wraps the body of each
+    /// success status into the operation's response enum).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+        }
+    }
+}

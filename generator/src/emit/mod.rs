@@ -7,6 +7,8 @@ mod models;
 mod operations;
 mod required;
 pub mod runtime;
+
+pub use operations::params_struct_of;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -25,6 +27,14 @@ pub enum Emitted {
     Text(String),
     /// Rust copied from a template, kept as written.
     Copied(String),
+    /// `src/models.rs`, the largest file: emitted and formatted by [`models`] on a thread of
+    /// its own while the other files are formatted.
+    Models,
+}
+
+/// The tokens of `src/models.rs`.
+pub fn models(api: &Api) -> TokenStream {
+    models_file(api, &required::checked(api))
 }
 
 /// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
@@ -41,10 +51,7 @@ pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emi
             "src/lib.rs".to_owned(),
             Emitted::Rust(crate_root(api, settings, &inlined.modules)),
         ),
-        (
-            "src/models.rs".to_owned(),
-            Emitted::Rust(models_file(api, &checked)),
-        ),
+        ("src/models.rs".to_owned(), Emitted::Models),
     ];
     for module in &api.modules {
         let tokens = operations::emit_module(api, module, &checked);

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::runtime as rt;
 
-use super::types::{docs, has_default, ident, is_eq, marker, rust_type};
+use super::types::{docs, ident, is_eq, marker, rust_type};
 use crate::ir::{Api, CasingKeys, Concept};
 
 /// The struct and its implementations.
@@ -91,7 +91,9 @@ fn definition(api: &Api, index: usize) -> TokenStream {
     let default = model
         .fields
         .iter()
-        .all(|f| !f.required || has_default(&f.ty))
+        // Only when every field is optional: `..Default::default()` must not fill a required
+        // field with `""` or `0` that the server would take for a value.
+        .all(|f| !f.required)
         .then(|| quote!(Default,));
     let eq = model
         .fields

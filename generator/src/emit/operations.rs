@@ -23,7 +23,13 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
     }
-    header.push_str(&format!("\nGenerated from `{}`.", module.file));
+    // The file name only: a path would tie the crate to the machine it was generated on.
+    let file = module
+        .file
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&module.file);
+    header.push_str(&format!("\nGenerated from `{file}`."));
     let header = inner_docs(&header);
     let base_url = &module.default_base_url;
     let version = module.api_version.as_deref().unwrap_or_default();
@@ -32,6 +38,16 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .operations
         .iter()
         .map(|op| emit_operation(api, module, op, checked));
+    let response_enums = module
+        .operations
+        .iter()
+        .filter(|op| !op.success_variants.is_empty())
+        .map(|op| response_enum(api, op));
+    let params_structs = module
+        .operations
+        .iter()
+        .filter(|op| uses_params_struct(op))
+        .map(|op| params_struct(api, op));
     quote! {
         #header
 
@@ -82,6 +98,98 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
                 Self { inner }
             }
         }
+
+        #(#params_structs)*
+        #(#response_enums)*
+    }
+}
+
+/// The name of an operation's response enum: `StartJobResponse`.
+fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "{}Response",
+        crate::normalize::type_name(&op.method_name)
+    ))
+}
+
+/// The variant of one success answer: `Status200`, `Success2XX`.
+fn variant_name(response: &crate::ir::Response) -> proc_macro2::Ident {
+    match &response.range {
+        Some(range) => ident(&format!("Success{range}")),
+        None => ident(&format!("Status{}", response.status)),
+    }
+}
+
+/// The enum of an operation whose success answers have different bodies: a variant per
+/// documented 2xx status, and `Other` for an undocumented one (its body, if any, as JSON).
+fn response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = response_enum_name(op);
+    let json_value = rt::JSON_VALUE;
+    let doc = format!(
+        " The success answers of [`Client::{}`], one variant per documented status.",
+        op.method_name.trim_start_matches("r#")
+    );
+    let variants = op.success_variants.iter().map(|r| {
+        let variant = variant_name(r);
+        let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
+        let vdoc = format!(" `{label}`: {}", r.description.trim().replace('\n', " "));
+        match &r.ty {
+            Some(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(#[doc = #vdoc] #variant(#ty),)
+            }
+            None => quote!(#[doc = #vdoc] #variant,),
+        }
+    });
+    let other = (!op.success_variants.iter().any(|r| r.range.is_some())).then(|| {
+        quote! {
+            /// A success status the document does not list; its body as JSON, if any.
+            Other(Option<#json_value>),
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+            #other
+        }
+    }
+}
+
+/// Decoding by status into the operation's response enum.
+fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
+    let name = response_enum_name(op);
+    let (json, json_or_empty, empty) =
+        (rt::DECODE_JSON, rt::DECODE_JSON_OR_EMPTY, rt::DECODE_EMPTY);
+    let decode = |r: &crate::ir::Response| {
+        let variant = variant_name(r);
+        match &r.ty {
+            Some(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#variant)))
+            }
+            None => quote!(#empty(response).map(|v| v.map(|()| #name::#variant))),
+        }
+    };
+    let arms = op
+        .success_variants
+        .iter()
+        .filter(|r| r.range.is_none())
+        .map(|r| {
+            let status = Literal::u16_unsuffixed(r.status);
+            let decode = decode(r);
+            quote!(#status => #decode,)
+        });
+    let fallback = match op.success_variants.iter().find(|r| r.range.is_some()) {
+        Some(range) => decode(range),
+        None => quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other))),
+    };
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            _ => #fallback,
+        }
     }
 }
 
@@ -98,7 +206,12 @@ fn emit_operation(
         .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
     let (response_value, error, execute, api_error) =
         (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
-    let (success, decode) = success_type(api, op);
+    let (success, decode) = if op.success_variants.is_empty() {
+        success_type(api, op)
+    } else {
+        let name = response_enum_name(op);
+        (quote!(#name), variant_decode(api, op))
+    };
     let error_body = op
         .error_ty
         .as_ref()
@@ -112,18 +225,36 @@ fn emit_operation(
         };
         quote!(#name: #ty,)
     });
-    let other_params = op.query_params.iter().chain(&op.header_params).map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = borrowed_type(api, &p.ty);
-        if p.required {
-            quote!(#name: #ty,)
-        } else {
-            quote!(#name: Option<#ty>,)
-        }
+    let grouped = uses_params_struct(op);
+    let other_params = op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| p.required || !grouped)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = borrowed_type(api, &p.ty);
+            if p.required {
+                quote!(#name: #ty,)
+            } else {
+                quote!(#name: Option<#ty>,)
+            }
+        });
+    let params_struct = grouped.then(|| {
+        let name = params_struct_name(op);
+        quote!(params: &#name,)
     });
     let body_param = op.body.as_ref().map(|b| {
-        let ty = rust_type(api, &Ty::Concept(b.schema.clone()));
-        quote!(body: &#ty,)
+        let ty = match b.kind {
+            BodyKind::Text => quote!(&str),
+            BodyKind::Binary => quote!(&[u8]),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
+        };
+        if b.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
     });
     let query = query_code(op);
     let path = path_expression(op);
@@ -145,7 +276,7 @@ fn emit_operation(
     quote! {
         #doc
         #deprecated
-        pub async fn #method(&self, #(#path_params)* #(#other_params)* #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
+        pub async fn #method(&self, #(#path_params)* #(#other_params)* #params_struct #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
             #static_info
             #body_checks
             #query
@@ -199,6 +330,75 @@ fn borrowed_type(api: &Api, ty: &Ty) -> TokenStream {
     }
 }
 
+/// More optional query and header parameters than this: they go into a parameters struct
+/// (`QueryItemsParams`, `Default` for none set) instead of one positional `Option` each.
+/// Required ones stay positional, so none can be left out by accident.
+const MAX_POSITIONAL_OPTIONAL: usize = 3;
+
+/// The name of the parameters struct `op`'s method takes, if it takes one (for code that calls
+/// generated methods, such as the conformance driver).
+pub fn params_struct_of(op: &Operation) -> Option<String> {
+    uses_params_struct(op).then(|| params_struct_name(op).to_string())
+}
+
+fn uses_params_struct(op: &Operation) -> bool {
+    op.query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| !p.required)
+        .count()
+        > MAX_POSITIONAL_OPTIONAL
+}
+
+/// `QueryItemsParams` for `query_items`.
+fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "{}Params",
+        crate::normalize::type_name(&op.method_name)
+    ))
+}
+
+/// Where an optional parameter's value comes from: its argument, or the parameters struct.
+fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> TokenStream {
+    let name = ident(&p.rust_name);
+    if uses_params_struct(op) {
+        quote!(&params.#name)
+    } else {
+        quote!(#name)
+    }
+}
+
+/// The parameters struct of an operation with many optional parameters.
+fn params_struct(api: &Api, op: &Operation) -> TokenStream {
+    let name = params_struct_name(op);
+    let doc = format!(
+        " The optional parameters of [`Client::{}`]; `Default` sets none.",
+        op.method_name.trim_start_matches("r#")
+    );
+    let fields = op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| !p.required)
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = rust_type(api, &p.ty);
+            let text = p
+                .description
+                .as_deref()
+                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
+            let field_doc = docs(Some(&text));
+            quote!(#field_doc pub #field: Option<#ty>,)
+        });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
 /// `let query = …` with every query parameter (`form` casing, arrays exploded).
 fn query_code(op: &Operation) -> TokenStream {
     let query = rt::QUERY;
@@ -215,7 +415,8 @@ fn query_code(op: &Operation) -> TokenStream {
         if p.required {
             quote!(query.#push(#key, #name);)
         } else {
-            quote!(if let Option::Some(value) = #name { query.#push(#key, value); })
+            let source = optional_source(op, p);
+            quote!(if let Option::Some(value) = #source { query.#push(#key, value); })
         }
     });
     quote! {
@@ -243,7 +444,8 @@ fn header_code(op: &Operation) -> TokenStream {
         if p.required {
             quote!({ let value = #name; headers.push((#key, #text)); })
         } else {
-            quote!(if let Option::Some(value) = #name { headers.push((#key, #text)); })
+            let source = optional_source(op, p);
+            quote!(if let Option::Some(value) = #source { headers.push((#key, #text)); })
         }
     });
     quote! {
@@ -265,8 +467,13 @@ fn arguments_doc(op: &Operation) -> String {
                 .description
                 .as_deref()
                 .map_or_else(|| format!("`{}`", p.name), |d| d.trim().replace('\n', " "));
+            let place = if !p.required && uses_params_struct(op) {
+                "params."
+            } else {
+                ""
+            };
             format!(
-                "- `{}`: {description}",
+                "- `{place}{}`: {description}",
                 p.rust_name.trim_start_matches("r#")
             )
         })
@@ -319,7 +526,8 @@ fn operation_doc(op: &Operation) -> String {
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\nDocumented answers, as [`crate::runtime::Error::Api`]:\n");
         for e in &op.errors {
-            text.push_str(&format!("\n- `{}`: {}", e.status, e.description.trim()));
+            let status = e.range.clone().unwrap_or_else(|| e.status.to_string());
+            text.push_str(&format!("\n- `{status}`: {}", e.description.trim()));
         }
     }
     text
@@ -350,7 +558,8 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         AuthNeed::Optional => quote!(Optional),
         AuthNeed::Required => quote!(Required),
     };
-    let errors = op.errors.iter().map(|e| {
+    // Ranges and `default` have no single status to look up.
+    let errors = op.errors.iter().filter(|e| e.range.is_none()).map(|e| {
         let status = Literal::u16_unsuffixed(e.status);
         let description = e.description.trim();
         quote!((#status, #description))
@@ -399,7 +608,8 @@ fn path_expression(op: &Operation) -> TokenStream {
     quote!(format!(#template, #(#args),*))
 }
 
-/// Checks of properties this operation's schema requires, and the encoded body.
+/// Checks of properties this operation's schema requires, and the encoded body (an
+/// `Option<RequestBody>` expression).
 fn body_code(
     api: &Api,
     op: &Operation,
@@ -408,33 +618,91 @@ fn body_code(
     let Some(body) = &op.body else {
         return (TokenStream::new(), quote!(Option::None));
     };
-    let (missing_property, json_body, request_body) =
-        (rt::MISSING_PROPERTY, rt::JSON_BODY, rt::REQUEST_BODY);
-    let (model_index, casing) = api.concept_of[&body.schema];
-    let model = &api.concepts[model_index];
-    let dialect = model
-        .casings
-        .iter()
-        .find(|d| d.casing == casing)
-        .expect("every member has its dialect");
-    let checks = if checked.contains(&body.schema) {
-        let check = super::required::check_name(api, &body.schema);
-        quote! {
-            if let Option::Some(missing) = body.#check() {
-                return Result::Err(#missing_property(OPERATION, &missing));
+    let (checks, value) = body_value(api, body, checked);
+    if body.required {
+        (checks, quote!(Option::Some(#value)))
+    } else {
+        // An optional body: checked and encoded when there is one.
+        (
+            TokenStream::new(),
+            quote!(match body {
+                Option::Some(body) => {
+                    #checks
+                    Option::Some(#value)
+                }
+                Option::None => Option::None,
+            }),
+        )
+    }
+}
+
+/// The checks before sending and the `RequestBody` expression for a present `body`.
+fn body_value(
+    api: &Api,
+    body: &crate::ir::Body,
+    checked: &BTreeSet<SchemaKey>,
+) -> (TokenStream, TokenStream) {
+    let (missing_property, json_body, request_body, serde_json, wire, error) = (
+        rt::MISSING_PROPERTY,
+        rt::JSON_BODY,
+        rt::REQUEST_BODY,
+        rt::SERDE_JSON,
+        rt::WIRE,
+        rt::ERROR,
+    );
+    let content_type = &body.content_type;
+    let checks = match &body.ty {
+        Ty::Concept(key) if checked.contains(key) => {
+            let check = super::required::check_name(api, key);
+            quote! {
+                if let Option::Some(missing) = body.#check() {
+                    return Result::Err(#missing_property(OPERATION, &missing));
+                }
             }
         }
-    } else {
-        TokenStream::new()
+        _ => TokenStream::new(),
     };
+    let invalid =
+        quote!(|e| #error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() });
     let value = match body.kind {
+        BodyKind::Text => quote!(#request_body::raw(#content_type, body.to_owned())),
+        BodyKind::Binary => quote!(#request_body::raw(#content_type, body.to_vec())),
         BodyKind::Json => {
-            let marker = marker(casing);
-            quote! {
-                Option::Some(#json_body::<_, #marker, _>(OPERATION, body)?)
+            // Concepts inside are written in their member schema's casing; anything else with
+            // its serde implementation.
+            let casing = body.ty.model().map(|key| api.concept_of[key].1);
+            // Sent under the media type as declared (`application/json; charset=utf-8` too).
+            let plain_media = content_type == "application/json";
+            match casing {
+                Some(casing) if plain_media => {
+                    let marker = marker(casing);
+                    quote!(#json_body::<_, #marker, _>(OPERATION, body)?)
+                }
+                Some(casing) => {
+                    let marker = marker(casing);
+                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(&#wire::<_, #marker>::new(body)).map_err(#invalid)?))
+                }
+                None if plain_media => {
+                    quote!(#request_body::json(#serde_json::to_vec(body).map_err(#invalid)?))
+                }
+                None => {
+                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(body).map_err(#invalid)?))
+                }
             }
         }
         BodyKind::Form | BodyKind::Multipart => {
+            let Ty::Concept(key) = &body.ty else {
+                // normalize sends other form bodies as bytes.
+                return (
+                    checks,
+                    quote!(#request_body::raw(#content_type, ::std::vec::Vec::new())),
+                );
+            };
+            let (model_index, casing) = api.concept_of[key];
+            let model = &api.concepts[model_index];
+            let Some(dialect) = model.casings.iter().find(|d| d.casing == casing) else {
+                return (checks, quote!(#request_body::form(::std::iter::empty())));
+            };
             let pushes = dialect.keys.iter().map(|k| {
                 let f = &model.fields[k.field];
                 let field = ident(&f.rust_name);
@@ -454,7 +722,7 @@ fn body_code(
             quote! {{
                 let mut fields: Vec<(&str, String)> = Vec::new();
                 #(#pushes)*
-                Option::Some(#request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))))
+                #request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str())))
             }}
         }
     };

@@ -20,10 +20,10 @@ pub fn checked(api: &Api) -> BTreeSet<SchemaKey> {
         .iter()
         .flat_map(|m| &m.operations)
         .filter_map(|o| {
-            o.body
-                .as_ref()
-                .filter(|b| b.kind == BodyKind::Json)
-                .map(|b| b.schema.clone())
+            o.body.as_ref().and_then(|b| match (&b.kind, &b.ty) {
+                (BodyKind::Json, Ty::Concept(key)) => Some(key.clone()),
+                _ => None,
+            })
         })
         .collect();
     while let Some(key) = todo.pop() {

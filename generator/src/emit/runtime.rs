@@ -86,6 +86,8 @@ runtime_items! {
     // Crates the runtime re-exports, so that generated code and users name one version.
     /// serde, for the generated (de)serializers.
     SERDE = "serde";
+    /// serde_json, for bodies that are no concept (arrays of scalars, enums, JSON values).
+    SERDE_JSON = "serde_json";
     /// `serde_json::Value` for what the generator does not model.
     JSON_VALUE = "serde_json::Value";
     /// `format: date-time` (with [`FIXED_OFFSET`]).

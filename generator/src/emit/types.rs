@@ -88,23 +88,6 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
     }
 }
 
-/// Whether a required field of this type can take part in `#[derive(Default)]`.
-pub fn has_default(ty: &Ty) -> bool {
-    matches!(
-        ty,
-        Ty::String
-            | Ty::Bool
-            | Ty::I32
-            | Ty::I64
-            | Ty::F64
-            | Ty::Json
-            | Ty::List(_)
-            | Ty::Map(_)
-            | Ty::Bytes
-            | Ty::Uuid
-    )
-}
-
 /// Whether values of this type may compare with `Eq` (no floats or JSON inside).
 pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
     match ty {

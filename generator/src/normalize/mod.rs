@@ -91,3 +91,34 @@ fn default_base_url(doc: &Loaded) -> String {
     }
     url.trim_end_matches('/').to_owned()
 }
+
+/// Helpers for the unit tests of the normalize stages: a YAML document in, the IR and the
+/// diagnostics out.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::diagnostics::{Diagnostic, Sink};
+    use crate::ir::Api;
+    use crate::load::{SourceDocument, load_all};
+
+    /// Loads, validates and normalizes one document named `t.yaml`.
+    pub fn normalize_yaml(yaml: &str) -> (Api, Vec<Diagnostic>) {
+        let mut sink = Sink::default();
+        let docs = load_all(
+            &[SourceDocument {
+                path: "t.yaml".to_owned(),
+                text: yaml.to_owned(),
+            }],
+            &mut sink,
+        );
+        crate::validate::validate_all(&docs, &mut sink);
+        let api = super::normalize(&docs, &mut sink);
+        (api, sink.into_warnings())
+    }
+
+    /// `yaml` with `openapi`, `info` and `paths` before it.
+    pub fn doc(paths: &str, schemas: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
+        )
+    }
+}

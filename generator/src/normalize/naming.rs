@@ -64,6 +64,30 @@ fn escape(ident: String) -> String {
     }
 }
 
+/// The short method name of a vendor-style operation id: the part after the last `_` (the
+/// vendor prefixes ids with their controller: `CustomerHeader_QueryCustomersAsync`), without a
+/// trailing `Async`, in snake_case (`query_customers`). `None` when nothing shorter is left.
+pub fn short_method_name(id: &str) -> Option<String> {
+    let action = id.rsplit('_').next().unwrap_or(id);
+    let action = action
+        .strip_suffix("Async")
+        .filter(|a| !a.is_empty())
+        .unwrap_or(action);
+    let short = field_name(action);
+    (short != field_name(id) && !action.is_empty()).then_some(short)
+}
+
+/// The full method name of an operation id, without a trailing `Async` (`Item_AddItemsAsync`
+/// → `item_add_items`).
+pub fn full_method_name(id: &str) -> String {
+    let trimmed = id
+        .strip_suffix("Async")
+        .or_else(|| id.strip_suffix("_async"))
+        .filter(|a| !a.is_empty() && !a.ends_with('_'))
+        .unwrap_or(id);
+    field_name(trimmed)
+}
+
 /// The casing all keys of a schema follow.
 pub fn casing_of<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Casing {
     let all = |f: fn(&str) -> String| keys.clone().into_iter().all(|k| f(k) == k);
@@ -113,6 +137,24 @@ mod tests {
         assert_eq!(field_name("appId"), "app_id");
         assert_eq!(field_name("2fa"), "_2fa");
         assert_eq!(field_name("self"), "self_");
+    }
+
+    #[test]
+    fn vendor_ids_give_short_method_names() {
+        assert_eq!(
+            short_method_name("CustomerHeader_QueryCustomersAsync").as_deref(),
+            Some("query_customers")
+        );
+        assert_eq!(short_method_name("Item_Create").as_deref(), Some("create"));
+        assert_eq!(short_method_name("RegisterApp"), None);
+        assert_eq!(
+            short_method_name("GetItemsAsync").as_deref(),
+            Some("get_items")
+        );
+        assert_eq!(short_method_name("Async"), None);
+        assert_eq!(full_method_name("Item_AddItemsAsync"), "item_add_items");
+        assert_eq!(full_method_name("RegisterApp"), "register_app");
+        assert_eq!(full_method_name("Async"), "r#async");
     }
 
     #[test]

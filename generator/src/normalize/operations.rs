@@ -1,6 +1,8 @@
 //! Lowering operations: parameters sorted into path arguments and request-context headers,
 //! bodies and responses typed, and the vendor's quirks repaired (schema-less media types,
 //! mixed error bodies, the `api-version` parameter, auth headers declared as parameters).
+//! A legal construct the client cannot type degrades (text, JSON, bytes, an ignored
+//! parameter) with a warning saying what was lost; it never stops generation.
 
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode,
@@ -27,11 +29,11 @@ pub fn lower_operations(
     let mut operations: Vec<Operation> = Vec::new();
     for (path, item) in &loaded.api.paths.paths {
         let ReferenceOr::Item(item) = item else {
-            sink.push(Diagnostic::error(
+            sink.push(Diagnostic::warning(
                 &loaded.file,
                 format!("/paths/{}", escape_token(path)),
-                "unsupported",
-                "path items given by `$ref` are not supported",
+                "path-item-skipped",
+                "a path item given by `$ref` is not followed; its operations are not generated",
             ));
             continue;
         };
@@ -50,8 +52,76 @@ pub fn lower_operations(
             operations.push(lowered);
         }
     }
+    shorten_method_names(&mut operations);
     dedupe_ids(&mut operations, loaded, sink);
+    for op in &mut operations {
+        assign_argument_names(op);
+    }
     operations
+}
+
+/// Method names from vendor-style ids (documented in the README): the action after the
+/// controller prefix, without `Async` (`CustomerHeader_QueryCustomersAsync` → `query_customers`)
+/// when no other operation of the module gets that name; else the whole id without `Async`
+/// (`Item_AddItemsAsync` → `item_add_items` when `Customer_AddItemsAsync` exists too).
+/// Deterministic: it depends only on the module's ids.
+fn shorten_method_names(operations: &mut [Operation]) {
+    let shorts: Vec<Option<String>> = operations
+        .iter()
+        .map(|o| super::naming::short_method_name(&o.id))
+        .collect();
+    let fulls: Vec<String> = operations
+        .iter()
+        .map(|o| super::naming::full_method_name(&o.id))
+        .collect();
+    for (i, op) in operations.iter_mut().enumerate() {
+        let unambiguous = |name: &String| {
+            shorts
+                .iter()
+                .enumerate()
+                .all(|(j, other)| j == i || other.as_ref() != Some(name))
+                && fulls
+                    .iter()
+                    .enumerate()
+                    .all(|(j, other)| j == i || other != name)
+        };
+        op.method_name = match &shorts[i] {
+            Some(short) if unambiguous(short) => short.clone(),
+            _ => fulls[i].clone(),
+        };
+    }
+}
+
+/// Locals of a generated method; an argument of the same name would shadow or be shadowed.
+const METHOD_LOCALS: &[&str] = &[
+    "query", "path", "response", "headers", "body", "missing", "fields", "value", "params",
+];
+
+/// Every argument a distinct Rust name that no generated local uses: `query` → `query_param`;
+/// names equal after case conversion (`id`, `Id`) → `id`, `id_2`.
+fn assign_argument_names(op: &mut Operation) {
+    let mut taken: Vec<String> = Vec::new();
+    let params = op
+        .path_params
+        .iter_mut()
+        .chain(op.query_params.iter_mut())
+        .chain(op.header_params.iter_mut());
+    for p in params {
+        let mut base = p.rust_name.clone();
+        if METHOD_LOCALS.contains(&base.as_str()) {
+            base = format!("{base}_param");
+        }
+        let plain = base
+            .trim_start_matches("r#")
+            .trim_end_matches('_')
+            .to_owned();
+        let name = std::iter::once(base)
+            .chain((2..).map(|n| format!("{plain}_{n}")))
+            .find(|n| !taken.contains(n))
+            .unwrap_or_default();
+        taken.push(name.clone());
+        p.rust_name = name;
+    }
 }
 
 struct OperationLowering<'a, 's, 'd> {
@@ -84,7 +154,7 @@ impl OperationLowering<'_, '_, '_> {
         self.id = super::naming::type_name(&id);
         let parameters = self.parameters(item, op, sink);
         let body = op.request_body.as_ref().and_then(|b| self.body(b, sink));
-        let (success, errors) = self.responses(op, sink);
+        let (success, errors, success_variants) = self.responses(op, sink);
         let error_ty = error_type(&errors);
         let security = op.security.as_ref().or(self.loaded.api.security.as_ref());
         let security: Vec<Vec<String>> = security
@@ -110,6 +180,7 @@ impl OperationLowering<'_, '_, '_> {
             context: parameters.context,
             body,
             success,
+            success_variants,
             errors,
             error_ty,
             auth: auth_need(&security),
@@ -164,12 +235,19 @@ impl OperationLowering<'_, '_, '_> {
         }
         for name in template_names(self.path) {
             if !found.path.iter().any(|p| p.name == name) {
-                sink.push(Diagnostic::error(
+                sink.push(Diagnostic::warning(
                     &self.loaded.file,
                     self.pointer.clone(),
-                    "path-parameter",
-                    format!("path template names `{{{name}}}` but no path parameter declares it"),
+                    "path-parameter-undeclared",
+                    format!("path template names `{{{name}}}` but no path parameter declares it; it is taken as text"),
                 ));
+                found.path.push(ir::Parameter {
+                    name: name.to_owned(),
+                    rust_name: field_name(name),
+                    ty: Ty::String,
+                    description: None,
+                    required: true,
+                });
             }
         }
         found
@@ -186,16 +264,34 @@ impl OperationLowering<'_, '_, '_> {
     ) {
         let data = parameter.parameter_data_ref();
         let lower = data.name.to_ascii_lowercase();
+        let file = &self.loaded.file;
         let argument = |schemas: &mut Schemas<'_>, sink: &mut Sink| {
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schemas.ty_named(
+                ParameterSchemaOrContent::Schema(schema) => schemas.parameter_ty(
                     self.doc,
                     schema,
                     format!("{pointer}/schema"),
                     &format!("{}Param", data.name),
+                    data.extensions.get("x-enumNames"),
                     sink,
                 ),
                 ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            // What fits no path segment, query string or header is sent as the caller's text.
+            let ty = if is_simple(&ty) {
+                ty
+            } else {
+                sink.push(Diagnostic::warning(
+                    file,
+                    pointer.to_owned(),
+                    "parameter-as-text",
+                    format!(
+                        "{} parameter `{}` is not a scalar, an enum or a list of those; it is taken as text",
+                        place(parameter),
+                        data.name
+                    ),
+                ));
+                Ty::String
             };
             let required = data.required || matches!(parameter, Parameter::Path { .. });
             ir::Parameter {
@@ -222,25 +318,21 @@ impl OperationLowering<'_, '_, '_> {
                 let param = argument(self.schemas, sink);
                 found.path.push(param);
             }
-            Parameter::Query { .. } | Parameter::Header { .. } => {
+            Parameter::Query { .. } => {
                 let param = argument(self.schemas, sink);
-                if !is_simple(&param.ty) {
-                    sink.push(Diagnostic::error(&self.loaded.file, pointer.to_owned(), "unsupported", format!(
-                        "operation `{}`: {} parameter `{}` has a type that is not a scalar, an enum or a list of those",
-                        self.pointer, place(parameter), data.name)));
-                } else if matches!(parameter, Parameter::Query { .. }) {
-                    found.query.push(param);
-                } else {
-                    found.headers.push(param);
-                }
+                found.query.push(param);
             }
-            Parameter::Cookie { .. } => sink.push(Diagnostic::error(
+            Parameter::Header { .. } => {
+                let param = argument(self.schemas, sink);
+                found.headers.push(param);
+            }
+            Parameter::Cookie { .. } => sink.push(Diagnostic::warning(
                 &self.loaded.file,
                 pointer.to_owned(),
-                "unsupported",
+                "cookie-parameter-ignored",
                 format!(
-                    "operation `{}`: cookie parameter `{}` is not supported",
-                    self.pointer, data.name
+                    "cookie parameter `{}` is not sent (the client sends no cookies)",
+                    data.name
                 ),
             )),
         }
@@ -277,25 +369,24 @@ impl OperationLowering<'_, '_, '_> {
                 }
             }
         };
+        // JSON first, then form, multipart, text, and bytes for anything else.
         let pick = |kind: BodyKind, wanted: fn(&str) -> bool| {
             body.content
                 .iter()
-                .find(|(m, _)| wanted(m))
+                .find(|(m, _)| wanted(&essence(m)))
                 .map(|(m, t)| (kind, m.clone(), t.clone()))
         };
-        let Some((kind, media, content)) = pick(BodyKind::Json, is_json)
+        let (kind, media, content) = pick(BodyKind::Json, is_json)
             .or_else(|| pick(BodyKind::Form, |m| m == "application/x-www-form-urlencoded"))
             .or_else(|| pick(BodyKind::Multipart, |m| m == "multipart/form-data"))
-        else {
-            let media: Vec<&String> = body.content.keys().collect();
-            sink.push(Diagnostic::error(&self.loaded.file, format!("{}/requestBody", self.pointer), "unsupported", format!("request body media types {media:?} are not supported yet (JSON, form, multipart)")));
-            return None;
-        };
-        let pointer = format!(
-            "{}/requestBody/content/{}/schema",
+            .or_else(|| pick(BodyKind::Text, is_text))
+            .or_else(|| pick(BodyKind::Binary, |_| true))?;
+        let body_pointer = format!(
+            "{}/requestBody/content/{}",
             self.pointer,
             escape_token(&media)
         );
+        let pointer = format!("{body_pointer}/schema");
         let ty = content.schema.as_ref().map(|s| {
             self.schemas.ty_named(
                 self.doc,
@@ -305,17 +396,45 @@ impl OperationLowering<'_, '_, '_> {
                 sink,
             )
         });
-        match ty {
-            Some(Ty::Concept(schema)) => Some(Body {
+        let warn = |sink: &mut Sink, kind: &'static str, message: String| {
+            sink.push(Diagnostic::warning(
+                &self.loaded.file,
+                body_pointer.clone(),
                 kind,
-                schema,
-                description: body.description.clone(),
-            }),
-            _ => {
-                sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", "a request body must be a named object schema (`$ref: #/components/schemas/...`)"));
-                None
+                message,
+            ));
+        };
+        let (kind, ty) = match (kind, ty) {
+            (BodyKind::Text, _) => (BodyKind::Text, Ty::String),
+            (BodyKind::Binary, _) => (BodyKind::Binary, Ty::Bytes),
+            (BodyKind::Json, Some(ty)) => (BodyKind::Json, ty),
+            (BodyKind::Json, None) => {
+                warn(
+                    sink,
+                    "schema-less-media-type",
+                    "request body without schema; any JSON value is sent".to_owned(),
+                );
+                (BodyKind::Json, Ty::Json)
             }
-        }
+            (BodyKind::Form | BodyKind::Multipart, Some(ty @ Ty::Concept(_))) => (kind, ty),
+            (BodyKind::Form | BodyKind::Multipart, _) => {
+                warn(
+                    sink,
+                    "body-as-bytes",
+                    format!(
+                        "a `{media}` body that is not an object schema is sent as bytes the caller encodes"
+                    ),
+                );
+                (BodyKind::Binary, Ty::Bytes)
+            }
+        };
+        Some(Body {
+            kind,
+            ty,
+            content_type: media,
+            required: body.required,
+            description: body.description.clone(),
+        })
     }
 
     /// The 2xx answer the method returns and the documented failures.
@@ -323,55 +442,100 @@ impl OperationLowering<'_, '_, '_> {
         &mut self,
         op: &openapiv3::Operation,
         sink: &mut Sink,
-    ) -> (Response, Vec<Response>) {
+    ) -> (Response, Vec<Response>, Vec<Response>) {
         let mut success: Option<Response> = None;
+        let mut all_success: Vec<Response> = Vec::new();
+        let mut differ: Vec<(String, Response)> = Vec::new();
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
-            let StatusCode::Code(status) = *code else {
-                sink.push(Diagnostic::warning(
-                    &self.loaded.file,
-                    format!("{}/responses/{code}", self.pointer),
-                    "status-range-ignored",
-                    "status ranges are not modelled; such answers are unexpected responses",
-                ));
-                continue;
+            let (status, range) = match *code {
+                StatusCode::Code(status) => (status, None),
+                StatusCode::Range(r) => (if r == 2 { 200 } else { 0 }, Some(format!("{r}XX"))),
             };
-            let pointer = format!("{}/responses/{status}", self.pointer);
+            let pointer = format!("{}/responses/{code}", self.pointer);
             let Some(response) = self.resolve_response(response) else {
                 continue;
             };
             let (ty, media) = self.response_type(&response.content, status, &pointer, sink);
             let lowered = Response {
                 status,
+                range,
                 description: response.description.clone(),
                 ty,
                 media,
                 optional: false,
             };
             if (200..300).contains(&status) {
-                match &mut success {
-                    None => success = Some(lowered),
-                    // One answer with a body, one without (201 and 204): the method returns
-                    // `Option` of the body.
-                    Some(first) if first.ty.is_none() && first.media.is_none() => {
-                        *first = Response { optional: true, ..lowered };
-                    }
-                    Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
-                    Some(first) if first.ty != lowered.ty || first.media != lowered.media => sink.push(Diagnostic::error(&self.loaded.file, pointer, "unsupported", format!("success responses {} and {status} have different bodies; one method returns one type", first.status))),
-                    Some(_) => {}
+                all_success.push(lowered.clone());
+                if let Some(other) = add_success(&mut success, lowered) {
+                    differ.push((pointer, other));
                 }
             } else {
                 errors.push(lowered);
             }
         }
-        let success = success.unwrap_or(Response {
+        if let Some(default) = &op.responses.default
+            && let Some(response) = self.resolve_response(default)
+        {
+            let pointer = format!("{}/responses/default", self.pointer);
+            // Read like a success when it is the only answer documented.
+            let status = if success.is_none() { 200 } else { 0 };
+            let (ty, media) = self.response_type(&response.content, status, &pointer, sink);
+            let lowered = Response {
+                status: 0,
+                range: Some("default".to_owned()),
+                description: response.description.clone(),
+                ty,
+                media,
+                optional: false,
+            };
+            match &success {
+                // Only `default` documented: it is what the operation answers.
+                None => {
+                    success = Some(Response {
+                        status: 200,
+                        ..lowered
+                    })
+                }
+                Some(_) => errors.push(lowered),
+            }
+        }
+        let mut success = success.unwrap_or(Response {
             status: 200,
+            range: None,
             description: "success".to_owned(),
             ty: None,
             media: None,
             optional: false,
         });
-        (success, errors)
+        // Several JSON success bodies (200 and 202): one enum per operation, a variant per
+        // status. Text or bytes among them: the raw bytes are what all have in common.
+        let all_json = all_success
+            .iter()
+            .all(|r| r.media.is_none() || r.media == Some(Media::Json));
+        let variants = if differ.is_empty() {
+            Vec::new()
+        } else if all_json {
+            all_success
+        } else {
+            for (pointer, other) in differ {
+                sink.push(Diagnostic::warning(
+                    &self.loaded.file,
+                    pointer,
+                    "success-bodies-differ",
+                    format!(
+                        "success answer {} has another body than {}, and not both are JSON; the method returns the bytes",
+                        other.range.clone().unwrap_or_else(|| other.status.to_string()),
+                        success.status
+                    ),
+                ));
+            }
+            success.ty = None;
+            success.media = Some(Media::Binary);
+            success.optional = false;
+            Vec::new()
+        };
+        (success, errors, variants)
     }
 
     fn resolve_response(
@@ -401,14 +565,15 @@ impl OperationLowering<'_, '_, '_> {
     ) -> (Option<Ty>, Option<Media>) {
         let Some((media, body)) = content
             .iter()
-            .find(|(m, _)| is_json(m))
+            .find(|(m, _)| is_json(&essence(m)))
             .or_else(|| content.first())
         else {
             return (None, None);
         };
         let media_pointer = format!("{pointer}/content/{}", escape_token(media));
-        if !is_json(media) {
-            let kind = if is_text(media) {
+        let media = essence(media);
+        if !is_json(&media) {
+            let kind = if is_text(&media) {
                 Media::Text
             } else {
                 Media::Binary
@@ -438,6 +603,26 @@ impl OperationLowering<'_, '_, '_> {
             }
         }
     }
+}
+
+/// Folds one more 2xx answer into the method's result: one with a body and one without
+/// (201 and 204) give `Option`. An answer whose body differs from the first is returned.
+fn add_success(success: &mut Option<Response>, lowered: Response) -> Option<Response> {
+    match success {
+        None => *success = Some(lowered),
+        Some(first) if first.ty.is_none() && first.media.is_none() => {
+            *first = Response {
+                optional: true,
+                ..lowered
+            };
+        }
+        Some(first) if lowered.ty.is_none() && lowered.media.is_none() => first.optional = true,
+        Some(first) if first.ty != lowered.ty || first.media != lowered.media => {
+            return Some(lowered);
+        }
+        Some(_) => {}
+    }
+    None
 }
 
 /// No requirement, an empty alternative among others, or a scheme in every alternative.
@@ -481,6 +666,17 @@ fn place(p: &Parameter) -> &'static str {
         Parameter::Path { .. } => "path",
         Parameter::Cookie { .. } => "cookie",
     }
+}
+
+/// The media type without parameters, lowercased: `application/json; charset=utf-8` →
+/// `application/json`.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_json(media: &str) -> bool {
@@ -529,5 +725,103 @@ fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
             operations[i].method_name = renamed;
             n += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    #[test]
+    fn media_types_are_compared_without_parameters() {
+        assert_eq!(
+            essence("Application/JSON; charset=utf-8"),
+            "application/json"
+        );
+        assert!(is_json(&essence("application/merge-patch+json")));
+        assert!(is_text("text/plain"));
+        assert!(!is_json("application/octet-stream"));
+    }
+
+    fn operation(paths: &str) -> (Operation, Vec<&'static str>) {
+        let (api, diagnostics) = normalize_yaml(&doc(paths, "    {}\n"));
+        (
+            api.modules[0].operations[0].clone(),
+            diagnostics.iter().map(|d| d.kind).collect(),
+        )
+    }
+
+    #[test]
+    fn bodies_of_any_media_type_are_typed_not_refused() {
+        for (media, schema, kind, ty) in [
+            (
+                "application/json; charset=utf-8",
+                "{type: array, items: {type: integer}}",
+                BodyKind::Json,
+                Ty::List(Box::new(Ty::I64)),
+            ),
+            ("text/plain", "{type: string}", BodyKind::Text, Ty::String),
+            (
+                "application/octet-stream",
+                "{type: string, format: binary}",
+                BodyKind::Binary,
+                Ty::Bytes,
+            ),
+        ] {
+            let (op, kinds) = operation(&format!(
+                "  /x:\n    post:\n      operationId: X\n      requestBody:\n        content:\n          '{media}':\n            schema: {schema}\n      responses:\n        '204': {{description: ok}}\n"
+            ));
+            let body = op.body.expect("a body");
+            assert_eq!(
+                (body.kind, body.ty, body.required),
+                (kind, ty, false),
+                "{media}"
+            );
+            assert_eq!(body.content_type, media);
+            assert!(kinds.is_empty(), "{kinds:?}");
+        }
+    }
+
+    #[test]
+    fn argument_names_never_clash_with_locals_or_each_other() {
+        let (op, _) = operation(
+            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: query, in: query, schema: {type: string}}\n        - {name: id, in: query, schema: {type: string}}\n        - {name: Id, in: query, schema: {type: string}}\n        - {name: self, in: header, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+        );
+        let names: Vec<&str> = op
+            .query_params
+            .iter()
+            .chain(&op.header_params)
+            .map(|p| p.rust_name.as_str())
+            .collect();
+        assert_eq!(names, ["query_param", "id", "id_2", "self_"]);
+    }
+
+    #[test]
+    fn controller_prefixes_are_dropped_only_where_unambiguous() {
+        let (api, _) = normalize_yaml(&doc(
+            "  /a:\n    get: {operationId: CustomerHeader_QueryCustomersAsync, responses: {'204': {description: ok}}}\n    post: {operationId: Customer_AddItemsAsync, responses: {'204': {description: ok}}}\n  /b:\n    post: {operationId: Item_AddItemsAsync, responses: {'204': {description: ok}}}\n",
+            "    {}\n",
+        ));
+        let names: Vec<&str> = api.modules[0]
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["query_customers", "customer_add_items", "item_add_items"]
+        );
+    }
+
+    #[test]
+    fn different_json_success_bodies_become_variants() {
+        let (op, kinds) = operation(
+            "  /x:\n    post:\n      operationId: X\n      responses:\n        '200': {description: a, content: {application/json: {schema: {type: string}}}}\n        '202': {description: b, content: {application/json: {schema: {type: integer}}}}\n        '4XX': {description: c}\n",
+        );
+        let statuses: Vec<u16> = op.success_variants.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [200, 202]);
+        assert_eq!(op.errors[0].range.as_deref(), Some("4XX"));
+        assert!(kinds.is_empty(), "{kinds:?}");
     }
 }

@@ -1,6 +1,8 @@
 //! Lowering schemas: object schemas (named, inline, or `allOf` of objects) become
-//! [`MemberSchema`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; what the
-//! generator does not model (`oneOf`, `anyOf`, `not`) stays JSON, with a warning.
+//! [`MemberSchema`]s, everything else a [`Ty`]. Integer enums are named from `x-enumNames`; an
+//! `allOf` of one part is that part; `oneOf`/`anyOf` of string enums is one enum of all their
+//! values, of scalars of one type that type, of strings and enums `String`; what else the
+//! generator does not model (other `oneOf`, `anyOf`, `not`) stays JSON, with a warning.
 
 use std::collections::HashMap;
 
@@ -39,6 +41,9 @@ struct Site<'s> {
     owner: Option<&'s str>,
     /// The name an inline object schema here gets.
     name: String,
+    /// A parameter's enum: an enum with the same values and names that exists already is
+    /// reused (`PaymentStatus` rather than a second `PaymentStatusParam`).
+    reuse_equal: bool,
 }
 
 impl Site<'_> {
@@ -49,6 +54,7 @@ impl Site<'_> {
             property: self.property,
             owner: self.owner,
             name: format!("{}{suffix}", self.name),
+            reuse_equal: self.reuse_equal,
         }
     }
 }
@@ -171,6 +177,7 @@ impl Schemas<'_> {
                     property: Some(&raw.key),
                     owner: Some(name),
                     name: format!("{}{}", type_name(name), type_name(&raw.key)),
+                    reuse_equal: false,
                 };
                 Prop {
                     wire: raw.key.clone(),
@@ -209,8 +216,44 @@ impl Schemas<'_> {
             property: None,
             owner: None,
             name: type_name(name),
+            reuse_equal: false,
         };
         self.ty_of(schema, &site, sink)
+    }
+
+    /// The type of a parameter's schema: like [`Self::ty_named`], and the parameter's own
+    /// `x-enumNames` (where the vendor puts them) names an inline integer enum without names;
+    /// an enum equal to one met before is that one.
+    pub fn parameter_ty(
+        &mut self,
+        doc: usize,
+        schema: &ReferenceOr<Schema>,
+        pointer: String,
+        name: &str,
+        enum_names: Option<&serde_json::Value>,
+        sink: &mut Sink,
+    ) -> Ty {
+        let site = Site {
+            doc,
+            pointer,
+            property: None,
+            owner: None,
+            name: type_name(name),
+            reuse_equal: true,
+        };
+        match (schema, enum_names) {
+            (ReferenceOr::Item(item), Some(names))
+                if !item.schema_data.extensions.contains_key("x-enumNames") =>
+            {
+                let mut named = item.clone();
+                named
+                    .schema_data
+                    .extensions
+                    .insert("x-enumNames".to_owned(), names.clone());
+                self.ty_of_schema(&named, &site, sink)
+            }
+            _ => self.ty_of(schema, &site, sink),
+        }
     }
 
     fn ty_of_boxed(
@@ -279,6 +322,7 @@ impl Schemas<'_> {
                     property: Some(&name),
                     owner: None,
                     name: type_name(&name),
+                    reuse_equal: site.reuse_equal,
                 };
                 let ty = self.ty_of(&target.clone(), &alias_site, sink);
                 self.resolving.pop();
@@ -298,6 +342,13 @@ impl Schemas<'_> {
             ));
             Ty::Json
         };
+        // `allOf: [$ref]` is how documents add a description to a reference: the part itself.
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+            && let [part] = all_of.as_slice()
+        {
+            let part_site = site.child(format!("{}/allOf/0", site.pointer), "");
+            return self.ty_of(part, &part_site, sink);
+        }
         if let Some(props) = object_props(self.docs, site.doc, schema, &site.pointer, 0) {
             return self.inline_object(schema, props, site, sink);
         }
@@ -347,11 +398,134 @@ impl Schemas<'_> {
                 _ => Ty::Json,
             },
             SchemaKind::AllOf { .. } => json_with(sink, "an allOf whose parts are not all objects"),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
-                json_with(sink, "a composed schema (oneOf/anyOf/not)")
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                match self.scalar_union(schema, parts, site, sink) {
+                    Some(ty) => ty,
+                    None => json_with(sink, "a oneOf/anyOf that is not of scalars or enums"),
+                }
             }
+            SchemaKind::Not { .. } => json_with(sink, "a `not` schema"),
             SchemaKind::Any(_) => Ty::Json,
         }
+    }
+
+    /// `oneOf`/`anyOf` whose parts are all scalars or enums: string enums only → one enum of all
+    /// values; one scalar type → that type; strings and string enums → `String`. Else `None`.
+    fn scalar_union(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        site: &Site<'_>,
+        sink: &mut Sink,
+    ) -> Option<Ty> {
+        // Only scalars are lowered: an inline object part would leave a model behind.
+        let scalar_part = |part: &ReferenceOr<Schema>| match part {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(item) => matches!(
+                item.schema_kind,
+                SchemaKind::Type(
+                    Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                )
+            ),
+        };
+        // A value or a list of such values (`id=a` or `id=a&id=b`): the list says both.
+        if let [first, second] = parts {
+            let items_of = |part: &ReferenceOr<Schema>| match part {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::Type(Type::Array(array)),
+                    ..
+                }) => array.items.clone(),
+                _ => None,
+            };
+            let unboxed = |items: ReferenceOr<Box<Schema>>| match items {
+                ReferenceOr::Item(item) => ReferenceOr::Item(*item),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+            };
+            let pair = match (items_of(first), items_of(second)) {
+                (None, Some(items)) => Some((first, unboxed(items))),
+                (Some(items), None) => Some((second, unboxed(items))),
+                _ => None,
+            };
+            if let Some((single, items)) = pair
+                && scalar_part(single)
+                && scalar_part(&items)
+            {
+                let mut scratch = Sink::default();
+                let one = self.ty_of(single, site, &mut scratch);
+                let many = self.ty_of(&items, site, &mut scratch);
+                if one == many {
+                    return Some(Ty::List(Box::new(one)));
+                }
+            }
+        }
+        if !parts.iter().all(scalar_part) {
+            return None;
+        }
+        // Enums registered for the parts alone are dropped again when the union becomes one
+        // enum or a string: they would be emitted, unused. Parts are scalars, so no model was
+        // made and nothing else holds these indices.
+        let enums_before = self.enums.len();
+        let mut tys = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_site = site.child(format!("{}/{i}", site.pointer), "");
+            // Lowered into a scratch sink: a part that is no scalar makes the whole union JSON.
+            let mut scratch = Sink::default();
+            let ty = self.ty_of(part, &part_site, &mut scratch);
+            if !matches!(
+                ty,
+                Ty::String
+                    | Ty::Bool
+                    | Ty::I32
+                    | Ty::I64
+                    | Ty::F64
+                    | Ty::Date
+                    | Ty::DateTime
+                    | Ty::Uuid
+                    | Ty::Enum(_)
+            ) {
+                return None;
+            }
+            tys.push(ty);
+        }
+        let first = tys.first()?.clone();
+        if tys.iter().all(|t| *t == first) {
+            return Some(first);
+        }
+        let string_values: Option<Vec<String>> =
+            tys.iter().try_fold(Vec::new(), |mut all, t| match t {
+                Ty::Enum(i) => match &self.enums[*i].kind {
+                    EnumKind::Str(values) => {
+                        for (v, _) in values {
+                            if !all.contains(v) {
+                                all.push(v.clone());
+                            }
+                        }
+                        Some(all)
+                    }
+                    EnumKind::Int(_) => None,
+                },
+                _ => None,
+            });
+        if let Some(values) = string_values {
+            self.enums.truncate(enums_before);
+            return Some(self.string_enum(schema, values, site));
+        }
+        let stringly = tys.iter().all(|t| match t {
+            Ty::String => true,
+            Ty::Enum(i) => matches!(self.enums[*i].kind, EnumKind::Str(_)),
+            _ => false,
+        });
+        if stringly {
+            self.enums.truncate(enums_before);
+            sink.push(Diagnostic::warning(
+                &self.docs[site.doc].file,
+                site.pointer.clone(),
+                "union-as-string",
+                "a oneOf/anyOf of strings and string enums is a String (the enum values are not checked)",
+            ));
+            return Some(Ty::String);
+        }
+        None
     }
 
     /// An object schema without a name of its own: a model named after where it sits.
@@ -462,6 +636,11 @@ impl Schemas<'_> {
             base.clone(),
             format!("{}{base}", site.owner.map(type_name).unwrap_or_default()),
         ];
+        if site.reuse_equal
+            && let Some(index) = self.enums.iter().position(|e| e.kind == kind)
+        {
+            return index;
+        }
         for name in candidates
             .iter()
             .cloned()
@@ -545,5 +724,55 @@ fn description_of(
                 ReferenceOr::Reference { .. } => None,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{EnumKind, Ty};
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    #[test]
+    fn one_of_string_enums_is_one_enum_and_a_single_all_of_is_its_part() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n        ids: {oneOf: [{type: string}, {type: array, items: {type: string}}]}\n",
+        ));
+        let props = &api.member_props.values().next().expect("Thing").clone();
+        let Ty::Enum(kind) = props[0].ty else {
+            panic!("{:?}", props[0].ty)
+        };
+        assert_eq!(api.enums[kind].name, "Kind");
+        let Ty::Enum(sort) = props[1].ty else {
+            panic!("{:?}", props[1].ty)
+        };
+        assert_eq!(
+            api.enums[sort].kind,
+            EnumKind::Str(vec![
+                ("x".into(), "X".into()),
+                ("y".into(), "Y".into()),
+                ("z".into(), "Z".into())
+            ])
+        );
+        assert_eq!(props[2].ty, Ty::Json);
+        assert_eq!(props[3].ty, Ty::List(Box::new(Ty::String)));
+        assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
+        assert_eq!(
+            diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
+            ["kept-as-json"]
+        );
+    }
+
+    #[test]
+    fn x_enum_names_on_a_parameter_name_it_and_reuse_the_schema_enum() {
+        let (api, _) = normalize_yaml(&doc(
+            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: status, in: query, schema: {type: integer, enum: [0, 1]}, x-enumNames: [Open, Payed]}\n      responses:\n        '204': {description: ok}\n",
+            "    PaymentStatus: {type: integer, enum: [0, 1], x-enumNames: [Open, Payed]}\n    Order: {type: object, properties: {status: {$ref: '#/components/schemas/PaymentStatus'}}}\n",
+        ));
+        let Ty::Enum(i) = api.modules[0].operations[0].query_params[0].ty else {
+            panic!()
+        };
+        assert_eq!(api.enums[i].name, "PaymentStatus");
+        assert_eq!(api.enums.len(), 1);
     }
 }

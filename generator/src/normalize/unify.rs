@@ -4,8 +4,9 @@
 //! leading verb such as `Create` or `Update` is dropped, or the same `x-jtl-model-name`), their
 //! property names are equal ignoring ASCII case, and each property has the same type (models
 //! compared by concept, recursively; enums by values and names). Descriptions, examples and
-//! required sets may differ. Schemas of one concept with the same property names but another
-//! type are reported, naming both; schemas with other property names stay apart.
+//! required sets may differ. Schemas of one concept that disagree (a property of another type,
+//! the same casing in another key order) stay separate types, each named after its own schema,
+//! with a warning naming both; schemas with other property names stay apart silently.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,14 +34,18 @@ pub fn unify(
         .map(|(i, v)| (&v.key, i))
         .collect();
     let group = partition(schemas, enums, &index);
-    report_conflicts(schemas, enums, &index, &group, docs, sink);
+    report_splits(schemas, enums, &index, &group, docs, sink);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (member, g) in group.iter().enumerate() {
         members.entry(*g).or_default().push(member);
     }
+    let member_lists: Vec<Vec<usize>> = members
+        .values()
+        .flat_map(|list| split_by_key_order(schemas, list, docs, sink))
+        .collect();
     let mut concepts = Vec::new();
     let mut concept_of = BTreeMap::new();
-    for member_list in members.values() {
+    for member_list in &member_lists {
         let Some(model) = build_model(schemas, &index, member_list, docs, sink) else {
             continue;
         };
@@ -153,8 +158,10 @@ fn at(docs: &[Loaded], v: &MemberSchema) -> String {
     format!("{}#{}", docs[v.key.doc].file, v.pointer)
 }
 
-/// Same property names, different types: a human must decide, so it is an error naming both.
-fn report_conflicts(
+/// Same concept and property names, different types: the schemas stay separate types (the
+/// vendor's Create/Update pairs whose nested items differ, `Address` and `UpdateAddress`), each
+/// named after itself, with a warning naming both so that a maintainer can make them agree.
+fn report_splits(
     schemas: &[MemberSchema],
     enums: &[EnumDef],
     index: &HashMap<&SchemaKey, usize>,
@@ -185,18 +192,63 @@ fn report_conflicts(
                 || "a nested schema".to_owned(),
                 |p| format!("property `{p}`"),
             );
-            sink.push(Diagnostic::error(
-                &docs[va.key.doc].file,
-                va.pointer.clone(),
-                "model-conflict",
+            sink.push(Diagnostic::warning(
+                &docs[vb.key.doc].file,
+                vb.pointer.clone(),
+                "concept-split",
                 format!(
-                    "schema `{}` ({}) and schema `{}` ({}) have the same properties but differ in {what}; \
-                     make them agree, or set `x-jtl-model-name` on one to keep them apart",
-                    va.key.name, at(docs, va), vb.key.name, at(docs, vb)
+                    "schema `{}` and schema `{}` ({}) name one concept but differ in {what}; \
+                     they stay separate types",
+                    vb.key.name,
+                    va.key.name,
+                    at(docs, va)
                 ),
             ));
         }
     }
+}
+
+/// Members of one group that write the same casing in another key order cannot share one
+/// `WireSerialize` of that casing: they are split into as few lists as needed, with a warning.
+fn split_by_key_order(
+    schemas: &[MemberSchema],
+    members: &[usize],
+    docs: &[Loaded],
+    sink: &mut Sink,
+) -> Vec<Vec<usize>> {
+    let order =
+        |m: usize| -> Vec<&str> { schemas[m].props.iter().map(|p| p.wire.as_str()).collect() };
+    let mut lists: Vec<Vec<usize>> = Vec::new();
+    for &m in members {
+        let fits = |list: &Vec<usize>| {
+            list.iter()
+                .all(|&o| schemas[o].casing != schemas[m].casing || order(o) == order(m))
+        };
+        if lists.is_empty() {
+            lists.push(vec![m]);
+            continue;
+        }
+        match lists.iter_mut().find(|l| fits(l)) {
+            Some(list) => list.push(m),
+            None => {
+                let other = &schemas[lists[0][0]];
+                sink.push(Diagnostic::warning(
+                    &docs[schemas[m].key.doc].file,
+                    schemas[m].pointer.clone(),
+                    "concept-split",
+                    format!(
+                        "schema `{}` writes the keys of `{}` ({}) in another order in the same casing; \
+                         they stay separate types",
+                        schemas[m].key.name,
+                        other.key.name,
+                        at(docs, other)
+                    ),
+                ));
+                lists.push(vec![m]);
+            }
+        }
+    }
+    lists
 }
 
 fn build_model(
@@ -223,11 +275,27 @@ fn build_model(
     for &m in members {
         let v = &schemas[m];
         let mut keys = Vec::new();
+        // Keys that differ only in case within one schema (`a` and `A`) are two fields: each
+        // key takes the exact spelling first, else the first field of its case not yet taken.
+        let mut taken = vec![false; first.props.len()];
         for p in &v.props {
+            let free = |f: &(usize, &crate::ir::Prop)| !taken[f.0];
             let i = first
                 .props
                 .iter()
-                .position(|f| f.wire.eq_ignore_ascii_case(&p.wire))?;
+                .enumerate()
+                .filter(free)
+                .find(|(_, f)| f.wire == p.wire)
+                .or_else(|| {
+                    first
+                        .props
+                        .iter()
+                        .enumerate()
+                        .filter(free)
+                        .find(|(_, f)| f.wire.eq_ignore_ascii_case(&p.wire))
+                })?
+                .0;
+            taken[i] = true;
             let field = &mut fields[i];
             field.required &= p.required;
             if field.description.is_none() {
@@ -247,18 +315,15 @@ fn build_model(
             });
         }
         match dialects.iter().find(|(d, _)| d.casing == v.casing) {
-            Some((d, owner)) if d.keys != keys => sink.push(Diagnostic::error(
-                &docs[v.key.doc].file,
-                v.pointer.clone(),
-                "dialect-conflict",
-                format!(
-                    "schema `{}` ({}) and schema `{}` ({}) use the same casing but another key order; \
-                     one Rust type cannot write both",
-                    v.key.name, at(docs, v), schemas[*owner].key.name, at(docs, &schemas[*owner])
-                ),
-            )),
+            // split_by_key_order put members of one casing and another order apart.
             Some(_) => {}
-            None => dialects.push((CasingKeys { casing: v.casing, keys }, m)),
+            None => dialects.push((
+                CasingKeys {
+                    casing: v.casing,
+                    keys,
+                },
+                m,
+            )),
         }
     }
     rename_clashing_fields(&mut fields, first, docs, sink);
@@ -288,7 +353,11 @@ fn rename_clashing_fields(
             .iter()
             .any(|o| o.rust_name == fields[i].rust_name)
         {
-            fields[i].rust_name = format!("{}_{n}", base.trim_start_matches("r#"));
+            // `self_` + 2 is `self_2`: one underscore, or the name is not snake case.
+            fields[i].rust_name = format!(
+                "{}_{n}",
+                base.trim_start_matches("r#").trim_end_matches('_')
+            );
             n += 1;
         }
         if fields[i].rust_name != base {
@@ -296,7 +365,7 @@ fn rename_clashing_fields(
                 &docs[first.key.doc].file,
                 first.pointer.clone(),
                 "field-renamed",
-                format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings[0], fields[i].rust_name),
+                format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings.first().map_or("", String::as_str), fields[i].rust_name),
             ));
         }
     }
@@ -384,5 +453,68 @@ fn disambiguate_names(
             format!("another concept is named `{base}` already; this one becomes `{renamed}`"),
         ));
         concepts[i].name = renamed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::test_support::{doc, normalize_yaml};
+
+    fn concept_names(schemas: &str) -> (Vec<String>, Vec<&'static str>) {
+        let (api, diagnostics) = normalize_yaml(&doc("  {}", schemas));
+        (
+            api.concepts.iter().map(|c| c.name.clone()).collect(),
+            diagnostics.iter().map(|d| d.kind).collect(),
+        )
+    }
+
+    #[test]
+    fn a_create_update_pair_in_two_casings_is_one_concept() {
+        let (names, kinds) = concept_names(
+            "    CreateThing: {type: object, properties: {Name: {type: string}}}\n    UpdateThing: {type: object, properties: {name: {type: string}}}\n",
+        );
+        assert_eq!(names, ["Thing"]);
+        assert!(kinds.is_empty(), "{kinds:?}");
+    }
+
+    #[test]
+    fn members_whose_nested_items_disagree_stay_apart_without_a_cascade() {
+        let (names, kinds) = concept_names(
+            "    Address: {type: object, properties: {City: {type: string}}}\n    UpdateAddress: {type: object, properties: {City: {type: string}, Zip: {type: string}}}\n    OtherAddresses: {type: object, properties: {Items: {type: array, items: {$ref: '#/components/schemas/Address'}}}}\n    UpdateOtherAddresses: {type: object, properties: {Items: {type: array, items: {$ref: '#/components/schemas/UpdateAddress'}}}}\n",
+        );
+        assert_eq!(
+            names,
+            [
+                "Address",
+                "UpdateAddress",
+                "OtherAddresses",
+                "UpdateOtherAddresses"
+            ]
+        );
+        assert_eq!(kinds, ["concept-split"]);
+    }
+
+    #[test]
+    fn one_casing_in_two_key_orders_is_split_instead_of_refused() {
+        let (names, kinds) = concept_names(
+            "    CreateThing: {type: object, properties: {a: {type: string}, b: {type: string}}}\n    UpdateThing: {type: object, properties: {b: {type: string}, a: {type: string}}}\n",
+        );
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(kinds, ["concept-split"]);
+    }
+
+    #[test]
+    fn keys_differing_only_in_case_are_two_fields_not_a_panic() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Cased: {type: object, properties: {a: {type: string}, A: {type: integer}, self: {type: string}, Self: {type: boolean}}}\n",
+        ));
+        let fields: Vec<&str> = api.concepts[0]
+            .fields
+            .iter()
+            .map(|f| f.rust_name.as_str())
+            .collect();
+        assert_eq!(fields, ["a", "a_2", "self_", "self_2"]);
+        assert_eq!(diagnostics.len(), 2);
     }
 }

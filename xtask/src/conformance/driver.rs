@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::ir::{Api, Operation, Ty};
+use jtl_erp_generator::emit::params_struct_of;
+use jtl_erp_generator::ir::{Api, BodyKind, Operation, Ty};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
 
@@ -76,7 +77,8 @@ pub fn main_rs(api: &Api) -> String {
         .replace("// @OPERATIONS@", &format!("{operations}\n{dispatch}"))
 }
 
-/// One `async fn op_N`: arguments deserialized into the method's types, then the call.
+/// One `async fn op_N`: arguments deserialized into the method's types, then the call. The
+/// argument order and the parameters struct follow the emitter (`params_struct_of`).
 fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> String {
     let mut body = String::new();
     let mut call = Vec::new();
@@ -91,34 +93,72 @@ fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> Strin
         });
         arg += 1;
     }
+    let grouped = params_struct_of(op);
+    let mut fields = Vec::new();
     for p in op.query_params.iter().chain(&op.header_params) {
         let ty = rust_type(api, &p.ty);
         if p.required {
             let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-            call.push(match p.ty {
-                Ty::String => format!("a{arg}.as_str()"),
-                Ty::List(_) => format!("a{arg}.as_slice()"),
-                _ => format!("&a{arg}"),
-            });
+            call.push(borrowed(&p.ty, arg));
         } else {
             let _ = writeln!(body, "    let a{arg}: Option<{ty}> = arg(args, {arg})?;");
-            call.push(match p.ty {
-                Ty::String | Ty::List(_) => format!("a{arg}.as_deref()"),
-                _ => format!("a{arg}.as_ref()"),
-            });
+            if grouped.is_some() {
+                fields.push(format!("{}: a{arg}", p.rust_name));
+            } else {
+                call.push(optional_borrowed(&p.ty, arg));
+            }
         }
         arg += 1;
     }
+    if let Some(name) = &grouped {
+        let module_name = &api.modules[module].name;
+        let _ = writeln!(
+            body,
+            "    let params = client::{module_name}::{name} {{ {} }};",
+            fields.join(", ")
+        );
+        call.push("&params".to_owned());
+    }
     if let Some(b) = &op.body {
-        let ty = rust_type(api, &Ty::Concept(b.schema.clone()));
-        let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-        call.push(format!("&a{arg}"));
+        let ty = match b.kind {
+            BodyKind::Text => Ty::String,
+            BodyKind::Binary => Ty::List(Box::new(Ty::I32)),
+            _ => b.ty.clone(),
+        };
+        let owned = match b.kind {
+            BodyKind::Binary => "Vec<u8>".to_owned(),
+            _ => rust_type(api, &ty),
+        };
+        if b.required {
+            let _ = writeln!(body, "    let a{arg}: {owned} = arg(args, {arg})?;");
+            call.push(borrowed(&ty, arg));
+        } else {
+            let _ = writeln!(body, "    let a{arg}: Option<{owned}> = arg(args, {arg})?;");
+            call.push(optional_borrowed(&ty, arg));
+        }
     }
     format!(
         "async fn op_{index}(clients: &Clients, args: &[Value]) -> Result<Outcome, String> {{\n{body}    Ok(finish(clients.m{module}.{}({}).await))\n}}\n\n",
         op.method_name,
         call.join(", ")
     )
+}
+
+/// How an owned argument `a{arg}` is passed where the method borrows it.
+fn borrowed(ty: &Ty, arg: usize) -> String {
+    match ty {
+        Ty::String => format!("a{arg}.as_str()"),
+        Ty::List(_) => format!("a{arg}.as_slice()"),
+        _ => format!("&a{arg}"),
+    }
+}
+
+/// How an owned `Option` argument is passed where the method takes `Option<&T>`.
+fn optional_borrowed(ty: &Ty, arg: usize) -> String {
+    match ty {
+        Ty::String | Ty::List(_) => format!("a{arg}.as_deref()"),
+        _ => format!("a{arg}.as_ref()"),
+    }
 }
 
 /// `Cargo.toml` of the driver in the workspace at `dir`; `client` is the generated crate next to

@@ -473,16 +473,33 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) 
     if let Some(body) = &op.body {
         let content = synth.resolve(operation.get("requestBody").unwrap_or(&Value::Null));
         let media = content.get("content").and_then(Value::as_object);
-        let wanted = |name: &str| match body.kind {
-            jtl_erp_generator::ir::BodyKind::Json => name.contains("json"),
-            jtl_erp_generator::ir::BodyKind::Form => name.contains("x-www-form-urlencoded"),
-            jtl_erp_generator::ir::BodyKind::Multipart => name.contains("multipart"),
-        };
+        let wanted = |name: &str| name == body.content_type;
         let schema = media
-            .and_then(|m| m.iter().find(|(name, _)| wanted(name)))
+            .and_then(|m| {
+                m.iter()
+                    .find(|(name, _)| wanted(name))
+                    .or_else(|| m.iter().next())
+            })
             .and_then(|(_, m)| m.get("schema"))
             .unwrap_or(&Value::Null);
-        args.push(synth.value(schema, 0));
+        let value = synth.value(schema, 0);
+        args.push(match body.kind {
+            // Text and bytes are sent as they are: a string, or the bytes of one.
+            jtl_erp_generator::ir::BodyKind::Text => Value::String(
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned),
+            ),
+            jtl_erp_generator::ir::BodyKind::Binary => Value::Array(
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned)
+                    .bytes()
+                    .map(Value::from)
+                    .collect(),
+            ),
+            _ => value,
+        });
     }
     args
 }

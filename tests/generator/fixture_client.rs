@@ -1,0 +1,28 @@
+//! The client generated from the `bodies` and `responses` fixtures, checked in under
+//! tests/generator/fixture_client/ and compiled into this test binary (main.rs), so that
+//! tests/generator/http.rs calls its operations over HTTP. This test keeps it what the
+//! generator makes (`EXPECTORATE=overwrite` updates it).
+
+use jtl_erp_generator::{Settings, generate};
+
+use super::snapshots::fixture;
+
+#[test]
+fn the_compiled_fixture_client_is_what_the_generator_makes() {
+    let generation = generate(
+        &[fixture("bodies"), fixture("responses")],
+        &Settings::default(),
+    )
+    .expect("the fixtures generate");
+    for name in ["models", "bodies", "responses"] {
+        let file = generation
+            .files
+            .iter()
+            .find(|f| f.path == format!("src/{name}.rs"))
+            .expect("generated");
+        expectorate::assert_contents(
+            format!("generator/fixture_client/{name}.rs"),
+            &file.contents,
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The fixture client over loopback HTTP: request bodies of every kind go out with the exact
+//! bytes and `Content-Type` the document declares, an optional body can be left out, and
+//! several success bodies are decoded by status into the operation's response enum.
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::models::{CreateLineItem, Job, State};
+use crate::responses::StartJobResponse;
+
+async fn server(status: u16, body: Option<serde_json::Value>) -> MockServer {
+    let server = MockServer::start().await;
+    let mut response = ResponseTemplate::new(status);
+    if let Some(body) = body {
+        response = response.set_body_json(body);
+    }
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn line_item() -> CreateLineItem {
+    CreateLineItem {
+        sku: "A-1".to_owned(),
+        quantity: 2.5,
+    }
+}
+
+#[tokio::test]
+async fn bodies_of_every_kind_go_out_with_exact_bytes_and_content_type() {
+    let server = server(204, None).await;
+    let client = crate::bodies::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    client
+        .add_category_items(7, &[1, 2, 3])
+        .await
+        .expect("array of int32");
+    client
+        .add_line_items("o/1", &[line_item()])
+        .await
+        .expect("array of models");
+    client.put_state(&State::Running).await.expect("enum");
+    client.put_count(&42).await.expect("scalar, charset");
+    client.put_name("héllo").await.expect("text");
+    client.post_chunk(&[0, 1, 255]).await.expect("bytes");
+    client.patch_line_item(None).await.expect("no body");
+    client
+        .patch_line_item(Some(&line_item()))
+        .await
+        .expect("merge patch");
+    let received = server.received_requests().await.expect("recording is on");
+    let seen: Vec<(String, String, Option<String>, Vec<u8>)> = received
+        .iter()
+        .map(|r| {
+            (
+                r.method.to_string(),
+                r.url.path().to_owned(),
+                r.headers
+                    .get("content-type")
+                    .map(|v| v.to_str().expect("ascii").to_owned()),
+                r.body.clone(),
+            )
+        })
+        .collect();
+    let json = Some("application/json".to_owned());
+    let expected: Vec<(String, String, Option<String>, Vec<u8>)> = vec![
+        (
+            "POST".into(),
+            "/categories/7/items".into(),
+            json.clone(),
+            b"[1,2,3]".to_vec(),
+        ),
+        (
+            "POST".into(),
+            "/orders/o%2F1/lineitems".into(),
+            json.clone(),
+            br#"[{"Sku":"A-1","Quantity":2.5}]"#.to_vec(),
+        ),
+        (
+            "PUT".into(),
+            "/state".into(),
+            json,
+            br#""running""#.to_vec(),
+        ),
+        (
+            "PUT".into(),
+            "/count".into(),
+            Some("application/json; charset=utf-8".into()),
+            b"42".to_vec(),
+        ),
+        (
+            "PUT".into(),
+            "/name".into(),
+            Some("text/plain".into()),
+            "héllo".as_bytes().to_vec(),
+        ),
+        (
+            "POST".into(),
+            "/chunk".into(),
+            Some("application/octet-stream".into()),
+            vec![0, 1, 255],
+        ),
+        ("PATCH".into(), "/patch".into(), None, Vec::new()),
+        (
+            "PATCH".into(),
+            "/patch".into(),
+            Some("application/merge-patch+json".into()),
+            br#"{"Sku":"A-1","Quantity":2.5}"#.to_vec(),
+        ),
+    ];
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn several_success_bodies_are_decoded_by_status() {
+    for (status, body, expected) in [
+        (
+            202,
+            serde_json::json!({"jobId": "j-1"}),
+            "Status202(Job { job_id: Some(\"j-1\") })",
+        ),
+        (
+            200,
+            serde_json::json!({"value": "done"}),
+            "Status200(ResultModel { value: Some(\"done\") })",
+        ),
+        (
+            201,
+            serde_json::json!({"undocumented": true}),
+            "Other(Some(Object {\"undocumented\": Bool(true)}))",
+        ),
+    ] {
+        let server = server(status, Some(body)).await;
+        let client = crate::responses::Client::builder()
+            .base_url(server.uri())
+            .build()
+            .expect("client");
+        let answer = client.start_job().await.expect("a success").into_inner();
+        assert_eq!(format!("{answer:?}"), expected, "status {status}");
+        if status == 202 {
+            assert!(matches!(answer, StartJobResponse::Status202(Job { .. })));
+        }
+    }
+}
