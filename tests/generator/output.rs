@@ -105,3 +105,88 @@ fn two_documents_may_not_become_one_module() {
         "error: b.yaml#/info: module `same` is generated from a.yaml already; set `info.x-jtl-module` to another name\n1 error(s); nothing was generated"
     );
 }
+
+fn generate_one(yaml: &str) -> jtl_erp_generator::Generation {
+    let doc = SourceDocument {
+        path: "inline.yaml".to_owned(),
+        text: yaml.to_owned(),
+    };
+    generate(&[doc], &Settings::default()).expect("generates")
+}
+
+fn file<'g>(generation: &'g jtl_erp_generator::Generation, path: &str) -> &'g str {
+    &generation
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path}"))
+        .contents
+}
+
+/// Without a security requirement no auth provider supplies `Authorization`: a declared
+/// `Authorization` header parameter is the caller's argument (Oxide's keeper does this).
+#[test]
+fn an_authorization_parameter_without_security_stays_an_argument() {
+    let doc = |security: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+{security}
+paths:
+  /report:
+    post:
+      operationId: report
+      parameters:
+        - {{name: Authorization, in: header, required: true, schema: {{type: string}}}}
+      responses: {{"204": {{description: done}}}}
+components:
+  securitySchemes:
+    bearer: {{type: http, scheme: bearer}}
+"#
+        )
+    };
+    let open = generate_one(&doc(""));
+    let module = file(&open, "src/inline.rs");
+    assert!(
+        module.contains("authorization: &str") && module.contains("\"Authorization\","),
+        "{module}"
+    );
+    let secured = generate_one(&doc("security: [{bearer: []}]"));
+    let module = file(&secured, "src/inline.rs");
+    assert!(!module.contains("authorization: &str"), "{module}");
+}
+
+/// A schema that requires a property it does not declare still gets a field for it, so that a
+/// valid body can be sent (Oxide's cli-gen does this).
+#[test]
+fn a_required_but_undeclared_property_gets_a_json_field_with_a_warning() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Body:
+      type: object
+      required: [known, required]
+      properties:
+        known: {type: string}
+"#,
+    );
+    let models = file(&generation, "src/models.rs");
+    assert!(
+        models.contains("pub required: ::jtl_erp_runtime::serde_json::Value,"),
+        "{models}"
+    );
+    let warning = generation
+        .warnings
+        .iter()
+        .find(|w| w.kind == "required-undeclared")
+        .expect("warned");
+    assert_eq!(
+        warning.to_string(),
+        "warning: inline.yaml#/components/schemas/Body/required/1: schema `Body` requires property `required` without declaring it; its field is a serde_json::Value"
+    );
+}

@@ -46,6 +46,7 @@ pub fn lower_operations(
                 method,
                 pointer,
                 id: String::new(),
+                secured: false,
                 schemas: &mut *schemas,
             }
             .lower(item, op, sink);
@@ -132,6 +133,9 @@ struct OperationLowering<'a, 's, 'd> {
     pointer: String,
     /// The operation id in PascalCase, to name inline schemas.
     id: String,
+    /// Whether a security requirement names a scheme: then the auth provider owns the
+    /// credential headers; without one, an `Authorization` parameter is the caller's to send.
+    secured: bool,
     schemas: &'s mut Schemas<'d>,
 }
 
@@ -152,6 +156,11 @@ impl OperationLowering<'_, '_, '_> {
             id
         });
         self.id = super::naming::type_name(&id);
+        self.secured = op
+            .security
+            .as_ref()
+            .or(self.loaded.api.security.as_ref())
+            .is_some_and(|alternatives| alternatives.iter().any(|r| !r.is_empty()));
         let parameters = self.parameters(item, op, sink);
         let body = op.request_body.as_ref().and_then(|b| self.body(b, sink));
         let (success, errors, success_variants) = self.responses(op, sink);
@@ -306,7 +315,7 @@ impl OperationLowering<'_, '_, '_> {
         let context_key = ContextKey::for_header(&lower).filter(|_| is_header);
         match parameter {
             Parameter::Header { .. } if lower == "api-version" => found.api_version = true,
-            Parameter::Header { .. } if AUTH_HEADERS.contains(&lower.as_str()) => {}
+            Parameter::Header { .. } if self.secured && AUTH_HEADERS.contains(&lower.as_str()) => {}
             Parameter::Header { .. } if context_key.is_some() => {
                 found.context.extend(context_key.map(|key| ContextUse {
                     key,

@@ -65,7 +65,17 @@ struct RawProp<'s> {
     schema: &'s ReferenceOr<Box<Schema>>,
     required: bool,
     pointer: String,
+    /// Named in `required` but not declared in `properties`: the value may be anything.
+    undeclared: bool,
 }
+
+/// The schema of a property that is required but not declared: any JSON value.
+static UNDECLARED: std::sync::LazyLock<ReferenceOr<Box<Schema>>> = std::sync::LazyLock::new(|| {
+    ReferenceOr::Item(Box::new(Schema {
+        schema_data: Default::default(),
+        schema_kind: SchemaKind::Any(Default::default()),
+    }))
+});
 
 impl<'a> Schemas<'a> {
     pub fn new(docs: &'a [Loaded]) -> Self {
@@ -110,18 +120,30 @@ fn object_props<'s>(
         return None;
     }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => Some(
-            object
-                .properties
+        SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+            let declared = object.properties.iter().map(|(key, prop)| RawProp {
+                key: key.clone(),
+                schema: prop,
+                required: object.required.contains(key),
+                pointer: format!("{pointer}/properties/{}", escape_token(key)),
+                undeclared: false,
+            });
+            // A schema may require a property it does not declare (legal, if odd): the struct
+            // still needs a field for it, or no value of it could be sent.
+            let undeclared = object
+                .required
                 .iter()
-                .map(|(key, prop)| RawProp {
+                .enumerate()
+                .filter(|(_, key)| !object.properties.contains_key(*key))
+                .map(|(i, key)| RawProp {
                     key: key.clone(),
-                    schema: prop,
-                    required: object.required.contains(key),
-                    pointer: format!("{pointer}/properties/{}", escape_token(key)),
-                })
-                .collect(),
-        ),
+                    schema: &UNDECLARED,
+                    required: true,
+                    pointer: format!("{pointer}/required/{i}"),
+                    undeclared: true,
+                });
+            Some(declared.chain(undeclared).collect())
+        }
         SchemaKind::AllOf { all_of } if !all_of.is_empty() => {
             let mut merged: Vec<RawProp<'s>> = Vec::new();
             for (i, part) in all_of.iter().enumerate() {
@@ -138,6 +160,14 @@ fn object_props<'s>(
                     }
                 };
                 for prop in object_props(docs, doc, part, &part_pointer, depth + 1)? {
+                    // A part that only requires a property another part declares makes it
+                    // required; it does not replace its declaration.
+                    if prop.undeclared
+                        && let Some(existing) = merged.iter_mut().find(|p| p.key == prop.key)
+                    {
+                        existing.required = true;
+                        continue;
+                    }
                     merged.retain(|p| p.key != prop.key);
                     merged.push(prop);
                 }
@@ -166,6 +196,17 @@ impl Schemas<'_> {
                 format!("{pointer}/additionalProperties"),
                 "additional-properties-ignored",
                 format!("schema `{name}` has both properties and additionalProperties; the extra properties are ignored"),
+            ));
+        }
+        for raw in props.iter().filter(|p| p.undeclared) {
+            sink.push(Diagnostic::warning(
+                &self.docs[doc].file,
+                raw.pointer.clone(),
+                "required-undeclared",
+                format!(
+                    "schema `{name}` requires property `{}` without declaring it; its field is a serde_json::Value",
+                    raw.key
+                ),
             ));
         }
         let props = props

@@ -467,6 +467,13 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) 
                 Some(raw) => synth.parameter(raw),
                 None => Value::Null,
             };
+            // The generator reads `oneOf: [T, array of T]` as a list: one value is a list of one.
+            let value = match (&p.ty, value) {
+                (jtl_erp_generator::ir::Ty::List(_), v) if !v.is_array() && !v.is_null() => {
+                    Value::Array(vec![v])
+                }
+                (_, v) => v,
+            };
             args.push(value);
         }
     }
