@@ -9,6 +9,7 @@ mod markers;
 mod ratelimit;
 mod redaction;
 mod redirects;
+mod tenants;
 mod wire;
 mod trace_capture {
     //! Tests that capture tracing output take turns: thread-local subscribers of tests running
