@@ -2,56 +2,18 @@
 //! body bytes each generation of the API receives, and the decoded answers.
 
 use jtl_erp_client::models::{
-    AppRegistrationRequest, RegistrationInformation, RegistrationStatus, RegistrationType,
-    Translation,
+    AppRegistrationRequest, RegistrationInformation, RegistrationStatus, Translation,
 };
 use jtl_erp_client::runtime::auth::{BearerToken, WawiKey};
-use jtl_erp_client::runtime::{Base64Bytes, Context, Error};
+use jtl_erp_client::runtime::{Context, Error};
 use jtl_erp_client::{erp_v1, erp_v2};
+use jtl_erp_tests::fixtures::{answering, json_answer, registration_request};
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 const ON_PREMISE: &str = "/api/eazybusiness";
-
-fn registration() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("Inventory tool".into()),
-        localized_display_names: Some(vec![Translation {
-            language_iso: Some("DE".into()),
-            name: Some("Meine App".into()),
-        }]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("My Company".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into(), "stock.write".into()]),
-        optional_api_scopes: Some(vec!["return.read".into()]),
-        app_icon: Some(Base64Bytes(b"\x89PNG".to_vec())),
-        registration_type: Some(RegistrationType::MultiInstance),
-        signature_data: Some(
-            "2025-03-20T08:57:00+01:00"
-                .parse()
-                .expect("valid date-time"),
-        ),
-        ..Default::default()
-    }
-}
-
-async fn server_answering(verb: &str, route: &str, status: u16, body: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(
-            ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    server
-}
 
 fn context() -> Context {
     Context::new()
@@ -62,11 +24,11 @@ fn context() -> Context {
 
 #[tokio::test]
 async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() {
-    let server = server_answering(
+    let server = answering(
         "POST",
         "/api/eazybusiness/authentication",
-        201,
-        r#"{"AppId":"myApp/v1","RegistrationRequestId":"295C196B-CBB0-4E76-9050-ECEC3356DDA6","Status":0}"#,
+        json_answer(201, r#"{"AppId":"myApp/v1","RegistrationRequestId":"295C196B-CBB0-4E76-9050-ECEC3356DDA6","Status":0}"#),
+        1,
     )
     .await;
     let client = erp_v1::Client::builder()
@@ -77,7 +39,7 @@ async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() 
         .expect("valid client");
 
     let answer = client
-        .register_app(&registration())
+        .register_app(&registration_request())
         .await
         .expect("registered");
 
@@ -145,7 +107,7 @@ async fn erp_2_0_registration_sends_camel_case_and_reads_the_key_once_accepted()
         .expect("valid client");
 
     let started = client
-        .register_app(&registration())
+        .register_app(&registration_request())
         .await
         .expect("registered");
     let id = started.registration_request_id.clone().expect("an id");
@@ -275,11 +237,11 @@ async fn foreign_app_endpoints_speak_their_own_casing_with_the_cloud_headers() {
 
 #[tokio::test]
 async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
-    let server = server_answering(
+    let server = answering(
         "POST",
         "/authentication",
-        409,
-        r#"{"ErrorCode":"AppAlreadyRegistered","ErrorMessage":"exists","ValidationErrors":{"AppId":"taken","appId":"also"}}"#,
+        json_answer(409, r#"{"ErrorCode":"AppAlreadyRegistered","ErrorMessage":"exists","ValidationErrors":{"AppId":"taken","appId":"also"}}"#),
+        1,
     )
     .await;
     let client = erp_v1::Client::builder()
@@ -289,7 +251,10 @@ async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
         .build()
         .expect("valid client");
 
-    let error = client.register_app(&registration()).await.expect_err("409");
+    let error = client
+        .register_app(&registration_request())
+        .await
+        .expect_err("409");
 
     let Error::Api(api) = error else {
         panic!("expected an API error, got {error:?}")
@@ -326,7 +291,7 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         .expect("client");
     let no_icon = AppRegistrationRequest {
         app_icon: None,
-        ..registration()
+        ..registration_request()
     };
     let error = client
         .register_app(&no_icon)
@@ -342,7 +307,7 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
             language_iso: Some("DE".into()),
             name: None,
         }]),
-        ..registration()
+        ..registration_request()
     };
     let error = client
         .register_app(&nameless)

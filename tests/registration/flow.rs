@@ -11,6 +11,7 @@ use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
 use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
 use jtl_erp_client::{erp_v1, erp_v2};
+use jtl_erp_tests::fixtures::json_answer as json;
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -30,10 +31,6 @@ fn app() -> AppRegistrationRequest {
         app_icon: Some(vec![1, 2, 3].into()),
         ..Default::default()
     }
-}
-
-fn json(status: u16, body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
 }
 
 /// POST answers `post`; GET answers `gets` in order, the last one from then on.

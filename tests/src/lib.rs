@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 use jtl_erp_generator::SourceDocument;
