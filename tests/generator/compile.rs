@@ -2,8 +2,6 @@
 //! and a synthetic vendor-style document of 375 operations generate into one crate that
 //! compiles with `-D warnings`; and the generator never panics on mutated documents.
 
-use std::process::Command;
-
 use jtl_erp_generator::{Settings, SourceDocument, generate};
 use jtl_erp_tests::{repo_root, spec_documents};
 use proptest::prelude::*;
@@ -49,8 +47,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     }
     // The workspace's lock file and profile, so that the dependencies built for the suite are reused.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file copied");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = xtask::cargo_command(&root)
         .args(["rustc", "--lib", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .args([
@@ -60,7 +57,6 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
             "profile.dev.package.\"*\".debug=false",
         ])
         .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", root.join("target"))
         .output()
         .expect("cargo runs");
     assert!(

@@ -15,6 +15,23 @@ use jtl_erp_generator::{
     format::HEADER,
 };
 
+/// `cargo` for a build run from inside a test or another cargo command, in this repository's
+/// target directory. The variables cargo sets for the process that runs us (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*`, …) are removed: build scripts that watch them (ring's does) would otherwise
+/// rerun, and the workspace's own build of the same crate would be stale after every test run.
+pub fn cargo_command(root: &Path) -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = std::process::Command::new(cargo);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_") && name != "CARGO_HOME" {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command.env("CARGO_TARGET_DIR", root.join("target"));
+    command
+}
+
 /// The repository root (the xtask lives one level below it).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

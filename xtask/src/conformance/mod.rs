@@ -261,8 +261,7 @@ fn write_workspace(
 /// Builds the driver in the repository's target directory; returns a copy of the executable
 /// inside `dir`. The shared one is removed when `dir` is temporary (its name is never used again).
 fn build(root: &Path, dir: &Path, temporary: bool) -> Result<PathBuf, Failure> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = crate::cargo_command(root)
         .args([
             "build",
             "--quiet",
@@ -272,7 +271,6 @@ fn build(root: &Path, dir: &Path, temporary: bool) -> Result<PathBuf, Failure> {
         .arg(dir.join("Cargo.toml"))
         .args(["-p", "jtl-erp-conformance-driver", "--bin"])
         .arg(driver::binary_name(dir))
-        .env("CARGO_TARGET_DIR", root.join("target"))
         .stdin(Stdio::null())
         .output()
         .map_err(|e| Failure::Environment(format!("cannot run cargo: {e}")))?;
