@@ -1,8 +1,9 @@
 //! N concurrent callers against a loopback server that allows `LIMIT` requests per window and
 //! answers 429 without `Retry-After` beyond that, as the vendor does (windows of 45 to 60 s;
-//! here 2 s so that a run takes seconds). Reports failures (must be zero) and the total time
-//! against what the windows allow: `(ceil(calls / LIMIT) - 1) × window`, the earliest instant
-//! the last window opens. `cargo bench -p jtl-erp-tests --bench ratelimit`.
+//! 2 s by default so that a run takes seconds, `BENCH_WINDOW_SECONDS=45` for the vendor's).
+//! Reports failures (must be zero) and the total time against what the windows allow:
+//! `(ceil(calls / LIMIT) - 1) × window`, the earliest instant the last window opens.
+//! `cargo bench -p jtl-erp-tests --bench ratelimit`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,7 +15,14 @@ use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const LIMIT: u64 = 60;
-const WINDOW_SECONDS: u64 = 2;
+
+/// The window's length in seconds (`BENCH_WINDOW_SECONDS`, default 2).
+fn window_seconds() -> u64 {
+    std::env::var("BENCH_WINDOW_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+}
 const CALLERS: usize = 30;
 const CALLS_EACH: usize = 6;
 
@@ -27,7 +35,7 @@ struct Window {
 impl Respond for Window {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let now = Instant::now();
-        let window = Duration::from_secs(WINDOW_SECONDS);
+        let window = Duration::from_secs(window_seconds());
         let mut state = self.state.lock().expect("lock");
         if state.0.is_none_or(|start| now >= start + window) {
             *state = (Some(now), 0);
@@ -37,7 +45,7 @@ impl Respond for Window {
                 .insert_header("x-ratelimit-limit", LIMIT.to_string().as_str())
                 .insert_header(
                     "x-ratelimit-interval-length-seconds",
-                    WINDOW_SECONDS.to_string().as_str(),
+                    window_seconds().to_string().as_str(),
                 )
         };
         if state.1 < LIMIT {
@@ -97,9 +105,10 @@ fn main() {
         }
         let total = started.elapsed();
         let calls = (CALLERS * CALLS_EACH) as u64;
-        let allowed = Duration::from_secs(WINDOW_SECONDS * (calls.div_ceil(LIMIT) - 1));
+        let window_length = window_seconds();
+        let allowed = Duration::from_secs(window_length * (calls.div_ceil(LIMIT) - 1));
         println!(
-            "{calls} calls by {CALLERS} callers, {LIMIT} per {WINDOW_SECONDS} s window: {failures} failures, \
+            "{calls} calls by {CALLERS} callers, {LIMIT} per {window_length} s window: {failures} failures, \
              {} answered 429 and retried; total {:.2} s vs {:.2} s the windows allow = {:.3}x",
             window.refused.load(Ordering::SeqCst),
             total.as_secs_f64(),
