@@ -28,6 +28,8 @@ const CALLS_EACH: usize = 6;
 
 #[derive(Clone)]
 struct Window {
+    /// The window's length in seconds, read once.
+    seconds: u64,
     state: Arc<Mutex<(Option<Instant>, u64)>>,
     refused: Arc<AtomicUsize>,
 }
@@ -35,7 +37,7 @@ struct Window {
 impl Respond for Window {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let now = Instant::now();
-        let window = Duration::from_secs(window_seconds());
+        let window = Duration::from_secs(self.seconds);
         let mut state = self.state.lock().expect("lock");
         if state.0.is_none_or(|start| now >= start + window) {
             *state = (Some(now), 0);
@@ -45,7 +47,7 @@ impl Respond for Window {
                 .insert_header("x-ratelimit-limit", LIMIT.to_string().as_str())
                 .insert_header(
                     "x-ratelimit-interval-length-seconds",
-                    window_seconds().to_string().as_str(),
+                    self.seconds.to_string().as_str(),
                 )
         };
         if state.1 < LIMIT {
@@ -71,6 +73,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let window = Window {
+            seconds: window_seconds(),
             state: Arc::default(),
             refused: Arc::default(),
         };
@@ -105,7 +108,7 @@ fn main() {
         }
         let total = started.elapsed();
         let calls = (CALLERS * CALLS_EACH) as u64;
-        let window_length = window_seconds();
+        let window_length = window.seconds;
         let allowed = Duration::from_secs(window_length * (calls.div_ceil(LIMIT) - 1));
         println!(
             "{calls} calls by {CALLERS} callers, {LIMIT} per {window_length} s window: {failures} failures, \

@@ -55,16 +55,7 @@ pub(crate) fn mask_text(text: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '"' | '\'' | '`' => {
-                let mut escaped = false;
-                for next in chars.by_ref() {
-                    if escaped {
-                        escaped = false;
-                    } else if next == '\\' {
-                        escaped = true;
-                    } else if next == c {
-                        break;
-                    }
-                }
+                skip_quoted(&mut chars, c);
                 out.push(c);
                 out.push('…');
                 out.push(c);
@@ -93,6 +84,21 @@ pub(crate) fn mask_text(text: &str) -> String {
     out
 }
 
+/// Consumes a quoted run up to its closing `quote` (backslash escapes honoured; an unterminated
+/// run to the end), the opening quote already taken.
+fn skip_quoted(chars: &mut impl Iterator<Item = char>, quote: char) {
+    let mut escaped = false;
+    for next in chars {
+        if escaped {
+            escaped = false;
+        } else if next == '\\' {
+            escaped = true;
+        } else if next == quote {
+            return;
+        }
+    }
+}
+
 /// A decoder's complaint without the values it quotes: serde writes the offending value into
 /// its messages (`invalid type: string "<the API key>", expected …`, ``unknown variant `…` ``),
 /// so every quoted run is masked except the field names of ``missing field `Version` ``, which
@@ -110,16 +116,7 @@ pub(crate) fn masked_message(message: &str) -> String {
                 }
             }
         } else if matches!(c, '"' | '`') {
-            let mut escaped = false;
-            for next in chars.by_ref() {
-                if escaped {
-                    escaped = false;
-                } else if next == '\\' {
-                    escaped = true;
-                } else if next == c {
-                    break;
-                }
-            }
+            skip_quoted(&mut chars, c);
             out.push(c);
             out.push('…');
             out.push(c);
