@@ -44,12 +44,7 @@ pub fn node_tool(name: &str) -> PathBuf {
         if tool.exists() {
             return Ok(());
         }
-        let status = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&root)
-            .status()
-            .map_err(|e| format!("cannot run npm ({e}); install Node.js and npm (e.g. `apt-get install nodejs npm`)"))?;
-        if status.success() { Ok(()) } else { Err(format!("`npm ci` failed with {status}")) }
+        xtask::npm_ci(&root)
     });
     if let Err(message) = installed {
         panic!("node tool `{name}` is not available: {message}");

@@ -32,6 +32,26 @@ pub fn cargo_command(root: &Path) -> std::process::Command {
     command
 }
 
+/// Installs the Node tools of `package.json` (Prism, Redocly, oauth2-mock-server) with `npm ci`
+/// from the committed lock file, for the conformance command and the test suite alike; the error
+/// says why npm could not run or what it answered.
+pub fn npm_ci(root: &Path) -> Result<(), String> {
+    let status = std::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| {
+            format!(
+                "npm cannot run ({e}); install Node.js and npm (e.g. `apt-get install nodejs npm`)"
+            )
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`npm ci` failed ({status}) in {}", root.display()))
+    }
+}
+
 /// The repository root (the xtask lives one level below it).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -27,19 +27,13 @@ pub fn locate(root: &Path, explicit: Option<&Path>) -> Result<PathBuf, Failure> 
         return Ok(tool);
     }
     eprintln!("installing Prism: npm ci (package-lock.json)");
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| {
-            Failure::Environment(format!(
-                "Prism is missing and npm cannot run ({e}); install Node.js and npm, or pass --prism PATH"
-            ))
-        })?;
-    if !status.success() || !tool.exists() {
+    crate::npm_ci(root).map_err(|why| {
+        Failure::Environment(format!("Prism is missing: {why}; or pass --prism PATH"))
+    })?;
+    if !tool.exists() {
         return Err(Failure::Environment(format!(
-            "Prism is missing and `npm ci` failed ({status}); run it in {} or pass --prism PATH",
-            root.display()
+            "`npm ci` ran but {} is missing; pass --prism PATH",
+            tool.display()
         )));
     }
     Ok(tool)
