@@ -229,7 +229,7 @@ fn workspace_metadata(root: &Path) -> anyhow::Result<Metadata> {
     }))
 }
 
-fn relative(from: &Path, to: &Path) -> String {
+pub(crate) fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();

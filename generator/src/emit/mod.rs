@@ -9,6 +9,7 @@ mod required;
 pub mod runtime;
 
 pub use operations::params_struct_of;
+pub use types::rust_type;
 mod types;
 
 use proc_macro2::TokenStream;

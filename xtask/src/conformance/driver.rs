@@ -6,36 +6,24 @@ use std::fmt::Write as _;
 
 use jtl_erp_generator::emit::params_struct_of;
 use jtl_erp_generator::ir::{Api, BodyKind, Operation, Ty};
+use proc_macro2::{Ident, TokenStream, TokenTree};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
 
-/// The Rust type of `ty` as the driver names it (`client::models::…`); mirrors the emitter.
+/// The Rust type of `ty` as the driver names it: the emitter's own (`rust_type`), with the
+/// generated crate's `crate::models::…` seen from outside as `client::models::…`. Runtime types
+/// keep their `::jtl_erp_runtime::…` paths: the driver depends on the runtime too.
 pub fn rust_type(api: &Api, ty: &Ty) -> String {
-    match ty {
-        Ty::String => "String".to_owned(),
-        Ty::Bool => "bool".to_owned(),
-        Ty::I32 => "i32".to_owned(),
-        Ty::I64 => "i64".to_owned(),
-        Ty::F64 => "f64".to_owned(),
-        Ty::Bytes => "client::runtime::Base64Bytes".to_owned(),
-        Ty::DateTime => {
-            "client::runtime::chrono::DateTime<client::runtime::chrono::FixedOffset>".to_owned()
-        }
-        Ty::Date => "client::runtime::chrono::NaiveDate".to_owned(),
-        Ty::Uuid => "client::runtime::uuid::Uuid".to_owned(),
-        Ty::Secret => "client::runtime::Secret".to_owned(),
-        Ty::Json => "client::runtime::serde_json::Value".to_owned(),
-        Ty::List(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        Ty::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            rust_type(api, inner)
-        ),
-        Ty::Concept(key) => format!(
-            "client::models::{}",
-            api.concepts[api.concept_of[key].0].name
-        ),
-        Ty::Enum(index) => format!("client::models::{}", api.enums[*index].name),
-    }
+    jtl_erp_generator::emit::rust_type(api, ty)
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(ident) if ident == "crate" => {
+                TokenTree::Ident(Ident::new("client", ident.span()))
+            }
+            other => other,
+        })
+        .collect::<TokenStream>()
+        .to_string()
 }
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
@@ -164,8 +152,9 @@ fn optional_borrowed(ty: &Ty, arg: usize) -> String {
 /// `Cargo.toml` of the driver in the workspace at `dir`; `client` is the generated crate next to
 /// it. The binary's name carries the workspace's tag: cargo puts every executable of the shared
 /// target directory under its name, where a fresh build would find another workspace's driver.
-pub fn driver_manifest(dir: &std::path::Path) -> String {
+pub fn driver_manifest(root: &std::path::Path, dir: &std::path::Path) -> String {
     let (bin, tag) = (binary_name(dir), tag(dir));
+    let runtime = crate::relative(&driver_dir(dir), &root.join("generator/runtime"));
     format!(
         r#"[package]
 name = "jtl-erp-conformance-driver"
@@ -179,6 +168,7 @@ path = "src/main.rs"
 
 [dependencies]
 client = {{ package = "jtl-erp-client", path = "../client-{tag}" }}
+jtl-erp-runtime = {{ path = "{runtime}" }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#
     )

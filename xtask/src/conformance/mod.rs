@@ -244,7 +244,7 @@ fn write_workspace(
     )?;
     write(
         driver::driver_dir(dir).join("Cargo.toml"),
-        &driver::driver_manifest(dir),
+        &driver::driver_manifest(root, dir),
     )?;
     write(
         driver::driver_dir(dir).join("src/main.rs"),
