@@ -6,10 +6,13 @@
 //! One endpoint of this generation, the update of a foreign app, still speaks PascalCase.
 //!
 //! Generated from `erp-2.0.yaml`.
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
+
 /// The `api-version` this document speaks (sent by operations that declare the header).
 pub const API_VERSION: &str = "2.0";
+
 /// Client of the JTL ERP API 2.x (app registration and status). Cheap to clone.
 ///
 /// Authentication and request-context headers are configured once on the builder and
@@ -18,33 +21,34 @@ pub const API_VERSION: &str = "2.0";
 pub struct Client {
     inner: ::jtl_erp_runtime::Client,
 }
+
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
     pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
         ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The transport, e.g. to share it with the client of another document.
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
-        Self {
-            inner: self.inner.for_tenant(tenant),
-        }
+        Self { inner: self.inner.for_tenant(tenant) }
     }
+
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(
         &self,
         context: &::jtl_erp_runtime::Context,
     ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
-        Result::Ok(Self {
-            inner: self.inner.with_context(context)?,
-        })
+        Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
+
     /// Register a foreign app
     ///
     /// Registers an application on behalf of the merchant through the Cloud gateway. Deprecated by
@@ -112,27 +116,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Camel, _>(OPERATION, body)?);
         let path = "/v2/authentication/foreign";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::json_body::<
-                        _,
-                        ::jtl_erp_runtime::wire::Camel,
-                        _,
-                    >(OPERATION, body)?,
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Update a foreign app
     ///
     /// Changes the registration of a foreign application. Unlike the rest of this generation, the
@@ -188,30 +181,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let path = format!(
-            "/authentication/foreign/{}/app",
-            ::jtl_erp_runtime::codegen::encode_path_segment(app_id)
-        );
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::json_body::<
-                        _,
-                        ::jtl_erp_runtime::wire::Pascal,
-                        _,
-                    >(OPERATION, body)?,
-                ),
-            )
-            .await?;
+        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Pascal, _>(OPERATION, body)?);
+        let path = format!("/authentication/foreign/{}/app", ::jtl_erp_runtime::codegen::encode_path_segment(app_id));
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Register an app
     ///
     /// Starts the registration of an external application (OnPremise: the merchant must have
@@ -276,27 +255,16 @@ impl Client {
             ],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Camel, _>(OPERATION, body)?);
         let path = "/authentication";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::json_body::<
-                        _,
-                        ::jtl_erp_runtime::wire::Camel,
-                        _,
-                    >(OPERATION, body)?,
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Fetch the status of a registration
     ///
     /// Reads the state of a registration request; once the merchant accepted it, the answer
@@ -346,31 +314,19 @@ impl Client {
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (404, "No registration request has this id"),
-                (
-                    410,
-                    "The registration request was answered already and its key handed out",
-                ),
+                (410, "The registration request was answered already and its key handed out"),
             ],
             scope: Option::None,
         };
-        let path = format!(
-            "/authentication/{}",
-            ::jtl_erp_runtime::codegen::encode_path_segment(registration_id)
-        );
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
-            .await?;
+        let path = format!("/authentication/{}", ::jtl_erp_runtime::codegen::encode_path_segment(registration_id));
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Read the API status
     ///
     /// Tells which JTL-Wawi version answers and which database tenant it serves.
@@ -402,14 +358,7 @@ impl Client {
             scope: Option::None,
         };
         let path = "/v2/info";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
@@ -417,6 +366,7 @@ impl Client {
         }
     }
 }
+
 impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
     fn from(inner: ::jtl_erp_runtime::Client) -> Self {
         Self { inner }

@@ -6,10 +6,13 @@
 //! client secret from the Partner Portal.
 //!
 //! Generated from `jtl-identity.yaml`.
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://auth.jtl-cloud.com";
+
 /// The `api-version` this document speaks (sent by operations that declare the header).
 pub const API_VERSION: &str = "1.0";
+
 /// Client of the JTL identity provider (client-credentials grant). Cheap to clone.
 ///
 /// Authentication and request-context headers are configured once on the builder and
@@ -18,33 +21,34 @@ pub const API_VERSION: &str = "1.0";
 pub struct Client {
     inner: ::jtl_erp_runtime::Client,
 }
+
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
     pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
         ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The transport, e.g. to share it with the client of another document.
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
-        Self {
-            inner: self.inner.for_tenant(tenant),
-        }
+        Self { inner: self.inner.for_tenant(tenant) }
     }
+
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(
         &self,
         context: &::jtl_erp_runtime::Context,
     ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
-        Result::Ok(Self {
-            inner: self.inner.with_context(context)?,
-        })
+        Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
+
     /// Request an access token
     ///
     /// Exchanges the application's client credentials for an access token. Cache the token and
@@ -80,35 +84,22 @@ impl Client {
             context: &[],
             auth: ::jtl_erp_runtime::AuthNeed::Required,
             errors: &[
-                (
-                    400,
-                    "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
-                ),
+                (400, "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)"),
                 (401, "The client credentials were not accepted (RFC 6749, section 5.2)"),
             ],
             scope: Option::None,
         };
+        let mut fields: Vec<(&str, String)> = Vec::new();
+        {
+            let value = &body.grant_type;
+            fields.push(("grant_type", value.as_str().to_owned()));
+        }
+        if let Option::Some(value) = &body.scope {
+            fields.push(("scope", value.to_string()));
+        }
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str()))));
         let path = "/oauth2/token";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some({
-                    let mut fields: Vec<(&str, String)> = Vec::new();
-                    {
-                        let value = &body.grant_type;
-                        fields.push(("grant_type", value.as_str().to_owned()));
-                    }
-                    if let Option::Some(value) = &body.scope {
-                        fields.push(("scope", value.to_string()));
-                    }
-                    ::jtl_erp_runtime::codegen::RequestBody::form(
-                        fields.iter().map(|(k, v)| (*k, v.as_str())),
-                    )
-                }),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
@@ -116,6 +107,7 @@ impl Client {
         }
     }
 }
+
 impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
     fn from(inner: ::jtl_erp_runtime::Client) -> Self {
         Self { inner }

@@ -11,6 +11,8 @@
 //! | [`scx`] | JTL SCX Channel API (authentication) |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The modules are formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
@@ -26,6 +28,7 @@ pub mod registration;
 #[cfg(feature = "fake")]
 #[rustfmt::skip]
 pub mod fake;
+
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::Context;
 pub use ::jtl_erp_runtime::Error;

@@ -5,10 +5,13 @@
 //! lives about one hour; the access token is then sent as `Authorization: Bearer <authToken>`.
 //!
 //! Generated from `scx-channel-1.0.yaml`.
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com/v1";
+
 /// The `api-version` this document speaks (sent by operations that declare the header).
 pub const API_VERSION: &str = "1.0";
+
 /// Client of the JTL SCX Channel API (authentication). Cheap to clone.
 ///
 /// Authentication and request-context headers are configured once on the builder and
@@ -17,33 +20,34 @@ pub const API_VERSION: &str = "1.0";
 pub struct Client {
     inner: ::jtl_erp_runtime::Client,
 }
+
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
     pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
         ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The transport, e.g. to share it with the client of another document.
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
-        Self {
-            inner: self.inner.for_tenant(tenant),
-        }
+        Self { inner: self.inner.for_tenant(tenant) }
     }
+
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(
         &self,
         context: &::jtl_erp_runtime::Context,
     ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
-        Result::Ok(Self {
-            inner: self.inner.with_context(context)?,
-        })
+        Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
+
     /// Exchange the refresh token for an access token
     ///
     /// Returns a fresh access token for the channel's refresh token. Cache it until shortly
@@ -78,24 +82,14 @@ impl Client {
             errors: &[(401, "The refresh token is unknown or revoked")],
             scope: Option::None,
         };
+        let mut fields: Vec<(&str, String)> = Vec::new();
+        {
+            let value = &body.refresh_token;
+            fields.push(("refreshToken", value.expose().to_owned()));
+        }
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str()))));
         let path = "/auth";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some({
-                    let mut fields: Vec<(&str, String)> = Vec::new();
-                    {
-                        let value = &body.refresh_token;
-                        fields.push(("refreshToken", value.expose().to_owned()));
-                    }
-                    ::jtl_erp_runtime::codegen::RequestBody::multipart(
-                        fields.iter().map(|(k, v)| (*k, v.as_str())),
-                    )
-                }),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
@@ -103,6 +97,7 @@ impl Client {
         }
     }
 }
+
 impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
     fn from(inner: ::jtl_erp_runtime::Client) -> Self {
         Self { inner }

@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module a stage:
 //! [`load`] (text → `openapiv3`) → [`validate`] (references) → [`normalize`] (the IR in
-//! [`ir`]: operations repaired, schemas unified across casings) → [`emit`] (token streams) →
-//! [`format`](mod@format) (prettyplease). The library is pure: it reads no files, no clock and no
+//! [`ir`]: operations repaired, schemas unified across casings) → [`emit`] (formatted text) →
+//! [`format`](mod@format) (the header). The library is pure: it reads no files, no clock and no
 //! environment, and the same input gives byte-identical output. Writing is the xtask's job.
 
 /// The request-context headers: the runtime's own file, compiled here too, so that generator and
@@ -163,50 +163,13 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
     sink.finish_stage()?;
     let api = normalize::normalize(&docs, &mut sink);
     sink.finish_stage()?;
-    let internal = |path: &str, message: String| Report {
-        diagnostics: vec![Diagnostic::new(
-            Severity::Error,
+    let files = emit::emit(&api, settings, &mut sink)
+        .into_iter()
+        .map(|(path, emitted)| GeneratedFile {
             path,
-            Location::File,
-            "internal",
-            message,
-        )],
-    };
-    // models.rs is most of the output: it is emitted and formatted on a second thread while
-    // this one does the rest. Token streams cannot cross threads, so each side makes its own.
-    let (models, formatted) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| {
-            QUIET.with(|q| q.set(true));
-            format::format("src/models.rs", emit::Emitted::Rust(emit::models(&api)))
-        });
-        let formatted: Vec<(String, Result<String, String>)> =
-            emit::emit(&api, settings, &mut sink)
-                .into_iter()
-                .map(|(path, emitted)| match emitted {
-                    emit::Emitted::Models => (path, Ok(String::new())),
-                    other => {
-                        let contents = format::format(&path, other);
-                        (path, contents)
-                    }
-                })
-                .collect();
-        // A panic there is a panic here, where `generate` reports it.
-        let models = models
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (models, formatted)
-    });
-    let mut models = Some(models);
-    let mut files = Vec::new();
-    for (path, contents) in formatted {
-        let contents = if path == "src/models.rs" {
-            models.take().unwrap_or_else(|| Ok(String::new()))
-        } else {
-            contents
-        };
-        let contents = contents.map_err(|message| internal(&path, message))?;
-        files.push(GeneratedFile { path, contents });
-    }
+            contents: format::format(emitted),
+        })
+        .collect();
     let warnings = sink.into_warnings();
     if settings.strict && warnings.iter().any(|w| !w.is_repair()) {
         // Strict: what a warning says was lost is an error; repairs of known quirks stay warnings.

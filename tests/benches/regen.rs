@@ -1,172 +1,187 @@
-//! Scale: regenerating a client from a synthetic vendor-style document of 375 operations and
-//! 300+ schemas, in-process, against openapi-generator (PyPI `openapi-generator-cli`, Rust
-//! target) on the same document in the same run where it is installed.
+//! Regeneration speed against two baselines, side by side in one run (issue 13), in two parts
+//! that compare the same work:
 //!
-//! `cargo bench -p jtl-erp-tests --bench regen`; the README reports the figures. Goal: ≤ 0.5 s.
+//! 1. **In process**: a document's text to the formatted source of its client, in memory. Ours
+//!    (`jtl_erp_generator::generate`) against progenitor 0.15 (reading the document with
+//!    serde_json or serde_yaml as its CLI does, `generate_tokens`, syn, prettyplease). Needs
+//!    `--features progenitor-baseline`.
+//! 2. **Whole processes**: a document on disk to a crate on disk, process start included. Ours
+//!    (`regen-process`, what `cargo xtask regen --spec --out` runs, built in the bench profile)
+//!    against openapi-generator's Rust client (`openapi-generator-cli generate -g rust`, PyPI,
+//!    JVM start included) where it is installed.
+//!
+//! Documents: the synthetic vendor-size document (`cargo xtask synth`: 375 operations, 454
+//! schemas) and the two largest corpus documents all three generators take.
+//!
+//! `pip install openapi-generator-cli; cargo bench -p jtl-erp-tests --bench regen --features
+//! progenitor-baseline`; the README reports the figures. Goals: ≤ 0.4× progenitor, ≤ 0.05×
+//! openapi-generator, the vendor-size document ≤ 0.4 s whole process.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use jtl_erp_generator::{Settings, SourceDocument, generate};
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+/// The median of `runs` timings of `run`; `None` as soon as one run fails.
+fn median(runs: usize, mut run: impl FnMut() -> bool) -> Option<Duration> {
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        if !run() {
+            return None;
+        }
+        samples.push(started.elapsed());
+    }
     samples.sort();
-    samples[samples.len() / 2]
+    Some(samples[samples.len() / 2])
+}
+
+fn ratio(ours: Duration, theirs: Duration) -> f64 {
+    ours.as_secs_f64() / theirs.as_secs_f64()
+}
+
+/// The corpus (next to the repository, or next to a worktree of it).
+fn corpus_document(name: &str) -> Option<PathBuf> {
+    let root = jtl_erp_tests::repo_root();
+    [
+        root.join("../shared/corpus"),
+        root.join("../../shared/corpus"),
+    ]
+    .into_iter()
+    .map(|dir| dir.join(name))
+    .find(|path| path.exists())
 }
 
 fn main() {
-    let text = xtask::synth::synthetic_document(75);
-    let doc = SourceDocument {
-        path: "synthetic.yaml".to_owned(),
-        text: text.clone(),
-    };
-    let ours: Vec<Duration> = (0..11)
-        .map(|_| {
-            let started = Instant::now();
-            let generation =
-                generate(std::slice::from_ref(&doc), &Settings::default()).expect("generates");
-            assert!(
-                generation
-                    .files
-                    .iter()
-                    .any(|f| f.contents.matches("pub async fn ").count() == 375)
-            );
-            started.elapsed()
-        })
-        .collect();
-    let ours = median(ours);
-    println!("jtl-erp-generator: median of 11 runs {ours:?} for 375 operations (goal 0.5 s)");
-
     let dir = std::env::temp_dir().join(format!("jtl-erp-regen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let spec = dir.join("synthetic.yaml");
-    std::fs::write(&spec, &text).expect("written");
-    let peer = |out: &std::path::Path| {
-        Command::new("openapi-generator-cli")
-            .args([
-                "generate",
-                "-g",
-                "rust",
-                "--package-name",
-                "synthetic",
-                "-i",
-            ])
-            .arg(&spec)
-            .arg("-o")
-            .arg(out)
-            .output()
-    };
-    match peer(&dir.join("warm-up")) {
-        Ok(output) if output.status.success() => {
-            let theirs: Vec<Duration> = (0..3)
-                .map(|i| {
-                    let started = Instant::now();
-                    let output = peer(&dir.join(format!("run-{i}"))).expect("runs");
-                    assert!(output.status.success());
-                    started.elapsed()
-                })
-                .collect();
-            let theirs = median(theirs);
-            println!("openapi-generator-cli (JVM start included): median of 3 runs {theirs:?}");
-            println!(
-                "ratio jtl-erp-generator / openapi-generator: {:.3}",
-                ours.as_secs_f64() / theirs.as_secs_f64()
-            );
+    let synthetic = dir.join("synthetic.yaml");
+    std::fs::write(&synthetic, xtask::synth::synthetic_document(75)).expect("written");
+    let mut documents = vec![("synthetic (375 operations)".to_owned(), synthetic)];
+    for name in ["oxide-propolis-server.json", "oxide-buildomat.json"] {
+        match corpus_document(name) {
+            Some(path) => documents.push((name.to_owned(), path)),
+            None => println!("{name}: not found (../shared/corpus), skipped"),
         }
-        _ => println!(
-            "openapi-generator-cli is not installed (pip install openapi-generator-cli): no ratio this run"
-        ),
+    }
+
+    println!("# in process: text to formatted source, median of 11 runs");
+    for (name, path) in &documents {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let doc = SourceDocument {
+            path: name.clone(),
+            text: text.clone(),
+        };
+        let ours = median(11, || {
+            generate(std::slice::from_ref(&doc), &Settings::default()).is_ok()
+        })
+        .expect("ours generates");
+        match progenitor_baseline::median_of(&text) {
+            Ok(theirs) => println!(
+                "{name}: jtl-erp-generator {ours:?}, progenitor {theirs:?}, ratio {:.2} (goal ≤ 0.4)",
+                ratio(ours, theirs)
+            ),
+            Err(why) => println!("{name}: jtl-erp-generator {ours:?}; progenitor: {why}"),
+        }
+    }
+
+    println!("# whole processes: document on disk to crate on disk, median of 5 runs");
+    let ours_exe = env!("CARGO_BIN_EXE_regen-process");
+    let theirs_installed = Command::new("openapi-generator-cli")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    for (name, path) in &documents {
+        let ours_out = dir.join("ours");
+        let ours = median(5, || {
+            Command::new(ours_exe)
+                .arg(path)
+                .arg(&ours_out)
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .expect("regen-process generates");
+        let goal = if name.starts_with("synthetic") {
+            " (goal ≤ 0.4 s)"
+        } else {
+            ""
+        };
+        if !theirs_installed {
+            println!(
+                "{name}: regen-process {ours:?}{goal}; openapi-generator-cli is not installed (pip install openapi-generator-cli): no ratio this run"
+            );
+            continue;
+        }
+        let mut run = 0;
+        let theirs = median(5, || {
+            run += 1;
+            openapi_generator(path, &dir.join(format!("theirs-{run}")))
+        });
+        match theirs {
+            Some(theirs) => println!(
+                "{name}: regen-process {ours:?}{goal}, openapi-generator-cli {theirs:?}, ratio {:.3} (goal ≤ 0.05)",
+                ratio(ours, theirs)
+            ),
+            None => println!("{name}: regen-process {ours:?}{goal}; openapi-generator-cli failed"),
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    progenitor_baseline::run(&text);
 }
 
-/// progenitor (the design's engine) in-process on the same documents, formatting included, as
-/// ours is: the synthetic document and the largest corpus documents both generators take.
+fn openapi_generator(spec: &Path, out: &Path) -> bool {
+    Command::new("openapi-generator-cli")
+        .args(["generate", "-g", "rust", "--package-name", "bench", "-i"])
+        .arg(spec)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 #[cfg(feature = "progenitor-baseline")]
 mod progenitor_baseline {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
-    use jtl_erp_generator::{Settings, SourceDocument, generate};
-
-    fn progenitor(spec: &openapiv3::OpenAPI) -> Result<String, String> {
+    /// The document's text to formatted source, as `generate` does: reading the document is
+    /// part of the work on both sides (JSON with serde_json, as progenitor's CLI reads it).
+    fn progenitor(text: &str) -> Result<String, String> {
+        let spec: openapiv3::OpenAPI = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| e.to_string())?
+        } else {
+            serde_yaml::from_str(text).map_err(|e| e.to_string())?
+        };
         let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        // Its panic is reported as a refusal, without the panic hook's page of output.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
         let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            generator.generate_tokens(spec)
-        }))
-        .map_err(|_| "panicked".to_owned())?
-        .map_err(|e| e.to_string())?;
+            generator.generate_tokens(&spec)
+        }));
+        std::panic::set_hook(hook);
+        let tokens = tokens
+            .map_err(|panic| {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("");
+                format!("panicked: {}", message.lines().next().unwrap_or(""))
+            })?
+            .map_err(|e| e.to_string())?;
         let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
         Ok(prettyplease::unparse(&file))
     }
 
-    fn median(run: impl Fn() -> bool) -> Option<Duration> {
-        let mut samples = Vec::new();
-        for _ in 0..7 {
-            let started = Instant::now();
-            if !run() {
-                return None;
-            }
-            samples.push(started.elapsed());
-        }
-        samples.sort();
-        Some(samples[samples.len() / 2])
-    }
-
-    pub fn run(synthetic: &str) {
-        let mut docs = vec![(
-            "synthetic (375 operations)".to_owned(),
-            synthetic.to_owned(),
-        )];
-        for name in ["oxide-propolis-server.json", "oxide-buildomat.json"] {
-            let path = jtl_erp_tests::repo_root()
-                .join("../shared/corpus")
-                .join(name);
-            let path = if path.exists() {
-                path
-            } else {
-                jtl_erp_tests::repo_root()
-                    .join("../../shared/corpus")
-                    .join(name)
-            };
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                docs.push((name.to_owned(), text));
-            }
-        }
-        for (name, text) in docs {
-            let Ok(spec) = serde_yaml::from_str::<openapiv3::OpenAPI>(&text) else {
-                println!("{name}: progenitor's openapiv3 cannot read it");
-                continue;
-            };
-            let doc = SourceDocument {
-                path: name.clone(),
-                text: text.clone(),
-            };
-            let ours =
-                median(|| generate(std::slice::from_ref(&doc), &Settings::default()).is_ok());
-            let theirs = match progenitor(&spec) {
-                Ok(_) => median(|| progenitor(&spec).is_ok()),
-                Err(e) => {
-                    println!("{name}: progenitor refuses it: {e}");
-                    None
-                }
-            };
-            match (ours, theirs) {
-                (Some(ours), Some(theirs)) => println!(
-                    "{name}: jtl-erp-generator {ours:?}, progenitor {theirs:?}, ratio {:.2} (goal ≤ 0.4)",
-                    ours.as_secs_f64() / theirs.as_secs_f64()
-                ),
-                (ours, _) => println!("{name}: jtl-erp-generator {ours:?}, no progenitor figure"),
-            }
-        }
+    pub fn median_of(text: &str) -> Result<Duration, String> {
+        progenitor(text).map_err(|e| format!("refuses it ({e})"))?;
+        super::median(11, || progenitor(text).is_ok()).ok_or_else(|| "failed".to_owned())
     }
 }
 
 #[cfg(not(feature = "progenitor-baseline"))]
 mod progenitor_baseline {
-    pub fn run(_: &str) {
-        println!(
-            "progenitor baseline: run with `--features progenitor-baseline` for the ratio to progenitor"
-        );
+    pub fn median_of(_: &str) -> Result<std::time::Duration, String> {
+        Err("run with `--features progenitor-baseline` for the ratio".to_owned())
     }
 }

@@ -5,6 +5,7 @@ mod compile;
 mod contract;
 mod errors;
 mod fixture_client;
+mod formatting;
 mod http;
 mod inlineable;
 mod output;

@@ -1,201 +1,238 @@
 //! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-
+use super::code::{Code, lit};
 use super::runtime as rt;
-
-use super::types::{docs, ident};
 use crate::ir::{EnumDef, EnumKind};
 
 /// The enum and its serde implementations.
-pub fn emit_enum(def: &EnumDef) -> TokenStream {
+pub fn emit_enum(code: &mut Code, def: &EnumDef) {
     match &def.kind {
-        EnumKind::Int(values) => int_enum(def, values),
-        EnumKind::Str(values) => str_enum(def, values),
+        EnumKind::Int(values) => int_enum(code, def, values),
+        EnumKind::Str(values) => str_enum(code, def, values),
     }
 }
 
-fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
-    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
-    let name = ident(&def.name);
-    let doc = docs(def.description.as_deref());
-    let expecting = format!("an integer (or the name) of {}", def.name);
-    let variants = values.iter().map(|(value, variant)| {
-        let variant = ident(variant);
-        let doc = format!(" `{value}`");
-        quote!(#[doc = #doc] #variant,)
-    });
-    let to_value = values.iter().map(|(value, variant)| {
-        let (variant, value) = (ident(variant), Literal::i64_unsuffixed(*value));
-        quote!(Self::#variant => #value,)
-    });
-    let from_value = values.iter().map(|(value, variant)| {
-        let (variant, value) = (ident(variant), Literal::i64_unsuffixed(*value));
-        quote!(#value => Self::#variant,)
-    });
-    let names = values.iter().map(|(_, variant)| {
-        let v = ident(variant);
-        quote!(Self::#v => Option::Some(#variant),)
-    });
-    let from_name = values.iter().map(|(_, variant)| {
-        let v = ident(variant);
-        quote!(if name.eq_ignore_ascii_case(#variant) { return Option::Some(Self::#v); })
-    });
-    quote! {
-        #doc
-        ///
-        /// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-        /// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-        #[derive(Debug, Clone, Copy)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know (a newer server may send one).
-            Unknown(i64),
-        }
-
-        impl #name {
-            /// The integer on the wire.
-            pub const fn value(self) -> i64 {
-                match self { #(#to_value)* Self::Unknown(value) => value }
-            }
-            /// The variant for an integer; unknown integers are kept.
-            pub const fn from_value(value: i64) -> Self {
-                match value { #(#from_value)* other => Self::Unknown(other) }
-            }
-            /// The name from the document (`x-enumNames`), if the value has one.
-            pub const fn name(self) -> Option<&'static str> {
-                match self { #(#names)* Self::Unknown(_) => Option::None }
-            }
-            /// The variant for a name, ignoring ASCII case.
-            pub fn from_name(name: &str) -> Option<Self> {
-                #(#from_name)*
-                Option::None
-            }
-        }
-
-        impl #serde::Serialize for #name {
-            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl #query_value for #name {
-            fn query_text(&self) -> String {
-                self.value().to_string()
-            }
-        }
-
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.value() == other.value()
-            }
-        }
-
-        impl Eq for #name {}
-
-        impl ::std::hash::Hash for #name {
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.value().hash(state);
-            }
-        }
-
-        impl<'de> #serde::Deserialize<'de> for #name {
-            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl #serde::de::Visitor<'_> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_i64<E: #serde::de::Error>(self, v: i64) -> Result<#name, E> {
-                        Result::Ok(#name::from_value(v))
-                    }
-                    fn visit_u64<E: #serde::de::Error>(self, v: u64) -> Result<#name, E> {
-                        i64::try_from(v).map(#name::from_value).map_err(|_| E::invalid_value(#serde::de::Unexpected::Unsigned(v), &self))
-                    }
-                    /// Some servers and mocks send the name instead of the integer.
-                    fn visit_str<E: #serde::de::Error>(self, v: &str) -> Result<#name, E> {
-                        #name::from_name(v).ok_or_else(|| E::invalid_value(#serde::de::Unexpected::Str(v), &self))
-                    }
-                }
-                deserializer.deserialize_any(Visitor)
-            }
-        }
-    }
+/// `Serialize`, `QueryValue`, and equality and hashing by `key` (the wire value).
+fn wire_traits(code: &mut Code, name: &str, serialize: &str, query_text: &str, key: &str) {
+    let serde = rt::SERDE;
+    code.blank();
+    code.open(format_args!("impl {serde}::Serialize for {name}"));
+    code.signature(
+        &format!("fn serialize<S: {serde}::Serializer>"),
+        &["&self".to_owned(), "serializer: S".to_owned()],
+        Some("Result<S::Ok, S::Error>"),
+    );
+    code.line(serialize);
+    code.close();
+    code.close();
+    code.blank();
+    code.open(format_args!("impl {} for {name}", rt::QUERY_VALUE));
+    code.open("fn query_text(&self) -> String");
+    code.line(query_text);
+    code.close();
+    code.close();
+    code.blank();
+    code.open(format_args!("impl PartialEq for {name}"));
+    code.open("fn eq(&self, other: &Self) -> bool");
+    code.line(format_args!("self.{key} == other.{key}"));
+    code.close();
+    code.close();
+    code.blank();
+    code.line(format_args!("impl Eq for {name} {{}}"));
+    code.blank();
+    code.open(format_args!("impl ::std::hash::Hash for {name}"));
+    code.open("fn hash<H: ::std::hash::Hasher>(&self, state: &mut H)");
+    code.line(format_args!("self.{key}.hash(state);"));
+    code.close();
+    code.close();
 }
 
-fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
-    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
-    let name = ident(&def.name);
-    let doc = docs(def.description.as_deref());
-    let variants = values.iter().map(|(value, variant)| {
-        let variant = ident(variant);
-        let doc = format!(" `{value}`");
-        quote!(#[doc = #doc] #variant,)
-    });
-    let as_str = values.iter().map(|(value, variant)| {
-        let variant = ident(variant);
-        quote!(Self::#variant => #value,)
-    });
-    let from_str = values.iter().map(|(value, variant)| {
-        let variant = ident(variant);
-        quote!(#value => Self::#variant,)
-    });
-    quote! {
-        #doc
-        ///
-        /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-        /// go by the wire string.
-        #[derive(Debug, Clone)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The string on the wire.
-            pub fn as_str(&self) -> &str {
-                match self { #(#as_str)* Self::Unknown(value) => value }
-            }
-            /// The variant for a wire string; unknown strings are kept.
-            pub fn from_wire(value: &str) -> Self {
-                match value { #(#from_str)* other => Self::Unknown(other.to_owned()) }
-            }
-        }
-
-        impl #serde::Serialize for #name {
-            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl #query_value for #name {
-            fn query_text(&self) -> String {
-                self.as_str().to_owned()
-            }
-        }
-
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-
-        impl Eq for #name {}
-
-        impl ::std::hash::Hash for #name {
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state);
-            }
-        }
-
-        impl<'de> #serde::Deserialize<'de> for #name {
-            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
-                Result::Ok(Self::from_wire(&value))
-            }
-        }
+fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
+    let serde = rt::SERDE;
+    let name = &def.name;
+    code.docs(def.description.as_deref());
+    if def
+        .description
+        .as_deref()
+        .is_some_and(|d| !d.trim().is_empty())
+    {
+        code.line("///");
     }
+    code.line("/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].");
+    code.line("/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.");
+    code.line("#[derive(Debug, Clone, Copy)]");
+    code.open(format_args!("pub enum {name}"));
+    for (value, variant) in values {
+        code.line(format_args!("/// `{value}`"));
+        code.line(format_args!("{variant},"));
+    }
+    code.line("/// A value this client does not know (a newer server may send one).");
+    code.line("Unknown(i64),");
+    code.close();
+    code.blank();
+    code.open(format_args!("impl {name}"));
+    code.line("/// The integer on the wire.");
+    code.open("pub const fn value(self) -> i64");
+    code.open("match self");
+    for (value, variant) in values {
+        code.line(format_args!("Self::{variant} => {value},"));
+    }
+    code.line("Self::Unknown(value) => value,");
+    code.close();
+    code.close();
+    code.line("/// The variant for an integer; unknown integers are kept.");
+    code.open("pub const fn from_value(value: i64) -> Self");
+    code.open("match value");
+    for (value, variant) in values {
+        code.line(format_args!("{value} => Self::{variant},"));
+    }
+    code.line("other => Self::Unknown(other),");
+    code.close();
+    code.close();
+    code.line("/// The name from the document (`x-enumNames`), if the value has one.");
+    code.open("pub const fn name(self) -> Option<&'static str>");
+    code.open("match self");
+    for (_, variant) in values {
+        code.line(format_args!(
+            "Self::{variant} => Option::Some({}),",
+            lit(variant.trim_start_matches("r#"))
+        ));
+    }
+    code.line("Self::Unknown(_) => Option::None,");
+    code.close();
+    code.close();
+    code.line("/// The variant for a name, ignoring ASCII case.");
+    code.open("pub fn from_name(name: &str) -> Option<Self>");
+    for (_, variant) in values {
+        code.open(format_args!(
+            "if name.eq_ignore_ascii_case({})",
+            lit(variant.trim_start_matches("r#"))
+        ));
+        code.line(format_args!("return Option::Some(Self::{variant});"));
+        code.close();
+    }
+    code.line("Option::None");
+    code.close();
+    code.close();
+    wire_traits(
+        code,
+        name,
+        "serializer.serialize_i64(self.value())",
+        "self.value().to_string()",
+        "value()",
+    );
+    code.blank();
+    code.open(format_args!(
+        "impl<'de> {serde}::Deserialize<'de> for {name}"
+    ));
+    code.signature(
+        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
+        &["deserializer: D".to_owned()],
+        Some("Result<Self, D::Error>"),
+    );
+    code.line("struct Visitor;");
+    code.open(format_args!("impl {serde}::de::Visitor<'_> for Visitor"));
+    code.line(format_args!("type Value = {name};"));
+    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result");
+    code.line(format_args!(
+        "f.write_str({})",
+        lit(&format!("an integer (or the name) of {name}"))
+    ));
+    code.close();
+    code.open(format_args!(
+        "fn visit_i64<E: {serde}::de::Error>(self, v: i64) -> Result<{name}, E>"
+    ));
+    code.line(format_args!("Result::Ok({name}::from_value(v))"));
+    code.close();
+    code.open(format_args!(
+        "fn visit_u64<E: {serde}::de::Error>(self, v: u64) -> Result<{name}, E>"
+    ));
+    code.line(format_args!("i64::try_from(v)"));
+    code.line(format_args!("    .map({name}::from_value)"));
+    code.line(format_args!(
+        "    .map_err(|_| E::invalid_value({serde}::de::Unexpected::Unsigned(v), &self))"
+    ));
+    code.close();
+    code.line("/// Some servers and mocks send the name instead of the integer.");
+    code.open(format_args!(
+        "fn visit_str<E: {serde}::de::Error>(self, v: &str) -> Result<{name}, E>"
+    ));
+    code.line(format_args!("{name}::from_name(v)"));
+    code.line(format_args!(
+        "    .ok_or_else(|| E::invalid_value({serde}::de::Unexpected::Str(v), &self))"
+    ));
+    code.close();
+    code.close();
+    code.line("deserializer.deserialize_any(Visitor)");
+    code.close();
+    code.close();
+}
+
+fn str_enum(code: &mut Code, def: &EnumDef, values: &[(String, String)]) {
+    let serde = rt::SERDE;
+    let name = &def.name;
+    code.docs(def.description.as_deref());
+    if def
+        .description
+        .as_deref()
+        .is_some_and(|d| !d.trim().is_empty())
+    {
+        code.line("///");
+    }
+    code.line(
+        "/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing",
+    );
+    code.line("/// go by the wire string.");
+    code.line("#[derive(Debug, Clone)]");
+    code.open(format_args!("pub enum {name}"));
+    for (value, variant) in values {
+        code.line(format_args!("/// `{value}`"));
+        code.line(format_args!("{variant},"));
+    }
+    code.line("/// A value this client does not know.");
+    code.line("Unknown(String),");
+    code.close();
+    code.blank();
+    code.open(format_args!("impl {name}"));
+    code.line("/// The string on the wire.");
+    code.open("pub fn as_str(&self) -> &str");
+    code.open("match self");
+    for (value, variant) in values {
+        code.line(format_args!("Self::{variant} => {},", lit(value)));
+    }
+    code.line("Self::Unknown(value) => value,");
+    code.close();
+    code.close();
+    code.line("/// The variant for a wire string; unknown strings are kept.");
+    code.open("pub fn from_wire(value: &str) -> Self");
+    code.open("match value");
+    for (value, variant) in values {
+        code.line(format_args!("{} => Self::{variant},", lit(value)));
+    }
+    code.line("other => Self::Unknown(other.to_owned()),");
+    code.close();
+    code.close();
+    code.close();
+    wire_traits(
+        code,
+        name,
+        "serializer.serialize_str(self.as_str())",
+        "self.as_str().to_owned()",
+        "as_str()",
+    );
+    code.blank();
+    code.open(format_args!(
+        "impl<'de> {serde}::Deserialize<'de> for {name}"
+    ));
+    code.signature(
+        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
+        &["deserializer: D".to_owned()],
+        Some("Result<Self, D::Error>"),
+    );
+    code.line(format_args!(
+        "let value = <String as {serde}::Deserialize>::deserialize(deserializer)?;"
+    ));
+    code.line("Result::Ok(Self::from_wire(&value))");
+    code.close();
+    code.close();
 }

@@ -1,5 +1,7 @@
-//! Emit: the IR becomes token streams, one per file of the generated crate.
+//! Emit: the IR becomes the text of each file of the generated crate, written formatted
+//! ([`code`] says why not as token streams).
 
+mod code;
 mod enums;
 mod inlineable;
 mod manifest;
@@ -12,30 +14,20 @@ pub use operations::params_struct_of;
 pub use types::rust_type;
 mod types;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use self::code::Code;
 use self::runtime as rt;
 use crate::Settings;
 use crate::diagnostics::Sink;
 use crate::ir::Api;
 
-/// The content of one generated file before formatting.
+/// The content of one generated file.
 pub enum Emitted {
-    /// Rust source, formatted later.
-    Rust(TokenStream),
+    /// Rust source written by the emitters.
+    Rust(String),
     /// Any other text (the manifest).
     Text(String),
     /// Rust copied from a template, kept as written.
     Copied(String),
-    /// `src/models.rs`, the largest file: emitted and formatted by [`models`] on a thread of
-    /// its own while the other files are formatted.
-    Models,
-}
-
-/// The tokens of `src/models.rs`.
-pub fn models(api: &Api) -> TokenStream {
-    models_file(api, &required::checked(api))
 }
 
 /// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
@@ -52,11 +44,14 @@ pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emi
             "src/lib.rs".to_owned(),
             Emitted::Rust(crate_root(api, settings, &inlined.modules)),
         ),
-        ("src/models.rs".to_owned(), Emitted::Models),
+        (
+            "src/models.rs".to_owned(),
+            Emitted::Rust(models_file(api, &checked)),
+        ),
     ];
     for module in &api.modules {
-        let tokens = operations::emit_module(api, module, &checked);
-        files.push((format!("src/{}.rs", module.name), Emitted::Rust(tokens)));
+        let text = operations::emit_module(api, module, &checked);
+        files.push((format!("src/{}.rs", module.name), Emitted::Rust(text)));
     }
     files.extend(
         inlined
@@ -67,14 +62,7 @@ pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emi
     files
 }
 
-fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
-    let (runtime, context, error, response_value, secret) = (
-        rt::RUNTIME,
-        rt::CONTEXT,
-        rt::ERROR,
-        rt::RESPONSE_VALUE,
-        rt::SECRET,
-    );
+fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> String {
     let mut text = format!(
         "{}.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
@@ -85,52 +73,47 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
     for module in &api.modules {
         text.push_str(&format!("| [`{}`] | {} |\n", module.name, module.title));
     }
-    let docs = types::inner_docs(&text);
-    let modules = api.modules.iter().map(|m| {
-        let name = types::ident(&m.name);
-        quote!(#[rustfmt::skip] pub mod #name;)
-    });
-    let inlined = inlined.iter().map(|(module, feature)| {
-        let name = types::ident(module);
-        let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
-        quote!(#gate #[rustfmt::skip] pub mod #name;)
-    });
-    quote! {
-        #docs
-        #![forbid(unsafe_code)]
-        #![warn(missing_docs)]
-
-        // The modules are formatted by the generator (prettyplease), not by rustfmt.
-        #[rustfmt::skip]
-        pub mod models;
-        #(#modules)*
-        #(#inlined)*
-
-        pub use #runtime as runtime;
-        pub use #context;
-        pub use #error;
-        pub use #response_value;
-        pub use #secret;
+    let mut code = Code::new();
+    code.inner_docs(&text);
+    code.line("#![forbid(unsafe_code)]");
+    code.line("#![warn(missing_docs)]");
+    code.blank();
+    code.line("// The modules are formatted by the generator, not by rustfmt.");
+    code.line("#[rustfmt::skip]");
+    code.line("pub mod models;");
+    for module in &api.modules {
+        code.line("#[rustfmt::skip]");
+        code.line(format_args!("pub mod {};", module.name));
     }
+    for (module, feature) in inlined {
+        if let Some(feature) = feature {
+            code.line(format_args!("#[cfg(feature = {})]", code::lit(feature)));
+        }
+        code.line("#[rustfmt::skip]");
+        code.line(format_args!("pub mod {module};"));
+    }
+    code.blank();
+    code.line(format_args!("pub use {} as runtime;", rt::RUNTIME));
+    for item in [rt::CONTEXT, rt::ERROR, rt::RESPONSE_VALUE, rt::SECRET] {
+        code.line(format_args!("pub use {item};"));
+    }
+    code.finish()
 }
 
-fn models_file(
-    api: &Api,
-    checked: &std::collections::BTreeSet<crate::ir::SchemaKey>,
-) -> TokenStream {
-    let enums = api.enums.iter().map(enums::emit_enum);
-    let models = (0..api.concepts.len()).map(|i| {
-        let model = models::emit_model(api, i);
-        let checks = if checked.iter().any(|k| api.concept_of[k].0 == i) {
-            required::emit_checks(api, i, checked)
-        } else {
-            TokenStream::new()
-        };
-        quote!(#model #checks)
-    });
-    quote! {
-        //! The models of all documents, unified across casings.
-        #(#models)*
-        #(#enums)*
+fn models_file(api: &Api, checked: &std::collections::BTreeSet<crate::ir::SchemaKey>) -> String {
+    let mut code = Code::new();
+    code.line("//! The models of all documents, unified across casings.");
+    for i in 0..api.concepts.len() {
+        code.blank();
+        models::emit_model(&mut code, api, i);
+        if checked.iter().any(|k| api.concept_of[k].0 == i) {
+            code.blank();
+            required::emit_checks(&mut code, api, i, checked);
+        }
     }
+    for def in &api.enums {
+        code.blank();
+        enums::emit_enum(&mut code, def);
+    }
+    code.finish()
 }

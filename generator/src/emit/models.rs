@@ -1,42 +1,38 @@
 //! Models: one public struct per concept, one `Deserialize` that reads every casing, and one
 //! `WireSerialize` per casing that writes the schema's keys in the schema's order.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-
+use super::code::{Code, lit};
 use super::runtime as rt;
-
-use super::types::{docs, ident, is_eq, marker, rust_type};
+use super::types::{is_eq, marker, rust_type};
 use crate::ir::{Api, CasingKeys, Concept};
 
 /// The struct and its implementations.
-pub fn emit_model(api: &Api, index: usize) -> TokenStream {
+pub fn emit_model(code: &mut Code, api: &Api, index: usize) {
     let model = &api.concepts[index];
-    let definition = definition(api, index);
-    let key_table = key_table(model);
-    let deserialize = deserialize(api, index);
-    let dialects = model.casings.iter().map(|d| serialize(model, d));
-    quote! {
-        #definition
-        #key_table
-        #deserialize
-        #(#dialects)*
+    definition(code, api, index);
+    code.blank();
+    key_table(code, model);
+    code.blank();
+    deserialize(code, api, index);
+    for casing in &model.casings {
+        code.blank();
+        serialize(code, model, casing);
     }
 }
 
 /// The type of a field: boxed where the model would otherwise contain itself, `Option` where
 /// some member schema does not require it.
-fn field_type(api: &Api, owner: usize, field: &crate::ir::Field) -> TokenStream {
+fn field_type(api: &Api, owner: usize, field: &crate::ir::Field) -> String {
     let ty = rust_type(api, &field.ty);
     let ty = if needs_box(api, owner, &field.ty) {
-        quote!(Box<#ty>)
+        format!("Box<{ty}>")
     } else {
         ty
     };
     if field.required {
         ty
     } else {
-        quote!(Option<#ty>)
+        format!("Option<{ty}>")
     }
 }
 
@@ -62,192 +58,213 @@ fn reaches(api: &Api, from: usize, to: usize, seen: &mut [bool]) -> bool {
     })
 }
 
-fn definition(api: &Api, index: usize) -> TokenStream {
+fn definition(code: &mut Code, api: &Api, index: usize) {
     let model = &api.concepts[index];
-    let name = ident(&model.name);
     let mut text = model.description.clone().unwrap_or_default();
-    let forms: Vec<String> = model
-        .members
-        .iter()
-        .map(|(key, casing)| {
-            let module = &api.modules[key.doc];
-            format!("- `{}` in `{}` ({casing:?})", key.name, module.file)
-        })
-        .collect();
-    text.push_str(&format!(
-        "\n\nSchemas of this concept (their casing):\n\n{}",
-        forms.join("\n")
+    text.push_str("\n\nSchemas of this concept (their casing):\n");
+    for (key, casing) in &model.members {
+        let module = &api.modules[key.doc];
+        text.push_str(&format!(
+            "\n- `{}` in `{}` ({casing:?})",
+            key.name, module.file
+        ));
+    }
+    code.docs(Some(&text));
+    // `Default` only when every field is optional: `..Default::default()` must not fill a
+    // required field with `""` or `0` that the server would take for a value.
+    let default = if model.fields.iter().all(|f| !f.required) {
+        ", Default"
+    } else {
+        ""
+    };
+    let eq = if model.fields.iter().all(|f| is_eq(api, &f.ty, 0)) {
+        ", Eq"
+    } else {
+        ""
+    };
+    code.line(format_args!(
+        "#[derive(Debug, Clone, PartialEq{eq}{default})]"
     ));
-    let doc = docs(Some(&text));
-    let fields = model.fields.iter().map(|field| {
-        let name = ident(&field.rust_name);
-        let ty = field_type(api, index, field);
+    code.open(format_args!("pub struct {}", model.name));
+    for field in &model.fields {
         let spellings: Vec<String> = field.spellings.iter().map(|s| format!("`{s}`")).collect();
         let mut text = field.description.clone().unwrap_or_default();
         text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
-        let doc = docs(Some(&text));
-        quote!(#doc pub #name: #ty,)
-    });
-    let default = model
-        .fields
-        .iter()
-        // Only when every field is optional: `..Default::default()` must not fill a required
-        // field with `""` or `0` that the server would take for a value.
-        .all(|f| !f.required)
-        .then(|| quote!(Default,));
-    let eq = model
-        .fields
-        .iter()
-        .all(|f| is_eq(api, &f.ty, 0))
-        .then(|| quote!(Eq,));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #eq #default)]
-        pub struct #name {
-            #(#fields)*
-        }
+        code.docs(Some(&text));
+        code.line(format_args!(
+            "pub {}: {},",
+            field.rust_name,
+            field_type(api, index, field)
+        ));
     }
+    code.close();
 }
 
-fn key_table(model: &Concept) -> TokenStream {
-    let key_table = rt::KEY_TABLE;
-    let name = ident(&model.name);
-    let entries = model.fields.iter().map(|f| {
-        let spellings = &f.spellings;
-        quote!(&[#(#spellings),*])
-    });
-    quote! {
-        impl #key_table for #name {
-            const KEYS: &'static [&'static [&'static str]] = &[#(#entries),*];
-        }
-    }
-}
-
-fn deserialize(api: &Api, index: usize) -> TokenStream {
-    let (serde, field_key, duplicate_field, missing_field) = (
-        rt::SERDE,
-        rt::FIELD_KEY,
-        rt::DUPLICATE_FIELD,
-        rt::MISSING_FIELD,
-    );
-    let model = &api.concepts[index];
-    let name = ident(&model.name);
-    let expecting = format!("a {} object", model.name);
-    let slots: Vec<_> = (0..model.fields.len())
-        .map(|i| ident(&format!("f{i}")))
+fn key_table(code: &mut Code, model: &Concept) {
+    code.open(format_args!("impl {} for {}", rt::KEY_TABLE, model.name));
+    let entries: Vec<String> = model
+        .fields
+        .iter()
+        .map(|f| {
+            let spellings: Vec<String> = f.spellings.iter().map(|s| lit(s)).collect();
+            format!("&[{}]", spellings.join(", "))
+        })
         .collect();
-    let declare = model.fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = field_type(api, index, f);
-        quote!(let mut #slot: Option<#ty> = Option::None;)
-    });
-    let arms = slots.iter().enumerate().map(|(i, slot)| {
-        let index = Literal::usize_unsuffixed(i);
-        quote! {
-            Option::Some(#index) => {
-                if #slot.is_some() {
-                    return Result::Err(#duplicate_field::<A::Error, #name>(#index));
-                }
-                #slot = Option::Some(map.next_value()?);
-            }
-        }
-    });
-    let build = model
-        .fields
-        .iter()
-        .zip(&slots)
-        .enumerate()
-        .map(|(i, (f, slot))| {
-            let field = ident(&f.rust_name);
-            let index = Literal::usize_unsuffixed(i);
-            if f.required {
-                quote!(#field: #slot.ok_or_else(|| #missing_field::<A::Error, #name>(#index))?,)
-            } else {
-                quote!(#field: #slot.flatten(),)
-            }
-        });
-    quote! {
-        impl<'de> #serde::Deserialize<'de> for #name {
-            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> #serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#declare)*
-                        while let Option::Some(key) = map.next_key::<#field_key<#name>>()? {
-                            match key.0 {
-                                #(#arms)*
-                                _ => {
-                                    map.next_value::<#serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        Result::Ok(#name { #(#build)* })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
-    }
+    code.list(
+        "const KEYS: &'static [&'static [&'static str]] = &",
+        &entries,
+        ";",
+    );
+    code.close();
 }
 
-fn serialize(model: &Concept, dialect: &CasingKeys) -> TokenStream {
-    let (serde, wire_serialize, wire) = (rt::SERDE, rt::WIRE_SERIALIZE, rt::WIRE);
-    let name = ident(&model.name);
-    let name_str = &model.name;
-    let marker = marker(dialect.casing);
+fn deserialize(code: &mut Code, api: &Api, index: usize) {
+    let serde = rt::SERDE;
+    let model = &api.concepts[index];
+    let name = &model.name;
+    code.open(format_args!(
+        "impl<'de> {serde}::Deserialize<'de> for {name}"
+    ));
+    code.signature(
+        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
+        &["deserializer: D".to_owned()],
+        Some("Result<Self, D::Error>"),
+    );
+    code.line("struct Visitor;");
+    code.open(format_args!(
+        "impl<'de> {serde}::de::Visitor<'de> for Visitor"
+    ));
+    code.line(format_args!("type Value = {name};"));
+    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result");
+    code.line(format_args!(
+        "f.write_str({})",
+        lit(&format!("a {name} object"))
+    ));
+    code.close();
+    code.signature(
+        &format!("fn visit_map<A: {serde}::de::MapAccess<'de>>"),
+        &["self".to_owned(), "mut map: A".to_owned()],
+        Some(&format!("Result<{name}, A::Error>")),
+    );
+    for (i, field) in model.fields.iter().enumerate() {
+        code.line(format_args!(
+            "let mut f{i}: Option<{}> = Option::None;",
+            field_type(api, index, field)
+        ));
+    }
+    code.open(format_args!(
+        "while let Option::Some(key) = map.next_key::<{}<{name}>>()?",
+        rt::FIELD_KEY
+    ));
+    code.open("match key.0");
+    for i in 0..model.fields.len() {
+        code.open(format_args!("Option::Some({i}) =>"));
+        code.open(format_args!("if f{i}.is_some()"));
+        code.line(format_args!(
+            "return Result::Err({}::<A::Error, {name}>({i}));",
+            rt::DUPLICATE_FIELD
+        ));
+        code.close();
+        code.line(format_args!("f{i} = Option::Some(map.next_value()?);"));
+        code.close();
+    }
+    code.open("_ =>");
+    code.line(format_args!(
+        "map.next_value::<{serde}::de::IgnoredAny>()?;"
+    ));
+    code.close();
+    code.close();
+    code.close();
+    code.open(format_args!("Result::Ok({name}"));
+    for (i, field) in model.fields.iter().enumerate() {
+        if field.required {
+            code.line(format_args!(
+                "{}: f{i}.ok_or_else(|| {}::<A::Error, {name}>({i}))?,",
+                field.rust_name,
+                rt::MISSING_FIELD
+            ));
+        } else {
+            code.line(format_args!("{}: f{i}.flatten(),", field.rust_name));
+        }
+    }
+    code.close_with("})");
+    code.close();
+    code.close();
+    code.line("deserializer.deserialize_map(Visitor)");
+    code.close();
+    code.close();
+}
+
+fn serialize(code: &mut Code, model: &Concept, dialect: &CasingKeys) {
+    let serde = rt::SERDE;
+    let name = &model.name;
+    code.open(format_args!(
+        "impl {}<{}> for {name}",
+        rt::WIRE_SERIALIZE,
+        marker(dialect.casing)
+    ));
+    code.signature(
+        &format!("fn wire_serialize<S: {serde}::Serializer>"),
+        &["&self".to_owned(), "serializer: S".to_owned()],
+        Some("Result<S::Ok, S::Error>"),
+    );
+    code.line(format_args!("use {serde}::ser::SerializeStruct as _;"));
     let required = dialect
         .keys
         .iter()
         .filter(|k| model.fields[k.field].required)
         .count();
-    let optional: Vec<TokenStream> = dialect
+    let optional: Vec<String> = dialect
         .keys
         .iter()
         .filter(|k| !model.fields[k.field].required)
         .map(|k| {
-            let field = ident(&model.fields[k.field].rust_name);
-            quote!(usize::from(self.#field.is_some()))
+            format!(
+                "usize::from(self.{}.is_some())",
+                model.fields[k.field].rust_name
+            )
         })
         .collect();
-    let mut terms: Vec<TokenStream> = Vec::new();
+    let mut terms: Vec<String> = Vec::new();
     if required > 0 || optional.is_empty() {
-        let required = Literal::usize_unsuffixed(required);
-        terms.push(quote!(#required));
+        terms.push(required.to_string());
     }
     terms.extend(optional);
-    let writes = dialect.keys.iter().map(|k| {
-        let f = &model.fields[k.field];
-        let field = ident(&f.rust_name);
-        let key = &k.wire;
-        let value = match k.nested.filter(|_| f.ty.model().is_some()) {
-            Some(casing) => {
-                let nested = super::types::marker(casing);
-                quote!(&#wire::<_, #nested>::new(value))
-            }
-            None => quote!(value),
-        };
-        if f.required {
-            quote! {{ let value = &self.#field; state.serialize_field(#key, #value)?; }}
-        } else {
-            quote! {
-                if let Option::Some(value) = &self.#field {
-                    state.serialize_field(#key, #value)?;
-                }
-            }
-        }
-    });
-    quote! {
-        impl #wire_serialize<#marker> for #name {
-            fn wire_serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use #serde::ser::SerializeStruct as _;
-                let len: usize = #(#terms)+*;
-                let mut state = serializer.serialize_struct(#name_str, len)?;
-                #(#writes)*
-                state.end()
-            }
+    if terms.len() == 1 {
+        code.line(format_args!("let len: usize = {};", terms[0]));
+    } else {
+        code.line(format_args!("let len: usize = {}", terms[0]));
+        for (i, term) in terms.iter().enumerate().skip(1) {
+            let end = if i + 1 == terms.len() { ";" } else { "" };
+            code.line(format_args!("    + {term}{end}"));
         }
     }
+    code.line(format_args!(
+        "let mut state = serializer.serialize_struct({}, len)?;",
+        lit(name)
+    ));
+    for k in &dialect.keys {
+        let f = &model.fields[k.field];
+        let value = match k.nested.filter(|_| f.ty.model().is_some()) {
+            Some(casing) => format!("&{}::<_, {}>::new(value)", rt::WIRE, marker(casing)),
+            None => "value".to_owned(),
+        };
+        let write = format!("state.serialize_field({}, {value})?;", lit(&k.wire));
+        if f.required {
+            code.open("");
+            code.line(format_args!("let value = &self.{};", f.rust_name));
+            code.line(write);
+            code.close();
+        } else {
+            code.open(format_args!(
+                "if let Option::Some(value) = &self.{}",
+                f.rust_name
+            ));
+            code.line(write);
+            code.close();
+        }
+    }
+    code.line("state.end()");
+    code.close();
+    code.close();
 }

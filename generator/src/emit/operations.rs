@@ -1,24 +1,15 @@
 //! One module per document: its constants, its `Client`, one async method per operation.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens as _, quote};
-
-use super::runtime as rt;
-
-use super::types::{docs, ident, inner_docs, marker, rust_type};
 use std::collections::BTreeSet;
 
+use super::code::{Code, lit};
+use super::runtime as rt;
+use super::types::{marker, rust_type};
 use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
 
 /// The module's file.
-pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
-    let (client, client_builder, context, build_error, uuid) = (
-        rt::CLIENT,
-        rt::CLIENT_BUILDER,
-        rt::CONTEXT,
-        rt::BUILD_ERROR,
-        rt::UUID,
-    );
+pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> String {
+    let mut code = Code::new();
     let mut header = format!("{}\n", module.title);
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", description.trim()));
@@ -30,303 +21,307 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .next()
         .unwrap_or(&module.file);
     header.push_str(&format!("\nGenerated from `{file}`."));
-    let header = inner_docs(&header);
-    let base_url = &module.default_base_url;
-    let version = module.api_version.as_deref().unwrap_or_default();
-    let client_doc = format!(" Client of the {}. Cheap to clone.", module.title);
-    let methods = module
-        .operations
-        .iter()
-        .map(|op| emit_operation(api, module, op, checked));
-    let response_enums = module
+    code.inner_docs(&header);
+    code.blank();
+    code.line("/// The document's first server.");
+    code.line(format_args!(
+        "pub const DEFAULT_BASE_URL: &str = {};",
+        lit(&module.default_base_url)
+    ));
+    code.blank();
+    code.line(
+        "/// The `api-version` this document speaks (sent by operations that declare the header).",
+    );
+    code.line(format_args!(
+        "pub const API_VERSION: &str = {};",
+        lit(module.api_version.as_deref().unwrap_or_default())
+    ));
+    code.blank();
+    client(&mut code, api, module, checked);
+    for op in module.operations.iter().filter(|op| uses_params_struct(op)) {
+        code.blank();
+        params_struct(&mut code, api, op);
+    }
+    for op in module
         .operations
         .iter()
         .filter(|op| !op.success_variants.is_empty())
-        .map(|op| response_enum(api, op));
-    let params_structs = module
-        .operations
-        .iter()
-        .filter(|op| uses_params_struct(op))
-        .map(|op| params_struct(api, op));
-    quote! {
-        #header
-
-        /// The document's first server.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
-
-        /// The `api-version` this document speaks (sent by operations that declare the header).
-        pub const API_VERSION: &str = #version;
-
-        #[doc = #client_doc]
-        ///
-        /// Authentication and request-context headers are configured once on the builder and
-        /// injected into each operation that needs them.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: #client,
-        }
-
-        impl Client {
-            /// A builder preset with [`DEFAULT_BASE_URL`].
-            pub fn builder() -> #client_builder<Self> {
-                #client_builder::new(DEFAULT_BASE_URL)
-            }
-
-            /// The transport, e.g. to share it with the client of another document.
-            pub fn runtime(&self) -> &#client {
-                &self.inner
-            }
-
-            /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
-            /// connections, auth provider and token cache, hooks and policies: one client
-            /// serves every merchant.
-            pub fn for_tenant(&self, tenant: #uuid) -> Self {
-                Self { inner: self.inner.for_tenant(tenant) }
-            }
-
-            /// A handle that sends `context`'s values over this client's, key by key, sharing
-            /// everything else.
-            pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
-                Result::Ok(Self { inner: self.inner.with_context(context)? })
-            }
-
-            #(#methods)*
-        }
-
-        impl ::std::convert::From<#client> for Client {
-            fn from(inner: #client) -> Self {
-                Self { inner }
-            }
-        }
-
-        #(#params_structs)*
-        #(#response_enums)*
+    {
+        code.blank();
+        response_enum(&mut code, api, op);
     }
+    code.finish()
+}
+
+/// The `Client` struct, its handles and its methods.
+fn client(code: &mut Code, api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) {
+    let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
+    code.line(format_args!(
+        "/// Client of the {}. Cheap to clone.",
+        module.title.replace(['\n', '\r'], " ")
+    ));
+    code.line("///");
+    code.line(
+        "/// Authentication and request-context headers are configured once on the builder and",
+    );
+    code.line("/// injected into each operation that needs them.");
+    code.line("#[derive(Debug, Clone)]");
+    code.open("pub struct Client");
+    code.line(format_args!("inner: {client},"));
+    code.close();
+    code.blank();
+    code.open("impl Client");
+    code.line("/// A builder preset with [`DEFAULT_BASE_URL`].");
+    code.open(format_args!("pub fn builder() -> {builder}<Self>"));
+    code.line(format_args!("{builder}::new(DEFAULT_BASE_URL)"));
+    code.close();
+    code.blank();
+    code.line("/// The transport, e.g. to share it with the client of another document.");
+    code.open(format_args!("pub fn runtime(&self) -> &{client}"));
+    code.line("&self.inner");
+    code.close();
+    code.blank();
+    code.line(
+        "/// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's",
+    );
+    code.line("/// connections, auth provider and token cache, hooks and policies: one client");
+    code.line("/// serves every merchant.");
+    code.open(format_args!(
+        "pub fn for_tenant(&self, tenant: {}) -> Self",
+        rt::UUID
+    ));
+    code.line("Self { inner: self.inner.for_tenant(tenant) }");
+    code.close();
+    code.blank();
+    code.line("/// A handle that sends `context`'s values over this client's, key by key, sharing");
+    code.line("/// everything else.");
+    code.signature(
+        "pub fn with_context",
+        &["&self".to_owned(), format!("context: &{}", rt::CONTEXT)],
+        Some(&format!("Result<Self, {}>", rt::BUILD_ERROR)),
+    );
+    code.line("Result::Ok(Self { inner: self.inner.with_context(context)? })");
+    code.close();
+    for op in &module.operations {
+        code.blank();
+        emit_operation(code, api, module, op, checked);
+    }
+    code.close();
+    code.blank();
+    code.open(format_args!(
+        "impl ::std::convert::From<{client}> for Client"
+    ));
+    code.open(format_args!("fn from(inner: {client}) -> Self"));
+    code.line("Self { inner }");
+    code.close();
+    code.close();
 }
 
 /// The name of an operation's response enum: `StartJobResponse`.
-fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
-    ident(&format!(
-        "{}Response",
-        crate::normalize::type_name(&op.method_name)
-    ))
+fn response_enum_name(op: &Operation) -> String {
+    format!("{}Response", crate::normalize::type_name(&op.method_name))
 }
 
 /// The variant of one success answer: `Status200`, `Success2XX`.
-fn variant_name(response: &crate::ir::Response) -> proc_macro2::Ident {
+fn variant_name(response: &crate::ir::Response) -> String {
     match &response.range {
-        Some(range) => ident(&format!("Success{range}")),
-        None => ident(&format!("Status{}", response.status)),
+        Some(range) => format!("Success{range}"),
+        None => format!("Status{}", response.status),
     }
 }
 
 /// The enum of an operation whose success answers have different bodies: a variant per
 /// documented 2xx status, and `Other` for an undocumented one (its body, if any, as JSON).
-fn response_enum(api: &Api, op: &Operation) -> TokenStream {
-    let name = response_enum_name(op);
-    let json_value = rt::JSON_VALUE;
-    let doc = format!(
-        " The success answers of [`Client::{}`], one variant per documented status.",
+fn response_enum(code: &mut Code, api: &Api, op: &Operation) {
+    code.line(format_args!(
+        "/// The success answers of [`Client::{}`], one variant per documented status.",
         op.method_name.trim_start_matches("r#")
-    );
-    let variants = op.success_variants.iter().map(|r| {
-        let variant = variant_name(r);
+    ));
+    code.line("#[derive(Debug, Clone)]");
+    code.open(format_args!("pub enum {}", response_enum_name(op)));
+    for r in &op.success_variants {
         let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
-        let vdoc = format!(" `{label}`: {}", r.description.trim().replace('\n', " "));
+        code.docs(Some(&format!(
+            "`{label}`: {}",
+            r.description.trim().replace(['\n', '\r'], " ")
+        )));
         match &r.ty {
-            Some(ty) => {
-                let ty = rust_type(api, ty);
-                quote!(#[doc = #vdoc] #variant(#ty),)
-            }
-            None => quote!(#[doc = #vdoc] #variant,),
-        }
-    });
-    let other = (!op.success_variants.iter().any(|r| r.range.is_some())).then(|| {
-        quote! {
-            /// A success status the document does not list; its body as JSON, if any.
-            Other(Option<#json_value>),
-        }
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub enum #name {
-            #(#variants)*
-            #other
+            Some(ty) => code.line(format_args!("{}({}),", variant_name(r), rust_type(api, ty))),
+            None => code.line(format_args!("{},", variant_name(r))),
         }
     }
+    if !op.success_variants.iter().any(|r| r.range.is_some()) {
+        code.line("/// A success status the document does not list; its body as JSON, if any.");
+        code.line(format_args!("Other(Option<{}>),", rt::JSON_VALUE));
+    }
+    code.close();
 }
 
 /// Decoding by status into the operation's response enum.
-fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
+fn variant_decode(code: &mut Code, api: &Api, op: &Operation) {
     let name = response_enum_name(op);
-    let (json, json_or_empty, empty) =
-        (rt::DECODE_JSON, rt::DECODE_JSON_OR_EMPTY, rt::DECODE_EMPTY);
     let decode = |r: &crate::ir::Response| {
         let variant = variant_name(r);
         match &r.ty {
-            Some(ty) => {
-                let ty = rust_type(api, ty);
-                quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#variant)))
-            }
-            None => quote!(#empty(response).map(|v| v.map(|()| #name::#variant))),
+            Some(ty) => format!(
+                "{}::<{}, _>(response, OPERATION).map(|v| v.map({name}::{variant}))",
+                rt::DECODE_JSON,
+                rust_type(api, ty)
+            ),
+            None => format!(
+                "{}(response).map(|v| v.map(|()| {name}::{variant}))",
+                rt::DECODE_EMPTY
+            ),
         }
     };
-    let arms = op
-        .success_variants
-        .iter()
-        .filter(|r| r.range.is_none())
-        .map(|r| {
-            let status = Literal::u16_unsuffixed(r.status);
-            let decode = decode(r);
-            quote!(#status => #decode,)
-        });
+    code.open("match response.status().as_u16()");
+    for r in op.success_variants.iter().filter(|r| r.range.is_none()) {
+        code.line(format_args!("{} => {},", r.status, decode(r)));
+    }
     let fallback = match op.success_variants.iter().find(|r| r.range.is_some()) {
         Some(range) => decode(range),
-        None => quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other))),
+        None => format!(
+            "{}(response, OPERATION).map(|v| v.map({name}::Other))",
+            rt::DECODE_JSON_OR_EMPTY
+        ),
     };
-    quote! {
-        match response.status().as_u16() {
-            #(#arms)*
-            _ => #fallback,
-        }
-    }
+    code.line(format_args!("_ => {fallback},"));
+    code.close();
 }
 
 fn emit_operation(
+    code: &mut Code,
     api: &Api,
     module: &Module,
     op: &Operation,
     checked: &BTreeSet<SchemaKey>,
-) -> TokenStream {
-    let method = ident(&op.method_name);
-    let doc = docs(Some(&operation_doc(op)));
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
-    let (response_value, error, execute, api_error) =
-        (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
-    let (success, decode) = if op.success_variants.is_empty() {
-        success_type(api, op)
+) {
+    code.docs(Some(&operation_doc(op)));
+    if op.deprecated {
+        code.line("#[deprecated = \"deprecated by the vendor\"]");
+    }
+    let success = if op.success_variants.is_empty() {
+        success_type(api, op).0
     } else {
-        let name = response_enum_name(op);
-        (quote!(#name), variant_decode(api, op))
+        response_enum_name(op)
     };
     let error_body = op
         .error_ty
         .as_ref()
-        .map_or_else(|| quote!(()), |t| rust_type(api, t));
-    let static_info = operation_info(module, op);
-    let path_params = op.path_params.iter().map(|p| {
-        let name = ident(&p.rust_name);
+        .map_or_else(|| "()".to_owned(), |t| rust_type(api, t));
+    let mut params = vec!["&self".to_owned()];
+    for p in &op.path_params {
         let ty = match p.ty {
-            Ty::String => quote!(&str),
+            Ty::String => "&str".to_owned(),
             _ => rust_type(api, &p.ty),
         };
-        quote!(#name: #ty,)
-    });
+        params.push(format!("{}: {ty}", p.rust_name));
+    }
     let grouped = uses_params_struct(op);
-    let other_params = op
+    for p in op
         .query_params
         .iter()
         .chain(&op.header_params)
         .filter(|p| p.required || !grouped)
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let ty = borrowed_type(api, &p.ty);
-            if p.required {
-                quote!(#name: #ty,)
-            } else {
-                quote!(#name: Option<#ty>,)
-            }
-        });
-    let params_struct = grouped.then(|| {
-        let name = params_struct_name(op);
-        quote!(params: &#name,)
-    });
-    let body_param = op.body.as_ref().map(|b| {
+    {
+        let ty = borrowed_type(api, &p.ty);
+        if p.required {
+            params.push(format!("{}: {ty}", p.rust_name));
+        } else {
+            params.push(format!("{}: Option<{ty}>", p.rust_name));
+        }
+    }
+    if grouped {
+        params.push(format!("params: &{}", params_struct_name(op)));
+    }
+    if let Some(b) = &op.body {
         let ty = match b.kind {
-            BodyKind::Text => quote!(&str),
-            BodyKind::Binary => quote!(&[u8]),
+            BodyKind::Text => "&str".to_owned(),
+            BodyKind::Binary => "&[u8]".to_owned(),
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
         };
         if b.required {
-            quote!(body: #ty,)
+            params.push(format!("body: {ty}"));
         } else {
-            quote!(body: Option<#ty>,)
-        }
-    });
-    let query = query_code(op);
-    let path = path_expression(op);
-    let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
-        quote!(path)
-    } else {
-        quote!(&path)
-    };
-    let (body_checks, body_value) = body_code(api, op, checked);
-    let send = if op.header_params.is_empty() {
-        quote!(#execute(&self.inner, OPERATION, #path_arg, &[], #body_value).await?)
-    } else {
-        let headers = header_code(op);
-        quote! {{
-            #headers
-            #execute(&self.inner, OPERATION, #path_arg, &headers, #body_value).await?
-        }}
-    };
-    quote! {
-        #doc
-        #deprecated
-        pub async fn #method(&self, #(#path_params)* #(#other_params)* #params_struct #body_param) -> Result<#response_value<#success>, #error<#error_body>> {
-            #static_info
-            #body_checks
-            #query
-            let path = #path;
-            let response = #send;
-            if response.status().is_success() {
-                #decode
-            } else {
-                Result::Err(#api_error(response, OPERATION))
-            }
+            params.push(format!("body: Option<{ty}>"));
         }
     }
+    code.signature(
+        &format!("pub async fn {}", op.method_name),
+        &params,
+        Some(&format!(
+            "Result<{}<{success}>, {}<{error_body}>>",
+            rt::RESPONSE_VALUE,
+            rt::ERROR
+        )),
+    );
+    operation_info(code, module, op);
+    let body_value = body_code(code, api, op, checked);
+    query_code(code, op);
+    code.line(format_args!("let path = {};", path_expression(op)));
+    let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
+        "path"
+    } else {
+        "&path"
+    };
+    if op.header_params.is_empty() {
+        code.line(format_args!(
+            "let response = {}(&self.inner, OPERATION, {path_arg}, &[], {body_value}).await?;",
+            rt::EXECUTE
+        ));
+    } else {
+        code.open("let response =");
+        header_code(code, op);
+        code.line(format_args!(
+            "{}(&self.inner, OPERATION, {path_arg}, &headers, {body_value}).await?",
+            rt::EXECUTE
+        ));
+        code.close_with("};");
+    }
+    code.open("if response.status().is_success()");
+    if op.success_variants.is_empty() {
+        code.line(success_type(api, op).1);
+    } else {
+        variant_decode(code, api, op);
+    }
+    code.reopen("else");
+    code.line(format_args!(
+        "Result::Err({}(response, OPERATION))",
+        rt::API_ERROR
+    ));
+    code.close();
+    code.close();
 }
 
 /// The value type of the success body and the call that reads it.
-fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
-    let (json, json_or_empty, bytes, text, empty) = (
-        rt::DECODE_JSON,
-        rt::DECODE_JSON_OR_EMPTY,
-        rt::DECODE_BYTES,
-        rt::DECODE_TEXT,
-        rt::DECODE_EMPTY,
-    );
+fn success_type(api: &Api, op: &Operation) -> (String, String) {
     match (&op.success.ty, op.success.media) {
-        (Some(ty), _) if op.success.optional => {
-            let ty = rust_type(api, ty);
-            (
-                quote!(Option<#ty>),
-                quote!(#json_or_empty(response, OPERATION)),
-            )
-        }
-        (Some(ty), _) => (rust_type(api, ty), quote!(#json(response, OPERATION))),
-        (None, Some(Media::Binary)) => (rt::BYTES.to_token_stream(), quote!(#bytes(response))),
-        (None, Some(Media::Text)) => (quote!(String), quote!(#text(response, OPERATION))),
-        (None, _) => (quote!(()), quote!(#empty(response))),
+        (Some(ty), _) if op.success.optional => (
+            format!("Option<{}>", rust_type(api, ty)),
+            format!("{}(response, OPERATION)", rt::DECODE_JSON_OR_EMPTY),
+        ),
+        (Some(ty), _) => (
+            rust_type(api, ty),
+            format!("{}(response, OPERATION)", rt::DECODE_JSON),
+        ),
+        (None, Some(Media::Binary)) => (
+            rt::BYTES.to_string(),
+            format!("{}(response)", rt::DECODE_BYTES),
+        ),
+        (None, Some(Media::Text)) => (
+            "String".to_owned(),
+            format!("{}(response, OPERATION)", rt::DECODE_TEXT),
+        ),
+        (None, _) => ("()".to_owned(), format!("{}(response)", rt::DECODE_EMPTY)),
     }
 }
 
 /// How a query or header parameter is taken: `&str`, `&[T]`, `&T`.
-fn borrowed_type(api: &Api, ty: &Ty) -> TokenStream {
+fn borrowed_type(api: &Api, ty: &Ty) -> String {
     match ty {
-        Ty::String => quote!(&str),
-        Ty::List(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(&[#inner])
-        }
-        other => {
-            let ty = rust_type(api, other);
-            quote!(&#ty)
-        }
+        Ty::String => "&str".to_owned(),
+        Ty::List(inner) => format!("&[{}]", rust_type(api, inner)),
+        other => format!("&{}", rust_type(api, other)),
     }
 }
 
@@ -338,7 +333,7 @@ const MAX_POSITIONAL_OPTIONAL: usize = 3;
 /// The name of the parameters struct `op`'s method takes, if it takes one (for code that calls
 /// generated methods, such as the conformance driver).
 pub fn params_struct_of(op: &Operation) -> Option<String> {
-    uses_params_struct(op).then(|| params_struct_name(op).to_string())
+    uses_params_struct(op).then(|| params_struct_name(op))
 }
 
 fn uses_params_struct(op: &Operation) -> bool {
@@ -351,106 +346,95 @@ fn uses_params_struct(op: &Operation) -> bool {
 }
 
 /// `QueryItemsParams` for `query_items`.
-fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
-    ident(&format!(
-        "{}Params",
-        crate::normalize::type_name(&op.method_name)
-    ))
+fn params_struct_name(op: &Operation) -> String {
+    format!("{}Params", crate::normalize::type_name(&op.method_name))
 }
 
 /// Where an optional parameter's value comes from: its argument, or the parameters struct.
-fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> TokenStream {
-    let name = ident(&p.rust_name);
+fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> String {
     if uses_params_struct(op) {
-        quote!(&params.#name)
+        format!("&params.{}", p.rust_name)
     } else {
-        quote!(#name)
+        p.rust_name.clone()
     }
 }
 
 /// The parameters struct of an operation with many optional parameters.
-fn params_struct(api: &Api, op: &Operation) -> TokenStream {
-    let name = params_struct_name(op);
-    let doc = format!(
-        " The optional parameters of [`Client::{}`]; `Default` sets none.",
+fn params_struct(code: &mut Code, api: &Api, op: &Operation) {
+    code.line(format_args!(
+        "/// The optional parameters of [`Client::{}`]; `Default` sets none.",
         op.method_name.trim_start_matches("r#")
-    );
-    let fields = op
+    ));
+    code.line("#[derive(Debug, Clone, Default)]");
+    code.open(format_args!("pub struct {}", params_struct_name(op)));
+    for p in op
         .query_params
         .iter()
         .chain(&op.header_params)
         .filter(|p| !p.required)
-        .map(|p| {
-            let field = ident(&p.rust_name);
-            let ty = rust_type(api, &p.ty);
-            let text = p
-                .description
-                .as_deref()
-                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
-            let field_doc = docs(Some(&text));
-            quote!(#field_doc pub #field: Option<#ty>,)
-        });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Default)]
-        pub struct #name {
-            #(#fields)*
-        }
+    {
+        let text = p
+            .description
+            .as_deref()
+            .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
+        code.docs(Some(&text));
+        code.line(format_args!(
+            "pub {}: Option<{}>,",
+            p.rust_name,
+            rust_type(api, &p.ty)
+        ));
     }
+    code.close();
 }
 
 /// `let query = …` with every query parameter (`form` casing, arrays exploded).
-fn query_code(op: &Operation) -> TokenStream {
-    let query = rt::QUERY;
+fn query_code(code: &mut Code, op: &Operation) {
     if op.query_params.is_empty() {
-        return TokenStream::new();
+        return;
     }
-    let pushes = op.query_params.iter().map(|p| {
-        let (name, key) = (ident(&p.rust_name), &p.name);
+    code.line(format_args!("let mut query = {}::new();", rt::QUERY));
+    for p in &op.query_params {
         let push = if matches!(p.ty, Ty::List(_)) {
-            quote!(push_all)
+            "push_all"
         } else {
-            quote!(push)
+            "push"
         };
+        let key = lit(&p.name);
         if p.required {
-            quote!(query.#push(#key, #name);)
+            code.line(format_args!("query.{push}({key}, {});", p.rust_name));
         } else {
-            let source = optional_source(op, p);
-            quote!(if let Option::Some(value) = #source { query.#push(#key, value); })
+            code.open(format_args!(
+                "if let Option::Some(value) = {}",
+                optional_source(op, p)
+            ));
+            code.line(format_args!("query.{push}({key}, value);"));
+            code.close();
         }
-    });
-    quote! {
-        let mut query = #query::new();
-        #(#pushes)*
     }
 }
 
 /// `let headers = …` with every header parameter (lists comma-separated, `simple` casing).
-fn header_code(op: &Operation) -> TokenStream {
+fn header_code(code: &mut Code, op: &Operation) {
     let query_value = rt::QUERY_VALUE;
-    let pushes = op.header_params.iter().map(|p| {
-        let (name, key) = (ident(&p.rust_name), &p.name);
+    code.line("let mut headers: Vec<(&'static str, String)> = Vec::new();");
+    for p in &op.header_params {
+        let key = lit(&p.name);
         let text = if matches!(p.ty, Ty::List(_)) {
-            quote!(
-                value
-                    .iter()
-                    .map(#query_value::query_text)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )
+            format!("value.iter().map({query_value}::query_text).collect::<Vec<_>>().join(\",\")")
         } else {
-            quote!(#query_value::query_text(&value))
+            format!("{query_value}::query_text(&value)")
         };
         if p.required {
-            quote!({ let value = #name; headers.push((#key, #text)); })
+            code.open("");
+            code.line(format_args!("let value = {};", p.rust_name));
         } else {
-            let source = optional_source(op, p);
-            quote!(if let Option::Some(value) = #source { headers.push((#key, #text)); })
+            code.open(format_args!(
+                "if let Option::Some(value) = {}",
+                optional_source(op, p)
+            ));
         }
-    });
-    quote! {
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        #(#pushes)*
+        code.line(format_args!("headers.push(({key}, {text}));"));
+        code.close();
     }
 }
 
@@ -533,211 +517,213 @@ fn operation_doc(op: &Operation) -> String {
     text
 }
 
-fn operation_info(module: &Module, op: &Operation) -> TokenStream {
-    let (operation, context_header, auth_need, http_method) = (
-        rt::OPERATION,
-        rt::CONTEXT_HEADER,
-        rt::AUTH_NEED,
+fn operation_info(code: &mut Code, module: &Module, op: &Operation) {
+    let operation = rt::OPERATION;
+    code.open(format_args!(
+        "static OPERATION: &{operation} = &{operation}"
+    ));
+    code.line(format_args!("id: {},", lit(&op.id)));
+    code.line(format_args!("api: {},", lit(&module.name)));
+    code.line(format_args!(
+        "method: {}::{},",
         rt::HTTP_METHOD,
-    );
-    let id = &op.id;
-    let api = &module.name;
-    let method = ident(&op.http_method);
-    let path = &op.path;
-    let version = match (&module.api_version, op.sends_api_version) {
-        (Some(v), true) => quote!(Option::Some(#v)),
-        _ => quote!(Option::None),
-    };
-    let context = op.context.iter().map(|c| {
-        let key = rt::context_key(c.key);
-        let (name, required) = (&c.header, c.required);
-        quote!(#context_header { key: #key, name: #name, required: #required })
-    });
-    let auth = match op.auth {
-        AuthNeed::None => quote!(None),
-        AuthNeed::Optional => quote!(Optional),
-        AuthNeed::Required => quote!(Required),
-    };
-    // Ranges and `default` have no single status to look up.
-    let errors = op.errors.iter().filter(|e| e.range.is_none()).map(|e| {
-        let status = Literal::u16_unsuffixed(e.status);
-        let description = e.description.trim();
-        quote!((#status, #description))
-    });
-    let scope = match &op.scope {
-        Some(scope) => quote!(Option::Some(#scope)),
-        None => quote!(Option::None),
-    };
-    quote! {
-        static OPERATION: &#operation = &#operation {
-            id: #id,
-            api: #api,
-            method: #http_method::#method,
-            path: #path,
-            api_version: #version,
-            context: &[#(#context),*],
-            auth: #auth_need::#auth,
-            errors: &[#(#errors),*],
-            scope: #scope,
-        };
+        op.http_method
+    ));
+    code.line(format_args!("path: {},", lit(&op.path)));
+    match (&module.api_version, op.sends_api_version) {
+        (Some(v), true) => code.line(format_args!("api_version: Option::Some({}),", lit(v))),
+        _ => code.line("api_version: Option::None,"),
     }
+    if op.context.is_empty() {
+        code.line("context: &[],");
+    } else {
+        code.line("context: &[");
+        for c in &op.context {
+            code.open(format_args!("    {}", rt::CONTEXT_HEADER));
+            code.line(format_args!("    key: {},", rt::context_key(c.key)));
+            code.line(format_args!("    name: {},", lit(&c.header)));
+            code.line(format_args!("    required: {},", c.required));
+            code.close_with("    },");
+        }
+        code.line("],");
+    }
+    let auth = match op.auth {
+        AuthNeed::None => "None",
+        AuthNeed::Optional => "Optional",
+        AuthNeed::Required => "Required",
+    };
+    code.line(format_args!("auth: {}::{auth},", rt::AUTH_NEED));
+    // Ranges and `default` have no single status to look up.
+    let errors: Vec<String> = op
+        .errors
+        .iter()
+        .filter(|e| e.range.is_none())
+        .map(|e| format!("({}, {})", e.status, lit(e.description.trim())))
+        .collect();
+    code.list("errors: &", &errors, ",");
+    match &op.scope {
+        Some(scope) => code.line(format_args!("scope: Option::Some({}),", lit(scope))),
+        None => code.line("scope: Option::None,"),
+    }
+    code.close_with("};");
 }
 
 /// The path with its parameters percent-encoded.
-fn path_expression(op: &Operation) -> TokenStream {
-    let (encode_path_segment, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
+fn path_expression(op: &Operation) -> String {
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
-        let path = &op.path;
-        return quote!(#path);
+        return lit(&op.path);
     }
-    let mut template = op.path.clone();
+    let mut template = op.path.replace('{', "{{").replace('}', "}}");
     let mut args = Vec::new();
     for p in &op.path_params {
-        template = template.replace(&format!("{{{}}}", p.name), "{}");
-        let name = ident(&p.rust_name);
+        template = template.replace(&format!("{{{{{}}}}}", p.name), "{}");
         args.push(match p.ty {
-            Ty::String => quote!(#encode_path_segment(#name)),
-            _ => quote!(#encode_path_segment(&#query_value::query_text(&#name))),
+            Ty::String => format!("{}({})", rt::ENCODE_PATH_SEGMENT, p.rust_name),
+            _ => format!(
+                "{}(&{}::query_text(&{}))",
+                rt::ENCODE_PATH_SEGMENT,
+                rt::QUERY_VALUE,
+                p.rust_name
+            ),
         });
     }
     if with_query {
         template.push_str("{}");
-        args.push(quote!(query.finish()));
+        args.push("query.finish()".to_owned());
     }
-    quote!(format!(#template, #(#args),*))
+    format!("format!({}, {})", lit(&template), args.join(", "))
 }
 
-/// Checks of properties this operation's schema requires, and the encoded body (an
-/// `Option<RequestBody>` expression).
-fn body_code(
-    api: &Api,
-    op: &Operation,
-    checked: &BTreeSet<SchemaKey>,
-) -> (TokenStream, TokenStream) {
+/// Writes the checks of properties this operation's schema requires; returns the encoded body
+/// (an `Option<RequestBody>` expression).
+fn body_code(code: &mut Code, api: &Api, op: &Operation, checked: &BTreeSet<SchemaKey>) -> String {
     let Some(body) = &op.body else {
-        return (TokenStream::new(), quote!(Option::None));
+        return "Option::None".to_owned();
     };
-    let (checks, value) = body_value(api, body, checked);
     if body.required {
-        (checks, quote!(Option::Some(#value)))
+        body_checks(code, api, body, checked);
+        let value = body_value(code, api, body);
+        code.line(format_args!("let body = Option::Some({value});"));
     } else {
         // An optional body: checked and encoded when there is one.
-        (
-            TokenStream::new(),
-            quote!(match body {
-                Option::Some(body) => {
-                    #checks
-                    Option::Some(#value)
-                }
-                Option::None => Option::None,
-            }),
-        )
+        code.open("let body = match body");
+        code.open("Option::Some(body) =>");
+        body_checks(code, api, body, checked);
+        let value = body_value(code, api, body);
+        code.line(format_args!("Option::Some({value})"));
+        code.close();
+        code.line("Option::None => Option::None,");
+        code.close_with("};");
+    }
+    "body".to_owned()
+}
+
+/// The check that the properties the body's schema requires are there.
+fn body_checks(code: &mut Code, api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>) {
+    if let Ty::Concept(key) = &body.ty
+        && checked.contains(key)
+    {
+        code.open(format_args!(
+            "if let Option::Some(missing) = body.{}()",
+            super::required::check_name(api, key)
+        ));
+        code.line(format_args!(
+            "return Result::Err({}(OPERATION, &missing));",
+            rt::MISSING_PROPERTY
+        ));
+        code.close();
     }
 }
 
-/// The checks before sending and the `RequestBody` expression for a present `body`.
-fn body_value(
-    api: &Api,
-    body: &crate::ir::Body,
-    checked: &BTreeSet<SchemaKey>,
-) -> (TokenStream, TokenStream) {
-    let (missing_property, json_body, request_body, serde_json, wire, error) = (
-        rt::MISSING_PROPERTY,
-        rt::JSON_BODY,
-        rt::REQUEST_BODY,
-        rt::SERDE_JSON,
-        rt::WIRE,
-        rt::ERROR,
+/// The `RequestBody` expression for a present `body` (form fields are collected first).
+fn body_value(code: &mut Code, api: &Api, body: &crate::ir::Body) -> String {
+    let request_body = rt::REQUEST_BODY;
+    let content_type = lit(&body.content_type);
+    let invalid = format!(
+        "|e| {}::InvalidRequest {{ operation: OPERATION.id, reason: e.to_string() }}",
+        rt::ERROR
     );
-    let content_type = &body.content_type;
-    let checks = match &body.ty {
-        Ty::Concept(key) if checked.contains(key) => {
-            let check = super::required::check_name(api, key);
-            quote! {
-                if let Option::Some(missing) = body.#check() {
-                    return Result::Err(#missing_property(OPERATION, &missing));
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
-    let invalid =
-        quote!(|e| #error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() });
-    let value = match body.kind {
-        BodyKind::Text => quote!(#request_body::raw(#content_type, body.to_owned())),
-        BodyKind::Binary => quote!(#request_body::raw(#content_type, body.to_vec())),
+    match body.kind {
+        BodyKind::Text => format!("{request_body}::raw({content_type}, body.to_owned())"),
+        BodyKind::Binary => format!("{request_body}::raw({content_type}, body.to_vec())"),
         BodyKind::Json => {
             // Concepts inside are written in their member schema's casing; anything else with
             // its serde implementation.
             let casing = body.ty.model().map(|key| api.concept_of[key].1);
             // Sent under the media type as declared (`application/json; charset=utf-8` too).
-            let plain_media = content_type == "application/json";
+            let plain_media = body.content_type == "application/json";
+            let serde_json = rt::SERDE_JSON;
             match casing {
                 Some(casing) if plain_media => {
-                    let marker = marker(casing);
-                    quote!(#json_body::<_, #marker, _>(OPERATION, body)?)
+                    format!(
+                        "{}::<_, {}, _>(OPERATION, body)?",
+                        rt::JSON_BODY,
+                        marker(casing)
+                    )
                 }
-                Some(casing) => {
-                    let marker = marker(casing);
-                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(&#wire::<_, #marker>::new(body)).map_err(#invalid)?))
-                }
+                Some(casing) => format!(
+                    "{request_body}::raw({content_type}, {serde_json}::to_vec(&{}::<_, {}>::new(body)).map_err({invalid})?)",
+                    rt::WIRE,
+                    marker(casing)
+                ),
                 None if plain_media => {
-                    quote!(#request_body::json(#serde_json::to_vec(body).map_err(#invalid)?))
+                    format!("{request_body}::json({serde_json}::to_vec(body).map_err({invalid})?)")
                 }
-                None => {
-                    quote!(#request_body::raw(#content_type, #serde_json::to_vec(body).map_err(#invalid)?))
-                }
+                None => format!(
+                    "{request_body}::raw({content_type}, {serde_json}::to_vec(body).map_err({invalid})?)"
+                ),
             }
         }
         BodyKind::Form | BodyKind::Multipart => {
             let Ty::Concept(key) = &body.ty else {
                 // normalize sends other form bodies as bytes.
-                return (
-                    checks,
-                    quote!(#request_body::raw(#content_type, ::std::vec::Vec::new())),
-                );
+                return format!("{request_body}::raw({content_type}, ::std::vec::Vec::new())");
             };
             let (model_index, casing) = api.concept_of[key];
             let model = &api.concepts[model_index];
             let Some(dialect) = model.casings.iter().find(|d| d.casing == casing) else {
-                return (checks, quote!(#request_body::form(::std::iter::empty())));
+                return format!("{request_body}::form(::std::iter::empty())");
             };
-            let pushes = dialect.keys.iter().map(|k| {
+            code.line("let mut fields: Vec<(&str, String)> = Vec::new();");
+            for k in &dialect.keys {
                 let f = &model.fields[k.field];
-                let field = ident(&f.rust_name);
-                let key = &k.wire;
-                let text = form_text(api, &f.ty);
+                let push = format!(
+                    "fields.push(({}, {}));",
+                    lit(&k.wire),
+                    form_text(api, &f.ty)
+                );
                 if f.required {
-                    quote!({ let value = &body.#field; fields.push((#key, #text)); })
+                    code.open("");
+                    code.line(format_args!("let value = &body.{};", f.rust_name));
                 } else {
-                    quote!(if let Option::Some(value) = &body.#field { fields.push((#key, #text)); })
+                    code.open(format_args!(
+                        "if let Option::Some(value) = &body.{}",
+                        f.rust_name
+                    ));
                 }
-            });
+                code.line(push);
+                code.close();
+            }
             let encode = if body.kind == BodyKind::Form {
-                quote!(form)
+                "form"
             } else {
-                quote!(multipart)
+                "multipart"
             };
-            quote! {{
-                let mut fields: Vec<(&str, String)> = Vec::new();
-                #(#pushes)*
-                #request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str())))
-            }}
+            format!("{request_body}::{encode}(fields.iter().map(|(k, v)| (*k, v.as_str())))")
         }
-    };
-    (checks, value)
+    }
 }
 
 /// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.
-fn form_text(api: &Api, ty: &Ty) -> TokenStream {
+fn form_text(api: &Api, ty: &Ty) -> &'static str {
     match ty {
-        Ty::Secret => quote!(value.expose().to_owned()),
+        Ty::Secret => "value.expose().to_owned()",
         Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => {
-            quote!(value.as_str().to_owned())
+            "value.as_str().to_owned()"
         }
-        Ty::Enum(_) => quote!(value.value().to_string()),
-        Ty::DateTime => quote!(value.to_rfc3339()),
-        _ => quote!(value.to_string()),
+        Ty::Enum(_) => "value.value().to_string()",
+        Ty::DateTime => "value.to_rfc3339()",
+        _ => "value.to_string()",
     }
 }

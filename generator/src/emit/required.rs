@@ -5,10 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
-
-use super::types::ident;
+use super::code::{Code, lit};
 use crate::ir::{Api, BodyKind, SchemaKey, Ty};
 
 /// The schemas that need a check: sent as bodies, or nested in one, with a required property
@@ -79,105 +76,105 @@ fn has_loose_required(api: &Api, key: &SchemaKey) -> bool {
 }
 
 /// Whether the property's field is an `Option`, and the field's name.
-fn field_of(api: &Api, key: &SchemaKey, wire: &str) -> Option<(bool, Ident)> {
+fn field_of<'a>(api: &'a Api, key: &SchemaKey, wire: &str) -> Option<(bool, &'a str)> {
     let model = &api.concepts[api.concept_of[key].0];
     let field = model
         .fields
         .iter()
         .find(|f| f.spellings.iter().any(|s| s == wire))?;
-    Some((!field.required, ident(&field.rust_name)))
+    Some((!field.required, &field.rust_name))
 }
 
 /// The name of the check for one schema.
-pub fn check_name(api: &Api, key: &SchemaKey) -> Ident {
+pub fn check_name(api: &Api, key: &SchemaKey) -> String {
     let module = &api.modules[key.doc].name;
-    ident(&crate::normalize::field_name(&format!(
-        "missing_in_{module}_{}",
-        key.name
-    )))
+    crate::normalize::field_name(&format!("missing_in_{module}_{}", key.name))
 }
 
 /// The checks of model `index` (one method per checked schema of the model).
-pub fn emit_checks(api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+pub fn emit_checks(code: &mut Code, api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) {
     let model = &api.concepts[index];
-    let name = ident(&model.name);
-    let methods = checked
-        .iter()
-        .filter(|k| api.concept_of[*k].0 == index)
-        .map(|key| {
-            let method = check_name(api, key);
-            let steps = api.member_props[key]
-                .iter()
-                .filter_map(|p| step(api, key, &p.wire, &p.ty, p.required, checked));
-            let doc = format!(
-                " The first property `{}` of `{}` requires that is missing, as a path.",
-                key.name, api.modules[key.doc].file
-            );
-            quote! {
-                #[doc = #doc]
-                pub(crate) fn #method(&self) -> Option<String> {
-                    #(#steps)*
-                    Option::None
-                }
-            }
-        });
-    quote! {
-        impl #name {
-            #(#methods)*
+    code.open(format_args!("impl {}", model.name));
+    for key in checked.iter().filter(|k| api.concept_of[*k].0 == index) {
+        code.line(format_args!(
+            "/// The first property `{}` of `{}` requires that is missing, as a path.",
+            key.name, api.modules[key.doc].file
+        ));
+        code.open(format_args!(
+            "pub(crate) fn {}(&self) -> Option<String>",
+            check_name(api, key)
+        ));
+        for p in &api.member_props[key] {
+            step(code, api, key, &p.wire, &p.ty, p.required, checked);
         }
+        code.line("Option::None");
+        code.close();
     }
+    code.close();
 }
 
 fn step(
+    code: &mut Code,
     api: &Api,
     key: &SchemaKey,
     wire: &str,
     ty: &Ty,
     required: bool,
     checked: &BTreeSet<SchemaKey>,
-) -> Option<TokenStream> {
-    let (optional, field) = field_of(api, key, wire)?;
-    let presence = (required && optional).then(|| {
-        quote! {
-            if self.#field.is_none() {
-                return Option::Some(#wire.to_owned());
-            }
+) {
+    let Some((optional, field)) = field_of(api, key, wire) else {
+        return;
+    };
+    if required && optional {
+        code.open(format_args!("if self.{field}.is_none()"));
+        code.line(format_args!(
+            "return Option::Some({}.to_owned());",
+            lit(wire)
+        ));
+        code.close();
+    }
+    let Some(inner) = nested(ty).filter(|n| checked.contains(*n)) else {
+        return;
+    };
+    let check = check_name(api, inner);
+    let escaped = wire.replace('{', "{{").replace('}', "}}");
+    if optional {
+        code.open(format_args!("if let Option::Some(value) = &self.{field}"));
+    } else {
+        code.open("");
+        code.line(format_args!("let value = &self.{field};"));
+    }
+    let (item, path) = match ty {
+        Ty::Concept(_) => {
+            code.open(format_args!(
+                "if let Option::Some(missing) = value.{check}()"
+            ));
+            code.line(format_args!(
+                "return Option::Some(format!({}));",
+                lit(&format!("{escaped}.{{missing}}"))
+            ));
+            code.close();
+            code.close();
+            return;
         }
-    });
-    let inner = nested(ty).filter(|n| checked.contains(*n)).map(|n| {
-        let check = check_name(api, n);
-        let escaped = wire.replace('{', "{{").replace('}', "}}");
-        let (direct, listed, mapped) = (
-            format!("{escaped}.{{missing}}"),
+        Ty::List(_) => (
+            "(i, item) in value.iter().enumerate()",
             format!("{escaped}[{{i}}].{{missing}}"),
+        ),
+        _ => (
+            "(name, item) in value.iter()",
             format!("{escaped}.{{name}}.{{missing}}"),
-        );
-        let visit = match ty {
-            Ty::Concept(_) => quote! {
-                if let Option::Some(missing) = value.#check() {
-                    return Option::Some(format!(#direct));
-                }
-            },
-            Ty::List(_) => quote! {
-                for (i, item) in value.iter().enumerate() {
-                    if let Option::Some(missing) = item.#check() {
-                        return Option::Some(format!(#listed));
-                    }
-                }
-            },
-            _ => quote! {
-                for (name, item) in value.iter() {
-                    if let Option::Some(missing) = item.#check() {
-                        return Option::Some(format!(#mapped));
-                    }
-                }
-            },
-        };
-        if optional {
-            quote!(if let Option::Some(value) = &self.#field { #visit })
-        } else {
-            quote!({ let value = &self.#field; #visit })
-        }
-    });
-    (presence.is_some() || inner.is_some()).then(|| quote!(#presence #inner))
+        ),
+    };
+    code.open(format_args!("for {item}"));
+    code.open(format_args!(
+        "if let Option::Some(missing) = item.{check}()"
+    ));
+    code.line(format_args!(
+        "return Option::Some(format!({}));",
+        lit(&path)
+    ));
+    code.close();
+    code.close();
+    code.close();
 }

@@ -4,11 +4,9 @@
 //! entry of [`ALL`] and every [`ContextKey`] variant against the runtime, so a disagreement
 //! fails there with the item's name, not somewhere inside `generated/`.
 //!
-//! Emitters bind the items they need to locals (`let serde = rt::SERDE;`) and interpolate them
-//! (`#serde::Deserialize`): quote can only interpolate variables.
+//! Emitters write an item with its `Display`, the full path: `format!("{}::Deserialize", rt::SERDE)`.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
+use std::fmt;
 
 use crate::ContextKey;
 
@@ -20,33 +18,28 @@ pub const CRATE: &str = "jtl_erp_runtime";
 pub struct RuntimeItem(pub &'static str);
 
 impl RuntimeItem {
-    /// The full path as text, `::jtl_erp_runtime::codegen::execute`.
+    /// The full path as text, `::jtl_erp_runtime::codegen::execute` (also its `Display`).
     pub fn path(&self) -> String {
-        if self.0.is_empty() {
-            format!("::{CRATE}")
-        } else {
-            format!("::{CRATE}::{}", self.0)
-        }
+        self.to_string()
     }
 }
 
-impl ToTokens for RuntimeItem {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let krate = Ident::new(CRATE, Span::call_site());
-        let segments = self
-            .0
-            .split("::")
-            .filter(|s| !s.is_empty())
-            .map(|s| Ident::new(s, Span::call_site()));
-        tokens.extend(quote!(::#krate #(::#segments)*));
+impl fmt::Display for RuntimeItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("::")?;
+        f.write_str(CRATE)?;
+        if !self.0.is_empty() {
+            f.write_str("::")?;
+            f.write_str(self.0)?;
+        }
+        Ok(())
     }
 }
 
 /// `ContextKey::Tenant` and its siblings, as generated code names them.
-pub fn context_key(key: ContextKey) -> TokenStream {
+pub fn context_key(key: ContextKey) -> String {
     // The generator compiles the runtime's own `ContextKey` file, so `Debug` is the variant name.
-    let variant = Ident::new(&format!("{key:?}"), Span::call_site());
-    quote!(#CONTEXT_KEY::#variant)
+    format!("{CONTEXT_KEY}::{key:?}")
 }
 
 macro_rules! runtime_items {

@@ -1,48 +1,8 @@
-//! Rust types and doc comments for the IR.
-
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens as _, quote};
+//! Rust types of the IR, as generated code names them.
 
 use super::runtime::{self as rt, RuntimeItem};
 
 use crate::ir::{Api, Casing, Ty};
-
-/// An identifier, raw where the name says so (`r#type`).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// `#[doc = ...]` lines for a text; nothing for no text.
-pub fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return TokenStream::new();
-    };
-    let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.trim_end())
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
-}
-
-/// Inner `#![doc = ...]` lines.
-pub fn inner_docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.trim_end())
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
-}
 
 /// The runtime's marker type of a casing.
 pub fn marker(casing: Casing) -> RuntimeItem {
@@ -55,36 +15,29 @@ pub fn marker(casing: Casing) -> RuntimeItem {
 }
 
 /// The Rust type of `ty`.
-pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
-    let (date_time, fixed_offset) = (rt::DATE_TIME, rt::FIXED_OFFSET);
+pub fn rust_type(api: &Api, ty: &Ty) -> String {
     match ty {
-        Ty::String => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
-        Ty::F64 => quote!(f64),
-        Ty::Bytes => rt::BASE64_BYTES.to_token_stream(),
-        Ty::DateTime => quote!(#date_time<#fixed_offset>),
-        Ty::Date => rt::NAIVE_DATE.to_token_stream(),
-        Ty::Uuid => rt::UUID.to_token_stream(),
-        Ty::Secret => rt::SECRET.to_token_stream(),
-        Ty::Json => rt::JSON_VALUE.to_token_stream(),
-        Ty::List(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(::std::collections::BTreeMap<String, #inner>)
-        }
-        Ty::Concept(key) => {
-            let name = ident(&api.concepts[api.concept_of[key].0].name);
-            quote!(crate::models::#name)
-        }
-        Ty::Enum(index) => {
-            let name = ident(&api.enums[*index].name);
-            quote!(crate::models::#name)
-        }
+        Ty::String => "String".to_owned(),
+        Ty::Bool => "bool".to_owned(),
+        Ty::I32 => "i32".to_owned(),
+        Ty::I64 => "i64".to_owned(),
+        Ty::F64 => "f64".to_owned(),
+        Ty::Bytes => rt::BASE64_BYTES.to_string(),
+        Ty::DateTime => format!("{}<{}>", rt::DATE_TIME, rt::FIXED_OFFSET),
+        Ty::Date => rt::NAIVE_DATE.to_string(),
+        Ty::Uuid => rt::UUID.to_string(),
+        Ty::Secret => rt::SECRET.to_string(),
+        Ty::Json => rt::JSON_VALUE.to_string(),
+        Ty::List(inner) => format!("Vec<{}>", rust_type(api, inner)),
+        Ty::Map(inner) => format!(
+            "::std::collections::BTreeMap<String, {}>",
+            rust_type(api, inner)
+        ),
+        Ty::Concept(key) => format!(
+            "crate::models::{}",
+            api.concepts[api.concept_of[key].0].name
+        ),
+        Ty::Enum(index) => format!("crate::models::{}", api.enums[*index].name),
     }
 }
 

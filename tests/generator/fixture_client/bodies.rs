@@ -2,10 +2,13 @@
 //! Bodies
 //!
 //! Generated from `bodies.yaml`.
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "";
+
 /// The `api-version` this document speaks (sent by operations that declare the header).
 pub const API_VERSION: &str = "1";
+
 /// Client of the Bodies. Cheap to clone.
 ///
 /// Authentication and request-context headers are configured once on the builder and
@@ -14,33 +17,34 @@ pub const API_VERSION: &str = "1";
 pub struct Client {
     inner: ::jtl_erp_runtime::Client,
 }
+
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
     pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
         ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The transport, e.g. to share it with the client of another document.
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
-        Self {
-            inner: self.inner.for_tenant(tenant),
-        }
+        Self { inner: self.inner.for_tenant(tenant) }
     }
+
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(
         &self,
         context: &::jtl_erp_runtime::Context,
     ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
-        Result::Ok(Self {
-            inner: self.inner.with_context(context)?,
-        })
+        Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
+
     /// AddCategoryItems
     ///
     /// `POST /categories/{categoryId}/items` (operation `AddCategoryItems`).
@@ -65,32 +69,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let path = format!(
-            "/categories/{}/items", ::jtl_erp_runtime::codegen::encode_path_segment(&
-            ::jtl_erp_runtime::codegen::QueryValue::query_text(& category_id))
-        );
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(body)
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
-                ),
-            )
-            .await?;
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let path = format!("/categories/{}/items", ::jtl_erp_runtime::codegen::encode_path_segment(&::jtl_erp_runtime::codegen::QueryValue::query_text(&category_id)));
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// AddLineItems
     ///
     /// `POST /orders/{orderId}/lineitems` (operation `AddLineItems`).
@@ -115,30 +103,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let path = format!(
-            "/orders/{}/lineitems",
-            ::jtl_erp_runtime::codegen::encode_path_segment(order_id)
-        );
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::json_body::<
-                        _,
-                        ::jtl_erp_runtime::wire::Pascal,
-                        _,
-                    >(OPERATION, body)?,
-                ),
-            )
-            .await?;
+        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Pascal, _>(OPERATION, body)?);
+        let path = format!("/orders/{}/lineitems", ::jtl_erp_runtime::codegen::encode_path_segment(order_id));
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PutState
     ///
     /// `PUT /state` (operation `PutState`).
@@ -161,29 +135,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/state";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(body)
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PutCount
     ///
     /// `PUT /count` (operation `PutCount`).
@@ -206,30 +167,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/json; charset=utf-8", ::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/count";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::raw(
-                        "application/json; charset=utf-8",
-                        ::jtl_erp_runtime::serde_json::to_vec(body)
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// AddNote
     ///
     /// `POST /notes` (operation `AddNote`).
@@ -252,27 +199,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Camel, _>(OPERATION, body)?);
         let path = "/notes";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::json_body::<
-                        _,
-                        ::jtl_erp_runtime::wire::Camel,
-                        _,
-                    >(OPERATION, body)?,
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PostShape
     ///
     /// `POST /shape` (operation `PostShape`).
@@ -295,29 +231,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/shape";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::json(
-                        ::jtl_erp_runtime::serde_json::to_vec(body)
-                            .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                operation: OPERATION.id,
-                                reason: e.to_string(),
-                            })?,
-                    ),
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PatchLineItem
     ///
     /// `PATCH /patch` (operation `PatchLineItem`).
@@ -340,40 +263,21 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = match body {
+            Option::Some(body) => {
+                Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/merge-patch+json", ::jtl_erp_runtime::serde_json::to_vec(&::jtl_erp_runtime::wire::Wire::<_, ::jtl_erp_runtime::wire::Pascal>::new(body)).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?))
+            }
+            Option::None => Option::None,
+        };
         let path = "/patch";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                match body {
-                    Option::Some(body) => {
-                        Option::Some(
-                            ::jtl_erp_runtime::codegen::RequestBody::raw(
-                                "application/merge-patch+json",
-                                ::jtl_erp_runtime::serde_json::to_vec(
-                                        &::jtl_erp_runtime::wire::Wire::<
-                                            _,
-                                            ::jtl_erp_runtime::wire::Pascal,
-                                        >::new(body),
-                                    )
-                                    .map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest {
-                                        operation: OPERATION.id,
-                                        reason: e.to_string(),
-                                    })?,
-                            ),
-                        )
-                    }
-                    Option::None => Option::None,
-                },
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PutName
     ///
     /// `PUT /name` (operation `PutName`).
@@ -396,26 +300,16 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("text/plain", body.to_owned()));
         let path = "/name";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::raw(
-                        "text/plain",
-                        body.to_owned(),
-                    ),
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// PostChunk
     ///
     /// `POST /chunk` (operation `PostChunk`).
@@ -438,20 +332,9 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
+        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/octet-stream", body.to_vec()));
         let path = "/chunk";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::Some(
-                    ::jtl_erp_runtime::codegen::RequestBody::raw(
-                        "application/octet-stream",
-                        body.to_vec(),
-                    ),
-                ),
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::empty(response)
         } else {
@@ -459,6 +342,7 @@ impl Client {
         }
     }
 }
+
 impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
     fn from(inner: ::jtl_erp_runtime::Client) -> Self {
         Self { inner }

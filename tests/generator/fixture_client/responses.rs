@@ -2,10 +2,13 @@
 //! Responses
 //!
 //! Generated from `responses.yaml`.
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "";
+
 /// The `api-version` this document speaks (sent by operations that declare the header).
 pub const API_VERSION: &str = "1";
+
 /// Client of the Responses. Cheap to clone.
 ///
 /// Authentication and request-context headers are configured once on the builder and
@@ -14,33 +17,34 @@ pub const API_VERSION: &str = "1";
 pub struct Client {
     inner: ::jtl_erp_runtime::Client,
 }
+
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
     pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
         ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The transport, e.g. to share it with the client of another document.
     pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
         &self.inner
     }
+
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
-        Self {
-            inner: self.inner.for_tenant(tenant),
-        }
+        Self { inner: self.inner.for_tenant(tenant) }
     }
+
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(
         &self,
         context: &::jtl_erp_runtime::Context,
     ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
-        Result::Ok(Self {
-            inner: self.inner.with_context(context)?,
-        })
+        Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
+
     /// StartJob
     ///
     /// `POST /jobs` (operation `StartJob`).
@@ -69,39 +73,18 @@ impl Client {
             scope: Option::None,
         };
         let path = "/jobs";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
             match response.status().as_u16() {
-                200 => {
-                    ::jtl_erp_runtime::codegen::json::<
-                        crate::models::ResultModel,
-                        _,
-                    >(response, OPERATION)
-                        .map(|v| v.map(StartJobResponse::Status200))
-                }
-                202 => {
-                    ::jtl_erp_runtime::codegen::json::<
-                        crate::models::Job,
-                        _,
-                    >(response, OPERATION)
-                        .map(|v| v.map(StartJobResponse::Status202))
-                }
-                _ => {
-                    ::jtl_erp_runtime::codegen::json_or_empty(response, OPERATION)
-                        .map(|v| v.map(StartJobResponse::Other))
-                }
+                200 => ::jtl_erp_runtime::codegen::json::<crate::models::ResultModel, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status200)),
+                202 => ::jtl_erp_runtime::codegen::json::<crate::models::Job, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status202)),
+                _ => ::jtl_erp_runtime::codegen::json_or_empty(response, OPERATION).map(|v| v.map(StartJobResponse::Other)),
             }
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Health
     ///
     /// `GET /health` (operation `Health`).
@@ -129,20 +112,14 @@ impl Client {
             scope: Option::None,
         };
         let path = "/health";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::json(response, OPERATION)
         } else {
             Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
         }
     }
+
     /// Echo
     ///
     /// `GET /echo` (operation `Echo`).
@@ -161,14 +138,7 @@ impl Client {
             scope: Option::None,
         };
         let path = "/echo";
-        let response = ::jtl_erp_runtime::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
-            )
-            .await?;
+        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
             ::jtl_erp_runtime::codegen::text(response, OPERATION)
         } else {
@@ -176,11 +146,13 @@ impl Client {
         }
     }
 }
+
 impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
     fn from(inner: ::jtl_erp_runtime::Client) -> Self {
         Self { inner }
     }
 }
+
 /// The success answers of [`Client::start_job`], one variant per documented status.
 #[derive(Debug, Clone)]
 pub enum StartJobResponse {

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 
 use jtl_erp_generator::emit::params_struct_of;
 use jtl_erp_generator::ir::{Api, BodyKind, Operation, Ty};
-use proc_macro2::{Ident, TokenStream, TokenTree};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
 
@@ -14,16 +13,7 @@ const TEMPLATE: &str = include_str!("driver_template.rs");
 /// generated crate's `crate::models::…` seen from outside as `client::models::…`. Runtime types
 /// keep their `::jtl_erp_runtime::…` paths: the driver depends on the runtime too.
 pub fn rust_type(api: &Api, ty: &Ty) -> String {
-    jtl_erp_generator::emit::rust_type(api, ty)
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Ident(ident) if ident == "crate" => {
-                TokenTree::Ident(Ident::new("client", ident.span()))
-            }
-            other => other,
-        })
-        .collect::<TokenStream>()
-        .to_string()
+    jtl_erp_generator::emit::rust_type(api, ty).replace("crate::models::", "client::models::")
 }
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
