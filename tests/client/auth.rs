@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::runtime::auth::{
-    AuthError, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError, WawiKey, WawiPlacement,
+    AllOf, AuthError, AuthProvider, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError,
+    WawiKey, WawiPlacement,
 };
 use jtl_erp_client::runtime::hooks::{Hook, HookError};
 use jtl_erp_client::runtime::time::ManualTimeSource;
@@ -321,6 +322,62 @@ async fn a_401_refreshes_once_and_replays_the_same_body_bytes() {
         ["Bearer token-2"]
     );
     assert_eq!(counter.count(), 2);
+}
+
+#[tokio::test]
+async fn combined_providers_replay_after_a_401_when_any_of_them_has_fresh_credentials() {
+    // The vendor's combination: a bearer token and the Wawi key in `x-api-key`. The key cannot
+    // improve, the token can: the request is replayed whichever order they are given in.
+    for token_first in [true, false] {
+        let counter = TokenCounter {
+            expires_in: 3600,
+            ..Default::default()
+        };
+        let tokens = token_server(&counter).await;
+        let api = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/erp/v2/info"))
+            .respond_with(ResponseTemplate::new(401))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&api)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/erp/v2/info"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(STATUS_BODY, "application/json"))
+            .mount(&api)
+            .await;
+        let bearer: Box<dyn AuthProvider> = Box::new(grant(&tokens).build().expect("provider"));
+        let key: Box<dyn AuthProvider> =
+            Box::new(WawiKey::new("wawi-key").placement(WawiPlacement::XApiKey));
+        let providers = if token_first {
+            vec![bearer, key]
+        } else {
+            vec![key, bearer]
+        };
+        let client = erp_v2::Client::builder()
+            .base_url(format!("{}/erp", api.uri()))
+            .auth(AllOf::new(providers))
+            .context(
+                Context::new().tenant_id(
+                    "6f1c2b3a-1111-4222-8333-944455556666"
+                        .parse()
+                        .expect("uuid"),
+                ),
+            )
+            .build()
+            .expect("client");
+
+        let answer = client.get_status().await.expect("the replay succeeds");
+
+        assert_eq!(answer.status(), 200, "token first: {token_first}");
+        let calls = api.received_requests().await.expect("recorded");
+        assert_eq!(calls.len(), 2, "token first: {token_first}");
+        for (call, token) in calls.iter().zip(["Bearer token-1", "Bearer token-2"]) {
+            assert_eq!(header_values(call, "authorization"), [token]);
+            assert_eq!(header_values(call, "x-api-key"), ["wawi-key"]);
+        }
+    }
 }
 
 #[tokio::test]

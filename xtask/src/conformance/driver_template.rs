@@ -106,10 +106,6 @@ impl AuthProvider for Credentials {
             Ok(())
         })
     }
-
-    fn requires_https(&self) -> bool {
-        false
-    }
 }
 
 /// How a call ended on the client's side.

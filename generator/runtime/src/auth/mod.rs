@@ -86,13 +86,6 @@ pub trait AuthProvider: Send + Sync + fmt::Debug {
         let _ = (used, operation);
         Box::pin(async { Ok(false) })
     }
-
-    /// Whether the credentials are bearer tokens that must not travel over plain HTTP to a
-    /// host other than loopback. The OnPremise Wawi key goes to the merchant's own server, often
-    /// over plain HTTP in the shop's network, so it answers `false`.
-    fn requires_https(&self) -> bool {
-        true
-    }
 }
 
 /// Where the OnPremise API key goes.
@@ -146,10 +139,6 @@ impl AuthProvider for WawiKey {
                 }
             }
         })
-    }
-
-    fn requires_https(&self) -> bool {
-        false
     }
 }
 
@@ -219,10 +208,6 @@ impl AuthProvider for AllOf {
             }
             Ok(fresh)
         })
-    }
-
-    fn requires_https(&self) -> bool {
-        self.0.iter().any(|p| p.requires_https())
     }
 }
 
