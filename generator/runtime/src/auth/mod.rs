@@ -43,7 +43,7 @@ pub enum AuthError {
     Token(#[from] TokenError),
     /// A credential does not fit into a header.
     #[error("credential for header `{0}` is not a valid header value")]
-    InvalidHeader(&'static str),
+    InvalidHeader(http::HeaderName),
     /// Any other failure of a provider of your own.
     #[error("{message}")]
     Other {
@@ -234,7 +234,7 @@ impl BasicAuth {
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(pair)
         );
-        sensitive_value(&text, "authorization")
+        sensitive_value(&text, &AUTHORIZATION)
     }
 }
 
@@ -260,20 +260,53 @@ pub fn insert_sensitive(
     name: http::HeaderName,
     value: &str,
 ) -> Result<(), AuthError> {
-    let value = sensitive_value(
-        value,
-        if name == AUTHORIZATION {
-            "authorization"
-        } else {
-            "x-api-key"
-        },
-    )?;
+    let value = sensitive_value(value, &name)?;
     request.headers_mut().insert(name, value);
     Ok(())
 }
 
-fn sensitive_value(value: &str, header: &'static str) -> Result<HeaderValue, AuthError> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| AuthError::InvalidHeader(header))?;
+fn sensitive_value(value: &str, header: &http::HeaderName) -> Result<HeaderValue, AuthError> {
+    let mut value =
+        HeaderValue::from_str(value).map_err(|_| AuthError::InvalidHeader(header.clone()))?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> reqwest::Request {
+        let url = "https://erp.example.test/".parse().expect("url");
+        reqwest::Request::new(http::Method::GET, url)
+    }
+
+    #[test]
+    fn a_credential_that_is_no_header_value_is_refused_naming_its_header_not_the_value() {
+        let names = [
+            AUTHORIZATION,
+            http::HeaderName::from_static("x-api-key"),
+            http::HeaderName::from_static("x-session-token"),
+        ];
+        for name in names {
+            let mut request = request();
+            let error = insert_sensitive(&mut request, name.clone(), "secret\nvalue")
+                .expect_err("a line break is no header value");
+            assert_eq!(
+                error.to_string(),
+                format!("credential for header `{name}` is not a valid header value")
+            );
+            assert!(request.headers().is_empty());
+        }
+    }
+
+    #[test]
+    fn credentials_are_set_once_and_marked_sensitive() {
+        let mut request = request();
+        insert_sensitive(&mut request, AUTHORIZATION, "Wawi old").expect("valid");
+        insert_sensitive(&mut request, AUTHORIZATION, "Wawi new").expect("valid");
+        let values: Vec<_> = request.headers().get_all(AUTHORIZATION).iter().collect();
+        assert_eq!(values, ["Wawi new"]);
+        assert!(values[0].is_sensitive());
+    }
 }

@@ -332,7 +332,10 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
 
 /// `Bearer <token>`, marked sensitive.
 fn bearer_value(token: &Secret) -> Result<HeaderValue, AuthError> {
-    sensitive_value(&format!("Bearer {}", token.expose()), "authorization")
+    sensitive_value(
+        &format!("Bearer {}", token.expose()),
+        &reqwest::header::AUTHORIZATION,
+    )
 }
 
 /// Token answers larger than this are refused.
