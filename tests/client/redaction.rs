@@ -80,6 +80,14 @@ async fn no_secret_reaches_debug_output_or_tracing() {
     retrying.get_status().await.expect("after one retry");
 
     let debug = format!("{client:?} {:?}", grant());
+    // Kept out, not blanked: what is no secret still shows.
+    let builder = format!("{:?}", grant());
+    assert!(
+        builder.starts_with("ClientCredentialsBuilder {")
+            && builder.contains("\"my-client\"")
+            && builder.contains(&format!("{}/oauth2/token", tokens.uri())),
+        "{builder}"
+    );
     let traced = logs.text();
     assert!(
         traced.contains("retrying") && traced.contains("status=503") && traced.contains("retry=1"),
