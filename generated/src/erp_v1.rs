@@ -10,6 +10,8 @@
 //!
 //! Generated from `erp-1.0.yaml`.
 
+use ::jtl_erp_runtime as rt;
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
 
@@ -22,33 +24,30 @@ pub const API_VERSION: &str = "1.0";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: ::jtl_erp_runtime::Client,
+    inner: rt::Client,
 }
 
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-        ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> rt::ClientBuilder<Self> {
+        rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
     /// The transport, e.g. to share it with the client of another document.
-    pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
 
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
-    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+    pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
         Self { inner: self.inner.for_tenant(tenant) }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
-    pub fn with_context(
-        &self,
-        context: &::jtl_erp_runtime::Context,
-    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+    pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
         Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
 
@@ -77,28 +76,28 @@ impl Client {
         &self,
         body: &crate::models::AppRegistrationRequest,
     ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        ::jtl_erp_runtime::Error<crate::models::ErrorResponse>,
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "RegisterApp",
             api: "erp_v1",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/authentication",
             api_version: Option::Some("1.0"),
             context: &[
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::ChallengeCode,
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
                     name: "x-challengecode",
                     required: true,
                 },
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::Tenant,
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
                     name: "tenant-id",
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Optional,
+            auth: rt::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (403, "No application service is available to take the registration"),
@@ -107,15 +106,15 @@ impl Client {
             scope: Option::None,
         };
         if let Option::Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
-            return Result::Err(::jtl_erp_runtime::codegen::missing_property(OPERATION, &missing));
+            return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
         }
-        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Pascal, _>(OPERATION, body)?);
+        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, body)?);
         let path = "/authentication";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -144,28 +143,28 @@ impl Client {
         &self,
         registration_id: &str,
     ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::RegistrationInformation>,
-        ::jtl_erp_runtime::Error<crate::models::ErrorResponse>,
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "FetchRegistrationStatus",
             api: "erp_v1",
-            method: ::jtl_erp_runtime::http::Method::GET,
+            method: rt::http::Method::GET,
             path: "/authentication/{registrationId}",
             api_version: Option::Some("1.0"),
             context: &[
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::ChallengeCode,
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
                     name: "x-challengecode",
                     required: true,
                 },
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::Tenant,
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
                     name: "tenant-id",
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Optional,
+            auth: rt::AuthNeed::Optional,
             errors: &[
                 (402, "No licence is available, or JTL has not authorised the app"),
                 (404, "No registration request has this id"),
@@ -173,12 +172,12 @@ impl Client {
             ],
             scope: Option::None,
         };
-        let path = format!("/authentication/{}", ::jtl_erp_runtime::codegen::encode_path_segment(registration_id));
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -205,28 +204,28 @@ impl Client {
         &self,
         registration_id: &str,
     ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        ::jtl_erp_runtime::Error<crate::models::ErrorResponse>,
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "RegisterMultiInstanceApp",
             api: "erp_v1",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/authentication/{registrationId}",
             api_version: Option::Some("1.0"),
             context: &[
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::ChallengeCode,
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
                     name: "x-challengecode",
                     required: true,
                 },
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::Tenant,
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
                     name: "tenant-id",
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Optional,
+            auth: rt::AuthNeed::Optional,
             errors: &[
                 (400, "The operation is not allowed in this context"),
                 (402, "No licence is available, or JTL has not authorised the app"),
@@ -234,12 +233,12 @@ impl Client {
             ],
             scope: Option::None,
         };
-        let path = format!("/authentication/{}", ::jtl_erp_runtime::codegen::encode_path_segment(registration_id));
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -258,39 +257,36 @@ impl Client {
     /// - `404`: The server found nothing to report
     pub async fn get_status(
         &self,
-    ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::Status>,
-        ::jtl_erp_runtime::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<crate::models::Status>, rt::Error<crate::models::ErrorResponse>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "GetStatus",
             api: "erp_v1",
-            method: ::jtl_erp_runtime::http::Method::GET,
+            method: rt::http::Method::GET,
             path: "/info",
             api_version: Option::Some("1.0"),
             context: &[
-                ::jtl_erp_runtime::ContextHeader {
-                    key: ::jtl_erp_runtime::ContextKey::Tenant,
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
                     name: "tenant-id",
                     required: true,
                 },
             ],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: rt::AuthNeed::Required,
             errors: &[(404, "The server found nothing to report")],
             scope: Option::None,
         };
         let path = "/info";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }
 
-impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-    fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
 }

@@ -7,6 +7,8 @@
 //!
 //! Generated from `jtl-identity.yaml`.
 
+use ::jtl_erp_runtime as rt;
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://auth.jtl-cloud.com";
 
@@ -19,33 +21,30 @@ pub const API_VERSION: &str = "1.0";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: ::jtl_erp_runtime::Client,
+    inner: rt::Client,
 }
 
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-        ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> rt::ClientBuilder<Self> {
+        rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
     /// The transport, e.g. to share it with the client of another document.
-    pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
 
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
-    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+    pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
         Self { inner: self.inner.for_tenant(tenant) }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
-    pub fn with_context(
-        &self,
-        context: &::jtl_erp_runtime::Context,
-    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+    pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
         Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
 
@@ -72,17 +71,17 @@ impl Client {
         &self,
         body: &crate::models::TokenRequest,
     ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::TokenResponse>,
-        ::jtl_erp_runtime::Error<crate::models::OAuthError>,
+        rt::ResponseValue<crate::models::TokenResponse>,
+        rt::Error<crate::models::OAuthError>,
     > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "RequestToken",
             api: "identity",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/oauth2/token",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::Required,
+            auth: rt::AuthNeed::Required,
             errors: &[
                 (400, "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)"),
                 (401, "The client credentials were not accepted (RFC 6749, section 5.2)"),
@@ -97,19 +96,19 @@ impl Client {
         if let Option::Some(value) = &body.scope {
             fields.push(("scope", value.to_string()));
         }
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str()))));
+        let body = Option::Some(rt::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str()))));
         let path = "/oauth2/token";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }
 
-impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-    fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
 }

@@ -6,6 +6,8 @@
 //!
 //! Generated from `scx-channel-1.0.yaml`.
 
+use ::jtl_erp_runtime as rt;
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com/v1";
 
@@ -18,33 +20,30 @@ pub const API_VERSION: &str = "1.0";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: ::jtl_erp_runtime::Client,
+    inner: rt::Client,
 }
 
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-        ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> rt::ClientBuilder<Self> {
+        rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
     /// The transport, e.g. to share it with the client of another document.
-    pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
 
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
-    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+    pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
         Self { inner: self.inner.for_tenant(tenant) }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
-    pub fn with_context(
-        &self,
-        context: &::jtl_erp_runtime::Context,
-    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+    pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
         Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
 
@@ -67,18 +66,15 @@ impl Client {
     pub async fn request_access_token(
         &self,
         body: &crate::models::AuthRequest,
-    ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::AuthToken>,
-        ::jtl_erp_runtime::Error<()>,
-    > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "RequestAccessToken",
             api: "scx",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/auth",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[(401, "The refresh token is unknown or revoked")],
             scope: Option::None,
         };
@@ -87,19 +83,19 @@ impl Client {
             let value = &body.refresh_token;
             fields.push(("refreshToken", value.expose().to_owned()));
         }
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str()))));
+        let body = Option::Some(rt::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str()))));
         let path = "/auth";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }
 
-impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-    fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
 }

@@ -177,7 +177,7 @@ components:
     );
     let models = file(&generation, "src/models.rs");
     assert!(
-        models.contains("pub required: ::jtl_erp_runtime::serde_json::Value,"),
+        models.contains("pub required: rt::serde_json::Value,"),
         "{models}"
     );
     let warning = generation

@@ -93,9 +93,9 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
         code.line(format_args!("pub mod {module};"));
     }
     code.blank();
-    code.line(format_args!("pub use {} as runtime;", rt::RUNTIME));
+    code.line(format_args!("pub use {} as runtime;", rt::RUNTIME.path()));
     for item in [rt::CONTEXT, rt::ERROR, rt::RESPONSE_VALUE, rt::SECRET] {
-        code.line(format_args!("pub use {item};"));
+        code.line(format_args!("pub use {};", item.path()));
     }
     code.finish()
 }
@@ -103,6 +103,10 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
 fn models_file(api: &Api, checked: &std::collections::BTreeSet<crate::ir::SchemaKey>) -> String {
     let mut code = Code::new();
     code.line("//! The models of all documents, unified across casings.");
+    if !(api.concepts.is_empty() && api.enums.is_empty()) {
+        code.blank();
+        code.line(rt::IMPORT);
+    }
     for i in 0..api.concepts.len() {
         code.blank();
         models::emit_model(&mut code, api, i);

@@ -23,6 +23,8 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
     header.push_str(&format!("\nGenerated from `{file}`."));
     code.inner_docs(&header);
     code.blank();
+    code.line(rt::IMPORT);
+    code.blank();
     code.line("/// The document's first server.");
     code.line(format_args!(
         "pub const DEFAULT_BASE_URL: &str = {};",

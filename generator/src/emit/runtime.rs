@@ -4,7 +4,8 @@
 //! entry of [`ALL`] and every [`ContextKey`] variant against the runtime, so a disagreement
 //! fails there with the item's name, not somewhere inside `generated/`.
 //!
-//! Emitters write an item with its `Display`, the full path: `format!("{}::Deserialize", rt::SERDE)`.
+//! Emitters write an item with its `Display`, under the alias every generated file imports:
+//! `format!("{}::Deserialize", rt::SERDE)` is `rt::serde::Deserialize`.
 
 use std::fmt;
 
@@ -18,16 +19,29 @@ pub const CRATE: &str = "jtl_erp_runtime";
 pub struct RuntimeItem(pub &'static str);
 
 impl RuntimeItem {
-    /// The full path as text, `::jtl_erp_runtime::codegen::execute` (also its `Display`).
+    /// The full path as text, `::jtl_erp_runtime::codegen::execute`: for the crate root's
+    /// re-exports and the contract probe. Emitted code elsewhere writes the item's `Display`.
     pub fn path(&self) -> String {
-        self.to_string()
+        if self.0.is_empty() {
+            format!("::{CRATE}")
+        } else {
+            format!("::{CRATE}::{}", self.0)
+        }
     }
 }
 
+/// The name a generated file gives the runtime crate ([`IMPORT`]): `rt::codegen::execute` reads
+/// better than the full path on every line. No generated item can take the name: types are
+/// UpperCamelCase and methods live inside `impl` blocks.
+pub const ALIAS: &str = "rt";
+
+/// The line that brings [`ALIAS`] into a generated file.
+pub const IMPORT: &str = "use ::jtl_erp_runtime as rt;";
+
+/// The item under [`ALIAS`], `rt::codegen::execute`, in files that start with [`IMPORT`].
 impl fmt::Display for RuntimeItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("::")?;
-        f.write_str(CRATE)?;
+        f.write_str(ALIAS)?;
         if !self.0.is_empty() {
             f.write_str("::")?;
             f.write_str(self.0)?;

@@ -3,6 +3,8 @@
 //!
 //! Generated from `bodies.yaml`.
 
+use ::jtl_erp_runtime as rt;
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "";
 
@@ -15,33 +17,30 @@ pub const API_VERSION: &str = "1";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: ::jtl_erp_runtime::Client,
+    inner: rt::Client,
 }
 
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-        ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> rt::ClientBuilder<Self> {
+        rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
     /// The transport, e.g. to share it with the client of another document.
-    pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
 
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
-    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+    pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
         Self { inner: self.inner.for_tenant(tenant) }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
-    pub fn with_context(
-        &self,
-        context: &::jtl_erp_runtime::Context,
-    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+    pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
         Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
 
@@ -57,25 +56,25 @@ impl Client {
         &self,
         category_id: i32,
         body: &[i32],
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "AddCategoryItems",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/categories/{categoryId}/items",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
-        let path = format!("/categories/{}/items", ::jtl_erp_runtime::codegen::encode_path_segment(&::jtl_erp_runtime::codegen::QueryValue::query_text(&category_id)));
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
+        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let path = format!("/categories/{}/items", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&category_id)));
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -91,25 +90,25 @@ impl Client {
         &self,
         order_id: &str,
         body: &[crate::models::CreateLineItem],
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "AddLineItems",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/orders/{orderId}/lineitems",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Pascal, _>(OPERATION, body)?);
-        let path = format!("/orders/{}/lineitems", ::jtl_erp_runtime::codegen::encode_path_segment(order_id));
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
+        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, body)?);
+        let path = format!("/orders/{}/lineitems", rt::codegen::encode_path_segment(order_id));
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -123,25 +122,25 @@ impl Client {
     pub async fn put_state(
         &self,
         body: &crate::models::State,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PutState",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::PUT,
+            method: rt::http::Method::PUT,
             path: "/state",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/state";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -152,28 +151,25 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn put_count(
-        &self,
-        body: &i64,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    pub async fn put_count(&self, body: &i64) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PutCount",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::PUT,
+            method: rt::http::Method::PUT,
             path: "/count",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/json; charset=utf-8", ::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body = Option::Some(rt::codegen::RequestBody::raw("application/json; charset=utf-8", rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/count";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -187,25 +183,25 @@ impl Client {
     pub async fn add_note(
         &self,
         body: &crate::models::AddNoteRequest,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "AddNote",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/notes",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::json_body::<_, ::jtl_erp_runtime::wire::Camel, _>(OPERATION, body)?);
+        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, body)?);
         let path = "/notes";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -218,26 +214,26 @@ impl Client {
     /// - `body`: the request body
     pub async fn post_shape(
         &self,
-        body: &::jtl_erp_runtime::serde_json::Value,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+        body: &rt::serde_json::Value,
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PostShape",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/shape",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::json(::jtl_erp_runtime::serde_json::to_vec(body).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
         let path = "/shape";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -251,30 +247,30 @@ impl Client {
     pub async fn patch_line_item(
         &self,
         body: Option<&crate::models::CreateLineItem>,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PatchLineItem",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::PATCH,
+            method: rt::http::Method::PATCH,
             path: "/patch",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
         let body = match body {
             Option::Some(body) => {
-                Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/merge-patch+json", ::jtl_erp_runtime::serde_json::to_vec(&::jtl_erp_runtime::wire::Wire::<_, ::jtl_erp_runtime::wire::Pascal>::new(body)).map_err(|e| ::jtl_erp_runtime::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?))
+                Option::Some(rt::codegen::RequestBody::raw("application/merge-patch+json", rt::serde_json::to_vec(&rt::wire::Wire::<_, rt::wire::Pascal>::new(body)).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?))
             }
             Option::None => Option::None,
         };
         let path = "/patch";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -285,28 +281,25 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn put_name(
-        &self,
-        body: &str,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    pub async fn put_name(&self, body: &str) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PutName",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::PUT,
+            method: rt::http::Method::PUT,
             path: "/name",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("text/plain", body.to_owned()));
+        let body = Option::Some(rt::codegen::RequestBody::raw("text/plain", body.to_owned()));
         let path = "/name";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -317,34 +310,31 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn post_chunk(
-        &self,
-        body: &[u8],
-    ) -> Result<::jtl_erp_runtime::ResponseValue<()>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    pub async fn post_chunk(&self, body: &[u8]) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "PostChunk",
             api: "bodies",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/chunk",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(::jtl_erp_runtime::codegen::RequestBody::raw("application/octet-stream", body.to_vec()));
+        let body = Option::Some(rt::codegen::RequestBody::raw("application/octet-stream", body.to_vec()));
         let path = "/chunk";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::empty(response)
+            rt::codegen::empty(response)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }
 
-impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-    fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
 }

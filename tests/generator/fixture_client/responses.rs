@@ -3,6 +3,8 @@
 //!
 //! Generated from `responses.yaml`.
 
+use ::jtl_erp_runtime as rt;
+
 /// The document's first server.
 pub const DEFAULT_BASE_URL: &str = "";
 
@@ -15,33 +17,30 @@ pub const API_VERSION: &str = "1";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: ::jtl_erp_runtime::Client,
+    inner: rt::Client,
 }
 
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ::jtl_erp_runtime::ClientBuilder<Self> {
-        ::jtl_erp_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> rt::ClientBuilder<Self> {
+        rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
     /// The transport, e.g. to share it with the client of another document.
-    pub fn runtime(&self) -> &::jtl_erp_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
 
     /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
-    pub fn for_tenant(&self, tenant: ::jtl_erp_runtime::uuid::Uuid) -> Self {
+    pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
         Self { inner: self.inner.for_tenant(tenant) }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
-    pub fn with_context(
-        &self,
-        context: &::jtl_erp_runtime::Context,
-    ) -> Result<Self, ::jtl_erp_runtime::BuildError> {
+    pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
         Result::Ok(Self { inner: self.inner.with_context(context)? })
     }
 
@@ -57,31 +56,28 @@ impl Client {
     /// - `default`: anything else
     pub async fn start_job(
         &self,
-    ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<StartJobResponse>,
-        ::jtl_erp_runtime::Error<crate::models::Problem>,
-    > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<StartJobResponse>, rt::Error<crate::models::Problem>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "StartJob",
             api: "responses",
-            method: ::jtl_erp_runtime::http::Method::POST,
+            method: rt::http::Method::POST,
             path: "/jobs",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
         let path = "/jobs";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
             match response.status().as_u16() {
-                200 => ::jtl_erp_runtime::codegen::json::<crate::models::ResultModel, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status200)),
-                202 => ::jtl_erp_runtime::codegen::json::<crate::models::Job, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status202)),
-                _ => ::jtl_erp_runtime::codegen::json_or_empty(response, OPERATION).map(|v| v.map(StartJobResponse::Other)),
+                200 => rt::codegen::json::<crate::models::ResultModel, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status200)),
+                202 => rt::codegen::json::<crate::models::Job, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status202)),
+                _ => rt::codegen::json_or_empty(response, OPERATION).map(|v| v.map(StartJobResponse::Other)),
             }
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -96,59 +92,54 @@ impl Client {
     /// - `5XX`: unhealthy
     pub async fn health(
         &self,
-    ) -> Result<
-        ::jtl_erp_runtime::ResponseValue<crate::models::ResultModel>,
-        ::jtl_erp_runtime::Error<()>,
-    > {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    ) -> Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "Health",
             api: "responses",
-            method: ::jtl_erp_runtime::http::Method::GET,
+            method: rt::http::Method::GET,
             path: "/health",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
         let path = "/health";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::json(response, OPERATION)
+            rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
     /// Echo
     ///
     /// `GET /echo` (operation `Echo`).
-    pub async fn echo(
-        &self,
-    ) -> Result<::jtl_erp_runtime::ResponseValue<String>, ::jtl_erp_runtime::Error<()>> {
-        static OPERATION: &::jtl_erp_runtime::Operation = &::jtl_erp_runtime::Operation {
+    pub async fn echo(&self) -> Result<rt::ResponseValue<String>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
             id: "Echo",
             api: "responses",
-            method: ::jtl_erp_runtime::http::Method::GET,
+            method: rt::http::Method::GET,
             path: "/echo",
             api_version: Option::None,
             context: &[],
-            auth: ::jtl_erp_runtime::AuthNeed::None,
+            auth: rt::AuthNeed::None,
             errors: &[],
             scope: Option::None,
         };
         let path = "/echo";
-        let response = ::jtl_erp_runtime::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
         if response.status().is_success() {
-            ::jtl_erp_runtime::codegen::text(response, OPERATION)
+            rt::codegen::text(response, OPERATION)
         } else {
-            Result::Err(::jtl_erp_runtime::codegen::api_error(response, OPERATION))
+            Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }
 
-impl ::std::convert::From<::jtl_erp_runtime::Client> for Client {
-    fn from(inner: ::jtl_erp_runtime::Client) -> Self {
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
 }
@@ -161,5 +152,5 @@ pub enum StartJobResponse {
     /// `202`: accepted, running
     Status202(crate::models::Job),
     /// A success status the document does not list; its body as JSON, if any.
-    Other(Option<::jtl_erp_runtime::serde_json::Value>),
+    Other(Option<rt::serde_json::Value>),
 }

@@ -11,7 +11,7 @@ const TEMPLATE: &str = include_str!("driver_template.rs");
 
 /// The Rust type of `ty` as the driver names it: the emitter's own (`rust_type`), with the
 /// generated crate's `crate::models::…` seen from outside as `client::models::…`. Runtime types
-/// keep their `::jtl_erp_runtime::…` paths: the driver depends on the runtime too.
+/// keep their `rt::…` paths: the driver imports the runtime under that name too.
 pub fn rust_type(api: &Api, ty: &Ty) -> String {
     jtl_erp_generator::emit::rust_type(api, ty).replace("crate::models::", "client::models::")
 }

@@ -10,6 +10,9 @@ use client::runtime::hooks::{Hook, HookError};
 use client::runtime::reqwest;
 use client::runtime::serde_json::{self, Value, json};
 use client::runtime::{Context, Error, Operation, RawResponse, ResponseValue, RetryPolicy};
+// Argument types are written as the generated code writes them (`rt::Base64Bytes`).
+#[allow(unused_imports)]
+use ::jtl_erp_runtime as rt;
 
 /// What Prism answered to one call (keyed by api and operation id; runs never overlap).
 #[derive(Debug, Default, Clone)]
