@@ -442,6 +442,16 @@ async fn token_endpoint_failures_are_typed_and_bounded() {
     );
     assert_eq!(attempts, 3, "two retries after the first 503");
 
+    // A server error stays a server error, retried, even with an RFC 6749 error body.
+    let unavailable = ResponseTemplate::new(503)
+        .set_body_raw(r#"{"error":"temporarily_unavailable"}"#, "application/json");
+    let (error, attempts, _) = token_error(unavailable, Duration::from_secs(5)).await;
+    assert!(
+        matches!(error, TokenError::Status { status } if status == 503),
+        "{error:?}"
+    );
+    assert_eq!(attempts, 3, "retried as any 503");
+
     let refused = ResponseTemplate::new(401).set_body_raw(
         r#"{"error":"invalid_client","error_description":"unknown client"}"#,
         "application/json",
