@@ -282,3 +282,41 @@ async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
         "every credential header is sensitive: {seen:?}"
     );
 }
+
+/// Secrets are kept out of `Debug`, not everything: what is no secret still shows, so that a
+/// printed client or builder helps whoever reads a log.
+#[test]
+fn debug_output_keeps_what_is_no_secret() {
+    use jtl_erp_client::runtime::Secret;
+    use jtl_erp_client::runtime::auth::{ScxRefreshToken, Token};
+
+    let scx = format!(
+        "{:?}",
+        ScxRefreshToken::builder("scx-refresh-SECRET").base_url("https://scx.example.test/v1")
+    );
+    assert_eq!(
+        scx,
+        r#"ScxRefreshTokenBuilder { base_url: "https://scx.example.test/v1", .. }"#
+    );
+    let token = format!(
+        "{:?}",
+        Token {
+            secret: Secret::new("token-SECRET"),
+            expires_at: std::time::Instant::now(),
+        }
+    );
+    assert!(
+        token.starts_with("Token { secret: Secret([REDACTED]), expires_at: "),
+        "{token}"
+    );
+    let client = erp_v2::Client::builder()
+        .base_url("https://erp.example.test/erp")
+        .build()
+        .expect("client");
+    let client = format!("{client:?}");
+    assert!(
+        client.contains(r#"base_url: "https://erp.example.test/erp"#)
+            && client.contains("hooks: 0"),
+        "{client}"
+    );
+}
