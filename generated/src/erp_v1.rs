@@ -99,9 +99,9 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (402, "No licence is available, or JTL has not authorised the app"),
-                (403, "No application service is available to take the registration"),
-                (409, "An application with this app id is registered already"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
+                (rt::DocumentedStatus::Code(409), "An application with this app id is registered already"),
             ],
             scope: Option::None,
         };
@@ -166,9 +166,9 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (402, "No licence is available, or JTL has not authorised the app"),
-                (404, "No registration request has this id"),
-                (410, "The registration request was answered already and its key handed out"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (rt::DocumentedStatus::Code(410), "The registration request was answered already and its key handed out"),
             ],
             scope: Option::None,
         };
@@ -227,9 +227,9 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (400, "The operation is not allowed in this context"),
-                (402, "No licence is available, or JTL has not authorised the app"),
-                (403, "No application service is available to take the registration"),
+                (rt::DocumentedStatus::Code(400), "The operation is not allowed in this context"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
             ],
             scope: Option::None,
         };
@@ -272,7 +272,7 @@ impl Client {
                 },
             ],
             auth: rt::AuthNeed::Required,
-            errors: &[(404, "The server found nothing to report")],
+            errors: &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
             scope: Option::None,
         };
         let path = "/info";

@@ -242,9 +242,9 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (402, "No licence is available, or JTL has not authorised the app"),
-                (403, "No application service is available to take the registration"),
-                (409, "An application with this app id is registered already"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
+                (rt::DocumentedStatus::Code(409), "An application with this app id is registered already"),
             ],
             scope: Option::None,
         };
@@ -305,9 +305,9 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (402, "No licence is available, or JTL has not authorised the app"),
-                (404, "No registration request has this id"),
-                (410, "The registration request was answered already and its key handed out"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (rt::DocumentedStatus::Code(410), "The registration request was answered already and its key handed out"),
             ],
             scope: Option::None,
         };

@@ -83,8 +83,8 @@ impl Client {
             context: &[],
             auth: rt::AuthNeed::Required,
             errors: &[
-                (400, "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)"),
-                (401, "The client credentials were not accepted (RFC 6749, section 5.2)"),
+                (rt::DocumentedStatus::Code(400), "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)"),
+                (rt::DocumentedStatus::Code(401), "The client credentials were not accepted (RFC 6749, section 5.2)"),
             ],
             scope: Option::None,
         };

@@ -75,7 +75,7 @@ impl Client {
             api_version: Option::None,
             context: &[],
             auth: rt::AuthNeed::None,
-            errors: &[(401, "The refresh token is unknown or revoked")],
+            errors: &[(rt::DocumentedStatus::Code(401), "The refresh token is unknown or revoked")],
             scope: Option::None,
         };
         let mut fields: Vec<(&str, String)> = Vec::new();

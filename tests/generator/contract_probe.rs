@@ -20,6 +20,8 @@ use ::jtl_erp_runtime::Operation as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::AuthNeed as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::DocumentedStatus as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::Secret as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::Base64Bytes as _;

@@ -146,3 +146,43 @@ async fn several_success_bodies_are_decoded_by_status() {
         }
     }
 }
+
+/// Error answers are described from the document as OpenAPI resolves them: the status's own
+/// entry, else its range (`4XX`), else `default` (here `/jobs` documents `4XX` and `default`,
+/// `/health` only `5XX`).
+#[tokio::test]
+async fn error_answers_are_described_by_code_range_or_default() {
+    for (status, expected) in [(418, Some("refused")), (500, Some("anything else"))] {
+        let answering = server(status, Some(serde_json::json!({"title": "t"}))).await;
+        let client = crate::responses::Client::builder()
+            .base_url(answering.uri())
+            .build()
+            .expect("client");
+        let error = client.start_job().await.expect_err("an error answer");
+        match error {
+            jtl_erp_runtime::Error::Api(api) => {
+                assert_eq!(api.status, status);
+                assert_eq!(api.description, expected, "status {status}");
+            }
+            other => panic!("status {status}: {other:?}"),
+        }
+    }
+    let down = server(503, None).await;
+    let client = crate::responses::Client::builder()
+        .base_url(down.uri())
+        .build()
+        .expect("client");
+    match client.health().await.expect_err("an error answer") {
+        jtl_erp_runtime::Error::Api(api) => assert_eq!(api.description, Some("unhealthy")),
+        other => panic!("{other:?}"),
+    }
+    let missing = server(404, None).await;
+    let client = crate::responses::Client::builder()
+        .base_url(missing.uri())
+        .build()
+        .expect("client");
+    match client.health().await.expect_err("an error answer") {
+        jtl_erp_runtime::Error::Api(api) => assert_eq!(api.description, None),
+        other => panic!("{other:?}"),
+    }
+}

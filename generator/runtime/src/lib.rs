@@ -41,7 +41,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy,
 pub use context::{Context, ContextHeader, ContextKey};
 pub use error::{ApiError, BuildError, Error};
 pub use excerpt::ServerText;
-pub use operation::{AuthNeed, Operation};
+pub use operation::{AuthNeed, DocumentedStatus, Operation};
 pub use ratelimit::RateLimit;
 pub use response::{RawResponse, ResponseValue};
 pub use types::{Base64Bytes, Secret};

@@ -15,6 +15,17 @@ pub enum AuthNeed {
     Required,
 }
 
+/// The status of a documented answer, as the document keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentedStatus {
+    /// One status, `404`.
+    Code(u16),
+    /// A range, `4XX`, by its first digit (`4`).
+    Range(u16),
+    /// `default`: any status the document does not list otherwise.
+    Default,
+}
+
 /// One operation of a document, as the generated method hands it to the client's send path
 /// (`codegen::execute`).
 #[derive(Debug)]
@@ -33,18 +44,61 @@ pub struct Operation {
     pub context: &'static [ContextHeader],
     /// Whether credentials are required.
     pub auth: AuthNeed,
-    /// Documented non-success statuses and their descriptions.
-    pub errors: &'static [(u16, &'static str)],
+    /// Documented non-success answers and their descriptions.
+    pub errors: &'static [(DocumentedStatus, &'static str)],
     /// The API scope the operation needs (`x-jtl-scope`), named in a 403.
     pub scope: Option<&'static str>,
 }
 
 impl Operation {
-    /// The documented description of a status, if the document lists it.
+    /// The documented description of a status: the status's own, else its range's (`4XX`),
+    /// else `default`'s, as OpenAPI resolves them; `None` when the document has none of them.
     pub fn describe_status(&self, status: u16) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(s, _)| *s == status)
-            .map(|(_, d)| *d)
+        let find = |wanted: DocumentedStatus| {
+            self.errors
+                .iter()
+                .find(|(documented, _)| *documented == wanted)
+                .map(|(_, description)| *description)
+        };
+        find(DocumentedStatus::Code(status))
+            .or_else(|| find(DocumentedStatus::Range(status / 100)))
+            .or_else(|| find(DocumentedStatus::Default))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn operation(errors: &'static [(DocumentedStatus, &'static str)]) -> Operation {
+        Operation {
+            id: "Op",
+            api: "api",
+            method: http::Method::GET,
+            path: "/",
+            api_version: None,
+            context: &[],
+            auth: AuthNeed::None,
+            errors,
+            scope: None,
+        }
+    }
+
+    #[test]
+    fn a_status_is_described_by_its_code_then_its_range_then_default() {
+        let op = operation(&[
+            (DocumentedStatus::Default, "anything else"),
+            (DocumentedStatus::Range(4), "refused"),
+            (DocumentedStatus::Code(404), "not found"),
+        ]);
+        assert_eq!(op.describe_status(404), Some("not found"));
+        assert_eq!(op.describe_status(409), Some("refused"));
+        assert_eq!(op.describe_status(400), Some("refused"));
+        assert_eq!(op.describe_status(503), Some("anything else"));
+        let op = operation(&[(DocumentedStatus::Range(5), "down")]);
+        assert_eq!(op.describe_status(500), Some("down"));
+        assert_eq!(op.describe_status(599), Some("down"));
+        assert_eq!(op.describe_status(499), None);
+        assert_eq!(operation(&[]).describe_status(500), None);
     }
 }

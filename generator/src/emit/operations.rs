@@ -555,12 +555,21 @@ fn operation_info(code: &mut Code, module: &Module, op: &Operation) {
         AuthNeed::Required => "Required",
     };
     code.line(format_args!("auth: {}::{auth},", rt::AUTH_NEED));
-    // Ranges and `default` have no single status to look up.
     let errors: Vec<String> = op
         .errors
         .iter()
-        .filter(|e| e.range.is_none())
-        .map(|e| format!("({}, {})", e.status, lit(e.description.trim())))
+        .map(|e| {
+            let status = match e.range.as_deref() {
+                None => format!("Code({})", e.status),
+                Some("default") => "Default".to_owned(),
+                Some(range) => format!("Range({})", range.trim_end_matches("XX")),
+            };
+            format!(
+                "({}::{status}, {})",
+                rt::DOCUMENTED_STATUS,
+                lit(e.description.trim())
+            )
+        })
         .collect();
     code.list("errors: &", &errors, ",");
     match &op.scope {

@@ -86,6 +86,8 @@ runtime_items! {
     OPERATION = "Operation";
     /// Whether an operation needs credentials.
     AUTH_NEED = "AuthNeed";
+    /// The status of a documented error answer: a code, a range or `default`.
+    DOCUMENTED_STATUS = "DocumentedStatus";
     /// Strings marked `x-jtl-secret`.
     SECRET = "Secret";
     /// `format: byte`.

@@ -65,7 +65,10 @@ impl Client {
             api_version: Option::None,
             context: &[],
             auth: rt::AuthNeed::None,
-            errors: &[],
+            errors: &[
+                (rt::DocumentedStatus::Range(4), "refused"),
+                (rt::DocumentedStatus::Default, "anything else"),
+            ],
             scope: Option::None,
         };
         let path = "/jobs";
@@ -101,7 +104,7 @@ impl Client {
             api_version: Option::None,
             context: &[],
             auth: rt::AuthNeed::None,
-            errors: &[],
+            errors: &[(rt::DocumentedStatus::Range(5), "unhealthy")],
             scope: Option::None,
         };
         let path = "/health";
