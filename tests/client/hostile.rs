@@ -235,6 +235,33 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
 }
 
 #[tokio::test]
+async fn the_default_limit_is_the_documented_16_mib() {
+    let server = RawServer::start(|stream| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 16777217\r\n\r\n",
+        );
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let client = erp_v2::Client::builder()
+        .base_url(&server.url)
+        .auth(WawiKey::new("key-123"))
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let result = client.get_status().await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::BodyTooLarge {
+                operation: "GetStatus",
+                limit: 16_777_216
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
 async fn an_endless_chunked_body_is_cut_at_the_limit() {
     let server = RawServer::start(|stream| {
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
