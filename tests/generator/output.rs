@@ -190,3 +190,50 @@ components:
         "warning: inline.yaml#/components/schemas/Body/required/1: schema `Body` requires property `required` without declaring it; its field is a serde_json::Value"
     );
 }
+
+/// Text from the document lands in doc comments and string literals: line breaks in enum values
+/// and titles, and the bidirectional controls rustc denies in comments and literals, neither
+/// break the generated Rust nor reach it raw.
+#[test]
+fn hostile_text_in_descriptions_titles_and_values_stays_inside_comments_and_literals() {
+    let generation = generate_one(
+        r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "Shop\napi \u202e", "version": "1"},
+  "paths": {
+    "/items": {
+      "get": {
+        "operationId": "ListItems",
+        "description": "Lists \u202eitems\u2066 */ done\r\nnext line",
+        "parameters": [{"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}}],
+        "responses": {"200": {"description": "ok \u2069", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Kind": {"type": "string", "enum": ["a\nb", "c\u202ed", "*/"]},
+      "Item": {"type": "object", "description": "An item\u202e", "properties": {"name": {"type": "string", "description": "Its \"name\"\u2067"}}}
+    }
+  }
+}"##,
+    );
+    for file in generation.files.iter().filter(|f| f.path.ends_with(".rs")) {
+        syn::parse_file(&file.contents)
+            .unwrap_or_else(|e| panic!("{} is not Rust: {e}\n{}", file.path, file.contents));
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\r',
+        ] {
+            assert!(
+                !file.contents.contains(c),
+                "{}: a raw {c:?}\n{}",
+                file.path,
+                file.contents
+            );
+        }
+    }
+    let models = file(&generation, "src/models.rs");
+    assert!(models.contains(r#"/// `c\u{202e}d`"#), "{models}");
+    assert!(models.contains(r#""c\u{202e}d" => Self::"#), "{models}");
+}

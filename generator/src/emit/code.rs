@@ -141,8 +141,7 @@ impl Code {
             return;
         };
         for line in text.lines() {
-            // A bare carriage return is not allowed in a doc comment.
-            let line = line.trim_end().replace('\r', "");
+            let line = doc_text(line.trim_end());
             if line.is_empty() {
                 self.line(marker);
             } else {
@@ -156,6 +155,24 @@ impl Code {
             self.out.push_str("    ");
         }
     }
+}
+
+/// A line of a document's text as doc comment text: a bare carriage return is not allowed in a
+/// comment, and the bidirectional controls rustc denies there (`text_direction_codepoint_in_comment`)
+/// are written as their escapes, so that a description can neither break the build nor reorder
+/// what a reader sees.
+fn doc_text(line: &str) -> String {
+    let mut text = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\r' => {}
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                let _ = write!(text, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => text.push(c),
+        }
+    }
+    text
 }
 
 /// `Result<A<B, C>, D>` as `("Result", ["A<B, C>", "D"])`: the name before the outer `<` and
@@ -245,6 +262,16 @@ mod tests {
         code.docs(Some("  "));
         code.docs(None);
         assert_eq!(code.finish(), "/// First\n///\n/// Secondline\n");
+    }
+
+    #[test]
+    fn docs_escape_the_bidirectional_controls_rustc_denies_in_comments() {
+        let mut code = Code::new();
+        code.docs(Some("price \u{202E}01$\u{2066}x\u{2069} \u{200F}ok"));
+        assert_eq!(
+            code.finish(),
+            "/// price \\u{202e}01$\\u{2066}x\\u{2069} \u{200F}ok\n"
+        );
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
     code.line("#[derive(Debug, Clone, Copy)]");
     code.open(format_args!("pub enum {name}"));
     for (value, variant) in values {
-        code.line(format_args!("/// `{value}`"));
+        code.docs(Some(&format!("`{value}`")));
         code.line(format_args!("{variant},"));
     }
     code.line("/// A value this client does not know (a newer server may send one).");
@@ -186,7 +186,7 @@ fn str_enum(code: &mut Code, def: &EnumDef, values: &[(String, String)]) {
     code.line("#[derive(Debug, Clone)]");
     code.open(format_args!("pub enum {name}"));
     for (value, variant) in values {
-        code.line(format_args!("/// `{value}`"));
+        code.docs(Some(&format!("`{value}`")));
         code.line(format_args!("{variant},"));
     }
     code.line("/// A value this client does not know.");

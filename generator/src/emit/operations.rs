@@ -58,10 +58,10 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
 /// The `Client` struct, its handles and its methods.
 fn client(code: &mut Code, api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) {
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
-    code.line(format_args!(
-        "/// Client of the {}. Cheap to clone.",
+    code.docs(Some(&format!(
+        "Client of the {}. Cheap to clone.",
         module.title.replace(['\n', '\r'], " ")
-    ));
+    )));
     code.line("///");
     code.line(
         "/// Authentication and request-context headers are configured once on the builder and",

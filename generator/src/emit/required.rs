@@ -96,10 +96,10 @@ pub fn emit_checks(code: &mut Code, api: &Api, index: usize, checked: &BTreeSet<
     let model = &api.concepts[index];
     code.open(format_args!("impl {}", model.name));
     for key in checked.iter().filter(|k| api.concept_of[*k].0 == index) {
-        code.line(format_args!(
-            "/// The first property `{}` of `{}` requires that is missing, as a path.",
+        code.docs(Some(&format!(
+            "The first property `{}` of `{}` requires that is missing, as a path.",
             key.name, api.modules[key.doc].file
-        ));
+        )));
         code.open(format_args!(
             "pub(crate) fn {}(&self) -> Option<String>",
             check_name(api, key)
