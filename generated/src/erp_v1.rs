@@ -108,9 +108,11 @@ impl Client {
         if let Option::Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
             return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
         }
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, body)?);
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
         let path = "/authentication";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -173,7 +175,8 @@ impl Client {
             scope: Option::None,
         };
         let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -234,7 +237,8 @@ impl Client {
             scope: Option::None,
         };
         let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

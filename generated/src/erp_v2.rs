@@ -112,9 +112,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, body)?);
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, "application/json", body)?;
         let path = "/v2/authentication/foreign";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -174,9 +176,12 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, body)?);
-        let path = format!("/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
+        let path =
+            format!("/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id));
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -248,9 +253,11 @@ impl Client {
             ],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, body)?);
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, "application/json", body)?;
         let path = "/authentication";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -312,7 +319,8 @@ impl Client {
             scope: Option::None,
         };
         let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

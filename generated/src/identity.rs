@@ -96,9 +96,10 @@ impl Client {
         if let Option::Some(value) = &body.scope {
             fields.push(("scope", value.to_string()));
         }
-        let body = Option::Some(rt::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str()))));
+        let body = rt::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str())));
         let path = "/oauth2/token";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

@@ -83,9 +83,11 @@ impl Client {
             let value = &body.refresh_token;
             fields.push(("refreshToken", value.expose().to_owned()));
         }
-        let body = Option::Some(rt::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str()))));
+        let body =
+            rt::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str())));
         let path = "/auth";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

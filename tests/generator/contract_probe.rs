@@ -28,8 +28,6 @@ use ::jtl_erp_runtime::Base64Bytes as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::serde as _;
 #[allow(unused_imports)]
-use ::jtl_erp_runtime::serde_json as _;
-#[allow(unused_imports)]
 use ::jtl_erp_runtime::serde_json::Value as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::chrono::DateTime as _;
@@ -63,6 +61,8 @@ use ::jtl_erp_runtime::codegen::execute as _;
 use ::jtl_erp_runtime::codegen::RequestBody as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::json_body as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::serde_json_body as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::missing_property as _;
 #[allow(unused_imports)]

@@ -8,6 +8,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use bytes::Bytes;
+use serde::Serialize;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 
 pub use crate::body::RequestBody;
@@ -42,17 +43,40 @@ pub fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// A JSON body written in dialect `D` (the casing of the operation's schema).
+/// A JSON body written in dialect `D` (the casing of the operation's schema), sent under the
+/// media type the document declares (`application/json; charset=utf-8`, `…+json` too).
 pub fn json_body<T: WireSerialize<D> + ?Sized, D, E: fmt::Debug>(
     operation: &'static Operation,
+    content_type: &'static str,
     value: &T,
 ) -> Result<RequestBody, Error<E>> {
-    serde_json::to_vec(&Wire::<T, D>::new(value))
-        .map(RequestBody::json)
-        .map_err(|e| Error::InvalidRequest {
-            operation: operation.id,
-            reason: e.to_string(),
-        })
+    encoded_json(operation, content_type, &Wire::<T, D>::new(value))
+}
+
+/// A JSON body of a type that is no concept (a list of scalars, an enum, a JSON value), written
+/// by its own serde implementation, under the declared media type.
+pub fn serde_json_body<T: Serialize + ?Sized, E: fmt::Debug>(
+    operation: &'static Operation,
+    content_type: &'static str,
+    value: &T,
+) -> Result<RequestBody, Error<E>> {
+    encoded_json(operation, content_type, value)
+}
+
+fn encoded_json<T: Serialize + ?Sized, E: fmt::Debug>(
+    operation: &'static Operation,
+    content_type: &'static str,
+    value: &T,
+) -> Result<RequestBody, Error<E>> {
+    let bytes = serde_json::to_vec(value).map_err(|e| Error::InvalidRequest {
+        operation: operation.id,
+        reason: e.to_string(),
+    })?;
+    Ok(if content_type == "application/json" {
+        RequestBody::json(bytes)
+    } else {
+        RequestBody::raw(content_type, bytes)
+    })
 }
 
 /// A property the operation's schema requires is `None` (named by its path in the body).

@@ -70,6 +70,19 @@ impl Code {
         self.line(tail);
     }
 
+    /// `{lhs} = {rhs};` on one line when it fits, else broken after `=` with `rhs` one level
+    /// deeper (rustfmt's first choice for a long `let`).
+    pub fn statement(&mut self, lhs: &str, rhs: &str) {
+        if self.depth * 4 + lhs.len() + rhs.len() + 4 <= WIDTH {
+            self.line(format_args!("{lhs} = {rhs};"));
+        } else {
+            self.line(format_args!("{lhs} ="));
+            self.depth += 1;
+            self.line(format_args!("{rhs};"));
+            self.depth -= 1;
+        }
+    }
+
     /// Closes the last [`Self::open`] and opens the next block on the same line: `} else {`.
     pub fn reopen(&mut self, head: &str) {
         self.depth = self.depth.saturating_sub(1);
@@ -253,6 +266,15 @@ mod tests {
             format!("fn h(\n    a: u8,\n) -> Result<\n{vec}    Error<(u8, u8)>,\n> {{\n}}\n")
         );
         assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
+    }
+
+    #[test]
+    fn a_long_statement_breaks_after_the_equals_sign() {
+        let mut code = Code::new();
+        code.statement("let a", "1");
+        let long = format!("f({})", "x".repeat(100));
+        code.statement("let b", &long);
+        assert_eq!(code.finish(), format!("let a = 1;\nlet b =\n    {long};\n"));
     }
 
     #[test]

@@ -260,17 +260,20 @@ fn emit_operation(
     operation_info(code, module, op);
     let body_value = body_code(code, api, op, checked);
     query_code(code, op);
-    code.line(format_args!("let path = {};", path_expression(op)));
+    code.statement("let path", &path_expression(op));
     let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
         "path"
     } else {
         "&path"
     };
     if op.header_params.is_empty() {
-        code.line(format_args!(
-            "let response = {}(&self.inner, OPERATION, {path_arg}, &[], {body_value}).await?;",
-            rt::EXECUTE
-        ));
+        code.statement(
+            "let response",
+            &format!(
+                "{}(&self.inner, OPERATION, {path_arg}, &[], {body_value}).await?",
+                rt::EXECUTE
+            ),
+        );
     } else {
         code.open("let response =");
         header_code(code, op);
@@ -615,7 +618,8 @@ fn body_code(code: &mut Code, api: &Api, op: &Operation, checked: &BTreeSet<Sche
     if body.required {
         body_checks(code, api, body, checked);
         let value = body_value(code, api, body);
-        code.line(format_args!("let body = Option::Some({value});"));
+        code.statement("let body", &value);
+        return "Option::Some(body)".to_owned();
     } else {
         // An optional body: checked and encoded when there is one.
         code.open("let body = match body");
@@ -651,41 +655,20 @@ fn body_checks(code: &mut Code, api: &Api, body: &crate::ir::Body, checked: &BTr
 fn body_value(code: &mut Code, api: &Api, body: &crate::ir::Body) -> String {
     let request_body = rt::REQUEST_BODY;
     let content_type = lit(&body.content_type);
-    let invalid = format!(
-        "|e| {}::InvalidRequest {{ operation: OPERATION.id, reason: e.to_string() }}",
-        rt::ERROR
-    );
     match body.kind {
         BodyKind::Text => format!("{request_body}::raw({content_type}, body.to_owned())"),
         BodyKind::Binary => format!("{request_body}::raw({content_type}, body.to_vec())"),
-        BodyKind::Json => {
+        BodyKind::Json => match body.ty.model() {
             // Concepts inside are written in their member schema's casing; anything else with
-            // its serde implementation.
-            let casing = body.ty.model().map(|key| api.concept_of[key].1);
-            // Sent under the media type as declared (`application/json; charset=utf-8` too).
-            let plain_media = body.content_type == "application/json";
-            let serde_json = rt::SERDE_JSON;
-            match casing {
-                Some(casing) if plain_media => {
-                    format!(
-                        "{}::<_, {}, _>(OPERATION, body)?",
-                        rt::JSON_BODY,
-                        marker(casing)
-                    )
-                }
-                Some(casing) => format!(
-                    "{request_body}::raw({content_type}, {serde_json}::to_vec(&{}::<_, {}>::new(body)).map_err({invalid})?)",
-                    rt::WIRE,
-                    marker(casing)
-                ),
-                None if plain_media => {
-                    format!("{request_body}::json({serde_json}::to_vec(body).map_err({invalid})?)")
-                }
-                None => format!(
-                    "{request_body}::raw({content_type}, {serde_json}::to_vec(body).map_err({invalid})?)"
-                ),
-            }
-        }
+            // its serde implementation. Sent under the media type as declared
+            // (`application/json; charset=utf-8` too).
+            Some(key) => format!(
+                "{}::<_, {}, _>(OPERATION, {content_type}, body)?",
+                rt::JSON_BODY,
+                marker(api.concept_of[key].1)
+            ),
+            None => format!("{}(OPERATION, {content_type}, body)?", rt::SERDE_JSON_BODY),
+        },
         BodyKind::Form | BodyKind::Multipart => {
             let Ty::Concept(key) = &body.ty else {
                 // normalize sends other form bodies as bytes.

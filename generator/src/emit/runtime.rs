@@ -95,8 +95,6 @@ runtime_items! {
     // Crates the runtime re-exports, so that generated code and users name one version.
     /// serde, for the generated (de)serializers.
     SERDE = "serde";
-    /// serde_json, for bodies that are no concept (arrays of scalars, enums, JSON values).
-    SERDE_JSON = "serde_json";
     /// `serde_json::Value` for what the generator does not model.
     JSON_VALUE = "serde_json::Value";
     /// `format: date-time` (with [`FIXED_OFFSET`]).
@@ -133,6 +131,8 @@ runtime_items! {
     REQUEST_BODY = "codegen::RequestBody";
     /// A JSON body in a casing.
     JSON_BODY = "codegen::json_body";
+    /// A JSON body of a type that is no concept, by its serde implementation.
+    SERDE_JSON_BODY = "codegen::serde_json_body";
     /// The error for a required property that is `None`.
     MISSING_PROPERTY = "codegen::missing_property";
     /// Query strings.

@@ -68,9 +68,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
-        let path = format!("/categories/{}/items", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&category_id)));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
+        let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
+        let path =
+            format!("/categories/{}/items", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&category_id)));
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -102,9 +104,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, body)?);
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
         let path = format!("/orders/{}/lineitems", rt::codegen::encode_path_segment(order_id));
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -134,9 +138,10 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/state";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -163,9 +168,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::raw("application/json; charset=utf-8", rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body =
+            rt::codegen::serde_json_body(OPERATION, "application/json; charset=utf-8", body)?;
         let path = "/count";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -195,9 +202,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, body)?);
+        let body =
+            rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, "application/json", body)?;
         let path = "/notes";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -227,9 +236,10 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::json(rt::serde_json::to_vec(body).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?));
+        let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/shape";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -261,7 +271,7 @@ impl Client {
         };
         let body = match body {
             Option::Some(body) => {
-                Option::Some(rt::codegen::RequestBody::raw("application/merge-patch+json", rt::serde_json::to_vec(&rt::wire::Wire::<_, rt::wire::Pascal>::new(body)).map_err(|e| rt::Error::InvalidRequest { operation: OPERATION.id, reason: e.to_string() })?))
+                Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/merge-patch+json", body)?)
             }
             Option::None => Option::None,
         };
@@ -293,9 +303,10 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::raw("text/plain", body.to_owned()));
+        let body = rt::codegen::RequestBody::raw("text/plain", body.to_owned());
         let path = "/name";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -322,9 +333,10 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = Option::Some(rt::codegen::RequestBody::raw("application/octet-stream", body.to_vec()));
+        let body = rt::codegen::RequestBody::raw("application/octet-stream", body.to_vec());
         let path = "/chunk";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
