@@ -933,3 +933,86 @@ async fn hooks_run_in_order_see_the_operation_and_can_stop_a_call() {
         "the refused call was not sent"
     );
 }
+
+/// A token source whose first fetch never finishes and whose later fetches answer at once.
+#[derive(Debug, Default)]
+struct HangsOnce {
+    fetches: AtomicUsize,
+}
+
+impl jtl_erp_client::runtime::auth::TokenSource for HangsOnce {
+    fn fetch(&self) -> BoxFuture<'_, Result<jtl_erp_client::runtime::auth::Token, TokenError>> {
+        let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move {
+            if n == 1 {
+                std::future::pending::<()>().await;
+            }
+            Ok(jtl_erp_client::runtime::auth::Token {
+                secret: format!("token-{n}").into(),
+                expires_at: Instant::now() + Duration::from_secs(3600),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_caller_waiting_for_a_fetch_whose_leader_is_dropped_takes_over() {
+    use jtl_erp_client::runtime::auth::CachedBearer;
+
+    let bearer = Arc::new(CachedBearer::new(
+        HangsOnce::default(),
+        Duration::from_secs(60),
+    ));
+    let leader = tokio::spawn({
+        let bearer = bearer.clone();
+        async move { bearer.token().await }
+    });
+    while bearer.source().fetches.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let waiter = tokio::spawn({
+        let bearer = bearer.clone();
+        async move { bearer.token().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        !waiter.is_finished(),
+        "the waiter waits for the leader's fetch"
+    );
+
+    leader.abort();
+    let token = tokio::time::timeout(Duration::from_secs(2), waiter)
+        .await
+        .expect("the waiter does not wait for a leader that is gone")
+        .expect("task")
+        .expect("a token");
+
+    assert_eq!(token.expose(), "token-2");
+    assert_eq!(bearer.source().fetches.load(Ordering::SeqCst), 2);
+    // The next caller finds the token, not the dead flight.
+    let again = tokio::time::timeout(Duration::from_secs(2), bearer.token())
+        .await
+        .expect("no wait")
+        .expect("a token");
+    assert_eq!(again.expose(), "token-2");
+    assert_eq!(bearer.source().fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_caller_after_a_dropped_leader_fetches_anew() {
+    use jtl_erp_client::runtime::auth::CachedBearer;
+
+    let bearer = Arc::new(CachedBearer::new(
+        HangsOnce::default(),
+        Duration::from_secs(60),
+    ));
+    // The leader gives up (its own timeout) mid-fetch; nobody was waiting.
+    let gave_up = tokio::time::timeout(Duration::from_millis(50), bearer.token()).await;
+    assert!(gave_up.is_err());
+
+    let token = tokio::time::timeout(Duration::from_secs(2), bearer.token())
+        .await
+        .expect("the next caller does not wait for the dropped fetch")
+        .expect("a token");
+    assert_eq!(token.expose(), "token-2");
+}

@@ -119,32 +119,16 @@ pub struct CachedBearer<S> {
 struct State {
     /// The token and its `Authorization` value, built once per token rather than per request.
     current: Option<(Token, HeaderValue)>,
-    /// The fetch in progress: its number and where its outcome will be published.
-    flight: Option<(u64, Outcome)>,
-    flights: u64,
+    /// The fetch in progress: where its outcome will be published.
+    flight: Option<Outcome>,
 }
 
 type Outcome = watch::Receiver<Option<Result<Token, TokenError>>>;
 
 /// What a caller without a fresh token does: fetch, or wait for the fetch in progress.
 enum Step {
-    Lead(u64, watch::Sender<Option<Result<Token, TokenError>>>),
-    Wait(u64, Outcome),
-}
-
-/// Clears the flight when its leader is dropped mid-fetch, so that a waiter takes over.
-struct FlightGuard<'a> {
-    state: &'a Mutex<State>,
-    id: u64,
-}
-
-impl Drop for FlightGuard<'_> {
-    fn drop(&mut self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.flight.as_ref().is_some_and(|(id, _)| *id == self.id) {
-            state.flight = None;
-        }
-    }
+    Lead(watch::Sender<Option<Result<Token, TokenError>>>),
+    Wait(Outcome),
 }
 
 impl<S: TokenSource> CachedBearer<S> {
@@ -197,44 +181,42 @@ impl<S: TokenSource> CachedBearer<S> {
                     return Ok(token);
                 }
                 match &state.flight {
-                    Some((id, outcome)) => Step::Wait(*id, outcome.clone()),
+                    Some(outcome) => Step::Wait(outcome.clone()),
                     None => {
-                        state.flights += 1;
-                        let id = state.flights;
                         let (publish, outcome) = watch::channel(None);
-                        state.flight = Some((id, outcome));
-                        Step::Lead(id, publish)
+                        state.flight = Some(outcome);
+                        Step::Lead(publish)
                     }
                 }
             };
-            let (id, mut outcome) = match step {
-                Step::Lead(id, publish) => return self.lead(id, publish).await,
-                Step::Wait(id, outcome) => (id, outcome),
+            let mut outcome = match step {
+                Step::Lead(publish) => return self.lead(publish).await,
+                Step::Wait(outcome) => outcome,
             };
             if let Ok(result) = outcome.wait_for(Option::is_some).await {
                 return result.clone().expect("waited for Some").map(|t| t.secret);
             }
-            // The leader was dropped before it finished: clear its flight and take over.
+            // The channel closed without an outcome: its leader was dropped mid-fetch (a caller
+            // gave up, a task was aborted). Clear that flight, unless another waiter already
+            // did and a new one started, and go round: this caller leads or waits anew.
             let mut state = self.lock();
             if state
                 .flight
                 .as_ref()
-                .is_some_and(|(current, _)| *current == id)
+                .is_some_and(|current| current.same_channel(&outcome))
             {
                 state.flight = None;
             }
         }
     }
 
+    /// Fetches and publishes the outcome. Only the leader of the current flight runs this, so
+    /// the flight it clears is its own; dropped mid-fetch, it leaves its closed channel behind
+    /// for the next caller to clear.
     async fn lead(
         &self,
-        id: u64,
         publish: watch::Sender<Option<Result<Token, TokenError>>>,
     ) -> Result<Secret, TokenError> {
-        let guard = FlightGuard {
-            state: &self.state,
-            id,
-        };
         tracing::debug!("fetching a new access token");
         let outcome = self.source.fetch().await;
         {
@@ -247,7 +229,6 @@ impl<S: TokenSource> CachedBearer<S> {
             }
             state.flight = None;
         }
-        drop(guard);
         publish.send_replace(Some(outcome.clone()));
         outcome.map(|t| t.secret)
     }
