@@ -237,3 +237,108 @@ fn hostile_text_in_descriptions_titles_and_values_stays_inside_comments_and_lite
     assert!(models.contains(r#"/// `c\u{202e}d`"#), "{models}");
     assert!(models.contains(r#""c\u{202e}d" => Self::"#), "{models}");
 }
+
+/// `x-enumNames` name the values only when they name each once and none takes the name of the
+/// `Unknown` variant every enum has; otherwise the values are `ValueN`, with a warning.
+#[test]
+fn enum_names_that_repeat_or_take_unknown_fall_back_to_value_names() {
+    for names in [r#"["Same", "Same"]"#, r#"["Unknown", "Other"]"#] {
+        let generation = generate_one(&format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths: {{}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        level: {{$ref: '#/components/schemas/Level'}}
+    Level:
+      type: integer
+      enum: [1, 2]
+      x-enumNames: {names}
+"#
+        ));
+        let models = file(&generation, "src/models.rs");
+        assert!(
+            models.contains("    Value1,\n") && models.contains("    Value2,\n"),
+            "{names}: {models}"
+        );
+        assert!(
+            generation
+                .warnings
+                .iter()
+                .any(|w| w.kind == "enum-names-mismatch"),
+            "{names}: {:?}",
+            generation.warnings
+        );
+    }
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        level: {$ref: '#/components/schemas/Level'}
+    Level:
+      type: integer
+      enum: [1, 2]
+      x-enumNames: [Low, High]
+"#,
+    );
+    let models = file(&generation, "src/models.rs");
+    assert!(
+        models.contains("    Low,\n") && models.contains("    High,\n"),
+        "{models}"
+    );
+    assert!(generation.warnings.is_empty(), "{:?}", generation.warnings);
+}
+
+/// An operation's parameter replaces the path item's parameter of the same name and place, and
+/// only that one: a header and a query parameter may share a name.
+#[test]
+fn operation_parameters_override_path_parameters_of_the_same_name_and_place() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    parameters:
+      - {name: limit, in: query, description: from the path item, schema: {type: integer}}
+      - {name: trace, in: query, description: the query one, schema: {type: string}}
+    get:
+      operationId: ListItems
+      parameters:
+        - {name: limit, in: query, description: from the operation, schema: {type: integer}}
+        - {name: trace, in: header, description: the header one, schema: {type: string}}
+      responses:
+        "204": {description: none}
+"#,
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.path.starts_with("src/") && f.contents.contains("pub async fn list_items"))
+        .expect("the module")
+        .contents
+        .as_str();
+    assert!(module.contains("from the operation"), "{module}");
+    assert!(!module.contains("from the path item"), "{module}");
+    assert!(
+        module.contains("the query one") && module.contains("the header one"),
+        "{module}"
+    );
+    assert_eq!(
+        module.matches("query.push(\"limit\"").count(),
+        1,
+        "{module}"
+    );
+    assert!(module.contains("query.push(\"trace\""), "{module}");
+    assert!(module.contains("headers.push((\"trace\""), "{module}");
+}
