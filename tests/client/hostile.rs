@@ -261,6 +261,50 @@ async fn the_default_limit_is_the_documented_16_mib() {
     );
 }
 
+/// The limit is inclusive: a body of exactly `max_body_bytes` is read, one byte less refuses
+/// it, whether the length is declared or the body comes in chunks.
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_declared_or_chunked() {
+    let declared = RawServer::start(|stream| {
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{VALID}",
+            VALID.len()
+        );
+        let _ = stream.write_all(answer.as_bytes());
+    });
+    let chunked = RawServer::start(|stream| {
+        let (first, second) = VALID.split_at(VALID.len() / 2);
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n{:x}\r\n{second}\r\n0\r\n\r\n",
+            first.len(),
+            second.len()
+        );
+        let _ = stream.write_all(answer.as_bytes());
+    });
+    for (how, server) in [("declared", declared), ("chunked", chunked)] {
+        let limited = |limit: usize| {
+            erp_v2::Client::builder()
+                .base_url(&server.url)
+                .auth(WawiKey::new("key-123"))
+                .timeout(Duration::from_secs(2))
+                .retry(RetryPolicy::disabled())
+                .max_body_bytes(limit)
+                .build()
+                .expect("client")
+        };
+        let status = limited(VALID.len())
+            .get_status()
+            .await
+            .unwrap_or_else(|e| panic!("{how}: exactly the limit is read: {e:?}"));
+        assert_eq!(status.status(), 200, "{how}");
+        let refused = limited(VALID.len() - 1).get_status().await;
+        assert!(
+            matches!(refused, Err(Error::BodyTooLarge { limit, .. }) if limit == VALID.len() - 1),
+            "{how}: {refused:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_endless_chunked_body_is_cut_at_the_limit() {
     let server = RawServer::start(|stream| {

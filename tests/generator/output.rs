@@ -342,3 +342,39 @@ paths:
     assert!(module.contains("query.push(\"trace\""), "{module}");
     assert!(module.contains("headers.push((\"trace\""), "{module}");
 }
+
+/// An `allOf` of objects is one model with the properties of every part, `$ref`s included.
+#[test]
+fn all_of_parts_merge_into_one_model() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Extended:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties:
+            extra: {type: integer, format: int32}
+"#,
+    );
+    let models = file(&generation, "src/models.rs");
+    let extended = models
+        .split("pub struct Extended {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .unwrap_or_else(|| panic!("no struct Extended: {models}"));
+    assert!(extended.contains("    pub id: String,"), "{extended}");
+    assert!(
+        extended.contains("    pub extra: Option<i32>,"),
+        "{extended}"
+    );
+}
