@@ -260,6 +260,25 @@ async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
     assert_eq!(api.received_requests().await.expect("recorded").len(), 1000);
 }
 
+/// A server answering `401` to the first request on `route` and `then` afterwards.
+async fn refusing_once(route: (&str, &str), then: ResponseTemplate) -> MockServer {
+    let (verb, route) = route;
+    let api = MockServer::start().await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(then)
+        .mount(&api)
+        .await;
+    api
+}
+
 #[tokio::test]
 async fn a_401_refreshes_once_and_replays_the_same_body_bytes() {
     let counter = TokenCounter {
@@ -267,22 +286,14 @@ async fn a_401_refreshes_once_and_replays_the_same_body_bytes() {
         ..Default::default()
     };
     let tokens = token_server(&counter).await;
-    let api = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/erp/authentication"))
-        .respond_with(ResponseTemplate::new(401))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&api)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/erp/authentication"))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(
+    let api = refusing_once(
+        ("POST", "/erp/authentication"),
+        ResponseTemplate::new(201).set_body_raw(
             r#"{"appId":"a","registrationRequestId":"r","status":0}"#,
             "application/json",
-        ))
-        .mount(&api)
-        .await;
+        ),
+    )
+    .await;
     let client = erp_v2::Client::builder()
         .base_url(format!("{}/erp", api.uri()))
         .auth(grant(&tokens).build().expect("provider"))
@@ -334,19 +345,11 @@ async fn combined_providers_replay_after_a_401_when_any_of_them_has_fresh_creden
             ..Default::default()
         };
         let tokens = token_server(&counter).await;
-        let api = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/erp/v2/info"))
-            .respond_with(ResponseTemplate::new(401))
-            .up_to_n_times(1)
-            .with_priority(1)
-            .mount(&api)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/erp/v2/info"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(STATUS_BODY, "application/json"))
-            .mount(&api)
-            .await;
+        let api = refusing_once(
+            ("GET", "/erp/v2/info"),
+            ResponseTemplate::new(200).set_body_raw(STATUS_BODY, "application/json"),
+        )
+        .await;
         let bearer: Box<dyn AuthProvider> = Box::new(grant(&tokens).build().expect("provider"));
         let key: Box<dyn AuthProvider> =
             Box::new(WawiKey::new("wawi-key").placement(WawiPlacement::XApiKey));

@@ -2,6 +2,7 @@
 
 use super::code::{Code, lit};
 use super::runtime as rt;
+use super::serde_impls::{open_deserialize, open_serialize_fn, open_visitor};
 use crate::ir::{EnumDef, EnumKind};
 
 /// The enum and its serde implementations.
@@ -14,14 +15,9 @@ pub fn emit_enum(code: &mut Code, def: &EnumDef) {
 
 /// `Serialize`, `QueryValue`, and equality and hashing by `key` (the wire value).
 fn wire_traits(code: &mut Code, name: &str, serialize: &str, query_text: &str, key: &str) {
-    let serde = rt::SERDE;
     code.blank();
-    code.open(format_args!("impl {serde}::Serialize for {name}"));
-    code.signature(
-        &format!("fn serialize<S: {serde}::Serializer>"),
-        &["&self".to_owned(), "serializer: S".to_owned()],
-        Some("Result<S::Ok, S::Error>"),
-    );
+    code.open(format_args!("impl {}::Serialize for {name}", rt::SERDE));
+    open_serialize_fn(code, "serialize");
     code.line(serialize);
     code.close();
     code.close();
@@ -47,29 +43,59 @@ fn wire_traits(code: &mut Code, name: &str, serialize: &str, query_text: &str, k
     code.close();
 }
 
-fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
-    let serde = rt::SERDE;
-    let name = &def.name;
-    code.docs(def.description.as_deref());
-    if def
+/// The enum: the document's description, then `about`; a variant per value (documented with
+/// the value), then `unknown` (its doc line, a line break, the variant).
+fn definition(
+    code: &mut Code,
+    def: &EnumDef,
+    about: &str,
+    derive: &str,
+    values: &[(String, &str)],
+    unknown: &str,
+) {
+    let mut text = def
         .description
         .as_deref()
-        .is_some_and(|d| !d.trim().is_empty())
-    {
-        code.line("///");
-    }
-    code.line("/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].");
-    code.line("/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.");
-    code.line("#[derive(Debug, Clone, Copy)]");
-    code.open(format_args!("pub enum {name}"));
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("{d}\n\n"))
+        .unwrap_or_default();
+    text.push_str(about);
+    code.docs(Some(&text));
+    let derive = if derive.is_empty() {
+        "Debug, Clone".to_owned()
+    } else {
+        format!("Debug, Clone, {derive}")
+    };
+    code.line(format_args!("#[derive({derive})]"));
+    code.open(format_args!("pub enum {}", def.name));
     for (value, variant) in values {
         code.docs(Some(&format!("`{value}`")));
         code.line(format_args!("{variant},"));
     }
-    code.line("/// A value this client does not know (a newer server may send one).");
-    code.line("Unknown(i64),");
+    let (doc, variant) = unknown.split_once('\n').unwrap_or(("", unknown));
+    code.docs(Some(doc));
+    code.line(format_args!("{variant},"));
     code.close();
     code.blank();
+}
+
+fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
+    let serde = rt::SERDE;
+    let name = &def.name;
+    let shown: Vec<(String, &str)> = values
+        .iter()
+        .map(|(value, variant)| (value.to_string(), variant.as_str()))
+        .collect();
+    definition(
+        code,
+        def,
+        "Written as an integer. A value this client does not know is kept as [`Self::Unknown`].\n\
+         Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.",
+        "Copy",
+        &shown,
+        "A value this client does not know (a newer server may send one).\nUnknown(i64)",
+    );
     code.open(format_args!("impl {name}"));
     code.line("/// The integer on the wire.");
     code.open("pub const fn value(self) -> i64");
@@ -122,23 +148,13 @@ fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
         "value()",
     );
     code.blank();
-    code.open(format_args!(
-        "impl<'de> {serde}::Deserialize<'de> for {name}"
-    ));
-    code.signature(
-        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        &["deserializer: D".to_owned()],
-        Some("Result<Self, D::Error>"),
+    open_deserialize(code, name);
+    open_visitor(
+        code,
+        name,
+        "'_",
+        &format!("an integer (or the name) of {name}"),
     );
-    code.line("struct Visitor;");
-    code.open(format_args!("impl {serde}::de::Visitor<'_> for Visitor"));
-    code.line(format_args!("type Value = {name};"));
-    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result");
-    code.line(format_args!(
-        "f.write_str({})",
-        lit(&format!("an integer (or the name) of {name}"))
-    ));
-    code.close();
     code.open(format_args!(
         "fn visit_i64<E: {serde}::de::Error>(self, v: i64) -> Result<{name}, E>"
     ));
@@ -171,28 +187,19 @@ fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
 fn str_enum(code: &mut Code, def: &EnumDef, values: &[(String, String)]) {
     let serde = rt::SERDE;
     let name = &def.name;
-    code.docs(def.description.as_deref());
-    if def
-        .description
-        .as_deref()
-        .is_some_and(|d| !d.trim().is_empty())
-    {
-        code.line("///");
-    }
-    code.line(
-        "/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing",
+    let shown: Vec<(String, &str)> = values
+        .iter()
+        .map(|(value, variant)| (value.clone(), variant.as_str()))
+        .collect();
+    definition(
+        code,
+        def,
+        "A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing\n\
+         go by the wire string.",
+        "",
+        &shown,
+        "A value this client does not know.\nUnknown(String)",
     );
-    code.line("/// go by the wire string.");
-    code.line("#[derive(Debug, Clone)]");
-    code.open(format_args!("pub enum {name}"));
-    for (value, variant) in values {
-        code.docs(Some(&format!("`{value}`")));
-        code.line(format_args!("{variant},"));
-    }
-    code.line("/// A value this client does not know.");
-    code.line("Unknown(String),");
-    code.close();
-    code.blank();
     code.open(format_args!("impl {name}"));
     code.line("/// The string on the wire.");
     code.open("pub fn as_str(&self) -> &str");
@@ -221,14 +228,7 @@ fn str_enum(code: &mut Code, def: &EnumDef, values: &[(String, String)]) {
         "as_str()",
     );
     code.blank();
-    code.open(format_args!(
-        "impl<'de> {serde}::Deserialize<'de> for {name}"
-    ));
-    code.signature(
-        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        &["deserializer: D".to_owned()],
-        Some("Result<Self, D::Error>"),
-    );
+    open_deserialize(code, name);
     code.line(format_args!(
         "let value = <String as {serde}::Deserialize>::deserialize(deserializer)?;"
     ));

@@ -9,6 +9,7 @@ mod models;
 mod operations;
 mod required;
 pub mod runtime;
+mod serde_impls;
 
 pub use operations::params_struct_of;
 pub use types::rust_type;

@@ -3,6 +3,7 @@
 
 use super::code::{Code, lit};
 use super::runtime as rt;
+use super::serde_impls::{open_deserialize, open_serialize_fn, open_visitor};
 use super::types::{is_eq, marker, rust_type};
 use crate::ir::{Api, CasingKeys, Concept};
 
@@ -122,25 +123,8 @@ fn deserialize(code: &mut Code, api: &Api, index: usize) {
     let serde = rt::SERDE;
     let model = &api.concepts[index];
     let name = &model.name;
-    code.open(format_args!(
-        "impl<'de> {serde}::Deserialize<'de> for {name}"
-    ));
-    code.signature(
-        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        &["deserializer: D".to_owned()],
-        Some("Result<Self, D::Error>"),
-    );
-    code.line("struct Visitor;");
-    code.open(format_args!(
-        "impl<'de> {serde}::de::Visitor<'de> for Visitor"
-    ));
-    code.line(format_args!("type Value = {name};"));
-    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result");
-    code.line(format_args!(
-        "f.write_str({})",
-        lit(&format!("a {name} object"))
-    ));
-    code.close();
+    open_deserialize(code, name);
+    open_visitor(code, name, "'de", &format!("a {name} object"));
     code.signature(
         &format!("fn visit_map<A: {serde}::de::MapAccess<'de>>"),
         &["self".to_owned(), "mut map: A".to_owned()],
@@ -203,11 +187,7 @@ fn serialize(code: &mut Code, model: &Concept, dialect: &CasingKeys) {
         rt::WIRE_SERIALIZE,
         marker(dialect.casing)
     ));
-    code.signature(
-        &format!("fn wire_serialize<S: {serde}::Serializer>"),
-        &["&self".to_owned(), "serializer: S".to_owned()],
-        Some("Result<S::Ok, S::Error>"),
-    );
+    open_serialize_fn(code, "wire_serialize");
     code.line(format_args!("use {serde}::ser::SerializeStruct as _;"));
     let required = dialect
         .keys
