@@ -378,3 +378,71 @@ components:
         "{extended}"
     );
 }
+
+/// String formats the client has a type for get it; any other format is a plain `String`.
+#[test]
+fn string_formats_map_to_their_types_and_unknown_formats_to_string() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Formats:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        at: {type: string, format: date-time}
+        day: {type: string, format: date}
+        blob: {type: string, format: byte}
+        host: {type: string, format: hostname}
+        plain: {type: string}
+"#,
+    );
+    for field in [
+        "pub id: Option<rt::uuid::Uuid>,",
+        "pub at: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,",
+        "pub day: Option<rt::chrono::NaiveDate>,",
+        "pub blob: Option<rt::Base64Bytes>,",
+        "pub host: Option<String>,",
+        "pub plain: Option<String>,",
+    ] {
+        assert!(models.contains(field), "{field}: {models}");
+    }
+}
+
+/// A third operation with an id taken twice already gets the next free number.
+#[test]
+fn repeated_operation_ids_are_numbered_until_free() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a: {get: {operationId: Fetch, responses: {"204": {description: none}}}}
+  /b: {get: {operationId: Fetch, responses: {"204": {description: none}}}}
+  /c: {get: {operationId: Fetch, responses: {"204": {description: none}}}}
+"#,
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn fetch("))
+        .expect("the module")
+        .contents
+        .as_str();
+    for method in [
+        "pub async fn fetch(",
+        "pub async fn fetch_2(",
+        "pub async fn fetch_3(",
+    ] {
+        assert!(module.contains(method), "{method}: {module}");
+    }
+    let renamed = generation
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "operation-id-duplicate")
+        .count();
+    assert_eq!(renamed, 2, "{:?}", generation.warnings);
+}

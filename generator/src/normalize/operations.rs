@@ -716,24 +716,25 @@ fn error_type(errors: &[Response]) -> Option<Ty> {
 /// Missing or repeated operation ids are made unique, deterministically, with a warning.
 fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
     for i in 0..operations.len() {
-        let mut n = 2;
-        while operations[..i]
-            .iter()
-            .any(|o| o.method_name == operations[i].method_name)
-        {
-            let renamed = format!("{}_{n}", field_name(&operations[i].id));
-            sink.push(Diagnostic::warning(
-                &loaded.file,
-                operations[i].pointer.clone(),
-                "operation-id-duplicate",
-                format!(
-                    "operation `{}` is named already; the method becomes `{renamed}`",
-                    operations[i].id
-                ),
-            ));
-            operations[i].method_name = renamed;
-            n += 1;
+        let taken = |name: &str| operations[..i].iter().any(|o| o.method_name == name);
+        if !taken(&operations[i].method_name) {
+            continue;
         }
+        let base = field_name(&operations[i].id);
+        let renamed = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|name| !taken(name))
+            .expect("the numbered names are endless");
+        sink.push(Diagnostic::warning(
+            &loaded.file,
+            operations[i].pointer.clone(),
+            "operation-id-duplicate",
+            format!(
+                "operation `{}` is named already; the method becomes `{renamed}`",
+                operations[i].id
+            ),
+        ));
+        operations[i].method_name = renamed;
     }
 }
 
