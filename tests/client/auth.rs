@@ -435,6 +435,45 @@ async fn token_error(
     }
 }
 
+/// Real tokens are JWTs of a few kilobytes; a token answer is refused only beyond 64 KiB.
+#[tokio::test]
+async fn a_token_of_kilobytes_is_taken_and_an_answer_over_64_kib_refused() {
+    let jwt = format!("eyJ{}", "a".repeat(8 * 1024));
+    let big = ResponseTemplate::new(200).set_body_raw(
+        format!(r#"{{"access_token":"{jwt}","token_type":"Bearer","expires_in":3600}}"#),
+        "application/json",
+    );
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(big)
+        .mount(&tokens)
+        .await;
+    let api = api_server(200).await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+    client
+        .get_status()
+        .await
+        .expect("a JWT of 8 KiB is a token");
+    let calls = api.received_requests().await.expect("recorded");
+    assert_eq!(
+        header_values(&calls[0], "authorization"),
+        [format!("Bearer {jwt}")]
+    );
+
+    let padding = " ".repeat(64 * 1024);
+    let huge = ResponseTemplate::new(200).set_body_raw(
+        format!(r#"{{"access_token":"t","expires_in":3600}}{padding}"#),
+        "application/json",
+    );
+    let (error, attempts, _) = token_error(huge, Duration::from_secs(5)).await;
+    assert!(
+        matches!(&error, TokenError::Malformed { reason, .. } if reason == "body larger than 65536 bytes"),
+        "{error:?}"
+    );
+    assert_eq!(attempts, 1, "not retried");
+}
+
 #[tokio::test]
 async fn token_endpoint_failures_are_typed_and_bounded() {
     let (error, attempts, _) =

@@ -288,7 +288,22 @@ async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
 #[test]
 fn debug_output_keeps_what_is_no_secret() {
     use jtl_erp_client::runtime::Secret;
-    use jtl_erp_client::runtime::auth::{ScxRefreshToken, Token};
+    use jtl_erp_client::runtime::auth::{
+        BoxFuture, CachedBearer, ScxRefreshToken, Token, TokenError, TokenSource,
+    };
+    use std::time::Duration;
+
+    #[derive(Debug)]
+    struct NoSource;
+    impl TokenSource for NoSource {
+        fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
+            Box::pin(async {
+                Err(TokenError::MissingToken {
+                    status: jtl_erp_client::runtime::http::StatusCode::OK,
+                })
+            })
+        }
+    }
 
     let scx = format!(
         "{:?}",
@@ -308,6 +323,14 @@ fn debug_output_keeps_what_is_no_secret() {
     assert!(
         token.starts_with("Token { secret: Secret([REDACTED]), expires_at: "),
         "{token}"
+    );
+    let cached = format!(
+        "{:?}",
+        CachedBearer::new(NoSource, Duration::from_secs(90)).with_timeout(Duration::from_secs(4))
+    );
+    assert_eq!(
+        cached,
+        "CachedBearer { source: NoSource, margin: 90s, timeout: 4s, .. }"
     );
     let client = erp_v2::Client::builder()
         .base_url("https://erp.example.test/erp")

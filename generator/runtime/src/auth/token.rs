@@ -399,12 +399,11 @@ pub(crate) fn seconds(value: Option<&serde_json::Value>) -> Result<Option<Durati
         Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
         Some(_) => None,
     };
-    match number {
-        Some(n) if n.is_finite() && n >= 0.0 => {
-            Ok(Some(Duration::try_from_secs_f64(n).map_err(|_| ())?))
-        }
-        _ => Err(()),
-    }
+    // `try_from_secs_f64` refuses what is no lifetime: negative, NaN, infinite, too large.
+    let number = number.ok_or(())?;
+    Duration::try_from_secs_f64(number)
+        .map(Some)
+        .map_err(|_| ())
 }
 
 /// A success answer as a JSON object, or why it is not a token (no value of it quoted).
@@ -489,5 +488,34 @@ fn retryable(error: &TokenError) -> bool {
         TokenError::Transport(_) => true,
         TokenError::Status { status } => status.is_server_error(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lifetimes_are_seconds_as_numbers_or_numeric_strings() {
+        let secs = |value: serde_json::Value| seconds(Some(&value));
+        assert_eq!(secs(json!(3600)), Ok(Some(Duration::from_secs(3600))));
+        assert_eq!(secs(json!(0.5)), Ok(Some(Duration::from_millis(500))));
+        assert_eq!(secs(json!(" 3600 ")), Ok(Some(Duration::from_secs(3600))));
+        assert_eq!(secs(json!(0)), Ok(Some(Duration::ZERO)));
+        assert_eq!(seconds(None), Ok(None));
+        assert_eq!(secs(json!(null)), Ok(None));
+        for refused in [
+            json!(-1),
+            json!("-0.5"),
+            json!("NaN"),
+            json!("inf"),
+            json!(1e300),
+            json!("soon"),
+            json!(true),
+            json!([3600]),
+        ] {
+            assert_eq!(secs(refused.clone()), Err(()), "{refused}");
+        }
     }
 }
