@@ -206,8 +206,11 @@ async fn a_numeric_string_lifetime_and_a_lowercase_or_missing_token_type_are_acc
 #[tokio::test]
 async fn answers_without_a_token_or_with_a_lifetime_that_is_no_number_are_typed_errors() {
     type Expected = fn(&TokenError) -> bool;
-    let cases: [(&str, Expected); 4] = [
+    let cases: [(&str, Expected); 5] = [
         (r#"{"token_type":"Bearer","expires_in":3600}"#, |e| {
+            matches!(e, TokenError::MissingToken { .. })
+        }),
+        (r#"{"access_token":"","expires_in":3600}"#, |e| {
             matches!(e, TokenError::MissingToken { .. })
         }),
         (
@@ -461,11 +464,26 @@ async fn a_token_of_kilobytes_is_taken_and_an_answer_over_64_kib_refused() {
         [format!("Bearer {jwt}")]
     );
 
-    let padding = " ".repeat(64 * 1024);
-    let huge = ResponseTemplate::new(200).set_body_raw(
-        format!(r#"{{"access_token":"t","expires_in":3600}}{padding}"#),
+    // Exactly 64 KiB is taken; one byte more is refused.
+    let head = r#"{"access_token":"t","expires_in":3600}"#;
+    let exact = ResponseTemplate::new(200).set_body_raw(
+        format!("{head}{}", " ".repeat(64 * 1024 - head.len())),
         "application/json",
     );
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(exact)
+        .mount(&tokens)
+        .await;
+    let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
+    client
+        .get_status()
+        .await
+        .expect("an answer of exactly 64 KiB");
+    let padding = " ".repeat(64 * 1024 - head.len() + 1);
+    let huge =
+        ResponseTemplate::new(200).set_body_raw(format!("{head}{padding}"), "application/json");
     let (error, attempts, _) = token_error(huge, Duration::from_secs(5)).await;
     assert!(
         matches!(&error, TokenError::Malformed { reason, .. } if reason == "body larger than 65536 bytes"),

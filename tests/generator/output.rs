@@ -446,3 +446,111 @@ paths:
         .count();
     assert_eq!(renamed, 2, "{:?}", generation.warnings);
 }
+
+/// Properties that become the same Rust field are numbered, each once, with a warning each.
+#[test]
+fn properties_that_become_one_field_name_are_numbered() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        app_id: {type: string}
+        app-id: {type: string}
+        app.id: {type: string}
+"#,
+    );
+    let models = file(&generation, "src/models.rs");
+    for field in ["pub app_id: ", "pub app_id_2: ", "pub app_id_3: "] {
+        assert!(models.contains(field), "{field}: {models}");
+    }
+    let renamed: Vec<&str> = generation
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "field-renamed")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(renamed.len(), 2, "{renamed:?}");
+}
+
+/// Only schemas of one concept are unified: `Item` and `Customer` with the same properties stay
+/// two models.
+#[test]
+fn schemas_of_different_concepts_stay_apart_even_with_the_same_properties() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        name: {type: string}
+    Customer:
+      type: object
+      properties:
+        name: {type: string}
+    CreateItem:
+      type: object
+      properties:
+        name: {type: string}
+"#,
+    );
+    assert!(models.contains("pub struct Item {"), "{models}");
+    assert!(models.contains("pub struct Customer {"), "{models}");
+    assert!(
+        !models.contains("pub struct CreateItem {"),
+        "CreateItem is the Item concept: {models}"
+    );
+}
+
+/// A `oneOf` of a string and a string enum is a `String`, with a warning that the values are not
+/// checked.
+#[test]
+fn a_union_of_a_string_and_a_string_enum_is_a_string() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: ListItems
+      parameters:
+        - name: state
+          in: query
+          schema:
+            oneOf:
+              - {type: string}
+              - {$ref: '#/components/schemas/State'}
+      responses:
+        "204": {description: none}
+components:
+  schemas:
+    State: {type: string, enum: [open, closed]}
+"#,
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn list_items("))
+        .expect("the module")
+        .contents
+        .as_str();
+    assert!(module.contains("state: Option<&str>"), "{module}");
+    assert!(
+        generation
+            .warnings
+            .iter()
+            .any(|w| w.kind == "union-as-string"),
+        "{:?}",
+        generation.warnings
+    );
+}

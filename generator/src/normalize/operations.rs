@@ -751,6 +751,9 @@ mod tests {
         );
         assert!(is_json(&essence("application/merge-patch+json")));
         assert!(is_text("text/plain"));
+        assert!(is_text("application/xml"));
+        assert!(is_text("application/atom+xml"));
+        assert!(!is_text("application/octet-stream"));
         assert!(!is_json("application/octet-stream"));
     }
 
