@@ -554,3 +554,33 @@ components:
         generation.warnings
     );
 }
+
+/// Vendor-style ids lose their controller prefix and `Async` where no other operation of the
+/// module would get the same name, and keep the prefix where one would.
+#[test]
+fn vendor_style_ids_become_short_method_names_where_unambiguous() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /customers: {get: {operationId: CustomerHeader_QueryCustomersAsync, responses: {"204": {description: none}}}}
+  /items/add: {post: {operationId: Item_AddItemsAsync, responses: {"204": {description: none}}}}
+  /customers/add: {post: {operationId: Customer_AddItemsAsync, responses: {"204": {description: none}}}}
+"#,
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn "))
+        .expect("the module")
+        .contents
+        .as_str();
+    for method in [
+        "pub async fn query_customers(",
+        "pub async fn item_add_items(",
+        "pub async fn customer_add_items(",
+    ] {
+        assert!(module.contains(method), "{method}: {module}");
+    }
+}

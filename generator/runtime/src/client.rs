@@ -793,3 +793,25 @@ impl Client {
         Ok(RawResponse::new(status, headers, body.into()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_named_wait_is_spread_by_up_to_a_twentieth() {
+        let wait = Duration::from_secs(2);
+        let waits: Vec<Duration> = (0..200).map(|_| spread(wait)).collect();
+        assert!(
+            waits
+                .iter()
+                .all(|s| (wait..=wait + Duration::from_millis(100)).contains(s)),
+            "{waits:?}"
+        );
+        assert!(
+            waits.iter().any(|s| *s > wait + Duration::from_millis(20)),
+            "spread over the twentieth, not a few milliseconds: {waits:?}"
+        );
+        assert_eq!(spread(Duration::ZERO), Duration::ZERO);
+    }
+}
