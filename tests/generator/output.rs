@@ -584,3 +584,99 @@ paths:
         assert!(module.contains(method), "{method}: {module}");
     }
 }
+
+/// An enum named like a model (an inline `kind` enum next to a `Kind` schema) takes a `Kind`
+/// suffix instead of clashing with it.
+#[test]
+fn an_enum_named_like_a_model_is_renamed() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        kind: {type: string, enum: [a, b]}
+    Kind:
+      type: object
+      properties:
+        x: {type: string}
+"#,
+    );
+    assert!(models.contains("pub struct Kind {"), "{models}");
+    assert!(models.contains("pub enum KindKind {"), "{models}");
+    assert!(
+        models.contains("pub kind: Option<crate::models::KindKind>,"),
+        "{models}"
+    );
+}
+
+/// `x-enumNames` on a parameter name its enum unless the schema names the values itself.
+#[test]
+fn a_schema_s_own_enum_names_win_over_the_parameter_s() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: ListItems
+      parameters:
+        - name: level
+          in: query
+          x-enumNames: [A, B]
+          schema: {type: integer, enum: [1, 2], x-enumNames: [Low, High]}
+        - name: size
+          in: query
+          x-enumNames: [Small, Large]
+          schema: {type: integer, enum: [1, 2]}
+      responses:
+        "204": {description: none}
+"#,
+    );
+    for variant in ["    Low,\n", "    High,\n", "    Small,\n", "    Large,\n"] {
+        assert!(models.contains(variant), "{variant}: {models}");
+    }
+    assert!(!models.contains("    A,\n"), "{models}");
+}
+
+/// Two documents with an inline object at the same place get a model each: what one document
+/// declares there says nothing about the other.
+#[test]
+fn inline_objects_at_the_same_place_of_two_documents_stay_apart() {
+    let doc = |path: &str, property: &str| SourceDocument {
+        path: path.to_owned(),
+        text: format!(
+            r#"
+openapi: 3.0.3
+info: {{title: {path}, version: "1"}}
+paths:
+  /items:
+    post:
+      operationId: AddItem
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                {property}: {{type: string}}
+      responses:
+        "204": {{description: none}}
+"#
+        ),
+    };
+    let generation = generate(
+        &[doc("one.yaml", "alpha"), doc("two.yaml", "beta")],
+        &Settings::default(),
+    )
+    .expect("generates");
+    let models = file(&generation, "src/models.rs");
+    assert!(models.contains("pub alpha: Option<String>,"), "{models}");
+    assert!(models.contains("pub beta: Option<String>,"), "{models}");
+}
