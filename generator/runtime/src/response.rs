@@ -162,12 +162,40 @@ impl RawResponse {
 
 /// JSON media types: `application/json`, `text/json`, `*/*+json`.
 fn is_json(media: &str) -> bool {
-    let ends_with_json = media.len() >= 5
-        && media.is_char_boundary(media.len() - 5)
-        && media[media.len() - 5..].eq_ignore_ascii_case("+json");
-    media.eq_ignore_ascii_case("application/json")
-        || media.eq_ignore_ascii_case("text/json")
-        || ends_with_json
+    // Compared as bytes: a suffix of a media type with non-ASCII characters is no `str`.
+    let media = media.as_bytes();
+    media.eq_ignore_ascii_case(b"application/json")
+        || media.eq_ignore_ascii_case(b"text/json")
+        || media.len() >= 5 && media[media.len() - 5..].eq_ignore_ascii_case(b"+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_media_types_are_recognized_in_any_case() {
+        for media in [
+            "application/json",
+            "Application/JSON",
+            "text/json",
+            "application/problem+json",
+            "application/vnd.jtl.ä+JSON",
+            "+json",
+        ] {
+            assert!(is_json(media), "{media}");
+        }
+        for media in [
+            "text/plain",
+            "application/jsonx",
+            "json",
+            "€€json",
+            "",
+            "application/xml",
+        ] {
+            assert!(!is_json(media), "{media}");
+        }
+    }
 }
 
 impl fmt::Debug for RawResponse {

@@ -132,6 +132,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn type_names_are_pascal_case_identifiers() {
+        assert_eq!(type_name("3d_model"), "V3dModel");
+        assert_eq!(type_name("order-item"), "OrderItem");
+        assert_eq!(type_name("self"), "SelfModel");
+        assert_eq!(type_name(""), "Unnamed");
+    }
+
+    #[test]
     fn field_names_escape_keywords_and_digits() {
         assert_eq!(field_name("Type"), "r#type");
         assert_eq!(field_name("appId"), "app_id");
