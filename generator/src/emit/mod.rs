@@ -1,5 +1,5 @@
 //! Emit: the IR becomes the text of each file of the generated crate, written formatted
-//! ([`code`] says why not as token streams).
+//! (`emit/code.rs` says why not as token streams).
 
 mod code;
 mod enums;
