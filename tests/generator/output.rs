@@ -680,3 +680,104 @@ paths:
     assert!(models.contains("pub alpha: Option<String>,"), "{models}");
     assert!(models.contains("pub beta: Option<String>,"), "{models}");
 }
+
+/// A renamed concept's warning points at its own schema.
+#[test]
+fn a_renamed_concept_is_located_at_its_own_schema() {
+    let doc = |path: &str, module: &str, schemas: &str| SourceDocument {
+        path: path.to_owned(),
+        text: format!(
+            "openapi: 3.0.3\ninfo: {{title: {module}, version: '1', x-jtl-module: {module}}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        ),
+    };
+    let generation = generate(
+        &[
+            doc(
+                "a.yaml",
+                "alpha",
+                "    Aardvark:\n      type: object\n      properties:\n        x: {type: string}\n    Item:\n      type: object\n      properties:\n        id: {type: string}\n",
+            ),
+            doc(
+                "b.yaml",
+                "beta",
+                "    Item:\n      type: object\n      properties:\n        Id: {type: string}\n        Name: {type: string}\n",
+            ),
+        ],
+        &Settings::default(),
+    )
+    .expect("generates");
+    let renamed: Vec<String> = generation
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "model-renamed")
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            "warning: b.yaml#/components/schemas/Item: another concept is named `Item` already; this one becomes `ItemBeta`"
+        ]
+    );
+}
+
+/// An `allOf` part that only requires a property another part declares makes it required.
+#[test]
+fn an_all_of_part_requiring_another_part_s_property_makes_it_required() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        id: {type: string}
+        note: {type: string}
+    Strict:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - required: [id]
+"#,
+    );
+    let strict = models
+        .split("pub struct Strict {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .unwrap_or_else(|| panic!("no struct Strict: {models}"));
+    assert!(strict.contains("    pub id: String,"), "{strict}");
+    assert!(strict.contains("    pub note: Option<String>,"), "{strict}");
+    assert!(!strict.contains("serde_json::Value"), "{strict}");
+}
+
+/// A success answer without a body documented before one with a body (`204`, then `200`): the
+/// method returns an `Option`, as in the other order.
+#[test]
+fn an_empty_success_before_a_success_with_a_body_gives_an_option() {
+    for order in [["204", "200"], ["200", "204"]] {
+        let answer = |status: &str| {
+            if status == "200" {
+                "        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {type: string}\n"
+            } else {
+                "        \"204\": {description: none}\n"
+            }
+        };
+        let generation = generate_one(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      responses:\n{}{}",
+            answer(order[0]),
+            answer(order[1])
+        ));
+        let module = generation
+            .files
+            .iter()
+            .find(|f| f.contents.contains("pub async fn get_x("))
+            .expect("the module")
+            .contents
+            .as_str();
+        assert!(
+            module.contains("rt::ResponseValue<Option<String>>"),
+            "{order:?}: {module}"
+        );
+    }
+}

@@ -130,18 +130,9 @@ fn object_props<'s>(
             });
             // A schema may require a property it does not declare (legal, if odd): the struct
             // still needs a field for it, or no value of it could be sent.
-            let undeclared = object
-                .required
-                .iter()
-                .enumerate()
-                .filter(|(_, key)| !object.properties.contains_key(*key))
-                .map(|(i, key)| RawProp {
-                    key: key.clone(),
-                    schema: &UNDECLARED,
-                    required: true,
-                    pointer: format!("{pointer}/required/{i}"),
-                    undeclared: true,
-                });
+            let undeclared = undeclared_props(&object.required, pointer)
+                .into_iter()
+                .filter(|p| !object.properties.contains_key(&p.key));
             Some(declared.chain(undeclared).collect())
         }
         SchemaKind::AllOf { all_of } if !all_of.is_empty() => {
@@ -159,7 +150,12 @@ fn object_props<'s>(
                         }
                     }
                 };
-                for prop in object_props(docs, doc, part, &part_pointer, depth + 1)? {
+                let props = match required_only(part) {
+                    // `allOf: [{$ref: Base}, {required: [id]}]`: a part that only requires.
+                    Some(required) => undeclared_props(required, &part_pointer),
+                    None => object_props(docs, doc, part, &part_pointer, depth + 1)?,
+                };
+                for prop in props {
                     // A part that only requires a property another part declares makes it
                     // required; it does not replace its declaration.
                     if prop.undeclared
@@ -176,6 +172,47 @@ fn object_props<'s>(
         }
         _ => None,
     }
+}
+
+/// The `required` list of a schema that says nothing else about an object (no properties, no
+/// type but `object`): in an `allOf`, it makes properties of the other parts required.
+fn required_only(schema: &Schema) -> Option<&[String]> {
+    let required = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object))
+            if object.properties.is_empty() && object.additional_properties.is_none() =>
+        {
+            &object.required
+        }
+        SchemaKind::Any(any)
+            if any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.typ.as_deref().is_none_or(|t| t == "object")
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none() =>
+        {
+            &any.required
+        }
+        _ => return None,
+    };
+    (!required.is_empty()).then_some(required.as_slice())
+}
+
+/// Required keys a schema does not declare, as properties of unknown type.
+fn undeclared_props<'s>(required: &'s [String], pointer: &str) -> Vec<RawProp<'s>> {
+    required
+        .iter()
+        .enumerate()
+        .map(|(i, key)| RawProp {
+            key: key.clone(),
+            schema: &UNDECLARED,
+            required: true,
+            pointer: format!("{pointer}/required/{i}"),
+            undeclared: true,
+        })
+        .collect()
 }
 
 impl Schemas<'_> {
