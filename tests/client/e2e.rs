@@ -27,7 +27,8 @@ async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() 
     let server = answering(
         "POST",
         "/api/eazybusiness/authentication",
-        json_answer(201, r#"{"AppId":"myApp/v1","RegistrationRequestId":"295C196B-CBB0-4E76-9050-ECEC3356DDA6","Status":0}"#),
+        json_answer(201, r#"{"AppId":"myApp/v1","RegistrationRequestId":"295C196B-CBB0-4E76-9050-ECEC3356DDA6","Status":0}"#)
+            .insert_header("x-request-id", "req-42"),
         1,
     )
     .await;
@@ -44,6 +45,7 @@ async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() 
         .expect("registered");
 
     assert_eq!(answer.status(), 201);
+    assert_eq!(answer.headers()["x-request-id"], "req-42");
     assert_eq!(
         answer.registration_request_id.as_deref(),
         Some("295C196B-CBB0-4E76-9050-ECEC3356DDA6")

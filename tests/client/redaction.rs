@@ -332,6 +332,15 @@ fn debug_output_keeps_what_is_no_secret() {
         cached,
         "CachedBearer { source: NoSource, margin: 90s, timeout: 4s, .. }"
     );
+    let builder = format!(
+        "{:?}",
+        erp_v2::Client::builder().base_url("https://erp.example.test/erp")
+    );
+    assert!(
+        builder
+            .starts_with(r#"ClientBuilder { base_url: "https://erp.example.test/erp", context: "#),
+        "{builder}"
+    );
     let client = erp_v2::Client::builder()
         .base_url("https://erp.example.test/erp")
         .build()
