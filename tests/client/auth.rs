@@ -126,8 +126,8 @@ async fn the_grant_is_sent_as_documented_and_the_token_is_reused() {
 }
 
 #[tokio::test]
-async fn the_token_is_refreshed_once_less_than_the_margin_remains() {
-    // An hour of life and the default margin of 300 s: fresh until 3300 s have passed.
+async fn the_token_is_refreshed_once_no_more_than_the_margin_remains() {
+    // An hour of life and the default margin of 300 s: fresh while more than 300 s remain.
     let counter = TokenCounter {
         expires_in: 3600,
         ..Default::default()
@@ -147,8 +147,8 @@ async fn the_token_is_refreshed_once_less_than_the_margin_remains() {
     clock.advance(Duration::from_secs(3299));
     client.get_status().await.expect("still fresh");
     assert_eq!(counter.count(), 1);
-    clock.advance(Duration::from_secs(2));
-    client.get_status().await.expect("after the margin");
+    clock.advance(Duration::from_secs(1));
+    client.get_status().await.expect("exactly the margin left");
 
     assert_eq!(counter.count(), 2);
     let calls = api.received_requests().await.expect("recorded");

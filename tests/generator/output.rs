@@ -781,3 +781,88 @@ fn an_empty_success_before_a_success_with_a_body_gives_an_option() {
         );
     }
 }
+
+/// An inline object takes the name of where it sits unless a schema of the document, declared or
+/// inline, has it already: then the next number.
+#[test]
+fn inline_objects_take_free_names() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: Order
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                qty: {type: integer}
+      responses:
+        "204": {description: none}
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        request:
+          type: object
+          properties:
+            note: {type: string}
+        address:
+          type: object
+          properties:
+            street: {type: string}
+    OrderAddress:
+      type: object
+      properties:
+        city: {type: string}
+"#,
+    );
+    let models = file(&generation, "src/models.rs");
+    for (model, field) in [
+        ("OrderRequest", "pub note: Option<String>,"),
+        ("OrderAddress2", "pub street: Option<String>,"),
+        ("OrderAddress", "pub city: Option<String>,"),
+        ("OrderRequest2", "pub qty: Option<i64>,"),
+    ] {
+        let body = models
+            .split(&format!("pub struct {model} {{"))
+            .nth(1)
+            .and_then(|rest| rest.split("\n}\n").next())
+            .unwrap_or_else(|| panic!("no struct {model}: {models}"));
+        assert!(body.contains(field), "{model}: {body}");
+    }
+}
+
+/// `x-jtl-model-name` names a concept; members that spell it differently are an error naming
+/// both places.
+#[test]
+fn model_name_overrides_name_concepts_and_must_agree() {
+    let doc = |first: &str, second: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    CreateThing:\n      x-jtl-model-name: {first}\n      type: object\n      properties:\n        name: {{type: string}}\n    UpdateThing:\n      x-jtl-model-name: {second}\n      type: object\n      properties:\n        name: {{type: string}}\n"
+        )
+    };
+    let models = models_of(&doc("Gadget", "Gadget"));
+    assert!(models.contains("pub struct Gadget {"), "{models}");
+    assert!(!models.contains("pub struct CreateThing"), "{models}");
+    let report = generate(
+        &[SourceDocument {
+            path: "inline.yaml".to_owned(),
+            text: doc("Gadget", "GADGET"),
+        }],
+        &Settings::default(),
+    )
+    .expect_err("the names disagree");
+    assert!(
+        report
+            .to_string()
+            .contains("x-jtl-model-name `GADGET` disagrees with `Gadget`"),
+        "{report}"
+    );
+}

@@ -69,7 +69,7 @@ impl ClientCredentialsBuilder {
         self.scope = Some(scope.into());
         self
     }
-    /// Refresh when less than this remains (default 5 minutes).
+    /// Refresh once no more than this remains (default 5 minutes).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.policy.margin = margin;
         self

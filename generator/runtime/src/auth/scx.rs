@@ -54,7 +54,7 @@ impl ScxRefreshTokenBuilder {
         self.base_url = url.into();
         self
     }
-    /// Refresh when less than this remains (default 5 minutes).
+    /// Refresh once no more than this remains (default 5 minutes).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.policy.margin = margin;
         self

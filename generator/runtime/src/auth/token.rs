@@ -325,7 +325,7 @@ const MAX_TOKEN_BODY: usize = 64 * 1024;
 /// How a token source fetches, shared by the client-credentials grant and the SCX exchange.
 #[derive(Debug, Clone)]
 pub(crate) struct FetchPolicy {
-    /// Refresh when less than this remains.
+    /// Refresh once no more than this remains.
     pub margin: Duration,
     /// Longest wait for a token, retries included.
     pub timeout: Duration,
