@@ -866,3 +866,57 @@ fn model_name_overrides_name_concepts_and_must_agree() {
         "{report}"
     );
 }
+
+/// Security requirements become the operation's auth need: none when every alternative is
+/// empty, optional when one is, required otherwise.
+#[test]
+fn security_alternatives_decide_whether_credentials_are_needed() {
+    for (security, need) in [
+        ("[]", "None"),
+        ("[{}]", "None"),
+        ("[{}, {key: []}]", "Optional"),
+        ("[{key: []}]", "Required"),
+    ] {
+        let generation = generate_one(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      security: {security}\n      responses:\n        '204': {{description: none}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: x-api-key}}\n"
+        ));
+        let module = generation
+            .files
+            .iter()
+            .find(|f| f.contents.contains("pub async fn get_x("))
+            .expect("the module")
+            .contents
+            .as_str();
+        assert!(
+            module.contains(&format!("auth: rt::AuthNeed::{need},")),
+            "{security}: {module}"
+        );
+    }
+}
+
+/// A list of lists does not fit a query string: the parameter is taken as text, with a warning.
+#[test]
+fn a_query_parameter_of_lists_of_lists_is_taken_as_text() {
+    let generation = generate_one(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      parameters:\n        - name: grid\n          in: query\n          schema: {type: array, items: {type: array, items: {type: integer}}}\n        - name: ids\n          in: query\n          schema: {type: array, items: {type: integer}}\n      responses:\n        '204': {description: none}\n",
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn get_x("))
+        .expect("the module")
+        .contents
+        .as_str();
+    assert!(module.contains("grid: Option<&str>"), "{module}");
+    assert!(module.contains("ids: Option<&[i64]>"), "{module}");
+    assert_eq!(generation.warnings.len(), 1, "{:?}", generation.warnings);
+}
+
+/// `allOf`s that lead back to themselves end at a depth limit instead of recursing forever.
+#[test]
+fn cyclic_all_of_ends_at_the_depth_limit() {
+    let generation = generate_one(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/B'\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n          properties:\n            x: {type: string}\n",
+    );
+    assert!(file(&generation, "src/models.rs").starts_with("// generated"));
+}
