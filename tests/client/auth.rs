@@ -1075,3 +1075,37 @@ async fn a_caller_after_a_dropped_leader_fetches_anew() {
         .expect("a token");
     assert_eq!(token.expose(), "token-2");
 }
+
+/// A base URL is an http(s) URL without query or fragment; anything else is refused when the
+/// client is built, naming the URL and the reason.
+#[test]
+fn base_urls_with_a_query_a_fragment_or_another_scheme_are_refused() {
+    for (url, reason) in [
+        (
+            "https://erp.example.test/erp?tenant=1",
+            "a base URL has no query or fragment",
+        ),
+        (
+            "https://erp.example.test/erp#top",
+            "a base URL has no query or fragment",
+        ),
+        (
+            "ftp://erp.example.test/erp",
+            "scheme `ftp` is not http or https",
+        ),
+    ] {
+        let error = erp_v2::Client::builder()
+            .base_url(url)
+            .build()
+            .expect_err("refused");
+        assert_eq!(
+            error.to_string(),
+            format!("invalid base URL `{url}`: {reason}")
+        );
+    }
+    let client = erp_v2::Client::builder()
+        .base_url("https://erp.example.test/erp/")
+        .build()
+        .expect("a trailing slash is fine");
+    assert_eq!(client.runtime().base_url(), "https://erp.example.test/erp");
+}

@@ -920,3 +920,33 @@ fn cyclic_all_of_ends_at_the_depth_limit() {
     );
     assert!(file(&generation, "src/models.rs").starts_with("// generated"));
 }
+
+/// An enum renamed because a model has its name does not take another enum's name either.
+#[test]
+fn a_renamed_enum_does_not_take_another_enum_s_name() {
+    let models = models_of(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        kind: {type: string, enum: [a, b]}
+        kind_kind: {type: string, enum: [c, d]}
+    Kind:
+      type: object
+      properties:
+        x: {type: string}
+"#,
+    );
+    for name in [
+        "pub struct Kind {",
+        "pub enum KindKind {",
+        "pub enum KindKindKind {",
+    ] {
+        assert!(models.contains(name), "{name}: {models}");
+    }
+}
