@@ -950,3 +950,63 @@ components:
         assert!(models.contains(name), "{name}: {models}");
     }
 }
+
+/// Several success answers: the same body is one type; a body that is not JSON next to one that
+/// is makes the method return the bytes, with a warning.
+#[test]
+fn success_answers_with_the_same_body_are_one_type_and_mixed_media_are_bytes() {
+    let op = |responses: &str| {
+        let generation = generate_one(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: PostX\n      responses:\n{responses}components:\n  schemas:\n    Item: {{type: object, properties: {{id: {{type: string}}}}}}\n"
+        ));
+        let module = generation
+            .files
+            .iter()
+            .find(|f| f.contents.contains("pub async fn post_x("))
+            .expect("the module")
+            .contents
+            .clone();
+        (module, generation.warnings)
+    };
+    let json = |status: &str| {
+        format!(
+            "        '{status}':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Item'}}\n"
+        )
+    };
+    let (module, warnings) = op(&format!("{}{}", json("200"), json("201")));
+    assert!(
+        module.contains("rt::ResponseValue<crate::models::Item>"),
+        "{module}"
+    );
+    assert!(!module.contains("pub enum PostXResponse"), "{module}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    let text = "        '202':\n          description: accepted\n          content:\n            text/plain:\n              schema: {type: string}\n";
+    let (module, warnings) = op(&format!("{}{text}", json("200")));
+    assert!(
+        module.contains("rt::ResponseValue<rt::bytes::Bytes>"),
+        "{module}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.kind == "success-bodies-differ"),
+        "{warnings:?}"
+    );
+}
+
+/// `additionalProperties: true` is a map of JSON values.
+#[test]
+fn additional_properties_true_is_a_map_of_json_values() {
+    let models = models_of(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Bag:\n      type: object\n      properties:\n        extra: {type: object, additionalProperties: true}\n        counts: {type: object, additionalProperties: {type: integer}}\n",
+    );
+    assert!(
+        models.contains(
+            "pub extra: Option<::std::collections::BTreeMap<String, rt::serde_json::Value>>,"
+        ),
+        "{models}"
+    );
+    assert!(
+        models.contains("pub counts: Option<::std::collections::BTreeMap<String, i64>>,"),
+        "{models}"
+    );
+}
