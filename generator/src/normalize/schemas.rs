@@ -814,7 +814,7 @@ mod tests {
     fn one_of_string_enums_is_one_enum_and_a_single_all_of_is_its_part() {
         let (api, diagnostics) = normalize_yaml(&doc(
             "  {}",
-            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n        ids: {oneOf: [{type: string}, {type: array, items: {type: string}}]}\n",
+            "    Kind: {type: string, enum: [a, b]}\n    Thing:\n      type: object\n      properties:\n        kind: {allOf: [{$ref: '#/components/schemas/Kind'}], description: d}\n        sort: {oneOf: [{type: string, enum: [x]}, {type: string, enum: [y, z]}]}\n        mixed: {oneOf: [{type: string}, {type: integer}]}\n        ids: {oneOf: [{type: string}, {type: array, items: {type: string}}]}\n        codes: {oneOf: [{type: array, items: {type: integer}}, {type: integer}]}\n",
         ));
         let props = &api.member_props.values().next().expect("Thing").clone();
         let Ty::Enum(kind) = props[0].ty else {
@@ -834,6 +834,8 @@ mod tests {
         );
         assert_eq!(props[2].ty, Ty::Json);
         assert_eq!(props[3].ty, Ty::List(Box::new(Ty::String)));
+        // The list may come first.
+        assert_eq!(props[4].ty, Ty::List(Box::new(Ty::I64)));
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
         assert_eq!(
             diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
