@@ -2,6 +2,7 @@
 //! kind (or a value, where tolerance is right), never a panic, a hang or an unbounded read.
 
 use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
@@ -368,16 +369,20 @@ async fn a_server_stalling_after_the_headers_is_cut_off_by_the_total_timeout() {
 }
 
 #[tokio::test]
-async fn a_connection_closed_mid_body_is_a_transport_error() {
+async fn a_connection_closed_mid_body_is_a_transport_error_and_not_retried() {
+    // The server answered: it may have acted, so only failures before any answer are retried.
+    static ANSWERS: AtomicUsize = AtomicUsize::new(0);
     let server = RawServer::start(|stream| {
+        ANSWERS.fetch_add(1, Ordering::SeqCst);
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"version\":");
         let _ = stream.shutdown(std::net::Shutdown::Both);
     });
     let result = client(&server.url).get_status().await;
     assert!(
-        matches!(&result, Err(Error::Transport { source, .. }) if !source.is_timeout()),
+        matches!(&result, Err(Error::Transport { source, .. }) if !source.is_timeout() && !source.is_connect()),
         "{result:?}"
     );
+    assert_eq!(ANSWERS.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

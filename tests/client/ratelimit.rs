@@ -169,6 +169,45 @@ async fn fail_fast_returns_the_wait_without_sending() {
     assert!(clock.sleeps().is_empty());
 }
 
+/// Waiting for the window is bounded by the call's deadline: a window that reopens after it is
+/// `RateLimited` at once, nothing sent and nothing slept; one that reopens within it is waited for.
+#[tokio::test]
+async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 1);
+    let server = server(window.clone()).await;
+    let client = client(
+        &server.uri(),
+        &clock,
+        RetryPolicy::default().deadline(Duration::from_secs(30)),
+    );
+    client.get_status().await.expect("first");
+    clock.advance(Duration::from_secs(5));
+
+    let error = client
+        .get_status()
+        .await
+        .expect_err("40 s wait, 30 s deadline");
+
+    assert!(
+        matches!(&error, Error::RateLimited { wait, .. } if *wait == WINDOW - Duration::from_secs(5)),
+        "{error:?}"
+    );
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+
+    clock.advance(Duration::from_secs(20));
+    client
+        .get_status()
+        .await
+        .expect("20 s left to wait: within the deadline");
+    let slept = clock.sleeps();
+    assert!(
+        slept.len() == 1 && (Duration::from_secs(20)..=Duration::from_secs(21)).contains(&slept[0]),
+        "the wait, spread by up to a twentieth: {slept:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_deadline_bounds_the_retries_and_the_error_keeps_the_headers() {
     let clock = ManualTimeSource::new();

@@ -280,3 +280,15 @@ fn grants_compare_as_the_server_wrote_them() {
         ]
     );
 }
+
+#[test]
+fn sets_of_scopes_are_searched_with_their_strings() {
+    let granted: std::collections::HashSet<Scope> = ["items.read", "Application.RunAs"]
+        .into_iter()
+        .map(|s| Scope::new(s).expect("scope"))
+        .collect();
+    assert!(granted.contains("items.read"));
+    assert!(granted.contains("Application.RunAs"));
+    assert!(!granted.contains("items.write"));
+    assert!(!granted.contains(""));
+}
