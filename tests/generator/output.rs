@@ -1015,3 +1015,36 @@ fn additional_properties_true_is_a_map_of_json_values() {
         "{models}"
     );
 }
+
+/// A path parameter the template names but nothing declares is still an argument (text), with a
+/// warning; an empty `allOf` is JSON, with a warning, not a model without fields.
+#[test]
+fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
+    let generation = generate_one(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: GetItem\n      responses:\n        '204': {description: none}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        empty: {$ref: '#/components/schemas/Empty'}\n    Empty:\n      allOf: []\n",
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn get_item("))
+        .expect("the module")
+        .contents
+        .as_str();
+    assert!(
+        module.contains("pub async fn get_item(&self, id: &str)"),
+        "{module}"
+    );
+    assert!(
+        module.contains("rt::codegen::encode_path_segment(id)"),
+        "{module}"
+    );
+    let models = file(&generation, "src/models.rs");
+    assert!(
+        models.contains("pub empty: Option<rt::serde_json::Value>,"),
+        "{models}"
+    );
+    assert!(!models.contains("pub struct Empty"), "{models}");
+    let kinds: Vec<&str> = generation.warnings.iter().map(|w| w.kind).collect();
+    assert!(kinds.contains(&"path-parameter-undeclared"), "{kinds:?}");
+    assert!(kinds.contains(&"kept-as-json"), "{kinds:?}");
+}
