@@ -1048,3 +1048,16 @@ fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
     assert!(kinds.contains(&"path-parameter-undeclared"), "{kinds:?}");
     assert!(kinds.contains(&"kept-as-json"), "{kinds:?}");
 }
+
+/// String values that give the same variant name, or the name of the `Unknown` variant, are
+/// numbered.
+#[test]
+fn string_enum_values_get_distinct_variant_names() {
+    let models = models_of(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        mode: {type: string, enum: [a, A, unknown]}\n",
+    );
+    for variant in ["    A,\n", "    A2,\n", "    Unknown2,\n"] {
+        assert!(models.contains(variant), "{variant}: {models}");
+    }
+    assert!(models.contains(r#""A" => Self::A2,"#), "{models}");
+}
