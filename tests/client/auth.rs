@@ -932,10 +932,13 @@ impl Hook for Recorder {
     ) -> BoxFuture<'a, Result<(), HookError>> {
         Box::pin(async move {
             // The response's `Debug`: status and body length, never the body.
-            self.seen
-                .lock()
-                .expect("lock")
-                .push(format!("{} after {} {response:?}", self.name, op.id));
+            // And the body itself, through `body()`.
+            self.seen.lock().expect("lock").push(format!(
+                "{} after {} {response:?} {}",
+                self.name,
+                op.id,
+                String::from_utf8_lossy(&response.body()[..11])
+            ));
             Ok(())
         })
     }
@@ -963,8 +966,8 @@ async fn hooks_run_in_order_see_the_operation_and_can_stop_a_call() {
         [
             "first before GetStatus GET /v2/info",
             "second before GetStatus GET /v2/info",
-            "first after GetStatus RawResponse { status: 200, body_len: 103, .. }",
-            "second after GetStatus RawResponse { status: 200, body_len: 103, .. }"
+            r#"first after GetStatus RawResponse { status: 200, body_len: 103, .. } {"version":"#,
+            r#"second after GetStatus RawResponse { status: 200, body_len: 103, .. } {"version":"#
         ]
     );
     assert_eq!(

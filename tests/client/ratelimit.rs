@@ -208,6 +208,32 @@ async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
     );
 }
 
+/// The deadline is inclusive: a window that reopens exactly when the deadline ends is waited for.
+#[tokio::test]
+async fn a_window_reopening_exactly_at_the_deadline_is_waited_for() {
+    let clock = ManualTimeSource::new();
+    let window = Window::new(&clock, 1);
+    let server = server(window.clone()).await;
+    let client = client(
+        &server.uri(),
+        &clock,
+        RetryPolicy::default().deadline(WINDOW - Duration::from_secs(5)),
+    );
+    client.get_status().await.expect("first");
+    clock.advance(Duration::from_secs(5));
+
+    client
+        .get_status()
+        .await
+        .expect("40 s to wait, 40 s of deadline");
+
+    let slept = clock.sleeps();
+    assert!(
+        slept.len() == 1 && slept[0] >= WINDOW - Duration::from_secs(5),
+        "{slept:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_deadline_bounds_the_retries_and_the_error_keeps_the_headers() {
     let clock = ManualTimeSource::new();
