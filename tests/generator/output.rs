@@ -1061,3 +1061,44 @@ fn string_enum_values_get_distinct_variant_names() {
     }
     assert!(models.contains(r#""A" => Self::A2,"#), "{models}");
 }
+
+/// `allOf`s nested 16 deep are merged; deeper ones end at the limit and are JSON, with a warning.
+#[test]
+fn all_of_nesting_is_merged_up_to_sixteen_levels() {
+    let chain = |levels: usize| {
+        let mut yaml = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        a: {$ref: '#/components/schemas/A0'}\n",
+        );
+        for i in 0..levels {
+            yaml.push_str(&format!(
+                "    A{i}:\n      allOf:\n        - $ref: '#/components/schemas/A{}'\n        - type: object\n          properties:\n            p{i}: {{type: string}}\n",
+                i + 1
+            ));
+        }
+        yaml.push_str(&format!(
+            "    A{levels}:\n      type: object\n      properties:\n        deep: {{type: string}}\n"
+        ));
+        generate_one(&yaml)
+    };
+    let generation = chain(16);
+    let models = file(&generation, "src/models.rs");
+    let a0 = models
+        .split("pub struct A0 {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .unwrap_or_else(|| panic!("no struct A0: {models}"));
+    assert!(
+        a0.contains("pub deep: Option<String>,") && a0.contains("pub p0: Option<String>,"),
+        "{a0}"
+    );
+    let generation = chain(17);
+    assert!(
+        !file(&generation, "src/models.rs").contains("pub struct A0 {"),
+        "17 levels are past the limit"
+    );
+    assert!(
+        generation.warnings.iter().any(|w| w.kind == "kept-as-json"),
+        "{:?}",
+        generation.warnings
+    );
+}
