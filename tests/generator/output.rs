@@ -1102,3 +1102,21 @@ fn all_of_nesting_is_merged_up_to_sixteen_levels() {
         generation.warnings
     );
 }
+
+/// A short name is taken only when no other operation's full name is the same either.
+#[test]
+fn a_short_method_name_does_not_take_another_operation_s_full_name() {
+    let generation = generate_one(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: Customer_ItemsAsync, responses: {'204': {description: none}}}}\n  /b: {get: {operationId: Items, responses: {'204': {description: none}}}}\n",
+    );
+    let module = generation
+        .files
+        .iter()
+        .find(|f| f.contents.contains("pub async fn "))
+        .expect("the module")
+        .contents
+        .as_str();
+    assert!(module.contains("pub async fn customer_items("), "{module}");
+    assert!(module.contains("pub async fn items("), "{module}");
+    assert!(generation.warnings.is_empty(), "{:?}", generation.warnings);
+}
