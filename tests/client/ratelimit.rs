@@ -169,20 +169,28 @@ async fn fail_fast_returns_the_wait_without_sending() {
     assert!(clock.sleeps().is_empty());
 }
 
+/// A window of one request per 45 s, used up 5 s ago (40 s until it reopens), and a client whose
+/// calls have `deadline`.
+async fn used_up_five_seconds_ago(
+    deadline: Duration,
+) -> (ManualTimeSource, MockServer, erp_v2::Client) {
+    let clock = ManualTimeSource::new();
+    let server = server(Window::new(&clock, 1)).await;
+    let client = client(
+        &server.uri(),
+        &clock,
+        RetryPolicy::default().deadline(deadline),
+    );
+    client.get_status().await.expect("first");
+    clock.advance(Duration::from_secs(5));
+    (clock, server, client)
+}
+
 /// Waiting for the window is bounded by the call's deadline: a window that reopens after it is
 /// `RateLimited` at once, nothing sent and nothing slept; one that reopens within it is waited for.
 #[tokio::test]
 async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
-    let clock = ManualTimeSource::new();
-    let window = Window::new(&clock, 1);
-    let server = server(window.clone()).await;
-    let client = client(
-        &server.uri(),
-        &clock,
-        RetryPolicy::default().deadline(Duration::from_secs(30)),
-    );
-    client.get_status().await.expect("first");
-    clock.advance(Duration::from_secs(5));
+    let (clock, server, client) = used_up_five_seconds_ago(Duration::from_secs(30)).await;
 
     let error = client
         .get_status()
@@ -211,16 +219,7 @@ async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
 /// The deadline is inclusive: a window that reopens exactly when the deadline ends is waited for.
 #[tokio::test]
 async fn a_window_reopening_exactly_at_the_deadline_is_waited_for() {
-    let clock = ManualTimeSource::new();
-    let window = Window::new(&clock, 1);
-    let server = server(window.clone()).await;
-    let client = client(
-        &server.uri(),
-        &clock,
-        RetryPolicy::default().deadline(WINDOW - Duration::from_secs(5)),
-    );
-    client.get_status().await.expect("first");
-    clock.advance(Duration::from_secs(5));
+    let (clock, _server, client) = used_up_five_seconds_ago(WINDOW - Duration::from_secs(5)).await;
 
     client
         .get_status()

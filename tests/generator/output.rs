@@ -114,6 +114,16 @@ fn generate_one(yaml: &str) -> jtl_erp_generator::Generation {
     generate(&[doc], &Settings::default()).expect("generates")
 }
 
+/// The module file that has `needle` (a method's head, `pub async fn list_items(`).
+fn module_with<'g>(generation: &'g jtl_erp_generator::Generation, needle: &str) -> &'g str {
+    &generation
+        .files
+        .iter()
+        .find(|f| f.path.starts_with("src/") && f.contents.contains(needle))
+        .unwrap_or_else(|| panic!("no module has `{needle}`"))
+        .contents
+}
+
 fn file<'g>(generation: &'g jtl_erp_generator::Generation, path: &str) -> &'g str {
     &generation
         .files
@@ -321,13 +331,7 @@ paths:
         "204": {description: none}
 "#,
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.path.starts_with("src/") && f.contents.contains("pub async fn list_items"))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn list_items");
     assert!(module.contains("from the operation"), "{module}");
     assert!(!module.contains("from the path item"), "{module}");
     assert!(
@@ -425,13 +429,7 @@ paths:
   /c: {get: {operationId: Fetch, responses: {"204": {description: none}}}}
 "#,
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn fetch("))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn fetch(");
     for method in [
         "pub async fn fetch(",
         "pub async fn fetch_2(",
@@ -537,13 +535,7 @@ components:
     State: {type: string, enum: [open, closed]}
 "#,
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn list_items("))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn list_items(");
     assert!(module.contains("state: Option<&str>"), "{module}");
     assert!(
         generation
@@ -569,13 +561,7 @@ paths:
   /customers/add: {post: {operationId: Customer_AddItemsAsync, responses: {"204": {description: none}}}}
 "#,
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn "))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn ");
     for method in [
         "pub async fn query_customers(",
         "pub async fn item_add_items(",
@@ -768,13 +754,7 @@ fn an_empty_success_before_a_success_with_a_body_gives_an_option() {
             answer(order[0]),
             answer(order[1])
         ));
-        let module = generation
-            .files
-            .iter()
-            .find(|f| f.contents.contains("pub async fn get_x("))
-            .expect("the module")
-            .contents
-            .as_str();
+        let module = module_with(&generation, "pub async fn get_x(");
         assert!(
             module.contains("rt::ResponseValue<Option<String>>"),
             "{order:?}: {module}"
@@ -880,13 +860,7 @@ fn security_alternatives_decide_whether_credentials_are_needed() {
         let generation = generate_one(&format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      security: {security}\n      responses:\n        '204': {{description: none}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: x-api-key}}\n"
         ));
-        let module = generation
-            .files
-            .iter()
-            .find(|f| f.contents.contains("pub async fn get_x("))
-            .expect("the module")
-            .contents
-            .as_str();
+        let module = module_with(&generation, "pub async fn get_x(");
         assert!(
             module.contains(&format!("auth: rt::AuthNeed::{need},")),
             "{security}: {module}"
@@ -900,13 +874,7 @@ fn a_query_parameter_of_lists_of_lists_is_taken_as_text() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      parameters:\n        - name: grid\n          in: query\n          schema: {type: array, items: {type: array, items: {type: integer}}}\n        - name: ids\n          in: query\n          schema: {type: array, items: {type: integer}}\n      responses:\n        '204': {description: none}\n",
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn get_x("))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn get_x(");
     assert!(module.contains("grid: Option<&str>"), "{module}");
     assert!(module.contains("ids: Option<&[i64]>"), "{module}");
     assert_eq!(generation.warnings.len(), 1, "{:?}", generation.warnings);
@@ -959,13 +927,7 @@ fn success_answers_with_the_same_body_are_one_type_and_mixed_media_are_bytes() {
         let generation = generate_one(&format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: PostX\n      responses:\n{responses}components:\n  schemas:\n    Item: {{type: object, properties: {{id: {{type: string}}}}}}\n"
         ));
-        let module = generation
-            .files
-            .iter()
-            .find(|f| f.contents.contains("pub async fn post_x("))
-            .expect("the module")
-            .contents
-            .clone();
+        let module = module_with(&generation, "pub async fn post_x(").to_owned();
         (module, generation.warnings)
     };
     let json = |status: &str| {
@@ -1023,13 +985,7 @@ fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: GetItem\n      responses:\n        '204': {description: none}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        empty: {$ref: '#/components/schemas/Empty'}\n    Empty:\n      allOf: []\n",
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn get_item("))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn get_item(");
     assert!(
         module.contains("pub async fn get_item(&self, id: &str)"),
         "{module}"
@@ -1109,13 +1065,7 @@ fn a_short_method_name_does_not_take_another_operation_s_full_name() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: Customer_ItemsAsync, responses: {'204': {description: none}}}}\n  /b: {get: {operationId: Items, responses: {'204': {description: none}}}}\n",
     );
-    let module = generation
-        .files
-        .iter()
-        .find(|f| f.contents.contains("pub async fn "))
-        .expect("the module")
-        .contents
-        .as_str();
+    let module = module_with(&generation, "pub async fn ");
     assert!(module.contains("pub async fn customer_items("), "{module}");
     assert!(module.contains("pub async fn items("), "{module}");
     assert!(generation.warnings.is_empty(), "{:?}", generation.warnings);
