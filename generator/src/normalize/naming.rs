@@ -12,6 +12,21 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
+/// The first of `candidates` that is not `taken`, else the first free of `{base}{separator}2`,
+/// `{base}{separator}3`, …: how every clash of names is settled, deterministically.
+pub fn first_free(
+    candidates: impl IntoIterator<Item = String>,
+    base: &str,
+    separator: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    candidates
+        .into_iter()
+        .chain((2..).map(|n| format!("{base}{separator}{n}")))
+        .find(|name| !taken(name))
+        .expect("the numbered names are endless")
+}
+
 /// A snake_case identifier; keywords become raw identifiers (`r#type`), leading digits get `_`.
 pub fn field_name(raw: &str) -> String {
     let snake = raw.to_snake_case();

@@ -8,7 +8,7 @@ use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode,
 };
 
-use super::naming::field_name;
+use super::naming::{field_name, first_free};
 use super::schemas::Schemas;
 use crate::ContextKey;
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
@@ -116,10 +116,7 @@ fn assign_argument_names(op: &mut Operation) {
             .trim_start_matches("r#")
             .trim_end_matches('_')
             .to_owned();
-        let name = std::iter::once(base)
-            .chain((2..).map(|n| format!("{plain}_{n}")))
-            .find(|n| !taken.contains(n))
-            .unwrap_or_default();
+        let name = first_free([base], &plain, "_", |n| taken.iter().any(|t| t == n));
         taken.push(name.clone());
         p.rust_name = name;
     }
@@ -720,11 +717,7 @@ fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
         if !taken(&operations[i].method_name) {
             continue;
         }
-        let base = field_name(&operations[i].id);
-        let renamed = (2..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|name| !taken(name))
-            .expect("the numbered names are endless");
+        let renamed = first_free([], &field_name(&operations[i].id), "_", taken);
         sink.push(Diagnostic::warning(
             &loaded.file,
             operations[i].pointer.clone(),

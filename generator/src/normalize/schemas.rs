@@ -11,7 +11,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::naming::{casing_of, type_name};
+use super::naming::{casing_of, first_free, type_name};
 use crate::diagnostics::{Diagnostic, Sink, escape_token};
 use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty};
 use crate::load::Loaded;
@@ -646,10 +646,7 @@ impl Schemas<'_> {
         } else {
             base.to_owned()
         };
-        std::iter::once(base.clone())
-            .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|n| !taken(n))
-            .expect("endless names")
+        first_free([base.clone()], &base, "", taken)
     }
 
     fn int_enum(
@@ -693,10 +690,9 @@ impl Schemas<'_> {
                 .map(|v| {
                     // Values that differ only in case or punctuation still need distinct schemas.
                     let base = type_name(&v);
-                    let name = std::iter::once(base.clone())
-                        .chain((2..).map(|n| format!("{base}{n}")))
-                        .find(|n| !seen.contains(n) && n != "Unknown")
-                        .expect("endless");
+                    let name = first_free([base.clone()], &base, "", |n| {
+                        seen.iter().any(|s| s == n) || n == "Unknown"
+                    });
                     seen.push(name.clone());
                     (v, name)
                 })

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::naming::{common_word_suffix, field_name, type_name};
+use super::naming::{common_word_suffix, field_name, first_free, type_name};
 use crate::diagnostics::{Diagnostic, Severity, Sink};
 use crate::ir::{
     Casing, CasingKeys, Concept, EnumDef, Field, MemberSchema, SchemaKey, Ty, WireKey,
@@ -348,17 +348,11 @@ fn rename_clashing_fields(
 ) {
     for i in 0..fields.len() {
         let base = fields[i].rust_name.clone();
-        let mut n = 2;
-        while fields[..i]
-            .iter()
-            .any(|o| o.rust_name == fields[i].rust_name)
-        {
+        let taken = |name: &str| fields[..i].iter().any(|o| o.rust_name == name);
+        if taken(&base) {
             // `self_` + 2 is `self_2`: one underscore, or the name is not snake case.
-            fields[i].rust_name = format!(
-                "{}_{n}",
-                base.trim_start_matches("r#").trim_end_matches('_')
-            );
-            n += 1;
+            let plain = base.trim_start_matches("r#").trim_end_matches('_');
+            fields[i].rust_name = first_free([], plain, "_", taken);
         }
         if fields[i].rust_name != base {
             sink.push(Diagnostic::warning(
@@ -435,12 +429,9 @@ fn disambiguate_names(
             format!("{base}{module}"),
             format!("{own}{module}"),
         ];
-        let taken = |name: &str, concepts: &[Concept]| concepts.iter().any(|m| m.name == name);
-        let renamed = candidates
-            .into_iter()
-            .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|c| !taken(c, concepts))
-            .expect("numbered names are endless");
+        let renamed = first_free(candidates, &base, "", |name| {
+            concepts.iter().any(|m| m.name == name)
+        });
         let pointer = schemas
             .iter()
             .find(|v| v.key == key)
