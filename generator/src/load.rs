@@ -100,9 +100,9 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
 }
 
 /// YAML is a superset of JSON, so one parser reads both; integer keys (status codes) become
-/// strings. A document that looks like JSON is read by serde_json first, four times faster
-/// (most of a small document's regeneration); whatever it refuses goes the YAML way, which also
-/// says where the problem is.
+/// strings. A document that looks like JSON is read by serde_json first, not through the YAML
+/// parser (reading was most of a small document's regeneration); whatever serde_json refuses
+/// goes the YAML way, which also says where the problem is.
 fn parse_tree(text: &str) -> Result<Value, (Location, String)> {
     if text.trim_start().starts_with('{')
         && let Ok(value) = serde_json::from_str::<Value>(text)
