@@ -12,7 +12,7 @@ use jtl_erp_client::runtime::chrono::{DateTime, FixedOffset};
 use jtl_erp_client::runtime::{Context, reqwest};
 use serde::Deserialize;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 
@@ -34,7 +34,12 @@ fn main() {
         .build()
         .expect("runtime");
     let (server, client) = runtime.block_on(async {
-        let server = MockServer::builder().disable_request_recording().start().await;
+        let server = jtl_erp_tests::MockServer::from(
+            wiremock::MockServer::builder()
+                .disable_request_recording()
+                .start()
+                .await,
+        );
         Mock::given(method("POST"))
             .and(path("/oauth2/token"))
             .respond_with(ResponseTemplate::new(200).set_body_raw(

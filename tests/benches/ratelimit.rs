@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::WawiKey;
 use wiremock::matchers::path;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 const LIMIT: u64 = 60;
 
@@ -77,7 +77,12 @@ fn main() {
             state: Arc::default(),
             refused: Arc::default(),
         };
-        let server = MockServer::builder().disable_request_recording().start().await;
+        let server = jtl_erp_tests::MockServer::from(
+            wiremock::MockServer::builder()
+                .disable_request_recording()
+                .start()
+                .await,
+        );
         Mock::given(path("/v2/info"))
             .respond_with(window.clone())
             .mount(&server)

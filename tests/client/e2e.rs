@@ -7,10 +7,11 @@ use jtl_erp_client::models::{
 use jtl_erp_client::runtime::auth::{BearerToken, WawiKey};
 use jtl_erp_client::runtime::{Context, Error};
 use jtl_erp_client::{erp_v1, erp_v2};
+use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::{answering, json_answer, registration_request};
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 const ON_PREMISE: &str = "/api/eazybusiness";
@@ -22,7 +23,7 @@ fn context() -> Context {
         .app_version("1.0.0")
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() {
     let server = answering(
         "POST",
@@ -80,7 +81,7 @@ async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() 
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn erp_2_0_registration_sends_camel_case_and_reads_the_key_once_accepted() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -153,7 +154,7 @@ async fn erp_2_0_registration_sends_camel_case_and_reads_the_key_once_accepted()
 }
 
 /// One value, two endpoints of the same generation, two documented wire forms.
-#[tokio::test]
+#[jtl_erp_tests::test]
 #[allow(deprecated)]
 async fn foreign_app_endpoints_speak_their_own_casing_with_the_cloud_headers() {
     let server = MockServer::start().await;
@@ -237,7 +238,7 @@ async fn foreign_app_endpoints_speak_their_own_casing_with_the_cloud_headers() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
     let server = answering(
         "POST",
@@ -282,7 +283,7 @@ async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_missing_required_property_or_context_fails_before_anything_is_sent() {
     let server = MockServer::start().await;
     let client = erp_v1::Client::builder()

@@ -10,9 +10,10 @@ use jtl_erp_client::models::{AppRegistrationRequest, Status};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::{Context, Error, ResponseValue, RetryPolicy};
+use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{RawServer, header_values};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 type StatusResult = Result<ResponseValue<Status>, Error<()>>;
 
@@ -73,7 +74,7 @@ fn json(body: impl Into<Vec<u8>>) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into(), "application/json")
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn truncated_json_is_a_decode_error_with_a_masked_excerpt() {
     let (_s, result) = answering(json(
         r#"{"version":"1.10-SECRET","timestamp":"2025-03-20T0"#,
@@ -85,7 +86,7 @@ async fn truncated_json_is_a_decode_error_with_a_masked_excerpt() {
     assert_eq!(excerpt, r#"{"…":"…","…":"…""#);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_string_where_an_object_is_expected_names_the_path_not_the_value() {
     let body = r#"{"version":"1","timestamp":"2025-03-20T08:57:00+01:00","tenant":{"deep":"x"},"type":"x"}"#;
     let (message, _) = decode_error(answering(json(body)).await.1);
@@ -100,19 +101,19 @@ async fn a_string_where_an_object_is_expected_names_the_path_not_the_value() {
     assert!(text.contains("at `timestamp`"), "{text}");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn invalid_json_is_a_decode_error() {
     let (_s, result) = answering(json("{version: 1}")).await;
     assert!(decode_error(result).0.contains("key must be a string"));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn invalid_utf8_is_a_decode_error() {
     let (_s, result) = answering(json(b"{\"version\":\"\xff\xfe\"}".to_vec())).await;
     assert!(decode_error(result).0.contains("invalid unicode"));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn an_html_page_with_status_200_is_a_decode_error_naming_the_content_type() {
     let page = ResponseTemplate::new(200)
         .set_body_raw("<html><body>Gateway login</body></html>", "text/html");
@@ -125,7 +126,7 @@ async fn an_html_page_with_status_200_is_a_decode_error_naming_the_content_type(
     assert_eq!(excerpt, "<…><…>… …<…><…>");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn json_under_a_wrong_content_type_is_refused() {
     let wrong = ResponseTemplate::new(200).set_body_raw(VALID, "text/plain");
     assert_eq!(
@@ -134,13 +135,13 @@ async fn json_under_a_wrong_content_type_is_refused() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn json_without_a_content_type_is_read() {
     let (_s, result) = answering(ResponseTemplate::new(200).set_body_bytes(VALID)).await;
     assert_eq!(result.expect("tolerated").tenant, "eazybusiness");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn an_empty_body_where_one_is_documented_is_a_decode_error() {
     assert_eq!(
         decode_error(answering(json("")).await.1).0,
@@ -148,7 +149,7 @@ async fn an_empty_body_where_one_is_documented_is_a_decode_error() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn unknown_fields_are_ignored() {
     let extra = r#"{"version":"1","timestamp":"2025-03-20T08:57:00Z","tenant":"t","type":"x","newThing":{"deep":[1,2]}}"#;
     assert_eq!(
@@ -157,7 +158,7 @@ async fn unknown_fields_are_ignored() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn null_where_a_value_is_required_is_a_decode_error() {
     let null = r#"{"version":"1","timestamp":"2025-03-20T08:57:00Z","tenant":null,"type":"x"}"#;
     assert!(
@@ -167,7 +168,7 @@ async fn null_where_a_value_is_required_is_a_decode_error() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_number_out_of_range_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -187,7 +188,7 @@ async fn a_number_out_of_range_is_a_decode_error() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
     // Under an unknown key, where the decoder skips values: the skipping is bounded too.
     let deep = format!(
@@ -206,7 +207,7 @@ async fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_declared_length_over_the_limit_is_refused_unread() {
     // The server declares 2 MiB and then sends nothing: a client that read before refusing
     // would wait for the body until its 1 s timeout and fail with a transport error.
@@ -235,7 +236,7 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_default_limit_is_the_documented_16_mib() {
     let server = RawServer::start(|stream| {
         let _ = stream.write_all(
@@ -264,7 +265,7 @@ async fn the_default_limit_is_the_documented_16_mib() {
 
 /// The limit is inclusive: a body of exactly `max_body_bytes` is read, one byte less refuses
 /// it, whether the length is declared or the body comes in chunks.
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_body_of_exactly_the_limit_is_read_declared_or_chunked() {
     let declared = RawServer::start(|stream| {
         let answer = format!(
@@ -306,7 +307,7 @@ async fn a_body_of_exactly_the_limit_is_read_declared_or_chunked() {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn an_endless_chunked_body_is_cut_at_the_limit() {
     let server = RawServer::start(|stream| {
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
@@ -327,7 +328,7 @@ async fn an_endless_chunked_body_is_cut_at_the_limit() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_trickling_server_is_cut_off_by_the_total_timeout() {
     let server = RawServer::start(|stream| {
         let _ = stream.write_all(
@@ -353,7 +354,7 @@ async fn a_trickling_server_is_cut_off_by_the_total_timeout() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_server_stalling_after_the_headers_is_cut_off_by_the_total_timeout() {
     let server = RawServer::start(|stream| {
         let _ = stream.write_all(
@@ -368,7 +369,7 @@ async fn a_server_stalling_after_the_headers_is_cut_off_by_the_total_timeout() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_connection_closed_mid_body_is_a_transport_error_and_not_retried() {
     // The server answered: it may have acted, so only failures before any answer are retried.
     static ANSWERS: AtomicUsize = AtomicUsize::new(0);
@@ -385,7 +386,7 @@ async fn a_connection_closed_mid_body_is_a_transport_error_and_not_retried() {
     assert_eq!(ANSWERS.load(Ordering::SeqCst), 1);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn credentials_do_not_follow_a_redirect_to_another_origin() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("GET"))
@@ -409,7 +410,7 @@ async fn credentials_do_not_follow_a_redirect_to_another_origin() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -428,7 +429,7 @@ async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -457,7 +458,7 @@ async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
     assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn retries_are_bounded_and_retry_after_is_capped() {
     let forever = ResponseTemplate::new(503).insert_header("retry-after", "3600");
     let started = Instant::now();
@@ -478,7 +479,7 @@ async fn retries_are_bounded_and_retry_after_is_capped() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn non_idempotent_requests_are_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -501,7 +502,7 @@ async fn non_idempotent_requests_are_not_retried() {
     assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn retries_can_be_turned_off() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -519,7 +520,7 @@ async fn retries_can_be_turned_off() {
     assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn an_html_error_page_is_an_api_error_with_an_excerpt_and_no_body() {
     let page = ResponseTemplate::new(502)
         .set_body_raw("<html><h1>502 Bad Gateway</h1></html>", "text/html");
@@ -532,7 +533,7 @@ async fn an_html_error_page_is_an_api_error_with_an_excerpt_and_no_body() {
     assert_eq!(api.excerpt, "<…><h1>502 Bad …</h1><…>");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn error_excerpts_mask_string_values_so_no_secret_leaks() {
     let body = r#"{"version":"1","timestamp":"not a date","tenant":"secret-tenant","type":"x","apiKey":"FB62-secret"}"#;
     let error = answering(json(body)).await.1.expect_err("bad timestamp");
@@ -547,7 +548,7 @@ async fn error_excerpts_mask_string_values_so_no_secret_leaks() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_refused_connection_is_a_transport_error() {
     let port = jtl_erp_tests::free_port();
     let result = client(&format!("http://127.0.0.1:{port}"))

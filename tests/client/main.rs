@@ -4,6 +4,7 @@
 mod auth;
 mod e2e;
 mod fuzz_decoders;
+mod harness;
 mod hostile;
 mod markers;
 mod ratelimit;

@@ -10,9 +10,10 @@ use jtl_erp_client::runtime::auth::{BasicAuth, ClientCredentials, ScxRefreshToke
 use jtl_erp_client::runtime::serde_json::{self, Value};
 use jtl_erp_client::runtime::{Context, RetryPolicy};
 use jtl_erp_client::{erp_v1, erp_v2, identity, scx};
+use jtl_erp_tests::MockServer;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 use crate::fuzz_decoders::SEEDS;
 
@@ -94,7 +95,7 @@ fn body(seed: usize, kind: u8, at: prop::sample::Index, marker: &str) -> (&'stat
     }
 }
 
-#[test]
+#[jtl_erp_tests::test]
 fn no_marker_reaches_an_error_or_tracing() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

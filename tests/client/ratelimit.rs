@@ -11,8 +11,9 @@ use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
 use jtl_erp_client::runtime::{Context, Error, RateLimitPolicy, RetryPolicy};
+use jtl_erp_tests::MockServer;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 const VALID: &str =
     r#"{"version":"1","timestamp":"2025-03-20T08:57:00+01:00","tenant":"t","type":"x"}"#;
@@ -98,7 +99,7 @@ fn within_window(wait: Duration) -> bool {
     (WINDOW..=WINDOW + WINDOW / 20).contains(&wait)
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_used_up_window_is_waited_for_so_the_server_never_refuses() {
     let clock = ManualTimeSource::new();
     let window = Window::new(&clock, 3);
@@ -119,7 +120,7 @@ async fn a_used_up_window_is_waited_for_so_the_server_never_refuses() {
     assert!(waits.iter().all(|w| within_window(*w)), "{waits:?}");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_429_without_retry_after_waits_the_interval() {
     let clock = ManualTimeSource::new();
     let window = Window::new(&clock, 1);
@@ -138,7 +139,7 @@ async fn a_429_without_retry_after_waits_the_interval() {
     assert!(within_window(waits[0]), "{waits:?}");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn fail_fast_returns_the_wait_without_sending() {
     let clock = ManualTimeSource::new();
     let window = Window::new(&clock, 1);
@@ -188,7 +189,7 @@ async fn used_up_five_seconds_ago(
 
 /// Waiting for the window is bounded by the call's deadline: a window that reopens after it is
 /// `RateLimited` at once, nothing sent and nothing slept; one that reopens within it is waited for.
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
     let (clock, server, client) = used_up_five_seconds_ago(Duration::from_secs(30)).await;
 
@@ -217,7 +218,7 @@ async fn a_window_reopening_after_the_deadline_is_not_waited_for() {
 }
 
 /// The deadline is inclusive: a window that reopens exactly when the deadline ends is waited for.
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_window_reopening_exactly_at_the_deadline_is_waited_for() {
     let (clock, _server, client) = used_up_five_seconds_ago(WINDOW - Duration::from_secs(5)).await;
 
@@ -233,7 +234,7 @@ async fn a_window_reopening_exactly_at_the_deadline_is_waited_for() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_deadline_bounds_the_retries_and_the_error_keeps_the_headers() {
     let clock = ManualTimeSource::new();
     let window = Window::new(&clock, 0);
@@ -281,7 +282,7 @@ impl Respond for Flaky {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn gateway_errors_of_idempotent_calls_are_retried_with_jittered_backoff() {
     let clock = ManualTimeSource::new();
     let server = server(Flaky::default()).await;
@@ -324,7 +325,7 @@ async fn gateway_errors_of_idempotent_calls_are_retried_with_jittered_backoff() 
     assert_eq!(posts, 1, "a POST is never repeated");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn connection_failures_of_idempotent_calls_are_retried() {
     let clock = ManualTimeSource::new();
     let port = jtl_erp_tests::free_port();
@@ -346,7 +347,7 @@ async fn connection_failures_of_idempotent_calls_are_retried() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn retry_events_carry_the_operation_under_an_info_subscriber() {
     let capture = crate::trace_capture::capture(tracing::Level::INFO);
     let logs = &capture.logs;
@@ -366,7 +367,7 @@ async fn retry_events_carry_the_operation_under_an_info_subscriber() {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_warn_subscriber_sees_only_the_give_up_with_its_operation() {
     let capture = crate::trace_capture::capture(tracing::Level::WARN);
     let logs = &capture.logs;
@@ -399,7 +400,7 @@ async fn a_warn_subscriber_sees_only_the_give_up_with_its_operation() {
     assert!(give_ups[0].contains("operation=\"GetStatus\""), "{text}");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
     let clock = ManualTimeSource::new();
     let server = server(Flaky::default()).await;

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::{Context, Error};
+use jtl_erp_tests::MockServer;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 const SECRET: &str = "client-secret-value";
 
@@ -25,7 +26,7 @@ impl Respond for Tokens {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn no_secret_reaches_debug_output_or_tracing() {
     let capture = crate::trace_capture::capture(tracing::Level::TRACE);
     let logs = &capture.logs;
@@ -138,7 +139,7 @@ impl jtl_erp_client::runtime::hooks::Hook for SensitiveProbe {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
     use jtl_erp_client::runtime::auth::{
         BasicAuth, BearerToken, ScxRefreshToken, Token, WawiKey, WawiPlacement,
@@ -330,7 +331,7 @@ fn debug_output_keeps_what_is_no_secret() {
     );
     assert_eq!(
         cached,
-        "CachedBearer { source: NoSource, margin: 90s, timeout: 4s, .. }"
+        "CachedBearer { source: NoSource, margin: 90s, timeout: 4s, failure_window: 1s, .. }"
     );
     let builder = format!(
         "{:?}",

@@ -6,8 +6,9 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::runtime::auth::{AuthProvider, BearerToken, WawiKey, WawiPlacement};
 use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
+use jtl_erp_tests::MockServer;
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 const SESSION: &str = "0a1b2c3d-1111-4222-8333-944455556666";
@@ -56,7 +57,7 @@ fn client(base: &str, auth: Box<dyn AuthProvider>, customized: bool) -> erp_v2::
     builder.build().expect("client")
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 #[allow(deprecated)]
 async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
     let origin = MockServer::start().await;
@@ -136,7 +137,7 @@ async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_customized_transport_keeps_the_same_origin_redirects() {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::path("/v2/info"))
@@ -173,7 +174,7 @@ async fn a_customized_transport_keeps_the_same_origin_redirects() {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn token_requests_with_customized_transport_do_not_follow_a_redirect_elsewhere() {
     use jtl_erp_client::runtime::auth::{AuthError, ClientCredentials, TokenError};
     let elsewhere = MockServer::start().await;

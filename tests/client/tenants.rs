@@ -66,7 +66,7 @@ fn count(values: impl IntoIterator<Item = String>) -> BTreeMap<String, usize> {
     counts
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_tenants_through_one_client_take_one_token() {
     let calls: Vec<u128> = (1..=200).collect();
     let (seen, token_requests) = run(&calls).await;

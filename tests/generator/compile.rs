@@ -6,7 +6,7 @@ use jtl_erp_generator::{Settings, SourceDocument, generate};
 use jtl_erp_tests::{repo_root, spec_documents};
 use proptest::prelude::*;
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     let root = repo_root();
     let dir = root.join("target/fixtures");

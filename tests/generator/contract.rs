@@ -15,7 +15,7 @@ mod contract_probe;
 use jtl_erp_generator::ContextKey as GeneratorKey;
 use jtl_erp_runtime::{Context, ContextKey};
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn the_probe_names_the_whole_contract() {
     expectorate::assert_contents(
         "generator/contract_probe.rs",

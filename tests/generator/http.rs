@@ -2,8 +2,9 @@
 //! bytes and `Content-Type` the document declares, an optional body can be left out, and
 //! several success bodies are decoded by status into the operation's response enum.
 
+use jtl_erp_tests::MockServer;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::models::{CreateLineItem, Job, State};
 use crate::responses::StartJobResponse;
@@ -28,7 +29,7 @@ fn line_item() -> CreateLineItem {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn bodies_of_every_kind_go_out_with_exact_bytes_and_content_type() {
     let server = server(204, None).await;
     let client = crate::bodies::Client::builder()
@@ -115,7 +116,7 @@ async fn bodies_of_every_kind_go_out_with_exact_bytes_and_content_type() {
     assert_eq!(seen, expected);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn several_success_bodies_are_decoded_by_status() {
     for (status, body, expected) in [
         (
@@ -150,7 +151,7 @@ async fn several_success_bodies_are_decoded_by_status() {
 /// Error answers are described from the document as OpenAPI resolves them: the status's own
 /// entry, else its range (`4XX`), else `default` (here `/jobs` documents `4XX` and `default`,
 /// `/health` only `5XX`).
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn error_answers_are_described_by_code_range_or_default() {
     for (status, expected) in [(418, Some("refused")), (500, Some("anything else"))] {
         let answering = server(status, Some(serde_json::json!({"title": "t"}))).await;

@@ -49,7 +49,7 @@ fn leftovers() -> Vec<PathBuf> {
         .collect()
 }
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn every_spec_document_conforms_in_both_modes() {
     let root = repo_root();
     let specs = xtask::default_specs(&root).expect("spec/");
@@ -102,7 +102,7 @@ fn every_spec_document_conforms_in_both_modes() {
     }
 }
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn the_judge_says_no_for_the_right_reasons() {
     let root = repo_root();
     let spec = root.join("tests/fixtures/conformance/judged.yaml");
@@ -151,7 +151,7 @@ fn the_judge_says_no_for_the_right_reasons() {
     assert!(leftovers().is_empty(), "{:?}", leftovers());
 }
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn bad_input_and_environment_are_told_apart_and_leave_nothing_behind() {
     let root = repo_root();
     let dir = root.join("target/conformance-bad");

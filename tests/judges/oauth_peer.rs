@@ -6,11 +6,12 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::ClientCredentials;
+use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{ChildGuard, free_port, header_values, node_tool, wait_until_answering};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-#[tokio::test]
+#[jtl_erp_tests::test(deadline = 600)]
 async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
     let tool = node_tool("oauth2-mock-server");
     let port = free_port();

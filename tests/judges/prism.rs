@@ -82,7 +82,7 @@ fn assert_clean(recorder: &ViolationRecorder, expected_calls: usize) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2, deadline = 600)]
 async fn every_operation_passes_prism_in_its_own_casing() {
     let (v1, v2, idp, channel) = (
         Prism::mock("spec/erp-1.0.yaml"),
@@ -187,7 +187,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
 }
 
 /// The judge can say no: the same registration in the other casing is refused.
-#[tokio::test]
+#[jtl_erp_tests::test(deadline = 600)]
 async fn prism_refuses_a_body_in_the_wrong_casing() {
     let v1 = Prism::mock("spec/erp-1.0.yaml").ready().await;
     let camel = serde_json::to_vec(&jtl_erp_client::runtime::wire::Wire::<
@@ -232,7 +232,7 @@ fn through(
     builder.build().expect("client")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2, deadline = 600)]
 async fn the_registration_flow_through_prism_proxy_has_no_violations() {
     use jtl_erp_client::registration::RegistrationFlow;
     let fake = jtl_erp_client::fake::FakeJtl::start().await.expect("fake");
@@ -315,7 +315,7 @@ const ACCEPTED_WARNINGS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-#[test]
+#[jtl_erp_tests::test(deadline = 600)]
 fn redocly_finds_no_errors_and_only_accepted_warnings() {
     let redocly = node_tool("redocly");
     let specs = xtask::default_specs(&repo_root()).expect("spec/");

@@ -79,7 +79,7 @@ impl Running {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_valid_session_token_reaches_the_erp_for_its_tenant() {
     let backend = start().await;
     let token = backend
@@ -101,7 +101,7 @@ async fn a_valid_session_token_reaches_the_erp_for_its_tenant() {
     assert_eq!(info.header("authorization"), Some("Bearer ***"));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn bad_session_tokens_are_refused_before_the_erp_is_called() {
     let backend = start().await;
     let now = SystemTime::now()
@@ -136,7 +136,7 @@ async fn bad_session_tokens_are_refused_before_the_erp_is_called() {
     assert!(backend.erp_tenants().is_empty(), "the ERP was never called");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token() {
     let backend = std::sync::Arc::new(start().await);
     let mut calls = Vec::new();

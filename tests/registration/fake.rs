@@ -46,7 +46,7 @@ fn fast(flow: RegistrationFlow) -> RegistrationFlow {
         .deadline(Duration::from_secs(5))
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = erp_v1::Client::builder()
@@ -124,7 +124,7 @@ async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards
     assert_eq!(status_call.header("authorization"), Some("Wawi ***"));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_code() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = erp_v2::Client::builder()
@@ -185,7 +185,7 @@ async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_c
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn multi_instance_conflicts_and_scopes_behave_like_the_real_thing() {
     let fake = FakeJtl::start().await.expect("fake");
     fake.auto_approve(true);
@@ -260,7 +260,7 @@ fn count(fake: &FakeJtl, path: &str) -> usize {
     fake.requests().iter().filter(|r| r.path == path).count()
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn every_fault_switch_is_seen_by_the_client() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = cloud(&fake, Duration::from_secs(2));
@@ -325,7 +325,7 @@ async fn every_fault_switch_is_seen_by_the_client() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() {
     let fake = FakeJtl::start().await.expect("fake");
     fake.add_refresh_token("refresh-secret");
@@ -373,7 +373,7 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
     );
 }
 
-#[test]
+#[jtl_erp_tests::test]
 fn the_binary_prints_help_and_its_base_urls() {
     // `generated/src/bin/jtl-erp-fake.rs`, built by cargo for this test (tests/Cargo.toml):
     // running the program itself, not `cargo run`, which would check the whole workspace first.
@@ -482,7 +482,7 @@ fn flow(fake: &FakeJtl, v2: bool, code: &str) -> RegistrationFlow {
     })
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses_unknown_ones() {
     for v2 in [false, true] {
         let fake = FakeJtl::start().await.expect("fake");
@@ -583,7 +583,7 @@ async fn raw(
     (status, response.text().await.expect("body"))
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn every_registration_request_is_checked_for_the_challenge_code_before_anything_changes() {
     let fake = FakeJtl::start().await.expect("fake");
     let url = format!("{}/authentication", fake.onpremise_url());

@@ -11,10 +11,11 @@ use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
 use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
 use jtl_erp_client::{erp_v1, erp_v2};
+use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::json_answer as json;
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const BASE: &str = "/api/eazybusiness";
 
@@ -89,7 +90,7 @@ const V1_PENDING: &str =
 const V1_ACCEPTED: &str = r#"{"RequestStatusInfo":{"AppId":"myApp/v1","RegistrationRequestId":"reg-1","Status":2},
     "Token":{"ApiKey":"the-api-key"},"GrantedScopes":["stock.read","items.write"]}"#;
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn erp_1_0_pending_pending_accepted_gives_the_key_and_scopes() {
     let server = scripted(
         json(201, V1_CREATED),
@@ -133,7 +134,7 @@ async fn erp_1_0_pending_pending_accepted_gives_the_key_and_scopes() {
     assert!(body_text(&requests[0]).starts_with(r#"{"AppId":"myApp/v1","DisplayName":"My App""#));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn erp_2_0_flow_speaks_camel_case_and_sends_the_app_headers() {
     let server = scripted(
         json(201, r#"{"appId":"myApp/v1","registrationRequestId":"reg-1","status":0}"#),
@@ -170,7 +171,7 @@ async fn flow_error(post: ResponseTemplate, gets: Vec<ResponseTemplate>) -> Regi
         .expect_err("not accepted")
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn every_documented_refusal_has_its_own_error() {
     let created = || json(201, V1_CREATED);
     let rejected =
@@ -300,7 +301,7 @@ fn real_app() -> AppRegistrationRequest {
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn real_scope_strings_are_sent_exactly_and_the_grant_is_read_as_written() {
     let grant = r#"["all.read","customer.createcustomer","salesorder.createsalesorder","item.updateitem","Application.RunAs","invoices.print","cusomters.read"]"#;
     let v1 = scripted(
@@ -348,7 +349,7 @@ async fn real_scope_strings_are_sent_exactly_and_the_grant_is_read_as_written() 
     }
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it_names() {
     // 1.0: PascalCase body, validation errors keyed by indexes of the lists sent.
     let refusal = r#"{"ErrorCode":"UnknownScope","ErrorMessage":"Unknown scopes: cusomters.read, productDelete.",
@@ -420,7 +421,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
     assert_eq!(error.to_string(), "the server refused the requested scopes");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_deadline_ends_polling_and_the_pending_registration_survives_a_dropped_future() {
     let server = scripted(json(201, V1_CREATED), vec![json(200, V1_PENDING)]).await;
     let flow = flow_v1(&server).deadline(Duration::from_millis(100));
@@ -446,7 +447,7 @@ async fn the_deadline_ends_polling_and_the_pending_registration_survives_a_dropp
     assert_eq!(accepted.api_key.expose(), "the-api-key");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn multi_instance_registration_and_the_challenge_code_rule() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -566,7 +567,7 @@ fn the_signature_covers_app_id_dot_utc_time_and_checks_the_window() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_403_names_the_scope_the_operation_needs() {
     static OPERATION: &jtl_erp_client::runtime::Operation = &jtl_erp_client::runtime::Operation {
         id: "ListItems",

@@ -47,7 +47,7 @@ fn count(fake: &FakeJtl, path: &str) -> usize {
     fake.requests().iter().filter(|r| r.path == path).count()
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_valid_token_is_verified_with_keys_fetched_once_with_the_app_token() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
@@ -80,7 +80,7 @@ async fn a_valid_token_is_verified_with_keys_fetched_once_with_the_app_token() {
     assert_eq!(jwks.header("authorization"), Some("Bearer ***"));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     let fake = fake().await;
     let http = jtl_erp_client::runtime::reqwest::Client::new();
@@ -111,7 +111,7 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     );
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn every_refusal_has_its_own_error() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
@@ -187,7 +187,7 @@ async fn every_refusal_has_its_own_error() {
     assert_eq!(fake.jwks_fetches(), 1, "no refusal fetched the keys again");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
@@ -224,7 +224,7 @@ async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
     assert_eq!(fake.jwks_fetches(), 2);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn unknown_key_ids_refetch_at_most_once_per_interval() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
@@ -251,7 +251,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
     assert_eq!(fake.jwks_fetches(), 2, "one refetch after the interval");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn keys_are_cached_for_the_configured_time() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
@@ -276,7 +276,7 @@ async fn keys_are_cached_for_the_configured_time() {
     ));
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
@@ -297,7 +297,7 @@ async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
     assert_eq!(fake.jwks_fetches(), 2);
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn an_unreachable_jwks_is_a_typed_error() {
     let fake = fake().await;
     let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -327,7 +327,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     assert!(error.to_string().contains("must use https"), "{error}");
 }
 
-#[tokio::test]
+#[jtl_erp_tests::test]
 async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
     let logs = CapturedLogs::default();
     let writer = logs.clone();

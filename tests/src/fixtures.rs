@@ -1,9 +1,10 @@
 //! Fixtures several test binaries share: the registration request and one-route mock servers.
 
+use crate::MockServer;
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationType, Translation};
 use jtl_erp_client::runtime::Base64Bytes;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// A registration request with every property ERP API 1.0 requires (and a translation with the
 /// nested required ones), in both generations' vocabulary: the tests compare its exact bytes.

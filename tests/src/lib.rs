@@ -1,6 +1,11 @@
 //! Helpers shared by the end-to-end tests.
 
+pub mod deadline;
 pub mod fixtures;
+mod mock_server;
+
+pub use jtl_erp_test_macros::test;
+pub use mock_server::MockServer;
 
 use std::path::PathBuf;
 

@@ -126,7 +126,7 @@ impl RetryPolicy {
         }
         let headers = response.headers();
         // A 429 without Retry-After: the window the vendor names is what has to pass.
-        let named = crate::ratelimit::retry_after(headers).or_else(|| {
+        let named = response.retry_after().or_else(|| {
             (status == S::TOO_MANY_REQUESTS)
                 .then(|| RateLimit::from_headers(headers)?.interval)
                 .flatten()
@@ -445,6 +445,12 @@ impl Client {
         handle
     }
 
+    /// The clock this client's waits and dates run on (the builder's
+    /// [`time_source`](ClientBuilder::time_source)), for code built on the client that waits too.
+    pub fn time_source(&self) -> &SharedTimeSource {
+        &self.inner.time
+    }
+
     fn retry_policy(&self) -> &RetryPolicy {
         self.call.retry.as_ref().unwrap_or(&self.inner.retry)
     }
@@ -529,7 +535,8 @@ impl Client {
         let limit = RateLimit::from_headers(response.headers());
         let throttled = response.status() == http::StatusCode::TOO_MANY_REQUESTS;
         let wait = if throttled {
-            crate::ratelimit::retry_after(response.headers())
+            response
+                .retry_after()
                 .or_else(|| limit.and_then(|l| l.interval))
         } else if limit.is_some_and(|l| l.exhausted()) {
             limit.and_then(|l| l.interval)
@@ -770,6 +777,7 @@ impl Client {
         }
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        let received_at = self.inner.time.wall_clock();
         if declared.is_some() {
             // HTTP framing holds the body to the declared length (hyper refuses more), so a
             // declared length within the limit bounds the read; reqwest's own collection then
@@ -778,7 +786,7 @@ impl Client {
                 operation: operation.id,
                 source: e.without_url(),
             })?;
-            return Ok(RawResponse::new(status, headers, body));
+            return Ok(RawResponse::new(status, headers, body, received_at));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport {
@@ -790,7 +798,7 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse::new(status, headers, body.into()))
+        Ok(RawResponse::new(status, headers, body.into(), received_at))
     }
 }
 

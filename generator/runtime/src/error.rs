@@ -56,6 +56,8 @@ pub struct ApiError<E> {
     pub likely_missing_scope: Option<&'static str>,
     /// The response headers, boxed to keep `Error` small on the success path.
     pub(crate) headers: Box<HeaderMap>,
+    /// `Retry-After`, read when the answer arrived (a date is relative to that moment).
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl<E> ApiError<E> {
@@ -63,9 +65,10 @@ impl<E> ApiError<E> {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
-    /// The server's `Retry-After` (seconds or HTTP date), if it sent one.
+    /// The server's `Retry-After` (seconds, or an HTTP date measured from when the answer
+    /// arrived on the client's clock), if it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::ratelimit::retry_after(&self.headers)
+        self.retry_after
     }
     /// The vendor's `X-RateLimit-*` headers, if the answer carried any.
     pub fn rate_limit(&self) -> Option<crate::RateLimit> {

@@ -1,7 +1,7 @@
 //! What a server says about throttling: `Retry-After` and the vendor's `X-RateLimit-*` headers,
 //! read from any response so that errors and the retry loop see the same values.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
@@ -41,8 +41,9 @@ impl RateLimit {
     }
 }
 
-/// `Retry-After` of `headers`, as seconds or as an HTTP date (a date in the past is zero).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// `Retry-After` of `headers`, as seconds or as an HTTP date measured from `now`, the wall-clock
+/// time the answer was received (a date in the past is zero).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
         .get(http::header::RETRY_AFTER)?
         .to_str()
@@ -51,12 +52,8 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some(
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+    let at = SystemTime::from(chrono::DateTime::parse_from_rfc2822(value).ok()?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The server's request id, under the names servers commonly use.
@@ -125,17 +122,34 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
+        // 2015-10-21T07:28:00Z, the date of the examples below.
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let at =
+            |value: &str, now: SystemTime| retry_after(&headers(&[("retry-after", value)]), now);
+        assert_eq!(at(" 7 ", date), Some(Duration::from_secs(7)));
+        // A date is measured from the time the answer was received, to the second.
+        let before = date - Duration::from_secs(90);
         assert_eq!(
-            retry_after(&headers(&[("retry-after", " 7 ")])),
-            Some(Duration::from_secs(7))
+            at("Wed, 21 Oct 2015 07:28:00 GMT", before),
+            Some(Duration::from_secs(90))
         );
+        // An offset other than GMT is read as written.
         assert_eq!(
-            retry_after(&headers(&[(
-                "retry-after",
-                "Wed, 21 Oct 2015 07:28:00 GMT"
-            )])),
+            at("Wed, 21 Oct 2015 09:28:00 +0200", before),
+            Some(Duration::from_secs(90))
+        );
+        // At or after the date: no wait.
+        assert_eq!(
+            at("Wed, 21 Oct 2015 07:28:00 GMT", date),
             Some(Duration::ZERO)
         );
-        assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+        assert_eq!(
+            at(
+                "Wed, 21 Oct 2015 07:28:00 GMT",
+                date + Duration::from_secs(5)
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(at("soon", date), None);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -15,15 +16,29 @@ pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The wall-clock time (of the client's time source) its head arrived: what an HTTP date in
+    /// `Retry-After` is measured from.
+    received_at: SystemTime,
 }
 
 impl RawResponse {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        received_at: SystemTime,
+    ) -> Self {
         Self {
             status,
             headers,
             body,
+            received_at,
         }
+    }
+    /// The server's `Retry-After` (seconds, or an HTTP date measured from when the answer was
+    /// received on the client's clock).
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::ratelimit::retry_after(&self.headers, self.received_at)
     }
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
@@ -146,8 +161,10 @@ impl RawResponse {
         } else {
             serde_json::from_slice::<E>(&self.body).ok()
         };
+        let retry_after = self.retry_after();
         Error::Api(ApiError {
             operation: operation.id,
+            retry_after,
             status: self.status,
             description: operation.describe_status(self.status.as_u16()),
             body,

@@ -44,6 +44,7 @@ use crate::context::ContextHeader;
 use crate::error::BuildError;
 use crate::operation::{AuthNeed, Operation};
 use crate::security::require_secure;
+use crate::time::SharedTimeSource;
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -155,6 +156,7 @@ struct Inner {
     refetch_interval: Duration,
     leeway: Duration,
     timeout: Duration,
+    time: SharedTimeSource,
     keys: RwLock<Option<KeySet>>,
     // Single flight: one fetch at a time; waiters find its result.
     fetching: tokio::sync::Mutex<()>,
@@ -189,6 +191,7 @@ pub struct SessionVerifierBuilder {
     refetch_interval: Duration,
     leeway: Duration,
     timeout: Duration,
+    time: SharedTimeSource,
     http: Option<reqwest::Client>,
 }
 
@@ -227,6 +230,12 @@ impl SessionVerifierBuilder {
         self.timeout = timeout;
         self
     }
+    /// The clock that tokens' `exp`, `nbf` and `iat` and the key cache's age are read on
+    /// (tests inject a manual one).
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.time = time.into();
+        self
+    }
     /// Your own reqwest client for the JWKS requests.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -254,6 +263,7 @@ impl SessionVerifierBuilder {
                 refetch_interval: self.refetch_interval,
                 leeway: self.leeway,
                 timeout: self.timeout,
+                time: self.time,
                 keys: RwLock::new(None),
                 fetching: tokio::sync::Mutex::new(()),
             }),
@@ -293,13 +303,14 @@ impl SessionVerifier {
             refetch_interval: DEFAULT_REFETCH_INTERVAL,
             leeway: DEFAULT_LEEWAY,
             timeout: Duration::from_secs(10),
+            time: SharedTimeSource::default(),
             http: None,
         }
     }
 
-    /// Verifies `token` now.
+    /// Verifies `token` now (the wall-clock time of the verifier's time source).
     pub async fn verify(&self, token: &str) -> Result<SessionClaims, SessionError> {
-        self.verify_at(token, SystemTime::now()).await
+        self.verify_at(token, self.inner.time.wall_clock()).await
     }
 
     /// Verifies `token` as of `now` (for tests and replays).
@@ -319,7 +330,7 @@ impl SessionVerifier {
         let seen = {
             let keys = self.read_keys();
             match keys.as_ref() {
-                Some(set) if set.fetched_at.elapsed() < self.inner.key_cache => {
+                Some(set) if self.age(set) < self.inner.key_cache => {
                     if let Some(key) = select(set, kid)? {
                         return Ok(key);
                     }
@@ -332,13 +343,13 @@ impl SessionVerifier {
         let _gate = self.inner.fetching.lock().await;
         let current = self.read_keys().clone();
         if let Some(set) = &current {
-            let fresh = set.fetched_at.elapsed() < self.inner.key_cache;
+            let fresh = self.age(set) < self.inner.key_cache;
             // Another caller fetched while this one waited: use its result.
             if fresh && Some(set.generation) != seen {
                 return select(set, kid)?.ok_or(SessionError::UnknownKey);
             }
             // Unknown key id with fresh keys: refetch at most once per interval.
-            if fresh && set.fetched_at.elapsed() < self.inner.refetch_interval {
+            if fresh && self.age(set) < self.inner.refetch_interval {
                 return Err(SessionError::UnknownKey);
             }
         }
@@ -346,12 +357,20 @@ impl SessionVerifier {
         let keys = self.fetch().await.map_err(SessionError::JwksUnreachable)?;
         let set = KeySet {
             keys,
-            fetched_at: Instant::now(),
+            fetched_at: self.inner.time.now(),
             generation,
         };
         let found = select(&set, kid);
         *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(set);
         found?.ok_or(SessionError::UnknownKey)
+    }
+
+    /// How long ago `set` was fetched, on the verifier's clock.
+    fn age(&self, set: &KeySet) -> Duration {
+        self.inner
+            .time
+            .now()
+            .saturating_duration_since(set.fetched_at)
     }
 
     fn read_keys(&self) -> std::sync::RwLockReadGuard<'_, Option<KeySet>> {

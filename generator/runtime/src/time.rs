@@ -1,17 +1,22 @@
-//! The clock of token lifetimes and of every backoff wait, injectable so that tests advance
-//! time instead of sleeping (tokio's paused clock does not mix with real loopback IO: an idle
-//! runtime auto-advances and fires reqwest's timeouts).
+//! The clock of token lifetimes, of every backoff wait and of every date a server or a token
+//! names (`Retry-After`, `tokenExpireAt`, `exp`), injectable so that tests advance time instead of
+//! sleeping (tokio's paused clock does not mix with real loopback IO: an idle runtime
+//! auto-advances and fires reqwest's timeouts).
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::BoxFuture;
 
 /// Tells the time and waits.
 pub trait TimeSource: Send + Sync + fmt::Debug {
-    /// The current instant.
+    /// The current instant: what lifetimes and waits are measured on.
     fn now(&self) -> Instant;
+    /// The current wall-clock time: what dates are compared with (an HTTP date in
+    /// `Retry-After`, a token's `exp`, SCX's `tokenExpireAt`). The same clock as [`now`](Self::now):
+    /// a test that advances one advances the other.
+    fn wall_clock(&self) -> SystemTime;
     /// Waits `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
 }
@@ -30,6 +35,10 @@ impl SharedTimeSource {
     pub fn now(&self) -> Instant {
         self.0.now()
     }
+    /// The current wall-clock time.
+    pub fn wall_clock(&self) -> SystemTime {
+        self.0.wall_clock()
+    }
     /// Waits `duration`.
     pub fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         self.0.sleep(duration)
@@ -38,17 +47,20 @@ impl SharedTimeSource {
 
 impl Default for SharedTimeSource {
     fn default() -> Self {
-        Self::new(SystemTime)
+        Self::new(SystemClock)
     }
 }
 
-/// The system's monotonic clock and tokio's timers.
+/// The system's clocks (monotonic and wall) and tokio's timers.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemTime;
+pub struct SystemClock;
 
-impl TimeSource for SystemTime {
+impl TimeSource for SystemClock {
     fn now(&self) -> Instant {
         Instant::now()
+    }
+    fn wall_clock(&self) -> SystemTime {
+        SystemTime::now()
     }
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
@@ -60,6 +72,7 @@ impl TimeSource for SystemTime {
 #[derive(Debug, Clone)]
 pub struct ManualTimeSource {
     start: Instant,
+    wall_start: SystemTime,
     state: Arc<Mutex<ManualState>>,
 }
 
@@ -72,8 +85,13 @@ struct ManualState {
 impl ManualTimeSource {
     /// A clock standing at the current instant.
     pub fn new() -> Self {
+        Self::starting_at(SystemTime::now())
+    }
+    /// A clock standing at the wall-clock time `wall` (its instants start at the current one).
+    pub fn starting_at(wall: SystemTime) -> Self {
         Self {
             start: Instant::now(),
+            wall_start: wall,
             state: Arc::default(),
         }
     }
@@ -99,6 +117,9 @@ impl Default for ManualTimeSource {
 impl TimeSource for ManualTimeSource {
     fn now(&self) -> Instant {
         self.start + self.lock().elapsed
+    }
+    fn wall_clock(&self) -> SystemTime {
+        self.wall_start + self.lock().elapsed
     }
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         {

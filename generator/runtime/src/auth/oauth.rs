@@ -84,6 +84,12 @@ impl ClientCredentialsBuilder {
         self.policy.retries = retries;
         self
     }
+    /// After a failed fetch, how long its error answers every caller before the next fetch
+    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
+    pub fn failure_window(mut self, window: Duration) -> Self {
+        self.policy.failure_window = window;
+        self
+    }
     /// Transport settings for the token requests (proxy, root certificates, TLS, pool), applied
     /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them.
     pub fn configure_http(

@@ -69,6 +69,12 @@ impl ScxRefreshTokenBuilder {
         self.policy.retries = retries;
         self
     }
+    /// After a failed fetch, how long its error answers every caller before the next fetch
+    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
+    pub fn failure_window(mut self, window: Duration) -> Self {
+        self.policy.failure_window = window;
+        self
+    }
 
     /// Transport settings for the exchange (proxy, root certificates, TLS, pool), applied to
     /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
@@ -128,7 +134,7 @@ impl ExchangeSource {
         }
         let answer = answer_object(status, &bytes)?;
         let secret = access_token(status, &answer, "authToken")?;
-        let lifetime = lifetime(status, &answer)?;
+        let lifetime = lifetime(status, &answer, self.policy.time.wall_clock())?;
         Ok(Token {
             secret,
             expires_at: self.policy.expires_at(lifetime),
@@ -137,10 +143,12 @@ impl ExchangeSource {
 }
 
 /// `expiresIn` (a number or a numeric string) when given; else what remains until
-/// `tokenExpireAt` (ISO 8601 with offset); else the documented hour.
+/// `tokenExpireAt` (ISO 8601 with offset, measured from `now`, the wall-clock time of the
+/// answer); else the documented hour.
 fn lifetime(
     status: http::StatusCode,
     answer: &serde_json::Map<String, serde_json::Value>,
+    now: std::time::SystemTime,
 ) -> Result<Duration, TokenError> {
     let bad = || TokenError::BadLifetime { status };
     if let Some(lifetime) = seconds(answer.get("expiresIn")).map_err(|()| bad())? {
@@ -150,8 +158,8 @@ fn lifetime(
         None | Some(serde_json::Value::Null) => Ok(Duration::from_secs(3600)),
         Some(serde_json::Value::String(at)) => {
             let at = chrono::DateTime::parse_from_rfc3339(at.trim()).map_err(|_| bad())?;
-            Ok((at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-                .to_std()
+            Ok(std::time::SystemTime::from(at)
+                .duration_since(now)
                 .unwrap_or(Duration::ZERO))
         }
         Some(_) => Err(bad()),
@@ -161,5 +169,32 @@ fn lifetime(
 impl TokenSource for ExchangeSource {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
         Box::pin(self.policy.fetch(|| self.request()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    #[test]
+    fn the_lifetime_is_expires_in_else_the_time_until_token_expire_at() {
+        let of = |json: serde_json::Value, now: SystemTime| {
+            lifetime(http::StatusCode::OK, json.as_object().expect("object"), now)
+                .expect("a lifetime")
+        };
+        // 2025-03-20T08:57:00+01:00, the vendor's example.
+        let expiry = SystemTime::UNIX_EPOCH + Duration::from_secs(1_742_457_420);
+        let at = serde_json::json!({"tokenExpireAt": "2025-03-20T08:57:00+01:00"});
+        assert_eq!(
+            of(at.clone(), expiry - Duration::from_secs(3599)),
+            Duration::from_secs(3599)
+        );
+        assert_eq!(of(at.clone(), expiry), Duration::ZERO);
+        assert_eq!(of(at, expiry + Duration::from_secs(1)), Duration::ZERO);
+        let both =
+            serde_json::json!({"expiresIn": 60, "tokenExpireAt": "2025-03-20T08:57:00+01:00"});
+        assert_eq!(of(both, expiry), Duration::from_secs(60));
+        assert_eq!(of(serde_json::json!({}), expiry), Duration::from_secs(3600));
     }
 }

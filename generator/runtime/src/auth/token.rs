@@ -20,6 +20,9 @@ use crate::types::Secret;
 /// Tokens are refreshed when less than this remains (the vendor asks for 5 minutes).
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
+/// How long the error of a failed fetch answers every caller before the next fetch may start.
+pub const DEFAULT_FAILURE_WINDOW: Duration = Duration::from_secs(1);
+
 /// An access token and when it expires.
 #[derive(Clone)]
 pub struct Token {
@@ -107,10 +110,17 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
 /// margin remains; concurrent callers share one fetch and its outcome, success or error; a 401
 /// to the current token discards it so that the single retry gets a fresh one. Every caller's
 /// wait, for its own fetch or another's, is bounded by the provider's timeout.
+///
+/// The single-flight promise, exactly: at most one fetch runs at a time, and after a failed
+/// fetch no other starts within the failure window (on the provider's clock): callers that
+/// arrive in it get the same error at once. So a failing endpoint sees at most one fetch (its
+/// retries included) per window, however many callers there are and however the scheduler
+/// orders them; a caller that arrives just after a fetch *succeeded* takes its token.
 pub struct CachedBearer<S> {
     source: S,
     margin: Duration,
     timeout: Duration,
+    failure_window: Duration,
     time: SharedTimeSource,
     state: Mutex<State>,
 }
@@ -121,6 +131,8 @@ struct State {
     current: Option<(Token, HeaderValue)>,
     /// The fetch in progress: where its outcome will be published.
     flight: Option<Outcome>,
+    /// The error of the last fetch and when its failure window closes.
+    failed: Option<(TokenError, Instant)>,
 }
 
 type Outcome = watch::Receiver<Option<Result<Token, TokenError>>>;
@@ -139,6 +151,7 @@ impl<S: TokenSource> CachedBearer<S> {
             source,
             margin,
             timeout: Duration::from_secs(10),
+            failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
             state: Mutex::default(),
         }
@@ -147,6 +160,13 @@ impl<S: TokenSource> CachedBearer<S> {
     /// The longest any caller waits for a token, another caller's fetch included.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long the error of a failed fetch is handed to every caller before the next fetch
+    /// may start (default [`DEFAULT_FAILURE_WINDOW`]; zero lets the next caller fetch at once).
+    pub fn with_failure_window(mut self, window: Duration) -> Self {
+        self.failure_window = window;
         self
     }
 
@@ -166,19 +186,25 @@ impl<S: TokenSource> CachedBearer<S> {
         if let Some(token) = self.fresh(&self.lock()) {
             return Ok(token);
         }
-        tokio::time::timeout(self.timeout, self.shared_fetch())
+        self.shared_fetch(tokio::time::Instant::now() + self.timeout)
             .await
-            .unwrap_or(Err(TokenError::Timeout(self.timeout)))
     }
 
     /// Single flight: the first caller fetches and publishes the outcome; the others wait for
-    /// it and share it, error included, instead of running fetches of their own.
-    async fn shared_fetch(&self) -> Result<Secret, TokenError> {
+    /// it and share it, error included, instead of running fetches of their own. Everything
+    /// this caller does ends by `deadline`. A leader's deadline ends its *fetch* (a published
+    /// timeout, which the failure window then holds), never just its wait: a leader dropped by
+    /// its own timeout would hand the fetch to a waiter, and the endpoint would see a second.
+    async fn shared_fetch(&self, deadline: tokio::time::Instant) -> Result<Secret, TokenError> {
+        let timed_out = || TokenError::Timeout(self.timeout);
         loop {
             let step = {
                 let mut state = self.lock();
                 if let Some(token) = self.fresh(&state) {
                     return Ok(token);
+                }
+                if let Some(error) = self.recent_failure(&state) {
+                    return Err(error);
                 }
                 match &state.flight {
                     Some(outcome) => Step::Wait(outcome.clone()),
@@ -190,11 +216,15 @@ impl<S: TokenSource> CachedBearer<S> {
                 }
             };
             let mut outcome = match step {
-                Step::Lead(publish) => return self.lead(publish).await,
+                Step::Lead(publish) => return self.lead(publish, deadline).await,
                 Step::Wait(outcome) => outcome,
             };
-            if let Ok(result) = outcome.wait_for(Option::is_some).await {
-                return result.clone().expect("waited for Some").map(|t| t.secret);
+            match tokio::time::timeout_at(deadline, outcome.wait_for(Option::is_some)).await {
+                Err(_) => return Err(timed_out()),
+                Ok(Ok(result)) => {
+                    return result.clone().expect("waited for Some").map(|t| t.secret);
+                }
+                Ok(Err(_closed)) => {}
             }
             // The channel closed without an outcome: its leader was dropped mid-fetch (a caller
             // gave up, a task was aborted). Clear that flight, unless another waiter already
@@ -216,16 +246,26 @@ impl<S: TokenSource> CachedBearer<S> {
     async fn lead(
         &self,
         publish: watch::Sender<Option<Result<Token, TokenError>>>,
+        deadline: tokio::time::Instant,
     ) -> Result<Secret, TokenError> {
         tracing::debug!("fetching a new access token");
-        let outcome = self.source.fetch().await;
+        let outcome = tokio::time::timeout_at(deadline, self.source.fetch())
+            .await
+            .unwrap_or(Err(TokenError::Timeout(self.timeout)));
         {
             let mut state = self.lock();
-            if let Ok(token) = &outcome {
-                // A token that cannot be a header value fails in `authorize`, as before.
-                state.current = bearer_value(&token.secret)
-                    .ok()
-                    .map(|value| (token.clone(), value));
+            match &outcome {
+                Ok(token) => {
+                    // A token that cannot be a header value fails in `authorize`, as before.
+                    state.current = bearer_value(&token.secret)
+                        .ok()
+                        .map(|value| (token.clone(), value));
+                    state.failed = None;
+                }
+                Err(error) => {
+                    let until = self.time.now() + self.failure_window;
+                    state.failed = Some((error.clone(), until));
+                }
             }
             state.flight = None;
         }
@@ -235,6 +275,12 @@ impl<S: TokenSource> CachedBearer<S> {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The error of the last fetch while its failure window is open.
+    fn recent_failure(&self, state: &State) -> Option<TokenError> {
+        let (error, until) = state.failed.as_ref()?;
+        (self.time.now() < *until).then(|| error.clone())
     }
 
     fn fresh(&self, state: &State) -> Option<Secret> {
@@ -282,6 +328,7 @@ where
             .field("source", &self.source)
             .field("margin", &self.margin)
             .field("timeout", &self.timeout)
+            .field("failure_window", &self.failure_window)
             .finish_non_exhaustive()
     }
 }
@@ -333,6 +380,8 @@ pub(crate) struct FetchPolicy {
     pub retries: u32,
     /// The waits between them.
     pub backoff: Backoff,
+    /// How long a failed fetch's error answers every caller.
+    pub failure_window: Duration,
     /// The clock of lifetimes and waits.
     pub time: SharedTimeSource,
 }
@@ -344,6 +393,7 @@ impl Default for FetchPolicy {
             timeout: Duration::from_secs(10),
             retries: 2,
             backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
+            failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
         }
     }
@@ -381,6 +431,7 @@ impl FetchPolicy {
     pub(crate) fn cache<S: TokenSource>(&self, source: S) -> CachedBearer<S> {
         CachedBearer::new(source, self.margin)
             .with_timeout(self.timeout)
+            .with_failure_window(self.failure_window)
             .with_time_source(self.time.clone())
     }
 
