@@ -217,7 +217,6 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
         );
         std::thread::sleep(Duration::from_secs(5));
     });
-    let started = Instant::now();
     let result = client(&server.url).get_status().await;
     assert!(
         matches!(
@@ -227,12 +226,7 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
                 limit: 1_048_576
             })
         ),
-        "{result:?}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_millis(900),
-        "refused before any body byte: {:?}",
-        started.elapsed()
+        "refused before any body byte (a client that read first would time out): {result:?}"
     );
 }
 

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod repeat;
 use xtask::{Outcome, default_specs, repo_root};
 
 #[derive(Parser)]
@@ -79,6 +81,22 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
+    /// Run the client, registration and judges test binaries N times with every core kept
+    /// busy; report each failure and hang by test name (exit 1 if any).
+    Repeat {
+        /// Runs of each binary.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Test binaries of jtl-erp-tests to run.
+        #[arg(long = "test", value_name = "NAME", num_args = 1.., default_values_t = ["client".to_owned(), "registration".to_owned(), "judges".to_owned()])]
+        binaries: Vec<String>,
+        /// Run without the CPU hog.
+        #[arg(long)]
+        no_hog: bool,
+        /// Kill a binary running longer than this many seconds (tests' own deadlines fire first).
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
+    },
     /// Write the synthetic vendor-style document used by the scale benchmark.
     Synth {
         /// Resources (four operations and four schemas each).
@@ -130,6 +148,20 @@ fn main() -> ExitCode {
             };
             return conformance(specs, mode, runs, seed, json, out, prism, port, concurrency);
         }
+        Command::Repeat {
+            runs,
+            binaries,
+            no_hog,
+            timeout,
+        } => repeat::run(
+            &repo_root(),
+            &repeat::Options {
+                runs,
+                binaries,
+                hog: !no_hog,
+                timeout: std::time::Duration::from_secs(timeout),
+            },
+        ),
         Command::Synth { resources, out } => {
             std::fs::write(&out, xtask::synth::synthetic_document(resources))
                 .map(|()| ExitCode::SUCCESS)
