@@ -41,11 +41,20 @@ pub struct Diagnostic {
 /// tolerates them. A media type without a schema declares no body to type (the vendor writes
 /// `application/json: {}` on hundreds of error answers), so not reading one loses nothing; a
 /// synthesized or numbered operation id only names a method. Every other warning says what was
-/// lost (a unified concept, a typed value) and is an error under `--strict`.
+/// lost (a unified concept, a typed value) and is an error under `--strict`. The deviations of
+/// published documents that [`crate::repair`] reads the way OpenAPI 3.0 says are repairs too: a
+/// missing oauth2 `scopes` map is an empty one, scopes on other schemes are read as permissions
+/// (requirements) or unused (schemes), siblings of `$ref` are ignored by the standard, and
+/// `additionalProperties` constrains objects only.
 pub const REPAIR_KINDS: &[&str] = &[
     "schema-less-media-type",
     "operation-id-synthesized",
     "operation-id-duplicate",
+    "oauth2-scopes-missing",
+    "non-oauth2-scheme-scopes",
+    "non-oauth2-requirement-scopes",
+    "ref-siblings-ignored",
+    "non-object-additional-properties",
 ];
 
 impl Diagnostic {

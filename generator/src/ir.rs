@@ -268,8 +268,10 @@ pub struct Operation {
     pub scope: Option<String>,
     /// Whether the operation declares `api-version` (then the module's version is sent once).
     pub sends_api_version: bool,
-    /// Security requirements as written, for the docs.
-    pub security: Vec<Vec<String>>,
+    /// Security requirements as written, for the docs: per alternative, each scheme with the
+    /// scopes listed for it when those are a repaired deviation (an apiKey's permissions, see
+    /// [`crate::repair`]); oauth2 scopes are not listed.
+    pub security: Vec<Vec<(String, Vec<String>)>>,
 }
 
 /// One document: one module of the generated crate.

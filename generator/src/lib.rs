@@ -16,6 +16,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod repair;
 pub mod validate;
 
 use std::cell::Cell;

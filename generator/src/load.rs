@@ -1,5 +1,7 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, keeping the raw tree for
-//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer.
+//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. Known
+//! deviations of published documents that lose nothing are repaired in the raw tree first
+//! ([`crate::repair`]), each with a warning.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -79,6 +81,8 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         );
         return None;
     }
+    let mut raw = raw;
+    crate::repair::repair(&mut raw, file, sink);
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => Some(Loaded {
             file: file.to_owned(),
@@ -149,7 +153,7 @@ fn display(value: &Value) -> String {
 /// openapiv3 reads `paths` and `components` through maps that lose serde's path; reading each
 /// entry on its own finds every bad entry and the exact place inside it.
 fn shape_problems(raw: &Value) -> Vec<(String, String)> {
-    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema};
     let mut problems = Vec::new();
     let mut check = |base: String,
                      entries: Option<&Value>,
@@ -186,9 +190,23 @@ fn shape_problems(raw: &Value) -> Vec<(String, String)> {
     check(
         "/components/securitySchemes".to_owned(),
         section("securitySchemes"),
-        &shape_error::<ReferenceOr<SecurityScheme>>,
+        &scheme_problem,
     );
     problems
+}
+
+/// A security scheme's problem; serde's tag of the scheme's `type` hides where inside its flows
+/// an oauth2 scheme is wrong, so they are read on their own.
+fn scheme_problem(scheme: &Value) -> Option<(String, String)> {
+    use openapiv3::{OAuth2Flows, ReferenceOr, SecurityScheme};
+    let problem = shape_error::<ReferenceOr<SecurityScheme>>(scheme)?;
+    let flows = scheme
+        .get("flows")
+        .filter(|_| scheme.get("type").and_then(Value::as_str) == Some("oauth2"));
+    flows
+        .and_then(shape_error::<OAuth2Flows>)
+        .map(|(inner, message)| (format!("/flows{inner}"), message))
+        .or(Some(problem))
 }
 
 /// A path item's first problem, looked for inside its operations and their responses, since

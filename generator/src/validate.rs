@@ -17,7 +17,7 @@ pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
 /// What the object being walked is the value of: names inside `properties` are property names,
 /// and the `value` of an Example Object is data.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Parent {
+pub(crate) enum Parent {
     /// A map whose keys are names (`properties`, `schemas`, `responses` with its `default`, …).
     Properties,
     Examples,
@@ -43,11 +43,22 @@ const NAME_MAPS: &[&str] = &[
 ];
 
 /// Keys whose values are data (examples, defaults, enum values, extensions), never schema.
-fn is_data(key: &str, parent: Parent) -> bool {
+pub(crate) fn is_data(key: &str, parent: Parent) -> bool {
     match parent {
         Parent::Properties | Parent::Examples => false,
         Parent::Example => key == "value",
         Parent::Other => matches!(key, "example" | "default" | "enum") || key.starts_with("x-"),
+    }
+}
+
+/// What the value under `key` of an object that is the value of `parent` is the value of.
+pub(crate) fn child_parent(parent: Parent, key: &str) -> Parent {
+    match (parent, key) {
+        (Parent::Properties, _) => Parent::Other,
+        (Parent::Examples, _) => Parent::Example,
+        (_, key) if NAME_MAPS.contains(&key) => Parent::Properties,
+        (_, "examples") => Parent::Examples,
+        _ => Parent::Other,
     }
 }
 
@@ -63,13 +74,7 @@ fn check_refs(doc: &Loaded, node: &Value, at: &mut String, parent: Parent, sink:
                 if is_data(key, parent) {
                     continue;
                 }
-                let child_parent = match (parent, key.as_str()) {
-                    (Parent::Properties, _) => Parent::Other,
-                    (Parent::Examples, _) => Parent::Example,
-                    (_, key) if NAME_MAPS.contains(&key) => Parent::Properties,
-                    (_, "examples") => Parent::Examples,
-                    _ => Parent::Other,
-                };
+                let child_parent = child_parent(parent, key);
                 let len = at.len();
                 at.push('/');
                 at.push_str(&escape_token(key));

@@ -1,5 +1,6 @@
 //! The generator: regeneration fresh and deterministic, the runtime contract, bad input, the
-//! output of each construct (snapshots), generated crates that compile, mutated documents.
+//! output of each construct (snapshots), generated crates that compile, mutated documents, the
+//! vendor's deviations repaired.
 
 mod compile;
 mod contract;
@@ -10,6 +11,7 @@ mod http;
 mod inlineable;
 mod output;
 mod regen;
+mod repairs;
 mod snapshots;
 
 // The client generated from the bodies and responses fixtures (fixture_client.rs keeps it fresh),

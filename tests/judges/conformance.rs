@@ -143,7 +143,8 @@ fn the_judge_says_no_for_the_right_reasons() {
         "values masked, keys kept: {decode_error}"
     );
 
-    // Bounded path parameter, optional query parameters, combined security: all valid.
+    // Bounded path parameter, optional query parameters, combined security with the API key
+    // declared as a `format: uuid` header (a placeholder key would get a 422): all valid.
     let item = call(&report, "GetItem");
     assert!(item.request_valid, "{:?}", item.request_problem);
     assert!(item.decoded);

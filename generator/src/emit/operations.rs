@@ -501,7 +501,15 @@ fn operation_doc(op: &Operation) -> String {
                 } else {
                     schemes
                         .iter()
-                        .map(|s| format!("`{s}`"))
+                        .map(|(scheme, scopes)| {
+                            if scopes.is_empty() {
+                                format!("`{scheme}`")
+                            } else {
+                                let scopes: Vec<String> =
+                                    scopes.iter().map(|s| format!("`{s}`")).collect();
+                                format!("`{scheme}` (scopes {})", scopes.join(", "))
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(" and ")
                 }

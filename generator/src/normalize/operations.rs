@@ -163,11 +163,23 @@ impl OperationLowering<'_, '_, '_> {
         let (success, errors, success_variants) = self.responses(op, sink);
         let error_ty = error_type(&errors);
         let security = op.security.as_ref().or(self.loaded.api.security.as_ref());
-        let security: Vec<Vec<String>> = security
+        let security: Vec<Vec<(String, Vec<String>)>> = security
             .map(|alternatives| {
                 alternatives
                     .iter()
-                    .map(|req| req.keys().cloned().collect())
+                    .map(|req| {
+                        req.iter()
+                            .map(|(scheme, scopes)| {
+                                // Scopes the repair kept (an apiKey's permissions) are documented;
+                                // oauth2 requirements read as before.
+                                let repaired =
+                                    crate::repair::scopes_are_a_deviation(&self.loaded.raw, scheme)
+                                        .is_some();
+                                let scopes = if repaired { scopes.clone() } else { Vec::new() };
+                                (scheme.clone(), scopes)
+                            })
+                            .collect()
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -632,7 +644,7 @@ fn add_success(success: &mut Option<Response>, lowered: Response) -> Option<Resp
 }
 
 /// No requirement, an empty alternative among others, or a scheme in every alternative.
-fn auth_need(security: &[Vec<String>]) -> AuthNeed {
+fn auth_need<T>(security: &[Vec<T>]) -> AuthNeed {
     if security.is_empty() || security.iter().all(Vec::is_empty) {
         AuthNeed::None
     } else if security.iter().any(Vec::is_empty) {

@@ -225,8 +225,13 @@ impl Schemas<'_> {
         pointer: String,
         sink: &mut Sink,
     ) -> MemberSchema {
+        // `additionalProperties: false` (every object of the vendor's ERP 2.0 document) allows
+        // no extra properties: a model of the declared ones loses nothing.
         if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
-            && object.additional_properties.is_some()
+            && object
+                .additional_properties
+                .as_ref()
+                .is_some_and(|a| *a != AdditionalProperties::Any(false))
         {
             sink.push(Diagnostic::warning(
                 &self.docs[doc].file,

@@ -418,7 +418,7 @@ fn calls(loaded: &[Loaded], api: &Api, options: &Options) -> Vec<Value> {
                     "api": module.name,
                     "id": op.id,
                     "args": arguments(&mut synth, doc, op),
-                    "auth": credentials(doc, op),
+                    "auth": credentials(doc, op, options.seed),
                 }));
                 index += 1;
             }
@@ -510,9 +510,12 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) 
 }
 
 /// Credentials for the first alternative of the security requirement that names a scheme
-/// (every scheme of it: combined requirements need them all); none for no requirement.
-fn credentials(doc: &Value, op: &Operation) -> Vec<(String, String, String)> {
-    let (operation, _) = raw_operation(doc, op);
+/// (every scheme of it: combined requirements need them all); none for no requirement. Each is a
+/// placeholder unless the document declares the parameter it travels in (the vendor's
+/// `x-api-key` header with `format: uuid`): then it is a value of that parameter's schema, the
+/// same in every run.
+fn credentials(doc: &Value, op: &Operation, seed: u64) -> Vec<(String, String, String)> {
+    let (operation, parameters) = raw_operation(doc, op);
     let requirement = operation
         .get("security")
         .or_else(|| doc.get("security"))
@@ -525,6 +528,11 @@ fn credentials(doc: &Value, op: &Operation) -> Vec<(String, String, String)> {
     else {
         return Vec::new();
     };
+    let mut synth = values::Synth::new(doc, seed, 0);
+    let mut fitted = |place: &str, name: &str, default: &str| {
+        declared_parameter(doc, &parameters, place, name)
+            .map_or_else(|| default.to_owned(), |p| synth.credential(p, default))
+    };
     let mut out: Vec<(String, String, String)> = Vec::new();
     for name in alternative.keys() {
         let scheme = doc
@@ -536,35 +544,40 @@ fn credentials(doc: &Value, op: &Operation) -> Vec<(String, String, String)> {
                 "query" => (
                     "query",
                     text("name").to_owned(),
-                    "conformance-key".to_owned(),
+                    fitted("query", text("name"), "conformance-key"),
                 ),
                 "cookie" => (
                     "header",
                     "cookie".to_owned(),
-                    format!("{}=conformance-key", text("name")),
+                    format!(
+                        "{}={}",
+                        text("name"),
+                        fitted("cookie", text("name"), "conformance-key")
+                    ),
                 ),
                 _ => (
                     "header",
                     text("name").to_owned(),
-                    "conformance-key".to_owned(),
+                    fitted("header", text("name"), "conformance-key"),
                 ),
             },
-            "http" if text("scheme").eq_ignore_ascii_case("basic") => (
-                "header",
-                "authorization".to_owned(),
-                // base64("conformance:secret")
-                "Basic Y29uZm9ybWFuY2U6c2VjcmV0".to_owned(),
-            ),
-            "http" if !text("scheme").eq_ignore_ascii_case("bearer") => (
-                "header",
-                "authorization".to_owned(),
-                format!("{} conformance", text("scheme")),
-            ),
-            _ => (
-                "header",
-                "authorization".to_owned(),
-                "Bearer conformance-token".to_owned(),
-            ),
+            kind => {
+                let default = match kind {
+                    // base64("conformance:secret")
+                    "http" if text("scheme").eq_ignore_ascii_case("basic") => {
+                        "Basic Y29uZm9ybWFuY2U6c2VjcmV0".to_owned()
+                    }
+                    "http" if !text("scheme").eq_ignore_ascii_case("bearer") => {
+                        format!("{} conformance", text("scheme"))
+                    }
+                    _ => "Bearer conformance-token".to_owned(),
+                };
+                (
+                    "header",
+                    "authorization".to_owned(),
+                    fitted("header", "authorization", &default),
+                )
+            }
         };
         let entry = (entry.0.to_owned(), entry.1, entry.2);
         if !out
@@ -575,6 +588,54 @@ fn credentials(doc: &Value, op: &Operation) -> Vec<(String, String, String)> {
         }
     }
     out
+}
+
+/// The parameter a credential travels in, as the document declares it: on the operation or its
+/// path, else anywhere in the document (a key is one value for the whole API). Header names
+/// compare without case.
+fn declared_parameter<'a>(
+    doc: &'a Value,
+    own: &[&'a Value],
+    place: &str,
+    name: &str,
+) -> Option<&'a Value> {
+    let is_it = |p: &&'a Value| {
+        p.get("in").and_then(Value::as_str) == Some(place)
+            && p.get("name").and_then(Value::as_str).is_some_and(|n| {
+                if place == "header" {
+                    n.eq_ignore_ascii_case(name)
+                } else {
+                    n == name
+                }
+            })
+    };
+    if let Some(found) = own.iter().copied().find(is_it) {
+        return Some(found);
+    }
+    let components = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.values());
+    let in_paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .flat_map(|item| {
+            let operations = item
+                .as_object()
+                .into_iter()
+                .flat_map(|m| m.values())
+                .filter_map(|op| op.get("parameters"));
+            item.get("parameters").into_iter().chain(operations)
+        })
+        .filter_map(Value::as_array)
+        .flatten();
+    components
+        .chain(in_paths)
+        .map(|p| values::resolve(doc, p))
+        .find(is_it)
 }
 
 fn escape(token: &str) -> String {
@@ -603,4 +664,129 @@ fn degraded(api: &Api, warnings: &[jtl_erp_generator::Diagnostic]) -> Vec<Vec<St
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (place, name, value) of each credential an operation sends.
+    type Sent = Vec<(String, String, String)>;
+
+    /// The credentials of each operation of a document (its `x-jtl-module` is `m`).
+    fn credentials_of(yaml: &str) -> Vec<(String, Sent)> {
+        let source = SourceDocument {
+            path: "doc.yaml".to_owned(),
+            text: yaml.to_owned(),
+        };
+        let (loaded, api) = intermediate(&[source]).unwrap_or_else(|f| panic!("{f}"));
+        api.modules[0]
+            .operations
+            .iter()
+            .map(|op| (op.id.clone(), credentials(&loaded[0].raw, op, 1)))
+            .collect()
+    }
+
+    const SCHEMES: &str = "components:
+  securitySchemes:
+    Wawi: {type: apiKey, in: header, name: x-api-key}
+    query: {type: apiKey, in: query, name: key}
+    cookie: {type: apiKey, in: cookie, name: session}
+    bearer: {type: http, scheme: bearer}
+  parameters:
+    Session:
+      name: session
+      in: cookie
+      schema: {type: string, pattern: '^[0-9]{6}$'}
+";
+
+    #[test]
+    fn an_api_key_declared_as_a_uuid_header_is_a_uuid_wherever_it_is_declared() {
+        let doc = format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1', x-jtl-module: m}}
+paths:
+  /declared:
+    get:
+      operationId: Declared
+      security: [{{Wawi: [], bearer: []}}]
+      parameters:
+        - {{name: X-Api-Key, in: header, required: true, schema: {{type: string, format: uuid}}}}
+      responses: {{'204': {{description: none}}}}
+  /elsewhere:
+    get:
+      operationId: Elsewhere
+      security: [{{Wawi: []}}]
+      responses: {{'204': {{description: none}}}}
+  /others:
+    get:
+      operationId: Others
+      security: [{{query: [], cookie: []}}]
+      responses: {{'204': {{description: none}}}}
+{SCHEMES}"
+        );
+        let uuid = |text: &str| {
+            let parts: Vec<usize> = text.split('-').map(str::len).collect();
+            parts == [8, 4, 4, 4, 12] && text.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+        };
+        let all = credentials_of(&doc);
+        let (_, declared) = &all[0];
+        assert_eq!(declared.len(), 2, "{declared:?}");
+        assert_eq!(
+            (declared[0].0.as_str(), declared[0].1.as_str()),
+            ("header", "x-api-key")
+        );
+        assert!(uuid(&declared[0].2), "{declared:?}");
+        assert_eq!(
+            declared[1],
+            (
+                "header".to_owned(),
+                "authorization".to_owned(),
+                "Bearer conformance-token".to_owned()
+            )
+        );
+        // Declared by another operation only: still the API's key, a uuid, the same one.
+        let (_, elsewhere) = &all[1];
+        assert_eq!(elsewhere, &declared[..1]);
+        // Undeclared (the query key) keeps the placeholder; the cookie fits its pattern.
+        let (_, others) = &all[2];
+        assert_eq!(
+            others,
+            &[
+                (
+                    "query".to_owned(),
+                    "key".to_owned(),
+                    "conformance-key".to_owned()
+                ),
+                (
+                    "header".to_owned(),
+                    "cookie".to_owned(),
+                    "session=000000".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_declared_authorization_header_shapes_the_token() {
+        let doc = format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1', x-jtl-module: m}}
+paths:
+  /x:
+    get:
+      operationId: X
+      security: [{{bearer: []}}]
+      parameters:
+        - {{name: Authorization, in: header, schema: {{type: string, pattern: '^Bearer [A-Za-z0-9]+$'}}}}
+      responses: {{'204': {{description: none}}}}
+{SCHEMES}"
+        );
+        let all = credentials_of(&doc);
+        let token = &all[0].1[0].2;
+        assert!(
+            values::matches_pattern(token, "^Bearer [A-Za-z0-9]+$"),
+            "{token}"
+        );
+    }
 }

@@ -1,6 +1,8 @@
 //! Argument values built from the document's schemas: its examples where they fit the schema,
 //! else synthesized values honouring type, format, enum, bounds, lengths, simple patterns,
 //! nullable and required-ness. A seed makes them reproducible; each run varies them.
+//! Credentials are values too: an API key declared as a parameter (`x-api-key` with
+//! `format: uuid` in the vendor's documents) gets a value of that parameter's schema.
 
 use serde_json::{Map, Value, json};
 
@@ -57,6 +59,22 @@ impl<'a> Synth<'a> {
             }
         }
         self.value(schema, 0)
+    }
+
+    /// A credential sent where `parameter` is declared: `default` when it fits the parameter's
+    /// schema, else a value built for the parameter (its example first), as text.
+    pub fn credential(&mut self, parameter: &'a Value, default: &str) -> String {
+        let parameter = self.resolve(parameter);
+        let schema = parameter
+            .get("schema")
+            .map_or(&Value::Null, |s| self.resolve(s));
+        if fits(self.doc, &Value::String(default.to_owned()), schema) {
+            return default.to_owned();
+        }
+        match self.parameter(parameter) {
+            Value::String(text) => text,
+            other => other.to_string(),
+        }
     }
 
     /// A value for `schema`.
@@ -187,19 +205,19 @@ impl<'a> Synth<'a> {
             "ipv6" => Some("2001:db8::1".to_owned()),
             _ => None,
         };
-        if let Some(value) = formatted {
-            return value;
-        }
         let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
         let max = schema
             .get("maxLength")
             .and_then(Value::as_u64)
             .map_or(usize::MAX, |m| m as usize);
-        if let Some(value) = schema
-            .get("pattern")
-            .and_then(Value::as_str)
-            .and_then(|p| from_pattern(p, min, max))
-        {
+        let pattern = schema.get("pattern").and_then(Value::as_str);
+        if let Some(value) = formatted {
+            // A pattern the formatted value breaks wins, when it can be honoured.
+            if pattern.is_none_or(|p| matches_pattern(&value, p)) {
+                return value;
+            }
+        }
+        if let Some(value) = pattern.and_then(|p| from_pattern(p, min, max)) {
             return value;
         }
         let mut value = if first {
@@ -248,7 +266,10 @@ impl<'a> Synth<'a> {
         {
             value = (value / step) * step;
             if value < lo {
-                value += step;
+                value = value.saturating_add(step);
+            }
+            if value > hi {
+                value = value.saturating_sub(step);
             }
         }
         value
@@ -257,6 +278,7 @@ impl<'a> Synth<'a> {
     fn number(&mut self, schema: &Value) -> Value {
         let lo = schema.get("minimum").and_then(Value::as_f64);
         let hi = schema.get("maximum").and_then(Value::as_f64);
+        let exclusive = |key| schema.get(key) == Some(&Value::Bool(true));
         let base = if self.run == 0 {
             1.5
         } else {
@@ -268,6 +290,26 @@ impl<'a> Synth<'a> {
         }
         if let Some(hi) = hi {
             value = value.min(hi);
+        }
+        // An exclusive bound is not a value: halfway to the other bound, or one beyond.
+        let inside = |lo: f64, hi: Option<f64>| hi.map_or(lo + 1.0, |hi| lo + (hi - lo) / 2.0);
+        if let Some(lo) = lo.filter(|lo| exclusive("exclusiveMinimum") && value <= *lo) {
+            value = inside(lo, hi);
+        }
+        if let Some(hi) = hi.filter(|hi| exclusive("exclusiveMaximum") && value >= *hi) {
+            value = lo.map_or(hi - 1.0, |lo| lo + (hi - lo) / 2.0);
+        }
+        if let Some(step) = schema
+            .get("multipleOf")
+            .and_then(Value::as_f64)
+            .filter(|s| *s > 0.0)
+        {
+            let multiple = (value / step).ceil() * step;
+            value = if in_bounds(multiple, schema) {
+                multiple
+            } else {
+                (value / step).floor() * step
+            };
         }
         json!(value)
     }
@@ -379,8 +421,8 @@ fn schema_type(schema: &Value) -> Option<&str> {
 }
 
 /// Whether `value` fits `schema` closely enough to be sent: types, enums, formats by shape,
-/// bounds, lengths, required properties, items. Patterns are not checked (no regex engine here),
-/// so an example that breaks its pattern is still used.
+/// bounds and multiples, lengths, patterns (those the regex engine reads), required properties,
+/// items.
 pub fn fits(doc: &Value, value: &Value, schema: &Value) -> bool {
     let schema = resolve(doc, schema);
     if value.is_null() {
@@ -417,7 +459,14 @@ pub fn fits(doc: &Value, value: &Value, schema: &Value) -> bool {
                 .get("maxLength")
                 .and_then(Value::as_u64)
                 .is_none_or(|m| len <= m);
-            min_ok && max_ok && fits_format(text, schema.get("format").and_then(Value::as_str))
+            let pattern_ok = schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .is_none_or(|p| matches_pattern(text, p));
+            min_ok
+                && max_ok
+                && pattern_ok
+                && fits_format(text, schema.get("format").and_then(Value::as_str))
         }
         Some("integer") => value.as_i64().is_some_and(|v| {
             let int32 = schema.get("format").and_then(Value::as_str) == Some("int32");
@@ -458,7 +507,38 @@ pub fn fits(doc: &Value, value: &Value, schema: &Value) -> bool {
     }
 }
 
+/// Whether `text` matches the ECMA-262 `pattern` (unanchored, as JSON Schema reads it). A
+/// pattern the regex engine cannot read (lookaround, backreferences) cannot be checked here:
+/// `true`, and the server has the last word.
+pub fn matches_pattern(text: &str, pattern: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static COMPILED: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::default();
+    }
+    COMPILED.with(|compiled| {
+        compiled
+            .borrow_mut()
+            .entry(pattern.to_owned())
+            .or_insert_with(|| regex::Regex::new(pattern).ok())
+            .as_ref()
+            .is_none_or(|regex| regex.is_match(text))
+    })
+}
+
 fn in_bounds(value: f64, schema: &Value) -> bool {
+    let multiple_ok = schema
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|step| *step > 0.0)
+        .is_none_or(|step| {
+            let ratio = value / step;
+            (ratio - ratio.round()).abs() < 1e-9
+        });
+    multiple_ok && in_range(value, schema)
+}
+
+fn in_range(value: f64, schema: &Value) -> bool {
     let exclusive = |key| schema.get(key) == Some(&Value::Bool(true));
     let min_ok = schema
         .get("minimum")
@@ -513,7 +593,8 @@ fn fits_format(text: &str, format: Option<&str>) -> bool {
 /// (groups, alternation): the caller falls back to a plain string.
 fn from_pattern(pattern: &str, min: usize, max: usize) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::new();
+    // Each atom with its quantifier's bounds and how often it is written.
+    let mut atoms: Vec<(char, usize, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (atom, next): (char, usize) = match chars[i] {
@@ -559,11 +640,26 @@ fn from_pattern(pattern: &str, min: usize, max: usize) -> Option<String> {
         i = next;
         let (low, high, after) = quantifier(&chars, i)?;
         i = after;
-        let count = low.max(1).min(high);
-        let count = if high == 0 { 0 } else { count };
-        out.extend(std::iter::repeat_n(atom, count));
+        atoms.push((atom, low, high, low.max(1).min(high)));
     }
-    let len = out.chars().count();
+    // Within the quantifiers, as long as needed to reach `minLength`, as short as `maxLength` wants.
+    let mut len: usize = atoms.iter().map(|a| a.3).sum();
+    for atom in &mut atoms {
+        if len < min && atom.3 < atom.2 {
+            let grow = (min - len).min(atom.2 - atom.3);
+            atom.3 += grow;
+            len += grow;
+        }
+        if len > max && atom.3 > atom.1 {
+            let shrink = (len - max).min(atom.3 - atom.1);
+            atom.3 -= shrink;
+            len -= shrink;
+        }
+    }
+    let out: String = atoms
+        .iter()
+        .flat_map(|&(atom, _, _, count)| std::iter::repeat_n(atom, count))
+        .collect();
     (len >= min && len <= max).then_some(out)
 }
 
@@ -635,6 +731,111 @@ mod tests {
             let count = value["count"].as_i64().expect("count");
             assert!((5..=9).contains(&count), "{value}");
         }
+    }
+
+    #[test]
+    fn a_uuid_declared_api_key_gets_a_uuid_and_an_undeclared_shape_the_placeholder() {
+        let doc = json!({});
+        let uuid = json!({"name": "x-api-key", "in": "header", "schema": {"type": "string", "format": "uuid"}});
+        let key = Synth::new(&doc, 1, 0).credential(&uuid, "conformance-key");
+        assert!(fits_format(&key, Some("uuid")), "{key}");
+        // The parameter's own example, when it fits.
+        let with_example = json!({"name": "x-api-key", "in": "header", "example": "b45f6432-2462-4c6f-b00f-1d9d01000000",
+                                  "schema": {"type": "string", "format": "uuid"}});
+        assert_eq!(
+            Synth::new(&doc, 1, 0).credential(&with_example, "conformance-key"),
+            "b45f6432-2462-4c6f-b00f-1d9d01000000"
+        );
+        let text = json!({"name": "x-api-key", "in": "header", "schema": {"type": "string"}});
+        assert_eq!(
+            Synth::new(&doc, 1, 0).credential(&text, "conformance-key"),
+            "conformance-key"
+        );
+        // A pattern and lengths are honoured too.
+        let hex = json!({"name": "key", "in": "query", "schema": {"type": "string", "pattern": "^[a-f0-9]{32}$"}});
+        let key = Synth::new(&doc, 1, 0).credential(&hex, "conformance-key");
+        assert!(
+            regex::Regex::new("^[a-f0-9]{32}$")
+                .expect("regex")
+                .is_match(&key),
+            "{key}"
+        );
+        let short =
+            json!({"name": "key", "in": "header", "schema": {"type": "string", "maxLength": 8}});
+        let key = Synth::new(&doc, 1, 0).credential(&short, "conformance-key");
+        assert!(key.len() <= 8 && !key.is_empty(), "{key}");
+    }
+
+    #[test]
+    fn every_synthesized_parameter_value_satisfies_its_schema() {
+        let doc = json!({"components": {"schemas": {
+            "Key": {"type": "string", "format": "uuid"},
+            "Status": {"type": "integer", "enum": [0, 1, 2]}
+        }}});
+        let schemas = [
+            json!({"type": "string", "format": "uuid"}),
+            json!({"$ref": "#/components/schemas/Key"}),
+            json!({"$ref": "#/components/schemas/Status"}),
+            json!({"type": "string", "enum": ["new", "old"]}),
+            json!({"type": "string", "pattern": "^[A-Z]{2}-\\d{4}$"}),
+            json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 5, "maxLength": 7}),
+            json!({"type": "string", "minLength": 20, "maxLength": 22}),
+            json!({"type": "string", "maxLength": 2}),
+            json!({"type": "string", "format": "uuid", "pattern": "^[0-9a-f-]{36}$"}),
+            json!({"type": "string", "format": "date"}),
+            json!({"type": "string", "format": "date-time"}),
+            json!({"type": "integer", "format": "int32", "minimum": 10, "maximum": 20}),
+            json!({"type": "integer", "minimum": 10, "exclusiveMinimum": true, "maximum": 12, "exclusiveMaximum": true}),
+            json!({"type": "integer", "minimum": 3, "maximum": 40, "multipleOf": 7}),
+            json!({"type": "integer", "maximum": -5}),
+            json!({"type": "integer", "format": "int32", "minimum": 2147483000_i64}),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1, "exclusiveMaximum": true}),
+            json!({"type": "number", "minimum": 2, "exclusiveMinimum": true}),
+            json!({"type": "number", "minimum": 0, "maximum": 10, "multipleOf": 0.25}),
+            json!({"type": "boolean"}),
+            json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "minItems": 2, "maxItems": 3}),
+        ];
+        for schema in &schemas {
+            let parameter = json!({"name": "p", "in": "query", "schema": schema});
+            for run in 0..40 {
+                let value = Synth::new(&doc, 11, run).parameter(&parameter);
+                assert!(
+                    fits(&doc, &value, schema),
+                    "run {run}: {value} for {schema}"
+                );
+            }
+        }
+        // The oracle itself says no where it should.
+        let pattern = json!({"type": "string", "pattern": "^[A-Z]{2}$"});
+        assert!(!fits(&doc, &json!("conformance"), &pattern));
+        assert!(!fits(
+            &doc,
+            &json!(14),
+            &json!({"type": "integer", "multipleOf": 7, "maximum": 20, "minimum": 15})
+        ));
+        assert!(!fits(
+            &doc,
+            &json!(0.0),
+            &json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        ));
+        assert!(!fits(
+            &doc,
+            &json!("conformance-key"),
+            &json!({"type": "string", "format": "uuid"})
+        ));
+    }
+
+    #[test]
+    fn patterns_the_engine_cannot_read_are_not_held_against_a_value() {
+        assert!(
+            matches_pattern("abc", "^(?=a)abc$"),
+            "lookahead: not checkable"
+        );
+        assert!(
+            matches_pattern("x-12", "\\d"),
+            "unanchored, as JSON Schema reads it"
+        );
+        assert!(!matches_pattern("x", "^\\d$"));
     }
 
     #[test]

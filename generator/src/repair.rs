@@ -1,0 +1,397 @@
+//! Repair: deviations of published documents from OpenAPI 3.0 that lose nothing when read the way
+//! the standard (or its evident intent) says, fixed in the raw tree before it is read into
+//! `openapiv3` types. Each repair is a warning of a kind in
+//! [`REPAIR_KINDS`](crate::diagnostics::REPAIR_KINDS) naming the file and JSON pointer; a document
+//! without any of these deviations is not touched.
+//!
+//! - An oauth2 flow without its required `scopes` map (the vendor's ERP 2.0 document) gets an
+//!   empty map (`oauth2-scopes-missing`).
+//! - `scopes` on a security scheme that is not oauth2 are dropped: OpenAPI 3.0 gives scopes to
+//!   oauth2 flows only, and the client reads none (`non-oauth2-scheme-scopes`).
+//! - Scopes listed in a security requirement for an apiKey or http scheme (the vendor's
+//!   `Wawi: [accountings.read]`; OpenAPI 3.0 wants an empty list there) are kept, as the
+//!   permissions the key needs, and listed in the operation's documentation
+//!   (`non-oauth2-requirement-scopes`).
+//! - Keys next to a `$ref` (the vendor's `{$ref, type, format}` and `{$ref, example}`) are
+//!   ignored by OpenAPI 3.0 and dropped, the warning saying which and with what value
+//!   (`ref-siblings-ignored`). Path items, whose `$ref` may have siblings, and data (examples,
+//!   defaults, enum values, extensions) are left alone.
+//! - `additionalProperties` on a schema of another type than object (the vendor's uuid keys
+//!   `{type: string, format: uuid, additionalProperties: false}`) constrains nothing, since it
+//!   applies to objects only, and is dropped (`non-object-additional-properties`); kept, it would
+//!   make the schema unreadable as a string.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostic, Sink, escape_token, pointer};
+use crate::validate::{Parent, child_parent, is_data};
+
+/// Schema types whose values are not objects, so `additionalProperties` says nothing about them.
+const NON_OBJECT_TYPES: [&str; 5] = ["string", "integer", "number", "boolean", "array"];
+
+/// The methods of a path item.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Repairs `raw` in place; a warning for each repair goes to `sink`.
+pub fn repair(raw: &mut Value, file: &str, sink: &mut Sink) {
+    let mut repairs = Repairs { file, sink };
+    repairs.security_schemes(raw);
+    repairs.requirements(raw);
+    repairs.schemas(raw, &mut String::new(), Parent::Other);
+}
+
+struct Repairs<'a> {
+    file: &'a str,
+    sink: &'a mut Sink,
+}
+
+impl Repairs<'_> {
+    fn warn(&mut self, at: String, kind: &'static str, message: String) {
+        self.sink
+            .push(Diagnostic::warning(self.file, at, kind, message));
+    }
+
+    fn security_schemes(&mut self, raw: &mut Value) {
+        let Some(schemes) = raw
+            .pointer_mut("/components/securitySchemes")
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        let mut found = Vec::new();
+        for (name, scheme) in schemes.iter_mut() {
+            let Some(scheme) = scheme.as_object_mut() else {
+                continue;
+            };
+            if scheme.contains_key("$ref") {
+                continue;
+            }
+            let at = pointer(["components", "securitySchemes", name.as_str()]);
+            let kind = scheme
+                .get("type")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            match kind.as_deref() {
+                Some("oauth2") => {
+                    let flows = scheme.get_mut("flows").and_then(Value::as_object_mut);
+                    for (flow, value) in flows.into_iter().flatten() {
+                        let Some(flow_object) = value.as_object_mut() else {
+                            continue;
+                        };
+                        if flow_object.get("scopes").is_none_or(Value::is_null) {
+                            flow_object.insert("scopes".to_owned(), Value::Object(Map::new()));
+                            found.push((
+                                format!("{at}/flows/{}", escape_token(flow)),
+                                "oauth2-scopes-missing",
+                                format!(
+                                    "the oauth2 flow `{flow}` has no `scopes` map (OpenAPI 3.0 requires one); read as an empty map"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Some(kind) => {
+                    if let Some(scopes) = scheme.shift_remove("scopes") {
+                        found.push((
+                            format!("{at}/scopes"),
+                            "non-oauth2-scheme-scopes",
+                            format!(
+                                "`scopes` on the {kind} scheme `{name}` ignored (OpenAPI 3.0 gives scopes to oauth2 flows only; the client reads none): {}",
+                                brief(&scopes)
+                            ),
+                        ));
+                    }
+                }
+                None => {}
+            }
+        }
+        for (at, kind, message) in found {
+            self.warn(at, kind, message);
+        }
+    }
+
+    /// Scopes on requirements of schemes other than oauth2 and openIdConnect: kept, with a warning.
+    fn requirements(&mut self, raw: &Value) {
+        let mut lists: Vec<(String, &Value)> = Vec::new();
+        if let Some(security) = raw.get("security") {
+            lists.push(("/security".to_owned(), security));
+        }
+        for (path, item) in raw
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for method in METHODS {
+                if let Some(security) = item.get(method).and_then(|op| op.get("security")) {
+                    lists.push((
+                        pointer(["paths", path.as_str(), method, "security"]),
+                        security,
+                    ));
+                }
+            }
+        }
+        for (at, security) in lists {
+            for (index, requirement) in security.as_array().into_iter().flatten().enumerate() {
+                for (scheme, scopes) in requirement.as_object().into_iter().flatten() {
+                    let Some(scopes) = scopes.as_array().filter(|s| !s.is_empty()) else {
+                        continue;
+                    };
+                    let Some(kind) = scopes_are_a_deviation(raw, scheme) else {
+                        continue;
+                    };
+                    self.warn(
+                        format!("{at}/{index}/{}", escape_token(scheme)),
+                        "non-oauth2-requirement-scopes",
+                        format!(
+                            "scopes {} listed for the {kind} scheme `{scheme}` (OpenAPI 3.0 lists scopes for oauth2 and openIdConnect only); kept as the permissions the credential needs, in the operation's documentation",
+                            brief(&Value::Array(scopes.clone()))
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Drops the siblings of every `$ref` outside data and path items, and `additionalProperties`
+    /// of schemas that are not of objects.
+    fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent) {
+        match node {
+            Value::Object(map) => {
+                let path_item = at.starts_with("/paths/") && at.matches('/').count() == 2;
+                if parent != Parent::Properties
+                    && !path_item
+                    && map.len() > 1
+                    && map.get("$ref").is_some_and(Value::is_string)
+                {
+                    let reference = map.shift_remove("$ref");
+                    let dropped: Vec<String> = std::mem::take(map)
+                        .into_iter()
+                        .map(|(key, value)| format!("`{key}`: {}", brief(&value)))
+                        .collect();
+                    map.extend(reference.map(|r| ("$ref".to_owned(), r)));
+                    self.warn(
+                        at.clone(),
+                        "ref-siblings-ignored",
+                        format!(
+                            "keys next to `$ref` are ignored in OpenAPI 3.0; dropped {}",
+                            dropped.join(", ")
+                        ),
+                    );
+                    return;
+                }
+                if parent != Parent::Properties
+                    && map
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| NON_OBJECT_TYPES.contains(&t))
+                    && let Some(value) = map.shift_remove("additionalProperties")
+                {
+                    let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
+                    self.warn(
+                        format!("{at}/additionalProperties"),
+                        "non-object-additional-properties",
+                        format!(
+                            "`additionalProperties` on a schema of type {ty} applies to objects only; dropped `additionalProperties`: {}",
+                            brief(&value)
+                        ),
+                    );
+                }
+                for (key, child) in map.iter_mut() {
+                    if is_data(key, parent) {
+                        continue;
+                    }
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&escape_token(key));
+                    self.schemas(child, at, child_parent(parent, key));
+                    at.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter_mut().enumerate() {
+                    let len = at.len();
+                    at.push_str(&format!("/{index}"));
+                    self.schemas(child, at, Parent::Other);
+                    at.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The type of the security scheme `name` when scopes listed for it in a requirement are a
+/// deviation (it is declared, and neither oauth2 nor openIdConnect); `None` otherwise.
+pub(crate) fn scopes_are_a_deviation<'v>(raw: &'v Value, name: &str) -> Option<&'v str> {
+    let schemes = raw.pointer("/components/securitySchemes")?;
+    let mut scheme = schemes.get(name)?;
+    if let Some(target) = scheme.get("$ref").and_then(Value::as_str) {
+        scheme = raw.pointer(target.strip_prefix('#')?)?;
+    }
+    scheme
+        .get("type")
+        .and_then(Value::as_str)
+        .filter(|kind| !matches!(*kind, "oauth2" | "openIdConnect"))
+}
+
+/// A value as compact JSON, cut after 60 characters.
+fn brief(value: &Value) -> String {
+    const MAX: usize = 60;
+    let text = value.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::diagnostics::{Location, Sink};
+
+    /// The repaired tree and the (kind, pointer) of each warning.
+    fn repaired(mut raw: Value) -> (Value, Vec<(&'static str, String)>) {
+        let mut sink = Sink::default();
+        super::repair(&mut raw, "doc.json", &mut sink);
+        let warnings = sink
+            .into_warnings()
+            .into_iter()
+            .map(|d| match d.location {
+                Location::Pointer(pointer) => (d.kind, pointer),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        (raw, warnings)
+    }
+
+    #[test]
+    fn data_names_and_path_items_are_left_alone() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/a": {"$ref": "#/paths/~1b", "summary": "a path item may have siblings"},
+                "/b": {"get": {"responses": {"default": {
+                    "description": "d",
+                    "content": {"application/json": {
+                        "schema": {"type": "object", "additionalProperties": false, "properties": {
+                            "$ref": {"type": "string"},
+                            "type": {"type": "string"},
+                            "additionalProperties": {"type": "string"}
+                        }},
+                        "example": {"$ref": "x", "type": "string", "additionalProperties": false},
+                        "x-note": {"$ref": "x", "description": "d"}
+                    }}
+                }}}}
+            },
+            "components": {"schemas": {"E": {
+                "type": "string",
+                "enum": [{"$ref": "x", "y": 1}],
+                "default": {"$ref": "x", "y": 1}
+            }}}
+        });
+        let (raw, warnings) = repaired(doc.clone());
+        assert_eq!(warnings, []);
+        assert_eq!(raw, doc);
+    }
+
+    #[test]
+    fn siblings_of_refs_and_additional_properties_of_non_objects_go_anywhere_in_schemas() {
+        let (raw, warnings) = repaired(json!({
+            "components": {"schemas": {
+                "List": {"type": "array", "items": {"$ref": "#/x", "nullable": true},
+                         "additionalProperties": {"type": "string"}},
+                "Map": {"type": "object", "additionalProperties": {"$ref": "#/x", "description": "d"}}
+            }}
+        }));
+        assert_eq!(
+            warnings,
+            [
+                (
+                    "non-object-additional-properties",
+                    "/components/schemas/List/additionalProperties".to_owned()
+                ),
+                (
+                    "ref-siblings-ignored",
+                    "/components/schemas/List/items".to_owned()
+                ),
+                (
+                    "ref-siblings-ignored",
+                    "/components/schemas/Map/additionalProperties".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            raw,
+            json!({"components": {"schemas": {
+                "List": {"type": "array", "items": {"$ref": "#/x"}},
+                "Map": {"type": "object", "additionalProperties": {"$ref": "#/x"}}
+            }}})
+        );
+    }
+
+    #[test]
+    fn scopes_are_deviations_only_where_openapi_forbids_them() {
+        let doc = json!({
+            "security": [{"key": ["a"], "oidc": ["openid"], "undeclared": ["b"], "basic": []}],
+            "paths": {"/x": {"get": {"security": [{"basic": ["c"]}]}}},
+            "components": {"securitySchemes": {
+                "key": {"$ref": "#/components/securitySchemes/realKey"},
+                "realKey": {"type": "apiKey", "in": "header", "name": "k"},
+                "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://x", "scopes": ["openid"]},
+                "basic": {"type": "http", "scheme": "basic"},
+                "oauth": {"type": "oauth2", "flows": {
+                    "implicit": {"authorizationUrl": "https://x", "scopes": null},
+                    "password": {"tokenUrl": "https://x", "scopes": {"read": "r"}}
+                }}
+            }}
+        });
+        let (raw, warnings) = repaired(doc);
+        assert_eq!(
+            warnings,
+            [
+                (
+                    "non-oauth2-scheme-scopes",
+                    "/components/securitySchemes/oidc/scopes".to_owned()
+                ),
+                (
+                    "oauth2-scopes-missing",
+                    "/components/securitySchemes/oauth/flows/implicit".to_owned()
+                ),
+                (
+                    "non-oauth2-requirement-scopes",
+                    "/security/0/key".to_owned()
+                ),
+                (
+                    "non-oauth2-requirement-scopes",
+                    "/paths/~1x/get/security/0/basic".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            raw["components"]["securitySchemes"]["oauth"]["flows"]["implicit"]["scopes"],
+            json!({})
+        );
+        assert_eq!(
+            raw["components"]["securitySchemes"]["oauth"]["flows"]["password"]["scopes"],
+            json!({"read": "r"})
+        );
+        assert_eq!(
+            raw["security"][0]["key"],
+            json!(["a"]),
+            "requirement scopes are kept"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = "x".repeat(100);
+        let text = super::brief(&json!(long));
+        assert_eq!(text.chars().count(), 61);
+        assert!(text.ends_with('…'));
+        assert_eq!(super::brief(&json!("short")), "\"short\"");
+    }
+}
