@@ -272,6 +272,75 @@ pub struct Operation {
     /// scopes listed for it when those are a repaired deviation (an apiKey's permissions, see
     /// [`crate::repair`]); oauth2 scopes are not listed.
     pub security: Vec<Vec<(String, Vec<String>)>>,
+    /// What the operation itself says about paging (`x-jtl-paging`, `x-dropshot-pagination`).
+    pub paging_hint: PagingHint,
+    /// How the operation walks a paged list, when it does: then the client also gets a stream
+    /// of its pages and one of its items (set after unification, which the envelope needs).
+    pub paging: Option<Paging>,
+}
+
+/// What an operation declares about paging before its answer's envelope is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PagingHint {
+    /// Nothing: detected from the vendor's envelope and `pageNumber` parameter, if they are there.
+    #[default]
+    Detect,
+    /// `x-jtl-paging: false`: never a stream.
+    Off,
+    /// Dropshot's `x-dropshot-pagination`: `page_token` in, `next_page` and `items` out.
+    Dropshot,
+    /// `x-jtl-paging: {cursor, items, next, kind}`: the maintainer names the parts.
+    Named {
+        /// The query parameter that selects the page, as the document spells it.
+        cursor: String,
+        /// The answer's property with the page's items.
+        items: String,
+        /// The answer's property naming the next page (number or token), if any.
+        next: Option<String>,
+        /// Whether the cursor is a page number (else an opaque token).
+        numbered: bool,
+    },
+}
+
+/// How a paged operation walks its list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The query parameter that selects the page: index into `query_params`.
+    pub cursor: usize,
+    /// The envelope's property holding the page's items.
+    pub items: EnvelopeField,
+    /// The type of one item.
+    pub item_ty: Ty,
+    pub kind: PagingKind,
+    /// The method returning a stream of pages (`list_things_pages`).
+    pub pages_method: String,
+    /// The method returning a stream of items (`list_things_stream`).
+    pub items_method: String,
+}
+
+/// What ends a walk and where the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingKind {
+    /// 1-based page numbers (the vendor's `pageNumber`), with whichever of the envelope's
+    /// fields say whether and where the next page is.
+    Numbered {
+        has_next: Option<EnvelopeField>,
+        next_number: Option<EnvelopeField>,
+        total_pages: Option<EnvelopeField>,
+    },
+    /// An opaque token (Dropshot's `page_token`), taken from the envelope's `next` field; the
+    /// first page is asked without one.
+    Token { next: EnvelopeField },
+}
+
+/// A property of the envelope concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeField {
+    /// The struct field.
+    pub rust_name: String,
+    pub ty: Ty,
+    /// Not an `Option` in the struct.
+    pub required: bool,
 }
 
 /// One document: one module of the generated crate.

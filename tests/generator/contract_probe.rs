@@ -86,6 +86,16 @@ use ::jtl_erp_runtime::codegen::api_error as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::KeyTable as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::paging::Stream as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::paging::pages as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::paging::items as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::paging::Cursor as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::paging::Marks as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::FieldKey as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::duplicate_field as _;

@@ -10,6 +10,7 @@ mod formatting;
 mod http;
 mod inlineable;
 mod output;
+mod paged;
 mod regen;
 mod repairs;
 mod snapshots;
@@ -29,3 +30,7 @@ mod bodies;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/responses.rs"]
 mod responses;
+#[rustfmt::skip]
+#[allow(dead_code, deprecated, clippy::all)]
+#[path = "fixture_client/paging.rs"]
+mod paging;

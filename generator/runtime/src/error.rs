@@ -180,6 +180,15 @@ pub enum Error<E: fmt::Debug = ()> {
     /// The server answered with a non-success status.
     #[error("{0}")]
     Api(ApiError<E>),
+    /// A walk through a paged list stopped: the server would have made it loop.
+    #[error("{operation}: paged list: {reason}")]
+    Paging {
+        /// The operation.
+        operation: &'static str,
+        /// What the server did.
+        #[source]
+        reason: crate::paging::PagingError,
+    },
     /// A success response whose body does not match the document.
     #[error("{operation}: cannot decode the {status} response: {message} (body: `{excerpt}`)")]
     Decode {
@@ -205,6 +214,7 @@ impl<E: fmt::Debug> Error<E> {
             | Error::Transport { operation, .. }
             | Error::BodyTooLarge { operation, .. }
             | Error::RateLimited { operation, .. }
+            | Error::Paging { operation, .. }
             | Error::Decode { operation, .. } => operation,
             Error::Api(api) => api.operation,
         }

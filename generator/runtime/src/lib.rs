@@ -25,6 +25,7 @@ mod excerpt;
 pub mod hooks;
 pub mod manifest;
 mod operation;
+pub mod paging;
 mod query;
 mod ratelimit;
 mod response;

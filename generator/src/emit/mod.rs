@@ -7,6 +7,7 @@ mod inlineable;
 mod manifest;
 mod models;
 mod operations;
+mod paging;
 mod required;
 pub mod runtime;
 mod serde_impls;

@@ -107,6 +107,7 @@ fn client(code: &mut Code, api: &Api, module: &Module, checked: &BTreeSet<Schema
     for op in &module.operations {
         code.blank();
         emit_operation(code, api, module, op, checked);
+        super::paging::emit_paged_methods(code, api, op);
     }
     code.close();
     code.blank();
@@ -207,47 +208,13 @@ fn emit_operation(
     } else {
         response_enum_name(op)
     };
-    let error_body = op
-        .error_ty
-        .as_ref()
-        .map_or_else(|| "()".to_owned(), |t| rust_type(api, t));
+    let error_body = error_body(api, op);
     let mut params = vec!["&self".to_owned()];
-    for p in &op.path_params {
-        let ty = match p.ty {
-            Ty::String => "&str".to_owned(),
-            _ => rust_type(api, &p.ty),
-        };
-        params.push(format!("{}: {ty}", p.rust_name));
-    }
-    let grouped = uses_params_struct(op);
-    for p in op
-        .query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| p.required || !grouped)
-    {
-        let ty = borrowed_type(api, &p.ty);
-        if p.required {
-            params.push(format!("{}: {ty}", p.rust_name));
-        } else {
-            params.push(format!("{}: Option<{ty}>", p.rust_name));
-        }
-    }
-    if grouped {
-        params.push(format!("params: &{}", params_struct_name(op)));
-    }
-    if let Some(b) = &op.body {
-        let ty = match b.kind {
-            BodyKind::Text => "&str".to_owned(),
-            BodyKind::Binary => "&[u8]".to_owned(),
-            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
-        };
-        if b.required {
-            params.push(format!("body: {ty}"));
-        } else {
-            params.push(format!("body: Option<{ty}>"));
-        }
-    }
+    params.extend(
+        arguments(api, op)
+            .into_iter()
+            .map(|(name, ty)| format!("{name}: {ty}")),
+    );
     code.signature(
         &format!("pub async fn {}", op.method_name),
         &params,
@@ -298,6 +265,55 @@ fn emit_operation(
     code.close();
 }
 
+/// The error body type of an operation's `Error<E>`.
+pub(super) fn error_body(api: &Api, op: &Operation) -> String {
+    op.error_ty
+        .as_ref()
+        .map_or_else(|| "()".to_owned(), |t| rust_type(api, t))
+}
+
+/// The method's arguments after `&self`, as (name, type), in signature order.
+pub(super) fn arguments(api: &Api, op: &Operation) -> Vec<(String, String)> {
+    let mut params = Vec::new();
+    for p in &op.path_params {
+        let ty = match p.ty {
+            Ty::String => "&str".to_owned(),
+            _ => rust_type(api, &p.ty),
+        };
+        params.push((p.rust_name.clone(), ty));
+    }
+    let grouped = uses_params_struct(op);
+    for p in op
+        .query_params
+        .iter()
+        .chain(&op.header_params)
+        .filter(|p| p.required || !grouped)
+    {
+        let ty = borrowed_type(api, &p.ty);
+        if p.required {
+            params.push((p.rust_name.clone(), ty));
+        } else {
+            params.push((p.rust_name.clone(), format!("Option<{ty}>")));
+        }
+    }
+    if grouped {
+        params.push(("params".to_owned(), format!("&{}", params_struct_name(op))));
+    }
+    if let Some(b) = &op.body {
+        let ty = match b.kind {
+            BodyKind::Text => "&str".to_owned(),
+            BodyKind::Binary => "&[u8]".to_owned(),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
+        };
+        if b.required {
+            params.push(("body".to_owned(), ty));
+        } else {
+            params.push(("body".to_owned(), format!("Option<{ty}>")));
+        }
+    }
+    params
+}
+
 /// The value type of the success body and the call that reads it.
 fn success_type(api: &Api, op: &Operation) -> (String, String) {
     match (&op.success.ty, op.success.media) {
@@ -341,7 +357,7 @@ pub fn params_struct_of(op: &Operation) -> Option<String> {
     uses_params_struct(op).then(|| params_struct_name(op))
 }
 
-fn uses_params_struct(op: &Operation) -> bool {
+pub(super) fn uses_params_struct(op: &Operation) -> bool {
     op.query_params
         .iter()
         .chain(&op.header_params)

@@ -155,6 +155,16 @@ runtime_items! {
     API_ERROR = "codegen::api_error";
     /// The spellings of a concept's keys.
     KEY_TABLE = "codegen::KeyTable";
+    /// The stream of a paged operation's pages or items.
+    STREAM = "paging::Stream";
+    /// Walks a paged list.
+    PAGES = "paging::pages";
+    /// The items of a walk's pages.
+    PAGE_ITEMS = "paging::items";
+    /// Where a page starts.
+    CURSOR = "paging::Cursor";
+    /// What a page says about the walk.
+    MARKS = "paging::Marks";
     /// A key of a concept, looked up in any spelling.
     FIELD_KEY = "codegen::FieldKey";
     /// A key that appears twice.

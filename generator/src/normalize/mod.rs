@@ -3,6 +3,7 @@
 
 mod naming;
 mod operations;
+mod paging;
 mod schemas;
 mod unify;
 
@@ -55,13 +56,16 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
         .iter()
         .map(|v| (v.key.clone(), v.props.clone()))
         .collect();
-    Api {
+    let mut api = Api {
         modules,
         concepts,
         enums: schemas.enums,
         concept_of,
         member_props,
-    }
+    };
+    let files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
+    paging::detect(&mut api, &files, sink);
+    api
 }
 
 /// `x-jtl-module` in `info`, else the file name in snake_case.

@@ -183,6 +183,8 @@ impl OperationLowering<'_, '_, '_> {
                     .collect()
             })
             .unwrap_or_default();
+        let paging_hint =
+            super::paging::hint(&op.extensions, &self.loaded.file, &self.pointer, sink);
         Operation {
             method_name: field_name(&id),
             id,
@@ -209,6 +211,8 @@ impl OperationLowering<'_, '_, '_> {
                 .get("x-jtl-scope")
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
+            paging_hint,
+            paging: None,
         }
     }
 

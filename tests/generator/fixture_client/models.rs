@@ -260,6 +260,608 @@ impl rt::wire::WireSerialize<rt::wire::Camel> for Problem {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `AccountingData` in `tests/fixtures/paging/paging.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountingData {
+    /// On the wire: `Id`.
+    pub id: Option<i32>,
+    /// On the wire: `Amount`.
+    pub amount: Option<f64>,
+}
+
+impl rt::codegen::KeyTable for AccountingData {
+    const KEYS: &'static [&'static [&'static str]] = &[&["Id"], &["Amount"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for AccountingData {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = AccountingData;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a AccountingData object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountingData, A::Error> {
+                let mut f0: Option<Option<i32>> = Option::None;
+                let mut f1: Option<Option<f64>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingData>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(AccountingData {
+                    id: f0.flatten(),
+                    amount: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = usize::from(self.id.is_some())
+            + usize::from(self.amount.is_some());
+        let mut state = serializer.serialize_struct("AccountingData", len)?;
+        if let Option::Some(value) = &self.id {
+            state.serialize_field("Id", value)?;
+        }
+        if let Option::Some(value) = &self.amount {
+            state.serialize_field("Amount", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `PagedListOfAccountingData` in `tests/fixtures/paging/paging.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PagedListOfAccountingData {
+    /// On the wire: `Items`.
+    pub items: Option<Vec<crate::models::AccountingData>>,
+    /// On the wire: `TotalItems`.
+    pub total_items: Option<i32>,
+    /// On the wire: `PageNumber`.
+    pub page_number: Option<i32>,
+    /// On the wire: `PageSize`.
+    pub page_size: Option<i32>,
+    /// On the wire: `TotalPages`.
+    pub total_pages: Option<i32>,
+    /// On the wire: `HasPreviousPage`.
+    pub has_previous_page: Option<bool>,
+    /// On the wire: `HasNextPage`.
+    pub has_next_page: Option<bool>,
+    /// On the wire: `NextPageNumber`.
+    pub next_page_number: Option<i32>,
+    /// On the wire: `PreviousPageNumber`.
+    pub previous_page_number: Option<i32>,
+}
+
+impl rt::codegen::KeyTable for PagedListOfAccountingData {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["Items"],
+        &["TotalItems"],
+        &["PageNumber"],
+        &["PageSize"],
+        &["TotalPages"],
+        &["HasPreviousPage"],
+        &["HasNextPage"],
+        &["NextPageNumber"],
+        &["PreviousPageNumber"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = PagedListOfAccountingData;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a PagedListOfAccountingData object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PagedListOfAccountingData, A::Error> {
+                let mut f0: Option<Option<Vec<crate::models::AccountingData>>> = Option::None;
+                let mut f1: Option<Option<i32>> = Option::None;
+                let mut f2: Option<Option<i32>> = Option::None;
+                let mut f3: Option<Option<i32>> = Option::None;
+                let mut f4: Option<Option<i32>> = Option::None;
+                let mut f5: Option<Option<bool>> = Option::None;
+                let mut f6: Option<Option<bool>> = Option::None;
+                let mut f7: Option<Option<i32>> = Option::None;
+                let mut f8: Option<Option<i32>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(7) => {
+                            if f7.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(7));
+                            }
+                            f7 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(8) => {
+                            if f8.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(8));
+                            }
+                            f8 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(PagedListOfAccountingData {
+                    items: f0.flatten(),
+                    total_items: f1.flatten(),
+                    page_number: f2.flatten(),
+                    page_size: f3.flatten(),
+                    total_pages: f4.flatten(),
+                    has_previous_page: f5.flatten(),
+                    has_next_page: f6.flatten(),
+                    next_page_number: f7.flatten(),
+                    previous_page_number: f8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = usize::from(self.items.is_some())
+            + usize::from(self.total_items.is_some())
+            + usize::from(self.page_number.is_some())
+            + usize::from(self.page_size.is_some())
+            + usize::from(self.total_pages.is_some())
+            + usize::from(self.has_previous_page.is_some())
+            + usize::from(self.has_next_page.is_some())
+            + usize::from(self.next_page_number.is_some())
+            + usize::from(self.previous_page_number.is_some());
+        let mut state = serializer.serialize_struct("PagedListOfAccountingData", len)?;
+        if let Option::Some(value) = &self.items {
+            state.serialize_field("Items", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+        }
+        if let Option::Some(value) = &self.total_items {
+            state.serialize_field("TotalItems", value)?;
+        }
+        if let Option::Some(value) = &self.page_number {
+            state.serialize_field("PageNumber", value)?;
+        }
+        if let Option::Some(value) = &self.page_size {
+            state.serialize_field("PageSize", value)?;
+        }
+        if let Option::Some(value) = &self.total_pages {
+            state.serialize_field("TotalPages", value)?;
+        }
+        if let Option::Some(value) = &self.has_previous_page {
+            state.serialize_field("HasPreviousPage", value)?;
+        }
+        if let Option::Some(value) = &self.has_next_page {
+            state.serialize_field("HasNextPage", value)?;
+        }
+        if let Option::Some(value) = &self.next_page_number {
+            state.serialize_field("NextPageNumber", value)?;
+        }
+        if let Option::Some(value) = &self.previous_page_number {
+            state.serialize_field("PreviousPageNumber", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Order` in `tests/fixtures/paging/paging.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// On the wire: `orderNumber`.
+    pub order_number: String,
+}
+
+impl rt::codegen::KeyTable for Order {
+    const KEYS: &'static [&'static [&'static str]] = &[&["orderNumber"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Order {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Order;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Order object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Order>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Order>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Order {
+                    order_number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Order>(0))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Order {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1;
+        let mut state = serializer.serialize_struct("Order", len)?;
+        {
+            let value = &self.order_number;
+            state.serialize_field("orderNumber", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `PagedOrders` in `tests/fixtures/paging/paging.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagedOrders {
+    /// On the wire: `items`.
+    pub items: Vec<crate::models::Order>,
+    /// On the wire: `totalPages`.
+    pub total_pages: i64,
+}
+
+impl rt::codegen::KeyTable for PagedOrders {
+    const KEYS: &'static [&'static [&'static str]] = &[&["items"], &["totalPages"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = PagedOrders;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a PagedOrders object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PagedOrders, A::Error> {
+                let mut f0: Option<Vec<crate::models::Order>> = Option::None;
+                let mut f1: Option<i64> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedOrders>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedOrders>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedOrders>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(PagedOrders {
+                    items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedOrders>(0))?,
+                    total_pages: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedOrders>(1))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for PagedOrders {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2;
+        let mut state = serializer.serialize_struct("PagedOrders", len)?;
+        {
+            let value = &self.items;
+            state.serialize_field("items", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
+        }
+        {
+            let value = &self.total_pages;
+            state.serialize_field("totalPages", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Thing` in `tests/fixtures/paging/paging.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thing {
+    /// On the wire: `id`.
+    pub id: String,
+}
+
+impl rt::codegen::KeyTable for Thing {
+    const KEYS: &'static [&'static [&'static str]] = &[&["id"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Thing {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Thing;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Thing object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Thing, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Thing>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Thing>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Thing {
+                    id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Thing>(0))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Thing {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1;
+        let mut state = serializer.serialize_struct("Thing", len)?;
+        {
+            let value = &self.id;
+            state.serialize_field("id", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `ThingResultsPage` in `tests/fixtures/paging/paging.yaml` (Snake)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThingResultsPage {
+    /// On the wire: `items`.
+    pub items: Vec<crate::models::Thing>,
+    /// On the wire: `next_page`.
+    pub next_page: Option<String>,
+}
+
+impl rt::codegen::KeyTable for ThingResultsPage {
+    const KEYS: &'static [&'static [&'static str]] = &[&["items"], &["next_page"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = ThingResultsPage;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a ThingResultsPage object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingResultsPage, A::Error> {
+                let mut f0: Option<Vec<crate::models::Thing>> = Option::None;
+                let mut f1: Option<Option<String>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<ThingResultsPage>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ThingResultsPage>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ThingResultsPage>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(ThingResultsPage {
+                    items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, ThingResultsPage>(0))?,
+                    next_page: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Snake> for ThingResultsPage {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1
+            + usize::from(self.next_page.is_some());
+        let mut state = serializer.serialize_struct("ThingResultsPage", len)?;
+        {
+            let value = &self.items;
+            state.serialize_field("items", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
+        }
+        if let Option::Some(value) = &self.next_page {
+            state.serialize_field("next_page", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Listing` in `tests/fixtures/paging/paging.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Listing {
+    /// On the wire: `Entries`.
+    pub entries: Option<Vec<String>>,
+    /// On the wire: `Following`.
+    pub following: Option<String>,
+}
+
+impl rt::codegen::KeyTable for Listing {
+    const KEYS: &'static [&'static [&'static str]] = &[&["Entries"], &["Following"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Listing {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Listing;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Listing object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Listing, A::Error> {
+                let mut f0: Option<Option<Vec<String>>> = Option::None;
+                let mut f1: Option<Option<String>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Listing>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Listing>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Listing>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Listing {
+                    entries: f0.flatten(),
+                    following: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for Listing {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = usize::from(self.entries.is_some())
+            + usize::from(self.following.is_some());
+        let mut state = serializer.serialize_struct("Listing", len)?;
+        if let Option::Some(value) = &self.entries {
+            state.serialize_field("Entries", value)?;
+        }
+        if let Option::Some(value) = &self.following {
+            state.serialize_field("Following", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddNoteRequest {
