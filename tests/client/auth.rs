@@ -241,8 +241,19 @@ async fn answers_without_a_token_or_with_a_lifetime_that_is_no_number_are_typed_
     }
 }
 
+/// A thousand calls at once through `client`, each joined and successful.
+async fn a_thousand_calls(client: &erp_v2::Client) {
+    let calls = (0..1000).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.get_status().await.map(|_| ()) })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        call.await.expect("joined").expect("call succeeded");
+    }
+}
+
 #[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
+async fn a_thousand_concurrent_calls_on_an_empty_cache_cause_one_token_request() {
     let counter = TokenCounter {
         expires_in: 3600,
         delay: Duration::from_millis(200),
@@ -252,16 +263,56 @@ async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
     let api = api_server(200).await;
     let client = cloud_client(&api, grant(&tokens).build().expect("provider"));
 
-    let calls = (0..1000).map(|_| {
-        let client = client.clone();
-        tokio::spawn(async move { client.get_status().await.map(|_| ()) })
-    });
-    for call in calls.collect::<Vec<_>>() {
-        call.await.expect("joined").expect("call succeeded");
-    }
+    a_thousand_calls(&client).await;
 
     assert_eq!(counter.count(), 1);
-    assert_eq!(api.received_requests().await.expect("recorded").len(), 1000);
+    let calls = api.received_requests().await.expect("recorded");
+    assert_eq!(calls.len(), 1000);
+    for call in &calls {
+        assert_eq!(header_values(call, "authorization"), ["Bearer token-1"]);
+    }
+}
+
+#[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
+    // An hour of life, the default margin of 300 s; the token endpoint answers slowly, so that
+    // the calls pile up behind the one refresh.
+    let counter = TokenCounter {
+        expires_in: 3600,
+        delay: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let tokens = token_server(&counter).await;
+    let api = api_server(200).await;
+    let clock = ManualTimeSource::new();
+    let client = cloud_client(
+        &api,
+        grant(&tokens)
+            .time_source(clock.clone())
+            .build()
+            .expect("provider"),
+    );
+    client.get_status().await.expect("first token");
+    assert_eq!(counter.count(), 1);
+
+    // Into the refresh margin: exactly 300 s of the first token's life remain.
+    clock.advance(Duration::from_secs(3300));
+    a_thousand_calls(&client).await;
+
+    assert_eq!(counter.count(), 2, "one refresh for a thousand callers");
+    let calls = api.received_requests().await.expect("recorded");
+    assert_eq!(calls.len(), 1001);
+    assert_eq!(
+        header_values(&calls[0], "authorization"),
+        ["Bearer token-1"]
+    );
+    for call in &calls[1..] {
+        assert_eq!(
+            header_values(call, "authorization"),
+            ["Bearer token-2"],
+            "no call at expiry goes out with the token being replaced"
+        );
+    }
 }
 
 /// A server answering `401` to the first request on `route` and `then` afterwards.

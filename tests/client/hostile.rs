@@ -3,13 +3,14 @@
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::{AppRegistrationRequest, Status};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::WawiKey;
-use jtl_erp_client::runtime::{Context, Error, ResponseValue, RetryPolicy};
+use jtl_erp_client::runtime::time::ManualTimeSource;
+use jtl_erp_client::runtime::{ClientBuilder, Context, Error, ResponseValue, RetryPolicy};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{RawServer, header_values};
 use wiremock::matchers::{method, path};
@@ -20,6 +21,18 @@ type StatusResult = Result<ResponseValue<Status>, Error<()>>;
 const VALID: &str = r#"{"version":"1.10","timestamp":"2025-03-20T08:57:00+01:00","tenant":"eazybusiness","type":"WAWI-Api"}"#;
 
 fn client(base: &str) -> erp_v2::Client {
+    builder(base).build().expect("client")
+}
+
+/// Two retries, waits of 20 ms doubling when the server names none, `max_wait` at most.
+fn retry_policy(max_wait: Duration) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(2)
+        .max_wait(max_wait)
+        .backoff(Backoff::new(Duration::from_millis(20), Duration::from_secs(10)).without_jitter())
+}
+
+fn builder(base: &str) -> ClientBuilder<erp_v2::Client> {
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("key-123"))
@@ -31,17 +44,7 @@ fn client(base: &str) -> erp_v2::Client {
                 .app_id("A/1")
                 .app_version("1"),
         )
-        .retry(
-            RetryPolicy::default()
-                .max_retries(2)
-                .max_wait(Duration::from_secs(2))
-                .backoff(
-                    Backoff::new(Duration::from_millis(20), Duration::from_secs(10))
-                        .without_jitter(),
-                ),
-        )
-        .build()
-        .expect("client")
+        .retry(retry_policy(Duration::from_secs(2)))
 }
 
 async fn answering(response: ResponseTemplate) -> (MockServer, StatusResult) {
@@ -423,12 +426,21 @@ async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
     }
 }
 
-#[jtl_erp_tests::test]
-async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
+/// [`client`] with its waits on `clock` and the longest single wait `max_wait`.
+fn clocked(base: &str, clock: &ManualTimeSource, max_wait: Duration) -> erp_v2::Client {
+    builder(base)
+        .retry(retry_policy(max_wait))
+        .time_source(clock.clone())
+        .build()
+        .expect("client")
+}
+
+/// A server answering `first` once, then the valid status.
+async fn once_then_valid(first: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/info"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .respond_with(first)
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&server)
@@ -439,24 +451,53 @@ async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let started = Instant::now();
-    client(&server.uri())
+    server
+}
+
+/// A wait the server named, as the retry loop spreads it: the wait plus up to a twentieth more
+/// (`spread` in generator/runtime/src/client.rs), to the millisecond.
+fn spread_of(named: Duration) -> std::ops::RangeInclusive<Duration> {
+    named..=named + Duration::from_millis(named.as_millis() as u64 / 20)
+}
+
+/// The only wait `clock` was asked for.
+fn only_wait(clock: &ManualTimeSource) -> Duration {
+    match clock.sleeps()[..] {
+        [wait] => wait,
+        ref waits => panic!("one wait expected, the clock was asked for {waits:?}"),
+    }
+}
+
+#[jtl_erp_tests::test]
+async fn a_429_with_retry_after_is_retried_for_get_after_the_asked_wait() {
+    let server =
+        once_then_valid(ResponseTemplate::new(429).insert_header("retry-after", "1")).await;
+    let clock = ManualTimeSource::new();
+    clocked(&server.uri(), &clock, Duration::from_secs(2))
         .get_status()
         .await
         .expect("second attempt");
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "waited {:?}",
-        started.elapsed()
-    );
     assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
+    // One wait: the asked second (spread), which also outlasts the throttled window.
+    let wait = only_wait(&clock);
+    assert!(
+        spread_of(Duration::from_secs(1)).contains(&wait),
+        "{wait:?}"
+    );
 }
 
 #[jtl_erp_tests::test]
 async fn retries_are_bounded_and_retry_after_is_capped() {
-    let forever = ResponseTemplate::new(503).insert_header("retry-after", "3600");
-    let started = Instant::now();
-    let (server, result) = answering(forever).await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/info"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    let clock = ManualTimeSource::new();
+    let result = clocked(&server.uri(), &clock, Duration::from_secs(2))
+        .get_status()
+        .await;
     assert!(
         matches!(&result, Err(Error::Api(api)) if api.status == 503),
         "{result:?}"
@@ -466,10 +507,54 @@ async fn retries_are_bounded_and_retry_after_is_capped() {
         3,
         "one try and two retries"
     );
+    assert_eq!(
+        clock.sleeps(),
+        [Duration::from_secs(2); 2],
+        "an hour was asked, the policy's two seconds waited before each retry"
+    );
+}
+
+/// 2015-10-21T07:28:00Z, the clock's wall time in the date tests (long past: a client that read
+/// the system clock instead of its own would find every date below in the past).
+fn back_then() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480)
+}
+
+#[jtl_erp_tests::test]
+async fn a_retry_after_date_is_waited_for_from_the_clocks_wall_time() {
+    let server = once_then_valid(
+        ResponseTemplate::new(503).insert_header("retry-after", "Wed, 21 Oct 2015 07:29:30 GMT"),
+    )
+    .await;
+    let clock = ManualTimeSource::starting_at(back_then());
+    clocked(&server.uri(), &clock, Duration::from_secs(120))
+        .get_status()
+        .await
+        .expect("second attempt");
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
+    let wait = only_wait(&clock);
     assert!(
-        started.elapsed() < Duration::from_secs(6),
-        "an hour was asked, two seconds allowed: {:?}",
-        started.elapsed()
+        spread_of(Duration::from_secs(90)).contains(&wait),
+        "the date lies 90 s after the clock's time: {wait:?}"
+    );
+}
+
+#[jtl_erp_tests::test]
+async fn a_retry_after_date_in_the_past_is_no_wait() {
+    let server = once_then_valid(
+        ResponseTemplate::new(503).insert_header("retry-after", "Wed, 21 Oct 2015 07:27:00 GMT"),
+    )
+    .await;
+    let clock = ManualTimeSource::starting_at(back_then());
+    clocked(&server.uri(), &clock, Duration::from_secs(120))
+        .get_status()
+        .await
+        .expect("second attempt");
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
+    assert_eq!(
+        clock.sleeps(),
+        [Duration::ZERO],
+        "a minute ago: retried at once"
     );
 }
 

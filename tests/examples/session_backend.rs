@@ -16,7 +16,7 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::AuthProvider;
 use jtl_erp_client::runtime::environment::CloudConfig;
 use jtl_erp_client::runtime::session::SessionVerifier;
-use jtl_erp_client::runtime::{BuildError, uuid::Uuid};
+use jtl_erp_client::runtime::{BuildError, ClientBuilder, uuid::Uuid};
 use serde_json::json;
 
 /// What the backend shares between requests: one app token, one key cache, one ERP client.
@@ -28,9 +28,18 @@ pub struct Backend {
 
 impl Backend {
     pub fn new(config: CloudConfig) -> Result<Arc<Self>, BuildError> {
+        Self::with_erp_client(config, |builder| builder)
+    }
+
+    /// [`Backend::new`] with the ERP client's builder adjusted before it is built (hooks,
+    /// timeouts, a proxy).
+    pub fn with_erp_client(
+        config: CloudConfig,
+        adjust: impl FnOnce(ClientBuilder<erp_v2::Client>) -> ClientBuilder<erp_v2::Client>,
+    ) -> Result<Arc<Self>, BuildError> {
         let auth: Arc<dyn AuthProvider> = Arc::new(config.client_credentials().build()?);
         let verifier = config.session_verifier(auth.clone()).build()?;
-        let erp = config.configure(erp_v2::Client::builder(), auth).build()?;
+        let erp = adjust(config.configure(erp_v2::Client::builder(), auth)).build()?;
         Ok(Arc::new(Self { verifier, erp }))
     }
 

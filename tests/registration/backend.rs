@@ -1,14 +1,20 @@
 //! The example Cloud App backend (`tests/examples/session_backend.rs`, compiled here as a
 //! module) over loopback HTTP against the fake JTL: valid, expired, tampered, foreign-key and
-//! `alg: none` session tokens, and two tenants at once through one app token.
+//! `alg: none` session tokens, and two tenants at once through one app token, each caller paired
+//! with its answer and its ERP request.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::fake::{FakeJtl, RecordedRequest};
+use jtl_erp_client::runtime::Operation;
+use jtl_erp_client::runtime::auth::BoxFuture;
 use jtl_erp_client::runtime::environment::CloudConfig;
-use jtl_erp_client::runtime::reqwest;
+use jtl_erp_client::runtime::hooks::{Hook, HookError};
+use jtl_erp_client::runtime::reqwest::{self, header::HeaderValue};
 use jtl_erp_client::runtime::session::SessionSigner;
 use serde_json::{Value, json};
 
@@ -25,7 +31,41 @@ struct Running {
     http: reqwest::Client,
 }
 
+tokio::task_local! {
+    /// The number of the caller whose request the backend is handling.
+    static CALL: usize;
+}
+
+/// Copies the number of the caller being served (task-local) into an `x-test-call` header of
+/// the backend's ERP request: a channel of the test's own, apart from the client's context
+/// machinery, that pairs each ERP request with the caller it was made for.
+#[derive(Debug)]
+struct MarkCall;
+
+impl Hook for MarkCall {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), HookError>> {
+        let marked = CALL
+            .try_with(|call| {
+                request
+                    .headers_mut()
+                    .insert("x-test-call", HeaderValue::from(*call));
+            })
+            .map_err(|_| HookError("an ERP request outside a marked call".to_owned()));
+        Box::pin(async move { marked })
+    }
+}
+
 async fn start() -> Running {
+    start_with(false).await
+}
+
+/// The backend on a port of its own; `marked`: its ERP client has [`MarkCall`], and each
+/// request is handled inside the caller's number, taken from the request's `x-test-call`.
+async fn start_with(marked: bool) -> Running {
     let fake = FakeJtl::start().await.expect("fake");
     fake.add_client("app", "app-secret");
     let urls = [fake.cloud_url(), fake.token_url(), fake.jwks_url()];
@@ -38,7 +78,6 @@ async fn start() -> Running {
         _ => None,
     })
     .expect("config");
-    let backend = session_backend::Backend::new(config).expect("backend");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -46,7 +85,14 @@ async fn start() -> Running {
         "http://{}/api/erp-status",
         listener.local_addr().expect("addr")
     );
-    tokio::spawn(session_backend::serve(listener, backend));
+    if marked {
+        let backend = session_backend::Backend::with_erp_client(config, |erp| erp.hook(MarkCall))
+            .expect("backend");
+        tokio::spawn(serve_marked(listener, backend));
+    } else {
+        let backend = session_backend::Backend::new(config).expect("backend");
+        tokio::spawn(session_backend::serve(listener, backend));
+    }
     Running {
         fake,
         url,
@@ -54,15 +100,51 @@ async fn start() -> Running {
     }
 }
 
+/// `session_backend::serve`, with each request handled inside the number its caller sent.
+async fn serve_marked(listener: tokio::net::TcpListener, backend: Arc<session_backend::Backend>) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let backend = backend.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+                let backend = backend.clone();
+                let call: usize = request
+                    .headers()
+                    .get("x-test-call")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .expect("every caller sends its number");
+                async move {
+                    Ok::<_, std::convert::Infallible>(
+                        CALL.scope(call, backend.handle(request)).await,
+                    )
+                }
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(io, service)
+                .await;
+        });
+    }
+}
+
 impl Running {
     async fn call(&self, token: &str) -> (u16, Value) {
-        let response = self
-            .http
-            .get(&self.url)
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("backend answers");
+        self.send(self.http.get(&self.url).bearer_auth(token)).await
+    }
+
+    /// The call of caller number `call`, which says its number in `x-test-call`.
+    async fn marked_call(&self, call: usize, token: &str) -> (u16, Value) {
+        self.send(
+            self.http
+                .get(&self.url)
+                .bearer_auth(token)
+                .header("x-test-call", call),
+        )
+        .await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.send().await.expect("backend answers");
         let status = response.status().as_u16();
         let body = response.bytes().await.expect("body");
         (status, serde_json::from_slice(&body).expect("JSON answer"))
@@ -136,33 +218,66 @@ async fn bad_session_tokens_are_refused_before_the_erp_is_called() {
     assert!(backend.erp_tenants().is_empty(), "the ERP was never called");
 }
 
-#[jtl_erp_tests::test]
+/// Forty callers at once, alternating two tenants, each with a user of its own. Each caller is
+/// paired with its answer (its own tenant and user) and, by its number carried through the
+/// backend on a channel of the test's own, with the one ERP request made for it, which must
+/// carry its tenant: two callers whose ERP requests swapped tenants fail here. Two worker
+/// threads, so that the backend's handlers really overlap (on one thread they barely do).
+#[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token() {
-    let backend = std::sync::Arc::new(start().await);
+    let backend = Arc::new(start_with(true).await);
+    let callers: Vec<(&str, String)> = (0..40)
+        .map(|i| {
+            let tenant = if i % 2 == 0 { TENANT_A } else { TENANT_B };
+            (tenant, format!("user-{i}"))
+        })
+        .collect();
     let mut calls = Vec::new();
-    for i in 0..40 {
-        let tenant = if i % 2 == 0 { TENANT_A } else { TENANT_B };
-        let user = format!("user-{i}");
+    for (number, (tenant, user)) in callers.iter().enumerate() {
         let token = backend
             .fake
-            .session_token(tenant, Some(&user), Duration::from_secs(300));
+            .session_token(tenant, Some(user), Duration::from_secs(300));
         let backend = backend.clone();
         calls.push(tokio::spawn(async move {
-            let (status, body) = backend.call(&token).await;
-            (tenant, user, status, body)
+            backend.marked_call(number, &token).await
         }));
     }
-    for call in calls {
-        let (tenant, user, status, body) = call.await.expect("task");
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["tenantId"], tenant);
-        assert_eq!(body["userId"], user.as_str());
+    for (number, call) in calls.into_iter().enumerate() {
+        let (status, body) = call.await.expect("task");
+        let (tenant, user) = &callers[number];
+        assert_eq!(status, 200, "caller {number}: {body}");
+        assert_eq!(body["tenantId"], *tenant, "caller {number}'s answer");
+        assert_eq!(body["userId"], user.as_str(), "caller {number}'s answer");
     }
-    let mut seen = backend.erp_tenants();
-    seen.sort();
-    let mut expected = [vec![TENANT_B; 20], vec![TENANT_A; 20]].concat();
-    expected.sort();
-    assert_eq!(seen, expected);
+
+    let mut erp_requests: BTreeMap<usize, String> = BTreeMap::new();
+    for request in backend
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/erp/v2/info")
+    {
+        let marker: Vec<&str> = values(request, "x-test-call");
+        let [marker] = marker[..] else {
+            panic!("an ERP request without exactly one caller number: {request:?}");
+        };
+        let number: usize = marker.parse().expect("a caller number");
+        let tenant = callers.get(number).expect("a caller of that number").0;
+        assert_eq!(
+            values(request, "x-tenant-id"),
+            [tenant],
+            "the ERP request for caller {number} carries another tenant"
+        );
+        assert!(
+            erp_requests.insert(number, tenant.to_owned()).is_none(),
+            "two ERP requests for caller {number}"
+        );
+    }
+    assert_eq!(
+        erp_requests.into_keys().collect::<Vec<_>>(),
+        (0..callers.len()).collect::<Vec<_>>(),
+        "one ERP request for every caller"
+    );
     let token_requests = backend
         .fake
         .requests()
@@ -174,4 +289,14 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
         "one app token for the JWKS and both tenants"
     );
     assert_eq!(backend.fake.jwks_fetches(), 1);
+}
+
+/// Every value of header `name` in `request`.
+fn values<'a>(request: &'a RecordedRequest, name: &str) -> Vec<&'a str> {
+    request
+        .headers
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
 }

@@ -13,6 +13,7 @@ use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::{ClientCredentials, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::scopes::Scope;
+use jtl_erp_client::runtime::time::{ManualTimeSource, SharedTimeSource};
 use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::ChildGuard;
@@ -226,6 +227,12 @@ async fn multi_instance_conflicts_and_scopes_behave_like_the_real_thing() {
 }
 
 fn cloud(fake: &FakeJtl, timeout: Duration) -> erp_v2::Client {
+    cloud_on(fake, timeout, SharedTimeSource::default())
+}
+
+/// [`cloud`] with its retry waits on `clock` (the token's lifetime stays on the system clock,
+/// which the fake's expiry runs on too).
+fn cloud_on(fake: &FakeJtl, timeout: Duration, clock: SharedTimeSource) -> erp_v2::Client {
     fake.add_client("client-id", "client-secret");
     let provider = ClientCredentials::builder("client-id", "client-secret")
         .token_url(fake.token_url())
@@ -243,6 +250,7 @@ fn cloud(fake: &FakeJtl, timeout: Duration) -> erp_v2::Client {
             ),
         )
         .timeout(timeout)
+        .time_source(clock)
         .retry(
             RetryPolicy::default()
                 .max_retries(2)
@@ -263,7 +271,8 @@ fn count(fake: &FakeJtl, path: &str) -> usize {
 #[jtl_erp_tests::test]
 async fn every_fault_switch_is_seen_by_the_client() {
     let fake = FakeJtl::start().await.expect("fake");
-    let client = cloud(&fake, Duration::from_secs(2));
+    let clock = ManualTimeSource::new();
+    let client = cloud_on(&fake, Duration::from_secs(2), clock.clone().into());
 
     // Token expiry of N seconds: a new token after it.
     fake.set_token_lifetime(Duration::from_secs(1));
@@ -288,9 +297,23 @@ async fn every_fault_switch_is_seen_by_the_client() {
             seconds: 1,
         },
     );
+    let before = count(&fake, "/erp/v2/info");
     client.get_status().await.expect("retried after 503");
+    assert_eq!(count(&fake, "/erp/v2/info"), before + 2, "one retry");
+    // The asked second, spread by up to a twentieth (RetryPolicy::wait), within the policy's
+    // 1.5 s; nothing waited before it.
+    let waits = clock.sleeps();
+    assert!(
+        matches!(waits[..], [wait] if (Duration::from_secs(1)..=Duration::from_millis(1050)).contains(&wait)),
+        "{waits:?}"
+    );
     fake.fail_next(1, Fault::Status(500));
     assert!(matches!(client.get_status().await, Err(Error::Api(api)) if api.status == 500));
+    assert_eq!(
+        clock.sleeps(),
+        waits,
+        "a 500 is not retried, so not waited for"
+    );
 
     // A body in the other casing is still read.
     fake.answer_in_other_casing(true);

@@ -1,15 +1,22 @@
 //! The registration flow over loopback HTTP with a scripted server, in both generations: exact
-//! bytes sent, every documented refusal, the server's refusal of scopes; the app signature with
-//! an injected clock.
+//! bytes sent, every documented refusal, the server's refusal of scopes; polling and its
+//! deadline on the manual clock, a wait dropped mid-request; the app signature with an injected
+//! clock.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
-use jtl_erp_client::runtime::Context;
+use jtl_erp_client::runtime::auth::BoxFuture;
 use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
+use jtl_erp_client::runtime::hooks::{Hook, HookError};
 use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
+use jtl_erp_client::runtime::time::ManualTimeSource;
+use jtl_erp_client::runtime::tokio::sync::Notify;
+use jtl_erp_client::runtime::{Context, Operation, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::json_answer as json;
@@ -421,30 +428,153 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
     assert_eq!(error.to_string(), "the server refused the requested scopes");
 }
 
+/// [`flow_v1`] with its waits on `clock`, and `hook` on its client.
+fn flow_v1_on(
+    server: &MockServer,
+    clock: &ManualTimeSource,
+    hook: Option<ParkNthGet>,
+) -> RegistrationFlow {
+    let mut client = erp_v1::Client::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .context(Context::new().challenge_code("Challenge-42"))
+        .time_source(clock.clone());
+    if let Some(hook) = hook {
+        client = client.hook(hook);
+    }
+    RegistrationFlow::erp_v1(client.build().expect("client"))
+        .polling(Duration::from_millis(10), Duration::from_millis(40))
+        .deadline(Duration::from_secs(5))
+}
+
+fn millis(values: &[u64]) -> Vec<Duration> {
+    values.iter().copied().map(Duration::from_millis).collect()
+}
+
 #[jtl_erp_tests::test]
-async fn the_deadline_ends_polling_and_the_pending_registration_survives_a_dropped_future() {
+async fn the_deadline_ends_polling_before_a_wait_that_would_pass_it() {
     let server = scripted(json(201, V1_CREATED), vec![json(200, V1_PENDING)]).await;
-    let flow = flow_v1(&server).deadline(Duration::from_millis(100));
+    let clock = ManualTimeSource::new();
+    let flow = flow_v1_on(&server, &clock, None).deadline(Duration::from_millis(100));
     let pending = flow.register(&app()).await.expect("registered");
 
     let error = flow.wait(&pending).await.expect_err("still pending");
+
+    // Polls after 0, 10, 30 and 70 ms; the next wait (40 ms) would end at 110 ms.
     assert!(
-        matches!(&error, RegistrationError::DeadlineReached { registration_id, waited } if registration_id == "reg-1" && *waited < Duration::from_secs(3)),
+        matches!(&error, RegistrationError::DeadlineReached { registration_id, waited } if registration_id == "reg-1" && *waited == Duration::from_millis(70)),
         "{error:?}"
     );
+    assert_eq!(clock.sleeps(), millis(&[10, 20, 40]));
+    let requests = server.received_requests().await.expect("recorded");
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["POST", "GET", "GET", "GET", "GET"]);
+}
 
-    // Dropping a wait mid-flight leaves nothing behind: the same pending registration can be
-    // waited on again once the merchant decides.
-    let dropped = tokio::time::timeout(Duration::from_millis(15), flow.wait(&pending)).await;
-    assert!(dropped.is_err(), "the wait was cut off");
-    Mock::given(method("GET"))
-        .and(path(format!("{BASE}/authentication/reg-1")))
-        .respond_with(json(200, V1_ACCEPTED))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let accepted = flow.wait(&pending).await.expect("accepted later");
+/// Holds back the client's `n`-th GET before it is sent, forever: the test learns that it is
+/// held (`parked`) and whether the held request was dropped (`cancelled`).
+#[derive(Debug)]
+struct ParkNthGet(Arc<Parking>);
+
+#[derive(Debug)]
+struct Parking {
+    n: usize,
+    gets: AtomicUsize,
+    parked: Notify,
+    cancelled: AtomicBool,
+}
+
+/// Sets `cancelled` when the held request's future is dropped.
+struct OnDrop(Arc<Parking>);
+
+impl Drop for OnDrop {
+    fn drop(&mut self) {
+        self.0.cancelled.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Hook for ParkNthGet {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), HookError>> {
+        let is_get = request.method() == reqwest::Method::GET;
+        let parking = self.0.clone();
+        Box::pin(async move {
+            if is_get && parking.gets.fetch_add(1, Ordering::SeqCst) + 1 == parking.n {
+                let _held = OnDrop(parking.clone());
+                parking.parked.notify_one();
+                std::future::pending::<()>().await;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[jtl_erp_tests::test]
+async fn a_dropped_wait_sends_nothing_more_and_the_next_wait_polls_the_same_registration_afresh() {
+    // Four pendings, then the merchant accepts: two for the wait that is dropped, two for the
+    // next one. A request of the dropped wait that went out anyway would take one of them.
+    let server = scripted(
+        json(201, V1_CREATED),
+        vec![
+            json(200, V1_PENDING),
+            json(200, V1_PENDING),
+            json(200, V1_PENDING),
+            json(200, V1_PENDING),
+            json(200, V1_ACCEPTED),
+        ],
+    )
+    .await;
+    let clock = ManualTimeSource::new();
+    let parking = Arc::new(Parking {
+        n: 3,
+        gets: AtomicUsize::new(0),
+        parked: Notify::new(),
+        cancelled: AtomicBool::new(false),
+    });
+    let flow = flow_v1_on(&server, &clock, Some(ParkNthGet(parking.clone())));
+    let pending = flow.register(&app()).await.expect("registered");
+
+    // Two polls and two waits, then the third poll is held before it is sent; the wait is
+    // dropped there, mid-request.
+    tokio::select! {
+        biased;
+        () = parking.parked.notified() => {}
+        result = flow.wait(&pending) => panic!("the wait ended before its third poll: {result:?}"),
+    }
+    assert!(
+        parking.cancelled.load(Ordering::SeqCst),
+        "the held request was dropped with the wait, not left running"
+    );
+    let gets = |requests: &[wiremock::Request]| {
+        requests
+            .iter()
+            .filter(|r| r.method.as_str() == "GET")
+            .count()
+    };
+    assert_eq!(
+        gets(&server.received_requests().await.expect("recorded")),
+        2
+    );
+    assert_eq!(clock.sleeps(), millis(&[10, 20]));
+
+    let accepted = flow.wait(&pending).await.expect("accepted");
+    assert_eq!(accepted.registration_id, "reg-1");
     assert_eq!(accepted.api_key.expose(), "the-api-key");
+    // The next wait starts at the first step again (10 ms, not the dropped wait's 40 ms) and
+    // polls pending, pending, accepted: the dropped wait's request never landed.
+    assert_eq!(clock.sleeps(), millis(&[10, 20, 10, 20]));
+    let requests = server.received_requests().await.expect("recorded");
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        ["POST", "GET", "GET", "GET", "GET", "GET"],
+        "one registration, five polls"
+    );
+    for request in &requests[1..] {
+        assert_eq!(request.url.path(), format!("{BASE}/authentication/reg-1"));
+    }
 }
 
 #[jtl_erp_tests::test]

@@ -10,10 +10,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
-    JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder,
+    JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
 };
-use jtl_erp_tests::CapturedLogs;
+use jtl_erp_tests::{CapturedLogs, MockServer};
 use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 
@@ -276,22 +278,76 @@ async fn keys_are_cached_for_the_configured_time() {
     ));
 }
 
+/// A JWKS served by a mock server: one key of the test's own, so that the test can sign with it.
+async fn jwks_of(signer: &SessionSigner) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks_document([signer])))
+        .mount(&server)
+        .await;
+    server
+}
+
 #[jtl_erp_tests::test]
 async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
     let fake = fake().await;
-    let verifier = verifier_for(&fake).build().expect("verifier");
-    let claims = json!({"tenantId": TENANT, "exp": now() + 600});
-    let signer = SessionSigner::random().expect("key");
-    // A token without kid, signed by a key the JWKS does not have: the only key is tried.
-    let kidless = signer.sign_with_header(&json!({"alg": "EdDSA"}), &claims);
+    let t = now();
+    let claims = json!({
+        "tenantId": TENANT,
+        "userId": "user-3",
+        "iat": t,
+        "exp": t + 600,
+        "role": "admin",
+    });
+    let kidless = json!({"alg": "EdDSA"});
+
+    // A key set of one key: a token without kid signed by that key is accepted, claims intact.
+    let only = SessionSigner::generate("the-only-key").expect("key");
+    let jwks = jwks_of(&only).await;
+    let verifier = SessionVerifier::builder(app_token(&fake))
+        .jwks_url(format!("{}/jwks.json", jwks.uri()))
+        .build()
+        .expect("verifier");
+    let own = only.sign_with_header(&kidless, &claims);
+    let verified = verifier.verify(&own).await.expect("signed by the only key");
+    assert_eq!(verified.tenant_id, TENANT);
+    assert_eq!(verified.user_id.as_deref(), Some("user-3"));
+    assert_eq!(
+        verified.expires_at,
+        UNIX_EPOCH + Duration::from_secs(t + 600)
+    );
+    assert_eq!(
+        verified.issued_at,
+        Some(UNIX_EPOCH + Duration::from_secs(t))
+    );
+    assert_eq!(verified.not_before, None);
+    assert_eq!(
+        serde_json::Value::Object(verified.rest.clone()),
+        json!({"role": "admin"})
+    );
+    // The same claims without kid, signed by a key the JWKS does not have: the only key is
+    // tried, and the signature does not verify with it.
+    let foreign = SessionSigner::random()
+        .expect("key")
+        .sign_with_header(&kidless, &claims);
     assert!(matches!(
-        verifier.verify(&kidless).await,
+        verifier.verify(&foreign).await,
+        Err(SessionError::BadSignature)
+    ));
+    assert_eq!(jwks.received_requests().await.expect("recorded").len(), 1);
+
+    // Against the fake's JWKS (one key until a rotation lists two): a foreign token without kid
+    // does not verify; once there are two keys, a token without kid names none of them.
+    let verifier = verifier_for(&fake).build().expect("verifier");
+    assert!(matches!(
+        verifier.verify(&foreign).await,
         Err(SessionError::BadSignature)
     ));
     fake.rotate_session_key();
     let fresh = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
-        fresh.verify(&kidless).await,
+        fresh.verify(&foreign).await,
         Err(SessionError::UnknownKey)
     ));
     assert_eq!(fake.jwks_fetches(), 2);
