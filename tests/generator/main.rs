@@ -7,12 +7,13 @@ mod errors;
 mod fixture_client;
 mod formatting;
 mod http;
+mod identifiers;
 mod inlineable;
 mod output;
 mod regen;
 mod snapshots;
 
-// The client generated from the bodies and responses fixtures (fixture_client.rs keeps it fresh),
+// The client generated from the bodies, responses and identifiers fixtures (fixture_client.rs keeps it fresh),
 // compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
 // paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
 #[rustfmt::skip]
@@ -27,3 +28,7 @@ mod bodies;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/responses.rs"]
 mod responses;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/identifiers.rs"]
+mod identifiers_client;

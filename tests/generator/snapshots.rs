@@ -6,13 +6,15 @@
 use jtl_erp_generator::{Settings, SourceDocument, generate};
 use jtl_erp_tests::repo_root;
 
-/// The fixtures with a snapshot each, one per construct of issue 13.
+/// The fixtures with a snapshot each, one per construct of issue 13, and names that are no Rust
+/// identifiers as they stand (issue 22).
 pub const CONSTRUCTS: &[&str] = &[
     "bodies",
     "split-concepts",
     "parameters",
     "responses",
     "data-refs",
+    "identifiers",
 ];
 
 /// The fixture document of a construct, as the generator sees it.
