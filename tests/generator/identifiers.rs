@@ -7,7 +7,7 @@ use jtl_erp_tests::MockServer;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::models::{M, SelfModel, V٣};
+use crate::models::{M, SelfModel, V٣, V٣state};
 
 /// The enum's values as the document declares them.
 const VALUES: [&str; 11] = [
@@ -51,7 +51,8 @@ fn every_enum_value_has_its_own_variant_and_round_trips() {
 #[jtl_erp_tests::test]
 async fn a_response_with_such_keys_decodes_and_parameters_go_out_under_their_names() {
     let body = serde_json::json!({
-        "m²": 1.5, "٣count": 3, "٣": "three", "9lives": true, "ß": "sharp", "İ": "dotted"
+        "m²": 1.5, "٣count": 3, "٣": "three", "9lives": true, "ß": "sharp", "İ": "dotted",
+        "state": "off"
     });
     let server = server(200, Some(body.clone())).await;
     let client = crate::identifiers_client::Client::builder()
@@ -72,6 +73,7 @@ async fn a_response_with_such_keys_decodes_and_parameters_go_out_under_their_nam
             _9lives: Some(true),
             ß: Some("sharp".to_owned()),
             i̇: Some("dotted".to_owned()),
+            state: Some(V٣state::Off),
         }
     );
     let received = server.received_requests().await.expect("recording is on");

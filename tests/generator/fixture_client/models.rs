@@ -275,6 +275,8 @@ pub struct M {
     pub ß: Option<String>,
     /// On the wire: `İ`.
     pub i̇: Option<String>,
+    /// On the wire: `state`.
+    pub state: Option<crate::models::V٣state>,
 }
 
 impl rt::codegen::KeyTable for M {
@@ -285,6 +287,7 @@ impl rt::codegen::KeyTable for M {
         &["9lives"],
         &["ß"],
         &["İ"],
+        &["state"],
     ];
 }
 
@@ -306,6 +309,7 @@ impl<'de> rt::serde::Deserialize<'de> for M {
                 let mut f3: Option<Option<bool>> = Option::None;
                 let mut f4: Option<Option<String>> = Option::None;
                 let mut f5: Option<Option<String>> = Option::None;
+                let mut f6: Option<Option<crate::models::V٣state>> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<M>>()? {
                     match key.0 {
                         Option::Some(0) => {
@@ -344,6 +348,12 @@ impl<'de> rt::serde::Deserialize<'de> for M {
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
                         _ => {
                             map.next_value::<rt::serde::de::IgnoredAny>()?;
                         }
@@ -356,6 +366,7 @@ impl<'de> rt::serde::Deserialize<'de> for M {
                     _9lives: f3.flatten(),
                     ß: f4.flatten(),
                     i̇: f5.flatten(),
+                    state: f6.flatten(),
                 })
             }
         }
@@ -370,7 +381,8 @@ impl rt::wire::WireSerialize<rt::wire::Declared> for M {
             + usize::from(self._٣.is_some())
             + usize::from(self._9lives.is_some())
             + usize::from(self.ß.is_some())
-            + usize::from(self.i̇.is_some());
+            + usize::from(self.i̇.is_some())
+            + usize::from(self.state.is_some());
         let mut state = serializer.serialize_struct("M", len)?;
         {
             let value = &self.m;
@@ -391,6 +403,9 @@ impl rt::wire::WireSerialize<rt::wire::Declared> for M {
         }
         if let Option::Some(value) = &self.i̇ {
             state.serialize_field("İ", value)?;
+        }
+        if let Option::Some(value) = &self.state {
+            state.serialize_field("state", value)?;
         }
         state.end()
     }
@@ -606,6 +621,70 @@ impl rt::wire::WireSerialize<rt::wire::Camel> for AddNoteRequest {
             state.serialize_field("text", value)?;
         }
         state.end()
+    }
+}
+
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum V٣state {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl V٣state {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl rt::serde::Serialize for V٣state {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl rt::codegen::QueryValue for V٣state {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl PartialEq for V٣state {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for V٣state {}
+
+impl ::std::hash::Hash for V٣state {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for V٣state {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
+        Result::Ok(Self::from_wire(&value))
     }
 }
 
