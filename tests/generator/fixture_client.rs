@@ -1,6 +1,7 @@
-//! The client generated from the `bodies`, `responses` and `paging` fixtures, checked in under
-//! tests/generator/fixture_client/ and compiled into this test binary (main.rs), so that
-//! tests/generator/http.rs calls its operations over HTTP. This test keeps it what the
+//! The client generated from the `bodies`, `responses`, `paging` and `identifiers` fixtures,
+//! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
+//! so that tests/generator/http.rs, paged.rs and identifiers.rs call its operations over HTTP.
+//! This test keeps it what the
 //! generator makes (`EXPECTORATE=overwrite` updates it).
 
 use jtl_erp_generator::{Settings, generate};
@@ -10,11 +11,16 @@ use super::snapshots::fixture;
 #[test]
 fn the_compiled_fixture_client_is_what_the_generator_makes() {
     let generation = generate(
-        &[fixture("bodies"), fixture("responses"), fixture("paging")],
+        &[
+            fixture("bodies"),
+            fixture("responses"),
+            fixture("paging"),
+            fixture("identifiers"),
+        ],
         &Settings::default(),
     )
     .expect("the fixtures generate");
-    for name in ["models", "bodies", "responses", "paging"] {
+    for name in ["models", "bodies", "responses", "paging", "identifiers"] {
         let file = generation
             .files
             .iter()

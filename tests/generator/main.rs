@@ -8,6 +8,7 @@ mod errors;
 mod fixture_client;
 mod formatting;
 mod http;
+mod identifiers;
 mod inlineable;
 mod output;
 mod paged;
@@ -15,7 +16,7 @@ mod regen;
 mod repairs;
 mod snapshots;
 
-// The client generated from the bodies and responses fixtures (fixture_client.rs keeps it fresh),
+// The client generated from the bodies, responses, paging and identifiers fixtures (fixture_client.rs keeps it fresh),
 // compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
 // paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
 #[rustfmt::skip]
@@ -34,3 +35,7 @@ mod responses;
 #[allow(dead_code, deprecated, clippy::all)]
 #[path = "fixture_client/paging.rs"]
 mod paging;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/identifiers.rs"]
+mod identifiers_client;

@@ -667,9 +667,76 @@ paths:
         &Settings::default(),
     )
     .expect("generates");
-    let models = file(&generation, "src/models.rs");
-    assert!(models.contains("pub alpha: Option<String>,"), "{models}");
-    assert!(models.contains("pub beta: Option<String>,"), "{models}");
+    let structs = structs_of(file(&generation, "src/models.rs"));
+    let field = |name: &str| vec![(name.to_owned(), "Option < String >".to_owned())];
+    assert_eq!(
+        structs,
+        [
+            ("AddItemRequest".to_owned(), field("alpha")),
+            ("AddItemRequestTwo".to_owned(), field("beta")),
+        ]
+    );
+    // Each document's operation takes its own model.
+    for (module, model) in [("one", "AddItemRequest"), ("two", "AddItemRequestTwo")] {
+        let body = parameter_of(
+            file(&generation, &format!("src/{module}.rs")),
+            "add_item",
+            "body",
+        );
+        assert_eq!(body, format!("& crate :: models :: {model}"), "{module}");
+    }
+}
+
+/// The structs of a generated file, parsed with syn: each with its fields and their types
+/// (as token text, `Option < String >`), in file order.
+fn structs_of(code: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use quote::ToTokens as _;
+    let file = syn::parse_file(code).unwrap_or_else(|e| panic!("not Rust: {e}\n{code}"));
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .map(|f| {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map_or_else(String::new, ToString::to_string);
+                        (name, f.ty.to_token_stream().to_string())
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The type of parameter `parameter` of method `method` of the `Client` in a generated
+/// module, parsed with syn, as token text.
+fn parameter_of(code: &str, method: &str, parameter: &str) -> String {
+    use quote::ToTokens as _;
+    let file = syn::parse_file(code).unwrap_or_else(|e| panic!("not Rust: {e}\n{code}"));
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| &i.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == method => Some(&f.sig),
+            _ => None,
+        })
+        .flat_map(|sig| &sig.inputs)
+        .find_map(|input| match input {
+            syn::FnArg::Typed(t) if t.pat.to_token_stream().to_string() == parameter => {
+                Some(t.ty.to_token_stream().to_string())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no `{method}({parameter})` in\n{code}"))
 }
 
 /// A renamed concept's warning points at its own schema.

@@ -6,7 +6,8 @@
 use jtl_erp_generator::{Settings, SourceDocument, generate};
 use jtl_erp_tests::repo_root;
 
-/// The fixtures with a snapshot each, one per construct of issue 13.
+/// The fixtures with a snapshot each, one per construct of issue 13, and names that are no Rust
+/// identifiers as they stand (issue 22).
 pub const CONSTRUCTS: &[&str] = &[
     "bodies",
     "split-concepts",
@@ -14,6 +15,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "responses",
     "data-refs",
     "vendor-deviations",
+    "identifiers",
 ];
 
 /// The fixture document of a construct, as the generator sees it.

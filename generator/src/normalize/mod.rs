@@ -13,6 +13,7 @@ use crate::diagnostics::Sink;
 use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
+use naming::module_name as module_identifier;
 pub use naming::{field_name, type_name};
 
 /// Builds the intermediate representation of all documents.
@@ -77,11 +78,11 @@ fn module_name(doc: &Loaded) -> String {
         .get("x-jtl-module")
         .and_then(|v| v.as_str())
     {
-        return field_name(name);
+        return module_identifier(name);
     }
     let stem = doc.file.rsplit(['/', '\\']).next().unwrap_or(&doc.file);
     let stem = stem.split_once('.').map_or(stem, |(s, _)| s);
-    field_name(stem)
+    module_identifier(stem)
 }
 
 /// The first server, its variables replaced by their defaults.

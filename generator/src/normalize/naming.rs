@@ -1,6 +1,7 @@
 //! Rust names from document names: snake_case fields, PascalCase types, keywords escaped.
 
 use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase, ToUpperCamelCase};
+use unicode_ident::{is_xid_continue, is_xid_start};
 
 use crate::ir::Casing;
 
@@ -27,55 +28,87 @@ pub fn first_free(
         .expect("the numbered names are endless")
 }
 
-/// A snake_case identifier; keywords become raw identifiers (`r#type`), leading digits get `_`.
+/// A snake_case identifier (fields, parameters, methods); keywords become raw identifiers
+/// (`r#type`), or take a `_` where Rust has no raw form (`self_`); a name that cannot start an
+/// identifier gets `_` before it (`_2fa`, `_٣count`).
 pub fn field_name(raw: &str) -> String {
-    let snake = raw.to_snake_case();
-    let snake = if snake.is_empty() {
-        "field".to_owned()
-    } else {
-        snake
-    };
-    escape(snake)
+    identifier(&xid_words(raw).to_snake_case(), "field", "_", Keywords::Raw)
 }
 
-/// A PascalCase type or variant name.
+/// A module name (a file name too): snake_case, and keywords take a `_`, raw or not (`mod
+/// r#type;` would look for `type.rs`, not the `r#type.rs` the generator would write).
+pub fn module_name(raw: &str) -> String {
+    identifier(
+        &xid_words(raw).to_snake_case(),
+        "module",
+        "_",
+        Keywords::Suffix,
+    )
+}
+
+/// A PascalCase type or variant name; one that cannot start an identifier gets a `V` before it
+/// (`V3dModel`, `V٣`), and the prelude's names and `Self` a `Model` after it.
 pub fn type_name(raw: &str) -> String {
-    let pascal = raw.to_pascal_case();
-    match pascal.chars().next() {
-        None => "Unnamed".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("V{pascal}"),
-        Some(_)
-            if matches!(
-                pascal.as_str(),
-                "Self"
-                    | "Option"
-                    | "Result"
-                    | "Vec"
-                    | "String"
-                    | "Box"
-                    | "Ok"
-                    | "Err"
-                    | "Some"
-                    | "None"
-            ) =>
-        {
-            format!("{pascal}Model")
-        }
-        Some(_) => pascal,
+    let pascal = identifier(
+        &xid_words(raw).to_pascal_case(),
+        "Unnamed",
+        "V",
+        Keywords::Model,
+    );
+    if matches!(
+        pascal.as_str(),
+        "Option" | "Result" | "Vec" | "String" | "Box" | "Ok" | "Err" | "Some" | "None"
+    ) {
+        format!("{pascal}Model")
+    } else {
+        pascal
     }
 }
 
-fn escape(ident: String) -> String {
-    if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{ident}")
-    } else if KEYWORDS.contains(&ident.as_str()) {
-        if matches!(ident.as_str(), "self" | "Self" | "super" | "crate") {
-            format!("{ident}_")
-        } else {
+/// `raw` with every character that cannot continue a Rust identifier (not XID_Continue: `²`,
+/// `-`, `.`, ` `) made a `_`, which heck takes for a word boundary (heck keeps every
+/// alphanumeric character, `²` too).
+fn xid_words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if is_xid_continue(c) { c } else { '_' })
+        .collect()
+}
+
+/// How a keyword is escaped.
+#[derive(Clone, Copy)]
+enum Keywords {
+    /// `r#type`; `self_` for the keywords without a raw form.
+    Raw,
+    /// `type_`.
+    Suffix,
+    /// `SelfModel`, like the prelude's names a type would shadow.
+    Model,
+}
+
+/// The one constructor of the generator's identifiers: `cased`, a name heck has cased, made to
+/// follow Rust's rules (XID_Start or `_`, then XID_Continue; not a keyword): a character a case
+/// mapping left that cannot continue an identifier becomes `_`, a first character that cannot
+/// start one gets `lead` before it, nothing at all is `fallback`, a keyword is escaped.
+fn identifier(cased: &str, fallback: &str, lead: &str, keywords: Keywords) -> String {
+    let mut ident: String = cased
+        .chars()
+        .map(|c| if is_xid_continue(c) { c } else { '_' })
+        .collect();
+    if ident.is_empty() || ident == "_" {
+        return fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c != '_' && !is_xid_start(c)) {
+        ident.insert_str(0, lead);
+    }
+    if !KEYWORDS.contains(&ident.as_str()) {
+        return ident;
+    }
+    match keywords {
+        Keywords::Raw if !matches!(ident.as_str(), "self" | "Self" | "super" | "crate") => {
             format!("r#{ident}")
         }
-    } else {
-        ident
+        Keywords::Raw | Keywords::Suffix => format!("{ident}_"),
+        Keywords::Model => format!("{ident}Model"),
     }
 }
 
@@ -152,6 +185,14 @@ mod tests {
         assert_eq!(type_name("order-item"), "OrderItem");
         assert_eq!(type_name("self"), "SelfModel");
         assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(type_name("Self"), "SelfModel");
+        assert_eq!(type_name("m²"), "M");
+        assert_eq!(type_name("m²x"), "MX");
+        assert_eq!(type_name("٣"), "V٣");
+        assert_eq!(type_name("٣count"), "V٣count");
+        assert_eq!(type_name("ß"), "SS");
+        assert_eq!(type_name("İ"), "İ");
+        assert_eq!(type_name("_"), "Unnamed");
     }
 
     #[test]
@@ -160,6 +201,53 @@ mod tests {
         assert_eq!(field_name("appId"), "app_id");
         assert_eq!(field_name("2fa"), "_2fa");
         assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("Self"), "self_");
+        assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("_"), "field");
+        assert_eq!(field_name("m²"), "m");
+        assert_eq!(field_name("٣"), "_٣");
+        assert_eq!(field_name("٣count"), "_٣count");
+        assert_eq!(field_name("ß"), "ß");
+        assert_eq!(field_name("İ"), "i\u{307}");
+        assert_eq!(module_name("type"), "type_");
+        assert_eq!(module_name("٣"), "_٣");
+    }
+
+    /// Every name the constructor makes is an identifier by Rust's rules, for names of every
+    /// kind of character (tests/generator/identifiers.rs compiles them).
+    #[test]
+    fn every_name_is_a_rust_identifier() {
+        let names = [
+            "m²", "ß", "İ", "٣", "٣count", "9lives", "type", "self", "Self", "crate", "super", "_",
+            "__", "", "a-b", "½", "①", "x\u{301}", "\u{301}x", "é", "日本", "🦀", "r#type", "Ⅻ",
+        ];
+        for name in names {
+            for ident in [field_name(name), module_name(name), type_name(name)] {
+                let first = ident
+                    .trim_start_matches("r#")
+                    .chars()
+                    .next()
+                    .expect("not empty");
+                assert!(
+                    first == '_' || is_xid_start(first),
+                    "{name:?} → {ident:?} starts with {first:?}"
+                );
+                assert!(
+                    ident.trim_start_matches("r#").chars().all(is_xid_continue),
+                    "{name:?} → {ident:?}"
+                );
+                assert_ne!(ident, "_", "{name:?}");
+                let bare = ident.trim_start_matches("r#");
+                assert!(
+                    ident.starts_with("r#") == KEYWORDS.contains(&bare),
+                    "{name:?} → {ident:?}: keywords are raw, others are not"
+                );
+                assert!(!matches!(
+                    ident.as_str(),
+                    "r#self" | "r#Self" | "r#super" | "r#crate" | "r#_"
+                ));
+            }
+        }
     }
 
     #[test]

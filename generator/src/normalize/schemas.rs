@@ -709,7 +709,9 @@ impl Schemas<'_> {
     /// Same name and values: one enum. A name taken by other values: the owner's name goes first.
     fn register_enum(&mut self, schema: &Schema, kind: EnumKind, site: &Site<'_>) -> usize {
         let base = extension_str(schema, "x-jtl-type-name")
-            .or_else(|| site.property.map(type_name))
+            .as_deref()
+            .or(site.property)
+            .map(type_name)
             .unwrap_or_else(|| site.name.clone());
         let candidates = [
             base.clone(),

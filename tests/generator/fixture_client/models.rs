@@ -862,6 +862,311 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for Listing {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `m²` in `tests/fixtures/identifiers/identifiers.yaml` (Declared)
+#[derive(Debug, Clone, PartialEq)]
+pub struct M {
+    /// On the wire: `m²`.
+    pub m: f64,
+    /// On the wire: `٣count`.
+    pub _٣count: i64,
+    /// On the wire: `٣`.
+    pub _٣: Option<String>,
+    /// On the wire: `9lives`.
+    pub _9lives: Option<bool>,
+    /// On the wire: `ß`.
+    pub ß: Option<String>,
+    /// On the wire: `İ`.
+    pub i̇: Option<String>,
+    /// On the wire: `state`.
+    pub state: Option<crate::models::V٣state>,
+}
+
+impl rt::codegen::KeyTable for M {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["m²"],
+        &["٣count"],
+        &["٣"],
+        &["9lives"],
+        &["ß"],
+        &["İ"],
+        &["state"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for M {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = M;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a M object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<M, A::Error> {
+                let mut f0: Option<f64> = Option::None;
+                let mut f1: Option<i64> = Option::None;
+                let mut f2: Option<Option<String>> = Option::None;
+                let mut f3: Option<Option<bool>> = Option::None;
+                let mut f4: Option<Option<String>> = Option::None;
+                let mut f5: Option<Option<String>> = Option::None;
+                let mut f6: Option<Option<crate::models::V٣state>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<M>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(M {
+                    m: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(0))?,
+                    _٣count: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(1))?,
+                    _٣: f2.flatten(),
+                    _9lives: f3.flatten(),
+                    ß: f4.flatten(),
+                    i̇: f5.flatten(),
+                    state: f6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Declared> for M {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2
+            + usize::from(self._٣.is_some())
+            + usize::from(self._9lives.is_some())
+            + usize::from(self.ß.is_some())
+            + usize::from(self.i̇.is_some())
+            + usize::from(self.state.is_some());
+        let mut state = serializer.serialize_struct("M", len)?;
+        {
+            let value = &self.m;
+            state.serialize_field("m²", value)?;
+        }
+        {
+            let value = &self._٣count;
+            state.serialize_field("٣count", value)?;
+        }
+        if let Option::Some(value) = &self._٣ {
+            state.serialize_field("٣", value)?;
+        }
+        if let Option::Some(value) = &self._9lives {
+            state.serialize_field("9lives", value)?;
+        }
+        if let Option::Some(value) = &self.ß {
+            state.serialize_field("ß", value)?;
+        }
+        if let Option::Some(value) = &self.i̇ {
+            state.serialize_field("İ", value)?;
+        }
+        if let Option::Some(value) = &self.state {
+            state.serialize_field("state", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Self` in `tests/fixtures/identifiers/identifiers.yaml` (Declared)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SelfModel {
+    /// On the wire: `type`.
+    pub r#type: Option<String>,
+    /// On the wire: `self`.
+    pub self_: Option<String>,
+    /// On the wire: `Self`.
+    pub self_2: Option<String>,
+    /// On the wire: `crate`.
+    pub crate_: Option<String>,
+    /// On the wire: `super`.
+    pub super_: Option<String>,
+    /// On the wire: `_`.
+    pub field: Option<String>,
+    /// On the wire: `unit`.
+    pub unit: Option<crate::models::V٣>,
+}
+
+impl rt::codegen::KeyTable for SelfModel {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["type"],
+        &["self"],
+        &["Self"],
+        &["crate"],
+        &["super"],
+        &["_"],
+        &["unit"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for SelfModel {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = SelfModel;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a SelfModel object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SelfModel, A::Error> {
+                let mut f0: Option<Option<String>> = Option::None;
+                let mut f1: Option<Option<String>> = Option::None;
+                let mut f2: Option<Option<String>> = Option::None;
+                let mut f3: Option<Option<String>> = Option::None;
+                let mut f4: Option<Option<String>> = Option::None;
+                let mut f5: Option<Option<String>> = Option::None;
+                let mut f6: Option<Option<crate::models::V٣>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<SelfModel>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(SelfModel {
+                    r#type: f0.flatten(),
+                    self_: f1.flatten(),
+                    self_2: f2.flatten(),
+                    crate_: f3.flatten(),
+                    super_: f4.flatten(),
+                    field: f5.flatten(),
+                    unit: f6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Declared> for SelfModel {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = usize::from(self.r#type.is_some())
+            + usize::from(self.self_.is_some())
+            + usize::from(self.self_2.is_some())
+            + usize::from(self.crate_.is_some())
+            + usize::from(self.super_.is_some())
+            + usize::from(self.field.is_some())
+            + usize::from(self.unit.is_some());
+        let mut state = serializer.serialize_struct("SelfModel", len)?;
+        if let Option::Some(value) = &self.r#type {
+            state.serialize_field("type", value)?;
+        }
+        if let Option::Some(value) = &self.self_ {
+            state.serialize_field("self", value)?;
+        }
+        if let Option::Some(value) = &self.self_2 {
+            state.serialize_field("Self", value)?;
+        }
+        if let Option::Some(value) = &self.crate_ {
+            state.serialize_field("crate", value)?;
+        }
+        if let Option::Some(value) = &self.super_ {
+            state.serialize_field("super", value)?;
+        }
+        if let Option::Some(value) = &self.field {
+            state.serialize_field("_", value)?;
+        }
+        if let Option::Some(value) = &self.unit {
+            state.serialize_field("unit", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddNoteRequest {
@@ -918,6 +1223,170 @@ impl rt::wire::WireSerialize<rt::wire::Camel> for AddNoteRequest {
             state.serialize_field("text", value)?;
         }
         state.end()
+    }
+}
+
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum V٣state {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl V٣state {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl rt::serde::Serialize for V٣state {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl rt::codegen::QueryValue for V٣state {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl PartialEq for V٣state {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for V٣state {}
+
+impl ::std::hash::Hash for V٣state {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for V٣state {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
+        Result::Ok(Self::from_wire(&value))
+    }
+}
+
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum V٣ {
+    /// `m²`
+    M,
+    /// `ß`
+    SS,
+    /// `İ`
+    İ,
+    /// `٣`
+    V٣,
+    /// `٣count`
+    V٣count,
+    /// `9lives`
+    V9lives,
+    /// `type`
+    Type,
+    /// `self`
+    SelfModel,
+    /// `Self`
+    SelfModel2,
+    /// `crate`
+    Crate,
+    /// `_`
+    Unnamed,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl V٣ {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::M => "m²",
+            Self::SS => "ß",
+            Self::İ => "İ",
+            Self::V٣ => "٣",
+            Self::V٣count => "٣count",
+            Self::V9lives => "9lives",
+            Self::Type => "type",
+            Self::SelfModel => "self",
+            Self::SelfModel2 => "Self",
+            Self::Crate => "crate",
+            Self::Unnamed => "_",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "m²" => Self::M,
+            "ß" => Self::SS,
+            "İ" => Self::İ,
+            "٣" => Self::V٣,
+            "٣count" => Self::V٣count,
+            "9lives" => Self::V9lives,
+            "type" => Self::Type,
+            "self" => Self::SelfModel,
+            "Self" => Self::SelfModel2,
+            "crate" => Self::Crate,
+            "_" => Self::Unnamed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl rt::serde::Serialize for V٣ {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl rt::codegen::QueryValue for V٣ {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl PartialEq for V٣ {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for V٣ {}
+
+impl ::std::hash::Hash for V٣ {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for V٣ {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
+        Result::Ok(Self::from_wire(&value))
     }
 }
 
