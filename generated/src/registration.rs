@@ -510,11 +510,14 @@ fn pending(
     status: RegistrationRequestStatusInfo,
     requested: RequestedScopes,
 ) -> Result<PendingRegistration, RegistrationError> {
-    let registration_id = status.registration_request_id.ok_or_else(|| {
-        RegistrationError::Invalid("the server answered without a registration id".to_owned())
-    })?;
+    let registration_id = status.registration_request_id;
+    if registration_id.is_empty() {
+        return Err(RegistrationError::Invalid(
+            "the server answered without a registration id".to_owned(),
+        ));
+    }
     Ok(PendingRegistration {
-        app_id: status.app_id.unwrap_or_default(),
+        app_id: status.app_id,
         registration_id,
         requested,
     })
@@ -527,8 +530,8 @@ fn decision(
     info: RegistrationInformation,
 ) -> Result<Option<AcceptedRegistration>, RegistrationError> {
     let registration_id = registration.registration_id.clone();
-    let status = info.request_status_info.as_ref().and_then(|s| s.status);
-    let key = info.token.and_then(|t| t.api_key);
+    let status = Some(info.request_status_info.status);
+    let key = info.token.map(|t| t.api_key);
     match (status, key) {
         (Some(RegistrationStatus::Rejected), _) => {
             Err(RegistrationError::Rejected { registration_id })

@@ -125,7 +125,7 @@ async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards
 }
 
 #[jtl_erp_tests::test]
-async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_code() {
+async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_challenge_code() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = erp_v2::Client::builder()
         .base_url(fake.onpremise_url())
@@ -137,7 +137,11 @@ async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_c
     assert!(
         fake.requests()[0]
             .body
-            .starts_with(r#"{"appId":"myApp/v1""#)
+            .starts_with(r#"{"AppId":"myApp/v1""#)
+    );
+    assert_eq!(
+        fake.requests()[0].path,
+        "/api/eazybusiness/v2/authentication"
     );
     assert_eq!(fake.registrations()[0].api_version, "2.0");
 
@@ -354,13 +358,7 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
         .update_foreign_app("myApp/v1", &app())
         .await
         .expect("updated");
-    assert_eq!(
-        updated
-            .request_status_info
-            .as_ref()
-            .and_then(|s| s.app_id.as_deref()),
-        Some("myApp/v1")
-    );
+    assert_eq!(updated.request_status_info.app_id, "myApp/v1");
     let patch = fake
         .requests()
         .into_iter()
@@ -540,13 +538,10 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
         );
         assert_eq!(error_code.as_deref(), Some("UnknownScope"));
         let keys: Vec<&str> = validation_errors.keys().map(String::as_str).collect();
-        let expected_keys = if v2 {
-            ["optionalApiScopes[0]", "optionalApiScopes[2]"]
-        } else {
-            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"]
-        };
+        // Both documents declare PascalCase, so the fake names the properties so in both.
         assert_eq!(
-            keys, expected_keys,
+            keys,
+            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
             "keys in the endpoint's casing, kept as sent"
         );
         assert_eq!(fake.registrations().len(), before, "nothing registered");

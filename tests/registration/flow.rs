@@ -37,22 +37,25 @@ fn app() -> AppRegistrationRequest {
 /// POST answers `post`; GET answers `gets` in order, the last one from then on.
 async fn scripted(post: ResponseTemplate, gets: Vec<ResponseTemplate>) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(format!("{BASE}/authentication")))
-        .respond_with(post)
-        .mount(&server)
-        .await;
-    let last = gets.len() - 1;
-    for (i, answer) in gets.into_iter().enumerate() {
-        let mock = Mock::given(method("GET"))
-            .and(path(format!("{BASE}/authentication/reg-1")))
-            .respond_with(answer);
-        let mock = if i == last {
-            mock.with_priority(10)
-        } else {
-            mock.up_to_n_times(1).with_priority(1)
-        };
-        mock.mount(&server).await;
+    // 1.0 at the root, 2.0 under `/v2`: one server answers both, each flow calls one.
+    for generation in ["", "/v2"] {
+        Mock::given(method("POST"))
+            .and(path(format!("{BASE}{generation}/authentication")))
+            .respond_with(post.clone())
+            .mount(&server)
+            .await;
+        let last = gets.len() - 1;
+        for (i, answer) in gets.iter().cloned().enumerate() {
+            let mock = Mock::given(method("GET"))
+                .and(path(format!("{BASE}{generation}/authentication/reg-1")))
+                .respond_with(answer);
+            let mock = if i == last {
+                mock.with_priority(10)
+            } else {
+                mock.up_to_n_times(1).with_priority(1)
+            };
+            mock.mount(&server).await;
+        }
     }
     server
 }
@@ -135,7 +138,7 @@ async fn erp_1_0_pending_pending_accepted_gives_the_key_and_scopes() {
 }
 
 #[jtl_erp_tests::test]
-async fn erp_2_0_flow_speaks_camel_case_and_sends_the_app_headers() {
+async fn erp_2_0_flow_sends_pascal_case_and_reads_camel_case_answers() {
     let server = scripted(
         json(201, r#"{"appId":"myApp/v1","registrationRequestId":"reg-1","status":0}"#),
         vec![
@@ -154,11 +157,14 @@ async fn erp_2_0_flow_speaks_camel_case_and_sends_the_app_headers() {
     assert_eq!(accepted.api_key.expose(), "v2-key");
     assert!(accepted.scopes.missing_optional.is_empty());
     let requests = server.received_requests().await.expect("recorded");
-    assert!(body_text(&requests[0]).starts_with(r#"{"appId":"myApp/v1","displayName":"My App""#));
-    assert_eq!(header_values(&requests[0], "x-appid"), ["MyApp/1.0.0"]);
-    assert_eq!(header_values(&requests[0], "x-appversion"), ["1.0.0"]);
+    assert!(body_text(&requests[0]).starts_with(r#"{"AppId":"myApp/v1","DisplayName":"My App""#));
+    assert_eq!(
+        requests[0].url.path(),
+        "/api/eazybusiness/v2/authentication"
+    );
     for request in &requests {
-        assert_eq!(header_values(request, "api-version"), ["2.0"]);
+        // The 2.0 document's paths carry the generation; no api-version header is declared.
+        assert!(header_values(request, "api-version").is_empty());
         assert_eq!(header_values(request, "x-challengecode"), ["Challenge-42"]);
     }
 }
@@ -329,7 +335,7 @@ async fn real_scope_strings_are_sent_exactly_and_the_grant_is_read_as_written() 
         r#"ApiScopes":["cusomters.read","productRead","productDelete","invoices.print"],"#;
     for (flow, server, mandatory_key, optional_key) in [
         (flow_v1(&v1), &v1, "\"Mandatory", "\"Optional"),
-        (flow_v2(&v2), &v2, "\"mandatory", "\"optional"),
+        (flow_v2(&v2), &v2, "\"Mandatory", "\"Optional"),
     ] {
         let accepted = flow.run(&real_app()).await.expect("accepted");
         let body = body_text(&server.received_requests().await.expect("recorded")[0]);
@@ -394,7 +400,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         "validationErrors":{"$.optionalApiScopes[1]":"'productRead' does not exist"}}"#;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("{BASE}/authentication")))
+        .and(path(format!("{BASE}/v2/authentication")))
         .respond_with(json(400, refusal))
         .mount(&server)
         .await;

@@ -101,6 +101,15 @@ const INLINEABLE: &[Inlineable] = &[
         bin: None,
     },
     Inlineable {
+        file: "src/fake/erp2.rs",
+        module: None,
+        source: include_str!("../../inlineable/src/fake/erp2.rs"),
+        needs: REGISTRATION_OPERATIONS,
+        feature: Some(FAKE),
+        dependencies: &[],
+        bin: None,
+    },
+    Inlineable {
         file: "src/bin/jtl-erp-fake.rs",
         module: None,
         source: include_str!("../../inlineable/src/bin/jtl-erp-fake.rs"),
