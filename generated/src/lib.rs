@@ -25,6 +25,8 @@ pub mod identity;
 pub mod scx;
 #[rustfmt::skip]
 pub mod registration;
+#[rustfmt::skip]
+pub mod wawi_session;
 #[cfg(feature = "fake")]
 #[rustfmt::skip]
 pub mod fake;

@@ -92,6 +92,20 @@ const INLINEABLE: &[Inlineable] = &[
         bin: None,
     },
     Inlineable {
+        file: "src/wawi_session.rs",
+        module: Some("wawi_session"),
+        source: include_str!("../../inlineable/src/wawi_session.rs"),
+        needs: &[("erp_v2", "Login"), ("erp_v2", "Logout")],
+        feature: None,
+        dependencies: &[Dependency {
+            name: "thiserror",
+            version: "2",
+            features: &[],
+            optional: false,
+        }],
+        bin: None,
+    },
+    Inlineable {
         file: "src/fake.rs",
         module: Some("fake"),
         source: include_str!("../../inlineable/src/fake.rs"),
