@@ -527,6 +527,7 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             message,
             error_code,
             validation_errors,
+            errors,
         } = &error
         else {
             panic!("{error:?}")
@@ -543,6 +544,11 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             keys,
             ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
             "keys in the endpoint's casing, kept as sent"
+        );
+        assert_eq!(
+            errors.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
+            "the fake writes `Errors` next to the deprecated `ValidationErrors`"
         );
         assert_eq!(fake.registrations().len(), before, "nothing registered");
         let body = fake.requests().last().expect("recorded").body.clone();

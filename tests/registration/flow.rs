@@ -370,6 +370,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         message,
         error_code,
         validation_errors,
+        errors,
     } = &error
     else {
         panic!("{error:?}")
@@ -390,6 +391,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         ["MandatoryApiScopes[3]", "OptionalApiScopes[2]"],
         "keys as the server wrote them"
     );
+    assert!(errors.is_empty(), "this server sent no `Errors`");
     assert_eq!(
         error.to_string(),
         "the server refused the requested scopes `item.updateitem`, `cusomters.read`, `productDelete` (UnknownScope)"
@@ -411,6 +413,27 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
     assert!(
         matches!(&error, RegistrationError::ScopesRefused { scopes, .. } if scopes == &["productRead"]),
         "{error:?}"
+    );
+
+    // The vendor's `Errors` (what replaces `ValidationErrors`) names scopes the same way.
+    let refusal = r#"{"ErrorCode":"UnknownScope","Errors":{"$.MandatoryApiScopes[3]":["'item.updateitem' does not exist"]}}"#;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/v2/authentication")))
+        .respond_with(json(400, refusal))
+        .mount(&server)
+        .await;
+    let error = flow_v2(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    let RegistrationError::ScopesRefused { scopes, errors, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(scopes, &["item.updateitem"]);
+    assert_eq!(
+        errors.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["$.MandatoryApiScopes[3]"]
     );
 
     // A validation error on a whole list is a refusal of scopes even when no scope is named.
@@ -474,11 +497,20 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
     assert!(request.body.is_empty());
     assert_eq!(header_values(request, "x-challengecode"), ["Challenge-42"]);
 
-    let error = flow_v2(&server)
+    // 2.0 has it too, under `/v2`.
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/v2/authentication/reg-1")))
+        .respond_with(json(
+            200,
+            r#"{"appId":"myApp/v1","registrationRequestId":"reg-3","status":0}"#,
+        ))
+        .mount(&server)
+        .await;
+    let pending = flow_v2(&server)
         .register_instance("reg-1", requested)
         .await
-        .expect_err("1.0 only");
-    assert!(matches!(error, RegistrationError::Unsupported));
+        .expect("2.0 instance");
+    assert_eq!(pending.registration_id, "reg-3");
 
     let no_code = erp_v1::Client::builder()
         .base_url(server.uri())
@@ -515,8 +547,8 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
     );
     assert_eq!(
         server.received_requests().await.expect("recorded").len(),
-        1,
-        "nothing sent for the refused calls"
+        2,
+        "nothing sent for the refused calls (one instance request per generation went out)"
     );
 }
 
