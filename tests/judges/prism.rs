@@ -155,6 +155,32 @@ async fn every_operation_passes_prism_in_its_own_casing() {
             .await
             .expect("UpdateForeignApp");
     }
+    let registration_id = "0f0e1000-0000-4000-8000-000000000002"
+        .parse()
+        .expect("uuid");
+    erp2.update_foreign_app_by_registration_id(registration_id, &registration())
+        .await
+        .expect("UpdateForeignAppByRegistrationId");
+    erp2.remove_foreign_app("contract/v1")
+        .await
+        .expect("RemoveForeignApp");
+    erp2.remove_foreign_app_by_registration_id(registration_id)
+        .await
+        .expect("RemoveForeignAppByRegistrationId");
+    erp2.register_multi_instance_app("abc-123")
+        .await
+        .expect("RegisterMultiInstanceApp 2.0");
+    let login = erp2
+        .login(&jtl_erp_client::models::CreateLogin {
+            user_name: "admin".into(),
+            password: jtl_erp_client::runtime::Secret::new("pw"),
+        })
+        .await
+        .expect("Login");
+    let _ = login.session_id;
+    erp2.logout().await.expect("Logout");
+    erp2.get_features().await.expect("GetFeatures");
+    erp2.head_status().await.expect("HeadStatus");
     erp2.register_app(&registration())
         .await
         .expect("RegisterApp 2.0");
@@ -183,7 +209,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .await
         .expect("the provider's exchange passes too");
 
-    assert_clean(&recorder, 11);
+    assert_clean(&recorder, 19);
 }
 
 /// The judge can say no: the same registration in the other casing is refused.
