@@ -393,6 +393,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             "all.read",
             "--known-scope",
             "Application.RunAs",
+            "--user",
+            "admin:pw:with:colons",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -430,8 +432,17 @@ fn the_binary_prints_help_and_its_base_urls() {
             "{text}"
         );
         let known = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","Application.RunAs"]}"#;
-        let (status, text) = raw(reqwest::Method::POST, url, Some("code"), known).await;
+        let (status, text) = raw(reqwest::Method::POST, url.clone(), Some("code"), known).await;
         assert_eq!(status, 201, "{text}");
+        // The user given on the command line logs in (the password keeps its colons).
+        let login = url.replace("/authentication", "/v2/authentication/login");
+        let right = r#"{"UserName":"admin","Password":"pw:with:colons"}"#;
+        let (status, text) = raw(reqwest::Method::POST, login.clone(), Some("code"), right).await;
+        assert_eq!(status, 200, "{text}");
+        assert!(text.starts_with(r#"{"SessionId":""#), "{text}");
+        let wrong = r#"{"UserName":"admin","Password":"pw"}"#;
+        let (status, text) = raw(reqwest::Method::POST, login, Some("code"), wrong).await;
+        assert_eq!(status, 400, "{text}");
     });
 }
 
