@@ -8,6 +8,7 @@ use jtl_erp_client::models::{CreateLogin, ErrorResponse, FeatureInfo, Login};
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::hooks::WithoutV2Prefix;
 use jtl_erp_client::runtime::{Context, Error, Secret, serde_json};
+use jtl_erp_client::wawi_session::WawiSession;
 use jtl_erp_tests::fixtures::{json_answer, minimal_registration_request};
 use jtl_erp_tests::{MockServer, body_text, header_values};
 use wiremock::matchers::{method, path};
@@ -336,4 +337,57 @@ async fn the_documentation_pages_paths_are_reached_with_a_hook() {
         last.last().expect("sent").url.path(),
         "/erp/v2/authentication/foreign/myApp%2Fv1/app"
     );
+}
+
+/// The password and the session id reach no log line, error or `Debug`, even when the server
+/// echoes them back.
+#[jtl_erp_tests::test]
+fn no_password_or_session_id_reaches_tracing_or_an_error() {
+    const PASSWORD: &str = "Pa55-word-MARKER";
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let capture = crate::trace_capture::capture(tracing::Level::TRACE);
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        mount(
+            &server,
+            "POST",
+            "/v2/authentication/login",
+            json_answer(200, &format!(r#"{{"SessionId":"{SESSION}"}}"#)),
+        )
+        .await;
+        mount(
+            &server,
+            "POST",
+            "/v2/authentication/logout",
+            json_answer(
+                400,
+                &format!(r#"{{"ErrorMessage":"no session {SESSION}, password {PASSWORD}"}}"#),
+            ),
+        )
+        .await;
+        server
+    });
+    let client = erp_v2::Client::builder()
+        .base_url(server.uri())
+        .context(context())
+        .build()
+        .expect("client");
+    let printed = runtime.block_on(async {
+        let session = WawiSession::login(&client, "admin", Secret::new(PASSWORD))
+            .await
+            .expect("logged in");
+        let debug = format!("{session:?}");
+        let error = session.logout().await.expect_err("400");
+        format!("{debug} {error} {error:?}")
+    });
+    drop(server);
+    let logs = capture.logs.text();
+    assert!(logs.contains("Login"), "tracing saw the calls: {logs}");
+    for secret in [PASSWORD, SESSION] {
+        assert!(!logs.contains(secret), "{secret} in the logs: {logs}");
+        assert!(!printed.contains(secret), "{secret} printed: {printed}");
+    }
 }

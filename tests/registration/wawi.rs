@@ -346,3 +346,21 @@ async fn the_challenge_code_is_checked_before_credentials_or_the_password() {
     }
     assert_eq!(fake.open_sessions(), 0);
 }
+
+#[jtl_erp_tests::test]
+async fn dropping_a_session_does_not_log_out_as_documented() {
+    let (fake, client) = fake_and_client().await;
+    let session = WawiSession::login(&client, "admin", Secret::new(PASSWORD))
+        .await
+        .expect("logged in");
+    drop(session);
+    assert_eq!(
+        fake.open_sessions(),
+        1,
+        "the server still holds the session"
+    );
+    assert!(
+        fake.requests().iter().all(|r| !r.path.ends_with("/logout")),
+        "no logout was sent"
+    );
+}
