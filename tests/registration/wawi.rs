@@ -7,6 +7,7 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::models::{AppRegistrationRequest, FeatureInfo};
 use jtl_erp_client::runtime::auth::WawiKey;
+use jtl_erp_client::runtime::hooks::WithoutV2Prefix;
 use jtl_erp_client::runtime::{Context, Error, Secret, reqwest};
 use jtl_erp_client::wawi_session::{SessionError, WawiSession};
 use jtl_erp_tests::fixtures::minimal_registration_request;
@@ -362,5 +363,55 @@ async fn dropping_a_session_does_not_log_out_as_documented() {
     assert!(
         fake.requests().iter().all(|r| !r.path.ends_with("/logout")),
         "no logout was sent"
+    );
+}
+
+/// Seed 002's OnPremise registration (`/authentication` with `api-version: 2.0`, camelCase
+/// answers) and seed 001's foreign-app path without `/v2`, end to end against the fake.
+#[jtl_erp_tests::test]
+#[allow(deprecated)]
+async fn the_documentation_pages_variants_work_against_the_fake_through_the_hook() {
+    let fake = FakeJtl::start().await.expect("fake");
+    fake.auto_approve(true);
+    let onpremise = erp_v2::Client::builder()
+        .base_url(fake.onpremise_url())
+        .context(context())
+        .hook(WithoutV2Prefix::new().api_version("2.0"))
+        .build()
+        .expect("client");
+    let flow = jtl_erp_client::registration::RegistrationFlow::erp_v2(onpremise).polling(
+        std::time::Duration::from_millis(5),
+        std::time::Duration::from_millis(20),
+    );
+    let accepted = flow
+        .run(&minimal_registration_request("seed/002"))
+        .await
+        .expect("accepted");
+    assert!(!accepted.api_key.expose().is_empty());
+    let requests = fake.requests();
+    assert_eq!(requests[0].path, "/api/eazybusiness/authentication");
+    assert_eq!(requests[0].header("api-version"), Some("2.0"));
+    assert_eq!(fake.registrations()[0].api_version, "2.0");
+
+    let key = fake.issue_api_key(&["foreignapps.manage"]);
+    let cloud = erp_v2::Client::builder()
+        .base_url(fake.cloud_url())
+        .auth(WawiKey::new(key))
+        .context(context())
+        .hook(WithoutV2Prefix::new())
+        .build()
+        .expect("client");
+    cloud
+        .register_foreign_app(&minimal_registration_request("seed/001"))
+        .await
+        .expect("registered");
+    let updated = cloud
+        .update_foreign_app("seed/001", &minimal_registration_request("seed/001"))
+        .await
+        .expect("updated at seed 001's path");
+    assert_eq!(updated.request_status_info.app_id, "seed/001");
+    assert_eq!(
+        fake.requests().last().expect("recorded").path,
+        "/erp/authentication/foreign/seed%2F001/app"
     );
 }
