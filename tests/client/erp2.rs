@@ -391,3 +391,20 @@ fn no_password_or_session_id_reaches_tracing_or_an_error() {
         assert!(!printed.contains(secret), "{secret} printed: {printed}");
     }
 }
+
+/// The documentation pages' sample answers (seeds 000 and 001) leave out `Status`, which both
+/// documents require: such an answer is a decode error naming it, never a made-up status.
+#[test]
+fn an_answer_without_the_required_status_is_a_decode_error_naming_it() {
+    for sample in [
+        r#"{"requestStatusInfo":{"appId":"a","registrationRequestId":"r"},"token":{"apiKey":"k"},"grantedScopes":["s"]}"#,
+        r#"{"RequestStatusInfo":{"AppId":"a","RegistrationRequestId":"r"},"Token":{"ApiKey":"k"},"GrantedScopes":["s"]}"#,
+    ] {
+        let error = serde_json::from_str::<jtl_erp_client::models::RegistrationInformation>(sample)
+            .expect_err("Status is required");
+        assert!(
+            error.to_string().contains("missing field `Status`"),
+            "{error}"
+        );
+    }
+}
