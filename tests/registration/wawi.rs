@@ -415,3 +415,59 @@ async fn the_documentation_pages_variants_work_against_the_fake_through_the_hook
         "/erp/authentication/foreign/seed%2F001/app"
     );
 }
+
+#[jtl_erp_tests::test]
+async fn a_further_instance_registers_under_v2_with_the_same_challenge_code() {
+    let fake = FakeJtl::start().await.expect("fake");
+    let client = erp_v2::Client::builder()
+        .base_url(fake.onpremise_url())
+        .context(context())
+        .build()
+        .expect("client");
+    let flow = jtl_erp_client::registration::RegistrationFlow::erp_v2(client);
+    let multi = AppRegistrationRequest {
+        registration_type: Some(jtl_erp_client::models::RegistrationType::MultiInstance),
+        ..minimal_registration_request("multi/app")
+    };
+    let first = flow.register(&multi).await.expect("registered");
+    let second = flow
+        .register_instance(
+            &first.registration_id,
+            jtl_erp_client::runtime::scopes::RequestedScopes::default(),
+        )
+        .await
+        .expect("a further instance");
+    assert_ne!(second.registration_id, first.registration_id);
+    let request = fake.requests().last().expect("recorded").clone();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        (
+            "POST",
+            format!(
+                "/api/eazybusiness/v2/authentication/{}",
+                first.registration_id
+            )
+            .as_str()
+        )
+    );
+    let registrations = fake.registrations();
+    assert_eq!(registrations.len(), 2);
+    assert!(registrations.iter().all(|r| r.api_version == "2.0"));
+
+    // A one-instance app gets the vendor's 400 for this request.
+    let single = flow
+        .register(&minimal_registration_request("single/app"))
+        .await
+        .expect("registered");
+    let refused = flow
+        .register_instance(
+            &single.registration_id,
+            jtl_erp_client::runtime::scopes::RequestedScopes::default(),
+        )
+        .await
+        .expect_err("not a multi-instance app");
+    assert!(
+        refused.to_string().contains("NotAMultiInstanceApp"),
+        "{refused}"
+    );
+}
