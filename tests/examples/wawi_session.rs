@@ -15,7 +15,7 @@ use jtl_erp_client::runtime::{Base64Bytes, Context, Secret};
 use jtl_erp_client::wawi_session::WawiSession;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |name: &str| std::env::var(name).ok();
     let (fake, base_url, key, user, password) = match env("JTL_WAWI_URL") {
         Some(url) => (

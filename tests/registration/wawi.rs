@@ -471,3 +471,15 @@ async fn a_further_instance_registers_under_v2_with_the_same_challenge_code() {
         "{refused}"
     );
 }
+
+#[path = "../examples/wawi_session.rs"]
+mod example;
+
+/// `cargo run --example wawi_session` against the fake: it logs in, removes a foreign app in the
+/// session and logs out (its own runtime, so the test is not async).
+#[jtl_erp_tests::test]
+fn the_wawi_session_example_runs_against_the_fake() {
+    // The example uses a real server only when JTL_WAWI_URL is set.
+    assert!(std::env::var_os("JTL_WAWI_URL").is_none());
+    example::main().expect("the example runs");
+}
