@@ -6,7 +6,7 @@
 //! | module | API |
 //! |---|---|
 //! | [`erp_v1`] | JTL ERP API 1.0 (app registration and status) |
-//! | [`erp_v2`] | JTL ERP API 2.x (app registration and status) |
+//! | [`erp_v2`] | JTL ERP API 2.0 (authentication, registration, features and status) |
 //! | [`identity`] | JTL identity provider (client-credentials grant) |
 //! | [`scx`] | JTL SCX Channel API (authentication) |
 #![forbid(unsafe_code)]
@@ -25,6 +25,8 @@ pub mod identity;
 pub mod scx;
 #[rustfmt::skip]
 pub mod registration;
+#[rustfmt::skip]
+pub mod wawi_session;
 #[cfg(feature = "fake")]
 #[rustfmt::skip]
 pub mod fake;

@@ -8,88 +8,88 @@ use ::jtl_erp_runtime as rt;
 /// Schemas of this concept (their casing):
 ///
 /// - `CreateAppRegistrationRequest` in `spec/erp-1.0.yaml` (Pascal)
-/// - `CreateAppRegistrationRequest` in `spec/erp-2.0.yaml` (Camel)
+/// - `CreateAppRegistrationRequest` in `spec/erp-2.0.yaml` (Pascal)
 /// - `UpdateAppRegistrationRequest` in `spec/erp-2.0.yaml` (Pascal)
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppRegistrationRequest {
     /// Unique id of the application
     ///
-    /// On the wire: `AppId`, `appId`.
+    /// On the wire: `AppId`.
     pub app_id: Option<String>,
     /// Name shown to the merchant when no translation fits
     ///
-    /// On the wire: `DisplayName`, `displayName`.
+    /// On the wire: `DisplayName`.
     pub display_name: Option<String>,
     /// Description shown to the merchant when no translation fits
     ///
-    /// On the wire: `Description`, `description`.
+    /// On the wire: `Description`.
     pub description: Option<String>,
     /// The display name in further languages
     ///
-    /// On the wire: `LocalizedDisplayNames`, `localizedDisplayNames`.
+    /// On the wire: `LocalizedDisplayNames`.
     pub localized_display_names: Option<Vec<crate::models::Translation>>,
     /// The description in further languages
     ///
-    /// On the wire: `LocalizedDescriptions`, `localizedDescriptions`.
+    /// On the wire: `LocalizedDescriptions`.
     pub localized_descriptions: Option<Vec<crate::models::Translation>>,
     /// Version of the application being registered
     ///
-    /// On the wire: `Version`, `version`.
+    /// On the wire: `Version`.
     pub version: Option<String>,
     /// Who provides the application
     ///
-    /// On the wire: `ProviderName`, `providerName`.
+    /// On the wire: `ProviderName`.
     pub provider_name: Option<String>,
     /// Website of the provider
     ///
-    /// On the wire: `ProviderWebsite`, `providerWebsite`.
+    /// On the wire: `ProviderWebsite`.
     pub provider_website: Option<String>,
     /// Scopes (`resource.permission`) the application cannot work without
     ///
-    /// On the wire: `MandatoryApiScopes`, `mandatoryApiScopes`.
+    /// On the wire: `MandatoryApiScopes`.
     pub mandatory_api_scopes: Option<Vec<String>>,
     /// Scopes the application uses when granted and does without otherwise
     ///
-    /// On the wire: `OptionalApiScopes`, `optionalApiScopes`.
+    /// On the wire: `OptionalApiScopes`.
     pub optional_api_scopes: Option<Vec<String>>,
     /// The application's icon, an image, base64-encoded on the wire
     ///
-    /// On the wire: `AppIcon`, `appIcon`.
+    /// On the wire: `AppIcon`.
     pub app_icon: Option<rt::Base64Bytes>,
     /// How many instances of the application may be registered
     ///
-    /// On the wire: `RegistrationType`, `registrationType`.
+    /// On the wire: `RegistrationType`.
     pub registration_type: Option<crate::models::RegistrationType>,
     /// The app's signature over `AppId.SignatureData` (SignatureData in UTC), base64-encoded on
     /// the wire
     ///
     ///
-    /// On the wire: `Signature`, `signature`.
+    /// On the wire: `Signature`.
     pub signature: Option<rt::Base64Bytes>,
     /// The moment the signature was made, in UTC; the server accepts it within 10 minutes of
     /// its own clock
     ///
     ///
-    /// On the wire: `SignatureData`, `signatureData`.
+    /// On the wire: `SignatureData`.
     pub signature_data: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
 }
 
 impl rt::codegen::KeyTable for AppRegistrationRequest {
     const KEYS: &'static [&'static [&'static str]] = &[
-        &["AppId", "appId"],
-        &["DisplayName", "displayName"],
-        &["Description", "description"],
-        &["LocalizedDisplayNames", "localizedDisplayNames"],
-        &["LocalizedDescriptions", "localizedDescriptions"],
-        &["Version", "version"],
-        &["ProviderName", "providerName"],
-        &["ProviderWebsite", "providerWebsite"],
-        &["MandatoryApiScopes", "mandatoryApiScopes"],
-        &["OptionalApiScopes", "optionalApiScopes"],
-        &["AppIcon", "appIcon"],
-        &["RegistrationType", "registrationType"],
-        &["Signature", "signature"],
-        &["SignatureData", "signatureData"],
+        &["AppId"],
+        &["DisplayName"],
+        &["Description"],
+        &["LocalizedDisplayNames"],
+        &["LocalizedDescriptions"],
+        &["Version"],
+        &["ProviderName"],
+        &["ProviderWebsite"],
+        &["MandatoryApiScopes"],
+        &["OptionalApiScopes"],
+        &["AppIcon"],
+        &["RegistrationType"],
+        &["Signature"],
+        &["SignatureData"],
     ];
 }
 
@@ -296,70 +296,6 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for AppRegistrationRequest {
     }
 }
 
-impl rt::wire::WireSerialize<rt::wire::Camel> for AppRegistrationRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.app_id.is_some())
-            + usize::from(self.display_name.is_some())
-            + usize::from(self.description.is_some())
-            + usize::from(self.localized_display_names.is_some())
-            + usize::from(self.localized_descriptions.is_some())
-            + usize::from(self.version.is_some())
-            + usize::from(self.provider_name.is_some())
-            + usize::from(self.provider_website.is_some())
-            + usize::from(self.mandatory_api_scopes.is_some())
-            + usize::from(self.optional_api_scopes.is_some())
-            + usize::from(self.app_icon.is_some())
-            + usize::from(self.registration_type.is_some())
-            + usize::from(self.signature.is_some())
-            + usize::from(self.signature_data.is_some());
-        let mut state = serializer.serialize_struct("AppRegistrationRequest", len)?;
-        if let Option::Some(value) = &self.app_id {
-            state.serialize_field("appId", value)?;
-        }
-        if let Option::Some(value) = &self.display_name {
-            state.serialize_field("displayName", value)?;
-        }
-        if let Option::Some(value) = &self.description {
-            state.serialize_field("description", value)?;
-        }
-        if let Option::Some(value) = &self.localized_display_names {
-            state.serialize_field("localizedDisplayNames", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
-        }
-        if let Option::Some(value) = &self.localized_descriptions {
-            state.serialize_field("localizedDescriptions", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
-        }
-        if let Option::Some(value) = &self.version {
-            state.serialize_field("version", value)?;
-        }
-        if let Option::Some(value) = &self.provider_name {
-            state.serialize_field("providerName", value)?;
-        }
-        if let Option::Some(value) = &self.provider_website {
-            state.serialize_field("providerWebsite", value)?;
-        }
-        if let Option::Some(value) = &self.mandatory_api_scopes {
-            state.serialize_field("mandatoryApiScopes", value)?;
-        }
-        if let Option::Some(value) = &self.optional_api_scopes {
-            state.serialize_field("optionalApiScopes", value)?;
-        }
-        if let Option::Some(value) = &self.app_icon {
-            state.serialize_field("appIcon", value)?;
-        }
-        if let Option::Some(value) = &self.registration_type {
-            state.serialize_field("registrationType", value)?;
-        }
-        if let Option::Some(value) = &self.signature {
-            state.serialize_field("signature", value)?;
-        }
-        if let Option::Some(value) = &self.signature_data {
-            state.serialize_field("signatureData", value)?;
-        }
-        state.end()
-    }
-}
-
 impl AppRegistrationRequest {
     /// The first property `CreateAppRegistrationRequest` of `spec/erp-1.0.yaml` requires that is missing, as a path.
     pub(crate) fn missing_in_erp_v1_create_app_registration_request(&self) -> Option<String> {
@@ -372,19 +308,33 @@ impl AppRegistrationRequest {
         if self.description.is_none() {
             return Option::Some("Description".to_owned());
         }
-        if let Option::Some(value) = &self.localized_display_names {
-            for (i, item) in value.iter().enumerate() {
-                if let Option::Some(missing) = item.missing_in_erp_v1_create_translation() {
-                    return Option::Some(format!("LocalizedDisplayNames[{i}].{missing}"));
-                }
-            }
+        if self.version.is_none() {
+            return Option::Some("Version".to_owned());
         }
-        if let Option::Some(value) = &self.localized_descriptions {
-            for (i, item) in value.iter().enumerate() {
-                if let Option::Some(missing) = item.missing_in_erp_v1_create_translation() {
-                    return Option::Some(format!("LocalizedDescriptions[{i}].{missing}"));
-                }
-            }
+        if self.provider_name.is_none() {
+            return Option::Some("ProviderName".to_owned());
+        }
+        if self.provider_website.is_none() {
+            return Option::Some("ProviderWebsite".to_owned());
+        }
+        if self.mandatory_api_scopes.is_none() {
+            return Option::Some("MandatoryApiScopes".to_owned());
+        }
+        if self.app_icon.is_none() {
+            return Option::Some("AppIcon".to_owned());
+        }
+        Option::None
+    }
+    /// The first property `CreateAppRegistrationRequest` of `spec/erp-2.0.yaml` requires that is missing, as a path.
+    pub(crate) fn missing_in_erp_v2_create_app_registration_request(&self) -> Option<String> {
+        if self.app_id.is_none() {
+            return Option::Some("AppId".to_owned());
+        }
+        if self.display_name.is_none() {
+            return Option::Some("DisplayName".to_owned());
+        }
+        if self.description.is_none() {
+            return Option::Some("Description".to_owned());
         }
         if self.version.is_none() {
             return Option::Some("Version".to_owned());
@@ -410,25 +360,22 @@ impl AppRegistrationRequest {
 /// Schemas of this concept (their casing):
 ///
 /// - `CreateTranslation` in `spec/erp-1.0.yaml` (Pascal)
-/// - `CreateTranslation` in `spec/erp-2.0.yaml` (Camel)
+/// - `CreateTranslation` in `spec/erp-2.0.yaml` (Pascal)
 /// - `UpdateTranslation` in `spec/erp-2.0.yaml` (Pascal)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation {
     /// ISO code of the language
     ///
-    /// On the wire: `LanguageIso`, `languageIso`.
-    pub language_iso: Option<String>,
+    /// On the wire: `LanguageIso`.
+    pub language_iso: String,
     /// The text in that language
     ///
-    /// On the wire: `Name`, `name`.
-    pub name: Option<String>,
+    /// On the wire: `Name`.
+    pub name: String,
 }
 
 impl rt::codegen::KeyTable for Translation {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["LanguageIso", "languageIso"],
-        &["Name", "name"],
-    ];
+    const KEYS: &'static [&'static [&'static str]] = &[&["LanguageIso"], &["Name"]];
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Translation {
@@ -443,8 +390,8 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
                 self,
                 mut map: A,
             ) -> Result<Translation, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<String> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Translation>>()? {
                     match key.0 {
                         Option::Some(0) => {
@@ -465,8 +412,8 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
                     }
                 }
                 Result::Ok(Translation {
-                    language_iso: f0.flatten(),
-                    name: f1.flatten(),
+                    language_iso: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Translation>(0))?,
+                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Translation>(1))?,
                 })
             }
         }
@@ -477,45 +424,17 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Translation {
     fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.language_iso.is_some())
-            + usize::from(self.name.is_some());
+        let len: usize = 2;
         let mut state = serializer.serialize_struct("Translation", len)?;
-        if let Option::Some(value) = &self.language_iso {
+        {
+            let value = &self.language_iso;
             state.serialize_field("LanguageIso", value)?;
         }
-        if let Option::Some(value) = &self.name {
+        {
+            let value = &self.name;
             state.serialize_field("Name", value)?;
         }
         state.end()
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Translation {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.language_iso.is_some())
-            + usize::from(self.name.is_some());
-        let mut state = serializer.serialize_struct("Translation", len)?;
-        if let Option::Some(value) = &self.language_iso {
-            state.serialize_field("languageIso", value)?;
-        }
-        if let Option::Some(value) = &self.name {
-            state.serialize_field("name", value)?;
-        }
-        state.end()
-    }
-}
-
-impl Translation {
-    /// The first property `CreateTranslation` of `spec/erp-1.0.yaml` requires that is missing, as a path.
-    pub(crate) fn missing_in_erp_v1_create_translation(&self) -> Option<String> {
-        if self.language_iso.is_none() {
-            return Option::Some("LanguageIso".to_owned());
-        }
-        if self.name.is_none() {
-            return Option::Some("Name".to_owned());
-        }
-        Option::None
     }
 }
 
@@ -524,29 +443,28 @@ impl Translation {
 /// Schemas of this concept (their casing):
 ///
 /// - `RegistrationRequestStatusInfo` in `spec/erp-1.0.yaml` (Pascal)
-/// - `RegistrationRequestStatusInfo` in `spec/erp-2.0.yaml` (Camel)
-/// - `UpdateRegistrationRequestStatusInfo` in `spec/erp-2.0.yaml` (Pascal)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// - `RegistrationRequestStatusInfo` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationRequestStatusInfo {
     /// Unique id of the application
     ///
-    /// On the wire: `AppId`, `appId`.
-    pub app_id: Option<String>,
+    /// On the wire: `AppId`.
+    pub app_id: String,
     /// Id of the registration request, used to poll its status
     ///
-    /// On the wire: `RegistrationRequestId`, `registrationRequestId`.
-    pub registration_request_id: Option<String>,
+    /// On the wire: `RegistrationRequestId`.
+    pub registration_request_id: String,
     /// The merchant's decision so far
     ///
-    /// On the wire: `Status`, `status`.
-    pub status: Option<crate::models::RegistrationStatus>,
+    /// On the wire: `Status`.
+    pub status: crate::models::RegistrationStatus,
 }
 
 impl rt::codegen::KeyTable for RegistrationRequestStatusInfo {
     const KEYS: &'static [&'static [&'static str]] = &[
-        &["AppId", "appId"],
-        &["RegistrationRequestId", "registrationRequestId"],
-        &["Status", "status"],
+        &["AppId"],
+        &["RegistrationRequestId"],
+        &["Status"],
     ];
 }
 
@@ -562,9 +480,9 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
                 self,
                 mut map: A,
             ) -> Result<RegistrationRequestStatusInfo, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                let mut f2: Option<Option<crate::models::RegistrationStatus>> = Option::None;
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<String> = Option::None;
+                let mut f2: Option<crate::models::RegistrationStatus> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<RegistrationRequestStatusInfo>>()? {
                     match key.0 {
                         Option::Some(0) => {
@@ -591,9 +509,9 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
                     }
                 }
                 Result::Ok(RegistrationRequestStatusInfo {
-                    app_id: f0.flatten(),
-                    registration_request_id: f1.flatten(),
-                    status: f2.flatten(),
+                    app_id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(0))?,
+                    registration_request_id: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(1))?,
+                    status: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(2))?,
                 })
             }
         }
@@ -604,38 +522,19 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
 impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationRequestStatusInfo {
     fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.app_id.is_some())
-            + usize::from(self.registration_request_id.is_some())
-            + usize::from(self.status.is_some());
+        let len: usize = 3;
         let mut state = serializer.serialize_struct("RegistrationRequestStatusInfo", len)?;
-        if let Option::Some(value) = &self.app_id {
+        {
+            let value = &self.app_id;
             state.serialize_field("AppId", value)?;
         }
-        if let Option::Some(value) = &self.registration_request_id {
+        {
+            let value = &self.registration_request_id;
             state.serialize_field("RegistrationRequestId", value)?;
         }
-        if let Option::Some(value) = &self.status {
+        {
+            let value = &self.status;
             state.serialize_field("Status", value)?;
-        }
-        state.end()
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for RegistrationRequestStatusInfo {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.app_id.is_some())
-            + usize::from(self.registration_request_id.is_some())
-            + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("RegistrationRequestStatusInfo", len)?;
-        if let Option::Some(value) = &self.app_id {
-            state.serialize_field("appId", value)?;
-        }
-        if let Option::Some(value) = &self.registration_request_id {
-            state.serialize_field("registrationRequestId", value)?;
-        }
-        if let Option::Some(value) = &self.status {
-            state.serialize_field("status", value)?;
         }
         state.end()
     }
@@ -646,29 +545,28 @@ impl rt::wire::WireSerialize<rt::wire::Camel> for RegistrationRequestStatusInfo 
 /// Schemas of this concept (their casing):
 ///
 /// - `RegistrationInformation` in `spec/erp-1.0.yaml` (Pascal)
-/// - `RegistrationInformation` in `spec/erp-2.0.yaml` (Camel)
-/// - `UpdateRegistrationInformation` in `spec/erp-2.0.yaml` (Pascal)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// - `RegistrationInformation` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationInformation {
     /// Where a registration request stands, with the ids that name it
     ///
-    /// On the wire: `RequestStatusInfo`, `requestStatusInfo`.
-    pub request_status_info: Option<crate::models::RegistrationRequestStatusInfo>,
+    /// On the wire: `RequestStatusInfo`.
+    pub request_status_info: crate::models::RegistrationRequestStatusInfo,
     /// The credential an accepted application authenticates with
     ///
-    /// On the wire: `Token`, `token`.
+    /// On the wire: `Token`.
     pub token: Option<crate::models::AppToken>,
     /// The scopes granted, mandatory and optional; a missing optional scope was refused
     ///
-    /// On the wire: `GrantedScopes`, `grantedScopes`.
+    /// On the wire: `GrantedScopes`.
     pub granted_scopes: Option<Vec<String>>,
 }
 
 impl rt::codegen::KeyTable for RegistrationInformation {
     const KEYS: &'static [&'static [&'static str]] = &[
-        &["RequestStatusInfo", "requestStatusInfo"],
-        &["Token", "token"],
-        &["GrantedScopes", "grantedScopes"],
+        &["RequestStatusInfo"],
+        &["Token"],
+        &["GrantedScopes"],
     ];
 }
 
@@ -684,7 +582,7 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
                 self,
                 mut map: A,
             ) -> Result<RegistrationInformation, A::Error> {
-                let mut f0: Option<Option<crate::models::RegistrationRequestStatusInfo>> = Option::None;
+                let mut f0: Option<crate::models::RegistrationRequestStatusInfo> = Option::None;
                 let mut f1: Option<Option<crate::models::AppToken>> = Option::None;
                 let mut f2: Option<Option<Vec<String>>> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<RegistrationInformation>>()? {
@@ -713,7 +611,7 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
                     }
                 }
                 Result::Ok(RegistrationInformation {
-                    request_status_info: f0.flatten(),
+                    request_status_info: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationInformation>(0))?,
                     token: f1.flatten(),
                     granted_scopes: f2.flatten(),
                 })
@@ -726,11 +624,12 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
 impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationInformation {
     fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.request_status_info.is_some())
+        let len: usize = 1
             + usize::from(self.token.is_some())
             + usize::from(self.granted_scopes.is_some());
         let mut state = serializer.serialize_struct("RegistrationInformation", len)?;
-        if let Option::Some(value) = &self.request_status_info {
+        {
+            let value = &self.request_status_info;
             state.serialize_field("RequestStatusInfo", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
         }
         if let Option::Some(value) = &self.token {
@@ -743,43 +642,22 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationInformation {
     }
 }
 
-impl rt::wire::WireSerialize<rt::wire::Camel> for RegistrationInformation {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.request_status_info.is_some())
-            + usize::from(self.token.is_some())
-            + usize::from(self.granted_scopes.is_some());
-        let mut state = serializer.serialize_struct("RegistrationInformation", len)?;
-        if let Option::Some(value) = &self.request_status_info {
-            state.serialize_field("requestStatusInfo", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
-        }
-        if let Option::Some(value) = &self.token {
-            state.serialize_field("token", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
-        }
-        if let Option::Some(value) = &self.granted_scopes {
-            state.serialize_field("grantedScopes", value)?;
-        }
-        state.end()
-    }
-}
-
 /// The credential an accepted application authenticates with
 ///
 /// Schemas of this concept (their casing):
 ///
 /// - `AppToken` in `spec/erp-1.0.yaml` (Pascal)
-/// - `AppToken` in `spec/erp-2.0.yaml` (Camel)
-/// - `UpdateAppToken` in `spec/erp-2.0.yaml` (Pascal)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// - `AppToken` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppToken {
     /// The API key, sent afterwards as `Authorization Wawi <key>`; handed out once
     ///
-    /// On the wire: `ApiKey`, `apiKey`.
-    pub api_key: Option<rt::Secret>,
+    /// On the wire: `ApiKey`.
+    pub api_key: rt::Secret,
 }
 
 impl rt::codegen::KeyTable for AppToken {
-    const KEYS: &'static [&'static [&'static str]] = &[&["ApiKey", "apiKey"]];
+    const KEYS: &'static [&'static [&'static str]] = &[&["ApiKey"]];
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AppToken {
@@ -794,7 +672,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
                 self,
                 mut map: A,
             ) -> Result<AppToken, A::Error> {
-                let mut f0: Option<Option<rt::Secret>> = Option::None;
+                let mut f0: Option<rt::Secret> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AppToken>>()? {
                     match key.0 {
                         Option::Some(0) => {
@@ -809,7 +687,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
                     }
                 }
                 Result::Ok(AppToken {
-                    api_key: f0.flatten(),
+                    api_key: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AppToken>(0))?,
                 })
             }
         }
@@ -820,22 +698,11 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AppToken {
     fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.api_key.is_some());
+        let len: usize = 1;
         let mut state = serializer.serialize_struct("AppToken", len)?;
-        if let Option::Some(value) = &self.api_key {
+        {
+            let value = &self.api_key;
             state.serialize_field("ApiKey", value)?;
-        }
-        state.end()
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for AppToken {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.api_key.is_some());
-        let mut state = serializer.serialize_struct("AppToken", len)?;
-        if let Option::Some(value) = &self.api_key {
-            state.serialize_field("apiKey", value)?;
         }
         state.end()
     }
@@ -846,33 +713,42 @@ impl rt::wire::WireSerialize<rt::wire::Camel> for AppToken {
 /// Schemas of this concept (their casing):
 ///
 /// - `ErrorResponse` in `spec/erp-1.0.yaml` (Pascal)
-/// - `ErrorResponse` in `spec/erp-2.0.yaml` (Camel)
+/// - `ErrorResponse` in `spec/erp-2.0.yaml` (Pascal)
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorResponse {
     /// Machine-readable code of the error
     ///
-    /// On the wire: `ErrorCode`, `errorCode`.
+    /// On the wire: `ErrorCode`.
     pub error_code: Option<String>,
-    /// Messages per offending property; the keys are property names as sent
+    /// Deprecated by the vendor (use `Errors`): one message per offending property; the keys
+    /// are data (property names as sent) and are never re-cased
     ///
-    /// On the wire: `ValidationErrors`, `validationErrors`.
+    ///
+    /// On the wire: `ValidationErrors`.
     pub validation_errors: Option<::std::collections::BTreeMap<String, String>>,
+    /// Messages per offending property; the keys are data (property names as sent) and are
+    /// never re-cased. Not in the vendor's 1.0 document; the same server writes it in 2.0.
+    ///
+    ///
+    /// On the wire: `Errors`.
+    pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Human-readable message
     ///
-    /// On the wire: `ErrorMessage`, `errorMessage`.
+    /// On the wire: `ErrorMessage`.
     pub error_message: Option<String>,
     /// Server-side stack trace, where the server is configured to reveal it
     ///
-    /// On the wire: `Stacktrace`, `stacktrace`.
+    /// On the wire: `Stacktrace`.
     pub stacktrace: Option<String>,
 }
 
 impl rt::codegen::KeyTable for ErrorResponse {
     const KEYS: &'static [&'static [&'static str]] = &[
-        &["ErrorCode", "errorCode"],
-        &["ValidationErrors", "validationErrors"],
-        &["ErrorMessage", "errorMessage"],
-        &["Stacktrace", "stacktrace"],
+        &["ErrorCode"],
+        &["ValidationErrors"],
+        &["Errors"],
+        &["ErrorMessage"],
+        &["Stacktrace"],
     ];
 }
 
@@ -890,8 +766,9 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
             ) -> Result<ErrorResponse, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
                 let mut f1: Option<Option<::std::collections::BTreeMap<String, String>>> = Option::None;
-                let mut f2: Option<Option<String>> = Option::None;
+                let mut f2: Option<Option<::std::collections::BTreeMap<String, Vec<String>>>> = Option::None;
                 let mut f3: Option<Option<String>> = Option::None;
+                let mut f4: Option<Option<String>> = Option::None;
                 while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<ErrorResponse>>()? {
                     match key.0 {
                         Option::Some(0) => {
@@ -918,6 +795,12 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
                         _ => {
                             map.next_value::<rt::serde::de::IgnoredAny>()?;
                         }
@@ -926,8 +809,9 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
                 Result::Ok(ErrorResponse {
                     error_code: f0.flatten(),
                     validation_errors: f1.flatten(),
-                    error_message: f2.flatten(),
-                    stacktrace: f3.flatten(),
+                    errors: f2.flatten(),
+                    error_message: f3.flatten(),
+                    stacktrace: f4.flatten(),
                 })
             }
         }
@@ -940,6 +824,7 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for ErrorResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.error_code.is_some())
             + usize::from(self.validation_errors.is_some())
+            + usize::from(self.errors.is_some())
             + usize::from(self.error_message.is_some())
             + usize::from(self.stacktrace.is_some());
         let mut state = serializer.serialize_struct("ErrorResponse", len)?;
@@ -948,6 +833,9 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for ErrorResponse {
         }
         if let Option::Some(value) = &self.validation_errors {
             state.serialize_field("ValidationErrors", value)?;
+        }
+        if let Option::Some(value) = &self.errors {
+            state.serialize_field("Errors", value)?;
         }
         if let Option::Some(value) = &self.error_message {
             state.serialize_field("ErrorMessage", value)?;
@@ -959,62 +847,38 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for ErrorResponse {
     }
 }
 
-impl rt::wire::WireSerialize<rt::wire::Camel> for ErrorResponse {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.error_code.is_some())
-            + usize::from(self.validation_errors.is_some())
-            + usize::from(self.error_message.is_some())
-            + usize::from(self.stacktrace.is_some());
-        let mut state = serializer.serialize_struct("ErrorResponse", len)?;
-        if let Option::Some(value) = &self.error_code {
-            state.serialize_field("errorCode", value)?;
-        }
-        if let Option::Some(value) = &self.validation_errors {
-            state.serialize_field("validationErrors", value)?;
-        }
-        if let Option::Some(value) = &self.error_message {
-            state.serialize_field("errorMessage", value)?;
-        }
-        if let Option::Some(value) = &self.stacktrace {
-            state.serialize_field("stacktrace", value)?;
-        }
-        state.end()
-    }
-}
-
 /// Health and version of the answering server
 ///
 /// Schemas of this concept (their casing):
 ///
 /// - `Status` in `spec/erp-1.0.yaml` (Pascal)
-/// - `Status` in `spec/erp-2.0.yaml` (Camel)
+/// - `Status` in `spec/erp-2.0.yaml` (Pascal)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// Version of JTL-Wawi
     ///
-    /// On the wire: `Version`, `version`.
+    /// On the wire: `Version`.
     pub version: String,
     /// The server's clock
     ///
-    /// On the wire: `Timestamp`, `timestamp`.
+    /// On the wire: `Timestamp`.
     pub timestamp: rt::chrono::DateTime<rt::chrono::FixedOffset>,
     /// Name of the database tenant
     ///
-    /// On the wire: `Tenant`, `tenant`.
+    /// On the wire: `Tenant`.
     pub tenant: String,
     /// Constant identifying the API
     ///
-    /// On the wire: `Type`, `type`.
+    /// On the wire: `Type`.
     pub r#type: String,
 }
 
 impl rt::codegen::KeyTable for Status {
     const KEYS: &'static [&'static [&'static str]] = &[
-        &["Version", "version"],
-        &["Timestamp", "timestamp"],
-        &["Tenant", "tenant"],
-        &["Type", "type"],
+        &["Version"],
+        &["Timestamp"],
+        &["Tenant"],
+        &["Type"],
     ];
 }
 
@@ -1102,26 +966,265 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for Status {
     }
 }
 
-impl rt::wire::WireSerialize<rt::wire::Camel> for Status {
+/// The credentials of a JTL-Wawi user
+///
+/// Schemas of this concept (their casing):
+///
+/// - `CreateLogin` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateLogin {
+    /// The user's name in JTL-Wawi
+    ///
+    /// On the wire: `UserName`.
+    pub user_name: String,
+    /// The user's password; never printed by the client
+    ///
+    /// On the wire: `Password`.
+    pub password: rt::Secret,
+}
+
+impl rt::codegen::KeyTable for CreateLogin {
+    const KEYS: &'static [&'static [&'static str]] = &[&["UserName"], &["Password"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = CreateLogin;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a CreateLogin object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLogin, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<rt::Secret> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<CreateLogin>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLogin>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLogin>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(CreateLogin {
+                    user_name: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLogin>(0))?,
+                    password: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLogin>(1))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for CreateLogin {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2;
+        let mut state = serializer.serialize_struct("CreateLogin", len)?;
+        {
+            let value = &self.user_name;
+            state.serialize_field("UserName", value)?;
+        }
+        {
+            let value = &self.password;
+            state.serialize_field("Password", value)?;
+        }
+        state.end()
+    }
+}
+
+/// A logged-in session of a JTL-Wawi user
+///
+/// Schemas of this concept (their casing):
+///
+/// - `Login` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// Id of the session, sent as `X-SessionId` on the calls made in it
+    ///
+    /// On the wire: `SessionId`.
+    pub session_id: rt::Secret,
+}
+
+impl rt::codegen::KeyTable for Login {
+    const KEYS: &'static [&'static [&'static str]] = &[&["SessionId"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Login {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Login;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Login object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Login, A::Error> {
+                let mut f0: Option<rt::Secret> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Login>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Login>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Login {
+                    session_id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Login>(0))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for Login {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1;
+        let mut state = serializer.serialize_struct("Login", len)?;
+        {
+            let value = &self.session_id;
+            state.serialize_field("SessionId", value)?;
+        }
+        state.end()
+    }
+}
+
+/// A feature set of the server
+///
+/// Schemas of this concept (their casing):
+///
+/// - `FeatureInfo` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureInfo {
+    /// Name of the feature set
+    ///
+    /// On the wire: `Feature`.
+    pub feature: String,
+    /// API version of the feature set
+    ///
+    /// On the wire: `Version`.
+    pub version: i32,
+    /// Release state (for example `stable`, `beta`, `alpha`)
+    ///
+    /// On the wire: `Release`.
+    pub release: String,
+    /// Whether this server offers the feature set to the caller
+    ///
+    /// On the wire: `IsUsable`.
+    pub is_usable: bool,
+}
+
+impl rt::codegen::KeyTable for FeatureInfo {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["Feature"],
+        &["Version"],
+        &["Release"],
+        &["IsUsable"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = FeatureInfo;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a FeatureInfo object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FeatureInfo, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<i32> = Option::None;
+                let mut f2: Option<String> = Option::None;
+                let mut f3: Option<bool> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<FeatureInfo>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(FeatureInfo {
+                    feature: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(0))?,
+                    version: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(1))?,
+                    release: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(2))?,
+                    is_usable: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(3))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for FeatureInfo {
     fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 4;
-        let mut state = serializer.serialize_struct("Status", len)?;
+        let mut state = serializer.serialize_struct("FeatureInfo", len)?;
+        {
+            let value = &self.feature;
+            state.serialize_field("Feature", value)?;
+        }
         {
             let value = &self.version;
-            state.serialize_field("version", value)?;
+            state.serialize_field("Version", value)?;
         }
         {
-            let value = &self.timestamp;
-            state.serialize_field("timestamp", value)?;
+            let value = &self.release;
+            state.serialize_field("Release", value)?;
         }
         {
-            let value = &self.tenant;
-            state.serialize_field("tenant", value)?;
-        }
-        {
-            let value = &self.r#type;
-            state.serialize_field("type", value)?;
+            let value = &self.is_usable;
+            state.serialize_field("IsUsable", value)?;
         }
         state.end()
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::models::{AppRegistrationRequest, Status};
+use jtl_erp_client::models::{ErrorResponse, Status};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::ManualTimeSource;
@@ -16,7 +16,7 @@ use jtl_erp_tests::{RawServer, header_values};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-type StatusResult = Result<ResponseValue<Status>, Error<()>>;
+type StatusResult = Result<ResponseValue<Status>, Error<ErrorResponse>>;
 
 const VALID: &str = r#"{"version":"1.10","timestamp":"2025-03-20T08:57:00+01:00","tenant":"eazybusiness","type":"WAWI-Api"}"#;
 
@@ -175,7 +175,7 @@ async fn null_where_a_value_is_required_is_a_decode_error() {
 async fn a_number_out_of_range_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/authentication/r"))
+        .and(path("/v2/authentication/r"))
         .respond_with(json(
             r#"{"requestStatusInfo":{"status":99999999999999999999}}"#,
         ))
@@ -562,14 +562,11 @@ async fn a_retry_after_date_in_the_past_is_no_wait() {
 async fn non_idempotent_requests_are_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/authentication"))
+        .and(path("/v2/authentication"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let body = AppRegistrationRequest {
-        app_id: Some("a".into()),
-        ..Default::default()
-    };
+    let body = jtl_erp_tests::fixtures::minimal_registration_request("a");
     let error = client(&server.uri())
         .register_app(&body)
         .await

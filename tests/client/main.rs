@@ -3,6 +3,7 @@
 
 mod auth;
 mod e2e;
+mod erp2;
 mod fuzz_decoders;
 mod harness;
 mod hostile;

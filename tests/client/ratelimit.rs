@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
 use jtl_erp_client::runtime::{Context, Error, RateLimitPolicy, RetryPolicy};
@@ -305,10 +304,7 @@ async fn gateway_errors_of_idempotent_calls_are_retried_with_jittered_backoff() 
     );
 
     let error = client
-        .register_app(&AppRegistrationRequest {
-            app_id: Some("a".into()),
-            ..Default::default()
-        })
+        .register_app(&jtl_erp_tests::fixtures::minimal_registration_request("a"))
         .await
         .expect_err("502");
     assert!(

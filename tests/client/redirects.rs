@@ -3,7 +3,6 @@
 //! status × another host, scheme and port. A refused redirect comes back as the 3xx.
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::runtime::auth::{AuthProvider, BearerToken, WawiKey, WawiPlacement};
 use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
 use jtl_erp_tests::MockServer;
@@ -106,7 +105,9 @@ async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
                         "{case}: {get:?}"
                     );
                     let post = client
-                        .register_foreign_app(&AppRegistrationRequest::default())
+                        .register_foreign_app(
+                            &jtl_erp_tests::fixtures::minimal_registration_request("a"),
+                        )
                         .await
                         .expect_err(&case);
                     assert!(

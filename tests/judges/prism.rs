@@ -39,12 +39,12 @@ fn registration() -> AppRegistrationRequest {
         display_name: Some("Contract".into()),
         description: Some("Contract test".into()),
         localized_display_names: Some(vec![Translation {
-            language_iso: Some("DE".into()),
-            name: Some("Vertrag".into()),
+            language_iso: "DE".into(),
+            name: "Vertrag".into(),
         }]),
         localized_descriptions: Some(vec![Translation {
-            language_iso: Some("DE".into()),
-            name: Some("Test".into()),
+            language_iso: "DE".into(),
+            name: "Test".into(),
         }]),
         version: Some("1.0.0".into()),
         provider_name: Some("Team".into()),
@@ -125,12 +125,12 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .register_app(&registration())
         .await
         .expect("RegisterApp 1.0");
-    assert_eq!(created.status, Some(RegistrationStatus::Pending));
+    assert_eq!(created.status, RegistrationStatus::Pending);
     let info = erp1
         .fetch_registration_status("295C196B")
         .await
         .expect("FetchRegistrationStatus 1.0");
-    assert!(info.request_status_info.is_some());
+    assert!(!info.request_status_info.registration_request_id.is_empty());
     erp1.register_multi_instance_app("295C196B")
         .await
         .expect("RegisterMultiInstanceApp 1.0");
@@ -155,6 +155,32 @@ async fn every_operation_passes_prism_in_its_own_casing() {
             .await
             .expect("UpdateForeignApp");
     }
+    let registration_id = "0f0e1000-0000-4000-8000-000000000002"
+        .parse()
+        .expect("uuid");
+    erp2.update_foreign_app_by_registration_id(registration_id, &registration())
+        .await
+        .expect("UpdateForeignAppByRegistrationId");
+    erp2.remove_foreign_app("contract/v1")
+        .await
+        .expect("RemoveForeignApp");
+    erp2.remove_foreign_app_by_registration_id(registration_id)
+        .await
+        .expect("RemoveForeignAppByRegistrationId");
+    erp2.register_multi_instance_app("abc-123")
+        .await
+        .expect("RegisterMultiInstanceApp 2.0");
+    let login = erp2
+        .login(&jtl_erp_client::models::CreateLogin {
+            user_name: "admin".into(),
+            password: jtl_erp_client::runtime::Secret::new("pw"),
+        })
+        .await
+        .expect("Login");
+    let _ = login.session_id;
+    erp2.logout().await.expect("Logout");
+    erp2.get_features().await.expect("GetFeatures");
+    erp2.head_status().await.expect("HeadStatus");
     erp2.register_app(&registration())
         .await
         .expect("RegisterApp 2.0");
@@ -183,18 +209,26 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .await
         .expect("the provider's exchange passes too");
 
-    assert_clean(&recorder, 11);
+    assert_clean(&recorder, 19);
 }
 
 /// The judge can say no: the same registration in the other casing is refused.
 #[jtl_erp_tests::test(deadline = 600)]
 async fn prism_refuses_a_body_in_the_wrong_casing() {
     let v1 = Prism::mock("spec/erp-1.0.yaml").ready().await;
-    let camel = serde_json::to_vec(&jtl_erp_client::runtime::wire::Wire::<
+    // The PascalCase form with each property name's first letter lowered.
+    let pascal = serde_json::to_value(jtl_erp_client::runtime::wire::Wire::<
         _,
-        jtl_erp_client::runtime::wire::Camel,
+        jtl_erp_client::runtime::wire::Pascal,
     >::new(&registration()))
     .expect("json");
+    let camel: serde_json::Map<String, serde_json::Value> = pascal
+        .as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, v)| (k[..1].to_lowercase() + &k[1..], v.clone()))
+        .collect();
+    let camel = serde_json::to_vec(&camel).expect("json");
     let response = jtl_erp_client::runtime::reqwest::Client::new()
         .post(format!("{}/authentication", v1.url))
         .header("content-type", "application/json")

@@ -126,7 +126,7 @@ async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards
 }
 
 #[jtl_erp_tests::test]
-async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_code() {
+async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_challenge_code() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = erp_v2::Client::builder()
         .base_url(fake.onpremise_url())
@@ -138,7 +138,11 @@ async fn the_erp_2_0_lifecycle_speaks_camel_case_and_refuses_another_challenge_c
     assert!(
         fake.requests()[0]
             .body
-            .starts_with(r#"{"appId":"myApp/v1""#)
+            .starts_with(r#"{"AppId":"myApp/v1""#)
+    );
+    assert_eq!(
+        fake.requests()[0].path,
+        "/api/eazybusiness/v2/authentication"
     );
     assert_eq!(fake.registrations()[0].api_version, "2.0");
 
@@ -377,13 +381,7 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
         .update_foreign_app("myApp/v1", &app())
         .await
         .expect("updated");
-    assert_eq!(
-        updated
-            .request_status_info
-            .as_ref()
-            .and_then(|s| s.app_id.as_deref()),
-        Some("myApp/v1")
-    );
+    assert_eq!(updated.request_status_info.app_id, "myApp/v1");
     let patch = fake
         .requests()
         .into_iter()
@@ -418,6 +416,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             "all.read",
             "--known-scope",
             "Application.RunAs",
+            "--user",
+            "admin:pw:with:colons",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -455,8 +455,17 @@ fn the_binary_prints_help_and_its_base_urls() {
             "{text}"
         );
         let known = r#"{"AppId":"bin/v1","MandatoryApiScopes":["all.read","Application.RunAs"]}"#;
-        let (status, text) = raw(reqwest::Method::POST, url, Some("code"), known).await;
+        let (status, text) = raw(reqwest::Method::POST, url.clone(), Some("code"), known).await;
         assert_eq!(status, 201, "{text}");
+        // The user given on the command line logs in (the password keeps its colons).
+        let login = url.replace("/authentication", "/v2/authentication/login");
+        let right = r#"{"UserName":"admin","Password":"pw:with:colons"}"#;
+        let (status, text) = raw(reqwest::Method::POST, login.clone(), Some("code"), right).await;
+        assert_eq!(status, 200, "{text}");
+        assert!(text.starts_with(r#"{"SessionId":""#), "{text}");
+        let wrong = r#"{"UserName":"admin","Password":"pw"}"#;
+        let (status, text) = raw(reqwest::Method::POST, login, Some("code"), wrong).await;
+        assert_eq!(status, 400, "{text}");
     });
 }
 
@@ -552,6 +561,7 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             message,
             error_code,
             validation_errors,
+            errors,
         } = &error
         else {
             panic!("{error:?}")
@@ -563,14 +573,16 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
         );
         assert_eq!(error_code.as_deref(), Some("UnknownScope"));
         let keys: Vec<&str> = validation_errors.keys().map(String::as_str).collect();
-        let expected_keys = if v2 {
-            ["optionalApiScopes[0]", "optionalApiScopes[2]"]
-        } else {
-            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"]
-        };
+        // Both documents declare PascalCase, so the fake names the properties so in both.
         assert_eq!(
-            keys, expected_keys,
+            keys,
+            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
             "keys in the endpoint's casing, kept as sent"
+        );
+        assert_eq!(
+            errors.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
+            "the fake writes `Errors` next to the deprecated `ValidationErrors`"
         );
         assert_eq!(fake.registrations().len(), before, "nothing registered");
         let body = fake.requests().last().expect("recorded").body.clone();

@@ -44,22 +44,25 @@ fn app() -> AppRegistrationRequest {
 /// POST answers `post`; GET answers `gets` in order, the last one from then on.
 async fn scripted(post: ResponseTemplate, gets: Vec<ResponseTemplate>) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(format!("{BASE}/authentication")))
-        .respond_with(post)
-        .mount(&server)
-        .await;
-    let last = gets.len() - 1;
-    for (i, answer) in gets.into_iter().enumerate() {
-        let mock = Mock::given(method("GET"))
-            .and(path(format!("{BASE}/authentication/reg-1")))
-            .respond_with(answer);
-        let mock = if i == last {
-            mock.with_priority(10)
-        } else {
-            mock.up_to_n_times(1).with_priority(1)
-        };
-        mock.mount(&server).await;
+    // 1.0 at the root, 2.0 under `/v2`: one server answers both, each flow calls one.
+    for generation in ["", "/v2"] {
+        Mock::given(method("POST"))
+            .and(path(format!("{BASE}{generation}/authentication")))
+            .respond_with(post.clone())
+            .mount(&server)
+            .await;
+        let last = gets.len() - 1;
+        for (i, answer) in gets.iter().cloned().enumerate() {
+            let mock = Mock::given(method("GET"))
+                .and(path(format!("{BASE}{generation}/authentication/reg-1")))
+                .respond_with(answer);
+            let mock = if i == last {
+                mock.with_priority(10)
+            } else {
+                mock.up_to_n_times(1).with_priority(1)
+            };
+            mock.mount(&server).await;
+        }
     }
     server
 }
@@ -142,7 +145,7 @@ async fn erp_1_0_pending_pending_accepted_gives_the_key_and_scopes() {
 }
 
 #[jtl_erp_tests::test]
-async fn erp_2_0_flow_speaks_camel_case_and_sends_the_app_headers() {
+async fn erp_2_0_flow_sends_pascal_case_and_reads_camel_case_answers() {
     let server = scripted(
         json(201, r#"{"appId":"myApp/v1","registrationRequestId":"reg-1","status":0}"#),
         vec![
@@ -161,11 +164,14 @@ async fn erp_2_0_flow_speaks_camel_case_and_sends_the_app_headers() {
     assert_eq!(accepted.api_key.expose(), "v2-key");
     assert!(accepted.scopes.missing_optional.is_empty());
     let requests = server.received_requests().await.expect("recorded");
-    assert!(body_text(&requests[0]).starts_with(r#"{"appId":"myApp/v1","displayName":"My App""#));
-    assert_eq!(header_values(&requests[0], "x-appid"), ["MyApp/1.0.0"]);
-    assert_eq!(header_values(&requests[0], "x-appversion"), ["1.0.0"]);
+    assert!(body_text(&requests[0]).starts_with(r#"{"AppId":"myApp/v1","DisplayName":"My App""#));
+    assert_eq!(
+        requests[0].url.path(),
+        "/api/eazybusiness/v2/authentication"
+    );
     for request in &requests {
-        assert_eq!(header_values(request, "api-version"), ["2.0"]);
+        // The 2.0 document's paths carry the generation; no api-version header is declared.
+        assert!(header_values(request, "api-version").is_empty());
         assert_eq!(header_values(request, "x-challengecode"), ["Challenge-42"]);
     }
 }
@@ -336,7 +342,7 @@ async fn real_scope_strings_are_sent_exactly_and_the_grant_is_read_as_written() 
         r#"ApiScopes":["cusomters.read","productRead","productDelete","invoices.print"],"#;
     for (flow, server, mandatory_key, optional_key) in [
         (flow_v1(&v1), &v1, "\"Mandatory", "\"Optional"),
-        (flow_v2(&v2), &v2, "\"mandatory", "\"optional"),
+        (flow_v2(&v2), &v2, "\"Mandatory", "\"Optional"),
     ] {
         let accepted = flow.run(&real_app()).await.expect("accepted");
         let body = body_text(&server.received_requests().await.expect("recorded")[0]);
@@ -371,6 +377,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         message,
         error_code,
         validation_errors,
+        errors,
     } = &error
     else {
         panic!("{error:?}")
@@ -391,6 +398,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         ["MandatoryApiScopes[3]", "OptionalApiScopes[2]"],
         "keys as the server wrote them"
     );
+    assert!(errors.is_empty(), "this server sent no `Errors`");
     assert_eq!(
         error.to_string(),
         "the server refused the requested scopes `item.updateitem`, `cusomters.read`, `productDelete` (UnknownScope)"
@@ -401,7 +409,7 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
         "validationErrors":{"$.optionalApiScopes[1]":"'productRead' does not exist"}}"#;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("{BASE}/authentication")))
+        .and(path(format!("{BASE}/v2/authentication")))
         .respond_with(json(400, refusal))
         .mount(&server)
         .await;
@@ -412,6 +420,27 @@ async fn a_refusal_of_scopes_is_typed_with_the_servers_message_and_the_scopes_it
     assert!(
         matches!(&error, RegistrationError::ScopesRefused { scopes, .. } if scopes == &["productRead"]),
         "{error:?}"
+    );
+
+    // The vendor's `Errors` (what replaces `ValidationErrors`) names scopes the same way.
+    let refusal = r#"{"ErrorCode":"UnknownScope","Errors":{"$.MandatoryApiScopes[3]":["'item.updateitem' does not exist"]}}"#;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/v2/authentication")))
+        .respond_with(json(400, refusal))
+        .mount(&server)
+        .await;
+    let error = flow_v2(&server)
+        .register(&real_app())
+        .await
+        .expect_err("refused");
+    let RegistrationError::ScopesRefused { scopes, errors, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(scopes, &["item.updateitem"]);
+    assert_eq!(
+        errors.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["$.MandatoryApiScopes[3]"]
     );
 
     // A validation error on a whole list is a refusal of scopes even when no scope is named.
@@ -598,11 +627,20 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
     assert!(request.body.is_empty());
     assert_eq!(header_values(request, "x-challengecode"), ["Challenge-42"]);
 
-    let error = flow_v2(&server)
+    // 2.0 has it too, under `/v2`.
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/v2/authentication/reg-1")))
+        .respond_with(json(
+            200,
+            r#"{"appId":"myApp/v1","registrationRequestId":"reg-3","status":0}"#,
+        ))
+        .mount(&server)
+        .await;
+    let pending = flow_v2(&server)
         .register_instance("reg-1", requested)
         .await
-        .expect_err("1.0 only");
-    assert!(matches!(error, RegistrationError::Unsupported));
+        .expect("2.0 instance");
+    assert_eq!(pending.registration_id, "reg-3");
 
     let no_code = erp_v1::Client::builder()
         .base_url(server.uri())
@@ -639,8 +677,8 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
     );
     assert_eq!(
         server.received_requests().await.expect("recorded").len(),
-        1,
-        "nothing sent for the refused calls"
+        2,
+        "nothing sent for the refused calls (one instance request per generation went out)"
     );
 }
 

@@ -7,3 +7,4 @@ mod flow;
 mod manifest;
 mod scopes;
 mod session;
+mod wawi;

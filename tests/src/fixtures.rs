@@ -14,8 +14,8 @@ pub fn registration_request() -> AppRegistrationRequest {
         display_name: Some("My App".into()),
         description: Some("Inventory tool".into()),
         localized_display_names: Some(vec![Translation {
-            language_iso: Some("DE".into()),
-            name: Some("Meine App".into()),
+            language_iso: "DE".into(),
+            name: "Meine App".into(),
         }]),
         version: Some("1.0.0".into()),
         provider_name: Some("My Company".into()),
@@ -54,4 +54,19 @@ pub async fn answering(
         .mount(&server)
         .await;
     server
+}
+
+/// The smallest registration request the 2.0 document accepts: its eight required properties.
+pub fn minimal_registration_request(app_id: &str) -> AppRegistrationRequest {
+    AppRegistrationRequest {
+        app_id: Some(app_id.into()),
+        display_name: Some("App".into()),
+        description: Some("An app".into()),
+        version: Some("1".into()),
+        provider_name: Some("Provider".into()),
+        provider_website: Some("https://example.com".into()),
+        mandatory_api_scopes: Some(vec!["items.read".into()]),
+        app_icon: Some(Base64Bytes(Vec::new())),
+        ..Default::default()
+    }
 }

@@ -37,6 +37,8 @@ use jtl_erp_runtime::serde::Serialize;
 use jtl_erp_runtime::serde_json;
 use jtl_erp_runtime::wire::{Camel, Pascal, Wire, WireSerialize};
 
+mod erp2;
+
 use crate::models::{
     AppRegistrationRequest, AppToken, AuthToken, ErrorResponse, OAuthError,
     RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus, RegistrationType,
@@ -150,6 +152,7 @@ struct State {
     auto_approve: bool,
     requests: Vec<RecordedRequest>,
     session: SessionKeys,
+    erp2: erp2::Erp2,
 }
 
 impl State {
@@ -445,7 +448,7 @@ fn record(request: &Incoming2) -> RecordedRequest {
             let value = value.to_str().unwrap_or("<binary>");
             let masked = match name.as_str() {
                 "authorization" => format!("{} ***", value.split(' ').next().unwrap_or_default()),
-                "x-api-key" => "***".to_owned(),
+                "x-api-key" | "x-sessionid" => "***".to_owned(),
                 _ => value.to_owned(),
             };
             (name.as_str().to_owned(), masked)
@@ -454,6 +457,9 @@ fn record(request: &Incoming2) -> RecordedRequest {
     let mut body = String::from_utf8_lossy(&request.body).into_owned();
     if let Some(token) = multipart_field(&request.body, "refreshToken") {
         body = body.replace(&token, "***");
+    }
+    if let Some(masked) = erp2::mask_password(&request.body) {
+        body = masked;
     }
     RecordedRequest {
         method: request.method.to_string(),
@@ -483,31 +489,62 @@ fn route(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
     }
 }
 
+/// The ERP routes. The 2.0 document's paths are under `/v2` and answer in PascalCase, as it
+/// declares; the unversioned paths are 1.0 (PascalCase) or, with `api-version: 2.0`, the
+/// OnPremise server of seed 002 (camelCase answers). The paths without `/v2` of seed 001 (foreign
+/// apps) are served too.
 fn erp(state: &mut State, request: &Incoming2, path: &str) -> Response<Full<Bytes>> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let version2 = request.header("api-version") == Some("2.0");
-    let casing = if version2 {
-        Casing::Camel
-    } else {
-        Casing::Pascal
+    let (generation, segments) = match segments.split_first() {
+        Some((&"v2", rest)) => (Generation::V2, rest),
+        _ if request.header("api-version") == Some("2.0") => {
+            (Generation::V2Unversioned, &segments[..])
+        }
+        _ => (Generation::V1, &segments[..]),
     };
-    match (&request.method, segments.as_slice()) {
-        (&Method::POST, ["authentication"]) => register(state, request, casing),
+    let casing = generation.casing();
+    match (&request.method, segments) {
+        (&Method::POST, ["authentication"]) => register(state, request, generation),
         (&Method::GET, ["authentication", id]) => fetch(state, request, id, casing),
-        (&Method::POST, ["authentication", id]) => register_instance(state, request, id),
-        (&Method::GET, ["info"]) => info(state, request, Casing::Pascal),
-        (&Method::GET, ["v2", "info"]) => info(state, request, Casing::Camel),
-        (&Method::POST, ["v2", "authentication", "foreign"]) => {
-            foreign(state, request, Casing::Camel, StatusCode::CREATED)
+        (&Method::POST, ["authentication", id]) if !erp2::is_erp2_path(id) => {
+            register_instance(state, request, id, casing)
         }
-        (&Method::PATCH, ["authentication", "foreign", _, "app"]) => {
-            foreign(state, request, Casing::Pascal, StatusCode::OK)
-        }
-        _ => plain(StatusCode::NOT_FOUND, "no such endpoint"),
+        (&Method::GET, ["info"]) => info(state, request, casing),
+        _ => erp2::route(state, request, segments, casing)
+            .unwrap_or_else(|| plain(StatusCode::NOT_FOUND, "no such endpoint")),
     }
 }
 
-fn register(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
+/// Which generation a request speaks, by its path and `api-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generation {
+    V1,
+    V2,
+    V2Unversioned,
+}
+
+impl Generation {
+    fn casing(self) -> Casing {
+        match self {
+            Generation::V1 | Generation::V2 => Casing::Pascal,
+            Generation::V2Unversioned => Casing::Camel,
+        }
+    }
+
+    fn api_version(self) -> &'static str {
+        match self {
+            Generation::V1 => "1.0",
+            Generation::V2 | Generation::V2Unversioned => "2.0",
+        }
+    }
+}
+
+fn register(
+    state: &mut State,
+    request: &Incoming2,
+    generation: Generation,
+) -> Response<Full<Bytes>> {
+    let casing = generation.casing();
     // The challenge code comes first: nothing about a registration is looked at or kept
     // without one the vendor would accept.
     let code = match request.header("x-challengecode") {
@@ -554,12 +591,7 @@ fn register(state: &mut State, request: &Incoming2, casing: Casing) -> Response<
         return error(state, StatusCode::CONFLICT, "AppAlreadyRegistered", casing);
     }
     let id = state.next("reg");
-    let api_version = if casing == Casing::Camel {
-        "2.0"
-    } else {
-        "1.0"
-    }
-    .to_owned();
+    let api_version = generation.api_version().to_owned();
     let registration = Registration {
         app_id,
         challenge_code: code,
@@ -607,9 +639,14 @@ fn unknown_scopes(
     if unknown.is_empty() {
         return None;
     }
+    let errors = validation_errors
+        .iter()
+        .map(|(key, message)| (key.clone(), vec![message.clone()]))
+        .collect();
     let body = ErrorResponse {
         error_code: Some("UnknownScope".to_owned()),
         validation_errors: Some(validation_errors),
+        errors: Some(errors),
         error_message: Some(format!("Unknown scopes: {}", unknown.join(", "))),
         stacktrace: None,
     };
@@ -649,13 +686,13 @@ fn fetch(
         return plain(StatusCode::GONE, "");
     }
     let mut info = RegistrationInformation {
-        request_status_info: Some(status_info(id, registration)),
+        request_status_info: status_info(id, registration),
         token: None,
         granted_scopes: None,
     };
     if registration.status == RegistrationStatus::Accepted {
         info.token = Some(AppToken {
-            api_key: registration.key.clone().map(Into::into),
+            api_key: registration.key.clone().unwrap_or_default().into(),
         });
         info.granted_scopes = Some(registration.granted.clone());
         state
@@ -667,21 +704,21 @@ fn fetch(
     json(state, StatusCode::OK, &info, casing)
 }
 
-fn register_instance(state: &mut State, request: &Incoming2, id: &str) -> Response<Full<Bytes>> {
+fn register_instance(
+    state: &mut State,
+    request: &Incoming2,
+    id: &str,
+    casing: Casing,
+) -> Response<Full<Bytes>> {
     let Some(original) = state.registrations.get(id) else {
-        return error(
-            state,
-            StatusCode::NOT_FOUND,
-            "RegistrationNotFound",
-            Casing::Pascal,
-        );
+        return error(state, StatusCode::NOT_FOUND, "RegistrationNotFound", casing);
     };
     if !challenge_code_matches(request, original) {
         return error(
             state,
             StatusCode::FORBIDDEN,
             "ChallengeCodeMismatch",
-            Casing::Pascal,
+            casing,
         );
     }
     if original.app.registration_type != Some(RegistrationType::MultiInstance) {
@@ -689,16 +726,17 @@ fn register_instance(state: &mut State, request: &Incoming2, id: &str) -> Respon
             state,
             StatusCode::BAD_REQUEST,
             "NotAMultiInstanceApp",
-            Casing::Pascal,
+            casing,
         );
     }
     let app = original.app.clone();
     let code = original.challenge_code.clone();
+    let api_version = original.api_version.clone();
     let new_id = state.next("reg");
     let registration = Registration {
         app_id: app.app_id.clone().unwrap_or_default(),
         challenge_code: code,
-        api_version: "1.0".into(),
+        api_version,
         app,
         status: RegistrationStatus::Pending,
         granted: Vec::new(),
@@ -707,14 +745,14 @@ fn register_instance(state: &mut State, request: &Incoming2, id: &str) -> Respon
     };
     let answer = status_info(&new_id, &registration);
     state.registrations.insert(new_id, registration);
-    json(state, StatusCode::OK, &answer, Casing::Pascal)
+    json(state, StatusCode::OK, &answer, casing)
 }
 
 fn status_info(id: &str, registration: &Registration) -> RegistrationRequestStatusInfo {
     RegistrationRequestStatusInfo {
-        app_id: Some(registration.app_id.clone()),
-        registration_request_id: Some(id.to_owned()),
-        status: Some(registration.status),
+        app_id: registration.app_id.clone(),
+        registration_request_id: id.to_owned(),
+        status: registration.status,
     }
 }
 
@@ -755,39 +793,6 @@ fn info(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full
         r#type: "WAWI-Api".into(),
     };
     json(state, StatusCode::OK, &status, casing)
-}
-
-fn foreign(
-    state: &mut State,
-    request: &Incoming2,
-    casing: Casing,
-    created: StatusCode,
-) -> Response<Full<Bytes>> {
-    if credentials(state, request).is_none() {
-        return plain(StatusCode::UNAUTHORIZED, "");
-    }
-    let app: AppRegistrationRequest = match serde_json::from_slice(&request.body) {
-        Ok(app) => app,
-        Err(e) => {
-            return error(
-                state,
-                StatusCode::BAD_REQUEST,
-                &format!("InvalidBody: {e}"),
-                casing,
-            );
-        }
-    };
-    let id = state.next("foreign");
-    let info = RegistrationInformation {
-        request_status_info: Some(RegistrationRequestStatusInfo {
-            app_id: app.app_id,
-            registration_request_id: Some(id),
-            status: Some(RegistrationStatus::Pending),
-        }),
-        token: None,
-        granted_scopes: None,
-    };
-    json(state, created, &info, casing)
 }
 
 fn token(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
@@ -895,6 +900,7 @@ fn error(state: &State, status: StatusCode, code: &str, casing: Casing) -> Respo
     let body = ErrorResponse {
         error_code: Some(code.to_owned()),
         validation_errors: None,
+        errors: None,
         error_message: Some(code.to_owned()),
         stacktrace: None,
     };
@@ -902,10 +908,37 @@ fn error(state: &State, status: StatusCode, code: &str, casing: Casing) -> Respo
 }
 
 /// A model in the endpoint's casing (or the other one, when that fault is on).
-fn json<T: WireSerialize<Camel> + WireSerialize<Pascal>>(
+///
+/// The documents declare PascalCase only; camelCase answers (seed 002's OnPremise server, public
+/// 2.x integrations) are the PascalCase ones with each property name's first letter lowered.
+/// Keys of maps are data and keep their case: the fake's only maps are the messages under
+/// `Errors` and `ValidationErrors`.
+fn json<T: WireSerialize<Pascal>>(
     state: &State,
     status: StatusCode,
     value: &T,
+    casing: Casing,
+) -> Response<Full<Bytes>> {
+    match pascal_bytes(value) {
+        Some(bytes) => json_bytes(state, status, bytes, casing),
+        None => plain(StatusCode::INTERNAL_SERVER_ERROR, "serialization failed"),
+    }
+}
+
+/// A model written in PascalCase, keys in the schema's order.
+fn pascal_bytes<T: WireSerialize<Pascal>>(value: &T) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    Wire::<_, Pascal>::new(value)
+        .serialize(&mut serde_json::Serializer::new(&mut bytes))
+        .ok()?;
+    Some(bytes)
+}
+
+/// JSON written with PascalCase property names, answered in the endpoint's casing.
+fn json_bytes(
+    state: &State,
+    status: StatusCode,
+    mut bytes: Vec<u8>,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
     let casing = match (casing, state.other_casing) {
@@ -913,15 +946,34 @@ fn json<T: WireSerialize<Camel> + WireSerialize<Pascal>>(
         (Casing::Pascal, true) => Casing::Camel,
         (casing, false) => casing,
     };
-    let mut bytes = Vec::new();
-    let mut serializer = serde_json::Serializer::new(&mut bytes);
-    let written = match casing {
-        Casing::Camel => Wire::<_, Camel>::new(value).serialize(&mut serializer),
-        Casing::Pascal => Wire::<_, Pascal>::new(value).serialize(&mut serializer),
-    };
-    match written {
-        Ok(()) => respond(status, "application/json; charset=utf-8", bytes),
-        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "serialization failed"),
+    if casing == Casing::Camel {
+        let Ok(mut tree) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "serialization failed");
+        };
+        camel_case_keys(&mut tree);
+        bytes = serde_json::to_vec(&tree).unwrap_or_default();
+    }
+    respond(status, "application/json; charset=utf-8", bytes)
+}
+
+/// Lowers the first letter of every property name, leaving the keys of the message maps alone.
+fn camel_case_keys(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            let entries = std::mem::take(object);
+            for (key, mut child) in entries {
+                if key != "Errors" && key != "ValidationErrors" {
+                    camel_case_keys(&mut child);
+                }
+                let mut chars = key.chars();
+                let camel = chars.next().map_or_else(String::new, |first| {
+                    first.to_lowercase().chain(chars).collect()
+                });
+                object.insert(camel, child);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(camel_case_keys),
+        _ => {}
     }
 }
 

@@ -19,3 +19,4 @@ pub use jtl_erp_client::{erp_v1, erp_v2, identity, models, scx};
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod registration;
+pub mod wawi_session;

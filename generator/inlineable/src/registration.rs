@@ -118,8 +118,12 @@ pub enum RegistrationError {
         message: Option<String>,
         /// The server's `ErrorCode`.
         error_code: Option<String>,
-        /// The server's `ValidationErrors`, keys exactly as the server wrote them.
+        /// The server's `ValidationErrors` (deprecated by the vendor), keys exactly as the
+        /// server wrote them.
         validation_errors: BTreeMap<String, String>,
+        /// The server's `Errors` (what replaces `ValidationErrors`), keys exactly as the server
+        /// wrote them.
+        errors: BTreeMap<String, Vec<String>>,
     },
     /// The merchant rejected the registration.
     #[error("the merchant rejected registration {registration_id}")]
@@ -187,9 +191,6 @@ pub enum RegistrationError {
         /// The key, to be stored or revoked.
         api_key: ApiKey,
     },
-    /// The multi-instance registration exists in ERP API 1.0 only.
-    #[error("multi-instance registration is an operation of ERP API 1.0")]
-    Unsupported,
     /// Anything else: transport, decoding, undocumented statuses.
     #[error(transparent)]
     Api(Box<Error<ErrorResponse>>),
@@ -254,7 +255,7 @@ impl RegistrationFlow {
         Self::new(Api::V1(client))
     }
 
-    /// The flow over ERP API 2.x (camelCase, `api-version: 2.0`).
+    /// The flow over ERP API 2.0 (paths under `/v2`, PascalCase; answers read in either casing).
     pub fn erp_v2(client: erp_v2::Client) -> Self {
         Self::new(Api::V2(client))
     }
@@ -313,17 +314,17 @@ impl RegistrationFlow {
         pending(status, requested)
     }
 
-    /// Asks for a further instance of a registered multi-instance app (ERP API 1.0).
+    /// Asks for a further instance of a registered multi-instance app (both generations).
     pub async fn register_instance(
         &self,
         registration_id: &str,
         requested: RequestedScopes,
     ) -> Result<PendingRegistration, RegistrationError> {
         self.check_challenge_code()?;
-        let Api::V1(client) = &self.api else {
-            return Err(RegistrationError::Unsupported);
+        let answer = match &self.api {
+            Api::V1(client) => client.register_multi_instance_app(registration_id).await,
+            Api::V2(client) => client.register_multi_instance_app(registration_id).await,
         };
-        let answer = client.register_multi_instance_app(registration_id).await;
         let step = Step::Instance;
         let status = answer
             .map_err(|e| RegistrationError::from_api(e, step))?
@@ -430,9 +431,10 @@ fn scopes_refused(app: &AppRegistrationRequest, body: &ErrorResponse) -> Option<
         ),
     ];
     let validation_errors = body.validation_errors.clone().unwrap_or_default();
+    let errors = body.errors.clone().unwrap_or_default();
     let mut about_scopes = false;
     let mut named: BTreeSet<&str> = BTreeSet::new();
-    for key in validation_errors.keys() {
+    for key in validation_errors.keys().chain(errors.keys()) {
         let key = key
             .trim_start_matches('$')
             .trim_start_matches('.')
@@ -457,6 +459,7 @@ fn scopes_refused(app: &AppRegistrationRequest, body: &ErrorResponse) -> Option<
         .error_message
         .iter()
         .chain(validation_errors.values())
+        .chain(errors.values().flatten())
         .map(String::as_str)
         .collect();
     for (_, list) in &lists {
@@ -481,6 +484,7 @@ fn scopes_refused(app: &AppRegistrationRequest, body: &ErrorResponse) -> Option<
         message: body.error_message.clone(),
         error_code: body.error_code.clone(),
         validation_errors,
+        errors,
     })
 }
 
@@ -508,11 +512,14 @@ fn pending(
     status: RegistrationRequestStatusInfo,
     requested: RequestedScopes,
 ) -> Result<PendingRegistration, RegistrationError> {
-    let registration_id = status.registration_request_id.ok_or_else(|| {
-        RegistrationError::Invalid("the server answered without a registration id".to_owned())
-    })?;
+    let registration_id = status.registration_request_id;
+    if registration_id.is_empty() {
+        return Err(RegistrationError::Invalid(
+            "the server answered without a registration id".to_owned(),
+        ));
+    }
     Ok(PendingRegistration {
-        app_id: status.app_id.unwrap_or_default(),
+        app_id: status.app_id,
         registration_id,
         requested,
     })
@@ -525,8 +532,8 @@ fn decision(
     info: RegistrationInformation,
 ) -> Result<Option<AcceptedRegistration>, RegistrationError> {
     let registration_id = registration.registration_id.clone();
-    let status = info.request_status_info.as_ref().and_then(|s| s.status);
-    let key = info.token.and_then(|t| t.api_key);
+    let status = Some(info.request_status_info.status);
+    let key = info.token.map(|t| t.api_key);
     match (status, key) {
         (Some(RegistrationStatus::Rejected), _) => {
             Err(RegistrationError::Rejected { registration_id })

@@ -61,6 +61,10 @@ pub struct ApiError<E> {
 }
 
 impl<E> ApiError<E> {
+    /// Whether the status is 402: "no licence, or the app is not authorised by JTL".
+    pub fn is_no_licence(&self) -> bool {
+        self.status == StatusCode::PAYMENT_REQUIRED
+    }
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
@@ -227,5 +231,12 @@ impl<E: fmt::Debug> Error<E> {
             Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Whether the server answered `402 Payment Required`, which JTL's ERP API uses for "no
+    /// licence is available, or the app is not authorised by JTL" (no body to read). Nothing a
+    /// retry or a new token fixes: the merchant's licence or JTL's approval of the app does.
+    pub fn is_no_licence(&self) -> bool {
+        matches!(self, Error::Api(api) if api.is_no_licence())
     }
 }

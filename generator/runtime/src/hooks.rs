@@ -40,3 +40,77 @@ pub trait Hook: Send + Sync + fmt::Debug {
         Box::pin(async { Ok(()) })
     }
 }
+
+/// Sends the ERP 2.0 operations to their paths without the `/v2` segment, and optionally with
+/// an `api-version` header: the variants the vendor's documentation pages show next to the 2.0
+/// document's `/v2/…` paths.
+///
+/// | variant | source | hook |
+/// |---|---|---|
+/// | `…/erp/authentication/foreign/{appId}/app` | documentation page of the foreign-app update | `WithoutV2Prefix::new()` |
+/// | `…/api/eazybusiness/authentication` with `api-version: 2.0` | OnPremise scopes guide | `WithoutV2Prefix::new().api_version("2.0")` |
+///
+/// Only operations whose path starts with `/v2/` change; the segment removed is the one the
+/// operation's path put there (counted from the end of the URL, so a base URL containing `v2`
+/// is left alone).
+#[derive(Debug, Clone, Default)]
+pub struct WithoutV2Prefix {
+    api_version: Option<&'static str>,
+}
+
+impl WithoutV2Prefix {
+    /// Removes `/v2`, adds no header.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also sends `api-version: <version>` (replacing one the operation sends).
+    pub fn api_version(mut self, version: &'static str) -> Self {
+        self.api_version = Some(version);
+        self
+    }
+}
+
+impl Hook for WithoutV2Prefix {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a Operation,
+    ) -> BoxFuture<'a, Result<(), HookError>> {
+        Box::pin(async move {
+            if !operation.path.starts_with("/v2/") {
+                return Ok(());
+            }
+            // Path parameters are percent-encoded into one segment each, so the operation's
+            // template has as many segments as the end of the URL's path.
+            let template = operation.path.trim_start_matches('/').split('/').count();
+            let url = request.url_mut();
+            let segments: Vec<String> = url
+                .path_segments()
+                .map(|s| s.map(str::to_owned).collect())
+                .unwrap_or_default();
+            let Some(at) = segments.len().checked_sub(template) else {
+                return Ok(());
+            };
+            if segments.get(at).map(String::as_str) != Some("v2") {
+                return Ok(());
+            }
+            let kept: Vec<&str> = segments
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != at)
+                .map(|(_, s)| s.as_str())
+                .collect();
+            url.set_path(&format!("/{}", kept.join("/")));
+            if let Some(version) = self.api_version {
+                let value = reqwest::header::HeaderValue::from_str(version)
+                    .map_err(|_| HookError(format!("`{version}` is not a valid api-version")))?;
+                request.headers_mut().insert(
+                    reqwest::header::HeaderName::from_static("api-version"),
+                    value,
+                );
+            }
+            Ok(())
+        })
+    }
+}

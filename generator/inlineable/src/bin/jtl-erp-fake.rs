@@ -12,7 +12,7 @@ jtl-erp-fake: a fake JTL ERP API, identity provider and SCX token endpoint on 12
 
 USAGE:
     jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]...
-                 [--known-scope SCOPE]... [--auto-approve]
+                 [--known-scope SCOPE]... [--auto-approve] [--user NAME:PASSWORD]...
 
 OPTIONS:
     --port PORT              listen on this port (default: a free one)
@@ -22,6 +22,7 @@ OPTIONS:
                              registrations asking for others are refused with 400
                              (default: every name is known)
     --auto-approve           accept every registration, with all its scopes, when first polled
+    --user NAME:PASSWORD     a JTL-Wawi user who may log in (POST /v2/authentication/login)
     -h, --help               print this help
 
 Registrations stay pending until approved: POST /_fake/approve/{id} or /_fake/reject/{id}.
@@ -47,6 +48,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut port = 0u16;
     let (mut clients, mut refresh_tokens, mut auto_approve) = (Vec::new(), Vec::new(), false);
     let mut known_scopes: Vec<String> = Vec::new();
+    let mut users = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || {
@@ -68,6 +70,11 @@ async fn run(args: &[String]) -> Result<(), String> {
             "--refresh-token" => refresh_tokens.push(value()?),
             "--known-scope" => known_scopes.push(value()?),
             "--auto-approve" => auto_approve = true,
+            "--user" => {
+                let pair = value()?;
+                let (name, password) = pair.split_once(':').ok_or("--user needs NAME:PASSWORD")?;
+                users.push((name.to_owned(), password.to_owned()));
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -81,6 +88,9 @@ async fn run(args: &[String]) -> Result<(), String> {
         fake.add_refresh_token(token);
     }
     fake.auto_approve(auto_approve);
+    for (name, password) in &users {
+        fake.add_user(name, password);
+    }
     if !known_scopes.is_empty() {
         let catalog: Vec<&str> = known_scopes.iter().map(String::as_str).collect();
         fake.set_scope_catalog(Some(&catalog));

@@ -1,0 +1,438 @@
+//! The fake's ERP 2.0 operations beyond registration: foreign apps (register, update and remove,
+//! by app id and by registration id), login and logout of a JTL-Wawi user, the feature list and
+//! `HEAD /v2/info`, with the statuses and bodies of the vendor's 2.0 document.
+//!
+//! Every operation that declares `x-challengecode` checks it first (present, at most 30
+//! characters), before credentials, licence or body. Then: `402` with an empty JSON answer when
+//! the licence was withdrawn ([`FakeJtl::set_licensed`]); foreign apps need credentials (`401`
+//! without) and, when an `X-SessionId` is sent, a session that is open (`401` otherwise).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::{Method, Response, StatusCode};
+use jtl_erp_runtime::serde_json;
+
+use super::{
+    Casing, FakeJtl, Incoming2, MAX_CHALLENGE_CODE_CHARS, State, credentials, error, json,
+    json_bytes, pascal_bytes, plain, respond,
+};
+use crate::models::{
+    AppRegistrationRequest, CreateLogin, ErrorResponse, FeatureInfo, Login,
+    RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus,
+};
+
+/// The fake's state of these operations.
+#[derive(Debug)]
+pub(super) struct Erp2 {
+    /// User name → password.
+    users: BTreeMap<String, String>,
+    sessions: BTreeSet<String>,
+    /// Registration id → the foreign app.
+    foreign: BTreeMap<String, AppRegistrationRequest>,
+    features: Vec<FeatureInfo>,
+    unlicensed: bool,
+    next_id: u64,
+}
+
+impl Default for Erp2 {
+    fn default() -> Self {
+        let feature = |name: &str, version, release: &str| FeatureInfo {
+            feature: name.to_owned(),
+            version,
+            release: release.to_owned(),
+            is_usable: true,
+        };
+        Self {
+            users: BTreeMap::new(),
+            sessions: BTreeSet::new(),
+            foreign: BTreeMap::new(),
+            features: vec![
+                feature("AccountingData", 2, "stable"),
+                feature("Attributes", 2, "beta"),
+            ],
+            unlicensed: false,
+            next_id: 0,
+        }
+    }
+}
+
+impl Erp2 {
+    /// A fresh uuid-shaped id (the vendor's session and registration ids are uuids).
+    fn next_uuid(&mut self, kind: u16) -> String {
+        self.next_id += 1;
+        format!("{kind:08x}-0000-4000-8000-{:012x}", self.next_id)
+    }
+}
+
+/// A foreign app as the merchant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignAppView {
+    /// The registration id (a uuid).
+    pub registration_id: String,
+    /// The app id it was registered with.
+    pub app_id: String,
+    /// Its display name.
+    pub display_name: Option<String>,
+}
+
+impl FakeJtl {
+    /// Lets a JTL-Wawi user log in with this password.
+    pub fn add_user(&self, user_name: &str, password: &str) {
+        self.state()
+            .erp2
+            .users
+            .insert(user_name.to_owned(), password.to_owned());
+    }
+
+    /// How many sessions are open (logged in and not logged out).
+    pub fn open_sessions(&self) -> usize {
+        self.state().erp2.sessions.len()
+    }
+
+    /// Withdraws the licence (`false`): login, logout and the foreign-app operations answer
+    /// `402` ("no licence, or the app is not authorised by JTL") with an empty JSON answer.
+    pub fn set_licensed(&self, licensed: bool) {
+        self.state().erp2.unlicensed = !licensed;
+    }
+
+    /// What `GET /v2/feature` answers.
+    pub fn set_features(&self, features: Vec<FeatureInfo>) {
+        self.state().erp2.features = features;
+    }
+
+    /// The foreign apps registered and not removed, by registration id.
+    pub fn foreign_apps(&self) -> Vec<ForeignAppView> {
+        self.state()
+            .erp2
+            .foreign
+            .iter()
+            .map(|(id, app)| ForeignAppView {
+                registration_id: id.clone(),
+                app_id: app.app_id.clone().unwrap_or_default(),
+                display_name: app.display_name.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Whether `POST /authentication/{segment}` is one of these operations rather than the
+/// registration of a further instance.
+pub(super) fn is_erp2_path(segment: &str) -> bool {
+    matches!(segment, "login" | "logout" | "foreign")
+}
+
+/// The recorded body of a login with its password masked.
+pub(super) fn mask_password(body: &[u8]) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object_mut()?;
+    let key = object
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("password"))?
+        .clone();
+    object.insert(key, serde_json::Value::String("***".to_owned()));
+    serde_json::to_string(&value).ok()
+}
+
+/// Answers the request when it is one of these operations.
+pub(super) fn route(
+    state: &mut State,
+    request: &Incoming2,
+    segments: &[&str],
+    casing: Casing,
+) -> Option<Response<Full<Bytes>>> {
+    let method = &request.method;
+    let answer = match (method, segments) {
+        (&Method::POST, ["authentication", "login"]) => login(state, request, casing),
+        (&Method::POST, ["authentication", "logout"]) => logout(state, request, casing),
+        (&Method::POST, ["authentication", "foreign"]) => {
+            foreign(state, request, casing, Target::New)
+        }
+        (&Method::PATCH | &Method::DELETE, ["authentication", "foreign", app_id, "app"]) => {
+            foreign(state, request, casing, Target::AppId(app_id))
+        }
+        (&Method::PATCH | &Method::DELETE, ["authentication", "foreign", id, "registration"]) => {
+            foreign(state, request, casing, Target::RegistrationId(id))
+        }
+        (&Method::GET, ["feature"]) => {
+            let features = state.erp2.features.clone();
+            json_list(state, &features, casing)
+        }
+        (&Method::HEAD, ["info"]) => match credentials(state, request) {
+            Some(_) => respond(StatusCode::OK, "application/json", Vec::new()),
+            None => plain(StatusCode::UNAUTHORIZED, ""),
+        },
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// The challenge code every one of these operations declares as required: checked first.
+fn challenge_code_refusal(
+    state: &State,
+    request: &Incoming2,
+    casing: Casing,
+) -> Option<Response<Full<Bytes>>> {
+    match request.header("x-challengecode") {
+        None | Some("") => Some(error(
+            state,
+            StatusCode::BAD_REQUEST,
+            "ChallengeCodeMissing",
+            casing,
+        )),
+        Some(code) if code.chars().count() > MAX_CHALLENGE_CODE_CHARS => Some(error(
+            state,
+            StatusCode::BAD_REQUEST,
+            "ChallengeCodeTooLong",
+            casing,
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The vendor's 402: no body to read.
+fn no_licence() -> Response<Full<Bytes>> {
+    respond(StatusCode::PAYMENT_REQUIRED, "application/json", Vec::new())
+}
+
+/// A 400 whose `Errors` name the offending property, as the vendor writes them.
+fn invalid(
+    state: &State,
+    code: &str,
+    property: &str,
+    message: &str,
+    casing: Casing,
+) -> Response<Full<Bytes>> {
+    let body = ErrorResponse {
+        error_code: Some(code.to_owned()),
+        validation_errors: Some(BTreeMap::from([(property.to_owned(), message.to_owned())])),
+        errors: Some(BTreeMap::from([(
+            property.to_owned(),
+            vec![message.to_owned()],
+        )])),
+        error_message: Some(message.to_owned()),
+        stacktrace: None,
+    };
+    json(state, StatusCode::BAD_REQUEST, &body, casing)
+}
+
+fn login(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
+    if let Some(refusal) = challenge_code_refusal(state, request, casing) {
+        return refusal;
+    }
+    if state.erp2.unlicensed {
+        return no_licence();
+    }
+    let login: CreateLogin = match serde_json::from_slice(&request.body) {
+        Ok(login) => login,
+        Err(_) => {
+            return invalid(
+                state,
+                "InvalidBody",
+                "UserName",
+                "The body is not a login",
+                casing,
+            );
+        }
+    };
+    let known = state
+        .erp2
+        .users
+        .get(&login.user_name)
+        .is_some_and(|password| password == login.password.expose());
+    if !known {
+        return invalid(
+            state,
+            "InvalidCredentials",
+            "Password",
+            "Unknown user or wrong password",
+            casing,
+        );
+    }
+    let session = state.erp2.next_uuid(0x5e55);
+    state.erp2.sessions.insert(session.clone());
+    let answer = Login {
+        session_id: session.into(),
+    };
+    json(state, StatusCode::OK, &answer, casing)
+}
+
+fn logout(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
+    if let Some(refusal) = challenge_code_refusal(state, request, casing) {
+        return refusal;
+    }
+    let session = request.header("x-sessionid").unwrap_or_default().to_owned();
+    if !state.erp2.sessions.remove(&session) {
+        return invalid(
+            state,
+            "SessionNotFound",
+            "X-SessionId",
+            "No session has this id",
+            casing,
+        );
+    }
+    respond(StatusCode::OK, "application/json", Vec::new())
+}
+
+enum Target<'a> {
+    New,
+    AppId(&'a str),
+    RegistrationId(&'a str),
+}
+
+fn foreign(
+    state: &mut State,
+    request: &Incoming2,
+    casing: Casing,
+    target: Target<'_>,
+) -> Response<Full<Bytes>> {
+    if let Some(refusal) = challenge_code_refusal(state, request, casing) {
+        return refusal;
+    }
+    if credentials(state, request).is_none() {
+        return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
+    }
+    if let Some(session) = request.header("x-sessionid")
+        && !state.erp2.sessions.contains(session)
+    {
+        return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
+    }
+    if state.erp2.unlicensed {
+        return no_licence();
+    }
+    for header in ["x-appid", "x-appversion"] {
+        if request.header(header).is_none_or(str::is_empty) {
+            return invalid(
+                state,
+                "HeaderMissing",
+                header,
+                "The header is required",
+                casing,
+            );
+        }
+    }
+    let found = match target {
+        Target::New => None,
+        Target::AppId(app_id) => {
+            let app_id = percent_decode(app_id);
+            match state
+                .erp2
+                .foreign
+                .iter()
+                .find(|(_, app)| app.app_id.as_deref() == Some(app_id.as_str()))
+            {
+                Some((id, _)) => Some(id.clone()),
+                None => return respond(StatusCode::NOT_FOUND, "application/json", Vec::new()),
+            }
+        }
+        Target::RegistrationId(id) => match state.erp2.foreign.contains_key(id) {
+            true => Some(id.to_owned()),
+            false => return respond(StatusCode::NOT_FOUND, "application/json", Vec::new()),
+        },
+    };
+    if request.method == Method::DELETE {
+        if let Some(id) = found {
+            state.erp2.foreign.remove(&id);
+        }
+        return respond(StatusCode::NO_CONTENT, "application/json", Vec::new());
+    }
+    let app: AppRegistrationRequest = match serde_json::from_slice(&request.body) {
+        Ok(app) => app,
+        Err(e) => {
+            return error(
+                state,
+                StatusCode::BAD_REQUEST,
+                &format!("InvalidBody: {e}"),
+                casing,
+            );
+        }
+    };
+    let (id, status) = match found {
+        Some(id) => {
+            let stored = state.erp2.foreign.get_mut(&id).expect("found above");
+            merge(stored, app);
+            (id, StatusCode::OK)
+        }
+        None => {
+            let Some(app_id) = app.app_id.clone() else {
+                return invalid(
+                    state,
+                    "AppIdMissing",
+                    "AppId",
+                    "The app id is required",
+                    casing,
+                );
+            };
+            if state
+                .erp2
+                .foreign
+                .values()
+                .any(|a| a.app_id.as_deref() == Some(app_id.as_str()))
+            {
+                return error(state, StatusCode::CONFLICT, "AppAlreadyRegistered", casing);
+            }
+            let id = state.erp2.next_uuid(0xf0e1);
+            state.erp2.foreign.insert(id.clone(), app);
+            (id, StatusCode::CREATED)
+        }
+    };
+    let app_id = state.erp2.foreign[&id].app_id.clone().unwrap_or_default();
+    let info = RegistrationInformation {
+        request_status_info: RegistrationRequestStatusInfo {
+            app_id,
+            registration_request_id: id,
+            status: RegistrationStatus::Pending,
+        },
+        token: None,
+        granted_scopes: None,
+    };
+    json(state, status, &info, casing)
+}
+
+/// A PATCH changes what it names and keeps the rest.
+fn merge(stored: &mut AppRegistrationRequest, update: AppRegistrationRequest) {
+    macro_rules! take {
+        ($($field:ident),*) => {
+            $(if update.$field.is_some() { stored.$field = update.$field; })*
+        };
+    }
+    take!(
+        app_id,
+        display_name,
+        description,
+        localized_display_names,
+        localized_descriptions,
+        version,
+        provider_name,
+        provider_website,
+        mandatory_api_scopes,
+        optional_api_scopes,
+        app_icon,
+        registration_type,
+        signature,
+        signature_data
+    );
+}
+
+fn percent_decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={segment}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn json_list(state: &State, features: &[FeatureInfo], casing: Casing) -> Response<Full<Bytes>> {
+    let mut bytes = b"[".to_vec();
+    for (i, feature) in features.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        let Some(item) = pascal_bytes(feature) else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "serialization failed");
+        };
+        bytes.extend(item);
+    }
+    bytes.push(b']');
+    json_bytes(state, StatusCode::OK, bytes, casing)
+}
