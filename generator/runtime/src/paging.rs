@@ -7,7 +7,7 @@
 //! apply to it like to any call. It ends when the server says so: an empty page, `HasNextPage:
 //! false`, the last of `TotalPages`, no `next_page` token. A server that would make it loop
 //! (the same page again, a next page number that does not move forward, a token it named
-//! before) ends it with [`Error::Paging`](crate::Error::Paging) instead.
+//! before) ends it with [`crate::Error::Paging`] instead.
 //!
 //! ```ignore
 //! use jtl_erp_client::runtime::paging::StreamExt as _;

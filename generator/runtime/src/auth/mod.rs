@@ -30,7 +30,9 @@ use crate::types::Secret;
 
 pub use oauth::{ClientCredentials, ClientCredentialsBuilder, DEFAULT_TOKEN_URL};
 pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
-pub use token::{CachedBearer, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource};
+pub use token::{
+    CachedBearer, DEFAULT_FAILURE_WINDOW, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource,
+};
 
 /// A boxed, sendable future, as the provider and hook traits return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -164,7 +164,7 @@ impl<S: TokenSource> CachedBearer<S> {
     }
 
     /// How long the error of a failed fetch is handed to every caller before the next fetch
-    /// may start (default [`DEFAULT_FAILURE_WINDOW`]; zero lets the next caller fetch at once).
+    /// may start (default [`DEFAULT_FAILURE_WINDOW`](crate::auth::DEFAULT_FAILURE_WINDOW); zero lets the next caller fetch at once).
     pub fn with_failure_window(mut self, window: Duration) -> Self {
         self.failure_window = window;
         self
