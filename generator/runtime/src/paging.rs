@@ -203,12 +203,13 @@ where
     T: Send,
     E: fmt::Debug + Send,
 {
-    pages.flat_map(move |page| {
-        let items: Vec<Result<T, Error<E>>> = match page {
-            Ok(page) => items_of(page.into_inner()).into_iter().map(Ok).collect(),
-            Err(error) => vec![Err(error)],
-        };
-        futures_util::stream::iter(items)
+    use futures_util::future::Either;
+    // The page's own vector is walked in place: no second collection per page.
+    pages.flat_map(move |page| match page {
+        Ok(page) => Either::Left(futures_util::stream::iter(
+            items_of(page.into_inner()).into_iter().map(Ok),
+        )),
+        Err(error) => Either::Right(futures_util::stream::iter(std::iter::once(Err(error)))),
     })
 }
 
