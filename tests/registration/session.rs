@@ -277,7 +277,7 @@ async fn keys_are_cached_for_the_configured_time() {
 }
 
 #[jtl_erp_tests::test]
-async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
+async fn without_a_kid_every_key_is_tried() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
     let claims = json!({"tenantId": TENANT, "exp": now() + 600});
@@ -288,13 +288,54 @@ async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
         verifier.verify(&kidless).await,
         Err(SessionError::BadSignature)
     ));
+    // Two keys: each is tried (no more ambiguity refusal), neither verifies.
     fake.rotate_session_key();
     let fresh = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         fresh.verify(&kidless).await,
-        Err(SessionError::UnknownKey)
+        Err(SessionError::BadSignature)
     ));
     assert_eq!(fake.jwks_fetches(), 2);
+}
+
+/// Both public reference backends accept a token that names a `kid` when the key set's single
+/// Ed25519 key has none (one takes the first key, one tries each).
+#[jtl_erp_tests::test]
+async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let fake = fake().await;
+    let keys = jtl_erp_tests::MockServer::start().await;
+    let signer = SessionSigner::generate("app-shell-kid").expect("key");
+    let other = SessionSigner::random().expect("key");
+    let kidless = |s: &SessionSigner| {
+        let mut jwk = s.public_jwk();
+        jwk.as_object_mut().expect("object").remove("kid");
+        jwk
+    };
+    Mock::given(method("GET"))
+        .and(path("/jwks"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [kidless(&other), kidless(&signer)]})),
+        )
+        .mount(&keys)
+        .await;
+    let verifier = SessionVerifier::builder(app_token(&fake))
+        .jwks_url(format!("{}/jwks", keys.uri()))
+        .build()
+        .expect("verifier");
+    let token = signer.session_token(TENANT, Some("user-1"), Duration::from_secs(600));
+    let claims = verifier.verify(&token).await.expect("accepted");
+    assert_eq!(claims.tenant_id, TENANT);
+    // A foreign key naming the same kid is still refused.
+    let foreign = SessionSigner::generate("app-shell-kid").expect("key");
+    assert!(matches!(
+        verifier
+            .verify(&foreign.session_token(TENANT, None, Duration::from_secs(600)))
+            .await,
+        Err(SessionError::BadSignature)
+    ));
 }
 
 #[jtl_erp_tests::test]
