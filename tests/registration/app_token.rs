@@ -96,7 +96,10 @@ impl Issuer {
     }
 
     fn secs(&self) -> u64 {
-        self.now().duration_since(UNIX_EPOCH).expect("epoch").as_secs()
+        self.now()
+            .duration_since(UNIX_EPOCH)
+            .expect("epoch")
+            .as_secs()
     }
 
     fn token(&self, signer: &AppTokenSigner) -> String {
@@ -146,10 +149,8 @@ async fn rs256_es256_and_eddsa_tokens_verify_with_keys_read_once_through_discove
     let verifier = issuer.verifier().build().expect("verifier");
     for signer in [&rs, &es, &ed] {
         for _ in 0..5 {
-            let claims = verifier
-                .verify(&issuer.token(signer))
-                .await
-                .expect(signer.alg());
+            let alg = signer.alg();
+            let claims = verifier.verify(&issuer.token(signer)).await.expect(alg);
             assert_eq!(claims.tenant_id, TENANT);
             assert_eq!(claims.user_id.as_deref(), Some(USER));
             assert_eq!(claims.app_id, APP);
@@ -162,9 +163,9 @@ async fn rs256_es256_and_eddsa_tokens_verify_with_keys_read_once_through_discove
         }
     }
     // `aud` as a plain string; no `urn:jtl:app_id`; no `sub`; extra claims kept.
-    let plain = rs.sign(&issuer.claims(
-        json!({"aud": APP, "urn:jtl:app_id": null, "sub": null, "scope": "openid"}),
-    ));
+    let plain = rs.sign(
+        &issuer.claims(json!({"aud": APP, "urn:jtl:app_id": null, "sub": null, "scope": "openid"})),
+    );
     let claims = verifier.verify(&plain).await.expect("aud as a string");
     assert_eq!(claims.user_id, None);
     assert_eq!(claims.rest["scope"], "openid");
@@ -268,11 +269,21 @@ async fn every_refusal_has_its_own_error_and_fetches_nothing_more() {
         assert!(check(&error, what), "{what}: {error:?}");
         let text = format!("{error} {error:?}");
         for secret in [TENANT, USER, "other-app", "rsa-1", "ed-1", token.as_str()] {
-            assert!(secret.is_empty() || !text.contains(secret), "{what}: {text}");
+            assert!(
+                secret.is_empty() || !text.contains(secret),
+                "{what}: {text}"
+            );
         }
     }
-    verifier.verify(&within_leeway).await.expect("within leeway");
-    assert_eq!(issuer.fetches(KEYS).await, 1, "no refusal fetched the keys again");
+    verifier
+        .verify(&within_leeway)
+        .await
+        .expect("within leeway");
+    assert_eq!(
+        issuer.fetches(KEYS).await,
+        1,
+        "no refusal fetched the keys again"
+    );
 }
 
 #[jtl_erp_tests::test]
@@ -300,10 +311,7 @@ async fn a_rotated_key_is_fetched_once_per_interval_for_concurrent_callers() {
         .refetch_interval(Duration::from_secs(30))
         .build()
         .expect("verifier");
-    verifier
-        .verify(&issuer.token(&old))
-        .await
-        .expect("old key");
+    verifier.verify(&issuer.token(&old)).await.expect("old key");
     let new = AppTokenSigner::ed25519("ed-2").expect("key");
     issuer.keys.set(jwks_document([&old, &new]));
     let rotated = issuer.token(&new);
@@ -380,7 +388,10 @@ async fn discovery_is_read_again_when_the_key_set_fails_and_must_name_the_issuer
     document["issuer"] = "https://id.jtl-cloud.com".into();
     issuer.discovery.set(document);
     let fresh = issuer.verifier().build().expect("verifier");
-    let error = fresh.verify(&issuer.token(&rs)).await.expect_err("mismatch");
+    let error = fresh
+        .verify(&issuer.token(&rs))
+        .await
+        .expect_err("mismatch");
     assert!(
         matches!(
             error,

@@ -4,6 +4,7 @@
 mod app_token;
 mod backend;
 mod fake;
+mod fake_identity;
 mod flow;
 mod manifest;
 mod scopes;
