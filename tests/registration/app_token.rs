@@ -445,3 +445,52 @@ async fn no_token_claim_or_key_id_reaches_tracing() {
         assert!(!debug.contains(secret), "{debug}");
     }
 }
+
+#[jtl_erp_tests::test]
+async fn transport_settings_apply_and_cannot_lift_the_same_origin_rule() {
+    use jtl_erp_client::runtime::reqwest::redirect::Policy;
+    let rs = rsa("rsa-1");
+    let issuer = Issuer::start(&[&rs]).await;
+    let verifier = issuer
+        .verifier()
+        .configure_http(|builder| builder.user_agent("probe/1"))
+        .build()
+        .expect("verifier");
+    verifier.verify(&issuer.token(&rs)).await.expect("valid");
+    let requests = issuer.server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(
+            jtl_erp_tests::header_values(request, "user-agent"),
+            ["probe/1"]
+        );
+    }
+
+    // Discovery redirected to another origin: refused, even with a permissive policy set.
+    let elsewhere = Issuer::start(&[&rs]).await;
+    let redirecting = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DISCOVERY))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}{DISCOVERY}", elsewhere.uri())),
+        )
+        .mount(&redirecting)
+        .await;
+    let verifier = AppTokenVerifier::builder(redirecting.uri(), APP)
+        .configure_http(|builder| builder.redirect(Policy::limited(10)))
+        .build()
+        .expect("verifier");
+    let error = verifier
+        .verify(&issuer.token(&rs))
+        .await
+        .expect_err("redirect refused");
+    assert!(
+        matches!(
+            error,
+            AppTokenError::KeysUnreachable(KeysError::Status { status, .. }) if status == 302
+        ),
+        "{error:?}"
+    );
+    assert_eq!(elsewhere.fetches(DISCOVERY).await, 0);
+}

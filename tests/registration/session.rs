@@ -433,3 +433,20 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
         }
     }
 }
+
+#[jtl_erp_tests::test]
+async fn transport_settings_reach_the_jwks_request() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake)
+        .configure_http(|builder| builder.user_agent("probe/1"))
+        .build()
+        .expect("verifier");
+    let token = fake.session_token(TENANT, None, Duration::from_secs(600));
+    verifier.verify(&token).await.expect("valid");
+    let jwks = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/account/.well-known/jwks.json")
+        .expect("JWKS requested");
+    assert_eq!(jwks.header("user-agent"), Some("probe/1"));
+}

@@ -251,16 +251,7 @@ impl AppTokenVerifierBuilder {
             self.issuer.trim_end_matches('/')
         );
         let discovery_url = require_secure(&discovery, "issuer")?;
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout);
-        if let Some(configure) = self.configure_http {
-            builder = configure(builder);
-        }
-        let http = builder
-            .redirect(crate::security::same_origin_redirects())
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = crate::security::http_client(self.timeout, self.configure_http)?;
         Ok(AppTokenVerifier {
             inner: Arc::new(Inner {
                 http,

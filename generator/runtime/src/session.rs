@@ -180,6 +180,7 @@ pub struct SessionVerifierBuilder {
     timeout: Duration,
     time: SharedTimeSource,
     http: Option<reqwest::Client>,
+    configure_http: Option<crate::client::ConfigureHttp>,
 }
 
 impl fmt::Debug for SessionVerifierBuilder {
@@ -223,7 +224,21 @@ impl SessionVerifierBuilder {
         self.time = time.into();
         self
     }
-    /// Your own reqwest client for the JWKS requests.
+    /// Transport settings for the JWKS requests (proxy, root certificates, TLS, pool), applied
+    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them,
+    /// as for the token providers and the app-token verifier.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// Your own reqwest client for the JWKS requests. It skips the verifier's timeout and the
+    /// same-origin redirect rule: prefer [`configure_http`](Self::configure_http).
+    #[deprecated(
+        note = "use configure_http, which keeps the timeout and the same-origin redirect rule"
+    )]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -234,12 +249,7 @@ impl SessionVerifierBuilder {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.timeout)
-                .timeout(self.timeout)
-                .redirect(crate::security::same_origin_redirects())
-                .build()
-                .map_err(BuildError::Http)?,
+            None => crate::security::http_client(self.timeout, self.configure_http)?,
         };
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
@@ -282,6 +292,7 @@ impl SessionVerifier {
             timeout: Duration::from_secs(10),
             time: SharedTimeSource::default(),
             http: None,
+            configure_http: None,
         }
     }
 
