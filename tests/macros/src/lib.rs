@@ -2,12 +2,12 @@
 //! deadline of its own, so that a hang fails in seconds with the test's name instead of holding a
 //! CI slot until the job is killed.
 //!
-//! The attribute arms a watchdog ([`jtl_erp_tests::deadline`]) as the first statement of the test,
+//! The attribute arms a watchdog (`jtl_erp_tests::deadline`) as the first statement of the test,
 //! so it is disarmed last, after every local (mock servers included) has been dropped. A thread
 //! watchdog rather than `tokio::time::timeout`: the hang it exists for (issue 22) spun inside a
 //! synchronous `Drop`, where no timer of the test's own runtime can fire.
 //!
-//! ```ignore
+//! ```text
 //! #[jtl_erp_tests::test]                                   // current-thread tokio test, 60 s
 //! #[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2)]
 //! #[jtl_erp_tests::test(deadline = 300)]                   // seconds; Prism needs `npm ci`

@@ -33,7 +33,9 @@ pub use oauth::{
     OIDC_DEFAULT_SCOPE,
 };
 pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
-pub use token::{CachedBearer, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource};
+pub use token::{
+    CachedBearer, DEFAULT_FAILURE_WINDOW, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource,
+};
 
 /// A boxed, sendable future, as the provider and hook traits return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
