@@ -8,6 +8,7 @@ mod fuzz_decoders;
 mod harness;
 mod hostile;
 mod markers;
+mod oidc;
 mod ratelimit;
 mod redaction;
 mod redirects;

@@ -11,6 +11,7 @@ fn spec_documents_get_the_registration_flow_and_the_fake() {
     for path in [
         "src/registration.rs",
         "src/fake.rs",
+        "src/fake/identity.rs",
         "src/bin/jtl-erp-fake.rs",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
@@ -61,6 +62,7 @@ fn a_lost_operation_leaves_the_module_out_with_a_warning_naming_it() {
             "warning: generator/inlineable: src/registration.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
             "warning: generator/inlineable: src/fake.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
             "warning: generator/inlineable: src/fake/erp2.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
+            "warning: generator/inlineable: src/fake/identity.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
             "warning: generator/inlineable: src/bin/jtl-erp-fake.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
         ]
     );

@@ -405,7 +405,17 @@ fn the_binary_prints_help_and_its_base_urls() {
     };
     let help = run(&["--help"]).output().expect("runs");
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("USAGE:"));
+    let help_text = String::from_utf8_lossy(&help.stdout);
+    assert!(help_text.contains("USAGE:"));
+    for listed in [
+        "/.well-known/openid-configuration",
+        "/oauth/v2/keys",
+        "/oauth/v2/token",
+        "scope=openid required",
+        "FakeJtl::app_token",
+    ] {
+        assert!(help_text.contains(listed), "{listed}: {help_text}");
+    }
 
     let mut child = ChildGuard(
         run(&[
@@ -429,13 +439,18 @@ fn the_binary_prints_help_and_its_base_urls() {
         .map_while(Result::ok)
         .take_while(|l| l != "ready")
         .collect();
-    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(
         lines[0].starts_with("ERP OnPremise  http://127.0.0.1:")
             && lines[0].ends_with("/api/eazybusiness"),
         "{lines:?}"
     );
     assert!(lines[2].ends_with("/oauth2/token"), "{lines:?}");
+    assert!(
+        lines[3].starts_with("OIDC issuer    http://127.0.0.1:"),
+        "{lines:?}"
+    );
+    let issuer = lines[3].split_whitespace().last().expect("URL").to_owned();
 
     // The scope catalog given on the command line is the fake's.
     let url = format!(
@@ -466,6 +481,15 @@ fn the_binary_prints_help_and_its_base_urls() {
         let wrong = r#"{"UserName":"admin","Password":"pw"}"#;
         let (status, text) = raw(reqwest::Method::POST, login, Some("code"), wrong).await;
         assert_eq!(status, 400, "{text}");
+        // The issuer's discovery names itself.
+        let discovery = reqwest::get(format!("{issuer}/.well-known/openid-configuration"))
+            .await
+            .expect("discovery")
+            .text()
+            .await
+            .expect("body");
+        let discovery: serde_json::Value = serde_json::from_str(&discovery).expect("JSON");
+        assert_eq!(discovery["issuer"], issuer.as_str());
     });
 }
 

@@ -290,7 +290,7 @@ async fn jwks_of(signer: &SessionSigner) -> MockServer {
 }
 
 #[jtl_erp_tests::test]
-async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
+async fn without_a_kid_every_key_is_tried() {
     let fake = fake().await;
     let t = now();
     let claims = json!({
@@ -338,19 +338,60 @@ async fn without_a_kid_the_only_key_is_used_and_two_keys_are_ambiguous() {
     assert_eq!(jwks.received_requests().await.expect("recorded").len(), 1);
 
     // Against the fake's JWKS (one key until a rotation lists two): a foreign token without kid
-    // does not verify; once there are two keys, a token without kid names none of them.
+    // does not verify, with one key or with two.
     let verifier = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         verifier.verify(&foreign).await,
         Err(SessionError::BadSignature)
     ));
+    // Two keys: each is tried (no more ambiguity refusal), neither verifies.
     fake.rotate_session_key();
     let fresh = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         fresh.verify(&foreign).await,
-        Err(SessionError::UnknownKey)
+        Err(SessionError::BadSignature)
     ));
     assert_eq!(fake.jwks_fetches(), 2);
+}
+
+/// Both public reference backends accept a token that names a `kid` when the key set's single
+/// Ed25519 key has none (one takes the first key, one tries each).
+#[jtl_erp_tests::test]
+async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let fake = fake().await;
+    let keys = jtl_erp_tests::MockServer::start().await;
+    let signer = SessionSigner::generate("app-shell-kid").expect("key");
+    let other = SessionSigner::random().expect("key");
+    let kidless = |s: &SessionSigner| {
+        let mut jwk = s.public_jwk();
+        jwk.as_object_mut().expect("object").remove("kid");
+        jwk
+    };
+    Mock::given(method("GET"))
+        .and(path("/jwks"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [kidless(&other), kidless(&signer)]})),
+        )
+        .mount(&keys)
+        .await;
+    let verifier = SessionVerifier::builder(app_token(&fake))
+        .jwks_url(format!("{}/jwks", keys.uri()))
+        .build()
+        .expect("verifier");
+    let token = signer.session_token(TENANT, Some("user-1"), Duration::from_secs(600));
+    let claims = verifier.verify(&token).await.expect("accepted");
+    assert_eq!(claims.tenant_id, TENANT);
+    // A foreign key naming the same kid is still refused.
+    let foreign = SessionSigner::generate("app-shell-kid").expect("key");
+    assert!(matches!(
+        verifier
+            .verify(&foreign.session_token(TENANT, None, Duration::from_secs(600)))
+            .await,
+        Err(SessionError::BadSignature)
+    ));
 }
 
 #[jtl_erp_tests::test]
@@ -447,4 +488,21 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
             }
         }
     }
+}
+
+#[jtl_erp_tests::test]
+async fn transport_settings_reach_the_jwks_request() {
+    let fake = fake().await;
+    let verifier = verifier_for(&fake)
+        .configure_http(|builder| builder.user_agent("probe/1"))
+        .build()
+        .expect("verifier");
+    let token = fake.session_token(TENANT, None, Duration::from_secs(600));
+    verifier.verify(&token).await.expect("valid");
+    let jwks = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/account/.well-known/jwks.json")
+        .expect("JWKS requested");
+    assert_eq!(jwks.header("user-agent"), Some("probe/1"));
 }

@@ -1,6 +1,8 @@
 //! A fake JTL for tests of code that uses this client: registration in both API generations,
-//! the status endpoints, the foreign-app endpoints, the identity provider's token endpoint and
-//! the SCX token exchange, on a port of 127.0.0.1, with state and faults scripted from the test.
+//! the status endpoints, the foreign-app endpoints, both identity generations (the legacy token
+//! endpoint, and the OIDC issuer with discovery, key set and app tokens: [`FakeJtl::issuer`])
+//! and the SCX token exchange, on a port of 127.0.0.1, with state and faults scripted from the
+//! test.
 //!
 //! Enabled by the `fake` feature. It is hand-written against the generated models, so the
 //! bodies it reads and writes are the ones the client speaks: a change of the documents that
@@ -44,6 +46,8 @@ use crate::models::{
     RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus, RegistrationType,
     Status, TokenResponse,
 };
+
+mod identity;
 
 /// Where ERP requests may be sent: the Cloud prefix and the OnPremise prefix.
 const ERP_PREFIXES: [&str; 2] = ["/erp", "/api/eazybusiness"];
@@ -153,6 +157,7 @@ struct State {
     requests: Vec<RecordedRequest>,
     session: SessionKeys,
     erp2: erp2::Erp2,
+    issuer: identity::Issuer,
 }
 
 impl State {
@@ -475,6 +480,10 @@ fn route(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
         (&Method::POST, "/oauth2/token") => token(state, request),
         (&Method::POST, "/v1/auth") => scx_token(state, request),
         (&Method::GET, JWKS_PATH) => jwks(state, request),
+        (_, p) if identity::serves(p) => {
+            let origin = format!("http://{}", request.header("host").unwrap_or_default());
+            identity::route(state, request, p, &origin)
+        }
         (&Method::POST, p) if p.starts_with("/_fake/") => admin(state, p),
         _ => match ERP_PREFIXES
             .iter()

@@ -7,7 +7,7 @@
 //! | `JTL_CLIENT_SECRET` | its secret | required |
 //! | `JTL_TENANT_ID` | the tenant (a UUID) for a single-tenant client | none |
 //! | `JTL_ENVIRONMENT` | `production`, `beta`, `dev` or `qa` | `production` |
-//! | `JTL_API_URL`, `JTL_TOKEN_URL`, `JTL_JWKS_URL` | override one URL of the environment | the preset's |
+//! | `JTL_API_URL`, `JTL_TOKEN_URL`, `JTL_JWKS_URL`, `JTL_ISSUER` | override one URL of the environment | the preset's |
 //! | `JTL_SCX_REFRESH_TOKEN` | the SCX refresh token | required for [`ScxConfig`] |
 //! | `JTL_SCX_ENVIRONMENT` | `production` or `sandbox` | `production` |
 //! | `JTL_SCX_URL` | override the SCX base URL | the preset's |
@@ -34,10 +34,13 @@ use crate::types::Secret;
 pub struct CloudUrls {
     /// Base URL of the ERP API (1.0 paths below it, 2.x below `/v2`).
     pub api_base: String,
-    /// The identity provider's token endpoint (client-credentials grant).
+    /// The legacy identity provider's token endpoint (client-credentials grant).
     pub token_url: String,
     /// The JWKS that signs App Shell session tokens.
     pub jwks_url: String,
+    /// The OIDC issuer of the current identity platform (client credentials with
+    /// `scope=openid`, app tokens).
+    pub issuer: String,
 }
 
 /// A JTL Cloud environment: production, or the vendor's beta, dev and qa stages.
@@ -46,7 +49,8 @@ pub enum CloudEnvironment {
     /// `api.jtl-cloud.com`, `auth.jtl-cloud.com`.
     #[default]
     Production,
-    /// `api.beta.jtl-cloud.com`, `auth.beta.jtl-cloud.com`.
+    /// `api.beta.jtl-cloud.com`; legacy tokens from the production host `auth.jtl-cloud.com`,
+    /// as the vendor's 2026 sample sends them.
     Beta,
     /// `api.dev.jtl-cloud.com`, `auth.dev.jtl-cloud.com`.
     Dev,
@@ -68,7 +72,11 @@ impl CloudEnvironment {
         }
     }
 
-    /// The URLs of this environment: the stage's name sits before `jtl-cloud.com`.
+    /// The URLs of this environment: the stage's name sits before `jtl-cloud.com`, except the
+    /// legacy token host of beta, which is production's (as the vendor's 2026 sample has it).
+    /// The issuer of production is `https://id.jtl-cloud.com`; those of the stages follow the
+    /// same pattern (`id.{stage}.jtl-cloud.com`), which no public source confirms yet:
+    /// override with `JTL_ISSUER` when yours differs.
     pub fn urls(self) -> CloudUrls {
         let stage = match self {
             Self::Production => "",
@@ -78,8 +86,12 @@ impl CloudEnvironment {
         };
         CloudUrls {
             api_base: format!("https://api.{stage}jtl-cloud.com/erp"),
-            token_url: format!("https://auth.{stage}jtl-cloud.com/oauth2/token"),
+            token_url: match self {
+                Self::Beta => "https://auth.jtl-cloud.com/oauth2/token".to_owned(),
+                _ => format!("https://auth.{stage}jtl-cloud.com/oauth2/token"),
+            },
             jwks_url: format!("https://api.{stage}jtl-cloud.com/account/.well-known/jwks.json"),
+            issuer: format!("https://id.{stage}jtl-cloud.com"),
         }
     }
 }
@@ -203,6 +215,7 @@ impl CloudConfig {
             ("JTL_API_URL", &mut urls.api_base),
             ("JTL_TOKEN_URL", &mut urls.token_url),
             ("JTL_JWKS_URL", &mut urls.jwks_url),
+            ("JTL_ISSUER", &mut urls.issuer),
         ] {
             if let Some(url) = get(variable) {
                 *slot = checked_url(variable, url)?;
@@ -232,6 +245,20 @@ impl CloudConfig {
     pub fn client_credentials(&self) -> ClientCredentialsBuilder {
         ClientCredentials::builder(self.client_id.clone(), self.client_secret.clone())
             .token_url(self.urls.token_url.clone())
+    }
+
+    /// The client-credentials provider for this environment's OIDC issuer (`scope=openid`).
+    pub fn oidc_client_credentials(&self) -> ClientCredentialsBuilder {
+        ClientCredentials::builder(self.client_id.clone(), self.client_secret.clone())
+            .issuer(self.urls.issuer.clone())
+    }
+
+    /// An app-token verifier for this environment's OIDC issuer and the app `app_id`.
+    pub fn app_token_verifier(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::app_token::AppTokenVerifierBuilder {
+        crate::app_token::AppTokenVerifier::builder(self.urls.issuer.clone(), app_id)
     }
 
     /// A session-token verifier for this environment's JWKS, fetching with `auth` (share the
@@ -348,6 +375,7 @@ mod tests {
                 api_base: "https://api.jtl-cloud.com/erp".into(),
                 token_url: "https://auth.jtl-cloud.com/oauth2/token".into(),
                 jwks_url: "https://api.jtl-cloud.com/account/.well-known/jwks.json".into(),
+                issuer: "https://id.jtl-cloud.com".into(),
             }
         );
         let qa = CloudEnvironment::Qa.urls();
@@ -359,7 +387,16 @@ mod tests {
         );
         assert_eq!(
             CloudEnvironment::Beta.urls().token_url,
-            "https://auth.beta.jtl-cloud.com/oauth2/token"
+            "https://auth.jtl-cloud.com/oauth2/token",
+            "the 2026 sample sends beta's legacy tokens to the production host"
+        );
+        assert_eq!(
+            CloudEnvironment::Dev.urls().token_url,
+            "https://auth.dev.jtl-cloud.com/oauth2/token"
+        );
+        assert_eq!(
+            CloudEnvironment::Qa.urls().issuer,
+            "https://id.qa.jtl-cloud.com"
         );
         assert_eq!(
             CloudEnvironment::Dev.urls().api_base,

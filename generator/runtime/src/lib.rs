@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod app_token;
 pub mod auth;
 mod backoff;
 mod body;
@@ -23,6 +24,7 @@ pub mod environment;
 mod error;
 mod excerpt;
 pub mod hooks;
+mod jose;
 pub mod manifest;
 mod operation;
 pub mod paging;

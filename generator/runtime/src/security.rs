@@ -29,6 +29,26 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
     }
 }
 
+/// The HTTP client of everything that talks to JTL besides the API client (token providers,
+/// both token verifiers): `timeout` for connecting and for each request, the user's transport
+/// settings (`configure`: proxy, roots, TLS, pool), then same-origin redirects only, which no
+/// setting can undo.
+pub(crate) fn http_client(
+    timeout: std::time::Duration,
+    configure: Option<crate::client::ConfigureHttp>,
+) -> Result<reqwest::Client, BuildError> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(timeout)
+        .timeout(timeout);
+    if let Some(configure) = configure {
+        builder = configure(builder);
+    }
+    builder
+        .redirect(same_origin_redirects())
+        .build()
+        .map_err(BuildError::Http)
+}
+
 /// Redirects are followed only within the same scheme, host and port (at most 5): every header
 /// of the request, credentials and tenant included, would otherwise go to someone else, and an
 /// https → http hop would send them in clear text. A refused redirect comes back as the 3xx.

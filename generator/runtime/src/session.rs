@@ -30,18 +30,19 @@
 //! has its own typed error and nothing echoes input.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
-use ring::signature::{ED25519, Ed25519KeyPair, KeyPair as _, UnparsedPublicKey};
+use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use serde_json::{Map, Value};
 
 use crate::auth::{AuthError, AuthProvider};
 use crate::context::ContextHeader;
 use crate::error::BuildError;
+use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal, VerifyingKey};
 use crate::operation::{AuthNeed, Operation};
 use crate::security::require_secure;
 use crate::time::SharedTimeSource;
@@ -57,8 +58,6 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// JWKS answers larger than this are refused.
 const MAX_JWKS_BODY: usize = 256 * 1024;
-/// Tokens longer than this are refused before decoding: an App Shell token is a few hundred bytes.
-const MAX_TOKEN_LEN: usize = 16 * 1024;
 
 /// Why a session token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -153,23 +152,11 @@ struct Inner {
     jwks_url: url::Url,
     auth: Arc<dyn AuthProvider>,
     key_cache: Duration,
-    refetch_interval: Duration,
     leeway: Duration,
     timeout: Duration,
     time: SharedTimeSource,
-    keys: RwLock<Option<KeySet>>,
-    // Single flight: one fetch at a time; waiters find its result.
-    fetching: tokio::sync::Mutex<()>,
-}
-
-/// Key ids and Ed25519 public keys of a JWKS.
-type Keys = Vec<(Option<String>, [u8; 32])>;
-
-#[derive(Clone)]
-struct KeySet {
-    keys: Keys,
-    fetched_at: Instant,
-    generation: u64,
+    // Single flight and rate-limited refetches: the JOSE core's.
+    cache: KeyCache,
 }
 
 impl fmt::Debug for SessionVerifier {
@@ -193,6 +180,7 @@ pub struct SessionVerifierBuilder {
     timeout: Duration,
     time: SharedTimeSource,
     http: Option<reqwest::Client>,
+    configure_http: Option<crate::client::ConfigureHttp>,
 }
 
 impl fmt::Debug for SessionVerifierBuilder {
@@ -236,7 +224,21 @@ impl SessionVerifierBuilder {
         self.time = time.into();
         self
     }
-    /// Your own reqwest client for the JWKS requests.
+    /// Transport settings for the JWKS requests (proxy, root certificates, TLS, pool), applied
+    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them,
+    /// as for the token providers and the app-token verifier.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// Your own reqwest client for the JWKS requests. It skips the verifier's timeout and the
+    /// same-origin redirect rule: prefer [`configure_http`](Self::configure_http).
+    #[deprecated(
+        note = "use configure_http, which keeps the timeout and the same-origin redirect rule"
+    )]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -247,12 +249,7 @@ impl SessionVerifierBuilder {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.timeout)
-                .timeout(self.timeout)
-                .redirect(crate::security::same_origin_redirects())
-                .build()
-                .map_err(BuildError::Http)?,
+            None => crate::security::http_client(self.timeout, self.configure_http)?,
         };
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
@@ -260,12 +257,10 @@ impl SessionVerifierBuilder {
                 jwks_url,
                 auth: self.auth,
                 key_cache: self.key_cache,
-                refetch_interval: self.refetch_interval,
                 leeway: self.leeway,
                 timeout: self.timeout,
+                cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
                 time: self.time,
-                keys: RwLock::new(None),
-                fetching: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -284,14 +279,6 @@ static JWKS_OPERATION: Operation = Operation {
     scope: None,
 };
 
-/// A token split into its parts, header checked.
-struct Parsed<'a> {
-    kid: Option<String>,
-    signing_input: &'a [u8],
-    signature: [u8; 64],
-    claims_b64: &'a str,
-}
-
 impl SessionVerifier {
     /// A verifier that fetches the JWKS with the app token of `auth` (the app's
     /// [`crate::auth::ClientCredentials`], shared with its clients so that one token serves all).
@@ -305,6 +292,7 @@ impl SessionVerifier {
             timeout: Duration::from_secs(10),
             time: SharedTimeSource::default(),
             http: None,
+            configure_http: None,
         }
     }
 
@@ -319,66 +307,23 @@ impl SessionVerifier {
         token: &str,
         now: SystemTime,
     ) -> Result<SessionClaims, SessionError> {
-        let parsed = parse(token)?;
-        let key = self.key(parsed.kid.as_deref()).await?;
-        check_signature(&key, &parsed)?;
+        let parsed = jose::parse(token).map_err(refused)?;
+        if parsed.alg != jsonwebtoken::Algorithm::EdDSA {
+            return Err(SessionError::WrongAlgorithm);
+        }
+        self.inner
+            .cache
+            .verify(&parsed, || self.fetch())
+            .await
+            .map_err(|e| match e {
+                CacheError::Refused(refusal) => refused(refusal),
+                CacheError::Fetch(e) => SessionError::JwksUnreachable(e),
+            })?;
         claims(parsed.claims_b64, now, self.inner.leeway)
     }
 
-    /// The key for `kid`: cached, or after one (single-flight) fetch.
-    async fn key(&self, kid: Option<&str>) -> Result<[u8; 32], SessionError> {
-        let seen = {
-            let keys = self.read_keys();
-            match keys.as_ref() {
-                Some(set) if self.age(set) < self.inner.key_cache => {
-                    if let Some(key) = select(set, kid)? {
-                        return Ok(key);
-                    }
-                    Some(set.generation)
-                }
-                Some(set) => Some(set.generation),
-                None => None,
-            }
-        };
-        let _gate = self.inner.fetching.lock().await;
-        let current = self.read_keys().clone();
-        if let Some(set) = &current {
-            let fresh = self.age(set) < self.inner.key_cache;
-            // Another caller fetched while this one waited: use its result.
-            if fresh && Some(set.generation) != seen {
-                return select(set, kid)?.ok_or(SessionError::UnknownKey);
-            }
-            // Unknown key id with fresh keys: refetch at most once per interval.
-            if fresh && self.age(set) < self.inner.refetch_interval {
-                return Err(SessionError::UnknownKey);
-            }
-        }
-        let generation = current.as_ref().map_or(0, |s| s.generation + 1);
-        let keys = self.fetch().await.map_err(SessionError::JwksUnreachable)?;
-        let set = KeySet {
-            keys,
-            fetched_at: self.inner.time.now(),
-            generation,
-        };
-        let found = select(&set, kid);
-        *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(set);
-        found?.ok_or(SessionError::UnknownKey)
-    }
-
-    /// How long ago `set` was fetched, on the verifier's clock.
-    fn age(&self, set: &KeySet) -> Duration {
-        self.inner
-            .time
-            .now()
-            .saturating_duration_since(set.fetched_at)
-    }
-
-    fn read_keys(&self) -> std::sync::RwLockReadGuard<'_, Option<KeySet>> {
-        self.inner.keys.read().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// One JWKS request with the app token; after a 401 the provider may refresh it once.
-    async fn fetch(&self) -> Result<Keys, JwksError> {
+    async fn fetch(&self) -> Result<KeySet, JwksError> {
         let timeout = self.inner.timeout;
         tokio::time::timeout(timeout, async {
             let mut body = self.request().await?;
@@ -446,72 +391,14 @@ impl SessionVerifier {
     }
 }
 
-/// The key for `kid`; without a kid, the only key. `Err` when the choice is ambiguous.
-fn select(set: &KeySet, kid: Option<&str>) -> Result<Option<[u8; 32]>, SessionError> {
-    match kid {
-        Some(kid) => Ok(set
-            .keys
-            .iter()
-            .find(|(k, _)| k.as_deref() == Some(kid))
-            .map(|(_, key)| *key)),
-        None => match set.keys.as_slice() {
-            [(_, key)] => Ok(Some(*key)),
-            // Several keys and no kid: guessing would try keys an attacker may choose among.
-            _ => Err(SessionError::UnknownKey),
-        },
+/// The session error of a refusal of the JOSE core.
+fn refused(refusal: Refusal) -> SessionError {
+    match refusal {
+        Refusal::Malformed(what) => SessionError::Malformed(what),
+        Refusal::WrongAlgorithm => SessionError::WrongAlgorithm,
+        Refusal::UnknownKey => SessionError::UnknownKey,
+        Refusal::BadSignature => SessionError::BadSignature,
     }
-}
-
-/// Splits a compact JWS and checks its header.
-fn parse(token: &str) -> Result<Parsed<'_>, SessionError> {
-    use SessionError::Malformed;
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(Malformed("longer than 16 KiB"));
-    }
-    let mut parts = token.split('.');
-    let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Malformed("not three dot-separated parts"));
-    };
-    let header = URL_SAFE_NO_PAD
-        .decode(header_b64)
-        .map_err(|_| Malformed("header is not base64url"))?;
-    let header: Map<String, Value> =
-        serde_json::from_slice(&header).map_err(|_| Malformed("header is not a JSON object"))?;
-    match header.get("alg") {
-        Some(Value::String(alg)) if alg == "EdDSA" => {}
-        Some(_) => return Err(SessionError::WrongAlgorithm),
-        None => return Err(Malformed("header has no alg")),
-    }
-    // RFC 7515 4.1.11: extensions we do not understand make the token invalid.
-    if header.contains_key("crit") {
-        return Err(Malformed("header names critical extensions"));
-    }
-    let kid = match header.get("kid") {
-        None => None,
-        Some(Value::String(kid)) => Some(kid.clone()),
-        Some(_) => return Err(Malformed("kid is not a string")),
-    };
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .map_err(|_| Malformed("signature is not base64url"))?;
-    let signature: [u8; 64] = signature
-        .try_into()
-        .map_err(|_| SessionError::BadSignature)?;
-    let signing_input = &token.as_bytes()[..header_b64.len() + 1 + claims_b64.len()];
-    Ok(Parsed {
-        kid,
-        signing_input,
-        signature,
-        claims_b64,
-    })
-}
-
-fn check_signature(key: &[u8; 32], parsed: &Parsed<'_>) -> Result<(), SessionError> {
-    UnparsedPublicKey::new(&ED25519, key)
-        .verify(parsed.signing_input, &parsed.signature)
-        .map_err(|_| SessionError::BadSignature)
 }
 
 /// Decodes the claims and checks times and tenant.
@@ -521,15 +408,12 @@ fn claims(
     leeway: Duration,
 ) -> Result<SessionClaims, SessionError> {
     use SessionError::Malformed;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(claims_b64)
-        .map_err(|_| Malformed("claims are not base64url"))?;
-    let mut rest: Map<String, Value> =
-        serde_json::from_slice(&bytes).map_err(|_| Malformed("claims are not a JSON object"))?;
-    let expires_at = numeric_date(rest.remove("exp"), "exp is not a number")?
-        .ok_or(Malformed("claims have no exp"))?;
-    let not_before = numeric_date(rest.remove("nbf"), "nbf is not a number")?;
-    let issued_at = numeric_date(rest.remove("iat"), "iat is not a number")?;
+    let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
+    let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
+        TimeRefusal::Malformed(what) => Malformed(what),
+        TimeRefusal::Expired => SessionError::Expired,
+        TimeRefusal::NotYetValid => SessionError::NotYetValid,
+    })?;
     let tenant_id = match rest.remove("tenantId") {
         Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
         None | Some(Value::Null) | Some(Value::String(_)) => {
@@ -542,64 +426,19 @@ fn claims(
         Some(Value::String(user)) => Some(user),
         Some(_) => return Err(Malformed("userId is not a string")),
     };
-    if now > expires_at + leeway {
-        return Err(SessionError::Expired);
-    }
-    let earliest = now + leeway;
-    if not_before.is_some_and(|t| t > earliest) || issued_at.is_some_and(|t| t > earliest) {
-        return Err(SessionError::NotYetValid);
-    }
     Ok(SessionClaims {
         tenant_id,
         user_id,
-        expires_at,
-        issued_at,
-        not_before,
+        expires_at: times.expires_at,
+        issued_at: times.issued_at,
+        not_before: times.not_before,
         rest,
     })
 }
 
-/// An RFC 7519 NumericDate (seconds since the epoch, fractions allowed).
-fn numeric_date(
-    value: Option<Value>,
-    malformed: &'static str,
-) -> Result<Option<SystemTime>, SessionError> {
-    let Some(value) = value else {
-        return Ok(None);
-    };
-    let seconds = value
-        .as_f64()
-        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e11)
-        .ok_or(SessionError::Malformed(malformed))?;
-    Ok(Some(UNIX_EPOCH + Duration::from_secs_f64(seconds)))
-}
-
-/// Reads a JWKS, keeping the Ed25519 signing keys and skipping the others.
-fn parse_jwks(body: &[u8]) -> Result<Keys, JwksError> {
-    #[derive(serde::Deserialize)]
-    struct Jwks {
-        keys: Vec<Map<String, Value>>,
-    }
-    let jwks: Jwks =
-        serde_json::from_slice(body).map_err(|_| JwksError::Malformed("no keys array"))?;
-    let text = |key: &Map<String, Value>, name: &str| {
-        key.get(name).and_then(Value::as_str).map(str::to_owned)
-    };
-    let mut keys = Vec::new();
-    for key in &jwks.keys {
-        let usable = text(key, "kty").as_deref() == Some("OKP")
-            && text(key, "crv").as_deref() == Some("Ed25519")
-            && text(key, "use").is_none_or(|u| u == "sig")
-            && text(key, "alg").is_none_or(|a| a == "EdDSA");
-        let x = text(key, "x")
-            .and_then(|x| URL_SAFE_NO_PAD.decode(x).ok())
-            .and_then(|x| <[u8; 32]>::try_from(x).ok());
-        match (usable, x) {
-            (true, Some(x)) => keys.push((text(key, "kid"), x)),
-            _ => tracing::debug!("JWKS key skipped: not an Ed25519 signing key"),
-        }
-    }
-    Ok(keys)
+/// Reads a JWKS, keeping the Ed25519 signature keys and skipping the others.
+fn parse_jwks(body: &[u8]) -> Result<KeySet, JwksError> {
+    KeySet::from_jwks(body, VerifyingKey::is_ed25519).map_err(JwksError::Malformed)
 }
 
 /// The App Shell's side: an Ed25519 key pair that signs session tokens, for fakes and tests
@@ -718,14 +557,12 @@ mod tests {
     }
 
     fn check(token: &str, signer: &SessionSigner) -> Result<SessionClaims, SessionError> {
-        let parsed = parse(token)?;
-        let key: [u8; 32] = signer
-            .pair
-            .public_key()
-            .as_ref()
-            .try_into()
-            .expect("32 bytes");
-        check_signature(&key, &parsed)?;
+        let parsed = jose::parse(token).map_err(refused)?;
+        if parsed.alg != jsonwebtoken::Algorithm::EdDSA {
+            return Err(SessionError::WrongAlgorithm);
+        }
+        let keys = parse_jwks(jwks_document([signer]).to_string().as_bytes()).expect("keys");
+        keys.verify(&parsed).map_err(refused)?;
         claims(parsed.claims_b64, SystemTime::now(), DEFAULT_LEEWAY)
     }
 
@@ -810,7 +647,10 @@ mod tests {
             URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        assert!(matches!(parse(&none), Err(SessionError::WrongAlgorithm)));
+        assert!(matches!(
+            check(&none, &signer),
+            Err(SessionError::WrongAlgorithm)
+        ));
         let crit = signer.sign_with_header(
             &serde_json::json!({"alg": "EdDSA", "crit": ["b64"], "b64": false}),
             &claims,
@@ -853,8 +693,7 @@ mod tests {
         keys.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "use": "enc", "x": keys[0]["x"].clone()}));
         keys.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}));
         let parsed = parse_jwks(jwks.to_string().as_bytes()).expect("key set");
-        assert_eq!(parsed.len(), 1);
-        assert_eq!(parsed[0].0.as_deref(), Some("k1"));
+        assert_eq!(parsed.kids(), vec![Some("k1")]);
         assert!(matches!(parse_jwks(b"[]"), Err(JwksError::Malformed(_))));
     }
 }

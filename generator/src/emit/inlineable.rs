@@ -124,6 +124,15 @@ const INLINEABLE: &[Inlineable] = &[
         bin: None,
     },
     Inlineable {
+        file: "src/fake/identity.rs",
+        module: None,
+        source: include_str!("../../inlineable/src/fake/identity.rs"),
+        needs: REGISTRATION_OPERATIONS,
+        feature: Some(FAKE),
+        dependencies: &[],
+        bin: None,
+    },
+    Inlineable {
         file: "src/bin/jtl-erp-fake.rs",
         module: None,
         source: include_str!("../../inlineable/src/bin/jtl-erp-fake.rs"),

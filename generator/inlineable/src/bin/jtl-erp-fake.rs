@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use jtl_erp_client::fake::FakeJtl;
 
 const HELP: &str = "\
-jtl-erp-fake: a fake JTL ERP API, identity provider and SCX token endpoint on 127.0.0.1
+jtl-erp-fake: a fake JTL ERP API, both identity generations and SCX token endpoint on 127.0.0.1
 
 USAGE:
     jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]...
@@ -16,7 +16,8 @@ USAGE:
 
 OPTIONS:
     --port PORT              listen on this port (default: a free one)
-    --client ID:SECRET       accept these client credentials at /oauth2/token
+    --client ID:SECRET       accept these client credentials at /oauth2/token and
+                             /oauth/v2/token
     --refresh-token TOKEN    accept this SCX refresh token at /v1/auth
     --known-scope SCOPE      the platform knows this scope name; once any is given,
                              registrations asking for others are refused with 400
@@ -24,6 +25,16 @@ OPTIONS:
     --auto-approve           accept every registration, with all its scopes, when first polled
     --user NAME:PASSWORD     a JTL-Wawi user who may log in (POST /v2/authentication/login)
     -h, --help               print this help
+
+IDENTITY:
+    legacy   POST /oauth2/token                      client credentials (HTTP Basic)
+    OIDC     GET  /.well-known/openid-configuration  discovery; the issuer is the base URL
+             GET  /oauth/v2/keys                     key set: an RSA and an Ed25519 key
+             POST /oauth/v2/token                    client credentials: HTTP Basic only
+                                                     (400 with credentials in the body) and
+                                                     scope=openid required (400 without)
+    App tokens (RS256 or EdDSA, iss, aud [app], urn:jtl:app_id, urn:jtl:tenant_id, sub) and
+    key rotation are made from Rust: FakeJtl::app_token, FakeJtl::rotate_issuer_keys.
 
 Registrations stay pending until approved: POST /_fake/approve/{id} or /_fake/reject/{id}.
 The base URLs are printed once the server is ready.";
@@ -98,6 +109,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     println!("ERP OnPremise  {}", fake.onpremise_url());
     println!("ERP Cloud      {}", fake.cloud_url());
     println!("token endpoint {}", fake.token_url());
+    println!("OIDC issuer    {}", fake.issuer());
     println!("SCX            {}", fake.scx_url());
     println!("ready");
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())

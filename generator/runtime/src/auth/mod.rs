@@ -28,7 +28,10 @@ use http::header::AUTHORIZATION;
 use crate::operation::Operation;
 use crate::types::Secret;
 
-pub use oauth::{ClientCredentials, ClientCredentialsBuilder, DEFAULT_TOKEN_URL};
+pub use oauth::{
+    ClientCredentials, ClientCredentialsBuilder, DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_URL,
+    OIDC_DEFAULT_SCOPE,
+};
 pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
 pub use token::{
     CachedBearer, DEFAULT_FAILURE_WINDOW, DEFAULT_REFRESH_MARGIN, Token, TokenError, TokenSource,

@@ -1,11 +1,15 @@
-//! The OAuth 2.0 client-credentials grant against JTL's identity provider (RFC 6749, 4.4).
+//! The OAuth 2.0 client-credentials grant against JTL's identity providers (RFC 6749, 4.4):
+//! the legacy token endpoint (`auth.jtl-cloud.com/oauth2/token`) or the OIDC issuer
+//! (`id.jtl-cloud.com`), whose token endpoint comes from its discovery document and which
+//! refuses a client-credentials request without `scope=openid`.
 //!
 //! Hand-written rather than through the `oauth2` crate: the grant is one form POST, while the
 //! work that matters (caching, refresh margin, single flight, retry after 401) is ours either way
 //! and is shared with the SCX exchange, which is no OAuth grant at all.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
@@ -19,6 +23,13 @@ use crate::types::Secret;
 
 /// JTL's token endpoint.
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.jtl-cloud.com/oauth2/token";
+/// The scope sent to an OIDC issuer unless [`ClientCredentialsBuilder::scope`] sets another.
+pub const OIDC_DEFAULT_SCOPE: &str = "openid";
+/// The lifetime taken for a token whose answer has no `expires_in` and which is no JWT with an
+/// `exp` (with the default refresh margin of 5 minutes it is used for 55 minutes).
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// Discovery documents larger than this are refused.
+const MAX_DISCOVERY_BODY: usize = 256 * 1024;
 
 /// The Cloud provider: `Authorization: Bearer <JWT>` from the client-credentials grant.
 pub type ClientCredentials = CachedBearer<GrantSource>;
@@ -31,6 +42,7 @@ impl CachedBearer<GrantSource> {
     ) -> ClientCredentialsBuilder {
         ClientCredentialsBuilder {
             token_url: DEFAULT_TOKEN_URL.to_owned(),
+            issuer: None,
             credentials: BasicAuth::new(client_id, client_secret),
             scope: None,
             policy: FetchPolicy::default(),
@@ -43,6 +55,7 @@ impl CachedBearer<GrantSource> {
 #[must_use]
 pub struct ClientCredentialsBuilder {
     token_url: String,
+    issuer: Option<String>,
     credentials: BasicAuth,
     scope: Option<String>,
     policy: FetchPolicy,
@@ -53,18 +66,29 @@ impl fmt::Debug for ClientCredentialsBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientCredentialsBuilder")
             .field("token_url", &self.token_url)
+            .field("issuer", &self.issuer)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientCredentialsBuilder {
-    /// Another token endpoint (https, or http on loopback for tests).
+    /// Another token endpoint of the legacy generation (https, or http on loopback for tests);
+    /// replaces an [`issuer`](Self::issuer) set before.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = url.into();
+        self.issuer = None;
         self
     }
-    /// Space-separated scopes to ask for.
+    /// The OIDC issuer (e.g. [`crate::app_token::JTL_ISSUER`]; https, or http on loopback):
+    /// its discovery document (`/.well-known/openid-configuration`, read once, read again after
+    /// a failure) names the token endpoint, and the request carries `scope=openid` unless
+    /// [`scope`](Self::scope) sets another. Replaces a [`token_url`](Self::token_url).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+    /// Space-separated scopes to ask for (an OIDC issuer: `openid` by default).
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
@@ -107,24 +131,57 @@ impl ClientCredentialsBuilder {
 
     /// Checks the endpoint (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ClientCredentials, BuildError> {
-        let token_url = require_secure(&self.token_url, "token URL")?;
+        let (endpoint, scope) = match self.issuer {
+            None => (
+                Endpoint::Fixed(require_secure(&self.token_url, "token URL")?),
+                self.scope,
+            ),
+            Some(issuer) => {
+                let discovery = format!(
+                    "{}/.well-known/openid-configuration",
+                    issuer.trim_end_matches('/')
+                );
+                let discovery = require_secure(&discovery, "issuer")?;
+                let endpoint = Endpoint::Discovered {
+                    issuer,
+                    discovery,
+                    token_url: Mutex::new(None),
+                };
+                let scope = self.scope.or_else(|| Some(OIDC_DEFAULT_SCOPE.to_owned()));
+                (endpoint, scope)
+            }
+        };
         let http = self.policy.http_client(self.configure_http)?;
         let provider = self.policy.cache(GrantSource {
             http,
-            token_url,
+            endpoint,
             credentials: self.credentials,
-            scope: self.scope,
+            scope,
             policy: self.policy.clone(),
         });
         Ok(provider)
     }
 }
 
+/// Where the token endpoint is.
+#[derive(Debug)]
+enum Endpoint {
+    /// The legacy generation: a token URL.
+    Fixed(url::Url),
+    /// An OIDC issuer: the token endpoint of its discovery document, cached until a request
+    /// to it fails.
+    Discovered {
+        issuer: String,
+        discovery: url::Url,
+        token_url: Mutex<Option<url::Url>>,
+    },
+}
+
 /// One client-credentials request.
 #[derive(Debug)]
 pub struct GrantSource {
     http: reqwest::Client,
-    token_url: url::Url,
+    endpoint: Endpoint,
     credentials: BasicAuth,
     scope: Option<String>,
     policy: FetchPolicy,
@@ -137,7 +194,76 @@ struct ErrorAnswer {
 }
 
 impl GrantSource {
+    /// The token endpoint: the fixed one, or the issuer's (discovered when not cached).
+    async fn token_url(&self) -> Result<url::Url, TokenError> {
+        let (issuer, discovery, cached) = match &self.endpoint {
+            Endpoint::Fixed(url) => return Ok(url.clone()),
+            Endpoint::Discovered {
+                issuer,
+                discovery,
+                token_url,
+            } => (issuer, discovery, token_url),
+        };
+        if let Some(url) = cached.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Ok(url);
+        }
+        tracing::debug!("reading the issuer's discovery document");
+        let malformed = |status, reason: &str| TokenError::Malformed {
+            status,
+            reason: format!("discovery document: {reason}"),
+        };
+        let mut response = self
+            .http
+            .get(discovery.clone())
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(TokenError::transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(TokenError::Status { status });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(TokenError::transport)? {
+            if body.len() + chunk.len() > MAX_DISCOVERY_BODY {
+                return Err(malformed(status, "larger than 256 KiB"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let document: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&body).map_err(|_| malformed(status, "not a JSON object"))?;
+        let text = |name: &str| document.get(name).and_then(serde_json::Value::as_str);
+        if text("issuer") != Some(issuer.as_str()) {
+            return Err(malformed(status, "it names another issuer"));
+        }
+        let url = text("token_endpoint").ok_or_else(|| malformed(status, "no token_endpoint"))?;
+        let url = require_secure(url, "token endpoint")
+            .map_err(|_| malformed(status, "token_endpoint is not https"))?;
+        *cached.lock().unwrap_or_else(|e| e.into_inner()) = Some(url.clone());
+        Ok(url)
+    }
+
+    /// Forgets a discovered token endpoint, so that the next request reads discovery again.
+    fn forget_endpoint(&self) {
+        if let Endpoint::Discovered { token_url, .. } = &self.endpoint {
+            *token_url.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
     async fn request(&self) -> Result<Token, TokenError> {
+        let outcome = self.request_once().await;
+        match &outcome {
+            Err(TokenError::Transport(_)) => self.forget_endpoint(),
+            Err(TokenError::Status { status }) if !status.is_client_error() || *status == 404 => {
+                self.forget_endpoint();
+            }
+            _ => {}
+        }
+        outcome
+    }
+
+    async fn request_once(&self) -> Result<Token, TokenError> {
+        let token_url = self.token_url().await?;
         let form = {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             form.append_pair("grant_type", "client_credentials");
@@ -155,7 +281,7 @@ impl GrantSource {
             })?;
         let response = self
             .http
-            .post(self.token_url.clone())
+            .post(token_url)
             .header(AUTHORIZATION, authorization)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
@@ -165,19 +291,43 @@ impl GrantSource {
             .map_err(TokenError::transport)?;
         let status = response.status();
         let body = read_token_body(response).await?;
-        let lifetime = parse_answer(status, &body)?;
+        let (secret, lifetime) = parse_answer(status, &body)?;
+        let lifetime = lifetime
+            .or_else(|| self.jwt_lifetime(&secret))
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
         Ok(Token {
-            secret: lifetime.0,
-            expires_at: self.policy.expires_at(lifetime.1),
+            secret,
+            expires_at: self.policy.expires_at(lifetime),
         })
+    }
+
+    /// What remains of a JWT access token's life by its `exp` (read, not verified: the token
+    /// is ours to send, not to trust), on the wall clock of the provider's time source.
+    fn jwt_lifetime(&self, token: &Secret) -> Option<Duration> {
+        use base64::Engine as _;
+        let claims = token.expose().split('.').nth(1)?;
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(claims)
+            .ok()?;
+        let claims: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&claims).ok()?;
+        let exp = claims.get("exp")?.as_f64().filter(|e| e.is_finite())?;
+        let exp = UNIX_EPOCH + Duration::try_from_secs_f64(exp.max(0.0)).ok()?;
+        Some(
+            exp.duration_since(self.policy.time.wall_clock())
+                .unwrap_or(Duration::ZERO),
+        )
     }
 }
 
 /// RFC 6749 5.1 (success) and 5.2 (error) answers, read as leniently as servers write them:
-/// `expires_in` as a number or a numeric string (an hour when absent), `token_type` in any
+/// `expires_in` as a number or a numeric string (`None` when absent), `token_type` in any
 /// case and Bearer when absent. Refused: no access token, a lifetime that is not a number, a
 /// token type other than Bearer.
-fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<(Secret, Duration), TokenError> {
+fn parse_answer(
+    status: http::StatusCode,
+    body: &[u8],
+) -> Result<(Secret, Option<Duration>), TokenError> {
     if status.is_success() {
         let answer = answer_object(status, body)?;
         let secret = access_token(status, &answer, "access_token")?;
@@ -191,9 +341,8 @@ fn parse_answer(status: http::StatusCode, body: &[u8]) -> Result<(Secret, Durati
                 });
             }
         }
-        let lifetime = seconds(answer.get("expires_in"))
-            .map_err(|()| TokenError::BadLifetime { status })?
-            .unwrap_or(Duration::from_secs(3600));
+        let lifetime =
+            seconds(answer.get("expires_in")).map_err(|()| TokenError::BadLifetime { status })?;
         return Ok((secret, lifetime));
     }
     match serde_json::from_slice::<ErrorAnswer>(body) {

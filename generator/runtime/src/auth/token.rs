@@ -406,16 +406,7 @@ impl FetchPolicy {
         &self,
         configure: Option<crate::client::ConfigureHttp>,
     ) -> Result<reqwest::Client, crate::error::BuildError> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout);
-        if let Some(configure) = configure {
-            builder = configure(builder);
-        }
-        builder
-            .redirect(crate::security::same_origin_redirects())
-            .build()
-            .map_err(crate::error::BuildError::Http)
+        crate::security::http_client(self.timeout, configure)
     }
 
     /// Runs `attempt` with the policy's retries, all within its timeout.

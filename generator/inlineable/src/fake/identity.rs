@@ -1,0 +1,296 @@
+//! The fake JTL's OIDC issuer, the identity platform's current generation next to the legacy
+//! token endpoint of `fake.rs`: the discovery document, a key set with an RSA and an Ed25519
+//! key (rotated on demand), a token endpoint as strict as the real one about client credentials
+//! (`scope=openid` required, credentials only as HTTP Basic), and app tokens minted for tests.
+//!
+//! The issuer is the fake's own origin (`http://127.0.0.1:PORT`), so that `iss`, discovery and
+//! keys agree as they do at `https://id.jtl-cloud.com`.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::{Method, Response, StatusCode};
+use jtl_erp_runtime::app_token::{AppTokenSigner, jwks_document};
+use jtl_erp_runtime::serde_json::{Value, json};
+
+use super::{FakeJtl, Incoming2, State, decode_basic, plain, respond, url_form};
+
+/// The issuer's paths (as Zitadel serves them).
+const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+const KEYS_PATH: &str = "/oauth/v2/keys";
+const TOKEN_PATH: &str = "/oauth/v2/token";
+
+/// Two RSA keys (PKCS#8, base64) for the fake issuer, used in turn on each rotation: `ring`
+/// cannot generate RSA keys, and these sign test tokens of a fake only.
+const RSA_KEYS: [&str; 2] = [
+    "\
+    MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCgS4CBgwD2k42CqCqmjCfFNnggrkW+j8bQaXGPkYGSDgfB\
+    TlXenzXNgDuPDpFEe5cMWtPdI80zXUbU53CeG5gAKL05r1J2594lwfz41mm0Art+6NYBXiNKufWiqsFcogqnJcbwezb6JdvA\
+    SPTfsqU8rms9Z8ozYI6Zp+fqRPp744URIbEzM9gshgWmCm0VtDIDobxziHkGvmV9JYxC5HRLx1HRmaNEVVHum0RM+xLa6AiJ\
+    ceKt+idziDR6Au2Y+RxTR/9jU3ycLUTx4RuV8GJJ82m+9uvYc0xl+Phw+gsWaSxrTH5YBF91ULUBH7jrLFH884+aUOY7K/sW\
+    /wnBARt/AgMBAAECggEACu8rjGoZyjgleoirJCJCYj8FccFBi662EqhmsTLtQj/HwqVr0RxOKL77ERaezSubEaIuepLDICJY\
+    PxSsh3R9aWFeCw3NE8RcUHoLnhPOMRPQo2cRlhVMVgAaY+a++ukozd8TU3ssNGMZuuOfJJVElT+WnCE0101aXNvpw37CEWpH\
+    ftEDUHiXMk4KO4eBjsh5qgaHFU7l5gpmQFSNI0scgPjZO0Z2BlQt0AWXgoxW02qG2ZECp7gKZeidjQSf77iAeScXFml8Yi+G\
+    Bi9NgACprnLH4SEBHZxcWp+LPEPArdmaLt5sLOp7P/UHgLBucSYHc7XXqE53lIjaZZ10sjr1jQKBgQDdHH4qKNUU19IwoKoR\
+    RkHhFjZ93QwuGkzUgJQ/0bO8/EGs51OLkx8TGSojTloWlL4YNXYF/mRJlu8+lCo5JUKrBrWzLpbBTcwLKtT2NntTxoPPkUDb\
+    Qe2vI2YzU/azu5O3oMUxeIWa4BdBLq9hXUusALDOvGWODqm4W4kzj/xqWwKBgQC5lmjwSw49ZUuqjjlxS+iZOTnRtY1udakR\
+    PtVqknJS6+tVe4N9xyHolQ2+sUX/7KO5hVM0vsciyD1BDLC1WTPtGHxoseJWXjf7v5WZLCOdyEUQk+CZIMm0HAL8yQHMXlbm\
+    dl9icTlL/OKrsw/QxzNjt4bZI25XzTI83U/aRnR0rQKBgBY6EwSx7hmWSG7S98WcxmqWDQxB+EN6KVcDRePUdLj+sqtq5Z8W\
+    Pv1wfifmbG/wq9tLJH4dwH8VSR+FTWlJMZZ3qjRE7qqn42cL+zR07ZjST9XByD9CNV5xtIhcXGRc6tB+vNPoRaX3+N54jvC+\
+    rCiyORPPJHZPSwhZS0V/p+QZAoGAV0jVbAZw2RFWKA4iGBYSfFX8ypOvw/7UmEbMCwZ7fGJ22UpxCmvol8HaqBAqEvbR/gQl\
+    oQ4FDGfO31Q/m9srX9x/TqIzCFnhzKZLjrHCwoeZa/WQ0ZQpKWtvQEKtdNf92QBdVihYQVPbq9NYoeG+WqzLYD6Yu/THJvcT\
+    gl5WkTUCgYEAmSZjjkckLDlNH6IS8sZijivnn4NbIFt5u0oqpD/ENbdMbPh/LqTeq1mQK/Sp3LFMg3qWneZy5df3soX0vh6/\
+    2zLyiwp0QryYERLRzmb+RoX7vyQbe3rJrCa0oPim3JPZgpmDMqRTFiWxG84PAC4bO4FBxCiFx7aMPrZ013uYB1U=\
+    ",
+    "\
+    MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDaCivV95ZRk2JD1FJB60zxu/2AEQMzKbqt6D5OKBEN9I5W\
+    0RbULip+i4doyi7hNKMe+l0Pm8KMgKBn0LoU8hfqlwuR3mqHPXZfa4LgeejZ3xEn2IHIolpw19YyaOpArcBV+UuRv10UUEvX\
+    gS3QIl+zM6aNVUNXhD4t7n9V+24ZLFsCZyLb2O9YuwcpoWAAkZdAY57d92Us0Nuw88yRoptHIHX64xD+If572wKaIpBD3Zi1\
+    zyGzTQTLpV9u0EjI+0UZsIOowBS5mY81TcNXYLPJLTcJDqmzvHPQnw7WJAdfXngCR76Lpg4lIz7gpNeRLPvqtHTkUgatJ/7d\
+    Kj7KhcG5AgMBAAECggEAC9ZdhuJIMOmVfiU6ygViSgVwv9EsoUx0rBhduZSHSICscZ4sZRyUhgZBNbk0TlmzOW1SPBSyvToG\
+    e1xjndt+3OeSYzr2AZ2enZOSqWk08Q8hOU6RzTizPEkbgeUcQqKsPH6qUaFYBlBNrcd/mzsigvIc6rNkUo4Faiz2kM5zrb4X\
+    BJ27CgP7J1rHOL0anOzIVkt0uj6elG8WnPm0LdHrQM8oXeYsH2BVi5qS1f1RXNNLRLxIqlPdTHVb9Qhb8Fa0swSLJ8WVU/9W\
+    sXC7qf5JpOUgtY9IhFtxSazgmt9+XvrXo6/c7xA6zzcPka8PREFbDFXIk6h95YWe+vUxaOk74QKBgQD8vC6Q34fg79CsyRX9\
+    3Gvby6IHAwYSZze06SHTE2D8wu6MvqxexbjbuP0fiN7iUf8n23+s1Mu9oDbgRDxdnzq/GOLFg1Rjhoj3svb16tGTdwiFGXkk\
+    aE7dBJsYqLyfAeY4F/l30gG+6qMVLUfnXW3qnQ0wqiWkfjW3NkmZHdw1vQKBgQDc2z+lbjZ+jnqAHSzjExEQR7rmcl+i2VYp\
+    gpS7yzyBZV7eFCudPkcb28DJjnJ+cnge07kffejFD1LWfG9MPwDFxW1RC+WkInfc9RHLW3A2rzEZWe1wT5qn1zpWCI7kFgHr\
+    HpPhNVAi8mpgngU78YHQ25+30emAZtCSJqYyZvfFrQKBgFTj7Iwy2NQgGSqAXIepiv0H2AOc62QxEVAN4pOgdbpQy4mw3frz\
+    VNVQvIzkD2Fbg2Xi326xB0JJV0VbBh+4RSY8+Ka5JxZK8SSqEzOkzQJIQC9c0Aj/lEW+r03IF5sdKzP6MYwimP2EmISbcgRv\
+    qGTenbiT3hLzZZ2FeZEZq4bNAoGBAIoS1/uIp7D/Sj6F/uYHqYdQENy5bGjXDzLsXCf7q1wKEAEvAwVPRg14mVJpJ9M9pTNA\
+    kl/Jy5hHODa3nK1CRi1efDVLBspScjVFUVadV84YQM3klri8S6faurHGr+6Qg6qGd1U4i10NyMuWfxc2qT310CiPpzeLD6IP\
+    X5/rF8QRAoGBAMEuXmrpuyhjw1kiWEls7XAQ64j802PK+E4kdMHKVspgT8S0TZX0Vc+W0QhLMd9CioPo81F8b4wix6VtwV9P\
+    WmyD3P9GBwO2C67SAoEoxoq6mwV14zZqcghQekEXX9DIhl8mUlxpL3fgkQor3Fkt0ieG+4pcpHM3K8dBv3RkwSF7\
+    ",
+];
+
+/// The issuer's signing keys and counters.
+#[derive(Debug, Default)]
+pub(super) struct Issuer {
+    current: Option<(AppTokenSigner, AppTokenSigner)>,
+    previous: Option<(AppTokenSigner, AppTokenSigner)>,
+    rotations: usize,
+    key_fetches: usize,
+    discovery_fetches: usize,
+}
+
+impl Issuer {
+    /// The current RSA and Ed25519 signers, made on first use.
+    fn current(&mut self) -> &(AppTokenSigner, AppTokenSigner) {
+        let n = self.rotations;
+        self.current.get_or_insert_with(|| keys(n))
+    }
+
+    fn jwks(&mut self) -> Value {
+        self.current();
+        let signers = self
+            .current
+            .iter()
+            .chain(self.previous.iter())
+            .flat_map(|(rsa, ed)| [rsa, ed]);
+        jwks_document(signers)
+    }
+}
+
+/// The signers of rotation `n`: an RSA key of [`RSA_KEYS`] in turn, a fresh Ed25519 key, and
+/// key ids naming the rotation.
+fn keys(n: usize) -> (AppTokenSigner, AppTokenSigner) {
+    use base64::Engine as _;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(RSA_KEYS[n % RSA_KEYS.len()])
+        .expect("embedded key is base64");
+    let rsa = AppTokenSigner::rsa_pkcs8(&der, format!("fake-rsa-{n}")).expect("embedded RSA key");
+    let ed = AppTokenSigner::ed25519(format!("fake-ed25519-{n}")).expect("system random source");
+    (rsa, ed)
+}
+
+/// Whether `path` is one of the issuer's.
+pub(super) fn serves(path: &str) -> bool {
+    [DISCOVERY_PATH, KEYS_PATH, TOKEN_PATH].contains(&path)
+}
+
+/// The issuer's routes.
+pub(super) fn route(
+    state: &mut State,
+    request: &Incoming2,
+    path: &str,
+    origin: &str,
+) -> Response<Full<Bytes>> {
+    match (&request.method, path) {
+        (&Method::GET, DISCOVERY_PATH) => {
+            state.issuer.discovery_fetches += 1;
+            let document = json!({
+                "issuer": origin,
+                "token_endpoint": format!("{origin}{TOKEN_PATH}"),
+                "jwks_uri": format!("{origin}{KEYS_PATH}"),
+                "authorization_endpoint": format!("{origin}/oauth/v2/authorize"),
+                "grant_types_supported": ["client_credentials", "authorization_code", "refresh_token"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                "id_token_signing_alg_values_supported": ["RS256", "EdDSA"],
+                "scopes_supported": ["openid", "offline_access"],
+            });
+            json_response(StatusCode::OK, &document)
+        }
+        (&Method::GET, KEYS_PATH) => {
+            state.issuer.key_fetches += 1;
+            let document = state.issuer.jwks();
+            json_response(StatusCode::OK, &document)
+        }
+        (&Method::POST, TOKEN_PATH) => token(state, request, origin),
+        _ => plain(StatusCode::METHOD_NOT_ALLOWED, ""),
+    }
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response<Full<Bytes>> {
+    respond(status, "application/json", value.to_string().into_bytes())
+}
+
+/// The client-credentials grant as the current platform takes it.
+fn token(state: &mut State, request: &Incoming2, origin: &str) -> Response<Full<Bytes>> {
+    let refuse = |status, code: &str, description: &str| {
+        json_response(
+            status,
+            &json!({"error": code, "error_description": description}),
+        )
+    };
+    let form = url_form(&request.body);
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if field("grant_type") != Some("client_credentials") {
+        return refuse(StatusCode::BAD_REQUEST, "unsupported_grant_type", "");
+    }
+    if field("client_id").is_some() || field("client_secret").is_some() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client credentials are accepted as HTTP Basic only",
+        );
+    }
+    if !field("scope").is_some_and(|s| s.split(' ').any(|s| s == "openid")) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            "scope openid is required",
+        );
+    }
+    let basic = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Basic "))
+        .and_then(decode_basic);
+    let Some((client, _)) = basic.filter(|(id, secret)| state.clients.get(id) == Some(secret))
+    else {
+        return refuse(StatusCode::UNAUTHORIZED, "invalid_client", "");
+    };
+    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let serial = state.next("oidc-token");
+    let now = unix(SystemTime::now());
+    let claims = json!({
+        "iss": origin, "sub": client, "aud": [client], "client_id": client,
+        "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
+    });
+    let token = state.issuer.current().0.sign(&claims);
+    state
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": lifetime.as_secs(),
+        }),
+    )
+}
+
+fn unix(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+impl FakeJtl {
+    /// The OIDC issuer (the fake's origin): discovery at `{issuer}/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// An app token as the issuer mints it for the App Shell: `iss`, `aud: [app]`,
+    /// `urn:jtl:app_id`, `urn:jtl:tenant_id`, `sub` (the user, when given), `iat` now and `exp`
+    /// after `lifetime`, signed RS256 with the current RSA key and its `kid`.
+    pub fn app_token(
+        &self,
+        app: &str,
+        tenant: &str,
+        user: Option<&str>,
+        lifetime: Duration,
+    ) -> String {
+        let issuer = self.issuer();
+        let mut state = self.state();
+        let (rsa, _) = state.issuer.current();
+        rsa.app_token(&issuer, app, tenant, user, lifetime, SystemTime::now())
+    }
+
+    /// The same, signed EdDSA with the current Ed25519 key.
+    pub fn app_token_eddsa(
+        &self,
+        app: &str,
+        tenant: &str,
+        user: Option<&str>,
+        lifetime: Duration,
+    ) -> String {
+        let issuer = self.issuer();
+        let mut state = self.state();
+        let (_, ed) = state.issuer.current();
+        ed.app_token(&issuer, app, tenant, user, lifetime, SystemTime::now())
+    }
+
+    /// Signs any claims with the current RSA key (expired, foreign or tenant-less app tokens).
+    pub fn sign_app_claims(&self, claims: &Value) -> String {
+        self.state().issuer.current().0.sign(claims)
+    }
+
+    /// Signs any claims under any header with the current RSA key (`alg` confusion tests).
+    pub fn sign_app_claims_with_header(&self, header: &Value, claims: &Value) -> String {
+        self.state()
+            .issuer
+            .current()
+            .0
+            .sign_with_header(header, claims)
+    }
+
+    /// Replaces both signing keys and returns their key ids (RSA, Ed25519). The key set then
+    /// lists the new keys and the ones before them, as during a real rotation.
+    pub fn rotate_issuer_keys(&self) -> (String, String) {
+        let mut state = self.state();
+        let issuer = &mut state.issuer;
+        issuer.current();
+        issuer.previous = issuer.current.take();
+        issuer.rotations += 1;
+        let (rsa, ed) = issuer.current();
+        let kid = |s: &AppTokenSigner| s.kid().unwrap_or_default().to_owned();
+        (kid(rsa), kid(ed))
+    }
+
+    /// Drops the previous keys from the key set: tokens signed with them no longer verify.
+    pub fn retire_previous_issuer_keys(&self) {
+        self.state().issuer.previous = None;
+    }
+
+    /// The issuer's key set as served now.
+    pub fn issuer_jwks(&self) -> Value {
+        self.state().issuer.jwks()
+    }
+
+    /// How many times the issuer's key set was served.
+    pub fn issuer_key_fetches(&self) -> usize {
+        self.state().issuer.key_fetches
+    }
+
+    /// How many times the discovery document was served.
+    pub fn discovery_fetches(&self) -> usize {
+        self.state().issuer.discovery_fetches
+    }
+}

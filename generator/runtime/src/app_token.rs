@@ -1,0 +1,721 @@
+//! App tokens of the current identity platform: verified server-side against the OIDC issuer's
+//! published keys.
+//!
+//! The App Shell (AppBridge `getAppToken`), or the app's own PKCE login, hands a Cloud App's
+//! backend an *app token* as `Authorization: Bearer`. It is a JWT of the issuer
+//! (`https://id.jtl-cloud.com` in production), signed with a key of the key set named by the
+//! issuer's discovery document (`/.well-known/openid-configuration` → `jwks_uri`).
+//! [`AppTokenVerifier`] checks, in this order: the compact form and header, the signature with
+//! a key the rules of the JOSE core select (the algorithm bound to the key: `none`, HMAC and an
+//! `alg` that does not fit the key are refused), `iss` exactly, `aud` (a string or an array)
+//! containing the app id, `urn:jtl:app_id` equal to it when present, `exp` (required), `nbf` and
+//! `iat` with the leeway on the wall clock of the verifier's time source, and the tenant
+//! `urn:jtl:tenant_id`. The tenant is bound into the token: take it from [`AppClaims`], never
+//! from the caller.
+//!
+//! ```no_run
+//! # async fn demo(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! use jtl_erp_runtime::app_token::{AppTokenVerifier, JTL_ISSUER};
+//!
+//! let verifier = AppTokenVerifier::builder(JTL_ISSUER, "my-app-id").build()?;
+//! let claims = verifier.verify(token).await?;
+//! println!("tenant {}", claims.tenant_id);
+//! # Ok(()) }
+//! ```
+//!
+//! Keys are cached (10 minutes by default); a token naming a key id the cache lacks makes one
+//! refetch, at most one per interval (30 s by default), one at a time. The discovery document is
+//! read once and read again when the key set cannot be fetched. No error and no log line
+//! carries the token, a claim value or a key id.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::error::BuildError;
+use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal};
+use crate::security::require_secure;
+use crate::time::SharedTimeSource;
+
+/// The production issuer of the current identity platform.
+pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
+/// The claim that names the tenant.
+pub const TENANT_CLAIM: &str = "urn:jtl:tenant_id";
+/// The claim that names the app, when present.
+pub const APP_CLAIM: &str = "urn:jtl:app_id";
+/// How long fetched keys are used before they are fetched again.
+pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
+/// The shortest time between two fetches caused by unknown key ids.
+pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// Clock skew tolerated on `exp`, `nbf` and `iat`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+
+/// Discovery documents and key sets larger than this are refused.
+const MAX_BODY: usize = 256 * 1024;
+
+/// Why an app token was refused. No message contains the token, a claim value or a key id.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppTokenError {
+    /// `exp` lies in the past (beyond the leeway).
+    #[error("app token expired")]
+    Expired,
+    /// `nbf` or `iat` lies in the future (beyond the leeway).
+    #[error("app token not yet valid")]
+    NotYetValid,
+    /// No selected key verifies the signature.
+    #[error("app token signature does not verify")]
+    BadSignature,
+    /// The key set has no key for the token (after at most one refetch).
+    #[error("app token signed with a key the issuer does not publish")]
+    UnknownKey,
+    /// `alg` is `none`, an HMAC algorithm, unknown, or does not fit the key.
+    #[error("app token algorithm is not accepted for the issuer's key")]
+    WrongAlgorithm,
+    /// Not a compact JWS, or a header or claims that do not fit.
+    #[error("malformed app token: {0}")]
+    Malformed(&'static str),
+    /// `iss` is not the configured issuer.
+    #[error("app token issued by another issuer")]
+    WrongIssuer,
+    /// `aud` is missing or does not contain the app id.
+    #[error("app token not meant for this app (aud)")]
+    WrongAudience,
+    /// `urn:jtl:app_id` is present and not the app id.
+    #[error("app token names another app (urn:jtl:app_id)")]
+    WrongApp,
+    /// No `urn:jtl:tenant_id`.
+    #[error("app token has no tenant claim")]
+    MissingTenant,
+    /// The issuer's keys could not be fetched.
+    #[error("issuer keys unreachable: {0}")]
+    KeysUnreachable(#[source] KeysError),
+}
+
+/// Why the discovery document or the key set could not be fetched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeysError {
+    /// Connecting or reading failed.
+    #[error("transport error")]
+    Transport(#[source] reqwest::Error),
+    /// The server answered a non-success status.
+    #[error("{what} answered {status}")]
+    Status {
+        /// `discovery` or `key set`.
+        what: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+    },
+    /// The discovery document names another issuer (OpenID Connect Discovery 1.0, 4.3).
+    #[error("discovery document names another issuer")]
+    IssuerMismatch,
+    /// The answer is not what was asked for.
+    #[error("malformed answer: {0}")]
+    Malformed(&'static str),
+    /// No answer within the verifier's timeout.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// The verified claims of an app token.
+#[derive(Clone, PartialEq)]
+pub struct AppClaims {
+    /// `urn:jtl:tenant_id`: the tenant to call the ERP for.
+    pub tenant_id: String,
+    /// `sub`: the user, when the token has one.
+    pub user_id: Option<String>,
+    /// The app: the verifier's app id (which `aud` contains and `urn:jtl:app_id` equals).
+    pub app_id: String,
+    /// `aud`, as a list.
+    pub audience: Vec<String>,
+    /// `exp`.
+    pub expires_at: SystemTime,
+    /// `iat`, when present.
+    pub issued_at: Option<SystemTime>,
+    /// `nbf`, when present.
+    pub not_before: Option<SystemTime>,
+    /// Every other claim, as sent (`iss` and `urn:jtl:app_id` included).
+    pub rest: Map<String, Value>,
+}
+
+/// Prints which claims are present, not their values.
+impl fmt::Debug for AppClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |present: bool| if present { "…" } else { "-" };
+        f.debug_struct("AppClaims")
+            .field("tenant_id", &hidden(true))
+            .field("user_id", &hidden(self.user_id.is_some()))
+            .field("app_id", &self.app_id)
+            .field("expires_at", &self.expires_at)
+            .field("rest", &self.rest.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Verifies app tokens of one issuer for one app. Cheap to clone: clones share the caches.
+#[derive(Clone)]
+pub struct AppTokenVerifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    issuer: String,
+    discovery_url: url::Url,
+    app_id: String,
+    leeway: Duration,
+    timeout: Duration,
+    time: SharedTimeSource,
+    jwks_uri: RwLock<Option<url::Url>>,
+    cache: KeyCache,
+}
+
+impl fmt::Debug for AppTokenVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppTokenVerifier")
+            .field("issuer", &self.inner.issuer)
+            .field("app_id", &self.inner.app_id)
+            .field("leeway", &self.inner.leeway)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures an [`AppTokenVerifier`].
+#[must_use]
+pub struct AppTokenVerifierBuilder {
+    issuer: String,
+    app_id: String,
+    key_cache: Duration,
+    refetch_interval: Duration,
+    leeway: Duration,
+    timeout: Duration,
+    time: SharedTimeSource,
+    configure_http: Option<crate::client::ConfigureHttp>,
+}
+
+impl fmt::Debug for AppTokenVerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppTokenVerifierBuilder")
+            .field("issuer", &self.issuer)
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppTokenVerifierBuilder {
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` (default 30 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+    /// How long fetched keys are used (default 10 minutes).
+    pub fn key_cache(mut self, ttl: Duration) -> Self {
+        self.key_cache = ttl;
+        self
+    }
+    /// The shortest time between two refetches caused by an unknown key id (default 30 s).
+    pub fn refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch_interval = interval;
+        self
+    }
+    /// Longest wait for the discovery document or the key set (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// The clock of token times (its wall clock) and cache ages (tests inject a manual one).
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.time = time.into();
+        self
+    }
+    /// Transport settings for the key requests (proxy, root certificates, TLS, pool), applied to
+    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+
+    /// Checks the issuer (https unless loopback) and builds the verifier.
+    pub fn build(self) -> Result<AppTokenVerifier, BuildError> {
+        let discovery = format!(
+            "{}/.well-known/openid-configuration",
+            self.issuer.trim_end_matches('/')
+        );
+        let discovery_url = require_secure(&discovery, "issuer")?;
+        let http = crate::security::http_client(self.timeout, self.configure_http)?;
+        Ok(AppTokenVerifier {
+            inner: Arc::new(Inner {
+                http,
+                issuer: self.issuer,
+                discovery_url,
+                app_id: self.app_id,
+                leeway: self.leeway,
+                timeout: self.timeout,
+                cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
+                time: self.time,
+                jwks_uri: RwLock::new(None),
+            }),
+        })
+    }
+}
+
+impl AppTokenVerifier {
+    /// A verifier of tokens of `issuer` (exactly as the tokens' `iss` names it, e.g.
+    /// [`JTL_ISSUER`]) for the app `app_id`.
+    pub fn builder(
+        issuer: impl Into<String>,
+        app_id: impl Into<String>,
+    ) -> AppTokenVerifierBuilder {
+        AppTokenVerifierBuilder {
+            issuer: issuer.into(),
+            app_id: app_id.into(),
+            key_cache: DEFAULT_KEY_CACHE,
+            refetch_interval: DEFAULT_REFETCH_INTERVAL,
+            leeway: DEFAULT_LEEWAY,
+            timeout: Duration::from_secs(10),
+            time: SharedTimeSource::default(),
+            configure_http: None,
+        }
+    }
+
+    /// Verifies `token` now (the wall clock of the verifier's time source).
+    pub async fn verify(&self, token: &str) -> Result<AppClaims, AppTokenError> {
+        self.verify_at(token, self.inner.time.wall_clock()).await
+    }
+
+    /// Verifies `token` as of `now`.
+    pub async fn verify_at(
+        &self,
+        token: &str,
+        now: SystemTime,
+    ) -> Result<AppClaims, AppTokenError> {
+        let parsed = jose::parse(token).map_err(refused)?;
+        self.inner
+            .cache
+            .verify(&parsed, || self.fetch_keys())
+            .await
+            .map_err(|e| match e {
+                CacheError::Refused(refusal) => refused(refusal),
+                CacheError::Fetch(e) => AppTokenError::KeysUnreachable(e),
+            })?;
+        check_claims(
+            parsed.claims_b64,
+            &self.inner.issuer,
+            &self.inner.app_id,
+            now,
+            self.inner.leeway,
+        )
+    }
+
+    /// The key set, through the cached `jwks_uri`; when that fails, discovery is read again
+    /// once.
+    async fn fetch_keys(&self) -> Result<KeySet, KeysError> {
+        let timeout = self.inner.timeout;
+        tokio::time::timeout(timeout, async {
+            let cached = self
+                .inner
+                .jwks_uri
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if let Some(uri) = cached {
+                match self.key_set(&uri).await {
+                    Ok(keys) => return Ok(keys),
+                    Err(error) => {
+                        tracing::debug!(%error, "key set fetch failed; reading discovery again");
+                    }
+                }
+            }
+            let uri = self.discover().await?;
+            *self
+                .inner
+                .jwks_uri
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = Some(uri.clone());
+            self.key_set(&uri).await
+        })
+        .await
+        .unwrap_or(Err(KeysError::Timeout(timeout)))
+    }
+
+    async fn discover(&self) -> Result<url::Url, KeysError> {
+        tracing::debug!("reading the issuer's discovery document");
+        let body = self.get(&self.inner.discovery_url, "discovery").await?;
+        let document: Map<String, Value> = serde_json::from_slice(&body)
+            .map_err(|_| KeysError::Malformed("discovery document is not a JSON object"))?;
+        if document.get("issuer").and_then(Value::as_str) != Some(self.inner.issuer.as_str()) {
+            return Err(KeysError::IssuerMismatch);
+        }
+        let uri = document
+            .get("jwks_uri")
+            .and_then(Value::as_str)
+            .ok_or(KeysError::Malformed("discovery document has no jwks_uri"))?;
+        require_secure(uri, "jwks_uri").map_err(|_| KeysError::Malformed("jwks_uri is not https"))
+    }
+
+    async fn key_set(&self, uri: &url::Url) -> Result<KeySet, KeysError> {
+        tracing::debug!("fetching the issuer's key set");
+        let body = self.get(uri, "key set").await?;
+        KeySet::from_jwks(&body, |_| true).map_err(KeysError::Malformed)
+    }
+
+    async fn get(&self, url: &url::Url, what: &'static str) -> Result<Vec<u8>, KeysError> {
+        let transport = |e: reqwest::Error| KeysError::Transport(e.without_url());
+        let mut response = self
+            .inner
+            .http
+            .get(url.clone())
+            .header(http::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(KeysError::Status { what, status });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(KeysError::Malformed("body larger than 256 KiB"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+fn refused(refusal: Refusal) -> AppTokenError {
+    match refusal {
+        Refusal::Malformed(what) => AppTokenError::Malformed(what),
+        Refusal::WrongAlgorithm => AppTokenError::WrongAlgorithm,
+        Refusal::UnknownKey => AppTokenError::UnknownKey,
+        Refusal::BadSignature => AppTokenError::BadSignature,
+    }
+}
+
+/// The claim checks after the signature.
+fn check_claims(
+    claims_b64: &str,
+    issuer: &str,
+    app_id: &str,
+    now: SystemTime,
+    leeway: Duration,
+) -> Result<AppClaims, AppTokenError> {
+    use AppTokenError::Malformed;
+    let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
+    if rest.get("iss").and_then(Value::as_str) != Some(issuer) {
+        return Err(AppTokenError::WrongIssuer);
+    }
+    let audience: Vec<String> = match rest.remove("aud") {
+        Some(Value::String(aud)) => vec![aud],
+        Some(Value::Array(list)) => list
+            .into_iter()
+            .map(|a| match a {
+                Value::String(a) => Ok(a),
+                _ => Err(Malformed("aud holds a value that is not a string")),
+            })
+            .collect::<Result<_, _>>()?,
+        None | Some(Value::Null) => return Err(AppTokenError::WrongAudience),
+        Some(_) => return Err(Malformed("aud is neither a string nor an array")),
+    };
+    if !audience.iter().any(|a| a == app_id) {
+        return Err(AppTokenError::WrongAudience);
+    }
+    match rest.get(APP_CLAIM) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(app)) if app == app_id => {}
+        Some(_) => return Err(AppTokenError::WrongApp),
+    }
+    let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
+        TimeRefusal::Malformed(what) => Malformed(what),
+        TimeRefusal::Expired => AppTokenError::Expired,
+        TimeRefusal::NotYetValid => AppTokenError::NotYetValid,
+    })?;
+    let tenant_id = match rest.remove(TENANT_CLAIM) {
+        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            return Err(AppTokenError::MissingTenant);
+        }
+        Some(_) => return Err(Malformed("tenant claim is not a string")),
+    };
+    let user_id = match rest.remove("sub") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(user)) => Some(user),
+        Some(_) => return Err(Malformed("sub is not a string")),
+    };
+    Ok(AppClaims {
+        tenant_id,
+        user_id,
+        app_id: app_id.to_owned(),
+        audience,
+        expires_at: times.expires_at,
+        issued_at: times.issued_at,
+        not_before: times.not_before,
+        rest,
+    })
+}
+
+/// The issuer's side: a key that signs app tokens, for fakes and tests (RSA from a PKCS#8
+/// document, Ed25519 and P-256 generated).
+pub struct AppTokenSigner {
+    key: SigningKey,
+    kid: Option<String>,
+}
+
+enum SigningKey {
+    Rsa(ring::rsa::KeyPair),
+    Ec(ring::signature::EcdsaKeyPair),
+    Ed(ring::signature::Ed25519KeyPair),
+}
+
+impl fmt::Debug for AppTokenSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppTokenSigner")
+            .field("alg", &self.alg())
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a signing key could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot make the signing key")]
+pub struct SigningKeyError;
+
+impl AppTokenSigner {
+    /// An RS256 signer from an RSA private key in PKCS#8 (DER).
+    pub fn rsa_pkcs8(der: &[u8], kid: impl Into<String>) -> Result<Self, SigningKeyError> {
+        let pair = ring::rsa::KeyPair::from_pkcs8(der).map_err(|_| SigningKeyError)?;
+        Ok(Self {
+            key: SigningKey::Rsa(pair),
+            kid: Some(kid.into()),
+        })
+    }
+
+    /// An EdDSA signer with a fresh Ed25519 key.
+    pub fn ed25519(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
+        use ring::signature::Ed25519KeyPair;
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| SigningKeyError)?;
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| SigningKeyError)?;
+        Ok(Self {
+            key: SigningKey::Ed(pair),
+            kid: Some(kid.into()),
+        })
+    }
+
+    /// An ES256 signer with a fresh P-256 key.
+    pub fn es256(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
+        use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+            .map_err(|_| SigningKeyError)?;
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+            .map_err(|_| SigningKeyError)?;
+        Ok(Self {
+            key: SigningKey::Ec(pair),
+            kid: Some(kid.into()),
+        })
+    }
+
+    /// The same key without a key id (in its JWK and its tokens).
+    pub fn without_kid(mut self) -> Self {
+        self.kid = None;
+        self
+    }
+
+    /// The key id, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The JWS algorithm of this key.
+    pub fn alg(&self) -> &'static str {
+        match self.key {
+            SigningKey::Rsa(_) => "RS256",
+            SigningKey::Ec(_) => "ES256",
+            SigningKey::Ed(_) => "EdDSA",
+        }
+    }
+
+    /// The public key as a JWK (with `alg`, `use: sig` and the `kid` when it has one).
+    pub fn public_jwk(&self) -> Value {
+        use ring::signature::KeyPair as _;
+        let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+        let mut jwk = match &self.key {
+            SigningKey::Rsa(pair) => {
+                let public: ring::rsa::PublicKeyComponents<Vec<u8>> = pair.public().into();
+                serde_json::json!({"kty": "RSA", "n": b64(&public.n), "e": b64(&public.e)})
+            }
+            SigningKey::Ec(pair) => {
+                let point = pair.public_key().as_ref();
+                serde_json::json!({
+                    "kty": "EC", "crv": "P-256",
+                    "x": b64(&point[1..33]), "y": b64(&point[33..65]),
+                })
+            }
+            SigningKey::Ed(pair) => serde_json::json!({
+                "kty": "OKP", "crv": "Ed25519", "x": b64(pair.public_key().as_ref()),
+            }),
+        };
+        jwk["alg"] = self.alg().into();
+        jwk["use"] = "sig".into();
+        if let Some(kid) = &self.kid {
+            jwk["kid"] = kid.as_str().into();
+        }
+        jwk
+    }
+
+    /// Signs `claims` with this key's `alg` and `kid`.
+    pub fn sign(&self, claims: &Value) -> String {
+        let mut header = serde_json::json!({"alg": self.alg(), "typ": "JWT"});
+        if let Some(kid) = &self.kid {
+            header["kid"] = kid.as_str().into();
+        }
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs `claims` under a header of your own (for tests of what a verifier refuses); the
+    /// signature is always this key's.
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let rng = ring::rand::SystemRandom::new();
+        let signature: Vec<u8> = match &self.key {
+            SigningKey::Rsa(pair) => {
+                let mut signature = vec![0; pair.public().modulus_len()];
+                // Signing with a valid key into a buffer of the modulus' length cannot fail.
+                let _ = pair.sign(
+                    &ring::signature::RSA_PKCS1_SHA256,
+                    &rng,
+                    input.as_bytes(),
+                    &mut signature,
+                );
+                signature
+            }
+            SigningKey::Ec(pair) => pair
+                .sign(&rng, input.as_bytes())
+                .map(|s| s.as_ref().to_vec())
+                .unwrap_or_default(),
+            SigningKey::Ed(pair) => pair.sign(input.as_bytes()).as_ref().to_vec(),
+        };
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    /// An app token as the issuer mints it: `iss`, `aud` `[app]`, `urn:jtl:app_id`,
+    /// `urn:jtl:tenant_id`, `sub` (the user, when given), `iat` at `now`, `exp` after
+    /// `lifetime`.
+    pub fn app_token(
+        &self,
+        issuer: &str,
+        app: &str,
+        tenant: &str,
+        user: Option<&str>,
+        lifetime: Duration,
+        now: SystemTime,
+    ) -> String {
+        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let mut claims = serde_json::json!({
+            "iss": issuer,
+            "aud": [app],
+            APP_CLAIM: app,
+            TENANT_CLAIM: tenant,
+            "iat": now,
+            "exp": now + lifetime.as_secs(),
+        });
+        if let Some(user) = user {
+            claims["sub"] = user.into();
+        }
+        self.sign(&claims)
+    }
+}
+
+/// A JWKS document of the public keys of `signers`, in order.
+pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a AppTokenSigner>) -> Value {
+    let keys: Vec<Value> = signers
+        .into_iter()
+        .map(AppTokenSigner::public_jwk)
+        .collect();
+    serde_json::json!({ "keys": keys })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISS: &str = "https://id.example";
+
+    fn claims(extra: Value) -> Value {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("epoch")
+            .as_secs();
+        let mut claims = serde_json::json!({
+            "iss": ISS, "aud": "app-1", TENANT_CLAIM: "tenant-secret", "sub": "user-secret",
+            "exp": now + 60,
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            if v.is_null() {
+                claims.as_object_mut().expect("object").remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims
+    }
+
+    fn check(claims: &Value) -> Result<AppClaims, AppTokenError> {
+        let b64 = URL_SAFE_NO_PAD.encode(claims.to_string());
+        check_claims(&b64, ISS, "app-1", SystemTime::now(), DEFAULT_LEEWAY)
+    }
+
+    #[test]
+    fn claims_are_checked_and_typed() {
+        let ok = check(&claims(serde_json::json!({}))).expect("valid");
+        assert_eq!(ok.tenant_id, "tenant-secret");
+        assert_eq!(ok.user_id.as_deref(), Some("user-secret"));
+        assert_eq!(ok.audience, vec!["app-1"]);
+        let debug = format!("{ok:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        let array = claims(serde_json::json!({"aud": ["other", "app-1"], APP_CLAIM: "app-1"}));
+        assert!(check(&array).is_ok());
+        let cases = [
+            (serde_json::json!({"iss": "https://id.example/"}), "iss"),
+            (serde_json::json!({"iss": null}), "no iss"),
+            (serde_json::json!({"aud": "app-2"}), "aud"),
+            (serde_json::json!({"aud": ["app-2", "app-10"]}), "aud array"),
+            (serde_json::json!({"aud": null}), "no aud"),
+            (serde_json::json!({APP_CLAIM: "app-2"}), "app claim"),
+            (serde_json::json!({TENANT_CLAIM: null}), "tenant"),
+            (serde_json::json!({"exp": 1000}), "expired"),
+        ];
+        for (extra, what) in cases {
+            let error = check(&claims(extra)).expect_err(what);
+            let text = error.to_string();
+            assert!(
+                !text.contains("secret") && !text.contains("app-2"),
+                "{text}"
+            );
+            let expected = match what {
+                "iss" | "no iss" => matches!(error, AppTokenError::WrongIssuer),
+                "aud" | "aud array" | "no aud" => matches!(error, AppTokenError::WrongAudience),
+                "app claim" => matches!(error, AppTokenError::WrongApp),
+                "tenant" => matches!(error, AppTokenError::MissingTenant),
+                _ => matches!(error, AppTokenError::Expired),
+            };
+            assert!(expected, "{what}: {error:?}");
+        }
+    }
+}
