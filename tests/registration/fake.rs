@@ -405,7 +405,9 @@ fn the_binary_prints_help_and_its_base_urls() {
     };
     let help = run(&["--help"]).output().expect("runs");
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("USAGE:"));
+    let help_text = String::from_utf8_lossy(&help.stdout);
+    assert!(help_text.contains("USAGE:"));
+    assert!(help_text.contains("GET /v2/accountingData"), "{help_text}");
 
     let mut child = ChildGuard(
         run(&[
@@ -418,6 +420,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             "Application.RunAs",
             "--user",
             "admin:pw:with:colons",
+            "--accounting-data",
+            "3",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -466,6 +470,28 @@ fn the_binary_prints_help_and_its_base_urls() {
         let wrong = r#"{"UserName":"admin","Password":"pw"}"#;
         let (status, text) = raw(reqwest::Method::POST, login, Some("code"), wrong).await;
         assert_eq!(status, 400, "{text}");
+        // The documents given on the command line are listed, page by page.
+        let provider = ClientCredentials::builder("id", "secret")
+            .token_url(lines[2].split_whitespace().last().expect("URL"))
+            .build()
+            .expect("provider");
+        let client = erp_v2::Client::builder()
+            .base_url(lines[1].split_whitespace().last().expect("URL"))
+            .auth(provider)
+            .context(context())
+            .build()
+            .expect("client");
+        let page = client
+            .query_accounting_data(&erp_v2::QueryAccountingDataParams {
+                page_size: Some(2),
+                ..Default::default()
+            })
+            .await
+            .expect("the list");
+        assert_eq!(
+            (page.total_items, page.items.len(), page.has_next_page),
+            (3, 2, Some(true))
+        );
     });
 }
 
