@@ -922,10 +922,170 @@ impl Client {
             Result::Err(rt::codegen::api_error(response, OPERATION))
         }
     }
+
+    /// Query accounting data
+    ///
+    /// A paged list of the finalized accounting documents (invoices, credits, their corrections
+    /// and cancellations) with their line items (the vendor's
+    /// `AccountingData_QueryAccountingDataAsync`). Pages are numbered from 1; the client walks
+    /// them with `query_accounting_data_pages` and `query_accounting_data_stream`. The vendor
+    /// marks the operation `x-stability-level: draft`.
+    ///
+    /// `GET /v2/accountingData` (operation `QueryAccountingData`).
+    ///
+    /// # Arguments
+    ///
+    /// - `params.from`: Only documents dated at or after this moment
+    /// - `params.to`: Only documents dated at or before this moment
+    /// - `params.company_id`: Only the documents of this company (the vendor's `FirmaKey`)
+    /// - `params.type`: Only documents of this type
+    /// - `params.export_currency_in_departure_country`: Whether amounts are given in the currency of the departure country
+    /// - `params.page_number`: The page to answer, counted from 1
+    /// - `params.page_size`: How many documents a page holds at most
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: Nothing was found for the given identifier
+    pub async fn query_accounting_data(
+        &self,
+        params: &QueryAccountingDataParams,
+    ) -> Result<
+        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+        rt::Error<crate::models::ErrorResponse>,
+    > {
+        static OPERATION: &rt::Operation = &rt::Operation {
+            id: "QueryAccountingData",
+            api: "erp_v2",
+            method: rt::http::Method::GET,
+            path: "/v2/accountingData",
+            api_version: Option::None,
+            context: &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+            auth: rt::AuthNeed::Required,
+            errors: &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (rt::DocumentedStatus::Code(404), "Nothing was found for the given identifier"),
+            ],
+            scope: Option::Some("accountings.read"),
+        };
+        let mut query = rt::codegen::Query::new();
+        if let Option::Some(value) = &params.from {
+            query.push("from", value);
+        }
+        if let Option::Some(value) = &params.to {
+            query.push("to", value);
+        }
+        if let Option::Some(value) = &params.company_id {
+            query.push("companyId", value);
+        }
+        if let Option::Some(value) = &params.r#type {
+            query.push("type", value);
+        }
+        if let Option::Some(value) = &params.export_currency_in_departure_country {
+            query.push("exportCurrencyInDepartureCountry", value);
+        }
+        if let Option::Some(value) = &params.page_number {
+            query.push("pageNumber", value);
+        }
+        if let Option::Some(value) = &params.page_size {
+            query.push("pageSize", value);
+        }
+        let path = format!("/v2/accountingData{}", query.finish());
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        if response.status().is_success() {
+            rt::codegen::json(response, OPERATION)
+        } else {
+            Result::Err(rt::codegen::api_error(response, OPERATION))
+        }
+    }
+
+    /// The pages of [`Self::query_accounting_data`], from the first on, as a stream.
+    ///
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::query_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[allow(clippy::clone_on_copy)]
+    pub fn query_accounting_data_pages(
+        &self,
+        params: &QueryAccountingDataParams,
+    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::PagedListOfAccountingData>, rt::Error<crate::models::ErrorResponse>>> + Send + use<> {
+        let client = self.clone();
+        let params = params.clone();
+        let fetch = move |cursor: rt::paging::Cursor| {
+            let client = client.clone();
+            let params = params.clone();
+            async move {
+                let mut params = params;
+                params.page_number = Option::Some(i32::try_from(cursor.number()).unwrap_or(i32::MAX));
+                client.query_accounting_data(&params).await
+            }
+        };
+        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks { empty: page.items.is_empty(), has_next: page.has_next_page, next_number: page.next_page_number.map(i64::from), total_pages: page.total_pages.map(i64::from), ..::std::default::Default::default() };
+        rt::paging::pages("QueryAccountingData", rt::paging::Cursor::Number(1), fetch, marks)
+    }
+
+    /// The items of [`Self::query_accounting_data_pages`], in order: every item of every page, as a stream.
+    pub fn query_accounting_data_stream(
+        &self,
+        params: &QueryAccountingDataParams,
+    ) -> impl rt::paging::Stream<Item = Result<crate::models::AccountingData, rt::Error<crate::models::ErrorResponse>>> + Send + use<> {
+        let pages = self.query_accounting_data_pages(params);
+        rt::paging::items(pages, |page: crate::models::PagedListOfAccountingData| page.items)
+    }
 }
 
 impl ::std::convert::From<rt::Client> for Client {
     fn from(inner: rt::Client) -> Self {
         Self { inner }
     }
+}
+
+/// The optional parameters of [`Client::query_accounting_data`]; `Default` sets none.
+#[derive(Debug, Clone, Default)]
+pub struct QueryAccountingDataParams {
+    /// Only documents dated at or after this moment
+    pub from: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// Only documents dated at or before this moment
+    pub to: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// Only the documents of this company (the vendor's `FirmaKey`)
+    pub company_id: Option<rt::uuid::Uuid>,
+    /// Only documents of this type
+    pub r#type: Option<crate::models::DocumentType>,
+    /// Whether amounts are given in the currency of the departure country
+    pub export_currency_in_departure_country: Option<bool>,
+    /// The page to answer, counted from 1
+    pub page_number: Option<i32>,
+    /// How many documents a page holds at most
+    pub page_size: Option<i32>,
 }

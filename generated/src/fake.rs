@@ -43,6 +43,10 @@ use jtl_erp_runtime::wire::{Camel, Pascal, Wire, WireSerialize};
 
 mod erp2;
 
+pub use erp2::{
+    ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, accounting_data_entry,
+};
+
 use crate::models::{
     AppRegistrationRequest, AppToken, AuthToken, ErrorResponse, OAuthError,
     RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus, RegistrationType,

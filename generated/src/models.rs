@@ -1230,6 +1230,1409 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for FeatureInfo {
     }
 }
 
+/// One page of accounting documents and where it lies in the whole list
+///
+/// Schemas of this concept (their casing):
+///
+/// - `PagedListOfAccountingData` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagedListOfAccountingData {
+    /// How many documents the whole list holds
+    ///
+    /// On the wire: `TotalItems`.
+    pub total_items: i32,
+    /// Number of this page, counted from 1
+    ///
+    /// On the wire: `PageNumber`.
+    pub page_number: i32,
+    /// How many documents a page holds at most
+    ///
+    /// On the wire: `PageSize`.
+    pub page_size: i32,
+    /// The documents of this page (empty past the last page)
+    ///
+    /// On the wire: `Items`.
+    pub items: Vec<crate::models::AccountingData>,
+    /// How many pages the whole list has
+    ///
+    /// On the wire: `TotalPages`.
+    pub total_pages: Option<i32>,
+    /// Whether a page comes before this one
+    ///
+    /// On the wire: `HasPreviousPage`.
+    pub has_previous_page: Option<bool>,
+    /// Whether a page follows this one
+    ///
+    /// On the wire: `HasNextPage`.
+    pub has_next_page: Option<bool>,
+    /// Number of the following page
+    ///
+    /// On the wire: `NextPageNumber`.
+    pub next_page_number: Option<i32>,
+    /// Number of the preceding page
+    ///
+    /// On the wire: `PreviousPageNumber`.
+    pub previous_page_number: Option<i32>,
+}
+
+impl rt::codegen::KeyTable for PagedListOfAccountingData {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["TotalItems"],
+        &["PageNumber"],
+        &["PageSize"],
+        &["Items"],
+        &["TotalPages"],
+        &["HasPreviousPage"],
+        &["HasNextPage"],
+        &["NextPageNumber"],
+        &["PreviousPageNumber"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = PagedListOfAccountingData;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a PagedListOfAccountingData object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PagedListOfAccountingData, A::Error> {
+                let mut f0: Option<i32> = Option::None;
+                let mut f1: Option<i32> = Option::None;
+                let mut f2: Option<i32> = Option::None;
+                let mut f3: Option<Vec<crate::models::AccountingData>> = Option::None;
+                let mut f4: Option<Option<i32>> = Option::None;
+                let mut f5: Option<Option<bool>> = Option::None;
+                let mut f6: Option<Option<bool>> = Option::None;
+                let mut f7: Option<Option<i32>> = Option::None;
+                let mut f8: Option<Option<i32>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(7) => {
+                            if f7.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(7));
+                            }
+                            f7 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(8) => {
+                            if f8.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(8));
+                            }
+                            f8 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(PagedListOfAccountingData {
+                    total_items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(0))?,
+                    page_number: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(1))?,
+                    page_size: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(2))?,
+                    items: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(3))?,
+                    total_pages: f4.flatten(),
+                    has_previous_page: f5.flatten(),
+                    has_next_page: f6.flatten(),
+                    next_page_number: f7.flatten(),
+                    previous_page_number: f8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 4
+            + usize::from(self.total_pages.is_some())
+            + usize::from(self.has_previous_page.is_some())
+            + usize::from(self.has_next_page.is_some())
+            + usize::from(self.next_page_number.is_some())
+            + usize::from(self.previous_page_number.is_some());
+        let mut state = serializer.serialize_struct("PagedListOfAccountingData", len)?;
+        {
+            let value = &self.total_items;
+            state.serialize_field("TotalItems", value)?;
+        }
+        {
+            let value = &self.page_number;
+            state.serialize_field("PageNumber", value)?;
+        }
+        {
+            let value = &self.page_size;
+            state.serialize_field("PageSize", value)?;
+        }
+        {
+            let value = &self.items;
+            state.serialize_field("Items", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+        }
+        if let Option::Some(value) = &self.total_pages {
+            state.serialize_field("TotalPages", value)?;
+        }
+        if let Option::Some(value) = &self.has_previous_page {
+            state.serialize_field("HasPreviousPage", value)?;
+        }
+        if let Option::Some(value) = &self.has_next_page {
+            state.serialize_field("HasNextPage", value)?;
+        }
+        if let Option::Some(value) = &self.next_page_number {
+            state.serialize_field("NextPageNumber", value)?;
+        }
+        if let Option::Some(value) = &self.previous_page_number {
+            state.serialize_field("PreviousPageNumber", value)?;
+        }
+        state.end()
+    }
+}
+
+/// A finalized accounting document with its line items
+///
+/// Schemas of this concept (their casing):
+///
+/// - `AccountingData` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountingData {
+    /// Number of the document
+    ///
+    /// On the wire: `DocumentNumber`.
+    pub document_number: String,
+    /// What kind of document this is
+    ///
+    /// On the wire: `DocumentType`.
+    pub document_type: crate::models::DocumentType,
+    /// Date of the document
+    ///
+    /// On the wire: `DocumentDate`.
+    pub document_date: rt::chrono::DateTime<rt::chrono::FixedOffset>,
+    /// Date the service was rendered
+    ///
+    /// On the wire: `ServiceDate`.
+    pub service_date: rt::chrono::DateTime<rt::chrono::FixedOffset>,
+    /// The invoice correction (credit) this document is (the vendor's `GutschriftKey`)
+    ///
+    /// On the wire: `SalesInvoiceCorrectionId`.
+    pub sales_invoice_correction_id: Option<rt::uuid::Uuid>,
+    /// The invoice this document is (the vendor's `RechnungKey`)
+    ///
+    /// On the wire: `SalesInvoiceId`.
+    pub sales_invoice_id: Option<rt::uuid::Uuid>,
+    /// The sales order the document bills (the vendor's `VerkaufAuftragKey`)
+    ///
+    /// On the wire: `SalesOrderId`.
+    pub sales_order_id: Option<rt::uuid::Uuid>,
+    /// Number of that sales order
+    ///
+    /// On the wire: `SalesOrderNumber`.
+    pub sales_order_number: Option<String>,
+    /// Number of the sales order on the sales channel
+    ///
+    /// On the wire: `ExternalSalesOrderNumber`.
+    pub external_sales_order_number: Option<String>,
+    /// ISO code of the document's currency
+    ///
+    /// On the wire: `CurrencyIso`.
+    pub currency_iso: String,
+    /// The company that issued the document (the vendor's `FirmaKey`)
+    ///
+    /// On the wire: `CompanyId`.
+    pub company_id: rt::uuid::Uuid,
+    /// VAT id of that company
+    ///
+    /// On the wire: `CompanyVatId`.
+    pub company_vat_id: String,
+    /// VAT id of the customer
+    ///
+    /// On the wire: `CustomerVatId`.
+    pub customer_vat_id: Option<String>,
+    /// The sales channel the order came from
+    ///
+    /// On the wire: `SalesChannelId`.
+    pub sales_channel_id: String,
+    /// Whether the document was cancelled
+    ///
+    /// On the wire: `IsCancelled`.
+    pub is_cancelled: bool,
+    /// A country and, where it matters, its state
+    ///
+    /// On the wire: `DepartureCountry`.
+    pub departure_country: crate::models::Country,
+    /// A country and, where it matters, its state
+    ///
+    /// On the wire: `ShipmentCountry`.
+    pub shipment_country: crate::models::Country,
+    /// A postal address with its contact data
+    ///
+    /// On the wire: `BillingAddress`.
+    pub billing_address: crate::models::Address,
+    /// A postal address with its contact data
+    ///
+    /// On the wire: `ShipmentAddress`.
+    pub shipment_address: crate::models::Address,
+    /// The line items of the document
+    ///
+    /// On the wire: `AccountDataLineItems`.
+    pub account_data_line_items: Vec<crate::models::AccountingDataLineItem>,
+}
+
+impl rt::codegen::KeyTable for AccountingData {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["DocumentNumber"],
+        &["DocumentType"],
+        &["DocumentDate"],
+        &["ServiceDate"],
+        &["SalesInvoiceCorrectionId"],
+        &["SalesInvoiceId"],
+        &["SalesOrderId"],
+        &["SalesOrderNumber"],
+        &["ExternalSalesOrderNumber"],
+        &["CurrencyIso"],
+        &["CompanyId"],
+        &["CompanyVatId"],
+        &["CustomerVatId"],
+        &["SalesChannelId"],
+        &["IsCancelled"],
+        &["DepartureCountry"],
+        &["ShipmentCountry"],
+        &["BillingAddress"],
+        &["ShipmentAddress"],
+        &["AccountDataLineItems"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for AccountingData {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = AccountingData;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a AccountingData object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountingData, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<crate::models::DocumentType> = Option::None;
+                let mut f2: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
+                let mut f3: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
+                let mut f4: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f5: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f6: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f7: Option<Option<String>> = Option::None;
+                let mut f8: Option<Option<String>> = Option::None;
+                let mut f9: Option<String> = Option::None;
+                let mut f10: Option<rt::uuid::Uuid> = Option::None;
+                let mut f11: Option<String> = Option::None;
+                let mut f12: Option<Option<String>> = Option::None;
+                let mut f13: Option<String> = Option::None;
+                let mut f14: Option<bool> = Option::None;
+                let mut f15: Option<crate::models::Country> = Option::None;
+                let mut f16: Option<crate::models::Country> = Option::None;
+                let mut f17: Option<crate::models::Address> = Option::None;
+                let mut f18: Option<crate::models::Address> = Option::None;
+                let mut f19: Option<Vec<crate::models::AccountingDataLineItem>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingData>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(7) => {
+                            if f7.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(7));
+                            }
+                            f7 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(8) => {
+                            if f8.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(8));
+                            }
+                            f8 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(9) => {
+                            if f9.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(9));
+                            }
+                            f9 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(10) => {
+                            if f10.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(10));
+                            }
+                            f10 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(11) => {
+                            if f11.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(11));
+                            }
+                            f11 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(12) => {
+                            if f12.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(12));
+                            }
+                            f12 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(13) => {
+                            if f13.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(13));
+                            }
+                            f13 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(14) => {
+                            if f14.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(14));
+                            }
+                            f14 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(15) => {
+                            if f15.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(15));
+                            }
+                            f15 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(16) => {
+                            if f16.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(16));
+                            }
+                            f16 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(17) => {
+                            if f17.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(17));
+                            }
+                            f17 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(18) => {
+                            if f18.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(18));
+                            }
+                            f18 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(19) => {
+                            if f19.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(19));
+                            }
+                            f19 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(AccountingData {
+                    document_number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(0))?,
+                    document_type: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(1))?,
+                    document_date: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(2))?,
+                    service_date: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(3))?,
+                    sales_invoice_correction_id: f4.flatten(),
+                    sales_invoice_id: f5.flatten(),
+                    sales_order_id: f6.flatten(),
+                    sales_order_number: f7.flatten(),
+                    external_sales_order_number: f8.flatten(),
+                    currency_iso: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(9))?,
+                    company_id: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(10))?,
+                    company_vat_id: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(11))?,
+                    customer_vat_id: f12.flatten(),
+                    sales_channel_id: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(13))?,
+                    is_cancelled: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(14))?,
+                    departure_country: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(15))?,
+                    shipment_country: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(16))?,
+                    billing_address: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(17))?,
+                    shipment_address: f18.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(18))?,
+                    account_data_line_items: f19.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(19))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 14
+            + usize::from(self.sales_invoice_correction_id.is_some())
+            + usize::from(self.sales_invoice_id.is_some())
+            + usize::from(self.sales_order_id.is_some())
+            + usize::from(self.sales_order_number.is_some())
+            + usize::from(self.external_sales_order_number.is_some())
+            + usize::from(self.customer_vat_id.is_some());
+        let mut state = serializer.serialize_struct("AccountingData", len)?;
+        {
+            let value = &self.document_number;
+            state.serialize_field("DocumentNumber", value)?;
+        }
+        {
+            let value = &self.document_type;
+            state.serialize_field("DocumentType", value)?;
+        }
+        {
+            let value = &self.document_date;
+            state.serialize_field("DocumentDate", value)?;
+        }
+        {
+            let value = &self.service_date;
+            state.serialize_field("ServiceDate", value)?;
+        }
+        if let Option::Some(value) = &self.sales_invoice_correction_id {
+            state.serialize_field("SalesInvoiceCorrectionId", value)?;
+        }
+        if let Option::Some(value) = &self.sales_invoice_id {
+            state.serialize_field("SalesInvoiceId", value)?;
+        }
+        if let Option::Some(value) = &self.sales_order_id {
+            state.serialize_field("SalesOrderId", value)?;
+        }
+        if let Option::Some(value) = &self.sales_order_number {
+            state.serialize_field("SalesOrderNumber", value)?;
+        }
+        if let Option::Some(value) = &self.external_sales_order_number {
+            state.serialize_field("ExternalSalesOrderNumber", value)?;
+        }
+        {
+            let value = &self.currency_iso;
+            state.serialize_field("CurrencyIso", value)?;
+        }
+        {
+            let value = &self.company_id;
+            state.serialize_field("CompanyId", value)?;
+        }
+        {
+            let value = &self.company_vat_id;
+            state.serialize_field("CompanyVatId", value)?;
+        }
+        if let Option::Some(value) = &self.customer_vat_id {
+            state.serialize_field("CustomerVatId", value)?;
+        }
+        {
+            let value = &self.sales_channel_id;
+            state.serialize_field("SalesChannelId", value)?;
+        }
+        {
+            let value = &self.is_cancelled;
+            state.serialize_field("IsCancelled", value)?;
+        }
+        {
+            let value = &self.departure_country;
+            state.serialize_field("DepartureCountry", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+        }
+        {
+            let value = &self.shipment_country;
+            state.serialize_field("ShipmentCountry", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+        }
+        {
+            let value = &self.billing_address;
+            state.serialize_field("BillingAddress", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+        }
+        {
+            let value = &self.shipment_address;
+            state.serialize_field("ShipmentAddress", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+        }
+        {
+            let value = &self.account_data_line_items;
+            state.serialize_field("AccountDataLineItems", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+        }
+        state.end()
+    }
+}
+
+/// A line item of an accounting document
+///
+/// Schemas of this concept (their casing):
+///
+/// - `AccountingDataLineItem` in `spec/erp-2.0.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountingDataLineItem {
+    /// The line of the invoice correction (the vendor's `GutschriftPosKey`)
+    ///
+    /// On the wire: `SalesInvoiceCorrectionLineItemId`.
+    pub sales_invoice_correction_line_item_id: Option<rt::uuid::Uuid>,
+    /// The line of the invoice (the vendor's `RechnungPositionKey`)
+    ///
+    /// On the wire: `SalesInvoiceLineItemId`.
+    pub sales_invoice_line_item_id: Option<rt::uuid::Uuid>,
+    /// The item sold (the vendor's `ArtikelKey`)
+    ///
+    /// On the wire: `ItemId`.
+    pub item_id: Option<rt::uuid::Uuid>,
+    /// What kind of line this is
+    ///
+    /// On the wire: `LineItemType`.
+    pub line_item_type: crate::models::LineItemType,
+    /// Name of the line
+    ///
+    /// On the wire: `Name`.
+    pub name: String,
+    /// The tax class of the line (the vendor's `SteuerklasseKey`)
+    ///
+    /// On the wire: `TaxClassId`.
+    pub tax_class_id: Option<rt::uuid::Uuid>,
+    /// Name of that tax class
+    ///
+    /// On the wire: `TaxClassName`.
+    pub tax_class_name: Option<String>,
+    /// Which rate the tax class applies
+    ///
+    /// On the wire: `TaxClassType`.
+    pub tax_class_type: crate::models::TaxClassType,
+    /// The general ledger account the line is booked to
+    ///
+    /// On the wire: `GeneralLedgerAccount`.
+    pub general_ledger_account: Option<String>,
+    /// How many units the line bills
+    ///
+    /// On the wire: `Quantity`.
+    pub quantity: f64,
+    /// Net price of one unit
+    ///
+    /// On the wire: `NetSalesPricePerUnit`.
+    pub net_sales_price_per_unit: f64,
+    /// VAT rate in percent
+    ///
+    /// On the wire: `VatRate`.
+    pub vat_rate: f64,
+    /// VAT of the line
+    ///
+    /// On the wire: `VatAmount`.
+    pub vat_amount: f64,
+    /// Discount in percent
+    ///
+    /// On the wire: `DiscountInPercent`.
+    pub discount_in_percent: f64,
+    /// Discount of the line, gross
+    ///
+    /// On the wire: `TotalDiscountGrossAmount`.
+    pub total_discount_gross_amount: f64,
+    /// Discount of the line, net
+    ///
+    /// On the wire: `TotalDiscountNetAmount`.
+    pub total_discount_net_amount: f64,
+    /// Amount of the line, gross
+    ///
+    /// On the wire: `TotalGrossAmount`.
+    pub total_gross_amount: f64,
+    /// Amount of the line, net
+    ///
+    /// On the wire: `TotalNetAmount`.
+    pub total_net_amount: f64,
+    /// Position of the line in the document
+    ///
+    /// On the wire: `SortOrder`.
+    pub sort_order: i32,
+}
+
+impl rt::codegen::KeyTable for AccountingDataLineItem {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["SalesInvoiceCorrectionLineItemId"],
+        &["SalesInvoiceLineItemId"],
+        &["ItemId"],
+        &["LineItemType"],
+        &["Name"],
+        &["TaxClassId"],
+        &["TaxClassName"],
+        &["TaxClassType"],
+        &["GeneralLedgerAccount"],
+        &["Quantity"],
+        &["NetSalesPricePerUnit"],
+        &["VatRate"],
+        &["VatAmount"],
+        &["DiscountInPercent"],
+        &["TotalDiscountGrossAmount"],
+        &["TotalDiscountNetAmount"],
+        &["TotalGrossAmount"],
+        &["TotalNetAmount"],
+        &["SortOrder"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = AccountingDataLineItem;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a AccountingDataLineItem object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountingDataLineItem, A::Error> {
+                let mut f0: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f1: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f2: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f3: Option<crate::models::LineItemType> = Option::None;
+                let mut f4: Option<String> = Option::None;
+                let mut f5: Option<Option<rt::uuid::Uuid>> = Option::None;
+                let mut f6: Option<Option<String>> = Option::None;
+                let mut f7: Option<crate::models::TaxClassType> = Option::None;
+                let mut f8: Option<Option<String>> = Option::None;
+                let mut f9: Option<f64> = Option::None;
+                let mut f10: Option<f64> = Option::None;
+                let mut f11: Option<f64> = Option::None;
+                let mut f12: Option<f64> = Option::None;
+                let mut f13: Option<f64> = Option::None;
+                let mut f14: Option<f64> = Option::None;
+                let mut f15: Option<f64> = Option::None;
+                let mut f16: Option<f64> = Option::None;
+                let mut f17: Option<f64> = Option::None;
+                let mut f18: Option<i32> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingDataLineItem>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(7) => {
+                            if f7.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(7));
+                            }
+                            f7 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(8) => {
+                            if f8.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(8));
+                            }
+                            f8 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(9) => {
+                            if f9.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(9));
+                            }
+                            f9 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(10) => {
+                            if f10.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(10));
+                            }
+                            f10 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(11) => {
+                            if f11.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(11));
+                            }
+                            f11 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(12) => {
+                            if f12.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(12));
+                            }
+                            f12 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(13) => {
+                            if f13.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(13));
+                            }
+                            f13 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(14) => {
+                            if f14.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(14));
+                            }
+                            f14 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(15) => {
+                            if f15.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(15));
+                            }
+                            f15 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(16) => {
+                            if f16.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(16));
+                            }
+                            f16 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(17) => {
+                            if f17.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(17));
+                            }
+                            f17 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(18) => {
+                            if f18.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(18));
+                            }
+                            f18 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(AccountingDataLineItem {
+                    sales_invoice_correction_line_item_id: f0.flatten(),
+                    sales_invoice_line_item_id: f1.flatten(),
+                    item_id: f2.flatten(),
+                    line_item_type: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(3))?,
+                    name: f4.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(4))?,
+                    tax_class_id: f5.flatten(),
+                    tax_class_name: f6.flatten(),
+                    tax_class_type: f7.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(7))?,
+                    general_ledger_account: f8.flatten(),
+                    quantity: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(9))?,
+                    net_sales_price_per_unit: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(10))?,
+                    vat_rate: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(11))?,
+                    vat_amount: f12.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(12))?,
+                    discount_in_percent: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(13))?,
+                    total_discount_gross_amount: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(14))?,
+                    total_discount_net_amount: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(15))?,
+                    total_gross_amount: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(16))?,
+                    total_net_amount: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(17))?,
+                    sort_order: f18.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(18))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingDataLineItem {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 13
+            + usize::from(self.sales_invoice_correction_line_item_id.is_some())
+            + usize::from(self.sales_invoice_line_item_id.is_some())
+            + usize::from(self.item_id.is_some())
+            + usize::from(self.tax_class_id.is_some())
+            + usize::from(self.tax_class_name.is_some())
+            + usize::from(self.general_ledger_account.is_some());
+        let mut state = serializer.serialize_struct("AccountingDataLineItem", len)?;
+        if let Option::Some(value) = &self.sales_invoice_correction_line_item_id {
+            state.serialize_field("SalesInvoiceCorrectionLineItemId", value)?;
+        }
+        if let Option::Some(value) = &self.sales_invoice_line_item_id {
+            state.serialize_field("SalesInvoiceLineItemId", value)?;
+        }
+        if let Option::Some(value) = &self.item_id {
+            state.serialize_field("ItemId", value)?;
+        }
+        {
+            let value = &self.line_item_type;
+            state.serialize_field("LineItemType", value)?;
+        }
+        {
+            let value = &self.name;
+            state.serialize_field("Name", value)?;
+        }
+        if let Option::Some(value) = &self.tax_class_id {
+            state.serialize_field("TaxClassId", value)?;
+        }
+        if let Option::Some(value) = &self.tax_class_name {
+            state.serialize_field("TaxClassName", value)?;
+        }
+        {
+            let value = &self.tax_class_type;
+            state.serialize_field("TaxClassType", value)?;
+        }
+        if let Option::Some(value) = &self.general_ledger_account {
+            state.serialize_field("GeneralLedgerAccount", value)?;
+        }
+        {
+            let value = &self.quantity;
+            state.serialize_field("Quantity", value)?;
+        }
+        {
+            let value = &self.net_sales_price_per_unit;
+            state.serialize_field("NetSalesPricePerUnit", value)?;
+        }
+        {
+            let value = &self.vat_rate;
+            state.serialize_field("VatRate", value)?;
+        }
+        {
+            let value = &self.vat_amount;
+            state.serialize_field("VatAmount", value)?;
+        }
+        {
+            let value = &self.discount_in_percent;
+            state.serialize_field("DiscountInPercent", value)?;
+        }
+        {
+            let value = &self.total_discount_gross_amount;
+            state.serialize_field("TotalDiscountGrossAmount", value)?;
+        }
+        {
+            let value = &self.total_discount_net_amount;
+            state.serialize_field("TotalDiscountNetAmount", value)?;
+        }
+        {
+            let value = &self.total_gross_amount;
+            state.serialize_field("TotalGrossAmount", value)?;
+        }
+        {
+            let value = &self.total_net_amount;
+            state.serialize_field("TotalNetAmount", value)?;
+        }
+        {
+            let value = &self.sort_order;
+            state.serialize_field("SortOrder", value)?;
+        }
+        state.end()
+    }
+}
+
+/// A country and, where it matters, its state
+///
+/// Schemas of this concept (their casing):
+///
+/// - `Country` in `spec/erp-2.0.yaml` (Declared)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// ISO code of the country
+    ///
+    /// On the wire: `CountryISO`.
+    pub country_iso: String,
+    /// ISO code of the state within the country
+    ///
+    /// On the wire: `StateISO`.
+    pub state_iso: String,
+}
+
+impl rt::codegen::KeyTable for Country {
+    const KEYS: &'static [&'static [&'static str]] = &[&["CountryISO"], &["StateISO"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Country {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Country;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Country object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Country, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<String> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Country>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Country>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Country>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Country {
+                    country_iso: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Country>(0))?,
+                    state_iso: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Country>(1))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Declared> for Country {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2;
+        let mut state = serializer.serialize_struct("Country", len)?;
+        {
+            let value = &self.country_iso;
+            state.serialize_field("CountryISO", value)?;
+        }
+        {
+            let value = &self.state_iso;
+            state.serialize_field("StateISO", value)?;
+        }
+        state.end()
+    }
+}
+
+/// A postal address with its contact data
+///
+/// Schemas of this concept (their casing):
+///
+/// - `Address` in `spec/erp-2.0.yaml` (Declared)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// Id of the address (the vendor's `AdresseKey`)
+    ///
+    /// On the wire: `Id`.
+    pub id: rt::uuid::Uuid,
+    /// Company name
+    ///
+    /// On the wire: `Company`.
+    pub company: String,
+    /// Second line of the company name
+    ///
+    /// On the wire: `Company2`.
+    pub company2: String,
+    /// Form of address
+    ///
+    /// On the wire: `FormOfAddress`.
+    pub form_of_address: String,
+    /// Title
+    ///
+    /// On the wire: `Title`.
+    pub title: String,
+    /// First name
+    ///
+    /// On the wire: `FirstName`.
+    pub first_name: String,
+    /// Last name
+    ///
+    /// On the wire: `LastName`.
+    pub last_name: String,
+    /// Street and number
+    ///
+    /// On the wire: `Street`.
+    pub street: String,
+    /// Further address line
+    ///
+    /// On the wire: `Address2`.
+    pub address2: String,
+    /// Postal code
+    ///
+    /// On the wire: `PostalCode`.
+    pub postal_code: String,
+    /// City
+    ///
+    /// On the wire: `City`.
+    pub city: String,
+    /// State or region
+    ///
+    /// On the wire: `State`.
+    pub state: String,
+    /// ISO code of the country
+    ///
+    /// On the wire: `CountryIso`.
+    pub country_iso: String,
+    /// VAT id
+    ///
+    /// On the wire: `VatID`.
+    pub vat_id: String,
+    /// Phone number
+    ///
+    /// On the wire: `PhoneNumber`.
+    pub phone_number: String,
+    /// Mobile phone number
+    ///
+    /// On the wire: `MobilePhoneNumber`.
+    pub mobile_phone_number: String,
+    /// Email address
+    ///
+    /// On the wire: `EmailAddress`.
+    pub email_address: String,
+    /// Fax number
+    ///
+    /// On the wire: `Fax`.
+    pub fax: String,
+}
+
+impl rt::codegen::KeyTable for Address {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["Id"],
+        &["Company"],
+        &["Company2"],
+        &["FormOfAddress"],
+        &["Title"],
+        &["FirstName"],
+        &["LastName"],
+        &["Street"],
+        &["Address2"],
+        &["PostalCode"],
+        &["City"],
+        &["State"],
+        &["CountryIso"],
+        &["VatID"],
+        &["PhoneNumber"],
+        &["MobilePhoneNumber"],
+        &["EmailAddress"],
+        &["Fax"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Address {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Address;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Address object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                let mut f0: Option<rt::uuid::Uuid> = Option::None;
+                let mut f1: Option<String> = Option::None;
+                let mut f2: Option<String> = Option::None;
+                let mut f3: Option<String> = Option::None;
+                let mut f4: Option<String> = Option::None;
+                let mut f5: Option<String> = Option::None;
+                let mut f6: Option<String> = Option::None;
+                let mut f7: Option<String> = Option::None;
+                let mut f8: Option<String> = Option::None;
+                let mut f9: Option<String> = Option::None;
+                let mut f10: Option<String> = Option::None;
+                let mut f11: Option<String> = Option::None;
+                let mut f12: Option<String> = Option::None;
+                let mut f13: Option<String> = Option::None;
+                let mut f14: Option<String> = Option::None;
+                let mut f15: Option<String> = Option::None;
+                let mut f16: Option<String> = Option::None;
+                let mut f17: Option<String> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Address>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(5) => {
+                            if f5.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(5));
+                            }
+                            f5 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(6) => {
+                            if f6.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(6));
+                            }
+                            f6 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(7) => {
+                            if f7.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(7));
+                            }
+                            f7 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(8) => {
+                            if f8.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(8));
+                            }
+                            f8 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(9) => {
+                            if f9.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(9));
+                            }
+                            f9 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(10) => {
+                            if f10.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(10));
+                            }
+                            f10 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(11) => {
+                            if f11.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(11));
+                            }
+                            f11 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(12) => {
+                            if f12.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(12));
+                            }
+                            f12 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(13) => {
+                            if f13.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(13));
+                            }
+                            f13 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(14) => {
+                            if f14.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(14));
+                            }
+                            f14 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(15) => {
+                            if f15.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(15));
+                            }
+                            f15 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(16) => {
+                            if f16.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(16));
+                            }
+                            f16 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(17) => {
+                            if f17.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(17));
+                            }
+                            f17 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Address {
+                    id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(0))?,
+                    company: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(1))?,
+                    company2: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(2))?,
+                    form_of_address: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(3))?,
+                    title: f4.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(4))?,
+                    first_name: f5.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(5))?,
+                    last_name: f6.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(6))?,
+                    street: f7.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(7))?,
+                    address2: f8.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(8))?,
+                    postal_code: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(9))?,
+                    city: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(10))?,
+                    state: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(11))?,
+                    country_iso: f12.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(12))?,
+                    vat_id: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(13))?,
+                    phone_number: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(14))?,
+                    mobile_phone_number: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(15))?,
+                    email_address: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(16))?,
+                    fax: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(17))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Declared> for Address {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 18;
+        let mut state = serializer.serialize_struct("Address", len)?;
+        {
+            let value = &self.id;
+            state.serialize_field("Id", value)?;
+        }
+        {
+            let value = &self.company;
+            state.serialize_field("Company", value)?;
+        }
+        {
+            let value = &self.company2;
+            state.serialize_field("Company2", value)?;
+        }
+        {
+            let value = &self.form_of_address;
+            state.serialize_field("FormOfAddress", value)?;
+        }
+        {
+            let value = &self.title;
+            state.serialize_field("Title", value)?;
+        }
+        {
+            let value = &self.first_name;
+            state.serialize_field("FirstName", value)?;
+        }
+        {
+            let value = &self.last_name;
+            state.serialize_field("LastName", value)?;
+        }
+        {
+            let value = &self.street;
+            state.serialize_field("Street", value)?;
+        }
+        {
+            let value = &self.address2;
+            state.serialize_field("Address2", value)?;
+        }
+        {
+            let value = &self.postal_code;
+            state.serialize_field("PostalCode", value)?;
+        }
+        {
+            let value = &self.city;
+            state.serialize_field("City", value)?;
+        }
+        {
+            let value = &self.state;
+            state.serialize_field("State", value)?;
+        }
+        {
+            let value = &self.country_iso;
+            state.serialize_field("CountryIso", value)?;
+        }
+        {
+            let value = &self.vat_id;
+            state.serialize_field("VatID", value)?;
+        }
+        {
+            let value = &self.phone_number;
+            state.serialize_field("PhoneNumber", value)?;
+        }
+        {
+            let value = &self.mobile_phone_number;
+            state.serialize_field("MobilePhoneNumber", value)?;
+        }
+        {
+            let value = &self.email_address;
+            state.serialize_field("EmailAddress", value)?;
+        }
+        {
+            let value = &self.fax;
+            state.serialize_field("Fax", value)?;
+        }
+        state.end()
+    }
+}
+
 /// The form of a client-credentials token request
 ///
 /// Schemas of this concept (their casing):
@@ -1936,6 +3339,555 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationStatus {
             /// Some servers and mocks send the name instead of the integer.
             fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<RegistrationStatus, E> {
                 RegistrationStatus::from_name(v)
+                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// What kind of document this is
+///
+/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
+/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+#[derive(Debug, Clone, Copy)]
+pub enum DocumentType {
+    /// `0`
+    SalesInvoice,
+    /// `1`
+    SalesCredit,
+    /// `2`
+    SalesInvoiceCorrection,
+    /// `3`
+    SalesInvoiceCancellation,
+    /// `4`
+    SalesCreditCancellation,
+    /// `5`
+    SalesInvoiceCorrectionCancellation,
+    /// `6`
+    SalesLiquidation,
+    /// `7`
+    SalesLiquidationCancellation,
+    /// A value this client does not know (a newer server may send one).
+    Unknown(i64),
+}
+
+impl DocumentType {
+    /// The integer on the wire.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::SalesInvoice => 0,
+            Self::SalesCredit => 1,
+            Self::SalesInvoiceCorrection => 2,
+            Self::SalesInvoiceCancellation => 3,
+            Self::SalesCreditCancellation => 4,
+            Self::SalesInvoiceCorrectionCancellation => 5,
+            Self::SalesLiquidation => 6,
+            Self::SalesLiquidationCancellation => 7,
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for an integer; unknown integers are kept.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::SalesInvoice,
+            1 => Self::SalesCredit,
+            2 => Self::SalesInvoiceCorrection,
+            3 => Self::SalesInvoiceCancellation,
+            4 => Self::SalesCreditCancellation,
+            5 => Self::SalesInvoiceCorrectionCancellation,
+            6 => Self::SalesLiquidation,
+            7 => Self::SalesLiquidationCancellation,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The name from the document (`x-enumNames`), if the value has one.
+    pub const fn name(self) -> Option<&'static str> {
+        match self {
+            Self::SalesInvoice => Option::Some("SalesInvoice"),
+            Self::SalesCredit => Option::Some("SalesCredit"),
+            Self::SalesInvoiceCorrection => Option::Some("SalesInvoiceCorrection"),
+            Self::SalesInvoiceCancellation => Option::Some("SalesInvoiceCancellation"),
+            Self::SalesCreditCancellation => Option::Some("SalesCreditCancellation"),
+            Self::SalesInvoiceCorrectionCancellation => Option::Some("SalesInvoiceCorrectionCancellation"),
+            Self::SalesLiquidation => Option::Some("SalesLiquidation"),
+            Self::SalesLiquidationCancellation => Option::Some("SalesLiquidationCancellation"),
+            Self::Unknown(_) => Option::None,
+        }
+    }
+    /// The variant for a name, ignoring ASCII case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        if name.eq_ignore_ascii_case("SalesInvoice") {
+            return Option::Some(Self::SalesInvoice);
+        }
+        if name.eq_ignore_ascii_case("SalesCredit") {
+            return Option::Some(Self::SalesCredit);
+        }
+        if name.eq_ignore_ascii_case("SalesInvoiceCorrection") {
+            return Option::Some(Self::SalesInvoiceCorrection);
+        }
+        if name.eq_ignore_ascii_case("SalesInvoiceCancellation") {
+            return Option::Some(Self::SalesInvoiceCancellation);
+        }
+        if name.eq_ignore_ascii_case("SalesCreditCancellation") {
+            return Option::Some(Self::SalesCreditCancellation);
+        }
+        if name.eq_ignore_ascii_case("SalesInvoiceCorrectionCancellation") {
+            return Option::Some(Self::SalesInvoiceCorrectionCancellation);
+        }
+        if name.eq_ignore_ascii_case("SalesLiquidation") {
+            return Option::Some(Self::SalesLiquidation);
+        }
+        if name.eq_ignore_ascii_case("SalesLiquidationCancellation") {
+            return Option::Some(Self::SalesLiquidationCancellation);
+        }
+        Option::None
+    }
+}
+
+impl rt::serde::Serialize for DocumentType {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl rt::codegen::QueryValue for DocumentType {
+    fn query_text(&self) -> String {
+        self.value().to_string()
+    }
+}
+
+impl PartialEq for DocumentType {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl Eq for DocumentType {}
+
+impl ::std::hash::Hash for DocumentType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for DocumentType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl rt::serde::de::Visitor<'_> for Visitor {
+            type Value = DocumentType;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an integer (or the name) of DocumentType")
+            }
+            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<DocumentType, E> {
+                Result::Ok(DocumentType::from_value(v))
+            }
+            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<DocumentType, E> {
+                i64::try_from(v)
+                    .map(DocumentType::from_value)
+                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+            }
+            /// Some servers and mocks send the name instead of the integer.
+            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<DocumentType, E> {
+                DocumentType::from_name(v)
+                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// What kind of line this is
+///
+/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
+/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+#[derive(Debug, Clone, Copy)]
+pub enum LineItemType {
+    /// `0`
+    CustomLineItem,
+    /// `1`
+    Item,
+    /// `2`
+    ShippingItem,
+    /// `3`
+    Coupon,
+    /// `4`
+    Voucher,
+    /// `5`
+    PaymentMethod,
+    /// `6`
+    ShippingSurcharge,
+    /// `7`
+    NewCustomerCoupon,
+    /// `8`
+    CashOnDeliveryFee,
+    /// `9`
+    ItemShippingSurcharge,
+    /// `10`
+    GiftWrapping,
+    /// `11`
+    FreeGift,
+    /// `12`
+    TrustedShopsFee,
+    /// `13`
+    InterestSurcharge,
+    /// `14`
+    HandlingFee,
+    /// `15`
+    CardboardBoxes,
+    /// `16`
+    Return,
+    /// `17`
+    MultiPurposeVoucher,
+    /// `18`
+    MultiPurposeDigitalVoucher,
+    /// `19`
+    SinglePurposeVoucher,
+    /// `20`
+    SinglePurposeDigitalVoucher,
+    /// `21`
+    SinglePurposeVoucherRedemption,
+    /// A value this client does not know (a newer server may send one).
+    Unknown(i64),
+}
+
+impl LineItemType {
+    /// The integer on the wire.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::CustomLineItem => 0,
+            Self::Item => 1,
+            Self::ShippingItem => 2,
+            Self::Coupon => 3,
+            Self::Voucher => 4,
+            Self::PaymentMethod => 5,
+            Self::ShippingSurcharge => 6,
+            Self::NewCustomerCoupon => 7,
+            Self::CashOnDeliveryFee => 8,
+            Self::ItemShippingSurcharge => 9,
+            Self::GiftWrapping => 10,
+            Self::FreeGift => 11,
+            Self::TrustedShopsFee => 12,
+            Self::InterestSurcharge => 13,
+            Self::HandlingFee => 14,
+            Self::CardboardBoxes => 15,
+            Self::Return => 16,
+            Self::MultiPurposeVoucher => 17,
+            Self::MultiPurposeDigitalVoucher => 18,
+            Self::SinglePurposeVoucher => 19,
+            Self::SinglePurposeDigitalVoucher => 20,
+            Self::SinglePurposeVoucherRedemption => 21,
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for an integer; unknown integers are kept.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::CustomLineItem,
+            1 => Self::Item,
+            2 => Self::ShippingItem,
+            3 => Self::Coupon,
+            4 => Self::Voucher,
+            5 => Self::PaymentMethod,
+            6 => Self::ShippingSurcharge,
+            7 => Self::NewCustomerCoupon,
+            8 => Self::CashOnDeliveryFee,
+            9 => Self::ItemShippingSurcharge,
+            10 => Self::GiftWrapping,
+            11 => Self::FreeGift,
+            12 => Self::TrustedShopsFee,
+            13 => Self::InterestSurcharge,
+            14 => Self::HandlingFee,
+            15 => Self::CardboardBoxes,
+            16 => Self::Return,
+            17 => Self::MultiPurposeVoucher,
+            18 => Self::MultiPurposeDigitalVoucher,
+            19 => Self::SinglePurposeVoucher,
+            20 => Self::SinglePurposeDigitalVoucher,
+            21 => Self::SinglePurposeVoucherRedemption,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The name from the document (`x-enumNames`), if the value has one.
+    pub const fn name(self) -> Option<&'static str> {
+        match self {
+            Self::CustomLineItem => Option::Some("CustomLineItem"),
+            Self::Item => Option::Some("Item"),
+            Self::ShippingItem => Option::Some("ShippingItem"),
+            Self::Coupon => Option::Some("Coupon"),
+            Self::Voucher => Option::Some("Voucher"),
+            Self::PaymentMethod => Option::Some("PaymentMethod"),
+            Self::ShippingSurcharge => Option::Some("ShippingSurcharge"),
+            Self::NewCustomerCoupon => Option::Some("NewCustomerCoupon"),
+            Self::CashOnDeliveryFee => Option::Some("CashOnDeliveryFee"),
+            Self::ItemShippingSurcharge => Option::Some("ItemShippingSurcharge"),
+            Self::GiftWrapping => Option::Some("GiftWrapping"),
+            Self::FreeGift => Option::Some("FreeGift"),
+            Self::TrustedShopsFee => Option::Some("TrustedShopsFee"),
+            Self::InterestSurcharge => Option::Some("InterestSurcharge"),
+            Self::HandlingFee => Option::Some("HandlingFee"),
+            Self::CardboardBoxes => Option::Some("CardboardBoxes"),
+            Self::Return => Option::Some("Return"),
+            Self::MultiPurposeVoucher => Option::Some("MultiPurposeVoucher"),
+            Self::MultiPurposeDigitalVoucher => Option::Some("MultiPurposeDigitalVoucher"),
+            Self::SinglePurposeVoucher => Option::Some("SinglePurposeVoucher"),
+            Self::SinglePurposeDigitalVoucher => Option::Some("SinglePurposeDigitalVoucher"),
+            Self::SinglePurposeVoucherRedemption => Option::Some("SinglePurposeVoucherRedemption"),
+            Self::Unknown(_) => Option::None,
+        }
+    }
+    /// The variant for a name, ignoring ASCII case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        if name.eq_ignore_ascii_case("CustomLineItem") {
+            return Option::Some(Self::CustomLineItem);
+        }
+        if name.eq_ignore_ascii_case("Item") {
+            return Option::Some(Self::Item);
+        }
+        if name.eq_ignore_ascii_case("ShippingItem") {
+            return Option::Some(Self::ShippingItem);
+        }
+        if name.eq_ignore_ascii_case("Coupon") {
+            return Option::Some(Self::Coupon);
+        }
+        if name.eq_ignore_ascii_case("Voucher") {
+            return Option::Some(Self::Voucher);
+        }
+        if name.eq_ignore_ascii_case("PaymentMethod") {
+            return Option::Some(Self::PaymentMethod);
+        }
+        if name.eq_ignore_ascii_case("ShippingSurcharge") {
+            return Option::Some(Self::ShippingSurcharge);
+        }
+        if name.eq_ignore_ascii_case("NewCustomerCoupon") {
+            return Option::Some(Self::NewCustomerCoupon);
+        }
+        if name.eq_ignore_ascii_case("CashOnDeliveryFee") {
+            return Option::Some(Self::CashOnDeliveryFee);
+        }
+        if name.eq_ignore_ascii_case("ItemShippingSurcharge") {
+            return Option::Some(Self::ItemShippingSurcharge);
+        }
+        if name.eq_ignore_ascii_case("GiftWrapping") {
+            return Option::Some(Self::GiftWrapping);
+        }
+        if name.eq_ignore_ascii_case("FreeGift") {
+            return Option::Some(Self::FreeGift);
+        }
+        if name.eq_ignore_ascii_case("TrustedShopsFee") {
+            return Option::Some(Self::TrustedShopsFee);
+        }
+        if name.eq_ignore_ascii_case("InterestSurcharge") {
+            return Option::Some(Self::InterestSurcharge);
+        }
+        if name.eq_ignore_ascii_case("HandlingFee") {
+            return Option::Some(Self::HandlingFee);
+        }
+        if name.eq_ignore_ascii_case("CardboardBoxes") {
+            return Option::Some(Self::CardboardBoxes);
+        }
+        if name.eq_ignore_ascii_case("Return") {
+            return Option::Some(Self::Return);
+        }
+        if name.eq_ignore_ascii_case("MultiPurposeVoucher") {
+            return Option::Some(Self::MultiPurposeVoucher);
+        }
+        if name.eq_ignore_ascii_case("MultiPurposeDigitalVoucher") {
+            return Option::Some(Self::MultiPurposeDigitalVoucher);
+        }
+        if name.eq_ignore_ascii_case("SinglePurposeVoucher") {
+            return Option::Some(Self::SinglePurposeVoucher);
+        }
+        if name.eq_ignore_ascii_case("SinglePurposeDigitalVoucher") {
+            return Option::Some(Self::SinglePurposeDigitalVoucher);
+        }
+        if name.eq_ignore_ascii_case("SinglePurposeVoucherRedemption") {
+            return Option::Some(Self::SinglePurposeVoucherRedemption);
+        }
+        Option::None
+    }
+}
+
+impl rt::serde::Serialize for LineItemType {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl rt::codegen::QueryValue for LineItemType {
+    fn query_text(&self) -> String {
+        self.value().to_string()
+    }
+}
+
+impl PartialEq for LineItemType {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl Eq for LineItemType {}
+
+impl ::std::hash::Hash for LineItemType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for LineItemType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl rt::serde::de::Visitor<'_> for Visitor {
+            type Value = LineItemType;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an integer (or the name) of LineItemType")
+            }
+            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<LineItemType, E> {
+                Result::Ok(LineItemType::from_value(v))
+            }
+            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<LineItemType, E> {
+                i64::try_from(v)
+                    .map(LineItemType::from_value)
+                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+            }
+            /// Some servers and mocks send the name instead of the integer.
+            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<LineItemType, E> {
+                LineItemType::from_name(v)
+                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Which rate the tax class applies
+///
+/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
+/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
+#[derive(Debug, Clone, Copy)]
+pub enum TaxClassType {
+    /// `0`
+    NoneModel,
+    /// `1`
+    SuperReducedTaxRate,
+    /// `2`
+    ReducedTaxRateLow,
+    /// `3`
+    ReducedTaxRate,
+    /// `4`
+    StandardTaxRate,
+    /// `5`
+    IntermediaryRate,
+    /// A value this client does not know (a newer server may send one).
+    Unknown(i64),
+}
+
+impl TaxClassType {
+    /// The integer on the wire.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::NoneModel => 0,
+            Self::SuperReducedTaxRate => 1,
+            Self::ReducedTaxRateLow => 2,
+            Self::ReducedTaxRate => 3,
+            Self::StandardTaxRate => 4,
+            Self::IntermediaryRate => 5,
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for an integer; unknown integers are kept.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::NoneModel,
+            1 => Self::SuperReducedTaxRate,
+            2 => Self::ReducedTaxRateLow,
+            3 => Self::ReducedTaxRate,
+            4 => Self::StandardTaxRate,
+            5 => Self::IntermediaryRate,
+            other => Self::Unknown(other),
+        }
+    }
+    /// The name from the document (`x-enumNames`), if the value has one.
+    pub const fn name(self) -> Option<&'static str> {
+        match self {
+            Self::NoneModel => Option::Some("NoneModel"),
+            Self::SuperReducedTaxRate => Option::Some("SuperReducedTaxRate"),
+            Self::ReducedTaxRateLow => Option::Some("ReducedTaxRateLow"),
+            Self::ReducedTaxRate => Option::Some("ReducedTaxRate"),
+            Self::StandardTaxRate => Option::Some("StandardTaxRate"),
+            Self::IntermediaryRate => Option::Some("IntermediaryRate"),
+            Self::Unknown(_) => Option::None,
+        }
+    }
+    /// The variant for a name, ignoring ASCII case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        if name.eq_ignore_ascii_case("NoneModel") {
+            return Option::Some(Self::NoneModel);
+        }
+        if name.eq_ignore_ascii_case("SuperReducedTaxRate") {
+            return Option::Some(Self::SuperReducedTaxRate);
+        }
+        if name.eq_ignore_ascii_case("ReducedTaxRateLow") {
+            return Option::Some(Self::ReducedTaxRateLow);
+        }
+        if name.eq_ignore_ascii_case("ReducedTaxRate") {
+            return Option::Some(Self::ReducedTaxRate);
+        }
+        if name.eq_ignore_ascii_case("StandardTaxRate") {
+            return Option::Some(Self::StandardTaxRate);
+        }
+        if name.eq_ignore_ascii_case("IntermediaryRate") {
+            return Option::Some(Self::IntermediaryRate);
+        }
+        Option::None
+    }
+}
+
+impl rt::serde::Serialize for TaxClassType {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl rt::codegen::QueryValue for TaxClassType {
+    fn query_text(&self) -> String {
+        self.value().to_string()
+    }
+}
+
+impl PartialEq for TaxClassType {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl Eq for TaxClassType {}
+
+impl ::std::hash::Hash for TaxClassType {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for TaxClassType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl rt::serde::de::Visitor<'_> for Visitor {
+            type Value = TaxClassType;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an integer (or the name) of TaxClassType")
+            }
+            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<TaxClassType, E> {
+                Result::Ok(TaxClassType::from_value(v))
+            }
+            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<TaxClassType, E> {
+                i64::try_from(v)
+                    .map(TaxClassType::from_value)
+                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+            }
+            /// Some servers and mocks send the name instead of the integer.
+            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<TaxClassType, E> {
+                TaxClassType::from_name(v)
                     .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
             }
         }

@@ -416,6 +416,7 @@ fn the_binary_prints_help_and_its_base_urls() {
     ] {
         assert!(help_text.contains(listed), "{listed}: {help_text}");
     }
+    assert!(help_text.contains("GET /v2/accountingData"), "{help_text}");
 
     let mut child = ChildGuard(
         run(&[
@@ -428,6 +429,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             "Application.RunAs",
             "--user",
             "admin:pw:with:colons",
+            "--accounting-data",
+            "3",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -490,6 +493,28 @@ fn the_binary_prints_help_and_its_base_urls() {
             .expect("body");
         let discovery: serde_json::Value = serde_json::from_str(&discovery).expect("JSON");
         assert_eq!(discovery["issuer"], issuer.as_str());
+        // The documents given on the command line are listed, page by page.
+        let provider = ClientCredentials::builder("id", "secret")
+            .token_url(lines[2].split_whitespace().last().expect("URL"))
+            .build()
+            .expect("provider");
+        let client = erp_v2::Client::builder()
+            .base_url(lines[1].split_whitespace().last().expect("URL"))
+            .auth(provider)
+            .context(context())
+            .build()
+            .expect("client");
+        let page = client
+            .query_accounting_data(&erp_v2::QueryAccountingDataParams {
+                page_size: Some(2),
+                ..Default::default()
+            })
+            .await
+            .expect("the list");
+        assert_eq!(
+            (page.total_items, page.items.len(), page.has_next_page),
+            (3, 2, Some(true))
+        );
     });
 }
 

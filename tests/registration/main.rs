@@ -1,6 +1,7 @@
 //! The registration flow, scopes, the Cloud App manifest, signature, the fake JTL, and Cloud App
 //! backends (session tokens, the example backend).
 
+mod accounting;
 mod app_backend;
 mod app_token;
 mod backend;

@@ -15,6 +15,7 @@ jtl-erp-fake: a fake JTL ERP API, both identity generations and SCX token endpoi
 USAGE:
     jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]...
                  [--known-scope SCOPE]... [--auto-approve] [--user NAME:PASSWORD]...
+                 [--accounting-data COUNT]
 
 OPTIONS:
     --port PORT              listen on this port (default: a free one)
@@ -26,6 +27,9 @@ OPTIONS:
                              (default: every name is known)
     --auto-approve           accept every registration, with all its scopes, when first polled
     --user NAME:PASSWORD     a JTL-Wawi user who may log in (POST /v2/authentication/login)
+    --accounting-data COUNT  GET /v2/accountingData lists COUNT deterministic documents, paged
+                             as the vendor pages (pageNumber from 1, pageSize 100 by default,
+                             at most 1000; default: none)
     -h, --help               print this help
 
 IDENTITY:
@@ -62,6 +66,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let (mut clients, mut refresh_tokens, mut auto_approve) = (Vec::new(), Vec::new(), false);
     let mut known_scopes: Vec<String> = Vec::new();
     let mut users = Vec::new();
+    let mut accounting_data = 0usize;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || {
@@ -88,6 +93,11 @@ async fn run(args: &[String]) -> Result<(), String> {
                 let (name, password) = pair.split_once(':').ok_or("--user needs NAME:PASSWORD")?;
                 users.push((name.to_owned(), password.to_owned()));
             }
+            "--accounting-data" => {
+                accounting_data = value()?
+                    .parse()
+                    .map_err(|_| "--accounting-data needs a number".to_owned())?
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -104,6 +114,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     for (name, password) in &users {
         fake.add_user(name, password);
     }
+    fake.set_accounting_data(accounting_data);
     if !known_scopes.is_empty() {
         let catalog: Vec<&str> = known_scopes.iter().map(String::as_str).collect();
         fake.set_scope_catalog(Some(&catalog));

@@ -2,12 +2,21 @@
 // copied from generator/inlineable/src/fake/erp2.rs by `cargo xtask regen`
 //! The fake's ERP 2.0 operations beyond registration: foreign apps (register, update and remove,
 //! by app id and by registration id), login and logout of a JTL-Wawi user, the feature list and
-//! `HEAD /v2/info`, with the statuses and bodies of the vendor's 2.0 document.
+//! `HEAD /v2/info`, and the paged list `GET /v2/accountingData`, with the statuses and bodies
+//! of the vendor's 2.0 document.
 //!
 //! Every operation that declares `x-challengecode` checks it first (present, at most 30
 //! characters), before credentials, licence or body. Then: `402` with an empty JSON answer when
 //! the licence was withdrawn ([`FakeJtl::set_licensed`]); foreign apps need credentials (`401`
 //! without) and, when an `X-SessionId` is sent, a session that is open (`401` otherwise).
+//!
+//! `GET /v2/accountingData` pages the way the vendor does: `pageNumber` counts from 1 (default
+//! 1), `pageSize` defaults to [`ACCOUNTING_DATA_DEFAULT_PAGE_SIZE`] and may be at most
+//! [`ACCOUNTING_DATA_MAX_PAGE_SIZE`] (`400` naming the parameter otherwise); the answer is the
+//! vendor's `PagedListOf…` envelope, with an empty `Items` past the last page. It needs
+//! credentials (`401`), scope `accountings.read` on a Wawi key (`403` naming it; an OAuth2 token
+//! may do everything), a licence (`402`), `x-appid` and `x-appversion` (`400`) and, when sent,
+//! an open session (`401`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,9 +30,17 @@ use super::{
     json_bytes, pascal_bytes, plain, respond,
 };
 use crate::models::{
-    AppRegistrationRequest, CreateLogin, ErrorResponse, FeatureInfo, Login,
-    RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus,
+    AccountingData, AccountingDataLineItem, Address, AppRegistrationRequest, Country, CreateLogin,
+    DocumentType, ErrorResponse, FeatureInfo, LineItemType, Login, PagedListOfAccountingData,
+    RegistrationInformation, RegistrationRequestStatusInfo, RegistrationStatus, TaxClassType,
 };
+
+/// The page size of `GET /v2/accountingData` when the request names none.
+pub const ACCOUNTING_DATA_DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest page size `GET /v2/accountingData` accepts; a larger one is refused with `400`.
+pub const ACCOUNTING_DATA_MAX_PAGE_SIZE: usize = 1000;
+/// The scope `GET /v2/accountingData` needs (the vendor's `Wawi` requirement).
+const ACCOUNTING_DATA_SCOPE: &str = "accountings.read";
 
 /// The fake's state of these operations.
 #[derive(Debug)]
@@ -36,6 +53,9 @@ pub(super) struct Erp2 {
     features: Vec<FeatureInfo>,
     unlicensed: bool,
     next_id: u64,
+    accounting_data: Vec<AccountingData>,
+    /// Page number → the fault its next request is answered with.
+    accounting_faults: BTreeMap<usize, super::Fault>,
 }
 
 impl Default for Erp2 {
@@ -56,6 +76,8 @@ impl Default for Erp2 {
             ],
             unlicensed: false,
             next_id: 0,
+            accounting_data: Vec::new(),
+            accounting_faults: BTreeMap::new(),
         }
     }
 }
@@ -102,6 +124,27 @@ impl FakeJtl {
     /// What `GET /v2/feature` answers.
     pub fn set_features(&self, features: Vec<FeatureInfo>) {
         self.state().erp2.features = features;
+    }
+
+    /// What `GET /v2/accountingData` lists: `count` deterministic documents
+    /// ([`accounting_data_entry`] of `0..count`), in that order. Empty by default.
+    pub fn set_accounting_data(&self, count: usize) {
+        self.set_accounting_data_entries((0..count).map(accounting_data_entry).collect());
+    }
+
+    /// What `GET /v2/accountingData` lists, in this order.
+    pub fn set_accounting_data_entries(&self, entries: Vec<AccountingData>) {
+        self.state().erp2.accounting_data = entries;
+    }
+
+    /// Answers the next request for page `page_number` of `GET /v2/accountingData` with `fault`
+    /// (once; the request after it is served), e.g. a `429` with `Retry-After` in the middle
+    /// of a walk. The faults of [`FakeJtl::fail_next`] hit whichever ERP request comes next.
+    pub fn fail_accounting_data_page(&self, page_number: usize, fault: super::Fault) {
+        self.state()
+            .erp2
+            .accounting_faults
+            .insert(page_number, fault);
     }
 
     /// The foreign apps registered and not removed, by registration id.
@@ -161,6 +204,7 @@ pub(super) fn route(
             let features = state.erp2.features.clone();
             json_list(state, &features, casing)
         }
+        (&Method::GET, ["accountingData"]) => accounting_data(state, request, casing),
         (&Method::HEAD, ["info"]) => match credentials(state, request) {
             Some(_) => respond(StatusCode::OK, "application/json", Vec::new()),
             None => plain(StatusCode::UNAUTHORIZED, ""),
@@ -437,4 +481,173 @@ fn json_list(state: &State, features: &[FeatureInfo], casing: Casing) -> Respons
     }
     bytes.push(b']');
     json_bytes(state, StatusCode::OK, bytes, casing)
+}
+
+/// Document `index` of [`FakeJtl::set_accounting_data`]: every required property set, numbered
+/// `RE-000001`, `RE-000002`, … (index 0 is `RE-000001`), ids that end in the index, one line item.
+pub fn accounting_data_entry(index: usize) -> AccountingData {
+    let id = |kind: u32| {
+        jtl_erp_runtime::uuid::Uuid::parse_str(&format!(
+            "{kind:08x}-0000-4000-8000-{:012x}",
+            index as u64
+        ))
+        .expect("a uuid")
+    };
+    let date = jtl_erp_runtime::chrono::DateTime::from_timestamp(
+        1_735_689_600 + 3600 * i64::try_from(index).unwrap_or(i64::MAX / 7200),
+        0,
+    )
+    .unwrap_or_default()
+    .fixed_offset();
+    let country = || Country {
+        country_iso: "DE".to_owned(),
+        state_iso: String::new(),
+    };
+    let address = || Address {
+        id: id(0xadd7),
+        company: "Muster GmbH".to_owned(),
+        company2: String::new(),
+        form_of_address: "Firma".to_owned(),
+        title: String::new(),
+        first_name: "Erika".to_owned(),
+        last_name: "Mustermann".to_owned(),
+        street: "Hauptstraße 1".to_owned(),
+        address2: String::new(),
+        postal_code: "10115".to_owned(),
+        city: "Berlin".to_owned(),
+        state: String::new(),
+        country_iso: "DE".to_owned(),
+        vat_id: String::new(),
+        phone_number: String::new(),
+        mobile_phone_number: String::new(),
+        email_address: "erika@example.com".to_owned(),
+        fax: String::new(),
+    };
+    let cents = (index % 1000) as f64;
+    AccountingData {
+        document_number: format!("RE-{:06}", index + 1),
+        document_type: DocumentType::SalesInvoice,
+        document_date: date,
+        service_date: date,
+        sales_invoice_correction_id: None,
+        sales_invoice_id: Some(id(0x5e1)),
+        sales_order_id: Some(id(0x0de5)),
+        sales_order_number: Some(format!("AU-{:06}", index + 1)),
+        external_sales_order_number: None,
+        currency_iso: "EUR".to_owned(),
+        company_id: id(0xf1),
+        company_vat_id: "DE123456789".to_owned(),
+        customer_vat_id: None,
+        sales_channel_id: "shop-1".to_owned(),
+        is_cancelled: false,
+        departure_country: country(),
+        shipment_country: country(),
+        billing_address: address(),
+        shipment_address: address(),
+        account_data_line_items: vec![AccountingDataLineItem {
+            sales_invoice_correction_line_item_id: None,
+            sales_invoice_line_item_id: Some(id(0x5e11)),
+            item_id: Some(id(0xa71)),
+            line_item_type: LineItemType::Item,
+            name: format!("Item {}", index + 1),
+            tax_class_id: None,
+            tax_class_name: Some("Normal".to_owned()),
+            tax_class_type: TaxClassType::StandardTaxRate,
+            general_ledger_account: Some("8400".to_owned()),
+            quantity: 1.0,
+            net_sales_price_per_unit: 10.0 + cents / 100.0,
+            vat_rate: 19.0,
+            vat_amount: 1.9,
+            discount_in_percent: 0.0,
+            total_discount_gross_amount: 0.0,
+            total_discount_net_amount: 0.0,
+            total_gross_amount: 11.9,
+            total_net_amount: 10.0,
+            sort_order: 1,
+        }],
+    }
+}
+
+/// `GET /v2/accountingData`: one page of the scripted documents.
+fn accounting_data(
+    state: &mut State,
+    request: &Incoming2,
+    casing: Casing,
+) -> Response<Full<Bytes>> {
+    let Some(scopes) = credentials(state, request) else {
+        return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
+    };
+    if let Some(session) = request.header("x-sessionid")
+        && !state.erp2.sessions.contains(session)
+    {
+        return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
+    }
+    if !scopes
+        .iter()
+        .any(|s| s == ACCOUNTING_DATA_SCOPE || s == "*")
+    {
+        return error(
+            state,
+            StatusCode::FORBIDDEN,
+            &format!("MissingScope: {ACCOUNTING_DATA_SCOPE}"),
+            casing,
+        );
+    }
+    if state.erp2.unlicensed {
+        return no_licence();
+    }
+    for header in ["x-appid", "x-appversion"] {
+        if request.header(header).is_none_or(str::is_empty) {
+            return invalid(
+                state,
+                "HeaderMissing",
+                header,
+                "The header is required",
+                casing,
+            );
+        }
+    }
+    let query = request.path.split_once('?').map_or("", |(_, q)| q);
+    let mut page_number = 1;
+    let mut page_size = ACCOUNTING_DATA_DEFAULT_PAGE_SIZE;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let (target, range) = match name.as_ref() {
+            "pageNumber" => (&mut page_number, 1..=i32::MAX as usize),
+            "pageSize" => (&mut page_size, 1..=ACCOUNTING_DATA_MAX_PAGE_SIZE),
+            _ => continue,
+        };
+        match value.parse::<usize>() {
+            Ok(n) if range.contains(&n) => *target = n,
+            _ => {
+                let message = format!(
+                    "Must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                );
+                return invalid(state, "InvalidQuery", &name, &message, casing);
+            }
+        }
+    }
+    if let Some(fault) = state.erp2.accounting_faults.remove(&page_number) {
+        return super::fault_response(&fault);
+    }
+    let total = state.erp2.accounting_data.len();
+    let total_pages = total.div_ceil(page_size);
+    let start = (page_number - 1).saturating_mul(page_size).min(total);
+    let end = start.saturating_add(page_size).min(total);
+    let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    let has_next = page_number < total_pages;
+    let has_previous = page_number > 1;
+    let page = PagedListOfAccountingData {
+        total_items: number(total),
+        page_number: number(page_number),
+        page_size: number(page_size),
+        items: state.erp2.accounting_data[start..end].to_vec(),
+        total_pages: Some(number(total_pages)),
+        has_previous_page: Some(has_previous),
+        has_next_page: Some(has_next),
+        next_page_number: has_next.then(|| number(page_number + 1)),
+        previous_page_number: has_previous.then(|| number(page_number - 1)),
+    };
+    json(state, StatusCode::OK, &page, casing)
 }
