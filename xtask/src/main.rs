@@ -47,6 +47,17 @@ enum Command {
         /// The package description (default: from the first document's info).
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
+        /// Build only these operations (by `operationId` as the document spells it) and the
+        /// models they reach; recorded in the crate's Cargo.toml, and read back from it when
+        /// neither --operations nor --tags is given.
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        operations: Vec<String>,
+        /// Build only the operations with these tags (with --operations: either).
+        #[arg(long, value_name = "TAG", num_args = 1..)]
+        tags: Vec<String>,
+        /// Build every operation, dropping a selection recorded in --out.
+        #[arg(long, conflicts_with_all = ["operations", "tags"])]
+        all_operations: bool,
     },
     /// Prove a generated client against its documents with Prism as the judge.
     ///
@@ -119,6 +130,9 @@ fn main() -> ExitCode {
             runtime,
             crate_name,
             description,
+            operations,
+            tags,
+            all_operations,
         } => regen(
             xtask::RegenOptions {
                 check,
@@ -126,6 +140,13 @@ fn main() -> ExitCode {
                 runtime,
                 crate_name,
                 description,
+                selection: if all_operations {
+                    xtask::SelectionOption::All
+                } else if operations.is_empty() && tags.is_empty() {
+                    xtask::SelectionOption::Recorded
+                } else {
+                    xtask::SelectionOption::Given(jtl_erp_generator::Selection { operations, tags })
+                },
             },
             specs,
             out,
