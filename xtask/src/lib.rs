@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod compile_time;
 pub mod conformance;
 pub mod synth;
 
