@@ -17,6 +17,7 @@ pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod repair;
+pub mod select;
 pub mod validate;
 
 use std::cell::Cell;
@@ -26,6 +27,7 @@ use std::sync::Once;
 pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Location, Report, Severity};
 pub use load::SourceDocument;
+pub use select::Selection;
 
 /// How the crate is generated.
 #[derive(Debug, Clone)]
@@ -44,6 +46,9 @@ pub struct Settings {
     pub standalone: bool,
     /// Warnings that lose something (see [`Diagnostic::is_repair`]) fail the run, as errors.
     pub strict: bool,
+    /// Which operations to build (and the models they reach); the empty selection builds every
+    /// operation. A selection is recorded in the crate's `Cargo.toml`.
+    pub selection: Selection,
 }
 
 /// How the generated crate names the runtime crate.
@@ -86,6 +91,7 @@ impl Default for Settings {
             metadata: Metadata::Workspace,
             standalone: false,
             strict: false,
+            selection: Selection::default(),
         }
     }
 }
@@ -158,9 +164,11 @@ fn install_quiet_hook() {
 
 fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     let mut sink = diagnostics::Sink::default();
-    let docs = load::load_all(sources, &mut sink);
+    let mut docs = load::load_all(sources, &mut sink);
     sink.finish_stage()?;
     validate::validate_all(&docs, &mut sink);
+    sink.finish_stage()?;
+    select::select(&mut docs, &settings.selection, &mut sink);
     sink.finish_stage()?;
     let api = normalize::normalize(&docs, &mut sink);
     sink.finish_stage()?;

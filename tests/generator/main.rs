@@ -14,6 +14,7 @@ mod output;
 mod paged;
 mod regen;
 mod repairs;
+mod select;
 mod snapshots;
 
 // The client generated from the bodies, responses, paging and identifiers fixtures (fixture_client.rs keeps it fresh),

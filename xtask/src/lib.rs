@@ -6,12 +6,13 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod compile_time;
 pub mod conformance;
 pub mod synth;
 
 use anyhow::{Context as _, bail};
 use jtl_erp_generator::{
-    Generation, Metadata, PackageMetadata, RuntimeDependency, Settings, SourceDocument,
+    Generation, Metadata, PackageMetadata, RuntimeDependency, Selection, Settings, SourceDocument,
     format::HEADER,
 };
 
@@ -113,6 +114,54 @@ pub struct RegenOptions {
     /// `--description`; default: the JTL description for `generated/`, else from the first
     /// document's `info`.
     pub description: Option<String>,
+    /// `--operations`/`--tags`/`--all-operations`.
+    pub selection: SelectionOption,
+}
+
+/// Which operations `regen` builds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SelectionOption {
+    /// No flag: the selection recorded in the output's `Cargo.toml`, else every operation.
+    #[default]
+    Recorded,
+    /// `--all-operations`: every operation, whatever is recorded.
+    All,
+    /// `--operations`/`--tags`.
+    Given(Selection),
+}
+
+/// The selection recorded in `out/Cargo.toml` (`[package.metadata.jtl-erp-generator]`), the
+/// empty one when there is no such manifest or table; an error when the table is malformed.
+pub fn recorded_selection(out: &Path) -> anyhow::Result<Selection> {
+    let path = out.join("Cargo.toml");
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(Selection::default());
+    };
+    let Some(section) = text
+        .split("\n[")
+        .find(|s| s.starts_with("package.metadata.jtl-erp-generator]"))
+    else {
+        return Ok(Selection::default());
+    };
+    let list = |key: &str| -> anyhow::Result<Vec<String>> {
+        let Some(value) = section.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            (k.trim() == key).then(|| v.trim())
+        }) else {
+            return Ok(Vec::new());
+        };
+        // The generator writes TOML basic strings with JSON's escapes: the array reads as JSON.
+        serde_json::from_str(value).with_context(|| {
+            format!(
+                "{}: [package.metadata.jtl-erp-generator] {key} is not a list of strings: {value}",
+                path.display()
+            )
+        })
+    };
+    Ok(Selection {
+        operations: list("operations")?,
+        tags: list("tags")?,
+    })
 }
 
 /// `--runtime` as given: a version requirement (`0.1`, `^0.1.0`, `=0.1.2`) or else a path.
@@ -139,6 +188,11 @@ pub fn settings_with(
 ) -> anyhow::Result<Settings> {
     let mut settings = settings_for(root, out)?;
     settings.strict = options.strict;
+    settings.selection = match &options.selection {
+        SelectionOption::Recorded => recorded_selection(out)?,
+        SelectionOption::All => Selection::default(),
+        SelectionOption::Given(selection) => selection.clone(),
+    };
     if let Some(runtime) = &options.runtime {
         settings.runtime = runtime_dependency(runtime, out);
     }

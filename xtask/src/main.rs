@@ -47,6 +47,17 @@ enum Command {
         /// The package description (default: from the first document's info).
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
+        /// Build only these operations (by `operationId` as the document spells it) and the
+        /// models they reach; recorded in the crate's Cargo.toml, and read back from it when
+        /// neither --operations nor --tags is given.
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        operations: Vec<String>,
+        /// Build only the operations with these tags (with --operations: either).
+        #[arg(long, value_name = "TAG", num_args = 1..)]
+        tags: Vec<String>,
+        /// Build every operation, dropping a selection recorded in --out.
+        #[arg(long, conflicts_with_all = ["operations", "tags"])]
+        all_operations: bool,
     },
     /// Prove a generated client against its documents with Prism as the judge.
     ///
@@ -97,6 +108,20 @@ enum Command {
         #[arg(long, default_value_t = 900)]
         timeout: u64,
     },
+    /// Time the compilation of generated crates alone, after their dependencies: touch
+    /// `src/lib.rs`, `CARGO_INCREMENTAL=0 cargo build` (dev), runs alternating; medians and ratios.
+    ///
+    /// Without --crate: `generated/`, the synthetic vendor-size document whole (375 operations)
+    /// and a ten-operation selection of it, generated under the temporary directory's
+    /// jtl-erp-compile-time/ (not under target/: cargo does not see a touched file there).
+    CompileTime {
+        /// Runs of each crate.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Directories of generated crates to compare (the first is the ratios' base).
+        #[arg(long = "crate", value_name = "DIR", num_args = 1..)]
+        crates: Vec<PathBuf>,
+    },
     /// Write the synthetic vendor-style document used by the scale benchmark.
     Synth {
         /// Resources (four operations and four schemas each).
@@ -119,6 +144,9 @@ fn main() -> ExitCode {
             runtime,
             crate_name,
             description,
+            operations,
+            tags,
+            all_operations,
         } => regen(
             xtask::RegenOptions {
                 check,
@@ -126,6 +154,13 @@ fn main() -> ExitCode {
                 runtime,
                 crate_name,
                 description,
+                selection: if all_operations {
+                    xtask::SelectionOption::All
+                } else if operations.is_empty() && tags.is_empty() {
+                    xtask::SelectionOption::Recorded
+                } else {
+                    xtask::SelectionOption::Given(jtl_erp_generator::Selection { operations, tags })
+                },
             },
             specs,
             out,
@@ -162,6 +197,7 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout),
             },
         ),
+        Command::CompileTime { runs, crates } => compile_time(runs, crates),
         Command::Synth { resources, out } => {
             std::fs::write(&out, xtask::synth::synthetic_document(resources))
                 .map(|()| ExitCode::SUCCESS)
@@ -279,6 +315,72 @@ fn regen(
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// The ten operations of the synthetic document that `compile-time` builds as a selection.
+const TEN: [&str; 10] = [
+    "ItemHeader_QueryItemsAsync",
+    "Item_Create",
+    "Item_AddItemsAsync",
+    "Item_Get",
+    "Item_Update",
+    "Customer_Get",
+    "Customer_Create",
+    "Customer_Update",
+    "Supplier_Get",
+    "Supplier_Create",
+];
+
+fn compile_time(runs: usize, crates: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+    use xtask::compile_time::{Subject, measure, report};
+    let root = repo_root();
+    let subjects = if crates.is_empty() {
+        let dir = std::env::temp_dir().join("jtl-erp-compile-time");
+        std::fs::create_dir_all(&dir)?;
+        let spec = dir.join("synthetic.yaml");
+        std::fs::write(&spec, xtask::synth::synthetic_document(75))?;
+        let specs = [spec];
+        let whole = dir.join("synthetic");
+        let named = |name: &str| xtask::RegenOptions {
+            crate_name: Some(name.to_owned()),
+            ..xtask::RegenOptions::default()
+        };
+        xtask::regen_with(&root, &specs, &whole, &named("synthetic-whole"))?;
+        let ten = dir.join("synthetic-10");
+        let options = xtask::RegenOptions {
+            selection: xtask::SelectionOption::Given(jtl_erp_generator::Selection {
+                operations: TEN.map(str::to_owned).to_vec(),
+                tags: Vec::new(),
+            }),
+            ..named("synthetic-ten")
+        };
+        xtask::regen_with(&root, &specs, &ten, &options)?;
+        vec![
+            Subject {
+                label: "generated/".to_owned(),
+                dir: root.join("generated"),
+            },
+            Subject {
+                label: "synthetic, 375 operations".to_owned(),
+                dir: whole,
+            },
+            Subject {
+                label: "synthetic, 10 operations selected".to_owned(),
+                dir: ten,
+            },
+        ]
+    } else {
+        crates
+            .iter()
+            .map(|c| Subject {
+                label: c.display().to_string(),
+                dir: absolute(c),
+            })
+            .collect()
+    };
+    let medians = measure(&root, &subjects, runs)?;
+    print!("{}", report(&subjects, &medians, runs));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn absolute(path: &std::path::Path) -> PathBuf {

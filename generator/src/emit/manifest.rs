@@ -106,6 +106,20 @@ impl Manifest {
                 let _ = writeln!(text, "required-features = {}", list(&[feature]));
             }
         }
+        if !settings.selection.is_all() {
+            // What `cargo xtask regen` reads back to rebuild (and check) the same selection.
+            text.push_str("\n[package.metadata.jtl-erp-generator]\n");
+            let owned = |items: &[String]| {
+                let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+                format!("[{}]", items.join(", "))
+            };
+            let _ = writeln!(
+                text,
+                "operations = {}",
+                owned(&settings.selection.operations)
+            );
+            let _ = writeln!(text, "tags = {}", owned(&settings.selection.tags));
+        }
         if settings.standalone {
             // A crate generated outside this workspace is a workspace of its own.
             text.push_str("\n[workspace]\n");
