@@ -12,39 +12,12 @@ use std::time::Duration;
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::{FakeJtl, RecordedRequest};
-use jtl_erp_client::runtime::auth::{BoxFuture, ClientCredentials};
-use jtl_erp_client::runtime::hooks::{Hook, HookError};
-use jtl_erp_client::runtime::reqwest::{self, header::HeaderValue};
+use jtl_erp_client::runtime::auth::ClientCredentials;
 use jtl_erp_client::runtime::uuid::Uuid;
-use jtl_erp_client::runtime::{Client, Context, Operation};
+use jtl_erp_client::runtime::{Client, Context};
 use proptest::prelude::*;
 
-tokio::task_local! {
-    /// The number of the call the current task is making.
-    static CALL: usize;
-}
-
-/// Marks every request with the number of the call (task-local) that sends it; a request sent
-/// outside a marked call is refused, so that an unmarked request cannot go unnoticed.
-#[derive(Debug)]
-struct MarkCall;
-
-impl Hook for MarkCall {
-    fn before_send<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), HookError>> {
-        let marked = CALL
-            .try_with(|call| {
-                request
-                    .headers_mut()
-                    .insert("x-test-call", HeaderValue::from(*call));
-            })
-            .map_err(|_| HookError("a request outside a marked call".to_owned()));
-        Box::pin(async move { marked })
-    }
-}
+use jtl_erp_tests::call_marker::{CALL, MarkCall};
 
 async fn cloud_client(fake: &FakeJtl) -> erp_v2::Client {
     fake.add_client("app", "app-secret");

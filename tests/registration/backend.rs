@@ -10,11 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::{FakeJtl, RecordedRequest};
-use jtl_erp_client::runtime::Operation;
-use jtl_erp_client::runtime::auth::BoxFuture;
 use jtl_erp_client::runtime::environment::CloudConfig;
-use jtl_erp_client::runtime::hooks::{Hook, HookError};
-use jtl_erp_client::runtime::reqwest::{self, header::HeaderValue};
+use jtl_erp_client::runtime::reqwest::{self};
 use jtl_erp_client::runtime::session::SessionSigner;
 use serde_json::{Value, json};
 
@@ -31,33 +28,7 @@ struct Running {
     http: reqwest::Client,
 }
 
-tokio::task_local! {
-    /// The number of the caller whose request the backend is handling.
-    static CALL: usize;
-}
-
-/// Copies the number of the caller being served (task-local) into an `x-test-call` header of
-/// the backend's ERP request: a channel of the test's own, apart from the client's context
-/// machinery, that pairs each ERP request with the caller it was made for.
-#[derive(Debug)]
-struct MarkCall;
-
-impl Hook for MarkCall {
-    fn before_send<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), HookError>> {
-        let marked = CALL
-            .try_with(|call| {
-                request
-                    .headers_mut()
-                    .insert("x-test-call", HeaderValue::from(*call));
-            })
-            .map_err(|_| HookError("an ERP request outside a marked call".to_owned()));
-        Box::pin(async move { marked })
-    }
-}
+use jtl_erp_tests::call_marker::{CALL, MarkCall};
 
 async fn start() -> Running {
     start_with(false).await

@@ -1,5 +1,6 @@
 //! Helpers shared by the end-to-end tests.
 
+pub mod call_marker;
 pub mod deadline;
 pub mod fixtures;
 mod mock_server;
