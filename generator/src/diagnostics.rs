@@ -22,6 +22,119 @@ pub enum Location {
     Pointer(String),
 }
 
+/// Declares [`Kind`]: each kind's variant, its name in messages and summaries, whether it is a
+/// lossless repair, and one line on what it means (the table in `generator/README.md` is this
+/// list, checked by `tests/generator/diagnostic_kinds.rs`).
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $repair:literal, $means:literal;)*) => {
+        /// What a diagnostic is about: its name summarizes warnings (`warning: 300 ×
+        /// schema-less-media-type`) and tests and tools match on it. An enum, not a string, so
+        /// that a typo is a compile error and not a silent new kind.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Kind {
+            $($(#[$doc])* #[doc = $means] $variant,)*
+        }
+
+        impl Kind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The kebab-case name shown in messages (`kept-as-json`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+
+            /// Whether a warning of this kind repairs a known quirk without losing anything the
+            /// document says: `--strict` tolerates it. A media type without a schema declares no
+            /// body to type (the vendor writes `application/json: {}` on hundreds of error
+            /// answers), so not reading one loses nothing; a synthesized or numbered operation id
+            /// only names a method; the deviations of published documents that [`crate::repair`]
+            /// reads the way OpenAPI 3.0 says are repairs too. Every other warning says what was
+            /// lost and is an error under `--strict`.
+            pub const fn is_repair(self) -> bool {
+                match self {
+                    $(Kind::$variant => $repair,)*
+                }
+            }
+
+            /// One line on what the kind means.
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $means,)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    // Errors: the input cannot be read.
+    NoDocuments = "no-documents", false, "No OpenAPI document was given.";
+    Syntax = "syntax", false, "The file is not valid YAML or JSON (line and column).";
+    Empty = "empty", false, "The document is empty.";
+    Version = "version", false, "The document is not OpenAPI 3.0 (3.1, Swagger 2.0).";
+    Shape = "shape", false, "A part of the document does not have the shape OpenAPI 3.0 gives it.";
+    DanglingRef = "dangling-ref", false, "A `$ref` names nothing in its document.";
+    ExternalRef = "external-ref", false, "A `$ref` points outside its document.";
+    CyclicAlias = "cyclic-alias", false, "A schema is an alias of itself through `$ref`s.";
+    ModuleClash = "module-clash", false, "Two documents would be the same module.";
+    SelectionUnknown = "selection-unknown", false, "`--operations`/`--tags` names what no document has.";
+    Internal = "internal", false, "A bug of the generator (a panic), reported instead of printed.";
+    // Repairs: warnings that lose nothing, tolerated by `--strict`.
+    SchemaLessMediaType = "schema-less-media-type", true, "A media type without a schema declares no body to type.";
+    OperationIdSynthesized = "operation-id-synthesized", true, "An operation without an id gets one from method and path.";
+    OperationIdDuplicate = "operation-id-duplicate", true, "A repeated operation id is numbered.";
+    Oauth2ScopesMissing = "oauth2-scopes-missing", true, "An oauth2 flow without its `scopes` map gets an empty one.";
+    NonOauth2SchemeScopes = "non-oauth2-scheme-scopes", true, "`scopes` on an apiKey or http scheme are dropped.";
+    NonOauth2RequirementScopes = "non-oauth2-requirement-scopes", true, "Scopes required of a non-oauth2 scheme are kept as documentation.";
+    RefSiblingsIgnored = "ref-siblings-ignored", true, "Keys next to a `$ref`, which OpenAPI 3.0 ignores, are dropped.";
+    NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";
+    // Degradations: warnings that lose something, errors under `--strict`.
+    KeptAsJson = "kept-as-json", false, "A schema the client cannot type is `serde_json::Value`.";
+    UnionAsString = "union-as-string", false, "A union of strings and string enums is `String`.";
+    RefKind = "ref-kind", false, "A `$ref` of a kind where a schema belongs is read as JSON.";
+    RequiredUndeclared = "required-undeclared", false, "`required` names a property that is not declared.";
+    EnumNamesMismatch = "enum-names-mismatch", false, "`x-enumNames` does not fit the enum's values.";
+    AdditionalPropertiesIgnored = "additional-properties-ignored", false, "`additionalProperties` next to properties is not kept.";
+    ParameterAsText = "parameter-as-text", false, "A parameter of a type the client cannot send is text.";
+    BodyAsBytes = "body-as-bytes", false, "A body of a media type the client cannot type is bytes.";
+    PathParameterUndeclared = "path-parameter-undeclared", false, "A path template names a parameter that is not declared.";
+    SuccessBodiesDiffer = "success-bodies-differ", false, "Successes with text or bytes among different bodies give the bytes.";
+    CookieParameterIgnored = "cookie-parameter-ignored", false, "Cookie parameters are not sent.";
+    PathItemSkipped = "path-item-skipped", false, "A path item the generator cannot read is left out.";
+    ConceptSplit = "concept-split", false, "Members of one concept that disagree stay separate types.";
+    FieldRenamed = "field-renamed", false, "A property's Rust name is changed to avoid a clash.";
+    ModelRenamed = "model-renamed", false, "A model's Rust name is changed to avoid a clash.";
+    ModelNameConflict = "model-name-conflict", false, "Two models ask for the same Rust name.";
+    PagingNotUnderstood = "paging-not-understood", false, "A list that looks paged is not walked as pages.";
+    PagingOverrideInvalid = "paging-override-invalid", false, "An `x-jtl-paging` override does not fit the operation.";
+    InlineableLeftOut = "inlineable-left-out", false, "A hand-written module is left out: an operation it needs is missing.";
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The table of every kind (name, repair or not, meaning) as Markdown, as `generator/README.md`
+/// shows it.
+pub fn kinds_table() -> String {
+    let mut table = String::from("| kind | repair | what it means |\n|---|---|---|\n");
+    for kind in Kind::ALL {
+        let repair = if kind.is_repair() { "yes" } else { "" };
+        table.push_str(&format!(
+            "| `{}` | {repair} | {} |\n",
+            kind.name(),
+            kind.meaning()
+        ));
+    }
+    table
+}
+
 /// One problem found in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -31,43 +144,23 @@ pub struct Diagnostic {
     pub file: String,
     /// Where in the file.
     pub location: Location,
-    /// A short kind, used to summarize warnings (e.g. `operation-id-synthesized`).
-    pub kind: &'static str,
+    /// What it is about ([`Kind`]).
+    pub kind: Kind,
     /// What is wrong, without a trailing period.
     pub message: String,
 }
 
-/// Warning kinds that repair a known quirk without losing anything the document says: `--strict`
-/// tolerates them. A media type without a schema declares no body to type (the vendor writes
-/// `application/json: {}` on hundreds of error answers), so not reading one loses nothing; a
-/// synthesized or numbered operation id only names a method. Every other warning says what was
-/// lost (a unified concept, a typed value) and is an error under `--strict`. The deviations of
-/// published documents that [`crate::repair`] reads the way OpenAPI 3.0 says are repairs too: a
-/// missing oauth2 `scopes` map is an empty one, scopes on other schemes are read as permissions
-/// (requirements) or unused (schemes), siblings of `$ref` are ignored by the standard, and
-/// `additionalProperties` constrains objects only.
-pub const REPAIR_KINDS: &[&str] = &[
-    "schema-less-media-type",
-    "operation-id-synthesized",
-    "operation-id-duplicate",
-    "oauth2-scopes-missing",
-    "non-oauth2-scheme-scopes",
-    "non-oauth2-requirement-scopes",
-    "ref-siblings-ignored",
-    "non-object-additional-properties",
-];
-
 impl Diagnostic {
-    /// Whether this is a lossless repair (tolerated by strict runs), see [`REPAIR_KINDS`].
+    /// Whether this is a lossless repair (tolerated by strict runs), see [`Kind::is_repair`].
     pub fn is_repair(&self) -> bool {
-        self.severity == Severity::Warning && REPAIR_KINDS.contains(&self.kind)
+        self.severity == Severity::Warning && self.kind.is_repair()
     }
 
     /// An error at a JSON pointer.
     pub fn error(
         file: &str,
         pointer: impl Into<String>,
-        kind: &'static str,
+        kind: Kind,
         message: impl Into<String>,
     ) -> Self {
         Self::new(
@@ -83,7 +176,7 @@ impl Diagnostic {
     pub fn warning(
         file: &str,
         pointer: impl Into<String>,
-        kind: &'static str,
+        kind: Kind,
         message: impl Into<String>,
     ) -> Self {
         Self::new(
@@ -100,7 +193,7 @@ impl Diagnostic {
         severity: Severity,
         file: &str,
         location: Location,
-        kind: &'static str,
+        kind: Kind,
         message: impl Into<String>,
     ) -> Self {
         Self {

@@ -25,7 +25,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 pub use context_keys::ContextKey;
-pub use diagnostics::{Diagnostic, Location, Report, Severity};
+pub use diagnostics::{Diagnostic, Kind, Location, Report, Severity, kinds_table};
 pub use load::SourceDocument;
 pub use select::Selection;
 
@@ -134,7 +134,7 @@ pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Gener
                 Severity::Error,
                 "<generator>",
                 Location::File,
-                "internal",
+                Kind::Internal,
                 format!(
                     "internal error (a generator bug, please report it with the input): {message}"
                 ),

@@ -6,7 +6,7 @@
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Location, Severity, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink, escape_token};
 
 /// A document as handed to the generator.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub fn load_all(sources: &[SourceDocument], sink: &mut Sink) -> Vec<Loaded> {
             Severity::Error,
             "<input>",
             Location::File,
-            "no-documents",
+            Kind::NoDocuments,
             "no OpenAPI documents were given",
         ));
     }
@@ -59,7 +59,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
     let raw = match parse_tree(&source.text) {
         Ok(raw) => raw,
         Err((location, message)) => {
-            fail(sink, location, "syntax", message);
+            fail(sink, location, Kind::Syntax, message);
             return None;
         }
     };
@@ -67,7 +67,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         fail(
             sink,
             Location::File,
-            "empty",
+            Kind::Empty,
             "the document is empty or not a mapping".to_owned(),
         );
         return None;
@@ -76,7 +76,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         fail(
             sink,
             Location::Pointer("/openapi".to_owned()),
-            "version",
+            Kind::Version,
             message,
         );
         return None;
@@ -96,7 +96,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
             }
             for (pointer, message) in problems {
                 let message = format!("not a valid OpenAPI 3.0 document: {message}");
-                fail(sink, Location::Pointer(pointer), "shape", message);
+                fail(sink, Location::Pointer(pointer), Kind::Shape, message);
             }
             None
         }

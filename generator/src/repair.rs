@@ -1,7 +1,7 @@
 //! Repair: deviations of published documents from OpenAPI 3.0 that lose nothing when read the way
 //! the standard (or its evident intent) says, fixed in the raw tree before it is read into
 //! `openapiv3` types. Each repair is a warning of a kind in
-//! [`REPAIR_KINDS`](crate::diagnostics::REPAIR_KINDS) naming the file and JSON pointer; a document
+//! [repair kind](crate::diagnostics::Kind::is_repair) naming the file and JSON pointer; a document
 //! without any of these deviations is not touched.
 //!
 //! - An oauth2 flow without its required `scopes` map (the vendor's ERP 2.0 document) gets an
@@ -23,7 +23,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Sink, escape_token, pointer};
+use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token, pointer};
 use crate::validate::{Parent, child_parent, is_data};
 
 /// Schema types whose values are not objects, so `additionalProperties` says nothing about them.
@@ -48,7 +48,7 @@ struct Repairs<'a> {
 }
 
 impl Repairs<'_> {
-    fn warn(&mut self, at: String, kind: &'static str, message: String) {
+    fn warn(&mut self, at: String, kind: Kind, message: String) {
         self.sink
             .push(Diagnostic::warning(self.file, at, kind, message));
     }
@@ -84,7 +84,7 @@ impl Repairs<'_> {
                             flow_object.insert("scopes".to_owned(), Value::Object(Map::new()));
                             found.push((
                                 format!("{at}/flows/{}", escape_token(flow)),
-                                "oauth2-scopes-missing",
+                                Kind::Oauth2ScopesMissing,
                                 format!(
                                     "the oauth2 flow `{flow}` has no `scopes` map (OpenAPI 3.0 requires one); read as an empty map"
                                 ),
@@ -96,7 +96,7 @@ impl Repairs<'_> {
                     if let Some(scopes) = scheme.shift_remove("scopes") {
                         found.push((
                             format!("{at}/scopes"),
-                            "non-oauth2-scheme-scopes",
+                            Kind::NonOauth2SchemeScopes,
                             format!(
                                 "`scopes` on the {kind} scheme `{name}` ignored (OpenAPI 3.0 gives scopes to oauth2 flows only; the client reads none): {}",
                                 brief(&scopes)
@@ -144,7 +144,7 @@ impl Repairs<'_> {
                     };
                     self.warn(
                         format!("{at}/{index}/{}", escape_token(scheme)),
-                        "non-oauth2-requirement-scopes",
+                        Kind::NonOauth2RequirementScopes,
                         format!(
                             "scopes {} listed for the {kind} scheme `{scheme}` (OpenAPI 3.0 lists scopes for oauth2 and openIdConnect only); kept as the permissions the credential needs, in the operation's documentation",
                             brief(&Value::Array(scopes.clone()))
@@ -174,7 +174,7 @@ impl Repairs<'_> {
                     map.extend(reference.map(|r| ("$ref".to_owned(), r)));
                     self.warn(
                         at.clone(),
-                        "ref-siblings-ignored",
+                        Kind::RefSiblingsIgnored,
                         format!(
                             "keys next to `$ref` are ignored in OpenAPI 3.0; dropped {}",
                             dropped.join(", ")
@@ -192,7 +192,7 @@ impl Repairs<'_> {
                     let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
                     self.warn(
                         format!("{at}/additionalProperties"),
-                        "non-object-additional-properties",
+                        Kind::NonObjectAdditionalProperties,
                         format!(
                             "`additionalProperties` on a schema of type {ty} applies to objects only; dropped `additionalProperties`: {}",
                             brief(&value)
@@ -251,10 +251,10 @@ fn brief(value: &Value) -> String {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Location, Sink};
+    use crate::diagnostics::{Kind, Location, Sink};
 
     /// The repaired tree and the (kind, pointer) of each warning.
-    fn repaired(mut raw: Value) -> (Value, Vec<(&'static str, String)>) {
+    fn repaired(mut raw: Value) -> (Value, Vec<(Kind, String)>) {
         let mut sink = Sink::default();
         super::repair(&mut raw, "doc.json", &mut sink);
         let warnings = sink
@@ -311,15 +311,15 @@ mod tests {
             warnings,
             [
                 (
-                    "non-object-additional-properties",
+                    Kind::NonObjectAdditionalProperties,
                     "/components/schemas/List/additionalProperties".to_owned()
                 ),
                 (
-                    "ref-siblings-ignored",
+                    Kind::RefSiblingsIgnored,
                     "/components/schemas/List/items".to_owned()
                 ),
                 (
-                    "ref-siblings-ignored",
+                    Kind::RefSiblingsIgnored,
                     "/components/schemas/Map/additionalProperties".to_owned()
                 ),
             ]
@@ -354,19 +354,19 @@ mod tests {
             warnings,
             [
                 (
-                    "non-oauth2-scheme-scopes",
+                    Kind::NonOauth2SchemeScopes,
                     "/components/securitySchemes/oidc/scopes".to_owned()
                 ),
                 (
-                    "oauth2-scopes-missing",
+                    Kind::Oauth2ScopesMissing,
                     "/components/securitySchemes/oauth/flows/implicit".to_owned()
                 ),
                 (
-                    "non-oauth2-requirement-scopes",
+                    Kind::NonOauth2RequirementScopes,
                     "/security/0/key".to_owned()
                 ),
                 (
-                    "non-oauth2-requirement-scopes",
+                    Kind::NonOauth2RequirementScopes,
                     "/paths/~1x/get/security/0/basic".to_owned()
                 ),
             ]

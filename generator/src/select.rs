@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Location, Severity, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::load::Loaded;
 
 /// Which operations to build: those whose `operationId` (as the document spells it) is in
@@ -109,7 +109,7 @@ pub fn select(docs: &mut Vec<Loaded>, selection: &Selection, sink: &mut Sink) {
                 Severity::Error,
                 "<selection>",
                 Location::File,
-                "selection-unknown",
+                Kind::SelectionUnknown,
                 format!("no {what} `{name}` in {}{hint}", files.join(", ")),
             ));
         }
@@ -128,7 +128,7 @@ pub fn select(docs: &mut Vec<Loaded>, selection: &Selection, sink: &mut Sink) {
                 Severity::Error,
                 &doc.file,
                 Location::File,
-                "internal",
+                Kind::Internal,
                 format!("internal error (a generator bug): the selected document does not read back: {error}"),
             )),
         }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
 use crate::load::Loaded;
 
 /// Checks every document; problems go to `sink`.
@@ -99,7 +99,7 @@ fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
         sink.push(Diagnostic::error(
             &doc.file,
             format!("{at}/$ref"),
-            "external-ref",
+            Kind::ExternalRef,
             format!("`$ref: {target}` points outside this document; only local references (#/...) are supported"),
         ));
         return;
@@ -108,7 +108,7 @@ fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
         sink.push(Diagnostic::error(
             &doc.file,
             format!("{at}/$ref"),
-            "dangling-ref",
+            Kind::DanglingRef,
             format!("`$ref` target `{target}` does not exist"),
         ));
     }

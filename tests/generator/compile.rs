@@ -29,7 +29,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.kind == "operation-id-synthesized"),
+            .any(|w| w.kind == jtl_erp_generator::Kind::OperationIdSynthesized),
         "the fixture exercises missing ids"
     );
     // Relocatable: no generated file names where the repository or the documents are.
@@ -350,7 +350,7 @@ proptest! {
                 prop_assert!(unparsable.is_none(), "{}", unparsable.unwrap_or_default());
             }
             Err(report) => {
-                prop_assert!(report.diagnostics.iter().all(|d| d.kind != "internal"), "{report}");
+                prop_assert!(report.diagnostics.iter().all(|d| d.kind != jtl_erp_generator::Kind::Internal), "{report}");
             }
         }
     }

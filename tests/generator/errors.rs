@@ -111,7 +111,7 @@ fn degraded_constructs_generate_and_strict_refuses_them() {
         ..xtask::RegenOptions::default()
     };
     let (_, warnings) = xtask::regen_with(&root, &specs, &out, &options).expect("degrades");
-    let kinds: Vec<&str> = warnings.iter().map(|w| w.kind).collect();
+    let kinds: Vec<&str> = warnings.iter().map(|w| w.kind.name()).collect();
     assert_eq!(
         kinds,
         [

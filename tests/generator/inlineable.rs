@@ -32,7 +32,7 @@ fn spec_documents_get_the_registration_flow_and_the_fake() {
         !generation
             .warnings
             .iter()
-            .any(|w| w.kind == "inlineable-left-out"),
+            .any(|w| w.kind == jtl_erp_generator::Kind::InlineableLeftOut),
         "{:?}",
         generation.warnings
     );
@@ -53,7 +53,7 @@ fn a_lost_operation_leaves_the_module_out_with_a_warning_naming_it() {
     let left_out: Vec<String> = generation
         .warnings
         .iter()
-        .filter(|w| w.kind == "inlineable-left-out")
+        .filter(|w| w.kind == jtl_erp_generator::Kind::InlineableLeftOut)
         .map(ToString::to_string)
         .collect();
     assert_eq!(

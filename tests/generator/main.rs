@@ -4,6 +4,7 @@
 
 mod compile;
 mod contract;
+mod diagnostic_kinds;
 mod errors;
 mod fixture_client;
 mod formatting;

@@ -58,7 +58,7 @@ fn schemas_with_other_properties_stay_apart_and_same_names_are_disambiguated() {
         .contents;
     assert!(models.contains("pub struct Item {"), "{models}");
     assert!(models.contains("pub struct ItemBeta {"), "{models}");
-    let renamed = warnings_of(&generation, "model-renamed");
+    let renamed = warnings_of(&generation, jtl_erp_generator::Kind::ModelRenamed);
     assert_eq!(
         renamed,
         [
@@ -120,7 +120,10 @@ fn module_with<'g>(generation: &'g jtl_erp_generator::Generation, needle: &str) 
 }
 
 /// The warnings of one kind, as printed.
-fn warnings_of(generation: &jtl_erp_generator::Generation, kind: &str) -> Vec<String> {
+fn warnings_of(
+    generation: &jtl_erp_generator::Generation,
+    kind: jtl_erp_generator::Kind,
+) -> Vec<String> {
     generation
         .warnings
         .iter()
@@ -198,7 +201,7 @@ components:
     let warning = generation
         .warnings
         .iter()
-        .find(|w| w.kind == "required-undeclared")
+        .find(|w| w.kind == jtl_erp_generator::Kind::RequiredUndeclared)
         .expect("warned");
     assert_eq!(
         warning.to_string(),
@@ -284,7 +287,7 @@ components:
             generation
                 .warnings
                 .iter()
-                .any(|w| w.kind == "enum-names-mismatch"),
+                .any(|w| w.kind == jtl_erp_generator::Kind::EnumNamesMismatch),
             "{names}: {:?}",
             generation.warnings
         );
@@ -445,7 +448,7 @@ paths:
     let renamed = generation
         .warnings
         .iter()
-        .filter(|w| w.kind == "operation-id-duplicate")
+        .filter(|w| w.kind == jtl_erp_generator::Kind::OperationIdDuplicate)
         .count();
     assert_eq!(renamed, 2, "{:?}", generation.warnings);
 }
@@ -475,7 +478,7 @@ components:
     let renamed: Vec<&str> = generation
         .warnings
         .iter()
-        .filter(|w| w.kind == "field-renamed")
+        .filter(|w| w.kind == jtl_erp_generator::Kind::FieldRenamed)
         .map(|w| w.message.as_str())
         .collect();
     assert_eq!(renamed.len(), 2, "{renamed:?}");
@@ -546,7 +549,7 @@ components:
         generation
             .warnings
             .iter()
-            .any(|w| w.kind == "union-as-string"),
+            .any(|w| w.kind == jtl_erp_generator::Kind::UnionAsString),
         "{:?}",
         generation.warnings
     );
@@ -764,7 +767,7 @@ fn a_renamed_concept_is_located_at_its_own_schema() {
         &Settings::default(),
     )
     .expect("generates");
-    let renamed = warnings_of(&generation, "model-renamed");
+    let renamed = warnings_of(&generation, jtl_erp_generator::Kind::ModelRenamed);
     assert_eq!(
         renamed,
         [
@@ -961,7 +964,10 @@ fn cyclic_all_of_ends_at_the_depth_limit() {
     );
     assert!(!models.contains("pub struct B {"), "{models}");
     assert!(
-        generation.warnings.iter().any(|w| w.kind == "kept-as-json"),
+        generation
+            .warnings
+            .iter()
+            .any(|w| w.kind == jtl_erp_generator::Kind::KeptAsJson),
         "{:?}",
         generation.warnings
     );
@@ -1032,7 +1038,9 @@ fn success_answers_with_the_same_body_are_one_type_and_mixed_media_are_bytes() {
             "{responses}: {module}"
         );
         assert!(
-            warnings.iter().any(|w| w.kind == "success-bodies-differ"),
+            warnings
+                .iter()
+                .any(|w| w.kind == jtl_erp_generator::Kind::SuccessBodiesDiffer),
             "{responses}: {warnings:?}"
         );
     }
@@ -1078,7 +1086,7 @@ fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
         "{models}"
     );
     assert!(!models.contains("pub struct Empty"), "{models}");
-    let kinds: Vec<&str> = generation.warnings.iter().map(|w| w.kind).collect();
+    let kinds: Vec<&str> = generation.warnings.iter().map(|w| w.kind.name()).collect();
     assert!(kinds.contains(&"path-parameter-undeclared"), "{kinds:?}");
     assert!(kinds.contains(&"kept-as-json"), "{kinds:?}");
 }
@@ -1131,7 +1139,10 @@ fn all_of_nesting_is_merged_up_to_sixteen_levels() {
         "17 levels are past the limit"
     );
     assert!(
-        generation.warnings.iter().any(|w| w.kind == "kept-as-json"),
+        generation
+            .warnings
+            .iter()
+            .any(|w| w.kind == jtl_erp_generator::Kind::KeptAsJson),
         "{:?}",
         generation.warnings
     );

@@ -4,7 +4,7 @@
 use jtl_erp_tests::{repo_root, spec_documents};
 
 /// Generated strictly, as CI does: spec/ has no warning that loses something (its schema-less
-/// media types are repairs, see `REPAIR_KINDS`).
+/// media types are repairs, see `Kind::is_repair`).
 #[test]
 fn generated_crate_is_fresh() {
     let root = repo_root();

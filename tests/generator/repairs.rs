@@ -34,7 +34,7 @@ fn kinds_and_pointers(generation: &Generation) -> Vec<(&'static str, String)> {
             let jtl_erp_generator::Location::Pointer(pointer) = &w.location else {
                 panic!("a repair names a pointer: {w}");
             };
-            (w.kind, pointer.clone())
+            (w.kind.name(), pointer.clone())
         })
         .collect()
 }
@@ -178,7 +178,7 @@ fn written_correctly() -> SourceDocument {
 #[test]
 fn the_repaired_document_generates_exactly_what_the_correct_document_generates() {
     let correct = generate(&[written_correctly()], &strict()).unwrap_or_else(|r| panic!("{r}"));
-    let kinds: Vec<&str> = correct.warnings.iter().map(|w| w.kind).collect();
+    let kinds: Vec<&str> = correct.warnings.iter().map(|w| w.kind.name()).collect();
     assert_eq!(
         kinds, ["non-oauth2-requirement-scopes"; 2],
         "only the requirement scopes, which are kept, remain"

@@ -395,7 +395,7 @@ fn report_warnings(warnings: &[jtl_erp_generator::Diagnostic], verbose: bool) {
     }
     let mut kinds: BTreeMap<&str, (usize, &jtl_erp_generator::Diagnostic)> = BTreeMap::new();
     for warning in warnings {
-        kinds.entry(warning.kind).or_insert((0, warning)).0 += 1;
+        kinds.entry(warning.kind.name()).or_insert((0, warning)).0 += 1;
     }
     for (kind, (count, first)) in kinds {
         eprintln!("warning: {count} × {kind}, e.g. {first} (--verbose lists all)");

@@ -5,7 +5,7 @@
 //! naming what is missing, never silently.
 
 use super::manifest::{Bin, Dependency, Feature, Manifest};
-use crate::diagnostics::{Diagnostic, Location, Severity, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::Api;
 
 /// A hand-written file and the operations (module, operation id) it calls.
@@ -174,7 +174,7 @@ pub fn inline(api: &Api, sink: &mut Sink) -> Inlined {
                 Severity::Warning,
                 "generator/inlineable",
                 Location::File,
-                "inlineable-left-out",
+                Kind::InlineableLeftOut,
                 format!(
                     "{} is not copied into the crate: the documents lack {}, which it calls",
                     item.file,

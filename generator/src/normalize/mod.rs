@@ -9,7 +9,7 @@ mod unify;
 
 use std::collections::HashMap;
 
-use crate::diagnostics::Sink;
+use crate::diagnostics::{Kind, Sink};
 use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
@@ -24,7 +24,7 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
             sink.push(crate::diagnostics::Diagnostic::error(
                 &docs[i].file,
                 "/info",
-                "module-clash",
+                Kind::ModuleClash,
                 format!("module `{name}` is generated from {} already; set `info.x-jtl-module` to another name", docs[first].file),
             ));
         }

@@ -11,7 +11,7 @@ use openapiv3::{
 use super::naming::{field_name, first_free};
 use super::schemas::Schemas;
 use crate::ContextKey;
-use crate::diagnostics::{Diagnostic, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
 use crate::ir::{self, AuthNeed, Body, BodyKind, ContextUse, Media, Operation, Response, Ty};
 use crate::load::Loaded;
 
@@ -32,7 +32,7 @@ pub fn lower_operations(
             sink.push(Diagnostic::warning(
                 &loaded.file,
                 format!("/paths/{}", escape_token(path)),
-                "path-item-skipped",
+                Kind::PathItemSkipped,
                 "a path item given by `$ref` is not followed; its operations are not generated",
             ));
             continue;
@@ -147,7 +147,7 @@ impl OperationLowering<'_, '_, '_> {
             sink.push(Diagnostic::warning(
                 &self.loaded.file,
                 self.pointer.clone(),
-                "operation-id-synthesized",
+                Kind::OperationIdSynthesized,
                 format!("no operationId; named `{id}`"),
             ));
             id
@@ -260,7 +260,7 @@ impl OperationLowering<'_, '_, '_> {
                 sink.push(Diagnostic::warning(
                     &self.loaded.file,
                     self.pointer.clone(),
-                    "path-parameter-undeclared",
+                    Kind::PathParameterUndeclared,
                     format!("path template names `{{{name}}}` but no path parameter declares it; it is taken as text"),
                 ));
                 found.path.push(ir::Parameter {
@@ -306,7 +306,7 @@ impl OperationLowering<'_, '_, '_> {
                 sink.push(Diagnostic::warning(
                     file,
                     pointer.to_owned(),
-                    "parameter-as-text",
+                    Kind::ParameterAsText,
                     format!(
                         "{} parameter `{}` is not a scalar, an enum or a list of those; it is taken as text",
                         place(parameter),
@@ -351,7 +351,7 @@ impl OperationLowering<'_, '_, '_> {
             Parameter::Cookie { .. } => sink.push(Diagnostic::warning(
                 &self.loaded.file,
                 pointer.to_owned(),
-                "cookie-parameter-ignored",
+                Kind::CookieParameterIgnored,
                 format!(
                     "cookie parameter `{}` is not sent (the client sends no cookies)",
                     data.name
@@ -418,7 +418,7 @@ impl OperationLowering<'_, '_, '_> {
                 sink,
             )
         });
-        let warn = |sink: &mut Sink, kind: &'static str, message: String| {
+        let warn = |sink: &mut Sink, kind: Kind, message: String| {
             sink.push(Diagnostic::warning(
                 &self.loaded.file,
                 body_pointer.clone(),
@@ -433,7 +433,7 @@ impl OperationLowering<'_, '_, '_> {
             (BodyKind::Json, None) => {
                 warn(
                     sink,
-                    "schema-less-media-type",
+                    Kind::SchemaLessMediaType,
                     "request body without schema; any JSON value is sent".to_owned(),
                 );
                 (BodyKind::Json, Ty::Json)
@@ -442,7 +442,7 @@ impl OperationLowering<'_, '_, '_> {
             (BodyKind::Form | BodyKind::Multipart, _) => {
                 warn(
                     sink,
-                    "body-as-bytes",
+                    Kind::BodyAsBytes,
                     format!(
                         "a `{media}` body that is not an object schema is sent as bytes the caller encodes"
                     ),
@@ -544,7 +544,7 @@ impl OperationLowering<'_, '_, '_> {
                 sink.push(Diagnostic::warning(
                     &self.loaded.file,
                     pointer,
-                    "success-bodies-differ",
+                    Kind::SuccessBodiesDiffer,
                     format!(
                         "success answer {} has another body than {}, and not both are JSON; the method returns the bytes",
                         other.range.clone().unwrap_or_else(|| other.status.to_string()),
@@ -618,7 +618,7 @@ impl OperationLowering<'_, '_, '_> {
                 sink.push(Diagnostic::warning(
                     &self.loaded.file,
                     media_pointer,
-                    "schema-less-media-type",
+                    Kind::SchemaLessMediaType,
                     "media type without schema; the body is not read",
                 ));
                 (None, None)
@@ -737,7 +737,7 @@ fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
         sink.push(Diagnostic::warning(
             &loaded.file,
             operations[i].pointer.clone(),
-            "operation-id-duplicate",
+            Kind::OperationIdDuplicate,
             format!(
                 "operation `{}` is named already; the method becomes `{renamed}`",
                 operations[i].id
@@ -766,7 +766,7 @@ mod tests {
         assert!(!is_json("application/octet-stream"));
     }
 
-    fn operation(paths: &str) -> (Operation, Vec<&'static str>) {
+    fn operation(paths: &str) -> (Operation, Vec<Kind>) {
         let (api, diagnostics) = normalize_yaml(&doc(paths, "    {}\n"));
         (
             api.modules[0].operations[0].clone(),

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostic, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Sink};
 use crate::ir::{Api, Concept, EnvelopeField, Operation, Paging, PagingHint, PagingKind, Ty};
 
 /// What the operation's extensions say about paging.
@@ -43,7 +43,7 @@ pub(super) fn hint(
                         sink.push(Diagnostic::warning(
                             file,
                             format!("{pointer}/x-jtl-paging"),
-                            "paging-override-invalid",
+                            Kind::PagingOverrideInvalid,
                             "`x-jtl-paging` needs `cursor` and `items` (strings) and a `kind` of \
                              `page-number` or `token`; no stream for this operation",
                         ));
@@ -55,7 +55,7 @@ pub(super) fn hint(
                 sink.push(Diagnostic::warning(
                     file,
                     format!("{pointer}/x-jtl-paging"),
-                    "paging-override-invalid",
+                    Kind::PagingOverrideInvalid,
                     "`x-jtl-paging` is `false` or an object; no stream for this operation",
                 ));
                 PagingHint::Off
@@ -86,7 +86,7 @@ pub(super) fn detect(api: &mut Api, files: &[String], sink: &mut Sink) {
                     sink.push(Diagnostic::warning(
                         files.get(doc).map_or("", String::as_str),
                         op.pointer.clone(),
-                        "paging-not-understood",
+                        Kind::PagingNotUnderstood,
                         "declared as paged, but its success answer is not an object; no stream",
                     ));
                 }
@@ -116,7 +116,7 @@ pub(super) fn detect(api: &mut Api, files: &[String], sink: &mut Sink) {
                 sink.push(Diagnostic::warning(
                     files.get(doc).map_or("", String::as_str),
                     op.pointer.clone(),
-                    "paging-not-understood",
+                    Kind::PagingNotUnderstood,
                     "declared as paged, but the cursor parameter or the answer's items and next \
                      page are not where the declaration says; no stream",
                 ));
@@ -274,6 +274,7 @@ fn is_integer(ty: &Ty) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::diagnostics::Kind;
     use crate::ir::{PagingKind, Ty};
     use crate::normalize::test_support::{doc, normalize_yaml};
 
@@ -415,12 +416,12 @@ mod tests {
         assert_eq!(api.modules[0].operations[0].paging, None);
         assert_eq!(
             warnings.iter().map(|w| w.kind).collect::<Vec<_>>(),
-            ["paging-not-understood"]
+            [Kind::PagingNotUnderstood]
         );
         let (_, warnings) = normalize_yaml(&doc(&listing("\n      x-jtl-paging: 3"), schemas));
         assert_eq!(
             warnings.iter().map(|w| w.kind).collect::<Vec<_>>(),
-            ["paging-override-invalid"]
+            [Kind::PagingOverrideInvalid]
         );
     }
 }

@@ -12,7 +12,7 @@ use openapiv3::{
 };
 
 use super::naming::{casing_of, first_free, type_name};
-use crate::diagnostics::{Diagnostic, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
 use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty};
 use crate::load::Loaded;
 
@@ -236,7 +236,7 @@ impl Schemas<'_> {
             sink.push(Diagnostic::warning(
                 &self.docs[doc].file,
                 format!("{pointer}/additionalProperties"),
-                "additional-properties-ignored",
+                Kind::AdditionalPropertiesIgnored,
                 format!("schema `{name}` has both properties and additionalProperties; the extra properties are ignored"),
             ));
         }
@@ -244,7 +244,7 @@ impl Schemas<'_> {
             sink.push(Diagnostic::warning(
                 &self.docs[doc].file,
                 raw.pointer.clone(),
-                "required-undeclared",
+                Kind::RequiredUndeclared,
                 format!(
                     "schema `{name}` requires property `{}` without declaring it; its field is a serde_json::Value",
                     raw.key
@@ -364,7 +364,7 @@ impl Schemas<'_> {
             sink.push(Diagnostic::error(
                 file,
                 format!("{}/$ref", site.pointer),
-                "ref-kind",
+                Kind::RefKind,
                 format!("`{reference}` is not a schema reference (#/components/schemas/...)"),
             ));
             return Ty::Json;
@@ -393,7 +393,7 @@ impl Schemas<'_> {
                     sink.push(Diagnostic::error(
                         file,
                         format!("{}/$ref", site.pointer),
-                        "cyclic-alias",
+                        Kind::CyclicAlias,
                         format!("schema `{name}` is an alias of itself (through `$ref`s)"),
                     ));
                     return Ty::Json;
@@ -420,7 +420,7 @@ impl Schemas<'_> {
             sink.push(Diagnostic::warning(
                 file,
                 site.pointer.clone(),
-                "kept-as-json",
+                Kind::KeptAsJson,
                 format!("{what} is kept as serde_json::Value"),
             ));
             Ty::Json
@@ -603,7 +603,7 @@ impl Schemas<'_> {
             sink.push(Diagnostic::warning(
                 &self.docs[site.doc].file,
                 site.pointer.clone(),
-                "union-as-string",
+                Kind::UnionAsString,
                 "a oneOf/anyOf of strings and string enums is a String (the enum values are not checked)",
             ));
             return Some(Ty::String);
@@ -676,7 +676,7 @@ impl Schemas<'_> {
                 sink.push(Diagnostic::warning(
                     &self.docs[site.doc].file,
                     format!("{}/x-enumNames", site.pointer),
-                    "enum-names-mismatch",
+                    Kind::EnumNamesMismatch,
                     "x-enumNames does not name every value once; values are named `ValueN`",
                 ));
                 values.iter().map(|v| value_name(*v)).collect()
@@ -810,6 +810,7 @@ fn description_of(
 
 #[cfg(test)]
 mod tests {
+    use crate::diagnostics::Kind;
     use crate::ir::{EnumKind, Ty};
     use crate::normalize::test_support::{doc, normalize_yaml};
 
@@ -842,7 +843,7 @@ mod tests {
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
         assert_eq!(
             diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
-            ["kept-as-json"]
+            [Kind::KeptAsJson]
         );
     }
 

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::naming::{common_word_suffix, field_name, first_free, type_name};
-use crate::diagnostics::{Diagnostic, Severity, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Severity, Sink};
 use crate::ir::{
     Casing, CasingKeys, Concept, EnumDef, Field, MemberSchema, SchemaKey, Ty, WireKey,
 };
@@ -195,7 +195,7 @@ fn report_splits(
             sink.push(Diagnostic::warning(
                 &docs[vb.key.doc].file,
                 vb.pointer.clone(),
-                "concept-split",
+                Kind::ConceptSplit,
                 format!(
                     "schema `{}` and schema `{}` ({}) name one concept but differ in {what}; \
                      they stay separate types",
@@ -235,7 +235,7 @@ fn split_by_key_order(
                 sink.push(Diagnostic::warning(
                     &docs[schemas[m].key.doc].file,
                     schemas[m].pointer.clone(),
-                    "concept-split",
+                    Kind::ConceptSplit,
                     format!(
                         "schema `{}` writes the keys of `{}` ({}) in another order in the same casing; \
                          they stay separate types",
@@ -358,7 +358,7 @@ fn rename_clashing_fields(
             sink.push(Diagnostic::warning(
                 &docs[first.key.doc].file,
                 first.pointer.clone(),
-                "field-renamed",
+                Kind::FieldRenamed,
                 format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings.first().map_or("", String::as_str), fields[i].rust_name),
             ));
         }
@@ -385,7 +385,7 @@ fn model_name(
             sink.push(Diagnostic::error(
                 &docs[other.key.doc].file,
                 other.pointer.clone(),
-                "model-name-conflict",
+                Kind::ModelNameConflict,
                 format!(
                     "x-jtl-model-name `{}` disagrees with `{}` at {}",
                     other.name_override.as_deref().unwrap_or_default(),
@@ -440,7 +440,7 @@ fn disambiguate_names(
             Severity::Warning,
             &docs[key.doc].file,
             crate::diagnostics::Location::Pointer(pointer),
-            "model-renamed",
+            Kind::ModelRenamed,
             format!("another concept is named `{base}` already; this one becomes `{renamed}`"),
         ));
         concepts[i].name = renamed;
@@ -449,9 +449,10 @@ fn disambiguate_names(
 
 #[cfg(test)]
 mod tests {
+    use crate::diagnostics::Kind;
     use crate::normalize::test_support::{doc, normalize_yaml};
 
-    fn concept_names(schemas: &str) -> (Vec<String>, Vec<&'static str>) {
+    fn concept_names(schemas: &str) -> (Vec<String>, Vec<Kind>) {
         let (api, diagnostics) = normalize_yaml(&doc("  {}", schemas));
         (
             api.concepts.iter().map(|c| c.name.clone()).collect(),
@@ -482,7 +483,7 @@ mod tests {
                 "UpdateOtherAddresses"
             ]
         );
-        assert_eq!(kinds, ["concept-split"]);
+        assert_eq!(kinds, [Kind::ConceptSplit]);
     }
 
     #[test]
@@ -491,7 +492,7 @@ mod tests {
             "    CreateThing: {type: object, properties: {a: {type: string}, b: {type: string}}}\n    UpdateThing: {type: object, properties: {b: {type: string}, a: {type: string}}}\n",
         );
         assert_eq!(names.len(), 2, "{names:?}");
-        assert_eq!(kinds, ["concept-split"]);
+        assert_eq!(kinds, [Kind::ConceptSplit]);
     }
 
     #[test]
