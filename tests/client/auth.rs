@@ -1040,7 +1040,8 @@ impl Hook for Recorder {
                 self.name, op.id, op.method, op.path
             ));
             if self.refuse {
-                return Err(HookError("signing key unavailable".into()));
+                let cause = std::io::Error::new(std::io::ErrorKind::NotFound, "no key file");
+                return Err(HookError::with_source("signing key unavailable", cause));
             }
             request
                 .headers_mut()
@@ -1112,6 +1113,14 @@ async fn hooks_run_in_order_see_the_operation_and_can_stop_a_call() {
         error.to_string(),
         "GetStatus: hook failed: signing key unavailable"
     );
+    // The hook's own cause is kept as the source of its error, for callers to walk to.
+    let hook_error = std::error::Error::source(&error).expect("the hook's error");
+    let cause = hook_error.source().expect("the hook's cause");
+    let io = cause
+        .downcast_ref::<std::io::Error>()
+        .expect("the io::Error the hook failed with");
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(io.to_string(), "no key file");
     assert_eq!(
         api.received_requests().await.expect("recorded").len(),
         1,

@@ -32,7 +32,7 @@ impl Hook for MarkCall {
                     .headers_mut()
                     .insert(HEADER, HeaderValue::from(*call));
             })
-            .map_err(|_| HookError("a request outside a marked call".to_owned()));
+            .map_err(|_| HookError::new("a request outside a marked call"));
         Box::pin(async move { marked })
     }
 }

@@ -30,9 +30,13 @@
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[cfg(any(test, feature = "test-util"))]
+use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime};
 
+#[cfg(any(test, feature = "test-util"))]
 use base64::Engine as _;
+#[cfg(any(test, feature = "test-util"))]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value};
@@ -466,17 +470,20 @@ fn check_claims(
 
 /// The issuer's side: a key that signs app tokens, for fakes and tests (RSA from a PKCS#8
 /// document, Ed25519 and P-256 generated).
+#[cfg(any(test, feature = "test-util"))]
 pub struct AppTokenSigner {
     key: SigningKey,
     kid: Option<String>,
 }
 
+#[cfg(any(test, feature = "test-util"))]
 enum SigningKey {
     Rsa(ring::rsa::KeyPair),
     Ec(ring::signature::EcdsaKeyPair),
     Ed(ring::signature::Ed25519KeyPair),
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl fmt::Debug for AppTokenSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppTokenSigner")
@@ -491,6 +498,7 @@ impl fmt::Debug for AppTokenSigner {
 #[error("cannot make the signing key")]
 pub struct SigningKeyError;
 
+#[cfg(any(test, feature = "test-util"))]
 impl AppTokenSigner {
     /// An RS256 signer from an RSA private key in PKCS#8 (DER).
     pub fn rsa_pkcs8(der: &[u8], kid: impl Into<String>) -> Result<Self, SigningKeyError> {
@@ -643,6 +651,7 @@ impl AppTokenSigner {
 }
 
 /// A JWKS document of the public keys of `signers`, in order.
+#[cfg(any(test, feature = "test-util"))]
 pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a AppTokenSigner>) -> Value {
     let keys: Vec<Value> = signers
         .into_iter()

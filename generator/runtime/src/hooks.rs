@@ -13,10 +13,49 @@ use crate::auth::BoxFuture;
 use crate::operation::Operation;
 use crate::response::RawResponse;
 
-/// Why a hook stopped a call.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct HookError(pub String);
+/// Why a hook stopped a call: a message and, when the hook failed because something else did,
+/// that error as its [`source`](std::error::Error::source), so callers can walk the chain (and
+/// downcast) from [`crate::Error::Hook`] to the hook's own cause.
+#[derive(Debug)]
+pub struct HookError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl HookError {
+    /// A refusal with a message and no underlying error.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A refusal caused by `source` (kept, not flattened into the message).
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+impl fmt::Display for HookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// A user interceptor. Both methods default to doing nothing.
 pub trait Hook: Send + Sync + fmt::Debug {
@@ -103,8 +142,9 @@ impl Hook for WithoutV2Prefix {
                 .collect();
             url.set_path(&format!("/{}", kept.join("/")));
             if let Some(version) = self.api_version {
-                let value = reqwest::header::HeaderValue::from_str(version)
-                    .map_err(|_| HookError(format!("`{version}` is not a valid api-version")))?;
+                let value = reqwest::header::HeaderValue::from_str(version).map_err(|e| {
+                    HookError::with_source(format!("`{version}` is not a valid api-version"), e)
+                })?;
                 request.headers_mut().insert(
                     reqwest::header::HeaderName::from_static("api-version"),
                     value,

@@ -31,11 +31,16 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[cfg(any(test, feature = "test-util"))]
+use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime};
 
+#[cfg(any(test, feature = "test-util"))]
 use base64::Engine as _;
+#[cfg(any(test, feature = "test-util"))]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
+#[cfg(any(test, feature = "test-util"))]
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use serde_json::{Map, Value};
 
@@ -443,11 +448,13 @@ fn parse_jwks(body: &[u8]) -> Result<KeySet, JwksError> {
 
 /// The App Shell's side: an Ed25519 key pair that signs session tokens, for fakes and tests
 /// (the fake JTL serves its public half as a JWKS).
+#[cfg(any(test, feature = "test-util"))]
 pub struct SessionSigner {
     pair: Ed25519KeyPair,
     kid: String,
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl fmt::Debug for SessionSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionSigner")
@@ -459,8 +466,10 @@ impl fmt::Debug for SessionSigner {
 /// Why a key pair could not be made (the system's random source failed).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot generate an Ed25519 key pair")]
+#[cfg(any(test, feature = "test-util"))]
 pub struct KeyGenerationError;
 
+#[cfg(any(test, feature = "test-util"))]
 impl SessionSigner {
     /// A fresh key pair with key id `kid`.
     pub fn generate(kid: impl Into<String>) -> Result<Self, KeyGenerationError> {
@@ -536,6 +545,7 @@ impl SessionSigner {
 }
 
 /// The keys of a JWKS document served by [`SessionSigner`]s, in order.
+#[cfg(any(test, feature = "test-util"))]
 pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a SessionSigner>) -> Value {
     let keys: Vec<Value> = signers.into_iter().map(SessionSigner::public_jwk).collect();
     serde_json::json!({ "keys": keys })

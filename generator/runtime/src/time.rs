@@ -4,7 +4,9 @@
 //! auto-advances and fires reqwest's timeouts).
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(any(test, feature = "test-util"))]
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::BoxFuture;
@@ -70,6 +72,7 @@ impl TimeSource for SystemClock {
 /// A clock for tests: it stands still until [`advance`](Self::advance)d, and a `sleep` moves it
 /// forward at once and is recorded, so a test can assert the exact waits without waiting.
 #[derive(Debug, Clone)]
+#[cfg(any(test, feature = "test-util"))]
 pub struct ManualTimeSource {
     start: Instant,
     wall_start: SystemTime,
@@ -77,11 +80,13 @@ pub struct ManualTimeSource {
 }
 
 #[derive(Debug, Default)]
+#[cfg(any(test, feature = "test-util"))]
 struct ManualState {
     elapsed: Duration,
     sleeps: Vec<Duration>,
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl ManualTimeSource {
     /// A clock standing at the current instant.
     pub fn new() -> Self {
@@ -108,12 +113,14 @@ impl ManualTimeSource {
     }
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl Default for ManualTimeSource {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl TimeSource for ManualTimeSource {
     fn now(&self) -> Instant {
         self.start + self.lock().elapsed
@@ -133,8 +140,10 @@ impl TimeSource for ManualTimeSource {
 }
 
 /// Pending once (waking itself), then ready.
+#[cfg(any(test, feature = "test-util"))]
 struct YieldOnce(bool);
 
+#[cfg(any(test, feature = "test-util"))]
 impl std::future::Future for YieldOnce {
     type Output = ();
     fn poll(
@@ -150,6 +159,7 @@ impl std::future::Future for YieldOnce {
     }
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl From<ManualTimeSource> for SharedTimeSource {
     fn from(source: ManualTimeSource) -> Self {
         Self::new(source)

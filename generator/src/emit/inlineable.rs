@@ -67,6 +67,7 @@ const FAKE_DEPENDENCIES: &[Dependency] = &[
 const FAKE: Feature = Feature {
     name: "fake",
     enables: &[
+        "test-util",
         "dep:base64",
         "dep:http-body-util",
         "dep:hyper",
