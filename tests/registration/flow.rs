@@ -15,7 +15,7 @@ use jtl_erp_client::runtime::hooks::{Hook, HookError};
 use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_client::runtime::tokio::sync::Notify;
+use tokio::sync::Notify;
 use jtl_erp_client::runtime::{Context, Operation, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::MockServer;

@@ -49,5 +49,9 @@ pub use ratelimit::RateLimit;
 pub use response::{RawResponse, ResponseValue};
 pub use types::{Base64Bytes, Secret};
 
-/// Re-exported so generated code and users name the same versions.
-pub use {bytes, chrono, http, reqwest, serde, serde_json, tokio, tracing, uuid};
+// Re-exported because generated code names them (`rt::serde`, `rt::chrono`, …) or a public
+// signature of this crate does (`http::HeaderMap` of errors, `bytes::Bytes` of binary answers,
+// `reqwest::ClientBuilder` of `configure_http`), so users name the same versions. Not the async
+// runtime: callers bring their own tokio.
+#[doc(no_inline)]
+pub use {bytes, chrono, http, reqwest, serde, serde_json, tracing, uuid};
