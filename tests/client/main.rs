@@ -9,6 +9,7 @@ mod harness;
 mod hostile;
 mod markers;
 mod oidc;
+mod pkce;
 mod ratelimit;
 mod redaction;
 mod redirects;

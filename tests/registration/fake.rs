@@ -413,6 +413,11 @@ fn the_binary_prints_help_and_its_base_urls() {
         "/oauth/v2/token",
         "scope=openid required",
         "FakeJtl::app_token",
+        "GET  /oauth/v2/authorize",
+        "authorization_code",
+        "refresh_token (rotated",
+        "--public-client ID",
+        "--login USER:TENANT",
     ] {
         assert!(help_text.contains(listed), "{listed}: {help_text}");
     }

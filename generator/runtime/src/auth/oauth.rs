@@ -324,7 +324,7 @@ impl GrantSource {
 /// `expires_in` as a number or a numeric string (`None` when absent), `token_type` in any
 /// case and Bearer when absent. Refused: no access token, a lifetime that is not a number, a
 /// token type other than Bearer.
-fn parse_answer(
+pub(super) fn parse_answer(
     status: http::StatusCode,
     body: &[u8],
 ) -> Result<(Secret, Option<Duration>), TokenError> {

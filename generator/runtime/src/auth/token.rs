@@ -88,6 +88,10 @@ pub enum TokenError {
     /// The endpoint could not be reached.
     #[error("token endpoint unreachable: {0}")]
     Transport(#[source] Arc<reqwest::Error>),
+    /// A user's access token expired and there is no refresh token (the issuer gave none:
+    /// ask for `offline_access`); the user must log in again.
+    #[error("no refresh token: the user must log in again")]
+    NoRefreshToken,
     /// No token within the provider's timeout (retries and the wait for another caller's fetch
     /// included).
     #[error("token endpoint did not answer within {0:?}")]
