@@ -14,6 +14,7 @@ mod ratelimit;
 mod redaction;
 mod redirects;
 mod tenants;
+mod transport;
 mod wire;
 mod trace_capture {
     //! Tests that capture tracing output take turns: thread-local subscribers of tests running

@@ -324,6 +324,14 @@ impl PkceLoginBuilder {
         self
     }
 
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        self.policy.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
+        self
+    }
+
     /// Checks the endpoints (https unless loopback) and builds the login.
     pub fn build(self) -> Result<PkceLogin, BuildError> {
         let (authorize, token) = self.endpoints.unwrap_or_else(|| {

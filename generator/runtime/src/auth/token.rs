@@ -422,6 +422,22 @@ impl FetchPolicy {
         with_retries(self, attempt).await
     }
 
+    /// Takes the settings `transport` sets (timeout, retries, backoff, clock).
+    pub(crate) fn apply(&mut self, transport: &crate::Transport) {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(retries) = transport.retries {
+            self.retries = retries;
+        }
+        if let Some(backoff) = transport.backoff {
+            self.backoff = backoff;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+    }
+
     /// A provider caching `source` under this policy.
     pub(crate) fn cache<S: TokenSource>(&self, source: S) -> CachedBearer<S> {
         CachedBearer::new(source, self.margin)
@@ -503,7 +519,7 @@ pub(crate) async fn read_token_body(
     Ok(body)
 }
 
-/// Runs `attempt` with bounded retries (transport errors and 5xx), backing off between tries,
+/// Runs `attempt` with bounded retries (transport errors, 5xx, 429), backing off between tries,
 /// all within the policy's timeout.
 async fn with_retries<F, Fut>(policy: &FetchPolicy, mut attempt: F) -> Result<Token, TokenError>
 where
@@ -532,7 +548,9 @@ where
 fn retryable(error: &TokenError) -> bool {
     match error {
         TokenError::Transport(_) => true,
-        TokenError::Status { status } => status.is_server_error(),
+        TokenError::Status { status } => {
+            status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+        }
         _ => false,
     }
 }
