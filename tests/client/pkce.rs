@@ -9,12 +9,16 @@ use std::time::Duration;
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::runtime::Error;
 use jtl_erp_client::runtime::auth::{
     LOGIN_TIMEOUT, PkceError, PkceLogin, TokenError, UserAccess, pkce_challenge,
 };
 use jtl_erp_client::runtime::reqwest;
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_client::runtime::{Error, Secret};
+use jtl_erp_tests::{MockServer, body_text, header_values};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 const CLIENT: &str = "my-public-app";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
@@ -107,11 +111,6 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
     let access = Arc::new(login.callback(&callback).await.expect("exchange"));
     let exchange = token_requests(&fake).remove(0);
     let form = form(&exchange);
-    let verifier = form
-        .iter()
-        .find(|(k, _)| k == "code_verifier")
-        .map(|(_, v)| v.clone())
-        .expect("verifier sent");
     assert_eq!(
         form.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         [
@@ -123,14 +122,11 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
         ]
     );
     assert_eq!(form[0].1, "authorization_code");
-    assert_eq!(form[1].1, code);
+    assert_eq!(form[1].1, "***", "the fake's record masks the code");
+    assert!(!code.is_empty());
     assert_eq!(form[2].1, REDIRECT);
     assert_eq!(form[3].1, CLIENT);
-    assert_eq!(
-        Some(pkce_challenge(&verifier)),
-        query(url, "code_challenge"),
-        "the verifier of the challenge"
-    );
+    assert_eq!(form[4].1, "***", "and the verifier (checked by the fake)");
 
     let first_refresh = access.source().refresh_token().expect("offline_access");
     let client = client(&fake, access.clone());
@@ -154,10 +150,7 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
     let refresh = token_requests(&fake).remove(1);
     assert_eq!(
         refresh,
-        format!(
-            "grant_type=refresh_token&refresh_token={}&client_id={CLIENT}",
-            first_refresh.expose()
-        )
+        format!("grant_type=refresh_token&refresh_token=***&client_id={CLIENT}")
     );
     let second_token = access.token().await.expect("cached");
     assert_ne!(second_token.expose(), first_token.expose());
@@ -168,12 +161,13 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
         "the rotated refresh token is kept"
     );
 
-    // The next refresh uses the rotated one (the issuer spent the first).
+    // The next refresh succeeds: it used the rotated one, since the issuer spent the first.
     clock.advance(Duration::from_secs(3300));
     client.get_status().await.expect("refreshed again");
     assert_eq!(fake.user_tokens_issued(), 3);
-    assert!(
-        token_requests(&fake)[2].contains(&format!("refresh_token={}&", second_refresh.expose()))
+    assert_ne!(
+        access.source().refresh_token().expect("rotated").expose(),
+        second_refresh.expose()
     );
 
     // A resumed login with a spent refresh token is refused, naming no token.
@@ -293,28 +287,78 @@ async fn an_issuer_refusal_and_a_revoked_refresh_token_are_typed_errors() {
     assert!(error.to_string().contains("invalid_grant"), "{error}");
 }
 
+/// A token endpoint that records the exchange and answers with a token and a refresh token.
+async fn recording_token_endpoint() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "user-access-token-value",
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "refresh_token": "user-refresh-token-value",
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
 #[jtl_erp_tests::test(deadline = 120)]
-async fn no_code_verifier_or_token_appears_in_debug_or_errors() {
-    let Setup { fake, login, .. } = setup().await;
+async fn the_exchange_sends_the_verifier_of_the_challenge_and_no_secret_shows() {
+    let server = recording_token_endpoint().await;
+    let login = PkceLogin::builder(CLIENT)
+        .endpoints(
+            format!("{}/authorize", server.uri()),
+            format!("{}/token", server.uri()),
+        )
+        .build()
+        .expect("login");
     let request = login.authorize_url(&[], REDIRECT).expect("url");
-    let callback = browser(&request.url).await;
-    let code = query(&callback, "code").expect("code");
-    let access = login.callback(&callback).await.expect("login");
+    let access = login
+        .exchange("the-code", &request.state)
+        .await
+        .expect("exchange");
+
+    let calls = server.received_requests().await.expect("recorded");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        header_values(&calls[0], "content-type"),
+        ["application/x-www-form-urlencoded"]
+    );
+    assert!(
+        header_values(&calls[0], "authorization").is_empty(),
+        "a public client"
+    );
+    let sent = form(&body_text(&calls[0]));
+    let verifier = sent[4].1.clone();
+    assert_eq!(
+        sent,
+        [
+            ("grant_type".to_owned(), "authorization_code".to_owned()),
+            ("code".to_owned(), "the-code".to_owned()),
+            ("redirect_uri".to_owned(), REDIRECT.to_owned()),
+            ("client_id".to_owned(), CLIENT.to_owned()),
+            ("code_verifier".to_owned(), verifier.clone()),
+        ]
+    );
+    assert_eq!(verifier.len(), 43);
+    assert_eq!(
+        Some(pkce_challenge(&verifier)),
+        query(&request.url, "code_challenge"),
+        "the verifier of the challenge"
+    );
+
     let token = access.token().await.expect("token");
+    assert_eq!(token.expose(), "user-access-token-value");
     let refresh = access.source().refresh_token().expect("refresh");
-    let verifier = form(&token_requests(&fake)[0])
-        .into_iter()
-        .find(|(k, _)| k == "code_verifier")
-        .map(|(_, v)| v)
-        .expect("verifier");
+    assert_eq!(refresh.expose(), "user-refresh-token-value");
     let replay = login
-        .exchange(&code, &request.state)
+        .exchange("the-code", &request.state)
         .await
         .expect_err("spent");
     let shown = format!(
-        "{access:?} {login:?} {refresh:?} {:?} {replay} {replay:?} {:?}",
+        "{access:?} {login:?} {refresh:?} {:?} {replay} {replay:?} {request:?}",
         access.source(),
-        Secret::new(token.expose().to_owned())
     );
     for secret in [token.expose(), refresh.expose(), verifier.as_str()] {
         assert!(!shown.contains(secret), "{shown}");

@@ -215,3 +215,26 @@ async fn every_consumer_gives_up_after_the_transports_timeout() {
         );
     }
 }
+
+#[jtl_erp_tests::test(deadline = 120)]
+async fn the_last_setting_wins_between_a_transport_and_a_builders_own_setter() {
+    let clock = ManualTimeSource::new();
+    let none = Transport::new().retries(0).time_source(clock.clone());
+    for (order, expected) in [
+        ("transport, then retries(1)", 2),
+        ("retries(1), then transport", 1),
+    ] {
+        let server = answering(ResponseTemplate::new(503)).await;
+        let builder = ClientCredentials::builder("id", "secret")
+            .token_url(format!("{}/oauth2/token", server.uri()));
+        let builder = if expected == 2 {
+            builder.transport(&none).retries(1)
+        } else {
+            builder.retries(1).transport(&none)
+        };
+        let provider = builder.build().expect("provider");
+        provider.token().await.expect_err("unavailable");
+        let sent = server.received_requests().await.expect("recorded").len();
+        assert_eq!(sent, expected, "{order}");
+    }
+}

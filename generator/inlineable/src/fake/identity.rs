@@ -135,6 +135,28 @@ fn keys(n: usize) -> (AppTokenSigner, AppTokenSigner) {
     (rsa, ed)
 }
 
+/// The fields of a token request that are credentials.
+const SECRET_FIELDS: [&str; 4] = ["code", "code_verifier", "refresh_token", "client_secret"];
+
+/// A token request's form body with its credentials (code, verifier, refresh token, secret)
+/// as `***`, for the request record; `None` for other requests.
+pub(super) fn mask_form(request: &Incoming2) -> Option<String> {
+    let path = request.path.split('?').next().unwrap_or_default();
+    if path != TOKEN_PATH && path != "/oauth2/token" {
+        return None;
+    }
+    let mut masked = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url_form(&request.body) {
+        let value = if SECRET_FIELDS.contains(&key.as_str()) {
+            "***".to_owned()
+        } else {
+            value
+        };
+        masked.append_pair(&key, &value);
+    }
+    Some(masked.finish())
+}
+
 /// Whether `path` is one of the issuer's.
 pub(super) fn serves(path: &str) -> bool {
     [DISCOVERY_PATH, KEYS_PATH, TOKEN_PATH, AUTHORIZE_PATH].contains(&path)
