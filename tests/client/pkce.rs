@@ -368,3 +368,29 @@ async fn the_exchange_sends_the_verifier_of_the_challenge_and_no_secret_shows() 
         "the client id is no secret: {shown}"
     );
 }
+
+#[jtl_erp_tests::test(deadline = 120)]
+async fn concurrent_calls_at_expiry_share_one_refresh_so_rotation_does_not_lock_the_user_out() {
+    let Setup { fake, login, clock } = setup().await;
+    let request = login.authorize_url(&[], REDIRECT).expect("url");
+    let access = Arc::new(
+        login
+            .callback(&browser(&request.url).await)
+            .await
+            .expect("login"),
+    );
+    let client = client(&fake, access.clone());
+    client.get_status().await.expect("fresh");
+    clock.advance(Duration::from_secs(3300));
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_status().await.map(drop) })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("every call succeeds");
+    }
+    // One refresh: a second one with the spent refresh token would have been refused.
+    assert_eq!(fake.user_tokens_issued(), 2);
+}
