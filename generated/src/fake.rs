@@ -100,7 +100,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Headers, names lowercase, credentials masked as `***`.
     pub headers: Vec<(String, String)>,
-    /// The body as text, the SCX refresh token masked.
+    /// The body as text, the SCX refresh token, login passwords and the token requests' codes,
+    /// verifiers, refresh tokens and secrets masked.
     pub body: String,
 }
 
@@ -470,6 +471,9 @@ fn record(request: &Incoming2) -> RecordedRequest {
         body = body.replace(&token, "***");
     }
     if let Some(masked) = erp2::mask_password(&request.body) {
+        body = masked;
+    }
+    if let Some(masked) = identity::mask_form(request) {
         body = masked;
     }
     RecordedRequest {

@@ -9,10 +9,12 @@ mod harness;
 mod hostile;
 mod markers;
 mod oidc;
+mod pkce;
 mod ratelimit;
 mod redaction;
 mod redirects;
 mod tenants;
+mod transport;
 mod wire;
 mod trace_capture {
     //! Tests that capture tracing output take turns: thread-local subscribers of tests running

@@ -1,11 +1,14 @@
 //! Against an independent OAuth 2.0 server (npm `oauth2-mock-server`, started here on
-//! 127.0.0.1): the grant works with a real implementation, its RS256 JWT is used and reused.
+//! 127.0.0.1): the client-credentials grant works with a real implementation, its RS256 JWT is
+//! used and reused; the PKCE login (authorization code with S256, refresh) works with it too.
 
 use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::auth::ClientCredentials;
+use jtl_erp_client::runtime::auth::{ClientCredentials, PkceError, PkceLogin, TokenError};
+use jtl_erp_client::runtime::reqwest;
+use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{ChildGuard, free_port, header_values, node_tool, wait_until_answering};
 use wiremock::matchers::{method, path};
@@ -85,4 +88,99 @@ async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
     )
     .expect("utf-8");
     assert!(header.contains(r#""alg":"RS256""#), "{header}");
+}
+
+/// Starts oauth2-mock-server on a free port and returns it with its issuer URL.
+async fn peer() -> (ChildGuard, String) {
+    let tool = node_tool("oauth2-mock-server");
+    let port = free_port();
+    let server = ChildGuard(
+        Command::new(tool)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("oauth2-mock-server starts"),
+    );
+    let issuer = format!("http://127.0.0.1:{port}");
+    wait_until_answering(&format!("{issuer}/.well-known/openid-configuration"), 30).await;
+    (server, issuer)
+}
+
+/// What the browser does: GET the authorization URL and take the redirect's code.
+async fn code_of(url: &reqwest::Url) -> reqwest::Url {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http");
+    let response = http.get(url.clone()).send().await.expect("authorize");
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().expect("ascii");
+    reqwest::Url::parse(location).expect("absolute")
+}
+
+/// The PKCE login against oauth2-mock-server: it stores the S256 challenge of `/authorize`,
+/// checks the verifier at `/token` and forgets the challenge once tried (a replayed code is
+/// refused), and hands out a new refresh token on every answer. What it does not check, so
+/// what this test cannot show against it: the redirect URI and client id of the exchange, the
+/// refresh token itself (any value is accepted, a spent one too) and the scopes; the fake JTL's
+/// tests (tests/client/pkce.rs) cover those.
+#[jtl_erp_tests::test(deadline = 600)]
+async fn a_pkce_login_works_against_an_independent_oauth_server() {
+    let (_server, issuer) = peer().await;
+    let clock = ManualTimeSource::new();
+    let login = PkceLogin::builder("peer-public-client")
+        .endpoints(format!("{issuer}/authorize"), format!("{issuer}/token"))
+        .time_source(clock.clone())
+        .build()
+        .expect("login");
+    let redirect = "http://127.0.0.1:9/callback";
+
+    let request = login.authorize_url(&["erp.read"], redirect).expect("url");
+    let callback = code_of(&request.url).await;
+    assert!(
+        callback
+            .query_pairs()
+            .any(|(k, v)| k == "state" && v == request.state.as_str()),
+        "{callback}"
+    );
+    let access = login.callback(&callback).await.expect("exchange");
+    let first = access.token().await.expect("token");
+    assert_eq!(first.expose().split('.').count(), 3, "a JWT");
+    let first_refresh = access.source().refresh_token().expect("a refresh token");
+
+    // Its tokens live 3600 s: refreshed with the margin of 300 s, the new refresh token kept.
+    clock.advance(std::time::Duration::from_secs(3299));
+    assert_eq!(
+        access.token().await.expect("fresh").expose(),
+        first.expose()
+    );
+    clock.advance(std::time::Duration::from_secs(1));
+    access.token().await.expect("refreshed");
+    let rotated = access.source().refresh_token().expect("rotated");
+    assert_ne!(rotated.expose(), first_refresh.expose());
+
+    // Login A's code with login B's state sends B's verifier: refused.
+    let a = login.authorize_url(&[], redirect).expect("url");
+    let b = login.authorize_url(&[], redirect).expect("url");
+    let code_a = code_of(&a.url).await;
+    let code_a = code_a
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("code");
+    let error = login
+        .exchange(&code_a, &b.state)
+        .await
+        .expect_err("verifier");
+    assert!(
+        matches!(&error, PkceError::Token(TokenError::Rejected { status, .. }) if *status == 400),
+        "{error:?}"
+    );
+    // The challenge of A's code is gone: redeeming it again (with A's own verifier) is refused.
+    let error = login.exchange(&code_a, &a.state).await.expect_err("replay");
+    assert!(
+        matches!(&error, PkceError::Token(TokenError::Rejected { status, .. }) if *status == 400),
+        "{error:?}"
+    );
 }

@@ -11,7 +11,7 @@ use jtl_erp_client::fake::{FakeError, FakeJtl, Fault};
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationStatus, RegistrationType};
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
 use jtl_erp_client::runtime::Backoff;
-use jtl_erp_client::runtime::auth::{ClientCredentials, ScxRefreshToken, WawiKey};
+use jtl_erp_client::runtime::auth::{ClientCredentials, PkceLogin, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::scopes::Scope;
 use jtl_erp_client::runtime::time::{ManualTimeSource, SharedTimeSource};
 use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
@@ -413,6 +413,11 @@ fn the_binary_prints_help_and_its_base_urls() {
         "/oauth/v2/token",
         "scope=openid required",
         "FakeJtl::app_token",
+        "GET  /oauth/v2/authorize",
+        "authorization_code",
+        "refresh_token (rotated",
+        "--public-client ID",
+        "--login USER:TENANT",
     ] {
         assert!(help_text.contains(listed), "{listed}: {help_text}");
     }
@@ -431,6 +436,10 @@ fn the_binary_prints_help_and_its_base_urls() {
             "admin:pw:with:colons",
             "--accounting-data",
             "3",
+            "--public-client",
+            "bin-public-app",
+            "--login",
+            "bin-user:bin-tenant",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -493,6 +502,36 @@ fn the_binary_prints_help_and_its_base_urls() {
             .expect("body");
         let discovery: serde_json::Value = serde_json::from_str(&discovery).expect("JSON");
         assert_eq!(discovery["issuer"], issuer.as_str());
+        // The public client and login given on the command line log a user in with PKCE.
+        let login = PkceLogin::builder("bin-public-app")
+            .issuer(&issuer)
+            .build()
+            .expect("login");
+        let request = login
+            .authorize_url(&[], "http://127.0.0.1:9/cb")
+            .expect("url");
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http");
+        let answer = http.get(request.url).send().await.expect("authorize");
+        assert_eq!(answer.status(), 302);
+        let location = answer.headers()["location"].to_str().expect("ascii");
+        let callback = reqwest::Url::parse(location).expect("redirect");
+        let access = login.callback(&callback).await.expect("exchange");
+        let token = access.token().await.expect("the user's token");
+        let claims = token.expose().split('.').nth(1).expect("a JWT").to_owned();
+        let claims =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+                .expect("base64url");
+        let claims: serde_json::Value = serde_json::from_slice(&claims).expect("claims");
+        assert_eq!(
+            (&claims["sub"], &claims["urn:jtl:tenant_id"]),
+            (
+                &serde_json::json!("bin-user"),
+                &serde_json::json!("bin-tenant")
+            )
+        );
         // The documents given on the command line are listed, page by page.
         let provider = ClientCredentials::builder("id", "secret")
             .token_url(lines[2].split_whitespace().last().expect("URL"))

@@ -3,11 +3,14 @@
 //! The fake JTL's OIDC issuer, the identity platform's current generation next to the legacy
 //! token endpoint of `fake.rs`: the discovery document, a key set with an RSA and an Ed25519
 //! key (rotated on demand), a token endpoint as strict as the real one about client credentials
-//! (`scope=openid` required, credentials only as HTTP Basic), and app tokens minted for tests.
+//! (`scope=openid` required, credentials only as HTTP Basic), app tokens minted for tests, and
+//! user logins: a non-interactive authorization endpoint and the authorization-code (PKCE, S256)
+//! and refresh-token grants of public clients, with one-time codes and rotated refresh tokens.
 //!
 //! The issuer is the fake's own origin (`http://127.0.0.1:PORT`), so that `iss`, discovery and
 //! keys agree as they do at `https://id.jtl-cloud.com`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant, SystemTime};
 
 use http_body_util::Full;
@@ -22,6 +25,7 @@ use super::{FakeJtl, Incoming2, State, decode_basic, plain, respond, url_form};
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 const KEYS_PATH: &str = "/oauth/v2/keys";
 const TOKEN_PATH: &str = "/oauth/v2/token";
+const AUTHORIZE_PATH: &str = "/oauth/v2/authorize";
 
 /// Two RSA keys (PKCS#8, base64) for the fake issuer, used in turn on each rotation: `ring`
 /// cannot generate RSA keys, and these sign test tokens of a fake only.
@@ -74,6 +78,33 @@ pub(super) struct Issuer {
     rotations: usize,
     key_fetches: usize,
     discovery_fetches: usize,
+    /// Public clients (PKCE) the authorization endpoint knows.
+    public_clients: BTreeSet<String>,
+    /// Who logs in at the authorization endpoint: user and tenant.
+    login: Option<(String, String)>,
+    /// Codes not redeemed yet.
+    codes: BTreeMap<String, CodeGrant>,
+    /// Refresh tokens not used yet (each is spent by its use: rotation).
+    refresh_tokens: BTreeMap<String, Grant>,
+    /// Authorization-code and refresh grants answered with a token.
+    user_tokens_issued: usize,
+}
+
+/// What a login granted: to which client, for whom, which scopes.
+#[derive(Debug, Clone)]
+struct Grant {
+    client: String,
+    user: String,
+    tenant: String,
+    scope: String,
+}
+
+/// A code and what redeeming it needs.
+#[derive(Debug)]
+struct CodeGrant {
+    grant: Grant,
+    redirect_uri: String,
+    challenge: String,
 }
 
 impl Issuer {
@@ -106,9 +137,31 @@ fn keys(n: usize) -> (AppTokenSigner, AppTokenSigner) {
     (rsa, ed)
 }
 
+/// The fields of a token request that are credentials.
+const SECRET_FIELDS: [&str; 4] = ["code", "code_verifier", "refresh_token", "client_secret"];
+
+/// A token request's form body with its credentials (code, verifier, refresh token, secret)
+/// as `***`, for the request record; `None` for other requests.
+pub(super) fn mask_form(request: &Incoming2) -> Option<String> {
+    let path = request.path.split('?').next().unwrap_or_default();
+    if path != TOKEN_PATH && path != "/oauth2/token" {
+        return None;
+    }
+    let mut masked = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url_form(&request.body) {
+        let value = if SECRET_FIELDS.contains(&key.as_str()) {
+            "***".to_owned()
+        } else {
+            value
+        };
+        masked.append_pair(&key, &value);
+    }
+    Some(masked.finish())
+}
+
 /// Whether `path` is one of the issuer's.
 pub(super) fn serves(path: &str) -> bool {
-    [DISCOVERY_PATH, KEYS_PATH, TOKEN_PATH].contains(&path)
+    [DISCOVERY_PATH, KEYS_PATH, TOKEN_PATH, AUTHORIZE_PATH].contains(&path)
 }
 
 /// The issuer's routes.
@@ -125,7 +178,8 @@ pub(super) fn route(
                 "issuer": origin,
                 "token_endpoint": format!("{origin}{TOKEN_PATH}"),
                 "jwks_uri": format!("{origin}{KEYS_PATH}"),
-                "authorization_endpoint": format!("{origin}/oauth/v2/authorize"),
+                "authorization_endpoint": format!("{origin}{AUTHORIZE_PATH}"),
+                "code_challenge_methods_supported": ["S256"],
                 "grant_types_supported": ["client_credentials", "authorization_code", "refresh_token"],
                 "token_endpoint_auth_methods_supported": ["client_secret_basic"],
                 "id_token_signing_alg_values_supported": ["RS256", "EdDSA"],
@@ -139,6 +193,7 @@ pub(super) fn route(
             json_response(StatusCode::OK, &document)
         }
         (&Method::POST, TOKEN_PATH) => token(state, request, origin),
+        (&Method::GET, AUTHORIZE_PATH) => authorize(state, request),
         _ => plain(StatusCode::METHOD_NOT_ALLOWED, ""),
     }
 }
@@ -161,8 +216,11 @@ fn token(state: &mut State, request: &Incoming2, origin: &str) -> Response<Full<
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    if field("grant_type") != Some("client_credentials") {
-        return refuse(StatusCode::BAD_REQUEST, "unsupported_grant_type", "");
+    match field("grant_type") {
+        Some("client_credentials") => {}
+        Some("authorization_code") => return redeem_code(state, &form, origin),
+        Some("refresh_token") => return refresh(state, &form, origin),
+        _ => return refuse(StatusCode::BAD_REQUEST, "unsupported_grant_type", ""),
     }
     if field("client_id").is_some() || field("client_secret").is_some() {
         return refuse(
@@ -205,6 +263,164 @@ fn token(state: &mut State, request: &Incoming2, origin: &str) -> Response<Full<
             "expires_in": lifetime.as_secs(),
         }),
     )
+}
+
+/// The authorization endpoint, non-interactive: the configured user (of the configured tenant)
+/// has logged in and consented, so it redirects (302) to `redirect_uri` with a one-time `code`
+/// and the `state`. A public client must be known and send an S256 challenge; errors the
+/// client can be told of go back to `redirect_uri` as `error=…`, an unknown client or a
+/// missing redirect URI get a 400 here.
+fn authorize(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
+    let query = request
+        .path
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    let query = url_form(query.as_bytes());
+    let field = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let refuse = |code: &str| json_response(StatusCode::BAD_REQUEST, &json!({"error": code}));
+    let Some(client) = field("client_id").filter(|c| state.issuer.public_clients.contains(c))
+    else {
+        return refuse("invalid_client");
+    };
+    let Some(mut redirect) = field("redirect_uri").and_then(|r| url::Url::parse(&r).ok()) else {
+        return refuse("invalid_request");
+    };
+    let redirect_uri = redirect.to_string();
+    let client_state = field("state");
+    let error = if field("response_type").as_deref() != Some("code") {
+        Some("unsupported_response_type")
+    } else if field("code_challenge_method").as_deref() != Some("S256")
+        || field("code_challenge").is_none_or(|c| c.len() != 43)
+    {
+        Some("invalid_request")
+    } else if state.issuer.login.is_none() {
+        Some("access_denied")
+    } else {
+        None
+    };
+    {
+        let mut pairs = redirect.query_pairs_mut();
+        match error {
+            Some(error) => {
+                pairs.append_pair("error", error);
+            }
+            None => {
+                let (user, tenant) = state.issuer.login.clone().unwrap_or_default();
+                let code = state.next("fake-code");
+                let grant = Grant {
+                    client,
+                    user,
+                    tenant,
+                    scope: field("scope").unwrap_or_default(),
+                };
+                let challenge = field("code_challenge").unwrap_or_default();
+                state.issuer.codes.insert(
+                    code.clone(),
+                    CodeGrant {
+                        grant,
+                        redirect_uri,
+                        challenge,
+                    },
+                );
+                pairs.append_pair("code", &code);
+            }
+        }
+        if let Some(client_state) = &client_state {
+            pairs.append_pair("state", client_state);
+        }
+    }
+    let mut response = plain(StatusCode::FOUND, "");
+    if let Ok(location) = redirect.as_str().parse() {
+        response.headers_mut().insert("location", location);
+    }
+    response
+}
+
+fn form_field<'f>(form: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn invalid_grant(description: &str) -> Response<Full<Bytes>> {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": "invalid_grant", "error_description": description}),
+    )
+}
+
+/// The authorization-code grant of a public client: the code once (a replayed code is refused),
+/// for the client and redirect URI it was issued to, with the verifier of its challenge.
+fn redeem_code(
+    state: &mut State,
+    form: &[(String, String)],
+    origin: &str,
+) -> Response<Full<Bytes>> {
+    let code = form_field(form, "code").unwrap_or_default();
+    // Spent by any attempt, as RFC 6749 asks of a code that was tried.
+    let Some(issued) = state.issuer.codes.remove(code) else {
+        return invalid_grant("unknown or used code");
+    };
+    if form_field(form, "client_id") != Some(issued.grant.client.as_str()) {
+        return invalid_grant("code of another client");
+    }
+    if form_field(form, "redirect_uri") != Some(issued.redirect_uri.as_str()) {
+        return invalid_grant("redirect_uri differs");
+    }
+    let verifier = form_field(form, "code_verifier").unwrap_or_default();
+    if jtl_erp_runtime::auth::pkce_challenge(verifier) != issued.challenge {
+        return invalid_grant("code_verifier does not match the challenge");
+    }
+    user_token(state, issued.grant, origin)
+}
+
+/// The refresh-token grant: a refresh token once (rotation: the answer carries the next), for
+/// the client it was issued to.
+fn refresh(state: &mut State, form: &[(String, String)], origin: &str) -> Response<Full<Bytes>> {
+    let token = form_field(form, "refresh_token").unwrap_or_default();
+    let Some(grant) = state.issuer.refresh_tokens.remove(token) else {
+        return invalid_grant("unknown or used refresh token");
+    };
+    if form_field(form, "client_id") != Some(grant.client.as_str()) {
+        return invalid_grant("refresh token of another client");
+    }
+    user_token(state, grant, origin)
+}
+
+/// An access token for the user of `grant` (RS256, `sub` the user, `urn:jtl:tenant_id`), and a
+/// new refresh token when the grant has `offline_access`.
+fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<Bytes>> {
+    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let serial = state.next("user-token");
+    let now = unix(SystemTime::now());
+    let claims = json!({
+        "iss": origin, "sub": grant.user, "aud": [grant.client], "client_id": grant.client,
+        "urn:jtl:app_id": grant.client, "urn:jtl:tenant_id": grant.tenant, "scope": grant.scope,
+        "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
+    });
+    let token = state.issuer.current().0.sign(&claims);
+    state
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    state.issuer.user_tokens_issued += 1;
+    let mut answer = json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": lifetime.as_secs(),
+        "scope": grant.scope,
+    });
+    if grant.scope.split(' ').any(|s| s == "offline_access") {
+        let refresh = state.next("fake-refresh");
+        state.issuer.refresh_tokens.insert(refresh.clone(), grant);
+        answer["refresh_token"] = json!(refresh);
+    }
+    json_response(StatusCode::OK, &answer)
 }
 
 fn unix(time: SystemTime) -> u64 {
@@ -289,6 +505,31 @@ impl FakeJtl {
     /// How many times the issuer's key set was served.
     pub fn issuer_key_fetches(&self) -> usize {
         self.state().issuer.key_fetches
+    }
+
+    /// Accepts this public client (no secret) at the authorization endpoint
+    /// (`{issuer}/oauth/v2/authorize`) and in the authorization-code and refresh grants.
+    pub fn add_public_client(&self, client_id: &str) {
+        self.state()
+            .issuer
+            .public_clients
+            .insert(client_id.to_owned());
+    }
+
+    /// Who has logged in at the authorization endpoint: it redirects with a code for this user
+    /// of this tenant (without one, it redirects with `error=access_denied`).
+    pub fn set_login(&self, user: &str, tenant: &str) {
+        self.state().issuer.login = Some((user.to_owned(), tenant.to_owned()));
+    }
+
+    /// Forgets every refresh token (as when the user revokes the app's access).
+    pub fn revoke_refresh_tokens(&self) {
+        self.state().issuer.refresh_tokens.clear();
+    }
+
+    /// How many user tokens the authorization-code and refresh grants issued.
+    pub fn user_tokens_issued(&self) -> usize {
+        self.state().issuer.user_tokens_issued
     }
 
     /// How many times the discovery document was served.

@@ -45,6 +45,7 @@ use crate::error::BuildError;
 use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal};
 use crate::security::require_secure;
 use crate::time::SharedTimeSource;
+use crate::transport::{Retries, retryable_status};
 
 /// The production issuer of the current identity platform.
 pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
@@ -176,6 +177,7 @@ struct Inner {
     leeway: Duration,
     timeout: Duration,
     time: SharedTimeSource,
+    retries: Retries,
     jwks_uri: RwLock<Option<url::Url>>,
     cache: KeyCache,
 }
@@ -200,6 +202,7 @@ pub struct AppTokenVerifierBuilder {
     leeway: Duration,
     timeout: Duration,
     time: SharedTimeSource,
+    retries: Retries,
     configure_http: Option<crate::client::ConfigureHttp>,
 }
 
@@ -238,6 +241,25 @@ impl AppTokenVerifierBuilder {
         self.time = time.into();
         self
     }
+    /// Retries of a discovery or key-set request after a connection error, 5xx or 429
+    /// (default 2, backing off 100 ms, 200 ms), within the timeout.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries.retries = retries;
+        self
+    }
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+        self.retries.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
+        self
+    }
     /// Transport settings for the key requests (proxy, root certificates, TLS, pool), applied to
     /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
     pub fn configure_http(
@@ -266,6 +288,7 @@ impl AppTokenVerifierBuilder {
                 timeout: self.timeout,
                 cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
                 time: self.time,
+                retries: self.retries,
                 jwks_uri: RwLock::new(None),
             }),
         })
@@ -287,6 +310,7 @@ impl AppTokenVerifier {
             leeway: DEFAULT_LEEWAY,
             timeout: Duration::from_secs(10),
             time: SharedTimeSource::default(),
+            retries: Retries::default(),
             configure_http: None,
         }
     }
@@ -372,7 +396,21 @@ impl AppTokenVerifier {
         KeySet::from_jwks(&body, |_| true).map_err(KeysError::Malformed)
     }
 
+    /// One GET with the verifier's retries (connection errors, 5xx, 429).
     async fn get(&self, url: &url::Url, what: &'static str) -> Result<Vec<u8>, KeysError> {
+        let retry = |outcome: &Result<Vec<u8>, KeysError>| match outcome {
+            Err(KeysError::Transport(_)) => true,
+            Err(KeysError::Status { status, .. }) => retryable_status(*status),
+            _ => false,
+        };
+        let inner = &self.inner;
+        inner
+            .retries
+            .run(&inner.time, retry, || self.get_once(url, what))
+            .await
+    }
+
+    async fn get_once(&self, url: &url::Url, what: &'static str) -> Result<Vec<u8>, KeysError> {
         let transport = |e: reqwest::Error| KeysError::Transport(e.without_url());
         let mut response = self
             .inner

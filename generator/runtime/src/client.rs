@@ -313,6 +313,30 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The shared transport settings ([`crate::Transport`]), as the token providers and
+    /// verifiers take them: timeout (each request), connect timeout, retries
+    /// ([`RetryPolicy::max_retries`]), backoff ([`RetryPolicy::backoff`]), clock and
+    /// `configure_http`. Setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(timeout) = transport.connect_timeout {
+            self.connect_timeout = timeout;
+        }
+        if let Some(retries) = transport.retries {
+            self.retry.max_retries = retries;
+        }
+        if let Some(backoff) = transport.backoff {
+            self.retry.backoff = backoff;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+        self.configure_http = transport.compose(self.configure_http.take(), false);
+        self
+    }
+
     /// How throttled and unavailable answers and connection failures of idempotent calls are
     /// retried, and what a call does while the rate-limit window is used up (default: three
     /// retries, honouring `Retry-After` and the vendor's window up to 60 s each, 120 s in all);

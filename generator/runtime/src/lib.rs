@@ -36,6 +36,7 @@ mod security;
 pub mod session;
 pub mod signature;
 pub mod time;
+mod transport;
 mod types;
 pub mod wire;
 
@@ -47,6 +48,7 @@ pub use excerpt::ServerText;
 pub use operation::{AuthNeed, DocumentedStatus, Operation};
 pub use ratelimit::RateLimit;
 pub use response::{RawResponse, ResponseValue};
+pub use transport::Transport;
 pub use types::{Base64Bytes, Secret};
 
 // Re-exported because generated code names them (`rt::serde`, `rt::chrono`, …) or a public

@@ -51,6 +51,7 @@ use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal, Veri
 use crate::operation::{AuthNeed, Operation};
 use crate::security::require_secure;
 use crate::time::SharedTimeSource;
+use crate::transport::{Retries, retryable_status};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -160,6 +161,7 @@ struct Inner {
     leeway: Duration,
     timeout: Duration,
     time: SharedTimeSource,
+    retries: Retries,
     // Single flight and rate-limited refetches: the JOSE core's.
     cache: KeyCache,
 }
@@ -184,7 +186,7 @@ pub struct SessionVerifierBuilder {
     leeway: Duration,
     timeout: Duration,
     time: SharedTimeSource,
-    http: Option<reqwest::Client>,
+    retries: Retries,
     configure_http: Option<crate::client::ConfigureHttp>,
 }
 
@@ -239,23 +241,30 @@ impl SessionVerifierBuilder {
         self.configure_http = Some(Box::new(configure));
         self
     }
-    /// Your own reqwest client for the JWKS requests. It skips the verifier's timeout and the
-    /// same-origin redirect rule: prefer [`configure_http`](Self::configure_http).
-    #[deprecated(
-        note = "use configure_http, which keeps the timeout and the same-origin redirect rule"
-    )]
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Retries of a JWKS request after a connection error, 5xx or 429 (default 2, backing off
+    /// 100 ms, 200 ms), within the timeout.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries.retries = retries;
+        self
+    }
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+        self.retries.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
         self
     }
 
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
-        let http = match self.http {
-            Some(http) => http,
-            None => crate::security::http_client(self.timeout, self.configure_http)?,
-        };
+        let http = crate::security::http_client(self.timeout, self.configure_http)?;
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
                 http,
@@ -266,6 +275,7 @@ impl SessionVerifierBuilder {
                 timeout: self.timeout,
                 cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
                 time: self.time,
+                retries: self.retries,
             }),
         })
     }
@@ -296,7 +306,7 @@ impl SessionVerifier {
             leeway: DEFAULT_LEEWAY,
             timeout: Duration::from_secs(10),
             time: SharedTimeSource::default(),
-            http: None,
+            retries: Retries::default(),
             configure_http: None,
         }
     }
@@ -352,9 +362,26 @@ impl SessionVerifier {
         .unwrap_or(Err(JwksError::Timeout(timeout)))
     }
 
-    /// The body of a success, or the status and the credentials used.
+    /// [`Self::request_once`] with the verifier's retries (connection errors, 5xx, 429).
     #[allow(clippy::type_complexity)]
     async fn request(
+        &self,
+    ) -> Result<Result<Vec<u8>, (StatusCode, Option<http::HeaderValue>)>, JwksError> {
+        let retry = |outcome: &Result<Result<Vec<u8>, _>, JwksError>| match outcome {
+            Err(JwksError::Transport(_)) => true,
+            Ok(Err((status, _))) => retryable_status(*status),
+            _ => false,
+        };
+        let inner = &self.inner;
+        inner
+            .retries
+            .run(&inner.time, retry, || self.request_once())
+            .await
+    }
+
+    /// The body of a success, or the status and the credentials used.
+    #[allow(clippy::type_complexity)]
+    async fn request_once(
         &self,
     ) -> Result<Result<Vec<u8>, (StatusCode, Option<http::HeaderValue>)>, JwksError> {
         tracing::debug!("fetching the session-token JWKS");

@@ -13,7 +13,7 @@ jtl-erp-fake: a fake JTL ERP API, both identity generations and SCX token endpoi
 USAGE:
     jtl-erp-fake [--port PORT] [--client ID:SECRET]... [--refresh-token TOKEN]...
                  [--known-scope SCOPE]... [--auto-approve] [--user NAME:PASSWORD]...
-                 [--accounting-data COUNT]
+                 [--accounting-data COUNT] [--public-client ID]... [--login USER:TENANT]
 
 OPTIONS:
     --port PORT              listen on this port (default: a free one)
@@ -28,6 +28,9 @@ OPTIONS:
     --accounting-data COUNT  GET /v2/accountingData lists COUNT deterministic documents, paged
                              as the vendor pages (pageNumber from 1, pageSize 100 by default,
                              at most 1000; default: none)
+    --public-client ID       a public client (no secret) that may log users in with PKCE
+    --login USER:TENANT      the user (of the tenant) the authorization endpoint logs in
+                             (default with a public client: fake-user:fake-tenant)
     -h, --help               print this help
 
 IDENTITY:
@@ -36,7 +39,14 @@ IDENTITY:
              GET  /oauth/v2/keys                     key set: an RSA and an Ed25519 key
              POST /oauth/v2/token                    client credentials: HTTP Basic only
                                                      (400 with credentials in the body) and
-                                                     scope=openid required (400 without)
+                                                     scope=openid required (400 without);
+                                                     authorization_code (public client,
+                                                     PKCE S256 verifier checked, one-time
+                                                     codes) and refresh_token (rotated: each
+                                                     refresh token works once)
+             GET  /oauth/v2/authorize                non-interactive login: 302 to
+                                                     redirect_uri with code and state for the
+                                                     --login user (S256 challenge required)
     App tokens (RS256 or EdDSA, iss, aud [app], urn:jtl:app_id, urn:jtl:tenant_id, sub) and
     key rotation are made from Rust: FakeJtl::app_token, FakeJtl::rotate_issuer_keys.
 
@@ -65,6 +75,8 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut known_scopes: Vec<String> = Vec::new();
     let mut users = Vec::new();
     let mut accounting_data = 0usize;
+    let mut public_clients = Vec::new();
+    let mut login = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || {
@@ -96,6 +108,12 @@ async fn run(args: &[String]) -> Result<(), String> {
                     .parse()
                     .map_err(|_| "--accounting-data needs a number".to_owned())?
             }
+            "--public-client" => public_clients.push(value()?),
+            "--login" => {
+                let pair = value()?;
+                let (user, tenant) = pair.split_once(':').ok_or("--login needs USER:TENANT")?;
+                login = Some((user.to_owned(), tenant.to_owned()));
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -113,6 +131,14 @@ async fn run(args: &[String]) -> Result<(), String> {
         fake.add_user(name, password);
     }
     fake.set_accounting_data(accounting_data);
+    for client in &public_clients {
+        fake.add_public_client(client);
+    }
+    match (&login, public_clients.is_empty()) {
+        (Some((user, tenant)), _) => fake.set_login(user, tenant),
+        (None, false) => fake.set_login("fake-user", "fake-tenant"),
+        (None, true) => {}
+    }
     if !known_scopes.is_empty() {
         let catalog: Vec<&str> = known_scopes.iter().map(String::as_str).collect();
         fake.set_scope_catalog(Some(&catalog));

@@ -7,6 +7,7 @@
 //! | [`WawiKey`] | ERP OnPremise | `Authorization: Wawi <key>` (or `x-api-key`) |
 //! | [`ClientCredentials`] | ERP Cloud | `Authorization: Bearer <JWT>` from the OAuth 2.0 client-credentials grant, cached |
 //! | [`ScxRefreshToken`] | SCX Channel API | `Authorization: Bearer <authToken>` from the refresh-token exchange, cached |
+//! | [`UserAccess`] | ERP Cloud, for a user | `Authorization: Bearer <JWT>` of the user's login ([`PkceLogin`]: authorization code with PKCE), refreshed |
 //! | [`BearerToken`] | any | a fixed bearer token |
 //! | [`BasicAuth`] | identity provider | HTTP Basic |
 //!
@@ -14,6 +15,7 @@
 //! [`CachedBearer`] (refresh before expiry, single flight, one refresh after a 401) for free.
 
 mod oauth;
+mod pkce;
 mod scx;
 mod token;
 
@@ -31,6 +33,10 @@ use crate::types::Secret;
 pub use oauth::{
     ClientCredentials, ClientCredentialsBuilder, DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_URL,
     OIDC_DEFAULT_SCOPE,
+};
+pub use pkce::{
+    AuthorizationRequest, LOGIN_TIMEOUT, PKCE_BASE_SCOPES, PkceError, PkceLogin, PkceLoginBuilder,
+    RefreshSource, UserAccess, pkce_challenge,
 };
 pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
 pub use token::{

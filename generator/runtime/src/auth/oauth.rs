@@ -103,7 +103,7 @@ impl ClientCredentialsBuilder {
         self.policy.timeout = timeout;
         self
     }
-    /// Retries after a transport error or 5xx (default 2, backing off 100 ms, 200 ms, …).
+    /// Retries after a transport error, 5xx or 429 (default 2, backing off 100 ms, 200 ms, …).
     pub fn retries(mut self, retries: u32) -> Self {
         self.policy.retries = retries;
         self
@@ -126,6 +126,14 @@ impl ClientCredentialsBuilder {
     /// The clock of token lifetimes and retry waits (tests inject a manual one).
     pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
         self.policy.time = time.into();
+        self
+    }
+
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        self.policy.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
         self
     }
 
@@ -324,7 +332,7 @@ impl GrantSource {
 /// `expires_in` as a number or a numeric string (`None` when absent), `token_type` in any
 /// case and Bearer when absent. Refused: no access token, a lifetime that is not a number, a
 /// token type other than Bearer.
-fn parse_answer(
+pub(super) fn parse_answer(
     status: http::StatusCode,
     body: &[u8],
 ) -> Result<(Secret, Option<Duration>), TokenError> {

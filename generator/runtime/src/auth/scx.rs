@@ -90,6 +90,13 @@ impl ScxRefreshTokenBuilder {
         self.policy.time = time.into();
         self
     }
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        self.policy.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
+        self
+    }
 
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {

@@ -88,6 +88,10 @@ pub enum TokenError {
     /// The endpoint could not be reached.
     #[error("token endpoint unreachable: {0}")]
     Transport(#[source] Arc<reqwest::Error>),
+    /// A user's access token expired and there is no refresh token (the issuer gave none:
+    /// ask for `offline_access`); the user must log in again.
+    #[error("no refresh token: the user must log in again")]
+    NoRefreshToken,
     /// No token within the provider's timeout (retries and the wait for another caller's fetch
     /// included).
     #[error("token endpoint did not answer within {0:?}")]
@@ -418,6 +422,22 @@ impl FetchPolicy {
         with_retries(self, attempt).await
     }
 
+    /// Takes the settings `transport` sets (timeout, retries, backoff, clock).
+    pub(crate) fn apply(&mut self, transport: &crate::Transport) {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(retries) = transport.retries {
+            self.retries = retries;
+        }
+        if let Some(backoff) = transport.backoff {
+            self.backoff = backoff;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+    }
+
     /// A provider caching `source` under this policy.
     pub(crate) fn cache<S: TokenSource>(&self, source: S) -> CachedBearer<S> {
         CachedBearer::new(source, self.margin)
@@ -499,7 +519,7 @@ pub(crate) async fn read_token_body(
     Ok(body)
 }
 
-/// Runs `attempt` with bounded retries (transport errors and 5xx), backing off between tries,
+/// Runs `attempt` with bounded retries (transport errors, 5xx, 429), backing off between tries,
 /// all within the policy's timeout.
 async fn with_retries<F, Fut>(policy: &FetchPolicy, mut attempt: F) -> Result<Token, TokenError>
 where
@@ -528,7 +548,9 @@ where
 fn retryable(error: &TokenError) -> bool {
     match error {
         TokenError::Transport(_) => true,
-        TokenError::Status { status } => status.is_server_error(),
+        TokenError::Status { status } => {
+            status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+        }
         _ => false,
     }
 }

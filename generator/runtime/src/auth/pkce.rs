@@ -1,0 +1,493 @@
+//! User-bound access: the authorization-code grant with PKCE (RFC 7636, S256) for a public
+//! client (a client id, no secret), as the current identity platform offers it, with refresh
+//! through `offline_access`.
+//!
+//! 1. [`PkceLogin::authorize_url`] makes the URL to send the user's browser to, with a fresh
+//!    `state` and an S256 `code_challenge`; the verifier stays inside the login.
+//! 2. The issuer redirects back with `code` and `state`; [`PkceLogin::exchange`] (or
+//!    [`PkceLogin::callback`] with the whole redirect URL) checks the state (known, unused, not
+//!    older than 10 minutes) and redeems the code with the verifier.
+//! 3. The result, [`UserAccess`], is an [`AuthProvider`](super::AuthProvider) for the generated
+//!    clients: it sends the user's access token and refreshes it with the refresh token before
+//!    expiry (single flight, refresh margin, one retry after a 401, as [`CachedBearer`] does),
+//!    keeping the refresh token the issuer rotates in.
+//!
+//! The challenge is a few lines on `ring` (already the runtime's crypto: SHA-256 and the
+//! system's random source) rather than the `oauth2` crate: the grant is two form POSTs, and the
+//! caching and refresh are [`CachedBearer`]'s either way.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::header::{ACCEPT, CONTENT_TYPE};
+
+use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer};
+use super::token::{FetchPolicy, answer_object, read_token_body};
+use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
+use crate::client::ConfigureHttp;
+use crate::error::BuildError;
+use crate::security::require_secure;
+use crate::time::SharedTimeSource;
+use crate::types::Secret;
+
+/// How long a `state` handed out by [`PkceLogin::authorize_url`] may be redeemed.
+pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// The scopes every authorization request asks for: an OIDC login, and a refresh token.
+pub const PKCE_BASE_SCOPES: [&str; 2] = ["openid", "offline_access"];
+/// The identity platform's authorization endpoint below its issuer (Zitadel's path).
+const ISSUER_AUTHORIZE_PATH: &str = "/oauth/v2/authorize";
+/// The identity platform's token endpoint below its issuer.
+const ISSUER_TOKEN_PATH: &str = "/oauth/v2/token";
+/// Pending logins kept at most; the oldest are dropped first.
+const MAX_PENDING: usize = 1024;
+
+/// The S256 code challenge of a verifier: `base64url(SHA-256(verifier))` without padding.
+pub fn pkce_challenge(verifier: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    URL_SAFE_NO_PAD.encode(digest.as_ref())
+}
+
+/// 32 random bytes of the system's source, base64url (43 characters: a valid verifier).
+fn random_text() -> Result<String, PkceError> {
+    use ring::rand::SecureRandom as _;
+    let mut bytes = [0u8; 32];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| PkceError::Random)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Why a login step failed. No variant's message contains a code, verifier or token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PkceError {
+    /// The callback's `state` was not handed out by this login, was used already, or is older
+    /// than [`LOGIN_TIMEOUT`]: the callback is not the answer to a login of ours.
+    #[error("the callback's state is unknown, used or expired")]
+    UnknownState,
+    /// The redirect URI is no absolute URL.
+    #[error("invalid redirect URI `{0}`")]
+    RedirectUri(String),
+    /// The callback URL carries no `code` (or no `state`).
+    #[error("the callback carries no {0}")]
+    MissingParameter(&'static str),
+    /// The issuer refused the login and said so in the callback (`error=access_denied`, …).
+    #[error("the issuer refused the login: {error}")]
+    Denied {
+        /// The RFC 6749 error code.
+        error: crate::excerpt::ServerText,
+    },
+    /// The code could not be redeemed (the endpoint's answer).
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// The system's random source failed.
+    #[error("the system's random source failed")]
+    Random,
+}
+
+/// What the user's browser is sent to.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AuthorizationRequest {
+    /// The authorization endpoint with `response_type=code`, `client_id`, `redirect_uri`,
+    /// `scope`, `state`, `code_challenge` and `code_challenge_method=S256`.
+    pub url: url::Url,
+    /// The state in the URL (the callback must carry it back).
+    pub state: String,
+}
+
+/// A login in progress.
+struct Pending {
+    verifier: Secret,
+    redirect_uri: String,
+    started: Instant,
+}
+
+/// The authorization-code grant with PKCE for one public client. Keep one per application:
+/// it remembers the logins in progress (their states and verifiers) until their callbacks.
+pub struct PkceLogin {
+    client_id: String,
+    authorize_url: url::Url,
+    token_url: url::Url,
+    http: reqwest::Client,
+    policy: FetchPolicy,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+impl fmt::Debug for PkceLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pending = self.pending.lock().map(|p| p.len()).unwrap_or_default();
+        f.debug_struct("PkceLogin")
+            .field("client_id", &self.client_id)
+            .field("authorize_url", &self.authorize_url.as_str())
+            .field("token_url", &self.token_url.as_str())
+            .field("pending", &pending)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures [`PkceLogin`].
+#[must_use]
+pub struct PkceLoginBuilder {
+    client_id: String,
+    endpoints: Option<(String, String)>,
+    policy: FetchPolicy,
+    configure_http: Option<ConfigureHttp>,
+}
+
+impl fmt::Debug for PkceLoginBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PkceLoginBuilder")
+            .field("client_id", &self.client_id)
+            .field("endpoints", &self.endpoints)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PkceLogin {
+    /// Configures the grant for a public client (its client id; it has no secret).
+    pub fn builder(client_id: impl Into<String>) -> PkceLoginBuilder {
+        PkceLoginBuilder {
+            client_id: client_id.into(),
+            endpoints: None,
+            policy: FetchPolicy::default(),
+            configure_http: None,
+        }
+    }
+
+    /// The URL to send the user's browser to, asking for `scopes` (plus `openid` and
+    /// `offline_access`, always) and the redirect back to `redirect_uri`. Each call starts a
+    /// login with its own state and verifier.
+    pub fn authorize_url(
+        &self,
+        scopes: &[&str],
+        redirect_uri: &str,
+    ) -> Result<AuthorizationRequest, PkceError> {
+        url::Url::parse(redirect_uri).map_err(|_| PkceError::RedirectUri(redirect_uri.into()))?;
+        let state = random_text()?;
+        let verifier = random_text()?;
+        let mut scope: Vec<&str> = PKCE_BASE_SCOPES.to_vec();
+        for s in scopes {
+            if !scope.contains(s) {
+                scope.push(s);
+            }
+        }
+        let mut url = self.authorize_url.clone();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", &scope.join(" "))
+            .append_pair("state", &state)
+            .append_pair("code_challenge", &pkce_challenge(&verifier))
+            .append_pair("code_challenge_method", "S256");
+        let now = self.policy.time.now();
+        let mut pending = self.lock();
+        pending.retain(|_, p| now.saturating_duration_since(p.started) < LOGIN_TIMEOUT);
+        if pending.len() >= MAX_PENDING {
+            let oldest = pending
+                .iter()
+                .min_by_key(|(_, p)| p.started)
+                .map(|(s, _)| s.clone());
+            if let Some(oldest) = oldest {
+                pending.remove(&oldest);
+            }
+        }
+        pending.insert(
+            state.clone(),
+            Pending {
+                verifier: Secret::new(verifier),
+                redirect_uri: redirect_uri.to_owned(),
+                started: now,
+            },
+        );
+        Ok(AuthorizationRequest { url, state })
+    }
+
+    /// Redeems the callback's `code` for the login that handed out `state` (once: the state
+    /// is spent whatever the outcome) and returns the user's provider.
+    pub async fn exchange(&self, code: &str, state: &str) -> Result<UserAccess, PkceError> {
+        let pending = self.lock().remove(state).ok_or(PkceError::UnknownState)?;
+        let age = self
+            .policy
+            .time
+            .now()
+            .saturating_duration_since(pending.started);
+        if age >= LOGIN_TIMEOUT {
+            return Err(PkceError::UnknownState);
+        }
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "authorization_code")
+            .append_pair("code", code)
+            .append_pair("redirect_uri", &pending.redirect_uri)
+            .append_pair("client_id", &self.client_id)
+            .append_pair("code_verifier", pending.verifier.expose())
+            .finish();
+        // One attempt: a code is redeemed once, a second try could only be refused.
+        let request = post_form(&self.http, &self.token_url, form, &self.policy);
+        let (token, refresh) = tokio::time::timeout(self.policy.timeout, request)
+            .await
+            .unwrap_or(Err(TokenError::Timeout(self.policy.timeout)))?;
+        Ok(self.access(Some(token), refresh))
+    }
+
+    /// [`exchange`](Self::exchange) with the whole redirect URL the browser came back with
+    /// (`?code=…&state=…`, or `?error=…` when the issuer refused).
+    pub async fn callback(&self, redirect: &url::Url) -> Result<UserAccess, PkceError> {
+        let query: HashMap<String, String> = redirect.query_pairs().into_owned().collect();
+        let state = query
+            .get("state")
+            .ok_or(PkceError::MissingParameter("state"))?;
+        if let Some(error) = query.get("error") {
+            // The login is over either way.
+            self.lock().remove(state);
+            return Err(PkceError::Denied {
+                error: crate::excerpt::ServerText::new(error.clone()),
+            });
+        }
+        let code = query
+            .get("code")
+            .ok_or(PkceError::MissingParameter("code"))?;
+        self.exchange(code, state).await
+    }
+
+    /// The provider of a user whose refresh token was kept from an earlier login (see
+    /// [`RefreshSource::refresh_token`]): its first request refreshes.
+    pub fn resume(&self, refresh_token: impl Into<Secret>) -> UserAccess {
+        self.access(None, Some(refresh_token.into()))
+    }
+
+    fn access(&self, initial: Option<Token>, refresh: Option<Secret>) -> UserAccess {
+        self.policy.cache(RefreshSource {
+            http: self.http.clone(),
+            token_url: self.token_url.clone(),
+            client_id: self.client_id.clone(),
+            initial: Mutex::new(initial),
+            refresh: Mutex::new(refresh),
+            policy: self.policy.clone(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl PkceLoginBuilder {
+    /// The identity platform's issuer (e.g. [`crate::app_token::JTL_ISSUER`]; https, or http on
+    /// loopback): authorization at `{issuer}/oauth/v2/authorize`, tokens at
+    /// `{issuer}/oauth/v2/token`.
+    pub fn issuer(self, issuer: &str) -> Self {
+        let issuer = issuer.trim_end_matches('/');
+        self.endpoints(
+            format!("{issuer}{ISSUER_AUTHORIZE_PATH}"),
+            format!("{issuer}{ISSUER_TOKEN_PATH}"),
+        )
+    }
+    /// Any other issuer's authorization and token endpoints (https, or http on loopback).
+    pub fn endpoints(mut self, authorize: impl Into<String>, token: impl Into<String>) -> Self {
+        self.endpoints = Some((authorize.into(), token.into()));
+        self
+    }
+    /// Refresh once no more than this remains of the access token (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.policy.margin = margin;
+        self
+    }
+    /// Longest wait for a token, retries included (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.policy.timeout = timeout;
+        self
+    }
+    /// Retries of a refresh after a transport error or 5xx (default 2). The code exchange is
+    /// tried once.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.policy.retries = retries;
+        self
+    }
+    /// Transport settings for the token requests (proxy, roots, TLS, pool), applied to
+    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+    /// The clock of token lifetimes, login timeouts and retry waits.
+    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
+        self.policy.time = time.into();
+        self
+    }
+
+    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
+    /// backoff, clock and `configure_http`; setters called after it override its values.
+    pub fn transport(mut self, transport: &crate::Transport) -> Self {
+        self.policy.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
+        self
+    }
+
+    /// Checks the endpoints (https unless loopback) and builds the login.
+    pub fn build(self) -> Result<PkceLogin, BuildError> {
+        let (authorize, token) = self.endpoints.unwrap_or_else(|| {
+            (
+                format!("{}{ISSUER_AUTHORIZE_PATH}", crate::app_token::JTL_ISSUER),
+                format!("{}{ISSUER_TOKEN_PATH}", crate::app_token::JTL_ISSUER),
+            )
+        });
+        let authorize_url = require_secure(&authorize, "authorization endpoint")?;
+        let token_url = require_secure(&token, "token endpoint")?;
+        let http = self.policy.http_client(self.configure_http)?;
+        Ok(PkceLogin {
+            client_id: self.client_id,
+            authorize_url,
+            token_url,
+            http,
+            policy: self.policy,
+            pending: Mutex::default(),
+        })
+    }
+}
+
+/// A user's access: `Authorization: Bearer <the user's access token>`, refreshed through the
+/// refresh token. Attach it to a generated client with `.auth(access)` (or share it with
+/// `.auth_shared(Arc::new(access))` and read [`RefreshSource::refresh_token`] through
+/// [`CachedBearer::source`] to keep the refresh token for the next start).
+pub type UserAccess = CachedBearer<RefreshSource>;
+
+/// The refresh-token grant of one user (RFC 6749, 6), for a public client.
+pub struct RefreshSource {
+    http: reqwest::Client,
+    token_url: url::Url,
+    client_id: String,
+    /// The token of the code exchange, handed out by the first fetch.
+    initial: Mutex<Option<Token>>,
+    refresh: Mutex<Option<Secret>>,
+    policy: FetchPolicy,
+}
+
+impl fmt::Debug for RefreshSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshSource")
+            .field("token_url", &self.token_url.as_str())
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RefreshSource {
+    /// The current refresh token (the last one the issuer handed out), to keep for
+    /// [`PkceLogin::resume`]; `None` when the issuer gave none (no `offline_access`).
+    pub fn refresh_token(&self) -> Option<Secret> {
+        self.lock_refresh().clone()
+    }
+
+    fn lock_refresh(&self) -> std::sync::MutexGuard<'_, Option<Secret>> {
+        self.refresh.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn refresh_once(&self) -> Result<Token, TokenError> {
+        let refresh = self
+            .lock_refresh()
+            .clone()
+            .ok_or(TokenError::NoRefreshToken)?;
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "refresh_token")
+            .append_pair("refresh_token", refresh.expose())
+            .append_pair("client_id", &self.client_id)
+            .finish();
+        let (token, rotated) = post_form(&self.http, &self.token_url, form, &self.policy).await?;
+        if let Some(rotated) = rotated {
+            let mut current = self.lock_refresh();
+            // Only the token just used is replaced (a concurrent `resume` is not undone).
+            if current
+                .as_ref()
+                .is_some_and(|c| c.expose() == refresh.expose())
+            {
+                *current = Some(rotated);
+            }
+        }
+        Ok(token)
+    }
+}
+
+impl TokenSource for RefreshSource {
+    fn fetch(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
+        Box::pin(async move {
+            let initial = self
+                .initial
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            match initial {
+                Some(token) => Ok(token),
+                None => {
+                    tracing::debug!("refreshing the user's access token");
+                    self.policy.fetch(|| self.refresh_once()).await
+                }
+            }
+        })
+    }
+}
+
+/// POSTs a token request of a public client and reads the token and any refresh token.
+async fn post_form(
+    http: &reqwest::Client,
+    url: &url::Url,
+    form: String,
+    policy: &FetchPolicy,
+) -> Result<(Token, Option<Secret>), TokenError> {
+    let response = http
+        .post(url.clone())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(ACCEPT, "application/json")
+        .body(form)
+        .send()
+        .await
+        .map_err(TokenError::transport)?;
+    let status = response.status();
+    let body = read_token_body(response).await?;
+    let (secret, lifetime) = parse_answer(status, &body)?;
+    let refresh = match answer_object(status, &body)?.get("refresh_token") {
+        Some(serde_json::Value::String(token)) if !token.is_empty() => {
+            Some(Secret::new(token.clone()))
+        }
+        _ => None,
+    };
+    let token = Token {
+        secret,
+        expires_at: policy.expires_at(lifetime.unwrap_or(DEFAULT_TOKEN_LIFETIME)),
+    };
+    Ok((token, refresh))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_s256_challenge_is_the_rfc_7636_example() {
+        // RFC 7636, appendix B.
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn verifiers_and_states_are_43_unreserved_characters_and_differ() {
+        let a = random_text().expect("random");
+        let b = random_text().expect("random");
+        assert_eq!(a.len(), 43);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_ne!(a, b);
+    }
+}
