@@ -15,12 +15,12 @@ use jtl_erp_client::runtime::hooks::{Hook, HookError};
 use jtl_erp_client::runtime::scopes::{RequestedScopes, Scope};
 use jtl_erp_client::runtime::signature::{AppSignature, SignatureError, signature_message};
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use tokio::sync::Notify;
 use jtl_erp_client::runtime::{Context, Operation, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::json_answer as json;
 use jtl_erp_tests::{body_text, header_values};
+use tokio::sync::Notify;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 

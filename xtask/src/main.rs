@@ -121,6 +121,10 @@ enum Command {
         /// Directories of generated crates to compare (the first is the ratios' base).
         #[arg(long = "crate", value_name = "DIR", num_args = 1..)]
         crates: Vec<PathBuf>,
+        /// Compare our client of DOC with progenitor's client of it (written by jtl-erp-tests'
+        /// `progenitor-crate` binary, feature `progenitor-baseline`); progenitor's is the base.
+        #[arg(long, value_name = "DOC")]
+        versus_progenitor: Option<PathBuf>,
     },
     /// Write the synthetic vendor-style document used by the scale benchmark.
     Synth {
@@ -197,7 +201,11 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout),
             },
         ),
-        Command::CompileTime { runs, crates } => compile_time(runs, crates),
+        Command::CompileTime {
+            runs,
+            crates,
+            versus_progenitor,
+        } => compile_time(runs, crates, versus_progenitor),
         Command::Synth { resources, out } => {
             std::fs::write(&out, xtask::synth::synthetic_document(resources))
                 .map(|()| ExitCode::SUCCESS)
@@ -331,10 +339,20 @@ const TEN: [&str; 10] = [
     "Supplier_Create",
 ];
 
-fn compile_time(runs: usize, crates: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+fn compile_time(
+    runs: usize,
+    crates: Vec<PathBuf>,
+    versus_progenitor: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     use xtask::compile_time::{Subject, measure, report};
     let root = repo_root();
-    let subjects = if crates.is_empty() {
+    let mut subjects = Vec::new();
+    if let Some(doc) = &versus_progenitor {
+        subjects.extend(versus_progenitor_subjects(&root, &absolute(doc))?);
+    }
+    subjects.extend(if crates.is_empty() && versus_progenitor.is_some() {
+        Vec::new()
+    } else if crates.is_empty() {
         let dir = std::env::temp_dir().join("jtl-erp-compile-time");
         std::fs::create_dir_all(&dir)?;
         let spec = dir.join("synthetic.yaml");
@@ -377,10 +395,74 @@ fn compile_time(runs: usize, crates: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
                 dir: absolute(c),
             })
             .collect()
-    };
+    });
     let medians = measure(&root, &subjects, runs)?;
     print!("{}", report(&subjects, &medians, runs));
     Ok(ExitCode::SUCCESS)
+}
+
+/// progenitor's client of `doc` and ours, side by side under the temporary directory's
+/// jtl-erp-compile-time/ (progenitor's first: the ratios are ours to its).
+fn versus_progenitor_subjects(
+    root: &std::path::Path,
+    doc: &std::path::Path,
+) -> anyhow::Result<Vec<xtask::compile_time::Subject>> {
+    use anyhow::Context as _;
+    let stem = doc
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .context("the document has no file name")?;
+    // A package name: lowercase letters, digits and dashes.
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let dir = std::env::temp_dir().join("jtl-erp-compile-time");
+    let theirs = dir.join(format!("progenitor-{stem}"));
+    let ours = dir.join(format!("ours-{stem}"));
+    eprintln!("writing progenitor's client of {}", doc.display());
+    let status = xtask::cargo_command(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "jtl-erp-tests",
+            "--features",
+            "progenitor-baseline",
+            "--bin",
+            "progenitor-crate",
+            "--",
+        ])
+        .arg(doc)
+        .arg(&theirs)
+        .status()
+        .context("cargo runs")?;
+    anyhow::ensure!(
+        status.success(),
+        "progenitor-crate failed on {}",
+        doc.display()
+    );
+    let options = xtask::RegenOptions {
+        crate_name: Some(format!("ours-{stem}")),
+        ..xtask::RegenOptions::default()
+    };
+    xtask::regen_with(root, &[doc.to_path_buf()], &ours, &options)?;
+    Ok(vec![
+        xtask::compile_time::Subject {
+            label: format!("progenitor, {stem}"),
+            dir: theirs,
+        },
+        xtask::compile_time::Subject {
+            label: format!("ours, {stem}"),
+            dir: ours,
+        },
+    ])
 }
 
 fn absolute(path: &std::path::Path) -> PathBuf {
