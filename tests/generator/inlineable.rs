@@ -61,8 +61,6 @@ fn a_lost_operation_leaves_the_module_out_with_a_warning_naming_it() {
         [
             "warning: generator/inlineable: src/registration.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
             "warning: generator/inlineable: src/fake.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
-            "warning: generator/inlineable: src/fake/erp2.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
-            "warning: generator/inlineable: src/fake/identity.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
             "warning: generator/inlineable: src/bin/jtl-erp-fake.rs is not copied into the crate: the documents lack `erp_v1::GetStatus`, which it calls",
         ]
     );

@@ -25,10 +25,10 @@ use hyper::body::Bytes;
 use hyper::{Method, Response, StatusCode};
 use jtl_erp_runtime::serde_json;
 
-use super::{
-    Casing, FakeJtl, Incoming2, MAX_CHALLENGE_CODE_CHARS, State, credentials, error, json,
-    json_bytes, pascal_bytes, plain, respond,
-};
+use super::encoding::{error, json, json_bytes, pascal_bytes, plain, respond};
+use super::erp::credentials;
+use super::server::{FakeRequest, fault_response};
+use super::{Casing, FakeJtl, MAX_CHALLENGE_CODE_CHARS, State};
 use crate::models::{
     AccountingData, AccountingDataLineItem, Address, AppRegistrationRequest, Country, CreateLogin,
     DocumentType, ErrorResponse, FeatureInfo, LineItemType, Login, PagedListOfAccountingData,
@@ -183,7 +183,7 @@ pub(super) fn mask_password(body: &[u8]) -> Option<String> {
 /// Answers the request when it is one of these operations.
 pub(super) fn route(
     state: &mut State,
-    request: &Incoming2,
+    request: &FakeRequest,
     segments: &[&str],
     casing: Casing,
 ) -> Option<Response<Full<Bytes>>> {
@@ -217,7 +217,7 @@ pub(super) fn route(
 /// The challenge code every one of these operations declares as required: checked first.
 fn challenge_code_refusal(
     state: &State,
-    request: &Incoming2,
+    request: &FakeRequest,
     casing: Casing,
 ) -> Option<Response<Full<Bytes>>> {
     match request.header("x-challengecode") {
@@ -263,7 +263,7 @@ fn invalid(
     json(state, StatusCode::BAD_REQUEST, &body, casing)
 }
 
-fn login(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
+fn login(state: &mut State, request: &FakeRequest, casing: Casing) -> Response<Full<Bytes>> {
     if let Some(refusal) = challenge_code_refusal(state, request, casing) {
         return refusal;
     }
@@ -304,7 +304,7 @@ fn login(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Ful
     json(state, StatusCode::OK, &answer, casing)
 }
 
-fn logout(state: &mut State, request: &Incoming2, casing: Casing) -> Response<Full<Bytes>> {
+fn logout(state: &mut State, request: &FakeRequest, casing: Casing) -> Response<Full<Bytes>> {
     if let Some(refusal) = challenge_code_refusal(state, request, casing) {
         return refusal;
     }
@@ -329,7 +329,7 @@ enum Target<'a> {
 
 fn foreign(
     state: &mut State,
-    request: &Incoming2,
+    request: &FakeRequest,
     casing: Casing,
     target: Target<'_>,
 ) -> Response<Full<Bytes>> {
@@ -571,7 +571,7 @@ pub fn accounting_data_entry(index: usize) -> AccountingData {
 /// `GET /v2/accountingData`: one page of the scripted documents.
 fn accounting_data(
     state: &mut State,
-    request: &Incoming2,
+    request: &FakeRequest,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
     let Some(scopes) = credentials(state, request) else {
@@ -629,7 +629,7 @@ fn accounting_data(
         }
     }
     if let Some(fault) = state.erp2.accounting_faults.remove(&page_number) {
-        return super::fault_response(&fault);
+        return fault_response(&fault);
     }
     let total = state.erp2.accounting_data.len();
     let total_pages = total.div_ceil(page_size);

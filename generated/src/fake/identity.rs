@@ -17,9 +17,15 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::{Method, Response, StatusCode};
 use jtl_erp_runtime::app_token::{AppTokenSigner, jwks_document};
-use jtl_erp_runtime::serde_json::{Value, json};
+use jtl_erp_runtime::serde::Serialize as _;
+use jtl_erp_runtime::serde_json::{self, Value, json};
+use jtl_erp_runtime::wire::Wire;
 
-use super::{FakeJtl, Incoming2, State, decode_basic, plain, respond, url_form};
+use crate::models::{OAuthError, TokenResponse};
+
+use super::encoding::{decode_basic, plain, respond, url_form};
+use super::server::FakeRequest;
+use super::{FakeJtl, State};
 
 /// The issuer's paths (as Zitadel serves them).
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
@@ -142,7 +148,7 @@ const SECRET_FIELDS: [&str; 4] = ["code", "code_verifier", "refresh_token", "cli
 
 /// A token request's form body with its credentials (code, verifier, refresh token, secret)
 /// as `***`, for the request record; `None` for other requests.
-pub(super) fn mask_form(request: &Incoming2) -> Option<String> {
+pub(super) fn mask_form(request: &FakeRequest) -> Option<String> {
     let path = request.path.split('?').next().unwrap_or_default();
     if path != TOKEN_PATH && path != "/oauth2/token" {
         return None;
@@ -167,7 +173,7 @@ pub(super) fn serves(path: &str) -> bool {
 /// The issuer's routes.
 pub(super) fn route(
     state: &mut State,
-    request: &Incoming2,
+    request: &FakeRequest,
     path: &str,
     origin: &str,
 ) -> Response<Full<Bytes>> {
@@ -203,7 +209,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Full<Bytes>> {
 }
 
 /// The client-credentials grant as the current platform takes it.
-fn token(state: &mut State, request: &Incoming2, origin: &str) -> Response<Full<Bytes>> {
+fn token(state: &mut State, request: &FakeRequest, origin: &str) -> Response<Full<Bytes>> {
     let refuse = |status, code: &str, description: &str| {
         json_response(
             status,
@@ -270,7 +276,7 @@ fn token(state: &mut State, request: &Incoming2, origin: &str) -> Response<Full<
 /// and the `state`. A public client must be known and send an S256 challenge; errors the
 /// client can be told of go back to `redirect_uri` as `error=…`, an unknown client or a
 /// missing redirect URI get a 400 here.
-fn authorize(state: &mut State, request: &Incoming2) -> Response<Full<Bytes>> {
+fn authorize(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
     let query = request
         .path
         .split_once('?')
@@ -536,4 +542,50 @@ impl FakeJtl {
     pub fn discovery_fetches(&self) -> usize {
         self.state().issuer.discovery_fetches
     }
+}
+
+/// The legacy token endpoint (`auth.jtl-cloud.com/oauth2/token`): client credentials as HTTP
+/// Basic or in the form body, no `scope` required.
+pub(super) fn legacy_token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
+    let refuse = |status, code: &str| {
+        let body = OAuthError {
+            error: code.to_owned(),
+            error_description: None,
+            error_uri: None,
+        };
+        let mut bytes = Vec::new();
+        let _ = Wire::<_, jtl_erp_runtime::wire::Snake>::new(&body)
+            .serialize(&mut serde_json::Serializer::new(&mut bytes));
+        respond(status, "application/json", bytes)
+    };
+    let form: Vec<(String, String)> = url_form(&request.body);
+    if !form
+        .iter()
+        .any(|(k, v)| k == "grant_type" && v == "client_credentials")
+    {
+        return refuse(StatusCode::BAD_REQUEST, "unsupported_grant_type");
+    }
+    let basic = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Basic "))
+        .and_then(decode_basic);
+    let known = basic.is_some_and(|(id, secret)| state.clients.get(&id) == Some(&secret));
+    if !known {
+        return refuse(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
+    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let token = state.next("access-token");
+    state
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    let body = TokenResponse {
+        access_token: token.into(),
+        token_type: "Bearer".into(),
+        expires_in: lifetime.as_secs() as i64,
+        scope: None,
+    };
+    let mut bytes = Vec::new();
+    let _ = Wire::<_, jtl_erp_runtime::wire::Snake>::new(&body)
+        .serialize(&mut serde_json::Serializer::new(&mut bytes));
+    respond(StatusCode::OK, "application/json", bytes)
 }

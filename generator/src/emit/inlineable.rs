@@ -115,24 +115,34 @@ const INLINEABLE: &[Inlineable] = &[
         dependencies: FAKE_DEPENDENCIES,
         bin: None,
     },
-    Inlineable {
-        file: "src/fake/erp2.rs",
-        module: None,
-        source: include_str!("../../inlineable/src/fake/erp2.rs"),
-        needs: REGISTRATION_OPERATIONS,
-        feature: Some(FAKE),
-        dependencies: &[],
-        bin: None,
-    },
-    Inlineable {
-        file: "src/fake/identity.rs",
-        module: None,
-        source: include_str!("../../inlineable/src/fake/identity.rs"),
-        needs: REGISTRATION_OPERATIONS,
-        feature: Some(FAKE),
-        dependencies: &[],
-        bin: None,
-    },
+    fake_module(
+        "src/fake/encoding.rs",
+        include_str!("../../inlineable/src/fake/encoding.rs"),
+    ),
+    fake_module(
+        "src/fake/erp.rs",
+        include_str!("../../inlineable/src/fake/erp.rs"),
+    ),
+    fake_module(
+        "src/fake/erp2.rs",
+        include_str!("../../inlineable/src/fake/erp2.rs"),
+    ),
+    fake_module(
+        "src/fake/identity.rs",
+        include_str!("../../inlineable/src/fake/identity.rs"),
+    ),
+    fake_module(
+        "src/fake/scx.rs",
+        include_str!("../../inlineable/src/fake/scx.rs"),
+    ),
+    fake_module(
+        "src/fake/server.rs",
+        include_str!("../../inlineable/src/fake/server.rs"),
+    ),
+    fake_module(
+        "src/fake/session.rs",
+        include_str!("../../inlineable/src/fake/session.rs"),
+    ),
     Inlineable {
         file: "src/bin/jtl-erp-fake.rs",
         module: None,
@@ -143,6 +153,19 @@ const INLINEABLE: &[Inlineable] = &[
         bin: Some("jtl-erp-fake"),
     },
 ];
+
+/// A submodule of the fake (declared by `fake.rs`, one per API it imitates).
+const fn fake_module(file: &'static str, source: &'static str) -> Inlineable {
+    Inlineable {
+        file,
+        module: None,
+        source,
+        needs: REGISTRATION_OPERATIONS,
+        feature: Some(FAKE),
+        dependencies: &[],
+        bin: None,
+    }
+}
 
 /// What the copied modules add to the crate.
 #[derive(Default)]
@@ -171,6 +194,11 @@ pub fn inline(api: &Api, sink: &mut Sink) -> Inlined {
             continue;
         }
         if !missing.is_empty() {
+            // A part of a module (a submodule of the fake) goes with its module, whose warning
+            // says so once.
+            if item.module.is_none() && item.bin.is_none() {
+                continue;
+            }
             sink.push(Diagnostic::new(
                 Severity::Warning,
                 "generator/inlineable",

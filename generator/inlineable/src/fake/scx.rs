@@ -1,0 +1,38 @@
+//! The SCX Channel API's token exchange: `POST /v1/auth` with a multipart `refreshToken`.
+
+use std::time::{Duration, Instant};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::{Response, StatusCode};
+use jtl_erp_runtime::serde::Serialize as _;
+use jtl_erp_runtime::serde_json;
+use jtl_erp_runtime::wire::{Camel, Wire};
+
+use super::State;
+use super::encoding::{multipart_field, plain, respond};
+use super::server::FakeRequest;
+use crate::models::AuthToken;
+
+pub(super) fn scx_token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
+    let known = multipart_field(&request.body, "refreshToken")
+        .is_some_and(|t| state.refresh_tokens.contains(&t));
+    if !known {
+        return plain(StatusCode::UNAUTHORIZED, "");
+    }
+    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let token = state.next("scx-token");
+    state
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    let expires_at = jtl_erp_runtime::chrono::Utc::now().fixed_offset() + lifetime;
+    let body = AuthToken {
+        scope: Some("CHANNEL".into()),
+        auth_token: token.into(),
+        token_expire_at: Some(expires_at),
+        expires_in: lifetime.as_secs() as i64,
+    };
+    let mut bytes = Vec::new();
+    let _ = Wire::<_, Camel>::new(&body).serialize(&mut serde_json::Serializer::new(&mut bytes));
+    respond(StatusCode::OK, "application/json", bytes)
+}
