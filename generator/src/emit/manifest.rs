@@ -28,6 +28,13 @@ pub struct Feature {
     pub enables: &'static [&'static str],
 }
 
+/// Features of the runtime that every generated crate forwards under the same name.
+pub const RUNTIME_FEATURES: &[Feature] = &[Feature {
+    // A fleet of replicas shares one token and one rate-limit budget through Redis.
+    name: "redis",
+    enables: &["jtl-erp-runtime/redis"],
+}];
+
 /// A `[[bin]]` target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bin {
@@ -89,11 +96,9 @@ impl Manifest {
         for d in &self.dependencies {
             let _ = writeln!(text, "{} = {}", d.name, d.render());
         }
-        if !self.features.is_empty() {
-            text.push_str("\n[features]\n");
-            for f in &self.features {
-                let _ = writeln!(text, "{} = {}", f.name, list(f.enables));
-            }
+        text.push_str("\n[features]\n");
+        for f in RUNTIME_FEATURES.iter().chain(&self.features) {
+            let _ = writeln!(text, "{} = {}", f.name, list(f.enables));
         }
         for bin in &self.bins {
             let _ = write!(
