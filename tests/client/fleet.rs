@@ -479,3 +479,41 @@ async fn two_apps_under_different_prefixes_stay_apart() {
     assert_eq!(clock_a.sleeps().len(), 1, "{:?}", clock_a.sleeps());
     assert_eq!(clock_b.sleeps().len(), 0);
 }
+
+#[jtl_erp_tests::test(deadline = 120)]
+async fn replicas_as_separate_processes_fetch_one_token() {
+    let Some(redis) = RedisServer::start_or_skip("replicas_as_separate_processes_fetch_one_token")
+    else {
+        return;
+    };
+    let (tokens, server) = Tokens::serve("p").await;
+    let children: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_fleet-replica"))
+                .env("REDIS_URL", redis.url())
+                .env("PREFIX", "jtl:p:prod")
+                .env("TOKEN_URL", format!("{}/oauth2/token", server.uri()))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("replica process")
+        })
+        .collect();
+    let outputs = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|child| child.wait_with_output().expect("replica ran"))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("joined");
+    for output in &outputs {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "p-token-1");
+    }
+    assert_eq!(tokens.issued(), 1, "one fetch for three processes");
+}
