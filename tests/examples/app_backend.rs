@@ -14,7 +14,7 @@
 //!
 //! Several replicas behind a load balancer: with `REDIS_URL` set (e.g.
 //! `redis://:password@10.0.0.5:6379/`), every replica shares one token and one rate-limit budget
-//! through that Redis, under the key prefix `jtl:<app id>:<JTL_ENVIRONMENT or prod>`. The stored
+//! through that Redis, under the key prefix `jtl:<app id>:<JTL_ENVIRONMENT or production>`. The stored
 //! token is a bearer credential: whoever can read that prefix can call the ERP as the app.
 
 use std::sync::Arc;
@@ -157,7 +157,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fleet = match std::env::var("REDIS_URL") {
         Ok(redis) => {
             let environment =
-                std::env::var("JTL_ENVIRONMENT").unwrap_or_else(|_| "prod".to_owned());
+                std::env::var("JTL_ENVIRONMENT").unwrap_or_else(|_| "production".to_owned());
             let prefix = format!("jtl:{app_id}:{environment}");
             println!("sharing the token and the rate-limit budget under `{prefix}`");
             Some(RedisFleet::builder(redis, prefix).build()?)
