@@ -517,3 +517,26 @@ async fn replicas_as_separate_processes_fetch_one_token() {
     }
     assert_eq!(tokens.issued(), 1, "one fetch for three processes");
 }
+
+#[jtl_erp_tests::test]
+fn the_fleet_never_shows_the_redis_password() {
+    let fleet = RedisFleet::builder("redis://:pw-SECRET@127.0.0.1:1/", "jtl:x:prod")
+        .build()
+        .expect("fleet");
+    for shown in [
+        format!("{fleet:?}"),
+        format!("{:?}", fleet.token_store("cloud")),
+        format!("{:?}", fleet.budget()),
+    ] {
+        assert!(!shown.contains("pw-SECRET"), "{shown}");
+        assert!(shown.contains("jtl:x:prod"), "{shown}");
+    }
+    let error = RedisFleet::builder("redis://:pw-SECRET@[bad/", "jtl:x:prod")
+        .build()
+        .expect_err("bad URL");
+    assert!(!error.to_string().contains("pw-SECRET"), "{error}");
+    let error = RedisFleet::builder("redis://127.0.0.1/", " ")
+        .build()
+        .expect_err("empty prefix");
+    assert!(error.to_string().contains("prefix is empty"), "{error}");
+}

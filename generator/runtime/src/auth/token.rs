@@ -403,13 +403,16 @@ where
     S: fmt::Debug,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CachedBearer")
+        let mut debug = f.debug_struct("CachedBearer");
+        debug
             .field("source", &self.source)
             .field("margin", &self.margin)
             .field("timeout", &self.timeout)
-            .field("failure_window", &self.failure_window)
-            .field("shared", &self.shared)
-            .finish_non_exhaustive()
+            .field("failure_window", &self.failure_window);
+        if let Some(shared) = &self.shared {
+            debug.field("shared", shared);
+        }
+        debug.finish_non_exhaustive()
     }
 }
 
