@@ -540,3 +540,57 @@ fn the_fleet_never_shows_the_redis_password() {
         .expect_err("empty prefix");
     assert!(error.to_string().contains("prefix is empty"), "{error}");
 }
+
+#[jtl_erp_tests::test(deadline = 60)]
+async fn a_slow_redis_costs_one_bounded_timeout_then_the_local_fallback() {
+    let Some(redis) = RedisServer::start_or_skip(
+        "a_slow_redis_costs_one_bounded_timeout_then_the_local_fallback",
+    ) else {
+        return;
+    };
+    let capture = crate::trace_capture::capture(tracing::Level::INFO);
+    let clock = ManualTimeSource::new();
+    let (tokens, token_server) = Tokens::serve("a").await;
+    let (window, api_server) = Window::serve(&clock, 1000).await;
+    let fleet = RedisFleet::builder(redis.url(), "jtl:a:prod")
+        .timeout(Duration::from_millis(300))
+        .retry_after(Duration::from_secs(30))
+        .build()
+        .expect("fleet");
+    let replica = api(
+        &api_server.uri(),
+        &clock,
+        provider(&token_server, &fleet, &clock),
+        fleet.budget(),
+    );
+    replica.get_status().await.expect("shared");
+    assert!(!fleet.degraded());
+
+    // Redis stops answering anyone for 3 s.
+    assert_eq!(
+        redis.command(&["CLIENT", "PAUSE", "3000", "ALL"]),
+        Ok("OK".to_owned())
+    );
+    clock.advance(DUE);
+    let started = Instant::now();
+    for call in 0..5 {
+        replica
+            .get_status()
+            .await
+            .unwrap_or_else(|e| panic!("call {call} with Redis paused: {e:?}"));
+    }
+    let spent = started.elapsed();
+    assert!(
+        spent < Duration::from_millis(1500),
+        "one 300 ms timeout, then no more waits on Redis: {spent:?}"
+    );
+    assert!(fleet.degraded());
+    assert_eq!(tokens.issued(), 2, "the replica fetched for itself");
+    assert_eq!(window.served.load(Ordering::SeqCst), 6);
+    let logs = capture.logs.text();
+    assert_eq!(logs.matches("Redis unavailable:").count(), 1, "{logs}");
+    assert!(
+        logs.contains("timeout"),
+        "the reason is the timeout: {logs}"
+    );
+}
