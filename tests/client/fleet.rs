@@ -594,3 +594,38 @@ async fn a_slow_redis_costs_one_bounded_timeout_then_the_local_fallback() {
         "the reason is the timeout: {logs}"
     );
 }
+
+#[jtl_erp_tests::test]
+async fn a_per_tenant_budget_keeps_one_window_per_tenant() {
+    let Some(redis) = RedisServer::start_or_skip("a_per_tenant_budget_keeps_one_window_per_tenant")
+    else {
+        return;
+    };
+    let clock = ManualTimeSource::new();
+    let (_, api_server) = Window::serve(&clock, 1000).await;
+    let fleet = fleet(&redis, "jtl:a:prod");
+    let client = wawi_api(&api_server.uri(), &clock, fleet.budget().per_tenant());
+    let tenants = [
+        "6f1c2b3a-1111-4222-8333-944455556666",
+        "0b8e4d2c-2222-4333-8444-a55566667777",
+    ];
+    for tenant in tenants {
+        client
+            .for_tenant(tenant.parse().expect("uuid"))
+            .get_status()
+            .await
+            .expect("call");
+    }
+    for tenant in tenants {
+        let key = format!("jtl:a:prod:budget:{tenant}");
+        assert_eq!(
+            redis.command(&["EXISTS", &key]),
+            Ok("1".to_owned()),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        redis.command(&["EXISTS", "jtl:a:prod:budget:app"]),
+        Ok("0".to_owned())
+    );
+}
