@@ -4,6 +4,7 @@
 mod auth;
 mod e2e;
 mod erp2;
+mod fleet;
 mod fuzz_decoders;
 mod harness;
 mod hostile;

@@ -11,6 +11,11 @@
 //! app token and the `curl` line to try. With `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET` and
 //! `JTL_APP_ID` set (and `JTL_ENVIRONMENT`, `JTL_*_URL`, `JTL_ISSUER` as documented in
 //! `runtime::environment`) it serves the real environment.
+//!
+//! Several replicas behind a load balancer: with `REDIS_URL` set (e.g.
+//! `redis://:password@10.0.0.5:6379/`), every replica shares one token and one rate-limit budget
+//! through that Redis, under the key prefix `jtl:<app id>:<JTL_ENVIRONMENT or production>`. The stored
+//! token is a bearer credential: whoever can read that prefix can call the ERP as the app.
 
 use std::sync::Arc;
 
@@ -22,6 +27,7 @@ use jtl_erp_client::runtime::BuildError;
 use jtl_erp_client::runtime::app_token::AppTokenVerifier;
 use jtl_erp_client::runtime::auth::AuthProvider;
 use jtl_erp_client::runtime::environment::CloudConfig;
+use jtl_erp_client::runtime::shared::RedisFleet;
 use jtl_erp_client::runtime::uuid::Uuid;
 use serde_json::json;
 
@@ -35,9 +41,27 @@ pub struct Backend {
 impl Backend {
     /// A backend for the app `app_id` in the environment of `config`.
     pub fn new(config: CloudConfig, app_id: &str) -> Result<Arc<Self>, BuildError> {
-        let auth: Arc<dyn AuthProvider> = Arc::new(config.oidc_client_credentials().build()?);
+        Self::in_fleet(config, app_id, None)
+    }
+
+    /// The same, one replica of a fleet that shares its token and rate-limit budget through
+    /// `fleet` (Redis).
+    pub fn in_fleet(
+        config: CloudConfig,
+        app_id: &str,
+        fleet: Option<&RedisFleet>,
+    ) -> Result<Arc<Self>, BuildError> {
+        let mut grant = config.oidc_client_credentials();
+        if let Some(fleet) = fleet {
+            grant = grant.shared_cache(fleet.token_store("cloud"));
+        }
+        let auth: Arc<dyn AuthProvider> = Arc::new(grant.build()?);
         let verifier = config.app_token_verifier(app_id).build()?;
-        let erp = config.configure(erp_v2::Client::builder(), auth).build()?;
+        let mut erp = config.configure(erp_v2::Client::builder(), auth);
+        if let Some(fleet) = fleet {
+            erp = erp.shared_rate_limit(fleet.budget());
+        }
+        let erp = erp.build()?;
         Ok(Arc::new(Self { verifier, erp }))
     }
 
@@ -129,7 +153,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let token = fake.app_token(&app_id, tenant, Some("user-1"), lifetime);
         println!("curl -H 'Authorization: Bearer {token}' {url}");
     }
+    // One replica of many: share the token and the rate-limit budget through Redis.
+    let fleet = match std::env::var("REDIS_URL") {
+        Ok(redis) => {
+            let environment =
+                std::env::var("JTL_ENVIRONMENT").unwrap_or_else(|_| "production".to_owned());
+            let prefix = format!("jtl:{app_id}:{environment}");
+            println!("sharing the token and the rate-limit budget under `{prefix}`");
+            Some(RedisFleet::builder(redis, prefix).build()?)
+        }
+        Err(_) => None,
+    };
     println!("listening on {url}");
-    serve(listener, Backend::new(config, &app_id)?).await;
+    serve(
+        listener,
+        Backend::in_fleet(config, &app_id, fleet.as_ref())?,
+    )
+    .await;
     Ok(())
 }

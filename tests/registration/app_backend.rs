@@ -252,3 +252,63 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
         "one for the grant, one for the keys"
     );
 }
+
+#[jtl_erp_tests::test]
+async fn replicas_of_the_backend_share_one_token_through_redis() {
+    use jtl_erp_client::runtime::shared::RedisFleet;
+    use jtl_erp_tests::redis_server::RedisServer;
+
+    let Some(redis) =
+        RedisServer::start_or_skip("replicas_of_the_backend_share_one_token_through_redis")
+    else {
+        return;
+    };
+    let fake = FakeJtl::start().await.expect("fake");
+    fake.add_client("app", "app-secret");
+    let urls = [fake.cloud_url(), fake.issuer()];
+    let http = reqwest::Client::new();
+    let token = fake.app_token(APP, TENANT_A, Some("user-1"), Duration::from_secs(300));
+    // Three replicas, as `REDIS_URL` sets them up in the example's `main`.
+    let mut replicas = Vec::new();
+    for _ in 0..3 {
+        let config = CloudConfig::from_vars(|name| match name {
+            "JTL_CLIENT_ID" => Some("app".into()),
+            "JTL_CLIENT_SECRET" => Some("app-secret".into()),
+            "JTL_API_URL" => Some(urls[0].clone()),
+            "JTL_ISSUER" => Some(urls[1].clone()),
+            _ => None,
+        })
+        .expect("config");
+        let fleet = RedisFleet::builder(redis.url(), format!("jtl:{APP}:prod"))
+            .build()
+            .expect("fleet");
+        let backend = example::Backend::in_fleet(config, APP, Some(&fleet)).expect("backend");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        replicas.push(format!(
+            "http://{}/api/erp-status",
+            listener.local_addr().expect("addr")
+        ));
+        tokio::spawn(example::serve(listener, backend));
+    }
+    for url in &replicas {
+        let response = http
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("replica answers");
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+    }
+    let token_requests = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/oauth/v2/token")
+        .count();
+    assert_eq!(token_requests, 1, "one token for three replicas");
+    let stored = redis
+        .command(&["EXISTS", &format!("jtl:{APP}:prod:token:cloud")])
+        .expect("EXISTS");
+    assert_eq!(stored, "1");
+}

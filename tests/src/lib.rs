@@ -4,6 +4,7 @@ pub mod call_marker;
 pub mod deadline;
 pub mod fixtures;
 mod mock_server;
+pub mod redis_server;
 
 pub use jtl_erp_test_macros::test;
 pub use mock_server::MockServer;

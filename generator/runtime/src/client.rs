@@ -19,6 +19,7 @@ use crate::hooks::Hook;
 use crate::operation::{AuthNeed, Operation};
 use crate::ratelimit::RateLimit;
 use crate::response::RawResponse;
+use crate::shared::{BudgetAnswer, RateBudget};
 use crate::time::SharedTimeSource;
 
 /// User settings of reqwest's builder (proxy, root certificates, TLS backend, pool), applied
@@ -183,6 +184,8 @@ struct Inner {
     time: SharedTimeSource,
     /// Until when the server's rate-limit window is used up, as its answers said.
     window_closed_until: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The calls counted per window, when set (shared by a fleet, or local).
+    budget: Option<Arc<dyn RateBudget>>,
 }
 
 impl fmt::Debug for Client {
@@ -212,6 +215,7 @@ pub struct ClientBuilder<C = Client> {
     user_agent: String,
     max_body_bytes: usize,
     retry: RetryPolicy,
+    budget: Option<Arc<dyn RateBudget>>,
     target: PhantomData<fn() -> C>,
 }
 
@@ -241,6 +245,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: concat!("jtl-erp-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             retry: RetryPolicy::default(),
+            budget: None,
             target: PhantomData,
         }
     }
@@ -346,6 +351,16 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Counts the calls of each rate-limit window in `budget` and holds a call back (or fails it
+    /// fast, as [`RetryPolicy::rate_limit`] says) before the window is used up. The budget learns
+    /// the limit and the interval from the `X-RateLimit-*` headers of the answers; shared by the
+    /// replicas of a fleet (`RedisFleet::budget`, feature `redis`), it keeps them together within
+    /// the platform's limit. See [`crate::shared`].
+    pub fn shared_rate_limit(mut self, budget: impl RateBudget + 'static) -> Self {
+        self.budget = Some(Arc::new(budget));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
@@ -376,6 +391,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: self.retry,
             time: self.time,
             window_closed_until: std::sync::Mutex::new(None),
+            budget: self.budget,
         };
         Ok(C::from(Client {
             inner: Arc::new(inner),
@@ -506,13 +522,16 @@ impl Client {
             let started = self.inner.time.now();
             let mut retry = 0;
             loop {
+                self.take_budget(operation, started).await?;
                 self.respect_window(operation, started).await?;
+                let sent_at = self.inner.time.wall_clock();
                 let result = self
                     .authenticated(operation, &url, headers, body.as_ref())
                     .await;
                 let wait = match &result {
                     Ok(response) => {
                         self.note_window(response);
+                        self.feed_budget(response, sent_at).await;
                         policy.wait(&operation.method, response, retry)
                     }
                     Err(Error::Transport { source, .. }) if source.is_connect() => {
@@ -578,6 +597,65 @@ impl Client {
                 *closed = Some(until);
             }
         }
+    }
+
+    /// The budget's window of this handle: the app, or its tenant.
+    fn budget_window(&self, budget: &dyn RateBudget) -> String {
+        budget
+            .per_tenant()
+            .then(|| self.context().value(ContextKey::Tenant))
+            .flatten()
+            .unwrap_or_else(|| "app".to_owned())
+    }
+
+    /// Takes one call from the budget's window, waiting (or failing fast) while it is used up.
+    async fn take_budget<E: fmt::Debug>(
+        &self,
+        operation: &'static Operation,
+        started: std::time::Instant,
+    ) -> Result<(), Error<E>> {
+        let Some(budget) = &self.inner.budget else {
+            return Ok(());
+        };
+        let window = self.budget_window(budget.as_ref());
+        loop {
+            let Some(wait) = budget.acquire(&window, self.inner.time.wall_clock()).await else {
+                return Ok(());
+            };
+            let policy = self.retry_policy();
+            let now = self.inner.time.now();
+            let past_deadline = now.saturating_duration_since(started) + wait > policy.deadline;
+            if policy.rate_limit == RateLimitPolicy::FailFast || past_deadline {
+                return Err(Error::RateLimited {
+                    operation: operation.id,
+                    wait,
+                });
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "rate-limit budget used up; waiting"
+            );
+            self.inner.time.sleep(wait).await;
+        }
+    }
+
+    /// Tells the budget what the answer said about the window.
+    async fn feed_budget(&self, response: &RawResponse, sent_at: std::time::SystemTime) {
+        let Some(budget) = &self.inner.budget else {
+            return;
+        };
+        let limit = RateLimit::from_headers(response.headers());
+        let answer = BudgetAnswer {
+            sent_at,
+            received_at: self.inner.time.wall_clock(),
+            limit: limit.and_then(|l| l.limit),
+            remaining: limit.and_then(|l| l.remaining),
+            interval: limit.and_then(|l| l.interval),
+            throttled: response.status() == http::StatusCode::TOO_MANY_REQUESTS,
+            retry_after: response.retry_after(),
+        };
+        let window = self.budget_window(budget.as_ref());
+        budget.observe(&window, answer).await;
     }
 
     /// Waits until a used-up window reopens, or fails fast, as the policy says.

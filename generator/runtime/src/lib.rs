@@ -34,6 +34,7 @@ mod response;
 pub mod scopes;
 mod security;
 pub mod session;
+pub mod shared;
 pub mod signature;
 pub mod time;
 mod transport;

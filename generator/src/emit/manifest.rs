@@ -28,12 +28,20 @@ pub struct Feature {
     pub enables: &'static [&'static str],
 }
 
-/// Features of the runtime that the generated crate passes through, so that its users need no
-/// direct dependency on the runtime to turn them on.
-pub const RUNTIME_FEATURES: &[Feature] = &[Feature {
-    name: "test-util",
-    enables: &["jtl-erp-runtime/test-util"],
-}];
+/// Features of the runtime that every generated crate forwards under the same name, so that its
+/// users need no direct dependency on the runtime to turn them on.
+pub const RUNTIME_FEATURES: &[Feature] = &[
+    Feature {
+        // Test helpers: the clock that stands still, the token signers (the fake turns it on).
+        name: "test-util",
+        enables: &["jtl-erp-runtime/test-util"],
+    },
+    Feature {
+        // A fleet of replicas shares one token and one rate-limit budget through Redis.
+        name: "redis",
+        enables: &["jtl-erp-runtime/redis"],
+    },
+];
 
 /// A `[[bin]]` target.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,6 +85,13 @@ impl ScxRefreshTokenBuilder {
         self.configure_http = Some(Box::new(configure));
         self
     }
+    /// Shares the token with the other replicas of a fleet (e.g.
+    /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is missing
+    /// or due. The store holds a bearer credential: see [`crate::shared`].
+    pub fn shared_cache(mut self, store: impl crate::shared::SharedTokenStore + 'static) -> Self {
+        self.policy.shared = Some(std::sync::Arc::new(store));
+        self
+    }
     /// The clock of token lifetimes and retry waits (tests inject a manual one).
     pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
         self.policy.time = time.into();

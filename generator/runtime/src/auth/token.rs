@@ -14,6 +14,7 @@ use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
 use crate::backoff::Backoff;
 use crate::excerpt::ServerText;
 use crate::operation::Operation;
+use crate::shared::{SharedToken, SharedTokenStore};
 use crate::time::SharedTimeSource;
 use crate::types::Secret;
 
@@ -127,7 +128,12 @@ pub struct CachedBearer<S> {
     failure_window: Duration,
     time: SharedTimeSource,
     state: Mutex<State>,
+    /// The fleet's cache, when replicas share one token.
+    shared: Option<Arc<dyn SharedTokenStore>>,
 }
+
+/// How often a replica looks for the token another replica is fetching.
+const SHARED_POLL: Duration = Duration::from_millis(20);
 
 #[derive(Default)]
 struct State {
@@ -158,7 +164,17 @@ impl<S: TokenSource> CachedBearer<S> {
             failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
             state: Mutex::default(),
+            shared: None,
         }
+    }
+
+    /// Shares the token with the other replicas of a fleet through `store`: when the token is
+    /// missing or due, one replica fetches and the others read its result; a failing store
+    /// falls back to this provider's own fetch. The store holds a bearer credential: see
+    /// [`crate::shared`].
+    pub fn with_shared_store(mut self, store: Arc<dyn SharedTokenStore>) -> Self {
+        self.shared = Some(store);
+        self
     }
 
     /// The longest any caller waits for a token, another caller's fetch included.
@@ -253,7 +269,7 @@ impl<S: TokenSource> CachedBearer<S> {
         deadline: tokio::time::Instant,
     ) -> Result<Secret, TokenError> {
         tracing::debug!("fetching a new access token");
-        let outcome = tokio::time::timeout_at(deadline, self.source.fetch())
+        let outcome = tokio::time::timeout_at(deadline, self.obtain())
             .await
             .unwrap_or(Err(TokenError::Timeout(self.timeout)));
         {
@@ -275,6 +291,68 @@ impl<S: TokenSource> CachedBearer<S> {
         }
         publish.send_replace(Some(outcome.clone()));
         outcome.map(|t| t.secret)
+    }
+
+    /// A new token: from the fleet's store when one is shared, else (or when the store fails)
+    /// from the source.
+    async fn obtain(&self) -> Result<Token, TokenError> {
+        let Some(store) = &self.shared else {
+            return self.source.fetch().await;
+        };
+        loop {
+            match store.load().await {
+                Ok(Some(token)) => {
+                    if let Some(token) = self.usable(token) {
+                        tracing::debug!("using the fleet's access token");
+                        return Ok(token);
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => return self.source.fetch().await,
+            }
+            match store.try_lock(self.timeout).await {
+                Ok(Some(lock)) => {
+                    // Another replica may have stored a token between the look and the lock.
+                    if let Ok(Some(token)) = store.load().await
+                        && let Some(token) = self.usable(token)
+                    {
+                        let _ = store.release(&lock).await;
+                        return Ok(token);
+                    }
+                    tracing::debug!("fetching the access token for the fleet");
+                    let outcome = self.source.fetch().await;
+                    let _ = match &outcome {
+                        Ok(token) => {
+                            let now = self.time.wall_clock();
+                            let shared = SharedToken {
+                                secret: token.secret.clone(),
+                                expires_at: now
+                                    + token.expires_at.saturating_duration_since(self.time.now()),
+                            };
+                            store.store(&shared, now, &lock).await
+                        }
+                        Err(_) => store.release(&lock).await,
+                    };
+                    return outcome;
+                }
+                // Another replica fetches: its result appears in the store (the lead's
+                // deadline bounds the wait; the lock's TTL outlives a dead holder by no more).
+                Ok(None) => tokio::time::sleep(SHARED_POLL).await,
+                Err(_) => return self.source.fetch().await,
+            }
+        }
+    }
+
+    /// A stored token as a local one, if more than the margin remains.
+    fn usable(&self, token: SharedToken) -> Option<Token> {
+        let left = token
+            .expires_at
+            .duration_since(self.time.wall_clock())
+            .ok()?;
+        (left > self.margin).then(|| Token {
+            secret: token.secret,
+            expires_at: self.time.now() + left,
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -309,8 +387,8 @@ impl<S: TokenSource> CachedBearer<S> {
         bearer_value(&token)
     }
 
-    /// Drops the cached token if it is the one that was refused.
-    fn discard(&self, used: Option<&HeaderValue>) {
+    /// Drops the cached token if it is the one that was refused; returns it.
+    fn discard(&self, used: Option<&HeaderValue>) -> Option<Secret> {
         let mut state = self.lock();
         let refused = match (state.current.as_ref(), used) {
             (Some((_, value)), Some(used)) => used.as_bytes() == value.as_bytes(),
@@ -318,8 +396,9 @@ impl<S: TokenSource> CachedBearer<S> {
             (None, _) => false,
         };
         if refused {
-            state.current = None;
+            return state.current.take().map(|(token, _)| token.secret);
         }
+        None
     }
 }
 
@@ -328,12 +407,16 @@ where
     S: fmt::Debug,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CachedBearer")
+        let mut debug = f.debug_struct("CachedBearer");
+        debug
             .field("source", &self.source)
             .field("margin", &self.margin)
             .field("timeout", &self.timeout)
-            .field("failure_window", &self.failure_window)
-            .finish_non_exhaustive()
+            .field("failure_window", &self.failure_window);
+        if let Some(shared) = &self.shared {
+            debug.field("shared", shared);
+        }
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -356,7 +439,11 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
         _operation: &'a Operation,
     ) -> BoxFuture<'a, Result<bool, AuthError>> {
         Box::pin(async move {
-            self.discard(used);
+            let refused = self.discard(used);
+            if let (Some(store), Some(refused)) = (&self.shared, refused) {
+                // Best effort: a failing store is already logged.
+                let _ = store.discard(&refused).await;
+            }
             Ok(true)
         })
     }
@@ -388,6 +475,8 @@ pub(crate) struct FetchPolicy {
     pub failure_window: Duration,
     /// The clock of lifetimes and waits.
     pub time: SharedTimeSource,
+    /// The fleet's token cache, if replicas share one.
+    pub shared: Option<Arc<dyn SharedTokenStore>>,
 }
 
 impl Default for FetchPolicy {
@@ -399,6 +488,7 @@ impl Default for FetchPolicy {
             backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
             failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
+            shared: None,
         }
     }
 }
@@ -440,10 +530,14 @@ impl FetchPolicy {
 
     /// A provider caching `source` under this policy.
     pub(crate) fn cache<S: TokenSource>(&self, source: S) -> CachedBearer<S> {
-        CachedBearer::new(source, self.margin)
+        let cache = CachedBearer::new(source, self.margin)
             .with_timeout(self.timeout)
             .with_failure_window(self.failure_window)
-            .with_time_source(self.time.clone())
+            .with_time_source(self.time.clone());
+        match &self.shared {
+            Some(store) => cache.with_shared_store(store.clone()),
+            None => cache,
+        }
     }
 
     /// When a token living `lifetime` from now expires.
