@@ -120,7 +120,7 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
     }
     let body = match &def.tag {
         Some(tag) => tagged_body(def, tag, &json),
-        None => untagged_body(def, &json),
+        None => untagged_body(def, &json, "the value fits none of its variants"),
     };
     quote! {
         #doc
@@ -147,39 +147,43 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
     }
 }
 
-/// Selects by the tag's value, then reads the whole object (tag included) as that variant.
+/// Selects by the tag's value, then reads the whole object (tag included) as that variant; a
+/// tag that is missing or names no variant: the variants are tried in order instead.
 fn tagged_body(def: &UnionDef, tag: &str, json: &TokenStream) -> TokenStream {
     let arms = def.variants.iter().enumerate().map(|(i, v)| {
         let values = &v.tags;
-        quote!(#(Option::Some(#values))|* => #i,)
+        quote!(#(Option::Some(#values))|* => Option::Some(#i),)
     });
     let reads = def.variants.iter().enumerate().map(|(i, v)| {
         let variant = tokens(&v.name);
         let context = format!("{}::{}: ", def.name, v.name);
         quote! {
-            #i => #json::from_value(value)
+            Option::Some(#i) => #json::from_value(value)
                 .map(Self::#variant)
                 .map_err(|e| D::Error::custom(format_args!("{}{}", #context, e))),
         }
     });
-    let missing = format!(
-        "{}: property {tag} is missing, not a string, or names no variant",
-        def.name
+    let fallback = untagged_body(
+        def,
+        json,
+        &format!("property {tag} names no variant and the value fits none of them"),
     );
     quote! {
-        let selected: usize = match value.get(#tag).and_then(#json::Value::as_str) {
+        let selected: Option<usize> = match value.get(#tag).and_then(#json::Value::as_str) {
             #(#arms)*
-            _ => return Result::Err(D::Error::custom(#missing)),
+            _ => Option::None,
         };
         match selected {
             #(#reads)*
-            _ => Result::Err(D::Error::custom(#missing)),
+            _ => {
+                #fallback
+            }
         }
     }
 }
 
-/// Tries each variant in order on the buffered value.
-fn untagged_body(def: &UnionDef, json: &TokenStream) -> TokenStream {
+/// Tries each variant in order on the buffered value; `failure` says why none was taken.
+fn untagged_body(def: &UnionDef, json: &TokenStream, failure: &str) -> TokenStream {
     let tries = def.variants.iter().map(|v| {
         let variant = tokens(&v.name);
         quote! {
@@ -189,11 +193,7 @@ fn untagged_body(def: &UnionDef, json: &TokenStream) -> TokenStream {
         }
     });
     let names: Vec<&str> = def.variants.iter().map(|v| v.name.as_str()).collect();
-    let none = format!(
-        "{}: the value fits none of its variants (tried {})",
-        def.name,
-        names.join(", ")
-    );
+    let none = format!("{}: {failure} (tried {})", def.name, names.join(", "));
     quote! {
         #(#tries)*
         Result::Err(D::Error::custom(#none))
@@ -217,7 +217,9 @@ fn about(api: &Api, def: &UnionDef) -> String {
     match &def.tag {
         Some(tag) => text.push_str(&format!(
             " Internally tagged: the value of the property `{tag}` selects the variant, and the \
-             variant's model keeps the property (set it to the variant's value)."
+             variant's model keeps the property (set it to the variant's value). A value whose \
+             tag is missing or names no variant is read as the first variant, in the order \
+             below, that reads it."
         )),
         None => text.push_str(
             " Untagged: a value is read as the first variant, in the order below, that reads it. \

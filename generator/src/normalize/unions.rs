@@ -5,7 +5,8 @@
 //! Internally tagged where the schema declares a `discriminator` (its `mapping`, or the schema
 //! names where it has none) or, like typify, where every alternative is an object that requires
 //! one property declared as a string of a single value, distinct per alternative (how Dropshot
-//! writes Rust enums). Untagged otherwise: the alternatives are tried in declaration order,
+//! writes Rust enums); a value whose tag is missing or unknown is tried against the variants
+//! in order (servers and mocks send tags the document does not list). Untagged otherwise: the alternatives are tried in declaration order,
 //! except that those that accept (almost) any value go last: first objects without a required
 //! property and maps, then strings and string enums (an enum keeps unknown strings); a tie keeps
 //! the declaration order. `nullable` (or a `type: 'null'` alternative) makes it an `Option`.

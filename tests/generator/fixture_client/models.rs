@@ -2065,7 +2065,8 @@ impl<'de> rt::serde::Deserialize<'de> for State {
 ///
 /// The `oneOf` at `/components/schemas/Pet` in `tests/fixtures/unions/unions.yaml`. Internally
 /// tagged: the value of the property `petType` selects the variant, and the variant's model
-/// keeps the property (set it to the variant's value).
+/// keeps the property (set it to the variant's value). A value whose tag is missing or names no
+/// variant is read as the first variant, in the order below, that reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pet {
     /// `petType` = `"cat"`.
@@ -2104,35 +2105,35 @@ impl<'de> rt::serde::Deserialize<'de> for Pet {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let selected: usize = match value
+        let selected: Option<usize> = match value
             .get("petType")
             .and_then(rt::serde_json::Value::as_str)
         {
-            Option::Some("cat") => 0usize,
-            Option::Some("dog") => 1usize,
-            _ => {
-                return Result::Err(
-                    D::Error::custom(
-                        "Pet: property petType is missing, not a string, or names no variant",
-                    ),
-                );
-            }
+            Option::Some("cat") => Option::Some(0usize),
+            Option::Some("dog") => Option::Some(1usize),
+            _ => Option::None,
         };
         match selected {
-            0usize => {
+            Option::Some(0usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Cat)
                     .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Cat: ", e)))
             }
-            1usize => {
+            Option::Some(1usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Dog)
                     .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Dog: ", e)))
             }
             _ => {
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Cat(v));
+                }
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Dog(v));
+                }
                 Result::Err(
                     D::Error::custom(
-                        "Pet: property petType is missing, not a string, or names no variant",
+                        "Pet: property petType names no variant and the value fits none of them (tried Cat, Dog)",
                     ),
                 )
             }
@@ -2269,7 +2270,8 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
 ///
 /// The `oneOf` at `/components/schemas/Shape` in `tests/fixtures/unions/unions.yaml`.
 /// Internally tagged: the value of the property `kind` selects the variant, and the variant's
-/// model keeps the property (set it to the variant's value).
+/// model keeps the property (set it to the variant's value). A value whose tag is missing or
+/// names no variant is read as the first variant, in the order below, that reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// `kind` = `"Circle"`.
@@ -2308,29 +2310,23 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let selected: usize = match value
+        let selected: Option<usize> = match value
             .get("kind")
             .and_then(rt::serde_json::Value::as_str)
         {
-            Option::Some("Circle") => 0usize,
-            Option::Some("Square") => 1usize,
-            _ => {
-                return Result::Err(
-                    D::Error::custom(
-                        "Shape: property kind is missing, not a string, or names no variant",
-                    ),
-                );
-            }
+            Option::Some("Circle") => Option::Some(0usize),
+            Option::Some("Square") => Option::Some(1usize),
+            _ => Option::None,
         };
         match selected {
-            0usize => {
+            Option::Some(0usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(|e| D::Error::custom(
                         format_args!("{}{}", "Shape::Circle: ", e),
                     ))
             }
-            1usize => {
+            Option::Some(1usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(|e| D::Error::custom(
@@ -2338,9 +2334,15 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
                     ))
             }
             _ => {
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Circle(v));
+                }
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Square(v));
+                }
                 Result::Err(
                     D::Error::custom(
-                        "Shape: property kind is missing, not a string, or names no variant",
+                        "Shape: property kind names no variant and the value fits none of them (tried Circle, Square)",
                     ),
                 )
             }
