@@ -9,7 +9,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::models::{
-    Adoption, AdoptionPreviousPet, Cat, Circle, Contact, Dog, Email, Pet, Phone, Shape, Square,
+    Adoption, AdoptionPreviousPet, Cat, Circle, Contact, Dog, Email, LimitParam, LimitParamKind,
+    OwnerParam, Pet, Phone, Shape, Square,
 };
 
 fn client(server: &MockServer) -> crate::unions_client::Client {
@@ -202,6 +203,50 @@ async fn a_union_body_without_mapping_goes_out_as_its_variant() {
             .get("content-type")
             .map(|v| v.as_bytes()),
         Some(&b"application/json"[..])
+    );
+}
+
+#[jtl_erp_tests::test]
+async fn unions_of_scalars_are_path_and_query_parameters_written_as_their_variant() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let id: jtl_erp_runtime::uuid::Uuid = "6f1c2a3b-0000-4000-8000-00000000000a"
+        .parse()
+        .expect("uuid");
+    client
+        .get_owner(OwnerParam::Uuid(id), Some(&LimitParam::Integer(5)))
+        .await
+        .expect("by id");
+    client
+        .get_owner(
+            OwnerParam::Text("ann lee".to_owned()),
+            Some(&LimitParam::Text(LimitParamKind::All)),
+        )
+        .await
+        .expect("by name");
+    client
+        .get_owner(OwnerParam::Text("x".to_owned()), None)
+        .await
+        .expect("no limit");
+    let received = server.received_requests().await.expect("recording is on");
+    let targets: Vec<String> = received
+        .iter()
+        .map(|r| match r.url.query() {
+            Some(query) => format!("{}?{query}", r.url.path()),
+            None => r.url.path().to_owned(),
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "/owners/6f1c2a3b-0000-4000-8000-00000000000a?limit=5",
+            "/owners/ann%20lee?limit=all",
+            "/owners/x",
+        ]
     );
 }
 

@@ -118,6 +118,28 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
         };
         serialize_arms.push(quote!(Self::#variant(value) => #write,));
     }
+    // A union of scalars stands in paths, queries and headers as its variant's text.
+    let query_value = (!def.nullable
+        && def
+            .variants
+            .iter()
+            .all(|v| crate::normalize::is_scalar(&v.ty)))
+    .then(|| {
+        let trait_path = tokens(&rt::QUERY_VALUE.to_string());
+        let arms = def.variants.iter().map(|v| {
+            let variant = tokens(&v.name);
+            quote!(Self::#variant(value) => #trait_path::query_text(value),)
+        });
+        quote! {
+            impl #trait_path for #name {
+                fn query_text(&self) -> String {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
     let body = match &def.tag {
         Some(tag) => tagged_body(def, tag, &json),
         None => untagged_body(def, &json, "the value fits none of its variants"),
@@ -144,6 +166,8 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
                 #body
             }
         }
+
+        #query_value
     }
 }
 

@@ -15,6 +15,7 @@ use crate::load::Loaded;
 
 use naming::module_name as module_identifier;
 pub use naming::{field_name, type_name};
+pub(crate) use schemas::is_scalar;
 
 /// Builds the intermediate representation of all documents.
 pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {

@@ -300,7 +300,8 @@ impl OperationLowering<'_, '_, '_> {
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
             // What fits no path segment, query string or header is sent as the caller's text.
-            let ty = if is_simple(&ty) {
+            let scalar_union = matches!(ty, Ty::Union(i) if schemas.is_scalar_union(i));
+            let ty = if is_simple(&ty) || scalar_union {
                 ty
             } else {
                 sink.push(Diagnostic::warning(

@@ -19,6 +19,7 @@ use crate::load::Loaded;
 // A child module (in `normalize/unions.rs`) so that it shares the lowering's private parts.
 #[path = "unions.rs"]
 mod unions;
+pub(crate) use unions::is_scalar;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// `allOf` nests this deep at most (deeper is taken for a cycle).

@@ -113,6 +113,13 @@ impl Schemas<'_> {
         Some(Ty::Union(unions))
     }
 
+    /// A union of scalars and enums, not nullable: it fits a path segment, query string or
+    /// header (the enum implements `QueryValue` by its variant's).
+    pub(in crate::normalize) fn is_scalar_union(&self, index: usize) -> bool {
+        let union = &self.unions[index];
+        !union.nullable && union.variants.iter().all(|v| is_scalar(&v.ty))
+    }
+
     pub(super) fn union_at(&self, doc: usize, pointer: &str) -> Option<usize> {
         self.unions
             .iter()
@@ -311,6 +318,22 @@ impl Schemas<'_> {
             _ => format!("Variant{index}"),
         }
     }
+}
+
+/// A type whose values have a text of their own (`QueryValue`).
+pub(crate) fn is_scalar(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::String
+            | Ty::Bool
+            | Ty::I32
+            | Ty::I64
+            | Ty::F64
+            | Ty::Uuid
+            | Ty::Date
+            | Ty::DateTime
+            | Ty::Enum(_)
+    )
 }
 
 /// `{type: 'null'}` (OpenAPI 3.1 style) or `{enum: [null]}`.

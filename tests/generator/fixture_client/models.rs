@@ -2061,6 +2061,66 @@ impl<'de> rt::serde::Deserialize<'de> for State {
     }
 }
 
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum LimitParamKind {
+    /// `all`
+    All,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl LimitParamKind {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl rt::serde::Serialize for LimitParamKind {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl rt::codegen::QueryValue for LimitParamKind {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl PartialEq for LimitParamKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LimitParamKind {}
+
+impl ::std::hash::Hash for LimitParamKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for LimitParamKind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
+        Result::Ok(Self::from_wire(&value))
+    }
+}
+
 /// A pet, told apart by `petType` (mapping).
 ///
 /// The `oneOf` at `/components/schemas/Pet` in `tests/fixtures/unions/unions.yaml`. Internally
@@ -2399,5 +2459,117 @@ impl<'de> rt::serde::Deserialize<'de> for PostShapeRequest {
                 "PostShapeRequest: the value fits none of its variants (tried CreateLineItem, Text)",
             ),
         )
+    }
+}
+
+/// The `oneOf` at `/paths/~1owners~1{owner}/get/parameters/0/schema` in
+/// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerParam {
+    /// Tried first (the document's alternative 0).
+    Uuid(rt::uuid::Uuid),
+    /// Tried second (the document's alternative 1).
+    Text(String),
+}
+
+impl rt::serde::Serialize for OwnerParam {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Uuid(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for OwnerParam {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Uuid(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "OwnerParam: the value fits none of its variants (tried Uuid, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for OwnerParam {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Uuid(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
+        }
+    }
+}
+
+/// The `oneOf` at `/paths/~1owners~1{owner}/get/parameters/1/schema` in
+/// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitParam {
+    /// Tried first (the document's alternative 0).
+    Integer(i32),
+    /// Tried second (the document's alternative 1).
+    Text(crate::models::LimitParamKind),
+}
+
+impl rt::serde::Serialize for LimitParam {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for LimitParam {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Integer(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "LimitParam: the value fits none of its variants (tried Integer, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for LimitParam {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Integer(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
+        }
     }
 }

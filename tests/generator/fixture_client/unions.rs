@@ -111,6 +111,45 @@ impl Client {
         }
     }
 
+    /// GetOwner
+    ///
+    /// `GET /owners/{owner}` (operation `GetOwner`).
+    ///
+    /// # Arguments
+    ///
+    /// - `owner`: `owner`
+    /// - `limit`: `limit`
+    pub async fn get_owner(
+        &self,
+        owner: crate::models::OwnerParam,
+        limit: Option<&crate::models::LimitParam>,
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+        static OPERATION: &rt::Operation = &rt::Operation {
+            id: "GetOwner",
+            api: "unions",
+            method: rt::http::Method::GET,
+            path: "/owners/{owner}",
+            api_version: Option::None,
+            context: &[],
+            auth: rt::AuthNeed::None,
+            errors: &[],
+            scope: Option::None,
+        };
+        let mut query = rt::codegen::Query::new();
+        if let Option::Some(value) = limit {
+            query.push("limit", value);
+        }
+        let path =
+            format!("/owners/{}{}", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&owner)), query.finish());
+        let response =
+            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        if response.status().is_success() {
+            rt::codegen::empty(response)
+        } else {
+            Result::Err(rt::codegen::api_error(response, OPERATION))
+        }
+    }
+
     /// PutShape
     ///
     /// `PUT /shape` (operation `PutShape`).
