@@ -2462,7 +2462,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostShapeRequest {
     }
 }
 
-/// The `oneOf` at `/paths/~1owners~1{owner}/get/parameters/0/schema` in
+/// The `anyOf` at `/paths/~1owners~1{owner}/get/parameters/0/schema` in
 /// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
 /// order below, that reads it. The order is the document's, except that variants accepting
 /// almost any value go last (first models without required properties and maps, then strings
