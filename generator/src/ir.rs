@@ -51,6 +51,8 @@ pub enum Ty {
     Concept(SchemaKey),
     /// An enum, by index into [`Api::enums`].
     Enum(usize),
+    /// A `oneOf`/`anyOf` union, by index into [`Api::unions`].
+    Union(usize),
 }
 
 impl Ty {
@@ -102,6 +104,39 @@ pub enum EnumKind {
     Int(Vec<(i64, String)>),
     /// String values with a Rust name each.
     Str(Vec<(String, String)>),
+}
+
+/// A `oneOf`/`anyOf`: one Rust enum with a variant per alternative.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnionDef {
+    pub name: String,
+    pub description: Option<String>,
+    /// The document and JSON pointer of the schema (one union per place).
+    pub doc: usize,
+    pub pointer: String,
+    /// The property whose value selects the variant (internally tagged), from the
+    /// `discriminator` or, without one, a required property every alternative declares as a
+    /// string of one distinct value (Dropshot's enums). `None`: untagged, variants tried in
+    /// [`UnionDef::variants`] order.
+    pub tag: Option<String>,
+    /// `nullable: true` (or a `type: 'null'` alternative): the type is `Option` of the enum.
+    pub nullable: bool,
+    /// `anyOf` rather than `oneOf` (only the docs differ: the first variant that fits wins).
+    pub any_of: bool,
+    /// In the order they are tried (tagged: declaration order).
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnionVariant {
+    /// UpperCamelCase.
+    pub name: String,
+    pub ty: Ty,
+    /// Tagged unions: the tag values that select this variant.
+    pub tags: Vec<String>,
+    /// Position among the document's alternatives.
+    pub declared: usize,
 }
 
 /// A concept: the member schemas that name the same thing with the same properties (in any
@@ -361,6 +396,8 @@ pub struct Api {
     pub modules: Vec<Module>,
     pub concepts: Vec<Concept>,
     pub enums: Vec<EnumDef>,
+    /// `oneOf`/`anyOf` unions, in the order they are met.
+    pub unions: Vec<UnionDef>,
     /// Member schema → (index of its concept, its casing).
     pub concept_of: std::collections::BTreeMap<SchemaKey, (usize, Casing)>,
     /// Member schema → its properties as declared (required sets are checked per operation

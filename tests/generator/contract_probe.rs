@@ -30,6 +30,8 @@ use ::jtl_erp_runtime::serde as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::serde_json::Value as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::serde_json as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::chrono::DateTime as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::chrono::FixedOffset as _;

@@ -1,6 +1,8 @@
-//! The client generated from the `bodies`, `responses`, `paging` and `identifiers` fixtures,
+//! The client generated from the `bodies`, `responses`, `paging`, `identifiers` and `unions`
+//! fixtures,
 //! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
-//! so that tests/generator/http.rs, paged.rs and identifiers.rs call its operations over HTTP.
+//! so that tests/generator/http.rs, paged.rs, identifiers.rs and unions.rs call its operations
+//! over HTTP.
 //! This test keeps it what the
 //! generator makes (`EXPECTORATE=overwrite` updates it).
 
@@ -16,11 +18,19 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
             fixture("responses"),
             fixture("paging"),
             fixture("identifiers"),
+            fixture("unions"),
         ],
         &Settings::default(),
     )
     .expect("the fixtures generate");
-    for name in ["models", "bodies", "responses", "paging", "identifiers"] {
+    for name in [
+        "models",
+        "bodies",
+        "responses",
+        "paging",
+        "identifiers",
+        "unions",
+    ] {
         let file = generation
             .files
             .iter()

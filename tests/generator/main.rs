@@ -17,8 +17,9 @@ mod regen;
 mod repairs;
 mod select;
 mod snapshots;
+mod unions;
 
-// The client generated from the bodies, responses, paging and identifiers fixtures (fixture_client.rs keeps it fresh),
+// The client generated from the bodies, responses, paging, identifiers and unions fixtures (fixture_client.rs keeps it fresh),
 // compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
 // paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
 #[rustfmt::skip]
@@ -41,3 +42,7 @@ mod paging;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/identifiers.rs"]
 mod identifiers_client;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/unions.rs"]
+mod unions_client;

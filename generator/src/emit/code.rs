@@ -139,6 +139,17 @@ impl Code {
         self.line(format_args!("]{tail}"));
     }
 
+    /// Text printed elsewhere (prettyplease), each line at the current indentation.
+    pub fn raw(&mut self, text: &str) {
+        for line in text.trim_end().lines() {
+            if line.is_empty() {
+                self.out.push('\n');
+            } else {
+                self.line(line);
+            }
+        }
+    }
+
     /// `///` lines of a text; nothing for no text.
     pub fn docs(&mut self, text: Option<&str>) {
         self.doc_lines("///", text);
@@ -174,7 +185,7 @@ impl Code {
 /// comment, and the bidirectional controls rustc denies there (`text_direction_codepoint_in_comment`)
 /// are written as their escapes, so that a description can neither break the build nor reorder
 /// what a reader sees.
-fn doc_text(line: &str) -> String {
+pub(super) fn doc_text(line: &str) -> String {
     let mut text = String::with_capacity(line.len());
     for c in line.chars() {
         match c {

@@ -11,6 +11,7 @@ mod paging;
 mod required;
 pub mod runtime;
 mod serde_impls;
+mod unions;
 
 pub use operations::params_struct_of;
 pub use types::rust_type;
@@ -105,7 +106,7 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
 fn models_file(api: &Api, checked: &std::collections::BTreeSet<crate::ir::SchemaKey>) -> String {
     let mut code = Code::new();
     code.line("//! The models of all documents, unified across casings.");
-    if !(api.concepts.is_empty() && api.enums.is_empty()) {
+    if !(api.concepts.is_empty() && api.enums.is_empty() && api.unions.is_empty()) {
         code.blank();
         code.line(rt::IMPORT);
     }
@@ -120,6 +121,10 @@ fn models_file(api: &Api, checked: &std::collections::BTreeSet<crate::ir::Schema
     for def in &api.enums {
         code.blank();
         enums::emit_enum(&mut code, def);
+    }
+    for i in 0..api.unions.len() {
+        code.blank();
+        unions::emit_union(&mut code, api, i);
     }
     code.finish()
 }

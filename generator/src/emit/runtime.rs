@@ -97,6 +97,8 @@ runtime_items! {
     SERDE = "serde";
     /// `serde_json::Value` for what the generator does not model.
     JSON_VALUE = "serde_json::Value";
+    /// serde_json, for unions read through a buffered value.
+    SERDE_JSON = "serde_json";
     /// `format: date-time` (with [`FIXED_OFFSET`]).
     DATE_TIME = "chrono::DateTime";
     /// The offset a `date-time` keeps.

@@ -38,6 +38,14 @@ pub fn rust_type(api: &Api, ty: &Ty) -> String {
             api.concepts[api.concept_of[key].0].name
         ),
         Ty::Enum(index) => format!("crate::models::{}", api.enums[*index].name),
+        Ty::Union(index) => {
+            let union = &api.unions[*index];
+            if union.nullable {
+                format!("Option<crate::models::{}>", union.name)
+            } else {
+                format!("crate::models::{}", union.name)
+            }
+        }
     }
 }
 
@@ -51,6 +59,11 @@ pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
             .iter()
             .all(|f| is_eq(api, &f.ty, depth + 1)),
         Ty::Concept(_) => false,
+        Ty::Union(i) if depth < 8 => api.unions[*i]
+            .variants
+            .iter()
+            .all(|v| is_eq(api, &v.ty, depth + 1)),
+        Ty::Union(_) => false,
         _ => true,
     }
 }

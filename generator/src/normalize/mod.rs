@@ -15,6 +15,7 @@ use crate::load::Loaded;
 
 use naming::module_name as module_identifier;
 pub use naming::{field_name, type_name};
+pub(crate) use schemas::is_scalar;
 
 /// Builds the intermediate representation of all documents.
 pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
@@ -36,7 +37,14 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
         .collect();
     let (concepts, concept_of) =
         unify::unify(&schemas.members, &schemas.enums, docs, &module_names, sink);
-    let taken: HashMap<String, ()> = concepts.iter().map(|m| (m.name.clone(), ())).collect();
+    let mut taken: HashMap<String, ()> = concepts.iter().map(|m| (m.name.clone(), ())).collect();
+    // Unions yield to models, enums to both.
+    for union in &mut schemas.unions {
+        while taken.contains_key(&union.name) {
+            union.name.push_str("Union");
+        }
+        taken.insert(union.name.clone(), ());
+    }
     schemas.rename_enums_clashing_with(&taken);
     let modules = docs
         .iter()
@@ -61,6 +69,7 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
         modules,
         concepts,
         enums: schemas.enums,
+        unions: schemas.unions,
         concept_of,
         member_props,
     };

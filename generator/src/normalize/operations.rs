@@ -300,7 +300,8 @@ impl OperationLowering<'_, '_, '_> {
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
             // What fits no path segment, query string or header is sent as the caller's text.
-            let ty = if is_simple(&ty) {
+            let scalar_union = matches!(ty, Ty::Union(i) if schemas.is_scalar_union(i));
+            let ty = if is_simple(&ty) || scalar_union {
                 ty
             } else {
                 sink.push(Diagnostic::warning(
@@ -672,7 +673,7 @@ struct Parameters {
 fn is_simple(ty: &Ty) -> bool {
     match ty {
         Ty::List(inner) => is_simple(inner) && !matches!(**inner, Ty::List(_)),
-        Ty::Concept(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret => false,
+        Ty::Concept(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret | Ty::Union(_) => false,
         _ => true,
     }
 }

@@ -13,8 +13,13 @@ use openapiv3::{
 
 use super::naming::{casing_of, first_free, type_name};
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
-use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty};
+use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty, UnionDef};
 use crate::load::Loaded;
+
+// A child module (in `normalize/unions.rs`) so that it shares the lowering's private parts.
+#[path = "unions.rs"]
+mod unions;
+pub(crate) use unions::is_scalar;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// `allOf` nests this deep at most (deeper is taken for a cycle).
@@ -28,6 +33,8 @@ pub struct Schemas<'a> {
     pub members: Vec<MemberSchema>,
     /// Enums, deduplicated by name and values.
     pub enums: Vec<EnumDef>,
+    /// `oneOf`/`anyOf` unions (see `unions.rs`).
+    pub unions: Vec<UnionDef>,
     resolving: Vec<SchemaKey>,
 }
 
@@ -83,6 +90,7 @@ impl<'a> Schemas<'a> {
             docs,
             members: Vec::new(),
             enums: Vec::new(),
+            unions: Vec::new(),
             resolving: Vec::new(),
         }
     }
@@ -389,6 +397,10 @@ impl Schemas<'_> {
                 Ty::Concept(key)
             }
             Some(target) => {
+                // A union refers to itself through an alternative: the union being lowered.
+                if let Some(index) = self.union_at(site.doc, &target_pointer) {
+                    return Ty::Union(index);
+                }
                 if self.resolving.contains(&key) {
                     sink.push(Diagnostic::error(
                         file,
@@ -482,9 +494,13 @@ impl Schemas<'_> {
             },
             SchemaKind::AllOf { .. } => json_with(sink, "an allOf whose parts are not all objects"),
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                let any_of = matches!(schema.schema_kind, SchemaKind::AnyOf { .. });
                 match self.scalar_union(schema, parts, site, sink) {
                     Some(ty) => ty,
-                    None => json_with(sink, "a oneOf/anyOf that is not of scalars or enums"),
+                    // A typed union, or JSON with the warning saying why.
+                    None => self
+                        .union(schema, parts, any_of, site, sink)
+                        .unwrap_or(Ty::Json),
                 }
             }
             SchemaKind::Not { .. } => json_with(sink, "a `not` schema"),
@@ -810,7 +826,6 @@ fn description_of(
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostics::Kind;
     use crate::ir::{EnumKind, Ty};
     use crate::normalize::test_support::{doc, normalize_yaml};
 
@@ -836,15 +851,13 @@ mod tests {
                 ("z".into(), "Z".into())
             ])
         );
-        assert_eq!(props[2].ty, Ty::Json);
+        // A string or an integer: a union of the two (normalize/unions.rs).
+        assert_eq!(props[2].ty, Ty::Union(0));
         assert_eq!(props[3].ty, Ty::List(Box::new(Ty::String)));
         // The list may come first.
         assert_eq!(props[4].ty, Ty::List(Box::new(Ty::I64)));
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
-        assert_eq!(
-            diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>(),
-            [Kind::KeptAsJson]
-        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 
     #[test]

@@ -223,7 +223,7 @@ impl Client {
     /// - `body`: the request body
     pub async fn post_shape(
         &self,
-        body: &rt::serde_json::Value,
+        body: &crate::models::PostShapeRequest,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "PostShape",

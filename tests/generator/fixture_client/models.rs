@@ -1167,6 +1167,613 @@ impl rt::wire::WireSerialize<rt::wire::Declared> for SelfModel {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `Cat` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cat {
+    /// On the wire: `petType`.
+    pub pet_type: String,
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `lives`.
+    pub lives: i32,
+}
+
+impl rt::codegen::KeyTable for Cat {
+    const KEYS: &'static [&'static [&'static str]] = &[&["petType"], &["name"], &["lives"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Cat {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Cat;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Cat object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cat, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<String> = Option::None;
+                let mut f2: Option<i32> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Cat>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Cat {
+                    pet_type: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(0))?,
+                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(1))?,
+                    lives: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(2))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Cat {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 3;
+        let mut state = serializer.serialize_struct("Cat", len)?;
+        {
+            let value = &self.pet_type;
+            state.serialize_field("petType", value)?;
+        }
+        {
+            let value = &self.name;
+            state.serialize_field("name", value)?;
+        }
+        {
+            let value = &self.lives;
+            state.serialize_field("lives", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Dog` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dog {
+    /// On the wire: `petType`.
+    pub pet_type: String,
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `goodBoy`.
+    pub good_boy: bool,
+}
+
+impl rt::codegen::KeyTable for Dog {
+    const KEYS: &'static [&'static [&'static str]] = &[&["petType"], &["name"], &["goodBoy"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Dog {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Dog;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Dog object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Dog, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<String> = Option::None;
+                let mut f2: Option<bool> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Dog>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Dog {
+                    pet_type: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(0))?,
+                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(1))?,
+                    good_boy: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(2))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Dog {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 3;
+        let mut state = serializer.serialize_struct("Dog", len)?;
+        {
+            let value = &self.pet_type;
+            state.serialize_field("petType", value)?;
+        }
+        {
+            let value = &self.name;
+            state.serialize_field("name", value)?;
+        }
+        {
+            let value = &self.good_boy;
+            state.serialize_field("goodBoy", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Circle` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Circle {
+    /// On the wire: `kind`.
+    pub kind: String,
+    /// On the wire: `radius`.
+    pub radius: f64,
+}
+
+impl rt::codegen::KeyTable for Circle {
+    const KEYS: &'static [&'static [&'static str]] = &[&["kind"], &["radius"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Circle {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Circle;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Circle object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Circle, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<f64> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Circle>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Circle>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Circle>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Circle {
+                    kind: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Circle>(0))?,
+                    radius: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Circle>(1))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Circle {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2;
+        let mut state = serializer.serialize_struct("Circle", len)?;
+        {
+            let value = &self.kind;
+            state.serialize_field("kind", value)?;
+        }
+        {
+            let value = &self.radius;
+            state.serialize_field("radius", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Square` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Square {
+    /// On the wire: `kind`.
+    pub kind: String,
+    /// On the wire: `side`.
+    pub side: f64,
+}
+
+impl rt::codegen::KeyTable for Square {
+    const KEYS: &'static [&'static [&'static str]] = &[&["kind"], &["side"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Square {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Square;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Square object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Square, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<f64> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Square>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Square>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Square>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Square {
+                    kind: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Square>(0))?,
+                    side: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Square>(1))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Square {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2;
+        let mut state = serializer.serialize_struct("Square", len)?;
+        {
+            let value = &self.kind;
+            state.serialize_field("kind", value)?;
+        }
+        {
+            let value = &self.side;
+            state.serialize_field("side", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Email` in `tests/fixtures/unions/unions.yaml` (Pascal)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    /// On the wire: `Address`.
+    pub address: String,
+    /// On the wire: `DisplayName`.
+    pub display_name: Option<String>,
+}
+
+impl rt::codegen::KeyTable for Email {
+    const KEYS: &'static [&'static [&'static str]] = &[&["Address"], &["DisplayName"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Email {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Email;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Email object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Email, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<Option<String>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Email>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Email>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Email>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Email {
+                    address: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Email>(0))?,
+                    display_name: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Pascal> for Email {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1
+            + usize::from(self.display_name.is_some());
+        let mut state = serializer.serialize_struct("Email", len)?;
+        {
+            let value = &self.address;
+            state.serialize_field("Address", value)?;
+        }
+        if let Option::Some(value) = &self.display_name {
+            state.serialize_field("DisplayName", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Phone` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    /// On the wire: `number`.
+    pub number: String,
+    /// On the wire: `extension`.
+    pub extension: Option<String>,
+}
+
+impl rt::codegen::KeyTable for Phone {
+    const KEYS: &'static [&'static [&'static str]] = &[&["number"], &["extension"]];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Phone {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Phone;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Phone object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Phone, A::Error> {
+                let mut f0: Option<String> = Option::None;
+                let mut f1: Option<Option<String>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Phone>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Phone>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Phone>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Phone {
+                    number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Phone>(0))?,
+                    extension: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Phone {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 1
+            + usize::from(self.extension.is_some());
+        let mut state = serializer.serialize_struct("Phone", len)?;
+        {
+            let value = &self.number;
+            state.serialize_field("number", value)?;
+        }
+        if let Option::Some(value) = &self.extension {
+            state.serialize_field("extension", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Adoption` in `tests/fixtures/unions/unions.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adoption {
+    /// A pet, told apart by `petType` (mapping).
+    ///
+    /// On the wire: `pet`.
+    pub pet: crate::models::Pet,
+    /// The pet before this one, if any (a nullable untagged union).
+    ///
+    /// On the wire: `previousPet`.
+    pub previous_pet: Option<crate::models::AdoptionPreviousPet>,
+    /// On the wire: `contacts`.
+    pub contacts: Option<Vec<crate::models::Contact>>,
+    /// On the wire: `shapes`.
+    pub shapes: Option<Vec<crate::models::Shape>>,
+    /// Anything at all; stays serde_json::Value.
+    ///
+    /// On the wire: `note`.
+    pub note: Option<rt::serde_json::Value>,
+}
+
+impl rt::codegen::KeyTable for Adoption {
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["pet"],
+        &["previousPet"],
+        &["contacts"],
+        &["shapes"],
+        &["note"],
+    ];
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Adoption {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Adoption;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a Adoption object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Adoption, A::Error> {
+                let mut f0: Option<crate::models::Pet> = Option::None;
+                let mut f1: Option<Option<crate::models::AdoptionPreviousPet>> = Option::None;
+                let mut f2: Option<Option<Vec<crate::models::Contact>>> = Option::None;
+                let mut f3: Option<Option<Vec<crate::models::Shape>>> = Option::None;
+                let mut f4: Option<Option<rt::serde_json::Value>> = Option::None;
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Adoption>>()? {
+                    match key.0 {
+                        Option::Some(0) => {
+                            if f0.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(0));
+                            }
+                            f0 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(1) => {
+                            if f1.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(1));
+                            }
+                            f1 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(2) => {
+                            if f2.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(2));
+                            }
+                            f2 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(3) => {
+                            if f3.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(3));
+                            }
+                            f3 = Option::Some(map.next_value()?);
+                        }
+                        Option::Some(4) => {
+                            if f4.is_some() {
+                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(4));
+                            }
+                            f4 = Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Result::Ok(Adoption {
+                    pet: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Adoption>(0))?,
+                    previous_pet: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Adoption>(1))?,
+                    contacts: f2.flatten(),
+                    shapes: f3.flatten(),
+                    note: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl rt::wire::WireSerialize<rt::wire::Camel> for Adoption {
+    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len: usize = 2
+            + usize::from(self.contacts.is_some())
+            + usize::from(self.shapes.is_some())
+            + usize::from(self.note.is_some());
+        let mut state = serializer.serialize_struct("Adoption", len)?;
+        {
+            let value = &self.pet;
+            state.serialize_field("pet", value)?;
+        }
+        {
+            let value = &self.previous_pet;
+            state.serialize_field("previousPet", value)?;
+        }
+        if let Option::Some(value) = &self.contacts {
+            state.serialize_field("contacts", value)?;
+        }
+        if let Option::Some(value) = &self.shapes {
+            state.serialize_field("shapes", value)?;
+        }
+        if let Option::Some(value) = &self.note {
+            state.serialize_field("note", value)?;
+        }
+        state.end()
+    }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddNoteRequest {
@@ -1451,5 +2058,518 @@ impl<'de> rt::serde::Deserialize<'de> for State {
     fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
+    }
+}
+
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum LimitParamKind {
+    /// `all`
+    All,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl LimitParamKind {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl rt::serde::Serialize for LimitParamKind {
+    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl rt::codegen::QueryValue for LimitParamKind {
+    fn query_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl PartialEq for LimitParamKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LimitParamKind {}
+
+impl ::std::hash::Hash for LimitParamKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for LimitParamKind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
+        Result::Ok(Self::from_wire(&value))
+    }
+}
+
+/// A pet, told apart by `petType` (mapping).
+///
+/// The `oneOf` at `/components/schemas/Pet` in `tests/fixtures/unions/unions.yaml`. Internally
+/// tagged: the value of the property `petType` selects the variant, and the variant's model
+/// keeps the property (set it to the variant's value). A value whose tag is missing or names no
+/// variant is read as the first variant, in the order below, that reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pet {
+    /// `petType` = `"cat"`.
+    Cat(crate::models::Cat),
+    /// `petType` = `"dog"`.
+    Dog(crate::models::Dog),
+}
+
+impl rt::serde::Serialize for Pet {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+            Self::Dog(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let selected: Option<usize> = match value
+            .get("petType")
+            .and_then(rt::serde_json::Value::as_str)
+        {
+            Option::Some("cat") => Option::Some(0usize),
+            Option::Some("dog") => Option::Some(1usize),
+            _ => Option::None,
+        };
+        match selected {
+            Option::Some(0usize) => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Cat)
+                    .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Cat: ", e)))
+            }
+            Option::Some(1usize) => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Dog)
+                    .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Dog: ", e)))
+            }
+            _ => {
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Cat(v));
+                }
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Dog(v));
+                }
+                Result::Err(
+                    D::Error::custom(
+                        "Pet: property petType names no variant and the value fits none of them (tried Cat, Dog)",
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The pet before this one, if any (a nullable untagged union).
+///
+/// The `oneOf` at `/components/schemas/Adoption/properties/previousPet` in
+/// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order. The schema is nullable: fields hold an
+/// `Option` of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdoptionPreviousPet {
+    /// Tried first (the document's alternative 0).
+    Cat(crate::models::Cat),
+    /// Tried second (the document's alternative 1).
+    Dog(crate::models::Dog),
+}
+
+impl rt::serde::Serialize for AdoptionPreviousPet {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+            Self::Dog(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for AdoptionPreviousPet {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Cat(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Dog(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "AdoptionPreviousPet: the value fits none of its variants (tried Cat, Dog)",
+            ),
+        )
+    }
+}
+
+/// An e-mail address (PascalCase), a phone number or a plain text.
+///
+/// The `anyOf` at `/components/schemas/Contact` in `tests/fixtures/unions/unions.yaml`.
+/// Untagged: a value is read as the first variant, in the order below, that reads it. The order
+/// is the document's, except that variants accepting almost any value go last (first models
+/// without required properties and maps, then strings and string enums); a tie keeps the
+/// document's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contact {
+    /// Tried first (the document's alternative 1).
+    Email(crate::models::Email),
+    /// Tried second (the document's alternative 2).
+    Phone(crate::models::Phone),
+    /// Tried third (the document's alternative 0).
+    Text(String),
+}
+
+impl rt::serde::Serialize for Contact {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Email(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                    serializer,
+                )
+            }
+            Self::Phone(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Contact {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Email(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Phone(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "Contact: the value fits none of its variants (tried Email, Phone, Text)",
+            ),
+        )
+    }
+}
+
+/// Told apart by `kind`, no mapping (the schema names).
+///
+/// The `oneOf` at `/components/schemas/Shape` in `tests/fixtures/unions/unions.yaml`.
+/// Internally tagged: the value of the property `kind` selects the variant, and the variant's
+/// model keeps the property (set it to the variant's value). A value whose tag is missing or
+/// names no variant is read as the first variant, in the order below, that reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// `kind` = `"Circle"`.
+    Circle(crate::models::Circle),
+    /// `kind` = `"Square"`.
+    Square(crate::models::Square),
+}
+
+impl rt::serde::Serialize for Shape {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+            Self::Square(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    serializer,
+                )
+            }
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Shape {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let selected: Option<usize> = match value
+            .get("kind")
+            .and_then(rt::serde_json::Value::as_str)
+        {
+            Option::Some("Circle") => Option::Some(0usize),
+            Option::Some("Square") => Option::Some(1usize),
+            _ => Option::None,
+        };
+        match selected {
+            Option::Some(0usize) => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Circle)
+                    .map_err(|e| D::Error::custom(
+                        format_args!("{}{}", "Shape::Circle: ", e),
+                    ))
+            }
+            Option::Some(1usize) => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Square)
+                    .map_err(|e| D::Error::custom(
+                        format_args!("{}{}", "Shape::Square: ", e),
+                    ))
+            }
+            _ => {
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Circle(v));
+                }
+                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Result::Ok(Self::Square(v));
+                }
+                Result::Err(
+                    D::Error::custom(
+                        "Shape: property kind names no variant and the value fits none of them (tried Circle, Square)",
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The `oneOf` at `/paths/~1shape/post/requestBody/content/application~1json/schema` in
+/// `tests/fixtures/bodies/bodies.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PostShapeRequest {
+    /// Tried first (the document's alternative 0).
+    CreateLineItem(crate::models::CreateLineItem),
+    /// Tried second (the document's alternative 1).
+    Text(String),
+}
+
+impl rt::serde::Serialize for PostShapeRequest {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CreateLineItem(value) => {
+                rt::serde::Serialize::serialize(
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                    serializer,
+                )
+            }
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for PostShapeRequest {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::CreateLineItem(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "PostShapeRequest: the value fits none of its variants (tried CreateLineItem, Text)",
+            ),
+        )
+    }
+}
+
+/// The `anyOf` at `/paths/~1owners~1{owner}/get/parameters/0/schema` in
+/// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerParam {
+    /// Tried first (the document's alternative 0).
+    Uuid(rt::uuid::Uuid),
+    /// Tried second (the document's alternative 1).
+    Text(String),
+}
+
+impl rt::serde::Serialize for OwnerParam {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Uuid(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for OwnerParam {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Uuid(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "OwnerParam: the value fits none of its variants (tried Uuid, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for OwnerParam {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Uuid(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
+        }
+    }
+}
+
+/// The `oneOf` at `/paths/~1owners~1{owner}/get/parameters/1/schema` in
+/// `tests/fixtures/unions/unions.yaml`. Untagged: a value is read as the first variant, in the
+/// order below, that reads it. The order is the document's, except that variants accepting
+/// almost any value go last (first models without required properties and maps, then strings
+/// and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitParam {
+    /// Tried first (the document's alternative 0).
+    Integer(i32),
+    /// Tried second (the document's alternative 1).
+    Text(crate::models::LimitParamKind),
+}
+
+impl rt::serde::Serialize for LimitParam {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for LimitParam {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Integer(v));
+        }
+        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Result::Ok(Self::Text(v));
+        }
+        Result::Err(
+            D::Error::custom(
+                "LimitParam: the value fits none of its variants (tried Integer, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for LimitParam {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Integer(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
+        }
     }
 }

@@ -122,7 +122,15 @@ impl<'a> Synth<'a> {
                 .filter(|c| !c.is_empty())
             {
                 let pick = self.pick(choices.len());
-                return self.value(&choices[pick], depth);
+                let mut value = self.value(&choices[pick], depth);
+                // The client reads a discriminated union by its tag: the tag must name the
+                // alternative the value was made for.
+                if let (Some(tag), Value::Object(map)) =
+                    (discriminator_tag(schema, &choices[pick]), &mut value)
+                {
+                    map.insert(tag.0, Value::String(tag.1));
+                }
+                return value;
             }
         }
         self.typed(schema, depth)
@@ -391,6 +399,28 @@ impl<'a> Synth<'a> {
         }
         Value::Object(map)
     }
+}
+
+/// The discriminator's property and the value naming alternative `choice` (a `$ref`): the
+/// first `mapping` entry pointing at it, else the schema's name.
+fn discriminator_tag(schema: &Value, choice: &Value) -> Option<(String, String)> {
+    let discriminator = schema.get("discriminator")?;
+    let property = discriminator.get("propertyName")?.as_str()?;
+    let reference = choice.get("$ref")?.as_str()?;
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    let mapped = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .and_then(|mapping| {
+            mapping.iter().find_map(|(value, target)| {
+                let target = target.as_str()?;
+                (target == reference || target == name).then(|| value.clone())
+            })
+        });
+    Some((
+        property.to_owned(),
+        mapped.unwrap_or_else(|| name.to_owned()),
+    ))
 }
 
 /// `schema` with its local `$ref`s followed (at most 32, against cycles of aliases).
@@ -836,6 +866,31 @@ mod tests {
             "unanchored, as JSON Schema reads it"
         );
         assert!(!matches_pattern("x", "^\\d$"));
+    }
+
+    #[test]
+    fn a_discriminated_union_gets_the_tag_of_the_alternative_it_was_made_for() {
+        let doc = json!({"components": {"schemas": {
+            "Cat": {"type": "object", "required": ["petType", "lives"], "properties": {"petType": {"type": "string"}, "lives": {"type": "integer"}}},
+            "Dog": {"type": "object", "required": ["petType", "bark"], "properties": {"petType": {"type": "string"}, "bark": {"type": "string"}}},
+            "Mapped": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                       "discriminator": {"propertyName": "petType", "mapping": {"c": "Cat", "d": "#/components/schemas/Dog"}}},
+            "Implicit": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                         "discriminator": {"propertyName": "petType"}}
+        }}});
+        for run in 0..8 {
+            let mut synth = Synth::new(&doc, 1, run);
+            let mapped = synth.value(&doc["components"]["schemas"]["Mapped"], 0);
+            let cat = mapped.get("lives").is_some();
+            assert_eq!(mapped["petType"], if cat { "c" } else { "d" }, "{mapped}");
+            let implicit = synth.value(&doc["components"]["schemas"]["Implicit"], 0);
+            let cat = implicit.get("lives").is_some();
+            assert_eq!(
+                implicit["petType"],
+                if cat { "Cat" } else { "Dog" },
+                "{implicit}"
+            );
+        }
     }
 
     #[test]
