@@ -67,7 +67,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
@@ -136,7 +136,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
@@ -198,7 +198,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -256,7 +256,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
     pub async fn get_status(

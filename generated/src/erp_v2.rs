@@ -69,7 +69,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
@@ -137,7 +137,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
@@ -201,7 +201,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -265,7 +265,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -359,7 +359,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -446,7 +446,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -534,7 +534,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -620,7 +620,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -711,7 +711,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The data sent is invalid (unknown user or wrong password)
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -767,7 +767,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The data sent is invalid (no such session)
     pub async fn logout(
@@ -857,7 +857,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
     pub async fn get_status(
@@ -947,7 +947,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
@@ -1034,7 +1034,7 @@ impl Client {
 
     /// The pages of [`Self::query_accounting_data`], from the first on, as a stream.
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::query_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::query_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
     #[allow(clippy::clone_on_copy)]
     pub fn query_accounting_data_pages(
         &self,

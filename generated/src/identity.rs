@@ -63,7 +63,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The request was malformed or the grant is not allowed (RFC 6749, section 5.2)
     /// - `401`: The client credentials were not accepted (RFC 6749, section 5.2)

@@ -225,7 +225,7 @@ impl RegistrationError {
     /// Maps the statuses each registration operation documents; anything else stays an
     /// [`Error`], since guessing its meaning would mislead.
     fn from_api(error: Error<ErrorResponse>, step: Step<'_>) -> Self {
-        let Error::Api(api) = &error else {
+        let Some(api) = error.api() else {
             return Self::Api(Box::new(error));
         };
         let error_code = api.body.as_ref().and_then(|b| b.error_code.clone());

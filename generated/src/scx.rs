@@ -60,7 +60,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The refresh token is unknown or revoked
     pub async fn request_access_token(

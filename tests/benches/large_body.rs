@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::Status;
 use jtl_erp_client::runtime::auth::WawiKey;
-use jtl_erp_client::runtime::{DEFAULT_MAX_BODY_BYTES, Error, reqwest, serde_json};
+use jtl_erp_client::runtime::{DEFAULT_MAX_BODY_BYTES, ErrorKind, reqwest, serde_json};
 use jtl_erp_tests::RawServer;
 
 const MIB: usize = 1 << 20;
@@ -167,7 +167,7 @@ fn main() {
                 || async {
                     match client.get_status().await {
                         Ok(status) => fits && status.into_inner().tenant == "t",
-                        Err(Error::BodyTooLarge { .. }) => !fits,
+                        Err(e) if matches!(e.kind(), ErrorKind::BodyTooLarge { .. }) => !fits,
                         Err(e) => panic!("{name}: {e:?}"),
                     }
                 },

@@ -13,7 +13,9 @@ use jtl_erp_client::runtime::auth::{
 };
 use jtl_erp_client::runtime::hooks::{Hook, HookError};
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_client::runtime::{BuildError, Context, Error, Operation, RawResponse, reqwest};
+use jtl_erp_client::runtime::{
+    BuildError, Context, Error, ErrorKind, Operation, RawResponse, reqwest,
+};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{body_text, header_values};
 use wiremock::matchers::{method, path};
@@ -451,7 +453,7 @@ async fn a_second_401_is_an_error_not_a_loop() {
     let error = client.get_status().await.expect_err("401 twice");
 
     assert!(
-        matches!(&error, Error::Api(api) if api.status == 401),
+        matches!(error.kind(), ErrorKind::Api(api) if api.status == 401),
         "{error:?}"
     );
     assert_eq!(api.received_requests().await.expect("recorded").len(), 2);
@@ -481,11 +483,9 @@ async fn token_error(
         "nothing reaches the API without a token"
     );
     let attempts = tokens.received_requests().await.expect("recorded").len();
-    match error {
-        Error::Auth {
-            operation: "GetStatus",
-            source: AuthError::Token(token),
-        } => (token, attempts, elapsed),
+    assert_eq!(error.operation(), "GetStatus");
+    match error.into_kind() {
+        ErrorKind::Auth(AuthError::Token(token)) => (token, attempts, elapsed),
         other => panic!("expected a token error, got {other:?}"),
     }
 }
@@ -607,11 +607,8 @@ async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded
     let error = client.get_status().await.expect_err("nobody listens");
     assert!(
         matches!(
-            error,
-            Error::Auth {
-                source: AuthError::Token(TokenError::Transport(_)),
-                ..
-            }
+            error.kind(),
+            ErrorKind::Auth(AuthError::Token(TokenError::Transport(_)))
         ),
         "{error:?}"
     );
@@ -713,8 +710,8 @@ async fn forty_callers_share_one_failing_fetch_and_its_error() {
     for (result, _) in &results {
         assert!(
             matches!(
-                result,
-                Err(Error::Auth { source: AuthError::Token(TokenError::Status { status }), .. }) if *status == 503
+                result.as_ref().map_err(Error::kind),
+                Err(ErrorKind::Auth(AuthError::Token(TokenError::Status { status }))) if *status == 503
             ),
             "{result:?}"
         );
@@ -757,8 +754,8 @@ async fn after_a_failed_fetch_the_next_starts_only_once_the_failure_window_has_p
     let requests = || fetched.load(Ordering::SeqCst);
     let refused = |result: Result<_, Error<ErrorResponse>>| {
         matches!(
-            result,
-            Err(Error::Auth { source: AuthError::Token(TokenError::Status { status }), .. }) if status == 503
+            result.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Auth(AuthError::Token(TokenError::Status { status }))) if *status == 503
         )
     };
     client.get_status().await.expect("the first token");
@@ -809,8 +806,8 @@ async fn forty_callers_waiting_for_a_slow_endpoint_each_give_up_within_the_timeo
     for (result, waited) in &results {
         assert!(
             matches!(
-                result,
-                Err(Error::Auth { source: AuthError::Token(TokenError::Timeout(t)), .. }) if *t == timeout
+                result.as_ref().map_err(Error::kind),
+                Err(ErrorKind::Auth(AuthError::Token(TokenError::Timeout(t)))) if *t == timeout
             ),
             "{result:?}"
         );
@@ -868,7 +865,7 @@ async fn a_401_to_a_request_without_credentials_is_not_replayed() {
         .await
         .expect_err("401");
     assert!(
-        matches!(&error, Error::Api(api) if api.status == 401),
+        matches!(error.kind(), ErrorKind::Api(api) if api.status == 401),
         "{error:?}"
     );
     let calls = scx.received_requests().await.expect("recorded");

@@ -3,7 +3,7 @@
 
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationInformation, RegistrationStatus};
 use jtl_erp_client::runtime::auth::{BearerToken, WawiKey};
-use jtl_erp_client::runtime::{Context, Error};
+use jtl_erp_client::runtime::{Context, ErrorKind};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::{answering, json_answer, registration_request};
@@ -253,7 +253,7 @@ async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
         .await
         .expect_err("409");
 
-    let Error::Api(api) = error else {
+    let Some(api) = error.api() else {
         panic!("expected an API error, got {error:?}")
     };
     assert_eq!(api.status, 409);
@@ -261,7 +261,7 @@ async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
         api.description,
         Some("An application with this app id is registered already")
     );
-    let body = api.body.expect("decoded error body");
+    let body = api.body.as_ref().expect("decoded error body");
     assert_eq!(body.error_code.as_deref(), Some("AppAlreadyRegistered"));
     let keys: Vec<&str> = body
         .validation_errors
@@ -338,10 +338,8 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
     let error = anonymous.get_status().await.expect_err("auth is required");
     assert!(
         matches!(
-            error,
-            Error::MissingAuth {
-                operation: "GetStatus"
-            }
+            (error.operation(), error.kind()),
+            ("GetStatus", ErrorKind::MissingAuth)
         ),
         "{error:?}"
     );

@@ -7,7 +7,7 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::{CreateLogin, ErrorResponse, FeatureInfo, Login};
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::hooks::WithoutV2Prefix;
-use jtl_erp_client::runtime::{Context, Error, Secret, serde_json};
+use jtl_erp_client::runtime::{Context, Secret, serde_json};
 use jtl_erp_client::wawi_session::WawiSession;
 use jtl_erp_tests::fixtures::{json_answer, minimal_registration_request};
 use jtl_erp_tests::{MockServer, body_text, header_values};
@@ -164,7 +164,7 @@ async fn head_info_reads_no_body_and_get_info_types_its_404() {
     let client = client(&server, context());
     assert_eq!(client.head_status().await.expect("up").status(), 200);
     let error = client.get_status().await.expect_err("404");
-    let Error::Api(api) = &error else {
+    let Some(api) = error.api() else {
         panic!("{error:?}")
     };
     assert_eq!(api.description, Some("The server found nothing to report"));

@@ -10,7 +10,9 @@ use jtl_erp_client::models::{ErrorResponse, Status};
 use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_client::runtime::{ClientBuilder, Context, Error, ResponseValue, RetryPolicy};
+use jtl_erp_client::runtime::{
+    ClientBuilder, Context, Error, ErrorKind, ResponseValue, RetryPolicy,
+};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::{RawServer, header_values};
 use wiremock::matchers::{method, path};
@@ -59,13 +61,14 @@ async fn answering(response: ResponseTemplate) -> (MockServer, StatusResult) {
 }
 
 fn decode_error(result: StatusResult) -> (String, String) {
-    match result {
-        Err(Error::Decode {
-            operation: "GetStatus",
+    let error = result.expect_err("a decode error");
+    assert_eq!(error.operation(), "GetStatus");
+    match error.into_kind() {
+        ErrorKind::Decode {
             status,
             message,
             excerpt,
-        }) => {
+        } => {
             assert_eq!(status, 200);
             (message, excerpt)
         }
@@ -186,7 +189,7 @@ async fn a_number_out_of_range_is_a_decode_error() {
         .await
         .expect_err("out of range");
     assert!(
-        matches!(&error, Error::Decode { message, .. } if message.contains("expected an integer")),
+        matches!(error.kind(), ErrorKind::Decode { message, .. } if message.contains("expected an integer")),
         "{error:?}"
     );
 }
@@ -223,11 +226,8 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
     let result = client(&server.url).get_status().await;
     assert!(
         matches!(
-            result,
-            Err(Error::BodyTooLarge {
-                operation: "GetStatus",
-                limit: 1_048_576
-            })
+            result.as_ref().map_err(|e| (e.operation(), e.kind())),
+            Err(("GetStatus", ErrorKind::BodyTooLarge { limit: 1_048_576 }))
         ),
         "refused before any body byte (a client that read first would time out): {result:?}"
     );
@@ -250,11 +250,8 @@ async fn the_default_limit_is_the_documented_16_mib() {
     let result = client.get_status().await;
     assert!(
         matches!(
-            result,
-            Err(Error::BodyTooLarge {
-                operation: "GetStatus",
-                limit: 16_777_216
-            })
+            result.as_ref().map_err(|e| (e.operation(), e.kind())),
+            Err(("GetStatus", ErrorKind::BodyTooLarge { limit: 16_777_216 }))
         ),
         "{result:?}"
     );
@@ -298,7 +295,7 @@ async fn a_body_of_exactly_the_limit_is_read_declared_or_chunked() {
         assert_eq!(status.status(), 200, "{how}");
         let refused = limited(VALID.len() - 1).get_status().await;
         assert!(
-            matches!(refused, Err(Error::BodyTooLarge { limit, .. }) if limit == VALID.len() - 1),
+            matches!(refused.as_ref().map_err(Error::kind), Err(ErrorKind::BodyTooLarge { limit, .. }) if *limit == VALID.len() - 1),
             "{how}: {refused:?}"
         );
     }
@@ -314,7 +311,10 @@ async fn an_endless_chunked_body_is_cut_at_the_limit() {
     let started = Instant::now();
     let result = client(&server.url).get_status().await;
     assert!(
-        matches!(result, Err(Error::BodyTooLarge { .. })),
+        matches!(
+            result.as_ref().map_err(Error::kind),
+            Err(ErrorKind::BodyTooLarge { .. })
+        ),
         "{result:?}"
     );
     // Refused at the limit, long before the gigabyte would have arrived.
@@ -341,7 +341,7 @@ async fn a_trickling_server_is_cut_off_by_the_total_timeout() {
     let started = Instant::now();
     let result = client(&server.url).get_status().await;
     assert!(
-        matches!(&result, Err(Error::Transport { source, .. }) if source.is_timeout()),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Transport(source)) if source.is_timeout()),
         "{result:?}"
     );
     assert!(
@@ -361,7 +361,7 @@ async fn a_server_stalling_after_the_headers_is_cut_off_by_the_total_timeout() {
     });
     let result = client(&server.url).get_status().await;
     assert!(
-        matches!(&result, Err(Error::Transport { source, .. }) if source.is_timeout()),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Transport(source)) if source.is_timeout()),
         "{result:?}"
     );
 }
@@ -377,7 +377,7 @@ async fn a_connection_closed_mid_body_is_a_transport_error_and_not_retried() {
     });
     let result = client(&server.url).get_status().await;
     assert!(
-        matches!(&result, Err(Error::Transport { source, .. }) if !source.is_timeout() && !source.is_connect()),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Transport(source)) if !source.is_timeout() && !source.is_connect()),
         "{result:?}"
     );
     assert_eq!(ANSWERS.load(Ordering::SeqCst), 1);
@@ -394,7 +394,7 @@ async fn credentials_do_not_follow_a_redirect_to_another_origin() {
         .insert_header("location", format!("{}/v2/info", elsewhere.uri()).as_str());
     let (_s, result) = answering(redirect).await;
     assert!(
-        matches!(&result, Err(Error::Api(api)) if api.status == 307),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Api(api)) if api.status == 307),
         "{result:?}"
     );
     assert!(
@@ -499,7 +499,7 @@ async fn retries_are_bounded_and_retry_after_is_capped() {
         .get_status()
         .await;
     assert!(
-        matches!(&result, Err(Error::Api(api)) if api.status == 503),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Api(api)) if api.status == 503),
         "{result:?}"
     );
     assert_eq!(
@@ -572,7 +572,7 @@ async fn non_idempotent_requests_are_not_retried() {
         .await
         .expect_err("503");
     assert!(
-        matches!(&error, Error::Api(api) if api.status == 503),
+        matches!(error.kind(), ErrorKind::Api(api) if api.status == 503),
         "{error:?}"
     );
     assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
@@ -601,10 +601,11 @@ async fn an_html_error_page_is_an_api_error_with_an_excerpt_and_no_body() {
     let page = ResponseTemplate::new(502)
         .set_body_raw("<html><h1>502 Bad Gateway</h1></html>", "text/html");
     let (_s, result) = answering(page).await;
-    let Err(Error::Api(api)) = result else {
+    let Some(api) = result.as_ref().err().and_then(Error::api) else {
         panic!("{result:?}")
     };
-    assert_eq!((api.status.as_u16(), api.operation), (502, "GetStatus"));
+    assert_eq!(api.status.as_u16(), 502);
+    assert_eq!(result.as_ref().expect_err("502").operation(), "GetStatus");
     assert!(api.body.is_none());
     assert_eq!(api.excerpt, "<…><h1>502 Bad …</h1><…>");
 }
@@ -631,7 +632,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .get_status()
         .await;
     assert!(
-        matches!(&result, Err(Error::Transport { source, .. }) if source.is_connect()),
+        matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Transport(source)) if source.is_connect()),
         "{result:?}"
     );
 }

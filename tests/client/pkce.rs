@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::FakeJtl;
-use jtl_erp_client::runtime::Error;
+use jtl_erp_client::runtime::ErrorKind;
 use jtl_erp_client::runtime::auth::{
     LOGIN_TIMEOUT, PkceError, PkceLogin, TokenError, UserAccess, pkce_challenge,
 };
@@ -283,7 +283,7 @@ async fn an_issuer_refusal_and_a_revoked_refresh_token_are_typed_errors() {
     fake.revoke_refresh_tokens();
     clock.advance(Duration::from_secs(3300));
     let error = client.get_status().await.expect_err("revoked");
-    assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Auth(_)), "{error:?}");
     assert!(error.to_string().contains("invalid_grant"), "{error}");
 }
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jtl_erp_client::erp_v2;
+use jtl_erp_client::runtime::Context;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
-use jtl_erp_client::runtime::{Context, Error};
 use jtl_erp_tests::MockServer;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
@@ -245,7 +245,7 @@ async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
         expires_at: std::time::Instant::now(),
     };
     debug.push_str(&format!("{token:?} {:?} {}", token.secret, token.secret));
-    if let Error::Api(api) = &api_error {
+    if let Some(api) = api_error.api() {
         let _: &ApiError<jtl_erp_client::models::ErrorResponse> = api;
         debug.push_str(&format!("{:?}", api.headers()));
     }

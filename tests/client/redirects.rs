@@ -4,7 +4,7 @@
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::{AuthProvider, BearerToken, WawiKey, WawiPlacement};
-use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
+use jtl_erp_client::runtime::{Context, ErrorKind, RetryPolicy, reqwest};
 use jtl_erp_tests::MockServer;
 use wiremock::matchers::method;
 use wiremock::{Mock, ResponseTemplate};
@@ -101,7 +101,7 @@ async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
 
                     let get = client.get_status().await.expect_err(&case);
                     assert!(
-                        matches!(&get, Error::Api(api) if api.status.as_u16() == status),
+                        matches!(get.kind(), ErrorKind::Api(api) if api.status.as_u16() == status),
                         "{case}: {get:?}"
                     );
                     let post = client
@@ -111,7 +111,7 @@ async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
                         .await
                         .expect_err(&case);
                     assert!(
-                        matches!(&post, Error::Api(api) if api.status.as_u16() == status),
+                        matches!(post.kind(), ErrorKind::Api(api) if api.status.as_u16() == status),
                         "{case}: {post:?}"
                     );
                     let seen = origin.received_requests().await.expect("recorded");
@@ -209,8 +209,8 @@ async fn token_requests_with_customized_transport_do_not_follow_a_redirect_elsew
     let error = client.get_status().await.expect_err("no token");
     assert!(
         matches!(
-            &error,
-            Error::Auth { source: AuthError::Token(TokenError::Status { status }), .. } if *status == 307
+            error.kind(),
+            ErrorKind::Auth(AuthError::Token(TokenError::Status { status })) if *status == 307
         ),
         "{error:?}"
     );

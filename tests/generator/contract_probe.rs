@@ -6,6 +6,8 @@ use ::jtl_erp_runtime::ClientBuilder as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::Error as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::ErrorKind as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::ResponseValue as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::BuildError as _;

@@ -160,8 +160,8 @@ async fn error_answers_are_described_by_code_range_or_default() {
             .build()
             .expect("client");
         let error = client.start_job().await.expect_err("an error answer");
-        match error {
-            jtl_erp_runtime::Error::Api(api) => {
+        match error.kind() {
+            jtl_erp_runtime::ErrorKind::Api(api) => {
                 assert_eq!(api.status, status);
                 assert_eq!(api.description, expected, "status {status}");
             }
@@ -173,8 +173,8 @@ async fn error_answers_are_described_by_code_range_or_default() {
         .base_url(down.uri())
         .build()
         .expect("client");
-    match client.health().await.expect_err("an error answer") {
-        jtl_erp_runtime::Error::Api(api) => assert_eq!(api.description, Some("unhealthy")),
+    match client.health().await.expect_err("an error answer").kind() {
+        jtl_erp_runtime::ErrorKind::Api(api) => assert_eq!(api.description, Some("unhealthy")),
         other => panic!("{other:?}"),
     }
     let missing = server(404, None).await;
@@ -182,8 +182,8 @@ async fn error_answers_are_described_by_code_range_or_default() {
         .base_url(missing.uri())
         .build()
         .expect("client");
-    match client.health().await.expect_err("an error answer") {
-        jtl_erp_runtime::Error::Api(api) => assert_eq!(api.description, None),
+    match client.health().await.expect_err("an error answer").kind() {
+        jtl_erp_runtime::ErrorKind::Api(api) => assert_eq!(api.description, None),
         other => panic!("{other:?}"),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jtl_erp_client::runtime::Error;
+use jtl_erp_client::runtime::ErrorKind;
 use jtl_erp_client::runtime::paging::{PagingError, StreamExt as _, TryStreamExt as _};
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -196,11 +196,11 @@ async fn a_server_that_repeats_a_page_ends_the_walk_with_a_typed_error() {
     assert_eq!(results[0].as_ref().expect("first page").id, Some(1));
     assert!(
         matches!(
-            &results[1],
-            Err(Error::Paging {
-                operation: "AccountingData_GetAccountingData",
-                reason: PagingError::RepeatedPage { page: 2 },
-            })
+            results[1].as_ref().map_err(|e| (e.operation(), e.kind())),
+            Err((
+                "AccountingData_GetAccountingData",
+                ErrorKind::Paging(PagingError::RepeatedPage { page: 2 })
+            ))
         ),
         "{:?}",
         results[1]
@@ -223,11 +223,8 @@ async fn a_next_page_number_that_does_not_move_forward_is_refused() {
     let error = results[0].as_ref().expect_err("refused");
     assert!(
         matches!(
-            error,
-            Error::Paging {
-                reason: PagingError::NotForward { page: 1, next: 1 },
-                ..
-            }
+            error.kind(),
+            ErrorKind::Paging(PagingError::NotForward { page: 1, next: 1 })
         ),
         "{error:?}"
     );
@@ -355,11 +352,11 @@ async fn dropshot_tokens_are_followed_and_a_repeated_token_is_refused() {
     assert_eq!(results.len(), 3);
     assert!(
         matches!(
-            &results[2],
-            Err(Error::Paging {
-                operation: "thing_list",
-                reason: PagingError::RepeatedToken { pages: 3 },
-            })
+            results[2].as_ref().map_err(|e| (e.operation(), e.kind())),
+            Err((
+                "thing_list",
+                ErrorKind::Paging(PagingError::RepeatedToken { pages: 3 })
+            ))
         ),
         "{:?}",
         results[2]

@@ -13,7 +13,7 @@ use jtl_erp_client::fake::{
 use jtl_erp_client::runtime::auth::{ClientCredentials, WawiKey};
 use jtl_erp_client::runtime::paging::TryStreamExt as _;
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_client::runtime::{Backoff, Context, Error, RetryPolicy};
+use jtl_erp_client::runtime::{Backoff, Context, Error, ErrorKind, RetryPolicy};
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 const PATH: &str = "/erp/v2/accountingData";
@@ -254,9 +254,10 @@ async fn every_page_request_carries_the_tenant_the_app_and_the_credentials() {
 async fn the_fake_refuses_what_the_vendor_refuses() {
     let fake = FakeJtl::start().await.expect("fake");
     fake.set_accounting_data(3);
-    let status = |result: Result<_, Error<_>>| match result {
-        Err(Error::Api(api)) => Some(api.status.as_u16()),
-        _ => None,
+    let status = |result: Result<_, Error<_>>| {
+        result
+            .err()
+            .and_then(|e| e.api().map(|api| api.status.as_u16()))
     };
 
     // No credentials: the client refuses before sending. A key the server does not know: 401.
@@ -276,8 +277,12 @@ async fn the_fake_refuses_what_the_vendor_refuses() {
         .build()
         .expect("client");
     assert!(matches!(
-        anonymous.query_accounting_data(&params).await,
-        Err(Error::MissingAuth { .. })
+        anonymous
+            .query_accounting_data(&params)
+            .await
+            .as_ref()
+            .map_err(Error::kind),
+        Err(ErrorKind::MissingAuth)
     ));
     let unknown = wawi("unknown-key".to_owned());
     assert_eq!(

@@ -14,7 +14,7 @@ use jtl_erp_client::runtime::Backoff;
 use jtl_erp_client::runtime::auth::{ClientCredentials, PkceLogin, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::scopes::Scope;
 use jtl_erp_client::runtime::time::{ManualTimeSource, SharedTimeSource};
-use jtl_erp_client::runtime::{Context, Error, RetryPolicy, reqwest};
+use jtl_erp_client::runtime::{Context, ErrorKind, RetryPolicy, reqwest};
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::ChildGuard;
 use proptest::prelude::*;
@@ -101,7 +101,11 @@ async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards
         .auth(WawiKey::new("nope"))
         .build()
         .expect("client");
-    assert!(matches!(wrong.get_status().await, Err(Error::Api(api)) if api.status == 401));
+    let refused = wrong.get_status().await.expect_err("401");
+    assert!(
+        refused.api().is_some_and(|api| api.status == 401),
+        "{refused:?}"
+    );
 
     // The recorded requests are what was sent, credentials masked.
     let requests = fake.requests();
@@ -160,11 +164,11 @@ async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_c
     let RegistrationError::Api(boxed) = &refused else {
         panic!("{refused:?}")
     };
-    let Error::Api(api) = boxed.as_ref() else {
+    let Some(api) = boxed.as_ref().api() else {
         panic!("{refused:?}")
     };
     assert_eq!(
-        (api.operation, api.status.as_u16()),
+        (boxed.operation(), api.status.as_u16()),
         ("FetchRegistrationStatus", 403)
     );
     assert_eq!(
@@ -220,12 +224,12 @@ async fn multi_instance_conflicts_and_scopes_behave_like_the_real_thing() {
         .build()
         .expect("client");
     let error = client.get_status().await.expect_err("scope missing");
-    let Error::Api(api) = error else {
+    let Some(api) = error.api() else {
         panic!("{error:?}")
     };
     assert_eq!(api.status, 403);
     assert_eq!(
-        api.body.and_then(|b| b.error_code).as_deref(),
+        api.body.as_ref().and_then(|b| b.error_code.as_deref()),
         Some("MissingScope: items.read")
     );
 }
@@ -312,7 +316,11 @@ async fn every_fault_switch_is_seen_by_the_client() {
         "{waits:?}"
     );
     fake.fail_next(1, Fault::Status(500));
-    assert!(matches!(client.get_status().await, Err(Error::Api(api)) if api.status == 500));
+    let failed = client.get_status().await.expect_err("500");
+    assert!(
+        failed.api().is_some_and(|api| api.status == 500),
+        "{failed:?}"
+    );
     assert_eq!(
         clock.sleeps(),
         waits,
@@ -347,7 +355,8 @@ async fn every_fault_switch_is_seen_by_the_client() {
     fake.set_delay(Duration::from_millis(800));
     let error = impatient.get_status().await.expect_err("too slow");
     assert!(
-        matches!(&error, Error::Transport { operation: "GetStatus", source } if source.is_timeout()),
+        error.operation() == "GetStatus"
+            && matches!(error.kind(), ErrorKind::Transport(source) if source.is_timeout()),
         "{error:?}"
     );
 }

@@ -281,7 +281,7 @@ async fn every_documented_refusal_has_its_own_error() {
     let RegistrationError::Api(api) = &error else {
         panic!("{error:?}")
     };
-    let jtl_erp_client::runtime::Error::Api(api) = api.as_ref() else {
+    let Some(api) = api.as_ref().api() else {
         panic!("{error:?}")
     };
     assert_eq!(api.status, 400);

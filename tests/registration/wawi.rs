@@ -8,7 +8,7 @@ use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::models::{AppRegistrationRequest, FeatureInfo};
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::hooks::WithoutV2Prefix;
-use jtl_erp_client::runtime::{Context, Error, Secret, reqwest};
+use jtl_erp_client::runtime::{Context, Secret, reqwest};
 use jtl_erp_client::wawi_session::{SessionError, WawiSession};
 use jtl_erp_tests::fixtures::minimal_registration_request;
 
@@ -112,7 +112,10 @@ async fn a_wrong_password_is_the_vendors_400_with_errors_and_no_secret_anywhere(
         .await
         .expect_err("refused");
 
-    let SessionError::Login(Error::Api(api)) = &error else {
+    let Some(api) = (match &error {
+        SessionError::Login(login) => login.api(),
+        _ => None,
+    }) else {
         panic!("{error:?}")
     };
     assert_eq!(api.status, 400);
@@ -218,7 +221,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         .remove_foreign_app_by_registration_id(id)
         .await
         .expect_err("gone");
-    let Error::Api(api) = &again else {
+    let Some(api) = again.api() else {
         panic!("{again:?}")
     };
     assert_eq!(api.status, 404);
@@ -241,7 +244,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         .register_foreign_app(&minimal_registration_request("dup/app"))
         .await
         .expect_err("second");
-    let Error::Api(api) = &conflict else {
+    let Some(api) = conflict.api() else {
         panic!("{conflict:?}")
     };
     assert_eq!(api.status, 409);

@@ -14,7 +14,7 @@ use crate::auth::AuthProvider;
 use crate::backoff::Backoff;
 use crate::body::RequestBody;
 use crate::context::{Context, ContextKey};
-use crate::error::{BuildError, Error};
+use crate::error::{BuildError, Error, ErrorKind};
 use crate::hooks::Hook;
 use crate::operation::{AuthNeed, Operation};
 use crate::ratelimit::RateLimit;
@@ -61,7 +61,7 @@ pub enum RateLimitPolicy {
     /// Wait until the window reopens (within the deadline), then send.
     #[default]
     Wait,
-    /// Fail at once with [`Error::RateLimited`], which carries the wait.
+    /// Fail at once with [`ErrorKind::RateLimited`](crate::ErrorKind::RateLimited), which carries the wait.
     FailFast,
 }
 
@@ -499,7 +499,7 @@ impl Client {
     /// operation's header parameters (context and credential headers are the client's). Reads
     /// the whole response (within the body limit), retries throttled idempotent calls, and
     /// retries once after a 401 when the auth provider has fresh credentials.
-    pub(crate) async fn execute<E: fmt::Debug>(
+    pub(crate) async fn execute<E>(
         &self,
         operation: &'static Operation,
         path: &str,
@@ -534,7 +534,7 @@ impl Client {
                         self.feed_budget(response, sent_at).await;
                         policy.wait(&operation.method, response, retry)
                     }
-                    Err(Error::Transport { source, .. }) if source.is_connect() => {
+                    Err(e) if matches!(e.kind(), ErrorKind::Transport(source) if source.is_connect()) => {
                         policy.wait_after_connect_error(&operation.method, retry)
                     }
                     Err(_) => None,
@@ -609,7 +609,7 @@ impl Client {
     }
 
     /// Takes one call from the budget's window, waiting (or failing fast) while it is used up.
-    async fn take_budget<E: fmt::Debug>(
+    async fn take_budget<E>(
         &self,
         operation: &'static Operation,
         started: std::time::Instant,
@@ -626,10 +626,7 @@ impl Client {
             let now = self.inner.time.now();
             let past_deadline = now.saturating_duration_since(started) + wait > policy.deadline;
             if policy.rate_limit == RateLimitPolicy::FailFast || past_deadline {
-                return Err(Error::RateLimited {
-                    operation: operation.id,
-                    wait,
-                });
+                return Err(Error::new(operation.id, ErrorKind::RateLimited { wait }));
             }
             tracing::debug!(
                 wait_ms = wait.as_millis() as u64,
@@ -659,7 +656,7 @@ impl Client {
     }
 
     /// Waits until a used-up window reopens, or fails fast, as the policy says.
-    async fn respect_window<E: fmt::Debug>(
+    async fn respect_window<E>(
         &self,
         operation: &'static Operation,
         started: std::time::Instant,
@@ -679,10 +676,7 @@ impl Client {
         let policy = self.retry_policy();
         let past_deadline = now.saturating_duration_since(started) + wait > policy.deadline;
         if policy.rate_limit == RateLimitPolicy::FailFast || past_deadline {
-            return Err(Error::RateLimited {
-                operation: operation.id,
-                wait,
-            });
+            return Err(Error::new(operation.id, ErrorKind::RateLimited { wait }));
         }
         tracing::info!(
             wait_ms = wait.as_millis() as u64,
@@ -693,7 +687,7 @@ impl Client {
     }
 
     /// One attempt, and once more with fresh credentials after a 401 if the provider has them.
-    async fn authenticated<E: fmt::Debug>(
+    async fn authenticated<E>(
         &self,
         operation: &'static Operation,
         url: &str,
@@ -714,7 +708,7 @@ impl Client {
         Ok(response)
     }
 
-    async fn refresh_after_401<E: fmt::Debug>(
+    async fn refresh_after_401<E>(
         &self,
         operation: &'static Operation,
         used: Option<&HeaderValue>,
@@ -723,16 +717,13 @@ impl Client {
             Some(auth) => auth
                 .on_unauthorized(used, operation)
                 .await
-                .map_err(|source| Error::Auth {
-                    operation: operation.id,
-                    source,
-                }),
+                .map_err(|source| Error::new(operation.id, ErrorKind::Auth(source))),
             None => Ok(false),
         }
     }
 
     /// One attempt; also returns the credentials it sent, for the 401 decision.
-    async fn attempt<E: fmt::Debug>(
+    async fn attempt<E>(
         &self,
         operation: &'static Operation,
         url: &str,
@@ -744,10 +735,7 @@ impl Client {
         for hook in &self.inner.hooks {
             hook.before_send(&mut request, operation)
                 .await
-                .map_err(|source| Error::Hook {
-                    operation: operation.id,
-                    source,
-                })?;
+                .map_err(|source| Error::new(operation.id, ErrorKind::Hook(source)))?;
         }
         let used = SentCredentials {
             sent,
@@ -758,34 +746,26 @@ impl Client {
             .http
             .execute(request)
             .await
-            .map_err(|e| Error::Transport {
-                operation: operation.id,
-                source: e.without_url(),
-            })?;
+            .map_err(|e| Error::new(operation.id, ErrorKind::Transport(e.without_url())))?;
         let raw = self.read(operation, response).await?;
         for hook in &self.inner.hooks {
             hook.after_receive(&raw, operation)
                 .await
-                .map_err(|source| Error::Hook {
-                    operation: operation.id,
-                    source,
-                })?;
+                .map_err(|source| Error::new(operation.id, ErrorKind::Hook(source)))?;
         }
         Ok((raw, used))
     }
 
     /// The request with URL, context headers, api-version and body; no credentials yet.
-    fn prepare<E: fmt::Debug>(
+    fn prepare<E>(
         &self,
         operation: &'static Operation,
         url: &str,
         extra: &[(&'static str, String)],
         body: Option<&RequestBody>,
     ) -> Result<reqwest::Request, Error<E>> {
-        let invalid = |reason: String| Error::InvalidRequest {
-            operation: operation.id,
-            reason,
-        };
+        let invalid =
+            |reason: String| Error::new(operation.id, ErrorKind::InvalidRequest { reason });
         let url = reqwest::Url::parse(url).map_err(|e| invalid(format!("bad URL: {e}")))?;
         let mut request = reqwest::Request::new(operation.method.clone(), url);
         if let Some(timeout) = self.call.timeout {
@@ -837,38 +817,30 @@ impl Client {
     }
 
     /// Lets the provider add its credentials; says whether it did.
-    async fn authorize<E: fmt::Debug>(
+    async fn authorize<E>(
         &self,
         operation: &'static Operation,
         request: &mut reqwest::Request,
     ) -> Result<bool, Error<E>> {
         match (&self.inner.auth, operation.auth) {
             (_, AuthNeed::None) | (None, AuthNeed::Optional) => Ok(false),
-            (None, AuthNeed::Required) => Err(Error::MissingAuth {
-                operation: operation.id,
-            }),
+            (None, AuthNeed::Required) => Err(Error::new(operation.id, ErrorKind::MissingAuth)),
             (Some(auth), AuthNeed::Required | AuthNeed::Optional) => auth
                 .authorize(request, operation)
                 .await
                 .map(|()| true)
-                .map_err(|source| Error::Auth {
-                    operation: operation.id,
-                    source,
-                }),
+                .map_err(|source| Error::new(operation.id, ErrorKind::Auth(source))),
         }
     }
 
     /// Reads the body chunk by chunk, refusing it as soon as it exceeds the limit.
-    async fn read<E: fmt::Debug>(
+    async fn read<E>(
         &self,
         operation: &'static Operation,
         mut response: reqwest::Response,
     ) -> Result<RawResponse, Error<E>> {
         let limit = self.inner.max_body_bytes;
-        let too_large = || Error::BodyTooLarge {
-            operation: operation.id,
-            limit,
-        };
+        let too_large = || Error::new(operation.id, ErrorKind::BodyTooLarge { limit });
         let declared = response
             .headers()
             .get(CONTENT_LENGTH)
@@ -884,17 +856,18 @@ impl Client {
             // HTTP framing holds the body to the declared length (hyper refuses more), so a
             // declared length within the limit bounds the read; reqwest's own collection then
             // hands over a single-chunk body without copying it.
-            let body = response.bytes().await.map_err(|e| Error::Transport {
-                operation: operation.id,
-                source: e.without_url(),
-            })?;
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| Error::new(operation.id, ErrorKind::Transport(e.without_url())))?;
             return Ok(RawResponse::new(status, headers, body, received_at));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport {
-            operation: operation.id,
-            source: e.without_url(),
-        })? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Error::new(operation.id, ErrorKind::Transport(e.without_url())))?
+        {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
             }

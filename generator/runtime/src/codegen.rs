@@ -13,7 +13,7 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 
 pub use crate::body::RequestBody;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::operation::Operation;
 pub use crate::query::{Query, QueryValue};
 use crate::response::{RawResponse, ResponseValue};
@@ -21,7 +21,7 @@ use crate::wire::{Wire, WireSerialize};
 
 /// Sends one operation: `path` is the expanded, percent-encoded path with its query, `headers`
 /// the operation's header parameters (context and credential headers are the client's).
-pub async fn execute<E: fmt::Debug>(
+pub async fn execute<E>(
     client: &Client,
     operation: &'static Operation,
     path: &str,
@@ -45,7 +45,7 @@ pub fn encode_path_segment(value: &str) -> String {
 
 /// A JSON body written in dialect `D` (the casing of the operation's schema), sent under the
 /// media type the document declares (`application/json; charset=utf-8`, `…+json` too).
-pub fn json_body<T: WireSerialize<D> + ?Sized, D, E: fmt::Debug>(
+pub fn json_body<T: WireSerialize<D> + ?Sized, D, E>(
     operation: &'static Operation,
     content_type: &'static str,
     value: &T,
@@ -55,7 +55,7 @@ pub fn json_body<T: WireSerialize<D> + ?Sized, D, E: fmt::Debug>(
 
 /// A JSON body of a type that is no concept (a list of scalars, an enum, a JSON value), written
 /// by its own serde implementation, under the declared media type.
-pub fn serde_json_body<T: Serialize + ?Sized, E: fmt::Debug>(
+pub fn serde_json_body<T: Serialize + ?Sized, E>(
     operation: &'static Operation,
     content_type: &'static str,
     value: &T,
@@ -63,14 +63,18 @@ pub fn serde_json_body<T: Serialize + ?Sized, E: fmt::Debug>(
     encoded_json(operation, content_type, value)
 }
 
-fn encoded_json<T: Serialize + ?Sized, E: fmt::Debug>(
+fn encoded_json<T: Serialize + ?Sized, E>(
     operation: &'static Operation,
     content_type: &'static str,
     value: &T,
 ) -> Result<RequestBody, Error<E>> {
-    let bytes = serde_json::to_vec(value).map_err(|e| Error::InvalidRequest {
-        operation: operation.id,
-        reason: e.to_string(),
+    let bytes = serde_json::to_vec(value).map_err(|e| {
+        Error::new(
+            operation.id,
+            ErrorKind::InvalidRequest {
+                reason: e.to_string(),
+            },
+        )
     })?;
     Ok(if content_type == "application/json" {
         RequestBody::json(bytes)
@@ -80,15 +84,13 @@ fn encoded_json<T: Serialize + ?Sized, E: fmt::Debug>(
 }
 
 /// A property the operation's schema requires is `None` (named by its path in the body).
-pub fn missing_property<E: fmt::Debug>(operation: &'static Operation, path: &str) -> Error<E> {
-    Error::InvalidRequest {
-        operation: operation.id,
-        reason: format!("property `{path}` is required by this operation"),
-    }
+pub fn missing_property<E>(operation: &'static Operation, path: &str) -> Error<E> {
+    let reason = format!("property `{path}` is required by this operation");
+    Error::new(operation.id, ErrorKind::InvalidRequest { reason })
 }
 
 /// Decodes a JSON success body.
-pub fn json<T: DeserializeOwned, E: fmt::Debug>(
+pub fn json<T: DeserializeOwned, E>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<T>, Error<E>> {
@@ -96,7 +98,7 @@ pub fn json<T: DeserializeOwned, E: fmt::Debug>(
 }
 
 /// A JSON body, or `None` for an answer without body (e.g. 204 next to 201).
-pub fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
+pub fn json_or_empty<T: DeserializeOwned, E>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<Option<T>>, Error<E>> {
@@ -104,12 +106,12 @@ pub fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
 }
 
 /// A success body as raw bytes.
-pub fn bytes<E: fmt::Debug>(response: RawResponse) -> Result<ResponseValue<Bytes>, Error<E>> {
+pub fn bytes<E>(response: RawResponse) -> Result<ResponseValue<Bytes>, Error<E>> {
     response.into_bytes()
 }
 
 /// A success body as UTF-8 text.
-pub fn text<E: fmt::Debug>(
+pub fn text<E>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<String>, Error<E>> {
@@ -117,12 +119,12 @@ pub fn text<E: fmt::Debug>(
 }
 
 /// A success without a body the client reads.
-pub fn empty<E: fmt::Debug>(response: RawResponse) -> Result<ResponseValue<()>, Error<E>> {
+pub fn empty<E>(response: RawResponse) -> Result<ResponseValue<()>, Error<E>> {
     response.empty()
 }
 
-/// A non-success answer as [`Error::Api`], its body read as `E` where it can be.
-pub fn api_error<E: DeserializeOwned + fmt::Debug>(
+/// A non-success answer as [`ErrorKind::Api`], its body read as `E` where it can be.
+pub fn api_error<E: DeserializeOwned>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Error<E> {

@@ -38,11 +38,9 @@ pub enum BuildError {
 }
 
 /// A documented or undocumented non-success answer of the server, with everything it said
-/// (headers included) except values that may be secrets.
+/// (headers included) except values that may be secrets. The operation is the [`Error`]'s.
 #[non_exhaustive]
 pub struct ApiError<E> {
-    /// The operation that failed.
-    pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
     /// What the document says this status means, if it lists it.
@@ -87,7 +85,6 @@ impl<E> ApiError<E> {
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("operation", &self.operation)
             .field("status", &self.status)
             .field("description", &self.description)
             // The decoded body may echo a credential; `body` is there for code to read.
@@ -106,7 +103,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} answered {}", self.operation, self.status)?;
+        write!(f, "answered {}", self.status)?;
         if let Some(description) = self.description {
             write!(f, ": {description}")?;
         }
@@ -117,67 +114,47 @@ impl<E> fmt::Display for ApiError<E> {
     }
 }
 
-/// Everything a call can fail with. `E` is the operation's documented error body.
+/// Everything a call can fail with: the operation that failed, said once, and what went wrong
+/// ([`ErrorKind`]), as reqwest's and the AWS SDK's errors are shaped. `E` is the operation's
+/// documented error body; no bound on it is needed to build, return or display an error.
+pub struct Error<E = ()> {
+    operation: &'static str,
+    kind: ErrorKind<E>,
+}
+
+/// What went wrong in a call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<E: fmt::Debug = ()> {
+pub enum ErrorKind<E = ()> {
     /// The request could not be formed (body serialization, a required context value missing).
-    #[error("{operation}: invalid request: {reason}")]
+    #[error("invalid request: {reason}")]
     InvalidRequest {
-        /// The operation.
-        operation: &'static str,
         /// What is wrong.
         reason: String,
     },
     /// The operation requires credentials and the client has no auth provider.
-    #[error(
-        "{operation}: the operation requires authentication and no auth provider is configured"
-    )]
-    MissingAuth {
-        /// The operation.
-        operation: &'static str,
-    },
+    #[error("the operation requires authentication and no auth provider is configured")]
+    MissingAuth,
     /// The auth provider failed.
-    #[error("{operation}: authentication failed: {source}")]
-    Auth {
-        /// The operation.
-        operation: &'static str,
-        /// The provider's error.
-        #[source]
-        source: AuthError,
-    },
+    #[error("authentication failed: {0}")]
+    Auth(#[source] AuthError),
     /// A user hook stopped the call.
-    #[error("{operation}: hook failed: {source}")]
-    Hook {
-        /// The operation.
-        operation: &'static str,
-        /// The hook's error.
-        #[source]
-        source: HookError,
-    },
-    /// Connecting, sending or receiving failed, or the timeout struck.
-    #[error("{operation}: transport error: {source}")]
-    Transport {
-        /// The operation.
-        operation: &'static str,
-        /// reqwest's error (its URL is stripped).
-        #[source]
-        source: reqwest::Error,
-    },
+    #[error("hook failed: {0}")]
+    Hook(#[source] HookError),
+    /// Connecting, sending or receiving failed, or the timeout struck (reqwest's error, its URL
+    /// stripped).
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
     /// The response body exceeds the client's limit; it was not read in full.
-    #[error("{operation}: response body exceeds the limit of {limit} bytes")]
+    #[error("response body exceeds the limit of {limit} bytes")]
     BodyTooLarge {
-        /// The operation.
-        operation: &'static str,
         /// The limit in bytes.
         limit: usize,
     },
     /// The server's rate-limit window is used up and the client's policy is to fail fast
     /// ([`crate::RateLimitPolicy::FailFast`]) rather than wait.
-    #[error("{operation}: rate limit reached; the window reopens in {wait:?}")]
+    #[error("rate limit reached; the window reopens in {wait:?}")]
     RateLimited {
-        /// The operation.
-        operation: &'static str,
         /// How long until the server takes requests again.
         wait: Duration,
     },
@@ -185,19 +162,11 @@ pub enum Error<E: fmt::Debug = ()> {
     #[error("{0}")]
     Api(ApiError<E>),
     /// A walk through a paged list stopped: the server would have made it loop.
-    #[error("{operation}: paged list: {reason}")]
-    Paging {
-        /// The operation.
-        operation: &'static str,
-        /// What the server did.
-        #[source]
-        reason: crate::paging::PagingError,
-    },
+    #[error("paged list: {0}")]
+    Paging(#[source] crate::paging::PagingError),
     /// A success response whose body does not match the document.
-    #[error("{operation}: cannot decode the {status} response: {message} (body: `{excerpt}`)")]
+    #[error("cannot decode the {status} response: {message} (body: `{excerpt}`)")]
     Decode {
-        /// The operation.
-        operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
         /// What did not match (position and expectation).
@@ -207,28 +176,40 @@ pub enum Error<E: fmt::Debug = ()> {
     },
 }
 
-impl<E: fmt::Debug> Error<E> {
+impl<E> Error<E> {
+    /// The error of `operation` (an operation id).
+    pub fn new(operation: &'static str, kind: ErrorKind<E>) -> Self {
+        Self { operation, kind }
+    }
+
     /// The operation id of the call that failed.
     pub fn operation(&self) -> &'static str {
-        match self {
-            Error::InvalidRequest { operation, .. }
-            | Error::MissingAuth { operation }
-            | Error::Auth { operation, .. }
-            | Error::Hook { operation, .. }
-            | Error::Transport { operation, .. }
-            | Error::BodyTooLarge { operation, .. }
-            | Error::RateLimited { operation, .. }
-            | Error::Paging { operation, .. }
-            | Error::Decode { operation, .. } => operation,
-            Error::Api(api) => api.operation,
+        self.operation
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.kind
+    }
+
+    /// What went wrong, owned (to take the decoded error body out of [`ErrorKind::Api`]).
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.kind
+    }
+
+    /// The server's non-success answer, when that is what the call failed with.
+    pub fn api(&self) -> Option<&ApiError<E>> {
+        match &self.kind {
+            ErrorKind::Api(api) => Some(api),
+            _ => None,
         }
     }
 
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+        match &self.kind {
+            ErrorKind::Api(api) => Some(api.status),
+            ErrorKind::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -237,6 +218,37 @@ impl<E: fmt::Debug> Error<E> {
     /// licence is available, or the app is not authorised by JTL" (no body to read). Nothing a
     /// retry or a new token fixes: the merchant's licence or JTL's approval of the app does.
     pub fn is_no_licence(&self) -> bool {
-        matches!(self, Error::Api(api) if api.is_no_licence())
+        self.api().is_some_and(ApiError::is_no_licence)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            // `GetStatus answered 404 Not Found: …`
+            ErrorKind::Api(api) => write!(f, "{} {api}", self.operation),
+            kind => write!(f, "{}: {kind}", self.operation),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Auth(source) => Some(source),
+            ErrorKind::Hook(source) => Some(source),
+            ErrorKind::Transport(source) => Some(source),
+            ErrorKind::Paging(source) => Some(source),
+            _ => None,
+        }
     }
 }

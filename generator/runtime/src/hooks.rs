@@ -4,8 +4,8 @@
 //!
 //! | hook | runs | sees | an error |
 //! |---|---|---|---|
-//! | [`Hook::before_send`] | after the context headers and credentials were set, right before the request goes out | the whole request (may change it) and the operation | aborts the call with [`crate::Error::Hook`]; nothing is sent |
-//! | [`Hook::after_receive`] | after the response body was read, before it is decoded | status, headers, body and the operation | aborts the call with [`crate::Error::Hook`] |
+//! | [`Hook::before_send`] | after the context headers and credentials were set, right before the request goes out | the whole request (may change it) and the operation | aborts the call with [`crate::ErrorKind::Hook`]; nothing is sent |
+//! | [`Hook::after_receive`] | after the response body was read, before it is decoded | status, headers, body and the operation | aborts the call with [`crate::ErrorKind::Hook`] |
 
 use std::fmt;
 
@@ -15,7 +15,7 @@ use crate::response::RawResponse;
 
 /// Why a hook stopped a call: a message and, when the hook failed because something else did,
 /// that error as its [`source`](std::error::Error::source), so callers can walk the chain (and
-/// downcast) from [`crate::Error::Hook`] to the hook's own cause.
+/// downcast) from [`crate::ErrorKind::Hook`] to the hook's own cause.
 #[derive(Debug)]
 pub struct HookError {
     message: String,

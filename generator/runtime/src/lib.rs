@@ -44,7 +44,7 @@ pub mod wire;
 pub use backoff::Backoff;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy};
 pub use context::{Context, ContextHeader, ContextKey};
-pub use error::{ApiError, BuildError, Error};
+pub use error::{ApiError, BuildError, Error, ErrorKind};
 pub use excerpt::ServerText;
 pub use operation::{AuthNeed, DocumentedStatus, Operation};
 pub use ratelimit::RateLimit;

@@ -7,7 +7,7 @@
 //! apply to it like to any call. It ends when the server says so: an empty page, `HasNextPage:
 //! false`, the last of `TotalPages`, no `next_page` token. A server that would make it loop
 //! (the same page again, a next page number that does not move forward, a token it named
-//! before) ends it with [`crate::Error::Paging`] instead.
+//! before) ends it with [`crate::ErrorKind::Paging`] instead.
 //!
 //! ```ignore
 //! use jtl_erp_client::runtime::paging::StreamExt as _;
@@ -19,13 +19,12 @@
 //! ```
 
 use std::collections::HashSet;
-use std::fmt;
 use std::future::Future;
 
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::response::ResponseValue;
 
 /// Where a page starts: a 1-based page number or an opaque token (`None`: the first page).
@@ -118,7 +117,7 @@ pub fn pages<P, E, F, Fut>(
 ) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>> + Send
 where
     P: Clone + PartialEq + Send + 'static,
-    E: fmt::Debug + Send + 'static,
+    E: Send + 'static,
     F: FnMut(Cursor) -> Fut + Send + 'static,
     Fut: Future<Output = Result<ResponseValue<P>, Error<E>>> + Send,
 {
@@ -137,7 +136,7 @@ where
             Err(error) => return Some((Err(error), walk)),
         };
         walk.pages += 1;
-        let refuse = |reason| Error::Paging { operation, reason };
+        let refuse = |reason| Error::new(operation, ErrorKind::Paging(reason));
         if walk.previous.as_ref() == Some(&*page) {
             let error = refuse(PagingError::RepeatedPage {
                 page: cursor.number(),
@@ -201,7 +200,7 @@ pub fn items<P, T, E>(
 where
     P: Send,
     T: Send,
-    E: fmt::Debug + Send,
+    E: Send,
 {
     use futures_util::future::Either;
     // The page's own vector is walked in place: no second collection per page.

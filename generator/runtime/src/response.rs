@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, ErrorKind};
 use crate::operation::Operation;
 
 /// A response read in full (up to the client's body limit).
@@ -54,15 +54,19 @@ impl RawResponse {
     }
 
     /// Decodes a JSON success body.
-    pub(crate) fn json<T: DeserializeOwned, E: fmt::Debug>(
+    pub(crate) fn json<T: DeserializeOwned, E>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<T>, Error<E>> {
-        let fail = |message: String| Error::Decode {
-            operation: operation.id,
-            status: self.status,
-            message,
-            excerpt: crate::excerpt::excerpt(&self.body),
+        let fail = |message: String| {
+            Error::new(
+                operation.id,
+                ErrorKind::Decode {
+                    status: self.status,
+                    message,
+                    excerpt: crate::excerpt::excerpt(&self.body),
+                },
+            )
         };
         if let Some(content_type) = self.content_type().filter(|c| !is_json(c)) {
             return Err(fail(format!(
@@ -84,7 +88,7 @@ impl RawResponse {
 
     /// A JSON body where the operation documents one, `None` for an answer without body
     /// (e.g. 204 next to 201).
-    pub(crate) fn json_or_empty<T: DeserializeOwned, E: fmt::Debug>(
+    pub(crate) fn json_or_empty<T: DeserializeOwned, E>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<Option<T>>, Error<E>> {
@@ -114,7 +118,7 @@ impl RawResponse {
     }
 
     /// A success body as raw bytes (`application/octet-stream` and other binary types).
-    pub(crate) fn into_bytes<E: fmt::Debug>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+    pub(crate) fn into_bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
         Ok(ResponseValue {
             value: self.body,
             status: self.status,
@@ -123,7 +127,7 @@ impl RawResponse {
     }
 
     /// A success body as text (`application/xml`, `text/*`).
-    pub(crate) fn into_text<E: fmt::Debug>(
+    pub(crate) fn into_text<E>(
         self,
         operation: &'static Operation,
     ) -> Result<ResponseValue<String>, Error<E>> {
@@ -133,17 +137,19 @@ impl RawResponse {
                 status: self.status,
                 headers: self.headers,
             }),
-            Err(e) => Err(Error::Decode {
-                operation: operation.id,
-                status: self.status,
-                message: format!("the body is not UTF-8: {e}"),
-                excerpt: crate::excerpt::excerpt(&self.body),
-            }),
+            Err(e) => Err(Error::new(
+                operation.id,
+                ErrorKind::Decode {
+                    status: self.status,
+                    message: format!("the body is not UTF-8: {e}"),
+                    excerpt: crate::excerpt::excerpt(&self.body),
+                },
+            )),
         }
     }
 
     /// A success without a body the client reads.
-    pub(crate) fn empty<E: fmt::Debug>(self) -> Result<ResponseValue<()>, Error<E>> {
+    pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
         Ok(ResponseValue {
             value: (),
             status: self.status,
@@ -152,28 +158,27 @@ impl RawResponse {
     }
 
     /// Turns a non-success answer into an [`ApiError`], reading the body as `E` where it can.
-    pub(crate) fn into_error<E: DeserializeOwned + fmt::Debug>(
-        self,
-        operation: &'static Operation,
-    ) -> Error<E> {
+    pub(crate) fn into_error<E: DeserializeOwned>(self, operation: &'static Operation) -> Error<E> {
         let body = if self.body.is_empty() {
             None
         } else {
             serde_json::from_slice::<E>(&self.body).ok()
         };
         let retry_after = self.retry_after();
-        Error::Api(ApiError {
-            operation: operation.id,
-            retry_after,
-            status: self.status,
-            description: operation.describe_status(self.status.as_u16()),
-            body,
-            excerpt: crate::excerpt::excerpt(&self.body),
-            likely_missing_scope: operation
-                .scope
-                .filter(|_| self.status == http::StatusCode::FORBIDDEN),
-            headers: Box::new(self.headers),
-        })
+        Error::new(
+            operation.id,
+            ErrorKind::Api(ApiError {
+                retry_after,
+                status: self.status,
+                description: operation.describe_status(self.status.as_u16()),
+                body,
+                excerpt: crate::excerpt::excerpt(&self.body),
+                likely_missing_scope: operation
+                    .scope
+                    .filter(|_| self.status == http::StatusCode::FORBIDDEN),
+                headers: Box::new(self.headers),
+            }),
+        )
     }
 }
 

@@ -537,7 +537,9 @@ fn operation_doc(op: &Operation) -> String {
         ));
     }
     if !op.errors.is_empty() {
-        text.push_str("\n\n# Errors\n\nDocumented answers, as [`crate::runtime::Error::Api`]:\n");
+        text.push_str(
+            "\n\n# Errors\n\nDocumented answers, as [`crate::runtime::ErrorKind::Api`]:\n",
+        );
         for e in &op.errors {
             let status = e.range.clone().unwrap_or_else(|| e.status.to_string());
             text.push_str(&format!("\n- `{status}`: {}", e.description.trim()));

@@ -40,7 +40,7 @@ pub(super) fn emit_paged_methods(code: &mut Code, api: &Api, op: &Operation) {
          [`Self::{method}`] (retries, the rate-limit window, hooks and auth apply). It ends where \
          the server says the list ends, and with [`{}::Paging`] where the server would make it \
          loop. See [`crate::runtime::paging`].",
-        rt::ERROR
+        rt::ERROR_KIND
             .path()
             .replace("::jtl_erp_runtime", "crate::runtime")
     )));

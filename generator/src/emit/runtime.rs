@@ -72,6 +72,8 @@ runtime_items! {
     CLIENT_BUILDER = "ClientBuilder";
     /// `Error<E>` of every operation.
     ERROR = "Error";
+    /// What went wrong in a call (`Error::kind`): named by the docs of paged operations.
+    ERROR_KIND = "ErrorKind";
     /// `ResponseValue<T>` of every operation.
     RESPONSE_VALUE = "ResponseValue";
     /// Why a client (or a handle with another context) could not be built.

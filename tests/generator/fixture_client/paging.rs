@@ -90,7 +90,7 @@ impl Client {
 
     /// The pages of [`Self::get_accounting_data`], from the first on, as a stream.
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::get_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::get_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
     #[allow(clippy::clone_on_copy)]
     pub fn get_accounting_data_pages(
         &self,
@@ -159,7 +159,7 @@ impl Client {
 
     /// The pages of [`Self::list_orders`], from the first on, as a stream.
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list_orders`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list_orders`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
     #[allow(clippy::clone_on_copy)]
     pub fn list_orders_pages(
         &self,
@@ -227,7 +227,7 @@ impl Client {
 
     /// The pages of [`Self::list`], from the first on, as a stream.
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
     #[allow(clippy::clone_on_copy)]
     pub fn list_pages(
         &self,
@@ -312,7 +312,7 @@ impl Client {
 
     /// The pages of [`Self::list_entries`], from the first on, as a stream.
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list_entries`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::Error::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::list_entries`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
     #[deprecated = "deprecated by the vendor"]
     #[allow(deprecated)]
     #[allow(clippy::clone_on_copy)]

@@ -50,7 +50,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `4XX`: refused
     /// - `default`: anything else
@@ -90,7 +90,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Documented answers, as [`crate::runtime::Error::Api`]:
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `5XX`: unhealthy
     pub async fn health(

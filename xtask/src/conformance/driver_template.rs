@@ -9,7 +9,7 @@ use client::runtime::auth::{AuthError, AuthProvider, BoxFuture};
 use client::runtime::hooks::{Hook, HookError};
 use client::runtime::reqwest;
 use client::runtime::serde_json::{self, Value, json};
-use client::runtime::{Context, Error, Operation, RawResponse, ResponseValue, RetryPolicy};
+use client::runtime::{Context, Error, ErrorKind, Operation, RawResponse, ResponseValue, RetryPolicy};
 // Argument types are written as the generated code writes them (`rt::Base64Bytes`).
 #[allow(unused_imports)]
 use ::jtl_erp_runtime as rt;
@@ -120,18 +120,21 @@ enum Outcome {
     Refused(String),
 }
 
-fn finish<T, E: std::fmt::Debug>(result: Result<ResponseValue<T>, Error<E>>) -> Outcome {
-    match result {
-        Ok(_) => Outcome::Decoded,
-        Err(error @ Error::Decode { .. }) => Outcome::DecodeError(mask(&error.to_string())),
-        Err(Error::Api(api)) => Outcome::Api {
+fn finish<T, E>(result: Result<ResponseValue<T>, Error<E>>) -> Outcome {
+    let error = match result {
+        Ok(_) => return Outcome::Decoded,
+        Err(error) => error,
+    };
+    match error.kind() {
+        ErrorKind::Decode { .. } => Outcome::DecodeError(mask(&error.to_string())),
+        ErrorKind::Api(api) => Outcome::Api {
             body_decoded: api.body.is_some(),
             message: format!("{} {}", api.status, api.description.unwrap_or("undocumented")),
         },
-        Err(error @ (Error::Transport { .. } | Error::BodyTooLarge { .. })) => {
+        ErrorKind::Transport(_) | ErrorKind::BodyTooLarge { .. } => {
             Outcome::Transport(error.to_string())
         }
-        Err(error) => Outcome::Refused(error.to_string()),
+        _ => Outcome::Refused(error.to_string()),
     }
 }
 
