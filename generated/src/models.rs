@@ -63,12 +63,10 @@ pub struct AppRegistrationRequest {
     /// The app's signature over `AppId.SignatureData` (SignatureData in UTC), base64-encoded on
     /// the wire
     ///
-    ///
     /// On the wire: `Signature`.
     pub signature: Option<rt::Base64Bytes>,
     /// The moment the signature was made, in UTC; the server accepts it within 10 minutes of
     /// its own clock
-    ///
     ///
     /// On the wire: `SignatureData`.
     pub signature_data: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
@@ -723,12 +721,10 @@ pub struct ErrorResponse {
     /// Deprecated by the vendor (use `Errors`): one message per offending property; the keys
     /// are data (property names as sent) and are never re-cased
     ///
-    ///
     /// On the wire: `ValidationErrors`.
     pub validation_errors: Option<::std::collections::BTreeMap<String, String>>,
     /// Messages per offending property; the keys are data (property names as sent) and are
     /// never re-cased. Not in the vendor's 1.0 document; the same server writes it in 2.0.
-    ///
     ///
     /// On the wire: `Errors`.
     pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,

@@ -1,6 +1,7 @@
 //! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused.
 
 use super::code::{Code, lit};
+use super::doc;
 use super::runtime as rt;
 use super::serde_impls::{open_deserialize, open_serialize_fn, open_visitor};
 use crate::ir::{EnumDef, EnumKind};
@@ -58,7 +59,7 @@ fn definition(
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(|d| format!("{d}\n\n"))
+        .map(|d| format!("{}\n\n", doc::document(d)))
         .unwrap_or_default();
     text.push_str(about);
     code.docs(Some(&text));
@@ -70,7 +71,7 @@ fn definition(
     code.line(format_args!("#[derive({derive})]"));
     code.open(format_args!("pub enum {}", def.name));
     for (value, variant) in values {
-        code.docs(Some(&format!("`{value}`")));
+        code.docs(Some(&doc::code_span(value)));
         code.line(format_args!("{variant},"));
     }
     let (doc, variant) = unknown.split_once('\n').unwrap_or(("", unknown));

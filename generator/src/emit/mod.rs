@@ -2,6 +2,7 @@
 //! (`emit/code.rs` says why not as token streams).
 
 mod code;
+mod doc;
 mod enums;
 mod inlineable;
 mod manifest;
@@ -70,10 +71,14 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
          vendor writes in camelCase on one endpoint and in PascalCase on another is one Rust \
          type, and each operation writes it in its own casing.\n\n| module | API |\n|---|---|\n",
-        settings.description.trim_end_matches('.')
+        doc::line(&settings.description).trim_end_matches('.')
     );
     for module in &api.modules {
-        text.push_str(&format!("| [`{}`] | {} |\n", module.name, module.title));
+        text.push_str(&format!(
+            "| [`{}`] | {} |\n",
+            module.name,
+            doc::table_cell(&module.title)
+        ));
     }
     let mut code = Code::new();
     code.inner_docs(&text);

@@ -2,6 +2,7 @@
 //! `WireSerialize` per casing that writes the schema's keys in the schema's order.
 
 use super::code::{Code, lit};
+use super::doc;
 use super::runtime as rt;
 use super::serde_impls::{open_deserialize, open_serialize_fn, open_visitor};
 use super::types::{is_eq, marker, rust_type};
@@ -61,13 +62,18 @@ fn reaches(api: &Api, from: usize, to: usize, seen: &mut [bool]) -> bool {
 
 fn definition(code: &mut Code, api: &Api, index: usize) {
     let model = &api.concepts[index];
-    let mut text = model.description.clone().unwrap_or_default();
+    let mut text = model
+        .description
+        .as_deref()
+        .map(doc::document)
+        .unwrap_or_default();
     text.push_str("\n\nSchemas of this concept (their casing):\n");
     for (key, casing) in &model.members {
         let module = &api.modules[key.doc];
         text.push_str(&format!(
-            "\n- `{}` in `{}` ({casing:?})",
-            key.name, module.file
+            "\n- {} in {} ({casing:?})",
+            doc::code_span(&key.name),
+            doc::code_span(&module.file)
         ));
     }
     code.docs(Some(&text));
@@ -88,8 +94,12 @@ fn definition(code: &mut Code, api: &Api, index: usize) {
     ));
     code.open(format_args!("pub struct {}", model.name));
     for field in &model.fields {
-        let spellings: Vec<String> = field.spellings.iter().map(|s| format!("`{s}`")).collect();
-        let mut text = field.description.clone().unwrap_or_default();
+        let spellings: Vec<String> = field.spellings.iter().map(|s| doc::code_span(s)).collect();
+        let mut text = field
+            .description
+            .as_deref()
+            .map(doc::document)
+            .unwrap_or_default();
         text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
         code.docs(Some(&text));
         code.line(format_args!(

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::code::{Code, lit};
+use super::doc;
 use super::runtime as rt;
 use super::types::{marker, rust_type};
 use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
@@ -10,9 +11,9 @@ use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty
 /// The module's file.
 pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> String {
     let mut code = Code::new();
-    let mut header = format!("{}\n", module.title);
+    let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
-        header.push_str(&format!("\n{}\n", description.trim()));
+        header.push_str(&format!("\n{}\n", doc::document(description.trim())));
     }
     // The file name only: a path would tie the crate to the machine it was generated on.
     let file = module
@@ -20,7 +21,7 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or(&module.file);
-    header.push_str(&format!("\nGenerated from `{file}`."));
+    header.push_str(&format!("\nGenerated from {}.", doc::code_span(file)));
     code.inner_docs(&header);
     code.blank();
     code.line(rt::IMPORT);
@@ -60,7 +61,7 @@ fn client(code: &mut Code, api: &Api, module: &Module, checked: &BTreeSet<Schema
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     code.docs(Some(&format!(
         "Client of the {}. Cheap to clone.",
-        module.title.replace(['\n', '\r'], " ")
+        doc::line(&module.title)
     )));
     code.line("///");
     code.line(
@@ -145,8 +146,9 @@ fn response_enum(code: &mut Code, api: &Api, op: &Operation) {
     for r in &op.success_variants {
         let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
         code.docs(Some(&format!(
-            "`{label}`: {}",
-            r.description.trim().replace(['\n', '\r'], " ")
+            "{}: {}",
+            doc::code_span(&label),
+            doc::line(&r.description)
         )));
         match &r.ty {
             Some(ty) => code.line(format_args!("{}({}),", variant_name(r), rust_type(api, ty))),
@@ -397,7 +399,7 @@ fn params_struct(code: &mut Code, api: &Api, op: &Operation) {
         let text = p
             .description
             .as_deref()
-            .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
+            .map_or_else(|| doc::code_span(&p.name), doc::document);
         code.docs(Some(&text));
         code.line(format_args!(
             "pub {}: Option<{}>,",
@@ -471,7 +473,7 @@ fn arguments_doc(op: &Operation) -> String {
             let description = p
                 .description
                 .as_deref()
-                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().replace('\n', " "));
+                .map_or_else(|| doc::code_span(&p.name), doc::line);
             let place = if !p.required && uses_params_struct(op) {
                 "params."
             } else {
@@ -488,7 +490,7 @@ fn arguments_doc(op: &Operation) -> String {
             .description
             .as_deref()
             .map_or("the request body", str::trim);
-        lines.push(format!("- `body`: {}", description.replace('\n', " ")));
+        lines.push(format!("- `body`: {}", doc::line(description)));
     }
     if lines.is_empty() {
         String::new()
@@ -498,13 +500,14 @@ fn arguments_doc(op: &Operation) -> String {
 }
 
 fn operation_doc(op: &Operation) -> String {
-    let mut text = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    let mut text = doc::document(op.summary.as_deref().unwrap_or(&op.id));
     if let Some(description) = &op.description {
-        text.push_str(&format!("\n\n{}", description.trim()));
+        text.push_str(&format!("\n\n{}", doc::document(description.trim())));
     }
     text.push_str(&format!(
-        "\n\n`{} {}` (operation `{}`).",
-        op.http_method, op.path, op.id
+        "\n\n{} (operation {}).",
+        doc::code_span(&format!("{} {}", op.http_method, op.path)),
+        doc::code_span(&op.id)
     ));
     text.push_str(&arguments_doc(op));
     if !op.security.is_empty() {
@@ -519,11 +522,11 @@ fn operation_doc(op: &Operation) -> String {
                         .iter()
                         .map(|(scheme, scopes)| {
                             if scopes.is_empty() {
-                                format!("`{scheme}`")
+                                doc::code_span(scheme)
                             } else {
                                 let scopes: Vec<String> =
-                                    scopes.iter().map(|s| format!("`{s}`")).collect();
-                                format!("`{scheme}` (scopes {})", scopes.join(", "))
+                                    scopes.iter().map(|s| doc::code_span(s)).collect();
+                                format!("{} (scopes {})", doc::code_span(scheme), scopes.join(", "))
                             }
                         })
                         .collect::<Vec<_>>()
@@ -540,7 +543,11 @@ fn operation_doc(op: &Operation) -> String {
         text.push_str("\n\n# Errors\n\nDocumented answers, as [`crate::runtime::Error::Api`]:\n");
         for e in &op.errors {
             let status = e.range.clone().unwrap_or_else(|| e.status.to_string());
-            text.push_str(&format!("\n- `{status}`: {}", e.description.trim()));
+            text.push_str(&format!(
+                "\n- {}: {}",
+                doc::code_span(&status),
+                doc::line(&e.description)
+            ));
         }
     }
     text

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::code::{Code, lit};
+use super::doc;
 use crate::ir::{Api, BodyKind, SchemaKey, Ty};
 
 /// The schemas that need a check: sent as bodies, or nested in one, with a required property
@@ -97,8 +98,9 @@ pub fn emit_checks(code: &mut Code, api: &Api, index: usize, checked: &BTreeSet<
     code.open(format_args!("impl {}", model.name));
     for key in checked.iter().filter(|k| api.concept_of[*k].0 == index) {
         code.docs(Some(&format!(
-            "The first property `{}` of `{}` requires that is missing, as a path.",
-            key.name, api.modules[key.doc].file
+            "The first property {} of {} requires that is missing, as a path.",
+            doc::code_span(&key.name),
+            doc::code_span(&api.modules[key.doc].file)
         )));
         code.open(format_args!(
             "pub(crate) fn {}(&self) -> Option<String>",
