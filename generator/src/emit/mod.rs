@@ -1,5 +1,5 @@
-//! Emit: the IR becomes the text of each file of the generated crate, written formatted
-//! (`emit/code.rs` says why not as token streams).
+//! Emit: the IR becomes a token stream per file of the generated crate (`quote`), printed with
+//! `prettyplease` (`emit/code.rs`).
 
 mod code;
 mod doc;
@@ -17,7 +17,10 @@ pub use operations::params_struct_of;
 pub use types::rust_type;
 mod types;
 
-use self::code::Code;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use self::code::{ident, inner_docs};
 use self::runtime as rt;
 use crate::Settings;
 use crate::diagnostics::Sink;
@@ -25,7 +28,7 @@ use crate::ir::Api;
 
 /// The content of one generated file.
 pub enum Emitted {
-    /// Rust source written by the emitters.
+    /// Rust source written by the emitters, printed by prettyplease.
     Rust(String),
     /// Any other text (the manifest).
     Text(String),
@@ -34,27 +37,33 @@ pub enum Emitted {
 }
 
 /// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
-/// modules left out are reported to `sink` as warnings.
-pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emitted)> {
+/// modules left out are reported to `sink` as warnings. `Err` is a generator bug: tokens that
+/// are no Rust file (named).
+pub fn emit(
+    api: &Api,
+    settings: &Settings,
+    sink: &mut Sink,
+) -> Result<Vec<(String, Emitted)>, String> {
     let inlined = inlineable::inline(api, sink);
     let checked = required::checked(api);
-    let mut files = vec![
-        (
-            "Cargo.toml".to_owned(),
-            Emitted::Text(inlined.manifest.render(settings)),
-        ),
+    let mut rust = vec![
         (
             "src/lib.rs".to_owned(),
-            Emitted::Rust(crate_root(api, settings, &inlined.modules)),
+            crate_root(api, settings, &inlined.modules),
         ),
-        (
-            "src/models.rs".to_owned(),
-            Emitted::Rust(models_file(api, &checked)),
-        ),
+        ("src/models.rs".to_owned(), models_file(api, &checked)),
     ];
     for module in &api.modules {
-        let text = operations::emit_module(api, module, &checked);
-        files.push((format!("src/{}.rs", module.name), Emitted::Rust(text)));
+        let tokens = operations::emit_module(api, module, &checked);
+        rust.push((format!("src/{}.rs", module.name), tokens));
+    }
+    let mut files = vec![(
+        "Cargo.toml".to_owned(),
+        Emitted::Text(inlined.manifest.render(settings)),
+    )];
+    for (path, tokens) in rust {
+        let text = code::print(&path, tokens)?;
+        files.push((path, Emitted::Rust(text)));
     }
     files.extend(
         inlined
@@ -62,10 +71,10 @@ pub fn emit(api: &Api, settings: &Settings, sink: &mut Sink) -> Vec<(String, Emi
             .into_iter()
             .map(|(path, text)| (path, Emitted::Copied(text))),
     );
-    files
+    Ok(files)
 }
 
-fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> String {
+fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
     let mut text = format!(
         "{}.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
@@ -80,51 +89,50 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
             doc::table_cell(&module.title)
         ));
     }
-    let mut code = Code::new();
-    code.inner_docs(&text);
-    code.line("#![forbid(unsafe_code)]");
-    code.line("#![warn(missing_docs)]");
-    code.blank();
-    code.line("// The modules are formatted by the generator, not by rustfmt.");
-    code.line("#[rustfmt::skip]");
-    code.line("pub mod models;");
-    for module in &api.modules {
-        code.line("#[rustfmt::skip]");
-        code.line(format_args!("pub mod {};", module.name));
+    let docs = inner_docs(&text);
+    let modules = api.modules.iter().map(|m| {
+        let name = ident(&m.name);
+        quote!(#[rustfmt::skip] pub mod #name;)
+    });
+    let inlined = inlined.iter().map(|(module, feature)| {
+        let name = ident(module);
+        let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#gate #[rustfmt::skip] pub mod #name;)
+    });
+    let runtime = rt::RUNTIME.full();
+    let reexports = [rt::CONTEXT, rt::ERROR, rt::RESPONSE_VALUE, rt::SECRET].map(|i| i.full());
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+        // The modules are formatted by the generator (prettyplease), not by rustfmt.
+        #[rustfmt::skip]
+        pub mod models;
+        #(#modules)*
+        #(#inlined)*
+        pub use #runtime as runtime;
+        #(pub use #reexports;)*
     }
-    for (module, feature) in inlined {
-        if let Some(feature) = feature {
-            code.line(format_args!("#[cfg(feature = {})]", code::lit(feature)));
-        }
-        code.line("#[rustfmt::skip]");
-        code.line(format_args!("pub mod {module};"));
-    }
-    code.blank();
-    code.line(format_args!("pub use {} as runtime;", rt::RUNTIME.path()));
-    for item in [rt::CONTEXT, rt::ERROR, rt::RESPONSE_VALUE, rt::SECRET] {
-        code.line(format_args!("pub use {};", item.path()));
-    }
-    code.finish()
 }
 
-fn models_file(api: &Api, checked: &std::collections::BTreeSet<crate::ir::SchemaKey>) -> String {
-    let mut code = Code::new();
-    code.line("//! The models of all documents, unified across casings.");
-    if !(api.concepts.is_empty() && api.enums.is_empty()) {
-        code.blank();
-        code.line(rt::IMPORT);
+fn models_file(
+    api: &Api,
+    checked: &std::collections::BTreeSet<crate::ir::SchemaKey>,
+) -> TokenStream {
+    let import = (!(api.concepts.is_empty() && api.enums.is_empty())).then(rt::import);
+    let models = (0..api.concepts.len()).map(|i| {
+        let model = models::emit_model(api, i);
+        let checks = checked
+            .iter()
+            .any(|k| api.concept_of[k].0 == i)
+            .then(|| required::emit_checks(api, i, checked));
+        quote!(#model #checks)
+    });
+    let enums = api.enums.iter().map(enums::emit_enum);
+    quote! {
+        //! The models of all documents, unified across casings.
+        #import
+        #(#models)*
+        #(#enums)*
     }
-    for i in 0..api.concepts.len() {
-        code.blank();
-        models::emit_model(&mut code, api, i);
-        if checked.iter().any(|k| api.concept_of[k].0 == i) {
-            code.blank();
-            required::emit_checks(&mut code, api, i, checked);
-        }
-    }
-    for def in &api.enums {
-        code.blank();
-        enums::emit_enum(&mut code, def);
-    }
-    code.finish()
 }
