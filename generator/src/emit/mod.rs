@@ -39,6 +39,11 @@ pub enum Emitted {
 /// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
 /// modules left out are reported to `sink` as warnings. `Err` is a generator bug: tokens that
 /// are no Rust file (named).
+///
+/// The Rust files are built and printed on [`threads`] threads: each module on its own, and
+/// `src/models.rs` (the largest file) in parts whose printed text is joined in order (items
+/// printed apart are printed as together, a blank line between them), so that the output is
+/// the same whatever the number of threads.
 pub fn emit(
     api: &Api,
     settings: &Settings,
@@ -46,24 +51,95 @@ pub fn emit(
 ) -> Result<Vec<(String, Emitted)>, String> {
     let inlined = inlineable::inline(api, sink);
     let checked = required::checked(api);
-    let mut rust = vec![
+    let threads = threads();
+    let mut jobs = vec![Job::Root, Job::ModelsHead];
+    // A fixed number of parts (not one per thread): where the parts are cut never depends on
+    // the machine. The models first, then the enums, as in one piece.
+    let parts = if api.concepts.len() + api.enums.len() > 64 {
+        8
+    } else {
+        1
+    };
+    for part in 0..parts {
+        jobs.push(Job::Models(share(api.concepts.len(), part, parts), 0..0));
+    }
+    for part in 0..parts {
+        jobs.push(Job::Models(0..0, share(api.enums.len(), part, parts)));
+    }
+    jobs.extend((0..api.modules.len()).map(Job::Module));
+    let run = |job: &Job| -> Result<String, String> {
+        match job {
+            Job::Root => code::print("src/lib.rs", crate_root(api, settings, &inlined.modules)),
+            Job::ModelsHead => code::print("src/models.rs", models_head(api)),
+            Job::Models(concepts, enums) => code::print(
+                "src/models.rs",
+                models_part(api, &checked, concepts.clone(), enums.clone()),
+            ),
+            Job::Module(i) => {
+                let module = &api.modules[*i];
+                let path = format!("src/{}.rs", module.name);
+                code::print(&path, operations::emit_module(api, module, &checked))
+            }
+        }
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(jobs.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else {
+                            return out;
+                        };
+                        out.push((i, run(job)));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A panic inside a job is the generator's own bug: passed on to `generate`, which
+            // reports it.
+            for (i, text) in worker
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            {
+                done[i] = Some(text);
+            }
+        }
+    });
+    let mut texts = done
+        .into_iter()
+        .map(|t| t.unwrap_or_else(|| Err("a job did not run".into())));
+    let mut next_text = || {
+        texts
+            .next()
+            .unwrap_or_else(|| Err("a job is missing".into()))
+    };
+    let root = next_text()?;
+    let mut models = next_text()?;
+    for _ in 0..2 * parts {
+        let part = next_text()?;
+        if !part.is_empty() {
+            models.push('\n');
+            models.push_str(&part);
+        }
+    }
+    let mut files = vec![
         (
-            "src/lib.rs".to_owned(),
-            crate_root(api, settings, &inlined.modules),
+            "Cargo.toml".to_owned(),
+            Emitted::Text(inlined.manifest.render(settings)),
         ),
-        ("src/models.rs".to_owned(), models_file(api, &checked)),
+        ("src/lib.rs".to_owned(), Emitted::Rust(root)),
+        ("src/models.rs".to_owned(), Emitted::Rust(models)),
     ];
     for module in &api.modules {
-        let tokens = operations::emit_module(api, module, &checked);
-        rust.push((format!("src/{}.rs", module.name), tokens));
-    }
-    let mut files = vec![(
-        "Cargo.toml".to_owned(),
-        Emitted::Text(inlined.manifest.render(settings)),
-    )];
-    for (path, tokens) in rust {
-        let text = code::print(&path, tokens)?;
-        files.push((path, Emitted::Rust(text)));
+        files.push((
+            format!("src/{}.rs", module.name),
+            Emitted::Rust(next_text()?),
+        ));
     }
     files.extend(
         inlined
@@ -72,6 +148,28 @@ pub fn emit(
             .map(|(path, text)| (path, Emitted::Copied(text))),
     );
     Ok(files)
+}
+
+/// A piece of the crate one thread builds and prints.
+enum Job {
+    /// `src/lib.rs`.
+    Root,
+    /// The head of `src/models.rs`: its docs and the runtime import.
+    ModelsHead,
+    /// The models and enums of these index ranges.
+    Models(std::ops::Range<usize>, std::ops::Range<usize>),
+    /// The module of this index.
+    Module(usize),
+}
+
+/// The threads to emit on: the machine's parallelism, at most 8.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// Part `part` of `parts` of `0..len`, in order.
+fn share(len: usize, part: usize, parts: usize) -> std::ops::Range<usize> {
+    (len * part / parts)..(len * (part + 1) / parts)
 }
 
 fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
@@ -115,12 +213,21 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
     }
 }
 
-fn models_file(
+fn models_head(api: &Api) -> TokenStream {
+    let import = (!(api.concepts.is_empty() && api.enums.is_empty())).then(rt::import);
+    quote! {
+        //! The models of all documents, unified across casings.
+        #import
+    }
+}
+
+fn models_part(
     api: &Api,
     checked: &std::collections::BTreeSet<crate::ir::SchemaKey>,
+    concepts: std::ops::Range<usize>,
+    enums: std::ops::Range<usize>,
 ) -> TokenStream {
-    let import = (!(api.concepts.is_empty() && api.enums.is_empty())).then(rt::import);
-    let models = (0..api.concepts.len()).map(|i| {
+    let models = concepts.map(|i| {
         let model = models::emit_model(api, i);
         let checks = checked
             .iter()
@@ -128,10 +235,8 @@ fn models_file(
             .then(|| required::emit_checks(api, i, checked));
         quote!(#model #checks)
     });
-    let enums = api.enums.iter().map(enums::emit_enum);
+    let enums = api.enums[enums].iter().map(enums::emit_enum);
     quote! {
-        //! The models of all documents, unified across casings.
-        #import
         #(#models)*
         #(#enums)*
     }
