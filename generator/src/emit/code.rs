@@ -1,5 +1,5 @@
 //! The pieces every emitter builds Rust from: identifiers, string literals and doc attributes as
-//! `proc_macro2` tokens (put together with `quote!`), and [`print`], which makes a file's token
+//! `proc_macro2` tokens (put together with `quote!`), and [`print()`], which makes a file's token
 //! stream text with `prettyplease`, as progenitor and typify do.
 //!
 //! Token streams close by construction what text would leave to care: brackets balance, a

@@ -107,7 +107,7 @@ pub fn line(text: &str) -> String {
     out
 }
 
-/// A table cell: [`line`] with `|` escaped.
+/// A table cell: [`line()`] with `|` escaped.
 pub fn table_cell(text: &str) -> String {
     line(text).replace('|', "\\|")
 }

@@ -40,7 +40,7 @@ pub enum Emitted {
 /// modules left out are reported to `sink` as warnings. `Err` is a generator bug: tokens that
 /// are no Rust file (named).
 ///
-/// The Rust files are built and printed on [`threads`] threads: each module on its own, and
+/// The Rust files are built and printed on the machine's threads (at most 8): each module on its own, and
 /// `src/models.rs` (the largest file) in parts whose printed text is joined in order (items
 /// printed apart are printed as together, a blank line between them), so that the output is
 /// the same whatever the number of threads.

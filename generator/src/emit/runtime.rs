@@ -48,7 +48,7 @@ impl RuntimeItem {
     }
 }
 
-/// The name a generated file gives the runtime crate ([`IMPORT`]): `rt::codegen::execute` reads
+/// The name a generated file gives the runtime crate ([`import`]): `rt::codegen::execute` reads
 /// better than the full path on every line. No generated item can take the name: types are
 /// UpperCamelCase and methods live inside `impl` blocks.
 pub const ALIAS: &str = "rt";
