@@ -224,6 +224,26 @@ mod tests {
     }
 
     #[test]
+    fn names_become_identifiers_only_through_ident() {
+        // runtime.rs makes identifiers of its own static paths, which the contract test compiles.
+        let emitters = [
+            ("enums.rs", include_str!("enums.rs")),
+            ("models.rs", include_str!("models.rs")),
+            ("mod.rs", include_str!("mod.rs")),
+            ("operations.rs", include_str!("operations.rs")),
+            ("paging.rs", include_str!("paging.rs")),
+            ("required.rs", include_str!("required.rs")),
+            ("serde_impls.rs", include_str!("serde_impls.rs")),
+            ("types.rs", include_str!("types.rs")),
+        ];
+        for (file, text) in emitters {
+            for constructor in ["Ident::new", "format_ident!", "parse_str", ".parse::<"] {
+                assert!(!text.contains(constructor), "{file} uses {constructor}");
+            }
+        }
+    }
+
+    #[test]
     fn tokens_that_are_no_file_are_an_error_naming_the_file() {
         let error = print("src/x.rs", quote!(fn)).expect_err("no file");
         assert!(error.contains("src/x.rs"), "{error}");
