@@ -42,13 +42,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Register an app
@@ -99,20 +103,40 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
-                (rt::DocumentedStatus::Code(409), "An application with this app id is registered already"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
             ],
             scope: Option::None,
         };
-        if let Option::Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
+        if let Option::Some(missing) = body
+            .missing_in_erp_v1_create_app_registration_request()
+        {
             return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
         }
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/authentication";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -168,15 +192,29 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
                 (rt::DocumentedStatus::Code(404), "No registration request has this id"),
-                (rt::DocumentedStatus::Code(410), "The registration request was answered already and its key handed out"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
             ],
             scope: Option::None,
         };
-        let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -230,15 +268,32 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(400), "The operation is not allowed in this context"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
             ],
             scope: Option::None,
         };
-        let path = format!("/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -261,7 +316,10 @@ impl Client {
     /// - `404`: The server found nothing to report
     pub async fn get_status(
         &self,
-    ) -> Result<rt::ResponseValue<crate::models::Status>, rt::Error<crate::models::ErrorResponse>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::Status>,
+        rt::Error<crate::models::ErrorResponse>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "GetStatus",
             api: "erp_v1",
@@ -276,11 +334,20 @@ impl Client {
                 },
             ],
             auth: rt::AuthNeed::Required,
-            errors: &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+            errors: &[
+                (rt::DocumentedStatus::Code(404), "The server found nothing to report"),
+            ],
             scope: Option::None,
         };
         let path = "/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

@@ -44,13 +44,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Register an app
@@ -101,20 +105,40 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
-                (rt::DocumentedStatus::Code(409), "An application with this app id is registered already"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
             ],
             scope: Option::None,
         };
-        if let Option::Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+        if let Option::Some(missing) = body
+            .missing_in_erp_v2_create_app_registration_request()
+        {
             return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
         }
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/v2/authentication";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -169,16 +193,29 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
                 (rt::DocumentedStatus::Code(404), "No registration request has this id"),
-                (rt::DocumentedStatus::Code(410), "The registration request was answered already and its key handed out"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
             ],
             scope: Option::None,
         };
-        let path =
-            format!("/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -233,16 +270,32 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(400), "The operation is not allowed in this context"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(403), "No application service is available to take the registration"),
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
             ],
             scope: Option::None,
         };
-        let path =
-            format!("/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -324,19 +377,36 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(409), "An application with this app id is registered already"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
             ],
             scope: Option::Some("foreignapps.manage"),
         };
-        if let Option::Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+        if let Option::Some(missing) = body
+            .missing_in_erp_v2_create_app_registration_request()
+        {
             return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
         }
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/v2/authentication/foreign";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -414,15 +484,25 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
                 (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
             ],
             scope: Option::Some("foreignapps.manage"),
         };
-        let path =
-            format!("/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -455,7 +535,10 @@ impl Client {
         &self,
         app_id: &str,
         body: &crate::models::AppRegistrationRequest,
-    ) -> Result<rt::ResponseValue<crate::models::RegistrationInformation>, rt::Error<()>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<()>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "UpdateForeignApp",
             api: "erp_v2",
@@ -502,17 +585,30 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
                 (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
             ],
             scope: Option::Some("foreignapps.manage"),
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
-        let path =
-            format!("/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -589,15 +685,30 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(404), "No app is registered under this registration id"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
             ],
             scope: Option::Some("foreignapps.manage"),
         };
-        let path =
-            format!("/v2/authentication/foreign/{}/registration", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&registration_id)));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/registration",
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
+            registration_id))
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -629,7 +740,10 @@ impl Client {
         &self,
         registration_id: rt::uuid::Uuid,
         body: &crate::models::AppRegistrationRequest,
-    ) -> Result<rt::ResponseValue<crate::models::RegistrationInformation>, rt::Error<()>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<()>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "UpdateForeignAppByRegistrationId",
             api: "erp_v2",
@@ -676,17 +790,35 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(404), "No app is registered under this registration id"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
             ],
             scope: Option::Some("foreignapps.manage"),
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
-        let path =
-            format!("/v2/authentication/foreign/{}/registration", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&registration_id)));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/registration",
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
+            registration_id))
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -718,7 +850,10 @@ impl Client {
     pub async fn login(
         &self,
         body: &crate::models::CreateLogin,
-    ) -> Result<rt::ResponseValue<crate::models::Login>, rt::Error<crate::models::ErrorResponse>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::Login>,
+        rt::Error<crate::models::ErrorResponse>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "Login",
             api: "erp_v2",
@@ -739,16 +874,31 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(400), "The data sent is invalid (unknown user or wrong password)"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (unknown user or wrong password)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
             ],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/v2/authentication/login";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -798,12 +948,22 @@ impl Client {
             ],
             auth: rt::AuthNeed::Optional,
             errors: &[
-                (rt::DocumentedStatus::Code(400), "The data sent is invalid (no such session)"),
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (no such session)",
+                ),
             ],
             scope: Option::None,
         };
         let path = "/v2/authentication/logout";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -839,7 +999,14 @@ impl Client {
             scope: Option::None,
         };
         let path = "/v2/feature";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -862,7 +1029,10 @@ impl Client {
     /// - `404`: The server found nothing to report
     pub async fn get_status(
         &self,
-    ) -> Result<rt::ResponseValue<crate::models::Status>, rt::Error<crate::models::ErrorResponse>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::Status>,
+        rt::Error<crate::models::ErrorResponse>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "GetStatus",
             api: "erp_v2",
@@ -877,11 +1047,20 @@ impl Client {
                 },
             ],
             auth: rt::AuthNeed::Optional,
-            errors: &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+            errors: &[
+                (rt::DocumentedStatus::Code(404), "The server found nothing to report"),
+            ],
             scope: Option::None,
         };
         let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -915,7 +1094,14 @@ impl Client {
             scope: Option::None,
         };
         let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -995,8 +1181,14 @@ impl Client {
             auth: rt::AuthNeed::Required,
             errors: &[
                 (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (rt::DocumentedStatus::Code(402), "No licence is available, or JTL has not authorised the app"),
-                (rt::DocumentedStatus::Code(404), "Nothing was found for the given identifier"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "Nothing was found for the given identifier",
+                ),
             ],
             scope: Option::Some("accountings.read"),
         };
@@ -1023,8 +1215,14 @@ impl Client {
             query.push("pageSize", value);
         }
         let path = format!("/v2/accountingData{}", query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -1039,7 +1237,12 @@ impl Client {
     pub fn query_accounting_data_pages(
         &self,
         params: &QueryAccountingDataParams,
-    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::PagedListOfAccountingData>, rt::Error<crate::models::ErrorResponse>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + use<> {
         let client = self.clone();
         let params = params.clone();
         let fetch = move |cursor: rt::paging::Cursor| {
@@ -1047,21 +1250,42 @@ impl Client {
             let params = params.clone();
             async move {
                 let mut params = params;
-                params.page_number = Option::Some(i32::try_from(cursor.number()).unwrap_or(i32::MAX));
+                params.page_number = Option::Some(
+                    i32::try_from(cursor.number()).unwrap_or(i32::MAX),
+                );
                 client.query_accounting_data(&params).await
             }
         };
-        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks { empty: page.items.is_empty(), has_next: page.has_next_page, next_number: page.next_page_number.map(i64::from), total_pages: page.total_pages.map(i64::from), ..::std::default::Default::default() };
-        rt::paging::pages("QueryAccountingData", rt::paging::Cursor::Number(1), fetch, marks)
+        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
+            empty: page.items.is_empty(),
+            has_next: page.has_next_page,
+            next_number: page.next_page_number.map(i64::from),
+            total_pages: page.total_pages.map(i64::from),
+            ..::std::default::Default::default()
+        };
+        rt::paging::pages(
+            "QueryAccountingData",
+            rt::paging::Cursor::Number(1),
+            fetch,
+            marks,
+        )
     }
 
     /// The items of [`Self::query_accounting_data_pages`], in order: every item of every page, as a stream.
     pub fn query_accounting_data_stream(
         &self,
         params: &QueryAccountingDataParams,
-    ) -> impl rt::paging::Stream<Item = Result<crate::models::AccountingData, rt::Error<crate::models::ErrorResponse>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<
+            crate::models::AccountingData,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + use<> {
         let pages = self.query_accounting_data_pages(params);
-        rt::paging::items(pages, |page: crate::models::PagedListOfAccountingData| page.items)
+        rt::paging::items(
+            pages,
+            |page: crate::models::PagedListOfAccountingData| page.items,
+        )
     }
 }
 

@@ -39,13 +39,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Request an access token
@@ -83,8 +87,14 @@ impl Client {
             context: &[],
             auth: rt::AuthNeed::Required,
             errors: &[
-                (rt::DocumentedStatus::Code(400), "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)"),
-                (rt::DocumentedStatus::Code(401), "The client credentials were not accepted (RFC 6749, section 5.2)"),
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The client credentials were not accepted (RFC 6749, section 5.2)",
+                ),
             ],
             scope: Option::None,
         };
@@ -96,10 +106,18 @@ impl Client {
         if let Option::Some(value) = &body.scope {
             fields.push(("scope", value.to_string()));
         }
-        let body = rt::codegen::RequestBody::form(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let body = rt::codegen::RequestBody::form(
+            fields.iter().map(|(k, v)| (*k, v.as_str())),
+        );
         let path = "/oauth2/token";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

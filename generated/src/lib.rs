@@ -12,7 +12,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-// The modules are formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]

@@ -63,12 +63,10 @@ pub struct AppRegistrationRequest {
     /// The app's signature over `AppId.SignatureData` (SignatureData in UTC), base64-encoded on
     /// the wire
     ///
-    ///
     /// On the wire: `Signature`.
     pub signature: Option<rt::Base64Bytes>,
     /// The moment the signature was made, in UTC; the server accepts it within 10 minutes of
     /// its own clock
-    ///
     ///
     /// On the wire: `SignatureData`.
     pub signature_data: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
@@ -94,11 +92,16 @@ impl rt::codegen::KeyTable for AppRegistrationRequest {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AppRegistrationRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AppRegistrationRequest;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AppRegistrationRequest object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -118,90 +121,164 @@ impl<'de> rt::serde::Deserialize<'de> for AppRegistrationRequest {
                 let mut f10: Option<Option<rt::Base64Bytes>> = Option::None;
                 let mut f11: Option<Option<crate::models::RegistrationType>> = Option::None;
                 let mut f12: Option<Option<rt::Base64Bytes>> = Option::None;
-                let mut f13: Option<Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AppRegistrationRequest>>()? {
+                let mut f13: Option<
+                    Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+                > = Option::None;
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AppRegistrationRequest>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
                         Option::Some(9) => {
                             if f9.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(9));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(9),
+                                );
                             }
                             f9 = Option::Some(map.next_value()?);
                         }
                         Option::Some(10) => {
                             if f10.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(10));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(10),
+                                );
                             }
                             f10 = Option::Some(map.next_value()?);
                         }
                         Option::Some(11) => {
                             if f11.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(11));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(11),
+                                );
                             }
                             f11 = Option::Some(map.next_value()?);
                         }
                         Option::Some(12) => {
                             if f12.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(12));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(12),
+                                );
                             }
                             f12 = Option::Some(map.next_value()?);
                         }
                         Option::Some(13) => {
                             if f13.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppRegistrationRequest>(13));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AppRegistrationRequest,
+                                    >(13),
+                                );
                             }
                             f13 = Option::Some(map.next_value()?);
                         }
@@ -233,7 +310,10 @@ impl<'de> rt::serde::Deserialize<'de> for AppRegistrationRequest {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AppRegistrationRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.app_id.is_some())
             + usize::from(self.display_name.is_some())
@@ -260,10 +340,18 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for AppRegistrationRequest {
             state.serialize_field("Description", value)?;
         }
         if let Option::Some(value) = &self.localized_display_names {
-            state.serialize_field("LocalizedDisplayNames", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "LocalizedDisplayNames",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.localized_descriptions {
-            state.serialize_field("LocalizedDescriptions", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "LocalizedDescriptions",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.version {
             state.serialize_field("Version", value)?;
@@ -298,7 +386,9 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for AppRegistrationRequest {
 
 impl AppRegistrationRequest {
     /// The first property `CreateAppRegistrationRequest` of `spec/erp-1.0.yaml` requires that is missing, as a path.
-    pub(crate) fn missing_in_erp_v1_create_app_registration_request(&self) -> Option<String> {
+    pub(crate) fn missing_in_erp_v1_create_app_registration_request(
+        &self,
+    ) -> Option<String> {
         if self.app_id.is_none() {
             return Option::Some("AppId".to_owned());
         }
@@ -325,8 +415,11 @@ impl AppRegistrationRequest {
         }
         Option::None
     }
+
     /// The first property `CreateAppRegistrationRequest` of `spec/erp-2.0.yaml` requires that is missing, as a path.
-    pub(crate) fn missing_in_erp_v2_create_app_registration_request(&self) -> Option<String> {
+    pub(crate) fn missing_in_erp_v2_create_app_registration_request(
+        &self,
+    ) -> Option<String> {
         if self.app_id.is_none() {
             return Option::Some("AppId".to_owned());
         }
@@ -379,11 +472,16 @@ impl rt::codegen::KeyTable for Translation {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Translation {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Translation;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Translation object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -392,17 +490,23 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
             ) -> Result<Translation, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Translation>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Translation>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Translation>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Translation>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Translation>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Translation>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -412,8 +516,16 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
                     }
                 }
                 Result::Ok(Translation {
-                    language_iso: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Translation>(0))?,
-                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Translation>(1))?,
+                    language_iso: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Translation,
+                        >(0))?,
+                    name: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Translation,
+                        >(1))?,
                 })
             }
         }
@@ -422,7 +534,10 @@ impl<'de> rt::serde::Deserialize<'de> for Translation {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Translation {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("Translation", len)?;
@@ -469,11 +584,16 @@ impl rt::codegen::KeyTable for RegistrationRequestStatusInfo {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = RegistrationRequestStatusInfo;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a RegistrationRequestStatusInfo object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -483,23 +603,40 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<String> = Option::None;
                 let mut f2: Option<crate::models::RegistrationStatus> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<RegistrationRequestStatusInfo>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<RegistrationRequestStatusInfo>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationRequestStatusInfo>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationRequestStatusInfo,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationRequestStatusInfo>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationRequestStatusInfo,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationRequestStatusInfo>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationRequestStatusInfo,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
@@ -509,9 +646,21 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
                     }
                 }
                 Result::Ok(RegistrationRequestStatusInfo {
-                    app_id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(0))?,
-                    registration_request_id: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(1))?,
-                    status: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationRequestStatusInfo>(2))?,
+                    app_id: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            RegistrationRequestStatusInfo,
+                        >(0))?,
+                    registration_request_id: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            RegistrationRequestStatusInfo,
+                        >(1))?,
+                    status: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            RegistrationRequestStatusInfo,
+                        >(2))?,
                 })
             }
         }
@@ -520,10 +669,14 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationRequestStatusInfo {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 3;
-        let mut state = serializer.serialize_struct("RegistrationRequestStatusInfo", len)?;
+        let mut state = serializer
+            .serialize_struct("RegistrationRequestStatusInfo", len)?;
         {
             let value = &self.app_id;
             state.serialize_field("AppId", value)?;
@@ -571,11 +724,16 @@ impl rt::codegen::KeyTable for RegistrationInformation {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = RegistrationInformation;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a RegistrationInformation object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -585,23 +743,40 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
                 let mut f0: Option<crate::models::RegistrationRequestStatusInfo> = Option::None;
                 let mut f1: Option<Option<crate::models::AppToken>> = Option::None;
                 let mut f2: Option<Option<Vec<String>>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<RegistrationInformation>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<RegistrationInformation>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationInformation>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationInformation,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationInformation>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationInformation,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, RegistrationInformation>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        RegistrationInformation,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
@@ -611,7 +786,11 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
                     }
                 }
                 Result::Ok(RegistrationInformation {
-                    request_status_info: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, RegistrationInformation>(0))?,
+                    request_status_info: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            RegistrationInformation,
+                        >(0))?,
                     token: f1.flatten(),
                     granted_scopes: f2.flatten(),
                 })
@@ -622,18 +801,28 @@ impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationInformation {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.token.is_some())
+        let len: usize = 1 + usize::from(self.token.is_some())
             + usize::from(self.granted_scopes.is_some());
         let mut state = serializer.serialize_struct("RegistrationInformation", len)?;
         {
             let value = &self.request_status_info;
-            state.serialize_field("RequestStatusInfo", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "RequestStatusInfo",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.token {
-            state.serialize_field("Token", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "Token",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.granted_scopes {
             state.serialize_field("GrantedScopes", value)?;
@@ -661,11 +850,16 @@ impl rt::codegen::KeyTable for AppToken {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AppToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AppToken;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AppToken object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -673,11 +867,15 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
                 mut map: A,
             ) -> Result<AppToken, A::Error> {
                 let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AppToken>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AppToken>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AppToken>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AppToken>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -687,7 +885,11 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
                     }
                 }
                 Result::Ok(AppToken {
-                    api_key: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AppToken>(0))?,
+                    api_key: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AppToken,
+                        >(0))?,
                 })
             }
         }
@@ -696,7 +898,10 @@ impl<'de> rt::serde::Deserialize<'de> for AppToken {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AppToken {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("AppToken", len)?;
@@ -723,12 +928,10 @@ pub struct ErrorResponse {
     /// Deprecated by the vendor (use `Errors`): one message per offending property; the keys
     /// are data (property names as sent) and are never re-cased
     ///
-    ///
     /// On the wire: `ValidationErrors`.
     pub validation_errors: Option<::std::collections::BTreeMap<String, String>>,
     /// Messages per offending property; the keys are data (property names as sent) and are
     /// never re-cased. Not in the vendor's 1.0 document; the same server writes it in 2.0.
-    ///
     ///
     /// On the wire: `Errors`.
     pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,
@@ -753,11 +956,16 @@ impl rt::codegen::KeyTable for ErrorResponse {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = ErrorResponse;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a ErrorResponse object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -765,39 +973,55 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
                 mut map: A,
             ) -> Result<ErrorResponse, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<Option<::std::collections::BTreeMap<String, String>>> = Option::None;
-                let mut f2: Option<Option<::std::collections::BTreeMap<String, Vec<String>>>> = Option::None;
+                let mut f1: Option<
+                    Option<::std::collections::BTreeMap<String, String>>,
+                > = Option::None;
+                let mut f2: Option<
+                    Option<::std::collections::BTreeMap<String, Vec<String>>>,
+                > = Option::None;
                 let mut f3: Option<Option<String>> = Option::None;
                 let mut f4: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<ErrorResponse>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<ErrorResponse>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ErrorResponse>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
@@ -820,7 +1044,10 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for ErrorResponse {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.error_code.is_some())
             + usize::from(self.validation_errors.is_some())
@@ -883,11 +1110,16 @@ impl rt::codegen::KeyTable for Status {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Status {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Status;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Status object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -898,29 +1130,39 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
                 let mut f1: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
                 let mut f2: Option<String> = Option::None;
                 let mut f3: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Status>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Status>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Status>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Status>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Status>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Status>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Status>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Status>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Status>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Status>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
@@ -930,10 +1172,26 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
                     }
                 }
                 Result::Ok(Status {
-                    version: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Status>(0))?,
-                    timestamp: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Status>(1))?,
-                    tenant: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Status>(2))?,
-                    r#type: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, Status>(3))?,
+                    version: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Status,
+                        >(0))?,
+                    timestamp: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Status,
+                        >(1))?,
+                    tenant: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Status,
+                        >(2))?,
+                    r#type: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Status,
+                        >(3))?,
                 })
             }
         }
@@ -942,7 +1200,10 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Status {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 4;
         let mut state = serializer.serialize_struct("Status", len)?;
@@ -988,11 +1249,16 @@ impl rt::codegen::KeyTable for CreateLogin {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = CreateLogin;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a CreateLogin object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1001,17 +1267,23 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
             ) -> Result<CreateLogin, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<CreateLogin>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<CreateLogin>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLogin>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, CreateLogin>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLogin>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, CreateLogin>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -1021,8 +1293,16 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
                     }
                 }
                 Result::Ok(CreateLogin {
-                    user_name: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLogin>(0))?,
-                    password: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLogin>(1))?,
+                    user_name: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            CreateLogin,
+                        >(0))?,
+                    password: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            CreateLogin,
+                        >(1))?,
                 })
             }
         }
@@ -1031,7 +1311,10 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for CreateLogin {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("CreateLogin", len)?;
@@ -1065,11 +1348,16 @@ impl rt::codegen::KeyTable for Login {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Login {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Login;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Login object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1077,11 +1365,15 @@ impl<'de> rt::serde::Deserialize<'de> for Login {
                 mut map: A,
             ) -> Result<Login, A::Error> {
                 let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Login>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Login>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Login>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Login>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -1091,7 +1383,8 @@ impl<'de> rt::serde::Deserialize<'de> for Login {
                     }
                 }
                 Result::Ok(Login {
-                    session_id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Login>(0))?,
+                    session_id: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Login>(0))?,
                 })
             }
         }
@@ -1100,7 +1393,10 @@ impl<'de> rt::serde::Deserialize<'de> for Login {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Login {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("Login", len)?;
@@ -1147,11 +1443,16 @@ impl rt::codegen::KeyTable for FeatureInfo {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = FeatureInfo;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a FeatureInfo object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1162,29 +1463,39 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
                 let mut f1: Option<i32> = Option::None;
                 let mut f2: Option<String> = Option::None;
                 let mut f3: Option<bool> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<FeatureInfo>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<FeatureInfo>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, FeatureInfo>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
@@ -1194,10 +1505,26 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
                     }
                 }
                 Result::Ok(FeatureInfo {
-                    feature: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(0))?,
-                    version: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(1))?,
-                    release: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(2))?,
-                    is_usable: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, FeatureInfo>(3))?,
+                    feature: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            FeatureInfo,
+                        >(0))?,
+                    version: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            FeatureInfo,
+                        >(1))?,
+                    release: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            FeatureInfo,
+                        >(2))?,
+                    is_usable: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            FeatureInfo,
+                        >(3))?,
                 })
             }
         }
@@ -1206,7 +1533,10 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for FeatureInfo {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 4;
         let mut state = serializer.serialize_struct("FeatureInfo", len)?;
@@ -1290,11 +1620,16 @@ impl rt::codegen::KeyTable for PagedListOfAccountingData {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = PagedListOfAccountingData;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a PagedListOfAccountingData object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1310,59 +1645,106 @@ impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
                 let mut f6: Option<Option<bool>> = Option::None;
                 let mut f7: Option<Option<i32>> = Option::None;
                 let mut f8: Option<Option<i32>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
@@ -1372,10 +1754,26 @@ impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
                     }
                 }
                 Result::Ok(PagedListOfAccountingData {
-                    total_items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(0))?,
-                    page_number: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(1))?,
-                    page_size: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(2))?,
-                    items: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedListOfAccountingData>(3))?,
+                    total_items: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedListOfAccountingData,
+                        >(0))?,
+                    page_number: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedListOfAccountingData,
+                        >(1))?,
+                    page_size: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedListOfAccountingData,
+                        >(2))?,
+                    items: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedListOfAccountingData,
+                        >(3))?,
                     total_pages: f4.flatten(),
                     has_previous_page: f5.flatten(),
                     has_next_page: f6.flatten(),
@@ -1389,10 +1787,12 @@ impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 4
-            + usize::from(self.total_pages.is_some())
+        let len: usize = 4 + usize::from(self.total_pages.is_some())
             + usize::from(self.has_previous_page.is_some())
             + usize::from(self.has_next_page.is_some())
             + usize::from(self.next_page_number.is_some())
@@ -1412,7 +1812,11 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
         }
         {
             let value = &self.items;
-            state.serialize_field("Items", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "Items",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.total_pages {
             state.serialize_field("TotalPages", value)?;
@@ -1548,11 +1952,16 @@ impl rt::codegen::KeyTable for AccountingData {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AccountingData;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AccountingData object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1579,125 +1988,167 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingData {
                 let mut f17: Option<crate::models::Address> = Option::None;
                 let mut f18: Option<crate::models::Address> = Option::None;
                 let mut f19: Option<Vec<crate::models::AccountingDataLineItem>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingData>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AccountingData>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
                         Option::Some(9) => {
                             if f9.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(9));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(9),
+                                );
                             }
                             f9 = Option::Some(map.next_value()?);
                         }
                         Option::Some(10) => {
                             if f10.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(10));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(10),
+                                );
                             }
                             f10 = Option::Some(map.next_value()?);
                         }
                         Option::Some(11) => {
                             if f11.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(11));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(11),
+                                );
                             }
                             f11 = Option::Some(map.next_value()?);
                         }
                         Option::Some(12) => {
                             if f12.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(12));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(12),
+                                );
                             }
                             f12 = Option::Some(map.next_value()?);
                         }
                         Option::Some(13) => {
                             if f13.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(13));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(13),
+                                );
                             }
                             f13 = Option::Some(map.next_value()?);
                         }
                         Option::Some(14) => {
                             if f14.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(14));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(14),
+                                );
                             }
                             f14 = Option::Some(map.next_value()?);
                         }
                         Option::Some(15) => {
                             if f15.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(15));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(15),
+                                );
                             }
                             f15 = Option::Some(map.next_value()?);
                         }
                         Option::Some(16) => {
                             if f16.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(16));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(16),
+                                );
                             }
                             f16 = Option::Some(map.next_value()?);
                         }
                         Option::Some(17) => {
                             if f17.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(17));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(17),
+                                );
                             }
                             f17 = Option::Some(map.next_value()?);
                         }
                         Option::Some(18) => {
                             if f18.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(18));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(18),
+                                );
                             }
                             f18 = Option::Some(map.next_value()?);
                         }
                         Option::Some(19) => {
                             if f19.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(19));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(19),
+                                );
                             }
                             f19 = Option::Some(map.next_value()?);
                         }
@@ -1707,26 +2158,82 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingData {
                     }
                 }
                 Result::Ok(AccountingData {
-                    document_number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(0))?,
-                    document_type: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(1))?,
-                    document_date: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(2))?,
-                    service_date: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(3))?,
+                    document_number: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(0))?,
+                    document_type: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(1))?,
+                    document_date: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(2))?,
+                    service_date: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(3))?,
                     sales_invoice_correction_id: f4.flatten(),
                     sales_invoice_id: f5.flatten(),
                     sales_order_id: f6.flatten(),
                     sales_order_number: f7.flatten(),
                     external_sales_order_number: f8.flatten(),
-                    currency_iso: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(9))?,
-                    company_id: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(10))?,
-                    company_vat_id: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(11))?,
+                    currency_iso: f9
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(9))?,
+                    company_id: f10
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(10))?,
+                    company_vat_id: f11
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(11))?,
                     customer_vat_id: f12.flatten(),
-                    sales_channel_id: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(13))?,
-                    is_cancelled: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(14))?,
-                    departure_country: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(15))?,
-                    shipment_country: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(16))?,
-                    billing_address: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(17))?,
-                    shipment_address: f18.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(18))?,
-                    account_data_line_items: f19.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingData>(19))?,
+                    sales_channel_id: f13
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(13))?,
+                    is_cancelled: f14
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(14))?,
+                    departure_country: f15
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(15))?,
+                    shipment_country: f16
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(16))?,
+                    billing_address: f17
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(17))?,
+                    shipment_address: f18
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(18))?,
+                    account_data_line_items: f19
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingData,
+                        >(19))?,
                 })
             }
         }
@@ -1735,10 +2242,12 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingData {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 14
-            + usize::from(self.sales_invoice_correction_id.is_some())
+        let len: usize = 14 + usize::from(self.sales_invoice_correction_id.is_some())
             + usize::from(self.sales_invoice_id.is_some())
             + usize::from(self.sales_order_id.is_some())
             + usize::from(self.sales_order_number.is_some())
@@ -1801,23 +2310,43 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
         }
         {
             let value = &self.departure_country;
-            state.serialize_field("DepartureCountry", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+            state
+                .serialize_field(
+                    "DepartureCountry",
+                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
+                )?;
         }
         {
             let value = &self.shipment_country;
-            state.serialize_field("ShipmentCountry", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+            state
+                .serialize_field(
+                    "ShipmentCountry",
+                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
+                )?;
         }
         {
             let value = &self.billing_address;
-            state.serialize_field("BillingAddress", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+            state
+                .serialize_field(
+                    "BillingAddress",
+                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
+                )?;
         }
         {
             let value = &self.shipment_address;
-            state.serialize_field("ShipmentAddress", &rt::wire::Wire::<_, rt::wire::Declared>::new(value))?;
+            state
+                .serialize_field(
+                    "ShipmentAddress",
+                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
+                )?;
         }
         {
             let value = &self.account_data_line_items;
-            state.serialize_field("AccountDataLineItems", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "AccountDataLineItems",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         state.end()
     }
@@ -1933,11 +2462,16 @@ impl rt::codegen::KeyTable for AccountingDataLineItem {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AccountingDataLineItem;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AccountingDataLineItem object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1963,119 +2497,216 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
                 let mut f16: Option<f64> = Option::None;
                 let mut f17: Option<f64> = Option::None;
                 let mut f18: Option<i32> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingDataLineItem>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AccountingDataLineItem>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
                         Option::Some(9) => {
                             if f9.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(9));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(9),
+                                );
                             }
                             f9 = Option::Some(map.next_value()?);
                         }
                         Option::Some(10) => {
                             if f10.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(10));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(10),
+                                );
                             }
                             f10 = Option::Some(map.next_value()?);
                         }
                         Option::Some(11) => {
                             if f11.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(11));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(11),
+                                );
                             }
                             f11 = Option::Some(map.next_value()?);
                         }
                         Option::Some(12) => {
                             if f12.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(12));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(12),
+                                );
                             }
                             f12 = Option::Some(map.next_value()?);
                         }
                         Option::Some(13) => {
                             if f13.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(13));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(13),
+                                );
                             }
                             f13 = Option::Some(map.next_value()?);
                         }
                         Option::Some(14) => {
                             if f14.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(14));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(14),
+                                );
                             }
                             f14 = Option::Some(map.next_value()?);
                         }
                         Option::Some(15) => {
                             if f15.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(15));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(15),
+                                );
                             }
                             f15 = Option::Some(map.next_value()?);
                         }
                         Option::Some(16) => {
                             if f16.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(16));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(16),
+                                );
                             }
                             f16 = Option::Some(map.next_value()?);
                         }
                         Option::Some(17) => {
                             if f17.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(17));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(17),
+                                );
                             }
                             f17 = Option::Some(map.next_value()?);
                         }
                         Option::Some(18) => {
                             if f18.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingDataLineItem>(18));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        AccountingDataLineItem,
+                                    >(18),
+                                );
                             }
                             f18 = Option::Some(map.next_value()?);
                         }
@@ -2088,22 +2719,74 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
                     sales_invoice_correction_line_item_id: f0.flatten(),
                     sales_invoice_line_item_id: f1.flatten(),
                     item_id: f2.flatten(),
-                    line_item_type: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(3))?,
-                    name: f4.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(4))?,
+                    line_item_type: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(3))?,
+                    name: f4
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(4))?,
                     tax_class_id: f5.flatten(),
                     tax_class_name: f6.flatten(),
-                    tax_class_type: f7.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(7))?,
+                    tax_class_type: f7
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(7))?,
                     general_ledger_account: f8.flatten(),
-                    quantity: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(9))?,
-                    net_sales_price_per_unit: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(10))?,
-                    vat_rate: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(11))?,
-                    vat_amount: f12.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(12))?,
-                    discount_in_percent: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(13))?,
-                    total_discount_gross_amount: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(14))?,
-                    total_discount_net_amount: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(15))?,
-                    total_gross_amount: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(16))?,
-                    total_net_amount: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(17))?,
-                    sort_order: f18.ok_or_else(|| rt::codegen::missing_field::<A::Error, AccountingDataLineItem>(18))?,
+                    quantity: f9
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(9))?,
+                    net_sales_price_per_unit: f10
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(10))?,
+                    vat_rate: f11
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(11))?,
+                    vat_amount: f12
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(12))?,
+                    discount_in_percent: f13
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(13))?,
+                    total_discount_gross_amount: f14
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(14))?,
+                    total_discount_net_amount: f15
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(15))?,
+                    total_gross_amount: f16
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(16))?,
+                    total_net_amount: f17
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(17))?,
+                    sort_order: f18
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AccountingDataLineItem,
+                        >(18))?,
                 })
             }
         }
@@ -2112,7 +2795,10 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingDataLineItem {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 13
             + usize::from(self.sales_invoice_correction_line_item_id.is_some())
@@ -2218,11 +2904,16 @@ impl rt::codegen::KeyTable for Country {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Country {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Country;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Country object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2231,17 +2922,23 @@ impl<'de> rt::serde::Deserialize<'de> for Country {
             ) -> Result<Country, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Country>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Country>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Country>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Country>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Country>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Country>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -2251,8 +2948,16 @@ impl<'de> rt::serde::Deserialize<'de> for Country {
                     }
                 }
                 Result::Ok(Country {
-                    country_iso: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Country>(0))?,
-                    state_iso: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Country>(1))?,
+                    country_iso: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Country,
+                        >(0))?,
+                    state_iso: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Country,
+                        >(1))?,
                 })
             }
         }
@@ -2261,7 +2966,10 @@ impl<'de> rt::serde::Deserialize<'de> for Country {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Declared> for Country {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("Country", len)?;
@@ -2382,11 +3090,16 @@ impl rt::codegen::KeyTable for Address {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Address {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Address;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Address object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2411,113 +3124,151 @@ impl<'de> rt::serde::Deserialize<'de> for Address {
                 let mut f15: Option<String> = Option::None;
                 let mut f16: Option<String> = Option::None;
                 let mut f17: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Address>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Address>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
                         Option::Some(9) => {
                             if f9.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(9));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(9),
+                                );
                             }
                             f9 = Option::Some(map.next_value()?);
                         }
                         Option::Some(10) => {
                             if f10.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(10));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(10),
+                                );
                             }
                             f10 = Option::Some(map.next_value()?);
                         }
                         Option::Some(11) => {
                             if f11.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(11));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(11),
+                                );
                             }
                             f11 = Option::Some(map.next_value()?);
                         }
                         Option::Some(12) => {
                             if f12.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(12));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(12),
+                                );
                             }
                             f12 = Option::Some(map.next_value()?);
                         }
                         Option::Some(13) => {
                             if f13.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(13));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(13),
+                                );
                             }
                             f13 = Option::Some(map.next_value()?);
                         }
                         Option::Some(14) => {
                             if f14.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(14));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(14),
+                                );
                             }
                             f14 = Option::Some(map.next_value()?);
                         }
                         Option::Some(15) => {
                             if f15.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(15));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(15),
+                                );
                             }
                             f15 = Option::Some(map.next_value()?);
                         }
                         Option::Some(16) => {
                             if f16.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(16));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(16),
+                                );
                             }
                             f16 = Option::Some(map.next_value()?);
                         }
                         Option::Some(17) => {
                             if f17.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Address>(17));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Address>(17),
+                                );
                             }
                             f17 = Option::Some(map.next_value()?);
                         }
@@ -2527,24 +3278,96 @@ impl<'de> rt::serde::Deserialize<'de> for Address {
                     }
                 }
                 Result::Ok(Address {
-                    id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(0))?,
-                    company: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(1))?,
-                    company2: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(2))?,
-                    form_of_address: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(3))?,
-                    title: f4.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(4))?,
-                    first_name: f5.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(5))?,
-                    last_name: f6.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(6))?,
-                    street: f7.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(7))?,
-                    address2: f8.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(8))?,
-                    postal_code: f9.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(9))?,
-                    city: f10.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(10))?,
-                    state: f11.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(11))?,
-                    country_iso: f12.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(12))?,
-                    vat_id: f13.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(13))?,
-                    phone_number: f14.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(14))?,
-                    mobile_phone_number: f15.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(15))?,
-                    email_address: f16.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(16))?,
-                    fax: f17.ok_or_else(|| rt::codegen::missing_field::<A::Error, Address>(17))?,
+                    id: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(0))?,
+                    company: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(1))?,
+                    company2: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(2))?,
+                    form_of_address: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(3))?,
+                    title: f4
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(4))?,
+                    first_name: f5
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(5))?,
+                    last_name: f6
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(6))?,
+                    street: f7
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(7))?,
+                    address2: f8
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(8))?,
+                    postal_code: f9
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(9))?,
+                    city: f10
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(10))?,
+                    state: f11
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(11))?,
+                    country_iso: f12
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(12))?,
+                    vat_id: f13
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(13))?,
+                    phone_number: f14
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(14))?,
+                    mobile_phone_number: f15
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(15))?,
+                    email_address: f16
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(16))?,
+                    fax: f17
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Address,
+                        >(17))?,
                 })
             }
         }
@@ -2553,7 +3376,10 @@ impl<'de> rt::serde::Deserialize<'de> for Address {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Declared> for Address {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 18;
         let mut state = serializer.serialize_struct("Address", len)?;
@@ -2655,11 +3481,16 @@ impl rt::codegen::KeyTable for TokenRequest {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for TokenRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = TokenRequest;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a TokenRequest object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2668,17 +3499,23 @@ impl<'de> rt::serde::Deserialize<'de> for TokenRequest {
             ) -> Result<TokenRequest, A::Error> {
                 let mut f0: Option<crate::models::GrantType> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<TokenRequest>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<TokenRequest>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenRequest>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenRequest>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenRequest>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenRequest>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -2688,7 +3525,11 @@ impl<'de> rt::serde::Deserialize<'de> for TokenRequest {
                     }
                 }
                 Result::Ok(TokenRequest {
-                    grant_type: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, TokenRequest>(0))?,
+                    grant_type: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            TokenRequest,
+                        >(0))?,
                     scope: f1.flatten(),
                 })
             }
@@ -2698,10 +3539,12 @@ impl<'de> rt::serde::Deserialize<'de> for TokenRequest {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Snake> for TokenRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.scope.is_some());
+        let len: usize = 1 + usize::from(self.scope.is_some());
         let mut state = serializer.serialize_struct("TokenRequest", len)?;
         {
             let value = &self.grant_type;
@@ -2749,11 +3592,16 @@ impl rt::codegen::KeyTable for TokenResponse {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for TokenResponse {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = TokenResponse;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a TokenResponse object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2764,29 +3612,39 @@ impl<'de> rt::serde::Deserialize<'de> for TokenResponse {
                 let mut f1: Option<String> = Option::None;
                 let mut f2: Option<i64> = Option::None;
                 let mut f3: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<TokenResponse>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<TokenResponse>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenResponse>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenResponse>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenResponse>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, TokenResponse>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
@@ -2796,9 +3654,21 @@ impl<'de> rt::serde::Deserialize<'de> for TokenResponse {
                     }
                 }
                 Result::Ok(TokenResponse {
-                    access_token: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, TokenResponse>(0))?,
-                    token_type: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, TokenResponse>(1))?,
-                    expires_in: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, TokenResponse>(2))?,
+                    access_token: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            TokenResponse,
+                        >(0))?,
+                    token_type: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            TokenResponse,
+                        >(1))?,
+                    expires_in: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            TokenResponse,
+                        >(2))?,
                     scope: f3.flatten(),
                 })
             }
@@ -2808,10 +3678,12 @@ impl<'de> rt::serde::Deserialize<'de> for TokenResponse {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Snake> for TokenResponse {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 3
-            + usize::from(self.scope.is_some());
+        let len: usize = 3 + usize::from(self.scope.is_some());
         let mut state = serializer.serialize_struct("TokenResponse", len)?;
         {
             let value = &self.access_token;
@@ -2862,11 +3734,16 @@ impl rt::codegen::KeyTable for OAuthError {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for OAuthError {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = OAuthError;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a OAuthError object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2876,23 +3753,31 @@ impl<'de> rt::serde::Deserialize<'de> for OAuthError {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
                 let mut f2: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<OAuthError>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<OAuthError>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, OAuthError>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, OAuthError>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, OAuthError>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
@@ -2902,7 +3787,11 @@ impl<'de> rt::serde::Deserialize<'de> for OAuthError {
                     }
                 }
                 Result::Ok(OAuthError {
-                    error: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, OAuthError>(0))?,
+                    error: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            OAuthError,
+                        >(0))?,
                     error_description: f1.flatten(),
                     error_uri: f2.flatten(),
                 })
@@ -2913,10 +3802,12 @@ impl<'de> rt::serde::Deserialize<'de> for OAuthError {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Snake> for OAuthError {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.error_description.is_some())
+        let len: usize = 1 + usize::from(self.error_description.is_some())
             + usize::from(self.error_uri.is_some());
         let mut state = serializer.serialize_struct("OAuthError", len)?;
         {
@@ -2951,11 +3842,16 @@ impl rt::codegen::KeyTable for AuthRequest {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AuthRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AuthRequest;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AuthRequest object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -2963,11 +3859,15 @@ impl<'de> rt::serde::Deserialize<'de> for AuthRequest {
                 mut map: A,
             ) -> Result<AuthRequest, A::Error> {
                 let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AuthRequest>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AuthRequest>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AuthRequest>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AuthRequest>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -2977,7 +3877,11 @@ impl<'de> rt::serde::Deserialize<'de> for AuthRequest {
                     }
                 }
                 Result::Ok(AuthRequest {
-                    refresh_token: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AuthRequest>(0))?,
+                    refresh_token: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AuthRequest,
+                        >(0))?,
                 })
             }
         }
@@ -2986,7 +3890,10 @@ impl<'de> rt::serde::Deserialize<'de> for AuthRequest {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for AuthRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("AuthRequest", len)?;
@@ -3033,11 +3940,16 @@ impl rt::codegen::KeyTable for AuthToken {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AuthToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AuthToken;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AuthToken object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -3046,31 +3958,43 @@ impl<'de> rt::serde::Deserialize<'de> for AuthToken {
             ) -> Result<AuthToken, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
                 let mut f1: Option<rt::Secret> = Option::None;
-                let mut f2: Option<Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>> = Option::None;
+                let mut f2: Option<
+                    Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+                > = Option::None;
                 let mut f3: Option<i64> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AuthToken>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AuthToken>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AuthToken>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AuthToken>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AuthToken>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AuthToken>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
@@ -3081,9 +4005,17 @@ impl<'de> rt::serde::Deserialize<'de> for AuthToken {
                 }
                 Result::Ok(AuthToken {
                     scope: f0.flatten(),
-                    auth_token: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, AuthToken>(1))?,
+                    auth_token: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AuthToken,
+                        >(1))?,
                     token_expire_at: f2.flatten(),
-                    expires_in: f3.ok_or_else(|| rt::codegen::missing_field::<A::Error, AuthToken>(3))?,
+                    expires_in: f3
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AuthToken,
+                        >(3))?,
                 })
             }
         }
@@ -3092,10 +4024,12 @@ impl<'de> rt::serde::Deserialize<'de> for AuthToken {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for AuthToken {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2
-            + usize::from(self.scope.is_some())
+        let len: usize = 2 + usize::from(self.scope.is_some())
             + usize::from(self.token_expire_at.is_some());
         let mut state = serializer.serialize_struct("AuthToken", len)?;
         if let Option::Some(value) = &self.scope {
@@ -3145,6 +4079,7 @@ impl RegistrationType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for an integer; unknown integers are kept.
     pub const fn from_value(value: i64) -> Self {
         match value {
@@ -3155,6 +4090,7 @@ impl RegistrationType {
             other => Self::Unknown(other),
         }
     }
+
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
@@ -3165,6 +4101,7 @@ impl RegistrationType {
             Self::Unknown(_) => Option::None,
         }
     }
+
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("OneInstance") {
@@ -3184,7 +4121,10 @@ impl RegistrationType {
 }
 
 impl rt::serde::Serialize for RegistrationType {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -3210,25 +4150,45 @@ impl ::std::hash::Hash for RegistrationType {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for RegistrationType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl rt::serde::de::Visitor<'_> for Visitor {
             type Value = RegistrationType;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("an integer (or the name) of RegistrationType")
             }
-            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<RegistrationType, E> {
+            fn visit_i64<E: rt::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> Result<RegistrationType, E> {
                 Result::Ok(RegistrationType::from_value(v))
             }
-            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<RegistrationType, E> {
+            fn visit_u64<E: rt::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> Result<RegistrationType, E> {
                 i64::try_from(v)
                     .map(RegistrationType::from_value)
-                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+                    .map_err(|_| E::invalid_value(
+                        rt::serde::de::Unexpected::Unsigned(v),
+                        &self,
+                    ))
             }
             /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<RegistrationType, E> {
+            fn visit_str<E: rt::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<RegistrationType, E> {
                 RegistrationType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+                    .ok_or_else(|| E::invalid_value(
+                        rt::serde::de::Unexpected::Str(v),
+                        &self,
+                    ))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -3261,6 +4221,7 @@ impl RegistrationStatus {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for an integer; unknown integers are kept.
     pub const fn from_value(value: i64) -> Self {
         match value {
@@ -3270,6 +4231,7 @@ impl RegistrationStatus {
             other => Self::Unknown(other),
         }
     }
+
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
@@ -3279,6 +4241,7 @@ impl RegistrationStatus {
             Self::Unknown(_) => Option::None,
         }
     }
+
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("Pending") {
@@ -3295,7 +4258,10 @@ impl RegistrationStatus {
 }
 
 impl rt::serde::Serialize for RegistrationStatus {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -3321,25 +4287,45 @@ impl ::std::hash::Hash for RegistrationStatus {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for RegistrationStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl rt::serde::de::Visitor<'_> for Visitor {
             type Value = RegistrationStatus;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("an integer (or the name) of RegistrationStatus")
             }
-            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<RegistrationStatus, E> {
+            fn visit_i64<E: rt::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> Result<RegistrationStatus, E> {
                 Result::Ok(RegistrationStatus::from_value(v))
             }
-            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<RegistrationStatus, E> {
+            fn visit_u64<E: rt::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> Result<RegistrationStatus, E> {
                 i64::try_from(v)
                     .map(RegistrationStatus::from_value)
-                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+                    .map_err(|_| E::invalid_value(
+                        rt::serde::de::Unexpected::Unsigned(v),
+                        &self,
+                    ))
             }
             /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<RegistrationStatus, E> {
+            fn visit_str<E: rt::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<RegistrationStatus, E> {
                 RegistrationStatus::from_name(v)
-                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+                    .ok_or_else(|| E::invalid_value(
+                        rt::serde::de::Unexpected::Str(v),
+                        &self,
+                    ))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -3387,6 +4373,7 @@ impl DocumentType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for an integer; unknown integers are kept.
     pub const fn from_value(value: i64) -> Self {
         match value {
@@ -3401,6 +4388,7 @@ impl DocumentType {
             other => Self::Unknown(other),
         }
     }
+
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
@@ -3409,12 +4397,17 @@ impl DocumentType {
             Self::SalesInvoiceCorrection => Option::Some("SalesInvoiceCorrection"),
             Self::SalesInvoiceCancellation => Option::Some("SalesInvoiceCancellation"),
             Self::SalesCreditCancellation => Option::Some("SalesCreditCancellation"),
-            Self::SalesInvoiceCorrectionCancellation => Option::Some("SalesInvoiceCorrectionCancellation"),
+            Self::SalesInvoiceCorrectionCancellation => {
+                Option::Some("SalesInvoiceCorrectionCancellation")
+            }
             Self::SalesLiquidation => Option::Some("SalesLiquidation"),
-            Self::SalesLiquidationCancellation => Option::Some("SalesLiquidationCancellation"),
+            Self::SalesLiquidationCancellation => {
+                Option::Some("SalesLiquidationCancellation")
+            }
             Self::Unknown(_) => Option::None,
         }
     }
+
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("SalesInvoice") {
@@ -3446,7 +4439,10 @@ impl DocumentType {
 }
 
 impl rt::serde::Serialize for DocumentType {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -3472,25 +4468,45 @@ impl ::std::hash::Hash for DocumentType {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl rt::serde::de::Visitor<'_> for Visitor {
             type Value = DocumentType;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("an integer (or the name) of DocumentType")
             }
-            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<DocumentType, E> {
+            fn visit_i64<E: rt::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> Result<DocumentType, E> {
                 Result::Ok(DocumentType::from_value(v))
             }
-            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<DocumentType, E> {
+            fn visit_u64<E: rt::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> Result<DocumentType, E> {
                 i64::try_from(v)
                     .map(DocumentType::from_value)
-                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+                    .map_err(|_| E::invalid_value(
+                        rt::serde::de::Unexpected::Unsigned(v),
+                        &self,
+                    ))
             }
             /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<DocumentType, E> {
+            fn visit_str<E: rt::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<DocumentType, E> {
                 DocumentType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+                    .ok_or_else(|| E::invalid_value(
+                        rt::serde::de::Unexpected::Str(v),
+                        &self,
+                    ))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -3580,6 +4596,7 @@ impl LineItemType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for an integer; unknown integers are kept.
     pub const fn from_value(value: i64) -> Self {
         match value {
@@ -3608,6 +4625,7 @@ impl LineItemType {
             other => Self::Unknown(other),
         }
     }
+
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
@@ -3629,13 +4647,20 @@ impl LineItemType {
             Self::CardboardBoxes => Option::Some("CardboardBoxes"),
             Self::Return => Option::Some("Return"),
             Self::MultiPurposeVoucher => Option::Some("MultiPurposeVoucher"),
-            Self::MultiPurposeDigitalVoucher => Option::Some("MultiPurposeDigitalVoucher"),
+            Self::MultiPurposeDigitalVoucher => {
+                Option::Some("MultiPurposeDigitalVoucher")
+            }
             Self::SinglePurposeVoucher => Option::Some("SinglePurposeVoucher"),
-            Self::SinglePurposeDigitalVoucher => Option::Some("SinglePurposeDigitalVoucher"),
-            Self::SinglePurposeVoucherRedemption => Option::Some("SinglePurposeVoucherRedemption"),
+            Self::SinglePurposeDigitalVoucher => {
+                Option::Some("SinglePurposeDigitalVoucher")
+            }
+            Self::SinglePurposeVoucherRedemption => {
+                Option::Some("SinglePurposeVoucherRedemption")
+            }
             Self::Unknown(_) => Option::None,
         }
     }
+
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("CustomLineItem") {
@@ -3709,7 +4734,10 @@ impl LineItemType {
 }
 
 impl rt::serde::Serialize for LineItemType {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -3735,25 +4763,45 @@ impl ::std::hash::Hash for LineItemType {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for LineItemType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl rt::serde::de::Visitor<'_> for Visitor {
             type Value = LineItemType;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("an integer (or the name) of LineItemType")
             }
-            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<LineItemType, E> {
+            fn visit_i64<E: rt::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> Result<LineItemType, E> {
                 Result::Ok(LineItemType::from_value(v))
             }
-            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<LineItemType, E> {
+            fn visit_u64<E: rt::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> Result<LineItemType, E> {
                 i64::try_from(v)
                     .map(LineItemType::from_value)
-                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+                    .map_err(|_| E::invalid_value(
+                        rt::serde::de::Unexpected::Unsigned(v),
+                        &self,
+                    ))
             }
             /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<LineItemType, E> {
+            fn visit_str<E: rt::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<LineItemType, E> {
                 LineItemType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+                    .ok_or_else(|| E::invalid_value(
+                        rt::serde::de::Unexpected::Str(v),
+                        &self,
+                    ))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -3795,6 +4843,7 @@ impl TaxClassType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for an integer; unknown integers are kept.
     pub const fn from_value(value: i64) -> Self {
         match value {
@@ -3807,6 +4856,7 @@ impl TaxClassType {
             other => Self::Unknown(other),
         }
     }
+
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
@@ -3819,6 +4869,7 @@ impl TaxClassType {
             Self::Unknown(_) => Option::None,
         }
     }
+
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("NoneModel") {
@@ -3844,7 +4895,10 @@ impl TaxClassType {
 }
 
 impl rt::serde::Serialize for TaxClassType {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -3870,25 +4924,45 @@ impl ::std::hash::Hash for TaxClassType {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for TaxClassType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl rt::serde::de::Visitor<'_> for Visitor {
             type Value = TaxClassType;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("an integer (or the name) of TaxClassType")
             }
-            fn visit_i64<E: rt::serde::de::Error>(self, v: i64) -> Result<TaxClassType, E> {
+            fn visit_i64<E: rt::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> Result<TaxClassType, E> {
                 Result::Ok(TaxClassType::from_value(v))
             }
-            fn visit_u64<E: rt::serde::de::Error>(self, v: u64) -> Result<TaxClassType, E> {
+            fn visit_u64<E: rt::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> Result<TaxClassType, E> {
                 i64::try_from(v)
                     .map(TaxClassType::from_value)
-                    .map_err(|_| E::invalid_value(rt::serde::de::Unexpected::Unsigned(v), &self))
+                    .map_err(|_| E::invalid_value(
+                        rt::serde::de::Unexpected::Unsigned(v),
+                        &self,
+                    ))
             }
             /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(self, v: &str) -> Result<TaxClassType, E> {
+            fn visit_str<E: rt::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<TaxClassType, E> {
                 TaxClassType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(rt::serde::de::Unexpected::Str(v), &self))
+                    .ok_or_else(|| E::invalid_value(
+                        rt::serde::de::Unexpected::Str(v),
+                        &self,
+                    ))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -3915,6 +4989,7 @@ impl GrantType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire string; unknown strings are kept.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -3925,7 +5000,10 @@ impl GrantType {
 }
 
 impl rt::serde::Serialize for GrantType {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -3951,7 +5029,9 @@ impl ::std::hash::Hash for GrantType {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for GrantType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
     }

@@ -38,13 +38,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Exchange the refresh token for an access token
@@ -75,7 +79,12 @@ impl Client {
             api_version: Option::None,
             context: &[],
             auth: rt::AuthNeed::None,
-            errors: &[(rt::DocumentedStatus::Code(401), "The refresh token is unknown or revoked")],
+            errors: &[
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The refresh token is unknown or revoked",
+                ),
+            ],
             scope: Option::None,
         };
         let mut fields: Vec<(&str, String)> = Vec::new();
@@ -83,11 +92,18 @@ impl Client {
             let value = &body.refresh_token;
             fields.push(("refreshToken", value.expose().to_owned()));
         }
-        let body =
-            rt::codegen::RequestBody::multipart(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let body = rt::codegen::RequestBody::multipart(
+            fields.iter().map(|(k, v)| (*k, v.as_str())),
+        );
         let path = "/auth";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

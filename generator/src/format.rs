@@ -1,5 +1,5 @@
-//! Format: the emitted text under the "do not edit" header. Rust is written formatted by the
-//! emitters (`emit::code`), so nothing is re-parsed or re-printed here.
+//! Format: the emitted text under the "do not edit" header. Rust arrives printed by prettyplease
+//! (`emit::code::print`).
 
 use crate::emit::Emitted;
 

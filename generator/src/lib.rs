@@ -173,6 +173,17 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
     let api = normalize::normalize(&docs, &mut sink);
     sink.finish_stage()?;
     let files = emit::emit(&api, settings, &mut sink)
+        .map_err(|message| Report {
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                "<generator>",
+                Location::File,
+                Kind::Internal,
+                format!(
+                    "internal error (a generator bug, please report it with the input): {message}"
+                ),
+            )],
+        })?
         .into_iter()
         .map(|(path, emitted)| GeneratedFile {
             path,

@@ -17,6 +17,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     std::fs::write(&synthetic, xtask::synth::synthetic_document(75)).expect("written");
     let mut specs = vec![
         root.join("tests/fixtures/constructs/constructs.yaml"),
+        root.join("tests/fixtures/doc-text/doc-text.yaml"),
         synthetic,
     ];
     specs.extend(
@@ -68,6 +69,54 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     );
     let module = std::fs::read_to_string(out.join("src/synthetic.rs")).expect("module");
     assert_eq!(module.matches("pub async fn ").count(), 375);
+    // Document text is text to rustdoc (tests/fixtures/doc-text): no broken intra-doc link, bare
+    // address or unclosed HTML tag warns, and no code block is Rust (a doctest).
+    let output = xtask::cargo_command(&root)
+        .args(["rustdoc", "--lib", "--quiet", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .args(["--config", "profile.dev.package.\"*\".debug=false"])
+        .args(["--", "-D", "warnings"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "the generated crate's documentation warns:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let doc_text = std::fs::read_to_string(out.join("src/doc_text.rs")).expect("module");
+    for expected in [
+        "/// ```text",
+        "\\[the item\\](Item)",
+        "<https://api.jtl-cloud.com/erp/v2>",
+    ] {
+        assert!(
+            doc_text.contains(expected),
+            "no {expected:?} in:\n{doc_text}"
+        );
+    }
+    for entry in std::fs::read_dir(out.join("src")).expect("src") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("file");
+        if text
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("// copied from"))
+        {
+            // Hand-written (generator/inlineable): its examples are meant as code.
+            continue;
+        }
+        for line in text.lines() {
+            let doc = line
+                .trim_start()
+                .trim_start_matches("///")
+                .trim_start_matches("//!");
+            assert!(
+                !doc.trim_start().starts_with("```") || matches!(doc.trim(), "```" | "```text"),
+                "{}: a code block rustdoc would test: {line:?}",
+                path.display()
+            );
+        }
+    }
 }
 
 /// Names that are no Rust identifiers as they stand: not XID_Continue (`m²`), not XID_Start

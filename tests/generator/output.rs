@@ -1073,7 +1073,7 @@ fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
     );
     let module = module_with(&generation, "pub async fn get_item(");
     assert!(
-        module.contains("pub async fn get_item(&self, id: &str)"),
+        module.contains("pub async fn get_item(\n        &self,\n        id: &str,\n    )"),
         "{module}"
     );
     assert!(

@@ -1,189 +1,81 @@
-//! Rust source written as text, line by line, already formatted.
+//! The pieces every emitter builds Rust from: identifiers, string literals and doc attributes as
+//! `proc_macro2` tokens (put together with `quote!`), and [`print()`], which makes a file's token
+//! stream text with `prettyplease`, as progenitor and typify do.
 //!
-//! The emitters used to build token streams (`quote`) that `syn` parsed back and `prettyplease`
-//! printed. That round trip was two thirds of a regeneration: of the vendor-size document's
-//! 542 ms in process, its 4 MB of output took 0.34 s to parse and print and the emitters 0.07 s
-//! (README, "Design decisions"). Writing the text directly, in the layout prettyplease chose,
-//! the whole regeneration takes about 0.1 s. What the round trip gave for free is kept by tests: every generated
-//! crate is compiled by the suite (and the corpus crates by `.ci/run`), and
-//! `tests/generator/formatting.rs` checks that `syn` reads every file.
+//! Token streams close by construction what text would leave to care: brackets balance, a
+//! literal is a literal, and an identifier is one ([`ident`] is the only way a name from a
+//! document becomes one). Document text reaches doc attributes through [`super::doc`] first.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
-/// Lines longer than this are broken where [`Code::signature`] and [`Code::list`] can.
-pub const WIDTH: usize = 100;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 
-/// A Rust file being written: the text so far and the current indentation.
-#[derive(Default)]
-pub struct Code {
-    out: String,
-    depth: usize,
+use crate::normalize::{is_identifier, is_keyword};
+
+/// The identifier `name` (`r#type` for a raw one), valid whatever `name` holds: a keyword
+/// becomes raw (`type` → `r#type`) or, where Rust has no raw form (`self`, `Self`, `super`,
+/// `crate`), takes a `_` (`self_`); anything that is no identifier under Rust's rules (XID)
+/// is made one by the naming rules of `normalize` (`m²` → `m_`). `proc_macro2::Ident::new`
+/// would panic on such input; nothing else in the emitters makes an `Ident` from a name.
+pub fn ident(name: &str) -> Ident {
+    let (bare, raw) = match name.strip_prefix("r#") {
+        Some(bare) => (bare, true),
+        None => (name, false),
+    };
+    if !is_identifier(bare) {
+        let fixed = crate::normalize::field_name(bare);
+        debug_assert!(is_identifier(fixed.trim_start_matches("r#")), "{fixed}");
+        return ident(&fixed);
+    }
+    if matches!(bare, "self" | "Self" | "super" | "crate") {
+        return Ident::new(&format!("{bare}_"), Span::call_site());
+    }
+    if raw || is_keyword(bare) {
+        Ident::new_raw(bare, Span::call_site())
+    } else {
+        Ident::new(bare, Span::call_site())
+    }
 }
 
-impl Code {
-    /// An empty file.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// A string literal for `text` (quotes, backslashes and control characters escaped).
+pub fn lit(text: &str) -> Literal {
+    Literal::string(text)
+}
 
-    /// The text.
-    pub fn finish(self) -> String {
-        self.out
-    }
+/// `#[doc = …]` lines of a text (already rustdoc-safe, see [`super::doc`]); nothing for no text.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
 
-    /// One line at the current indentation.
-    pub fn line(&mut self, text: impl fmt::Display) {
-        self.indent();
-        let _ = write!(self.out, "{text}");
-        self.out.push('\n');
-    }
+/// `#![doc = …]` lines of a text.
+pub fn inner_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text.trim());
+    quote!(#(#![doc = #lines])*)
+}
 
-    /// An empty line (none twice in a row, none right after an opening brace).
-    pub fn blank(&mut self) {
-        if !(self.out.is_empty() || self.out.ends_with("\n\n") || self.out.ends_with("{\n")) {
-            self.out.push('\n');
-        }
-    }
-
-    /// `head {`, then everything up to [`Self::close`] one level deeper.
-    pub fn open(&mut self, head: impl fmt::Display) {
-        self.indent();
-        let start = self.out.len();
-        let _ = write!(self.out, "{head}");
-        // A bare block (`{`) for an empty head.
-        self.out.push_str(if self.out.len() > start {
-            " {\n"
-        } else {
-            "{\n"
-        });
-        self.depth += 1;
-    }
-
-    /// The `}` of the last [`Self::open`].
-    pub fn close(&mut self) {
-        self.close_with("}");
-    }
-
-    /// The end of the last [`Self::open`], written as `tail` (`};`, `})`).
-    pub fn close_with(&mut self, tail: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.line(tail);
-    }
-
-    /// `{lhs} = {rhs};` on one line when it fits, else broken after `=` with `rhs` one level
-    /// deeper (rustfmt's first choice for a long `let`).
-    pub fn statement(&mut self, lhs: &str, rhs: &str) {
-        if self.depth * 4 + lhs.len() + rhs.len() + 4 <= WIDTH {
-            self.line(format_args!("{lhs} = {rhs};"));
-        } else {
-            self.line(format_args!("{lhs} ="));
-            self.depth += 1;
-            self.line(format_args!("{rhs};"));
-            self.depth -= 1;
-        }
-    }
-
-    /// Closes the last [`Self::open`] and opens the next block on the same line: `} else {`.
-    pub fn reopen(&mut self, head: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.open(format_args!("}} {head}"));
-    }
-
-    /// A function's head: `{head}(params) -> ret {` on one line when it fits, one parameter a
-    /// line otherwise (rustfmt's layout); then the body, up to [`Self::close`].
-    pub fn signature(&mut self, head: &str, params: &[String], ret: Option<&str>) {
-        let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
-        let one_line = format!("{head}({}){ret}", params.join(", "));
-        if self.depth * 4 + one_line.len() + 2 <= WIDTH {
-            self.open(one_line);
-            return;
-        }
-        self.line(format_args!("{head}("));
-        self.depth += 1;
-        for param in params {
-            self.line(format_args!("{param},"));
-        }
-        self.depth -= 1;
-        if self.depth * 4 + ret.len() + 3 <= WIDTH {
-            self.open(format_args!("){ret}"));
-            return;
-        }
-        // A long return type: its generic arguments one a line (`Result<` / `T,` / `E,` / `>`).
-        match generic_arguments(&ret) {
-            Some((name, arguments)) => {
-                self.line(format_args!("){name}<"));
-                self.depth += 1;
-                for argument in arguments {
-                    self.line(format_args!("{argument},"));
-                }
-                self.depth -= 1;
-                self.open(">");
-            }
-            None => self.open(format_args!("){ret}")),
-        }
-    }
-
-    /// `head[` / items, one a line / `]tail` when the items do not fit on `head`'s line.
-    pub fn list(&mut self, head: &str, items: &[String], tail: &str) {
-        let one_line = format!("{head}[{}]{tail}", items.join(", "));
-        if self.depth * 4 + one_line.len() <= WIDTH || items.is_empty() {
-            self.line(one_line);
-            return;
-        }
-        self.line(format_args!("{head}["));
-        self.depth += 1;
-        for item in items {
-            self.line(format_args!("{item},"));
-        }
-        self.depth -= 1;
-        self.line(format_args!("]{tail}"));
-    }
-
-    /// Text printed elsewhere (prettyplease), each line at the current indentation.
-    pub fn raw(&mut self, text: &str) {
-        for line in text.trim_end().lines() {
-            if line.is_empty() {
-                self.out.push('\n');
-            } else {
-                self.line(line);
-            }
-        }
-    }
-
-    /// `///` lines of a text; nothing for no text.
-    pub fn docs(&mut self, text: Option<&str>) {
-        self.doc_lines("///", text);
-    }
-
-    /// `//!` lines of a text.
-    pub fn inner_docs(&mut self, text: &str) {
-        self.doc_lines("//!", Some(text));
-    }
-
-    fn doc_lines(&mut self, marker: &str, text: Option<&str>) {
-        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-            return;
-        };
-        for line in text.lines() {
+/// The lines of a doc text as prettyplease prints them back as `///` lines: a space before
+/// each non-empty line.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
             let line = doc_text(line.trim_end());
             if line.is_empty() {
-                self.line(marker);
+                line
             } else {
-                self.line(format_args!("{marker} {line}"));
+                format!(" {line}")
             }
-        }
-    }
-
-    fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("    ");
-        }
-    }
+        })
+        .collect()
 }
 
-/// A line of a document's text as doc comment text: a bare carriage return is not allowed in a
-/// comment, and the bidirectional controls rustc denies there (`text_direction_codepoint_in_comment`)
-/// are written as their escapes, so that a description can neither break the build nor reorder
+/// A line of doc comment text: a bare carriage return is not allowed in a comment, and the
+/// bidirectional controls rustc denies there (`text_direction_codepoint_in_comment`) are
+/// written as their escapes, so that a description can neither break the build nor reorder
 /// what a reader sees.
 pub(super) fn doc_text(line: &str) -> String {
     let mut text = String::with_capacity(line.len());
@@ -199,31 +91,56 @@ pub(super) fn doc_text(line: &str) -> String {
     text
 }
 
-/// `Result<A<B, C>, D>` as `("Result", ["A<B, C>", "D"])`: the name before the outer `<` and
-/// the arguments split at its top-level commas.
-fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
-    let open = ty.find('<')?;
-    let inner = ty[open + 1..].strip_suffix('>')?;
-    let (mut depth, mut start, mut arguments) = (0usize, 0, Vec::new());
-    for (i, c) in inner.char_indices() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
-            ',' if depth == 0 => {
-                arguments.push(inner[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    arguments.push(inner[start..].trim());
-    Some((&ty[..open], arguments))
+/// A file's tokens as formatted text (`syn` reads them, `prettyplease` prints them, [`space`]
+/// separates the items). `Err` names the file: the emitters made tokens that are no Rust file,
+/// a generator bug.
+pub fn print(path: &str, tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("generator bug: {path} is not a Rust file: {e}"))?;
+    Ok(space(&prettyplease::unparse(&file)))
 }
 
-/// A string literal for `text`: Rust's `Debug` of a `str` is one (quotes, backslashes and
-/// control characters escaped).
-pub fn lit(text: &str) -> String {
-    format!("{text:?}")
+/// prettyplease's text with a blank line between items, as rustfmt leaves them in hand-written
+/// code (token streams hold no blank lines): after the inner attributes and docs of the file,
+/// between top-level items (not between `pub mod` and `pub use` lines of one kind), and between
+/// the items of an `impl`. Only blank lines are added, so `syn` reads the same file and
+/// prettyplease prints it back without them (`tests/generator/formatting.rs`).
+pub fn space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = previous
+            && needs_blank(p, line)
+        {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn needs_blank(previous: &str, line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let previous_indent = previous.len() - previous.trim_start_matches(' ').len();
+    if line.trim().is_empty() || indent != previous_indent || indent > 4 {
+        return false;
+    }
+    let (p, l) = (previous.trim_start(), line.trim_start());
+    if p.ends_with('}') {
+        return !l.starts_with(['}', ')', ']']);
+    }
+    if indent != 0 {
+        return false;
+    }
+    if p.starts_with("//!") || p.starts_with("#![") {
+        return !(l.starts_with("//!") || l.starts_with("#!["));
+    }
+    let same_kind = (p.starts_with("pub mod ")
+        && (l.starts_with("#[") || l.starts_with("pub mod ")))
+        || (p.starts_with("pub use ") && l.starts_with("pub use "));
+    p.ends_with(';') && !same_kind
 }
 
 #[cfg(test)]
@@ -231,85 +148,104 @@ mod tests {
     use super::*;
 
     #[test]
-    fn blocks_indent_and_blank_lines_do_not_pile_up() {
-        let mut code = Code::new();
-        code.blank();
-        code.open("impl A");
-        code.blank();
-        code.line("const X: u8 = 1;");
-        code.blank();
-        code.blank();
-        code.line("const Y: u8 = 2;");
-        code.close();
-        assert_eq!(
-            code.finish(),
-            "impl A {\n    const X: u8 = 1;\n\n    const Y: u8 = 2;\n}\n"
-        );
-    }
-
-    #[test]
-    fn a_long_signature_takes_a_parameter_a_line() {
-        let mut code = Code::new();
-        code.signature("fn f", &["a: u8".to_owned()], Some("u8"));
-        code.close();
-        let long: Vec<String> = (0..8).map(|i| format!("parameter_{i}: &str")).collect();
-        code.signature("pub async fn g", &long, None);
-        code.close();
-        let text = code.finish();
-        assert!(text.starts_with("fn f(a: u8) -> u8 {\n}\n"), "{text}");
-        assert!(
-            text.contains("pub async fn g(\n    parameter_0: &str,\n"),
-            "{text}"
-        );
-        assert!(text.contains("    parameter_7: &str,\n) {\n}\n"), "{text}");
-        let ret = format!("Result<Vec<{}>, Error<(u8, u8)>>", "A".repeat(90));
-        code_with_ret(&ret);
-    }
-
-    fn code_with_ret(ret: &str) {
-        let mut code = Code::new();
-        code.signature("fn h", &["a: u8".to_owned()], Some(ret));
-        code.close();
-        let text = code.finish();
-        let vec = format!("    Vec<{}>,\n", "A".repeat(90));
-        assert_eq!(
-            text,
-            format!("fn h(\n    a: u8,\n) -> Result<\n{vec}    Error<(u8, u8)>,\n> {{\n}}\n")
-        );
-        assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
-    }
-
-    #[test]
-    fn a_long_statement_breaks_after_the_equals_sign() {
-        let mut code = Code::new();
-        code.statement("let a", "1");
-        let long = format!("f({})", "x".repeat(100));
-        code.statement("let b", &long);
-        assert_eq!(code.finish(), format!("let a = 1;\nlet b =\n    {long};\n"));
+    fn identifiers_follow_rusts_rules_whatever_the_name() {
+        let cases = [
+            ("name", "name"),
+            ("r#type", "r#type"),
+            ("type", "r#type"),
+            ("r#self", "self_"),
+            ("Self", "Self_"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("m²", "m"),
+            ("9lives", "_9lives"),
+            ("_", "field"),
+            ("", "field"),
+            ("a-b", "a_b"),
+            ("r#", "field"),
+            ("ß", "ß"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(ident(name).to_string(), expected, "{name:?}");
+        }
     }
 
     #[test]
     fn docs_keep_paragraphs_and_drop_carriage_returns() {
-        let mut code = Code::new();
-        code.docs(Some("First\r\n\r\nSecond\rline  \n"));
-        code.docs(Some("  "));
-        code.docs(None);
-        assert_eq!(code.finish(), "/// First\n///\n/// Secondline\n");
+        let tokens = docs(Some("First\r\n\r\nSecond\rline  \n"));
+        let printed = print("t.rs", quote!(#tokens struct A;)).expect("a file");
+        assert_eq!(printed, "/// First\n///\n/// Secondline\nstruct A;\n");
+        assert!(docs(Some("  ")).is_empty());
+        assert!(docs(None).is_empty());
     }
 
     #[test]
     fn docs_escape_the_bidirectional_controls_rustc_denies_in_comments() {
-        let mut code = Code::new();
-        code.docs(Some("price \u{202E}01$\u{2066}x\u{2069} \u{200F}ok"));
+        let tokens = docs(Some("price \u{202E}01$\u{2066}x\u{2069} \u{200F}ok"));
+        let printed = print("t.rs", quote!(#tokens struct A;)).expect("a file");
         assert_eq!(
-            code.finish(),
-            "/// price \\u{202e}01$\\u{2066}x\\u{2069} \u{200F}ok\n"
+            printed,
+            "/// price \\u{202e}01$\\u{2066}x\\u{2069} \u{200F}ok\nstruct A;\n"
         );
     }
 
     #[test]
     fn literals_escape_what_rust_requires() {
-        assert_eq!(lit("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
-        assert_eq!(lit("{x}"), r#""{x}""#);
+        assert_eq!(lit("a\"b\\c\nd").to_string(), r#""a\"b\\c\nd""#);
+        assert_eq!(lit("{x}").to_string(), r#""{x}""#);
+    }
+
+    #[test]
+    fn items_are_separated_by_one_blank_line() {
+        let tokens = quote! {
+            //! A file.
+            #![forbid(unsafe_code)]
+            use ::a as rt;
+            pub mod b;
+            #[cfg(x)]
+            pub mod c;
+            pub use d;
+            pub use e;
+            pub struct S {}
+            impl S {
+                fn f() {}
+                fn g() {
+                    if true {}
+                    let _x = 1;
+                }
+            }
+        };
+        assert_eq!(
+            print("t.rs", tokens).expect("a file"),
+            "//! A file.\n#![forbid(unsafe_code)]\n\nuse ::a as rt;\n\npub mod b;\n#[cfg(x)]\n\
+             pub mod c;\n\npub use d;\npub use e;\n\npub struct S {}\n\nimpl S {\n    fn f() {}\n\n    \
+             fn g() {\n        if true {}\n        let _x = 1;\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn names_become_identifiers_only_through_ident() {
+        // runtime.rs makes identifiers of its own static paths, which the contract test compiles.
+        let emitters = [
+            ("enums.rs", include_str!("enums.rs")),
+            ("models.rs", include_str!("models.rs")),
+            ("mod.rs", include_str!("mod.rs")),
+            ("operations.rs", include_str!("operations.rs")),
+            ("paging.rs", include_str!("paging.rs")),
+            ("required.rs", include_str!("required.rs")),
+            ("serde_impls.rs", include_str!("serde_impls.rs")),
+            ("types.rs", include_str!("types.rs")),
+        ];
+        for (file, text) in emitters {
+            for constructor in ["Ident::new", "format_ident!", "parse_str", ".parse::<"] {
+                assert!(!text.contains(constructor), "{file} uses {constructor}");
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_that_are_no_file_are_an_error_naming_the_file() {
+        let error = print("src/x.rs", quote!(fn)).expect_err("no file");
+        assert!(error.contains("src/x.rs"), "{error}");
     }
 }

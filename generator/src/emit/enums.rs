@@ -1,238 +1,244 @@
 //! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused.
 
-use super::code::{Code, lit};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::code::{docs, ident, lit};
+use super::doc;
 use super::runtime as rt;
-use super::serde_impls::{open_deserialize, open_serialize_fn, open_visitor};
+use super::serde_impls::{deserialize_impl, serialize_fn, visitor};
 use crate::ir::{EnumDef, EnumKind};
 
 /// The enum and its serde implementations.
-pub fn emit_enum(code: &mut Code, def: &EnumDef) {
+pub fn emit_enum(def: &EnumDef) -> TokenStream {
     match &def.kind {
-        EnumKind::Int(values) => int_enum(code, def, values),
-        EnumKind::Str(values) => str_enum(code, def, values),
+        EnumKind::Int(values) => int_enum(def, values),
+        EnumKind::Str(values) => str_enum(def, values),
     }
 }
 
 /// `Serialize`, `QueryValue`, and equality and hashing by `key` (the wire value).
-fn wire_traits(code: &mut Code, name: &str, serialize: &str, query_text: &str, key: &str) {
-    code.blank();
-    code.open(format_args!("impl {}::Serialize for {name}", rt::SERDE));
-    open_serialize_fn(code, "serialize");
-    code.line(serialize);
-    code.close();
-    code.close();
-    code.blank();
-    code.open(format_args!("impl {} for {name}", rt::QUERY_VALUE));
-    code.open("fn query_text(&self) -> String");
-    code.line(query_text);
-    code.close();
-    code.close();
-    code.blank();
-    code.open(format_args!("impl PartialEq for {name}"));
-    code.open("fn eq(&self, other: &Self) -> bool");
-    code.line(format_args!("self.{key} == other.{key}"));
-    code.close();
-    code.close();
-    code.blank();
-    code.line(format_args!("impl Eq for {name} {{}}"));
-    code.blank();
-    code.open(format_args!("impl ::std::hash::Hash for {name}"));
-    code.open("fn hash<H: ::std::hash::Hasher>(&self, state: &mut H)");
-    code.line(format_args!("self.{key}.hash(state);"));
-    code.close();
-    code.close();
+fn wire_traits(
+    name: &Ident,
+    serialize: TokenStream,
+    query_text: TokenStream,
+    key: TokenStream,
+) -> TokenStream {
+    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
+    let serialize = serialize_fn("serialize", serialize);
+    quote! {
+        impl #serde::Serialize for #name {
+            #serialize
+        }
+        impl #query_value for #name {
+            fn query_text(&self) -> String {
+                #query_text
+            }
+        }
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.#key == other.#key
+            }
+        }
+        impl Eq for #name {}
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.#key.hash(state);
+            }
+        }
+    }
 }
 
 /// The enum: the document's description, then `about`; a variant per value (documented with
-/// the value), then `unknown` (its doc line, a line break, the variant).
+/// the value), then `Unknown` (documented with `unknown_doc`, holding `unknown`).
 fn definition(
-    code: &mut Code,
     def: &EnumDef,
     about: &str,
-    derive: &str,
+    derive: TokenStream,
     values: &[(String, &str)],
-    unknown: &str,
-) {
+    unknown_doc: &str,
+    unknown: TokenStream,
+) -> TokenStream {
     let mut text = def
         .description
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(|d| format!("{d}\n\n"))
+        .map(|d| format!("{}\n\n", doc::document(d)))
         .unwrap_or_default();
     text.push_str(about);
-    code.docs(Some(&text));
-    let derive = if derive.is_empty() {
-        "Debug, Clone".to_owned()
-    } else {
-        format!("Debug, Clone, {derive}")
-    };
-    code.line(format_args!("#[derive({derive})]"));
-    code.open(format_args!("pub enum {}", def.name));
-    for (value, variant) in values {
-        code.docs(Some(&format!("`{value}`")));
-        code.line(format_args!("{variant},"));
+    let doc = docs(Some(&text));
+    let name = ident(&def.name);
+    let variants = values.iter().map(|(value, variant)| {
+        let doc = docs(Some(&doc::code_span(value)));
+        let variant = ident(variant);
+        quote!(#doc #variant,)
+    });
+    let unknown_doc = docs(Some(unknown_doc));
+    quote! {
+        #doc
+        #[derive(Debug, Clone #derive)]
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            Unknown(#unknown),
+        }
     }
-    let (doc, variant) = unknown.split_once('\n').unwrap_or(("", unknown));
-    code.docs(Some(doc));
-    code.line(format_args!("{variant},"));
-    code.close();
-    code.blank();
 }
 
-fn int_enum(code: &mut Code, def: &EnumDef, values: &[(i64, String)]) {
+fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
     let serde = rt::SERDE;
-    let name = &def.name;
+    let name = ident(&def.name);
     let shown: Vec<(String, &str)> = values
         .iter()
         .map(|(value, variant)| (value.to_string(), variant.as_str()))
         .collect();
-    definition(
-        code,
+    let definition = definition(
         def,
         "Written as an integer. A value this client does not know is kept as [`Self::Unknown`].\n\
          Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.",
-        "Copy",
+        quote!(, Copy),
         &shown,
-        "A value this client does not know (a newer server may send one).\nUnknown(i64)",
+        "A value this client does not know (a newer server may send one).",
+        quote!(i64),
     );
-    code.open(format_args!("impl {name}"));
-    code.line("/// The integer on the wire.");
-    code.open("pub const fn value(self) -> i64");
-    code.open("match self");
-    for (value, variant) in values {
-        code.line(format_args!("Self::{variant} => {value},"));
-    }
-    code.line("Self::Unknown(value) => value,");
-    code.close();
-    code.close();
-    code.line("/// The variant for an integer; unknown integers are kept.");
-    code.open("pub const fn from_value(value: i64) -> Self");
-    code.open("match value");
-    for (value, variant) in values {
-        code.line(format_args!("{value} => Self::{variant},"));
-    }
-    code.line("other => Self::Unknown(other),");
-    code.close();
-    code.close();
-    code.line("/// The name from the document (`x-enumNames`), if the value has one.");
-    code.open("pub const fn name(self) -> Option<&'static str>");
-    code.open("match self");
-    for (_, variant) in values {
-        code.line(format_args!(
-            "Self::{variant} => Option::Some({}),",
-            lit(variant.trim_start_matches("r#"))
-        ));
-    }
-    code.line("Self::Unknown(_) => Option::None,");
-    code.close();
-    code.close();
-    code.line("/// The variant for a name, ignoring ASCII case.");
-    code.open("pub fn from_name(name: &str) -> Option<Self>");
-    for (_, variant) in values {
-        code.open(format_args!(
-            "if name.eq_ignore_ascii_case({})",
-            lit(variant.trim_start_matches("r#"))
-        ));
-        code.line(format_args!("return Option::Some(Self::{variant});"));
-        code.close();
-    }
-    code.line("Option::None");
-    code.close();
-    code.close();
-    wire_traits(
-        code,
-        name,
-        "serializer.serialize_i64(self.value())",
-        "self.value().to_string()",
-        "value()",
+    let variants: Vec<Ident> = values.iter().map(|(_, v)| ident(v)).collect();
+    let numbers: Vec<TokenStream> = values.iter().map(|(n, _)| int(*n)).collect();
+    let names: Vec<Literal> = values
+        .iter()
+        .map(|(_, v)| lit(v.trim_start_matches("r#")))
+        .collect();
+    let traits = wire_traits(
+        &name,
+        quote!(serializer.serialize_i64(self.value())),
+        quote!(self.value().to_string()),
+        quote!(value()),
     );
-    code.blank();
-    open_deserialize(code, name);
-    open_visitor(
-        code,
-        name,
-        "'_",
-        &format!("an integer (or the name) of {name}"),
+    let expecting = format!("an integer (or the name) of {}", def.name);
+    let visitor = visitor(
+        &name,
+        false,
+        &expecting,
+        quote! {
+            fn visit_i64<E: #serde::de::Error>(self, v: i64) -> Result<#name, E> {
+                Result::Ok(#name::from_value(v))
+            }
+            fn visit_u64<E: #serde::de::Error>(self, v: u64) -> Result<#name, E> {
+                i64::try_from(v)
+                    .map(#name::from_value)
+                    .map_err(|_| E::invalid_value(#serde::de::Unexpected::Unsigned(v), &self))
+            }
+            /// Some servers and mocks send the name instead of the integer.
+            fn visit_str<E: #serde::de::Error>(self, v: &str) -> Result<#name, E> {
+                #name::from_name(v)
+                    .ok_or_else(|| E::invalid_value(#serde::de::Unexpected::Str(v), &self))
+            }
+        },
     );
-    code.open(format_args!(
-        "fn visit_i64<E: {serde}::de::Error>(self, v: i64) -> Result<{name}, E>"
-    ));
-    code.line(format_args!("Result::Ok({name}::from_value(v))"));
-    code.close();
-    code.open(format_args!(
-        "fn visit_u64<E: {serde}::de::Error>(self, v: u64) -> Result<{name}, E>"
-    ));
-    code.line(format_args!("i64::try_from(v)"));
-    code.line(format_args!("    .map({name}::from_value)"));
-    code.line(format_args!(
-        "    .map_err(|_| E::invalid_value({serde}::de::Unexpected::Unsigned(v), &self))"
-    ));
-    code.close();
-    code.line("/// Some servers and mocks send the name instead of the integer.");
-    code.open(format_args!(
-        "fn visit_str<E: {serde}::de::Error>(self, v: &str) -> Result<{name}, E>"
-    ));
-    code.line(format_args!("{name}::from_name(v)"));
-    code.line(format_args!(
-        "    .ok_or_else(|| E::invalid_value({serde}::de::Unexpected::Str(v), &self))"
-    ));
-    code.close();
-    code.close();
-    code.line("deserializer.deserialize_any(Visitor)");
-    code.close();
-    code.close();
+    let deserialize = deserialize_impl(
+        &name,
+        quote! {
+            #visitor
+            deserializer.deserialize_any(Visitor)
+        },
+    );
+    quote! {
+        #definition
+        impl #name {
+            /// The integer on the wire.
+            pub const fn value(self) -> i64 {
+                match self {
+                    #(Self::#variants => #numbers,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+            /// The variant for an integer; unknown integers are kept.
+            pub const fn from_value(value: i64) -> Self {
+                match value {
+                    #(#numbers => Self::#variants,)*
+                    other => Self::Unknown(other),
+                }
+            }
+            /// The name from the document (`x-enumNames`), if the value has one.
+            pub const fn name(self) -> Option<&'static str> {
+                match self {
+                    #(Self::#variants => Option::Some(#names),)*
+                    Self::Unknown(_) => Option::None,
+                }
+            }
+            /// The variant for a name, ignoring ASCII case.
+            pub fn from_name(name: &str) -> Option<Self> {
+                #(if name.eq_ignore_ascii_case(#names) {
+                    return Option::Some(Self::#variants);
+                })*
+                Option::None
+            }
+        }
+        #traits
+        #deserialize
+    }
 }
 
-fn str_enum(code: &mut Code, def: &EnumDef, values: &[(String, String)]) {
+/// An integer as tokens: a negative one as `-` and its magnitude, as Rust writes it.
+fn int(n: i64) -> TokenStream {
+    let magnitude = Literal::u64_unsuffixed(n.unsigned_abs());
+    if n < 0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
+    }
+}
+
+fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
     let serde = rt::SERDE;
-    let name = &def.name;
+    let name = ident(&def.name);
     let shown: Vec<(String, &str)> = values
         .iter()
         .map(|(value, variant)| (value.clone(), variant.as_str()))
         .collect();
-    definition(
-        code,
+    let definition = definition(
         def,
         "A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing\n\
          go by the wire string.",
-        "",
+        TokenStream::new(),
         &shown,
-        "A value this client does not know.\nUnknown(String)",
+        "A value this client does not know.",
+        quote!(String),
     );
-    code.open(format_args!("impl {name}"));
-    code.line("/// The string on the wire.");
-    code.open("pub fn as_str(&self) -> &str");
-    code.open("match self");
-    for (value, variant) in values {
-        code.line(format_args!("Self::{variant} => {},", lit(value)));
-    }
-    code.line("Self::Unknown(value) => value,");
-    code.close();
-    code.close();
-    code.line("/// The variant for a wire string; unknown strings are kept.");
-    code.open("pub fn from_wire(value: &str) -> Self");
-    code.open("match value");
-    for (value, variant) in values {
-        code.line(format_args!("{} => Self::{variant},", lit(value)));
-    }
-    code.line("other => Self::Unknown(other.to_owned()),");
-    code.close();
-    code.close();
-    code.close();
-    wire_traits(
-        code,
-        name,
-        "serializer.serialize_str(self.as_str())",
-        "self.as_str().to_owned()",
-        "as_str()",
+    let variants: Vec<Ident> = values.iter().map(|(_, v)| ident(v)).collect();
+    let wires: Vec<Literal> = values.iter().map(|(w, _)| lit(w)).collect();
+    let traits = wire_traits(
+        &name,
+        quote!(serializer.serialize_str(self.as_str())),
+        quote!(self.as_str().to_owned()),
+        quote!(as_str()),
     );
-    code.blank();
-    open_deserialize(code, name);
-    code.line(format_args!(
-        "let value = <String as {serde}::Deserialize>::deserialize(deserializer)?;"
-    ));
-    code.line("Result::Ok(Self::from_wire(&value))");
-    code.close();
-    code.close();
+    let deserialize = deserialize_impl(
+        &name,
+        quote! {
+            let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
+            Result::Ok(Self::from_wire(&value))
+        },
+    );
+    quote! {
+        #definition
+        impl #name {
+            /// The string on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+            /// The variant for a wire string; unknown strings are kept.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+        #traits
+        #deserialize
+    }
 }

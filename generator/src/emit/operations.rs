@@ -2,17 +2,20 @@
 
 use std::collections::BTreeSet;
 
-use super::code::{Code, lit};
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens as _, quote};
+
+use super::code::{docs, ident, inner_docs, lit};
+use super::doc;
 use super::runtime as rt;
 use super::types::{marker, rust_type};
 use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
 
 /// The module's file.
-pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> String {
-    let mut code = Code::new();
-    let mut header = format!("{}\n", module.title);
+pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+    let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
-        header.push_str(&format!("\n{}\n", description.trim()));
+        header.push_str(&format!("\n{}\n", doc::document(description.trim())));
     }
     // The file name only: a path would tie the crate to the machine it was generated on.
     let file = module
@@ -20,104 +23,84 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or(&module.file);
-    header.push_str(&format!("\nGenerated from `{file}`."));
-    code.inner_docs(&header);
-    code.blank();
-    code.line(rt::IMPORT);
-    code.blank();
-    code.line("/// The document's first server.");
-    code.line(format_args!(
-        "pub const DEFAULT_BASE_URL: &str = {};",
-        lit(&module.default_base_url)
-    ));
-    code.blank();
-    code.line(
-        "/// The `api-version` this document speaks (sent by operations that declare the header).",
-    );
-    code.line(format_args!(
-        "pub const API_VERSION: &str = {};",
-        lit(module.api_version.as_deref().unwrap_or_default())
-    ));
-    code.blank();
-    client(&mut code, api, module, checked);
-    for op in module.operations.iter().filter(|op| uses_params_struct(op)) {
-        code.blank();
-        params_struct(&mut code, api, op);
-    }
-    for op in module
+    header.push_str(&format!("\nGenerated from {}.", doc::code_span(file)));
+    let header = inner_docs(&header);
+    let import = rt::import();
+    let base_url = lit(&module.default_base_url);
+    let api_version = lit(module.api_version.as_deref().unwrap_or_default());
+    let client = client(api, module, checked);
+    let params_structs = module
+        .operations
+        .iter()
+        .filter(|op| uses_params_struct(op))
+        .map(|op| params_struct(api, op));
+    let response_enums = module
         .operations
         .iter()
         .filter(|op| !op.success_variants.is_empty())
-    {
-        code.blank();
-        response_enum(&mut code, api, op);
+        .map(|op| response_enum(api, op));
+    quote! {
+        #header
+        #import
+        /// The document's first server.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+        /// The `api-version` this document speaks (sent by operations that declare the header).
+        pub const API_VERSION: &str = #api_version;
+        #client
+        #(#params_structs)*
+        #(#response_enums)*
     }
-    code.finish()
 }
 
 /// The `Client` struct, its handles and its methods.
-fn client(code: &mut Code, api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) {
+fn client(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
-    code.docs(Some(&format!(
-        "Client of the {}. Cheap to clone.",
-        module.title.replace(['\n', '\r'], " ")
+    let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
+    let doc = docs(Some(&format!(
+        "Client of the {}. Cheap to clone.\n\n\
+         Authentication and request-context headers are configured once on the builder and\n\
+         injected into each operation that needs them.",
+        doc::line(&module.title)
     )));
-    code.line("///");
-    code.line(
-        "/// Authentication and request-context headers are configured once on the builder and",
-    );
-    code.line("/// injected into each operation that needs them.");
-    code.line("#[derive(Debug, Clone)]");
-    code.open("pub struct Client");
-    code.line(format_args!("inner: {client},"));
-    code.close();
-    code.blank();
-    code.open("impl Client");
-    code.line("/// A builder preset with [`DEFAULT_BASE_URL`].");
-    code.open(format_args!("pub fn builder() -> {builder}<Self>"));
-    code.line(format_args!("{builder}::new(DEFAULT_BASE_URL)"));
-    code.close();
-    code.blank();
-    code.line("/// The transport, e.g. to share it with the client of another document.");
-    code.open(format_args!("pub fn runtime(&self) -> &{client}"));
-    code.line("&self.inner");
-    code.close();
-    code.blank();
-    code.line(
-        "/// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's",
-    );
-    code.line("/// connections, auth provider and token cache, hooks and policies: one client");
-    code.line("/// serves every merchant.");
-    code.open(format_args!(
-        "pub fn for_tenant(&self, tenant: {}) -> Self",
-        rt::UUID
-    ));
-    code.line("Self { inner: self.inner.for_tenant(tenant) }");
-    code.close();
-    code.blank();
-    code.line("/// A handle that sends `context`'s values over this client's, key by key, sharing");
-    code.line("/// everything else.");
-    code.signature(
-        "pub fn with_context",
-        &["&self".to_owned(), format!("context: &{}", rt::CONTEXT)],
-        Some(&format!("Result<Self, {}>", rt::BUILD_ERROR)),
-    );
-    code.line("Result::Ok(Self { inner: self.inner.with_context(context)? })");
-    code.close();
-    for op in &module.operations {
-        code.blank();
-        emit_operation(code, api, module, op, checked);
-        super::paging::emit_paged_methods(code, api, op);
+    let operations = module.operations.iter().map(|op| {
+        let method = emit_operation(api, module, op, checked);
+        let paged = super::paging::paged_methods(api, op);
+        quote!(#method #paged)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: #client,
+        }
+        impl Client {
+            /// A builder preset with [`DEFAULT_BASE_URL`].
+            pub fn builder() -> #builder<Self> {
+                #builder::new(DEFAULT_BASE_URL)
+            }
+            /// The transport, e.g. to share it with the client of another document.
+            pub fn runtime(&self) -> &#client {
+                &self.inner
+            }
+            /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
+            /// connections, auth provider and token cache, hooks and policies: one client
+            /// serves every merchant.
+            pub fn for_tenant(&self, tenant: #uuid) -> Self {
+                Self { inner: self.inner.for_tenant(tenant) }
+            }
+            /// A handle that sends `context`'s values over this client's, key by key, sharing
+            /// everything else.
+            pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
+                Result::Ok(Self { inner: self.inner.with_context(context)? })
+            }
+            #(#operations)*
+        }
+        impl ::std::convert::From<#client> for Client {
+            fn from(inner: #client) -> Self {
+                Self { inner }
+            }
+        }
     }
-    code.close();
-    code.blank();
-    code.open(format_args!(
-        "impl ::std::convert::From<{client}> for Client"
-    ));
-    code.open(format_args!("fn from(inner: {client}) -> Self"));
-    code.line("Self { inner }");
-    code.close();
-    code.close();
 }
 
 /// The name of an operation's response enum: `StartJobResponse`.
@@ -135,152 +118,204 @@ fn variant_name(response: &crate::ir::Response) -> String {
 
 /// The enum of an operation whose success answers have different bodies: a variant per
 /// documented 2xx status, and `Other` for an undocumented one (its body, if any, as JSON).
-fn response_enum(code: &mut Code, api: &Api, op: &Operation) {
-    code.line(format_args!(
-        "/// The success answers of [`Client::{}`], one variant per documented status.",
+fn response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let doc = docs(Some(&format!(
+        "The success answers of [`Client::{}`], one variant per documented status.",
         op.method_name.trim_start_matches("r#")
-    ));
-    code.line("#[derive(Debug, Clone)]");
-    code.open(format_args!("pub enum {}", response_enum_name(op)));
-    for r in &op.success_variants {
+    )));
+    let name = ident(&response_enum_name(op));
+    let variants = op.success_variants.iter().map(|r| {
         let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
-        code.docs(Some(&format!(
-            "`{label}`: {}",
-            r.description.trim().replace(['\n', '\r'], " ")
+        let doc = docs(Some(&format!(
+            "{}: {}",
+            doc::code_span(&label),
+            doc::line(&r.description)
         )));
+        let variant = ident(&variant_name(r));
         match &r.ty {
-            Some(ty) => code.line(format_args!("{}({}),", variant_name(r), rust_type(api, ty))),
-            None => code.line(format_args!("{},", variant_name(r))),
+            Some(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(#doc #variant(#ty),)
+            }
+            None => quote!(#doc #variant,),
+        }
+    });
+    let other = (!op.success_variants.iter().any(|r| r.range.is_some())).then(|| {
+        let json = rt::JSON_VALUE;
+        quote! {
+            /// A success status the document does not list; its body as JSON, if any.
+            Other(Option<#json>),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+            #other
         }
     }
-    if !op.success_variants.iter().any(|r| r.range.is_some()) {
-        code.line("/// A success status the document does not list; its body as JSON, if any.");
-        code.line(format_args!("Other(Option<{}>),", rt::JSON_VALUE));
-    }
-    code.close();
 }
 
 /// Decoding by status into the operation's response enum.
-fn variant_decode(code: &mut Code, api: &Api, op: &Operation) {
-    let name = response_enum_name(op);
+fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&response_enum_name(op));
     let decode = |r: &crate::ir::Response| {
-        let variant = variant_name(r);
+        let variant = ident(&variant_name(r));
         match &r.ty {
-            Some(ty) => format!(
-                "{}::<{}, _>(response, OPERATION).map(|v| v.map({name}::{variant}))",
-                rt::DECODE_JSON,
-                rust_type(api, ty)
-            ),
-            None => format!(
-                "{}(response).map(|v| v.map(|()| {name}::{variant}))",
-                rt::DECODE_EMPTY
-            ),
+            Some(ty) => {
+                let (json, ty) = (rt::DECODE_JSON, rust_type(api, ty));
+                quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#variant)))
+            }
+            None => {
+                let empty = rt::DECODE_EMPTY;
+                quote!(#empty(response).map(|v| v.map(|()| #name::#variant)))
+            }
         }
     };
-    code.open("match response.status().as_u16()");
-    for r in op.success_variants.iter().filter(|r| r.range.is_none()) {
-        code.line(format_args!("{} => {},", r.status, decode(r)));
-    }
+    let arms = op
+        .success_variants
+        .iter()
+        .filter(|r| r.range.is_none())
+        .map(|r| {
+            let status = Literal::u16_unsuffixed(r.status);
+            let decode = decode(r);
+            quote!(#status => #decode,)
+        });
     let fallback = match op.success_variants.iter().find(|r| r.range.is_some()) {
         Some(range) => decode(range),
-        None => format!(
-            "{}(response, OPERATION).map(|v| v.map({name}::Other))",
-            rt::DECODE_JSON_OR_EMPTY
-        ),
+        None => {
+            let json_or_empty = rt::DECODE_JSON_OR_EMPTY;
+            quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other)))
+        }
     };
-    code.line(format_args!("_ => {fallback},"));
-    code.close();
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            _ => #fallback,
+        }
+    }
 }
 
 fn emit_operation(
-    code: &mut Code,
     api: &Api,
     module: &Module,
     op: &Operation,
     checked: &BTreeSet<SchemaKey>,
-) {
-    code.docs(Some(&operation_doc(op)));
-    if op.deprecated {
-        code.line("#[deprecated = \"deprecated by the vendor\"]");
-    }
+) -> TokenStream {
+    let doc = docs(Some(&operation_doc(op)));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
     let success = if op.success_variants.is_empty() {
         success_type(api, op).0
     } else {
-        response_enum_name(op)
+        ident(&response_enum_name(op)).into_token_stream()
     };
     let error_body = error_body(api, op);
-    let mut params = vec!["&self".to_owned()];
-    params.extend(
-        arguments(api, op)
-            .into_iter()
-            .map(|(name, ty)| format!("{name}: {ty}")),
-    );
-    code.signature(
-        &format!("pub async fn {}", op.method_name),
-        &params,
-        Some(&format!(
-            "Result<{}<{success}>, {}<{error_body}>>",
-            rt::RESPONSE_VALUE,
-            rt::ERROR
-        )),
-    );
-    operation_info(code, module, op);
-    let body_value = body_code(code, api, op, checked);
-    query_code(code, op);
-    code.statement("let path", &path_expression(op));
+    let (response_value, error, execute, api_error) =
+        (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
+    let params = arguments(api, op).into_iter().map(|a| {
+        let (name, ty) = (ident(&a.name), a.ty);
+        quote!(#name: #ty)
+    });
+    let method = ident(&op.method_name);
+    let info = operation_info(module, op);
+    let (body, body_value) = body_code(api, op, checked);
+    let query = query_code(op);
+    let path = path_expression(op);
     let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
-        "path"
+        quote!(path)
     } else {
-        "&path"
+        quote!(&path)
     };
-    if op.header_params.is_empty() {
-        code.statement(
-            "let response",
-            &format!(
-                "{}(&self.inner, OPERATION, {path_arg}, &[], {body_value}).await?",
-                rt::EXECUTE
-            ),
-        );
+    let response = if op.header_params.is_empty() {
+        quote! {
+            let response = #execute(&self.inner, OPERATION, #path_arg, &[], #body_value).await?;
+        }
     } else {
-        code.open("let response =");
-        header_code(code, op);
-        code.line(format_args!(
-            "{}(&self.inner, OPERATION, {path_arg}, &headers, {body_value}).await?",
-            rt::EXECUTE
-        ));
-        code.close_with("};");
-    }
-    code.open("if response.status().is_success()");
-    if op.success_variants.is_empty() {
-        code.line(success_type(api, op).1);
+        let headers = header_code(op);
+        quote! {
+            let response = {
+                #headers
+                #execute(&self.inner, OPERATION, #path_arg, &headers, #body_value).await?
+            };
+        }
+    };
+    let decode = if op.success_variants.is_empty() {
+        success_type(api, op).1
     } else {
-        variant_decode(code, api, op);
+        variant_decode(api, op)
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #method(&self, #(#params),*) -> Result<#response_value<#success>, #error<#error_body>> {
+            #info
+            #body
+            #query
+            let path = #path;
+            #response
+            if response.status().is_success() {
+                #decode
+            } else {
+                Result::Err(#api_error(response, OPERATION))
+            }
+        }
     }
-    code.reopen("else");
-    code.line(format_args!(
-        "Result::Err({}(response, OPERATION))",
-        rt::API_ERROR
-    ));
-    code.close();
-    code.close();
 }
 
 /// The error body type of an operation's `Error<E>`.
-pub(super) fn error_body(api: &Api, op: &Operation) -> String {
+pub(super) fn error_body(api: &Api, op: &Operation) -> TokenStream {
     op.error_ty
         .as_ref()
-        .map_or_else(|| "()".to_owned(), |t| rust_type(api, t))
+        .map_or_else(|| quote!(()), |t| rust_type(api, t))
 }
 
-/// The method's arguments after `&self`, as (name, type), in signature order.
-pub(super) fn arguments(api: &Api, op: &Operation) -> Vec<(String, String)> {
+/// How a method takes an argument, which says how an owned copy of it is made and lent again
+/// (see `paging.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// By value (`i32`, `Uuid`).
+    Value,
+    /// `&str`.
+    Str,
+    /// `&[T]`.
+    Slice,
+    /// `&T`.
+    Ref,
+}
+
+/// An argument of an operation's method.
+pub(super) struct Argument {
+    /// Its name (a field name: `r#type` for a keyword).
+    pub name: String,
+    /// Its type, `Option<…>` included.
+    pub ty: TokenStream,
+    /// How the value is taken.
+    pub pass: Pass,
+    /// Whether the type is an `Option`.
+    pub optional: bool,
+}
+
+/// The method's arguments after `&self`, in signature order.
+pub(super) fn arguments(api: &Api, op: &Operation) -> Vec<Argument> {
     let mut params = Vec::new();
+    let mut push = |name: &str, (ty, pass): (TokenStream, Pass), optional: bool| {
+        let ty = if optional { quote!(Option<#ty>) } else { ty };
+        params.push(Argument {
+            name: name.to_owned(),
+            ty,
+            pass,
+            optional,
+        });
+    };
     for p in &op.path_params {
         let ty = match p.ty {
-            Ty::String => "&str".to_owned(),
-            _ => rust_type(api, &p.ty),
+            Ty::String => (quote!(&str), Pass::Str),
+            _ => (rust_type(api, &p.ty), Pass::Value),
         };
-        params.push((p.rust_name.clone(), ty));
+        push(&p.rust_name, ty, false);
     }
     let grouped = uses_params_struct(op);
     for p in op
@@ -289,60 +324,61 @@ pub(super) fn arguments(api: &Api, op: &Operation) -> Vec<(String, String)> {
         .chain(&op.header_params)
         .filter(|p| p.required || !grouped)
     {
-        let ty = borrowed_type(api, &p.ty);
-        if p.required {
-            params.push((p.rust_name.clone(), ty));
-        } else {
-            params.push((p.rust_name.clone(), format!("Option<{ty}>")));
-        }
+        push(&p.rust_name, borrowed_type(api, &p.ty), !p.required);
     }
     if grouped {
-        params.push(("params".to_owned(), format!("&{}", params_struct_name(op))));
+        let name = ident(&params_struct_name(op));
+        push("params", (quote!(&#name), Pass::Ref), false);
     }
     if let Some(b) = &op.body {
         let ty = match b.kind {
-            BodyKind::Text => "&str".to_owned(),
-            BodyKind::Binary => "&[u8]".to_owned(),
+            BodyKind::Text => (quote!(&str), Pass::Str),
+            BodyKind::Binary => (quote!(&[u8]), Pass::Slice),
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
         };
-        if b.required {
-            params.push(("body".to_owned(), ty));
-        } else {
-            params.push(("body".to_owned(), format!("Option<{ty}>")));
-        }
+        push("body", ty, !b.required);
     }
     params
 }
 
 /// The value type of the success body and the call that reads it.
-fn success_type(api: &Api, op: &Operation) -> (String, String) {
+fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     match (&op.success.ty, op.success.media) {
-        (Some(ty), _) if op.success.optional => (
-            format!("Option<{}>", rust_type(api, ty)),
-            format!("{}(response, OPERATION)", rt::DECODE_JSON_OR_EMPTY),
-        ),
-        (Some(ty), _) => (
-            rust_type(api, ty),
-            format!("{}(response, OPERATION)", rt::DECODE_JSON),
-        ),
-        (None, Some(Media::Binary)) => (
-            rt::BYTES.to_string(),
-            format!("{}(response)", rt::DECODE_BYTES),
-        ),
-        (None, Some(Media::Text)) => (
-            "String".to_owned(),
-            format!("{}(response, OPERATION)", rt::DECODE_TEXT),
-        ),
-        (None, _) => ("()".to_owned(), format!("{}(response)", rt::DECODE_EMPTY)),
+        (Some(ty), _) if op.success.optional => {
+            let (ty, decode) = (rust_type(api, ty), rt::DECODE_JSON_OR_EMPTY);
+            (quote!(Option<#ty>), quote!(#decode(response, OPERATION)))
+        }
+        (Some(ty), _) => {
+            let decode = rt::DECODE_JSON;
+            (rust_type(api, ty), quote!(#decode(response, OPERATION)))
+        }
+        (None, Some(Media::Binary)) => {
+            let (bytes, decode) = (rt::BYTES, rt::DECODE_BYTES);
+            (quote!(#bytes), quote!(#decode(response)))
+        }
+        (None, Some(Media::Text)) => {
+            let decode = rt::DECODE_TEXT;
+            (quote!(String), quote!(#decode(response, OPERATION)))
+        }
+        (None, _) => {
+            let decode = rt::DECODE_EMPTY;
+            (quote!(()), quote!(#decode(response)))
+        }
     }
 }
 
 /// How a query or header parameter is taken: `&str`, `&[T]`, `&T`.
-fn borrowed_type(api: &Api, ty: &Ty) -> String {
+fn borrowed_type(api: &Api, ty: &Ty) -> (TokenStream, Pass) {
     match ty {
-        Ty::String => "&str".to_owned(),
-        Ty::List(inner) => format!("&[{}]", rust_type(api, inner)),
-        other => format!("&{}", rust_type(api, other)),
+        Ty::String => (quote!(&str), Pass::Str),
+        Ty::List(inner) => {
+            let inner = rust_type(api, inner);
+            (quote!(&[#inner]), Pass::Slice)
+        }
+        other => {
+            let ty = rust_type(api, other);
+            (quote!(&#ty), Pass::Ref)
+        }
     }
 }
 
@@ -372,93 +408,108 @@ fn params_struct_name(op: &Operation) -> String {
 }
 
 /// Where an optional parameter's value comes from: its argument, or the parameters struct.
-fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> String {
+fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> TokenStream {
+    let name = ident(&p.rust_name);
     if uses_params_struct(op) {
-        format!("&params.{}", p.rust_name)
+        quote!(&params.#name)
     } else {
-        p.rust_name.clone()
+        quote!(#name)
     }
 }
 
 /// The parameters struct of an operation with many optional parameters.
-fn params_struct(code: &mut Code, api: &Api, op: &Operation) {
-    code.line(format_args!(
-        "/// The optional parameters of [`Client::{}`]; `Default` sets none.",
+fn params_struct(api: &Api, op: &Operation) -> TokenStream {
+    let doc = docs(Some(&format!(
+        "The optional parameters of [`Client::{}`]; `Default` sets none.",
         op.method_name.trim_start_matches("r#")
-    ));
-    code.line("#[derive(Debug, Clone, Default)]");
-    code.open(format_args!("pub struct {}", params_struct_name(op)));
-    for p in op
+    )));
+    let name = ident(&params_struct_name(op));
+    let fields = op
         .query_params
         .iter()
         .chain(&op.header_params)
         .filter(|p| !p.required)
-    {
-        let text = p
-            .description
-            .as_deref()
-            .map_or_else(|| format!("`{}`", p.name), |d| d.trim().to_owned());
-        code.docs(Some(&text));
-        code.line(format_args!(
-            "pub {}: Option<{}>,",
-            p.rust_name,
-            rust_type(api, &p.ty)
-        ));
+        .map(|p| {
+            let text = p
+                .description
+                .as_deref()
+                .map_or_else(|| doc::code_span(&p.name), doc::document);
+            let doc = docs(Some(&text));
+            let (field, ty) = (ident(&p.rust_name), rust_type(api, &p.ty));
+            quote!(#doc pub #field: Option<#ty>,)
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
     }
-    code.close();
 }
 
 /// `let query = …` with every query parameter (`form` casing, arrays exploded).
-fn query_code(code: &mut Code, op: &Operation) {
+fn query_code(op: &Operation) -> TokenStream {
     if op.query_params.is_empty() {
-        return;
+        return TokenStream::new();
     }
-    code.line(format_args!("let mut query = {}::new();", rt::QUERY));
-    for p in &op.query_params {
+    let query = rt::QUERY;
+    let pushes = op.query_params.iter().map(|p| {
         let push = if matches!(p.ty, Ty::List(_)) {
-            "push_all"
+            quote!(push_all)
         } else {
-            "push"
+            quote!(push)
         };
         let key = lit(&p.name);
         if p.required {
-            code.line(format_args!("query.{push}({key}, {});", p.rust_name));
+            let name = ident(&p.rust_name);
+            quote!(query.#push(#key, #name);)
         } else {
-            code.open(format_args!(
-                "if let Option::Some(value) = {}",
-                optional_source(op, p)
-            ));
-            code.line(format_args!("query.{push}({key}, value);"));
-            code.close();
+            let source = optional_source(op, p);
+            quote! {
+                if let Option::Some(value) = #source {
+                    query.#push(#key, value);
+                }
+            }
         }
+    });
+    quote! {
+        let mut query = #query::new();
+        #(#pushes)*
     }
 }
 
 /// `let headers = …` with every header parameter (lists comma-separated, `simple` casing).
-fn header_code(code: &mut Code, op: &Operation) {
+fn header_code(op: &Operation) -> TokenStream {
     let query_value = rt::QUERY_VALUE;
-    code.line("let mut headers: Vec<(&'static str, String)> = Vec::new();");
-    for p in &op.header_params {
+    let pushes = op.header_params.iter().map(|p| {
         let key = lit(&p.name);
         let text = if matches!(p.ty, Ty::List(_)) {
-            format!("value.iter().map({query_value}::query_text).collect::<Vec<_>>().join(\",\")")
+            quote!(value.iter().map(#query_value::query_text).collect::<Vec<_>>().join(","))
         } else {
-            format!("{query_value}::query_text(&value)")
+            quote!(#query_value::query_text(&value))
         };
         if p.required {
-            code.open("");
-            code.line(format_args!("let value = {};", p.rust_name));
+            let name = ident(&p.rust_name);
+            quote! {
+                {
+                    let value = #name;
+                    headers.push((#key, #text));
+                }
+            }
         } else {
-            code.open(format_args!(
-                "if let Option::Some(value) = {}",
-                optional_source(op, p)
-            ));
+            let source = optional_source(op, p);
+            quote! {
+                if let Option::Some(value) = #source {
+                    headers.push((#key, #text));
+                }
+            }
         }
-        code.line(format_args!("headers.push(({key}, {text}));"));
-        code.close();
+    });
+    quote! {
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        #(#pushes)*
     }
 }
-
 /// `# Arguments` from the parameters' and the body's descriptions.
 fn arguments_doc(op: &Operation) -> String {
     let params = op
@@ -471,7 +522,7 @@ fn arguments_doc(op: &Operation) -> String {
             let description = p
                 .description
                 .as_deref()
-                .map_or_else(|| format!("`{}`", p.name), |d| d.trim().replace('\n', " "));
+                .map_or_else(|| doc::code_span(&p.name), doc::line);
             let place = if !p.required && uses_params_struct(op) {
                 "params."
             } else {
@@ -488,7 +539,7 @@ fn arguments_doc(op: &Operation) -> String {
             .description
             .as_deref()
             .map_or("the request body", str::trim);
-        lines.push(format!("- `body`: {}", description.replace('\n', " ")));
+        lines.push(format!("- `body`: {}", doc::line(description)));
     }
     if lines.is_empty() {
         String::new()
@@ -498,13 +549,14 @@ fn arguments_doc(op: &Operation) -> String {
 }
 
 fn operation_doc(op: &Operation) -> String {
-    let mut text = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    let mut text = doc::document(op.summary.as_deref().unwrap_or(&op.id));
     if let Some(description) = &op.description {
-        text.push_str(&format!("\n\n{}", description.trim()));
+        text.push_str(&format!("\n\n{}", doc::document(description.trim())));
     }
     text.push_str(&format!(
-        "\n\n`{} {}` (operation `{}`).",
-        op.http_method, op.path, op.id
+        "\n\n{} (operation {}).",
+        doc::code_span(&format!("{} {}", op.http_method, op.path)),
+        doc::code_span(&op.id)
     ));
     text.push_str(&arguments_doc(op));
     if !op.security.is_empty() {
@@ -519,11 +571,11 @@ fn operation_doc(op: &Operation) -> String {
                         .iter()
                         .map(|(scheme, scopes)| {
                             if scopes.is_empty() {
-                                format!("`{scheme}`")
+                                doc::code_span(scheme)
                             } else {
                                 let scopes: Vec<String> =
-                                    scopes.iter().map(|s| format!("`{s}`")).collect();
-                                format!("`{scheme}` (scopes {})", scopes.join(", "))
+                                    scopes.iter().map(|s| doc::code_span(s)).collect();
+                                format!("{} (scopes {})", doc::code_span(scheme), scopes.join(", "))
                             }
                         })
                         .collect::<Vec<_>>()
@@ -542,208 +594,238 @@ fn operation_doc(op: &Operation) -> String {
         );
         for e in &op.errors {
             let status = e.range.clone().unwrap_or_else(|| e.status.to_string());
-            text.push_str(&format!("\n- `{status}`: {}", e.description.trim()));
+            text.push_str(&format!(
+                "\n- {}: {}",
+                doc::code_span(&status),
+                doc::line(&e.description)
+            ));
         }
     }
     text
 }
 
-fn operation_info(code: &mut Code, module: &Module, op: &Operation) {
-    let operation = rt::OPERATION;
-    code.open(format_args!(
-        "static OPERATION: &{operation} = &{operation}"
-    ));
-    code.line(format_args!("id: {},", lit(&op.id)));
-    code.line(format_args!("api: {},", lit(&module.name)));
-    code.line(format_args!(
-        "method: {}::{},",
-        rt::HTTP_METHOD,
-        op.http_method
-    ));
-    code.line(format_args!("path: {},", lit(&op.path)));
-    match (&module.api_version, op.sends_api_version) {
-        (Some(v), true) => code.line(format_args!("api_version: Option::Some({}),", lit(v))),
-        _ => code.line("api_version: Option::None,"),
-    }
-    if op.context.is_empty() {
-        code.line("context: &[],");
-    } else {
-        code.line("context: &[");
-        for c in &op.context {
-            code.open(format_args!("    {}", rt::CONTEXT_HEADER));
-            code.line(format_args!("    key: {},", rt::context_key(c.key)));
-            code.line(format_args!("    name: {},", lit(&c.header)));
-            code.line(format_args!("    required: {},", c.required));
-            code.close_with("    },");
+fn operation_info(module: &Module, op: &Operation) -> TokenStream {
+    let (operation, http_method) = (rt::OPERATION, rt::HTTP_METHOD);
+    let (context_header, auth_need, documented) =
+        (rt::CONTEXT_HEADER, rt::AUTH_NEED, rt::DOCUMENTED_STATUS);
+    let id = lit(&op.id);
+    let api = lit(&module.name);
+    let method = ident(&op.http_method);
+    let path = lit(&op.path);
+    let api_version = match (&module.api_version, op.sends_api_version) {
+        (Some(v), true) => {
+            let v = lit(v);
+            quote!(Option::Some(#v))
         }
-        code.line("],");
-    }
-    let auth = match op.auth {
+        _ => quote!(Option::None),
+    };
+    let context = op.context.iter().map(|c| {
+        let key = rt::context_key(c.key);
+        let name = lit(&c.header);
+        let required = c.required;
+        quote!(#context_header { key: #key, name: #name, required: #required })
+    });
+    let auth = ident(match op.auth {
         AuthNeed::None => "None",
         AuthNeed::Optional => "Optional",
         AuthNeed::Required => "Required",
+    });
+    let errors = op.errors.iter().map(|e| {
+        let status = match e.range.as_deref() {
+            None => {
+                let code = Literal::u16_unsuffixed(e.status);
+                quote!(Code(#code))
+            }
+            Some("default") => quote!(Default),
+            Some(range) => {
+                let class = Literal::u16_unsuffixed(
+                    range.trim_end_matches("XX").parse().unwrap_or_default(),
+                );
+                quote!(Range(#class))
+            }
+        };
+        let description = lit(e.description.trim());
+        quote!((#documented::#status, #description))
+    });
+    let scope = match &op.scope {
+        Some(scope) => {
+            let scope = lit(scope);
+            quote!(Option::Some(#scope))
+        }
+        None => quote!(Option::None),
     };
-    code.line(format_args!("auth: {}::{auth},", rt::AUTH_NEED));
-    let errors: Vec<String> = op
-        .errors
-        .iter()
-        .map(|e| {
-            let status = match e.range.as_deref() {
-                None => format!("Code({})", e.status),
-                Some("default") => "Default".to_owned(),
-                Some(range) => format!("Range({})", range.trim_end_matches("XX")),
-            };
-            format!(
-                "({}::{status}, {})",
-                rt::DOCUMENTED_STATUS,
-                lit(e.description.trim())
-            )
-        })
-        .collect();
-    code.list("errors: &", &errors, ",");
-    match &op.scope {
-        Some(scope) => code.line(format_args!("scope: Option::Some({}),", lit(scope))),
-        None => code.line("scope: Option::None,"),
+    quote! {
+        static OPERATION: &#operation = &#operation {
+            id: #id,
+            api: #api,
+            method: #http_method::#method,
+            path: #path,
+            api_version: #api_version,
+            context: &[#(#context),*],
+            auth: #auth_need::#auth,
+            errors: &[#(#errors),*],
+            scope: #scope,
+        };
     }
-    code.close_with("};");
 }
 
 /// The path with its parameters percent-encoded.
-fn path_expression(op: &Operation) -> String {
+fn path_expression(op: &Operation) -> TokenStream {
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
-        return lit(&op.path);
+        return lit(&op.path).into_token_stream();
     }
+    let (encode, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
     let mut template = op.path.replace('{', "{{").replace('}', "}}");
     let mut args = Vec::new();
     for p in &op.path_params {
         template = template.replace(&format!("{{{{{}}}}}", p.name), "{}");
+        let name = ident(&p.rust_name);
         args.push(match p.ty {
-            Ty::String => format!("{}({})", rt::ENCODE_PATH_SEGMENT, p.rust_name),
-            _ => format!(
-                "{}(&{}::query_text(&{}))",
-                rt::ENCODE_PATH_SEGMENT,
-                rt::QUERY_VALUE,
-                p.rust_name
-            ),
+            Ty::String => quote!(#encode(#name)),
+            _ => quote!(#encode(&#query_value::query_text(&#name))),
         });
     }
     if with_query {
         template.push_str("{}");
-        args.push("query.finish()".to_owned());
+        args.push(quote!(query.finish()));
     }
-    format!("format!({}, {})", lit(&template), args.join(", "))
+    let template = lit(&template);
+    quote!(format!(#template, #(#args),*))
 }
 
-/// Writes the checks of properties this operation's schema requires; returns the encoded body
-/// (an `Option<RequestBody>` expression).
-fn body_code(code: &mut Code, api: &Api, op: &Operation, checked: &BTreeSet<SchemaKey>) -> String {
+/// The checks of properties this operation's schema requires and the encoding of the body
+/// (`let body = …`), and the encoded body as an `Option<RequestBody>` expression.
+fn body_code(
+    api: &Api,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> (TokenStream, TokenStream) {
     let Some(body) = &op.body else {
-        return "Option::None".to_owned();
+        return (TokenStream::new(), quote!(Option::None));
     };
+    let checks = body_checks(api, body, checked);
+    let (fields, value) = body_value(api, body);
     if body.required {
-        body_checks(code, api, body, checked);
-        let value = body_value(code, api, body);
-        code.statement("let body", &value);
-        return "Option::Some(body)".to_owned();
+        let code = quote! {
+            #checks
+            #fields
+            let body = #value;
+        };
+        (code, quote!(Option::Some(body)))
     } else {
         // An optional body: checked and encoded when there is one.
-        code.open("let body = match body");
-        code.open("Option::Some(body) =>");
-        body_checks(code, api, body, checked);
-        let value = body_value(code, api, body);
-        code.line(format_args!("Option::Some({value})"));
-        code.close();
-        code.line("Option::None => Option::None,");
-        code.close_with("};");
+        let code = quote! {
+            let body = match body {
+                Option::Some(body) => {
+                    #checks
+                    #fields
+                    Option::Some(#value)
+                }
+                Option::None => Option::None,
+            };
+        };
+        (code, quote!(body))
     }
-    "body".to_owned()
 }
 
 /// The check that the properties the body's schema requires are there.
-fn body_checks(code: &mut Code, api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>) {
+fn body_checks(api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     if let Ty::Concept(key) = &body.ty
         && checked.contains(key)
     {
-        code.open(format_args!(
-            "if let Option::Some(missing) = body.{}()",
-            super::required::check_name(api, key)
-        ));
-        code.line(format_args!(
-            "return Result::Err({}(OPERATION, &missing));",
-            rt::MISSING_PROPERTY
-        ));
-        code.close();
+        let check = ident(&super::required::check_name(api, key));
+        let missing = rt::MISSING_PROPERTY;
+        quote! {
+            if let Option::Some(missing) = body.#check() {
+                return Result::Err(#missing(OPERATION, &missing));
+            }
+        }
+    } else {
+        TokenStream::new()
     }
 }
 
-/// The `RequestBody` expression for a present `body` (form fields are collected first).
-fn body_value(code: &mut Code, api: &Api, body: &crate::ir::Body) -> String {
+/// The statements that collect form fields (none for other bodies) and the `RequestBody`
+/// expression for a present `body`.
+fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     let request_body = rt::REQUEST_BODY;
     let content_type = lit(&body.content_type);
-    match body.kind {
-        BodyKind::Text => format!("{request_body}::raw({content_type}, body.to_owned())"),
-        BodyKind::Binary => format!("{request_body}::raw({content_type}, body.to_vec())"),
+    let value = match body.kind {
+        BodyKind::Text => quote!(#request_body::raw(#content_type, body.to_owned())),
+        BodyKind::Binary => quote!(#request_body::raw(#content_type, body.to_vec())),
         BodyKind::Json => match body.ty.model() {
             // Concepts inside are written in their member schema's casing; anything else with
             // its serde implementation. Sent under the media type as declared
             // (`application/json; charset=utf-8` too).
-            Some(key) => format!(
-                "{}::<_, {}, _>(OPERATION, {content_type}, body)?",
-                rt::JSON_BODY,
-                marker(api.concept_of[key].1)
-            ),
-            None => format!("{}(OPERATION, {content_type}, body)?", rt::SERDE_JSON_BODY),
+            Some(key) => {
+                let (json_body, casing) = (rt::JSON_BODY, marker(api.concept_of[key].1));
+                quote!(#json_body::<_, #casing, _>(OPERATION, #content_type, body)?)
+            }
+            None => {
+                let serde_json_body = rt::SERDE_JSON_BODY;
+                quote!(#serde_json_body(OPERATION, #content_type, body)?)
+            }
         },
         BodyKind::Form | BodyKind::Multipart => {
             let Ty::Concept(key) = &body.ty else {
                 // normalize sends other form bodies as bytes.
-                return format!("{request_body}::raw({content_type}, ::std::vec::Vec::new())");
+                let value = quote!(#request_body::raw(#content_type, ::std::vec::Vec::new()));
+                return (TokenStream::new(), value);
             };
             let (model_index, casing) = api.concept_of[key];
             let model = &api.concepts[model_index];
             let Some(dialect) = model.casings.iter().find(|d| d.casing == casing) else {
-                return format!("{request_body}::form(::std::iter::empty())");
-            };
-            code.line("let mut fields: Vec<(&str, String)> = Vec::new();");
-            for k in &dialect.keys {
-                let f = &model.fields[k.field];
-                let push = format!(
-                    "fields.push(({}, {}));",
-                    lit(&k.wire),
-                    form_text(api, &f.ty)
+                return (
+                    TokenStream::new(),
+                    quote!(#request_body::form(::std::iter::empty())),
                 );
-                if f.required {
-                    code.open("");
-                    code.line(format_args!("let value = &body.{};", f.rust_name));
-                } else {
-                    code.open(format_args!(
-                        "if let Option::Some(value) = &body.{}",
-                        f.rust_name
-                    ));
-                }
-                code.line(push);
-                code.close();
-            }
-            let encode = if body.kind == BodyKind::Form {
-                "form"
-            } else {
-                "multipart"
             };
-            format!("{request_body}::{encode}(fields.iter().map(|(k, v)| (*k, v.as_str())))")
+            let pushes = dialect.keys.iter().map(|k| {
+                let f = &model.fields[k.field];
+                let (key, text) = (lit(&k.wire), form_text(api, &f.ty));
+                let field = ident(&f.rust_name);
+                if f.required {
+                    quote! {
+                        {
+                            let value = &body.#field;
+                            fields.push((#key, #text));
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let Option::Some(value) = &body.#field {
+                            fields.push((#key, #text));
+                        }
+                    }
+                }
+            });
+            let encode = if body.kind == BodyKind::Form {
+                quote!(form)
+            } else {
+                quote!(multipart)
+            };
+            let fields = quote! {
+                let mut fields: Vec<(&str, String)> = Vec::new();
+                #(#pushes)*
+            };
+            let value =
+                quote!(#request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))));
+            return (fields, value);
         }
-    }
+    };
+    (TokenStream::new(), value)
 }
 
 /// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.
-fn form_text(api: &Api, ty: &Ty) -> &'static str {
+fn form_text(api: &Api, ty: &Ty) -> TokenStream {
     match ty {
-        Ty::Secret => "value.expose().to_owned()",
+        Ty::Secret => quote!(value.expose().to_owned()),
         Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => {
-            "value.as_str().to_owned()"
+            quote!(value.as_str().to_owned())
         }
-        Ty::Enum(_) => "value.value().to_string()",
-        Ty::DateTime => "value.to_rfc3339()",
-        _ => "value.to_string()",
+        Ty::Enum(_) => quote!(value.value().to_string()),
+        Ty::DateTime => quote!(value.to_rfc3339()),
+        _ => quote!(value.to_string()),
     }
 }

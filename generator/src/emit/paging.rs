@@ -4,219 +4,198 @@
 //! operation's own method once per page, so that retries, the rate-limit window, hooks and auth
 //! apply to every page; `rt::paging` decides where a walk goes and when it ends.
 
-use super::code::{Code, lit};
-use super::operations::{arguments, error_body, uses_params_struct};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::code::{docs, ident, lit};
+use super::operations::{Argument, Pass, arguments, error_body, uses_params_struct};
 use super::runtime as rt;
 use super::types::rust_type;
 use crate::ir::{Api, EnvelopeField, Operation, Paging, PagingKind, Ty};
 
 /// Both stream methods of `op`, if it is paged.
-pub(super) fn emit_paged_methods(code: &mut Code, api: &Api, op: &Operation) {
+pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     let Some(paging) = &op.paging else {
-        return;
+        return TokenStream::new();
     };
     let Some(envelope_ty) = &op.success.ty else {
-        return;
+        return TokenStream::new();
     };
     let envelope = rust_type(api, envelope_ty);
     let item = rust_type(api, &paging.item_ty);
-    let error = format!("{}<{}>", rt::ERROR, error_body(api, op));
+    let error = {
+        let (error, body) = (rt::ERROR, error_body(api, op));
+        quote!(#error<#body>)
+    };
+    let (stream, response_value, cursor_type) = (rt::STREAM, rt::RESPONSE_VALUE, rt::CURSOR);
     let cursor = &op.query_params[paging.cursor];
     let in_params_struct = !cursor.required && uses_params_struct(op);
-    let args: Vec<(String, String)> = arguments(api, op)
-        .into_iter()
-        .filter(|(name, _)| in_params_struct || *name != cursor.rust_name)
+    let all = arguments(api, op);
+    let args: Vec<&Argument> = all
+        .iter()
+        .filter(|a| in_params_struct || a.name != cursor.rust_name)
         .collect();
-    let signature: Vec<String> = std::iter::once("&self".to_owned())
-        .chain(args.iter().map(|(name, ty)| format!("{name}: {ty}")))
+    let names: Vec<_> = args.iter().map(|a| ident(&a.name)).collect();
+    let signature: Vec<TokenStream> = args
+        .iter()
+        .zip(&names)
+        .map(|(a, name)| {
+            let ty = &a.ty;
+            quote!(#name: #ty)
+        })
         .collect();
-    let method = op.method_name.trim_start_matches("r#");
-    let deprecated = || "#[deprecated = \"deprecated by the vendor\"]";
-
-    code.blank();
-    code.docs(Some(&format!(
-        "The pages of [`Self::{method}`], from the first on, as a stream.\n\n\
+    let owned = args.iter().map(|a| owned(a));
+    let method_name = op.method_name.trim_start_matches("r#");
+    let method = ident(&op.method_name);
+    let deprecated = op.deprecated.then(|| {
+        quote! {
+            #[deprecated = "deprecated by the vendor"]
+            #[allow(deprecated)]
+        }
+    });
+    let pages_doc = docs(Some(&format!(
+        "The pages of [`Self::{method_name}`], from the first on, as a stream.\n\n\
          It sends nothing until polled and nothing more once dropped; each page is one call of \
-         [`Self::{method}`] (retries, the rate-limit window, hooks and auth apply). It ends where \
-         the server says the list ends, and with [`{}::Paging`] where the server would make it \
-         loop. See [`crate::runtime::paging`].",
+         [`Self::{method_name}`] (retries, the rate-limit window, hooks and auth apply). It ends \
+         where the server says the list ends, and with [`{}::Paging`] where the server would \
+         make it loop. See [`crate::runtime::paging`].",
         rt::ERROR_KIND
             .path()
             .replace("::jtl_erp_runtime", "crate::runtime")
     )));
-    if op.deprecated {
-        code.line(deprecated());
-        code.line("#[allow(deprecated)]");
-    }
-    // The copies are cloned once per page whatever their type: `Copy` ones too.
-    code.line("#[allow(clippy::clone_on_copy)]");
-    code.signature(
-        &format!("pub fn {}", paging.pages_method),
-        &signature,
-        Some(&format!(
-            "impl {}<Item = Result<{}<{envelope}>, {error}>> + Send + use<>",
-            rt::STREAM,
-            rt::RESPONSE_VALUE
-        )),
-    );
-    code.line("let client = self.clone();");
-    for (name, ty) in &args {
-        code.line(format_args!("let {name} = {};", owned(name, ty)));
-    }
     let first = match paging.kind {
-        PagingKind::Numbered { .. } => format!("{}::Number(1)", rt::CURSOR),
-        PagingKind::Token { .. } => format!("{}::Token(Option::None)", rt::CURSOR),
+        PagingKind::Numbered { .. } => quote!(#cursor_type::Number(1)),
+        PagingKind::Token { .. } => quote!(#cursor_type::Token(Option::None)),
     };
-    // Every page's future owns its copies: the walk calls `fetch` once per page.
-    code.open(format_args!("let fetch = move |cursor: {}|", rt::CURSOR));
-    code.line("let client = client.clone();");
-    for (name, _) in &args {
-        code.line(format_args!("let {name} = {name}.clone();"));
-    }
-    code.open("async move");
-    let cursor_value = cursor_value(code, paging, cursor, in_params_struct);
-    let call_args: Vec<String> = arguments(api, op)
-        .iter()
-        .map(|(name, ty)| {
-            if !in_params_struct && *name == cursor.rust_name {
-                cursor_value.clone()
-            } else {
-                borrowed(name, ty)
-            }
-        })
-        .collect();
-    code.line(format_args!(
-        "client.{}({}).await",
-        op.method_name,
-        call_args.join(", ")
-    ));
-    code.close();
-    code.close_with("};");
-    code.line(format_args!("let marks = {};", marks(&envelope, paging)));
-    code.line(format_args!(
-        "{}({}, {first}, fetch, marks)",
-        rt::PAGES,
-        lit(&op.id)
-    ));
-    code.close();
-
-    code.blank();
-    code.docs(Some(&format!(
+    let (cursor_code, cursor_value) = cursor_value(paging, cursor, in_params_struct);
+    let call_args = all.iter().map(|a| {
+        if !in_params_struct && a.name == cursor.rust_name {
+            cursor_value.clone()
+        } else {
+            borrowed(a)
+        }
+    });
+    let marks = marks(&envelope, paging);
+    let id = lit(&op.id);
+    let (pages, page_items) = (rt::PAGES, rt::PAGE_ITEMS);
+    let pages_method = ident(&paging.pages_method);
+    let items_method = ident(&paging.items_method);
+    let items_doc = docs(Some(&format!(
         "The items of [`Self::{}`], in order: every item of every page, as a stream.",
         paging.pages_method
     )));
-    if op.deprecated {
-        code.line(deprecated());
-        code.line("#[allow(deprecated)]");
-    }
-    code.signature(
-        &format!("pub fn {}", paging.items_method),
-        &signature,
-        Some(&format!(
-            "impl {}<Item = Result<{item}, {error}>> + Send + use<>",
-            rt::STREAM
-        )),
-    );
-    let forwarded: Vec<&str> = args.iter().map(|(name, _)| name.as_str()).collect();
-    code.line(format_args!(
-        "let pages = self.{}({});",
-        paging.pages_method,
-        forwarded.join(", ")
-    ));
-    let items = if paging.items.required {
-        format!("page.{}", paging.items.rust_name)
-    } else {
-        format!("page.{}.unwrap_or_default()", paging.items.rust_name)
+    let items = {
+        let field = ident(&paging.items.rust_name);
+        if paging.items.required {
+            quote!(page.#field)
+        } else {
+            quote!(page.#field.unwrap_or_default())
+        }
     };
-    code.line(format_args!(
-        "{}(pages, |page: {envelope}| {items})",
-        rt::PAGE_ITEMS
-    ));
-    code.close();
+    quote! {
+        #pages_doc
+        #deprecated
+        // The copies are cloned once per page whatever their type: `Copy` ones too.
+        #[allow(clippy::clone_on_copy)]
+        pub fn #pages_method(&self, #(#signature),*)
+            -> impl #stream<Item = Result<#response_value<#envelope>, #error>> + Send + use<>
+        {
+            let client = self.clone();
+            #(let #names = #owned;)*
+            // Every page's future owns its copies: the walk calls `fetch` once per page.
+            let fetch = move |cursor: #cursor_type| {
+                let client = client.clone();
+                #(let #names = #names.clone();)*
+                async move {
+                    #cursor_code
+                    client.#method(#(#call_args),*).await
+                }
+            };
+            let marks = #marks;
+            #pages(#id, #first, fetch, marks)
+        }
+        #items_doc
+        #deprecated
+        pub fn #items_method(&self, #(#signature),*)
+            -> impl #stream<Item = Result<#item, #error>> + Send + use<>
+        {
+            let pages = self.#pages_method(#(#names),*);
+            #page_items(pages, |page: #envelope| #items)
+        }
+    }
 }
 
-/// `let page = …;` for the cursor inside the fetch, and how the call passes it.
+/// The statements that set the cursor inside the fetch, and how the call passes it.
 fn cursor_value(
-    code: &mut Code,
     paging: &Paging,
     cursor: &crate::ir::Parameter,
     in_params_struct: bool,
-) -> String {
+) -> (TokenStream, TokenStream) {
+    let field = ident(&cursor.rust_name);
     let value = match (&paging.kind, &cursor.ty) {
         (PagingKind::Token { .. }, _) => {
             if in_params_struct {
-                code.line("let mut params = params;");
-                code.line(format_args!(
-                    "params.{} = cursor.token().map(str::to_owned);",
-                    cursor.rust_name
-                ));
-                return String::new();
+                let code = quote! {
+                    let mut params = params;
+                    params.#field = cursor.token().map(str::to_owned);
+                };
+                return (code, TokenStream::new());
             }
-            return "cursor.token()".to_owned();
+            return (TokenStream::new(), quote!(cursor.token()));
         }
-        (_, Ty::I32) => "i32::try_from(cursor.number()).unwrap_or(i32::MAX)".to_owned(),
-        (_, Ty::String) => "cursor.number().to_string()".to_owned(),
-        _ => "cursor.number()".to_owned(),
+        (_, Ty::I32) => quote!(i32::try_from(cursor.number()).unwrap_or(i32::MAX)),
+        (_, Ty::String) => quote!(cursor.number().to_string()),
+        _ => quote!(cursor.number()),
     };
     if in_params_struct {
-        code.line("let mut params = params;");
-        code.line(format_args!(
-            "params.{} = Option::Some({value});",
-            cursor.rust_name
-        ));
-        return String::new();
+        let code = quote! {
+            let mut params = params;
+            params.#field = Option::Some(#value);
+        };
+        return (code, TokenStream::new());
     }
-    code.line(format_args!("let page = {value};"));
+    let code = quote!(let page = #value;);
     if cursor.required {
-        "&page".to_owned()
+        (code, quote!(&page))
     } else {
-        "Option::Some(&page)".to_owned()
+        (code, quote!(Option::Some(&page)))
     }
 }
 
 /// The owned copy of a borrowed argument, taken before the stream starts.
-fn owned(name: &str, ty: &str) -> String {
-    if ty == "&str" {
-        format!("{name}.to_owned()")
-    } else if ty.starts_with("&[") {
-        format!("{name}.to_vec()")
-    } else if ty.starts_with('&') {
-        format!("{name}.clone()")
-    } else if ty == "Option<&str>" {
-        format!("{name}.map(str::to_owned)")
-    } else if ty.starts_with("Option<&[") {
-        format!("{name}.map(<[_]>::to_vec)")
-    } else if ty.starts_with("Option<&") {
-        format!("{name}.cloned()")
-    } else {
-        name.to_owned()
+fn owned(a: &Argument) -> TokenStream {
+    let name = ident(&a.name);
+    match (a.pass, a.optional) {
+        (Pass::Str, false) => quote!(#name.to_owned()),
+        (Pass::Slice, false) => quote!(#name.to_vec()),
+        (Pass::Ref, false) => quote!(#name.clone()),
+        (Pass::Str, true) => quote!(#name.map(str::to_owned)),
+        (Pass::Slice, true) => quote!(#name.map(<[_]>::to_vec)),
+        (Pass::Ref, true) => quote!(#name.cloned()),
+        (Pass::Value, _) => quote!(#name),
     }
 }
 
 /// How the call borrows an owned copy made by [`owned`].
-fn borrowed(name: &str, ty: &str) -> String {
-    if ty == "&str" || ty.starts_with('&') {
-        format!("&{name}")
-    } else if ty == "Option<&str>" || ty.starts_with("Option<&[") {
-        format!("{name}.as_deref()")
-    } else if ty.starts_with("Option<&") {
-        format!("{name}.as_ref()")
-    } else {
-        format!("{name}.clone()")
+fn borrowed(a: &Argument) -> TokenStream {
+    let name = ident(&a.name);
+    match (a.pass, a.optional) {
+        (Pass::Str | Pass::Slice | Pass::Ref, false) => quote!(&#name),
+        (Pass::Str | Pass::Slice, true) => quote!(#name.as_deref()),
+        (Pass::Ref, true) => quote!(#name.as_ref()),
+        (Pass::Value, _) => quote!(#name.clone()),
     }
 }
 
 /// The function that reads a page's marks from the envelope.
-fn marks(envelope: &str, paging: &Paging) -> String {
+fn marks(envelope: &TokenStream, paging: &Paging) -> TokenStream {
+    let items = ident(&paging.items.rust_name);
     let empty = if paging.items.required {
-        format!("page.{}.is_empty()", paging.items.rust_name)
+        quote!(page.#items.is_empty())
     } else {
-        format!(
-            "page.{}.as_ref().is_none_or(|items| items.is_empty())",
-            paging.items.rust_name
-        )
+        quote!(page.#items.as_ref().is_none_or(|items| items.is_empty()))
     };
-    let mut fields = vec![format!("empty: {empty}")];
+    let mut fields = vec![quote!(empty: #empty)];
     match &paging.kind {
         PagingKind::Numbered {
             has_next,
@@ -224,36 +203,38 @@ fn marks(envelope: &str, paging: &Paging) -> String {
             total_pages,
         } => {
             if let Some(f) = has_next {
-                fields.push(format!("has_next: {}", optional(f, "")));
+                let value = optional(f, TokenStream::new());
+                fields.push(quote!(has_next: #value));
             }
             if let Some(f) = next_number {
-                fields.push(format!("next_number: {}", optional(f, ".map(i64::from)")));
+                let value = optional(f, quote!(.map(i64::from)));
+                fields.push(quote!(next_number: #value));
             }
             if let Some(f) = total_pages {
-                fields.push(format!("total_pages: {}", optional(f, ".map(i64::from)")));
+                let value = optional(f, quote!(.map(i64::from)));
+                fields.push(quote!(total_pages: #value));
             }
         }
         PagingKind::Token { next } => {
+            let field = ident(&next.rust_name);
             let token = if next.required {
-                format!("Option::Some(page.{}.clone())", next.rust_name)
+                quote!(Option::Some(page.#field.clone()))
             } else {
-                format!("page.{}.clone()", next.rust_name)
+                quote!(page.#field.clone())
             };
-            fields.push(format!("next_token: {token}"));
+            fields.push(quote!(next_token: #token));
         }
     }
-    format!(
-        "|page: &{envelope}| {} {{ {}, ..::std::default::Default::default() }}",
-        rt::MARKS,
-        fields.join(", ")
-    )
+    let marks = rt::MARKS;
+    quote!(|page: &#envelope| #marks { #(#fields,)* ..::std::default::Default::default() })
 }
 
 /// A field of the envelope as an `Option` (a required one wrapped), `then` applied.
-fn optional(field: &EnvelopeField, then: &str) -> String {
+fn optional(field: &EnvelopeField, then: TokenStream) -> TokenStream {
+    let name = ident(&field.rust_name);
     if field.required {
-        format!("Option::Some(page.{}){then}", field.rust_name)
+        quote!(Option::Some(page.#name)#then)
     } else {
-        format!("page.{}{then}", field.rust_name)
+        quote!(page.#name #then)
     }
 }

@@ -5,7 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use super::code::{Code, lit};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::code::{docs, ident, lit};
+use super::doc;
 use crate::ir::{Api, BodyKind, SchemaKey, Ty};
 
 /// The schemas that need a check: sent as bodies, or nested in one, with a required property
@@ -92,89 +96,105 @@ pub fn check_name(api: &Api, key: &SchemaKey) -> String {
 }
 
 /// The checks of model `index` (one method per checked schema of the model).
-pub fn emit_checks(code: &mut Code, api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) {
+pub fn emit_checks(api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     let model = &api.concepts[index];
-    code.open(format_args!("impl {}", model.name));
-    for key in checked.iter().filter(|k| api.concept_of[*k].0 == index) {
-        code.docs(Some(&format!(
-            "The first property `{}` of `{}` requires that is missing, as a path.",
-            key.name, api.modules[key.doc].file
-        )));
-        code.open(format_args!(
-            "pub(crate) fn {}(&self) -> Option<String>",
-            check_name(api, key)
-        ));
-        for p in &api.member_props[key] {
-            step(code, api, key, &p.wire, &p.ty, p.required, checked);
+    let name = ident(&model.name);
+    let methods = checked
+        .iter()
+        .filter(|k| api.concept_of[*k].0 == index)
+        .map(|key| {
+            let doc = docs(Some(&format!(
+                "The first property {} of {} requires that is missing, as a path.",
+                doc::code_span(&key.name),
+                doc::code_span(&api.modules[key.doc].file)
+            )));
+            let method = ident(&check_name(api, key));
+            let steps = api.member_props[key]
+                .iter()
+                .map(|p| step(api, key, &p.wire, &p.ty, p.required, checked));
+            quote! {
+                #doc
+                pub(crate) fn #method(&self) -> Option<String> {
+                    #(#steps)*
+                    Option::None
+                }
+            }
+        });
+    quote! {
+        impl #name {
+            #(#methods)*
         }
-        code.line("Option::None");
-        code.close();
     }
-    code.close();
 }
 
 fn step(
-    code: &mut Code,
     api: &Api,
     key: &SchemaKey,
     wire: &str,
     ty: &Ty,
     required: bool,
     checked: &BTreeSet<SchemaKey>,
-) {
+) -> TokenStream {
     let Some((optional, field)) = field_of(api, key, wire) else {
-        return;
+        return TokenStream::new();
     };
-    if required && optional {
-        code.open(format_args!("if self.{field}.is_none()"));
-        code.line(format_args!(
-            "return Option::Some({}.to_owned());",
-            lit(wire)
-        ));
-        code.close();
-    }
-    let Some(inner) = nested(ty).filter(|n| checked.contains(*n)) else {
-        return;
-    };
-    let check = check_name(api, inner);
-    let escaped = wire.replace('{', "{{").replace('}', "}}");
-    if optional {
-        code.open(format_args!("if let Option::Some(value) = &self.{field}"));
-    } else {
-        code.open("");
-        code.line(format_args!("let value = &self.{field};"));
-    }
-    let (item, path) = match ty {
-        Ty::Concept(_) => {
-            code.open(format_args!(
-                "if let Option::Some(missing) = value.{check}()"
-            ));
-            code.line(format_args!(
-                "return Option::Some(format!({}));",
-                lit(&format!("{escaped}.{{missing}}"))
-            ));
-            code.close();
-            code.close();
-            return;
+    let field = ident(field);
+    let wire_lit = lit(wire);
+    let presence = (required && optional).then(|| {
+        quote! {
+            if self.#field.is_none() {
+                return Option::Some(#wire_lit.to_owned());
+            }
         }
-        Ty::List(_) => (
-            "(i, item) in value.iter().enumerate()",
-            format!("{escaped}[{{i}}].{{missing}}"),
-        ),
-        _ => (
-            "(name, item) in value.iter()",
-            format!("{escaped}.{{name}}.{{missing}}"),
-        ),
+    });
+    let Some(inner) = nested(ty).filter(|n| checked.contains(*n)) else {
+        return quote!(#presence);
     };
-    code.open(format_args!("for {item}"));
-    code.open(format_args!(
-        "if let Option::Some(missing) = item.{check}()"
-    ));
-    code.line(format_args!(
-        "return Option::Some(format!({}));",
-        lit(&path)
-    ));
-    code.close();
-    code.close();
-    code.close();
+    let check = ident(&check_name(api, inner));
+    let escaped = wire.replace('{', "{{").replace('}', "}}");
+    let nested = match ty {
+        Ty::Concept(_) => {
+            let path = lit(&format!("{escaped}.{{missing}}"));
+            quote! {
+                if let Option::Some(missing) = value.#check() {
+                    return Option::Some(format!(#path));
+                }
+            }
+        }
+        Ty::List(_) => {
+            let path = lit(&format!("{escaped}[{{i}}].{{missing}}"));
+            quote! {
+                for (i, item) in value.iter().enumerate() {
+                    if let Option::Some(missing) = item.#check() {
+                        return Option::Some(format!(#path));
+                    }
+                }
+            }
+        }
+        _ => {
+            let path = lit(&format!("{escaped}.{{name}}.{{missing}}"));
+            quote! {
+                for (name, item) in value.iter() {
+                    if let Option::Some(missing) = item.#check() {
+                        return Option::Some(format!(#path));
+                    }
+                }
+            }
+        }
+    };
+    let nested = if optional {
+        quote! {
+            if let Option::Some(value) = &self.#field {
+                #nested
+            }
+        }
+    } else {
+        quote! {
+            {
+                let value = &self.#field;
+                #nested
+            }
+        }
+    };
+    quote!(#presence #nested)
 }

@@ -4,10 +4,12 @@
 //! entry of [`ALL`] and every [`ContextKey`] variant against the runtime, so a disagreement
 //! fails there with the item's name, not somewhere inside `generated/`.
 //!
-//! Emitters write an item with its `Display`, under the alias every generated file imports:
-//! `format!("{}::Deserialize", rt::SERDE)` is `rt::serde::Deserialize`.
+//! Emitters write an item as tokens, under the alias every generated file imports
+//! ([`import`]): `quote!(#serde::Deserialize)` with `let serde = rt::SERDE;` is
+//! `rt::serde::Deserialize` (quote interpolates variables only).
 
-use std::fmt;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
 
 use crate::ContextKey;
 
@@ -28,32 +30,52 @@ impl RuntimeItem {
             format!("::{CRATE}::{}", self.0)
         }
     }
+
+    /// The full path as tokens, `::jtl_erp_runtime::codegen::execute`, for the crate root's
+    /// re-exports.
+    pub fn full(&self) -> TokenStream {
+        let krate = Ident::new(CRATE, Span::call_site());
+        let segments = self.segments();
+        quote!(::#krate #(::#segments)*)
+    }
+
+    /// The path's segments as identifiers (the contract test compiles every one).
+    fn segments(&self) -> impl Iterator<Item = Ident> {
+        self.0
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(|s| Ident::new(s, Span::call_site()))
+    }
 }
 
-/// The name a generated file gives the runtime crate ([`IMPORT`]): `rt::codegen::execute` reads
+/// The name a generated file gives the runtime crate ([`import`]): `rt::codegen::execute` reads
 /// better than the full path on every line. No generated item can take the name: types are
 /// UpperCamelCase and methods live inside `impl` blocks.
 pub const ALIAS: &str = "rt";
 
-/// The line that brings [`ALIAS`] into a generated file.
-pub const IMPORT: &str = "use ::jtl_erp_runtime as rt;";
+/// The item that brings [`ALIAS`] into a generated file: `use ::jtl_erp_runtime as rt;`.
+pub fn import() -> TokenStream {
+    let (krate, alias) = (
+        Ident::new(CRATE, Span::call_site()),
+        Ident::new(ALIAS, Span::call_site()),
+    );
+    quote!(use ::#krate as #alias;)
+}
 
-/// The item under [`ALIAS`], `rt::codegen::execute`, in files that start with [`IMPORT`].
-impl fmt::Display for RuntimeItem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(ALIAS)?;
-        if !self.0.is_empty() {
-            f.write_str("::")?;
-            f.write_str(self.0)?;
-        }
-        Ok(())
+/// The item under [`ALIAS`], `rt::codegen::execute`, in files that start with [`import`].
+impl ToTokens for RuntimeItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let alias = Ident::new(ALIAS, Span::call_site());
+        let segments = self.segments();
+        tokens.extend(quote!(#alias #(::#segments)*));
     }
 }
 
 /// `ContextKey::Tenant` and its siblings, as generated code names them.
-pub fn context_key(key: ContextKey) -> String {
+pub fn context_key(key: ContextKey) -> TokenStream {
     // The generator compiles the runtime's own `ContextKey` file, so `Debug` is the variant name.
-    format!("{CONTEXT_KEY}::{key:?}")
+    let variant = Ident::new(&format!("{key:?}"), Span::call_site());
+    quote!(#CONTEXT_KEY::#variant)
 }
 
 macro_rules! runtime_items {

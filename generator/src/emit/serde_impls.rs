@@ -1,42 +1,53 @@
-//! The heads of the serde implementations models and enums share: `Deserialize` with its
-//! visitor, and `Serialize`-like methods. Each opens blocks the caller closes.
+//! The shapes of the serde implementations models and enums share: `Deserialize` with its
+//! visitor, and `Serialize`-like methods.
 
-use super::code::{Code, lit};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::code::{ident, lit};
 use super::runtime as rt;
 
-/// `impl Deserialize for {name}` and its `fn deserialize`, open (two blocks to close).
-pub fn open_deserialize(code: &mut Code, name: &str) {
+/// `impl Deserialize for {name}` with `body` as its `fn deserialize`.
+pub fn deserialize_impl(name: &Ident, body: TokenStream) -> TokenStream {
     let serde = rt::SERDE;
-    code.open(format_args!(
-        "impl<'de> {serde}::Deserialize<'de> for {name}"
-    ));
-    code.signature(
-        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        &["deserializer: D".to_owned()],
-        Some("Result<Self, D::Error>"),
-    );
+    quote! {
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #body
+            }
+        }
+    }
 }
 
-/// `struct Visitor;` and its `impl Visitor`, with `Value` and `expecting`, open (one block to
-/// close). `lifetime` is the visitor's: `'de` to borrow from the input, `'_` otherwise.
-pub fn open_visitor(code: &mut Code, name: &str, lifetime: &str, expecting: &str) {
-    code.line("struct Visitor;");
-    code.open(format_args!(
-        "impl{} {}::de::Visitor<{lifetime}> for Visitor",
-        if lifetime == "'_" { "" } else { "<'de>" },
-        rt::SERDE
-    ));
-    code.line(format_args!("type Value = {name};"));
-    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result");
-    code.line(format_args!("f.write_str({})", lit(expecting)));
-    code.close();
+/// `struct Visitor;` and its `impl Visitor` with `Value`, `expecting` and `methods`. The
+/// visitor borrows from the input (`'de`) when `borrows`, else its lifetime is `'_`.
+pub fn visitor(name: &Ident, borrows: bool, expecting: &str, methods: TokenStream) -> TokenStream {
+    let serde = rt::SERDE;
+    let expecting = lit(expecting);
+    let head = if borrows {
+        quote!(impl<'de> #serde::de::Visitor<'de> for Visitor)
+    } else {
+        quote!(impl #serde::de::Visitor<'_> for Visitor)
+    };
+    quote! {
+        struct Visitor;
+        #head {
+            type Value = #name;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            #methods
+        }
+    }
 }
 
-/// `fn {method}<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>`, open.
-pub fn open_serialize_fn(code: &mut Code, method: &str) {
-    code.signature(
-        &format!("fn {method}<S: {}::Serializer>", rt::SERDE),
-        &["&self".to_owned(), "serializer: S".to_owned()],
-        Some("Result<S::Ok, S::Error>"),
-    );
+/// `fn {method}<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>` with `body`.
+pub fn serialize_fn(method: &str, body: TokenStream) -> TokenStream {
+    let serde = rt::SERDE;
+    let method = ident(method);
+    quote! {
+        fn #method<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            #body
+        }
+    }
 }

@@ -1,5 +1,9 @@
 //! Rust types of the IR, as generated code names them.
 
+use proc_macro2::TokenStream;
+use quote::{ToTokens as _, quote};
+
+use super::code::ident;
 use super::runtime::{self as rt, RuntimeItem};
 
 use crate::ir::{Api, Casing, Ty};
@@ -15,35 +19,45 @@ pub fn marker(casing: Casing) -> RuntimeItem {
 }
 
 /// The Rust type of `ty`.
-pub fn rust_type(api: &Api, ty: &Ty) -> String {
+pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
     match ty {
-        Ty::String => "String".to_owned(),
-        Ty::Bool => "bool".to_owned(),
-        Ty::I32 => "i32".to_owned(),
-        Ty::I64 => "i64".to_owned(),
-        Ty::F64 => "f64".to_owned(),
-        Ty::Bytes => rt::BASE64_BYTES.to_string(),
-        Ty::DateTime => format!("{}<{}>", rt::DATE_TIME, rt::FIXED_OFFSET),
-        Ty::Date => rt::NAIVE_DATE.to_string(),
-        Ty::Uuid => rt::UUID.to_string(),
-        Ty::Secret => rt::SECRET.to_string(),
-        Ty::Json => rt::JSON_VALUE.to_string(),
-        Ty::List(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        Ty::Map(inner) => format!(
-            "::std::collections::BTreeMap<String, {}>",
-            rust_type(api, inner)
-        ),
-        Ty::Concept(key) => format!(
-            "crate::models::{}",
-            api.concepts[api.concept_of[key].0].name
-        ),
-        Ty::Enum(index) => format!("crate::models::{}", api.enums[*index].name),
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Bytes => rt::BASE64_BYTES.to_token_stream(),
+        Ty::DateTime => {
+            let (date_time, offset) = (rt::DATE_TIME, rt::FIXED_OFFSET);
+            quote!(#date_time<#offset>)
+        }
+        Ty::Date => rt::NAIVE_DATE.to_token_stream(),
+        Ty::Uuid => rt::UUID.to_token_stream(),
+        Ty::Secret => rt::SECRET.to_token_stream(),
+        Ty::Json => rt::JSON_VALUE.to_token_stream(),
+        Ty::List(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Concept(key) => {
+            let name = ident(&api.concepts[api.concept_of[key].0].name);
+            quote!(crate::models::#name)
+        }
+        Ty::Enum(index) => {
+            let name = ident(&api.enums[*index].name);
+            quote!(crate::models::#name)
+        }
         Ty::Union(index) => {
             let union = &api.unions[*index];
+            let name = ident(&union.name);
             if union.nullable {
-                format!("Option<crate::models::{}>", union.name)
+                quote!(Option<crate::models::#name>)
             } else {
-                format!("crate::models::{}", union.name)
+                quote!(crate::models::#name)
             }
         }
     }

@@ -7,48 +7,17 @@
 //! take the first variant, in the documented order, that reads it.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::code::{Code, doc_text};
+use super::code::{docs, ident};
+use super::doc;
 use super::runtime as rt;
 use super::types::{is_eq, marker, rust_type};
 use crate::ir::{Api, Ty, UnionDef};
 
-/// Generated names and paths as tokens; they are Rust by construction.
-fn tokens(text: &str) -> TokenStream {
-    text.parse()
-        .unwrap_or_else(|e| panic!("generated Rust `{text}` does not lex: {e}"))
-}
-
-/// A doc attribute per line, with what rustc refuses in comments escaped.
-fn docs(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = doc_text(line.trim_end());
-        let line = if line.is_empty() {
-            line
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
-}
-
-/// The enum and its serde implementations, printed into `code`.
-pub fn emit_union(code: &mut Code, api: &Api, index: usize) {
-    let file: syn::File = match syn::parse2(union_tokens(api, index)) {
-        Ok(file) => file,
-        Err(e) => panic!("union {} does not parse: {e}", api.unions[index].name),
-    };
-    // One item at a time: a blank line between them, as the other emitters write.
-    for item in file.items {
-        code.blank();
-        code.raw(&prettyplease::unparse(&syn::File {
-            shebang: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        }));
-    }
+/// The enum and its serde implementations.
+pub fn emit_union(api: &Api, index: usize) -> TokenStream {
+    union_tokens(api, index)
 }
 
 /// `text` with its paragraphs broken at spaces into lines of at most `width` characters (a
@@ -77,10 +46,11 @@ fn wrap(text: &str, width: usize) -> String {
 
 fn union_tokens(api: &Api, index: usize) -> TokenStream {
     let def = &api.unions[index];
-    let name = format_ident!("{}", def.name);
-    let serde = tokens(&rt::SERDE.to_string());
-    let json = tokens(&rt::SERDE_JSON.to_string());
-    let doc = docs(&wrap(&about(api, def), 92));
+    let name = ident(&def.name);
+    let serde = rt::SERDE;
+    let json_crate = rt::SERDE_JSON;
+    let json = quote!(#json_crate);
+    let doc = docs(Some(&wrap(&about(api, def), 92)));
     let eq = def
         .variants
         .iter()
@@ -89,12 +59,11 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
     let mut variants = Vec::new();
     let mut serialize_arms = Vec::new();
     for (position, v) in def.variants.iter().enumerate() {
-        let variant = tokens(&v.name);
+        let variant = ident(&v.name);
         let mut ty = rust_type(api, &v.ty);
         if leads_to(api, &v.ty, index) {
-            ty = format!("Box<{ty}>");
+            ty = quote!(Box<#ty>);
         }
-        let ty = tokens(&ty);
         let text = match &def.tag {
             Some(tag) => {
                 let values: Vec<String> = v.tags.iter().map(|t| format!("`{t:?}`")).collect();
@@ -106,12 +75,12 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
                 v.declared
             ),
         };
-        let doc = docs(&text);
+        let doc = docs(Some(&text));
         variants.push(quote!(#doc #variant(#ty)));
         let write = match v.ty.model() {
             Some(key) => {
-                let casing = tokens(&marker(api.concept_of[key].1).to_string());
-                let wire = tokens(&rt::WIRE.to_string());
+                let casing = marker(api.concept_of[key].1);
+                let wire = rt::WIRE;
                 quote!(#serde::Serialize::serialize(&#wire::<_, #casing>::new(value), serializer))
             }
             None => quote!(#serde::Serialize::serialize(value, serializer)),
@@ -125,9 +94,9 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
             .iter()
             .all(|v| crate::normalize::is_scalar(&v.ty)))
     .then(|| {
-        let trait_path = tokens(&rt::QUERY_VALUE.to_string());
+        let trait_path = rt::QUERY_VALUE;
         let arms = def.variants.iter().map(|v| {
-            let variant = tokens(&v.name);
+            let variant = ident(&v.name);
             quote!(Self::#variant(value) => #trait_path::query_text(value),)
         });
         quote! {
@@ -179,7 +148,7 @@ fn tagged_body(def: &UnionDef, tag: &str, json: &TokenStream) -> TokenStream {
         quote!(#(Option::Some(#values))|* => Option::Some(#i),)
     });
     let reads = def.variants.iter().enumerate().map(|(i, v)| {
-        let variant = tokens(&v.name);
+        let variant = ident(&v.name);
         let context = format!("{}::{}: ", def.name, v.name);
         quote! {
             Option::Some(#i) => #json::from_value(value)
@@ -209,7 +178,7 @@ fn tagged_body(def: &UnionDef, tag: &str, json: &TokenStream) -> TokenStream {
 /// Tries each variant in order on the buffered value; `failure` says why none was taken.
 fn untagged_body(def: &UnionDef, json: &TokenStream, failure: &str) -> TokenStream {
     let tries = def.variants.iter().map(|v| {
-        let variant = tokens(&v.name);
+        let variant = ident(&v.name);
         quote! {
             if let Result::Ok(v) = #json::from_value(value.clone()) {
                 return Result::Ok(Self::#variant(v));
@@ -231,7 +200,7 @@ fn about(api: &Api, def: &UnionDef) -> String {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(|d| format!("{d}\n\n"))
+        .map(|d| format!("{}\n\n", doc::document(d)))
         .unwrap_or_default();
     let keyword = if def.any_of { "anyOf" } else { "oneOf" };
     text.push_str(&format!(

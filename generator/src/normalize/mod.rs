@@ -14,7 +14,7 @@ use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
 use naming::module_name as module_identifier;
-pub use naming::{field_name, type_name};
+pub use naming::{field_name, is_identifier, is_keyword, type_name};
 pub(crate) use schemas::is_scalar;
 
 /// Builds the intermediate representation of all documents.

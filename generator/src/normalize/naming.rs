@@ -112,6 +112,20 @@ fn identifier(cased: &str, fallback: &str, lead: &str, keywords: Keywords) -> St
     }
 }
 
+/// Whether `name` is an identifier under Rust's rules: XID_Start or `_`, then XID_Continue, and
+/// not `_` alone (keywords are identifiers here; [`is_keyword`] tells them apart).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c == '_' || is_xid_start(c))
+        && chars.all(is_xid_continue)
+        && name != "_"
+}
+
+/// Whether `name` is a Rust keyword (strict, reserved or edition 2024's `gen`).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// The short method name of a vendor-style operation id: the part after the last `_` (the
 /// vendor prefixes ids with their controller: `CustomerHeader_QueryCustomersAsync`), without a
 /// trailing `Async`, in snake_case (`query_customers`). `None` when nothing shorter is left.

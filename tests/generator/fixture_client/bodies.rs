@@ -35,13 +35,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// AddCategoryItems
@@ -69,10 +73,18 @@ impl Client {
             scope: Option::None,
         };
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
-        let path =
-            format!("/categories/{}/items", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&category_id)));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
+        let path = format!(
+            "/categories/{}/items", rt::codegen::encode_path_segment(&
+            rt::codegen::QueryValue::query_text(& category_id))
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -104,11 +116,22 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/json", body)?;
-        let path = format!("/orders/{}/lineitems", rt::codegen::encode_path_segment(order_id));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::Some(body)).await?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(OPERATION, "application/json", body)?;
+        let path = format!(
+            "/orders/{}/lineitems", rt::codegen::encode_path_segment(order_id)
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -140,8 +163,14 @@ impl Client {
         };
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/state";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -156,7 +185,10 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn put_count(&self, body: &i64) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+    pub async fn put_count(
+        &self,
+        body: &i64,
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "PutCount",
             api: "bodies",
@@ -168,11 +200,20 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::serde_json_body(OPERATION, "application/json; charset=utf-8", body)?;
+        let body = rt::codegen::serde_json_body(
+            OPERATION,
+            "application/json; charset=utf-8",
+            body,
+        )?;
         let path = "/count";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -202,11 +243,20 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Camel,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/notes";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -238,8 +288,14 @@ impl Client {
         };
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/shape";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -271,12 +327,19 @@ impl Client {
         };
         let body = match body {
             Option::Some(body) => {
-                Option::Some(rt::codegen::json_body::<_, rt::wire::Pascal, _>(OPERATION, "application/merge-patch+json", body)?)
+                Option::Some(
+                    rt::codegen::json_body::<
+                        _,
+                        rt::wire::Pascal,
+                        _,
+                    >(OPERATION, "application/merge-patch+json", body)?,
+                )
             }
             Option::None => Option::None,
         };
         let path = "/patch";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body).await?;
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body)
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -291,7 +354,10 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn put_name(&self, body: &str) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+    pub async fn put_name(
+        &self,
+        body: &str,
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "PutName",
             api: "bodies",
@@ -305,8 +371,14 @@ impl Client {
         };
         let body = rt::codegen::RequestBody::raw("text/plain", body.to_owned());
         let path = "/name";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -321,7 +393,10 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn post_chunk(&self, body: &[u8]) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+    pub async fn post_chunk(
+        &self,
+        body: &[u8],
+    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "PostChunk",
             api: "bodies",
@@ -333,10 +408,19 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body = rt::codegen::RequestBody::raw("application/octet-stream", body.to_vec());
+        let body = rt::codegen::RequestBody::raw(
+            "application/octet-stream",
+            body.to_vec(),
+        );
         let path = "/chunk";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {

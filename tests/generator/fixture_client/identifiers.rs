@@ -35,13 +35,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// m²
@@ -77,9 +81,17 @@ impl Client {
         if let Option::Some(value) = _٣count {
             query.push("٣count", value);
         }
-        let path = format!("/areas/{}{}", rt::codegen::encode_path_segment(_٣), query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/areas/{}{}", rt::codegen::encode_path_segment(_٣), query.finish()
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -119,8 +131,11 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Declared, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Declared,
+            _,
+        >(OPERATION, "application/json", body)?;
         let mut query = rt::codegen::Query::new();
         query.push("ß", ß);
         query.push("İ", i̇);
@@ -133,7 +148,14 @@ impl Client {
                 let value = crate_;
                 headers.push(("crate", rt::codegen::QueryValue::query_text(&value)));
             }
-            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Option::Some(body)).await?
+            rt::codegen::execute(
+                    &self.inner,
+                    OPERATION,
+                    &path,
+                    &headers,
+                    Option::Some(body),
+                )
+                .await?
         };
         if response.status().is_success() {
             rt::codegen::empty(response)

@@ -19,11 +19,16 @@ impl rt::codegen::KeyTable for CreateLineItem {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for CreateLineItem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = CreateLineItem;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a CreateLineItem object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -32,17 +37,23 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLineItem {
             ) -> Result<CreateLineItem, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<CreateLineItem>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<CreateLineItem>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLineItem>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, CreateLineItem>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, CreateLineItem>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, CreateLineItem>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -52,8 +63,16 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLineItem {
                     }
                 }
                 Result::Ok(CreateLineItem {
-                    sku: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLineItem>(0))?,
-                    quantity: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, CreateLineItem>(1))?,
+                    sku: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            CreateLineItem,
+                        >(0))?,
+                    quantity: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            CreateLineItem,
+                        >(1))?,
                 })
             }
         }
@@ -62,7 +81,10 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLineItem {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for CreateLineItem {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("CreateLineItem", len)?;
@@ -92,11 +114,16 @@ impl rt::codegen::KeyTable for ResultModel {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for ResultModel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = ResultModel;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a ResultModel object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -104,11 +131,15 @@ impl<'de> rt::serde::Deserialize<'de> for ResultModel {
                 mut map: A,
             ) -> Result<ResultModel, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<ResultModel>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<ResultModel>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ResultModel>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, ResultModel>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -117,9 +148,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResultModel {
                         }
                     }
                 }
-                Result::Ok(ResultModel {
-                    value: f0.flatten(),
-                })
+                Result::Ok(ResultModel { value: f0.flatten() })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -127,7 +156,10 @@ impl<'de> rt::serde::Deserialize<'de> for ResultModel {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for ResultModel {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.value.is_some());
         let mut state = serializer.serialize_struct("ResultModel", len)?;
@@ -152,11 +184,16 @@ impl rt::codegen::KeyTable for Job {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Job {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Job;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Job object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -164,11 +201,15 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
                 mut map: A,
             ) -> Result<Job, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Job>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Job>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Job>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Job>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -177,9 +218,7 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
                         }
                     }
                 }
-                Result::Ok(Job {
-                    job_id: f0.flatten(),
-                })
+                Result::Ok(Job { job_id: f0.flatten() })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -187,7 +226,10 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Job {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.job_id.is_some());
         let mut state = serializer.serialize_struct("Job", len)?;
@@ -212,11 +254,16 @@ impl rt::codegen::KeyTable for Problem {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Problem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Problem;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Problem object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -224,11 +271,15 @@ impl<'de> rt::serde::Deserialize<'de> for Problem {
                 mut map: A,
             ) -> Result<Problem, A::Error> {
                 let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Problem>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Problem>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Problem>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Problem>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -237,9 +288,7 @@ impl<'de> rt::serde::Deserialize<'de> for Problem {
                         }
                     }
                 }
-                Result::Ok(Problem {
-                    title: f0.flatten(),
-                })
+                Result::Ok(Problem { title: f0.flatten() })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -247,7 +296,10 @@ impl<'de> rt::serde::Deserialize<'de> for Problem {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Problem {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.title.is_some());
         let mut state = serializer.serialize_struct("Problem", len)?;
@@ -274,11 +326,16 @@ impl rt::codegen::KeyTable for AccountingData {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AccountingData;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AccountingData object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -287,17 +344,23 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingData {
             ) -> Result<AccountingData, A::Error> {
                 let mut f0: Option<Option<i32>> = Option::None;
                 let mut f1: Option<Option<f64>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AccountingData>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AccountingData>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AccountingData>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -317,7 +380,10 @@ impl<'de> rt::serde::Deserialize<'de> for AccountingData {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.id.is_some())
             + usize::from(self.amount.is_some());
@@ -372,11 +438,16 @@ impl rt::codegen::KeyTable for PagedListOfAccountingData {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = PagedListOfAccountingData;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a PagedListOfAccountingData object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -392,59 +463,106 @@ impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
                 let mut f6: Option<Option<bool>> = Option::None;
                 let mut f7: Option<Option<i32>> = Option::None;
                 let mut f8: Option<Option<i32>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
                         Option::Some(7) => {
                             if f7.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(7));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(7),
+                                );
                             }
                             f7 = Option::Some(map.next_value()?);
                         }
                         Option::Some(8) => {
                             if f8.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedListOfAccountingData>(8));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        PagedListOfAccountingData,
+                                    >(8),
+                                );
                             }
                             f8 = Option::Some(map.next_value()?);
                         }
@@ -471,7 +589,10 @@ impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.items.is_some())
             + usize::from(self.total_items.is_some())
@@ -484,7 +605,11 @@ impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
             + usize::from(self.previous_page_number.is_some());
         let mut state = serializer.serialize_struct("PagedListOfAccountingData", len)?;
         if let Option::Some(value) = &self.items {
-            state.serialize_field("Items", &rt::wire::Wire::<_, rt::wire::Pascal>::new(value))?;
+            state
+                .serialize_field(
+                    "Items",
+                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.total_items {
             state.serialize_field("TotalItems", value)?;
@@ -528,11 +653,16 @@ impl rt::codegen::KeyTable for Order {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Order {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Order;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Order object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -540,11 +670,15 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
                 mut map: A,
             ) -> Result<Order, A::Error> {
                 let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Order>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Order>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Order>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Order>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -554,7 +688,8 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
                     }
                 }
                 Result::Ok(Order {
-                    order_number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Order>(0))?,
+                    order_number: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Order>(0))?,
                 })
             }
         }
@@ -563,7 +698,10 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Order {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("Order", len)?;
@@ -591,11 +729,16 @@ impl rt::codegen::KeyTable for PagedOrders {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = PagedOrders;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a PagedOrders object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -604,17 +747,23 @@ impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
             ) -> Result<PagedOrders, A::Error> {
                 let mut f0: Option<Vec<crate::models::Order>> = Option::None;
                 let mut f1: Option<i64> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<PagedOrders>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<PagedOrders>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedOrders>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, PagedOrders>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, PagedOrders>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, PagedOrders>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -624,8 +773,16 @@ impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
                     }
                 }
                 Result::Ok(PagedOrders {
-                    items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedOrders>(0))?,
-                    total_pages: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, PagedOrders>(1))?,
+                    items: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedOrders,
+                        >(0))?,
+                    total_pages: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            PagedOrders,
+                        >(1))?,
                 })
             }
         }
@@ -634,13 +791,20 @@ impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for PagedOrders {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("PagedOrders", len)?;
         {
             let value = &self.items;
-            state.serialize_field("items", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
+            state
+                .serialize_field(
+                    "items",
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                )?;
         }
         {
             let value = &self.total_pages;
@@ -664,11 +828,16 @@ impl rt::codegen::KeyTable for Thing {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Thing {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Thing;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Thing object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -676,11 +845,15 @@ impl<'de> rt::serde::Deserialize<'de> for Thing {
                 mut map: A,
             ) -> Result<Thing, A::Error> {
                 let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Thing>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Thing>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Thing>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Thing>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -690,7 +863,8 @@ impl<'de> rt::serde::Deserialize<'de> for Thing {
                     }
                 }
                 Result::Ok(Thing {
-                    id: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Thing>(0))?,
+                    id: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Thing>(0))?,
                 })
             }
         }
@@ -699,7 +873,10 @@ impl<'de> rt::serde::Deserialize<'de> for Thing {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Thing {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("Thing", len)?;
@@ -727,11 +904,16 @@ impl rt::codegen::KeyTable for ThingResultsPage {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = ThingResultsPage;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a ThingResultsPage object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -740,17 +922,29 @@ impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
             ) -> Result<ThingResultsPage, A::Error> {
                 let mut f0: Option<Vec<crate::models::Thing>> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<ThingResultsPage>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<ThingResultsPage>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ThingResultsPage>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        ThingResultsPage,
+                                    >(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, ThingResultsPage>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<
+                                        A::Error,
+                                        ThingResultsPage,
+                                    >(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -760,7 +954,11 @@ impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
                     }
                 }
                 Result::Ok(ThingResultsPage {
-                    items: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, ThingResultsPage>(0))?,
+                    items: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            ThingResultsPage,
+                        >(0))?,
                     next_page: f1.flatten(),
                 })
             }
@@ -770,14 +968,20 @@ impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Snake> for ThingResultsPage {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.next_page.is_some());
+        let len: usize = 1 + usize::from(self.next_page.is_some());
         let mut state = serializer.serialize_struct("ThingResultsPage", len)?;
         {
             let value = &self.items;
-            state.serialize_field("items", &rt::wire::Wire::<_, rt::wire::Camel>::new(value))?;
+            state
+                .serialize_field(
+                    "items",
+                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                )?;
         }
         if let Option::Some(value) = &self.next_page {
             state.serialize_field("next_page", value)?;
@@ -802,11 +1006,16 @@ impl rt::codegen::KeyTable for Listing {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Listing {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Listing;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Listing object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -815,17 +1024,23 @@ impl<'de> rt::serde::Deserialize<'de> for Listing {
             ) -> Result<Listing, A::Error> {
                 let mut f0: Option<Option<Vec<String>>> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Listing>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Listing>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Listing>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Listing>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Listing>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Listing>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -845,7 +1060,10 @@ impl<'de> rt::serde::Deserialize<'de> for Listing {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Listing {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.entries.is_some())
             + usize::from(self.following.is_some());
@@ -894,11 +1112,16 @@ impl rt::codegen::KeyTable for M {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for M {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = M;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a M object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -912,47 +1135,62 @@ impl<'de> rt::serde::Deserialize<'de> for M {
                 let mut f4: Option<Option<String>> = Option::None;
                 let mut f5: Option<Option<String>> = Option::None;
                 let mut f6: Option<Option<crate::models::V٣state>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<M>>()? {
+                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<M>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, M>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, M>(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
@@ -963,7 +1201,8 @@ impl<'de> rt::serde::Deserialize<'de> for M {
                 }
                 Result::Ok(M {
                     m: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(0))?,
-                    _٣count: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(1))?,
+                    _٣count: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(1))?,
                     _٣: f2.flatten(),
                     _9lives: f3.flatten(),
                     ß: f4.flatten(),
@@ -977,14 +1216,14 @@ impl<'de> rt::serde::Deserialize<'de> for M {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Declared> for M {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2
-            + usize::from(self._٣.is_some())
-            + usize::from(self._9lives.is_some())
-            + usize::from(self.ß.is_some())
-            + usize::from(self.i̇.is_some())
-            + usize::from(self.state.is_some());
+        let len: usize = 2 + usize::from(self._٣.is_some())
+            + usize::from(self._9lives.is_some()) + usize::from(self.ß.is_some())
+            + usize::from(self.i̇.is_some()) + usize::from(self.state.is_some());
         let mut state = serializer.serialize_struct("M", len)?;
         {
             let value = &self.m;
@@ -1047,11 +1286,16 @@ impl rt::codegen::KeyTable for SelfModel {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for SelfModel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = SelfModel;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a SelfModel object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1065,47 +1309,63 @@ impl<'de> rt::serde::Deserialize<'de> for SelfModel {
                 let mut f4: Option<Option<String>> = Option::None;
                 let mut f5: Option<Option<String>> = Option::None;
                 let mut f6: Option<Option<crate::models::V٣>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<SelfModel>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<SelfModel>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
                         Option::Some(5) => {
                             if f5.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(5));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(5),
+                                );
                             }
                             f5 = Option::Some(map.next_value()?);
                         }
                         Option::Some(6) => {
                             if f6.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, SelfModel>(6));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(6),
+                                );
                             }
                             f6 = Option::Some(map.next_value()?);
                         }
@@ -1130,15 +1390,15 @@ impl<'de> rt::serde::Deserialize<'de> for SelfModel {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Declared> for SelfModel {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = usize::from(self.r#type.is_some())
-            + usize::from(self.self_.is_some())
-            + usize::from(self.self_2.is_some())
-            + usize::from(self.crate_.is_some())
-            + usize::from(self.super_.is_some())
-            + usize::from(self.field.is_some())
-            + usize::from(self.unit.is_some());
+            + usize::from(self.self_.is_some()) + usize::from(self.self_2.is_some())
+            + usize::from(self.crate_.is_some()) + usize::from(self.super_.is_some())
+            + usize::from(self.field.is_some()) + usize::from(self.unit.is_some());
         let mut state = serializer.serialize_struct("SelfModel", len)?;
         if let Option::Some(value) = &self.r#type {
             state.serialize_field("type", value)?;
@@ -1179,15 +1439,24 @@ pub struct Cat {
 }
 
 impl rt::codegen::KeyTable for Cat {
-    const KEYS: &'static [&'static [&'static str]] = &[&["petType"], &["name"], &["lives"]];
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["petType"],
+        &["name"],
+        &["lives"],
+    ];
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Cat;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Cat object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1197,23 +1466,31 @@ impl<'de> rt::serde::Deserialize<'de> for Cat {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<String> = Option::None;
                 let mut f2: Option<i32> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Cat>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Cat>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Cat>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Cat>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Cat>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Cat>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
@@ -1223,9 +1500,12 @@ impl<'de> rt::serde::Deserialize<'de> for Cat {
                     }
                 }
                 Result::Ok(Cat {
-                    pet_type: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(0))?,
-                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(1))?,
-                    lives: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(2))?,
+                    pet_type: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(0))?,
+                    name: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(1))?,
+                    lives: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(2))?,
                 })
             }
         }
@@ -1234,7 +1514,10 @@ impl<'de> rt::serde::Deserialize<'de> for Cat {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Cat {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 3;
         let mut state = serializer.serialize_struct("Cat", len)?;
@@ -1268,15 +1551,24 @@ pub struct Dog {
 }
 
 impl rt::codegen::KeyTable for Dog {
-    const KEYS: &'static [&'static [&'static str]] = &[&["petType"], &["name"], &["goodBoy"]];
+    const KEYS: &'static [&'static [&'static str]] = &[
+        &["petType"],
+        &["name"],
+        &["goodBoy"],
+    ];
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Dog;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Dog object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1286,23 +1578,31 @@ impl<'de> rt::serde::Deserialize<'de> for Dog {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<String> = Option::None;
                 let mut f2: Option<bool> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Dog>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Dog>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Dog>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Dog>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Dog>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Dog>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
@@ -1312,9 +1612,12 @@ impl<'de> rt::serde::Deserialize<'de> for Dog {
                     }
                 }
                 Result::Ok(Dog {
-                    pet_type: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(0))?,
-                    name: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(1))?,
-                    good_boy: f2.ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(2))?,
+                    pet_type: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(0))?,
+                    name: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(1))?,
+                    good_boy: f2
+                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(2))?,
                 })
             }
         }
@@ -1323,7 +1626,10 @@ impl<'de> rt::serde::Deserialize<'de> for Dog {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Dog {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 3;
         let mut state = serializer.serialize_struct("Dog", len)?;
@@ -1359,11 +1665,16 @@ impl rt::codegen::KeyTable for Circle {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Circle {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Circle;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Circle object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1372,17 +1683,23 @@ impl<'de> rt::serde::Deserialize<'de> for Circle {
             ) -> Result<Circle, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Circle>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Circle>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Circle>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Circle>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Circle>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Circle>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -1392,8 +1709,16 @@ impl<'de> rt::serde::Deserialize<'de> for Circle {
                     }
                 }
                 Result::Ok(Circle {
-                    kind: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Circle>(0))?,
-                    radius: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Circle>(1))?,
+                    kind: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Circle,
+                        >(0))?,
+                    radius: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Circle,
+                        >(1))?,
                 })
             }
         }
@@ -1402,7 +1727,10 @@ impl<'de> rt::serde::Deserialize<'de> for Circle {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Circle {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("Circle", len)?;
@@ -1434,11 +1762,16 @@ impl rt::codegen::KeyTable for Square {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Square {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Square;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Square object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1447,17 +1780,23 @@ impl<'de> rt::serde::Deserialize<'de> for Square {
             ) -> Result<Square, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Square>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Square>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Square>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Square>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Square>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Square>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -1467,8 +1806,16 @@ impl<'de> rt::serde::Deserialize<'de> for Square {
                     }
                 }
                 Result::Ok(Square {
-                    kind: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Square>(0))?,
-                    side: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Square>(1))?,
+                    kind: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Square,
+                        >(0))?,
+                    side: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Square,
+                        >(1))?,
                 })
             }
         }
@@ -1477,7 +1824,10 @@ impl<'de> rt::serde::Deserialize<'de> for Square {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Square {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 2;
         let mut state = serializer.serialize_struct("Square", len)?;
@@ -1509,11 +1859,16 @@ impl rt::codegen::KeyTable for Email {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Email {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Email;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Email object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1522,17 +1877,23 @@ impl<'de> rt::serde::Deserialize<'de> for Email {
             ) -> Result<Email, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Email>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Email>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Email>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Email>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Email>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Email>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -1542,7 +1903,11 @@ impl<'de> rt::serde::Deserialize<'de> for Email {
                     }
                 }
                 Result::Ok(Email {
-                    address: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Email>(0))?,
+                    address: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Email,
+                        >(0))?,
                     display_name: f1.flatten(),
                 })
             }
@@ -1552,10 +1917,12 @@ impl<'de> rt::serde::Deserialize<'de> for Email {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Pascal> for Email {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.display_name.is_some());
+        let len: usize = 1 + usize::from(self.display_name.is_some());
         let mut state = serializer.serialize_struct("Email", len)?;
         {
             let value = &self.address;
@@ -1584,11 +1951,16 @@ impl rt::codegen::KeyTable for Phone {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Phone {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Phone;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Phone object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1597,17 +1969,23 @@ impl<'de> rt::serde::Deserialize<'de> for Phone {
             ) -> Result<Phone, A::Error> {
                 let mut f0: Option<String> = Option::None;
                 let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Phone>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Phone>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Phone>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Phone>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Phone>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Phone>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
@@ -1617,7 +1995,11 @@ impl<'de> rt::serde::Deserialize<'de> for Phone {
                     }
                 }
                 Result::Ok(Phone {
-                    number: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Phone>(0))?,
+                    number: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Phone,
+                        >(0))?,
                     extension: f1.flatten(),
                 })
             }
@@ -1627,10 +2009,12 @@ impl<'de> rt::serde::Deserialize<'de> for Phone {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Phone {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1
-            + usize::from(self.extension.is_some());
+        let len: usize = 1 + usize::from(self.extension.is_some());
         let mut state = serializer.serialize_struct("Phone", len)?;
         {
             let value = &self.number;
@@ -1677,11 +2061,16 @@ impl rt::codegen::KeyTable for Adoption {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Adoption {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = Adoption;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a Adoption object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1693,35 +2082,47 @@ impl<'de> rt::serde::Deserialize<'de> for Adoption {
                 let mut f2: Option<Option<Vec<crate::models::Contact>>> = Option::None;
                 let mut f3: Option<Option<Vec<crate::models::Shape>>> = Option::None;
                 let mut f4: Option<Option<rt::serde_json::Value>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<Adoption>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<Adoption>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Adoption>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
                         Option::Some(1) => {
                             if f1.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(1));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Adoption>(1),
+                                );
                             }
                             f1 = Option::Some(map.next_value()?);
                         }
                         Option::Some(2) => {
                             if f2.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(2));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Adoption>(2),
+                                );
                             }
                             f2 = Option::Some(map.next_value()?);
                         }
                         Option::Some(3) => {
                             if f3.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(3));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Adoption>(3),
+                                );
                             }
                             f3 = Option::Some(map.next_value()?);
                         }
                         Option::Some(4) => {
                             if f4.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, Adoption>(4));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, Adoption>(4),
+                                );
                             }
                             f4 = Option::Some(map.next_value()?);
                         }
@@ -1731,8 +2132,16 @@ impl<'de> rt::serde::Deserialize<'de> for Adoption {
                     }
                 }
                 Result::Ok(Adoption {
-                    pet: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, Adoption>(0))?,
-                    previous_pet: f1.ok_or_else(|| rt::codegen::missing_field::<A::Error, Adoption>(1))?,
+                    pet: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Adoption,
+                        >(0))?,
+                    previous_pet: f1
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            Adoption,
+                        >(1))?,
                     contacts: f2.flatten(),
                     shapes: f3.flatten(),
                     note: f4.flatten(),
@@ -1744,12 +2153,13 @@ impl<'de> rt::serde::Deserialize<'de> for Adoption {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for Adoption {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2
-            + usize::from(self.contacts.is_some())
-            + usize::from(self.shapes.is_some())
-            + usize::from(self.note.is_some());
+        let len: usize = 2 + usize::from(self.contacts.is_some())
+            + usize::from(self.shapes.is_some()) + usize::from(self.note.is_some());
         let mut state = serializer.serialize_struct("Adoption", len)?;
         {
             let value = &self.pet;
@@ -1786,11 +2196,16 @@ impl rt::codegen::KeyTable for AddNoteRequest {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AddNoteRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for Visitor {
             type Value = AddNoteRequest;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 f.write_str("a AddNoteRequest object")
             }
             fn visit_map<A: rt::serde::de::MapAccess<'de>>(
@@ -1798,11 +2213,15 @@ impl<'de> rt::serde::Deserialize<'de> for AddNoteRequest {
                 mut map: A,
             ) -> Result<AddNoteRequest, A::Error> {
                 let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<AddNoteRequest>>()? {
+                while let Option::Some(key) = map
+                    .next_key::<rt::codegen::FieldKey<AddNoteRequest>>()?
+                {
                     match key.0 {
                         Option::Some(0) => {
                             if f0.is_some() {
-                                return Result::Err(rt::codegen::duplicate_field::<A::Error, AddNoteRequest>(0));
+                                return Result::Err(
+                                    rt::codegen::duplicate_field::<A::Error, AddNoteRequest>(0),
+                                );
                             }
                             f0 = Option::Some(map.next_value()?);
                         }
@@ -1812,7 +2231,11 @@ impl<'de> rt::serde::Deserialize<'de> for AddNoteRequest {
                     }
                 }
                 Result::Ok(AddNoteRequest {
-                    text: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, AddNoteRequest>(0))?,
+                    text: f0
+                        .ok_or_else(|| rt::codegen::missing_field::<
+                            A::Error,
+                            AddNoteRequest,
+                        >(0))?,
                 })
             }
         }
@@ -1821,7 +2244,10 @@ impl<'de> rt::serde::Deserialize<'de> for AddNoteRequest {
 }
 
 impl rt::wire::WireSerialize<rt::wire::Camel> for AddNoteRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn wire_serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len: usize = 1;
         let mut state = serializer.serialize_struct("AddNoteRequest", len)?;
@@ -1854,6 +2280,7 @@ impl V٣state {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire string; unknown strings are kept.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -1865,7 +2292,10 @@ impl V٣state {
 }
 
 impl rt::serde::Serialize for V٣state {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1891,7 +2321,9 @@ impl ::std::hash::Hash for V٣state {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for V٣state {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
     }
@@ -1945,6 +2377,7 @@ impl V٣ {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire string; unknown strings are kept.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -1965,7 +2398,10 @@ impl V٣ {
 }
 
 impl rt::serde::Serialize for V٣ {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1991,7 +2427,9 @@ impl ::std::hash::Hash for V٣ {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for V٣ {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
     }
@@ -2018,6 +2456,7 @@ impl State {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire string; unknown strings are kept.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -2029,7 +2468,10 @@ impl State {
 }
 
 impl rt::serde::Serialize for State {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2055,7 +2497,9 @@ impl ::std::hash::Hash for State {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for State {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
     }
@@ -2079,6 +2523,7 @@ impl LimitParamKind {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire string; unknown strings are kept.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -2089,7 +2534,10 @@ impl LimitParamKind {
 }
 
 impl rt::serde::Serialize for LimitParamKind {
-    fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2115,7 +2563,9 @@ impl ::std::hash::Hash for LimitParamKind {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for LimitParamKind {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
         Result::Ok(Self::from_wire(&value))
     }

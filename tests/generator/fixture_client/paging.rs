@@ -35,13 +35,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Accounting data, a page at a time (the vendor's PascalCase envelope)
@@ -58,7 +62,10 @@ impl Client {
         page_number: Option<&i32>,
         page_size: Option<&i32>,
         since: &str,
-    ) -> Result<rt::ResponseValue<crate::models::PagedListOfAccountingData>, rt::Error<()>> {
+    ) -> Result<
+        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+        rt::Error<()>,
+    > {
         static OPERATION: &rt::Operation = &rt::Operation {
             id: "AccountingData_GetAccountingData",
             api: "paging",
@@ -79,8 +86,14 @@ impl Client {
         }
         query.push("since", since);
         let path = format!("/v2/accountingData{}", query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -96,7 +109,12 @@ impl Client {
         &self,
         page_size: Option<&i32>,
         since: &str,
-    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::PagedListOfAccountingData>, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<()>,
+        >,
+    > + Send + use<> {
         let client = self.clone();
         let page_size = page_size.cloned();
         let since = since.to_owned();
@@ -106,11 +124,24 @@ impl Client {
             let since = since.clone();
             async move {
                 let page = i32::try_from(cursor.number()).unwrap_or(i32::MAX);
-                client.get_accounting_data(Option::Some(&page), page_size.as_ref(), &since).await
+                client
+                    .get_accounting_data(Option::Some(&page), page_size.as_ref(), &since)
+                    .await
             }
         };
-        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks { empty: page.items.as_ref().is_none_or(|items| items.is_empty()), has_next: page.has_next_page, next_number: page.next_page_number.map(i64::from), total_pages: page.total_pages.map(i64::from), ..::std::default::Default::default() };
-        rt::paging::pages("AccountingData_GetAccountingData", rt::paging::Cursor::Number(1), fetch, marks)
+        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
+            empty: page.items.as_ref().is_none_or(|items| items.is_empty()),
+            has_next: page.has_next_page,
+            next_number: page.next_page_number.map(i64::from),
+            total_pages: page.total_pages.map(i64::from),
+            ..::std::default::Default::default()
+        };
+        rt::paging::pages(
+            "AccountingData_GetAccountingData",
+            rt::paging::Cursor::Number(1),
+            fetch,
+            marks,
+        )
     }
 
     /// The items of [`Self::get_accounting_data_pages`], in order: every item of every page, as a stream.
@@ -118,9 +149,16 @@ impl Client {
         &self,
         page_size: Option<&i32>,
         since: &str,
-    ) -> impl rt::paging::Stream<Item = Result<crate::models::AccountingData, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<crate::models::AccountingData, rt::Error<()>>,
+    > + Send + use<> {
         let pages = self.get_accounting_data_pages(page_size, since);
-        rt::paging::items(pages, |page: crate::models::PagedListOfAccountingData| page.items.unwrap_or_default())
+        rt::paging::items(
+            pages,
+            |page: crate::models::PagedListOfAccountingData| {
+                page.items.unwrap_or_default()
+            },
+        )
     }
 
     /// Orders, a page at a time (camelCase, only a total)
@@ -148,8 +186,14 @@ impl Client {
         let mut query = rt::codegen::Query::new();
         query.push("pageNumber", page_number);
         let path = format!("/v2/orders{}", query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -163,7 +207,9 @@ impl Client {
     #[allow(clippy::clone_on_copy)]
     pub fn list_orders_pages(
         &self,
-    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
+    > + Send + use<> {
         let client = self.clone();
         let fetch = move |cursor: rt::paging::Cursor| {
             let client = client.clone();
@@ -172,14 +218,20 @@ impl Client {
                 client.list_orders(&page).await
             }
         };
-        let marks = |page: &crate::models::PagedOrders| rt::paging::Marks { empty: page.items.is_empty(), total_pages: Option::Some(page.total_pages).map(i64::from), ..::std::default::Default::default() };
+        let marks = |page: &crate::models::PagedOrders| rt::paging::Marks {
+            empty: page.items.is_empty(),
+            total_pages: Option::Some(page.total_pages).map(i64::from),
+            ..::std::default::Default::default()
+        };
         rt::paging::pages("listOrders", rt::paging::Cursor::Number(1), fetch, marks)
     }
 
     /// The items of [`Self::list_orders_pages`], in order: every item of every page, as a stream.
     pub fn list_orders_stream(
         &self,
-    ) -> impl rt::paging::Stream<Item = Result<crate::models::Order, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<crate::models::Order, rt::Error<()>>,
+    > + Send + use<> {
         let pages = self.list_orders_pages();
         rt::paging::items(pages, |page: crate::models::PagedOrders| page.items)
     }
@@ -216,8 +268,14 @@ impl Client {
             query.push("page_token", value);
         }
         let path = format!("/things{}", query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -232,25 +290,36 @@ impl Client {
     pub fn list_pages(
         &self,
         limit: Option<&i64>,
-    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::ThingResultsPage>, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<rt::ResponseValue<crate::models::ThingResultsPage>, rt::Error<()>>,
+    > + Send + use<> {
         let client = self.clone();
         let limit = limit.cloned();
         let fetch = move |cursor: rt::paging::Cursor| {
             let client = client.clone();
             let limit = limit.clone();
-            async move {
-                client.list(limit.as_ref(), cursor.token()).await
-            }
+            async move { client.list(limit.as_ref(), cursor.token()).await }
         };
-        let marks = |page: &crate::models::ThingResultsPage| rt::paging::Marks { empty: page.items.is_empty(), next_token: page.next_page.clone(), ..::std::default::Default::default() };
-        rt::paging::pages("thing_list", rt::paging::Cursor::Token(Option::None), fetch, marks)
+        let marks = |page: &crate::models::ThingResultsPage| rt::paging::Marks {
+            empty: page.items.is_empty(),
+            next_token: page.next_page.clone(),
+            ..::std::default::Default::default()
+        };
+        rt::paging::pages(
+            "thing_list",
+            rt::paging::Cursor::Token(Option::None),
+            fetch,
+            marks,
+        )
     }
 
     /// The items of [`Self::list_pages`], in order: every item of every page, as a stream.
     pub fn list_stream(
         &self,
         limit: Option<&i64>,
-    ) -> impl rt::paging::Stream<Item = Result<crate::models::Thing, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<crate::models::Thing, rt::Error<()>>,
+    > + Send + use<> {
         let pages = self.list_pages(limit);
         rt::paging::items(pages, |page: crate::models::ThingResultsPage| page.items)
     }
@@ -301,7 +370,8 @@ impl Client {
             if let Option::Some(value) = &params.x_trace {
                 headers.push(("X-Trace", rt::codegen::QueryValue::query_text(&value)));
             }
-            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Option::None).await?
+            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Option::None)
+                .await?
         };
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
@@ -319,7 +389,9 @@ impl Client {
     pub fn list_entries_pages(
         &self,
         params: &ListEntriesParams,
-    ) -> impl rt::paging::Stream<Item = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>,
+    > + Send + use<> {
         let client = self.clone();
         let params = params.clone();
         let fetch = move |cursor: rt::paging::Cursor| {
@@ -331,8 +403,17 @@ impl Client {
                 client.list_entries(&params).await
             }
         };
-        let marks = |page: &crate::models::Listing| rt::paging::Marks { empty: page.entries.as_ref().is_none_or(|items| items.is_empty()), next_token: page.following.clone(), ..::std::default::Default::default() };
-        rt::paging::pages("listEntries", rt::paging::Cursor::Token(Option::None), fetch, marks)
+        let marks = |page: &crate::models::Listing| rt::paging::Marks {
+            empty: page.entries.as_ref().is_none_or(|items| items.is_empty()),
+            next_token: page.following.clone(),
+            ..::std::default::Default::default()
+        };
+        rt::paging::pages(
+            "listEntries",
+            rt::paging::Cursor::Token(Option::None),
+            fetch,
+            marks,
+        )
     }
 
     /// The items of [`Self::list_entries_pages`], in order: every item of every page, as a stream.
@@ -343,7 +424,10 @@ impl Client {
         params: &ListEntriesParams,
     ) -> impl rt::paging::Stream<Item = Result<String, rt::Error<()>>> + Send + use<> {
         let pages = self.list_entries_pages(params);
-        rt::paging::items(pages, |page: crate::models::Listing| page.entries.unwrap_or_default())
+        rt::paging::items(
+            pages,
+            |page: crate::models::Listing| page.entries.unwrap_or_default(),
+        )
     }
 
     /// An envelope that is not to be walked
@@ -373,8 +457,14 @@ impl Client {
             query.push("pageNumber", value);
         }
         let path = format!("/v2/plain{}", query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {

@@ -35,13 +35,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// StartJob
@@ -72,12 +76,31 @@ impl Client {
             scope: Option::None,
         };
         let path = "/jobs";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             match response.status().as_u16() {
-                200 => rt::codegen::json::<crate::models::ResultModel, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status200)),
-                202 => rt::codegen::json::<crate::models::Job, _>(response, OPERATION).map(|v| v.map(StartJobResponse::Status202)),
-                _ => rt::codegen::json_or_empty(response, OPERATION).map(|v| v.map(StartJobResponse::Other)),
+                200 => {
+                    rt::codegen::json::<
+                        crate::models::ResultModel,
+                        _,
+                    >(response, OPERATION)
+                        .map(|v| v.map(StartJobResponse::Status200))
+                }
+                202 => {
+                    rt::codegen::json::<crate::models::Job, _>(response, OPERATION)
+                        .map(|v| v.map(StartJobResponse::Status202))
+                }
+                _ => {
+                    rt::codegen::json_or_empty(response, OPERATION)
+                        .map(|v| v.map(StartJobResponse::Other))
+                }
             }
         } else {
             Result::Err(rt::codegen::api_error(response, OPERATION))
@@ -108,7 +131,14 @@ impl Client {
             scope: Option::None,
         };
         let path = "/health";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -132,7 +162,14 @@ impl Client {
             scope: Option::None,
         };
         let path = "/echo";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::None).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::text(response, OPERATION)
         } else {

@@ -35,13 +35,17 @@ impl Client {
     /// connections, auth provider and token cache, hooks and policies: one client
     /// serves every merchant.
     pub fn for_tenant(&self, tenant: rt::uuid::Uuid) -> Self {
-        Self { inner: self.inner.for_tenant(tenant) }
+        Self {
+            inner: self.inner.for_tenant(tenant),
+        }
     }
 
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self { inner: self.inner.with_context(context)? })
+        Result::Ok(Self {
+            inner: self.inner.with_context(context)?,
+        })
     }
 
     /// Adopt
@@ -66,11 +70,20 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let body =
-            rt::codegen::json_body::<_, rt::wire::Camel, _>(OPERATION, "application/json", body)?;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Camel,
+            _,
+        >(OPERATION, "application/json", body)?;
         let path = "/adoptions";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -100,10 +113,18 @@ impl Client {
             errors: &[],
             scope: Option::None,
         };
-        let path =
-            format!("/pets/{}", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&id)));
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/pets/{}", rt::codegen::encode_path_segment(&
+            rt::codegen::QueryValue::query_text(& id))
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
@@ -139,10 +160,18 @@ impl Client {
         if let Option::Some(value) = limit {
             query.push("limit", value);
         }
-        let path =
-            format!("/owners/{}{}", rt::codegen::encode_path_segment(&rt::codegen::QueryValue::query_text(&owner)), query.finish());
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, &path, &[], Option::None).await?;
+        let path = format!(
+            "/owners/{}{}", rt::codegen::encode_path_segment(&
+            rt::codegen::QueryValue::query_text(& owner)), query.finish()
+        );
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                &path,
+                &[],
+                Option::None,
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
@@ -174,8 +203,14 @@ impl Client {
         };
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/shape";
-        let response =
-            rt::codegen::execute(&self.inner, OPERATION, path, &[], Option::Some(body)).await?;
+        let response = rt::codegen::execute(
+                &self.inner,
+                OPERATION,
+                path,
+                &[],
+                Option::Some(body),
+            )
+            .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {

@@ -11,9 +11,12 @@ const TEMPLATE: &str = include_str!("driver_template.rs");
 
 /// The Rust type of `ty` as the driver names it: the emitter's own (`rust_type`), with the
 /// generated crate's `crate::models::…` seen from outside as `client::models::…`. Runtime types
-/// keep their `rt::…` paths: the driver imports the runtime under that name too.
+/// keep their `rt::…` paths: the driver imports the runtime under that name too. The tokens are
+/// written as `TokenStream`'s text (`Vec < rt :: uuid :: Uuid >`): Rust, if spaced.
 pub fn rust_type(api: &Api, ty: &Ty) -> String {
-    jtl_erp_generator::emit::rust_type(api, ty).replace("crate::models::", "client::models::")
+    jtl_erp_generator::emit::rust_type(api, ty)
+        .to_string()
+        .replace("crate :: models ::", "client :: models ::")
 }
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
