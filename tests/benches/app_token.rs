@@ -6,7 +6,7 @@
 //! selection, the claims decoding and the claim checks. Criterion's figures come one after the
 //! other, so drift of a shared machine lands in one side only; the paired figure printed first
 //! alternates batches of baseline and verifier (`BENCH_BATCH` calls each, `BENCH_PAIRS` pairs)
-//! and reports the median of the pairwise ratios, which is the one the README gives. Those
+//! and reports the median of the pairwise ratios, which is the one tests/README.md gives. Those
 //! batches are timed in the CPU time of the benchmark's thread where Linux reports it
 //! (`/proc/thread-self/schedstat`, nanoseconds on the CPU): on a machine shared with other
 //! builds, wall time also counts the time other processes held the core.

@@ -4,6 +4,8 @@ pub mod call_marker;
 pub mod deadline;
 pub mod fixtures;
 mod mock_server;
+#[cfg(doctest)]
+mod readme;
 pub mod redis_server;
 
 pub use jtl_erp_test_macros::test;
