@@ -8,7 +8,7 @@
 
 /// The request-context headers: the runtime's own file, compiled here too, so that generator and
 /// runtime cannot disagree on which headers are context.
-#[path = "../runtime/src/context_keys.rs"]
+#[path = "../runtime/src/transport/context_keys.rs"]
 mod context_keys;
 pub mod diagnostics;
 pub mod emit;

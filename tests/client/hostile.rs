@@ -455,7 +455,7 @@ async fn once_then_valid(first: ResponseTemplate) -> MockServer {
 }
 
 /// A wait the server named, as the retry loop spreads it: the wait plus up to a twentieth more
-/// (`spread` in generator/runtime/src/client.rs), to the millisecond.
+/// (`spread` in generator/runtime/src/transport/client.rs), to the millisecond.
 fn spread_of(named: Duration) -> std::ops::RangeInclusive<Duration> {
     named..=named + Duration::from_millis(named.as_millis() as u64 / 20)
 }

@@ -11,12 +11,12 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 
-pub use crate::body::RequestBody;
-use crate::client::Client;
-use crate::error::{Error, ErrorKind};
-use crate::operation::Operation;
-pub use crate::query::{Query, QueryValue};
-use crate::response::{RawResponse, ResponseValue};
+pub use crate::transport::body::RequestBody;
+use crate::transport::client::Client;
+use crate::transport::error::{Error, ErrorKind};
+use crate::transport::operation::Operation;
+pub use crate::transport::query::{Query, QueryValue};
+use crate::transport::response::{RawResponse, ResponseValue};
 use crate::wire::{Wire, WireSerialize};
 
 /// Sends one operation: `path` is the expanded, percent-encoded path with its query, `headers`

@@ -11,45 +11,33 @@
 
 #![warn(missing_docs)]
 
-pub mod app_token;
+// The runtime by job: the transport every call goes through, authentication, the fleet's
+// shared state, and the Cloud App side; around them what generated code names (`codegen`,
+// `wire`, `types`) and the clock all of them read (`time`).
 pub mod auth;
-mod backoff;
-mod body;
-mod client;
+mod cloud_app;
 #[doc(hidden)]
 pub mod codegen;
-mod context;
-mod context_keys;
-pub mod environment;
-mod error;
-mod excerpt;
-pub mod hooks;
-mod jose;
-pub mod manifest;
-mod operation;
-pub mod paging;
-mod query;
-mod ratelimit;
-mod response;
-pub mod scopes;
-mod security;
-pub mod session;
 pub mod shared;
-pub mod signature;
 pub mod time;
 mod transport;
 mod types;
 pub mod wire;
 
-pub use backoff::Backoff;
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy};
-pub use context::{Context, ContextHeader, ContextKey};
-pub use error::{ApiError, BuildError, Error, ErrorKind};
-pub use excerpt::ServerText;
-pub use operation::{AuthNeed, DocumentedStatus, Operation};
-pub use ratelimit::RateLimit;
-pub use response::{RawResponse, ResponseValue};
-pub use transport::Transport;
+pub use cloud_app::{app_token, environment, manifest, scopes, session, signature};
+pub use transport::{hooks, paging};
+
+pub use transport::backoff::Backoff;
+pub use transport::client::{
+    Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy,
+};
+pub use transport::context::{Context, ContextHeader, ContextKey};
+pub use transport::error::{ApiError, BuildError, Error, ErrorKind};
+pub use transport::excerpt::ServerText;
+pub use transport::operation::{AuthNeed, DocumentedStatus, Operation};
+pub use transport::ratelimit::RateLimit;
+pub use transport::response::{RawResponse, ResponseValue};
+pub use transport::settings::Transport;
 pub use types::{Base64Bytes, Secret};
 
 // Re-exported because generated code names them (`rt::serde`, `rt::chrono`, …) or a public

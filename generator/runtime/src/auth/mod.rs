@@ -27,7 +27,7 @@ use base64::Engine as _;
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
 
-use crate::operation::Operation;
+use crate::transport::operation::Operation;
 use crate::types::Secret;
 
 pub use oauth::{

@@ -15,10 +15,10 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
 use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::client::ConfigureHttp;
-use crate::error::BuildError;
-use crate::security::require_secure;
 use crate::time::SharedTimeSource;
+use crate::transport::client::ConfigureHttp;
+use crate::transport::error::BuildError;
+use crate::transport::security::require_secure;
 use crate::types::Secret;
 
 /// JTL's token endpoint.
@@ -363,8 +363,10 @@ pub(super) fn parse_answer(
     match serde_json::from_slice::<ErrorAnswer>(body) {
         Ok(error) if status.is_client_error() => Err(TokenError::Rejected {
             status,
-            error: crate::excerpt::ServerText::new(error.error),
-            description: error.error_description.map(crate::excerpt::ServerText::new),
+            error: crate::transport::excerpt::ServerText::new(error.error),
+            description: error
+                .error_description
+                .map(crate::transport::excerpt::ServerText::new),
         }),
         _ => Err(TokenError::Status { status }),
     }

@@ -28,10 +28,10 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer};
 use super::token::{FetchPolicy, answer_object, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::client::ConfigureHttp;
-use crate::error::BuildError;
-use crate::security::require_secure;
 use crate::time::SharedTimeSource;
+use crate::transport::client::ConfigureHttp;
+use crate::transport::error::BuildError;
+use crate::transport::security::require_secure;
 use crate::types::Secret;
 
 /// How long a `state` handed out by [`PkceLogin::authorize_url`] may be redeemed.
@@ -79,7 +79,7 @@ pub enum PkceError {
     #[error("the issuer refused the login: {error}")]
     Denied {
         /// The RFC 6749 error code.
-        error: crate::excerpt::ServerText,
+        error: crate::transport::excerpt::ServerText,
     },
     /// The code could not be redeemed (the endpoint's answer).
     #[error(transparent)]
@@ -246,7 +246,7 @@ impl PkceLogin {
             // The login is over either way.
             self.lock().remove(state);
             return Err(PkceError::Denied {
-                error: crate::excerpt::ServerText::new(error.clone()),
+                error: crate::transport::excerpt::ServerText::new(error.clone()),
             });
         }
         let code = query

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::body::RequestBody;
-use crate::client::ConfigureHttp;
-use crate::error::BuildError;
-use crate::security::require_secure;
 use crate::time::SharedTimeSource;
+use crate::transport::body::RequestBody;
+use crate::transport::client::ConfigureHttp;
+use crate::transport::error::BuildError;
+use crate::transport::security::require_secure;
 use crate::types::Secret;
 
 /// The SCX Channel API.

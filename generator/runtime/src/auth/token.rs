@@ -11,11 +11,11 @@ use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
-use crate::backoff::Backoff;
-use crate::excerpt::ServerText;
-use crate::operation::Operation;
 use crate::shared::{SharedToken, SharedTokenStore};
 use crate::time::SharedTimeSource;
+use crate::transport::backoff::Backoff;
+use crate::transport::excerpt::ServerText;
+use crate::transport::operation::Operation;
 use crate::types::Secret;
 
 /// Tokens are refreshed when less than this remains (the vendor asks for 5 minutes).
@@ -498,9 +498,9 @@ impl FetchPolicy {
     /// (`configure`), then same-origin redirects only, which no setting can undo.
     pub(crate) fn http_client(
         &self,
-        configure: Option<crate::client::ConfigureHttp>,
-    ) -> Result<reqwest::Client, crate::error::BuildError> {
-        crate::security::http_client(self.timeout, configure)
+        configure: Option<crate::transport::client::ConfigureHttp>,
+    ) -> Result<reqwest::Client, crate::transport::error::BuildError> {
+        crate::transport::security::http_client(self.timeout, configure)
     }
 
     /// Runs `attempt` with the policy's retries, all within its timeout.
@@ -575,7 +575,7 @@ pub(crate) fn answer_object(
         }),
         Err(e) => Err(TokenError::Malformed {
             status,
-            reason: crate::excerpt::masked_message(&e.to_string()),
+            reason: crate::transport::excerpt::masked_message(&e.to_string()),
         }),
     }
 }

@@ -10,8 +10,8 @@
 use std::fmt;
 
 use crate::auth::BoxFuture;
-use crate::operation::Operation;
-use crate::response::RawResponse;
+use crate::transport::operation::Operation;
+use crate::transport::response::RawResponse;
 
 /// Why a hook stopped a call: a message and, when the hook failed because something else did,
 /// that error as its [`source`](std::error::Error::source), so callers can walk the chain (and

@@ -1,6 +1,6 @@
 //! Transport rules that keep credentials where they belong.
 
-use crate::error::BuildError;
+use crate::transport::error::BuildError;
 
 /// Whether a URL's host is this machine (127.0.0.0/8, `::1`, `localhost`).
 pub(crate) fn is_loopback(url: &url::Url) -> bool {
@@ -35,7 +35,7 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
 /// setting can undo.
 pub(crate) fn http_client(
     timeout: std::time::Duration,
-    configure: Option<crate::client::ConfigureHttp>,
+    configure: Option<crate::transport::client::ConfigureHttp>,
 ) -> Result<reqwest::Client, BuildError> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(timeout)

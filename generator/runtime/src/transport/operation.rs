@@ -1,6 +1,6 @@
 //! What the runtime knows about one operation: a static description emitted by the generator.
 
-use crate::context::ContextHeader;
+use crate::transport::context::ContextHeader;
 
 /// Whether an operation needs credentials, read from the document's security requirements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

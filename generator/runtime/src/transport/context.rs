@@ -4,7 +4,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-pub use crate::context_keys::ContextKey;
+pub use crate::transport::context_keys::ContextKey;
 
 /// A context header an operation declares, under the name its document uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

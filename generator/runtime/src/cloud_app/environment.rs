@@ -24,9 +24,9 @@ use uuid::Uuid;
 use crate::auth::{
     AuthProvider, ClientCredentials, ClientCredentialsBuilder, ScxRefreshTokenBuilder,
 };
-use crate::client::ClientBuilder;
-use crate::context::Context;
 use crate::session::SessionVerifierBuilder;
+use crate::transport::client::ClientBuilder;
+use crate::transport::context::Context;
 use crate::types::Secret;
 
 /// The URLs of one Cloud environment.

@@ -14,9 +14,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backoff::Backoff;
-use crate::client::ConfigureHttp;
 use crate::time::SharedTimeSource;
+use crate::transport::backoff::Backoff;
+use crate::transport::client::ConfigureHttp;
 
 /// A reqwest-builder setting shared by several consumers (hence `Fn`, not `FnOnce`).
 type SharedConfigure = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;

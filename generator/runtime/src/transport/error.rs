@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use crate::auth::AuthError;
-use crate::hooks::HookError;
+use crate::transport::hooks::HookError;
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +78,7 @@ impl<E> ApiError<E> {
     }
     /// The server's request id (`X-Request-Id`, `Request-Id`, `X-Correlation-Id`, `traceparent`).
     pub fn request_id(&self) -> Option<&str> {
-        crate::ratelimit::request_id(&self.headers)
+        crate::transport::ratelimit::request_id(&self.headers)
     }
 }
 
@@ -95,7 +95,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("rate_limit", &self.rate_limit())
             .field(
                 "request_id",
-                &self.request_id().map(crate::excerpt::mask_text),
+                &self.request_id().map(crate::transport::excerpt::mask_text),
             )
             .finish_non_exhaustive()
     }
@@ -163,7 +163,7 @@ pub enum ErrorKind<E = ()> {
     Api(ApiError<E>),
     /// A walk through a paged list stopped: the server would have made it loop.
     #[error("paged list: {0}")]
-    Paging(#[source] crate::paging::PagingError),
+    Paging(#[source] crate::transport::paging::PagingError),
     /// A success response whose body does not match the document.
     #[error("cannot decode the {status} response: {message} (body: `{excerpt}`)")]
     Decode {

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, ErrorKind};
-use crate::operation::Operation;
+use crate::transport::error::{ApiError, Error, ErrorKind};
+use crate::transport::operation::Operation;
 
 /// A response read in full (up to the client's body limit).
 pub struct RawResponse {
@@ -38,7 +38,7 @@ impl RawResponse {
     /// The server's `Retry-After` (seconds, or an HTTP date measured from when the answer was
     /// received on the client's clock).
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::ratelimit::retry_after(&self.headers, self.received_at)
+        crate::transport::ratelimit::retry_after(&self.headers, self.received_at)
     }
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
@@ -64,7 +64,7 @@ impl RawResponse {
                 ErrorKind::Decode {
                     status: self.status,
                     message,
-                    excerpt: crate::excerpt::excerpt(&self.body),
+                    excerpt: crate::transport::excerpt::excerpt(&self.body),
                 },
             )
         };
@@ -82,7 +82,9 @@ impl RawResponse {
                 status: self.status,
                 headers: self.headers,
             }),
-            Err(e) => Err(fail(crate::excerpt::decode_failure::<T>(&self.body, &e))),
+            Err(e) => Err(fail(crate::transport::excerpt::decode_failure::<T>(
+                &self.body, &e,
+            ))),
         }
     }
 
@@ -142,7 +144,7 @@ impl RawResponse {
                 ErrorKind::Decode {
                     status: self.status,
                     message: format!("the body is not UTF-8: {e}"),
-                    excerpt: crate::excerpt::excerpt(&self.body),
+                    excerpt: crate::transport::excerpt::excerpt(&self.body),
                 },
             )),
         }
@@ -172,7 +174,7 @@ impl RawResponse {
                 status: self.status,
                 description: operation.describe_status(self.status.as_u16()),
                 body,
-                excerpt: crate::excerpt::excerpt(&self.body),
+                excerpt: crate::transport::excerpt::excerpt(&self.body),
                 likely_missing_scope: operation
                     .scope
                     .filter(|_| self.status == http::StatusCode::FORBIDDEN),

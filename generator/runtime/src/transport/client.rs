@@ -11,16 +11,16 @@ use http::{HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use crate::auth::AuthProvider;
-use crate::backoff::Backoff;
-use crate::body::RequestBody;
-use crate::context::{Context, ContextKey};
-use crate::error::{BuildError, Error, ErrorKind};
-use crate::hooks::Hook;
-use crate::operation::{AuthNeed, Operation};
-use crate::ratelimit::RateLimit;
-use crate::response::RawResponse;
 use crate::shared::{BudgetAnswer, RateBudget};
 use crate::time::SharedTimeSource;
+use crate::transport::backoff::Backoff;
+use crate::transport::body::RequestBody;
+use crate::transport::context::{Context, ContextKey};
+use crate::transport::error::{BuildError, Error, ErrorKind};
+use crate::transport::hooks::Hook;
+use crate::transport::operation::{AuthNeed, Operation};
+use crate::transport::ratelimit::RateLimit;
+use crate::transport::response::RawResponse;
 
 /// User settings of reqwest's builder (proxy, root certificates, TLS backend, pool), applied
 /// before the runtime sets its redirect rule, which they cannot undo.
@@ -367,7 +367,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         // Every credential (header, body, query or multipart; API keys, secrets, refresh,
         // bearer and session tokens) and every answer carrying one travels over this URL.
         if !self.allow_plain_http {
-            crate::security::require_secure(&base_url, "base URL")?;
+            crate::transport::security::require_secure(&base_url, "base URL")?;
         }
         self.context.validate().map_err(BuildError::Context)?;
         let mut http = reqwest::Client::builder()
@@ -378,7 +378,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             http = configure(http);
         }
         let http = http
-            .redirect(crate::security::same_origin_redirects())
+            .redirect(crate::transport::security::same_origin_redirects())
             .build()
             .map_err(BuildError::Http)?;
         let inner = Inner {

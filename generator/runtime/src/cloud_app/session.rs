@@ -45,13 +45,15 @@ use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use serde_json::{Map, Value};
 
 use crate::auth::{AuthError, AuthProvider};
-use crate::context::ContextHeader;
-use crate::error::BuildError;
-use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal, VerifyingKey};
-use crate::operation::{AuthNeed, Operation};
-use crate::security::require_secure;
+use crate::cloud_app::jose::{
+    self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal, VerifyingKey,
+};
 use crate::time::SharedTimeSource;
-use crate::transport::{Retries, retryable_status};
+use crate::transport::context::ContextHeader;
+use crate::transport::error::BuildError;
+use crate::transport::operation::{AuthNeed, Operation};
+use crate::transport::security::require_secure;
+use crate::transport::settings::{Retries, retryable_status};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -187,7 +189,7 @@ pub struct SessionVerifierBuilder {
     timeout: Duration,
     time: SharedTimeSource,
     retries: Retries,
-    configure_http: Option<crate::client::ConfigureHttp>,
+    configure_http: Option<crate::transport::client::ConfigureHttp>,
 }
 
 impl fmt::Debug for SessionVerifierBuilder {
@@ -264,7 +266,7 @@ impl SessionVerifierBuilder {
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
-        let http = crate::security::http_client(self.timeout, self.configure_http)?;
+        let http = crate::transport::security::http_client(self.timeout, self.configure_http)?;
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
                 http,

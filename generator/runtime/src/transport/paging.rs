@@ -24,8 +24,8 @@ use std::future::Future;
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 
-use crate::error::{Error, ErrorKind};
-use crate::response::ResponseValue;
+use crate::transport::error::{Error, ErrorKind};
+use crate::transport::response::ResponseValue;
 
 /// Where a page starts: a 1-based page number or an opaque token (`None`: the first page).
 #[derive(Debug, Clone, PartialEq, Eq)]

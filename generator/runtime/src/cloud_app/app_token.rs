@@ -41,11 +41,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use crate::error::BuildError;
-use crate::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal};
-use crate::security::require_secure;
+use crate::cloud_app::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal};
 use crate::time::SharedTimeSource;
-use crate::transport::{Retries, retryable_status};
+use crate::transport::error::BuildError;
+use crate::transport::security::require_secure;
+use crate::transport::settings::{Retries, retryable_status};
 
 /// The production issuer of the current identity platform.
 pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
@@ -203,7 +203,7 @@ pub struct AppTokenVerifierBuilder {
     timeout: Duration,
     time: SharedTimeSource,
     retries: Retries,
-    configure_http: Option<crate::client::ConfigureHttp>,
+    configure_http: Option<crate::transport::client::ConfigureHttp>,
 }
 
 impl fmt::Debug for AppTokenVerifierBuilder {
@@ -277,7 +277,7 @@ impl AppTokenVerifierBuilder {
             self.issuer.trim_end_matches('/')
         );
         let discovery_url = require_secure(&discovery, "issuer")?;
-        let http = crate::security::http_client(self.timeout, self.configure_http)?;
+        let http = crate::transport::security::http_client(self.timeout, self.configure_http)?;
         Ok(AppTokenVerifier {
             inner: Arc::new(Inner {
                 http,
