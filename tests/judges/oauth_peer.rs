@@ -2,7 +2,7 @@
 //! 127.0.0.1): the client-credentials grant works with a real implementation, its RS256 JWT is
 //! used and reused; the PKCE login (authorization code with S256, refresh) works with it too.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::Engine as _;
 use jtl_erp_client::erp_v2;
@@ -10,24 +10,13 @@ use jtl_erp_client::runtime::auth::{ClientCredentials, PkceError, PkceLogin, Tok
 use jtl_erp_client::runtime::reqwest;
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
-use jtl_erp_tests::{ChildGuard, free_port, header_values, node_tool, wait_until_answering};
+use jtl_erp_tests::{ChildGuard, header_values, node_tool, spawn_announcing, wait_until_answering};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 #[jtl_erp_tests::test(deadline = 600)]
 async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
-    let tool = node_tool("oauth2-mock-server");
-    let port = free_port();
-    let _server = ChildGuard(
-        Command::new(tool)
-            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("oauth2-mock-server starts"),
-    );
-    let issuer = format!("http://127.0.0.1:{port}");
-    wait_until_answering(&format!("{issuer}/.well-known/openid-configuration"), 30).await;
+    let (_server, issuer) = peer().await;
     let api = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/erp/v2/info"))
@@ -91,18 +80,11 @@ async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
 }
 
 /// Starts oauth2-mock-server on a free port and returns it with its issuer URL.
+/// oauth2-mock-server on a port it binds itself (see `spawn_announcing`).
 async fn peer() -> (ChildGuard, String) {
-    let tool = node_tool("oauth2-mock-server");
-    let port = free_port();
-    let server = ChildGuard(
-        Command::new(tool)
-            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("oauth2-mock-server starts"),
-    );
-    let issuer = format!("http://127.0.0.1:{port}");
+    let mut command = Command::new(node_tool("oauth2-mock-server"));
+    command.args(["-a", "127.0.0.1", "-p", "0"]);
+    let (server, issuer) = spawn_announcing(command, "oauth2-mock-server");
     wait_until_answering(&format!("{issuer}/.well-known/openid-configuration"), 30).await;
     (server, issuer)
 }

@@ -74,6 +74,72 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Spawns a server told to listen on port 0 and returns it with the base URL it announces on
+/// standard output (`… listening on http://127.0.0.1:PORT`). The operating system picks the port
+/// as the server binds it, so no other test or process can take it in between: a port from
+/// [`free_port`] is only free until someone else binds it, and the repeat harness found two
+/// servers meeting on one.
+pub fn spawn_announcing(mut command: std::process::Command, what: &str) -> (ChildGuard, String) {
+    use std::io::BufRead as _;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} starts: {e}"));
+    let stdout = child.stdout.take().expect("piped");
+    let guard = ChildGuard(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        // Read to the end: a server whose output nobody drains blocks once the pipe is full.
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(url) = announced_url(&line)
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(url);
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(std::time::Duration::from_secs(90))
+        .unwrap_or_else(|_| panic!("{what} did not announce its address within 90 s"));
+    (guard, url)
+}
+
+/// The `http://…` address of a line such as `Prism is listening on http://127.0.0.1:40225`.
+fn announced_url(line: &str) -> Option<String> {
+    let start = line.find("listening on http://")? + "listening on ".len();
+    let url: String = line[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '\u{1b}')
+        .collect();
+    Some(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_announced_address_is_read_from_prism_and_oauth2_mock_server() {
+        assert_eq!(
+            super::announced_url(
+                "[5:21:50 AM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:40225"
+            ),
+            Some("http://127.0.0.1:40225".to_owned())
+        );
+        assert_eq!(
+            super::announced_url("OAuth 2 server listening on http://127.0.0.1:39815"),
+            Some("http://127.0.0.1:39815".to_owned())
+        );
+        assert_eq!(
+            super::announced_url("OAuth 2 issuer is http://localhost:39815"),
+            None
+        );
+    }
+}
+
 /// A child process that is killed when the test ends, passed or failed.
 pub struct ChildGuard(pub std::process::Child);
 
@@ -173,20 +239,15 @@ impl Prism {
     }
 
     fn start(args: &[&str]) -> Self {
-        let tool = node_tool("prism");
-        let port = free_port();
-        let spec_dir = repo_root();
-        let process = std::process::Command::new(tool)
+        let mut command = std::process::Command::new(node_tool("prism"));
+        command
             .args(args)
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .current_dir(spec_dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("prism starts");
+            .args(["-h", "127.0.0.1", "-p", "0"])
+            .current_dir(repo_root());
+        let (process, url) = spawn_announcing(command, "prism");
         Self {
-            url: format!("http://127.0.0.1:{port}"),
-            _process: ChildGuard(process),
+            url,
+            _process: process,
         }
     }
 
