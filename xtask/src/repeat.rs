@@ -28,6 +28,8 @@ struct RunOutcome {
     passed: usize,
     /// A failure no test name explains (a crash, a build problem), with the output's last lines.
     unexplained: Option<String>,
+    /// What each failed test printed (libtest's `---- NAME stdout ----` section), its first lines.
+    why: BTreeMap<String, String>,
 }
 
 /// The settings of `cargo xtask repeat`.
@@ -65,6 +67,10 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<ExitCode> {
                 outcome.passed,
                 started.elapsed().as_secs_f64()
             );
+            // Why it failed, at once: a rare failure is seen once and must be readable then.
+            for (test, why) in &outcome.why {
+                eprintln!("  {test}:\n{why}");
+            }
             totals.entry(name).or_default().add(outcome);
         }
     }
@@ -254,6 +260,31 @@ fn judge(stdout: &str, stderr: &str, success: bool, killed: bool) -> RunOutcome 
             slow.insert(name.trim().to_owned());
         }
     }
+    let mut section: Option<(String, Vec<&str>)> = None;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            if let Some((name, lines)) = section.take() {
+                outcome.why.insert(name, lines.join("\n"));
+            }
+            section = Some((name.to_owned(), Vec::new()));
+        } else if line.trim() == "failures:" {
+            // libtest's list of names after the sections.
+            if let Some((name, lines)) = section.take() {
+                outcome.why.insert(name, lines.join("\n"));
+            }
+        } else if let Some((_, lines)) = section.as_mut()
+            && lines.len() < 12
+            && !line.is_empty()
+        {
+            lines.push(line);
+        }
+    }
+    if let Some((name, lines)) = section {
+        outcome.why.insert(name, lines.join("\n"));
+    }
     if killed {
         let unfinished: BTreeSet<String> = slow.difference(&finished).cloned().collect();
         if unfinished.is_empty() {
@@ -334,6 +365,28 @@ mod tests {
         assert_eq!(outcome.failed, BTreeSet::from(["auth::b".to_owned()]));
         assert_eq!(outcome.hung, BTreeSet::from(["tenants::d".to_owned()]));
         assert_eq!(outcome.unexplained, None);
+    }
+
+    #[test]
+    fn what_a_failed_test_printed_is_kept() {
+        let stdout = lines(
+            "test fleet::slow ... FAILED
+
+             failures:
+
+             ---- fleet::slow stdout ----
+
+             thread 'fleet::slow' panicked at tests/client/fleet.rs:590:5:
+             one timeout: 6.1s
+
+             failures:
+                 fleet::slow",
+        );
+        let outcome = judge(&stdout, "", false, false);
+        assert_eq!(
+            outcome.why["fleet::slow"],
+            "thread 'fleet::slow' panicked at tests/client/fleet.rs:590:5:\none timeout: 6.1s"
+        );
     }
 
     #[test]
