@@ -194,7 +194,7 @@ impl RedisFleet {
         };
         let outcome = match tokio::time::timeout(inner.timeout, attempt).await {
             Ok(outcome) => outcome,
-            Err(_) => Err(format!("no answer within {:?}", inner.timeout)),
+            Err(_) => Err(format!("no answer within {:?} (timeout)", inner.timeout)),
         };
         match outcome {
             Ok(value) => {
