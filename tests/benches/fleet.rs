@@ -9,14 +9,15 @@
 //! earliest instant the last window opens) and the token fetches.
 //! `cargo bench -p jtl-erp-tests --bench fleet`.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::Context;
 use jtl_erp_client::runtime::auth::ClientCredentials;
 use jtl_erp_client::runtime::shared::RedisFleet;
+use jtl_erp_tests::rate_window::RateWindow;
 use jtl_erp_tests::redis_server::RedisServer;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
@@ -33,11 +34,10 @@ fn window_seconds() -> u64 {
         .unwrap_or(1)
 }
 
+/// The rate-limited API and, at `/oauth2/token`, tokens living 3 s, counted.
 #[derive(Clone)]
 struct Window {
-    seconds: u64,
-    state: Arc<Mutex<(Option<Instant>, u64)>>,
-    refused: Arc<AtomicUsize>,
+    api: RateWindow,
     tokens: Arc<AtomicUsize>,
 }
 
@@ -50,32 +50,7 @@ impl Respond for Window {
                 "application/json",
             );
         }
-        let now = Instant::now();
-        let window = Duration::from_secs(self.seconds);
-        let mut state = self.state.lock().expect("lock");
-        if state.0.is_none_or(|start| now >= start + window) {
-            *state = (Some(now), 0);
-        }
-        let template = |status| {
-            ResponseTemplate::new(status)
-                .insert_header("x-ratelimit-limit", LIMIT.to_string().as_str())
-                .insert_header(
-                    "x-ratelimit-interval-length-seconds",
-                    self.seconds.to_string().as_str(),
-                )
-        };
-        if state.1 < LIMIT {
-            state.1 += 1;
-            template(200)
-                .insert_header("x-ratelimit-remaining", (LIMIT - state.1).to_string().as_str())
-                .set_body_raw(
-                    r#"{"version":"1","timestamp":"2025-03-20T08:57:00+01:00","tenant":"t","type":"x"}"#,
-                    "application/json",
-                )
-        } else {
-            self.refused.fetch_add(1, Ordering::SeqCst);
-            template(429).insert_header("x-ratelimit-remaining", "0")
-        }
+        self.api.answer()
     }
 }
 
@@ -88,9 +63,7 @@ struct Outcome {
 
 async fn run(redis: Option<&RedisServer>, prefix: &str) -> Outcome {
     let window = Window {
-        seconds: window_seconds(),
-        state: Arc::default(),
-        refused: Arc::default(),
+        api: RateWindow::new(LIMIT, window_seconds()),
         tokens: Arc::default(),
     };
     let server = jtl_erp_tests::MockServer::from(
@@ -155,7 +128,7 @@ async fn run(redis: Option<&RedisServer>, prefix: &str) -> Outcome {
     }
     let failures = callers.join_all().await.into_iter().sum();
     Outcome {
-        refused: window.refused.load(Ordering::SeqCst),
+        refused: window.api.refused(),
         failures,
         total: started.elapsed(),
         tokens: window.tokens.load(Ordering::SeqCst),

@@ -4,6 +4,7 @@ pub mod call_marker;
 pub mod deadline;
 pub mod fixtures;
 mod mock_server;
+pub mod rate_window;
 #[cfg(doctest)]
 mod readme;
 pub mod redis_server;
