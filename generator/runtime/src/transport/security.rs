@@ -29,6 +29,9 @@ pub(crate) fn require_secure(raw: &str, what: &'static str) -> Result<url::Url, 
     }
 }
 
+/// How long a connection of a token provider or verifier stays pooled without use.
+pub(crate) const IDLE_CONNECTION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// The HTTP client of everything that talks to JTL besides the API client (token providers,
 /// both token verifiers): `timeout` for connecting and for each request, the user's transport
 /// settings (`configure`: proxy, roots, TLS, pool), then same-origin redirects only, which no
@@ -39,7 +42,12 @@ pub(crate) fn http_client(
 ) -> Result<reqwest::Client, BuildError> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(timeout)
-        .timeout(timeout);
+        .timeout(timeout)
+        // Token and key endpoints are called minutes apart. A pooled connection the server has
+        // closed for idleness resets the next request on it, and a code exchange or a refresh
+        // with a rotating token is not retried; servers close idle connections after 5 s
+        // (Node's default) or more, so ours are dropped first.
+        .pool_idle_timeout(IDLE_CONNECTION_LIFETIME);
     if let Some(configure) = configure {
         builder = configure(builder);
     }
