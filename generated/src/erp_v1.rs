@@ -50,7 +50,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -83,45 +83,46 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RegisterApp",
-            api: "erp_v1",
-            method: rt::http::Method::POST,
-            path: "/authentication",
-            api_version: Option::Some("1.0"),
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(403),
-                    "No application service is available to take the registration",
-                ),
-                (
-                    rt::DocumentedStatus::Code(409),
-                    "An application with this app id is registered already",
-                ),
-            ],
-            scope: Option::None,
-        };
-        if let Option::Some(missing) = body
-            .missing_in_erp_v1_create_app_registration_request()
-        {
-            return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RegisterApp",
+                "erp_v1",
+                rt::http::Method::POST,
+                "/authentication",
+            )
+            .api_version("1.0")
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(403),
+                        "No application service is available to take the registration",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(409),
+                        "An application with this app id is registered already",
+                    ),
+                ],
+            );
+        if let Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
@@ -134,13 +135,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -172,53 +173,53 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "FetchRegistrationStatus",
-            api: "erp_v1",
-            method: rt::http::Method::GET,
-            path: "/authentication/{registrationId}",
-            api_version: Option::Some("1.0"),
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
-                (
-                    rt::DocumentedStatus::Code(410),
-                    "The registration request was answered already and its key handed out",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "FetchRegistrationStatus",
+                "erp_v1",
+                rt::http::Method::GET,
+                "/authentication/{registrationId}",
+            )
+            .api_version("1.0")
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No registration request has this id",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(410),
+                        "The registration request was answered already and its key handed out",
+                    ),
+                ],
+            );
         let path = format!(
             "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -248,56 +249,53 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RegisterMultiInstanceApp",
-            api: "erp_v1",
-            method: rt::http::Method::POST,
-            path: "/authentication/{registrationId}",
-            api_version: Option::Some("1.0"),
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(400),
-                    "The operation is not allowed in this context",
-                ),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(403),
-                    "No application service is available to take the registration",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RegisterMultiInstanceApp",
+                "erp_v1",
+                rt::http::Method::POST,
+                "/authentication/{registrationId}",
+            )
+            .api_version("1.0")
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(400),
+                        "The operation is not allowed in this context",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(403),
+                        "No application service is available to take the registration",
+                    ),
+                ],
+            );
         let path = format!(
             "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -320,38 +318,38 @@ impl Client {
         rt::ResponseValue<crate::models::Status>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "GetStatus",
-            api: "erp_v1",
-            method: rt::http::Method::GET,
-            path: "/info",
-            api_version: Option::Some("1.0"),
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(404), "The server found nothing to report"),
-            ],
-            scope: Option::None,
-        };
-        let path = "/info";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "GetStatus",
+                "erp_v1",
+                rt::http::Method::GET,
+                "/info",
             )
+            .api_version("1.0")
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "The server found nothing to report",
+                    ),
+                ],
+            );
+        let path = "/info";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -52,7 +52,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -85,45 +85,45 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RegisterApp",
-            api: "erp_v2",
-            method: rt::http::Method::POST,
-            path: "/v2/authentication",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(403),
-                    "No application service is available to take the registration",
-                ),
-                (
-                    rt::DocumentedStatus::Code(409),
-                    "An application with this app id is registered already",
-                ),
-            ],
-            scope: Option::None,
-        };
-        if let Option::Some(missing) = body
-            .missing_in_erp_v2_create_app_registration_request()
-        {
-            return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RegisterApp",
+                "erp_v2",
+                rt::http::Method::POST,
+                "/v2/authentication",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(403),
+                        "No application service is available to take the registration",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(409),
+                        "An application with this app id is registered already",
+                    ),
+                ],
+            );
+        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
@@ -136,13 +136,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -173,53 +173,52 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "FetchRegistrationStatus",
-            api: "erp_v2",
-            method: rt::http::Method::GET,
-            path: "/v2/authentication/{registrationId}",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
-                (
-                    rt::DocumentedStatus::Code(410),
-                    "The registration request was answered already and its key handed out",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "FetchRegistrationStatus",
+                "erp_v2",
+                rt::http::Method::GET,
+                "/v2/authentication/{registrationId}",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No registration request has this id",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(410),
+                        "The registration request was answered already and its key handed out",
+                    ),
+                ],
+            );
         let path = format!(
             "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -250,56 +249,52 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RegisterMultiInstanceApp",
-            api: "erp_v2",
-            method: rt::http::Method::POST,
-            path: "/v2/authentication/{registrationId}",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(400),
-                    "The operation is not allowed in this context",
-                ),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(403),
-                    "No application service is available to take the registration",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RegisterMultiInstanceApp",
+                "erp_v2",
+                rt::http::Method::POST,
+                "/v2/authentication/{registrationId}",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(400),
+                        "The operation is not allowed in this context",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(403),
+                        "No application service is available to take the registration",
+                    ),
+                ],
+            );
         let path = format!(
             "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -331,67 +326,68 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RegisterForeignApp",
-            api: "erp_v2",
-            method: rt::http::Method::POST,
-            path: "/v2/authentication/foreign",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::CompanyId,
-                    name: "x-companyid",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(409),
-                    "An application with this app id is registered already",
-                ),
-            ],
-            scope: Option::Some("foreignapps.manage"),
-        };
-        if let Option::Some(missing) = body
-            .missing_in_erp_v2_create_app_registration_request()
-        {
-            return Result::Err(rt::codegen::missing_property(OPERATION, &missing));
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RegisterForeignApp",
+                "erp_v2",
+                rt::http::Method::POST,
+                "/v2/authentication/foreign",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::CompanyId,
+                        name: "x-companyid",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(409),
+                        "An application with this app id is registered already",
+                    ),
+                ],
+            )
+            .scope("foreignapps.manage");
+        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
@@ -404,13 +400,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -438,75 +434,75 @@ impl Client {
         &self,
         app_id: &str,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RemoveForeignApp",
-            api: "erp_v2",
-            method: rt::http::Method::DELETE,
-            path: "/v2/authentication/foreign/{appId}/app",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::CompanyId,
-                    name: "x-companyid",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
-            ],
-            scope: Option::Some("foreignapps.manage"),
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RemoveForeignApp",
+                "erp_v2",
+                rt::http::Method::DELETE,
+                "/v2/authentication/foreign/{appId}/app",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::CompanyId,
+                        name: "x-companyid",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No app is registered under this id",
+                    ),
+                ],
+            )
+            .scope("foreignapps.manage");
         let path = format!(
             "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -539,60 +535,66 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<()>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "UpdateForeignApp",
-            api: "erp_v2",
-            method: rt::http::Method::PATCH,
-            path: "/v2/authentication/foreign/{appId}/app",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::CompanyId,
-                    name: "x-companyid",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
-            ],
-            scope: Option::Some("foreignapps.manage"),
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "UpdateForeignApp",
+                "erp_v2",
+                rt::http::Method::PATCH,
+                "/v2/authentication/foreign/{appId}/app",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::CompanyId,
+                        name: "x-companyid",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No app is registered under this id",
+                    ),
+                ],
+            )
+            .scope("foreignapps.manage");
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
@@ -606,13 +608,13 @@ impl Client {
                 OPERATION,
                 &path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -639,80 +641,77 @@ impl Client {
         &self,
         registration_id: rt::uuid::Uuid,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RemoveForeignAppByRegistrationId",
-            api: "erp_v2",
-            method: rt::http::Method::DELETE,
-            path: "/v2/authentication/foreign/{registrationId}/registration",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::CompanyId,
-                    name: "x-companyid",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(404),
-                    "No app is registered under this registration id",
-                ),
-            ],
-            scope: Option::Some("foreignapps.manage"),
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RemoveForeignAppByRegistrationId",
+                "erp_v2",
+                rt::http::Method::DELETE,
+                "/v2/authentication/foreign/{registrationId}/registration",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::CompanyId,
+                        name: "x-companyid",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No app is registered under this registration id",
+                    ),
+                ],
+            )
+            .scope("foreignapps.manage");
         let path = format!(
             "/v2/authentication/foreign/{}/registration",
             rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
             registration_id))
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -744,63 +743,66 @@ impl Client {
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<()>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "UpdateForeignAppByRegistrationId",
-            api: "erp_v2",
-            method: rt::http::Method::PATCH,
-            path: "/v2/authentication/foreign/{registrationId}/registration",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::CompanyId,
-                    name: "x-companyid",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(404),
-                    "No app is registered under this registration id",
-                ),
-            ],
-            scope: Option::Some("foreignapps.manage"),
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "UpdateForeignAppByRegistrationId",
+                "erp_v2",
+                rt::http::Method::PATCH,
+                "/v2/authentication/foreign/{registrationId}/registration",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::CompanyId,
+                        name: "x-companyid",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "No app is registered under this registration id",
+                    ),
+                ],
+            )
+            .scope("foreignapps.manage");
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
@@ -816,13 +818,13 @@ impl Client {
                 OPERATION,
                 &path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -854,37 +856,39 @@ impl Client {
         rt::ResponseValue<crate::models::Login>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "Login",
-            api: "erp_v2",
-            method: rt::http::Method::POST,
-            path: "/v2/authentication/login",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(400),
-                    "The data sent is invalid (unknown user or wrong password)",
-                ),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "Login",
+                "erp_v2",
+                rt::http::Method::POST,
+                "/v2/authentication/login",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(400),
+                        "The data sent is invalid (unknown user or wrong password)",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                ],
+            );
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
@@ -896,13 +900,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -923,51 +927,47 @@ impl Client {
     pub async fn logout(
         &self,
     ) -> Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "Logout",
-            api: "erp_v2",
-            method: rt::http::Method::POST,
-            path: "/v2/authentication/logout",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::ChallengeCode,
-                    name: "x-challengecode",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(400),
-                    "The data sent is invalid (no such session)",
-                ),
-            ],
-            scope: Option::None,
-        };
-        let path = "/v2/authentication/logout";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "Logout",
+                "erp_v2",
+                rt::http::Method::POST,
+                "/v2/authentication/logout",
             )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::ChallengeCode,
+                        name: "x-challengecode",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(400),
+                        "The data sent is invalid (no such session)",
+                    ),
+                ],
+            );
+        let path = "/v2/authentication/logout";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -981,36 +981,29 @@ impl Client {
     pub async fn get_features(
         &self,
     ) -> Result<rt::ResponseValue<Vec<crate::models::FeatureInfo>>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "GetFeatures",
-            api: "erp_v2",
-            method: rt::http::Method::GET,
-            path: "/v2/feature",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[],
-            scope: Option::None,
-        };
-        let path = "/v2/feature";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "GetFeatures",
+                "erp_v2",
+                rt::http::Method::GET,
+                "/v2/feature",
             )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional);
+        let path = "/v2/feature";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -1033,38 +1026,37 @@ impl Client {
         rt::ResponseValue<crate::models::Status>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "GetStatus",
-            api: "erp_v2",
-            method: rt::http::Method::GET,
-            path: "/v2/info",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[
-                (rt::DocumentedStatus::Code(404), "The server found nothing to report"),
-            ],
-            scope: Option::None,
-        };
-        let path = "/v2/info";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "GetStatus",
+                "erp_v2",
+                rt::http::Method::GET,
+                "/v2/info",
             )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "The server found nothing to report",
+                    ),
+                ],
+            );
+        let path = "/v2/info";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -1076,36 +1068,29 @@ impl Client {
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     pub async fn head_status(&self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "HeadStatus",
-            api: "erp_v2",
-            method: rt::http::Method::HEAD,
-            path: "/v2/info",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Optional,
-            errors: &[],
-            scope: Option::None,
-        };
-        let path = "/v2/info";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "HeadStatus",
+                "erp_v2",
+                rt::http::Method::HEAD,
+                "/v2/info",
             )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Optional);
+        let path = "/v2/info";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -1145,88 +1130,85 @@ impl Client {
         rt::ResponseValue<crate::models::PagedListOfAccountingData>,
         rt::Error<crate::models::ErrorResponse>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "QueryAccountingData",
-            api: "erp_v2",
-            method: rt::http::Method::GET,
-            path: "/v2/accountingData",
-            api_version: Option::None,
-            context: &[
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppId,
-                    name: "x-appid",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::AppVersion,
-                    name: "x-appversion",
-                    required: true,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::RunAs,
-                    name: "x-runas",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::SessionId,
-                    name: "X-SessionId",
-                    required: false,
-                },
-                rt::ContextHeader {
-                    key: rt::ContextKey::Tenant,
-                    name: "x-tenant-id",
-                    required: true,
-                },
-            ],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                (
-                    rt::DocumentedStatus::Code(402),
-                    "No licence is available, or JTL has not authorised the app",
-                ),
-                (
-                    rt::DocumentedStatus::Code(404),
-                    "Nothing was found for the given identifier",
-                ),
-            ],
-            scope: Option::Some("accountings.read"),
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "QueryAccountingData",
+                "erp_v2",
+                rt::http::Method::GET,
+                "/v2/accountingData",
+            )
+            .context(
+                &[
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppId,
+                        name: "x-appid",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::AppVersion,
+                        name: "x-appversion",
+                        required: true,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::RunAs,
+                        name: "x-runas",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::SessionId,
+                        name: "X-SessionId",
+                        required: false,
+                    },
+                    rt::ContextHeader {
+                        key: rt::ContextKey::Tenant,
+                        name: "x-tenant-id",
+                        required: true,
+                    },
+                ],
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                    (
+                        rt::DocumentedStatus::Code(402),
+                        "No licence is available, or JTL has not authorised the app",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(404),
+                        "Nothing was found for the given identifier",
+                    ),
+                ],
+            )
+            .scope("accountings.read");
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = &params.from {
+        if let Some(value) = &params.from {
             query.push("from", value);
         }
-        if let Option::Some(value) = &params.to {
+        if let Some(value) = &params.to {
             query.push("to", value);
         }
-        if let Option::Some(value) = &params.company_id {
+        if let Some(value) = &params.company_id {
             query.push("companyId", value);
         }
-        if let Option::Some(value) = &params.r#type {
+        if let Some(value) = &params.r#type {
             query.push("type", value);
         }
-        if let Option::Some(value) = &params.export_currency_in_departure_country {
+        if let Some(value) = &params.export_currency_in_departure_country {
             query.push("exportCurrencyInDepartureCountry", value);
         }
-        if let Option::Some(value) = &params.page_number {
+        if let Some(value) = &params.page_number {
             query.push("pageNumber", value);
         }
-        if let Option::Some(value) = &params.page_size {
+        if let Some(value) = &params.page_size {
             query.push("pageSize", value);
         }
         let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -1250,7 +1232,7 @@ impl Client {
             let params = params.clone();
             async move {
                 let mut params = params;
-                params.page_number = Option::Some(
+                params.page_number = Some(
                     i32::try_from(cursor.number()).unwrap_or(i32::MAX),
                 );
                 client.query_accounting_data(&params).await

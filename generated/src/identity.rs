@@ -47,7 +47,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -78,32 +78,31 @@ impl Client {
         rt::ResponseValue<crate::models::TokenResponse>,
         rt::Error<crate::models::OAuthError>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RequestToken",
-            api: "identity",
-            method: rt::http::Method::POST,
-            path: "/oauth2/token",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::Required,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(400),
-                    "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
-                ),
-                (
-                    rt::DocumentedStatus::Code(401),
-                    "The client credentials were not accepted (RFC 6749, section 5.2)",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RequestToken",
+                "identity",
+                rt::http::Method::POST,
+                "/oauth2/token",
+            )
+            .auth(rt::AuthNeed::Required)
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(400),
+                        "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
+                    ),
+                    (
+                        rt::DocumentedStatus::Code(401),
+                        "The client credentials were not accepted (RFC 6749, section 5.2)",
+                    ),
+                ],
+            );
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
             let value = &body.grant_type;
             fields.push(("grant_type", value.as_str().to_owned()));
         }
-        if let Option::Some(value) = &body.scope {
+        if let Some(value) = &body.scope {
             fields.push(("scope", value.to_string()));
         }
         let body = rt::codegen::RequestBody::form(
@@ -115,13 +114,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -72,316 +72,23 @@ pub struct AppRegistrationRequest {
     pub signature_data: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
 }
 
-impl rt::codegen::KeyTable for AppRegistrationRequest {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["AppId"],
-        &["DisplayName"],
-        &["Description"],
-        &["LocalizedDisplayNames"],
-        &["LocalizedDescriptions"],
-        &["Version"],
-        &["ProviderName"],
-        &["ProviderWebsite"],
-        &["MandatoryApiScopes"],
-        &["OptionalApiScopes"],
-        &["AppIcon"],
-        &["RegistrationType"],
-        &["Signature"],
-        &["SignatureData"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AppRegistrationRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AppRegistrationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AppRegistrationRequest object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AppRegistrationRequest, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                let mut f2: Option<Option<String>> = Option::None;
-                let mut f3: Option<Option<Vec<crate::models::Translation>>> = Option::None;
-                let mut f4: Option<Option<Vec<crate::models::Translation>>> = Option::None;
-                let mut f5: Option<Option<String>> = Option::None;
-                let mut f6: Option<Option<String>> = Option::None;
-                let mut f7: Option<Option<String>> = Option::None;
-                let mut f8: Option<Option<Vec<String>>> = Option::None;
-                let mut f9: Option<Option<Vec<String>>> = Option::None;
-                let mut f10: Option<Option<rt::Base64Bytes>> = Option::None;
-                let mut f11: Option<Option<crate::models::RegistrationType>> = Option::None;
-                let mut f12: Option<Option<rt::Base64Bytes>> = Option::None;
-                let mut f13: Option<
-                    Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-                > = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AppRegistrationRequest>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(9) => {
-                            if f9.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(9),
-                                );
-                            }
-                            f9 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(10) => {
-                            if f10.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(10),
-                                );
-                            }
-                            f10 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(11) => {
-                            if f11.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(11),
-                                );
-                            }
-                            f11 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(12) => {
-                            if f12.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(12),
-                                );
-                            }
-                            f12 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(13) => {
-                            if f13.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AppRegistrationRequest,
-                                    >(13),
-                                );
-                            }
-                            f13 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AppRegistrationRequest {
-                    app_id: f0.flatten(),
-                    display_name: f1.flatten(),
-                    description: f2.flatten(),
-                    localized_display_names: f3.flatten(),
-                    localized_descriptions: f4.flatten(),
-                    version: f5.flatten(),
-                    provider_name: f6.flatten(),
-                    provider_website: f7.flatten(),
-                    mandatory_api_scopes: f8.flatten(),
-                    optional_api_scopes: f9.flatten(),
-                    app_icon: f10.flatten(),
-                    registration_type: f11.flatten(),
-                    signature: f12.flatten(),
-                    signature_data: f13.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for AppRegistrationRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.app_id.is_some())
-            + usize::from(self.display_name.is_some())
-            + usize::from(self.description.is_some())
-            + usize::from(self.localized_display_names.is_some())
-            + usize::from(self.localized_descriptions.is_some())
-            + usize::from(self.version.is_some())
-            + usize::from(self.provider_name.is_some())
-            + usize::from(self.provider_website.is_some())
-            + usize::from(self.mandatory_api_scopes.is_some())
-            + usize::from(self.optional_api_scopes.is_some())
-            + usize::from(self.app_icon.is_some())
-            + usize::from(self.registration_type.is_some())
-            + usize::from(self.signature.is_some())
-            + usize::from(self.signature_data.is_some());
-        let mut state = serializer.serialize_struct("AppRegistrationRequest", len)?;
-        if let Option::Some(value) = &self.app_id {
-            state.serialize_field("AppId", value)?;
-        }
-        if let Option::Some(value) = &self.display_name {
-            state.serialize_field("DisplayName", value)?;
-        }
-        if let Option::Some(value) = &self.description {
-            state.serialize_field("Description", value)?;
-        }
-        if let Option::Some(value) = &self.localized_display_names {
-            state
-                .serialize_field(
-                    "LocalizedDisplayNames",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.localized_descriptions {
-            state
-                .serialize_field(
-                    "LocalizedDescriptions",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.version {
-            state.serialize_field("Version", value)?;
-        }
-        if let Option::Some(value) = &self.provider_name {
-            state.serialize_field("ProviderName", value)?;
-        }
-        if let Option::Some(value) = &self.provider_website {
-            state.serialize_field("ProviderWebsite", value)?;
-        }
-        if let Option::Some(value) = &self.mandatory_api_scopes {
-            state.serialize_field("MandatoryApiScopes", value)?;
-        }
-        if let Option::Some(value) = &self.optional_api_scopes {
-            state.serialize_field("OptionalApiScopes", value)?;
-        }
-        if let Option::Some(value) = &self.app_icon {
-            state.serialize_field("AppIcon", value)?;
-        }
-        if let Option::Some(value) = &self.registration_type {
-            state.serialize_field("RegistrationType", value)?;
-        }
-        if let Option::Some(value) = &self.signature {
-            state.serialize_field("Signature", value)?;
-        }
-        if let Option::Some(value) = &self.signature_data {
-            state.serialize_field("SignatureData", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AppRegistrationRequest { 0 app_id["AppId"], 1 display_name["DisplayName"], 2
+    description["Description"], 3 localized_display_names["LocalizedDisplayNames"], 4
+    localized_descriptions["LocalizedDescriptions"], 5 version["Version"], 6
+    provider_name["ProviderName"], 7 provider_website["ProviderWebsite"], 8
+    mandatory_api_scopes["MandatoryApiScopes"], 9
+    optional_api_scopes["OptionalApiScopes"], 10 app_icon["AppIcon"], 11
+    registration_type["RegistrationType"], 12 signature["Signature"], 13
+    signature_data["SignatureData"] } Pascal { optional app_id "AppId", optional
+    display_name "DisplayName", optional description "Description",
+    optional_nested(Pascal) localized_display_names "LocalizedDisplayNames",
+    optional_nested(Pascal) localized_descriptions "LocalizedDescriptions", optional
+    version "Version", optional provider_name "ProviderName", optional provider_website
+    "ProviderWebsite", optional mandatory_api_scopes "MandatoryApiScopes", optional
+    optional_api_scopes "OptionalApiScopes", optional app_icon "AppIcon", optional
+    registration_type "RegistrationType", optional signature "Signature", optional
+    signature_data "SignatureData" }
 }
 
 impl AppRegistrationRequest {
@@ -390,30 +97,30 @@ impl AppRegistrationRequest {
         &self,
     ) -> Option<String> {
         if self.app_id.is_none() {
-            return Option::Some("AppId".to_owned());
+            return Some("AppId".to_owned());
         }
         if self.display_name.is_none() {
-            return Option::Some("DisplayName".to_owned());
+            return Some("DisplayName".to_owned());
         }
         if self.description.is_none() {
-            return Option::Some("Description".to_owned());
+            return Some("Description".to_owned());
         }
         if self.version.is_none() {
-            return Option::Some("Version".to_owned());
+            return Some("Version".to_owned());
         }
         if self.provider_name.is_none() {
-            return Option::Some("ProviderName".to_owned());
+            return Some("ProviderName".to_owned());
         }
         if self.provider_website.is_none() {
-            return Option::Some("ProviderWebsite".to_owned());
+            return Some("ProviderWebsite".to_owned());
         }
         if self.mandatory_api_scopes.is_none() {
-            return Option::Some("MandatoryApiScopes".to_owned());
+            return Some("MandatoryApiScopes".to_owned());
         }
         if self.app_icon.is_none() {
-            return Option::Some("AppIcon".to_owned());
+            return Some("AppIcon".to_owned());
         }
-        Option::None
+        None
     }
 
     /// The first property `CreateAppRegistrationRequest` of `spec/erp-2.0.yaml` requires that is missing, as a path.
@@ -421,30 +128,30 @@ impl AppRegistrationRequest {
         &self,
     ) -> Option<String> {
         if self.app_id.is_none() {
-            return Option::Some("AppId".to_owned());
+            return Some("AppId".to_owned());
         }
         if self.display_name.is_none() {
-            return Option::Some("DisplayName".to_owned());
+            return Some("DisplayName".to_owned());
         }
         if self.description.is_none() {
-            return Option::Some("Description".to_owned());
+            return Some("Description".to_owned());
         }
         if self.version.is_none() {
-            return Option::Some("Version".to_owned());
+            return Some("Version".to_owned());
         }
         if self.provider_name.is_none() {
-            return Option::Some("ProviderName".to_owned());
+            return Some("ProviderName".to_owned());
         }
         if self.provider_website.is_none() {
-            return Option::Some("ProviderWebsite".to_owned());
+            return Some("ProviderWebsite".to_owned());
         }
         if self.mandatory_api_scopes.is_none() {
-            return Option::Some("MandatoryApiScopes".to_owned());
+            return Some("MandatoryApiScopes".to_owned());
         }
         if self.app_icon.is_none() {
-            return Option::Some("AppIcon".to_owned());
+            return Some("AppIcon".to_owned());
         }
-        Option::None
+        None
     }
 }
 
@@ -467,90 +174,9 @@ pub struct Translation {
     pub name: String,
 }
 
-impl rt::codegen::KeyTable for Translation {
-    const KEYS: &'static [&'static [&'static str]] = &[&["LanguageIso"], &["Name"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Translation {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Translation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Translation object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Translation, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Translation>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Translation>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Translation>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Translation {
-                    language_iso: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Translation,
-                        >(0))?,
-                    name: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Translation,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for Translation {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("Translation", len)?;
-        {
-            let value = &self.language_iso;
-            state.serialize_field("LanguageIso", value)?;
-        }
-        {
-            let value = &self.name;
-            state.serialize_field("Name", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Translation { 0 language_iso["LanguageIso"], 1 name["Name"] } Pascal { field
+    language_iso "LanguageIso", field name "Name" }
 }
 
 /// Where a registration request stands, with the ids that name it
@@ -575,122 +201,11 @@ pub struct RegistrationRequestStatusInfo {
     pub status: crate::models::RegistrationStatus,
 }
 
-impl rt::codegen::KeyTable for RegistrationRequestStatusInfo {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["AppId"],
-        &["RegistrationRequestId"],
-        &["Status"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for RegistrationRequestStatusInfo {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = RegistrationRequestStatusInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a RegistrationRequestStatusInfo object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegistrationRequestStatusInfo, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                let mut f2: Option<crate::models::RegistrationStatus> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<RegistrationRequestStatusInfo>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationRequestStatusInfo,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationRequestStatusInfo,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationRequestStatusInfo,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(RegistrationRequestStatusInfo {
-                    app_id: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            RegistrationRequestStatusInfo,
-                        >(0))?,
-                    registration_request_id: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            RegistrationRequestStatusInfo,
-                        >(1))?,
-                    status: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            RegistrationRequestStatusInfo,
-                        >(2))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationRequestStatusInfo {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 3;
-        let mut state = serializer
-            .serialize_struct("RegistrationRequestStatusInfo", len)?;
-        {
-            let value = &self.app_id;
-            state.serialize_field("AppId", value)?;
-        }
-        {
-            let value = &self.registration_request_id;
-            state.serialize_field("RegistrationRequestId", value)?;
-        }
-        {
-            let value = &self.status;
-            state.serialize_field("Status", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    RegistrationRequestStatusInfo { 0 app_id["AppId"], 1
+    registration_request_id["RegistrationRequestId"], 2 status["Status"] } Pascal { field
+    app_id "AppId", field registration_request_id "RegistrationRequestId", field status
+    "Status" }
 }
 
 /// A registration request and, once accepted, the key and scopes it earned
@@ -715,120 +230,11 @@ pub struct RegistrationInformation {
     pub granted_scopes: Option<Vec<String>>,
 }
 
-impl rt::codegen::KeyTable for RegistrationInformation {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["RequestStatusInfo"],
-        &["Token"],
-        &["GrantedScopes"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for RegistrationInformation {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = RegistrationInformation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a RegistrationInformation object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegistrationInformation, A::Error> {
-                let mut f0: Option<crate::models::RegistrationRequestStatusInfo> = Option::None;
-                let mut f1: Option<Option<crate::models::AppToken>> = Option::None;
-                let mut f2: Option<Option<Vec<String>>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<RegistrationInformation>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationInformation,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationInformation,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        RegistrationInformation,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(RegistrationInformation {
-                    request_status_info: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            RegistrationInformation,
-                        >(0))?,
-                    token: f1.flatten(),
-                    granted_scopes: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for RegistrationInformation {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.token.is_some())
-            + usize::from(self.granted_scopes.is_some());
-        let mut state = serializer.serialize_struct("RegistrationInformation", len)?;
-        {
-            let value = &self.request_status_info;
-            state
-                .serialize_field(
-                    "RequestStatusInfo",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.token {
-            state
-                .serialize_field(
-                    "Token",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.granted_scopes {
-            state.serialize_field("GrantedScopes", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    RegistrationInformation { 0 request_status_info["RequestStatusInfo"], 1
+    token["Token"], 2 granted_scopes["GrantedScopes"] } Pascal { nested(Pascal)
+    request_status_info "RequestStatusInfo", optional_nested(Pascal) token "Token",
+    optional granted_scopes "GrantedScopes" }
 }
 
 /// The credential an accepted application authenticates with
@@ -845,72 +251,8 @@ pub struct AppToken {
     pub api_key: rt::Secret,
 }
 
-impl rt::codegen::KeyTable for AppToken {
-    const KEYS: &'static [&'static [&'static str]] = &[&["ApiKey"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AppToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AppToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AppToken object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AppToken, A::Error> {
-                let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AppToken>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AppToken>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AppToken {
-                    api_key: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AppToken,
-                        >(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for AppToken {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("AppToken", len)?;
-        {
-            let value = &self.api_key;
-            state.serialize_field("ApiKey", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AppToken { 0 api_key["ApiKey"] } Pascal { field api_key "ApiKey" }
 }
 
 /// Why the server refused a request
@@ -945,133 +287,13 @@ pub struct ErrorResponse {
     pub stacktrace: Option<String>,
 }
 
-impl rt::codegen::KeyTable for ErrorResponse {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["ErrorCode"],
-        &["ValidationErrors"],
-        &["Errors"],
-        &["ErrorMessage"],
-        &["Stacktrace"],
-    ];
-}
+rt::codegen::model! {
+    ErrorResponse { 0 error_code["ErrorCode"], 1 validation_errors["ValidationErrors"], 2
+    errors["Errors"], 3 error_message["ErrorMessage"], 4 stacktrace["Stacktrace"] }
 
-impl<'de> rt::serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ErrorResponse object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = Option::None;
-                let mut f2: Option<
-                    Option<::std::collections::BTreeMap<String, Vec<String>>>,
-                > = Option::None;
-                let mut f3: Option<Option<String>> = Option::None;
-                let mut f4: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<ErrorResponse>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ErrorResponse>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(ErrorResponse {
-                    error_code: f0.flatten(),
-                    validation_errors: f1.flatten(),
-                    errors: f2.flatten(),
-                    error_message: f3.flatten(),
-                    stacktrace: f4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for ErrorResponse {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.error_code.is_some())
-            + usize::from(self.validation_errors.is_some())
-            + usize::from(self.errors.is_some())
-            + usize::from(self.error_message.is_some())
-            + usize::from(self.stacktrace.is_some());
-        let mut state = serializer.serialize_struct("ErrorResponse", len)?;
-        if let Option::Some(value) = &self.error_code {
-            state.serialize_field("ErrorCode", value)?;
-        }
-        if let Option::Some(value) = &self.validation_errors {
-            state.serialize_field("ValidationErrors", value)?;
-        }
-        if let Option::Some(value) = &self.errors {
-            state.serialize_field("Errors", value)?;
-        }
-        if let Option::Some(value) = &self.error_message {
-            state.serialize_field("ErrorMessage", value)?;
-        }
-        if let Option::Some(value) = &self.stacktrace {
-            state.serialize_field("Stacktrace", value)?;
-        }
-        state.end()
-    }
+    Pascal { optional error_code "ErrorCode", optional validation_errors
+    "ValidationErrors", optional errors "Errors", optional error_message "ErrorMessage",
+    optional stacktrace "Stacktrace" }
 }
 
 /// Health and version of the answering server
@@ -1100,131 +322,10 @@ pub struct Status {
     pub r#type: String,
 }
 
-impl rt::codegen::KeyTable for Status {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["Version"],
-        &["Timestamp"],
-        &["Tenant"],
-        &["Type"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Status {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Status;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Status object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Status, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
-                let mut f2: Option<String> = Option::None;
-                let mut f3: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Status>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Status>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Status>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Status>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Status>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Status {
-                    version: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Status,
-                        >(0))?,
-                    timestamp: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Status,
-                        >(1))?,
-                    tenant: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Status,
-                        >(2))?,
-                    r#type: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Status,
-                        >(3))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for Status {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 4;
-        let mut state = serializer.serialize_struct("Status", len)?;
-        {
-            let value = &self.version;
-            state.serialize_field("Version", value)?;
-        }
-        {
-            let value = &self.timestamp;
-            state.serialize_field("Timestamp", value)?;
-        }
-        {
-            let value = &self.tenant;
-            state.serialize_field("Tenant", value)?;
-        }
-        {
-            let value = &self.r#type;
-            state.serialize_field("Type", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Status { 0 version["Version"], 1 timestamp["Timestamp"], 2 tenant["Tenant"], 3
+    r#type["Type"] } Pascal { field version "Version", field timestamp "Timestamp", field
+    tenant "Tenant", field r#type "Type" }
 }
 
 /// The credentials of a JTL-Wawi user
@@ -1244,90 +345,9 @@ pub struct CreateLogin {
     pub password: rt::Secret,
 }
 
-impl rt::codegen::KeyTable for CreateLogin {
-    const KEYS: &'static [&'static [&'static str]] = &[&["UserName"], &["Password"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for CreateLogin {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLogin;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CreateLogin object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateLogin, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<CreateLogin>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, CreateLogin>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, CreateLogin>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(CreateLogin {
-                    user_name: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            CreateLogin,
-                        >(0))?,
-                    password: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            CreateLogin,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for CreateLogin {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("CreateLogin", len)?;
-        {
-            let value = &self.user_name;
-            state.serialize_field("UserName", value)?;
-        }
-        {
-            let value = &self.password;
-            state.serialize_field("Password", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    CreateLogin { 0 user_name["UserName"], 1 password["Password"] } Pascal { field
+    user_name "UserName", field password "Password" }
 }
 
 /// A logged-in session of a JTL-Wawi user
@@ -1343,69 +363,8 @@ pub struct Login {
     pub session_id: rt::Secret,
 }
 
-impl rt::codegen::KeyTable for Login {
-    const KEYS: &'static [&'static [&'static str]] = &[&["SessionId"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Login {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Login;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Login object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Login, A::Error> {
-                let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Login>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Login>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Login {
-                    session_id: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Login>(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for Login {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("Login", len)?;
-        {
-            let value = &self.session_id;
-            state.serialize_field("SessionId", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Login { 0 session_id["SessionId"] } Pascal { field session_id "SessionId" }
 }
 
 /// A feature set of the server
@@ -1433,131 +392,10 @@ pub struct FeatureInfo {
     pub is_usable: bool,
 }
 
-impl rt::codegen::KeyTable for FeatureInfo {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["Feature"],
-        &["Version"],
-        &["Release"],
-        &["IsUsable"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for FeatureInfo {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = FeatureInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a FeatureInfo object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FeatureInfo, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<i32> = Option::None;
-                let mut f2: Option<String> = Option::None;
-                let mut f3: Option<bool> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<FeatureInfo>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, FeatureInfo>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(FeatureInfo {
-                    feature: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            FeatureInfo,
-                        >(0))?,
-                    version: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            FeatureInfo,
-                        >(1))?,
-                    release: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            FeatureInfo,
-                        >(2))?,
-                    is_usable: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            FeatureInfo,
-                        >(3))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for FeatureInfo {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 4;
-        let mut state = serializer.serialize_struct("FeatureInfo", len)?;
-        {
-            let value = &self.feature;
-            state.serialize_field("Feature", value)?;
-        }
-        {
-            let value = &self.version;
-            state.serialize_field("Version", value)?;
-        }
-        {
-            let value = &self.release;
-            state.serialize_field("Release", value)?;
-        }
-        {
-            let value = &self.is_usable;
-            state.serialize_field("IsUsable", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    FeatureInfo { 0 feature["Feature"], 1 version["Version"], 2 release["Release"], 3
+    is_usable["IsUsable"] } Pascal { field feature "Feature", field version "Version",
+    field release "Release", field is_usable "IsUsable" }
 }
 
 /// One page of accounting documents and where it lies in the whole list
@@ -1605,236 +443,17 @@ pub struct PagedListOfAccountingData {
     pub previous_page_number: Option<i32>,
 }
 
-impl rt::codegen::KeyTable for PagedListOfAccountingData {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["TotalItems"],
-        &["PageNumber"],
-        &["PageSize"],
-        &["Items"],
-        &["TotalPages"],
-        &["HasPreviousPage"],
-        &["HasNextPage"],
-        &["NextPageNumber"],
-        &["PreviousPageNumber"],
-    ];
-}
+rt::codegen::model! {
+    PagedListOfAccountingData { 0 total_items["TotalItems"], 1 page_number["PageNumber"],
+    2 page_size["PageSize"], 3 items["Items"], 4 total_pages["TotalPages"], 5
+    has_previous_page["HasPreviousPage"], 6 has_next_page["HasNextPage"], 7
+    next_page_number["NextPageNumber"], 8 previous_page_number["PreviousPageNumber"] }
 
-impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = PagedListOfAccountingData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PagedListOfAccountingData object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PagedListOfAccountingData, A::Error> {
-                let mut f0: Option<i32> = Option::None;
-                let mut f1: Option<i32> = Option::None;
-                let mut f2: Option<i32> = Option::None;
-                let mut f3: Option<Vec<crate::models::AccountingData>> = Option::None;
-                let mut f4: Option<Option<i32>> = Option::None;
-                let mut f5: Option<Option<bool>> = Option::None;
-                let mut f6: Option<Option<bool>> = Option::None;
-                let mut f7: Option<Option<i32>> = Option::None;
-                let mut f8: Option<Option<i32>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(PagedListOfAccountingData {
-                    total_items: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedListOfAccountingData,
-                        >(0))?,
-                    page_number: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedListOfAccountingData,
-                        >(1))?,
-                    page_size: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedListOfAccountingData,
-                        >(2))?,
-                    items: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedListOfAccountingData,
-                        >(3))?,
-                    total_pages: f4.flatten(),
-                    has_previous_page: f5.flatten(),
-                    has_next_page: f6.flatten(),
-                    next_page_number: f7.flatten(),
-                    previous_page_number: f8.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 4 + usize::from(self.total_pages.is_some())
-            + usize::from(self.has_previous_page.is_some())
-            + usize::from(self.has_next_page.is_some())
-            + usize::from(self.next_page_number.is_some())
-            + usize::from(self.previous_page_number.is_some());
-        let mut state = serializer.serialize_struct("PagedListOfAccountingData", len)?;
-        {
-            let value = &self.total_items;
-            state.serialize_field("TotalItems", value)?;
-        }
-        {
-            let value = &self.page_number;
-            state.serialize_field("PageNumber", value)?;
-        }
-        {
-            let value = &self.page_size;
-            state.serialize_field("PageSize", value)?;
-        }
-        {
-            let value = &self.items;
-            state
-                .serialize_field(
-                    "Items",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.total_pages {
-            state.serialize_field("TotalPages", value)?;
-        }
-        if let Option::Some(value) = &self.has_previous_page {
-            state.serialize_field("HasPreviousPage", value)?;
-        }
-        if let Option::Some(value) = &self.has_next_page {
-            state.serialize_field("HasNextPage", value)?;
-        }
-        if let Option::Some(value) = &self.next_page_number {
-            state.serialize_field("NextPageNumber", value)?;
-        }
-        if let Option::Some(value) = &self.previous_page_number {
-            state.serialize_field("PreviousPageNumber", value)?;
-        }
-        state.end()
-    }
+    Pascal { field total_items "TotalItems", field page_number "PageNumber", field
+    page_size "PageSize", nested(Pascal) items "Items", optional total_pages
+    "TotalPages", optional has_previous_page "HasPreviousPage", optional has_next_page
+    "HasNextPage", optional next_page_number "NextPageNumber", optional
+    previous_page_number "PreviousPageNumber" }
 }
 
 /// A finalized accounting document with its line items
@@ -1926,430 +545,32 @@ pub struct AccountingData {
     pub account_data_line_items: Vec<crate::models::AccountingDataLineItem>,
 }
 
-impl rt::codegen::KeyTable for AccountingData {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["DocumentNumber"],
-        &["DocumentType"],
-        &["DocumentDate"],
-        &["ServiceDate"],
-        &["SalesInvoiceCorrectionId"],
-        &["SalesInvoiceId"],
-        &["SalesOrderId"],
-        &["SalesOrderNumber"],
-        &["ExternalSalesOrderNumber"],
-        &["CurrencyIso"],
-        &["CompanyId"],
-        &["CompanyVatId"],
-        &["CustomerVatId"],
-        &["SalesChannelId"],
-        &["IsCancelled"],
-        &["DepartureCountry"],
-        &["ShipmentCountry"],
-        &["BillingAddress"],
-        &["ShipmentAddress"],
-        &["AccountDataLineItems"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AccountingData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AccountingData object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountingData, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<crate::models::DocumentType> = Option::None;
-                let mut f2: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
-                let mut f3: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>> = Option::None;
-                let mut f4: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f5: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f6: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f7: Option<Option<String>> = Option::None;
-                let mut f8: Option<Option<String>> = Option::None;
-                let mut f9: Option<String> = Option::None;
-                let mut f10: Option<rt::uuid::Uuid> = Option::None;
-                let mut f11: Option<String> = Option::None;
-                let mut f12: Option<Option<String>> = Option::None;
-                let mut f13: Option<String> = Option::None;
-                let mut f14: Option<bool> = Option::None;
-                let mut f15: Option<crate::models::Country> = Option::None;
-                let mut f16: Option<crate::models::Country> = Option::None;
-                let mut f17: Option<crate::models::Address> = Option::None;
-                let mut f18: Option<crate::models::Address> = Option::None;
-                let mut f19: Option<Vec<crate::models::AccountingDataLineItem>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AccountingData>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(9) => {
-                            if f9.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(9),
-                                );
-                            }
-                            f9 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(10) => {
-                            if f10.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(10),
-                                );
-                            }
-                            f10 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(11) => {
-                            if f11.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(11),
-                                );
-                            }
-                            f11 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(12) => {
-                            if f12.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(12),
-                                );
-                            }
-                            f12 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(13) => {
-                            if f13.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(13),
-                                );
-                            }
-                            f13 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(14) => {
-                            if f14.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(14),
-                                );
-                            }
-                            f14 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(15) => {
-                            if f15.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(15),
-                                );
-                            }
-                            f15 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(16) => {
-                            if f16.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(16),
-                                );
-                            }
-                            f16 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(17) => {
-                            if f17.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(17),
-                                );
-                            }
-                            f17 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(18) => {
-                            if f18.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(18),
-                                );
-                            }
-                            f18 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(19) => {
-                            if f19.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(19),
-                                );
-                            }
-                            f19 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AccountingData {
-                    document_number: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(0))?,
-                    document_type: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(1))?,
-                    document_date: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(2))?,
-                    service_date: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(3))?,
-                    sales_invoice_correction_id: f4.flatten(),
-                    sales_invoice_id: f5.flatten(),
-                    sales_order_id: f6.flatten(),
-                    sales_order_number: f7.flatten(),
-                    external_sales_order_number: f8.flatten(),
-                    currency_iso: f9
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(9))?,
-                    company_id: f10
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(10))?,
-                    company_vat_id: f11
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(11))?,
-                    customer_vat_id: f12.flatten(),
-                    sales_channel_id: f13
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(13))?,
-                    is_cancelled: f14
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(14))?,
-                    departure_country: f15
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(15))?,
-                    shipment_country: f16
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(16))?,
-                    billing_address: f17
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(17))?,
-                    shipment_address: f18
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(18))?,
-                    account_data_line_items: f19
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingData,
-                        >(19))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 14 + usize::from(self.sales_invoice_correction_id.is_some())
-            + usize::from(self.sales_invoice_id.is_some())
-            + usize::from(self.sales_order_id.is_some())
-            + usize::from(self.sales_order_number.is_some())
-            + usize::from(self.external_sales_order_number.is_some())
-            + usize::from(self.customer_vat_id.is_some());
-        let mut state = serializer.serialize_struct("AccountingData", len)?;
-        {
-            let value = &self.document_number;
-            state.serialize_field("DocumentNumber", value)?;
-        }
-        {
-            let value = &self.document_type;
-            state.serialize_field("DocumentType", value)?;
-        }
-        {
-            let value = &self.document_date;
-            state.serialize_field("DocumentDate", value)?;
-        }
-        {
-            let value = &self.service_date;
-            state.serialize_field("ServiceDate", value)?;
-        }
-        if let Option::Some(value) = &self.sales_invoice_correction_id {
-            state.serialize_field("SalesInvoiceCorrectionId", value)?;
-        }
-        if let Option::Some(value) = &self.sales_invoice_id {
-            state.serialize_field("SalesInvoiceId", value)?;
-        }
-        if let Option::Some(value) = &self.sales_order_id {
-            state.serialize_field("SalesOrderId", value)?;
-        }
-        if let Option::Some(value) = &self.sales_order_number {
-            state.serialize_field("SalesOrderNumber", value)?;
-        }
-        if let Option::Some(value) = &self.external_sales_order_number {
-            state.serialize_field("ExternalSalesOrderNumber", value)?;
-        }
-        {
-            let value = &self.currency_iso;
-            state.serialize_field("CurrencyIso", value)?;
-        }
-        {
-            let value = &self.company_id;
-            state.serialize_field("CompanyId", value)?;
-        }
-        {
-            let value = &self.company_vat_id;
-            state.serialize_field("CompanyVatId", value)?;
-        }
-        if let Option::Some(value) = &self.customer_vat_id {
-            state.serialize_field("CustomerVatId", value)?;
-        }
-        {
-            let value = &self.sales_channel_id;
-            state.serialize_field("SalesChannelId", value)?;
-        }
-        {
-            let value = &self.is_cancelled;
-            state.serialize_field("IsCancelled", value)?;
-        }
-        {
-            let value = &self.departure_country;
-            state
-                .serialize_field(
-                    "DepartureCountry",
-                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
-                )?;
-        }
-        {
-            let value = &self.shipment_country;
-            state
-                .serialize_field(
-                    "ShipmentCountry",
-                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
-                )?;
-        }
-        {
-            let value = &self.billing_address;
-            state
-                .serialize_field(
-                    "BillingAddress",
-                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
-                )?;
-        }
-        {
-            let value = &self.shipment_address;
-            state
-                .serialize_field(
-                    "ShipmentAddress",
-                    &rt::wire::Wire::<_, rt::wire::Declared>::new(value),
-                )?;
-        }
-        {
-            let value = &self.account_data_line_items;
-            state
-                .serialize_field(
-                    "AccountDataLineItems",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AccountingData { 0 document_number["DocumentNumber"], 1
+    document_type["DocumentType"], 2 document_date["DocumentDate"], 3
+    service_date["ServiceDate"], 4
+    sales_invoice_correction_id["SalesInvoiceCorrectionId"], 5
+    sales_invoice_id["SalesInvoiceId"], 6 sales_order_id["SalesOrderId"], 7
+    sales_order_number["SalesOrderNumber"], 8
+    external_sales_order_number["ExternalSalesOrderNumber"], 9
+    currency_iso["CurrencyIso"], 10 company_id["CompanyId"], 11
+    company_vat_id["CompanyVatId"], 12 customer_vat_id["CustomerVatId"], 13
+    sales_channel_id["SalesChannelId"], 14 is_cancelled["IsCancelled"], 15
+    departure_country["DepartureCountry"], 16 shipment_country["ShipmentCountry"], 17
+    billing_address["BillingAddress"], 18 shipment_address["ShipmentAddress"], 19
+    account_data_line_items["AccountDataLineItems"] } Pascal { field document_number
+    "DocumentNumber", field document_type "DocumentType", field document_date
+    "DocumentDate", field service_date "ServiceDate", optional
+    sales_invoice_correction_id "SalesInvoiceCorrectionId", optional sales_invoice_id
+    "SalesInvoiceId", optional sales_order_id "SalesOrderId", optional sales_order_number
+    "SalesOrderNumber", optional external_sales_order_number "ExternalSalesOrderNumber",
+    field currency_iso "CurrencyIso", field company_id "CompanyId", field company_vat_id
+    "CompanyVatId", optional customer_vat_id "CustomerVatId", field sales_channel_id
+    "SalesChannelId", field is_cancelled "IsCancelled", nested(Declared)
+    departure_country "DepartureCountry", nested(Declared) shipment_country
+    "ShipmentCountry", nested(Declared) billing_address "BillingAddress",
+    nested(Declared) shipment_address "ShipmentAddress", nested(Pascal)
+    account_data_line_items "AccountDataLineItems" }
 }
 
 /// A line item of an accounting document
@@ -2437,449 +658,30 @@ pub struct AccountingDataLineItem {
     pub sort_order: i32,
 }
 
-impl rt::codegen::KeyTable for AccountingDataLineItem {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["SalesInvoiceCorrectionLineItemId"],
-        &["SalesInvoiceLineItemId"],
-        &["ItemId"],
-        &["LineItemType"],
-        &["Name"],
-        &["TaxClassId"],
-        &["TaxClassName"],
-        &["TaxClassType"],
-        &["GeneralLedgerAccount"],
-        &["Quantity"],
-        &["NetSalesPricePerUnit"],
-        &["VatRate"],
-        &["VatAmount"],
-        &["DiscountInPercent"],
-        &["TotalDiscountGrossAmount"],
-        &["TotalDiscountNetAmount"],
-        &["TotalGrossAmount"],
-        &["TotalNetAmount"],
-        &["SortOrder"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AccountingDataLineItem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AccountingDataLineItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AccountingDataLineItem object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountingDataLineItem, A::Error> {
-                let mut f0: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f1: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f2: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f3: Option<crate::models::LineItemType> = Option::None;
-                let mut f4: Option<String> = Option::None;
-                let mut f5: Option<Option<rt::uuid::Uuid>> = Option::None;
-                let mut f6: Option<Option<String>> = Option::None;
-                let mut f7: Option<crate::models::TaxClassType> = Option::None;
-                let mut f8: Option<Option<String>> = Option::None;
-                let mut f9: Option<f64> = Option::None;
-                let mut f10: Option<f64> = Option::None;
-                let mut f11: Option<f64> = Option::None;
-                let mut f12: Option<f64> = Option::None;
-                let mut f13: Option<f64> = Option::None;
-                let mut f14: Option<f64> = Option::None;
-                let mut f15: Option<f64> = Option::None;
-                let mut f16: Option<f64> = Option::None;
-                let mut f17: Option<f64> = Option::None;
-                let mut f18: Option<i32> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AccountingDataLineItem>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(9) => {
-                            if f9.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(9),
-                                );
-                            }
-                            f9 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(10) => {
-                            if f10.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(10),
-                                );
-                            }
-                            f10 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(11) => {
-                            if f11.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(11),
-                                );
-                            }
-                            f11 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(12) => {
-                            if f12.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(12),
-                                );
-                            }
-                            f12 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(13) => {
-                            if f13.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(13),
-                                );
-                            }
-                            f13 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(14) => {
-                            if f14.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(14),
-                                );
-                            }
-                            f14 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(15) => {
-                            if f15.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(15),
-                                );
-                            }
-                            f15 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(16) => {
-                            if f16.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(16),
-                                );
-                            }
-                            f16 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(17) => {
-                            if f17.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(17),
-                                );
-                            }
-                            f17 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(18) => {
-                            if f18.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        AccountingDataLineItem,
-                                    >(18),
-                                );
-                            }
-                            f18 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AccountingDataLineItem {
-                    sales_invoice_correction_line_item_id: f0.flatten(),
-                    sales_invoice_line_item_id: f1.flatten(),
-                    item_id: f2.flatten(),
-                    line_item_type: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(3))?,
-                    name: f4
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(4))?,
-                    tax_class_id: f5.flatten(),
-                    tax_class_name: f6.flatten(),
-                    tax_class_type: f7
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(7))?,
-                    general_ledger_account: f8.flatten(),
-                    quantity: f9
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(9))?,
-                    net_sales_price_per_unit: f10
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(10))?,
-                    vat_rate: f11
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(11))?,
-                    vat_amount: f12
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(12))?,
-                    discount_in_percent: f13
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(13))?,
-                    total_discount_gross_amount: f14
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(14))?,
-                    total_discount_net_amount: f15
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(15))?,
-                    total_gross_amount: f16
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(16))?,
-                    total_net_amount: f17
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(17))?,
-                    sort_order: f18
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AccountingDataLineItem,
-                        >(18))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingDataLineItem {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 13
-            + usize::from(self.sales_invoice_correction_line_item_id.is_some())
-            + usize::from(self.sales_invoice_line_item_id.is_some())
-            + usize::from(self.item_id.is_some())
-            + usize::from(self.tax_class_id.is_some())
-            + usize::from(self.tax_class_name.is_some())
-            + usize::from(self.general_ledger_account.is_some());
-        let mut state = serializer.serialize_struct("AccountingDataLineItem", len)?;
-        if let Option::Some(value) = &self.sales_invoice_correction_line_item_id {
-            state.serialize_field("SalesInvoiceCorrectionLineItemId", value)?;
-        }
-        if let Option::Some(value) = &self.sales_invoice_line_item_id {
-            state.serialize_field("SalesInvoiceLineItemId", value)?;
-        }
-        if let Option::Some(value) = &self.item_id {
-            state.serialize_field("ItemId", value)?;
-        }
-        {
-            let value = &self.line_item_type;
-            state.serialize_field("LineItemType", value)?;
-        }
-        {
-            let value = &self.name;
-            state.serialize_field("Name", value)?;
-        }
-        if let Option::Some(value) = &self.tax_class_id {
-            state.serialize_field("TaxClassId", value)?;
-        }
-        if let Option::Some(value) = &self.tax_class_name {
-            state.serialize_field("TaxClassName", value)?;
-        }
-        {
-            let value = &self.tax_class_type;
-            state.serialize_field("TaxClassType", value)?;
-        }
-        if let Option::Some(value) = &self.general_ledger_account {
-            state.serialize_field("GeneralLedgerAccount", value)?;
-        }
-        {
-            let value = &self.quantity;
-            state.serialize_field("Quantity", value)?;
-        }
-        {
-            let value = &self.net_sales_price_per_unit;
-            state.serialize_field("NetSalesPricePerUnit", value)?;
-        }
-        {
-            let value = &self.vat_rate;
-            state.serialize_field("VatRate", value)?;
-        }
-        {
-            let value = &self.vat_amount;
-            state.serialize_field("VatAmount", value)?;
-        }
-        {
-            let value = &self.discount_in_percent;
-            state.serialize_field("DiscountInPercent", value)?;
-        }
-        {
-            let value = &self.total_discount_gross_amount;
-            state.serialize_field("TotalDiscountGrossAmount", value)?;
-        }
-        {
-            let value = &self.total_discount_net_amount;
-            state.serialize_field("TotalDiscountNetAmount", value)?;
-        }
-        {
-            let value = &self.total_gross_amount;
-            state.serialize_field("TotalGrossAmount", value)?;
-        }
-        {
-            let value = &self.total_net_amount;
-            state.serialize_field("TotalNetAmount", value)?;
-        }
-        {
-            let value = &self.sort_order;
-            state.serialize_field("SortOrder", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AccountingDataLineItem { 0
+    sales_invoice_correction_line_item_id["SalesInvoiceCorrectionLineItemId"], 1
+    sales_invoice_line_item_id["SalesInvoiceLineItemId"], 2 item_id["ItemId"], 3
+    line_item_type["LineItemType"], 4 name["Name"], 5 tax_class_id["TaxClassId"], 6
+    tax_class_name["TaxClassName"], 7 tax_class_type["TaxClassType"], 8
+    general_ledger_account["GeneralLedgerAccount"], 9 quantity["Quantity"], 10
+    net_sales_price_per_unit["NetSalesPricePerUnit"], 11 vat_rate["VatRate"], 12
+    vat_amount["VatAmount"], 13 discount_in_percent["DiscountInPercent"], 14
+    total_discount_gross_amount["TotalDiscountGrossAmount"], 15
+    total_discount_net_amount["TotalDiscountNetAmount"], 16
+    total_gross_amount["TotalGrossAmount"], 17 total_net_amount["TotalNetAmount"], 18
+    sort_order["SortOrder"] } Pascal { optional sales_invoice_correction_line_item_id
+    "SalesInvoiceCorrectionLineItemId", optional sales_invoice_line_item_id
+    "SalesInvoiceLineItemId", optional item_id "ItemId", field line_item_type
+    "LineItemType", field name "Name", optional tax_class_id "TaxClassId", optional
+    tax_class_name "TaxClassName", field tax_class_type "TaxClassType", optional
+    general_ledger_account "GeneralLedgerAccount", field quantity "Quantity", field
+    net_sales_price_per_unit "NetSalesPricePerUnit", field vat_rate "VatRate", field
+    vat_amount "VatAmount", field discount_in_percent "DiscountInPercent", field
+    total_discount_gross_amount "TotalDiscountGrossAmount", field
+    total_discount_net_amount "TotalDiscountNetAmount", field total_gross_amount
+    "TotalGrossAmount", field total_net_amount "TotalNetAmount", field sort_order
+    "SortOrder" }
 }
 
 /// A country and, where it matters, its state
@@ -2899,90 +701,9 @@ pub struct Country {
     pub state_iso: String,
 }
 
-impl rt::codegen::KeyTable for Country {
-    const KEYS: &'static [&'static [&'static str]] = &[&["CountryISO"], &["StateISO"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Country {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Country;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Country object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Country, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Country>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Country>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Country>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Country {
-                    country_iso: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Country,
-                        >(0))?,
-                    state_iso: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Country,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Declared> for Country {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("Country", len)?;
-        {
-            let value = &self.country_iso;
-            state.serialize_field("CountryISO", value)?;
-        }
-        {
-            let value = &self.state_iso;
-            state.serialize_field("StateISO", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Country { 0 country_iso["CountryISO"], 1 state_iso["StateISO"] } Declared { field
+    country_iso "CountryISO", field state_iso "StateISO" }
 }
 
 /// A postal address with its contact data
@@ -3066,397 +787,20 @@ pub struct Address {
     pub fax: String,
 }
 
-impl rt::codegen::KeyTable for Address {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["Id"],
-        &["Company"],
-        &["Company2"],
-        &["FormOfAddress"],
-        &["Title"],
-        &["FirstName"],
-        &["LastName"],
-        &["Street"],
-        &["Address2"],
-        &["PostalCode"],
-        &["City"],
-        &["State"],
-        &["CountryIso"],
-        &["VatID"],
-        &["PhoneNumber"],
-        &["MobilePhoneNumber"],
-        &["EmailAddress"],
-        &["Fax"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Address {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Address;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Address object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Address, A::Error> {
-                let mut f0: Option<rt::uuid::Uuid> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                let mut f2: Option<String> = Option::None;
-                let mut f3: Option<String> = Option::None;
-                let mut f4: Option<String> = Option::None;
-                let mut f5: Option<String> = Option::None;
-                let mut f6: Option<String> = Option::None;
-                let mut f7: Option<String> = Option::None;
-                let mut f8: Option<String> = Option::None;
-                let mut f9: Option<String> = Option::None;
-                let mut f10: Option<String> = Option::None;
-                let mut f11: Option<String> = Option::None;
-                let mut f12: Option<String> = Option::None;
-                let mut f13: Option<String> = Option::None;
-                let mut f14: Option<String> = Option::None;
-                let mut f15: Option<String> = Option::None;
-                let mut f16: Option<String> = Option::None;
-                let mut f17: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Address>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(9) => {
-                            if f9.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(9),
-                                );
-                            }
-                            f9 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(10) => {
-                            if f10.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(10),
-                                );
-                            }
-                            f10 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(11) => {
-                            if f11.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(11),
-                                );
-                            }
-                            f11 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(12) => {
-                            if f12.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(12),
-                                );
-                            }
-                            f12 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(13) => {
-                            if f13.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(13),
-                                );
-                            }
-                            f13 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(14) => {
-                            if f14.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(14),
-                                );
-                            }
-                            f14 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(15) => {
-                            if f15.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(15),
-                                );
-                            }
-                            f15 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(16) => {
-                            if f16.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(16),
-                                );
-                            }
-                            f16 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(17) => {
-                            if f17.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Address>(17),
-                                );
-                            }
-                            f17 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Address {
-                    id: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(0))?,
-                    company: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(1))?,
-                    company2: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(2))?,
-                    form_of_address: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(3))?,
-                    title: f4
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(4))?,
-                    first_name: f5
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(5))?,
-                    last_name: f6
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(6))?,
-                    street: f7
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(7))?,
-                    address2: f8
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(8))?,
-                    postal_code: f9
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(9))?,
-                    city: f10
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(10))?,
-                    state: f11
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(11))?,
-                    country_iso: f12
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(12))?,
-                    vat_id: f13
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(13))?,
-                    phone_number: f14
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(14))?,
-                    mobile_phone_number: f15
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(15))?,
-                    email_address: f16
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(16))?,
-                    fax: f17
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Address,
-                        >(17))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Declared> for Address {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 18;
-        let mut state = serializer.serialize_struct("Address", len)?;
-        {
-            let value = &self.id;
-            state.serialize_field("Id", value)?;
-        }
-        {
-            let value = &self.company;
-            state.serialize_field("Company", value)?;
-        }
-        {
-            let value = &self.company2;
-            state.serialize_field("Company2", value)?;
-        }
-        {
-            let value = &self.form_of_address;
-            state.serialize_field("FormOfAddress", value)?;
-        }
-        {
-            let value = &self.title;
-            state.serialize_field("Title", value)?;
-        }
-        {
-            let value = &self.first_name;
-            state.serialize_field("FirstName", value)?;
-        }
-        {
-            let value = &self.last_name;
-            state.serialize_field("LastName", value)?;
-        }
-        {
-            let value = &self.street;
-            state.serialize_field("Street", value)?;
-        }
-        {
-            let value = &self.address2;
-            state.serialize_field("Address2", value)?;
-        }
-        {
-            let value = &self.postal_code;
-            state.serialize_field("PostalCode", value)?;
-        }
-        {
-            let value = &self.city;
-            state.serialize_field("City", value)?;
-        }
-        {
-            let value = &self.state;
-            state.serialize_field("State", value)?;
-        }
-        {
-            let value = &self.country_iso;
-            state.serialize_field("CountryIso", value)?;
-        }
-        {
-            let value = &self.vat_id;
-            state.serialize_field("VatID", value)?;
-        }
-        {
-            let value = &self.phone_number;
-            state.serialize_field("PhoneNumber", value)?;
-        }
-        {
-            let value = &self.mobile_phone_number;
-            state.serialize_field("MobilePhoneNumber", value)?;
-        }
-        {
-            let value = &self.email_address;
-            state.serialize_field("EmailAddress", value)?;
-        }
-        {
-            let value = &self.fax;
-            state.serialize_field("Fax", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Address { 0 id["Id"], 1 company["Company"], 2 company2["Company2"], 3
+    form_of_address["FormOfAddress"], 4 title["Title"], 5 first_name["FirstName"], 6
+    last_name["LastName"], 7 street["Street"], 8 address2["Address2"], 9
+    postal_code["PostalCode"], 10 city["City"], 11 state["State"], 12
+    country_iso["CountryIso"], 13 vat_id["VatID"], 14 phone_number["PhoneNumber"], 15
+    mobile_phone_number["MobilePhoneNumber"], 16 email_address["EmailAddress"], 17
+    fax["Fax"] } Declared { field id "Id", field company "Company", field company2
+    "Company2", field form_of_address "FormOfAddress", field title "Title", field
+    first_name "FirstName", field last_name "LastName", field street "Street", field
+    address2 "Address2", field postal_code "PostalCode", field city "City", field state
+    "State", field country_iso "CountryIso", field vat_id "VatID", field phone_number
+    "PhoneNumber", field mobile_phone_number "MobilePhoneNumber", field email_address
+    "EmailAddress", field fax "Fax" }
 }
 
 /// The form of a client-credentials token request
@@ -3476,85 +820,9 @@ pub struct TokenRequest {
     pub scope: Option<String>,
 }
 
-impl rt::codegen::KeyTable for TokenRequest {
-    const KEYS: &'static [&'static [&'static str]] = &[&["grant_type"], &["scope"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for TokenRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = TokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TokenRequest object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenRequest, A::Error> {
-                let mut f0: Option<crate::models::GrantType> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<TokenRequest>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenRequest>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenRequest>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(TokenRequest {
-                    grant_type: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            TokenRequest,
-                        >(0))?,
-                    scope: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Snake> for TokenRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.scope.is_some());
-        let mut state = serializer.serialize_struct("TokenRequest", len)?;
-        {
-            let value = &self.grant_type;
-            state.serialize_field("grant_type", value)?;
-        }
-        if let Option::Some(value) = &self.scope {
-            state.serialize_field("scope", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    TokenRequest { 0 grant_type["grant_type"], 1 scope["scope"] } Snake { field
+    grant_type "grant_type", optional scope "scope" }
 }
 
 /// An access token and how long it lives
@@ -3582,126 +850,11 @@ pub struct TokenResponse {
     pub scope: Option<String>,
 }
 
-impl rt::codegen::KeyTable for TokenResponse {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["access_token"],
-        &["token_type"],
-        &["expires_in"],
-        &["scope"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for TokenResponse {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = TokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TokenResponse object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenResponse, A::Error> {
-                let mut f0: Option<rt::Secret> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                let mut f2: Option<i64> = Option::None;
-                let mut f3: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<TokenResponse>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, TokenResponse>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(TokenResponse {
-                    access_token: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            TokenResponse,
-                        >(0))?,
-                    token_type: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            TokenResponse,
-                        >(1))?,
-                    expires_in: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            TokenResponse,
-                        >(2))?,
-                    scope: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Snake> for TokenResponse {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 3 + usize::from(self.scope.is_some());
-        let mut state = serializer.serialize_struct("TokenResponse", len)?;
-        {
-            let value = &self.access_token;
-            state.serialize_field("access_token", value)?;
-        }
-        {
-            let value = &self.token_type;
-            state.serialize_field("token_type", value)?;
-        }
-        {
-            let value = &self.expires_in;
-            state.serialize_field("expires_in", value)?;
-        }
-        if let Option::Some(value) = &self.scope {
-            state.serialize_field("scope", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    TokenResponse { 0 access_token["access_token"], 1 token_type["token_type"], 2
+    expires_in["expires_in"], 3 scope["scope"] } Snake { field access_token
+    "access_token", field token_type "token_type", field expires_in "expires_in",
+    optional scope "scope" }
 }
 
 /// An error of the token endpoint (RFC 6749, section 5.2)
@@ -3725,103 +878,10 @@ pub struct OAuthError {
     pub error_uri: Option<String>,
 }
 
-impl rt::codegen::KeyTable for OAuthError {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["error"],
-        &["error_description"],
-        &["error_uri"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for OAuthError {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a OAuthError object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthError, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                let mut f2: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<OAuthError>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, OAuthError>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(OAuthError {
-                    error: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            OAuthError,
-                        >(0))?,
-                    error_description: f1.flatten(),
-                    error_uri: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Snake> for OAuthError {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.error_description.is_some())
-            + usize::from(self.error_uri.is_some());
-        let mut state = serializer.serialize_struct("OAuthError", len)?;
-        {
-            let value = &self.error;
-            state.serialize_field("error", value)?;
-        }
-        if let Option::Some(value) = &self.error_description {
-            state.serialize_field("error_description", value)?;
-        }
-        if let Option::Some(value) = &self.error_uri {
-            state.serialize_field("error_uri", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    OAuthError { 0 error["error"], 1 error_description["error_description"], 2
+    error_uri["error_uri"] } Snake { field error "error", optional error_description
+    "error_description", optional error_uri "error_uri" }
 }
 
 /// The form that asks for an access token
@@ -3837,72 +897,9 @@ pub struct AuthRequest {
     pub refresh_token: rt::Secret,
 }
 
-impl rt::codegen::KeyTable for AuthRequest {
-    const KEYS: &'static [&'static [&'static str]] = &[&["refreshToken"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AuthRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AuthRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AuthRequest object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuthRequest, A::Error> {
-                let mut f0: Option<rt::Secret> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AuthRequest>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AuthRequest>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AuthRequest {
-                    refresh_token: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AuthRequest,
-                        >(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for AuthRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("AuthRequest", len)?;
-        {
-            let value = &self.refresh_token;
-            state.serialize_field("refreshToken", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AuthRequest { 0 refresh_token["refreshToken"] } Camel { field refresh_token
+    "refreshToken" }
 }
 
 /// An access token of the SCX Channel API and how long it lives
@@ -3930,124 +927,11 @@ pub struct AuthToken {
     pub expires_in: i64,
 }
 
-impl rt::codegen::KeyTable for AuthToken {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["scope"],
-        &["authToken"],
-        &["tokenExpireAt"],
-        &["expiresIn"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AuthToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AuthToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AuthToken object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuthToken, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<rt::Secret> = Option::None;
-                let mut f2: Option<
-                    Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-                > = Option::None;
-                let mut f3: Option<i64> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AuthToken>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AuthToken>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AuthToken {
-                    scope: f0.flatten(),
-                    auth_token: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AuthToken,
-                        >(1))?,
-                    token_expire_at: f2.flatten(),
-                    expires_in: f3
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AuthToken,
-                        >(3))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for AuthToken {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2 + usize::from(self.scope.is_some())
-            + usize::from(self.token_expire_at.is_some());
-        let mut state = serializer.serialize_struct("AuthToken", len)?;
-        if let Option::Some(value) = &self.scope {
-            state.serialize_field("scope", value)?;
-        }
-        {
-            let value = &self.auth_token;
-            state.serialize_field("authToken", value)?;
-        }
-        if let Option::Some(value) = &self.token_expire_at {
-            state.serialize_field("tokenExpireAt", value)?;
-        }
-        {
-            let value = &self.expires_in;
-            state.serialize_field("expiresIn", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AuthToken { 0 scope["scope"], 1 auth_token["authToken"], 2
+    token_expire_at["tokenExpireAt"], 3 expires_in["expiresIn"] } Camel { optional scope
+    "scope", field auth_token "authToken", optional token_expire_at "tokenExpireAt",
+    field expires_in "expiresIn" }
 }
 
 /// How many instances of the application may be registered
@@ -4094,106 +978,33 @@ impl RegistrationType {
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
-            Self::OneInstance => Option::Some("OneInstance"),
-            Self::MultiInstance => Option::Some("MultiInstance"),
-            Self::PerUserInstance => Option::Some("PerUserInstance"),
-            Self::PerUserLoginInstance => Option::Some("PerUserLoginInstance"),
-            Self::Unknown(_) => Option::None,
+            Self::OneInstance => Some("OneInstance"),
+            Self::MultiInstance => Some("MultiInstance"),
+            Self::PerUserInstance => Some("PerUserInstance"),
+            Self::PerUserLoginInstance => Some("PerUserLoginInstance"),
+            Self::Unknown(_) => None,
         }
     }
 
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("OneInstance") {
-            return Option::Some(Self::OneInstance);
+            return Some(Self::OneInstance);
         }
         if name.eq_ignore_ascii_case("MultiInstance") {
-            return Option::Some(Self::MultiInstance);
+            return Some(Self::MultiInstance);
         }
         if name.eq_ignore_ascii_case("PerUserInstance") {
-            return Option::Some(Self::PerUserInstance);
+            return Some(Self::PerUserInstance);
         }
         if name.eq_ignore_ascii_case("PerUserLoginInstance") {
-            return Option::Some(Self::PerUserLoginInstance);
+            return Some(Self::PerUserLoginInstance);
         }
-        Option::None
+        None
     }
 }
 
-impl rt::serde::Serialize for RegistrationType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl rt::codegen::QueryValue for RegistrationType {
-    fn query_text(&self) -> String {
-        self.value().to_string()
-    }
-}
-
-impl PartialEq for RegistrationType {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for RegistrationType {}
-
-impl ::std::hash::Hash for RegistrationType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.value().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for RegistrationType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl rt::serde::de::Visitor<'_> for Visitor {
-            type Value = RegistrationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an integer (or the name) of RegistrationType")
-            }
-            fn visit_i64<E: rt::serde::de::Error>(
-                self,
-                v: i64,
-            ) -> Result<RegistrationType, E> {
-                Result::Ok(RegistrationType::from_value(v))
-            }
-            fn visit_u64<E: rt::serde::de::Error>(
-                self,
-                v: u64,
-            ) -> Result<RegistrationType, E> {
-                i64::try_from(v)
-                    .map(RegistrationType::from_value)
-                    .map_err(|_| E::invalid_value(
-                        rt::serde::de::Unexpected::Unsigned(v),
-                        &self,
-                    ))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(
-                self,
-                v: &str,
-            ) -> Result<RegistrationType, E> {
-                RegistrationType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(
-                        rt::serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+rt::codegen::int_enum!(RegistrationType);
 
 /// The merchant's decision so far
 ///
@@ -4235,102 +1046,29 @@ impl RegistrationStatus {
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
-            Self::Pending => Option::Some("Pending"),
-            Self::Rejected => Option::Some("Rejected"),
-            Self::Accepted => Option::Some("Accepted"),
-            Self::Unknown(_) => Option::None,
+            Self::Pending => Some("Pending"),
+            Self::Rejected => Some("Rejected"),
+            Self::Accepted => Some("Accepted"),
+            Self::Unknown(_) => None,
         }
     }
 
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("Pending") {
-            return Option::Some(Self::Pending);
+            return Some(Self::Pending);
         }
         if name.eq_ignore_ascii_case("Rejected") {
-            return Option::Some(Self::Rejected);
+            return Some(Self::Rejected);
         }
         if name.eq_ignore_ascii_case("Accepted") {
-            return Option::Some(Self::Accepted);
+            return Some(Self::Accepted);
         }
-        Option::None
+        None
     }
 }
 
-impl rt::serde::Serialize for RegistrationStatus {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl rt::codegen::QueryValue for RegistrationStatus {
-    fn query_text(&self) -> String {
-        self.value().to_string()
-    }
-}
-
-impl PartialEq for RegistrationStatus {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for RegistrationStatus {}
-
-impl ::std::hash::Hash for RegistrationStatus {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.value().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for RegistrationStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl rt::serde::de::Visitor<'_> for Visitor {
-            type Value = RegistrationStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an integer (or the name) of RegistrationStatus")
-            }
-            fn visit_i64<E: rt::serde::de::Error>(
-                self,
-                v: i64,
-            ) -> Result<RegistrationStatus, E> {
-                Result::Ok(RegistrationStatus::from_value(v))
-            }
-            fn visit_u64<E: rt::serde::de::Error>(
-                self,
-                v: u64,
-            ) -> Result<RegistrationStatus, E> {
-                i64::try_from(v)
-                    .map(RegistrationStatus::from_value)
-                    .map_err(|_| E::invalid_value(
-                        rt::serde::de::Unexpected::Unsigned(v),
-                        &self,
-                    ))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(
-                self,
-                v: &str,
-            ) -> Result<RegistrationStatus, E> {
-                RegistrationStatus::from_name(v)
-                    .ok_or_else(|| E::invalid_value(
-                        rt::serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+rt::codegen::int_enum!(RegistrationStatus);
 
 /// What kind of document this is
 ///
@@ -4392,126 +1130,51 @@ impl DocumentType {
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
-            Self::SalesInvoice => Option::Some("SalesInvoice"),
-            Self::SalesCredit => Option::Some("SalesCredit"),
-            Self::SalesInvoiceCorrection => Option::Some("SalesInvoiceCorrection"),
-            Self::SalesInvoiceCancellation => Option::Some("SalesInvoiceCancellation"),
-            Self::SalesCreditCancellation => Option::Some("SalesCreditCancellation"),
+            Self::SalesInvoice => Some("SalesInvoice"),
+            Self::SalesCredit => Some("SalesCredit"),
+            Self::SalesInvoiceCorrection => Some("SalesInvoiceCorrection"),
+            Self::SalesInvoiceCancellation => Some("SalesInvoiceCancellation"),
+            Self::SalesCreditCancellation => Some("SalesCreditCancellation"),
             Self::SalesInvoiceCorrectionCancellation => {
-                Option::Some("SalesInvoiceCorrectionCancellation")
+                Some("SalesInvoiceCorrectionCancellation")
             }
-            Self::SalesLiquidation => Option::Some("SalesLiquidation"),
-            Self::SalesLiquidationCancellation => {
-                Option::Some("SalesLiquidationCancellation")
-            }
-            Self::Unknown(_) => Option::None,
+            Self::SalesLiquidation => Some("SalesLiquidation"),
+            Self::SalesLiquidationCancellation => Some("SalesLiquidationCancellation"),
+            Self::Unknown(_) => None,
         }
     }
 
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("SalesInvoice") {
-            return Option::Some(Self::SalesInvoice);
+            return Some(Self::SalesInvoice);
         }
         if name.eq_ignore_ascii_case("SalesCredit") {
-            return Option::Some(Self::SalesCredit);
+            return Some(Self::SalesCredit);
         }
         if name.eq_ignore_ascii_case("SalesInvoiceCorrection") {
-            return Option::Some(Self::SalesInvoiceCorrection);
+            return Some(Self::SalesInvoiceCorrection);
         }
         if name.eq_ignore_ascii_case("SalesInvoiceCancellation") {
-            return Option::Some(Self::SalesInvoiceCancellation);
+            return Some(Self::SalesInvoiceCancellation);
         }
         if name.eq_ignore_ascii_case("SalesCreditCancellation") {
-            return Option::Some(Self::SalesCreditCancellation);
+            return Some(Self::SalesCreditCancellation);
         }
         if name.eq_ignore_ascii_case("SalesInvoiceCorrectionCancellation") {
-            return Option::Some(Self::SalesInvoiceCorrectionCancellation);
+            return Some(Self::SalesInvoiceCorrectionCancellation);
         }
         if name.eq_ignore_ascii_case("SalesLiquidation") {
-            return Option::Some(Self::SalesLiquidation);
+            return Some(Self::SalesLiquidation);
         }
         if name.eq_ignore_ascii_case("SalesLiquidationCancellation") {
-            return Option::Some(Self::SalesLiquidationCancellation);
+            return Some(Self::SalesLiquidationCancellation);
         }
-        Option::None
+        None
     }
 }
 
-impl rt::serde::Serialize for DocumentType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl rt::codegen::QueryValue for DocumentType {
-    fn query_text(&self) -> String {
-        self.value().to_string()
-    }
-}
-
-impl PartialEq for DocumentType {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for DocumentType {}
-
-impl ::std::hash::Hash for DocumentType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.value().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl rt::serde::de::Visitor<'_> for Visitor {
-            type Value = DocumentType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an integer (or the name) of DocumentType")
-            }
-            fn visit_i64<E: rt::serde::de::Error>(
-                self,
-                v: i64,
-            ) -> Result<DocumentType, E> {
-                Result::Ok(DocumentType::from_value(v))
-            }
-            fn visit_u64<E: rt::serde::de::Error>(
-                self,
-                v: u64,
-            ) -> Result<DocumentType, E> {
-                i64::try_from(v)
-                    .map(DocumentType::from_value)
-                    .map_err(|_| E::invalid_value(
-                        rt::serde::de::Unexpected::Unsigned(v),
-                        &self,
-                    ))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(
-                self,
-                v: &str,
-            ) -> Result<DocumentType, E> {
-                DocumentType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(
-                        rt::serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+rt::codegen::int_enum!(DocumentType);
 
 /// What kind of line this is
 ///
@@ -4629,184 +1292,107 @@ impl LineItemType {
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
-            Self::CustomLineItem => Option::Some("CustomLineItem"),
-            Self::Item => Option::Some("Item"),
-            Self::ShippingItem => Option::Some("ShippingItem"),
-            Self::Coupon => Option::Some("Coupon"),
-            Self::Voucher => Option::Some("Voucher"),
-            Self::PaymentMethod => Option::Some("PaymentMethod"),
-            Self::ShippingSurcharge => Option::Some("ShippingSurcharge"),
-            Self::NewCustomerCoupon => Option::Some("NewCustomerCoupon"),
-            Self::CashOnDeliveryFee => Option::Some("CashOnDeliveryFee"),
-            Self::ItemShippingSurcharge => Option::Some("ItemShippingSurcharge"),
-            Self::GiftWrapping => Option::Some("GiftWrapping"),
-            Self::FreeGift => Option::Some("FreeGift"),
-            Self::TrustedShopsFee => Option::Some("TrustedShopsFee"),
-            Self::InterestSurcharge => Option::Some("InterestSurcharge"),
-            Self::HandlingFee => Option::Some("HandlingFee"),
-            Self::CardboardBoxes => Option::Some("CardboardBoxes"),
-            Self::Return => Option::Some("Return"),
-            Self::MultiPurposeVoucher => Option::Some("MultiPurposeVoucher"),
-            Self::MultiPurposeDigitalVoucher => {
-                Option::Some("MultiPurposeDigitalVoucher")
-            }
-            Self::SinglePurposeVoucher => Option::Some("SinglePurposeVoucher"),
-            Self::SinglePurposeDigitalVoucher => {
-                Option::Some("SinglePurposeDigitalVoucher")
-            }
+            Self::CustomLineItem => Some("CustomLineItem"),
+            Self::Item => Some("Item"),
+            Self::ShippingItem => Some("ShippingItem"),
+            Self::Coupon => Some("Coupon"),
+            Self::Voucher => Some("Voucher"),
+            Self::PaymentMethod => Some("PaymentMethod"),
+            Self::ShippingSurcharge => Some("ShippingSurcharge"),
+            Self::NewCustomerCoupon => Some("NewCustomerCoupon"),
+            Self::CashOnDeliveryFee => Some("CashOnDeliveryFee"),
+            Self::ItemShippingSurcharge => Some("ItemShippingSurcharge"),
+            Self::GiftWrapping => Some("GiftWrapping"),
+            Self::FreeGift => Some("FreeGift"),
+            Self::TrustedShopsFee => Some("TrustedShopsFee"),
+            Self::InterestSurcharge => Some("InterestSurcharge"),
+            Self::HandlingFee => Some("HandlingFee"),
+            Self::CardboardBoxes => Some("CardboardBoxes"),
+            Self::Return => Some("Return"),
+            Self::MultiPurposeVoucher => Some("MultiPurposeVoucher"),
+            Self::MultiPurposeDigitalVoucher => Some("MultiPurposeDigitalVoucher"),
+            Self::SinglePurposeVoucher => Some("SinglePurposeVoucher"),
+            Self::SinglePurposeDigitalVoucher => Some("SinglePurposeDigitalVoucher"),
             Self::SinglePurposeVoucherRedemption => {
-                Option::Some("SinglePurposeVoucherRedemption")
+                Some("SinglePurposeVoucherRedemption")
             }
-            Self::Unknown(_) => Option::None,
+            Self::Unknown(_) => None,
         }
     }
 
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("CustomLineItem") {
-            return Option::Some(Self::CustomLineItem);
+            return Some(Self::CustomLineItem);
         }
         if name.eq_ignore_ascii_case("Item") {
-            return Option::Some(Self::Item);
+            return Some(Self::Item);
         }
         if name.eq_ignore_ascii_case("ShippingItem") {
-            return Option::Some(Self::ShippingItem);
+            return Some(Self::ShippingItem);
         }
         if name.eq_ignore_ascii_case("Coupon") {
-            return Option::Some(Self::Coupon);
+            return Some(Self::Coupon);
         }
         if name.eq_ignore_ascii_case("Voucher") {
-            return Option::Some(Self::Voucher);
+            return Some(Self::Voucher);
         }
         if name.eq_ignore_ascii_case("PaymentMethod") {
-            return Option::Some(Self::PaymentMethod);
+            return Some(Self::PaymentMethod);
         }
         if name.eq_ignore_ascii_case("ShippingSurcharge") {
-            return Option::Some(Self::ShippingSurcharge);
+            return Some(Self::ShippingSurcharge);
         }
         if name.eq_ignore_ascii_case("NewCustomerCoupon") {
-            return Option::Some(Self::NewCustomerCoupon);
+            return Some(Self::NewCustomerCoupon);
         }
         if name.eq_ignore_ascii_case("CashOnDeliveryFee") {
-            return Option::Some(Self::CashOnDeliveryFee);
+            return Some(Self::CashOnDeliveryFee);
         }
         if name.eq_ignore_ascii_case("ItemShippingSurcharge") {
-            return Option::Some(Self::ItemShippingSurcharge);
+            return Some(Self::ItemShippingSurcharge);
         }
         if name.eq_ignore_ascii_case("GiftWrapping") {
-            return Option::Some(Self::GiftWrapping);
+            return Some(Self::GiftWrapping);
         }
         if name.eq_ignore_ascii_case("FreeGift") {
-            return Option::Some(Self::FreeGift);
+            return Some(Self::FreeGift);
         }
         if name.eq_ignore_ascii_case("TrustedShopsFee") {
-            return Option::Some(Self::TrustedShopsFee);
+            return Some(Self::TrustedShopsFee);
         }
         if name.eq_ignore_ascii_case("InterestSurcharge") {
-            return Option::Some(Self::InterestSurcharge);
+            return Some(Self::InterestSurcharge);
         }
         if name.eq_ignore_ascii_case("HandlingFee") {
-            return Option::Some(Self::HandlingFee);
+            return Some(Self::HandlingFee);
         }
         if name.eq_ignore_ascii_case("CardboardBoxes") {
-            return Option::Some(Self::CardboardBoxes);
+            return Some(Self::CardboardBoxes);
         }
         if name.eq_ignore_ascii_case("Return") {
-            return Option::Some(Self::Return);
+            return Some(Self::Return);
         }
         if name.eq_ignore_ascii_case("MultiPurposeVoucher") {
-            return Option::Some(Self::MultiPurposeVoucher);
+            return Some(Self::MultiPurposeVoucher);
         }
         if name.eq_ignore_ascii_case("MultiPurposeDigitalVoucher") {
-            return Option::Some(Self::MultiPurposeDigitalVoucher);
+            return Some(Self::MultiPurposeDigitalVoucher);
         }
         if name.eq_ignore_ascii_case("SinglePurposeVoucher") {
-            return Option::Some(Self::SinglePurposeVoucher);
+            return Some(Self::SinglePurposeVoucher);
         }
         if name.eq_ignore_ascii_case("SinglePurposeDigitalVoucher") {
-            return Option::Some(Self::SinglePurposeDigitalVoucher);
+            return Some(Self::SinglePurposeDigitalVoucher);
         }
         if name.eq_ignore_ascii_case("SinglePurposeVoucherRedemption") {
-            return Option::Some(Self::SinglePurposeVoucherRedemption);
+            return Some(Self::SinglePurposeVoucherRedemption);
         }
-        Option::None
+        None
     }
 }
 
-impl rt::serde::Serialize for LineItemType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl rt::codegen::QueryValue for LineItemType {
-    fn query_text(&self) -> String {
-        self.value().to_string()
-    }
-}
-
-impl PartialEq for LineItemType {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for LineItemType {}
-
-impl ::std::hash::Hash for LineItemType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.value().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for LineItemType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl rt::serde::de::Visitor<'_> for Visitor {
-            type Value = LineItemType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an integer (or the name) of LineItemType")
-            }
-            fn visit_i64<E: rt::serde::de::Error>(
-                self,
-                v: i64,
-            ) -> Result<LineItemType, E> {
-                Result::Ok(LineItemType::from_value(v))
-            }
-            fn visit_u64<E: rt::serde::de::Error>(
-                self,
-                v: u64,
-            ) -> Result<LineItemType, E> {
-                i64::try_from(v)
-                    .map(LineItemType::from_value)
-                    .map_err(|_| E::invalid_value(
-                        rt::serde::de::Unexpected::Unsigned(v),
-                        &self,
-                    ))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(
-                self,
-                v: &str,
-            ) -> Result<LineItemType, E> {
-                LineItemType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(
-                        rt::serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+rt::codegen::int_enum!(LineItemType);
 
 /// Which rate the tax class applies
 ///
@@ -4860,114 +1446,41 @@ impl TaxClassType {
     /// The name from the document (`x-enumNames`), if the value has one.
     pub const fn name(self) -> Option<&'static str> {
         match self {
-            Self::NoneModel => Option::Some("NoneModel"),
-            Self::SuperReducedTaxRate => Option::Some("SuperReducedTaxRate"),
-            Self::ReducedTaxRateLow => Option::Some("ReducedTaxRateLow"),
-            Self::ReducedTaxRate => Option::Some("ReducedTaxRate"),
-            Self::StandardTaxRate => Option::Some("StandardTaxRate"),
-            Self::IntermediaryRate => Option::Some("IntermediaryRate"),
-            Self::Unknown(_) => Option::None,
+            Self::NoneModel => Some("NoneModel"),
+            Self::SuperReducedTaxRate => Some("SuperReducedTaxRate"),
+            Self::ReducedTaxRateLow => Some("ReducedTaxRateLow"),
+            Self::ReducedTaxRate => Some("ReducedTaxRate"),
+            Self::StandardTaxRate => Some("StandardTaxRate"),
+            Self::IntermediaryRate => Some("IntermediaryRate"),
+            Self::Unknown(_) => None,
         }
     }
 
     /// The variant for a name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Self> {
         if name.eq_ignore_ascii_case("NoneModel") {
-            return Option::Some(Self::NoneModel);
+            return Some(Self::NoneModel);
         }
         if name.eq_ignore_ascii_case("SuperReducedTaxRate") {
-            return Option::Some(Self::SuperReducedTaxRate);
+            return Some(Self::SuperReducedTaxRate);
         }
         if name.eq_ignore_ascii_case("ReducedTaxRateLow") {
-            return Option::Some(Self::ReducedTaxRateLow);
+            return Some(Self::ReducedTaxRateLow);
         }
         if name.eq_ignore_ascii_case("ReducedTaxRate") {
-            return Option::Some(Self::ReducedTaxRate);
+            return Some(Self::ReducedTaxRate);
         }
         if name.eq_ignore_ascii_case("StandardTaxRate") {
-            return Option::Some(Self::StandardTaxRate);
+            return Some(Self::StandardTaxRate);
         }
         if name.eq_ignore_ascii_case("IntermediaryRate") {
-            return Option::Some(Self::IntermediaryRate);
+            return Some(Self::IntermediaryRate);
         }
-        Option::None
+        None
     }
 }
 
-impl rt::serde::Serialize for TaxClassType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl rt::codegen::QueryValue for TaxClassType {
-    fn query_text(&self) -> String {
-        self.value().to_string()
-    }
-}
-
-impl PartialEq for TaxClassType {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for TaxClassType {}
-
-impl ::std::hash::Hash for TaxClassType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.value().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for TaxClassType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl rt::serde::de::Visitor<'_> for Visitor {
-            type Value = TaxClassType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an integer (or the name) of TaxClassType")
-            }
-            fn visit_i64<E: rt::serde::de::Error>(
-                self,
-                v: i64,
-            ) -> Result<TaxClassType, E> {
-                Result::Ok(TaxClassType::from_value(v))
-            }
-            fn visit_u64<E: rt::serde::de::Error>(
-                self,
-                v: u64,
-            ) -> Result<TaxClassType, E> {
-                i64::try_from(v)
-                    .map(TaxClassType::from_value)
-                    .map_err(|_| E::invalid_value(
-                        rt::serde::de::Unexpected::Unsigned(v),
-                        &self,
-                    ))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: rt::serde::de::Error>(
-                self,
-                v: &str,
-            ) -> Result<TaxClassType, E> {
-                TaxClassType::from_name(v)
-                    .ok_or_else(|| E::invalid_value(
-                        rt::serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+rt::codegen::int_enum!(TaxClassType);
 
 /// Always `client_credentials`
 ///
@@ -4999,40 +1512,4 @@ impl GrantType {
     }
 }
 
-impl rt::serde::Serialize for GrantType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl rt::codegen::QueryValue for GrantType {
-    fn query_text(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl PartialEq for GrantType {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for GrantType {}
-
-impl ::std::hash::Hash for GrantType {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for GrantType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
-        Result::Ok(Self::from_wire(&value))
-    }
-}
+rt::codegen::str_enum!(GrantType);

@@ -46,7 +46,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -71,22 +71,20 @@ impl Client {
         &self,
         body: &crate::models::AuthRequest,
     ) -> Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "RequestAccessToken",
-            api: "scx",
-            method: rt::http::Method::POST,
-            path: "/auth",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[
-                (
-                    rt::DocumentedStatus::Code(401),
-                    "The refresh token is unknown or revoked",
-                ),
-            ],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "RequestAccessToken",
+                "scx",
+                rt::http::Method::POST,
+                "/auth",
+            )
+            .errors(
+                &[
+                    (
+                        rt::DocumentedStatus::Code(401),
+                        "The refresh token is unknown or revoked",
+                    ),
+                ],
+            );
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
             let value = &body.refresh_token;
@@ -101,13 +99,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -88,7 +88,11 @@ use ::jtl_erp_runtime::codegen::empty as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::api_error as _;
 #[allow(unused_imports)]
-use ::jtl_erp_runtime::codegen::KeyTable as _;
+use ::jtl_erp_runtime::codegen::model as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::str_enum as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::int_enum as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::paging::Stream as _;
 #[allow(unused_imports)]
@@ -99,12 +103,6 @@ use ::jtl_erp_runtime::paging::items as _;
 use ::jtl_erp_runtime::paging::Cursor as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::paging::Marks as _;
-#[allow(unused_imports)]
-use ::jtl_erp_runtime::codegen::FieldKey as _;
-#[allow(unused_imports)]
-use ::jtl_erp_runtime::codegen::duplicate_field as _;
-#[allow(unused_imports)]
-use ::jtl_erp_runtime::codegen::missing_field as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ContextKey::Tenant as _;
 #[allow(unused_imports)]

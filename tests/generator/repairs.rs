@@ -123,7 +123,7 @@ fn the_repaired_document_keeps_its_security_schemes_scopes_and_types() {
         ),
         "{module}"
     );
-    assert_eq!(module.matches("auth: rt::AuthNeed::Required,").count(), 2);
+    assert_eq!(module.matches(".auth(rt::AuthNeed::Required)").count(), 2);
     // The uuid key with `additionalProperties: false` is a uuid, not text; the `$ref` with
     // siblings is its target.
     assert!(

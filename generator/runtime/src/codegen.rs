@@ -1,15 +1,21 @@
 //! What generated code needs and users do not: the send path, bodies, query strings, path
-//! encoding, decoding into the operation's result, and the key tables of the generated
-//! `Deserialize` implementations. Hidden from the documentation; the generator names every item
+//! encoding, decoding into the operation's result, and the plumbing of the generated models
+//! and enums ([`model`], [`enums`]). Hidden from the documentation; the generator names every item
 //! it uses from here in one place (`generator/src/emit/runtime.rs`), and
 //! `tests/generator/contract.rs` checks that each of them exists.
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use bytes::Bytes;
 use serde::Serialize;
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+use serde::de::DeserializeOwned;
+
+mod enums;
+mod model;
+
+pub use crate::{
+    __codegen_int_enum as int_enum, __codegen_model as model, __codegen_str_enum as str_enum,
+};
+pub use enums::{deserialize_int_enum, deserialize_str_enum};
+pub use model::{Fields, Model, StructWriter, count, deserialize_model};
 
 pub use crate::transport::body::RequestBody;
 use crate::transport::client::Client;
@@ -129,61 +135,4 @@ pub fn api_error<E: DeserializeOwned>(
     operation: &'static Operation,
 ) -> Error<E> {
     response.into_error(operation)
-}
-
-/// The declared keys of a model, each with all its spellings (first: the one named in errors).
-pub trait KeyTable {
-    /// One entry per field, in field order.
-    const KEYS: &'static [&'static [&'static str]];
-}
-
-/// A map key of model `T`: the index of the field it names, or `None` for an unknown key.
-pub struct FieldKey<T>(pub Option<usize>, PhantomData<fn() -> T>);
-
-impl<T: KeyTable> FieldKey<T> {
-    /// Finds the field a key names: an exact spelling first, then ignoring ASCII case.
-    pub fn lookup(key: &str) -> Option<usize> {
-        T::KEYS
-            .iter()
-            .position(|spellings| spellings.contains(&key))
-            .or_else(|| {
-                T::KEYS
-                    .iter()
-                    .position(|spellings| spellings[0].eq_ignore_ascii_case(key))
-            })
-    }
-}
-
-impl<'de, T: KeyTable> Deserialize<'de> for FieldKey<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<T>(PhantomData<fn() -> T>);
-        impl<T: KeyTable> de::Visitor<'_> for Visitor<T> {
-            type Value = FieldKey<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a property name")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-                Ok(FieldKey(FieldKey::<T>::lookup(key), PhantomData))
-            }
-            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
-                Ok(FieldKey(
-                    std::str::from_utf8(key)
-                        .ok()
-                        .and_then(FieldKey::<T>::lookup),
-                    PhantomData,
-                ))
-            }
-        }
-        deserializer.deserialize_identifier(Visitor(PhantomData))
-    }
-}
-
-/// The error for a key that appears twice in one object, in whatever spellings.
-pub fn duplicate_field<E: de::Error, T: KeyTable>(index: usize) -> E {
-    E::duplicate_field(T::KEYS[index][0])
-}
-
-/// The error for a required key that is missing.
-pub fn missing_field<E: de::Error, T: KeyTable>(index: usize) -> E {
-    E::missing_field(T::KEYS[index][0])
 }

@@ -233,7 +233,7 @@ mod tests {
             ("operations.rs", include_str!("operations.rs")),
             ("paging.rs", include_str!("paging.rs")),
             ("required.rs", include_str!("required.rs")),
-            ("serde_impls.rs", include_str!("serde_impls.rs")),
+            ("unions.rs", include_str!("unions.rs")),
             ("types.rs", include_str!("types.rs")),
         ];
         for (file, text) in emitters {

@@ -1,4 +1,6 @@
 //! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused.
+//! The wire value lives in inherent methods; the trait implementations around them are one
+//! line, a runtime macro (`codegen::str_enum!`, `codegen::int_enum!`).
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -6,7 +8,6 @@ use quote::quote;
 use super::code::{docs, ident, lit};
 use super::doc;
 use super::runtime as rt;
-use super::serde_impls::{deserialize_impl, serialize_fn, visitor};
 use crate::ir::{EnumDef, EnumKind};
 
 /// The enum and its serde implementations.
@@ -14,38 +15,6 @@ pub fn emit_enum(def: &EnumDef) -> TokenStream {
     match &def.kind {
         EnumKind::Int(values) => int_enum(def, values),
         EnumKind::Str(values) => str_enum(def, values),
-    }
-}
-
-/// `Serialize`, `QueryValue`, and equality and hashing by `key` (the wire value).
-fn wire_traits(
-    name: &Ident,
-    serialize: TokenStream,
-    query_text: TokenStream,
-    key: TokenStream,
-) -> TokenStream {
-    let (serde, query_value) = (rt::SERDE, rt::QUERY_VALUE);
-    let serialize = serialize_fn("serialize", serialize);
-    quote! {
-        impl #serde::Serialize for #name {
-            #serialize
-        }
-        impl #query_value for #name {
-            fn query_text(&self) -> String {
-                #query_text
-            }
-        }
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.#key == other.#key
-            }
-        }
-        impl Eq for #name {}
-        impl ::std::hash::Hash for #name {
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.#key.hash(state);
-            }
-        }
     }
 }
 
@@ -87,7 +56,6 @@ fn definition(
 }
 
 fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
-    let serde = rt::SERDE;
     let name = ident(&def.name);
     let shown: Vec<(String, &str)> = values
         .iter()
@@ -108,40 +76,7 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
         .iter()
         .map(|(_, v)| lit(v.trim_start_matches("r#")))
         .collect();
-    let traits = wire_traits(
-        &name,
-        quote!(serializer.serialize_i64(self.value())),
-        quote!(self.value().to_string()),
-        quote!(value()),
-    );
-    let expecting = format!("an integer (or the name) of {}", def.name);
-    let visitor = visitor(
-        &name,
-        false,
-        &expecting,
-        quote! {
-            fn visit_i64<E: #serde::de::Error>(self, v: i64) -> Result<#name, E> {
-                Result::Ok(#name::from_value(v))
-            }
-            fn visit_u64<E: #serde::de::Error>(self, v: u64) -> Result<#name, E> {
-                i64::try_from(v)
-                    .map(#name::from_value)
-                    .map_err(|_| E::invalid_value(#serde::de::Unexpected::Unsigned(v), &self))
-            }
-            /// Some servers and mocks send the name instead of the integer.
-            fn visit_str<E: #serde::de::Error>(self, v: &str) -> Result<#name, E> {
-                #name::from_name(v)
-                    .ok_or_else(|| E::invalid_value(#serde::de::Unexpected::Str(v), &self))
-            }
-        },
-    );
-    let deserialize = deserialize_impl(
-        &name,
-        quote! {
-            #visitor
-            deserializer.deserialize_any(Visitor)
-        },
-    );
+    let int_enum = rt::INT_ENUM;
     quote! {
         #definition
         impl #name {
@@ -162,20 +97,19 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
             /// The name from the document (`x-enumNames`), if the value has one.
             pub const fn name(self) -> Option<&'static str> {
                 match self {
-                    #(Self::#variants => Option::Some(#names),)*
-                    Self::Unknown(_) => Option::None,
+                    #(Self::#variants => Some(#names),)*
+                    Self::Unknown(_) => None,
                 }
             }
             /// The variant for a name, ignoring ASCII case.
             pub fn from_name(name: &str) -> Option<Self> {
                 #(if name.eq_ignore_ascii_case(#names) {
-                    return Option::Some(Self::#variants);
+                    return Some(Self::#variants);
                 })*
-                Option::None
+                None
             }
         }
-        #traits
-        #deserialize
+        #int_enum!(#name);
     }
 }
 
@@ -190,7 +124,6 @@ fn int(n: i64) -> TokenStream {
 }
 
 fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
-    let serde = rt::SERDE;
     let name = ident(&def.name);
     let shown: Vec<(String, &str)> = values
         .iter()
@@ -207,19 +140,7 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
     );
     let variants: Vec<Ident> = values.iter().map(|(_, v)| ident(v)).collect();
     let wires: Vec<Literal> = values.iter().map(|(w, _)| lit(w)).collect();
-    let traits = wire_traits(
-        &name,
-        quote!(serializer.serialize_str(self.as_str())),
-        quote!(self.as_str().to_owned()),
-        quote!(as_str()),
-    );
-    let deserialize = deserialize_impl(
-        &name,
-        quote! {
-            let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
-            Result::Ok(Self::from_wire(&value))
-        },
-    );
+    let str_enum = rt::STR_ENUM;
     quote! {
         #definition
         impl #name {
@@ -238,7 +159,6 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
                 }
             }
         }
-        #traits
-        #deserialize
+        #str_enum!(#name);
     }
 }

@@ -11,7 +11,6 @@ mod operations;
 mod paging;
 mod required;
 pub mod runtime;
-mod serde_impls;
 mod unions;
 
 pub use operations::params_struct_of;

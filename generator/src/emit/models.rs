@@ -1,5 +1,8 @@
 //! Models: one public struct per concept, one `Deserialize` that reads every casing, and one
-//! `WireSerialize` per casing that writes the schema's keys in the schema's order.
+//! `WireSerialize` per casing that writes the schema's keys in the schema's order. The struct is
+//! written out with its documentation; its implementations are one invocation of the runtime's
+//! `codegen::model!`, a few tokens per field and casing, so that the generator prints less and
+//! the loops and checks are generic code compiled once (issue 23).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -7,22 +10,17 @@ use quote::quote;
 use super::code::{docs, ident, lit};
 use super::doc;
 use super::runtime as rt;
-use super::serde_impls::{deserialize_impl, serialize_fn, visitor};
 use super::types::{is_eq, marker, rust_type};
-use crate::ir::{Api, CasingKeys, Concept};
+use crate::ir::{Api, Concept};
 
 /// The struct and its implementations.
 pub fn emit_model(api: &Api, index: usize) -> TokenStream {
     let model = &api.concepts[index];
     let definition = definition(api, index);
-    let key_table = key_table(model);
-    let deserialize = deserialize(api, index);
-    let serializers = model.casings.iter().map(|c| serialize(model, c));
+    let implementations = implementations(model);
     quote! {
         #definition
-        #key_table
-        #deserialize
-        #(#serializers)*
+        #implementations
     }
 }
 
@@ -119,143 +117,51 @@ fn definition(api: &Api, index: usize) -> TokenStream {
     }
 }
 
-fn key_table(model: &Concept) -> TokenStream {
-    let key_table = rt::KEY_TABLE;
+/// The model's implementations as one `model!` invocation of the runtime: the fields with the
+/// spellings of their keys, then one group per casing with the keys of that casing's schema in
+/// its order and how each is written. The runtime's macro writes `Model`, `Deserialize` and the
+/// `WireSerialize`s (see its documentation).
+fn implementations(model: &Concept) -> TokenStream {
+    let macro_path = rt::MODEL_MACRO;
     let name = ident(&model.name);
-    let entries = model.fields.iter().map(|f| {
+    let fields = model.fields.iter().enumerate().map(|(i, f)| {
+        let i = Literal::usize_unsuffixed(i);
+        let field = ident(&f.rust_name);
         let spellings = f.spellings.iter().map(|s| lit(s));
-        quote!(&[#(#spellings),*])
+        quote!(#i #field [#(#spellings),*])
     });
-    quote! {
-        impl #key_table for #name {
-            const KEYS: &'static [&'static [&'static str]] = &[#(#entries),*];
-        }
-    }
-}
-
-fn deserialize(api: &Api, index: usize) -> TokenStream {
-    let serde = rt::SERDE;
-    let (field_key, duplicate, missing) = (rt::FIELD_KEY, rt::DUPLICATE_FIELD, rt::MISSING_FIELD);
-    let model = &api.concepts[index];
-    let name = ident(&model.name);
-    let slots: Vec<_> = (0..model.fields.len())
-        .map(|i| ident(&format!("f{i}")))
-        .collect();
-    let numbers: Vec<Literal> = (0..model.fields.len())
-        .map(Literal::usize_unsuffixed)
-        .collect();
-    let types = model.fields.iter().map(|f| field_type(api, index, f));
-    let values = model
-        .fields
-        .iter()
-        .zip(&slots)
-        .zip(&numbers)
-        .map(|((field, slot), i)| {
-            let field_name = ident(&field.rust_name);
-            if field.required {
-                quote!(#field_name: #slot.ok_or_else(|| #missing::<A::Error, #name>(#i))?)
-            } else {
-                quote!(#field_name: #slot.flatten())
+    let casings = model.casings.iter().map(|dialect| {
+        let casing = marker_name(dialect.casing);
+        let writes = dialect.keys.iter().map(|k| {
+            let f = &model.fields[k.field];
+            let field = ident(&f.rust_name);
+            let key = lit(&k.wire);
+            match (k.nested.filter(|_| f.ty.model().is_some()), f.required) {
+                (Some(nested), true) => {
+                    let nested = marker_name(nested);
+                    quote!(nested(#nested) #field #key)
+                }
+                (Some(nested), false) => {
+                    let nested = marker_name(nested);
+                    quote!(optional_nested(#nested) #field #key)
+                }
+                (None, true) => quote!(field #field #key),
+                (None, false) => quote!(optional #field #key),
             }
         });
-    let visitor = visitor(
-        &name,
-        true,
-        &format!("a {} object", model.name),
-        quote! {
-            fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                #(let mut #slots: Option<#types> = Option::None;)*
-                while let Option::Some(key) = map.next_key::<#field_key<#name>>()? {
-                    match key.0 {
-                        #(Option::Some(#numbers) => {
-                            if #slots.is_some() {
-                                return Result::Err(#duplicate::<A::Error, #name>(#numbers));
-                            }
-                            #slots = Option::Some(map.next_value()?);
-                        })*
-                        _ => {
-                            map.next_value::<#serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(#name { #(#values),* })
-            }
-        },
-    );
-    deserialize_impl(
-        &name,
-        quote! {
-            #visitor
-            deserializer.deserialize_map(Visitor)
-        },
-    )
+        quote!(#casing { #(#writes),* })
+    });
+    quote! {
+        #macro_path! {
+            #name { #(#fields),* }
+            #(#casings)*
+        }
+    }
 }
 
-fn serialize(model: &Concept, dialect: &CasingKeys) -> TokenStream {
-    let serde = rt::SERDE;
-    let wire_serialize = rt::WIRE_SERIALIZE;
-    let casing = marker(dialect.casing);
-    let name = ident(&model.name);
-    let required = dialect
-        .keys
-        .iter()
-        .filter(|k| model.fields[k.field].required)
-        .count();
-    let optional: Vec<TokenStream> = dialect
-        .keys
-        .iter()
-        .filter(|k| !model.fields[k.field].required)
-        .map(|k| {
-            let field = ident(&model.fields[k.field].rust_name);
-            quote!(usize::from(self.#field.is_some()))
-        })
-        .collect();
-    let mut terms: Vec<TokenStream> = Vec::new();
-    if required > 0 || optional.is_empty() {
-        let required = Literal::usize_unsuffixed(required);
-        terms.push(quote!(#required));
-    }
-    terms.extend(optional);
-    let writes = dialect.keys.iter().map(|k| {
-        let f = &model.fields[k.field];
-        let field = ident(&f.rust_name);
-        let key = lit(&k.wire);
-        let value = match k.nested.filter(|_| f.ty.model().is_some()) {
-            Some(casing) => {
-                let (wire, casing) = (rt::WIRE, marker(casing));
-                quote!(&#wire::<_, #casing>::new(value))
-            }
-            None => quote!(value),
-        };
-        if f.required {
-            quote! {
-                {
-                    let value = &self.#field;
-                    state.serialize_field(#key, #value)?;
-                }
-            }
-        } else {
-            quote! {
-                if let Option::Some(value) = &self.#field {
-                    state.serialize_field(#key, #value)?;
-                }
-            }
-        }
-    });
-    let type_name = lit(&model.name);
-    let method = serialize_fn(
-        "wire_serialize",
-        quote! {
-            use #serde::ser::SerializeStruct as _;
-            let len: usize = #(#terms)+*;
-            let mut state = serializer.serialize_struct(#type_name, len)?;
-            #(#writes)*
-            state.end()
-        },
-    );
-    quote! {
-        impl #wire_serialize<#casing> for #name {
-            #method
-        }
-    }
+/// The casing marker's name inside the runtime's `wire` module (`Camel`), as the `model!` macro
+/// takes it.
+fn marker_name(casing: crate::ir::Casing) -> proc_macro2::Ident {
+    let path = marker(casing).0;
+    ident(path.rsplit("::").next().unwrap_or(path))
 }

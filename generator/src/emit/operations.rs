@@ -91,7 +91,7 @@ fn client(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStr
             /// A handle that sends `context`'s values over this client's, key by key, sharing
             /// everything else.
             pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
-                Result::Ok(Self { inner: self.inner.with_context(context)? })
+                Ok(Self { inner: self.inner.with_context(context)? })
             }
             #(#operations)*
         }
@@ -259,7 +259,7 @@ fn emit_operation(
             if response.status().is_success() {
                 #decode
             } else {
-                Result::Err(#api_error(response, OPERATION))
+                Err(#api_error(response, OPERATION))
             }
         }
     }
@@ -466,7 +466,7 @@ fn query_code(op: &Operation) -> TokenStream {
         } else {
             let source = optional_source(op, p);
             quote! {
-                if let Option::Some(value) = #source {
+                if let Some(value) = #source {
                     query.#push(#key, value);
                 }
             }
@@ -499,7 +499,7 @@ fn header_code(op: &Operation) -> TokenStream {
         } else {
             let source = optional_source(op, p);
             quote! {
-                if let Option::Some(value) = #source {
+                if let Some(value) = #source {
                     headers.push((#key, #text));
                 }
             }
@@ -612,60 +612,57 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
     let api = lit(&module.name);
     let method = ident(&op.http_method);
     let path = lit(&op.path);
-    let api_version = match (&module.api_version, op.sends_api_version) {
-        (Some(v), true) => {
-            let v = lit(v);
-            quote!(Option::Some(#v))
-        }
-        _ => quote!(Option::None),
+    // What the document does not declare is left to `Operation::new`'s defaults.
+    let mut settings = Vec::new();
+    if let (Some(v), true) = (&module.api_version, op.sends_api_version) {
+        let v = lit(v);
+        settings.push(quote!(.api_version(#v)));
+    }
+    if !op.context.is_empty() {
+        let context = op.context.iter().map(|c| {
+            let key = rt::context_key(c.key);
+            let name = lit(&c.header);
+            let required = c.required;
+            quote!(#context_header { key: #key, name: #name, required: #required })
+        });
+        settings.push(quote!(.context(&[#(#context),*])));
+    }
+    let auth = match op.auth {
+        AuthNeed::None => None,
+        AuthNeed::Optional => Some("Optional"),
+        AuthNeed::Required => Some("Required"),
     };
-    let context = op.context.iter().map(|c| {
-        let key = rt::context_key(c.key);
-        let name = lit(&c.header);
-        let required = c.required;
-        quote!(#context_header { key: #key, name: #name, required: #required })
-    });
-    let auth = ident(match op.auth {
-        AuthNeed::None => "None",
-        AuthNeed::Optional => "Optional",
-        AuthNeed::Required => "Required",
-    });
-    let errors = op.errors.iter().map(|e| {
-        let status = match e.range.as_deref() {
-            None => {
-                let code = Literal::u16_unsuffixed(e.status);
-                quote!(Code(#code))
-            }
-            Some("default") => quote!(Default),
-            Some(range) => {
-                let class = Literal::u16_unsuffixed(
-                    range.trim_end_matches("XX").parse().unwrap_or_default(),
-                );
-                quote!(Range(#class))
-            }
-        };
-        let description = lit(e.description.trim());
-        quote!((#documented::#status, #description))
-    });
-    let scope = match &op.scope {
-        Some(scope) => {
-            let scope = lit(scope);
-            quote!(Option::Some(#scope))
-        }
-        None => quote!(Option::None),
-    };
+    if let Some(auth) = auth {
+        let auth = ident(auth);
+        settings.push(quote!(.auth(#auth_need::#auth)));
+    }
+    if !op.errors.is_empty() {
+        let errors = op.errors.iter().map(|e| {
+            let status = match e.range.as_deref() {
+                None => {
+                    let code = Literal::u16_unsuffixed(e.status);
+                    quote!(Code(#code))
+                }
+                Some("default") => quote!(Default),
+                Some(range) => {
+                    let class = Literal::u16_unsuffixed(
+                        range.trim_end_matches("XX").parse().unwrap_or_default(),
+                    );
+                    quote!(Range(#class))
+                }
+            };
+            let description = lit(e.description.trim());
+            quote!((#documented::#status, #description))
+        });
+        settings.push(quote!(.errors(&[#(#errors),*])));
+    }
+    if let Some(scope) = &op.scope {
+        let scope = lit(scope);
+        settings.push(quote!(.scope(#scope)));
+    }
     quote! {
-        static OPERATION: &#operation = &#operation {
-            id: #id,
-            api: #api,
-            method: #http_method::#method,
-            path: #path,
-            api_version: #api_version,
-            context: &[#(#context),*],
-            auth: #auth_need::#auth,
-            errors: &[#(#errors),*],
-            scope: #scope,
-        };
+        static OPERATION: &#operation =
+            &#operation::new(#id, #api, #http_method::#method, #path) #(#settings)*;
     }
 }
 
@@ -702,7 +699,7 @@ fn body_code(
     checked: &BTreeSet<SchemaKey>,
 ) -> (TokenStream, TokenStream) {
     let Some(body) = &op.body else {
-        return (TokenStream::new(), quote!(Option::None));
+        return (TokenStream::new(), quote!(None));
     };
     let checks = body_checks(api, body, checked);
     let (fields, value) = body_value(api, body);
@@ -712,17 +709,17 @@ fn body_code(
             #fields
             let body = #value;
         };
-        (code, quote!(Option::Some(body)))
+        (code, quote!(Some(body)))
     } else {
         // An optional body: checked and encoded when there is one.
         let code = quote! {
             let body = match body {
-                Option::Some(body) => {
+                Some(body) => {
                     #checks
                     #fields
-                    Option::Some(#value)
+                    Some(#value)
                 }
-                Option::None => Option::None,
+                None => None,
             };
         };
         (code, quote!(body))
@@ -737,8 +734,8 @@ fn body_checks(api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>)
         let check = ident(&super::required::check_name(api, key));
         let missing = rt::MISSING_PROPERTY;
         quote! {
-            if let Option::Some(missing) = body.#check() {
-                return Result::Err(#missing(OPERATION, &missing));
+            if let Some(missing) = body.#check() {
+                return Err(#missing(OPERATION, &missing));
             }
         }
     } else {
@@ -794,7 +791,7 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
                     }
                 } else {
                     quote! {
-                        if let Option::Some(value) = &body.#field {
+                        if let Some(value) = &body.#field {
                             fields.push((#key, #text));
                         }
                     }

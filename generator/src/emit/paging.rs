@@ -65,7 +65,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     )));
     let first = match paging.kind {
         PagingKind::Numbered { .. } => quote!(#cursor_type::Number(1)),
-        PagingKind::Token { .. } => quote!(#cursor_type::Token(Option::None)),
+        PagingKind::Token { .. } => quote!(#cursor_type::Token(None)),
     };
     let (cursor_code, cursor_value) = cursor_value(paging, cursor, in_params_struct);
     let call_args = all.iter().map(|a| {
@@ -150,7 +150,7 @@ fn cursor_value(
     if in_params_struct {
         let code = quote! {
             let mut params = params;
-            params.#field = Option::Some(#value);
+            params.#field = Some(#value);
         };
         return (code, TokenStream::new());
     }
@@ -158,7 +158,7 @@ fn cursor_value(
     if cursor.required {
         (code, quote!(&page))
     } else {
-        (code, quote!(Option::Some(&page)))
+        (code, quote!(Some(&page)))
     }
 }
 
@@ -218,7 +218,7 @@ fn marks(envelope: &TokenStream, paging: &Paging) -> TokenStream {
         PagingKind::Token { next } => {
             let field = ident(&next.rust_name);
             let token = if next.required {
-                quote!(Option::Some(page.#field.clone()))
+                quote!(Some(page.#field.clone()))
             } else {
                 quote!(page.#field.clone())
             };
@@ -233,7 +233,7 @@ fn marks(envelope: &TokenStream, paging: &Paging) -> TokenStream {
 fn optional(field: &EnvelopeField, then: TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
     if field.required {
-        quote!(Option::Some(page.#name)#then)
+        quote!(Some(page.#name)#then)
     } else {
         quote!(page.#name #then)
     }

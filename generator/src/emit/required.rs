@@ -116,7 +116,7 @@ pub fn emit_checks(api: &Api, index: usize, checked: &BTreeSet<SchemaKey>) -> To
                 #doc
                 pub(crate) fn #method(&self) -> Option<String> {
                     #(#steps)*
-                    Option::None
+                    None
                 }
             }
         });
@@ -143,7 +143,7 @@ fn step(
     let presence = (required && optional).then(|| {
         quote! {
             if self.#field.is_none() {
-                return Option::Some(#wire_lit.to_owned());
+                return Some(#wire_lit.to_owned());
             }
         }
     });
@@ -156,8 +156,8 @@ fn step(
         Ty::Concept(_) => {
             let path = lit(&format!("{escaped}.{{missing}}"));
             quote! {
-                if let Option::Some(missing) = value.#check() {
-                    return Option::Some(format!(#path));
+                if let Some(missing) = value.#check() {
+                    return Some(format!(#path));
                 }
             }
         }
@@ -165,8 +165,8 @@ fn step(
             let path = lit(&format!("{escaped}[{{i}}].{{missing}}"));
             quote! {
                 for (i, item) in value.iter().enumerate() {
-                    if let Option::Some(missing) = item.#check() {
-                        return Option::Some(format!(#path));
+                    if let Some(missing) = item.#check() {
+                        return Some(format!(#path));
                     }
                 }
             }
@@ -175,8 +175,8 @@ fn step(
             let path = lit(&format!("{escaped}.{{name}}.{{missing}}"));
             quote! {
                 for (name, item) in value.iter() {
-                    if let Option::Some(missing) = item.#check() {
-                        return Option::Some(format!(#path));
+                    if let Some(missing) = item.#check() {
+                        return Some(format!(#path));
                     }
                 }
             }
@@ -184,7 +184,7 @@ fn step(
     };
     let nested = if optional {
         quote! {
-            if let Option::Some(value) = &self.#field {
+            if let Some(value) = &self.#field {
                 #nested
             }
         }

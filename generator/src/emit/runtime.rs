@@ -179,8 +179,12 @@ runtime_items! {
     DECODE_EMPTY = "codegen::empty";
     /// A non-success answer.
     API_ERROR = "codegen::api_error";
-    /// The spellings of a concept's keys.
-    KEY_TABLE = "codegen::KeyTable";
+    /// The implementations of a concept (`Model`, `Deserialize`, a `WireSerialize` per casing).
+    MODEL_MACRO = "codegen::model";
+    /// The trait implementations of a string enum.
+    STR_ENUM = "codegen::str_enum";
+    /// The trait implementations of an integer enum.
+    INT_ENUM = "codegen::int_enum";
     /// The stream of a paged operation's pages or items.
     STREAM = "paging::Stream";
     /// Walks a paged list.
@@ -191,12 +195,6 @@ runtime_items! {
     CURSOR = "paging::Cursor";
     /// What a page says about the walk.
     MARKS = "paging::Marks";
-    /// A key of a concept, looked up in any spelling.
-    FIELD_KEY = "codegen::FieldKey";
-    /// A key that appears twice.
-    DUPLICATE_FIELD = "codegen::duplicate_field";
-    /// A required key that is missing.
-    MISSING_FIELD = "codegen::missing_field";
 }
 
 /// A Rust file that names every item of the contract (and every context key), for the contract

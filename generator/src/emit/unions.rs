@@ -145,13 +145,13 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
 fn tagged_body(def: &UnionDef, tag: &str, json: &TokenStream) -> TokenStream {
     let arms = def.variants.iter().enumerate().map(|(i, v)| {
         let values = &v.tags;
-        quote!(#(Option::Some(#values))|* => Option::Some(#i),)
+        quote!(#(Some(#values))|* => Some(#i),)
     });
     let reads = def.variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.name);
         let context = format!("{}::{}: ", def.name, v.name);
         quote! {
-            Option::Some(#i) => #json::from_value(value)
+            Some(#i) => #json::from_value(value)
                 .map(Self::#variant)
                 .map_err(|e| D::Error::custom(format_args!("{}{}", #context, e))),
         }
@@ -164,7 +164,7 @@ fn tagged_body(def: &UnionDef, tag: &str, json: &TokenStream) -> TokenStream {
     quote! {
         let selected: Option<usize> = match value.get(#tag).and_then(#json::Value::as_str) {
             #(#arms)*
-            _ => Option::None,
+            _ => None,
         };
         match selected {
             #(#reads)*
@@ -180,8 +180,8 @@ fn untagged_body(def: &UnionDef, json: &TokenStream, failure: &str) -> TokenStre
     let tries = def.variants.iter().map(|v| {
         let variant = ident(&v.name);
         quote! {
-            if let Result::Ok(v) = #json::from_value(value.clone()) {
-                return Result::Ok(Self::#variant(v));
+            if let Ok(v) = #json::from_value(value.clone()) {
+                return Ok(Self::#variant(v));
             }
         }
     });
@@ -189,7 +189,7 @@ fn untagged_body(def: &UnionDef, json: &TokenStream, failure: &str) -> TokenStre
     let none = format!("{}: {failure} (tried {})", def.name, names.join(", "));
     quote! {
         #(#tries)*
-        Result::Err(D::Error::custom(#none))
+        Err(D::Error::custom(#none))
     }
 }
 

@@ -43,7 +43,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -61,17 +61,12 @@ impl Client {
         category_id: i32,
         body: &[i32],
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "AddCategoryItems",
-            api: "bodies",
-            method: rt::http::Method::POST,
-            path: "/categories/{categoryId}/items",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "AddCategoryItems",
+            "bodies",
+            rt::http::Method::POST,
+            "/categories/{categoryId}/items",
+        );
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = format!(
             "/categories/{}/items", rt::codegen::encode_path_segment(&
@@ -82,13 +77,13 @@ impl Client {
                 OPERATION,
                 &path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -105,17 +100,12 @@ impl Client {
         order_id: &str,
         body: &[crate::models::CreateLineItem],
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "AddLineItems",
-            api: "bodies",
-            method: rt::http::Method::POST,
-            path: "/orders/{orderId}/lineitems",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "AddLineItems",
+            "bodies",
+            rt::http::Method::POST,
+            "/orders/{orderId}/lineitems",
+        );
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
@@ -129,13 +119,13 @@ impl Client {
                 OPERATION,
                 &path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -150,17 +140,12 @@ impl Client {
         &self,
         body: &crate::models::State,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PutState",
-            api: "bodies",
-            method: rt::http::Method::PUT,
-            path: "/state",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PutState",
+            "bodies",
+            rt::http::Method::PUT,
+            "/state",
+        );
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/state";
         let response = rt::codegen::execute(
@@ -168,13 +153,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -189,17 +174,12 @@ impl Client {
         &self,
         body: &i64,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PutCount",
-            api: "bodies",
-            method: rt::http::Method::PUT,
-            path: "/count",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PutCount",
+            "bodies",
+            rt::http::Method::PUT,
+            "/count",
+        );
         let body = rt::codegen::serde_json_body(
             OPERATION,
             "application/json; charset=utf-8",
@@ -211,13 +191,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -232,17 +212,12 @@ impl Client {
         &self,
         body: &crate::models::AddNoteRequest,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "AddNote",
-            api: "bodies",
-            method: rt::http::Method::POST,
-            path: "/notes",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "AddNote",
+            "bodies",
+            rt::http::Method::POST,
+            "/notes",
+        );
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Camel,
@@ -254,13 +229,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -275,17 +250,12 @@ impl Client {
         &self,
         body: &crate::models::PostShapeRequest,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PostShape",
-            api: "bodies",
-            method: rt::http::Method::POST,
-            path: "/shape",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PostShape",
+            "bodies",
+            rt::http::Method::POST,
+            "/shape",
+        );
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/shape";
         let response = rt::codegen::execute(
@@ -293,13 +263,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -314,20 +284,15 @@ impl Client {
         &self,
         body: Option<&crate::models::CreateLineItem>,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PatchLineItem",
-            api: "bodies",
-            method: rt::http::Method::PATCH,
-            path: "/patch",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PatchLineItem",
+            "bodies",
+            rt::http::Method::PATCH,
+            "/patch",
+        );
         let body = match body {
-            Option::Some(body) => {
-                Option::Some(
+            Some(body) => {
+                Some(
                     rt::codegen::json_body::<
                         _,
                         rt::wire::Pascal,
@@ -335,7 +300,7 @@ impl Client {
                     >(OPERATION, "application/merge-patch+json", body)?,
                 )
             }
-            Option::None => Option::None,
+            None => None,
         };
         let path = "/patch";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body)
@@ -343,7 +308,7 @@ impl Client {
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -358,17 +323,12 @@ impl Client {
         &self,
         body: &str,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PutName",
-            api: "bodies",
-            method: rt::http::Method::PUT,
-            path: "/name",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PutName",
+            "bodies",
+            rt::http::Method::PUT,
+            "/name",
+        );
         let body = rt::codegen::RequestBody::raw("text/plain", body.to_owned());
         let path = "/name";
         let response = rt::codegen::execute(
@@ -376,13 +336,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -397,17 +357,12 @@ impl Client {
         &self,
         body: &[u8],
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PostChunk",
-            api: "bodies",
-            method: rt::http::Method::POST,
-            path: "/chunk",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PostChunk",
+            "bodies",
+            rt::http::Method::POST,
+            "/chunk",
+        );
         let body = rt::codegen::RequestBody::raw(
             "application/octet-stream",
             body.to_vec(),
@@ -418,13 +373,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

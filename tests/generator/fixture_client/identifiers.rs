@@ -43,7 +43,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -63,39 +63,28 @@ impl Client {
         m: Option<&f64>,
         _٣count: Option<&i64>,
     ) -> Result<rt::ResponseValue<crate::models::M>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "m²",
-            api: "identifiers",
-            method: rt::http::Method::GET,
-            path: "/areas/{٣}",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "m²",
+            "identifiers",
+            rt::http::Method::GET,
+            "/areas/{٣}",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = m {
+        if let Some(value) = m {
             query.push("m²", value);
         }
-        if let Option::Some(value) = _٣count {
+        if let Some(value) = _٣count {
             query.push("٣count", value);
         }
         let path = format!(
             "/areas/{}{}", rt::codegen::encode_path_segment(_٣), query.finish()
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -120,17 +109,12 @@ impl Client {
         crate_: &str,
         body: &crate::models::SelfModel,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "type",
-            api: "identifiers",
-            method: rt::http::Method::POST,
-            path: "/words",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "type",
+            "identifiers",
+            rt::http::Method::POST,
+            "/words",
+        );
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Declared,
@@ -148,19 +132,13 @@ impl Client {
                 let value = crate_;
                 headers.push(("crate", rt::codegen::QueryValue::query_text(&value)));
             }
-            rt::codegen::execute(
-                    &self.inner,
-                    OPERATION,
-                    &path,
-                    &headers,
-                    Option::Some(body),
-                )
+            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Some(body))
                 .await?
         };
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

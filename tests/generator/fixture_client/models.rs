@@ -14,90 +14,9 @@ pub struct CreateLineItem {
     pub quantity: f64,
 }
 
-impl rt::codegen::KeyTable for CreateLineItem {
-    const KEYS: &'static [&'static [&'static str]] = &[&["Sku"], &["Quantity"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for CreateLineItem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLineItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CreateLineItem object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateLineItem, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<CreateLineItem>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, CreateLineItem>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, CreateLineItem>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(CreateLineItem {
-                    sku: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            CreateLineItem,
-                        >(0))?,
-                    quantity: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            CreateLineItem,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for CreateLineItem {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("CreateLineItem", len)?;
-        {
-            let value = &self.sku;
-            state.serialize_field("Sku", value)?;
-        }
-        {
-            let value = &self.quantity;
-            state.serialize_field("Quantity", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    CreateLineItem { 0 sku["Sku"], 1 quantity["Quantity"] } Pascal { field sku "Sku",
+    field quantity "Quantity" }
 }
 
 /// Schemas of this concept (their casing):
@@ -109,65 +28,8 @@ pub struct ResultModel {
     pub value: Option<String>,
 }
 
-impl rt::codegen::KeyTable for ResultModel {
-    const KEYS: &'static [&'static [&'static str]] = &[&["value"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for ResultModel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = ResultModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ResultModel object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResultModel, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<ResultModel>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, ResultModel>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(ResultModel { value: f0.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for ResultModel {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.value.is_some());
-        let mut state = serializer.serialize_struct("ResultModel", len)?;
-        if let Option::Some(value) = &self.value {
-            state.serialize_field("value", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    ResultModel { 0 value["value"] } Camel { optional value "value" }
 }
 
 /// Schemas of this concept (their casing):
@@ -179,65 +41,8 @@ pub struct Job {
     pub job_id: Option<String>,
 }
 
-impl rt::codegen::KeyTable for Job {
-    const KEYS: &'static [&'static [&'static str]] = &[&["jobId"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Job {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Job;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Job object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Job, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Job>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Job>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Job { job_id: f0.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Job {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("Job", len)?;
-        if let Option::Some(value) = &self.job_id {
-            state.serialize_field("jobId", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Job { 0 job_id["jobId"] } Camel { optional job_id "jobId" }
 }
 
 /// Schemas of this concept (their casing):
@@ -249,65 +54,8 @@ pub struct Problem {
     pub title: Option<String>,
 }
 
-impl rt::codegen::KeyTable for Problem {
-    const KEYS: &'static [&'static [&'static str]] = &[&["title"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Problem {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Problem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Problem object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Problem>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Problem>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Problem { title: f0.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Problem {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.title.is_some());
-        let mut state = serializer.serialize_struct("Problem", len)?;
-        if let Option::Some(value) = &self.title {
-            state.serialize_field("title", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Problem { 0 title["title"] } Camel { optional title "title" }
 }
 
 /// Schemas of this concept (their casing):
@@ -321,81 +69,9 @@ pub struct AccountingData {
     pub amount: Option<f64>,
 }
 
-impl rt::codegen::KeyTable for AccountingData {
-    const KEYS: &'static [&'static [&'static str]] = &[&["Id"], &["Amount"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AccountingData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AccountingData object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountingData, A::Error> {
-                let mut f0: Option<Option<i32>> = Option::None;
-                let mut f1: Option<Option<f64>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AccountingData>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AccountingData>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AccountingData {
-                    id: f0.flatten(),
-                    amount: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for AccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.id.is_some())
-            + usize::from(self.amount.is_some());
-        let mut state = serializer.serialize_struct("AccountingData", len)?;
-        if let Option::Some(value) = &self.id {
-            state.serialize_field("Id", value)?;
-        }
-        if let Option::Some(value) = &self.amount {
-            state.serialize_field("Amount", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AccountingData { 0 id["Id"], 1 amount["Amount"] } Pascal { optional id "Id", optional
+    amount "Amount" }
 }
 
 /// Schemas of this concept (their casing):
@@ -423,220 +99,17 @@ pub struct PagedListOfAccountingData {
     pub previous_page_number: Option<i32>,
 }
 
-impl rt::codegen::KeyTable for PagedListOfAccountingData {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["Items"],
-        &["TotalItems"],
-        &["PageNumber"],
-        &["PageSize"],
-        &["TotalPages"],
-        &["HasPreviousPage"],
-        &["HasNextPage"],
-        &["NextPageNumber"],
-        &["PreviousPageNumber"],
-    ];
-}
+rt::codegen::model! {
+    PagedListOfAccountingData { 0 items["Items"], 1 total_items["TotalItems"], 2
+    page_number["PageNumber"], 3 page_size["PageSize"], 4 total_pages["TotalPages"], 5
+    has_previous_page["HasPreviousPage"], 6 has_next_page["HasNextPage"], 7
+    next_page_number["NextPageNumber"], 8 previous_page_number["PreviousPageNumber"] }
 
-impl<'de> rt::serde::Deserialize<'de> for PagedListOfAccountingData {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = PagedListOfAccountingData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PagedListOfAccountingData object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PagedListOfAccountingData, A::Error> {
-                let mut f0: Option<Option<Vec<crate::models::AccountingData>>> = Option::None;
-                let mut f1: Option<Option<i32>> = Option::None;
-                let mut f2: Option<Option<i32>> = Option::None;
-                let mut f3: Option<Option<i32>> = Option::None;
-                let mut f4: Option<Option<i32>> = Option::None;
-                let mut f5: Option<Option<bool>> = Option::None;
-                let mut f6: Option<Option<bool>> = Option::None;
-                let mut f7: Option<Option<i32>> = Option::None;
-                let mut f8: Option<Option<i32>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<PagedListOfAccountingData>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(7) => {
-                            if f7.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(7),
-                                );
-                            }
-                            f7 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(8) => {
-                            if f8.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        PagedListOfAccountingData,
-                                    >(8),
-                                );
-                            }
-                            f8 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(PagedListOfAccountingData {
-                    items: f0.flatten(),
-                    total_items: f1.flatten(),
-                    page_number: f2.flatten(),
-                    page_size: f3.flatten(),
-                    total_pages: f4.flatten(),
-                    has_previous_page: f5.flatten(),
-                    has_next_page: f6.flatten(),
-                    next_page_number: f7.flatten(),
-                    previous_page_number: f8.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for PagedListOfAccountingData {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.items.is_some())
-            + usize::from(self.total_items.is_some())
-            + usize::from(self.page_number.is_some())
-            + usize::from(self.page_size.is_some())
-            + usize::from(self.total_pages.is_some())
-            + usize::from(self.has_previous_page.is_some())
-            + usize::from(self.has_next_page.is_some())
-            + usize::from(self.next_page_number.is_some())
-            + usize::from(self.previous_page_number.is_some());
-        let mut state = serializer.serialize_struct("PagedListOfAccountingData", len)?;
-        if let Option::Some(value) = &self.items {
-            state
-                .serialize_field(
-                    "Items",
-                    &rt::wire::Wire::<_, rt::wire::Pascal>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.total_items {
-            state.serialize_field("TotalItems", value)?;
-        }
-        if let Option::Some(value) = &self.page_number {
-            state.serialize_field("PageNumber", value)?;
-        }
-        if let Option::Some(value) = &self.page_size {
-            state.serialize_field("PageSize", value)?;
-        }
-        if let Option::Some(value) = &self.total_pages {
-            state.serialize_field("TotalPages", value)?;
-        }
-        if let Option::Some(value) = &self.has_previous_page {
-            state.serialize_field("HasPreviousPage", value)?;
-        }
-        if let Option::Some(value) = &self.has_next_page {
-            state.serialize_field("HasNextPage", value)?;
-        }
-        if let Option::Some(value) = &self.next_page_number {
-            state.serialize_field("NextPageNumber", value)?;
-        }
-        if let Option::Some(value) = &self.previous_page_number {
-            state.serialize_field("PreviousPageNumber", value)?;
-        }
-        state.end()
-    }
+    Pascal { optional_nested(Pascal) items "Items", optional total_items "TotalItems",
+    optional page_number "PageNumber", optional page_size "PageSize", optional
+    total_pages "TotalPages", optional has_previous_page "HasPreviousPage", optional
+    has_next_page "HasNextPage", optional next_page_number "NextPageNumber", optional
+    previous_page_number "PreviousPageNumber" }
 }
 
 /// Schemas of this concept (their casing):
@@ -648,69 +121,8 @@ pub struct Order {
     pub order_number: String,
 }
 
-impl rt::codegen::KeyTable for Order {
-    const KEYS: &'static [&'static [&'static str]] = &[&["orderNumber"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Order {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Order;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Order object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Order, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Order>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Order>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Order {
-                    order_number: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Order>(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Order {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("Order", len)?;
-        {
-            let value = &self.order_number;
-            state.serialize_field("orderNumber", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Order { 0 order_number["orderNumber"] } Camel { field order_number "orderNumber" }
 }
 
 /// Schemas of this concept (their casing):
@@ -724,94 +136,9 @@ pub struct PagedOrders {
     pub total_pages: i64,
 }
 
-impl rt::codegen::KeyTable for PagedOrders {
-    const KEYS: &'static [&'static [&'static str]] = &[&["items"], &["totalPages"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for PagedOrders {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = PagedOrders;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PagedOrders object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PagedOrders, A::Error> {
-                let mut f0: Option<Vec<crate::models::Order>> = Option::None;
-                let mut f1: Option<i64> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<PagedOrders>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, PagedOrders>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, PagedOrders>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(PagedOrders {
-                    items: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedOrders,
-                        >(0))?,
-                    total_pages: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            PagedOrders,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for PagedOrders {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("PagedOrders", len)?;
-        {
-            let value = &self.items;
-            state
-                .serialize_field(
-                    "items",
-                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
-                )?;
-        }
-        {
-            let value = &self.total_pages;
-            state.serialize_field("totalPages", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    PagedOrders { 0 items["items"], 1 total_pages["totalPages"] } Camel { nested(Camel)
+    items "items", field total_pages "totalPages" }
 }
 
 /// Schemas of this concept (their casing):
@@ -823,69 +150,8 @@ pub struct Thing {
     pub id: String,
 }
 
-impl rt::codegen::KeyTable for Thing {
-    const KEYS: &'static [&'static [&'static str]] = &[&["id"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Thing {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Thing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Thing object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Thing, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Thing>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Thing>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Thing {
-                    id: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Thing>(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Thing {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("Thing", len)?;
-        {
-            let value = &self.id;
-            state.serialize_field("id", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Thing { 0 id["id"] } Camel { field id "id" }
 }
 
 /// Schemas of this concept (their casing):
@@ -899,95 +165,9 @@ pub struct ThingResultsPage {
     pub next_page: Option<String>,
 }
 
-impl rt::codegen::KeyTable for ThingResultsPage {
-    const KEYS: &'static [&'static [&'static str]] = &[&["items"], &["next_page"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for ThingResultsPage {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = ThingResultsPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ThingResultsPage object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThingResultsPage, A::Error> {
-                let mut f0: Option<Vec<crate::models::Thing>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<ThingResultsPage>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        ThingResultsPage,
-                                    >(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<
-                                        A::Error,
-                                        ThingResultsPage,
-                                    >(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(ThingResultsPage {
-                    items: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            ThingResultsPage,
-                        >(0))?,
-                    next_page: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Snake> for ThingResultsPage {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.next_page.is_some());
-        let mut state = serializer.serialize_struct("ThingResultsPage", len)?;
-        {
-            let value = &self.items;
-            state
-                .serialize_field(
-                    "items",
-                    &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
-                )?;
-        }
-        if let Option::Some(value) = &self.next_page {
-            state.serialize_field("next_page", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    ThingResultsPage { 0 items["items"], 1 next_page["next_page"] } Snake { nested(Camel)
+    items "items", optional next_page "next_page" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1001,81 +181,9 @@ pub struct Listing {
     pub following: Option<String>,
 }
 
-impl rt::codegen::KeyTable for Listing {
-    const KEYS: &'static [&'static [&'static str]] = &[&["Entries"], &["Following"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Listing {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Listing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Listing object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Listing, A::Error> {
-                let mut f0: Option<Option<Vec<String>>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Listing>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Listing>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Listing>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Listing {
-                    entries: f0.flatten(),
-                    following: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for Listing {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.entries.is_some())
-            + usize::from(self.following.is_some());
-        let mut state = serializer.serialize_struct("Listing", len)?;
-        if let Option::Some(value) = &self.entries {
-            state.serialize_field("Entries", value)?;
-        }
-        if let Option::Some(value) = &self.following {
-            state.serialize_field("Following", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Listing { 0 entries["Entries"], 1 following["Following"] } Pascal { optional entries
+    "Entries", optional following "Following" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1099,157 +207,11 @@ pub struct M {
     pub state: Option<crate::models::V٣state>,
 }
 
-impl rt::codegen::KeyTable for M {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["m²"],
-        &["٣count"],
-        &["٣"],
-        &["9lives"],
-        &["ß"],
-        &["İ"],
-        &["state"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for M {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = M;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a M object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<M, A::Error> {
-                let mut f0: Option<f64> = Option::None;
-                let mut f1: Option<i64> = Option::None;
-                let mut f2: Option<Option<String>> = Option::None;
-                let mut f3: Option<Option<bool>> = Option::None;
-                let mut f4: Option<Option<String>> = Option::None;
-                let mut f5: Option<Option<String>> = Option::None;
-                let mut f6: Option<Option<crate::models::V٣state>> = Option::None;
-                while let Option::Some(key) = map.next_key::<rt::codegen::FieldKey<M>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, M>(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(M {
-                    m: f0.ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(0))?,
-                    _٣count: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, M>(1))?,
-                    _٣: f2.flatten(),
-                    _9lives: f3.flatten(),
-                    ß: f4.flatten(),
-                    i̇: f5.flatten(),
-                    state: f6.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Declared> for M {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2 + usize::from(self._٣.is_some())
-            + usize::from(self._9lives.is_some()) + usize::from(self.ß.is_some())
-            + usize::from(self.i̇.is_some()) + usize::from(self.state.is_some());
-        let mut state = serializer.serialize_struct("M", len)?;
-        {
-            let value = &self.m;
-            state.serialize_field("m²", value)?;
-        }
-        {
-            let value = &self._٣count;
-            state.serialize_field("٣count", value)?;
-        }
-        if let Option::Some(value) = &self._٣ {
-            state.serialize_field("٣", value)?;
-        }
-        if let Option::Some(value) = &self._9lives {
-            state.serialize_field("9lives", value)?;
-        }
-        if let Option::Some(value) = &self.ß {
-            state.serialize_field("ß", value)?;
-        }
-        if let Option::Some(value) = &self.i̇ {
-            state.serialize_field("İ", value)?;
-        }
-        if let Option::Some(value) = &self.state {
-            state.serialize_field("state", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    M { 0 m["m²"], 1 _٣count["٣count"], 2 _٣["٣"], 3 _9lives["9lives"], 4 ß["ß"],
+    5 i̇["İ"], 6 state["state"] } Declared { field m "m²", field _٣count "٣count",
+    optional _٣ "٣", optional _9lives "9lives", optional ß "ß", optional i̇ "İ",
+    optional state "state" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1273,156 +235,11 @@ pub struct SelfModel {
     pub unit: Option<crate::models::V٣>,
 }
 
-impl rt::codegen::KeyTable for SelfModel {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["type"],
-        &["self"],
-        &["Self"],
-        &["crate"],
-        &["super"],
-        &["_"],
-        &["unit"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for SelfModel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = SelfModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SelfModel object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SelfModel, A::Error> {
-                let mut f0: Option<Option<String>> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                let mut f2: Option<Option<String>> = Option::None;
-                let mut f3: Option<Option<String>> = Option::None;
-                let mut f4: Option<Option<String>> = Option::None;
-                let mut f5: Option<Option<String>> = Option::None;
-                let mut f6: Option<Option<crate::models::V٣>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<SelfModel>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(5) => {
-                            if f5.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(5),
-                                );
-                            }
-                            f5 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(6) => {
-                            if f6.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, SelfModel>(6),
-                                );
-                            }
-                            f6 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(SelfModel {
-                    r#type: f0.flatten(),
-                    self_: f1.flatten(),
-                    self_2: f2.flatten(),
-                    crate_: f3.flatten(),
-                    super_: f4.flatten(),
-                    field: f5.flatten(),
-                    unit: f6.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Declared> for SelfModel {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = usize::from(self.r#type.is_some())
-            + usize::from(self.self_.is_some()) + usize::from(self.self_2.is_some())
-            + usize::from(self.crate_.is_some()) + usize::from(self.super_.is_some())
-            + usize::from(self.field.is_some()) + usize::from(self.unit.is_some());
-        let mut state = serializer.serialize_struct("SelfModel", len)?;
-        if let Option::Some(value) = &self.r#type {
-            state.serialize_field("type", value)?;
-        }
-        if let Option::Some(value) = &self.self_ {
-            state.serialize_field("self", value)?;
-        }
-        if let Option::Some(value) = &self.self_2 {
-            state.serialize_field("Self", value)?;
-        }
-        if let Option::Some(value) = &self.crate_ {
-            state.serialize_field("crate", value)?;
-        }
-        if let Option::Some(value) = &self.super_ {
-            state.serialize_field("super", value)?;
-        }
-        if let Option::Some(value) = &self.field {
-            state.serialize_field("_", value)?;
-        }
-        if let Option::Some(value) = &self.unit {
-            state.serialize_field("unit", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    SelfModel { 0 r#type["type"], 1 self_["self"], 2 self_2["Self"], 3 crate_["crate"], 4
+    super_["super"], 5 field["_"], 6 unit["unit"] } Declared { optional r#type "type",
+    optional self_ "self", optional self_2 "Self", optional crate_ "crate", optional
+    super_ "super", optional field "_", optional unit "unit" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1438,103 +255,9 @@ pub struct Cat {
     pub lives: i32,
 }
 
-impl rt::codegen::KeyTable for Cat {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["petType"],
-        &["name"],
-        &["lives"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Cat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Cat object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cat, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                let mut f2: Option<i32> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Cat>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Cat>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Cat>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Cat>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Cat {
-                    pet_type: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(0))?,
-                    name: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(1))?,
-                    lives: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Cat>(2))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Cat {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 3;
-        let mut state = serializer.serialize_struct("Cat", len)?;
-        {
-            let value = &self.pet_type;
-            state.serialize_field("petType", value)?;
-        }
-        {
-            let value = &self.name;
-            state.serialize_field("name", value)?;
-        }
-        {
-            let value = &self.lives;
-            state.serialize_field("lives", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Cat { 0 pet_type["petType"], 1 name["name"], 2 lives["lives"] } Camel { field
+    pet_type "petType", field name "name", field lives "lives" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1550,103 +273,9 @@ pub struct Dog {
     pub good_boy: bool,
 }
 
-impl rt::codegen::KeyTable for Dog {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["petType"],
-        &["name"],
-        &["goodBoy"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Dog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Dog object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Dog, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<String> = Option::None;
-                let mut f2: Option<bool> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Dog>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Dog>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Dog>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Dog>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Dog {
-                    pet_type: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(0))?,
-                    name: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(1))?,
-                    good_boy: f2
-                        .ok_or_else(|| rt::codegen::missing_field::<A::Error, Dog>(2))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Dog {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 3;
-        let mut state = serializer.serialize_struct("Dog", len)?;
-        {
-            let value = &self.pet_type;
-            state.serialize_field("petType", value)?;
-        }
-        {
-            let value = &self.name;
-            state.serialize_field("name", value)?;
-        }
-        {
-            let value = &self.good_boy;
-            state.serialize_field("goodBoy", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Dog { 0 pet_type["petType"], 1 name["name"], 2 good_boy["goodBoy"] } Camel { field
+    pet_type "petType", field name "name", field good_boy "goodBoy" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1660,90 +289,9 @@ pub struct Circle {
     pub radius: f64,
 }
 
-impl rt::codegen::KeyTable for Circle {
-    const KEYS: &'static [&'static [&'static str]] = &[&["kind"], &["radius"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Circle {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Circle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Circle object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Circle, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Circle>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Circle>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Circle>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Circle {
-                    kind: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Circle,
-                        >(0))?,
-                    radius: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Circle,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Circle {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("Circle", len)?;
-        {
-            let value = &self.kind;
-            state.serialize_field("kind", value)?;
-        }
-        {
-            let value = &self.radius;
-            state.serialize_field("radius", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Circle { 0 kind["kind"], 1 radius["radius"] } Camel { field kind "kind", field radius
+    "radius" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1757,90 +305,9 @@ pub struct Square {
     pub side: f64,
 }
 
-impl rt::codegen::KeyTable for Square {
-    const KEYS: &'static [&'static [&'static str]] = &[&["kind"], &["side"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Square {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Square;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Square object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Square, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<f64> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Square>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Square>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Square>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Square {
-                    kind: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Square,
-                        >(0))?,
-                    side: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Square,
-                        >(1))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Square {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2;
-        let mut state = serializer.serialize_struct("Square", len)?;
-        {
-            let value = &self.kind;
-            state.serialize_field("kind", value)?;
-        }
-        {
-            let value = &self.side;
-            state.serialize_field("side", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Square { 0 kind["kind"], 1 side["side"] } Camel { field kind "kind", field side
+    "side" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1854,85 +321,9 @@ pub struct Email {
     pub display_name: Option<String>,
 }
 
-impl rt::codegen::KeyTable for Email {
-    const KEYS: &'static [&'static [&'static str]] = &[&["Address"], &["DisplayName"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Email {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Email;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Email object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Email, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Email>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Email>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Email>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Email {
-                    address: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Email,
-                        >(0))?,
-                    display_name: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Pascal> for Email {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.display_name.is_some());
-        let mut state = serializer.serialize_struct("Email", len)?;
-        {
-            let value = &self.address;
-            state.serialize_field("Address", value)?;
-        }
-        if let Option::Some(value) = &self.display_name {
-            state.serialize_field("DisplayName", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Email { 0 address["Address"], 1 display_name["DisplayName"] } Pascal { field address
+    "Address", optional display_name "DisplayName" }
 }
 
 /// Schemas of this concept (their casing):
@@ -1946,85 +337,9 @@ pub struct Phone {
     pub extension: Option<String>,
 }
 
-impl rt::codegen::KeyTable for Phone {
-    const KEYS: &'static [&'static [&'static str]] = &[&["number"], &["extension"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Phone {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Phone;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Phone object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Phone, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                let mut f1: Option<Option<String>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Phone>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Phone>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Phone>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Phone {
-                    number: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Phone,
-                        >(0))?,
-                    extension: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Phone {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1 + usize::from(self.extension.is_some());
-        let mut state = serializer.serialize_struct("Phone", len)?;
-        {
-            let value = &self.number;
-            state.serialize_field("number", value)?;
-        }
-        if let Option::Some(value) = &self.extension {
-            state.serialize_field("extension", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Phone { 0 number["number"], 1 extension["extension"] } Camel { field number "number",
+    optional extension "extension" }
 }
 
 /// Schemas of this concept (their casing):
@@ -2050,136 +365,11 @@ pub struct Adoption {
     pub note: Option<rt::serde_json::Value>,
 }
 
-impl rt::codegen::KeyTable for Adoption {
-    const KEYS: &'static [&'static [&'static str]] = &[
-        &["pet"],
-        &["previousPet"],
-        &["contacts"],
-        &["shapes"],
-        &["note"],
-    ];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for Adoption {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = Adoption;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Adoption object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Adoption, A::Error> {
-                let mut f0: Option<crate::models::Pet> = Option::None;
-                let mut f1: Option<Option<crate::models::AdoptionPreviousPet>> = Option::None;
-                let mut f2: Option<Option<Vec<crate::models::Contact>>> = Option::None;
-                let mut f3: Option<Option<Vec<crate::models::Shape>>> = Option::None;
-                let mut f4: Option<Option<rt::serde_json::Value>> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<Adoption>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Adoption>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(1) => {
-                            if f1.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Adoption>(1),
-                                );
-                            }
-                            f1 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(2) => {
-                            if f2.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Adoption>(2),
-                                );
-                            }
-                            f2 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(3) => {
-                            if f3.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Adoption>(3),
-                                );
-                            }
-                            f3 = Option::Some(map.next_value()?);
-                        }
-                        Option::Some(4) => {
-                            if f4.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, Adoption>(4),
-                                );
-                            }
-                            f4 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(Adoption {
-                    pet: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Adoption,
-                        >(0))?,
-                    previous_pet: f1
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            Adoption,
-                        >(1))?,
-                    contacts: f2.flatten(),
-                    shapes: f3.flatten(),
-                    note: f4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for Adoption {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 2 + usize::from(self.contacts.is_some())
-            + usize::from(self.shapes.is_some()) + usize::from(self.note.is_some());
-        let mut state = serializer.serialize_struct("Adoption", len)?;
-        {
-            let value = &self.pet;
-            state.serialize_field("pet", value)?;
-        }
-        {
-            let value = &self.previous_pet;
-            state.serialize_field("previousPet", value)?;
-        }
-        if let Option::Some(value) = &self.contacts {
-            state.serialize_field("contacts", value)?;
-        }
-        if let Option::Some(value) = &self.shapes {
-            state.serialize_field("shapes", value)?;
-        }
-        if let Option::Some(value) = &self.note {
-            state.serialize_field("note", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    Adoption { 0 pet["pet"], 1 previous_pet["previousPet"], 2 contacts["contacts"], 3
+    shapes["shapes"], 4 note["note"] } Camel { field pet "pet", field previous_pet
+    "previousPet", optional contacts "contacts", optional shapes "shapes", optional note
+    "note" }
 }
 
 /// Schemas of this concept (their casing):
@@ -2191,72 +381,8 @@ pub struct AddNoteRequest {
     pub text: String,
 }
 
-impl rt::codegen::KeyTable for AddNoteRequest {
-    const KEYS: &'static [&'static [&'static str]] = &[&["text"]];
-}
-
-impl<'de> rt::serde::Deserialize<'de> for AddNoteRequest {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
-            type Value = AddNoteRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AddNoteRequest object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddNoteRequest, A::Error> {
-                let mut f0: Option<String> = Option::None;
-                while let Option::Some(key) = map
-                    .next_key::<rt::codegen::FieldKey<AddNoteRequest>>()?
-                {
-                    match key.0 {
-                        Option::Some(0) => {
-                            if f0.is_some() {
-                                return Result::Err(
-                                    rt::codegen::duplicate_field::<A::Error, AddNoteRequest>(0),
-                                );
-                            }
-                            f0 = Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Result::Ok(AddNoteRequest {
-                    text: f0
-                        .ok_or_else(|| rt::codegen::missing_field::<
-                            A::Error,
-                            AddNoteRequest,
-                        >(0))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl rt::wire::WireSerialize<rt::wire::Camel> for AddNoteRequest {
-    fn wire_serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len: usize = 1;
-        let mut state = serializer.serialize_struct("AddNoteRequest", len)?;
-        {
-            let value = &self.text;
-            state.serialize_field("text", value)?;
-        }
-        state.end()
-    }
+rt::codegen::model! {
+    AddNoteRequest { 0 text["text"] } Camel { field text "text" }
 }
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
@@ -2291,43 +417,7 @@ impl V٣state {
     }
 }
 
-impl rt::serde::Serialize for V٣state {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl rt::codegen::QueryValue for V٣state {
-    fn query_text(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl PartialEq for V٣state {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for V٣state {}
-
-impl ::std::hash::Hash for V٣state {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for V٣state {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
-        Result::Ok(Self::from_wire(&value))
-    }
-}
+rt::codegen::str_enum!(V٣state);
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
 /// go by the wire string.
@@ -2397,43 +487,7 @@ impl V٣ {
     }
 }
 
-impl rt::serde::Serialize for V٣ {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl rt::codegen::QueryValue for V٣ {
-    fn query_text(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl PartialEq for V٣ {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for V٣ {}
-
-impl ::std::hash::Hash for V٣ {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for V٣ {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
-        Result::Ok(Self::from_wire(&value))
-    }
-}
+rt::codegen::str_enum!(V٣);
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
 /// go by the wire string.
@@ -2467,43 +521,7 @@ impl State {
     }
 }
 
-impl rt::serde::Serialize for State {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl rt::codegen::QueryValue for State {
-    fn query_text(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl PartialEq for State {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for State {}
-
-impl ::std::hash::Hash for State {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for State {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
-        Result::Ok(Self::from_wire(&value))
-    }
-}
+rt::codegen::str_enum!(State);
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
 /// go by the wire string.
@@ -2533,43 +551,7 @@ impl LimitParamKind {
     }
 }
 
-impl rt::serde::Serialize for LimitParamKind {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl rt::codegen::QueryValue for LimitParamKind {
-    fn query_text(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl PartialEq for LimitParamKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for LimitParamKind {}
-
-impl ::std::hash::Hash for LimitParamKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for LimitParamKind {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as rt::serde::Deserialize>::deserialize(deserializer)?;
-        Result::Ok(Self::from_wire(&value))
-    }
-}
+rt::codegen::str_enum!(LimitParamKind);
 
 /// A pet, told apart by `petType` (mapping).
 ///
@@ -2619,29 +601,29 @@ impl<'de> rt::serde::Deserialize<'de> for Pet {
             .get("petType")
             .and_then(rt::serde_json::Value::as_str)
         {
-            Option::Some("cat") => Option::Some(0usize),
-            Option::Some("dog") => Option::Some(1usize),
-            _ => Option::None,
+            Some("cat") => Some(0usize),
+            Some("dog") => Some(1usize),
+            _ => None,
         };
         match selected {
-            Option::Some(0usize) => {
+            Some(0usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Cat)
                     .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Cat: ", e)))
             }
-            Option::Some(1usize) => {
+            Some(1usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Dog)
                     .map_err(|e| D::Error::custom(format_args!("{}{}", "Pet::Dog: ", e)))
             }
             _ => {
-                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-                    return Result::Ok(Self::Cat(v));
+                if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Ok(Self::Cat(v));
                 }
-                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-                    return Result::Ok(Self::Dog(v));
+                if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Ok(Self::Dog(v));
                 }
-                Result::Err(
+                Err(
                     D::Error::custom(
                         "Pet: property petType names no variant and the value fits none of them (tried Cat, Dog)",
                     ),
@@ -2697,13 +679,13 @@ impl<'de> rt::serde::Deserialize<'de> for AdoptionPreviousPet {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Cat(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Cat(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Dog(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Dog(v));
         }
-        Result::Err(
+        Err(
             D::Error::custom(
                 "AdoptionPreviousPet: the value fits none of its variants (tried Cat, Dog)",
             ),
@@ -2759,16 +741,16 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Email(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Email(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Phone(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Phone(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Text(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
         }
-        Result::Err(
+        Err(
             D::Error::custom(
                 "Contact: the value fits none of its variants (tried Email, Phone, Text)",
             ),
@@ -2824,19 +806,19 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
             .get("kind")
             .and_then(rt::serde_json::Value::as_str)
         {
-            Option::Some("Circle") => Option::Some(0usize),
-            Option::Some("Square") => Option::Some(1usize),
-            _ => Option::None,
+            Some("Circle") => Some(0usize),
+            Some("Square") => Some(1usize),
+            _ => None,
         };
         match selected {
-            Option::Some(0usize) => {
+            Some(0usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(|e| D::Error::custom(
                         format_args!("{}{}", "Shape::Circle: ", e),
                     ))
             }
-            Option::Some(1usize) => {
+            Some(1usize) => {
                 rt::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(|e| D::Error::custom(
@@ -2844,13 +826,13 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
                     ))
             }
             _ => {
-                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-                    return Result::Ok(Self::Circle(v));
+                if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Ok(Self::Circle(v));
                 }
-                if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-                    return Result::Ok(Self::Square(v));
+                if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+                    return Ok(Self::Square(v));
                 }
-                Result::Err(
+                Err(
                     D::Error::custom(
                         "Shape: property kind names no variant and the value fits none of them (tried Circle, Square)",
                     ),
@@ -2898,13 +880,13 @@ impl<'de> rt::serde::Deserialize<'de> for PostShapeRequest {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::CreateLineItem(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::CreateLineItem(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Text(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
         }
-        Result::Err(
+        Err(
             D::Error::custom(
                 "PostShapeRequest: the value fits none of its variants (tried CreateLineItem, Text)",
             ),
@@ -2945,13 +927,13 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerParam {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Uuid(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Uuid(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Text(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
         }
-        Result::Err(
+        Err(
             D::Error::custom(
                 "OwnerParam: the value fits none of its variants (tried Uuid, Text)",
             ),
@@ -3001,13 +983,13 @@ impl<'de> rt::serde::Deserialize<'de> for LimitParam {
         let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Integer(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Integer(v));
         }
-        if let Result::Ok(v) = rt::serde_json::from_value(value.clone()) {
-            return Result::Ok(Self::Text(v));
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
         }
-        Result::Err(
+        Err(
             D::Error::custom(
                 "LimitParam: the value fits none of its variants (tried Integer, Text)",
             ),

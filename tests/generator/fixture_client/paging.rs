@@ -43,7 +43,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -66,38 +66,27 @@ impl Client {
         rt::ResponseValue<crate::models::PagedListOfAccountingData>,
         rt::Error<()>,
     > {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "AccountingData_GetAccountingData",
-            api: "paging",
-            method: rt::http::Method::GET,
-            path: "/v2/accountingData",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "AccountingData_GetAccountingData",
+            "paging",
+            rt::http::Method::GET,
+            "/v2/accountingData",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = page_number {
+        if let Some(value) = page_number {
             query.push("pageNumber", value);
         }
-        if let Option::Some(value) = page_size {
+        if let Some(value) = page_size {
             query.push("pageSize", value);
         }
         query.push("since", since);
         let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -124,9 +113,7 @@ impl Client {
             let since = since.clone();
             async move {
                 let page = i32::try_from(cursor.number()).unwrap_or(i32::MAX);
-                client
-                    .get_accounting_data(Option::Some(&page), page_size.as_ref(), &since)
-                    .await
+                client.get_accounting_data(Some(&page), page_size.as_ref(), &since).await
             }
         };
         let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
@@ -172,32 +159,21 @@ impl Client {
         &self,
         page_number: &i64,
     ) -> Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "listOrders",
-            api: "paging",
-            method: rt::http::Method::GET,
-            path: "/v2/orders",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "listOrders",
+            "paging",
+            rt::http::Method::GET,
+            "/v2/orders",
+        );
         let mut query = rt::codegen::Query::new();
         query.push("pageNumber", page_number);
         let path = format!("/v2/orders{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -220,7 +196,7 @@ impl Client {
         };
         let marks = |page: &crate::models::PagedOrders| rt::paging::Marks {
             empty: page.items.is_empty(),
-            total_pages: Option::Some(page.total_pages).map(i64::from),
+            total_pages: Some(page.total_pages).map(i64::from),
             ..::std::default::Default::default()
         };
         rt::paging::pages("listOrders", rt::paging::Cursor::Number(1), fetch, marks)
@@ -249,37 +225,26 @@ impl Client {
         limit: Option<&i64>,
         page_token: Option<&str>,
     ) -> Result<rt::ResponseValue<crate::models::ThingResultsPage>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "thing_list",
-            api: "paging",
-            method: rt::http::Method::GET,
-            path: "/things",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "thing_list",
+            "paging",
+            rt::http::Method::GET,
+            "/things",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = limit {
+        if let Some(value) = limit {
             query.push("limit", value);
         }
-        if let Option::Some(value) = page_token {
+        if let Some(value) = page_token {
             query.push("page_token", value);
         }
         let path = format!("/things{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -305,12 +270,7 @@ impl Client {
             next_token: page.next_page.clone(),
             ..::std::default::Default::default()
         };
-        rt::paging::pages(
-            "thing_list",
-            rt::paging::Cursor::Token(Option::None),
-            fetch,
-            marks,
-        )
+        rt::paging::pages("thing_list", rt::paging::Cursor::Token(None), fetch, marks)
     }
 
     /// The items of [`Self::list_pages`], in order: every item of every page, as a stream.
@@ -340,43 +300,37 @@ impl Client {
         &self,
         params: &ListEntriesParams,
     ) -> Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "listEntries",
-            api: "paging",
-            method: rt::http::Method::GET,
-            path: "/entries",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "listEntries",
+            "paging",
+            rt::http::Method::GET,
+            "/entries",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = &params.p {
+        if let Some(value) = &params.p {
             query.push("p", value);
         }
-        if let Option::Some(value) = &params.a {
+        if let Some(value) = &params.a {
             query.push("a", value);
         }
-        if let Option::Some(value) = &params.b {
+        if let Some(value) = &params.b {
             query.push("b", value);
         }
-        if let Option::Some(value) = &params.c {
+        if let Some(value) = &params.c {
             query.push_all("c", value);
         }
         let path = format!("/entries{}", query.finish());
         let response = {
             let mut headers: Vec<(&'static str, String)> = Vec::new();
-            if let Option::Some(value) = &params.x_trace {
+            if let Some(value) = &params.x_trace {
                 headers.push(("X-Trace", rt::codegen::QueryValue::query_text(&value)));
             }
-            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Option::None)
-                .await?
+            rt::codegen::execute(&self.inner, OPERATION, &path, &headers, None).await?
         };
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -408,12 +362,7 @@ impl Client {
             next_token: page.following.clone(),
             ..::std::default::Default::default()
         };
-        rt::paging::pages(
-            "listEntries",
-            rt::paging::Cursor::Token(Option::None),
-            fetch,
-            marks,
-        )
+        rt::paging::pages("listEntries", rt::paging::Cursor::Token(None), fetch, marks)
     }
 
     /// The items of [`Self::list_entries_pages`], in order: every item of every page, as a stream.
@@ -441,34 +390,23 @@ impl Client {
         &self,
         page_number: Option<&i64>,
     ) -> Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "getPlain",
-            api: "paging",
-            method: rt::http::Method::GET,
-            path: "/v2/plain",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "getPlain",
+            "paging",
+            rt::http::Method::GET,
+            "/v2/plain",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = page_number {
+        if let Some(value) = page_number {
             query.push("pageNumber", value);
         }
         let path = format!("/v2/plain{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -43,7 +43,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -61,28 +61,20 @@ impl Client {
     pub async fn start_job(
         &self,
     ) -> Result<rt::ResponseValue<StartJobResponse>, rt::Error<crate::models::Problem>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "StartJob",
-            api: "responses",
-            method: rt::http::Method::POST,
-            path: "/jobs",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[
-                (rt::DocumentedStatus::Range(4), "refused"),
-                (rt::DocumentedStatus::Default, "anything else"),
-            ],
-            scope: Option::None,
-        };
-        let path = "/jobs";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "StartJob",
+                "responses",
+                rt::http::Method::POST,
+                "/jobs",
             )
+            .errors(
+                &[
+                    (rt::DocumentedStatus::Range(4), "refused"),
+                    (rt::DocumentedStatus::Default, "anything else"),
+                ],
+            );
+        let path = "/jobs";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             match response.status().as_u16() {
@@ -103,7 +95,7 @@ impl Client {
                 }
             }
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -119,30 +111,20 @@ impl Client {
     pub async fn health(
         &self,
     ) -> Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "Health",
-            api: "responses",
-            method: rt::http::Method::GET,
-            path: "/health",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[(rt::DocumentedStatus::Range(5), "unhealthy")],
-            scope: Option::None,
-        };
-        let path = "/health";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+                "Health",
+                "responses",
+                rt::http::Method::GET,
+                "/health",
             )
+            .errors(&[(rt::DocumentedStatus::Range(5), "unhealthy")]);
+        let path = "/health";
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -150,30 +132,19 @@ impl Client {
     ///
     /// `GET /echo` (operation `Echo`).
     pub async fn echo(&self) -> Result<rt::ResponseValue<String>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "Echo",
-            api: "responses",
-            method: rt::http::Method::GET,
-            path: "/echo",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "Echo",
+            "responses",
+            rt::http::Method::GET,
+            "/echo",
+        );
         let path = "/echo";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::text(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -43,7 +43,7 @@ impl Client {
     /// A handle that sends `context`'s values over this client's, key by key, sharing
     /// everything else.
     pub fn with_context(&self, context: &rt::Context) -> Result<Self, rt::BuildError> {
-        Result::Ok(Self {
+        Ok(Self {
             inner: self.inner.with_context(context)?,
         })
     }
@@ -59,17 +59,12 @@ impl Client {
         &self,
         body: &crate::models::Adoption,
     ) -> Result<rt::ResponseValue<crate::models::Adoption>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "Adopt",
-            api: "unions",
-            method: rt::http::Method::POST,
-            path: "/adoptions",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "Adopt",
+            "unions",
+            rt::http::Method::POST,
+            "/adoptions",
+        );
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Camel,
@@ -81,13 +76,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -102,33 +97,22 @@ impl Client {
         &self,
         id: i32,
     ) -> Result<rt::ResponseValue<crate::models::Pet>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "GetPet",
-            api: "unions",
-            method: rt::http::Method::GET,
-            path: "/pets/{id}",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "GetPet",
+            "unions",
+            rt::http::Method::GET,
+            "/pets/{id}",
+        );
         let path = format!(
             "/pets/{}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& id))
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::json(response, OPERATION)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -145,37 +129,26 @@ impl Client {
         owner: crate::models::OwnerParam,
         limit: Option<&crate::models::LimitParam>,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "GetOwner",
-            api: "unions",
-            method: rt::http::Method::GET,
-            path: "/owners/{owner}",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "GetOwner",
+            "unions",
+            rt::http::Method::GET,
+            "/owners/{owner}",
+        );
         let mut query = rt::codegen::Query::new();
-        if let Option::Some(value) = limit {
+        if let Some(value) = limit {
             query.push("limit", value);
         }
         let path = format!(
             "/owners/{}{}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& owner)), query.finish()
         );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Option::None,
-            )
+        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 
@@ -190,17 +163,12 @@ impl Client {
         &self,
         body: &crate::models::Shape,
     ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation {
-            id: "PutShape",
-            api: "unions",
-            method: rt::http::Method::PUT,
-            path: "/shape",
-            api_version: Option::None,
-            context: &[],
-            auth: rt::AuthNeed::None,
-            errors: &[],
-            scope: Option::None,
-        };
+        static OPERATION: &rt::Operation = &rt::Operation::new(
+            "PutShape",
+            "unions",
+            rt::http::Method::PUT,
+            "/shape",
+        );
         let body = rt::codegen::serde_json_body(OPERATION, "application/json", body)?;
         let path = "/shape";
         let response = rt::codegen::execute(
@@ -208,13 +176,13 @@ impl Client {
                 OPERATION,
                 path,
                 &[],
-                Option::Some(body),
+                Some(body),
             )
             .await?;
         if response.status().is_success() {
             rt::codegen::empty(response)
         } else {
-            Result::Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, OPERATION))
         }
     }
 }

@@ -51,6 +51,59 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// An operation that sends no `api-version` and no context headers, needs no credentials,
+    /// documents no error answers and names no scope; the methods below set what differs.
+    /// Generated operations are built this way in their `static`, naming only what their
+    /// document declares.
+    pub const fn new(
+        id: &'static str,
+        api: &'static str,
+        method: http::Method,
+        path: &'static str,
+    ) -> Self {
+        Self {
+            id,
+            api,
+            method,
+            path,
+            api_version: None,
+            context: &[],
+            auth: AuthNeed::None,
+            errors: &[],
+            scope: None,
+        }
+    }
+
+    /// With the `api-version` header value `version`.
+    pub const fn api_version(mut self, version: &'static str) -> Self {
+        self.api_version = Some(version);
+        self
+    }
+
+    /// With these request-context headers.
+    pub const fn context(mut self, context: &'static [ContextHeader]) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// With this need for credentials.
+    pub const fn auth(mut self, auth: AuthNeed) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// With these documented non-success answers.
+    pub const fn errors(mut self, errors: &'static [(DocumentedStatus, &'static str)]) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// Needing API scope `scope`.
+    pub const fn scope(mut self, scope: &'static str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
     /// The documented description of a status: the status's own, else its range's (`4XX`),
     /// else `default`'s, as OpenAPI resolves them; `None` when the document has none of them.
     pub fn describe_status(&self, status: u16) -> Option<&'static str> {

@@ -1,0 +1,153 @@
+//! The plumbing of generated enums. Each enum keeps its wire value in inherent methods
+//! (`as_str`/`from_wire` for strings, `value`/`from_value`/`name`/`from_name` for integers);
+//! [`str_enum!`](crate::codegen::str_enum) and [`int_enum!`](crate::codegen::int_enum) write
+//! the trait implementations around them (`Serialize`, `Deserialize`, `QueryValue`, and
+//! equality and hashing by the wire value), which would otherwise be six `impl` blocks printed
+//! and compiled per enum (issue 23).
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Unexpected};
+
+/// The trait implementations of a string enum with `as_str(&self) -> &str` and
+/// `from_wire(&str) -> Self`: written as its wire string, read from any string (an unknown one
+/// is kept), equal and hashed by the wire string.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __codegen_str_enum {
+    ($name:ident) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::codegen::deserialize_str_enum(deserializer, $name::from_wire)
+            }
+        }
+        impl $crate::codegen::QueryValue for $name {
+            fn query_text(&self) -> ::std::string::String {
+                ::std::borrow::ToOwned::to_owned(self.as_str())
+            }
+        }
+        impl ::core::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        impl ::core::cmp::Eq for $name {}
+        impl ::core::hash::Hash for $name {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                ::core::hash::Hash::hash(self.as_str(), state);
+            }
+        }
+    };
+}
+
+/// The trait implementations of an integer enum with `value(self) -> i64`,
+/// `from_value(i64) -> Self` and `from_name(&str) -> Option<Self>`: written as its integer, read
+/// from an integer (an unknown one is kept) or from a name (some servers and mocks send the
+/// name), equal and hashed by the integer.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __codegen_int_enum {
+    ($name:ident) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::codegen::deserialize_int_enum(
+                    deserializer,
+                    ::core::stringify!($name),
+                    $name::from_value,
+                    $name::from_name,
+                )
+            }
+        }
+        impl $crate::codegen::QueryValue for $name {
+            fn query_text(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(&self.value())
+            }
+        }
+        impl ::core::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.value() == other.value()
+            }
+        }
+        impl ::core::cmp::Eq for $name {}
+        impl ::core::hash::Hash for $name {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                ::core::hash::Hash::hash(&self.value(), state);
+            }
+        }
+    };
+}
+
+/// `Deserialize` of a string enum: any string, through `from_wire` (which keeps unknown ones).
+pub fn deserialize_str_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    from_wire: fn(&str) -> T,
+) -> Result<T, D::Error> {
+    struct Visitor<T>(fn(&str) -> T);
+    impl<T> de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    deserializer.deserialize_str(Visitor(from_wire))
+}
+
+/// `Deserialize` of an integer enum named `name`: an integer through `from_value` (which keeps
+/// unknown ones), or a name through `from_name` (an unknown name is an error).
+pub fn deserialize_int_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    from_value: fn(i64) -> T,
+    from_name: fn(&str) -> Option<T>,
+) -> Result<T, D::Error> {
+    struct Visitor<T> {
+        name: &'static str,
+        from_value: fn(i64) -> T,
+        from_name: fn(&str) -> Option<T>,
+    }
+    impl<T> de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an integer (or the name) of {}", self.name)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            Ok((self.from_value)(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            i64::try_from(v)
+                .map(self.from_value)
+                .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.from_name)(v).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
+        }
+    }
+    deserializer.deserialize_any(Visitor {
+        name,
+        from_value,
+        from_name,
+    })
+}
