@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::ir::Api;
+use jtl_erp_generator::Analysis;
 use serde_json::{Value, json};
 
 use super::Options;
@@ -50,7 +50,12 @@ pub struct Report {
 
 impl Report {
     /// Judges the driver's lines.
-    pub fn new(api: &Api, degraded: Vec<Vec<String>>, lines: &[Value], options: &Options) -> Self {
+    pub fn new(
+        api: &Analysis,
+        degraded: Vec<Vec<String>>,
+        lines: &[Value],
+        options: &Options,
+    ) -> Self {
         let mut operations: Vec<OperationReport> = api
             .modules
             .iter()
