@@ -17,7 +17,12 @@ pub enum Location {
     /// The document as a whole.
     File,
     /// A 1-based line and column (syntax errors).
-    Line { line: usize, column: usize },
+    Line {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
     /// A JSON pointer (RFC 6901) into the document.
     Pointer(String),
 }

@@ -15,6 +15,8 @@
 //! no files, no clock and no environment, and the same input gives byte-identical output.
 //! Writing is the xtask's job.
 
+#![warn(missing_docs)]
+
 /// The request-context headers: the runtime's own file, compiled here too, so that generator and
 /// runtime cannot disagree on which headers are context.
 #[path = "../runtime/src/transport/context_keys.rs"]

@@ -8,6 +8,8 @@
 //! The Prism wrapper ([`prism`]) and the violation recorder ([`recorder`]) are the contract
 //! tests' too (`tests/judges/prism.rs`).
 
+#![warn(missing_docs)]
+
 mod driver;
 pub mod prism;
 pub mod recorder;
