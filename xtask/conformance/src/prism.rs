@@ -314,6 +314,77 @@ fn answers(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// An executable shell script standing in for Prism, in a directory of this test alone.
+    fn fake_prism(name: &str, script: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "jtl-erp-conformance-prism-test-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("prism");
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).expect("write");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        path
+    }
+
+    #[test]
+    fn the_address_prism_prints_is_where_it_is_found() {
+        // A server of the test's own answers HTTP where the stand-in says it listens.
+        let server = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let url = format!("http://{}", server.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            for mut stream in server.incoming().map_while(Result::ok) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = stream.read(&mut [0u8; 512]);
+                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+            }
+        });
+        let tool = fake_prism(
+            "announcing",
+            &format!("echo '[CLI] start  Prism is listening on {url}'\nexec sleep 30"),
+        );
+        let prism = Prism::mock(&tool, Path::new("doc.yaml"))
+            .and_then(|p| p.ready(Duration::from_secs(30)))
+            .expect("ready");
+        assert_eq!(prism.url, url);
+        drop(prism);
+        let _ = std::fs::remove_dir_all(tool.parent().expect("its directory"));
+    }
+
+    #[test]
+    fn a_silent_prism_and_a_taken_port_are_errors_that_say_so() {
+        let tool = fake_prism("silent", "echo 'reading the document' >&2\nexec sleep 30");
+        let started = Instant::now();
+        let silent = Prism::mock(&tool, Path::new("doc.yaml"))
+            .and_then(|p| p.ready(Duration::from_secs(1)))
+            .err()
+            .expect("no address");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert_eq!(
+            silent.0,
+            "Prism did not announce its address within 1 s for doc.yaml: reading the document"
+        );
+
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let port = taken.local_addr().expect("address").port();
+        let launch = Launch {
+            port: Some(port),
+            log: None,
+        };
+        let busy = Prism::start(&tool, &[OsStr::new("mock")], "doc.yaml", &launch)
+            .err()
+            .expect("port in use");
+        assert!(
+            busy.0
+                .starts_with(&format!("port 127.0.0.1:{port} is in use")),
+            "{busy}"
+        );
+        let _ = std::fs::remove_dir_all(tool.parent().expect("its directory"));
+    }
+
     #[test]
     fn the_announced_address_is_read_from_prism_and_oauth2_mock_server() {
         assert_eq!(
