@@ -17,7 +17,12 @@ pub enum Location {
     /// The document as a whole.
     File,
     /// A 1-based line and column (syntax errors).
-    Line { line: usize, column: usize },
+    Line {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
     /// A JSON pointer (RFC 6901) into the document.
     Pointer(String),
 }
@@ -51,9 +56,9 @@ macro_rules! kinds {
             /// document says: `--strict` tolerates it. A media type without a schema declares no
             /// body to type (the vendor writes `application/json: {}` on hundreds of error
             /// answers), so not reading one loses nothing; a synthesized or numbered operation id
-            /// only names a method; the deviations of published documents that [`crate::repair`]
-            /// reads the way OpenAPI 3.0 says are repairs too. Every other warning says what was
-            /// lost and is an error under `--strict`.
+            /// only names a method; the deviations of published documents that the repair stage
+            /// (`repair.rs`) reads the way OpenAPI 3.0 says are repairs too. Every other warning
+            /// says what was lost and is an error under `--strict`.
             pub const fn is_repair(self) -> bool {
                 match self {
                     $(Kind::$variant => $repair,)*
@@ -292,15 +297,4 @@ impl Sink {
     }
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Joins reference tokens into a JSON pointer.
-pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
-    tokens
-        .into_iter()
-        .map(|t| format!("/{}", escape_token(t)))
-        .collect()
-}
+pub(crate) use crate::json_pointer::{escape_token, pointer};

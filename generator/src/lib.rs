@@ -1,31 +1,51 @@
 //! The JTL ERP client generator: OpenAPI documents in, the files of a client crate out.
 //!
-//! The pipeline, one module a stage:
-//! [`load`] (text → `openapiv3`) → [`validate`] (references) → [`normalize`] (the IR in
-//! [`ir`]: operations repaired, schemas unified across casings) → [`emit`] (formatted text) →
-//! [`format`](mod@format) (the header). The library is pure: it reads no files, no clock and no
-//! environment, and the same input gives byte-identical output. Writing is the xtask's job.
+//! The public API (generator/README.md, "The public API"):
+//! - [`generate`]: documents and [`Settings`] in, the crate's files ([`Generation`]) or every
+//!   problem of the failing stage ([`Report`] of [`Diagnostic`]s) out;
+//! - [`analyze`]: a read-only view of what [`generate`] builds ([`Analysis`]: modules,
+//!   operations, the methods' names and argument types), for tools that drive a generated
+//!   client, such as the conformance tool;
+//! - [`document_info`], [`kinds_table`], [`runtime_probe`], [`HEADER`], [`ContextKey`] and the
+//!   JSON-pointer helpers of [`json_pointer`].
+//!
+//! The pipeline's stages are private: load (text → `openapiv3`, the vendor's quirks repaired),
+//! validate (references), select, normalize (the IR: operations repaired, schemas unified
+//! across casings), emit (formatted text), format (the header). The library is pure: it reads
+//! no files, no clock and no environment, and the same input gives byte-identical output.
+//! Writing is the xtask's job.
+
+#![warn(missing_docs)]
 
 /// The request-context headers: the runtime's own file, compiled here too, so that generator and
 /// runtime cannot disagree on which headers are context.
 #[path = "../runtime/src/transport/context_keys.rs"]
 mod context_keys;
-pub mod diagnostics;
-pub mod emit;
-pub mod format;
-pub mod ir;
-pub mod load;
-pub mod normalize;
-pub mod repair;
-pub mod select;
-pub mod validate;
+#[path = "../runtime/src/json_pointer.rs"]
+pub mod json_pointer;
+
+mod analysis;
+mod diagnostics;
+mod emit;
+mod format;
+mod ir;
+mod load;
+mod normalize;
+mod repair;
+mod select;
+mod validate;
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
+pub use analysis::{
+    Analysis, BodyKind, BodyView, ContextHeader, ModuleView, OperationView, ParameterPlace,
+    ParameterView, Shape, TypeView,
+};
 pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Kind, Location, Report, Severity, kinds_table};
+pub use format::HEADER;
 pub use load::SourceDocument;
 pub use select::Selection;
 
@@ -116,12 +136,39 @@ pub struct Generation {
 
 /// Runs the whole pipeline. On `Err` the report lists every problem of the failing stage.
 pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
+    guarded(|| run(sources, settings))
+}
+
+/// What [`generate`] builds from the same documents and settings, as a read-only view: every
+/// module with the document it comes from, every operation with its client method's name, its
+/// arguments in order with their Rust types, its parameters struct, body and context headers.
+/// Nothing is emitted; `Err` is the report [`generate`] would give for a refused document.
+pub fn analyze(sources: &[SourceDocument], settings: &Settings) -> Result<Analysis, Report> {
+    guarded(|| {
+        let mut sink = diagnostics::Sink::default();
+        let (docs, api) = front(sources, settings, &mut sink)?;
+        Ok(Analysis::new(
+            &api,
+            docs.into_iter().map(|doc| doc.raw).collect(),
+        ))
+    })
+}
+
+/// The Rust file that names every runtime item the generated code uses (and every context key),
+/// one `use` each: compiled against the runtime, it fails to build when the runtime lost an item
+/// the generator emits (`tests/generator/contract.rs`).
+pub fn runtime_probe() -> String {
+    emit::runtime::probe()
+}
+
+/// Runs `pipeline`; a panic inside it becomes a [`Kind::Internal`] report.
+fn guarded<T>(pipeline: impl FnOnce() -> Result<T, Report>) -> Result<T, Report> {
     // The pipeline is written not to panic; should a bug make it, the user still gets a
     // report instead of a backtrace, and nothing is written. The panic hook would print the
     // raw panic text first, so it is silenced for this thread while the pipeline runs.
     install_quiet_hook();
     let was_quiet = QUIET.with(|q| q.replace(true));
-    let outcome = catch_unwind(AssertUnwindSafe(|| run(sources, settings)));
+    let outcome = catch_unwind(AssertUnwindSafe(pipeline));
     QUIET.with(|q| q.set(was_quiet));
     outcome.unwrap_or_else(|panic| {
         let message = panic
@@ -162,16 +209,26 @@ fn install_quiet_hook() {
     });
 }
 
+/// Load, validate, select and normalize: the documents as loaded and the IR.
+fn front(
+    sources: &[SourceDocument],
+    settings: &Settings,
+    sink: &mut diagnostics::Sink,
+) -> Result<(Vec<load::Loaded>, ir::Api), Report> {
+    let mut docs = load::load_all(sources, sink);
+    sink.finish_stage()?;
+    validate::validate_all(&docs, sink);
+    sink.finish_stage()?;
+    select::select(&mut docs, &settings.selection, sink);
+    sink.finish_stage()?;
+    let api = normalize::normalize(&docs, sink);
+    sink.finish_stage()?;
+    Ok((docs, api))
+}
+
 fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     let mut sink = diagnostics::Sink::default();
-    let mut docs = load::load_all(sources, &mut sink);
-    sink.finish_stage()?;
-    validate::validate_all(&docs, &mut sink);
-    sink.finish_stage()?;
-    select::select(&mut docs, &settings.selection, &mut sink);
-    sink.finish_stage()?;
-    let api = normalize::normalize(&docs, &mut sink);
-    sink.finish_stage()?;
+    let (_, api) = front(sources, settings, &mut sink)?;
     let files = emit::emit(&api, settings, &mut sink)
         .map_err(|message| Report {
             diagnostics: vec![Diagnostic::new(

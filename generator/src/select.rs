@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
+use crate::json_pointer::unescape_token;
 use crate::load::Loaded;
 
 /// Which operations to build: those whose `operationId` (as the document spells it) is in
@@ -184,7 +185,7 @@ pub fn reachable(raw: &Value) -> BTreeSet<(String, String)> {
         let Some((kind, name)) = rest.split_once('/') else {
             continue;
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = unescape_token(name);
         if !reached.insert((kind.to_owned(), name.clone())) {
             continue;
         }

@@ -1,7 +1,7 @@
 //! Generator and runtime agree: every runtime item the generator emits exists, and both read
 //! the same context headers.
 //!
-//! `contract_probe.rs` is what `jtl_erp_generator::emit::runtime::probe()` writes: one `use` of
+//! `contract_probe.rs` is what `jtl_erp_generator::runtime_probe()` writes: one `use` of
 //! each item of the contract. It is compiled into this test binary, so a runtime item that was
 //! renamed or removed fails the build right there, naming the item; a contract that changed
 //! without the probe fails `the_probe_names_the_whole_contract` with a diff
@@ -19,7 +19,7 @@ use jtl_erp_runtime::{Context, ContextKey};
 fn the_probe_names_the_whole_contract() {
     expectorate::assert_contents(
         "generator/contract_probe.rs",
-        &jtl_erp_generator::emit::runtime::probe(),
+        &jtl_erp_generator::runtime_probe(),
     );
 }
 

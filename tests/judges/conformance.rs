@@ -1,12 +1,12 @@
-//! `cargo xtask conformance` end to end: every document in spec/ in both modes passes; a
+//! `cargo xtask conformance` (the jtl-erp-conformance crate) end to end: every document in spec/ in both modes passes; a
 //! document built to fail is failed for the right reasons; bad input and environment give the
 //! distinct failure (exit code 2) with temporary files removed.
 
 use std::path::PathBuf;
 
+use jtl_erp_conformance::{Failure, Mode, Options, Report, run};
 use jtl_erp_runtime::serde_json::{self, Value};
 use jtl_erp_tests::{node_tool, repo_root};
-use xtask::conformance::{Failure, Mode, Options, Report, run};
 
 fn options(specs: Vec<PathBuf>, mode: Mode, out: Option<PathBuf>) -> Options {
     Options {
@@ -23,7 +23,7 @@ fn options(specs: Vec<PathBuf>, mode: Mode, out: Option<PathBuf>) -> Options {
     }
 }
 
-fn call<'a>(report: &'a Report, id: &str) -> &'a xtask::conformance::Call {
+fn call<'a>(report: &'a Report, id: &str) -> &'a jtl_erp_conformance::Call {
     let op = report
         .operations
         .iter()

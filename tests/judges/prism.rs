@@ -14,7 +14,29 @@ use jtl_erp_client::runtime::auth::{
 };
 use jtl_erp_client::runtime::{Context, serde_json};
 use jtl_erp_client::{erp_v1, erp_v2, identity, scx};
-use jtl_erp_tests::{Prism, ViolationRecorder, node_tool, repo_root};
+use jtl_erp_conformance::prism::{Prism, Starting};
+use jtl_erp_conformance::{Observed, ViolationRecorder};
+use jtl_erp_tests::{node_tool, repo_root};
+
+/// `prism mock` of a document of the repository, on a port of its own (the judge the
+/// conformance tool uses, started the same way).
+fn mock(spec: &str) -> Starting {
+    Prism::mock(&node_tool("prism"), &repo_root().join(spec)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `prism proxy` of a document of the repository in front of `upstream`.
+fn proxy(spec: &str, upstream: &str) -> Starting {
+    Prism::proxy(&node_tool("prism"), &repo_root().join(spec), upstream)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Waits until Prism has read its document and answers (at most two minutes).
+async fn ready(prism: Starting) -> Prism {
+    tokio::task::spawn_blocking(move || prism.ready(std::time::Duration::from_secs(120)))
+        .await
+        .expect("the wait does not panic")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
 
 const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 
@@ -71,9 +93,15 @@ fn cloud_auth(token_url: &str, key: &str) -> AllOf {
 }
 
 fn assert_clean(recorder: &ViolationRecorder, expected_calls: usize) {
-    let seen = recorder.0.lock().expect("lock").clone();
+    let seen = recorder.observed();
     assert_eq!(seen.len(), expected_calls, "{seen:?}");
-    for (operation, status, violations) in seen {
+    for Observed {
+        operation,
+        status,
+        violations,
+        ..
+    } in seen
+    {
         assert!(
             (200..300).contains(&status),
             "{operation}: Prism answered {status}"
@@ -85,18 +113,18 @@ fn assert_clean(recorder: &ViolationRecorder, expected_calls: usize) {
 #[jtl_erp_tests::test(flavor = "multi_thread", worker_threads = 2, deadline = 600)]
 async fn every_operation_passes_prism_in_its_own_casing() {
     let (v1, v2, idp, channel) = (
-        Prism::mock("spec/erp-1.0.yaml"),
-        Prism::mock("spec/erp-2.0.yaml"),
-        Prism::mock("spec/jtl-identity.yaml"),
-        Prism::mock("spec/scx-channel-1.0.yaml"),
+        mock("spec/erp-1.0.yaml"),
+        mock("spec/erp-2.0.yaml"),
+        mock("spec/jtl-identity.yaml"),
+        mock("spec/scx-channel-1.0.yaml"),
     );
     let (v1, v2, idp, channel) = (
-        v1.ready().await,
-        v2.ready().await,
-        idp.ready().await,
-        channel.ready().await,
+        ready(v1).await,
+        ready(v2).await,
+        ready(idp).await,
+        ready(channel).await,
     );
-    let recorder = ViolationRecorder::default();
+    let recorder = ViolationRecorder::new();
     let token_url = format!("{}/oauth2/token", idp.url);
 
     let identity = identity::Client::builder()
@@ -228,7 +256,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
 /// The judge can say no: the same registration in the other casing is refused.
 #[jtl_erp_tests::test(deadline = 600)]
 async fn prism_refuses_a_body_in_the_wrong_casing() {
-    let v1 = Prism::mock("spec/erp-1.0.yaml").ready().await;
+    let v1 = ready(mock("spec/erp-1.0.yaml")).await;
     // The PascalCase form with each property name's first letter lowered.
     let pascal = serde_json::to_value(jtl_erp_client::runtime::wire::Wire::<
         _,
@@ -287,8 +315,8 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         ("spec/erp-1.0.yaml", 1, &["stock.read"][..]),
         ("spec/erp-2.0.yaml", 2, &[][..]),
     ] {
-        let proxy = Prism::proxy(spec, &fake.onpremise_url()).ready().await;
-        let recorder = ViolationRecorder::default();
+        let proxy = ready(proxy(spec, &fake.onpremise_url())).await;
+        let recorder = ViolationRecorder::new();
         let app = AppRegistrationRequest {
             app_id: Some(format!("proxy/v{generation}")),
             ..registration()
@@ -327,10 +355,8 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         assert_clean(&recorder, 3);
     }
     // The judge can say no here too: answers in the other casing break the required sets.
-    let proxy = Prism::proxy("spec/erp-1.0.yaml", &fake.onpremise_url())
-        .ready()
-        .await;
-    let recorder = ViolationRecorder::default();
+    let proxy = ready(proxy("spec/erp-1.0.yaml", &fake.onpremise_url())).await;
+    let recorder = ViolationRecorder::new();
     let client = erp_v1::Client::from(through(
         &proxy,
         &recorder,
@@ -341,9 +367,12 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         .get_status()
         .await
         .expect("the client reads either casing");
-    let seen = recorder.0.lock().expect("lock").clone();
+    let seen = recorder.observed();
     assert!(
-        seen[0].2.as_deref().is_some_and(|v| v.contains("Version")),
+        seen[0]
+            .violations
+            .as_deref()
+            .is_some_and(|v| v.contains("Version")),
         "{seen:?}"
     );
 }

@@ -97,7 +97,7 @@ pub fn spawn_announcing(mut command: std::process::Command, what: &str) -> (Chil
             .lines()
             .map_while(Result::ok)
         {
-            if let Some(url) = announced_url(&line)
+            if let Some(url) = jtl_erp_conformance::prism::announced_url(&line)
                 && let Some(tx) = tx.take()
             {
                 let _ = tx.send(url);
@@ -108,37 +108,6 @@ pub fn spawn_announcing(mut command: std::process::Command, what: &str) -> (Chil
         .recv_timeout(std::time::Duration::from_secs(90))
         .unwrap_or_else(|_| panic!("{what} did not announce its address within 90 s"));
     (guard, url)
-}
-
-/// The `http://…` address of a line such as `Prism is listening on http://127.0.0.1:40225`.
-fn announced_url(line: &str) -> Option<String> {
-    let start = line.find("listening on http://")? + "listening on ".len();
-    let url: String = line[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '\u{1b}')
-        .collect();
-    Some(url.trim_end_matches('/').to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_announced_address_is_read_from_prism_and_oauth2_mock_server() {
-        assert_eq!(
-            super::announced_url(
-                "[5:21:50 AM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:40225"
-            ),
-            Some("http://127.0.0.1:40225".to_owned())
-        );
-        assert_eq!(
-            super::announced_url("OAuth 2 server listening on http://127.0.0.1:39815"),
-            Some("http://127.0.0.1:39815".to_owned())
-        );
-        assert_eq!(
-            super::announced_url("OAuth 2 issuer is http://localhost:39815"),
-            None
-        );
-    }
 }
 
 /// A child process that is killed when the test ends, passed or failed.
@@ -218,71 +187,5 @@ impl RawServer {
             }
         });
         Self { url }
-    }
-}
-
-/// A Prism process (npm `@stoplight/prism-cli`) on a free loopback port, stopped on drop.
-pub struct Prism {
-    /// `http://127.0.0.1:<port>`.
-    pub url: String,
-    _process: ChildGuard,
-}
-
-impl Prism {
-    /// `prism mock SPEC`: answers from the document, refuses invalid requests with 422.
-    pub fn mock(spec: &str) -> Self {
-        Self::start(&["mock", spec])
-    }
-
-    /// `prism proxy SPEC UPSTREAM`: forwards, and reports violations in `sl-violations`.
-    pub fn proxy(spec: &str, upstream: &str) -> Self {
-        Self::start(&["proxy", spec, upstream])
-    }
-
-    fn start(args: &[&str]) -> Self {
-        let mut command = std::process::Command::new(node_tool("prism"));
-        command
-            .args(args)
-            .args(["-h", "127.0.0.1", "-p", "0"])
-            .current_dir(repo_root());
-        let (process, url) = spawn_announcing(command, "prism");
-        Self {
-            url,
-            _process: process,
-        }
-    }
-
-    /// Waits until Prism answers (it needs a few seconds to read the document).
-    pub async fn ready(self) -> Self {
-        wait_until_answering(&format!("{}/__ready", self.url), 60).await;
-        self
-    }
-}
-
-/// What [`ViolationRecorder`] saw of one response: operation id, status, `sl-violations`.
-pub type Observed = (String, u16, Option<String>);
-
-/// Records the status and any `sl-violations` header of every response (a hook).
-#[derive(Debug, Clone, Default)]
-pub struct ViolationRecorder(pub std::sync::Arc<std::sync::Mutex<Vec<Observed>>>);
-
-impl jtl_erp_runtime::hooks::Hook for ViolationRecorder {
-    fn after_receive<'a>(
-        &'a self,
-        response: &'a jtl_erp_runtime::RawResponse,
-        operation: &'a jtl_erp_runtime::Operation,
-    ) -> jtl_erp_runtime::auth::BoxFuture<'a, Result<(), jtl_erp_runtime::hooks::HookError>> {
-        Box::pin(async move {
-            let violations = response
-                .headers()
-                .get("sl-violations")
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            self.0.lock().expect("lock").push((
-                operation.id.to_owned(),
-                response.status().as_u16(),
-                violations,
-            ));
-            Ok(())
-        })
     }
 }

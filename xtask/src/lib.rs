@@ -7,13 +7,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod compile_time;
-pub mod conformance;
 pub mod synth;
 
 use anyhow::{Context as _, bail};
 use jtl_erp_generator::{
-    Generation, Metadata, PackageMetadata, RuntimeDependency, Selection, Settings, SourceDocument,
-    format::HEADER,
+    Generation, HEADER, Metadata, PackageMetadata, RuntimeDependency, Selection, Settings,
+    SourceDocument,
 };
 
 /// `cargo` for a build run from inside a test or another cargo command, in this repository's
@@ -283,7 +282,8 @@ fn workspace_metadata(root: &Path) -> anyhow::Result<Metadata> {
     }))
 }
 
-pub(crate) fn relative(from: &Path, to: &Path) -> String {
+/// The `/`-separated path of `to` relative to the directory `from` (both absolute).
+pub fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();

@@ -59,38 +59,14 @@ enum Command {
         #[arg(long, conflicts_with_all = ["operations", "tags"])]
         all_operations: bool,
     },
-    /// Prove a generated client against its documents with Prism as the judge.
-    ///
-    /// Exit code 0: every request valid and every answer decoded; 1: the client failed;
-    /// 2: bad input or environment (document refused, Prism missing, port in use).
+    /// Prove a generated client against its documents with Prism as the judge: runs the
+    /// `jtl-erp-conformance` binary (xtask/conformance) with these arguments and its exit code
+    /// (0 pass, 1 the client failed, 2 bad input or environment); `conformance --help` lists them.
+    #[command(disable_help_flag = true)]
     Conformance {
-        /// Documents to check (default: every document in spec/).
-        #[arg(long = "spec", value_name = "PATH", num_args = 1..)]
-        specs: Vec<PathBuf>,
-        /// Which answers Prism gives: generated from the schemas, or the document's examples.
-        #[arg(long, value_enum, default_value = "dynamic")]
-        mode: ConformanceMode,
-        /// Calls per operation, each with other values.
-        #[arg(long, default_value_t = 1)]
-        runs: usize,
-        /// Seed of the synthesized values.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Write the per-call results as JSON.
-        #[arg(long, value_name = "FILE")]
-        json: Option<PathBuf>,
-        /// Keep client and driver in this directory (default: a temporary one, removed).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// The Prism executable (default: node_modules/.bin/prism, installed with `npm ci`).
-        #[arg(long, value_name = "PATH")]
-        prism: Option<PathBuf>,
-        /// First loopback port for Prism, one per document (default: free ports).
-        #[arg(long)]
-        port: Option<u16>,
-        /// Calls in flight at once.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
+        /// Arguments of jtl-erp-conformance (`--spec`, `--mode`, `--runs`, …).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
     },
     /// Run the client, registration and judges test binaries N times with every core kept
     /// busy; report each failure and hang by test name (exit 1 if any).
@@ -170,23 +146,7 @@ fn main() -> ExitCode {
             out,
             verbose,
         ),
-        Command::Conformance {
-            specs,
-            mode,
-            runs,
-            seed,
-            json,
-            out,
-            prism,
-            port,
-            concurrency,
-        } => {
-            let mode = match mode {
-                ConformanceMode::Dynamic => xtask::conformance::Mode::Dynamic,
-                ConformanceMode::Examples => xtask::conformance::Mode::Examples,
-            };
-            return conformance(specs, mode, runs, seed, json, out, prism, port, concurrency);
-        }
+        Command::Conformance { args } => return conformance(&args),
         Command::Repeat {
             runs,
             binaries,
@@ -227,65 +187,21 @@ fn main() -> ExitCode {
     }
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ConformanceMode {
-    Dynamic,
-    Examples,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn conformance(
-    specs: Vec<PathBuf>,
-    mode: xtask::conformance::Mode,
-    runs: usize,
-    seed: u64,
-    json: Option<PathBuf>,
-    out: Option<PathBuf>,
-    prism: Option<PathBuf>,
-    port: Option<u16>,
-    concurrency: usize,
-) -> ExitCode {
-    let root = repo_root();
-    let specs = if specs.is_empty() {
-        match default_specs(&root) {
-            Ok(specs) => specs,
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                return ExitCode::from(2);
-            }
-        }
-    } else {
-        specs.iter().map(|p| absolute(p)).collect()
-    };
-    let options = xtask::conformance::Options {
-        specs,
-        mode,
-        runs,
-        seed,
-        out: out.map(|o| absolute(&o)),
-        json: json.map(|j| absolute(&j)),
-        prism: prism.map(|p| absolute(&p)),
-        port,
-        concurrency,
-        progress: true,
-    };
-    match xtask::conformance::run(&root, &options) {
-        Ok((report, timings)) => {
-            print!("{}", report.text());
-            eprintln!(
-                "built in {:.1} s, checked in {:.1} s after the build",
-                timings.build.as_secs_f64(),
-                timings.check.as_secs_f64()
-            );
-            if report.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(failure) => {
-            eprintln!("error: {failure}");
-            ExitCode::from(failure.exit_code())
+/// Runs the conformance tool, a crate of its own, with the arguments given; its exit code, or 2
+/// when cargo cannot run it.
+fn conformance(args: &[std::ffi::OsString]) -> ExitCode {
+    let status = xtask::cargo_command(&repo_root())
+        .args(["run", "--quiet", "--package", "jtl-erp-conformance", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) => status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .map_or(ExitCode::from(2), ExitCode::from),
+        Err(error) => {
+            eprintln!("error: cannot run cargo for the conformance tool: {error}");
+            ExitCode::from(2)
         }
     }
 }

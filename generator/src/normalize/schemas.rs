@@ -14,6 +14,7 @@ use openapiv3::{
 use super::naming::{casing_of, first_free, type_name};
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
 use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty, UnionDef};
+use crate::json_pointer::unescape_token;
 use crate::load::Loaded;
 
 // A child module (in `normalize/unions.rs`) so that it shares the lowering's private parts.
@@ -377,7 +378,7 @@ impl Schemas<'_> {
             ));
             return Ty::Json;
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = unescape_token(name);
         let target = self.docs[site.doc]
             .api
             .components

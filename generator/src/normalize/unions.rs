@@ -18,6 +18,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::{SCHEMA_PREFIX, Schemas, Site, object_props};
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
 use crate::ir::{EnumKind, Ty, UnionDef, UnionVariant};
+use crate::json_pointer::unescape_token;
 use crate::normalize::naming::{first_free, type_name};
 
 impl Schemas<'_> {
@@ -187,7 +188,7 @@ impl Schemas<'_> {
                         );
                         if discriminator.mapping.is_empty() || values.is_empty() {
                             // The implicit mapping: the schema's name.
-                            values.push(name.replace("~1", "/").replace("~0", "~"));
+                            values.push(unescape_token(name));
                         }
                     } else if let Some((_, value)) = consts.iter().find(|(k, _)| k == tag) {
                         values.push(value.clone());
@@ -258,7 +259,7 @@ impl Schemas<'_> {
             ReferenceOr::Item(item) => Some((item, String::new())),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix(SCHEMA_PREFIX)?;
-                let name = name.replace("~1", "/").replace("~0", "~");
+                let name = unescape_token(name);
                 match self.docs[doc].api.components.as_ref()?.schemas.get(&name)? {
                     ReferenceOr::Item(item) => {
                         Some((item, format!("/components/schemas/{}", escape_token(&name))))
@@ -280,7 +281,7 @@ impl Schemas<'_> {
         if let ReferenceOr::Reference { reference } = part
             && let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
         {
-            return type_name(&name.replace("~1", "/").replace("~0", "~"));
+            return type_name(&unescape_token(name));
         }
         if let Some(tag) = tags.first() {
             return type_name(tag);
@@ -293,7 +294,7 @@ impl Schemas<'_> {
             && let [ReferenceOr::Reference { reference }] = all_of.as_slice()
             && let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
         {
-            return type_name(&name.replace("~1", "/").replace("~0", "~"));
+            return type_name(&unescape_token(name));
         }
         // `{Name: {...}}`: an externally tagged variant.
         if let Some(props) = object_props(self.docs, doc, item, "", 0)

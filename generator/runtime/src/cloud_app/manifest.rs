@@ -31,6 +31,7 @@ use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::json_pointer::pointer;
 use crate::scopes::{Scope, ScopeError};
 
 /// Members a model does not know, and documented members of another type, kept as they were read.
@@ -427,7 +428,7 @@ impl Manifest {
         let mut object = |at: &str, extra: &Extra, keys: Vec<&str>| {
             for key in keys {
                 problems.push(ManifestProblem {
-                    pointer: format!("{at}/{}", escape(key)),
+                    pointer: format!("{at}{}", pointer([key])),
                     kind: ManifestProblemKind::Mistyped {
                         found: json_kind(&extra[key]),
                     },
@@ -625,7 +626,7 @@ impl Manifest {
                         missing.sort();
                         for key in missing {
                             problem(
-                                format!("/locales/{}/{}", escape(locale), escape(key)),
+                                pointer(["locales", locale.as_str(), key.as_str()]),
                                 ManifestProblemKind::MissingLocaleKey {
                                     key: key.clone(),
                                     default_locale: default_locale.clone(),
@@ -682,9 +683,4 @@ fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
-}
-
-/// A JSON pointer reference token (RFC 6901): `~` and `/` escaped.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }

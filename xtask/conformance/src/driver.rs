@@ -1,26 +1,23 @@
-//! The driver crate: a small binary, rendered from the IR, that calls every operation of the
+//! The driver crate: a small binary, rendered from the generator's [`Analysis`], that calls every operation of the
 //! generated client with arguments read from a calls file (so that one build serves every run,
 //! seed and mode), next to the client in a workspace of their own.
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::emit::params_struct_of;
-use jtl_erp_generator::ir::{Api, BodyKind, Operation, Ty};
+use jtl_erp_generator::{Analysis, OperationView, ParameterPlace, Shape, TypeView};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
 
-/// The Rust type of `ty` as the driver names it: the emitter's own (`rust_type`), with the
-/// generated crate's `crate::models::…` seen from outside as `client::models::…`. Runtime types
-/// keep their `rt::…` paths: the driver imports the runtime under that name too. The tokens are
-/// written as `TokenStream`'s text (`Vec < rt :: uuid :: Uuid >`): Rust, if spaced.
-pub fn rust_type(api: &Api, ty: &Ty) -> String {
-    jtl_erp_generator::emit::rust_type(api, ty)
-        .to_string()
-        .replace("crate :: models ::", "client :: models ::")
+/// The Rust type of `ty` as the driver names it: the generated crate's own, with its
+/// `crate::models::…` seen from outside as `client::models::…`. Runtime types keep their `rt::…`
+/// paths: the driver imports the runtime under that name too. The tokens are written as
+/// `TokenStream`'s text (`Vec < rt :: uuid :: Uuid >`): Rust, if spaced.
+pub fn rust_type(ty: &TypeView) -> String {
+    ty.rust.replace("crate :: models ::", "client :: models ::")
 }
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
-pub fn main_rs(api: &Api) -> String {
+pub fn main_rs(api: &Analysis) -> String {
     let mut clients = String::from("struct Clients {\n");
     for (m, module) in api.modules.iter().enumerate() {
         let _ = writeln!(clients, "    m{m}: client::{}::Client,", module.name);
@@ -46,7 +43,7 @@ pub fn main_rs(api: &Api) -> String {
                 arms,
                 "        {index} => Box::pin(op_{index}(clients, args)),"
             );
-            operations.push_str(&operation_fn(api, m, index, op));
+            operations.push_str(&operation_fn(&module.name, m, index, op));
             index += 1;
         }
     }
@@ -58,41 +55,35 @@ pub fn main_rs(api: &Api) -> String {
         .replace("// @OPERATIONS@", &format!("{operations}\n{dispatch}"))
 }
 
-/// One `async fn op_N`: arguments deserialized into the method's types, then the call. The
-/// argument order and the parameters struct follow the emitter (`params_struct_of`).
-fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> String {
+/// One `async fn op_N`: arguments deserialized into the method's types, then the call, in the
+/// order and with the parameters struct of the generator's view.
+fn operation_fn(module_name: &str, module: usize, index: usize, op: &OperationView) -> String {
     let mut body = String::new();
     let mut call = Vec::new();
-    let mut arg = 0;
-    for p in &op.path_params {
-        let ty = rust_type(api, &p.ty);
-        let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-        call.push(if p.ty == Ty::String {
-            format!("a{arg}.as_str()")
-        } else {
-            format!("a{arg}")
-        });
-        arg += 1;
-    }
-    let grouped = params_struct_of(op);
+    let grouped = op.params_struct.as_ref();
     let mut fields = Vec::new();
-    for p in op.query_params.iter().chain(&op.header_params) {
-        let ty = rust_type(api, &p.ty);
-        if p.required {
+    for (arg, p) in op.parameters.iter().enumerate() {
+        let ty = rust_type(&p.ty);
+        if p.place == ParameterPlace::Path {
             let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-            call.push(borrowed(&p.ty, arg));
+            call.push(if p.ty.shape == Shape::String {
+                format!("a{arg}.as_str()")
+            } else {
+                format!("a{arg}")
+            });
+        } else if p.required {
+            let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
+            call.push(borrowed(p.ty.shape, arg));
         } else {
             let _ = writeln!(body, "    let a{arg}: Option<{ty}> = arg(args, {arg})?;");
             if grouped.is_some() {
                 fields.push(format!("{}: a{arg}", p.rust_name));
             } else {
-                call.push(optional_borrowed(&p.ty, arg));
+                call.push(optional_borrowed(p.ty.shape, arg));
             }
         }
-        arg += 1;
     }
-    if let Some(name) = &grouped {
-        let module_name = &api.modules[module].name;
+    if let Some(name) = grouped {
         let _ = writeln!(
             body,
             "    let params = client::{module_name}::{name} {{ {} }};",
@@ -101,21 +92,14 @@ fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> Strin
         call.push("&params".to_owned());
     }
     if let Some(b) = &op.body {
-        let ty = match b.kind {
-            BodyKind::Text => Ty::String,
-            BodyKind::Binary => Ty::List(Box::new(Ty::I32)),
-            _ => b.ty.clone(),
-        };
-        let owned = match b.kind {
-            BodyKind::Binary => "Vec<u8>".to_owned(),
-            _ => rust_type(api, &ty),
-        };
+        let arg = op.parameters.len();
+        let owned = rust_type(&b.ty);
         if b.required {
             let _ = writeln!(body, "    let a{arg}: {owned} = arg(args, {arg})?;");
-            call.push(borrowed(&ty, arg));
+            call.push(borrowed(b.ty.shape, arg));
         } else {
             let _ = writeln!(body, "    let a{arg}: Option<{owned}> = arg(args, {arg})?;");
-            call.push(optional_borrowed(&ty, arg));
+            call.push(optional_borrowed(b.ty.shape, arg));
         }
     }
     format!(
@@ -126,18 +110,18 @@ fn operation_fn(api: &Api, module: usize, index: usize, op: &Operation) -> Strin
 }
 
 /// How an owned argument `a{arg}` is passed where the method borrows it.
-fn borrowed(ty: &Ty, arg: usize) -> String {
-    match ty {
-        Ty::String => format!("a{arg}.as_str()"),
-        Ty::List(_) => format!("a{arg}.as_slice()"),
+fn borrowed(shape: Shape, arg: usize) -> String {
+    match shape {
+        Shape::String => format!("a{arg}.as_str()"),
+        Shape::List => format!("a{arg}.as_slice()"),
         _ => format!("&a{arg}"),
     }
 }
 
 /// How an owned `Option` argument is passed where the method takes `Option<&T>`.
-fn optional_borrowed(ty: &Ty, arg: usize) -> String {
-    match ty {
-        Ty::String | Ty::List(_) => format!("a{arg}.as_deref()"),
+fn optional_borrowed(shape: Shape, arg: usize) -> String {
+    match shape {
+        Shape::String | Shape::List => format!("a{arg}.as_deref()"),
         _ => format!("a{arg}.as_ref()"),
     }
 }
@@ -147,7 +131,7 @@ fn optional_borrowed(ty: &Ty, arg: usize) -> String {
 /// target directory under its name, where a fresh build would find another workspace's driver.
 pub fn driver_manifest(root: &std::path::Path, dir: &std::path::Path) -> String {
     let (bin, tag) = (binary_name(dir), tag(dir));
-    let runtime = crate::relative(&driver_dir(dir), &root.join("generator/runtime"));
+    let runtime = xtask::relative(&driver_dir(dir), &root.join("generator/runtime"));
     format!(
         r#"[package]
 name = "jtl-erp-conformance-driver"

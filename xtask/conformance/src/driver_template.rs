@@ -2,79 +2,20 @@
 //! generated client with the arguments in the calls file and prints one JSON line per call.
 #![allow(deprecated, clippy::all)]
 
+/// The conformance crate's violation recorder (`recorder.rs`, written next to this file).
+mod recorder;
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use client::runtime::auth::{AuthError, AuthProvider, BoxFuture};
-use client::runtime::hooks::{Hook, HookError};
 use client::runtime::reqwest;
 use client::runtime::serde_json::{self, Value, json};
-use client::runtime::{Context, Error, ErrorKind, Operation, RawResponse, ResponseValue, RetryPolicy};
+use client::runtime::{Context, Error, ErrorKind, Operation, ResponseValue, RetryPolicy};
 // Argument types are written as the generated code writes them (`rt::Base64Bytes`).
 #[allow(unused_imports)]
 use ::jtl_erp_runtime as rt;
-
-/// What Prism answered to one call (keyed by api and operation id; runs never overlap).
-#[derive(Debug, Default, Clone)]
-struct Seen {
-    status: Option<u16>,
-    violations: Option<String>,
-    problem: Option<Value>,
-}
-
-/// Records status, `sl-violations` and Prism's own problem answers; asks for the mode's answers.
-#[derive(Debug, Clone)]
-struct Recorder {
-    seen: Arc<Mutex<HashMap<(String, String), Seen>>>,
-    prefer: Option<String>,
-}
-
-impl Hook for Recorder {
-    fn before_send<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), HookError>> {
-        Box::pin(async move {
-            if let Some(prefer) = &self.prefer {
-                let value = reqwest::header::HeaderValue::from_str(prefer).expect("ASCII");
-                request.headers_mut().insert("prefer", value);
-            }
-            Ok(())
-        })
-    }
-
-    fn after_receive<'a>(
-        &'a self,
-        response: &'a RawResponse,
-        operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), HookError>> {
-        Box::pin(async move {
-            let violations = response
-                .headers()
-                .get("sl-violations")
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            // Prism's own answers (invalid request, security, no route) are problem documents
-            // with a type under its errors page; nothing of the document's answers looks so.
-            let problem = serde_json::from_slice::<Value>(response.body())
-                .ok()
-                .filter(|v| {
-                    v.get("type")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t.starts_with("https://stoplight.io/prism/errors#"))
-                });
-            self.seen.lock().expect("not poisoned").insert(
-                (operation.api.to_owned(), operation.id.to_owned()),
-                Seen {
-                    status: Some(response.status().as_u16()),
-                    violations,
-                    problem,
-                },
-            );
-            Ok(())
-        })
-    }
-}
+use recorder::ViolationRecorder as Recorder;
 
 /// The credentials each operation's security requirement asks for: (place, name, value).
 struct Credentials(HashMap<(String, String), Vec<(String, String, String)>>);
@@ -226,9 +167,9 @@ async fn main() {
     if let Ok(session) = text("session").parse() {
         ctx = ctx.session_id(session);
     }
-    let recorder = Recorder {
-        seen: Arc::default(),
-        prefer,
+    let recorder = match prefer {
+        Some(prefer) => Recorder::new().prefer(prefer),
+        None => Recorder::new(),
     };
     let clients = Arc::new(clients(&urls, &ctx, &credentials, &recorder));
     let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
@@ -250,12 +191,7 @@ async fn main() {
                     call["api"].as_str().unwrap_or_default().to_owned(),
                     call["id"].as_str().unwrap_or_default().to_owned(),
                 );
-                let seen = recorder
-                    .seen
-                    .lock()
-                    .expect("not poisoned")
-                    .remove(&key)
-                    .unwrap_or_default();
+                let seen = recorder.take(&key.0, &key.1);
                 let (outcome, message, body_decoded) = match outcome {
                     Ok(Outcome::Decoded) => ("decoded", String::new(), true),
                     Ok(Outcome::DecodeError(m)) => ("decode-error", m, false),
@@ -267,9 +203,9 @@ async fn main() {
                 let line = json!({
                     "op": op,
                     "run": call["run"],
-                    "status": seen.status,
-                    "violations": seen.violations,
-                    "problem": seen.problem,
+                    "status": seen.as_ref().map(|s| s.status),
+                    "violations": seen.as_ref().and_then(|s| s.violations.clone()),
+                    "problem": seen.and_then(|s| s.problem),
                     "outcome": outcome,
                     "message": message,
                     "body_decoded": body_decoded,

@@ -1,11 +1,18 @@
-//! `cargo xtask conformance`: proves a generated client against its documents, operation by
-//! operation. The client and a driver rendered from the IR are built in a workspace of their own
-//! (sharing this repository's target directory and lock file), Prism serves each document on
-//! loopback, the driver calls every operation with arguments built from the document, and each
-//! call gets a verdict: was the request valid, what was answered, did the client decode it.
+//! `cargo xtask conformance` (this crate's binary, which the xtask forwards to): proves a
+//! generated client against its documents, operation by operation. The client and a driver
+//! rendered from the generator's [`analyze`] view are built in a workspace of their own (sharing
+//! this repository's target directory and lock file), Prism serves each document on loopback,
+//! the driver calls every operation with arguments built from the document, and each call gets a
+//! verdict: was the request valid, what was answered, did the client decode it.
+//!
+//! The Prism wrapper ([`prism`]) and the violation recorder ([`recorder`]) are the contract
+//! tests' too (`tests/judges/prism.rs`).
+
+#![warn(missing_docs)]
 
 mod driver;
-mod prism;
+pub mod prism;
+pub mod recorder;
 mod report;
 pub mod values;
 
@@ -14,11 +21,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use jtl_erp_generator::diagnostics::{Location, Sink};
-use jtl_erp_generator::ir::{Api, Operation};
-use jtl_erp_generator::load::{Loaded, SourceDocument};
+use jtl_erp_generator::json_pointer::pointer;
+use jtl_erp_generator::{
+    Analysis, BodyKind, ContextKey, Diagnostic, Generation, Location, OperationView, Shape, analyze,
+};
 use serde_json::{Value, json};
 
+pub use prism::{Prism, PrismError};
+pub use recorder::{Observed, ViolationRecorder};
 pub use report::{Call, OperationReport, Report};
 
 /// Which answers Prism gives.
@@ -45,6 +55,7 @@ impl Mode {
 pub struct Options {
     /// The documents (absolute paths).
     pub specs: Vec<PathBuf>,
+    /// Which answers Prism gives.
     pub mode: Mode,
     /// Calls per operation, each with other values (run 0 uses the examples).
     pub runs: usize,
@@ -57,7 +68,8 @@ pub struct Options {
     pub json: Option<PathBuf>,
     /// The Prism executable (default: `node_modules/.bin/prism`, installed with `npm ci`).
     pub prism: Option<PathBuf>,
-    /// First port for Prism (one per document, counting up); default: free ports.
+    /// First port for Prism (one per document, counting up); default: port 0, each Prism on
+    /// the port the operating system picks (read from what it prints).
     pub port: Option<u16>,
     /// Calls in flight at once.
     pub concurrency: usize,
@@ -68,7 +80,7 @@ pub struct Options {
 /// Why a run could not give a verdict, or the client could not even be built.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad input or environment (document refused, Prism missing or failing, port in use):
+    /// Bad input or environment (document refused, Prism missing or failing, `--port` in use):
     /// exit code 2.
     Environment(String),
     /// The generated client (or its driver) does not compile: exit code 1.
@@ -126,9 +138,8 @@ pub struct Timings {
 /// [`Report::passed`]); `Err` means no verdict could be reached.
 pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure> {
     let started = Instant::now();
-    let sources = crate::read_specs(root, &options.specs)
+    let sources = xtask::read_specs(root, &options.specs)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
-    let (loaded, api) = intermediate(&sources)?;
     let work = match &options.out {
         Some(out) => WorkDir {
             path: out.clone(),
@@ -148,35 +159,47 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
         }
     };
     let client_dir = driver::client_dir(&work.path);
-    let mut settings = crate::settings_for(root, &client_dir)
+    let mut settings = xtask::settings_for(root, &client_dir)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     // Client and driver share one workspace of their own.
     settings.standalone = false;
-    let generation = crate::generate(&sources, &settings)
-        .map_err(|e| Failure::Environment(format!("the generator refuses the documents:\n{e}")))?;
+    let refused = |report: jtl_erp_generator::Report| {
+        Failure::Environment(format!("the generator refuses the documents:\n{report}"))
+    };
+    let api = analyze(&sources, &settings).map_err(refused)?;
+    let generation = jtl_erp_generator::generate(&sources, &settings).map_err(refused)?;
     write_workspace(root, &work.path, &api, &generation)?;
 
     // Prism reads its documents while the crates compile.
-    let tool = prism::locate(root, options.prism.as_deref())?;
-    let mut servers = Vec::new();
+    let environment = |e: PrismError| Failure::Environment(e.0);
+    let tool = prism::locate(root, options.prism.as_deref()).map_err(environment)?;
+    let mut starting = Vec::new();
     for (i, spec) in options.specs.iter().enumerate() {
-        let port = prism::port(options.port.map(|p| p + i as u16))?;
-        let log = work.path.join(format!("prism-{i}.log"));
-        servers.push(prism::Prism::start(&tool, spec, port, log)?);
+        let launch = prism::Launch {
+            port: options.port.map(|p| p + i as u16),
+            log: Some(work.path.join(format!("prism-{i}.log"))),
+        };
+        let args = [std::ffi::OsStr::new("mock"), spec.as_os_str()];
+        starting.push(
+            Prism::start(&tool, &args, &spec.display().to_string(), &launch)
+                .map_err(environment)?,
+        );
     }
     let executable = build(root, &work.path, work.remove)?;
     let build_time = started.elapsed();
     let after_build = Instant::now();
-    for server in &mut servers {
-        server.ready(Duration::from_secs(180))?;
-    }
-    let calls = calls(&loaded, &api, options);
+    let servers = starting
+        .into_iter()
+        .map(|s| s.ready(Duration::from_secs(180)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(environment)?;
+    let calls = calls(&api, options);
     let calls_file = work.path.join("calls.json");
     let input = json!({
         "prefer": match options.mode { Mode::Dynamic => Some("dynamic=true"), Mode::Examples => None },
         "concurrency": options.concurrency,
         "urls": servers.iter().map(|s| s.url.clone()).collect::<Vec<_>>(),
-        "context": context_values(&loaded, &api, options.seed),
+        "context": context_values(&api, options.seed),
         "calls": calls,
     });
     std::fs::write(&calls_file, input.to_string())
@@ -200,26 +223,11 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
     ))
 }
 
-/// The loaded documents and the IR; a document the generator refuses is bad input.
-fn intermediate(sources: &[SourceDocument]) -> Result<(Vec<Loaded>, Api), Failure> {
-    let refused = |report: jtl_erp_generator::Report| {
-        Failure::Environment(format!("the generator refuses the documents:\n{report}"))
-    };
-    let mut sink = Sink::default();
-    let loaded = jtl_erp_generator::load::load_all(sources, &mut sink);
-    sink.finish_stage().map_err(refused)?;
-    jtl_erp_generator::validate::validate_all(&loaded, &mut sink);
-    sink.finish_stage().map_err(refused)?;
-    let api = jtl_erp_generator::normalize::normalize(&loaded, &mut sink);
-    sink.finish_stage().map_err(refused)?;
-    Ok((loaded, api))
-}
-
 fn write_workspace(
     root: &Path,
     dir: &Path,
-    api: &Api,
-    generation: &jtl_erp_generator::Generation,
+    api: &Analysis,
+    generation: &Generation,
 ) -> Result<(), Failure> {
     let io = |path: &Path, e: std::io::Error| {
         Failure::Environment(format!("cannot write {}: {e}", path.display()))
@@ -234,7 +242,7 @@ fn write_workspace(
         }
         std::fs::write(&path, text).map_err(|e| io(&path, e))
     };
-    crate::write_tree(&driver::client_dir(dir), generation)
+    xtask::write_tree(&driver::client_dir(dir), generation)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     let root_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| io(&root.join("Cargo.toml"), e))?;
@@ -250,6 +258,10 @@ fn write_workspace(
         driver::driver_dir(dir).join("src/main.rs"),
         &driver::main_rs(api),
     )?;
+    write(
+        driver::driver_dir(dir).join("src/recorder.rs"),
+        include_str!("recorder.rs"),
+    )?;
     // The repository's lock file: the same dependency versions, already built in its target.
     let lock = dir.join("Cargo.lock");
     if !lock.exists() {
@@ -261,7 +273,7 @@ fn write_workspace(
 /// Builds the driver in the repository's target directory; returns a copy of the executable
 /// inside `dir`. The shared one is removed when `dir` is temporary (its name is never used again).
 fn build(root: &Path, dir: &Path, temporary: bool) -> Result<PathBuf, Failure> {
-    let output = crate::cargo_command(root)
+    let output = xtask::cargo_command(root)
         .args([
             "build",
             "--quiet",
@@ -349,11 +361,10 @@ fn drive(
 
 /// Values of the request-context headers: built from the first header parameter that declares
 /// each (its example, else a synthesized value), else what the JTL documents accept.
-fn context_values(loaded: &[Loaded], api: &Api, seed: u64) -> Value {
-    use jtl_erp_generator::ContextKey;
+fn context_values(api: &Analysis, seed: u64) -> Value {
     let mut values = serde_json::Map::new();
-    for (m, module) in api.modules.iter().enumerate() {
-        let doc = &loaded[m].raw;
+    for module in &api.modules {
+        let doc = &module.document;
         let mut synth = values::Synth::new(doc, seed, 0);
         for op in &module.operations {
             let (_, parameters) = raw_operation(doc, op);
@@ -404,12 +415,12 @@ fn context_values(loaded: &[Loaded], api: &Api, seed: u64) -> Value {
 }
 
 /// Every call of every run: the operation, its arguments in the method's order, credentials.
-fn calls(loaded: &[Loaded], api: &Api, options: &Options) -> Vec<Value> {
+fn calls(api: &Analysis, options: &Options) -> Vec<Value> {
     let mut calls = Vec::new();
     for run in 0..options.runs.max(1) {
         let mut index = 0;
-        for (m, module) in api.modules.iter().enumerate() {
-            let doc = &loaded[m].raw;
+        for module in &api.modules {
+            let doc = &module.document;
             let mut synth = values::Synth::new(doc, options.seed, run);
             for op in &module.operations {
                 calls.push(json!({
@@ -428,7 +439,7 @@ fn calls(loaded: &[Loaded], api: &Api, options: &Options) -> Vec<Value> {
 }
 
 /// The raw operation object and the parameters declared on it and on its path.
-fn raw_operation<'a>(doc: &'a Value, op: &Operation) -> (&'a Value, Vec<&'a Value>) {
+fn raw_operation<'a>(doc: &'a Value, op: &OperationView) -> (&'a Value, Vec<&'a Value>) {
     let operation = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
     let path_item = op
         .pointer
@@ -444,36 +455,27 @@ fn raw_operation<'a>(doc: &'a Value, op: &Operation) -> (&'a Value, Vec<&'a Valu
     (operation, parameters)
 }
 
-fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) -> Vec<Value> {
+fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &OperationView) -> Vec<Value> {
     let (operation, parameters) = raw_operation(doc, op);
     let mut args = Vec::new();
-    let groups = [
-        ("path", &op.path_params),
-        ("query", &op.query_params),
-        ("header", &op.header_params),
-    ];
-    for (place, params) in groups {
-        for p in params {
-            let raw = parameters.iter().find(|r| {
-                r.get("in").and_then(Value::as_str) == Some(place)
-                    && r.get("name")
-                        .and_then(Value::as_str)
-                        .is_some_and(|n| n.eq_ignore_ascii_case(&p.name))
-            });
-            let value = match raw {
-                Some(_) if !p.required && !synth.include_optional() => Value::Null,
-                Some(raw) => synth.parameter(raw),
-                None => Value::Null,
-            };
-            // The generator reads `oneOf: [T, array of T]` as a list: one value is a list of one.
-            let value = match (&p.ty, value) {
-                (jtl_erp_generator::ir::Ty::List(_), v) if !v.is_array() && !v.is_null() => {
-                    Value::Array(vec![v])
-                }
-                (_, v) => v,
-            };
-            args.push(value);
-        }
+    for p in &op.parameters {
+        let raw = parameters.iter().find(|r| {
+            r.get("in").and_then(Value::as_str) == Some(p.place.name())
+                && r.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&p.name))
+        });
+        let value = match raw {
+            Some(_) if !p.required && !synth.include_optional() => Value::Null,
+            Some(raw) => synth.parameter(raw),
+            None => Value::Null,
+        };
+        // The generator reads `oneOf: [T, array of T]` as a list: one value is a list of one.
+        let value = match (p.ty.shape, value) {
+            (Shape::List, v) if !v.is_array() && !v.is_null() => Value::Array(vec![v]),
+            (_, v) => v,
+        };
+        args.push(value);
     }
     if let Some(body) = &op.body {
         let content = synth.resolve(operation.get("requestBody").unwrap_or(&Value::Null));
@@ -490,12 +492,12 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) 
         let value = synth.value(schema, 0);
         args.push(match body.kind {
             // Text and bytes are sent as they are: a string, or the bytes of one.
-            jtl_erp_generator::ir::BodyKind::Text => Value::String(
+            BodyKind::Text => Value::String(
                 value
                     .as_str()
                     .map_or_else(|| value.to_string(), str::to_owned),
             ),
-            jtl_erp_generator::ir::BodyKind::Binary => Value::Array(
+            BodyKind::Binary => Value::Array(
                 value
                     .as_str()
                     .map_or_else(|| value.to_string(), str::to_owned)
@@ -514,7 +516,7 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &Operation) 
 /// placeholder unless the document declares the parameter it travels in (the vendor's
 /// `x-api-key` header with `format: uuid`): then it is a value of that parameter's schema, the
 /// same in every run.
-fn credentials(doc: &Value, op: &Operation, seed: u64) -> Vec<(String, String, String)> {
+fn credentials(doc: &Value, op: &OperationView, seed: u64) -> Vec<(String, String, String)> {
     let (operation, parameters) = raw_operation(doc, op);
     let requirement = operation
         .get("security")
@@ -536,7 +538,7 @@ fn credentials(doc: &Value, op: &Operation, seed: u64) -> Vec<(String, String, S
     let mut out: Vec<(String, String, String)> = Vec::new();
     for name in alternative.keys() {
         let scheme = doc
-            .pointer(&format!("/components/securitySchemes/{}", escape(name)))
+            .pointer(&pointer(["components", "securitySchemes", name.as_str()]))
             .map_or(&Value::Null, |s| values::resolve(doc, s));
         let text = |key: &str| scheme.get(key).and_then(Value::as_str).unwrap_or("");
         let entry = match text("type") {
@@ -638,12 +640,8 @@ fn declared_parameter<'a>(
         .find(is_it)
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// What the generator gave up per operation: its warnings located inside the operation.
-fn degraded(api: &Api, warnings: &[jtl_erp_generator::Diagnostic]) -> Vec<Vec<String>> {
+fn degraded(api: &Analysis, warnings: &[Diagnostic]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for module in &api.modules {
         for op in &module.operations {
@@ -675,15 +673,17 @@ mod tests {
 
     /// The credentials of each operation of a document (its `x-jtl-module` is `m`).
     fn credentials_of(yaml: &str) -> Vec<(String, Sent)> {
-        let source = SourceDocument {
+        let source = jtl_erp_generator::SourceDocument {
             path: "doc.yaml".to_owned(),
             text: yaml.to_owned(),
         };
-        let (loaded, api) = intermediate(&[source]).unwrap_or_else(|f| panic!("{f}"));
-        api.modules[0]
+        let api = analyze(&[source], &jtl_erp_generator::Settings::default())
+            .unwrap_or_else(|r| panic!("{r}"));
+        let module = &api.modules[0];
+        module
             .operations
             .iter()
-            .map(|op| (op.id.clone(), credentials(&loaded[0].raw, op, 1)))
+            .map(|op| (op.id.clone(), credentials(&module.document, op, 1)))
             .collect()
     }
 

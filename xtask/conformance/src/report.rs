@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::ir::Api;
+use jtl_erp_generator::Analysis;
 use serde_json::{Value, json};
 
 use super::Options;
@@ -10,6 +10,7 @@ use super::Options;
 /// One call of one operation, judged.
 #[derive(Debug, Clone)]
 pub struct Call {
+    /// The run (0: the document's examples and every optional value).
     pub run: u64,
     /// The status answered (none when nothing was sent or nothing came back).
     pub status: Option<u16>,
@@ -30,27 +31,41 @@ pub struct Call {
 /// Every call of one operation.
 #[derive(Debug, Clone)]
 pub struct OperationReport {
+    /// The module of the generated crate.
     pub module: String,
+    /// The operation id.
     pub id: String,
+    /// The HTTP method, upper case.
     pub method: String,
+    /// The path template.
     pub path: String,
     /// What the generator gave up for it (its warnings there).
     pub degraded: Vec<String>,
+    /// One per run, in run order.
     pub calls: Vec<Call>,
 }
 
 /// The verdicts of a run.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The mode's name (`dynamic`, `examples`).
     pub mode: &'static str,
+    /// Calls per operation.
     pub runs: usize,
+    /// The seed of the synthesized values.
     pub seed: u64,
+    /// Every operation, in module and document order.
     pub operations: Vec<OperationReport>,
 }
 
 impl Report {
     /// Judges the driver's lines.
-    pub fn new(api: &Api, degraded: Vec<Vec<String>>, lines: &[Value], options: &Options) -> Self {
+    pub fn new(
+        api: &Analysis,
+        degraded: Vec<Vec<String>>,
+        lines: &[Value],
+        options: &Options,
+    ) -> Self {
         let mut operations: Vec<OperationReport> = api
             .modules
             .iter()
