@@ -40,10 +40,12 @@ pub enum Emitted {
 /// modules left out are reported to `sink` as warnings. `Err` is a generator bug: tokens that
 /// are no Rust file (named).
 ///
-/// The Rust files are built and printed on the machine's threads (at most 8): each module on its own, and
-/// `src/models.rs` (the largest file) in parts whose printed text is joined in order (items
-/// printed apart are printed as together, a blank line between them), so that the output is
-/// the same whatever the number of threads.
+/// The Rust files are built and printed on the machine's threads (at most 8), in parts whose
+/// printed text is joined in order: `src/models.rs` by models and enums, each module's file as
+/// its head, its operations' methods (spliced into the head's `impl Client`) and its tail.
+/// Items printed apart are printed as together (a blank line between them), and the parts are
+/// cut by fixed counts, so that the output is the same whatever the number of threads. The
+/// largest parts come first, so that no thread is left with a large one at the end.
 pub fn emit(
     api: &Api,
     settings: &Settings,
@@ -52,14 +54,18 @@ pub fn emit(
     let inlined = inlineable::inline(api, sink);
     let checked = required::checked(api);
     let threads = threads();
-    let mut jobs = vec![Job::Root, Job::ModelsHead];
     // A fixed number of parts (not one per thread): where the parts are cut never depends on
-    // the machine. The models first, then the enums, as in one piece.
-    let parts = if api.concepts.len() + api.enums.len() > 64 {
-        8
-    } else {
-        1
-    };
+    // the machine.
+    let parts_of = |len: usize| if len > 64 { 8 } else { 1 };
+    let mut jobs = Vec::new();
+    for (i, module) in api.modules.iter().enumerate() {
+        let parts = parts_of(module.operations.len());
+        jobs.extend(
+            (0..parts).map(|part| Job::Operations(i, share(module.operations.len(), part, parts))),
+        );
+    }
+    // The models first, then the enums, as in one piece.
+    let parts = parts_of(api.concepts.len() + api.enums.len());
     for part in 0..parts {
         jobs.push(Job::Models(share(api.concepts.len(), part, parts), 0..0));
     }
@@ -68,7 +74,8 @@ pub fn emit(
     }
     // The unions, after the enums (few: one part).
     jobs.push(Job::Unions);
-    jobs.extend((0..api.modules.len()).map(Job::Module));
+    jobs.extend((0..api.modules.len()).flat_map(|i| [Job::ModuleHead(i), Job::ModuleTail(i)]));
+    jobs.extend([Job::Root, Job::ModelsHead]);
     let run = |job: &Job| -> Result<String, String> {
         match job {
             Job::Root => code::print("src/lib.rs", crate_root(api, settings, &inlined.modules)),
@@ -83,10 +90,18 @@ pub fn emit(
                     .map(|i| unions::emit_union(api, i))
                     .collect(),
             ),
-            Job::Module(i) => {
+            Job::ModuleHead(i) => {
                 let module = &api.modules[*i];
-                let path = format!("src/{}.rs", module.name);
-                code::print(&path, operations::emit_module(api, module, &checked))
+                code::print(&module_path(module), operations::module_head(module))
+            }
+            Job::Operations(i, range) => {
+                let module = &api.modules[*i];
+                let tokens = operations::module_operations(api, module, range.clone(), &checked);
+                code::print(&module_path(module), tokens).map(|text| impl_body(&text))
+            }
+            Job::ModuleTail(i) => {
+                let module = &api.modules[*i];
+                code::print(&module_path(module), operations::module_tail(api, module))
             }
         }
     };
@@ -118,18 +133,21 @@ pub fn emit(
             }
         }
     });
+    // The printed parts, taken by job in the order the files need them.
     let mut texts = done
         .into_iter()
-        .map(|t| t.unwrap_or_else(|| Err("a job did not run".into())));
-    let mut next_text = || {
-        texts
-            .next()
-            .unwrap_or_else(|| Err("a job is missing".into()))
+        .map(|t| t.unwrap_or_else(|| Err("a job did not run".into())))
+        .collect::<Result<Vec<String>, String>>()?;
+    let mut take = |wanted: &dyn Fn(&Job) -> bool| -> Vec<String> {
+        jobs.iter()
+            .zip(texts.iter_mut())
+            .filter(|(job, _)| wanted(job))
+            .map(|(_, text)| std::mem::take(text))
+            .collect()
     };
-    let root = next_text()?;
-    let mut models = next_text()?;
-    for _ in 0..2 * parts + 1 {
-        let part = next_text()?;
+    let root = take(&|j| matches!(j, Job::Root)).concat();
+    let mut models = take(&|j| matches!(j, Job::ModelsHead)).concat();
+    for part in take(&|j| matches!(j, Job::Models(..) | Job::Unions)) {
         if !part.is_empty() {
             models.push('\n');
             models.push_str(&part);
@@ -143,10 +161,13 @@ pub fn emit(
         ("src/lib.rs".to_owned(), Emitted::Rust(root)),
         ("src/models.rs".to_owned(), Emitted::Rust(models)),
     ];
-    for module in &api.modules {
+    for (i, module) in api.modules.iter().enumerate() {
+        let head = take(&|j| matches!(j, Job::ModuleHead(m) if *m == i)).concat();
+        let operations = take(&|j| matches!(j, Job::Operations(m, _) if *m == i));
+        let tail = take(&|j| matches!(j, Job::ModuleTail(m) if *m == i)).concat();
         files.push((
-            format!("src/{}.rs", module.name),
-            Emitted::Rust(next_text()?),
+            module_path(module),
+            Emitted::Rust(splice(&module_path(module), head, &operations, &tail)?),
         ));
     }
     files.extend(
@@ -168,8 +189,60 @@ enum Job {
     Models(std::ops::Range<usize>, std::ops::Range<usize>),
     /// The unions (`oneOf`/`anyOf`), all of them.
     Unions,
-    /// The module of this index.
-    Module(usize),
+    /// The head of the module of this index (up to its `impl Client` without operations).
+    ModuleHead(usize),
+    /// The methods of these operations of the module of this index.
+    Operations(usize, std::ops::Range<usize>),
+    /// The parameter structs and response enums of the module of this index.
+    ModuleTail(usize),
+}
+
+/// The path of a module's file.
+fn module_path(module: &crate::ir::Module) -> String {
+    format!("src/{}.rs", module.name)
+}
+
+/// What is inside the braces of a printed `impl Client { … }`: its methods' lines, as they are
+/// printed inside the whole `impl` (prettyplease indents each item alike, whatever its
+/// neighbours). Empty for an `impl` without methods.
+fn impl_body(printed: &str) -> String {
+    let mut lines: Vec<&str> = printed.lines().collect();
+    if lines.len() < 3 {
+        return String::new();
+    }
+    lines.pop();
+    lines.remove(0);
+    let mut body = lines.join("\n");
+    body.push('\n');
+    body
+}
+
+/// A module's file: the operations' methods spliced into the head's `impl Client`, before its
+/// closing brace and after its handles (a blank line before each part, as between any two
+/// methods), then the tail after a blank line. `Err` is a generator bug: a head without
+/// `impl Client`.
+fn splice(path: &str, head: String, operations: &[String], tail: &str) -> Result<String, String> {
+    let start = head
+        .find("\nimpl Client {\n")
+        .ok_or_else(|| format!("generator bug: {path} has no `impl Client`"))?;
+    let end = start
+        + head[start..]
+            .find("\n}\n")
+            .ok_or_else(|| format!("generator bug: {path}: `impl Client` is not closed"))?;
+    let mut text = String::with_capacity(
+        head.len() + tail.len() + operations.iter().map(|o| o.len() + 1).sum::<usize>() + 1,
+    );
+    text.push_str(&head[..=end]);
+    for part in operations.iter().filter(|p| !p.is_empty()) {
+        text.push('\n');
+        text.push_str(part);
+    }
+    text.push_str(&head[end + 1..]);
+    if !tail.is_empty() {
+        text.push('\n');
+        text.push_str(tail);
+    }
+    Ok(text)
 }
 
 /// The threads to emit on: the machine's parallelism, at most 8.

@@ -11,8 +11,10 @@ use super::runtime as rt;
 use super::types::{marker, rust_type};
 use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
 
-/// The module's file.
-pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+/// The head of a module's file: its docs, the runtime import, the constants, the `Client`
+/// struct, its `impl` with the handles but without the operations (`emit::emit` splices those
+/// in, printed in parts by [`module_operations`]), and `From<rt::Client>`.
+pub fn module_head(module: &Module) -> TokenStream {
     let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", doc::document(description.trim())));
@@ -28,7 +30,40 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
     let import = rt::import();
     let base_url = lit(&module.default_base_url);
     let api_version = lit(module.api_version.as_deref().unwrap_or_default());
-    let client = client(api, module, checked);
+    let client = client(module);
+    quote! {
+        #header
+        #import
+        /// The document's first server.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+        /// The `api-version` this document speaks (sent by operations that declare the header).
+        pub const API_VERSION: &str = #api_version;
+        #client
+    }
+}
+
+/// `impl Client` with the methods of the module's operations in `range` (a part of the file's
+/// one `impl Client`: `emit::emit` keeps what is inside the braces).
+pub fn module_operations(
+    api: &Api,
+    module: &Module,
+    range: std::ops::Range<usize>,
+    checked: &BTreeSet<SchemaKey>,
+) -> TokenStream {
+    let operations = module.operations[range].iter().map(|op| {
+        let method = emit_operation(api, module, op, checked);
+        let paged = super::paging::paged_methods(api, op);
+        quote!(#method #paged)
+    });
+    quote! {
+        impl Client {
+            #(#operations)*
+        }
+    }
+}
+
+/// The end of a module's file: the parameter structs and the response enums.
+pub fn module_tail(api: &Api, module: &Module) -> TokenStream {
     let params_structs = module
         .operations
         .iter()
@@ -40,20 +75,14 @@ pub fn emit_module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) ->
         .filter(|op| !op.success_variants.is_empty())
         .map(|op| response_enum(api, op));
     quote! {
-        #header
-        #import
-        /// The document's first server.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
-        /// The `api-version` this document speaks (sent by operations that declare the header).
-        pub const API_VERSION: &str = #api_version;
-        #client
         #(#params_structs)*
         #(#response_enums)*
     }
 }
 
-/// The `Client` struct, its handles and its methods.
-fn client(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+/// The `Client` struct, its handles (the operations' methods join its `impl`, see
+/// [`module_operations`]) and `From<rt::Client>`.
+fn client(module: &Module) -> TokenStream {
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
     let doc = docs(Some(&format!(
@@ -62,11 +91,6 @@ fn client(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStr
          injected into each operation that needs them.",
         doc::line(&module.title)
     )));
-    let operations = module.operations.iter().map(|op| {
-        let method = emit_operation(api, module, op, checked);
-        let paged = super::paging::paged_methods(api, op);
-        quote!(#method #paged)
-    });
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -93,7 +117,6 @@ fn client(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStr
             pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
                 Ok(Self { inner: self.inner.with_context(context)? })
             }
-            #(#operations)*
         }
         impl ::std::convert::From<#client> for Client {
             fn from(inner: #client) -> Self {
