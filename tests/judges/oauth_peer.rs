@@ -111,8 +111,14 @@ async fn code_of(url: &reqwest::Url) -> reqwest::Url {
 async fn a_pkce_login_works_against_an_independent_oauth_server() {
     let (_server, issuer) = peer().await;
     let clock = ManualTimeSource::new();
+    // No pooled connections: after answering a refused code exchange with 400, the peer's
+    // token handler runs on, fails to answer a second time, and Express destroys the socket
+    // (oauth2-mock-server dist/shared/oauth2-server.js, `tokenHandler`: no `return` after the
+    // 400). A pooled connection reused for the next exchange is then reset, or not, depending
+    // on which side is scheduled first; a new connection per request takes the race away.
     let login = PkceLogin::builder("peer-public-client")
         .endpoints(format!("{issuer}/authorize"), format!("{issuer}/token"))
+        .configure_http(|http| http.pool_max_idle_per_host(0))
         .time_source(clock.clone())
         .build()
         .expect("login");

@@ -325,3 +325,86 @@ fn models_part(
         #(#enums)*
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceDocument;
+
+    /// A document of `count` operations, with path, query and body parameters, answers with
+    /// and without bodies, and deprecated ones: enough for the operations to be cut in parts.
+    fn many_operations(count: usize) -> SourceDocument {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: Many, version: '1'}\npaths:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  /items/{{id}}/op{i}:\n    post:\n      operationId: Op{i}\n      deprecated: {}\n      \
+                 parameters:\n        - {{name: id, in: path, required: true, schema: {{type: integer}}}}\n        \
+                 - {{name: filter, in: query, schema: {{type: string}}}}\n      \
+                 requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Item'}}\n      \
+                 responses:\n        '200':\n          description: the item\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Item'}}\n        \
+                 '204': {{description: nothing}}\n        '404': {{description: not there}}\n",
+                i % 7 == 0
+            ));
+        }
+        text.push_str(
+            "components:\n  schemas:\n    Item:\n      type: object\n      required: [name]\n      \
+             properties:\n        name: {type: string}\n        count: {type: integer}\n",
+        );
+        SourceDocument {
+            path: "many.yaml".to_owned(),
+            text,
+        }
+    }
+
+    /// The module's file printed in parts and spliced (as `emit` does) is the file printed
+    /// whole: the operations' methods inside the head's `impl Client`, then the tail, as one
+    /// `syn::File` printed once.
+    #[test]
+    fn a_module_printed_in_parts_is_the_module_printed_whole() {
+        for count in [3, 65, 100] {
+            let settings = Settings::default();
+            let mut sink = Sink::default();
+            let (_, api) = crate::front(&[many_operations(count)], &settings, &mut sink)
+                .expect("the document loads");
+            let files = emit(&api, &settings, &mut sink).expect("emits");
+            let module = &api.modules[0];
+            let spliced = files
+                .iter()
+                .find_map(|(path, emitted)| match emitted {
+                    Emitted::Rust(text) if *path == module_path(module) => Some(text.clone()),
+                    _ => None,
+                })
+                .expect("the module's file");
+
+            let checked = required::checked(&api);
+            let parse = |tokens| syn::parse2::<syn::File>(tokens).expect("a file");
+            let mut whole = parse(operations::module_head(module));
+            let operations = parse(operations::module_operations(
+                &api,
+                module,
+                0..module.operations.len(),
+                &checked,
+            ));
+            let Some(syn::Item::Impl(methods)) = operations.items.into_iter().next() else {
+                panic!("the operations are one impl");
+            };
+            let client = whole
+                .items
+                .iter_mut()
+                .find_map(|item| match item {
+                    syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+                    _ => None,
+                })
+                .expect("impl Client");
+            client.items.extend(methods.items);
+            whole
+                .items
+                .extend(parse(operations::module_tail(&api, module)).items);
+            let printed = code::space(&prettyplease::unparse(&whole));
+
+            assert_eq!(spliced, printed, "{count} operations");
+            assert_eq!(spliced.matches("impl Client {").count(), 1);
+            assert_eq!(spliced.matches("pub async fn op").count(), count);
+        }
+    }
+}
