@@ -54,9 +54,10 @@ pub fn emit(
     let inlined = inlineable::inline(api, sink);
     let checked = required::checked(api);
     let threads = threads();
-    // A fixed number of parts (not one per thread): where the parts are cut never depends on
-    // the machine.
-    let parts_of = |len: usize| if len > 64 { 8 } else { 1 };
+    // A number of parts fixed by the count of items (not by the threads): where the parts are
+    // cut never depends on the machine. Up to 8 parts of at least 8 items each: a small
+    // document's models are still shared between threads, a tiny one's are not cut for nothing.
+    let parts_of = |len: usize| (len / 8).clamp(1, 8);
     let mut jobs = Vec::new();
     for (i, module) in api.modules.iter().enumerate() {
         let parts = parts_of(module.operations.len());
@@ -106,26 +107,30 @@ pub fn emit(
         }
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each thread takes the next job until none is left.
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return out;
+            };
+            out.push((i, run(job)));
+        }
+    };
     let mut done: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(jobs.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else {
-                            return out;
-                        };
-                        out.push((i, run(job)));
-                    }
-                })
-            })
+        // The calling thread is one of the workers: one thread fewer to start per run.
+        let helpers: Vec<_> = (1..threads.min(jobs.len()))
+            .map(|_| scope.spawn(work))
             .collect();
-        for worker in workers {
+        for (i, text) in work() {
+            done[i] = Some(text);
+        }
+        for helper in helpers {
             // A panic inside a job is the generator's own bug: passed on to `generate`, which
             // reports it.
-            for (i, text) in worker
+            for (i, text) in helper
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p))
             {
