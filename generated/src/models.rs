@@ -811,12 +811,8 @@ rt::codegen::model! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRequest {
     /// Always `client_credentials`
-    ///
-    /// On the wire: `grant_type`.
     pub grant_type: crate::models::GrantType,
     /// Space-separated scopes to limit the token to; omitted for all granted scopes
-    ///
-    /// On the wire: `scope`.
     pub scope: Option<String>,
 }
 
@@ -833,20 +829,12 @@ rt::codegen::model! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenResponse {
     /// The token, sent as `Authorization Bearer <token>`
-    ///
-    /// On the wire: `access_token`.
     pub access_token: rt::Secret,
     /// Always `Bearer`
-    ///
-    /// On the wire: `token_type`.
     pub token_type: String,
     /// Seconds the token stays valid
-    ///
-    /// On the wire: `expires_in`.
     pub expires_in: i64,
     /// Space-separated scopes the token carries
-    ///
-    /// On the wire: `scope`.
     pub scope: Option<String>,
 }
 
@@ -865,16 +853,10 @@ rt::codegen::model! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
     /// Error code such as `invalid_client` or `invalid_grant`
-    ///
-    /// On the wire: `error`.
     pub error: String,
     /// Human-readable explanation
-    ///
-    /// On the wire: `error_description`.
     pub error_description: Option<String>,
     /// Page that explains the error
-    ///
-    /// On the wire: `error_uri`.
     pub error_uri: Option<String>,
 }
 
@@ -910,8 +892,6 @@ rt::codegen::model! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthToken {
     /// What the token is for, e.g. `CHANNEL`
-    ///
-    /// On the wire: `scope`.
     pub scope: Option<String>,
     /// The token, sent as `Authorization Bearer <authToken>`
     ///

@@ -99,7 +99,13 @@ fn definition(api: &Api, index: usize) -> TokenStream {
             .as_deref()
             .map(doc::document)
             .unwrap_or_default();
-        text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
+        // The key is named where it tells the reader something: when it is spelled otherwise
+        // than the field, or when nothing else documents the field.
+        let plain = field.spellings.len() == 1
+            && field.spellings[0] == field.rust_name.trim_start_matches("r#");
+        if !plain || text.is_empty() {
+            text.push_str(&format!("\n\nOn the wire: {}.", spellings.join(", ")));
+        }
         let doc = docs(Some(&text));
         let field_name = ident(&field.rust_name);
         let ty = field_type(api, index, field);

@@ -348,8 +348,6 @@ rt::codegen::model! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adoption {
     /// A pet, told apart by `petType` (mapping).
-    ///
-    /// On the wire: `pet`.
     pub pet: crate::models::Pet,
     /// The pet before this one, if any (a nullable untagged union).
     ///
@@ -360,8 +358,6 @@ pub struct Adoption {
     /// On the wire: `shapes`.
     pub shapes: Option<Vec<crate::models::Shape>>,
     /// Anything at all; stays serde_json::Value.
-    ///
-    /// On the wire: `note`.
     pub note: Option<rt::serde_json::Value>,
 }
 
