@@ -138,11 +138,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Fetch the status of a registration
@@ -216,11 +212,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Register a further instance of an app
@@ -292,11 +284,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Read the API status
@@ -346,11 +334,7 @@ impl Client {
         let path = "/info";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 }
 

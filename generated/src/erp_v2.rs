@@ -139,11 +139,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Fetch the status of a registration
@@ -215,11 +211,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Register a further instance of an app
@@ -291,11 +283,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Register a foreign app
@@ -403,11 +391,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Remove a foreign app by its app id
@@ -499,11 +483,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// Update a foreign app by its app id
@@ -611,11 +591,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Remove a foreign app by its registration id
@@ -708,11 +684,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// Update a foreign app by its registration id
@@ -821,11 +793,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Log a JTL-Wawi user in
@@ -903,11 +871,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Log a JTL-Wawi user out
@@ -964,11 +928,7 @@ impl Client {
         let path = "/v2/authentication/logout";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// List the feature sets
@@ -1000,11 +960,7 @@ impl Client {
         let path = "/v2/feature";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Read the API status
@@ -1053,11 +1009,7 @@ impl Client {
         let path = "/v2/info";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Check that the API answers
@@ -1087,11 +1039,7 @@ impl Client {
         let path = "/v2/info";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// Query accounting data
@@ -1181,35 +1129,21 @@ impl Client {
             )
             .scope("accountings.read");
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = &params.from {
-            query.push("from", value);
-        }
-        if let Some(value) = &params.to {
-            query.push("to", value);
-        }
-        if let Some(value) = &params.company_id {
-            query.push("companyId", value);
-        }
-        if let Some(value) = &params.r#type {
-            query.push("type", value);
-        }
-        if let Some(value) = &params.export_currency_in_departure_country {
-            query.push("exportCurrencyInDepartureCountry", value);
-        }
-        if let Some(value) = &params.page_number {
-            query.push("pageNumber", value);
-        }
-        if let Some(value) = &params.page_size {
-            query.push("pageSize", value);
-        }
+        query.push_optional("from", params.from.as_ref());
+        query.push_optional("to", params.to.as_ref());
+        query.push_optional("companyId", params.company_id.as_ref());
+        query.push_optional("type", params.r#type.as_ref());
+        query
+            .push_optional(
+                "exportCurrencyInDepartureCountry",
+                params.export_currency_in_departure_country.as_ref(),
+            );
+        query.push_optional("pageNumber", params.page_number.as_ref());
+        query.push_optional("pageSize", params.page_size.as_ref());
         let path = format!("/v2/accountingData{}", query.finish());
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// The pages of [`Self::query_accounting_data`], from the first on, as a stream.

@@ -117,11 +117,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 }
 

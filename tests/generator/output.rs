@@ -344,11 +344,11 @@ paths:
         "{module}"
     );
     assert_eq!(
-        module.matches("query.push(\"limit\"").count(),
+        module.matches("query.push_optional(\"limit\"").count(),
         1,
         "{module}"
     );
-    assert!(module.contains("query.push(\"trace\""), "{module}");
+    assert!(module.contains("query.push_optional(\"trace\""), "{module}");
     assert!(module.contains("headers.push((\"trace\""), "{module}");
 }
 

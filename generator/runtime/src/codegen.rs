@@ -95,38 +95,59 @@ pub fn missing_property<E>(operation: &'static Operation, path: &str) -> Error<E
     Error::new(operation.id, ErrorKind::InvalidRequest { reason })
 }
 
+// The decoders below take any answer: a non-success one is the operation's error
+// ([`api_error`]), so that a generated method ends in one call.
+
 /// Decodes a JSON success body.
-pub fn json<T: DeserializeOwned, E>(
+pub fn json<T: DeserializeOwned, E: DeserializeOwned>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<T>, Error<E>> {
-    response.json(operation)
+    success(response, operation)?.json(operation)
 }
 
 /// A JSON body, or `None` for an answer without body (e.g. 204 next to 201).
-pub fn json_or_empty<T: DeserializeOwned, E>(
+pub fn json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<Option<T>>, Error<E>> {
-    response.json_or_empty(operation)
+    success(response, operation)?.json_or_empty(operation)
 }
 
 /// A success body as raw bytes.
-pub fn bytes<E>(response: RawResponse) -> Result<ResponseValue<Bytes>, Error<E>> {
-    response.into_bytes()
+pub fn bytes<E: DeserializeOwned>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<ResponseValue<Bytes>, Error<E>> {
+    success(response, operation)?.into_bytes()
 }
 
 /// A success body as UTF-8 text.
-pub fn text<E>(
+pub fn text<E: DeserializeOwned>(
     response: RawResponse,
     operation: &'static Operation,
 ) -> Result<ResponseValue<String>, Error<E>> {
-    response.into_text(operation)
+    success(response, operation)?.into_text(operation)
 }
 
 /// A success without a body the client reads.
-pub fn empty<E>(response: RawResponse) -> Result<ResponseValue<()>, Error<E>> {
-    response.empty()
+pub fn empty<E: DeserializeOwned>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<ResponseValue<()>, Error<E>> {
+    success(response, operation)?.empty()
+}
+
+/// The answer when it is a success, else the operation's error.
+fn success<E: DeserializeOwned>(
+    response: RawResponse,
+    operation: &'static Operation,
+) -> Result<RawResponse, Error<E>> {
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(api_error(response, operation))
+    }
 }
 
 /// A non-success answer as [`ErrorKind::Api`], its body read as `E` where it can be.

@@ -192,7 +192,7 @@ fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
             }
             None => {
                 let empty = rt::DECODE_EMPTY;
-                quote!(#empty(response).map(|v| v.map(|()| #name::#variant)))
+                quote!(#empty(response, OPERATION).map(|v| v.map(|()| #name::#variant)))
             }
         }
     };
@@ -265,10 +265,19 @@ fn emit_operation(
             };
         }
     };
+    // One success type: its decoder takes the answer whole (a non-success one is the error).
+    // Several: a match on the status, after the success check.
     let decode = if op.success_variants.is_empty() {
         success_type(api, op).1
     } else {
-        variant_decode(api, op)
+        let variants = variant_decode(api, op);
+        quote! {
+            if response.status().is_success() {
+                #variants
+            } else {
+                Err(#api_error(response, OPERATION))
+            }
+        }
     };
     quote! {
         #doc
@@ -279,11 +288,7 @@ fn emit_operation(
             #query
             let path = #path;
             #response
-            if response.status().is_success() {
-                #decode
-            } else {
-                Err(#api_error(response, OPERATION))
-            }
+            #decode
         }
     }
 }
@@ -377,7 +382,7 @@ fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
         (None, Some(Media::Binary)) => {
             let (bytes, decode) = (rt::BYTES, rt::DECODE_BYTES);
-            (quote!(#bytes), quote!(#decode(response)))
+            (quote!(#bytes), quote!(#decode(response, OPERATION)))
         }
         (None, Some(Media::Text)) => {
             let decode = rt::DECODE_TEXT;
@@ -385,7 +390,7 @@ fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
         (None, _) => {
             let decode = rt::DECODE_EMPTY;
-            (quote!(()), quote!(#decode(response)))
+            (quote!(()), quote!(#decode(response, OPERATION)))
         }
     }
 }
@@ -483,16 +488,24 @@ fn query_code(op: &Operation) -> TokenStream {
             quote!(push)
         };
         let key = lit(&p.name);
+        let name = ident(&p.rust_name);
         if p.required {
-            let name = ident(&p.rust_name);
             quote!(query.#push(#key, #name);)
+        } else if uses_params_struct(op) {
+            // The struct owns the value: borrowed as `Option<&T>`, a list as `Option<&[T]>`.
+            let (push, borrow) = if matches!(p.ty, Ty::List(_)) {
+                (quote!(push_all_optional), quote!(as_deref))
+            } else {
+                (quote!(push_optional), quote!(as_ref))
+            };
+            quote!(query.#push(#key, params.#name.#borrow());)
         } else {
-            let source = optional_source(op, p);
-            quote! {
-                if let Some(value) = #source {
-                    query.#push(#key, value);
-                }
-            }
+            let push = if matches!(p.ty, Ty::List(_)) {
+                quote!(push_all_optional)
+            } else {
+                quote!(push_optional)
+            };
+            quote!(query.#push(#key, #name);)
         }
     });
     quote! {

@@ -80,11 +80,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// AddLineItems
@@ -122,11 +118,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PutState
@@ -156,11 +148,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PutCount
@@ -194,11 +182,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// AddNote
@@ -232,11 +216,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PostShape
@@ -266,11 +246,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PatchLineItem
@@ -305,11 +281,7 @@ impl Client {
         let path = "/patch";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], body)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PutName
@@ -339,11 +311,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PostChunk
@@ -376,11 +344,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 }
 

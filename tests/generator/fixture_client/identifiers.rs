@@ -70,22 +70,14 @@ impl Client {
             "/areas/{٣}",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = m {
-            query.push("m²", value);
-        }
-        if let Some(value) = _٣count {
-            query.push("٣count", value);
-        }
+        query.push_optional("m²", m);
+        query.push_optional("٣count", _٣count);
         let path = format!(
             "/areas/{}{}", rt::codegen::encode_path_segment(_٣), query.finish()
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// type
@@ -135,11 +127,7 @@ impl Client {
             rt::codegen::execute(&self.inner, OPERATION, &path, &headers, Some(body))
                 .await?
         };
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 }
 

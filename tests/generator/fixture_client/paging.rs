@@ -73,21 +73,13 @@ impl Client {
             "/v2/accountingData",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = page_number {
-            query.push("pageNumber", value);
-        }
-        if let Some(value) = page_size {
-            query.push("pageSize", value);
-        }
+        query.push_optional("pageNumber", page_number);
+        query.push_optional("pageSize", page_size);
         query.push("since", since);
         let path = format!("/v2/accountingData{}", query.finish());
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// The pages of [`Self::get_accounting_data`], from the first on, as a stream.
@@ -170,11 +162,7 @@ impl Client {
         let path = format!("/v2/orders{}", query.finish());
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// The pages of [`Self::list_orders`], from the first on, as a stream.
@@ -232,20 +220,12 @@ impl Client {
             "/things",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = limit {
-            query.push("limit", value);
-        }
-        if let Some(value) = page_token {
-            query.push("page_token", value);
-        }
+        query.push_optional("limit", limit);
+        query.push_optional("page_token", page_token);
         let path = format!("/things{}", query.finish());
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// The pages of [`Self::list`], from the first on, as a stream.
@@ -307,18 +287,10 @@ impl Client {
             "/entries",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = &params.p {
-            query.push("p", value);
-        }
-        if let Some(value) = &params.a {
-            query.push("a", value);
-        }
-        if let Some(value) = &params.b {
-            query.push("b", value);
-        }
-        if let Some(value) = &params.c {
-            query.push_all("c", value);
-        }
+        query.push_optional("p", params.p.as_ref());
+        query.push_optional("a", params.a.as_ref());
+        query.push_optional("b", params.b.as_ref());
+        query.push_all_optional("c", params.c.as_deref());
         let path = format!("/entries{}", query.finish());
         let response = {
             let mut headers: Vec<(&'static str, String)> = Vec::new();
@@ -327,11 +299,7 @@ impl Client {
             }
             rt::codegen::execute(&self.inner, OPERATION, &path, &headers, None).await?
         };
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// The pages of [`Self::list_entries`], from the first on, as a stream.
@@ -397,17 +365,11 @@ impl Client {
             "/v2/plain",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = page_number {
-            query.push("pageNumber", value);
-        }
+        query.push_optional("pageNumber", page_number);
         let path = format!("/v2/plain{}", query.finish());
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 }
 

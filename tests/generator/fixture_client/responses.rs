@@ -121,11 +121,7 @@ impl Client {
         let path = "/health";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// Echo
@@ -141,11 +137,7 @@ impl Client {
         let path = "/echo";
         let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::text(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::text(response, OPERATION)
     }
 }
 

@@ -79,11 +79,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// GetPet
@@ -109,11 +105,7 @@ impl Client {
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::json(response, OPERATION)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::json(response, OPERATION)
     }
 
     /// GetOwner
@@ -136,20 +128,14 @@ impl Client {
             "/owners/{owner}",
         );
         let mut query = rt::codegen::Query::new();
-        if let Some(value) = limit {
-            query.push("limit", value);
-        }
+        query.push_optional("limit", limit);
         let path = format!(
             "/owners/{}{}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& owner)), query.finish()
         );
         let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 
     /// PutShape
@@ -179,11 +165,7 @@ impl Client {
                 Some(body),
             )
             .await?;
-        if response.status().is_success() {
-            rt::codegen::empty(response)
-        } else {
-            Err(rt::codegen::api_error(response, OPERATION))
-        }
+        rt::codegen::empty(response, OPERATION)
     }
 }
 

@@ -65,6 +65,20 @@ impl Query {
         );
     }
 
+    /// Adds `name=value` when there is a value.
+    pub fn push_optional<T: QueryValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.push(name, value);
+        }
+    }
+
+    /// Adds `name=value` for each value, when there are values.
+    pub fn push_all_optional<T: QueryValue>(&mut self, name: &str, values: Option<&[T]>) {
+        if let Some(values) = values {
+            self.push_all(name, values);
+        }
+    }
+
     /// Adds `name=value` for each value (`form` style, `explode: true`).
     pub fn push_all<T: QueryValue>(&mut self, name: &str, values: &[T]) {
         for value in values {
