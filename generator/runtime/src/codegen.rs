@@ -1,8 +1,8 @@
 //! What generated code needs and users do not: the send path, bodies, query strings, path
 //! encoding, decoding into the operation's result, and the plumbing of the generated models
-//! and enums ([`model`], [`enums`]). Hidden from the documentation; the generator names every item
-//! it uses from here in one place (`generator/src/emit/runtime.rs`), and
-//! `tests/generator/contract.rs` checks that each of them exists.
+//! and enums (`codegen/model.rs`, `codegen/enums.rs`). Hidden from the documentation; the
+//! generator names every item it uses from here in one place (`generator/src/emit/runtime.rs`),
+//! and `tests/generator/contract.rs` checks that each of them exists.
 
 use bytes::Bytes;
 use serde::Serialize;

@@ -85,7 +85,7 @@ pub trait Model: Sized {
     const KEYS: &'static [&'static [&'static str]];
 
     /// Reads the model from `fields`: a loop over [`Fields::next_field`] that [`Fields::read`]s each
-    /// field's value into its slot, then the model from the slots ([`Fields::required`]).
+    /// field's value into its slot, then the model from the slots ([`Fields::finish`]).
     fn from_map<'de, A: MapAccess<'de>>(fields: Fields<'de, Self, A>) -> Result<Self, A::Error>;
 }
 
