@@ -278,19 +278,49 @@ pub fn document_info(source: &SourceDocument) -> Option<(String, Option<String>)
         info: serde_json::Value,
     }
     let text = &source.text;
-    let Document { info } = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text)
-            .ok()
-            .or_else(|| serde_yaml::from_str(text).ok())?
+    let parsed = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).ok()
     } else {
-        serde_yaml::from_str(text).ok()?
+        // A block-style document's `info` is the lines from `info:` to the next top-level key:
+        // read alone, the rest of a large document is not even scanned. A fragment that does
+        // not read as a document with an `info` title (an alias to elsewhere, flow style) is
+        // left to the whole document.
+        info_lines(text)
+            .and_then(|lines| serde_yaml::from_str::<Document>(lines).ok())
+            .filter(|d| {
+                d.info
+                    .get("title")
+                    .is_some_and(serde_json::Value::is_string)
+            })
     };
+    let Document { info } = parsed.or_else(|| serde_yaml::from_str(text).ok())?;
     let title = info.get("title")?.as_str()?.to_owned();
     let description = info
         .get("description")
         .and_then(|d| d.as_str())
         .map(str::to_owned);
     Some((title, description))
+}
+
+/// The lines of a YAML document's top-level `info:` key and its indented (or blank, or
+/// comment) lines after it, up to the next top-level key.
+fn info_lines(text: &str) -> Option<&str> {
+    let start = if text.starts_with("info:") {
+        0
+    } else {
+        text.find("\ninfo:")? + 1
+    };
+    let rest = &text[start..];
+    let mut end = rest.len();
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if offset > 0 && line.starts_with(|c: char| !c.is_whitespace() && c != '#') {
+            end = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    Some(&rest[..end])
 }
 
 #[cfg(test)]
@@ -321,5 +351,36 @@ mod tests {
         }
         let odd = "info: {title: T, description: 4}\n";
         assert_eq!(document_info(&source(odd)), Some(("T".to_owned(), None)));
+    }
+
+    #[test]
+    fn a_yaml_documents_info_is_read_from_its_own_lines_or_else_from_the_whole() {
+        let yaml = "openapi: 3.0.3\ninfo:\n  title: Lines\n\n  # a comment\n  description: |\n    one\n\n    two\n  version: '1'\npaths:\n  /x: {}\n";
+        assert_eq!(
+            info_lines(yaml),
+            Some(
+                "info:\n  title: Lines\n\n  # a comment\n  description: |\n    one\n\n    two\n  version: '1'\n"
+            )
+        );
+        assert_eq!(
+            document_info(&source(yaml)),
+            Some(("Lines".to_owned(), Some("one\n\ntwo\n".to_owned())))
+        );
+        // The title is an alias of an anchor outside `info`: the fragment does not read, the
+        // whole document does.
+        let alias = "x-name: &name Aliased\ninfo:\n  title: *name\n  version: '1'\n";
+        assert_eq!(
+            document_info(&source(alias)),
+            Some(("Aliased".to_owned(), None))
+        );
+        // Flow style on one line, last key.
+        let last = "openapi: 3.0.3\ninfo: {title: Last, version: '1'}";
+        assert_eq!(info_lines(last), Some("info: {title: Last, version: '1'}"));
+        assert_eq!(
+            document_info(&source(last)),
+            Some(("Last".to_owned(), None))
+        );
+        // `info:` only as a nested key is no top-level info.
+        assert_eq!(info_lines("a:\n  info:\n    title: N\n"), None);
     }
 }
