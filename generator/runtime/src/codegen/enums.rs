@@ -31,22 +31,7 @@ macro_rules! __codegen_str_enum {
                 $crate::codegen::deserialize_str_enum(deserializer, $name::from_wire)
             }
         }
-        impl $crate::codegen::QueryValue for $name {
-            fn query_text(&self) -> ::std::string::String {
-                ::std::borrow::ToOwned::to_owned(self.as_str())
-            }
-        }
-        impl ::core::cmp::PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-        impl ::core::cmp::Eq for $name {}
-        impl ::core::hash::Hash for $name {
-            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
-                ::core::hash::Hash::hash(self.as_str(), state);
-            }
-        }
+        $crate::__codegen_wire_value!($name, as_str);
     };
 }
 
@@ -78,20 +63,31 @@ macro_rules! __codegen_int_enum {
                 )
             }
         }
+        $crate::__codegen_wire_value!($name, value);
+    };
+}
+
+/// What both kinds of enum derive from their wire value (`$key`: `as_str` or `value`): the
+/// query text, and equality and hashing by the wire value, so that `Unknown(v)` equals the
+/// named variant of `v`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __codegen_wire_value {
+    ($name:ident, $key:ident) => {
         impl $crate::codegen::QueryValue for $name {
             fn query_text(&self) -> ::std::string::String {
-                ::std::string::ToString::to_string(&self.value())
+                ::std::string::ToString::to_string(&self.$key())
             }
         }
         impl ::core::cmp::PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
-                self.value() == other.value()
+                self.$key() == other.$key()
             }
         }
         impl ::core::cmp::Eq for $name {}
         impl ::core::hash::Hash for $name {
             fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
-                ::core::hash::Hash::hash(&self.value(), state);
+                ::core::hash::Hash::hash(&self.$key(), state);
             }
         }
     };
