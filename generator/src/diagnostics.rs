@@ -87,6 +87,7 @@ kinds! {
     CyclicAlias = "cyclic-alias", false, "A schema is an alias of itself through `$ref`s.";
     ModuleClash = "module-clash", false, "Two documents would be the same module.";
     SelectionUnknown = "selection-unknown", false, "`--operations`/`--tags` names what no document has.";
+    CrateVersion = "crate-version", false, "`--crate-version` is below what the release's changes need, or a version is not semver.";
     Internal = "internal", false, "A bug of the generator (a panic), reported instead of printed.";
     // Repairs: warnings that lose nothing, tolerated by `--strict`.
     SchemaLessMediaType = "schema-less-media-type", true, "A media type without a schema declares no body to type.";
@@ -117,6 +118,7 @@ kinds! {
     PagingNotUnderstood = "paging-not-understood", false, "A list that looks paged is not walked as pages.";
     PagingOverrideInvalid = "paging-override-invalid", false, "An `x-jtl-paging` override does not fit the operation.";
     InlineableLeftOut = "inlineable-left-out", false, "A hand-written module is left out: an operation it needs is missing.";
+    SurfaceUnreadable = "surface-unreadable", false, "The previous release's `api.json` does not read: nothing is compared, the surface is recorded anew.";
 }
 
 impl fmt::Display for Kind {

@@ -307,6 +307,10 @@ pub struct Operation {
     /// scopes listed for it when those are a repaired deviation (an apiKey's permissions, see
     /// [`crate::repair`]); oauth2 scopes are not listed.
     pub security: Vec<Vec<(String, Vec<String>)>>,
+    /// The scopes its security requirements ask of oauth2 (and OpenID Connect) schemes, in
+    /// every alternative, sorted and without repeats (for the API surface: a scope added is a
+    /// token refused).
+    pub oauth2_scopes: Vec<String>,
     /// What the operation itself says about paging (`x-jtl-paging`, `x-dropshot-pagination`).
     pub paging_hint: PagingHint,
     /// How the operation walks a paged list, when it does: then the client also gets a stream
