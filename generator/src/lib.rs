@@ -11,7 +11,8 @@
 //!
 //! The pipeline's stages are private: load (text → `openapiv3`, the vendor's quirks repaired),
 //! validate (references), select, normalize (the IR: operations repaired, schemas unified
-//! across casings), emit (formatted text), format (the header). The library is pure: it reads
+//! across casings), release (the API surface compared with the previous release's: changes,
+//! version, changelog), emit (formatted text), format (the header). The library is pure: it reads
 //! no files, no clock and no environment, and the same input gives byte-identical output.
 //! Writing is the xtask's job.
 

@@ -1,6 +1,6 @@
 //! The generator: regeneration fresh and deterministic, the runtime contract, bad input, the
 //! output of each construct (snapshots), generated crates that compile, mutated documents, the
-//! vendor's deviations repaired.
+//! vendor's deviations repaired, what a regeneration changes (release.rs).
 
 mod compile;
 mod contract;
@@ -14,6 +14,7 @@ mod inlineable;
 mod output;
 mod paged;
 mod regen;
+mod release;
 mod repairs;
 mod select;
 mod snapshots;

@@ -176,18 +176,15 @@ pub fn previous_release(out: &Path) -> Option<PreviousRelease> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (origin, read): (String, Box<dyn Fn(&str) -> Option<String>>) =
-        if committed(out, "api.json").is_some() {
-            (
-                format!("{name}/ at HEAD"),
-                Box::new(|file: &str| committed(out, file)),
-            )
+    let at_head = committed(out, "api.json").is_some();
+    let read = |file: &str| {
+        if at_head {
+            committed(out, file)
         } else {
-            (
-                format!("{name}/ on disk"),
-                Box::new(|file: &str| fs::read_to_string(out.join(file)).ok()),
-            )
-        };
+            fs::read_to_string(out.join(file)).ok()
+        }
+    };
+    let origin = format!("{name}/ {}", if at_head { "at HEAD" } else { "on disk" });
     let manifest = read("Cargo.toml");
     let surface = read("api.json");
     let changelog = read("CHANGELOG.md");
@@ -585,6 +582,20 @@ mod tests {
         assert_eq!(crate_name_from("JTL ERP API (1.0)"), "jtl-erp-api-1-0");
         assert_eq!(crate_name_from("3D printing"), "client-3d-printing");
         assert_eq!(crate_name_from("!!!"), "client");
+    }
+
+    #[test]
+    fn the_package_version_is_read_from_the_package_table_only() {
+        let manifest = "# generated\n[package]\nname = \"c\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_version(manifest), Some("0.3.1".to_owned()));
+        assert_eq!(
+            package_version("[dependencies]\nversion = \"9\"\n[package]\nname = \"c\"\n"),
+            None
+        );
+        assert_eq!(
+            package_version("[package]\n  version   =  \"1.0.0\"  \n"),
+            Some("1.0.0".to_owned())
+        );
     }
 
     #[test]
