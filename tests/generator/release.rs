@@ -144,8 +144,8 @@ const ADDITIVE: &[Case] = &[
     Case {
         name: "error-status",
         edits: &[(
-            "          description: no such item\n",
-            "          description: no such item\n          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}\n        '429':\n          description: too many requests\n",
+            "          description: no such item\n          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}\n    delete:",
+            "          description: no such item\n          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}\n        '429':\n          description: too many requests\n          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}\n    delete:",
         )],
         class: Class::Additive,
         line: "`release::get_item`: error status 429 documented",

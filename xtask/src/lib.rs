@@ -176,7 +176,8 @@ pub fn previous_release(out: &Path) -> Option<PreviousRelease> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let at_head = committed(out, "api.json").is_some();
+    let committed_surface = committed(out, "api.json");
+    let at_head = committed_surface.is_some();
     let read = |file: &str| {
         if at_head {
             committed(out, file)
@@ -186,7 +187,7 @@ pub fn previous_release(out: &Path) -> Option<PreviousRelease> {
     };
     let origin = format!("{name}/ {}", if at_head { "at HEAD" } else { "on disk" });
     let manifest = read("Cargo.toml");
-    let surface = read("api.json");
+    let surface = committed_surface.or_else(|| read("api.json"));
     let changelog = read("CHANGELOG.md");
     if manifest.is_none() && surface.is_none() && changelog.is_none() {
         return None;

@@ -56,14 +56,17 @@ pub struct OperationSurface {
     /// `GET /v2/items/{id}`.
     pub http: String,
     /// Inputs the method takes positionally, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<Input>,
     /// Inputs that may be left out, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub optional: Vec<Input>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodySurface>,
     /// What a success gives: a type, or per status when several successes differ.
     pub returns: String,
     /// Documented error statuses (`404`, `4XX`, `default`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
     /// The error body type (`()` when no error answer has one).
     pub error_body: String,
@@ -71,9 +74,10 @@ pub struct OperationSurface {
     pub auth: String,
     /// `x-jtl-scope`, the oauth2 scopes of its security requirements and the repaired apiKey
     /// scopes: every scope a token may need for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// Request-context headers it reads from the client's `Context`, by header.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<ContextSurface>,
     /// The `…_pages` and `…_stream` methods of a paged list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
