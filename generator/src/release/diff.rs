@@ -446,7 +446,38 @@ fn inputs(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface)
         from: from.ty.clone(),
         to: to.ty.clone(),
     };
+    // A required parameter is positional: another name at the same place, of the same type,
+    // changes no call (a path template's `{id}` becoming `{itemId}`).
+    let known = |s: &OperationSurface, name: &str| {
+        find(&s.required, name).is_some() || find(&s.optional, name).is_some()
+    };
+    let renamed: Vec<(&Input, &Input)> = o
+        .required
+        .iter()
+        .zip(&n.required)
+        .filter(|(a, b)| {
+            a.name != b.name && a.ty == b.ty && !known(n, &a.name) && !known(o, &b.name)
+        })
+        .collect();
+    for (before, after) in &renamed {
+        change(
+            Class::Additive,
+            &member(&after.name),
+            What::Changed {
+                from: before.name.clone(),
+                to: after.name.clone(),
+            },
+            format!(
+                "required parameter {} is now {} (positional: calls do not change)",
+                code(&before.name),
+                code(&after.name)
+            ),
+        );
+    }
     for input in &n.required {
+        if renamed.iter().any(|(_, after)| after.name == input.name) {
+            continue;
+        }
         match (
             find(&o.required, &input.name),
             find(&o.optional, &input.name),
@@ -526,7 +557,7 @@ fn inputs(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface)
         }
     }
     for input in o.required.iter().chain(&o.optional) {
-        if find(&n.required, &input.name).is_none() && find(&n.optional, &input.name).is_none() {
+        if !known(n, &input.name) && !renamed.iter().any(|(before, _)| before.name == input.name) {
             change(
                 Class::Breaking,
                 &member(&input.name),
@@ -1295,6 +1326,26 @@ paths:
                 "",
             )],
             &[(Breaking, "`t::get_item`: parameter `expand` removed")],
+        );
+    }
+
+    #[test]
+    fn a_required_parameter_renamed_in_its_place_is_additive() {
+        assert_changes(
+            &[
+                ("  /items/{id}:", "  /items/{itemId}:"),
+                ("{name: id, in: path,", "{name: itemId, in: path,"),
+            ],
+            &[
+                (
+                    Additive,
+                    "`t::get_item`: sent as `GET /items/{itemId}` instead of `GET /items/{id}` (the client follows; code does not change)",
+                ),
+                (
+                    Additive,
+                    "`t::get_item`: required parameter `id` is now `item_id` (positional: calls do not change)",
+                ),
+            ],
         );
     }
 

@@ -18,9 +18,6 @@ use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::Api;
 use crate::{Report, Settings};
 
-/// The version of a crate's first release when nothing else says one.
-pub const FIRST_VERSION: &str = "0.1.0";
-
 /// The release a generation replaces: what the crate's users last saw. The generator reads no
 /// files; the xtask reads these from the last commit of the output directory, else from disk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -122,26 +119,32 @@ pub(crate) fn release(
     let recorded = previous
         .and_then(|p| p.version.clone())
         .or_else(|| old.as_ref().map(|s| s.version.clone()));
-    let base_text = recorded.as_deref().unwrap_or(FIRST_VERSION);
-    let base = parse(base_text).map_err(|why| {
-        version_error(
-            &format!("Cargo.toml of {origin}"),
-            format!("the previous version `{base_text}` is not a semver version ({why})"),
-        )
-    })?;
-    let mut surface = Surface::of(api, &settings.crate_name, base_text);
+    let base = recorded
+        .as_deref()
+        .map(|text| {
+            parse(text).map_err(|why| {
+                version_error(
+                    &format!("Cargo.toml of {origin}"),
+                    format!("the previous version `{text}` is not a semver version ({why})"),
+                )
+            })
+        })
+        .transpose()?;
+    let mut surface = Surface::of(api, &settings.crate_name, "");
     let changes = old
         .as_ref()
         .map(|old| diff::diff(old, &surface))
         .unwrap_or_default();
     let class = changes.iter().map(|c| c.class).max();
-    let floor = match (&old, class) {
-        (Some(_), Some(class)) => bump(&base, class),
+    // The lowest version this release may have: the previous one raised by the class of its
+    // changes; anything for a crate that had none.
+    let floor = base.as_ref().map(|base| match (&old, class) {
+        (Some(_), Some(class)) => bump(base, class),
         _ => base.clone(),
-    };
-    let version = match &settings.crate_version {
-        None => floor,
-        Some(given) => {
+    });
+    let version = match (&settings.crate_version, &floor) {
+        (None, floor) => floor.clone().unwrap_or_else(|| Version::new(0, 1, 0)),
+        (Some(given), floor) => {
             let wanted = parse(given).map_err(|why| {
                 version_error(
                     "--crate-version",
@@ -149,7 +152,9 @@ pub(crate) fn release(
                 )
             })?;
             let core = |v: &Version| (v.major, v.minor, v.patch);
-            if core(&wanted) < core(&floor) {
+            if let (Some(floor), Some(base)) = (floor, &base)
+                && core(&wanted) < core(floor)
+            {
                 let need = match class {
                     Some(class) if old.is_some() => format!(
                         "{} {class} change(s) since {base} need {floor} or higher",
@@ -170,7 +175,8 @@ pub(crate) fn release(
     let version = version.to_string();
     surface.version.clone_from(&version);
     let release = Release {
-        previous_version: old.as_ref().map(|_| base.to_string()),
+        // A recorded surface always has a version (the manifest's, else its own).
+        previous_version: old.as_ref().and(base.as_ref()).map(Version::to_string),
         version,
         changes,
     };
@@ -560,6 +566,12 @@ components:
         assert!(
             file(&release, "CHANGELOG.md")
                 .contains("\n## 1.0.0\n\nNo API change since 0.1.0.\n\n## 0.1.0\n")
+        );
+        // A new crate takes any version.
+        let new = regenerate(DOC, None, Some("0.0.1")).expect("a first version");
+        assert_eq!(
+            new.release.to_string(),
+            "regen: first recorded API surface (0.0.1)"
         );
         let report = regenerate(DOC, previous(), Some("two")).expect_err("not semver");
         assert!(
