@@ -2,6 +2,8 @@
 //! redaction, decoder fuzzing.
 
 mod auth;
+mod authorize_options;
+mod basic_credentials;
 mod e2e;
 mod erp2;
 mod fleet;

@@ -287,13 +287,13 @@ impl GrantSource {
             }
             form.finish()
         };
-        let authorization = self
-            .credentials
-            .header_value()
-            .map_err(|_| TokenError::Malformed {
-                status: http::StatusCode::BAD_REQUEST,
-                reason: "client id or secret cannot be sent in a header".to_owned(),
-            })?;
+        let authorization =
+            self.credentials
+                .client_header_value()
+                .map_err(|_| TokenError::Malformed {
+                    status: http::StatusCode::BAD_REQUEST,
+                    reason: "client id or secret cannot be sent in a header".to_owned(),
+                })?;
         let response = self
             .http
             .post(token_url)

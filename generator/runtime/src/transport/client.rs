@@ -370,7 +370,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             crate::transport::security::require_secure(&base_url, "base URL")?;
         }
         self.context.validate().map_err(BuildError::Context)?;
-        let mut http = reqwest::Client::builder()
+        let mut http = crate::transport::security::reqwest_builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(self.user_agent);
