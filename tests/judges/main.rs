@@ -6,4 +6,5 @@
 mod conformance;
 mod jose_peer;
 mod oauth_peer;
+mod oidc_peer;
 mod prism;
