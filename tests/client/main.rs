@@ -7,6 +7,7 @@ mod basic_credentials;
 mod e2e;
 mod erp2;
 mod fleet;
+mod fleet_window;
 mod fuzz_decoders;
 mod harness;
 mod hostile;
