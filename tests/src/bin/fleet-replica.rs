@@ -1,6 +1,7 @@
 //! One replica of a fleet as a process of its own, for the fleet tests and the fleet benchmark.
 //! It takes its token from the client-credentials grant at `TOKEN_URL` through the fleet's
-//! Redis at `REDIS_URL` (prefix `PREFIX`):
+//! Redis at `REDIS_URL` (prefix `PREFIX`; without `REDIS_URL` it shares nothing, as a replica
+//! without the `redis` feature):
 //! - without `API_URL`: prints the token;
 //! - with `API_URL`: `CALLERS` tasks (default 1) each call `GET /v2/info` there `CALLS` times
 //!   (default 1) through a client sharing the fleet's token and rate-limit budget
@@ -23,13 +24,17 @@ async fn main() {
             .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} is no number")))
             .unwrap_or(default)
     };
-    let fleet = RedisFleet::builder(var("REDIS_URL"), var("PREFIX"))
-        .timeout(Duration::from_secs(2))
-        .build()
-        .expect("fleet");
+    let fleet = std::env::var("REDIS_URL").ok().map(|url| {
+        RedisFleet::builder(url, var("PREFIX"))
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("fleet")
+    });
     let mut provider = ClientCredentials::builder("fleet-client", "fleet-client-secret")
-        .token_url(var("TOKEN_URL"))
-        .shared_cache(fleet.token_store("cloud"));
+        .token_url(var("TOKEN_URL"));
+    if let Some(fleet) = &fleet {
+        provider = provider.shared_cache(fleet.token_store("cloud"));
+    }
     if let Ok(margin) = std::env::var("REFRESH_MARGIN_MS") {
         let margin = margin.parse().expect("REFRESH_MARGIN_MS is no number");
         provider = provider.refresh_margin(Duration::from_millis(margin));
@@ -40,10 +45,11 @@ async fn main() {
         println!("{}", token.expose());
         return;
     };
-    let client = erp_v2::Client::builder()
-        .base_url(api)
-        .auth(provider)
-        .shared_rate_limit(fleet.budget())
+    let mut client = erp_v2::Client::builder().base_url(api).auth(provider);
+    if let Some(fleet) = &fleet {
+        client = client.shared_rate_limit(fleet.budget());
+    }
+    let client = client
         .context(
             Context::new().tenant_id(
                 "6f1c2b3a-1111-4222-8333-944455556666"
