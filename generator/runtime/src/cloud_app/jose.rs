@@ -142,6 +142,79 @@ pub(crate) struct Compact<'a> {
     pub(crate) claims_b64: &'a str,
 }
 
+/// The header members the rules read; the others (`typ`, `jku`, `x5c`, …) are skipped
+/// unbuilt. A member named twice counts as written last, as `JSON.parse` reads it (RFC 7515 4:
+/// reject or take the last).
+#[derive(Default)]
+struct Header {
+    alg: Option<Value>,
+    kid: Option<Value>,
+    crit: Option<Value>,
+    b64: Option<Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Header {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A member's name, compared without being kept.
+        enum Name {
+            Alg,
+            Kid,
+            Crit,
+            B64,
+            Other,
+        }
+        impl<'de> serde::Deserialize<'de> for Name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Names;
+                impl serde::de::Visitor<'_> for Names {
+                    type Value = Name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+                    fn visit_str<E>(self, name: &str) -> Result<Name, E> {
+                        Ok(match name {
+                            "alg" => Name::Alg,
+                            "kid" => Name::Kid,
+                            "crit" => Name::Crit,
+                            "b64" => Name::B64,
+                            _ => Name::Other,
+                        })
+                    }
+                }
+                d.deserialize_identifier(Names)
+            }
+        }
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Header;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Header, A::Error> {
+                let mut header = Header::default();
+                while let Some(name) = map.next_key::<Name>()? {
+                    let slot = match name {
+                        Name::Alg => &mut header.alg,
+                        Name::Kid => &mut header.kid,
+                        Name::Crit => &mut header.crit,
+                        Name::B64 => &mut header.b64,
+                        Name::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(header)
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
 /// Splits `token` and reads its header; `alg` must be an asymmetric algorithm.
 pub(crate) fn parse(token: &str) -> Result<Compact<'_>, Refusal> {
     use Refusal::Malformed;
@@ -157,17 +230,17 @@ pub(crate) fn parse(token: &str) -> Result<Compact<'_>, Refusal> {
     let header = BASE64URL
         .decode(header_b64)
         .map_err(|_| Malformed("header is not base64url"))?;
-    let header: Map<String, Value> =
+    let header: Header =
         serde_json::from_slice(&header).map_err(|_| Malformed("header is not a JSON object"))?;
-    let alg = match header.get("alg") {
+    let alg = match &header.alg {
         Some(Value::String(alg)) => Alg::from_name(alg).ok_or(Refusal::WrongAlgorithm)?,
         Some(_) => return Err(Refusal::WrongAlgorithm),
         None => return Err(Malformed("header has no alg")),
     };
     critical_extensions(&header)?;
-    let kid = match header.get("kid") {
+    let kid = match header.kid {
         None => None,
-        Some(Value::String(kid)) => Some(kid.clone()),
+        Some(Value::String(kid)) => Some(kid),
         Some(_) => return Err(Malformed("kid is not a string")),
     };
     let signature = BASE64URL
@@ -188,9 +261,9 @@ pub(crate) fn parse(token: &str) -> Result<Compact<'_>, Refusal> {
 
 /// RFC 7515 4.1.11: `crit` lists extensions the recipient must understand. The one understood
 /// is RFC 7797's `b64`, and a JWT's payload must be encoded, so `b64` must then be `true`.
-fn critical_extensions(header: &Map<String, Value>) -> Result<(), Refusal> {
+fn critical_extensions(header: &Header) -> Result<(), Refusal> {
     use Refusal::Malformed;
-    let Some(crit) = header.get("crit") else {
+    let Some(crit) = &header.crit else {
         return Ok(());
     };
     let names = crit
@@ -206,7 +279,7 @@ fn critical_extensions(header: &Map<String, Value>) -> Result<(), Refusal> {
             _ => return Err(Malformed("crit holds a value that is not a name")),
         }
     }
-    match header.get("b64") {
+    match &header.b64 {
         Some(Value::Bool(true)) => Ok(()),
         Some(Value::Bool(false)) => Err(Malformed("the payload is not encoded (b64)")),
         Some(_) => Err(Malformed("b64 is not a boolean")),
@@ -372,7 +445,7 @@ impl VerifyingKey {
     /// The signature check: `jsonwebtoken`'s verifier of `aws-lc-rs` (named, so that another
     /// crypto provider enabled elsewhere in a build cannot change or break it), or `aws-lc-rs`
     /// itself for P-521. The algorithm fits the key before this is called.
-    fn verifies(&self, alg: Alg, input: &[u8], signature: &[u8]) -> bool {
+    fn verifies(&self, alg: Alg, input: &[u8], signature: &Vec<u8>) -> bool {
         match &self.material {
             Material::P521(point) => aws_lc_rs::signature::UnparsedPublicKey::new(
                 &aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED,
@@ -386,7 +459,7 @@ impl VerifyingKey {
                 };
                 let provider = &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
                 (provider.verifier_factory)(&alg, key)
-                    .is_ok_and(|verifier| verifier.verify(input, &signature.to_vec()).is_ok())
+                    .is_ok_and(|verifier| verifier.verify(input, signature).is_ok())
             }
         }
     }
