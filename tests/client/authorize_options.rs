@@ -69,6 +69,13 @@ async fn every_standard_parameter_is_sent_as_the_specification_writes_it() {
          &ui_locales=de-DE+en&claims_locales=de&acr_values=urn%3Amace%3Aincommon%3Aiap%3Asilver+1\
          &display=popup&resource=https%3A%2F%2Fapi.jtl-cloud.com%2Ferp&id_token_hint=eyJ.hint"
     );
+    let debug = format!("{options:?}");
+    assert!(
+        !debug.contains("eyJ.hint")
+            && !debug.contains("mustermann")
+            && debug.contains("id_token_hint"),
+        "{debug}"
+    );
     // The login's own options are untouched by a per-login set.
     let plain = login.authorize_url(&[], REDIRECT).expect("url");
     assert_eq!(options_part(&plain.url), "prompt=consent");

@@ -146,7 +146,9 @@ impl Prompt {
 ///
 /// The default sends `prompt=consent` and nothing else: a conforming issuer grants
 /// `offline_access`, and so a refresh token, only when the user is asked for consent (Core 11).
-#[derive(Debug, Clone)]
+/// `Debug` shows the login hint and the values of further parameters (an `id_token_hint` is a
+/// token) only as present.
+#[derive(Clone)]
 pub struct AuthorizeOptions {
     prompt: Vec<Prompt>,
     login_hint: Option<String>,
@@ -156,6 +158,22 @@ pub struct AuthorizeOptions {
     acr_values: Vec<String>,
     display: Option<String>,
     extra: Vec<(String, String)>,
+}
+
+impl fmt::Debug for AuthorizeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.extra.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("AuthorizeOptions")
+            .field("prompt", &self.prompt)
+            .field("login_hint", &self.login_hint.as_ref().map(|_| "…"))
+            .field("max_age", &self.max_age)
+            .field("ui_locales", &self.ui_locales)
+            .field("claims_locales", &self.claims_locales)
+            .field("acr_values", &self.acr_values)
+            .field("display", &self.display)
+            .field("params", &names)
+            .finish()
+    }
 }
 
 impl Default for AuthorizeOptions {
