@@ -73,6 +73,9 @@ pub struct Prop {
     pub wire: String,
     pub ty: Ty,
     pub required: bool,
+    /// Required, and `null` is one of its values (`nullable`, `type: [T, "null"]`): the field
+    /// is an `Option` (so `required` is false) whose `None` is written as `null`, never left out.
+    pub null_for_none: bool,
     pub description: Option<String>,
 }
 
@@ -183,6 +186,8 @@ pub struct WireKey {
     pub wire: String,
     /// The casing of the concept inside the value, if there is one.
     pub nested: Option<Casing>,
+    /// An `Option` field written as `null` when `None` ([`Prop::null_for_none`]).
+    pub null_for_none: bool,
 }
 
 /// Where a body goes and how it is encoded.
