@@ -31,6 +31,7 @@ mod format;
 mod ir;
 mod load;
 mod normalize;
+mod openapi31;
 mod repair;
 mod select;
 mod validate;

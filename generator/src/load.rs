@@ -1,7 +1,8 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, keeping the raw tree for
-//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. Known
-//! deviations of published documents that lose nothing are repaired in the raw tree first
-//! ([`crate::repair`]), each with a warning.
+//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. An OpenAPI
+//! 3.1 document's tree is first read into the 3.0 shape ([`crate::openapi31`]; its diagnostics
+//! keep pointing into the document as written); known deviations of published documents that
+//! lose nothing are repaired in the raw tree ([`crate::repair`]), each with a warning.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -82,7 +83,12 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         return None;
     }
     let mut raw = raw;
-    crate::repair::repair(&mut raw, file, sink);
+    let openapi31 = crate::openapi31::is_openapi31(&raw);
+    if openapi31 {
+        let origins = crate::openapi31::translate(&mut raw, file, sink);
+        sink.map_pointers(file, origins);
+    }
+    crate::repair::repair(&mut raw, file, openapi31, sink);
     // Read plainly first; only a document that fails is read again, with the path tracked that
     // says where (the tracking cost a tenth of a large document's reading).
     let typed = <OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -99,7 +105,8 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
                 problems.push((path_to_pointer(error.path()), error.inner().to_string()));
             }
             for (pointer, message) in problems {
-                let message = format!("not a valid OpenAPI 3.0 document: {message}");
+                let version = if openapi31 { "3.1" } else { "3.0" };
+                let message = format!("not a valid OpenAPI {version} document: {message}");
                 fail(sink, Location::Pointer(pointer), Kind::Shape, message);
             }
             None
@@ -129,7 +136,7 @@ fn parse_tree(text: &str) -> Result<Value, (Location, String)> {
 }
 
 fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String> {
-    const SUPPORTED: &str = "supported is OpenAPI 3.0.x";
+    const SUPPORTED: &str = "supported are OpenAPI 3.0.x and 3.1.x";
     if let Some(swagger) = object.get("swagger") {
         return Some(format!(
             "Swagger/OpenAPI {} documents are not supported; {SUPPORTED}",
@@ -140,7 +147,7 @@ fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String
         None => Some(format!(
             "the document has no `openapi` version field; {SUPPORTED}"
         )),
-        Some(Value::String(v)) if v.starts_with("3.0.") => None,
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => None,
         Some(v) => Some(format!(
             "OpenAPI {} is not supported; {SUPPORTED}",
             display(v)

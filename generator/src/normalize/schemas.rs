@@ -375,12 +375,17 @@ impl Schemas<'_> {
 
     fn ty_of_ref(&mut self, reference: &str, site: &Site<'_>, sink: &mut Sink) -> Ty {
         let file = &self.docs[site.doc].file;
-        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            sink.push(Diagnostic::error(
+        // A reference to a response, or into a schema (`…/properties/x`, `…/$defs/y`): a
+        // degradation, as the kinds table says, never a refusal.
+        let Some(name) = reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .filter(|name| !name.contains('/'))
+        else {
+            sink.push(Diagnostic::warning(
                 file,
                 format!("{}/$ref", site.pointer),
                 Kind::RefKind,
-                format!("`{reference}` is not a schema reference (#/components/schemas/...)"),
+                format!("`{reference}` does not name a component schema (#/components/schemas/NAME); the value is kept as serde_json::Value"),
             ));
             return Ty::Json;
         };
