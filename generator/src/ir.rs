@@ -389,10 +389,27 @@ pub struct Module {
     pub name: String,
     pub file: String,
     pub title: String,
+    /// `info.summary` (OpenAPI 3.1) and `info.description`, as paragraphs.
     pub description: Option<String>,
     pub default_base_url: String,
     pub api_version: Option<String>,
     pub operations: Vec<Operation>,
+    /// OpenAPI 3.1 `webhooks`: documented in the module, no method.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook (OpenAPI 3.1): a call the server makes to an endpoint the API's user serves.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Its key under `webhooks`.
+    pub name: String,
+    /// `POST`, …
+    pub method: String,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The body the server sends: its media type and the type it decodes into.
+    pub body: Option<(String, Ty)>,
 }
 
 /// Everything the emitters need.

@@ -27,6 +27,8 @@ pub struct Loaded {
     pub raw: Value,
     /// The typed document.
     pub api: OpenAPI,
+    /// Written as OpenAPI 3.1 (its tree translated into the 3.0 shape; `webhooks` kept).
+    pub openapi31: bool,
 }
 
 /// Parses every document, reporting the problems of all of them.
@@ -98,6 +100,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
             file: file.to_owned(),
             raw,
             api,
+            openapi31,
         }),
         Err(error) => {
             let mut problems = shape_problems(&raw);
