@@ -21,6 +21,8 @@
 //! - `prefixItems` (and the draft 4 `items: [..]`) is a list whose items are any of the tuple's
 //!   schemas; `unevaluatedProperties` is `additionalProperties`; `patternProperties` of an
 //!   object without properties a map.
+//! - A media type without a schema is any bytes (`{type: string, format: binary}`, 3.1's file
+//!   uploads and downloads) or, for `text/*`, any text; JSON and forms stay schema-less.
 //! - `components/pathItems` and path items (in `paths` and `webhooks`) that `$ref` them are
 //!   inlined; `webhooks` stay in the tree for `normalize` to document; a document without
 //!   `paths` gets an empty map, an operation without `responses` an empty one.
@@ -238,9 +240,17 @@ impl Translation<'_> {
             .into_iter()
             .flatten()
         {
+            if media.is_null() {
+                *media = Value::Object(Map::new());
+            }
             let Some(media) = media.as_object_mut() else {
                 continue;
             };
+            if !media.contains_key("schema")
+                && let Some(schema) = schemaless(media_type)
+            {
+                media.insert("schema".to_owned(), schema);
+            }
             let at = child(&at, media_type);
             if let Some(schema) = media.get_mut("schema") {
                 self.schema(schema, &child(&at, "schema"));
@@ -831,6 +841,27 @@ impl Translation<'_> {
     }
 }
 
+/// The schema a media type without one has in 3.1: any content of it, so any bytes (3.0's
+/// `{type: string, format: binary}`, as 3.1's "Considerations for File Uploads" say), or any
+/// text for `text/*`. JSON and forms without a schema declare no body to type, as in 3.0.
+fn schemaless(media_type: &str) -> Option<Value> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let json = essence == "application/json" || essence.ends_with("+json");
+    let form = essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/");
+    if json || form {
+        None
+    } else if essence.starts_with("text/") {
+        Some(serde_json::json!({"type": "string"}))
+    } else {
+        Some(serde_json::json!({"type": "string", "format": "binary"}))
+    }
+}
+
 /// The path item a `$ref` names (through a chain of up to eight), with its pointer.
 fn resolve_path_item(raw: &Value, item: &Value) -> Option<(String, Value)> {
     let mut current = item;
@@ -1405,6 +1436,37 @@ mod tests {
             "/components/pathItems/Ping/post/requestBody"
         );
         assert!(raw["components"]["securitySchemes"].get("mtls").is_none());
+    }
+
+    #[test]
+    fn a_media_type_without_a_schema_is_any_bytes_or_text_and_json_stays_schema_less() {
+        let (raw, warnings, _) = translated(json!({
+            "openapi": "3.1.0",
+            "paths": {"/f": {"put": {
+                "requestBody": {"content": {"application/octet-stream": null, "text/csv": {}, "application/json": {}}},
+                "responses": {"200": {"description": "d", "content": {"image/png": {}, "application/problem+json": {}}}}
+            }}}
+        }));
+        assert_eq!(warnings, []);
+        let op = &raw["paths"]["/f"]["put"];
+        let binary = json!({"type": "string", "format": "binary"});
+        assert_eq!(
+            op["requestBody"]["content"]["application/octet-stream"]["schema"],
+            binary
+        );
+        assert_eq!(
+            op["requestBody"]["content"]["text/csv"]["schema"],
+            json!({"type": "string"})
+        );
+        assert_eq!(op["requestBody"]["content"]["application/json"], json!({}));
+        assert_eq!(
+            op["responses"]["200"]["content"]["image/png"]["schema"],
+            binary
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/problem+json"],
+            json!({})
+        );
     }
 
     #[test]

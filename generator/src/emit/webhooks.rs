@@ -12,8 +12,8 @@ pub fn section(api: &Api, module: &Module) -> String {
     }
     let mut text = String::from(
         "\n# Webhooks\n\nThe server may call these on endpoints you serve (the document's \
-         `webhooks`); the client has no method for them. A body decodes with `serde_json` into \
-         the type named.\n",
+         `webhooks`); the client has no method for them. Each body decodes \
+         (`serde::Deserialize`, in any casing) into the type named.\n",
     );
     for webhook in &module.webhooks {
         text.push_str(&format!(
