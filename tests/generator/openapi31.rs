@@ -77,3 +77,65 @@ async fn required_nullable_properties_go_out_as_null_and_optional_ones_are_left_
         r#"{"name":"Ada","nickname":"A","manager":{"name":"Grace"},"aliases":null,"score":1.5}"#
     );
 }
+
+/// The generated files and warnings of one document under the name `name`.
+fn generated(name: &str, text: String) -> (Vec<(String, String)>, Vec<String>) {
+    let source = jtl_erp_generator::SourceDocument {
+        path: name.to_owned(),
+        text,
+    };
+    let generation =
+        jtl_erp_generator::generate(&[source], &jtl_erp_generator::Settings::default())
+            .unwrap_or_else(|report| panic!("{report}"));
+    (
+        generation
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect(),
+        generation
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    )
+}
+
+#[test]
+fn one_api_written_in_openapi_30_and_in_31_gives_the_same_client() {
+    let read = |file: &str| {
+        std::fs::read_to_string(
+            jtl_erp_tests::repo_root()
+                .join("tests/fixtures/openapi31/pair")
+                .join(file),
+        )
+        .expect("fixture")
+    };
+    // The same name, so that the generated documentation names the same file.
+    let (v30, warnings30) = generated("shop.yaml", read("shop-3.0.yaml"));
+    let (v31, warnings31) = generated("shop.yaml", read("shop-3.1.yaml"));
+    assert_eq!(warnings30, Vec::<String>::new());
+    assert_eq!(warnings31, warnings30);
+    assert_eq!(v30.len(), v31.len());
+    for ((path, text30), (_, text31)) in v30.iter().zip(&v31) {
+        assert!(
+            text30 == text31,
+            "{path} differs:\n{}",
+            first_difference(text30, text31)
+        );
+    }
+    // The synthetic vendor-size document (375 operations) too.
+    let (v30, warnings30) = generated("synthetic.yaml", xtask::synth::synthetic_document(75));
+    let (v31, warnings31) = generated("synthetic.yaml", xtask::synth::synthetic_document_31(75));
+    assert_eq!(warnings31, warnings30);
+    assert!(v30 == v31, "the synthetic document's clients differ");
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    a.lines()
+        .zip(b.lines())
+        .enumerate()
+        .find(|(_, (x, y))| x != y)
+        .map(|(i, (x, y))| format!("line {}:\n  3.0: {x}\n  3.1: {y}", i + 1))
+        .unwrap_or_else(|| "in length".to_owned())
+}
