@@ -70,9 +70,17 @@ struct Translation<'a> {
     origins: Origins,
 }
 
-/// A pointer one token deeper.
+/// A pointer one token deeper (one allocation: most tokens need no escaping).
 fn child(at: &str, token: &str) -> String {
-    format!("{at}/{}", escape_token(token))
+    let mut pointer = String::with_capacity(at.len() + token.len() + 1);
+    pointer.push_str(at);
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+    pointer
 }
 
 /// The schema dialects read as what they are: OpenAPI 3.1's (its base vocabulary over JSON
@@ -337,6 +345,9 @@ impl Translation<'_> {
 
     /// One schema object, its subschemas translated already.
     fn node(&mut self, map: &mut Map<String, Value>, at: &str) {
+        if already_30(map) {
+            return;
+        }
         if let Some(uri) = map.get("$schema").and_then(Value::as_str)
             && !known_dialect(uri)
         {
@@ -1020,6 +1031,50 @@ fn infer_type(map: &mut Map<String, Value>) {
     map.insert("type".to_owned(), Value::from(ty));
 }
 
+/// Whether `key` is a keyword of some type that is not `ty` (and `format` where openapiv3
+/// does not read it).
+fn foreign(key: &str, ty: &str) -> bool {
+    let typed = key == "format"
+        || NUMERIC.contains(&key)
+        || STRING.contains(&key)
+        || ARRAY.contains(&key)
+        || OBJECT.contains(&key);
+    typed && !keywords_of(ty).contains(&key)
+}
+
+/// A schema with one `type` whose every keyword is of that type and that says nothing 3.1 says
+/// otherwise than 3.0: most schemas of most documents, which the translation leaves as they are
+/// after one look at their keys.
+fn already_30(map: &Map<String, Value>) -> bool {
+    let Some(ty) = map.get("type").and_then(Value::as_str) else {
+        return false;
+    };
+    map.iter().all(|(key, value)| match key.as_str() {
+        "const"
+        | "examples"
+        | "contentEncoding"
+        | "prefixItems"
+        | "unevaluatedProperties"
+        | "unevaluatedItems"
+        | "patternProperties"
+        | "if"
+        | "then"
+        | "else"
+        | "dependentSchemas"
+        | "$dynamicRef"
+        | "$recursiveRef"
+        | "$schema"
+        | "$ref"
+        | "anyOf"
+        | "oneOf"
+        | "enum" => false,
+        "exclusiveMinimum" | "exclusiveMaximum" => !value.is_number(),
+        "minimum" | "maximum" | "multipleOf" => ty != "integer" || value.is_i64() || value.is_u64(),
+        "items" => value.is_object(),
+        key => !foreign(key, ty),
+    })
+}
+
 /// Keywords of other types than the schema's one type apply to no value of it (JSON Schema);
 /// openapiv3 reads a schema with them as untyped, so they go. `enum` keeps its values of the
 /// type (and `null`).
@@ -1027,14 +1082,8 @@ fn drop_other_types_keywords(map: &mut Map<String, Value>) {
     let Some(ty) = map.get("type").and_then(Value::as_str).map(str::to_owned) else {
         return;
     };
-    let own = keywords_of(&ty);
-    for key in NUMERIC.iter().chain(STRING).chain(ARRAY).chain(OBJECT) {
-        if !own.contains(key) {
-            map.shift_remove(*key);
-        }
-    }
-    if !own.contains(&"format") {
-        map.shift_remove("format");
+    if map.keys().any(|key| foreign(key, &ty)) {
+        map.retain(|key, _| !foreign(key, &ty));
     }
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         values.retain(|v| v.is_null() || fits_type(&ty, v));
