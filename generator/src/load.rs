@@ -127,15 +127,128 @@ fn parse_tree(text: &str) -> Result<Value, (Location, String)> {
     {
         return Ok(value);
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let location = e.location().map_or(Location::File, |l| Location::Line {
-            line: l.line(),
-            column: l.column(),
-        });
-        (location, format!("invalid YAML/JSON: {e}"))
-    })?;
+    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(yaml) => yaml,
+        // An integer beyond 64 bits (OpenAI's `minimum: -9223372036854776000`) is legal YAML
+        // that serde_yaml's value refuses: read the document again, straight into JSON.
+        Err(error) => match serde_yaml::from_str::<wide::Wide>(text) {
+            Ok(wide::Wide(value)) => return Ok(value),
+            Err(_) => {
+                let location = error.location().map_or(Location::File, |l| Location::Line {
+                    line: l.line(),
+                    column: l.column(),
+                });
+                return Err((location, format!("invalid YAML/JSON: {error}")));
+            }
+        },
+    };
     serde_json::to_value(&yaml)
         .map_err(|e| (Location::File, format!("unsupported YAML construct: {e}")))
+}
+
+/// A YAML document read straight into a JSON tree, for the few that serde_yaml's own value
+/// refuses: an integer that does not fit 64 bits becomes the nearest float, as JSON readers
+/// take it; map keys become strings, as `serde_json::to_value` makes them (`200:`).
+mod wide {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub struct Wide(pub Value);
+
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(WideVisitor).map(Wide)
+        }
+    }
+
+    struct WideVisitor;
+
+    fn float(value: f64) -> Value {
+        Number::from_f64(value).map_or(Value::Null, Value::Number)
+    }
+
+    impl<'de> Visitor<'de> for WideVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a YAML value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the nearest float, as JSON reads it"
+        )]
+        fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+            Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+        }
+
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the nearest float, as JSON reads it"
+        )]
+        fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+            Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(float(v))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            Wide::deserialize(d).map(|w| w.0)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Wide(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some((Wide(key), Wide(value))) = map.next_entry()? {
+                let key = match key {
+                    Value::String(key) => key,
+                    Value::Bool(_) | Value::Number(_) | Value::Null => key.to_string(),
+                    Value::Array(_) | Value::Object(_) => {
+                        return Err(A::Error::custom("a map key that is not a scalar"));
+                    }
+                };
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
 }
 
 fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String> {
@@ -281,4 +394,31 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_as_the_nearest_float_and_keys_as_strings() {
+        let text = "openapi: 3.1.0\npaths:\n  /x:\n    get:\n      responses:\n        200: {description: ok}\nseed: {minimum: -9223372036854776000, maximum: 18446744073709551616, n: 3, f: 0.5, on: true, off: null, tags: [a, 1]}\n";
+        // serde_yaml's own value refuses the document; the wide reading takes it.
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(text).is_err());
+        let value = super::parse_tree(text).expect("read");
+        assert_eq!(
+            value["paths"]["/x"]["get"]["responses"]["200"],
+            json!({"description": "ok"})
+        );
+        assert_eq!(
+            value["seed"],
+            json!({"minimum": -9.223372036854776e18, "maximum": 1.8446744073709552e19, "n": 3, "f": 0.5, "on": true, "off": null, "tags": ["a", 1]})
+        );
+        // A document that is not YAML still says where.
+        let (location, message) = super::parse_tree("a: [1\nb: 2\n").expect_err("broken");
+        assert!(
+            matches!(location, crate::diagnostics::Location::Line { .. }),
+            "{message}"
+        );
+    }
 }
