@@ -9,7 +9,8 @@
 //! - [`document_info`], [`kinds_table`], [`runtime_probe`], [`HEADER`], [`ContextKey`] and the
 //!   JSON-pointer helpers of [`json_pointer`].
 //!
-//! The pipeline's stages are private: load (text → `openapiv3`, the vendor's quirks repaired),
+//! The pipeline's stages are private: load (text → `openapiv3`, an OpenAPI 3.1 document read
+//! into the 3.0 shape, the vendor's quirks repaired),
 //! validate (references), select, normalize (the IR: operations repaired, schemas unified
 //! across casings), release (the API surface compared with the previous release's: changes,
 //! version, changelog), emit (formatted text), format (the header). The library is pure: it reads
@@ -33,6 +34,7 @@ mod ir;
 mod load;
 mod normalize;
 mod release;
+mod openapi31;
 mod repair;
 mod select;
 mod validate;

@@ -12,6 +12,7 @@ mod paging;
 mod required;
 pub mod runtime;
 mod unions;
+mod webhooks;
 
 pub use operations::params_struct_of;
 pub use types::rust_type;
@@ -98,7 +99,7 @@ pub fn emit(
             ),
             Job::ModuleHead(i) => {
                 let module = &api.modules[*i];
-                code::print(&module_path(module), operations::module_head(module))
+                code::print(&module_path(module), operations::module_head(api, module))
             }
             Job::Operations(i, range) => {
                 let module = &api.modules[*i];
@@ -400,7 +401,7 @@ mod tests {
 
             let checked = required::checked(&api);
             let parse = |tokens| syn::parse2::<syn::File>(tokens).expect("a file");
-            let mut whole = parse(operations::module_head(module));
+            let mut whole = parse(operations::module_head(&api, module));
             let operations = parse(operations::module_operations(
                 &api,
                 module,

@@ -370,6 +370,50 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `Profile` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `nickname`.
+    pub nickname: Option<String>,
+    /// On the wire: `manager`.
+    pub manager: Option<crate::models::Manager>,
+    /// On the wire: `aliases`.
+    pub aliases: Option<Vec<String>>,
+    /// A number or a grade
+    pub score: crate::models::ProfileScore,
+    /// On the wire: `note`.
+    pub note: Option<String>,
+    /// Only strings are listed, so only the string type is left
+    pub mood: Option<crate::models::Mood>,
+    /// On the wire: `birthday`.
+    pub birthday: Option<rt::chrono::NaiveDate>,
+}
+
+rt::codegen::model! {
+    Profile { 0 name["name"], 1 nickname["nickname"], 2 manager["manager"], 3
+    aliases["aliases"], 4 score["score"], 5 note["note"], 6 mood["mood"], 7
+    birthday["birthday"] } Camel { field name "name", field nickname "nickname",
+    nested(Camel) manager "manager", field aliases "aliases", field score "score",
+    optional note "note", optional mood "mood", optional birthday "birthday" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Manager` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manager {
+    /// On the wire: `name`.
+    pub name: String,
+}
+
+rt::codegen::model! {
+    Manager { 0 name["name"] } Camel { field name "name" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddNoteRequest {
@@ -484,6 +528,42 @@ impl V٣ {
 }
 
 rt::codegen::str_enum!(V٣);
+
+/// Only strings are listed, so only the string type is left
+///
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum Mood {
+    /// `calm`
+    Calm,
+    /// `busy`
+    Busy,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl Mood {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Calm => "calm",
+            Self::Busy => "busy",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "calm" => Self::Calm,
+            "busy" => Self::Busy,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+rt::codegen::str_enum!(Mood);
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
 /// go by the wire string.
@@ -834,6 +914,64 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
                     ),
                 )
             }
+        }
+    }
+}
+
+/// A number or a grade
+///
+/// The `anyOf` at `/components/schemas/Profile/properties/score` in
+/// `tests/fixtures/openapi31/type-lists.yaml`. Untagged: a value is read as the first variant,
+/// in the order below, that reads it. The order is the document's, except that variants
+/// accepting almost any value go last (first models without required properties and maps, then
+/// strings and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProfileScore {
+    /// Tried first (the document's alternative 0).
+    Number(f64),
+    /// Tried second (the document's alternative 1).
+    Text(String),
+}
+
+impl rt::serde::Serialize for ProfileScore {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ProfileScore {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Number(v));
+        }
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
+        }
+        Err(
+            D::Error::custom(
+                "ProfileScore: the value fits none of its variants (tried Number, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for ProfileScore {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Number(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
         }
     }
 }
