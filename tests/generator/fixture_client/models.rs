@@ -414,6 +414,61 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `Product` in `tests/fixtures/openapi32/query.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// On the wire: `id`.
+    pub id: i64,
+    /// On the wire: `name`.
+    pub name: String,
+}
+
+rt::codegen::model! {
+    Product { 0 id["id"], 1 name["name"] } Camel { field id "id", field name "name" }
+}
+
+/// Bounds of the order total, sent as JSON text
+///
+/// Schemas of this concept (their casing):
+///
+/// - `OrderFilterTotal` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrderFilterTotal {
+    /// On the wire: `min`.
+    pub min: Option<f64>,
+    /// On the wire: `max`.
+    pub max: Option<f64>,
+}
+
+rt::codegen::model! {
+    OrderFilterTotal { 0 min["min"], 1 max["max"] } Camel { optional min "min", optional
+    max "max" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `OrderFilter` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderFilter {
+    /// The customer number
+    pub customer: String,
+    /// On the wire: `status`.
+    pub status: Option<Vec<crate::models::Status>>,
+    /// On the wire: `placedAfter`.
+    pub placed_after: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// Bounds of the order total, sent as JSON text
+    pub total: Option<crate::models::OrderFilterTotal>,
+}
+
+rt::codegen::model! {
+    OrderFilter { 0 customer["customer"], 1 status["status"], 2
+    placed_after["placedAfter"], 3 total["total"] } Camel { field customer "customer",
+    optional status "status", optional placed_after "placedAfter", optional_nested(Camel)
+    total "total" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddNoteRequest {
@@ -423,6 +478,22 @@ pub struct AddNoteRequest {
 
 rt::codegen::model! {
     AddNoteRequest { 0 text["text"] } Camel { field text "text" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `SearchProductsRequest` in `tests/fixtures/openapi32/query.yaml` (Camel)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchProductsRequest {
+    /// On the wire: `text`.
+    pub text: String,
+    /// On the wire: `tags`.
+    pub tags: Option<Vec<String>>,
+}
+
+rt::codegen::model! {
+    SearchProductsRequest { 0 text["text"], 1 tags["tags"] } Camel { field text "text",
+    optional tags "tags" }
 }
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
@@ -564,6 +635,44 @@ impl Mood {
 }
 
 rt::codegen::str_enum!(Mood);
+
+/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
+/// go by the wire string.
+#[derive(Debug, Clone)]
+pub enum Status {
+    /// `open`
+    Open,
+    /// `shipped`
+    Shipped,
+    /// `cancelled`
+    Cancelled,
+    /// A value this client does not know.
+    Unknown(String),
+}
+
+impl Status {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Shipped => "shipped",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "shipped" => Self::Shipped,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+rt::codegen::str_enum!(Status);
 
 /// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
 /// go by the wire string.
