@@ -277,6 +277,8 @@ pub struct Sink {
     /// Per file, where the nodes of its translated tree were in the document as written
     /// (OpenAPI 3.1 documents, `openapi31.rs`): pointers are mapped back when pushed.
     origins: Vec<(String, Origins)>,
+    /// The diagnostics recorded at a pointer mapped back through a move, as recorded.
+    moved: Vec<Diagnostic>,
 }
 
 impl Sink {
@@ -286,8 +288,8 @@ impl Sink {
         let origins = self.origins.iter().position(|(f, _)| *f == diagnostic.file);
         match origins {
             Some(i) => {
-                let diagnostic = mapped(diagnostic, &self.origins[i].1);
-                self.record(diagnostic);
+                let (diagnostic, moved) = mapped(diagnostic, &self.origins[i].1);
+                self.record(diagnostic, moved);
             }
             None => self.diagnostics.push(diagnostic),
         }
@@ -296,17 +298,24 @@ impl Sink {
     /// Records a problem whose pointer is one of a tree being translated: mapped back through
     /// `origins`, the moves made so far, like [`Sink::push`] maps those of a finished translation.
     pub fn push_through(&mut self, diagnostic: Diagnostic, origins: &Origins) {
-        let diagnostic = mapped(diagnostic, origins);
-        self.record(diagnostic);
+        let (diagnostic, moved) = mapped(diagnostic, origins);
+        self.record(diagnostic, moved);
     }
 
     /// Records a problem of a translated tree. A part inlined where it is referenced (a path
     /// item, a media type) is checked there and where it is declared, in either order: one
-    /// problem, reported once.
-    fn record(&mut self, diagnostic: Diagnostic) {
-        if !self.diagnostics.contains(&diagnostic) {
-            self.diagnostics.push(diagnostic);
+    /// problem, reported once. Problems no move is involved in are recorded as they come, as
+    /// for a 3.0 document.
+    fn record(&mut self, diagnostic: Diagnostic, moved: bool) {
+        if moved {
+            if self.diagnostics.contains(&diagnostic) {
+                return;
+            }
+            self.moved.push(diagnostic.clone());
+        } else if self.moved.contains(&diagnostic) {
+            return;
         }
+        self.diagnostics.push(diagnostic);
     }
 
     /// From now on, pointers of `file` are pointers of its translated tree, mapped back through
@@ -326,6 +335,7 @@ impl Sink {
     /// Ends a stage: `Err` with everything when an error was recorded.
     pub fn finish_stage(&mut self) -> Result<(), Report> {
         if self.has_errors() {
+            self.moved.clear();
             Err(Report {
                 diagnostics: std::mem::take(&mut self.diagnostics),
             })
@@ -377,12 +387,17 @@ impl Origins {
     }
 }
 
-/// `diagnostic` with its pointer mapped back through `origins`.
-fn mapped(mut diagnostic: Diagnostic, origins: &Origins) -> Diagnostic {
+/// `diagnostic` with its pointer mapped back through `origins`, and whether it moved.
+fn mapped(mut diagnostic: Diagnostic, origins: &Origins) -> (Diagnostic, bool) {
+    let mut moved = false;
     if let Location::Pointer(pointer) = &mut diagnostic.location {
-        *pointer = origins.original(pointer);
+        let original = origins.original(pointer);
+        if original != *pointer {
+            *pointer = original;
+            moved = true;
+        }
     }
-    diagnostic
+    (diagnostic, moved)
 }
 
 pub(crate) use crate::json_pointer::{escape_token, pointer};
