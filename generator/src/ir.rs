@@ -164,6 +164,9 @@ pub struct Field {
     pub description: Option<String>,
     /// Every spelling of the key, first the first member's.
     pub spellings: Vec<String>,
+    /// The model's chainable setter of this field (`with_app_id`), distinct from the model's
+    /// other methods.
+    pub setter: String,
 }
 
 /// The keys one casing of a concept writes, in the member schema's property order.

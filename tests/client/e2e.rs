@@ -1,7 +1,7 @@
 //! The generated client against HTTP servers on 127.0.0.1: the exact method, path, headers and
 //! body bytes each generation of the API receives, and the decoded answers.
 
-use jtl_erp_client::models::{AppRegistrationRequest, RegistrationInformation, RegistrationStatus};
+use jtl_erp_client::models::{RegistrationInformation, RegistrationStatus};
 use jtl_erp_client::runtime::auth::{BearerToken, WawiKey};
 use jtl_erp_client::runtime::{Context, ErrorKind};
 use jtl_erp_client::{erp_v1, erp_v2};
@@ -185,12 +185,10 @@ async fn foreign_app_endpoints_send_pascal_case_with_the_cloud_headers() {
         .context(context().tenant_id(tenant).run_as("7"))
         .build()
         .expect("valid client");
-    let minimal = AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        app_icon: Some(jtl_erp_client::runtime::Base64Bytes(b"\x89PNG".to_vec())),
-        ..jtl_erp_tests::fixtures::minimal_registration_request("myApp/v1")
-    };
+    let minimal = jtl_erp_tests::fixtures::minimal_registration_request("myApp/v1")
+        .with_app_id("myApp/v1")
+        .with_mandatory_api_scopes(["items.read".to_owned()])
+        .with_app_icon(b"\x89PNG".to_vec());
 
     let created = client
         .register_foreign_app(&minimal)
@@ -286,10 +284,8 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         .context(context())
         .build()
         .expect("client");
-    let no_icon = AppRegistrationRequest {
-        app_icon: None,
-        ..registration_request()
-    };
+    let mut no_icon = registration_request();
+    no_icon.app_icon = None;
     let error = client
         .register_app(&no_icon)
         .await

@@ -57,10 +57,7 @@ async fn login_sends_pascal_case_and_reads_the_session_in_either_casing() {
         )
         .await;
         let login = client(&server, context())
-            .login(&CreateLogin {
-                user_name: "admin".into(),
-                password: Secret::new("pw"),
-            })
+            .login(&CreateLogin::new("admin", Secret::new("pw")))
             .await
             .expect("logged in")
             .into_inner();
@@ -114,18 +111,8 @@ async fn logout_sends_the_session_and_no_body() {
 #[jtl_erp_tests::test]
 async fn features_decode_in_either_casing() {
     let expected = vec![
-        FeatureInfo {
-            feature: "AccountingData".into(),
-            version: 2,
-            release: "stable".into(),
-            is_usable: true,
-        },
-        FeatureInfo {
-            feature: "Attributes".into(),
-            version: 1,
-            release: "beta".into(),
-            is_usable: false,
-        },
+        FeatureInfo::new("AccountingData", 2, "stable", true),
+        FeatureInfo::new("Attributes", 1, "beta", false),
     ];
     for answer in [
         r#"[{"Feature":"AccountingData","Version":2,"Release":"stable","IsUsable":true},

@@ -28,6 +28,7 @@ async fn server(status: u16, body: Option<serde_json::Value>) -> MockServer {
 }
 
 #[test]
+#[allow(deprecated)]
 fn every_enum_value_has_its_own_variant_and_round_trips() {
     let variants: Vec<V٣> = VALUES.iter().map(|v| V٣::from_wire(v)).collect();
     for (value, variant) in VALUES.iter().zip(&variants) {

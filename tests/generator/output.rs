@@ -32,7 +32,12 @@ components:
 "#,
     );
     assert!(models.contains("pub enum Size {"), "{models}");
-    for variant in ["Value0,", "Value1,", "ValueMinus1,", "Unknown(i64),"] {
+    for variant in [
+        "Value0,",
+        "Value1,",
+        "ValueMinus1,",
+        "Unknown(UnknownValue<i64>),",
+    ] {
         assert!(models.contains(variant), "missing {variant} in\n{models}");
     }
     // A schema named like a prelude type gets a suffix instead of shadowing it.

@@ -87,6 +87,8 @@ fn a_selection_builds_its_operations_and_the_models_they_reach_and_is_recorded()
             "CustomerList",
             "State",
             "SortByParam",
+            // What the enums' `Unknown` variants hold.
+            "UnknownValue",
         ]),
         "only the models the selected operations reach"
     );

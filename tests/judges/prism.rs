@@ -56,28 +56,24 @@ fn context() -> Context {
 }
 
 fn registration() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("contract/v1".into()),
-        display_name: Some("Contract".into()),
-        description: Some("Contract test".into()),
-        localized_display_names: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Vertrag".into(),
-        }]),
-        localized_descriptions: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Test".into(),
-        }]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Team".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        optional_api_scopes: Some(vec!["stock.read".into()]),
-        app_icon: Some(b"\x89PNG".to_vec().into()),
-        registration_type: Some(RegistrationType::MultiInstance),
-        signature: Some(b"sig".to_vec().into()),
-        signature_data: Some("2025-08-03T08:48:00Z".parse().expect("date-time")),
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("contract/v1")
+        .with_display_name("Contract")
+        .with_description("Contract test")
+        .with_localized_display_names(vec![Translation::new("DE", "Vertrag")])
+        .with_localized_descriptions(vec![Translation::new("DE", "Test")])
+        .with_version("1.0.0")
+        .with_provider_name("Team")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(vec!["items.read".to_owned()])
+        .with_optional_api_scopes(vec!["stock.read".to_owned()])
+        .with_app_icon(b"\x89PNG".to_vec())
+        .with_registration_type(RegistrationType::MultiInstance)
+        .with_signature(b"sig".to_vec())
+        .with_signature_data(
+            jtl_erp_client::runtime::chrono::DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z")
+                .expect("date-time"),
+        )
 }
 
 /// The vendor's document wants a bearer token and the Wawi key on one request.
@@ -134,10 +130,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let token = identity
-        .request_token(&TokenRequest {
-            grant_type: GrantType::ClientCredentials,
-            scope: Some("erp".into()),
-        })
+        .request_token(&TokenRequest::new(GrantType::ClientCredentials).with_scope("erp"))
         .await
         .expect("token");
     assert_eq!(token.token_type, "Bearer");
@@ -199,10 +192,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .await
         .expect("RegisterMultiInstanceApp 2.0");
     let login = erp2
-        .login(&jtl_erp_client::models::CreateLogin {
-            user_name: "admin".into(),
-            password: jtl_erp_client::runtime::Secret::new("pw"),
-        })
+        .login(&jtl_erp_client::models::CreateLogin::new("admin", "pw"))
         .await
         .expect("Login");
     let _ = login.session_id;
@@ -236,9 +226,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let scx_token = channel_client
-        .request_access_token(&AuthRequest {
-            refresh_token: "refresh".into(),
-        })
+        .request_access_token(&AuthRequest::new("refresh"))
         .await
         .expect("RequestAccessToken");
     assert_eq!(scx_token.scope.as_deref(), Some("CHANNEL"));
@@ -317,10 +305,7 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
     ] {
         let proxy = ready(proxy(spec, &fake.onpremise_url())).await;
         let recorder = ViolationRecorder::new();
-        let app = AppRegistrationRequest {
-            app_id: Some(format!("proxy/v{generation}")),
-            ..registration()
-        };
+        let app = registration().with_app_id(format!("proxy/v{generation}"));
         let transport = through(&proxy, &recorder, None);
         let flow = if generation == 1 {
             RegistrationFlow::erp_v1(transport.into())

@@ -20,19 +20,17 @@ use jtl_erp_tests::ChildGuard;
 use proptest::prelude::*;
 
 fn app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("d".into()),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Me".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["info.read".into(), "stock.read".into()]),
-        optional_api_scopes: Some(vec!["return.read".into(), "items.write".into()]),
-        app_icon: Some(vec![1].into()),
-        registration_type: Some(RegistrationType::MultiInstance),
-        ..Default::default()
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("d")
+        .with_version("1.0.0")
+        .with_provider_name("Me")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(["info.read", "stock.read"].map(String::from))
+        .with_optional_api_scopes(["return.read", "items.write"].map(String::from))
+        .with_app_icon(vec![1])
+        .with_registration_type(RegistrationType::MultiInstance)
 }
 
 fn context() -> Context {
@@ -582,11 +580,9 @@ const OPTIONAL: [&str; 4] = [
 ];
 
 fn real_app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        mandatory_api_scopes: Some(MANDATORY.map(String::from).to_vec()),
-        optional_api_scopes: Some(OPTIONAL.map(String::from).to_vec()),
-        ..app()
-    }
+    app()
+        .with_mandatory_api_scopes(MANDATORY.map(String::from))
+        .with_optional_api_scopes(OPTIONAL.map(String::from))
 }
 
 /// A flow of either generation against the fake.
@@ -647,10 +643,7 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             .filter(|s| *s != "cusomters.read" && *s != "productDelete")
             .collect();
         fake.set_scope_catalog(Some(&known));
-        let other = AppRegistrationRequest {
-            app_id: Some("other/v1".into()),
-            ..real_app()
-        };
+        let other = real_app().with_app_id("other/v1");
         let before = fake.registrations().len();
         let error = flow.register(&other).await.expect_err("unknown scopes");
         let RegistrationError::ScopesRefused {
@@ -809,11 +802,9 @@ proptest! {
         let granted = runtime.block_on(async {
             let fake = FakeJtl::start().await.expect("fake");
             let flow = flow(&fake, v2, "fake-challenge");
-            let app = AppRegistrationRequest {
-                mandatory_api_scopes: Some(mandatory.clone()),
-                optional_api_scopes: Some(optional.clone()),
-                ..app()
-            };
+            let app = app()
+                .with_mandatory_api_scopes(mandatory.clone())
+                .with_optional_api_scopes(optional.clone());
             let pending = flow.register(&app).await.expect("registered");
             let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
             fake.approve(&pending.registration_id, &optional).expect("approved");

@@ -189,10 +189,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         .parse()
         .expect("a uuid");
 
-    let update = AppRegistrationRequest {
-        display_name: Some("Renamed".into()),
-        ..Default::default()
-    };
+    let update = AppRegistrationRequest::new().with_display_name("Renamed");
     let updated = client
         .update_foreign_app_by_registration_id(id, &update)
         .await
@@ -292,12 +289,7 @@ async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
 #[jtl_erp_tests::test]
 async fn features_and_head_info_answer_in_either_casing() {
     let (fake, client) = fake_and_client().await;
-    let features = vec![FeatureInfo {
-        feature: "AccountingData".into(),
-        version: 2,
-        release: "stable".into(),
-        is_usable: true,
-    }];
+    let features = vec![FeatureInfo::new("AccountingData", 2, "stable", true)];
     fake.set_features(features.clone());
 
     let pascal = client.get_features().await.expect("features").into_inner();
@@ -428,10 +420,8 @@ async fn a_further_instance_registers_under_v2_with_the_same_challenge_code() {
         .build()
         .expect("client");
     let flow = jtl_erp_client::registration::RegistrationFlow::erp_v2(client);
-    let multi = AppRegistrationRequest {
-        registration_type: Some(jtl_erp_client::models::RegistrationType::MultiInstance),
-        ..minimal_registration_request("multi/app")
-    };
+    let multi = minimal_registration_request("multi/app")
+        .with_registration_type(jtl_erp_client::models::RegistrationType::MultiInstance);
     let first = flow.register(&multi).await.expect("registered");
     let second = flow
         .register_instance(

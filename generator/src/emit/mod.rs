@@ -304,9 +304,11 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
 fn models_head(api: &Api) -> TokenStream {
     let import = (!(api.concepts.is_empty() && api.enums.is_empty() && api.unions.is_empty()))
         .then(rt::import);
+    let unknown_value = (!api.enums.is_empty()).then(enums::unknown_value);
     quote! {
         //! The models of all documents, unified across casings.
         #import
+        #unknown_value
     }
 }
 
