@@ -8,7 +8,9 @@
 //! in JTL-Wawi, the app posts its registration, then polls the registration until the merchant
 //! accepted or rejected it. The accepted registration carries the API key, shown exactly once.
 //!
-//! Generated from `erp-1.0.yaml`.
+//! Generated from `erp-1.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -62,10 +64,15 @@ impl Client {
     /// poll with `FetchRegistrationStatus`.
     ///
     /// `POST /authentication` (operation `RegisterApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -76,9 +83,120 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
-    pub async fn register_app(
+    pub fn register_app(
         &self,
-        body: &crate::models::AppRegistrationRequest,
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterApp {
+        RegisterApp {
+            client: self.clone(),
+            body,
+        }
+    }
+
+    /// Fetch the status of a registration
+    ///
+    /// Reads the state of a registration request. While the merchant has not decided, the status
+    /// is `Pending`; once accepted, the answer carries the API key and the granted scopes. The key
+    /// is handed out once: the next fetch answers 410.
+    ///
+    /// `GET /authentication/{registrationId}` (operation `FetchRegistrationStatus`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No registration request has this id
+    /// - `410`: The registration request was answered already and its key handed out
+    pub fn fetch_registration_status(
+        &self,
+        registration_id: impl Into<String>,
+    ) -> FetchRegistrationStatus {
+        FetchRegistrationStatus {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
+    }
+
+    /// Register a further instance of an app
+    ///
+    /// Asks for one more instance of an application that is registered already.
+    ///
+    /// `POST /authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `400`: The operation is not allowed in this context
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `403`: No application service is available to take the registration
+    pub fn register_multi_instance_app(
+        &self,
+        registration_id: impl Into<String>,
+    ) -> RegisterMultiInstanceApp {
+        RegisterMultiInstanceApp {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
+    }
+
+    /// Read the API status
+    ///
+    /// Tells which JTL-Wawi version answers and which database tenant it serves.
+    ///
+    /// `GET /info` (operation `GetStatus`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `404`: The server found nothing to report
+    pub fn get_status(&self) -> GetStatus {
+        GetStatus { client: self.clone() }
+    }
+}
+
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
+        Self { inner }
+    }
+}
+
+/// The request of [`Client::register_app`], `POST /authentication`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl RegisterApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
@@ -121,6 +239,7 @@ impl Client {
                     ),
                 ],
             );
+        let body = self.body;
         if let Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
             return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
@@ -128,10 +247,10 @@ impl Client {
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = "/authentication";
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 path,
                 &[],
@@ -140,31 +259,36 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Fetch the status of a registration
-    ///
-    /// Reads the state of a registration request. While the merchant has not decided, the status
-    /// is `Pending`; once accepted, the answer carries the API key and the granted scopes. The key
-    /// is handed out once: the next fetch answers 410.
-    ///
-    /// `GET /authentication/{registrationId}` (operation `FetchRegistrationStatus`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request, as returned when registering
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No registration request has this id
-    /// - `410`: The registration request was answered already and its key handed out
-    pub async fn fetch_registration_status(
-        &self,
-        registration_id: &str,
+impl ::core::future::IntoFuture for RegisterApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::fetch_registration_status`], `GET /authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct FetchRegistrationStatus {
+    client: Client,
+    registration_id: String,
+}
+
+impl FetchRegistrationStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
@@ -208,35 +332,49 @@ impl Client {
                 ],
             );
         let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            .as_str())
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Register a further instance of an app
-    ///
-    /// Asks for one more instance of an application that is registered already.
-    ///
-    /// `POST /authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request, as returned when registering
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `400`: The operation is not allowed in this context
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `403`: No application service is available to take the registration
-    pub async fn register_multi_instance_app(
-        &self,
-        registration_id: &str,
+impl ::core::future::IntoFuture for FetchRegistrationStatus {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::register_multi_instance_app`], `POST /authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterMultiInstanceApp {
+    client: Client,
+    registration_id: String,
+}
+
+impl RegisterMultiInstanceApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
@@ -280,28 +418,48 @@ impl Client {
                 ],
             );
         let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            .as_str())
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Read the API status
-    ///
-    /// Tells which JTL-Wawi version answers and which database tenant it serves.
-    ///
-    /// `GET /info` (operation `GetStatus`).
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `404`: The server found nothing to report
-    pub async fn get_status(
-        &self,
+impl ::core::future::IntoFuture for RegisterMultiInstanceApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::get_status`], `GET /info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetStatus {
+    client: Client,
+}
+
+impl GetStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::Status>,
         rt::Error<crate::models::ErrorResponse>,
@@ -332,14 +490,25 @@ impl Client {
                 ],
             );
         let path = "/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
 }
 
-impl ::std::convert::From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
-        Self { inner }
+impl ::core::future::IntoFuture for GetStatus {
+    type Output = Result<
+        rt::ResponseValue<crate::models::Status>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }

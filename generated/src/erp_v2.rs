@@ -10,7 +10,9 @@
 //! the merchant decided); a Wawi user logs in with `Login`, whose session id travels as
 //! `X-SessionId`, and out again with `Logout`.
 //!
-//! Generated from `erp-2.0.yaml`.
+//! Generated from `erp-2.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -64,10 +66,15 @@ impl Client {
     /// `FetchRegistrationStatus`.
     ///
     /// `POST /v2/authentication` (operation `RegisterApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     ///
@@ -78,9 +85,425 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
-    pub async fn register_app(
+    pub fn register_app(
         &self,
-        body: &crate::models::AppRegistrationRequest,
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterApp {
+        RegisterApp {
+            client: self.clone(),
+            body,
+        }
+    }
+
+    /// Fetch the status of a registration
+    ///
+    /// Reads the state of a registration request; once the merchant accepted it, the answer
+    /// carries the API key (handed out once: the next fetch answers 410) and the granted scopes.
+    ///
+    /// `GET /v2/authentication/{registrationId}` (operation `FetchRegistrationStatus`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No registration request has this id
+    /// - `410`: The registration request was answered already and its key handed out
+    pub fn fetch_registration_status(
+        &self,
+        registration_id: impl Into<String>,
+    ) -> FetchRegistrationStatus {
+        FetchRegistrationStatus {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
+    }
+
+    /// Register a further instance of an app
+    ///
+    /// Asks for one more instance of an application that is registered already (registration
+    /// type `MultiInstance`), naming the first registration.
+    ///
+    /// `POST /v2/authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request, as returned when registering
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `400`: The operation is not allowed in this context
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `403`: No application service is available to take the registration
+    pub fn register_multi_instance_app(
+        &self,
+        registration_id: impl Into<String>,
+    ) -> RegisterMultiInstanceApp {
+        RegisterMultiInstanceApp {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
+    }
+
+    /// Register a foreign app
+    ///
+    /// Registers an application on behalf of the merchant. Deprecated by the vendor; the Cloud
+    /// gateway accepts the request without acting on it.
+    ///
+    /// `POST /v2/authentication/foreign` (operation `RegisterForeignApp`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `409`: An application with this app id is registered already
+    #[deprecated = "deprecated by the vendor"]
+    pub fn register_foreign_app(
+        &self,
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterForeignApp {
+        RegisterForeignApp {
+            client: self.clone(),
+            body,
+        }
+    }
+
+    /// Remove a foreign app by its app id
+    ///
+    /// Removes the registration of a foreign application, named by its app id (the vendor's
+    /// `RemoveForeignAppByAppId`).
+    ///
+    /// `DELETE /v2/authentication/foreign/{appId}/app` (operation `RemoveForeignApp`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: Id of the registered application
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No app is registered under this id
+    pub fn remove_foreign_app(&self, app_id: impl Into<String>) -> RemoveForeignApp {
+        RemoveForeignApp {
+            client: self.clone(),
+            app_id: app_id.into(),
+        }
+    }
+
+    /// Update a foreign app by its app id
+    ///
+    /// Changes the registration of a foreign application, named by its app id (the vendor's
+    /// `UpdateForeignAppByAppId`).
+    ///
+    /// `PATCH /v2/authentication/foreign/{appId}/app` (operation `UpdateForeignApp`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: Id of the registered application
+    /// - `body`: The new registration data
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No app is registered under this id
+    pub fn update_foreign_app(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::AppRegistrationRequest,
+    ) -> UpdateForeignApp {
+        UpdateForeignApp {
+            client: self.clone(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+
+    /// Remove a foreign app by its registration id
+    ///
+    /// Removes the registration of a foreign application, named by its registration id.
+    ///
+    /// `DELETE /v2/authentication/foreign/{registrationId}/registration` (operation `RemoveForeignAppByRegistrationId`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request that registered the app
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No app is registered under this registration id
+    pub fn remove_foreign_app_by_registration_id(
+        &self,
+        registration_id: rt::uuid::Uuid,
+    ) -> RemoveForeignAppByRegistrationId {
+        RemoveForeignAppByRegistrationId {
+            client: self.clone(),
+            registration_id,
+        }
+    }
+
+    /// Update a foreign app by its registration id
+    ///
+    /// Changes the registration of a foreign application, named by its registration id.
+    ///
+    /// `PATCH /v2/authentication/foreign/{registrationId}/registration` (operation `UpdateForeignAppByRegistrationId`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `registration_id`: Id of the registration request that registered the app
+    /// - `body`: The new registration data
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: No app is registered under this registration id
+    pub fn update_foreign_app_by_registration_id(
+        &self,
+        registration_id: rt::uuid::Uuid,
+        body: crate::models::AppRegistrationRequest,
+    ) -> UpdateForeignAppByRegistrationId {
+        UpdateForeignAppByRegistrationId {
+            client: self.clone(),
+            registration_id,
+            body,
+        }
+    }
+
+    /// Log a JTL-Wawi user in
+    ///
+    /// Logs a JTL-Wawi user in (assigns the Wawi user dynamically) and answers the id of the new
+    /// session, to be sent as `X-SessionId`. The password travels in the body: the vendor allows
+    /// this request over SSL only (the client's session helper refuses plain HTTP except to
+    /// loopback).
+    ///
+    /// `POST /v2/authentication/login` (operation `Login`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The user's name and password
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `UserName`, `Password` (required by the schema `CreateLogin`; a missing one is an error before anything is sent)
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `400`: The data sent is invalid (unknown user or wrong password)
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    pub fn login(&self, body: crate::models::CreateLogin) -> Login {
+        Login {
+            client: self.clone(),
+            body,
+        }
+    }
+
+    /// Log a JTL-Wawi user out
+    ///
+    /// Ends the session named by `X-SessionId` (the vendor's document declares no session
+    /// header here; the server cannot tell which session to end without it).
+    ///
+    /// `POST /v2/authentication/logout` (operation `Logout`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `400`: The data sent is invalid (no such session)
+    pub fn logout(&self) -> Logout {
+        Logout { client: self.clone() }
+    }
+
+    /// List the feature sets
+    ///
+    /// The feature sets the server offers, each with its release state and API version.
+    ///
+    /// `GET /v2/feature` (operation `GetFeatures`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    pub fn get_features(&self) -> GetFeatures {
+        GetFeatures {
+            client: self.clone(),
+        }
+    }
+
+    /// Read the API status
+    ///
+    /// Tells which JTL-Wawi version answers and which database tenant it serves.
+    ///
+    /// `GET /v2/info` (operation `GetStatus`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `404`: The server found nothing to report
+    pub fn get_status(&self) -> GetStatus {
+        GetStatus { client: self.clone() }
+    }
+
+    /// Check that the API answers
+    ///
+    /// The status of the API without a body; a success means the server is up.
+    ///
+    /// `HEAD /v2/info` (operation `HeadStatus`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    pub fn head_status(&self) -> HeadStatus {
+        HeadStatus { client: self.clone() }
+    }
+
+    /// Query accounting data
+    ///
+    /// A paged list of the finalized accounting documents (invoices, credits, their corrections
+    /// and cancellations) with their line items (the vendor's
+    /// `AccountingData_QueryAccountingDataAsync`). Pages are numbered from 1; the client walks
+    /// them with `query_accounting_data_pages` and `query_accounting_data_stream`. The vendor
+    /// marks the operation `x-stability-level: draft`.
+    ///
+    /// `GET /v2/accountingData` (operation `QueryAccountingData`).
+    /// Returns the request: set its optional inputs (below), then `.await` it.
+    ///
+    /// # Optional inputs
+    ///
+    /// Setters of [`QueryAccountingData`] (each also as `set_…` taking an `Option`):
+    ///
+    /// - `from(…)`: Only documents dated at or after this moment
+    /// - `to(…)`: Only documents dated at or before this moment
+    /// - `company_id(…)`: Only the documents of this company (the vendor's `FirmaKey`)
+    /// - `r#type(…)`: Only documents of this type
+    /// - `export_currency_in_departure_country(…)`: Whether amounts are given in the currency of the departure country
+    /// - `page_number(…)`: The page to answer, counted from 1
+    /// - `page_size(…)`: How many documents a page holds at most
+    ///
+    /// # Requires
+    ///
+    /// - the scope `accountings.read` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    ///
+    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `401`: The caller is not authenticated
+    /// - `402`: No licence is available, or JTL has not authorised the app
+    /// - `404`: Nothing was found for the given identifier
+    pub fn query_accounting_data(&self) -> QueryAccountingData {
+        QueryAccountingData {
+            client: self.clone(),
+            from: None,
+            to: None,
+            company_id: None,
+            r#type: None,
+            export_currency_in_departure_country: None,
+            page_number: None,
+            page_size: None,
+        }
+    }
+}
+
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
+        Self { inner }
+    }
+}
+
+/// The request of [`Client::register_app`], `POST /v2/authentication`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl RegisterApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
@@ -122,6 +545,7 @@ impl Client {
                     ),
                 ],
             );
+        let body = self.body;
         if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
             return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
@@ -129,10 +553,10 @@ impl Client {
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = "/v2/authentication";
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 path,
                 &[],
@@ -141,30 +565,36 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Fetch the status of a registration
-    ///
-    /// Reads the state of a registration request; once the merchant accepted it, the answer
-    /// carries the API key (handed out once: the next fetch answers 410) and the granted scopes.
-    ///
-    /// `GET /v2/authentication/{registrationId}` (operation `FetchRegistrationStatus`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request, as returned when registering
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No registration request has this id
-    /// - `410`: The registration request was answered already and its key handed out
-    pub async fn fetch_registration_status(
-        &self,
-        registration_id: &str,
+impl ::core::future::IntoFuture for RegisterApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::fetch_registration_status`], `GET /v2/authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct FetchRegistrationStatus {
+    client: Client,
+    registration_id: String,
+}
+
+impl FetchRegistrationStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
@@ -207,36 +637,49 @@ impl Client {
                 ],
             );
         let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            .registration_id.as_str())
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Register a further instance of an app
-    ///
-    /// Asks for one more instance of an application that is registered already (registration
-    /// type `MultiInstance`), naming the first registration.
-    ///
-    /// `POST /v2/authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request, as returned when registering
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `400`: The operation is not allowed in this context
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `403`: No application service is available to take the registration
-    pub async fn register_multi_instance_app(
-        &self,
-        registration_id: &str,
+impl ::core::future::IntoFuture for FetchRegistrationStatus {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::register_multi_instance_app`], `POST /v2/authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterMultiInstanceApp {
+    client: Client,
+    registration_id: String,
+}
+
+impl RegisterMultiInstanceApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
         rt::Error<crate::models::ErrorResponse>,
@@ -279,37 +722,49 @@ impl Client {
                 ],
             );
         let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            .registration_id.as_str())
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Register a foreign app
-    ///
-    /// Registers an application on behalf of the merchant. Deprecated by the vendor; the Cloud
-    /// gateway accepts the request without acting on it.
-    ///
-    /// `POST /v2/authentication/foreign` (operation `RegisterForeignApp`).
-    ///
-    /// # Arguments
-    ///
-    /// - `body`: What the merchant is asked to approve
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `409`: An application with this app id is registered already
-    #[deprecated = "deprecated by the vendor"]
-    pub async fn register_foreign_app(
-        &self,
-        body: &crate::models::AppRegistrationRequest,
+impl ::core::future::IntoFuture for RegisterMultiInstanceApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::register_foreign_app`], `POST /v2/authentication/foreign`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterForeignApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl RegisterForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<crate::models::ErrorResponse>,
@@ -374,6 +829,7 @@ impl Client {
                 ],
             )
             .scope("foreignapps.manage");
+        let body = self.body;
         if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
             return Err(rt::codegen::missing_property(OPERATION, &missing));
         }
@@ -381,10 +837,10 @@ impl Client {
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = "/v2/authentication/foreign";
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 path,
                 &[],
@@ -393,31 +849,35 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Remove a foreign app by its app id
-    ///
-    /// Removes the registration of a foreign application, named by its app id (the vendor's
-    /// `RemoveForeignAppByAppId`).
-    ///
-    /// `DELETE /v2/authentication/foreign/{appId}/app` (operation `RemoveForeignApp`).
-    ///
-    /// # Arguments
-    ///
-    /// - `app_id`: Id of the registered application
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No app is registered under this id
-    pub async fn remove_foreign_app(
-        &self,
-        app_id: &str,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+impl ::core::future::IntoFuture for RegisterForeignApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::remove_foreign_app`], `DELETE /v2/authentication/foreign/{appId}/app`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RemoveForeignApp {
+    client: Client,
+    app_id: String,
+}
+
+impl RemoveForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "RemoveForeignApp",
                 "erp_v2",
@@ -479,38 +939,47 @@ impl Client {
             )
             .scope("foreignapps.manage");
         let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            .app_id.as_str())
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::empty(response, OPERATION)
     }
+}
 
-    /// Update a foreign app by its app id
-    ///
-    /// Changes the registration of a foreign application, named by its app id (the vendor's
-    /// `UpdateForeignAppByAppId`).
-    ///
-    /// `PATCH /v2/authentication/foreign/{appId}/app` (operation `UpdateForeignApp`).
-    ///
-    /// # Arguments
-    ///
-    /// - `app_id`: Id of the registered application
-    /// - `body`: The new registration data
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No app is registered under this id
-    pub async fn update_foreign_app(
-        &self,
-        app_id: &str,
-        body: &crate::models::AppRegistrationRequest,
+impl ::core::future::IntoFuture for RemoveForeignApp {
+    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::update_foreign_app`], `PATCH /v2/authentication/foreign/{appId}/app`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct UpdateForeignApp {
+    client: Client,
+    app_id: String,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl UpdateForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<()>,
@@ -575,16 +1044,18 @@ impl Client {
                 ],
             )
             .scope("foreignapps.manage");
+        let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            .app_id.as_str())
         );
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 &path,
                 &[],
@@ -593,30 +1064,35 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Remove a foreign app by its registration id
-    ///
-    /// Removes the registration of a foreign application, named by its registration id.
-    ///
-    /// `DELETE /v2/authentication/foreign/{registrationId}/registration` (operation `RemoveForeignAppByRegistrationId`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request that registered the app
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No app is registered under this registration id
-    pub async fn remove_foreign_app_by_registration_id(
-        &self,
-        registration_id: rt::uuid::Uuid,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+impl ::core::future::IntoFuture for UpdateForeignApp {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<()>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::remove_foreign_app_by_registration_id`], `DELETE /v2/authentication/foreign/{registrationId}/registration`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RemoveForeignAppByRegistrationId {
+    client: Client,
+    registration_id: rt::uuid::Uuid,
+}
+
+impl RemoveForeignAppByRegistrationId {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "RemoveForeignAppByRegistrationId",
                 "erp_v2",
@@ -679,38 +1155,47 @@ impl Client {
             .scope("foreignapps.manage");
         let path = format!(
             "/v2/authentication/foreign/{}/registration",
-            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
-            registration_id))
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
+            .registration_id))
         );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::empty(response, OPERATION)
     }
+}
 
-    /// Update a foreign app by its registration id
-    ///
-    /// Changes the registration of a foreign application, named by its registration id.
-    ///
-    /// `PATCH /v2/authentication/foreign/{registrationId}/registration` (operation `UpdateForeignAppByRegistrationId`).
-    ///
-    /// # Arguments
-    ///
-    /// - `registration_id`: Id of the registration request that registered the app
-    /// - `body`: The new registration data
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: No app is registered under this registration id
-    pub async fn update_foreign_app_by_registration_id(
-        &self,
-        registration_id: rt::uuid::Uuid,
-        body: &crate::models::AppRegistrationRequest,
+impl ::core::future::IntoFuture for RemoveForeignAppByRegistrationId {
+    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::update_foreign_app_by_registration_id`], `PATCH /v2/authentication/foreign/{registrationId}/registration`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct UpdateForeignAppByRegistrationId {
+    client: Client,
+    registration_id: rt::uuid::Uuid,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl UpdateForeignAppByRegistrationId {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::RegistrationInformation>,
         rt::Error<()>,
@@ -775,18 +1260,19 @@ impl Client {
                 ],
             )
             .scope("foreignapps.manage");
+        let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = format!(
             "/v2/authentication/foreign/{}/registration",
-            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
-            registration_id))
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
+            .registration_id))
         );
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 &path,
                 &[],
@@ -795,31 +1281,36 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Log a JTL-Wawi user in
-    ///
-    /// Logs a JTL-Wawi user in (assigns the Wawi user dynamically) and answers the id of the new
-    /// session, to be sent as `X-SessionId`. The password travels in the body: the vendor allows
-    /// this request over SSL only (the client's session helper refuses plain HTTP except to
-    /// loopback).
-    ///
-    /// `POST /v2/authentication/login` (operation `Login`).
-    ///
-    /// # Arguments
-    ///
-    /// - `body`: The user's name and password
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `400`: The data sent is invalid (unknown user or wrong password)
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    pub async fn login(
-        &self,
-        body: &crate::models::CreateLogin,
+impl ::core::future::IntoFuture for UpdateForeignAppByRegistrationId {
+    type Output = Result<
+        rt::ResponseValue<crate::models::RegistrationInformation>,
+        rt::Error<()>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::login`], `POST /v2/authentication/login`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Login {
+    client: Client,
+    body: crate::models::CreateLogin,
+}
+
+impl Login {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::Login>,
         rt::Error<crate::models::ErrorResponse>,
@@ -857,14 +1348,15 @@ impl Client {
                     ),
                 ],
             );
+        let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", body)?;
+        >(OPERATION, "application/json", &body)?;
         let path = "/v2/authentication/login";
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 path,
                 &[],
@@ -873,23 +1365,35 @@ impl Client {
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Log a JTL-Wawi user out
-    ///
-    /// Ends the session named by `X-SessionId` (the vendor's document declares no session
-    /// header here; the server cannot tell which session to end without it).
-    ///
-    /// `POST /v2/authentication/logout` (operation `Logout`).
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `400`: The data sent is invalid (no such session)
-    pub async fn logout(
-        &self,
+impl ::core::future::IntoFuture for Login {
+    type Output = Result<
+        rt::ResponseValue<crate::models::Login>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::logout`], `POST /v2/authentication/logout`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Logout {
+    client: Client,
+}
+
+impl Logout {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "Logout",
@@ -926,20 +1430,42 @@ impl Client {
                 ],
             );
         let path = "/v2/authentication/logout";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::empty(response, OPERATION)
     }
+}
 
-    /// List the feature sets
-    ///
-    /// The feature sets the server offers, each with its release state and API version.
-    ///
-    /// `GET /v2/feature` (operation `GetFeatures`).
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    pub async fn get_features(
-        &self,
+impl ::core::future::IntoFuture for Logout {
+    type Output = Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>>;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::get_features`], `GET /v2/feature`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetFeatures {
+    client: Client,
+}
+
+impl GetFeatures {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<rt::ResponseValue<Vec<crate::models::FeatureInfo>>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "GetFeatures",
@@ -958,26 +1484,45 @@ impl Client {
             )
             .auth(rt::AuthNeed::Optional);
         let path = "/v2/feature";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Read the API status
-    ///
-    /// Tells which JTL-Wawi version answers and which database tenant it serves.
-    ///
-    /// `GET /v2/info` (operation `GetStatus`).
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `404`: The server found nothing to report
-    pub async fn get_status(
-        &self,
+impl ::core::future::IntoFuture for GetFeatures {
+    type Output = Result<
+        rt::ResponseValue<Vec<crate::models::FeatureInfo>>,
+        rt::Error<()>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::get_status`], `GET /v2/info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetStatus {
+    client: Client,
+}
+
+impl GetStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::Status>,
         rt::Error<crate::models::ErrorResponse>,
@@ -1007,19 +1552,44 @@ impl Client {
                 ],
             );
         let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
+}
 
-    /// Check that the API answers
-    ///
-    /// The status of the API without a body; a success means the server is up.
-    ///
-    /// `HEAD /v2/info` (operation `HeadStatus`).
-    ///
-    /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    pub async fn head_status(&self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
+impl ::core::future::IntoFuture for GetStatus {
+    type Output = Result<
+        rt::ResponseValue<crate::models::Status>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::head_status`], `HEAD /v2/info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct HeadStatus {
+    client: Client,
+}
+
+impl HeadStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "HeadStatus",
                 "erp_v2",
@@ -1037,43 +1607,160 @@ impl Client {
             )
             .auth(rt::AuthNeed::Optional);
         let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::empty(response, OPERATION)
     }
+}
 
-    /// Query accounting data
-    ///
-    /// A paged list of the finalized accounting documents (invoices, credits, their corrections
-    /// and cancellations) with their line items (the vendor's
-    /// `AccountingData_QueryAccountingDataAsync`). Pages are numbered from 1; the client walks
-    /// them with `query_accounting_data_pages` and `query_accounting_data_stream`. The vendor
-    /// marks the operation `x-stability-level: draft`.
-    ///
-    /// `GET /v2/accountingData` (operation `QueryAccountingData`).
-    ///
-    /// # Arguments
-    ///
-    /// - `params.from`: Only documents dated at or after this moment
-    /// - `params.to`: Only documents dated at or before this moment
-    /// - `params.company_id`: Only the documents of this company (the vendor's `FirmaKey`)
-    /// - `params.type`: Only documents of this type
-    /// - `params.export_currency_in_departure_country`: Whether amounts are given in the currency of the departure country
-    /// - `params.page_number`: The page to answer, counted from 1
-    /// - `params.page_size`: How many documents a page holds at most
-    ///
-    /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
-    ///
-    /// # Errors
-    ///
-    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
-    ///
-    /// - `401`: The caller is not authenticated
-    /// - `402`: No licence is available, or JTL has not authorised the app
-    /// - `404`: Nothing was found for the given identifier
-    pub async fn query_accounting_data(
-        &self,
-        params: &QueryAccountingDataParams,
+impl ::core::future::IntoFuture for HeadStatus {
+    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::query_accounting_data`], `GET /v2/accountingData`.
+///
+/// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
+///
+/// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct QueryAccountingData {
+    client: Client,
+    from: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    to: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    company_id: Option<rt::uuid::Uuid>,
+    r#type: Option<crate::models::DocumentType>,
+    export_currency_in_departure_country: Option<bool>,
+    page_number: Option<i32>,
+    page_size: Option<i32>,
+}
+
+impl QueryAccountingData {
+    /// Only documents dated at or after this moment
+    pub fn from(
+        mut self,
+        value: impl Into<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets [`from`](Self::from) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_from(
+        mut self,
+        value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.from = value;
+        self
+    }
+
+    /// Only documents dated at or before this moment
+    pub fn to(
+        mut self,
+        value: impl Into<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+
+    /// Sets [`to`](Self::to) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_to(
+        mut self,
+        value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.to = value;
+        self
+    }
+
+    /// Only the documents of this company (the vendor's `FirmaKey`)
+    pub fn company_id(mut self, value: impl Into<rt::uuid::Uuid>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`company_id`](Self::company_id) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_company_id(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.company_id = value;
+        self
+    }
+
+    /// Only documents of this type
+    pub fn r#type(mut self, value: impl Into<crate::models::DocumentType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`r#type`](Self::type) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_type(mut self, value: Option<crate::models::DocumentType>) -> Self {
+        self.r#type = value;
+        self
+    }
+
+    /// Whether amounts are given in the currency of the departure country
+    pub fn export_currency_in_departure_country(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.export_currency_in_departure_country = Some(value.into());
+        self
+    }
+
+    /// Sets [`export_currency_in_departure_country`](Self::export_currency_in_departure_country) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_export_currency_in_departure_country(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.export_currency_in_departure_country = value;
+        self
+    }
+
+    /// The page to answer, counted from 1
+    pub fn page_number(mut self, value: impl Into<i32>) -> Self {
+        self.page_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_number`](Self::page_number) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_page_number(mut self, value: Option<i32>) -> Self {
+        self.page_number = value;
+        self
+    }
+
+    /// How many documents a page holds at most
+    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_size`](Self::page_size) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    pub fn set_page_size(mut self, value: Option<i32>) -> Self {
+        self.page_size = value;
+        self
+    }
+
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<
         rt::ResponseValue<crate::models::PagedListOfAccountingData>,
         rt::Error<crate::models::ErrorResponse>,
@@ -1129,103 +1816,83 @@ impl Client {
             )
             .scope("accountings.read");
         let mut query = rt::codegen::Query::new();
-        query.push_optional("from", params.from.as_ref());
-        query.push_optional("to", params.to.as_ref());
-        query.push_optional("companyId", params.company_id.as_ref());
-        query.push_optional("type", params.r#type.as_ref());
+        query.push_optional("from", self.from.as_ref());
+        query.push_optional("to", self.to.as_ref());
+        query.push_optional("companyId", self.company_id.as_ref());
+        query.push_optional("type", self.r#type.as_ref());
         query
             .push_optional(
                 "exportCurrencyInDepartureCountry",
-                params.export_currency_in_departure_country.as_ref(),
+                self.export_currency_in_departure_country.as_ref(),
             );
-        query.push_optional("pageNumber", params.page_number.as_ref());
-        query.push_optional("pageSize", params.page_size.as_ref());
+        query.push_optional("pageNumber", self.page_number.as_ref());
+        query.push_optional("pageSize", self.page_size.as_ref());
         let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
+        let response = rt::codegen::execute(
+                &self.client.inner,
+                OPERATION,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         rt::codegen::json(response, OPERATION)
     }
 
-    /// The pages of [`Self::query_accounting_data`], from the first on, as a stream.
+    /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::query_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
-    #[allow(clippy::clone_on_copy)]
-    pub fn query_accounting_data_pages(
-        &self,
-        params: &QueryAccountingDataParams,
+    /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    pub fn into_pages(
+        self,
     ) -> impl rt::paging::Stream<
         Item = Result<
             rt::ResponseValue<crate::models::PagedListOfAccountingData>,
             rt::Error<crate::models::ErrorResponse>,
         >,
     > + Send + use<> {
-        let client = self.clone();
-        let params = params.clone();
+        let first = rt::paging::Cursor::Number(self.page_number.map_or(1, i64::from));
         let fetch = move |cursor: rt::paging::Cursor| {
-            let client = client.clone();
-            let params = params.clone();
-            async move {
-                let mut params = params;
-                params.page_number = Some(
-                    i32::try_from(cursor.number()).unwrap_or(i32::MAX),
-                );
-                client.query_accounting_data(&params).await
-            }
-        };
-        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
-            empty: page.items.is_empty(),
-            has_next: page.has_next_page,
-            next_number: page.next_page_number.map(i64::from),
-            total_pages: page.total_pages.map(i64::from),
-            ..::std::default::Default::default()
+            let mut page = self.clone();
+            page.page_number = Some(i32::try_from(cursor.number()).unwrap_or(i32::MAX));
+            page.send()
         };
         rt::paging::pages(
             "QueryAccountingData",
-            rt::paging::Cursor::Number(1),
+            first,
             fetch,
-            marks,
+            |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
+                empty: page.items.is_empty(),
+                has_next: page.has_next_page,
+                next_number: page.next_page_number.map(i64::from),
+                total_pages: page.total_pages.map(i64::from),
+                ..::std::default::Default::default()
+            },
         )
     }
 
-    /// The items of [`Self::query_accounting_data_pages`], in order: every item of every page, as a stream.
-    pub fn query_accounting_data_stream(
-        &self,
-        params: &QueryAccountingDataParams,
+    /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    pub fn into_items(
+        self,
     ) -> impl rt::paging::Stream<
         Item = Result<
             crate::models::AccountingData,
             rt::Error<crate::models::ErrorResponse>,
         >,
     > + Send + use<> {
-        let pages = self.query_accounting_data_pages(params);
         rt::paging::items(
-            pages,
+            self.into_pages(),
             |page: crate::models::PagedListOfAccountingData| page.items,
         )
     }
 }
 
-impl ::std::convert::From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
-        Self { inner }
+impl ::core::future::IntoFuture for QueryAccountingData {
+    type Output = Result<
+        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+        rt::Error<crate::models::ErrorResponse>,
+    >;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
-}
-
-/// The optional parameters of [`Client::query_accounting_data`]; `Default` sets none.
-#[derive(Debug, Clone, Default)]
-pub struct QueryAccountingDataParams {
-    /// Only documents dated at or after this moment
-    pub from: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-    /// Only documents dated at or before this moment
-    pub to: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-    /// Only the documents of this company (the vendor's `FirmaKey`)
-    pub company_id: Option<rt::uuid::Uuid>,
-    /// Only documents of this type
-    pub r#type: Option<crate::models::DocumentType>,
-    /// Whether amounts are given in the currency of the departure country
-    pub export_currency_in_departure_country: Option<bool>,
-    /// The page to answer, counted from 1
-    pub page_number: Option<i32>,
-    /// How many documents a page holds at most
-    pub page_size: Option<i32>,
 }

@@ -4,7 +4,9 @@
 //! Marketplace channels hold a long-lived refresh token and exchange it for an access token that
 //! lives about one hour; the access token is then sent as `Authorization: Bearer <authToken>`.
 //!
-//! Generated from `scx-channel-1.0.yaml`.
+//! Generated from `scx-channel-1.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -57,19 +59,55 @@ impl Client {
     /// before `tokenExpireAt`.
     ///
     /// `POST /auth` (operation `RequestAccessToken`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: the request body
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the property `refreshToken` (required by the schema `AuthRequest`; a missing one is an error before anything is sent)
     ///
     /// # Errors
     ///
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The refresh token is unknown or revoked
-    pub async fn request_access_token(
+    pub fn request_access_token(
         &self,
-        body: &crate::models::AuthRequest,
+        body: crate::models::AuthRequest,
+    ) -> RequestAccessToken {
+        RequestAccessToken {
+            client: self.clone(),
+            body,
+        }
+    }
+}
+
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
+        Self { inner }
+    }
+}
+
+/// The request of [`Client::request_access_token`], `POST /auth`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RequestAccessToken {
+    client: Client,
+    body: crate::models::AuthRequest,
+}
+
+impl RequestAccessToken {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    pub async fn send(
+        self,
     ) -> Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>> {
         static OPERATION: &rt::Operation = &rt::Operation::new(
                 "RequestAccessToken",
@@ -85,6 +123,7 @@ impl Client {
                     ),
                 ],
             );
+        let body = self.body;
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
             let value = &body.refresh_token;
@@ -95,7 +134,7 @@ impl Client {
         );
         let path = "/auth";
         let response = rt::codegen::execute(
-                &self.inner,
+                &self.client.inner,
                 OPERATION,
                 path,
                 &[],
@@ -106,8 +145,10 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
-        Self { inner }
+impl ::core::future::IntoFuture for RequestAccessToken {
+    type Output = Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>>;
+    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }

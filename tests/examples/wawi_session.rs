@@ -62,7 +62,7 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .with_provider_website("https://example.com")
             .with_mandatory_api_scopes(["items.read".to_owned()])
             .with_app_icon(Base64Bytes(Vec::new()));
-        session.client().register_foreign_app(&app).await?;
+        session.client().register_foreign_app(app).await?;
     }
     match session.client().remove_foreign_app("other/app").await {
         Ok(_) => println!("removed foreign app other/app"),

@@ -18,6 +18,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     let mut specs = vec![
         root.join("tests/fixtures/constructs/constructs.yaml"),
         root.join("tests/fixtures/doc-text/doc-text.yaml"),
+        root.join("tests/fixtures/clashes/clashes.yaml"),
         synthetic,
     ];
     specs.extend(

@@ -88,6 +88,8 @@ use ::jtl_erp_runtime::codegen::empty as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::api_error as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::BoxFuture as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::model as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::str_enum as _;

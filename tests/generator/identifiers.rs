@@ -61,7 +61,9 @@ async fn a_response_with_such_keys_decodes_and_parameters_go_out_under_their_nam
         .build()
         .expect("client");
     let answer = client
-        .m("a/٣", Some(&2.5), Some(&7))
+        .m("a/٣")
+        .m(2.5)
+        ._٣count(7)
         .await
         .expect("decodes")
         .into_inner();
@@ -107,7 +109,7 @@ async fn a_body_with_keyword_keys_goes_out_under_its_names() {
         unit: Some(V٣::V٣count),
     };
     client
-        .r#type("sharp", "dotted", "me", &V٣::M, "krate", &body)
+        .r#type("sharp", "dotted", "me", V٣::M, "krate", body.clone())
         .await
         .expect("sent");
     let received = server.received_requests().await.expect("recording is on");

@@ -130,7 +130,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let token = identity
-        .request_token(&TokenRequest::new(GrantType::ClientCredentials).with_scope("erp"))
+        .request_token(TokenRequest::new(GrantType::ClientCredentials).with_scope("erp"))
         .await
         .expect("token");
     assert_eq!(token.token_type, "Bearer");
@@ -143,7 +143,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let created = erp1
-        .register_app(&registration())
+        .register_app(registration())
         .await
         .expect("RegisterApp 1.0");
     assert_eq!(created.status, RegistrationStatus::Pending);
@@ -169,17 +169,17 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .expect("client");
     #[allow(deprecated)]
     {
-        erp2.register_foreign_app(&registration())
+        erp2.register_foreign_app(registration())
             .await
             .expect("RegisterForeignApp");
-        erp2.update_foreign_app("contract/v1", &registration())
+        erp2.update_foreign_app("contract/v1", registration())
             .await
             .expect("UpdateForeignApp");
     }
     let registration_id = "0f0e1000-0000-4000-8000-000000000002"
         .parse()
         .expect("uuid");
-    erp2.update_foreign_app_by_registration_id(registration_id, &registration())
+    erp2.update_foreign_app_by_registration_id(registration_id, registration())
         .await
         .expect("UpdateForeignAppByRegistrationId");
     erp2.remove_foreign_app("contract/v1")
@@ -192,14 +192,14 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .await
         .expect("RegisterMultiInstanceApp 2.0");
     let login = erp2
-        .login(&jtl_erp_client::models::CreateLogin::new("admin", "pw"))
+        .login(jtl_erp_client::models::CreateLogin::new("admin", "pw"))
         .await
         .expect("Login");
     let _ = login.session_id;
     erp2.logout().await.expect("Logout");
     erp2.get_features().await.expect("GetFeatures");
     erp2.head_status().await.expect("HeadStatus");
-    erp2.register_app(&registration())
+    erp2.register_app(registration())
         .await
         .expect("RegisterApp 2.0");
     erp2.fetch_registration_status("abc-123")
@@ -207,15 +207,18 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .expect("FetchRegistrationStatus 2.0");
     erp2.get_status().await.expect("GetStatus 2.0");
     let page = erp2
-        .query_accounting_data(&erp_v2::QueryAccountingDataParams {
-            from: Some("2025-01-01T00:00:00+01:00".parse().expect("date")),
-            company_id: Some(registration_id),
-            r#type: Some(jtl_erp_client::models::DocumentType::SalesCredit),
-            export_currency_in_departure_country: Some(true),
-            page_number: Some(2),
-            page_size: Some(100),
-            ..Default::default()
-        })
+        .query_accounting_data()
+        .from(
+            jtl_erp_client::runtime::chrono::DateTime::parse_from_rfc3339(
+                "2025-01-01T00:00:00+01:00",
+            )
+            .expect("date"),
+        )
+        .company_id(registration_id)
+        .r#type(jtl_erp_client::models::DocumentType::SalesCredit)
+        .export_currency_in_departure_country(true)
+        .page_number(2)
+        .page_size(100)
         .await
         .expect("QueryAccountingData");
     let _ = page.items;
@@ -226,7 +229,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let scx_token = channel_client
-        .request_access_token(&AuthRequest::new("refresh"))
+        .request_access_token(AuthRequest::new("refresh"))
         .await
         .expect("RequestAccessToken");
     assert_eq!(scx_token.scope.as_deref(), Some("CHANNEL"));

@@ -379,13 +379,13 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
     let client = cloud(&fake, Duration::from_secs(2));
     #[allow(deprecated)]
     let created = client
-        .register_foreign_app(&app())
+        .register_foreign_app(app())
         .await
         .expect("foreign app");
     assert_eq!(created.status(), 201);
     #[allow(deprecated)]
     let updated = client
-        .update_foreign_app("myApp/v1", &app())
+        .update_foreign_app("myApp/v1", app())
         .await
         .expect("updated");
     assert_eq!(updated.request_status_info.app_id, "myApp/v1");
@@ -551,10 +551,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             .build()
             .expect("client");
         let page = client
-            .query_accounting_data(&erp_v2::QueryAccountingDataParams {
-                page_size: Some(2),
-                ..Default::default()
-            })
+            .query_accounting_data()
+            .page_size(2)
             .await
             .expect("the list");
         assert_eq!(

@@ -305,8 +305,8 @@ impl RegistrationFlow {
         self.check_challenge_code()?;
         let requested = requested_scopes(app)?;
         let answer = match &self.api {
-            Api::V1(client) => client.register_app(app).await,
-            Api::V2(client) => client.register_app(app).await,
+            Api::V1(client) => client.register_app(app.clone()).await,
+            Api::V2(client) => client.register_app(app.clone()).await,
         };
         let status = answer
             .map_err(|e| RegistrationError::from_api(e, Step::Register(app)))?

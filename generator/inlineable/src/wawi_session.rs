@@ -102,7 +102,7 @@ impl WawiSession {
         }
         let body = CreateLogin::new(user_name, password);
         let login = client
-            .login(&body)
+            .login(body)
             .await
             .map_err(SessionError::Login)?
             .into_inner();

@@ -25,6 +25,10 @@ pub use crate::transport::query::{Query, QueryValue};
 use crate::transport::response::{RawResponse, ResponseValue};
 use crate::wire::{Wire, WireSerialize};
 
+/// The future of a request builder's `IntoFuture` (`.await` on the builder): its `send`, boxed,
+/// so that the builder names one type whatever its `send` future is.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
+
 /// Sends one operation: `path` is the expanded, percent-encoded path with its query, `headers`
 /// the operation's header parameters (context and credential headers are the client's).
 pub async fn execute<E>(

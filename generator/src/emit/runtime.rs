@@ -94,7 +94,8 @@ runtime_items! {
     CLIENT_BUILDER = "ClientBuilder";
     /// `Error<E>` of every operation.
     ERROR = "Error";
-    /// What went wrong in a call (`Error::kind`): named by the docs of paged operations.
+    /// What went wrong in a call (`Error::kind`): re-exported at the crate root, named by the
+    /// docs of paged operations.
     ERROR_KIND = "ErrorKind";
     /// `ResponseValue<T>` of every operation.
     RESPONSE_VALUE = "ResponseValue";
@@ -179,6 +180,8 @@ runtime_items! {
     DECODE_EMPTY = "codegen::empty";
     /// A non-success answer.
     API_ERROR = "codegen::api_error";
+    /// The future `.await` on a request builder runs (its `IntoFuture`).
+    BOX_FUTURE = "codegen::BoxFuture";
     /// The implementations of a concept (`Model`, `Deserialize`, a `WireSerialize` per casing).
     MODEL_MACRO = "codegen::model";
     /// The trait implementations of a string enum.
