@@ -83,6 +83,7 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
+    #[inline]
     pub fn register_app(
         &self,
         body: crate::models::AppRegistrationRequest,
@@ -115,6 +116,7 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
     /// - `410`: The registration request was answered already and its key handed out
+    #[inline]
     pub fn fetch_registration_status(
         &self,
         registration_id: impl Into<String>,
@@ -145,6 +147,7 @@ impl Client {
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
+    #[inline]
     pub fn register_multi_instance_app(
         &self,
         registration_id: impl Into<String>,
@@ -169,6 +172,7 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
+    #[inline]
     pub fn get_status(&self) -> GetStatus {
         GetStatus { client: self.clone() }
     }
@@ -183,7 +187,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::register_app`], `POST /authentication`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RegisterApp {
     client: Client,
@@ -195,87 +198,82 @@ impl RegisterApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterApp",
-                "erp_v1",
-                rt::http::Method::POST,
-                "/authentication",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterApp",
+            "erp_v1",
+            rt::http::Method::POST,
+            "/authentication",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         if let Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/authentication";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/authentication".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for RegisterApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RegisterApp; client, body);
 
 /// The request of [`Client::fetch_registration_status`], `GET /authentication/{registrationId}`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct FetchRegistrationStatus {
     client: Client,
@@ -287,81 +285,73 @@ impl FetchRegistrationStatus {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "FetchRegistrationStatus",
-                "erp_v1",
-                rt::http::Method::GET,
-                "/authentication/{registrationId}",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No registration request has this id",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(410),
-                        "The registration request was answered already and its key handed out",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for FetchRegistrationStatus {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "FetchRegistrationStatus",
+            "erp_v1",
+            rt::http::Method::GET,
+            "/authentication/{registrationId}",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
             .as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for FetchRegistrationStatus {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(FetchRegistrationStatus; client, registration_id);
 
 /// The request of [`Client::register_multi_instance_app`], `POST /authentication/{registrationId}`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RegisterMultiInstanceApp {
     client: Client,
@@ -373,81 +363,76 @@ impl RegisterMultiInstanceApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterMultiInstanceApp",
-                "erp_v1",
-                rt::http::Method::POST,
-                "/authentication/{registrationId}",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The operation is not allowed in this context",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterMultiInstanceApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterMultiInstanceApp",
+            "erp_v1",
+            rt::http::Method::POST,
+            "/authentication/{registrationId}",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
             .as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for RegisterMultiInstanceApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RegisterMultiInstanceApp; client, registration_id);
 
 /// The request of [`Client::get_status`], `GET /info`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetStatus {
     client: Client,
@@ -458,57 +443,48 @@ impl GetStatus {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetStatus",
-                "erp_v1",
-                rt::http::Method::GET,
-                "/info",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "The server found nothing to report",
-                    ),
-                ],
-            );
-        let path = "/info";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Status>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for GetStatus {
-    type Output = Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for GetStatus {
+    type Output = crate::models::Status;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetStatus",
+            "erp_v1",
+            rt::http::Method::GET,
+            "/info",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(GetStatus; client,);

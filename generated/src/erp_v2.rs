@@ -85,6 +85,7 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
+    #[inline]
     pub fn register_app(
         &self,
         body: crate::models::AppRegistrationRequest,
@@ -116,6 +117,7 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
     /// - `410`: The registration request was answered already and its key handed out
+    #[inline]
     pub fn fetch_registration_status(
         &self,
         registration_id: impl Into<String>,
@@ -147,6 +149,7 @@ impl Client {
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
+    #[inline]
     pub fn register_multi_instance_app(
         &self,
         registration_id: impl Into<String>,
@@ -184,6 +187,7 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `409`: An application with this app id is registered already
     #[deprecated = "deprecated by the vendor"]
+    #[inline]
     pub fn register_foreign_app(
         &self,
         body: crate::models::AppRegistrationRequest,
@@ -219,6 +223,7 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this id
+    #[inline]
     pub fn remove_foreign_app(&self, app_id: impl Into<String>) -> RemoveForeignApp {
         RemoveForeignApp {
             client: self.clone(),
@@ -252,6 +257,7 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this id
+    #[inline]
     pub fn update_foreign_app(
         &self,
         app_id: impl Into<String>,
@@ -288,6 +294,7 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this registration id
+    #[inline]
     pub fn remove_foreign_app_by_registration_id(
         &self,
         registration_id: rt::uuid::Uuid,
@@ -323,6 +330,7 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this registration id
+    #[inline]
     pub fn update_foreign_app_by_registration_id(
         &self,
         registration_id: rt::uuid::Uuid,
@@ -361,6 +369,7 @@ impl Client {
     ///
     /// - `400`: The data sent is invalid (unknown user or wrong password)
     /// - `402`: No licence is available, or JTL has not authorised the app
+    #[inline]
     pub fn login(&self, body: crate::models::CreateLogin) -> Login {
         Login {
             client: self.clone(),
@@ -383,6 +392,7 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The data sent is invalid (no such session)
+    #[inline]
     pub fn logout(&self) -> Logout {
         Logout { client: self.clone() }
     }
@@ -395,6 +405,7 @@ impl Client {
     /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    #[inline]
     pub fn get_features(&self) -> GetFeatures {
         GetFeatures {
             client: self.clone(),
@@ -415,6 +426,7 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
+    #[inline]
     pub fn get_status(&self) -> GetStatus {
         GetStatus { client: self.clone() }
     }
@@ -427,6 +439,7 @@ impl Client {
     /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
+    #[inline]
     pub fn head_status(&self) -> HeadStatus {
         HeadStatus { client: self.clone() }
     }
@@ -467,6 +480,7 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: Nothing was found for the given identifier
+    #[inline]
     pub fn query_accounting_data(&self) -> QueryAccountingData {
         QueryAccountingData {
             client: self.clone(),
@@ -490,7 +504,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::register_app`], `POST /v2/authentication`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RegisterApp {
     client: Client,
@@ -502,86 +515,81 @@ impl RegisterApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/v2/authentication";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for RegisterApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RegisterApp; client, body);
 
 /// The request of [`Client::fetch_registration_status`], `GET /v2/authentication/{registrationId}`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct FetchRegistrationStatus {
     client: Client,
@@ -593,80 +601,72 @@ impl FetchRegistrationStatus {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "FetchRegistrationStatus",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/authentication/{registrationId}",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No registration request has this id",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(410),
-                        "The registration request was answered already and its key handed out",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for FetchRegistrationStatus {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "FetchRegistrationStatus",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/authentication/{registrationId}",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/v2/authentication/{}", rt::codegen::encode_path_segment(self
             .registration_id.as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for FetchRegistrationStatus {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(FetchRegistrationStatus; client, registration_id);
 
 /// The request of [`Client::register_multi_instance_app`], `POST /v2/authentication/{registrationId}`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RegisterMultiInstanceApp {
     client: Client,
@@ -678,80 +678,75 @@ impl RegisterMultiInstanceApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterMultiInstanceApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/{registrationId}",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The operation is not allowed in this context",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterMultiInstanceApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterMultiInstanceApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/{registrationId}",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/v2/authentication/{}", rt::codegen::encode_path_segment(self
             .registration_id.as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for RegisterMultiInstanceApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RegisterMultiInstanceApp; client, registration_id);
 
 /// The request of [`Client::register_foreign_app`], `POST /v2/authentication/foreign`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RegisterForeignApp {
     client: Client,
@@ -763,109 +758,104 @@ impl RegisterForeignApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterForeignApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/foreign",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterForeignApp {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterForeignApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/foreign",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
         }
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/v2/authentication/foreign";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication/foreign".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for RegisterForeignApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RegisterForeignApp; client, body);
 
 /// The request of [`Client::remove_foreign_app`], `DELETE /v2/authentication/foreign/{appId}/app`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RemoveForeignApp {
     client: Client,
@@ -877,95 +867,92 @@ impl RemoveForeignApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RemoveForeignApp",
-                "erp_v2",
-                rt::http::Method::DELETE,
-                "/v2/authentication/foreign/{appId}/app",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RemoveForeignApp {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RemoveForeignApp",
+            "erp_v2",
+            rt::http::Method::DELETE,
+            "/v2/authentication/foreign/{appId}/app",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
             .app_id.as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for RemoveForeignApp {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RemoveForeignApp; client, app_id);
 
 /// The request of [`Client::update_foreign_app`], `PATCH /v2/authentication/foreign/{appId}/app`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct UpdateForeignApp {
     client: Client,
@@ -978,109 +965,101 @@ impl UpdateForeignApp {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "UpdateForeignApp",
-                "erp_v2",
-                rt::http::Method::PATCH,
-                "/v2/authentication/foreign/{appId}/app",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for UpdateForeignApp {
+    type Output = crate::models::RegistrationInformation;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "UpdateForeignApp",
+            "erp_v2",
+            rt::http::Method::PATCH,
+            "/v2/authentication/foreign/{appId}/app",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
+        >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
             "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
             .app_id.as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for UpdateForeignApp {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(UpdateForeignApp; client, app_id, body);
 
 /// The request of [`Client::remove_foreign_app_by_registration_id`], `DELETE /v2/authentication/foreign/{registrationId}/registration`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RemoveForeignAppByRegistrationId {
     client: Client,
@@ -1092,96 +1071,96 @@ impl RemoveForeignAppByRegistrationId {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RemoveForeignAppByRegistrationId",
-                "erp_v2",
-                rt::http::Method::DELETE,
-                "/v2/authentication/foreign/{registrationId}/registration",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this registration id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RemoveForeignAppByRegistrationId {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RemoveForeignAppByRegistrationId",
+            "erp_v2",
+            rt::http::Method::DELETE,
+            "/v2/authentication/foreign/{registrationId}/registration",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/v2/authentication/foreign/{}/registration",
             rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
             .registration_id))
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for RemoveForeignAppByRegistrationId {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RemoveForeignAppByRegistrationId; client, registration_id);
 
 /// The request of [`Client::update_foreign_app_by_registration_id`], `PATCH /v2/authentication/foreign/{registrationId}/registration`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct UpdateForeignAppByRegistrationId {
     client: Client,
@@ -1194,110 +1173,105 @@ impl UpdateForeignAppByRegistrationId {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "UpdateForeignAppByRegistrationId",
-                "erp_v2",
-                rt::http::Method::PATCH,
-                "/v2/authentication/foreign/{registrationId}/registration",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this registration id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for UpdateForeignAppByRegistrationId {
+    type Output = crate::models::RegistrationInformation;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "UpdateForeignAppByRegistrationId",
+            "erp_v2",
+            rt::http::Method::PATCH,
+            "/v2/authentication/foreign/{registrationId}/registration",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
+        >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
             "/v2/authentication/foreign/{}/registration",
             rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
             .registration_id))
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for UpdateForeignAppByRegistrationId {
-    type Output = Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(UpdateForeignAppByRegistrationId; client, registration_id, body);
 
 /// The request of [`Client::login`], `POST /v2/authentication/login`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Login {
     client: Client,
@@ -1309,79 +1283,74 @@ impl Login {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Login>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "Login",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/login",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The data sent is invalid (unknown user or wrong password)",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Login>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Login {
+    type Output = crate::models::Login;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "Login",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/login",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (unknown user or wrong password)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/v2/authentication/login";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication/login".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for Login {
-    type Output = Result<
-        rt::ResponseValue<crate::models::Login>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(Login; client, body);
 
 /// The request of [`Client::logout`], `POST /v2/authentication/logout`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Logout {
     client: Client,
@@ -1392,68 +1361,66 @@ impl Logout {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "Logout",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/logout",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The data sent is invalid (no such session)",
-                    ),
-                ],
-            );
-        let path = "/v2/authentication/logout";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for Logout {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for Logout {
+    type Output = ();
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "Logout",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/logout",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (no such session)",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/authentication/logout".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(Logout; client,);
 
 /// The request of [`Client::get_features`], `GET /v2/feature`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetFeatures {
     client: Client,
@@ -1464,53 +1431,51 @@ impl GetFeatures {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<Vec<crate::models::FeatureInfo>>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetFeatures",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/feature",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional);
-        let path = "/v2/feature";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<Vec<crate::models::FeatureInfo>>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for GetFeatures {
-    type Output = Result<
-        rt::ResponseValue<Vec<crate::models::FeatureInfo>>,
-        rt::Error<()>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for GetFeatures {
+    type Output = Vec<crate::models::FeatureInfo>;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetFeatures",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/feature",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/feature".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(GetFeatures; client,);
 
 /// The request of [`Client::get_status`], `GET /v2/info`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetStatus {
     client: Client,
@@ -1521,64 +1486,54 @@ impl GetStatus {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetStatus",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/info",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "The server found nothing to report",
-                    ),
-                ],
-            );
-        let path = "/v2/info";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Status>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for GetStatus {
-    type Output = Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for GetStatus {
+    type Output = crate::models::Status;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetStatus",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/info",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(GetStatus; client,);
 
 /// The request of [`Client::head_status`], `HEAD /v2/info`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct HeadStatus {
     client: Client,
@@ -1589,50 +1544,50 @@ impl HeadStatus {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "HeadStatus",
-                "erp_v2",
-                rt::http::Method::HEAD,
-                "/v2/info",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional);
-        let path = "/v2/info";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for HeadStatus {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for HeadStatus {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "HeadStatus",
+            "erp_v2",
+            rt::http::Method::HEAD,
+            "/v2/info",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(HeadStatus; client,);
 
 /// The request of [`Client::query_accounting_data`], `GET /v2/accountingData`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
 ///
 /// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct QueryAccountingData {
     client: Client,
@@ -1657,6 +1612,7 @@ impl QueryAccountingData {
 
     /// Sets [`from`](Self::from) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_from(
         mut self,
         value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
@@ -1676,6 +1632,7 @@ impl QueryAccountingData {
 
     /// Sets [`to`](Self::to) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_to(
         mut self,
         value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
@@ -1692,6 +1649,7 @@ impl QueryAccountingData {
 
     /// Sets [`company_id`](Self::company_id) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_company_id(mut self, value: Option<rt::uuid::Uuid>) -> Self {
         self.company_id = value;
         self
@@ -1705,6 +1663,7 @@ impl QueryAccountingData {
 
     /// Sets [`r#type`](Self::type) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::models::DocumentType>) -> Self {
         self.r#type = value;
         self
@@ -1721,6 +1680,7 @@ impl QueryAccountingData {
 
     /// Sets [`export_currency_in_departure_country`](Self::export_currency_in_departure_country) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_export_currency_in_departure_country(
         mut self,
         value: Option<bool>,
@@ -1737,6 +1697,7 @@ impl QueryAccountingData {
 
     /// Sets [`page_number`](Self::page_number) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_number(mut self, value: Option<i32>) -> Self {
         self.page_number = value;
         self
@@ -1750,6 +1711,7 @@ impl QueryAccountingData {
 
     /// Sets [`page_size`](Self::page_size) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i32>) -> Self {
         self.page_size = value;
         self
@@ -1759,89 +1721,22 @@ impl QueryAccountingData {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "QueryAccountingData",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/accountingData",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "Nothing was found for the given identifier",
-                    ),
-                ],
-            )
-            .scope("accountings.read");
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("from", self.from.as_ref());
-        query.push_optional("to", self.to.as_ref());
-        query.push_optional("companyId", self.company_id.as_ref());
-        query.push_optional("type", self.r#type.as_ref());
-        query
-            .push_optional(
-                "exportCurrencyInDepartureCountry",
-                self.export_currency_in_departure_country.as_ref(),
-            );
-        query.push_optional("pageNumber", self.page_number.as_ref());
-        query.push_optional("pageSize", self.page_size.as_ref());
-        let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 
     /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
     /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl rt::paging::Stream<
@@ -1871,6 +1766,7 @@ impl QueryAccountingData {
     }
 
     /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl rt::paging::Stream<
@@ -1886,13 +1782,80 @@ impl QueryAccountingData {
     }
 }
 
-impl ::core::future::IntoFuture for QueryAccountingData {
-    type Output = Result<
-        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-        rt::Error<crate::models::ErrorResponse>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for QueryAccountingData {
+    type Output = crate::models::PagedListOfAccountingData;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "QueryAccountingData",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/accountingData",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "Nothing was found for the given identifier",
+                ),
+            ],
+        )
+        .scope("accountings.read");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("from", self.from.as_ref());
+        query.push_optional("to", self.to.as_ref());
+        query.push_optional("companyId", self.company_id.as_ref());
+        query.push_optional("type", self.r#type.as_ref());
+        query
+            .push_optional(
+                "exportCurrencyInDepartureCountry",
+                self.export_currency_in_departure_country.as_ref(),
+            );
+        query.push_optional("pageNumber", self.page_number.as_ref());
+        query.push_optional("pageSize", self.page_size.as_ref());
+        let path = format!("/v2/accountingData{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(
+    QueryAccountingData; client, from, to, company_id, r#type,
+    export_currency_in_departure_country, page_number, page_size
+);

@@ -78,6 +78,7 @@ impl Client {
     ///
     /// - `400`: The request was malformed or the grant is not allowed (RFC 6749, section 5.2)
     /// - `401`: The client credentials were not accepted (RFC 6749, section 5.2)
+    #[inline]
     pub fn request_token(&self, body: crate::models::TokenRequest) -> RequestToken {
         RequestToken {
             client: self.clone(),
@@ -95,7 +96,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::request_token`], `POST /oauth2/token`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RequestToken {
     client: Client,
@@ -107,31 +107,44 @@ impl RequestToken {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::TokenResponse>,
-        rt::Error<crate::models::OAuthError>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RequestToken",
-                "identity",
-                rt::http::Method::POST,
-                "/oauth2/token",
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(401),
-                        "The client credentials were not accepted (RFC 6749, section 5.2)",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::TokenResponse>,
+            rt::Error<crate::models::OAuthError>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RequestToken {
+    type Output = crate::models::TokenResponse;
+    type Error = crate::models::OAuthError;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RequestToken",
+            "identity",
+            rt::http::Method::POST,
+            "/oauth2/token",
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The client credentials were not accepted (RFC 6749, section 5.2)",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
@@ -144,26 +157,9 @@ impl RequestToken {
         let body = rt::codegen::RequestBody::form(
             fields.iter().map(|(k, v)| (*k, v.as_str())),
         );
-        let path = "/oauth2/token";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        let path = "/oauth2/token".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for RequestToken {
-    type Output = Result<
-        rt::ResponseValue<crate::models::TokenResponse>,
-        rt::Error<crate::models::OAuthError>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RequestToken; client, body);

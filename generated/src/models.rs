@@ -110,27 +110,26 @@ rt::codegen::model! {
     signature_data["SignatureData"] } new(; app_id, display_name, description,
     localized_display_names, localized_descriptions, version, provider_name,
     provider_website, mandatory_api_scopes, optional_api_scopes, app_icon,
-    registration_type, signature, signature_data) with { optional with_app_id app_id
-    String, optional with_display_name display_name String, optional with_description
-    description String, optional with_localized_display_names localized_display_names Vec
-    < crate ::models::Translation >, optional with_localized_descriptions
-    localized_descriptions Vec < crate ::models::Translation >, optional with_version
-    version String, optional with_provider_name provider_name String, optional
-    with_provider_website provider_website String, optional with_mandatory_api_scopes
-    mandatory_api_scopes Vec < String >, optional with_optional_api_scopes
-    optional_api_scopes Vec < String >, optional with_app_icon app_icon rt::Base64Bytes,
-    optional with_registration_type registration_type crate ::models::RegistrationType,
-    optional with_signature signature rt::Base64Bytes, optional with_signature_data
-    signature_data rt::chrono::DateTime < rt::chrono::FixedOffset > } Pascal { optional
-    app_id "AppId", optional display_name "DisplayName", optional description
-    "Description", optional_nested(Pascal) localized_display_names
-    "LocalizedDisplayNames", optional_nested(Pascal) localized_descriptions
-    "LocalizedDescriptions", optional version "Version", optional provider_name
-    "ProviderName", optional provider_website "ProviderWebsite", optional
-    mandatory_api_scopes "MandatoryApiScopes", optional optional_api_scopes
-    "OptionalApiScopes", optional app_icon "AppIcon", optional registration_type
-    "RegistrationType", optional signature "Signature", optional signature_data
-    "SignatureData" }
+    registration_type, signature, signature_data) with { with_app_id app_id : String =
+    Some, with_display_name display_name : String = Some, with_description description :
+    String = Some, with_localized_display_names localized_display_names : Vec < crate
+    ::models::Translation > = Some, with_localized_descriptions localized_descriptions :
+    Vec < crate ::models::Translation > = Some, with_version version : String = Some,
+    with_provider_name provider_name : String = Some, with_provider_website
+    provider_website : String = Some, with_mandatory_api_scopes mandatory_api_scopes :
+    Vec < String > = Some, with_optional_api_scopes optional_api_scopes : Vec < String >
+    = Some, with_app_icon app_icon : rt::Base64Bytes = Some, with_registration_type
+    registration_type : crate ::models::RegistrationType = Some, with_signature signature
+    : rt::Base64Bytes = Some, with_signature_data signature_data : rt::chrono::DateTime <
+    rt::chrono::FixedOffset > = Some } Pascal { optional app_id "AppId", optional
+    display_name "DisplayName", optional description "Description",
+    optional_nested(Pascal) localized_display_names "LocalizedDisplayNames",
+    optional_nested(Pascal) localized_descriptions "LocalizedDescriptions", optional
+    version "Version", optional provider_name "ProviderName", optional provider_website
+    "ProviderWebsite", optional mandatory_api_scopes "MandatoryApiScopes", optional
+    optional_api_scopes "OptionalApiScopes", optional app_icon "AppIcon", optional
+    registration_type "RegistrationType", optional signature "Signature", optional
+    signature_data "SignatureData" }
 }
 
 impl AppRegistrationRequest {
@@ -224,9 +223,8 @@ pub struct Translation {
 
 rt::codegen::model! {
     Translation { 0 language_iso["LanguageIso"], 1 name["Name"] } new(language_iso :
-    String, name : String;) with { required with_language_iso language_iso String,
-    required with_name name String } Pascal { field language_iso "LanguageIso", field
-    name "Name" }
+    String, name : String;) with { with_language_iso language_iso : String, with_name
+    name : String } Pascal { field language_iso "LanguageIso", field name "Name" }
 }
 
 /// Where a registration request stands, with the ids that name it
@@ -261,9 +259,9 @@ rt::codegen::model! {
     RegistrationRequestStatusInfo { 0 app_id["AppId"], 1
     registration_request_id["RegistrationRequestId"], 2 status["Status"] } new(app_id :
     String, registration_request_id : String, status : crate
-    ::models::RegistrationStatus;) with { required with_app_id app_id String, required
-    with_registration_request_id registration_request_id String, required with_status
-    status crate ::models::RegistrationStatus } Pascal { field app_id "AppId", field
+    ::models::RegistrationStatus;) with { with_app_id app_id : String,
+    with_registration_request_id registration_request_id : String, with_status status :
+    crate ::models::RegistrationStatus } Pascal { field app_id "AppId", field
     registration_request_id "RegistrationRequestId", field status "Status" }
 }
 
@@ -298,13 +296,12 @@ pub struct RegistrationInformation {
 rt::codegen::model! {
     RegistrationInformation { 0 request_status_info["RequestStatusInfo"], 1
     token["Token"], 2 granted_scopes["GrantedScopes"] } new(request_status_info : crate
-    ::models::RegistrationRequestStatusInfo; token, granted_scopes) with { required
-    with_request_status_info request_status_info crate
-    ::models::RegistrationRequestStatusInfo, optional with_token token crate
-    ::models::AppToken, optional with_granted_scopes granted_scopes Vec < String > }
-
-    Pascal { nested(Pascal) request_status_info "RequestStatusInfo",
-    optional_nested(Pascal) token "Token", optional granted_scopes "GrantedScopes" }
+    ::models::RegistrationRequestStatusInfo; token, granted_scopes) with {
+    with_request_status_info request_status_info : crate
+    ::models::RegistrationRequestStatusInfo, with_token token : crate ::models::AppToken
+    = Some, with_granted_scopes granted_scopes : Vec < String > = Some } Pascal {
+    nested(Pascal) request_status_info "RequestStatusInfo", optional_nested(Pascal) token
+    "Token", optional granted_scopes "GrantedScopes" }
 }
 
 /// The credential an accepted application authenticates with
@@ -328,8 +325,8 @@ pub struct AppToken {
 }
 
 rt::codegen::model! {
-    AppToken { 0 api_key["ApiKey"] } new(api_key : rt::Secret;) with { required
-    with_api_key api_key rt::Secret } Pascal { field api_key "ApiKey" }
+    AppToken { 0 api_key["ApiKey"] } new(api_key : rt::Secret;) with { with_api_key
+    api_key : rt::Secret } Pascal { field api_key "ApiKey" }
 }
 
 /// Why the server refused a request
@@ -373,15 +370,14 @@ pub struct ErrorResponse {
 rt::codegen::model! {
     ErrorResponse { 0 error_code["ErrorCode"], 1 validation_errors["ValidationErrors"], 2
     errors["Errors"], 3 error_message["ErrorMessage"], 4 stacktrace["Stacktrace"] } new(;
-    error_code, validation_errors, errors, error_message, stacktrace) with { optional
-    with_error_code error_code String, optional with_validation_errors
-    validation_errors::std::collections::BTreeMap < String, String >, optional
-    with_errors errors::std::collections::BTreeMap < String, Vec < String > >, optional
-    with_error_message error_message String, optional with_stacktrace stacktrace String }
-
-    Pascal { optional error_code "ErrorCode", optional validation_errors
-    "ValidationErrors", optional errors "Errors", optional error_message "ErrorMessage",
-    optional stacktrace "Stacktrace" }
+    error_code, validation_errors, errors, error_message, stacktrace) with {
+    with_error_code error_code : String = Some, with_validation_errors validation_errors
+    : ::std::collections::BTreeMap < String, String > = Some, with_errors errors :
+    ::std::collections::BTreeMap < String, Vec < String > > = Some, with_error_message
+    error_message : String = Some, with_stacktrace stacktrace : String = Some } Pascal {
+    optional error_code "ErrorCode", optional validation_errors "ValidationErrors",
+    optional errors "Errors", optional error_message "ErrorMessage", optional stacktrace
+    "Stacktrace" }
 }
 
 /// Health and version of the answering server
@@ -419,11 +415,12 @@ pub struct Status {
 rt::codegen::model! {
     Status { 0 version["Version"], 1 timestamp["Timestamp"], 2 tenant["Tenant"], 3
     r#type["Type"] } new(version : String, timestamp : rt::chrono::DateTime <
-    rt::chrono::FixedOffset >, tenant : String, r#type : String;) with { required
-    with_version version String, required with_timestamp timestamp rt::chrono::DateTime <
-    rt::chrono::FixedOffset >, required with_tenant tenant String, required with_type
-    r#type String } Pascal { field version "Version", field timestamp "Timestamp", field
-    tenant "Tenant", field r#type "Type" }
+    rt::chrono::FixedOffset >, tenant : String, r#type : String;) with { with_version
+    version : String, with_timestamp timestamp : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, with_tenant tenant : String, with_type r#type : String }
+
+    Pascal { field version "Version", field timestamp "Timestamp", field tenant "Tenant",
+    field r#type "Type" }
 }
 
 /// The credentials of a JTL-Wawi user
@@ -451,9 +448,9 @@ pub struct CreateLogin {
 
 rt::codegen::model! {
     CreateLogin { 0 user_name["UserName"], 1 password["Password"] } new(user_name :
-    String, password : rt::Secret;) with { required with_user_name user_name String,
-    required with_password password rt::Secret } Pascal { field user_name "UserName",
-    field password "Password" }
+    String, password : rt::Secret;) with { with_user_name user_name : String,
+    with_password password : rt::Secret } Pascal { field user_name "UserName", field
+    password "Password" }
 }
 
 /// A logged-in session of a JTL-Wawi user
@@ -476,8 +473,8 @@ pub struct Login {
 }
 
 rt::codegen::model! {
-    Login { 0 session_id["SessionId"] } new(session_id : rt::Secret;) with { required
-    with_session_id session_id rt::Secret } Pascal { field session_id "SessionId" }
+    Login { 0 session_id["SessionId"] } new(session_id : rt::Secret;) with {
+    with_session_id session_id : rt::Secret } Pascal { field session_id "SessionId" }
 }
 
 /// A feature set of the server
@@ -514,10 +511,10 @@ pub struct FeatureInfo {
 rt::codegen::model! {
     FeatureInfo { 0 feature["Feature"], 1 version["Version"], 2 release["Release"], 3
     is_usable["IsUsable"] } new(feature : String, version : i32, release : String,
-    is_usable : bool;) with { required with_feature feature String, required with_version
-    version i32, required with_release release String, required with_is_usable is_usable
-    bool } Pascal { field feature "Feature", field version "Version", field release
-    "Release", field is_usable "IsUsable" }
+    is_usable : bool;) with { with_feature feature : String, with_version version : i32,
+    with_release release : String, with_is_usable is_usable : bool } Pascal { field
+    feature "Feature", field version "Version", field release "Release", field is_usable
+    "IsUsable" }
 }
 
 /// One page of accounting documents and where it lies in the whole list
@@ -579,18 +576,17 @@ rt::codegen::model! {
 
     new(total_items : i32, page_number : i32, page_size : i32, items : Vec < crate
     ::models::AccountingData >; total_pages, has_previous_page, has_next_page,
-    next_page_number, previous_page_number) with { required with_total_items total_items
-    i32, required with_page_number page_number i32, required with_page_size page_size
-    i32, required with_items items Vec < crate ::models::AccountingData >, optional
-    with_total_pages total_pages i32, optional with_has_previous_page has_previous_page
-    bool, optional with_has_next_page has_next_page bool, optional with_next_page_number
-    next_page_number i32, optional with_previous_page_number previous_page_number i32 }
-
-    Pascal { field total_items "TotalItems", field page_number "PageNumber", field
-    page_size "PageSize", nested(Pascal) items "Items", optional total_pages
-    "TotalPages", optional has_previous_page "HasPreviousPage", optional has_next_page
-    "HasNextPage", optional next_page_number "NextPageNumber", optional
-    previous_page_number "PreviousPageNumber" }
+    next_page_number, previous_page_number) with { with_total_items total_items : i32,
+    with_page_number page_number : i32, with_page_size page_size : i32, with_items items
+    : Vec < crate ::models::AccountingData >, with_total_pages total_pages : i32 = Some,
+    with_has_previous_page has_previous_page : bool = Some, with_has_next_page
+    has_next_page : bool = Some, with_next_page_number next_page_number : i32 = Some,
+    with_previous_page_number previous_page_number : i32 = Some } Pascal { field
+    total_items "TotalItems", field page_number "PageNumber", field page_size "PageSize",
+    nested(Pascal) items "Items", optional total_pages "TotalPages", optional
+    has_previous_page "HasPreviousPage", optional has_next_page "HasNextPage", optional
+    next_page_number "NextPageNumber", optional previous_page_number "PreviousPageNumber"
+    }
 }
 
 /// A finalized accounting document with its line items
@@ -711,36 +707,34 @@ rt::codegen::model! {
     crate ::models::Address, account_data_line_items : Vec < crate
     ::models::AccountingDataLineItem >; sales_invoice_correction_id, sales_invoice_id,
     sales_order_id, sales_order_number, external_sales_order_number, customer_vat_id)
-    with { required with_document_number document_number String, required
-    with_document_type document_type crate ::models::DocumentType, required
-    with_document_date document_date rt::chrono::DateTime < rt::chrono::FixedOffset >,
-    required with_service_date service_date rt::chrono::DateTime <
-    rt::chrono::FixedOffset >, optional with_sales_invoice_correction_id
-    sales_invoice_correction_id rt::uuid::Uuid, optional with_sales_invoice_id
-    sales_invoice_id rt::uuid::Uuid, optional with_sales_order_id sales_order_id
-    rt::uuid::Uuid, optional with_sales_order_number sales_order_number String, optional
-    with_external_sales_order_number external_sales_order_number String, required
-    with_currency_iso currency_iso String, required with_company_id company_id
-    rt::uuid::Uuid, required with_company_vat_id company_vat_id String, optional
-    with_customer_vat_id customer_vat_id String, required with_sales_channel_id
-    sales_channel_id String, required with_is_cancelled is_cancelled bool, required
-    with_departure_country departure_country crate ::models::Country, required
-    with_shipment_country shipment_country crate ::models::Country, required
-    with_billing_address billing_address crate ::models::Address, required
-    with_shipment_address shipment_address crate ::models::Address, required
-    with_account_data_line_items account_data_line_items Vec < crate
-    ::models::AccountingDataLineItem > } Pascal { field document_number "DocumentNumber",
-    field document_type "DocumentType", field document_date "DocumentDate", field
-    service_date "ServiceDate", optional sales_invoice_correction_id
-    "SalesInvoiceCorrectionId", optional sales_invoice_id "SalesInvoiceId", optional
-    sales_order_id "SalesOrderId", optional sales_order_number "SalesOrderNumber",
-    optional external_sales_order_number "ExternalSalesOrderNumber", field currency_iso
-    "CurrencyIso", field company_id "CompanyId", field company_vat_id "CompanyVatId",
-    optional customer_vat_id "CustomerVatId", field sales_channel_id "SalesChannelId",
-    field is_cancelled "IsCancelled", nested(Declared) departure_country
-    "DepartureCountry", nested(Declared) shipment_country "ShipmentCountry",
-    nested(Declared) billing_address "BillingAddress", nested(Declared) shipment_address
-    "ShipmentAddress", nested(Pascal) account_data_line_items "AccountDataLineItems" }
+    with { with_document_number document_number : String, with_document_type
+    document_type : crate ::models::DocumentType, with_document_date document_date :
+    rt::chrono::DateTime < rt::chrono::FixedOffset >, with_service_date service_date :
+    rt::chrono::DateTime < rt::chrono::FixedOffset >, with_sales_invoice_correction_id
+    sales_invoice_correction_id : rt::uuid::Uuid = Some, with_sales_invoice_id
+    sales_invoice_id : rt::uuid::Uuid = Some, with_sales_order_id sales_order_id :
+    rt::uuid::Uuid = Some, with_sales_order_number sales_order_number : String = Some,
+    with_external_sales_order_number external_sales_order_number : String = Some,
+    with_currency_iso currency_iso : String, with_company_id company_id : rt::uuid::Uuid,
+    with_company_vat_id company_vat_id : String, with_customer_vat_id customer_vat_id :
+    String = Some, with_sales_channel_id sales_channel_id : String, with_is_cancelled
+    is_cancelled : bool, with_departure_country departure_country : crate
+    ::models::Country, with_shipment_country shipment_country : crate ::models::Country,
+    with_billing_address billing_address : crate ::models::Address, with_shipment_address
+    shipment_address : crate ::models::Address, with_account_data_line_items
+    account_data_line_items : Vec < crate ::models::AccountingDataLineItem > } Pascal {
+    field document_number "DocumentNumber", field document_type "DocumentType", field
+    document_date "DocumentDate", field service_date "ServiceDate", optional
+    sales_invoice_correction_id "SalesInvoiceCorrectionId", optional sales_invoice_id
+    "SalesInvoiceId", optional sales_order_id "SalesOrderId", optional sales_order_number
+    "SalesOrderNumber", optional external_sales_order_number "ExternalSalesOrderNumber",
+    field currency_iso "CurrencyIso", field company_id "CompanyId", field company_vat_id
+    "CompanyVatId", optional customer_vat_id "CustomerVatId", field sales_channel_id
+    "SalesChannelId", field is_cancelled "IsCancelled", nested(Declared)
+    departure_country "DepartureCountry", nested(Declared) shipment_country
+    "ShipmentCountry", nested(Declared) billing_address "BillingAddress",
+    nested(Declared) shipment_address "ShipmentAddress", nested(Pascal)
+    account_data_line_items "AccountDataLineItems" }
 }
 
 /// A line item of an accounting document
@@ -852,22 +846,21 @@ rt::codegen::model! {
     : f64, total_discount_gross_amount : f64, total_discount_net_amount : f64,
     total_gross_amount : f64, total_net_amount : f64, sort_order : i32;
     sales_invoice_correction_line_item_id, sales_invoice_line_item_id, item_id,
-    tax_class_id, tax_class_name, general_ledger_account) with { optional
-    with_sales_invoice_correction_line_item_id sales_invoice_correction_line_item_id
-    rt::uuid::Uuid, optional with_sales_invoice_line_item_id sales_invoice_line_item_id
-    rt::uuid::Uuid, optional with_item_id item_id rt::uuid::Uuid, required
-    with_line_item_type line_item_type crate ::models::LineItemType, required with_name
-    name String, optional with_tax_class_id tax_class_id rt::uuid::Uuid, optional
-    with_tax_class_name tax_class_name String, required with_tax_class_type
-    tax_class_type crate ::models::TaxClassType, optional with_general_ledger_account
-    general_ledger_account String, required with_quantity quantity f64, required
-    with_net_sales_price_per_unit net_sales_price_per_unit f64, required with_vat_rate
-    vat_rate f64, required with_vat_amount vat_amount f64, required
-    with_discount_in_percent discount_in_percent f64, required
-    with_total_discount_gross_amount total_discount_gross_amount f64, required
-    with_total_discount_net_amount total_discount_net_amount f64, required
-    with_total_gross_amount total_gross_amount f64, required with_total_net_amount
-    total_net_amount f64, required with_sort_order sort_order i32 } Pascal { optional
+    tax_class_id, tax_class_name, general_ledger_account) with {
+    with_sales_invoice_correction_line_item_id sales_invoice_correction_line_item_id :
+    rt::uuid::Uuid = Some, with_sales_invoice_line_item_id sales_invoice_line_item_id :
+    rt::uuid::Uuid = Some, with_item_id item_id : rt::uuid::Uuid = Some,
+    with_line_item_type line_item_type : crate ::models::LineItemType, with_name name :
+    String, with_tax_class_id tax_class_id : rt::uuid::Uuid = Some, with_tax_class_name
+    tax_class_name : String = Some, with_tax_class_type tax_class_type : crate
+    ::models::TaxClassType, with_general_ledger_account general_ledger_account : String =
+    Some, with_quantity quantity : f64, with_net_sales_price_per_unit
+    net_sales_price_per_unit : f64, with_vat_rate vat_rate : f64, with_vat_amount
+    vat_amount : f64, with_discount_in_percent discount_in_percent : f64,
+    with_total_discount_gross_amount total_discount_gross_amount : f64,
+    with_total_discount_net_amount total_discount_net_amount : f64,
+    with_total_gross_amount total_gross_amount : f64, with_total_net_amount
+    total_net_amount : f64, with_sort_order sort_order : i32 } Pascal { optional
     sales_invoice_correction_line_item_id "SalesInvoiceCorrectionLineItemId", optional
     sales_invoice_line_item_id "SalesInvoiceLineItemId", optional item_id "ItemId", field
     line_item_type "LineItemType", field name "Name", optional tax_class_id "TaxClassId",
@@ -906,9 +899,9 @@ pub struct Country {
 
 rt::codegen::model! {
     Country { 0 country_iso["CountryISO"], 1 state_iso["StateISO"] } new(country_iso :
-    String, state_iso : String;) with { required with_country_iso country_iso String,
-    required with_state_iso state_iso String } Declared { field country_iso "CountryISO",
-    field state_iso "StateISO" }
+    String, state_iso : String;) with { with_country_iso country_iso : String,
+    with_state_iso state_iso : String } Declared { field country_iso "CountryISO", field
+    state_iso "StateISO" }
 }
 
 /// A postal address with its contact data
@@ -1009,23 +1002,21 @@ rt::codegen::model! {
     form_of_address : String, title : String, first_name : String, last_name : String,
     street : String, address2 : String, postal_code : String, city : String, state :
     String, country_iso : String, vat_id : String, phone_number : String,
-    mobile_phone_number : String, email_address : String, fax : String;) with { required
-    with_id id rt::uuid::Uuid, required with_company company String, required
-    with_company2 company2 String, required with_form_of_address form_of_address String,
-    required with_title title String, required with_first_name first_name String,
-    required with_last_name last_name String, required with_street street String,
-    required with_address2 address2 String, required with_postal_code postal_code String,
-    required with_city city String, required with_state state String, required
-    with_country_iso country_iso String, required with_vat_id vat_id String, required
-    with_phone_number phone_number String, required with_mobile_phone_number
-    mobile_phone_number String, required with_email_address email_address String,
-    required with_fax fax String } Declared { field id "Id", field company "Company",
-    field company2 "Company2", field form_of_address "FormOfAddress", field title
-    "Title", field first_name "FirstName", field last_name "LastName", field street
-    "Street", field address2 "Address2", field postal_code "PostalCode", field city
-    "City", field state "State", field country_iso "CountryIso", field vat_id "VatID",
-    field phone_number "PhoneNumber", field mobile_phone_number "MobilePhoneNumber",
-    field email_address "EmailAddress", field fax "Fax" }
+    mobile_phone_number : String, email_address : String, fax : String;) with { with_id
+    id : rt::uuid::Uuid, with_company company : String, with_company2 company2 : String,
+    with_form_of_address form_of_address : String, with_title title : String,
+    with_first_name first_name : String, with_last_name last_name : String, with_street
+    street : String, with_address2 address2 : String, with_postal_code postal_code :
+    String, with_city city : String, with_state state : String, with_country_iso
+    country_iso : String, with_vat_id vat_id : String, with_phone_number phone_number :
+    String, with_mobile_phone_number mobile_phone_number : String, with_email_address
+    email_address : String, with_fax fax : String } Declared { field id "Id", field
+    company "Company", field company2 "Company2", field form_of_address "FormOfAddress",
+    field title "Title", field first_name "FirstName", field last_name "LastName", field
+    street "Street", field address2 "Address2", field postal_code "PostalCode", field
+    city "City", field state "State", field country_iso "CountryIso", field vat_id
+    "VatID", field phone_number "PhoneNumber", field mobile_phone_number
+    "MobilePhoneNumber", field email_address "EmailAddress", field fax "Fax" }
 }
 
 /// The form of a client-credentials token request
@@ -1049,8 +1040,8 @@ pub struct TokenRequest {
 
 rt::codegen::model! {
     TokenRequest { 0 grant_type["grant_type"], 1 scope["scope"] } new(grant_type : crate
-    ::models::GrantType; scope) with { required with_grant_type grant_type crate
-    ::models::GrantType, optional with_scope scope String } Snake { field grant_type
+    ::models::GrantType; scope) with { with_grant_type grant_type : crate
+    ::models::GrantType, with_scope scope : String = Some } Snake { field grant_type
     "grant_type", optional scope "scope" }
 }
 
@@ -1080,11 +1071,10 @@ pub struct TokenResponse {
 rt::codegen::model! {
     TokenResponse { 0 access_token["access_token"], 1 token_type["token_type"], 2
     expires_in["expires_in"], 3 scope["scope"] } new(access_token : rt::Secret,
-    token_type : String, expires_in : i64; scope) with { required with_access_token
-    access_token rt::Secret, required with_token_type token_type String, required
-    with_expires_in expires_in i64, optional with_scope scope String } Snake { field
-    access_token "access_token", field token_type "token_type", field expires_in
-    "expires_in", optional scope "scope" }
+    token_type : String, expires_in : i64; scope) with { with_access_token access_token :
+    rt::Secret, with_token_type token_type : String, with_expires_in expires_in : i64,
+    with_scope scope : String = Some } Snake { field access_token "access_token", field
+    token_type "token_type", field expires_in "expires_in", optional scope "scope" }
 }
 
 /// An error of the token endpoint (RFC 6749, section 5.2)
@@ -1111,9 +1101,9 @@ pub struct OAuthError {
 rt::codegen::model! {
     OAuthError { 0 error["error"], 1 error_description["error_description"], 2
     error_uri["error_uri"] } new(error : String; error_description, error_uri) with {
-    required with_error error String, optional with_error_description error_description
-    String, optional with_error_uri error_uri String } Snake { field error "error",
-    optional error_description "error_description", optional error_uri "error_uri" }
+    with_error error : String, with_error_description error_description : String = Some,
+    with_error_uri error_uri : String = Some } Snake { field error "error", optional
+    error_description "error_description", optional error_uri "error_uri" }
 }
 
 /// The form that asks for an access token
@@ -1137,7 +1127,7 @@ pub struct AuthRequest {
 
 rt::codegen::model! {
     AuthRequest { 0 refresh_token["refreshToken"] } new(refresh_token : rt::Secret;) with
-    { required with_refresh_token refresh_token rt::Secret } Camel { field refresh_token
+    { with_refresh_token refresh_token : rt::Secret } Camel { field refresh_token
     "refreshToken" }
 }
 
@@ -1173,12 +1163,11 @@ pub struct AuthToken {
 rt::codegen::model! {
     AuthToken { 0 scope["scope"], 1 auth_token["authToken"], 2
     token_expire_at["tokenExpireAt"], 3 expires_in["expiresIn"] } new(auth_token :
-    rt::Secret, expires_in : i64; scope, token_expire_at) with { optional with_scope
-    scope String, required with_auth_token auth_token rt::Secret, optional
-    with_token_expire_at token_expire_at rt::chrono::DateTime < rt::chrono::FixedOffset
-    >, required with_expires_in expires_in i64 } Camel { optional scope "scope", field
-    auth_token "authToken", optional token_expire_at "tokenExpireAt", field expires_in
-    "expiresIn" }
+    rt::Secret, expires_in : i64; scope, token_expire_at) with { with_scope scope :
+    String = Some, with_auth_token auth_token : rt::Secret, with_token_expire_at
+    token_expire_at : rt::chrono::DateTime < rt::chrono::FixedOffset > = Some,
+    with_expires_in expires_in : i64 } Camel { optional scope "scope", field auth_token
+    "authToken", optional token_expire_at "tokenExpireAt", field expires_in "expiresIn" }
 }
 
 /// How many instances of the application may be registered

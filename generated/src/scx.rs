@@ -74,6 +74,7 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The refresh token is unknown or revoked
+    #[inline]
     pub fn request_access_token(
         &self,
         body: crate::models::AuthRequest,
@@ -94,7 +95,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::request_access_token`], `POST /auth`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct RequestAccessToken {
     client: Client,
@@ -106,23 +106,36 @@ impl RequestAccessToken {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RequestAccessToken",
-                "scx",
-                rt::http::Method::POST,
-                "/auth",
-            )
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(401),
-                        "The refresh token is unknown or revoked",
-                    ),
-                ],
-            );
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RequestAccessToken {
+    type Output = crate::models::AuthToken;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RequestAccessToken",
+            "scx",
+            rt::http::Method::POST,
+            "/auth",
+        )
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The refresh token is unknown or revoked",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
@@ -132,23 +145,9 @@ impl RequestAccessToken {
         let body = rt::codegen::RequestBody::multipart(
             fields.iter().map(|(k, v)| (*k, v.as_str())),
         );
-        let path = "/auth";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        let path = "/auth".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for RequestAccessToken {
-    type Output = Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(RequestAccessToken; client, body);

@@ -729,19 +729,38 @@ fn the_signature_covers_app_id_dot_utc_time_and_checks_the_window() {
     );
 }
 
+/// An operation of a generated client, written out: what a request builder is to the runtime.
+struct ListItems(jtl_erp_client::runtime::Client);
+
+impl jtl_erp_client::runtime::codegen::Request for ListItems {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static jtl_erp_client::runtime::Operation =
+        &jtl_erp_client::runtime::Operation {
+            id: "ListItems",
+            api: "erp_v2",
+            method: jtl_erp_client::runtime::http::Method::GET,
+            path: "/v2/items",
+            api_version: Some("2.0"),
+            context: &[],
+            auth: jtl_erp_client::runtime::AuthNeed::Required,
+            errors: &[],
+            scope: Some("items.read"),
+        };
+    const DECODE: jtl_erp_client::runtime::codegen::Decoder<Self> =
+        jtl_erp_client::runtime::codegen::empty;
+    fn prepare(self) -> jtl_erp_client::runtime::codegen::Prepare<Self> {
+        Ok(jtl_erp_client::runtime::codegen::Prepared::new(
+            self.0,
+            "/v2/items".to_owned(),
+            Vec::new(),
+            None,
+        ))
+    }
+}
+
 #[jtl_erp_tests::test]
 async fn a_403_names_the_scope_the_operation_needs() {
-    static OPERATION: &jtl_erp_client::runtime::Operation = &jtl_erp_client::runtime::Operation {
-        id: "ListItems",
-        api: "erp_v2",
-        method: jtl_erp_client::runtime::http::Method::GET,
-        path: "/v2/items",
-        api_version: Some("2.0"),
-        context: &[],
-        auth: jtl_erp_client::runtime::AuthNeed::Required,
-        errors: &[],
-        scope: Some("items.read"),
-    };
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/items"))
@@ -752,11 +771,9 @@ async fn a_403_names_the_scope_the_operation_needs() {
         .auth(jtl_erp_client::runtime::auth::WawiKey::new("k"))
         .build()
         .expect("client");
-    let response =
-        jtl_erp_client::runtime::codegen::execute::<()>(&client, OPERATION, "/v2/items", &[], None)
-            .await
-            .expect("answered");
-    let error = jtl_erp_client::runtime::codegen::api_error::<()>(response, OPERATION);
+    let error = jtl_erp_client::runtime::codegen::send(ListItems(client))
+        .await
+        .expect_err("refused");
     assert_eq!(
         error.to_string(),
         "ListItems answered 403 Forbidden (the credentials probably lack scope `items.read`)"

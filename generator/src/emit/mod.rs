@@ -446,7 +446,7 @@ mod tests {
             assert_eq!(spliced, printed, "{count} operations");
             assert_eq!(spliced.matches("impl Client {").count(), 1);
             assert_eq!(spliced.matches("    pub fn op").count(), count);
-            assert_eq!(spliced.matches("pub async fn send(").count(), count);
+            assert_eq!(spliced.matches("pub fn send(").count(), count);
         }
     }
 }

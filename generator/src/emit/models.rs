@@ -168,12 +168,8 @@ fn implementations(api: &Api, index: usize) -> TokenStream {
     let setters = model.fields.iter().map(|f| {
         let (field, setter) = (ident(&f.rust_name), ident(&f.setter));
         let ty = value_type(api, index, f);
-        let how = if f.required {
-            quote!(required)
-        } else {
-            quote!(optional)
-        };
-        quote!(#how #setter #field #ty)
+        let wrap = (!f.required).then(|| quote!(= Some));
+        quote!(#setter #field: #ty #wrap)
     });
     let casings = model.casings.iter().map(|dialect| {
         let casing = marker_name(dialect.casing);

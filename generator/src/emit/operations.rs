@@ -15,7 +15,7 @@ use quote::{ToTokens as _, quote};
 use super::code::{docs, ident, inner_docs, lit};
 use super::doc;
 use super::runtime as rt;
-use super::types::{marker, rust_type};
+use super::types::{error_body, marker, rust_type};
 use crate::ir::{
     Api, AuthNeed, BodyKind, Input, Module, Operation, Output, Place, Returns, SchemaKey, Take, Ty,
 };
@@ -182,13 +182,6 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The error body type of an operation's `Error<E>`.
-pub(super) fn error_body(api: &Api, op: &Operation) -> TokenStream {
-    op.error_ty
-        .as_ref()
-        .map_or_else(|| quote!(()), |t| rust_type(api, t))
-}
-
 /// `Client::<method>(&self, <required inputs>) -> <Builder>`.
 fn client_method(api: &Api, op: &Operation) -> TokenStream {
     let signature = &op.signature;
@@ -213,9 +206,12 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&input.name);
         quote!(#name: None)
     });
+    // `#[inline]`, as every method of a builder: compiled where it is used (a non-generic public
+    // function is compiled where it is defined, for every operation of a large client).
     quote! {
         #doc
         #deprecated
+        #[inline]
         pub fn #method(&self, #(#arguments),*) -> #builder {
             #builder {
                 client: self.clone(),
@@ -266,13 +262,19 @@ fn builder(
         .optional
         .iter()
         .map(|input| setters(api, op, input));
-    let send = send(api, module, op, checked);
+    let send = send(api, op);
     let paged = super::paging::paged_methods(api, op);
-    let result = result_type(api, op);
-    let boxed = rt::BOX_FUTURE;
+    let request_impl = request_impl(api, module, op, checked);
+    let request = rt::REQUEST_MACRO;
+    let names = signature
+        .required
+        .iter()
+        .chain(&signature.optional)
+        .map(|input| ident(&input.name));
+    // `Clone`, `Debug` and `IntoFuture` are the runtime's macro: each method `#[inline]`, so
+    // that it is compiled where it is used, not for every operation here.
     quote! {
         #doc
-        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
         pub struct #name {
             client: Client,
@@ -284,13 +286,8 @@ fn builder(
             #send
             #paged
         }
-        impl ::core::future::IntoFuture for #name {
-            type Output = #result;
-            type IntoFuture = #boxed<Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
-        }
+        #request_impl
+        #request!(#name; client, #(#names),*);
     }
 }
 
@@ -359,6 +356,7 @@ fn setters(api: &Api, op: &Operation, input: &Input) -> TokenStream {
             self
         }
         #option_doc
+        #[inline]
         pub fn #option(mut self, value: Option<#ty>) -> Self {
             self.#field = value;
             self
@@ -366,44 +364,65 @@ fn setters(api: &Api, op: &Operation, input: &Input) -> TokenStream {
     }
 }
 
-/// `send`: the checks of required body properties, the encoding, `execute`, the decoding.
-fn send(api: &Api, module: &Module, op: &Operation, checked: &BTreeSet<SchemaKey>) -> TokenStream {
+/// `send`: the runtime's `send` of the builder's `Request` implementation, named for the docs.
+fn send(api: &Api, op: &Operation) -> TokenStream {
     let result = result_type(api, op);
-    let execute = rt::EXECUTE;
-    let info = operation_info(module, op);
-    let (body, body_value) = body_code(api, op, checked);
-    let query = query_code(op);
-    let path = path_expression(op);
-    let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
-        quote!(path)
-    } else {
-        quote!(&path)
-    };
-    let headers = if op.header_params.is_empty() {
-        quote!(&[])
-    } else {
-        quote!(&headers)
-    };
-    let header_code = (!op.header_params.is_empty()).then(|| header_code(op));
-    let decode = decode(api, op);
+    let send = rt::SEND;
     quote! {
         /// Sends the request: what the operation's schema requires of the body is checked
         /// first (nothing is sent without it), then the request is encoded, sent (with the
         /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
         /// `.await` on the request does the same.
-        pub async fn send(self) -> #result {
-            #info
-            #body
-            #query
-            #header_code
-            let path = #path;
-            let response = #execute(&self.client.inner, OPERATION, #path_arg, #headers, #body_value).await?;
-            #decode
+        #[inline]
+        pub fn send(self) -> impl ::core::future::Future<Output = #result> + Send + 'static {
+            #send(self)
         }
     }
 }
 
-/// The decoding of the answer: one success type's decoder takes the answer whole (a non-success
+/// The builder's `Request` implementation: its operation, its decoder, and `prepare` (the
+/// checks of required body properties, the encoding of body, query, headers and path). The
+/// runtime's `send` does the asynchronous rest, once for every operation.
+fn request_impl(
+    api: &Api,
+    module: &Module,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> TokenStream {
+    let name = ident(&op.signature.builder);
+    let (request, prepare, prepared, decoder) =
+        (rt::REQUEST, rt::PREPARE, rt::PREPARED, rt::DECODER);
+    let (success, error) = (success_type(api, op), error_body(api, op));
+    let info = operation_info(module, op);
+    let (body, body_value) = body_code(api, op, checked);
+    let query = query_code(op);
+    let path = path_expression(op);
+    let headers = if op.header_params.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(headers)
+    };
+    let header_code = (!op.header_params.is_empty()).then(|| header_code(op));
+    let decode = decode(api, op);
+    quote! {
+        impl #request for #name {
+            type Output = #success;
+            type Error = #error;
+            #info
+            const DECODE: #decoder<Self> = #decode;
+            #[inline]
+            fn prepare(self) -> #prepare<Self> {
+                #body
+                #query
+                #header_code
+                let path = #path;
+                Ok(#prepared::new(self.client.inner, path, #headers, #body_value))
+            }
+        }
+    }
+}
+
+/// How the answer is read: one success type's decoder takes the answer whole (a non-success
 /// one is the error); several are a match on the status, after the success check.
 fn decode(api: &Api, op: &Operation) -> TokenStream {
     match &op.signature.returns {
@@ -415,7 +434,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
                 Output::Text => rt::DECODE_TEXT,
                 Output::Empty => rt::DECODE_EMPTY,
             };
-            quote!(#decoder(response, OPERATION))
+            quote!(#decoder)
         }
         Returns::Enum {
             name,
@@ -428,11 +447,11 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
                 match &variant.ty {
                     Some(ty) => {
                         let (json, ty) = (rt::DECODE_JSON, rust_type(api, ty));
-                        quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#label)))
+                        quote!(#json::<#ty, _>(response, operation).map(|v| v.map(#name::#label)))
                     }
                     None => {
                         let empty = rt::DECODE_EMPTY;
-                        quote!(#empty(response, OPERATION).map(|v| v.map(|()| #name::#label)))
+                        quote!(#empty(response, operation).map(|v| v.map(|()| #name::#label)))
                     }
                 }
             };
@@ -445,18 +464,20 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
                 Some(range) if !other => decode(range),
                 _ => {
                     let json_or_empty = rt::DECODE_JSON_OR_EMPTY;
-                    quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other)))
+                    quote!(#json_or_empty(response, operation).map(|v| v.map(#name::Other)))
                 }
             };
             let api_error = rt::API_ERROR;
             quote! {
-                if response.status().is_success() {
-                    match response.status().as_u16() {
-                        #(#arms)*
-                        _ => #fallback,
+                |response, operation| {
+                    if response.status().is_success() {
+                        match response.status().as_u16() {
+                            #(#arms)*
+                            _ => #fallback,
+                        }
+                    } else {
+                        Err(#api_error(response, operation))
                     }
-                } else {
-                    Err(#api_error(response, OPERATION))
                 }
             }
         }
@@ -776,7 +797,7 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         settings.push(quote!(.scope(#scope)));
     }
     quote! {
-        static OPERATION: &#operation =
+        const OPERATION: &'static #operation =
             &#operation::new(#id, #api, #http_method::#method, #path) #(#settings)*;
     }
 }
@@ -796,7 +817,8 @@ fn field_at(op: &Operation, place: Place) -> proc_macro2::Ident {
 fn path_expression(op: &Operation) -> TokenStream {
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
-        return lit(&op.path).into_token_stream();
+        let path = lit(&op.path);
+        return quote!(#path.to_owned());
     }
     let (encode, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
     let mut template = op.path.replace('{', "{{").replace('}', "}}");
@@ -863,7 +885,7 @@ fn body_checks(api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>)
         let missing = rt::MISSING_PROPERTY;
         quote! {
             if let Some(missing) = body.#check() {
-                return Err(#missing(OPERATION, &missing));
+                return Err(#missing(Self::OPERATION, &missing));
             }
         }
     } else {
@@ -884,11 +906,11 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
             // (`application/json; charset=utf-8` too).
             Some(key) => {
                 let (json_body, casing) = (rt::JSON_BODY, marker(api.concept_of[key].1));
-                quote!(#json_body::<_, #casing, _>(OPERATION, #content_type, &body)?)
+                quote!(#json_body::<_, #casing, _>(Self::OPERATION, #content_type, &body)?)
             }
             None => {
                 let serde_json_body = rt::SERDE_JSON_BODY;
-                quote!(#serde_json_body(OPERATION, #content_type, &body)?)
+                quote!(#serde_json_body(Self::OPERATION, #content_type, &body)?)
             }
         },
         BodyKind::Form | BodyKind::Multipart => {

@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::code::{docs, ident, lit};
 use super::runtime as rt;
-use super::types::rust_type;
+use super::types::{error_body, rust_type};
 use crate::ir::{Api, EnvelopeField, Operation, Paging, PagingKind, Place, Ty};
 
 /// Both stream methods of `op`'s builder, if it is paged.
@@ -33,7 +33,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     let envelope = rust_type(api, envelope_ty);
     let item = rust_type(api, &paging.item_ty);
     let error = {
-        let (error, body) = (rt::ERROR, super::operations::error_body(api, op));
+        let (error, body) = (rt::ERROR, error_body(api, op));
         quote!(#error<#body>)
     };
     let (stream, response_value, cursor_type) = (rt::STREAM, rt::RESPONSE_VALUE, rt::CURSOR);
@@ -77,6 +77,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     };
     quote! {
         #pages_doc
+        #[inline]
         pub fn #pages_method(self)
             -> impl #stream<Item = Result<#response_value<#envelope>, #error>> + Send + use<>
         {
@@ -89,6 +90,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
             #pages(#id, first, fetch, #marks)
         }
         #items_doc
+        #[inline]
         pub fn #items_method(self)
             -> impl #stream<Item = Result<#item, #error>> + Send + use<>
         {

@@ -59,6 +59,7 @@ impl Client {
     ///
     /// - `category_id`: `categoryId`
     /// - `body`: the request body
+    #[inline]
     pub fn add_category_items(
         &self,
         category_id: i32,
@@ -84,6 +85,7 @@ impl Client {
     /// # Requires
     ///
     /// - in the body, the properties `Sku`, `Quantity` (required by the schema `CreateLineItem`; a missing one is an error before anything is sent)
+    #[inline]
     pub fn add_line_items(
         &self,
         order_id: impl Into<String>,
@@ -104,6 +106,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn put_state(&self, body: crate::models::State) -> PutState {
         PutState {
             client: self.clone(),
@@ -119,6 +122,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn put_count(&self, body: i64) -> PutCount {
         PutCount {
             client: self.clone(),
@@ -138,6 +142,7 @@ impl Client {
     /// # Requires
     ///
     /// - in the body, the property `text` (required by the schema `AddNoteRequest`; a missing one is an error before anything is sent)
+    #[inline]
     pub fn add_note(&self, body: crate::models::AddNoteRequest) -> AddNote {
         AddNote {
             client: self.clone(),
@@ -153,6 +158,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn post_shape(&self, body: crate::models::PostShapeRequest) -> PostShape {
         PostShape {
             client: self.clone(),
@@ -174,6 +180,7 @@ impl Client {
     /// # Requires
     ///
     /// - in the body, the properties `Sku`, `Quantity` (required by the schema `CreateLineItem`; a missing one is an error before anything is sent)
+    #[inline]
     pub fn patch_line_item(&self) -> PatchLineItem {
         PatchLineItem {
             client: self.clone(),
@@ -189,6 +196,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn put_name(&self, body: impl Into<String>) -> PutName {
         PutName {
             client: self.clone(),
@@ -204,6 +212,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn post_chunk(&self, body: impl Into<Vec<u8>>) -> PostChunk {
         PostChunk {
             client: self.clone(),
@@ -221,7 +230,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::add_category_items`], `POST /categories/{categoryId}/items`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct AddCategoryItems {
     client: Client,
@@ -234,43 +242,47 @@ impl AddCategoryItems {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "AddCategoryItems",
-            "bodies",
-            rt::http::Method::POST,
-            "/categories/{categoryId}/items",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for AddCategoryItems {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "AddCategoryItems",
+        "bodies",
+        rt::http::Method::POST,
+        "/categories/{categoryId}/items",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
-        let body = rt::codegen::serde_json_body(OPERATION, "application/json", &body)?;
+        let body = rt::codegen::serde_json_body(
+            Self::OPERATION,
+            "application/json",
+            &body,
+        )?;
         let path = format!(
             "/categories/{}/items", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.category_id))
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for AddCategoryItems {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(AddCategoryItems; client, category_id, body);
 
 /// The request of [`Client::add_line_items`], `POST /orders/{orderId}/lineitems`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct AddLineItems {
     client: Client,
@@ -283,47 +295,47 @@ impl AddLineItems {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "AddLineItems",
-            "bodies",
-            rt::http::Method::POST,
-            "/orders/{orderId}/lineitems",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for AddLineItems {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "AddLineItems",
+        "bodies",
+        rt::http::Method::POST,
+        "/orders/{orderId}/lineitems",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Pascal,
             _,
-        >(OPERATION, "application/json", &body)?;
+        >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
             "/orders/{}/lineitems", rt::codegen::encode_path_segment(self.order_id
             .as_str())
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for AddLineItems {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(AddLineItems; client, order_id, body);
 
 /// The request of [`Client::put_state`], `PUT /state`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PutState {
     client: Client,
@@ -335,40 +347,44 @@ impl PutState {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PutState",
-            "bodies",
-            rt::http::Method::PUT,
-            "/state",
-        );
-        let body = self.body;
-        let body = rt::codegen::serde_json_body(OPERATION, "application/json", &body)?;
-        let path = "/state";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PutState {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PutState {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PutState",
+        "bodies",
+        rt::http::Method::PUT,
+        "/state",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::serde_json_body(
+            Self::OPERATION,
+            "application/json",
+            &body,
+        )?;
+        let path = "/state".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PutState; client, body);
 
 /// The request of [`Client::put_count`], `PUT /count`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PutCount {
     client: Client,
@@ -380,44 +396,44 @@ impl PutCount {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PutCount",
-            "bodies",
-            rt::http::Method::PUT,
-            "/count",
-        );
-        let body = self.body;
-        let body = rt::codegen::serde_json_body(
-            OPERATION,
-            "application/json; charset=utf-8",
-            &body,
-        )?;
-        let path = "/count";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PutCount {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PutCount {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PutCount",
+        "bodies",
+        rt::http::Method::PUT,
+        "/count",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::serde_json_body(
+            Self::OPERATION,
+            "application/json; charset=utf-8",
+            &body,
+        )?;
+        let path = "/count".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PutCount; client, body);
 
 /// The request of [`Client::add_note`], `POST /notes`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct AddNote {
     client: Client,
@@ -429,44 +445,44 @@ impl AddNote {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "AddNote",
-            "bodies",
-            rt::http::Method::POST,
-            "/notes",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for AddNote {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "AddNote",
+        "bodies",
+        rt::http::Method::POST,
+        "/notes",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Camel,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/notes";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/notes".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for AddNote {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(AddNote; client, body);
 
 /// The request of [`Client::post_shape`], `POST /shape`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PostShape {
     client: Client,
@@ -478,40 +494,44 @@ impl PostShape {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PostShape",
-            "bodies",
-            rt::http::Method::POST,
-            "/shape",
-        );
-        let body = self.body;
-        let body = rt::codegen::serde_json_body(OPERATION, "application/json", &body)?;
-        let path = "/shape";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PostShape {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PostShape {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PostShape",
+        "bodies",
+        rt::http::Method::POST,
+        "/shape",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::serde_json_body(
+            Self::OPERATION,
+            "application/json",
+            &body,
+        )?;
+        let path = "/shape".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PostShape; client, body);
 
 /// The request of [`Client::patch_line_item`], `PATCH /patch`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PatchLineItem {
     client: Client,
@@ -527,6 +547,7 @@ impl PatchLineItem {
 
     /// Sets [`body`](Self::body) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_body(mut self, value: Option<crate::models::CreateLineItem>) -> Self {
         self.body = value;
         self
@@ -536,13 +557,28 @@ impl PatchLineItem {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PatchLineItem",
-            "bodies",
-            rt::http::Method::PATCH,
-            "/patch",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for PatchLineItem {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PatchLineItem",
+        "bodies",
+        rt::http::Method::PATCH,
+        "/patch",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = match self.body {
             Some(body) => {
                 Some(
@@ -550,36 +586,21 @@ impl PatchLineItem {
                         _,
                         rt::wire::Pascal,
                         _,
-                    >(OPERATION, "application/merge-patch+json", &body)?,
+                    >(Self::OPERATION, "application/merge-patch+json", &body)?,
                 )
             }
             None => None,
         };
-        let path = "/patch";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                body,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        let path = "/patch".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), body))
     }
 }
 
-impl ::core::future::IntoFuture for PatchLineItem {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(PatchLineItem; client, body);
 
 /// The request of [`Client::put_name`], `PUT /name`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PutName {
     client: Client,
@@ -591,40 +612,40 @@ impl PutName {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PutName",
-            "bodies",
-            rt::http::Method::PUT,
-            "/name",
-        );
-        let body = self.body;
-        let body = rt::codegen::RequestBody::raw("text/plain", body);
-        let path = "/name";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PutName {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PutName {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PutName",
+        "bodies",
+        rt::http::Method::PUT,
+        "/name",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::RequestBody::raw("text/plain", body);
+        let path = "/name".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PutName; client, body);
 
 /// The request of [`Client::post_chunk`], `POST /chunk`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PostChunk {
     client: Client,
@@ -636,32 +657,33 @@ impl PostChunk {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PostChunk",
-            "bodies",
-            rt::http::Method::POST,
-            "/chunk",
-        );
-        let body = self.body;
-        let body = rt::codegen::RequestBody::raw("application/octet-stream", body);
-        let path = "/chunk";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PostChunk {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PostChunk {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PostChunk",
+        "bodies",
+        rt::http::Method::POST,
+        "/chunk",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::RequestBody::raw("application/octet-stream", body);
+        let path = "/chunk".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PostChunk; client, body);

@@ -65,6 +65,7 @@ impl Client {
     ///
     /// - `m(…)`: `m²`
     /// - `_٣count(…)`: `٣count`
+    #[inline]
     pub fn m(&self, _٣: impl Into<String>) -> M {
         M {
             client: self.clone(),
@@ -87,6 +88,7 @@ impl Client {
     /// - `field`: `_`
     /// - `crate_`: `crate`
     /// - `body`: the request body
+    #[inline]
     pub fn r#type(
         &self,
         ß: impl Into<String>,
@@ -117,7 +119,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::m`], `GET /areas/{٣}`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct M {
     client: Client,
@@ -135,6 +136,7 @@ impl M {
 
     /// Sets [`m`](Self::m) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_m(mut self, value: Option<f64>) -> Self {
         self.m = value;
         self
@@ -148,6 +150,7 @@ impl M {
 
     /// Sets [`_٣count`](Self::_٣count) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_٣count(mut self, value: Option<i64>) -> Self {
         self._٣count = value;
         self
@@ -157,15 +160,28 @@ impl M {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::M>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "m²",
-            "identifiers",
-            rt::http::Method::GET,
-            "/areas/{٣}",
-        );
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::M>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for M {
+    type Output = crate::models::M;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "m²",
+        "identifiers",
+        rt::http::Method::GET,
+        "/areas/{٣}",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let mut query = rt::codegen::Query::new();
         query.push_optional("m²", self.m.as_ref());
         query.push_optional("٣count", self._٣count.as_ref());
@@ -173,30 +189,15 @@ impl M {
             "/areas/{}{}", rt::codegen::encode_path_segment(self._٣.as_str()), query
             .finish()
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for M {
-    type Output = Result<rt::ResponseValue<crate::models::M>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(M; client, _٣, m, _٣count);
 
 /// The request of [`Client::type`], `POST /words`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Type {
     client: Client,
@@ -213,19 +214,34 @@ impl Type {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "type",
-            "identifiers",
-            rt::http::Method::POST,
-            "/words",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Type {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "type",
+        "identifiers",
+        rt::http::Method::POST,
+        "/words",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Declared,
             _,
-        >(OPERATION, "application/json", &body)?;
+        >(Self::OPERATION, "application/json", &body)?;
         let mut query = rt::codegen::Query::new();
         query.push("ß", &self.ß);
         query.push("İ", &self.i̇);
@@ -237,22 +253,8 @@ impl Type {
             headers.push(("crate", rt::codegen::QueryValue::query_text(value)));
         }
         let path = format!("/words{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &headers,
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, headers, Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for Type {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(Type; client, ß, i̇, self_, field, crate_, body);

@@ -43,9 +43,8 @@ pub struct CreateLineItem {
 
 rt::codegen::model! {
     CreateLineItem { 0 sku["Sku"], 1 quantity["Quantity"] } new(sku : String, quantity :
-    f64;) with { required with_sku sku String, required with_quantity quantity f64 }
-
-    Pascal { field sku "Sku", field quantity "Quantity" }
+    f64;) with { with_sku sku : String, with_quantity quantity : f64 } Pascal { field sku
+    "Sku", field quantity "Quantity" }
 }
 
 /// Schemas of this concept (their casing):
@@ -64,7 +63,7 @@ pub struct ResultModel {
 }
 
 rt::codegen::model! {
-    ResultModel { 0 value["value"] } new(; value) with { optional with_value value String
+    ResultModel { 0 value["value"] } new(; value) with { with_value value : String = Some
     } Camel { optional value "value" }
 }
 
@@ -84,7 +83,7 @@ pub struct Job {
 }
 
 rt::codegen::model! {
-    Job { 0 job_id["jobId"] } new(; job_id) with { optional with_job_id job_id String }
+    Job { 0 job_id["jobId"] } new(; job_id) with { with_job_id job_id : String = Some }
 
     Camel { optional job_id "jobId" }
 }
@@ -105,7 +104,7 @@ pub struct Problem {
 }
 
 rt::codegen::model! {
-    Problem { 0 title["title"] } new(; title) with { optional with_title title String }
+    Problem { 0 title["title"] } new(; title) with { with_title title : String = Some }
 
     Camel { optional title "title" }
 }
@@ -128,8 +127,8 @@ pub struct AccountingData {
 }
 
 rt::codegen::model! {
-    AccountingData { 0 id["Id"], 1 amount["Amount"] } new(; id, amount) with { optional
-    with_id id i32, optional with_amount amount f64 } Pascal { optional id "Id", optional
+    AccountingData { 0 id["Id"], 1 amount["Amount"] } new(; id, amount) with { with_id id
+    : i32 = Some, with_amount amount : f64 = Some } Pascal { optional id "Id", optional
     amount "Amount" }
 }
 
@@ -171,17 +170,17 @@ rt::codegen::model! {
     next_page_number["NextPageNumber"], 8 previous_page_number["PreviousPageNumber"] }
 
     new(; items, total_items, page_number, page_size, total_pages, has_previous_page,
-    has_next_page, next_page_number, previous_page_number) with { optional with_items
-    items Vec < crate ::models::AccountingData >, optional with_total_items total_items
-    i32, optional with_page_number page_number i32, optional with_page_size page_size
-    i32, optional with_total_pages total_pages i32, optional with_has_previous_page
-    has_previous_page bool, optional with_has_next_page has_next_page bool, optional
-    with_next_page_number next_page_number i32, optional with_previous_page_number
-    previous_page_number i32 } Pascal { optional_nested(Pascal) items "Items", optional
-    total_items "TotalItems", optional page_number "PageNumber", optional page_size
-    "PageSize", optional total_pages "TotalPages", optional has_previous_page
-    "HasPreviousPage", optional has_next_page "HasNextPage", optional next_page_number
-    "NextPageNumber", optional previous_page_number "PreviousPageNumber" }
+    has_next_page, next_page_number, previous_page_number) with { with_items items : Vec
+    < crate ::models::AccountingData > = Some, with_total_items total_items : i32 = Some,
+    with_page_number page_number : i32 = Some, with_page_size page_size : i32 = Some,
+    with_total_pages total_pages : i32 = Some, with_has_previous_page has_previous_page :
+    bool = Some, with_has_next_page has_next_page : bool = Some, with_next_page_number
+    next_page_number : i32 = Some, with_previous_page_number previous_page_number : i32 =
+    Some } Pascal { optional_nested(Pascal) items "Items", optional total_items
+    "TotalItems", optional page_number "PageNumber", optional page_size "PageSize",
+    optional total_pages "TotalPages", optional has_previous_page "HasPreviousPage",
+    optional has_next_page "HasNextPage", optional next_page_number "NextPageNumber",
+    optional previous_page_number "PreviousPageNumber" }
 }
 
 /// Schemas of this concept (their casing):
@@ -200,8 +199,8 @@ pub struct Order {
 }
 
 rt::codegen::model! {
-    Order { 0 order_number["orderNumber"] } new(order_number : String;) with { required
-    with_order_number order_number String } Camel { field order_number "orderNumber" }
+    Order { 0 order_number["orderNumber"] } new(order_number : String;) with {
+    with_order_number order_number : String } Camel { field order_number "orderNumber" }
 }
 
 /// Schemas of this concept (their casing):
@@ -223,9 +222,9 @@ pub struct PagedOrders {
 
 rt::codegen::model! {
     PagedOrders { 0 items["items"], 1 total_pages["totalPages"] } new(items : Vec < crate
-    ::models::Order >, total_pages : i64;) with { required with_items items Vec < crate
-    ::models::Order >, required with_total_pages total_pages i64 } Camel { nested(Camel)
-    items "items", field total_pages "totalPages" }
+    ::models::Order >, total_pages : i64;) with { with_items items : Vec < crate
+    ::models::Order >, with_total_pages total_pages : i64 } Camel { nested(Camel) items
+    "items", field total_pages "totalPages" }
 }
 
 /// Schemas of this concept (their casing):
@@ -244,8 +243,8 @@ pub struct Thing {
 }
 
 rt::codegen::model! {
-    Thing { 0 id["id"] } new(id : String;) with { required with_id id String } Camel {
-    field id "id" }
+    Thing { 0 id["id"] } new(id : String;) with { with_id id : String } Camel { field id
+    "id" }
 }
 
 /// Schemas of this concept (their casing):
@@ -267,8 +266,8 @@ pub struct ThingResultsPage {
 
 rt::codegen::model! {
     ThingResultsPage { 0 items["items"], 1 next_page["next_page"] } new(items : Vec <
-    crate ::models::Thing >; next_page) with { required with_items items Vec < crate
-    ::models::Thing >, optional with_next_page next_page String } Snake { nested(Camel)
+    crate ::models::Thing >; next_page) with { with_items items : Vec < crate
+    ::models::Thing >, with_next_page next_page : String = Some } Snake { nested(Camel)
     items "items", optional next_page "next_page" }
 }
 
@@ -291,9 +290,8 @@ pub struct Listing {
 
 rt::codegen::model! {
     Listing { 0 entries["Entries"], 1 following["Following"] } new(; entries, following)
-    with { optional with_entries entries Vec < String >, optional with_following
-    following String } Pascal { optional entries "Entries", optional following
-    "Following" }
+    with { with_entries entries : Vec < String > = Some, with_following following :
+    String = Some } Pascal { optional entries "Entries", optional following "Following" }
 }
 
 /// Schemas of this concept (their casing):
@@ -326,12 +324,11 @@ pub struct M {
 rt::codegen::model! {
     M { 0 m["m²"], 1 _٣count["٣count"], 2 _٣["٣"], 3 _9lives["9lives"], 4 ß["ß"],
     5 i̇["İ"], 6 state["state"] } new(m : f64, _٣count : i64; _٣, _9lives, ß, i̇,
-    state) with { required with_m m f64, required with_٣count _٣count i64, optional
-    with_٣ _٣ String, optional with_9lives _9lives bool, optional with_ß ß String,
-    optional with_i̇ i̇ String, optional with_state state crate ::models::V٣state }
-
-    Declared { field m "m²", field _٣count "٣count", optional _٣ "٣", optional
-    _9lives "9lives", optional ß "ß", optional i̇ "İ", optional state "state" }
+    state) with { with_m m : f64, with_٣count _٣count : i64, with_٣ _٣ : String =
+    Some, with_9lives _9lives : bool = Some, with_ß ß : String = Some, with_i̇ i̇ :
+    String = Some, with_state state : crate ::models::V٣state = Some } Declared { field
+    m "m²", field _٣count "٣count", optional _٣ "٣", optional _9lives "9lives",
+    optional ß "ß", optional i̇ "İ", optional state "state" }
 }
 
 /// Schemas of this concept (their casing):
@@ -364,12 +361,12 @@ pub struct SelfModel {
 rt::codegen::model! {
     SelfModel { 0 r#type["type"], 1 self_["self"], 2 self_2["Self"], 3 crate_["crate"], 4
     super_["super"], 5 field["_"], 6 unit["unit"] } new(; r#type, self_, self_2, crate_,
-    super_, field, unit) with { optional with_type r#type String, optional with_self_
-    self_ String, optional with_self_2 self_2 String, optional with_crate_ crate_ String,
-    optional with_super_ super_ String, optional with_field field String, optional
-    with_unit unit crate ::models::V٣ } Declared { optional r#type "type", optional
-    self_ "self", optional self_2 "Self", optional crate_ "crate", optional super_
-    "super", optional field "_", optional unit "unit" }
+    super_, field, unit) with { with_type r#type : String = Some, with_self_ self_ :
+    String = Some, with_self_2 self_2 : String = Some, with_crate_ crate_ : String =
+    Some, with_super_ super_ : String = Some, with_field field : String = Some, with_unit
+    unit : crate ::models::V٣ = Some } Declared { optional r#type "type", optional self_
+    "self", optional self_2 "Self", optional crate_ "crate", optional super_ "super",
+    optional field "_", optional unit "unit" }
 }
 
 /// Schemas of this concept (their casing):
@@ -393,9 +390,9 @@ pub struct Cat {
 
 rt::codegen::model! {
     Cat { 0 pet_type["petType"], 1 name["name"], 2 lives["lives"] } new(pet_type :
-    String, name : String, lives : i32;) with { required with_pet_type pet_type String,
-    required with_name name String, required with_lives lives i32 } Camel { field
-    pet_type "petType", field name "name", field lives "lives" }
+    String, name : String, lives : i32;) with { with_pet_type pet_type : String,
+    with_name name : String, with_lives lives : i32 } Camel { field pet_type "petType",
+    field name "name", field lives "lives" }
 }
 
 /// Schemas of this concept (their casing):
@@ -419,9 +416,9 @@ pub struct Dog {
 
 rt::codegen::model! {
     Dog { 0 pet_type["petType"], 1 name["name"], 2 good_boy["goodBoy"] } new(pet_type :
-    String, name : String, good_boy : bool;) with { required with_pet_type pet_type
-    String, required with_name name String, required with_good_boy good_boy bool } Camel
-    { field pet_type "petType", field name "name", field good_boy "goodBoy" }
+    String, name : String, good_boy : bool;) with { with_pet_type pet_type : String,
+    with_name name : String, with_good_boy good_boy : bool } Camel { field pet_type
+    "petType", field name "name", field good_boy "goodBoy" }
 }
 
 /// Schemas of this concept (their casing):
@@ -443,8 +440,8 @@ pub struct Circle {
 
 rt::codegen::model! {
     Circle { 0 kind["kind"], 1 radius["radius"] } new(kind : String, radius : f64;) with
-    { required with_kind kind String, required with_radius radius f64 } Camel { field
-    kind "kind", field radius "radius" }
+    { with_kind kind : String, with_radius radius : f64 } Camel { field kind "kind",
+    field radius "radius" }
 }
 
 /// Schemas of this concept (their casing):
@@ -466,8 +463,8 @@ pub struct Square {
 
 rt::codegen::model! {
     Square { 0 kind["kind"], 1 side["side"] } new(kind : String, side : f64;) with {
-    required with_kind kind String, required with_side side f64 } Camel { field kind
-    "kind", field side "side" }
+    with_kind kind : String, with_side side : f64 } Camel { field kind "kind", field side
+    "side" }
 }
 
 /// Schemas of this concept (their casing):
@@ -489,9 +486,9 @@ pub struct Email {
 
 rt::codegen::model! {
     Email { 0 address["Address"], 1 display_name["DisplayName"] } new(address : String;
-    display_name) with { required with_address address String, optional with_display_name
-    display_name String } Pascal { field address "Address", optional display_name
-    "DisplayName" }
+    display_name) with { with_address address : String, with_display_name display_name :
+    String = Some } Pascal { field address "Address", optional display_name "DisplayName"
+    }
 }
 
 /// Schemas of this concept (their casing):
@@ -513,8 +510,8 @@ pub struct Phone {
 
 rt::codegen::model! {
     Phone { 0 number["number"], 1 extension["extension"] } new(number : String;
-    extension) with { required with_number number String, optional with_extension
-    extension String } Camel { field number "number", optional extension "extension" }
+    extension) with { with_number number : String, with_extension extension : String =
+    Some } Camel { field number "number", optional extension "extension" }
 }
 
 /// Schemas of this concept (their casing):
@@ -546,10 +543,10 @@ rt::codegen::model! {
     Adoption { 0 pet["pet"], 1 previous_pet["previousPet"], 2 contacts["contacts"], 3
     shapes["shapes"], 4 note["note"] } new(pet : crate ::models::Pet, previous_pet :
     Option < crate ::models::AdoptionPreviousPet >; contacts, shapes, note) with {
-    required with_pet pet crate ::models::Pet, required with_previous_pet previous_pet
-    Option < crate ::models::AdoptionPreviousPet >, optional with_contacts contacts Vec <
-    crate ::models::Contact >, optional with_shapes shapes Vec < crate ::models::Shape >,
-    optional with_note note rt::serde_json::Value } Camel { field pet "pet", field
+    with_pet pet : crate ::models::Pet, with_previous_pet previous_pet : Option < crate
+    ::models::AdoptionPreviousPet >, with_contacts contacts : Vec < crate
+    ::models::Contact > = Some, with_shapes shapes : Vec < crate ::models::Shape > =
+    Some, with_note note : rt::serde_json::Value = Some } Camel { field pet "pet", field
     previous_pet "previousPet", optional contacts "contacts", optional shapes "shapes",
     optional note "note" }
 }
@@ -570,8 +567,8 @@ pub struct AddNoteRequest {
 }
 
 rt::codegen::model! {
-    AddNoteRequest { 0 text["text"] } new(text : String;) with { required with_text text
-    String } Camel { field text "text" }
+    AddNoteRequest { 0 text["text"] } new(text : String;) with { with_text text : String
+    } Camel { field text "text" }
 }
 
 /// A value this client does not know is kept as `Unknown`, which never equals a named

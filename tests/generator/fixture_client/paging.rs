@@ -65,6 +65,7 @@ impl Client {
     ///
     /// - `page_number(…)`: `pageNumber`
     /// - `page_size(…)`: `pageSize`
+    #[inline]
     pub fn get_accounting_data(&self, since: impl Into<String>) -> GetAccountingData {
         GetAccountingData {
             client: self.clone(),
@@ -82,6 +83,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `page_number`: `pageNumber`
+    #[inline]
     pub fn list_orders(&self, page_number: i64) -> ListOrders {
         ListOrders {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl Client {
     ///
     /// - `limit(…)`: `limit`
     /// - `page_token(…)`: `page_token`
+    #[inline]
     pub fn list(&self) -> List {
         List {
             client: self.clone(),
@@ -123,6 +126,7 @@ impl Client {
     /// - `c(…)`: `c`
     /// - `x_trace(…)`: `X-Trace`
     #[deprecated = "deprecated by the vendor"]
+    #[inline]
     pub fn list_entries(&self) -> ListEntries {
         ListEntries {
             client: self.clone(),
@@ -144,6 +148,7 @@ impl Client {
     /// Setters of [`GetPlain`] (each also as `set_…` taking an `Option`):
     ///
     /// - `page_number(…)`: `pageNumber`
+    #[inline]
     pub fn get_plain(&self) -> GetPlain {
         GetPlain {
             client: self.clone(),
@@ -163,7 +168,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
 ///
 /// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetAccountingData {
     client: Client,
@@ -181,6 +185,7 @@ impl GetAccountingData {
 
     /// Sets [`page_number`](Self::page_number) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_number(mut self, value: Option<i32>) -> Self {
         self.page_number = value;
         self
@@ -194,6 +199,7 @@ impl GetAccountingData {
 
     /// Sets [`page_size`](Self::page_size) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i32>) -> Self {
         self.page_size = value;
         self
@@ -203,37 +209,22 @@ impl GetAccountingData {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-        rt::Error<()>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "AccountingData_GetAccountingData",
-            "paging",
-            rt::http::Method::GET,
-            "/v2/accountingData",
-        );
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("pageNumber", self.page_number.as_ref());
-        query.push_optional("pageSize", self.page_size.as_ref());
-        query.push("since", &self.since);
-        let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 
     /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
     /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl rt::paging::Stream<
@@ -263,6 +254,7 @@ impl GetAccountingData {
     }
 
     /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl rt::paging::Stream<
@@ -277,23 +269,34 @@ impl GetAccountingData {
     }
 }
 
-impl ::core::future::IntoFuture for GetAccountingData {
-    type Output = Result<
-        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-        rt::Error<()>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for GetAccountingData {
+    type Output = crate::models::PagedListOfAccountingData;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "AccountingData_GetAccountingData",
+        "paging",
+        rt::http::Method::GET,
+        "/v2/accountingData",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("pageNumber", self.page_number.as_ref());
+        query.push_optional("pageSize", self.page_size.as_ref());
+        query.push("since", &self.since);
+        let path = format!("/v2/accountingData{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(GetAccountingData; client, since, page_number, page_size);
 
 /// The request of [`Client::list_orders`], `GET /v2/orders`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
 ///
 /// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct ListOrders {
     client: Client,
@@ -305,32 +308,19 @@ impl ListOrders {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "listOrders",
-            "paging",
-            rt::http::Method::GET,
-            "/v2/orders",
-        );
-        let mut query = rt::codegen::Query::new();
-        query.push("pageNumber", &self.page_number);
-        let path = format!("/v2/orders{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 
     /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
     /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl rt::paging::Stream<
@@ -355,6 +345,7 @@ impl ListOrders {
     }
 
     /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl rt::paging::Stream<
@@ -367,20 +358,32 @@ impl ListOrders {
     }
 }
 
-impl ::core::future::IntoFuture for ListOrders {
-    type Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for ListOrders {
+    type Output = crate::models::PagedOrders;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "listOrders",
+        "paging",
+        rt::http::Method::GET,
+        "/v2/orders",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push("pageNumber", &self.page_number);
+        let path = format!("/v2/orders{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(ListOrders; client, page_number);
 
 /// The request of [`Client::list`], `GET /things`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
 ///
 /// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct List {
     client: Client,
@@ -397,6 +400,7 @@ impl List {
 
     /// Sets [`limit`](Self::limit) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
         self
@@ -410,6 +414,7 @@ impl List {
 
     /// Sets [`page_token`](Self::page_token) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_token(mut self, value: Option<String>) -> Self {
         self.page_token = value;
         self
@@ -419,33 +424,22 @@ impl List {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::ThingResultsPage>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "thing_list",
-            "paging",
-            rt::http::Method::GET,
-            "/things",
-        );
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("limit", self.limit.as_ref());
-        query.push_optional("page_token", self.page_token.as_ref());
-        let path = format!("/things{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::ThingResultsPage>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 
     /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
     /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl rt::paging::Stream<
@@ -470,6 +464,7 @@ impl List {
     }
 
     /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl rt::paging::Stream<
@@ -482,23 +477,33 @@ impl List {
     }
 }
 
-impl ::core::future::IntoFuture for List {
-    type Output = Result<
-        rt::ResponseValue<crate::models::ThingResultsPage>,
-        rt::Error<()>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for List {
+    type Output = crate::models::ThingResultsPage;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "thing_list",
+        "paging",
+        rt::http::Method::GET,
+        "/things",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("limit", self.limit.as_ref());
+        query.push_optional("page_token", self.page_token.as_ref());
+        let path = format!("/things{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(List; client, limit, page_token);
 
 /// The request of [`Client::list_entries`], `GET /entries`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
 ///
 /// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct ListEntries {
     client: Client,
@@ -518,6 +523,7 @@ impl ListEntries {
 
     /// Sets [`p`](Self::p) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_p(mut self, value: Option<String>) -> Self {
         self.p = value;
         self
@@ -531,6 +537,7 @@ impl ListEntries {
 
     /// Sets [`a`](Self::a) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_a(mut self, value: Option<String>) -> Self {
         self.a = value;
         self
@@ -544,6 +551,7 @@ impl ListEntries {
 
     /// Sets [`b`](Self::b) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_b(mut self, value: Option<bool>) -> Self {
         self.b = value;
         self
@@ -557,6 +565,7 @@ impl ListEntries {
 
     /// Sets [`c`](Self::c) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_c(mut self, value: Option<Vec<String>>) -> Self {
         self.c = value;
         self
@@ -570,6 +579,7 @@ impl ListEntries {
 
     /// Sets [`x_trace`](Self::x_trace) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_x_trace(mut self, value: Option<String>) -> Self {
         self.x_trace = value;
         self
@@ -579,39 +589,19 @@ impl ListEntries {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "listEntries",
-            "paging",
-            rt::http::Method::GET,
-            "/entries",
-        );
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("p", self.p.as_ref());
-        query.push_optional("a", self.a.as_ref());
-        query.push_optional("b", self.b.as_ref());
-        query.push_all_optional("c", self.c.as_deref());
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.x_trace {
-            headers.push(("X-Trace", rt::codegen::QueryValue::query_text(value)));
-        }
-        let path = format!("/entries{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &headers,
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 
     /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
     ///
     /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl rt::paging::Stream<
@@ -636,6 +626,7 @@ impl ListEntries {
     }
 
     /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl rt::paging::Stream<Item = Result<String, rt::Error<()>>> + Send + use<> {
@@ -646,18 +637,37 @@ impl ListEntries {
     }
 }
 
-impl ::core::future::IntoFuture for ListEntries {
-    type Output = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for ListEntries {
+    type Output = crate::models::Listing;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "listEntries",
+        "paging",
+        rt::http::Method::GET,
+        "/entries",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("p", self.p.as_ref());
+        query.push_optional("a", self.a.as_ref());
+        query.push_optional("b", self.b.as_ref());
+        query.push_all_optional("c", self.c.as_deref());
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(value) = &self.x_trace {
+            headers.push(("X-Trace", rt::codegen::QueryValue::query_text(value)));
+        }
+        let path = format!("/entries{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, headers, None))
     }
 }
+
+rt::codegen::request!(ListEntries; client, p, a, b, c, x_trace);
 
 /// The request of [`Client::get_plain`], `GET /v2/plain`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetPlain {
     client: Client,
@@ -673,6 +683,7 @@ impl GetPlain {
 
     /// Sets [`page_number`](Self::page_number) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_page_number(mut self, value: Option<i64>) -> Self {
         self.page_number = value;
         self
@@ -682,34 +693,33 @@ impl GetPlain {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "getPlain",
-            "paging",
-            rt::http::Method::GET,
-            "/v2/plain",
-        );
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("pageNumber", self.page_number.as_ref());
-        let path = format!("/v2/plain{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for GetPlain {
-    type Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for GetPlain {
+    type Output = crate::models::PagedOrders;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "getPlain",
+        "paging",
+        rt::http::Method::GET,
+        "/v2/plain",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("pageNumber", self.page_number.as_ref());
+        let path = format!("/v2/plain{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(GetPlain; client, page_number);

@@ -61,6 +61,7 @@ impl Client {
     ///
     /// - `4XX`: refused
     /// - `default`: anything else
+    #[inline]
     pub fn start_job(&self) -> StartJob {
         StartJob { client: self.clone() }
     }
@@ -75,6 +76,7 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `5XX`: unhealthy
+    #[inline]
     pub fn health(&self) -> Health {
         Health { client: self.clone() }
     }
@@ -83,6 +85,7 @@ impl Client {
     ///
     /// `GET /echo` (operation `Echo`).
     /// Returns the request: `.await` it to send it.
+    #[inline]
     pub fn echo(&self) -> Echo {
         Echo { client: self.clone() }
     }
@@ -97,7 +100,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::start_job`], `POST /jobs`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct StartJob {
     client: Client,
@@ -108,69 +110,69 @@ impl StartJob {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<StartJobResponse>, rt::Error<crate::models::Problem>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "StartJob",
-                "responses",
-                rt::http::Method::POST,
-                "/jobs",
-            )
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Range(4), "refused"),
-                    (rt::DocumentedStatus::Default, "anything else"),
-                ],
-            );
-        let path = "/jobs";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<StartJobResponse>,
+            rt::Error<crate::models::Problem>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for StartJob {
+    type Output = StartJobResponse;
+    type Error = crate::models::Problem;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "StartJob",
+            "responses",
+            rt::http::Method::POST,
+            "/jobs",
+        )
+        .errors(
+            &[
+                (rt::DocumentedStatus::Range(4), "refused"),
+                (rt::DocumentedStatus::Default, "anything else"),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = |response, operation| {
         if response.status().is_success() {
             match response.status().as_u16() {
                 200 => {
                     rt::codegen::json::<
                         crate::models::ResultModel,
                         _,
-                    >(response, OPERATION)
+                    >(response, operation)
                         .map(|v| v.map(StartJobResponse::Status200))
                 }
                 202 => {
-                    rt::codegen::json::<crate::models::Job, _>(response, OPERATION)
+                    rt::codegen::json::<crate::models::Job, _>(response, operation)
                         .map(|v| v.map(StartJobResponse::Status202))
                 }
                 _ => {
-                    rt::codegen::json_or_empty(response, OPERATION)
+                    rt::codegen::json_or_empty(response, operation)
                         .map(|v| v.map(StartJobResponse::Other))
                 }
             }
         } else {
-            Err(rt::codegen::api_error(response, OPERATION))
+            Err(rt::codegen::api_error(response, operation))
         }
+    };
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/jobs".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for StartJob {
-    type Output = Result<
-        rt::ResponseValue<StartJobResponse>,
-        rt::Error<crate::models::Problem>,
-    >;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(StartJob; client,);
 
 /// The request of [`Client::health`], `GET /health`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Health {
     client: Client,
@@ -181,41 +183,39 @@ impl Health {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "Health",
-                "responses",
-                rt::http::Method::GET,
-                "/health",
-            )
-            .errors(&[(rt::DocumentedStatus::Range(5), "unhealthy")]);
-        let path = "/health";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for Health {
-    type Output = Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for Health {
+    type Output = crate::models::ResultModel;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "Health",
+            "responses",
+            rt::http::Method::GET,
+            "/health",
+        )
+        .errors(&[(rt::DocumentedStatus::Range(5), "unhealthy")]);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/health".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(Health; client,);
 
 /// The request of [`Client::echo`], `GET /echo`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Echo {
     client: Client,
@@ -226,33 +226,34 @@ impl Echo {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<String>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "Echo",
-            "responses",
-            rt::http::Method::GET,
-            "/echo",
-        );
-        let path = "/echo";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::text(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<String>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for Echo {
-    type Output = Result<rt::ResponseValue<String>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for Echo {
+    type Output = String;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "Echo",
+        "responses",
+        rt::http::Method::GET,
+        "/echo",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::text;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/echo".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
+
+rt::codegen::request!(Echo; client,);
 
 /// The success answers of [`Client::start_job`], one variant per documented status.
 #[derive(Debug, Clone)]

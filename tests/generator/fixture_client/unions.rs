@@ -62,6 +62,7 @@ impl Client {
     /// # Requires
     ///
     /// - in the body, the properties `pet`, `previousPet` (required by the schema `Adoption`; a missing one is an error before anything is sent)
+    #[inline]
     pub fn adopt(&self, body: crate::models::Adoption) -> Adopt {
         Adopt {
             client: self.clone(),
@@ -77,6 +78,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `id`: `id`
+    #[inline]
     pub fn get_pet(&self, id: i32) -> GetPet {
         GetPet { client: self.clone(), id }
     }
@@ -95,6 +97,7 @@ impl Client {
     /// Setters of [`GetOwner`] (each also as `set_…` taking an `Option`):
     ///
     /// - `limit(…)`: `limit`
+    #[inline]
     pub fn get_owner(&self, owner: crate::models::OwnerParam) -> GetOwner {
         GetOwner {
             client: self.clone(),
@@ -111,6 +114,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
+    #[inline]
     pub fn put_shape(&self, body: crate::models::Shape) -> PutShape {
         PutShape {
             client: self.clone(),
@@ -128,7 +132,6 @@ impl ::std::convert::From<rt::Client> for Client {
 /// The request of [`Client::adopt`], `POST /adoptions`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct Adopt {
     client: Client,
@@ -140,46 +143,44 @@ impl Adopt {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::Adoption>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "Adopt",
-            "unions",
-            rt::http::Method::POST,
-            "/adoptions",
-        );
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::Adoption>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Adopt {
+    type Output = crate::models::Adoption;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "Adopt",
+        "unions",
+        rt::http::Method::POST,
+        "/adoptions",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
         let body = rt::codegen::json_body::<
             _,
             rt::wire::Camel,
             _,
-        >(OPERATION, "application/json", &body)?;
-        let path = "/adoptions";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/adoptions".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::core::future::IntoFuture for Adopt {
-    type Output = Result<rt::ResponseValue<crate::models::Adoption>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(Adopt; client, body);
 
 /// The request of [`Client::get_pet`], `GET /pets/{id}`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetPet {
     client: Client,
@@ -191,43 +192,41 @@ impl GetPet {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> Result<rt::ResponseValue<crate::models::Pet>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "GetPet",
-            "unions",
-            rt::http::Method::GET,
-            "/pets/{id}",
-        );
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::Pet>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetPet {
+    type Output = crate::models::Pet;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "GetPet",
+        "unions",
+        rt::http::Method::GET,
+        "/pets/{id}",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
             "/pets/{}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.id))
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for GetPet {
-    type Output = Result<rt::ResponseValue<crate::models::Pet>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(GetPet; client, id);
 
 /// The request of [`Client::get_owner`], `GET /owners/{owner}`.
 ///
 /// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct GetOwner {
     client: Client,
@@ -244,6 +243,7 @@ impl GetOwner {
 
     /// Sets [`limit`](Self::limit) to `Some` value, or leaves it unset with `None` (to forward an
     /// `Option`).
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::models::LimitParam>) -> Self {
         self.limit = value;
         self
@@ -253,43 +253,43 @@ impl GetOwner {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "GetOwner",
-            "unions",
-            rt::http::Method::GET,
-            "/owners/{owner}",
-        );
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetOwner {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "GetOwner",
+        "unions",
+        rt::http::Method::GET,
+        "/owners/{owner}",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
         let mut query = rt::codegen::Query::new();
         query.push_optional("limit", self.limit.as_ref());
         let path = format!(
             "/owners/{}{}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.owner)), query.finish()
         );
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
 
-impl ::core::future::IntoFuture for GetOwner {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+rt::codegen::request!(GetOwner; client, owner, limit);
 
 /// The request of [`Client::put_shape`], `PUT /shape`.
 ///
 /// `.await` it to send it (or call [`Self::send`]).
-#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
 pub struct PutShape {
     client: Client,
@@ -301,32 +301,37 @@ impl PutShape {
     /// first (nothing is sent without it), then the request is encoded, sent (with the
     /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
     /// `.await` on the request does the same.
-    pub async fn send(self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "PutShape",
-            "unions",
-            rt::http::Method::PUT,
-            "/shape",
-        );
-        let body = self.body;
-        let body = rt::codegen::serde_json_body(OPERATION, "application/json", &body)?;
-        let path = "/shape";
-        let response = rt::codegen::execute(
-                &self.client.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
     }
 }
 
-impl ::core::future::IntoFuture for PutShape {
-    type Output = Result<rt::ResponseValue<()>, rt::Error<()>>;
-    type IntoFuture = rt::codegen::BoxFuture<Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl rt::codegen::Request for PutShape {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "PutShape",
+        "unions",
+        rt::http::Method::PUT,
+        "/shape",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::serde_json_body(
+            Self::OPERATION,
+            "application/json",
+            &body,
+        )?;
+        let path = "/shape".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
+
+rt::codegen::request!(PutShape; client, body);

@@ -11,27 +11,29 @@
 /// model! {
 ///     Name { 0 field ["Key", "otherSpelling"], 1 other ["Other"] }
 ///     new(field: String; other)
-///     with { required with_field field String, optional with_other other Vec<Inner> }
-///     Pascal { field field "Key", optional other "Other", nested(Camel) inner "Inner" }
+///     with { with_field field: String, with_other other: Vec<Inner> = Some }
+///     Pascal { field field "Key", optional other "Other" }
+///     Camel { field field "key", optional_nested(Camel) other "other" }
 /// }
 /// ```
 ///
 /// The first group lists the fields in field order, each with its index and the spellings of
 /// its key (the first is named in errors). `new` lists the required fields with their types
 /// (the constructor's arguments, each taken as `impl Into<T>`), then the optional ones (set to
-/// `None`). `with` names one chainable setter per field (`optional` ones wrap the value in
-/// `Some`). Then one group per casing the model is written in, each naming the keys of that
-/// casing's schema in its order and how each is written (a method of [`StructWriter`]: `field`,
-/// `optional`, `nested(Casing)`, `optional_nested(Casing)`); the first casing is also the
-/// model's `Serialize` (the casing of its first member schema, which the document declares).
-/// A missing key is an error unless the field is an `Option` ([`Fields::finish`]).
+/// `None`). `with` names one chainable setter per field (`= Some` for an optional one). Then
+/// one group per casing the model is written in, each naming the keys of that casing's schema
+/// in its order and how each is written (a method of [`StructWriter`]: `field`, `optional`,
+/// `nested(Casing)`, `optional_nested(Casing)`); the first casing is also the model's
+/// `Serialize` (the casing of its first member schema, which the document declares). A
+/// missing key is an error unless the field is an `Option` ([`Fields::finish`]). One arm, no
+/// inner macro calls: each expansion costs the generated crate's build time.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __codegen_model {
     (
         $name:ident { $($i:literal $field:ident [$($key:literal),+]),* $(,)? }
         new($($arg:ident : $aty:ty),* ; $($none:ident),*)
-        with { $($set:ident $with:ident $sfield:ident $sty:ty),* $(,)? }
+        with { $($with:ident $sfield:ident : $sty:ty $(= $wrap:ident)?),* $(,)? }
         $first:ident { $($fhow:ident $(($fnested:ident))? $ffield:ident $fkey:literal),* $(,)? }
         $($casing:ident { $($how:ident $(($nested:ident))? $wfield:ident $wkey:literal),* $(,)? })*
     ) => {
@@ -41,38 +43,17 @@ macro_rules! __codegen_model {
             pub fn new($($arg: impl ::core::convert::Into<$aty>),*) -> Self {
                 Self { $($arg: $arg.into(),)* $($none: ::core::option::Option::None,)* }
             }
-            $($crate::__codegen_with!($set $with $sfield $sty);)*
+            $(
+                #[doc = ::core::concat!(
+                    "Sets `", ::core::stringify!($sfield), "`"
+                    $(, " (to `", ::core::stringify!($wrap), "`)")?, "."
+                )]
+                pub fn $with(mut self, value: impl ::core::convert::Into<$sty>) -> Self {
+                    self.$sfield = $($wrap)?(value.into());
+                    self
+                }
+            )*
         }
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::wire::WireSerialize::<$crate::wire::$first>::wire_serialize(self, serializer)
-            }
-        }
-        $crate::__codegen_model!(@casing $name $first { $($fhow $(($fnested))? $ffield $fkey),* });
-        $($crate::__codegen_model!(@casing $name $casing { $($how $(($nested))? $wfield $wkey),* });)*
-        $crate::__codegen_model!(@read $name { $($i $field [$($key),+]),* });
-    };
-    (@casing $name:ident $casing:ident { $($how:ident $(($nested:ident))? $wfield:ident $wkey:literal),* }) => {
-        impl $crate::wire::WireSerialize<$crate::wire::$casing> for $name {
-            fn wire_serialize<S: $crate::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                let len = 0 $(+ $crate::codegen::count::$how(&self.$wfield))*;
-                let mut out = $crate::codegen::StructWriter::new(
-                    serializer,
-                    ::core::stringify!($name),
-                    len,
-                )?;
-                $(out.$how $(::<$crate::wire::$nested, _>)? ($wkey, &self.$wfield)?;)*
-                out.end()
-            }
-        }
-    };
-    (@read $name:ident { $($i:literal $field:ident [$($key:literal),+]),* }) => {
         impl $crate::codegen::Model for $name {
             const NAME: &'static str = ::core::stringify!($name);
             const KEYS: &'static [&'static [&'static str]] = &[$(&[$($key),+]),*];
@@ -96,29 +77,44 @@ macro_rules! __codegen_model {
                 $crate::codegen::deserialize_model(deserializer)
             }
         }
-    };
-}
-
-/// One chainable setter of a generated model ([`model!`](crate::codegen::model)'s `with`
-/// group): `required` sets the field, `optional` sets it to `Some`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __codegen_with {
-    (required $with:ident $field:ident $ty:ty) => {
-        #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
-        #[inline]
-        pub fn $with(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-            self.$field = value.into();
-            self
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::wire::WireSerialize::<$crate::wire::$first>::wire_serialize(self, serializer)
+            }
         }
-    };
-    (optional $with:ident $field:ident $ty:ty) => {
-        #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "` (to `Some`).")]
-        #[inline]
-        pub fn $with(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-            self.$field = ::core::option::Option::Some(value.into());
-            self
+        impl $crate::wire::WireSerialize<$crate::wire::$first> for $name {
+            fn wire_serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                let len = 0 $(+ $crate::codegen::count::$fhow(&self.$ffield))*;
+                let mut out = $crate::codegen::StructWriter::new(
+                    serializer,
+                    ::core::stringify!($name),
+                    len,
+                )?;
+                $(out.$fhow $(::<$crate::wire::$fnested, _>)? ($fkey, &self.$ffield)?;)*
+                out.end()
+            }
         }
+        $(impl $crate::wire::WireSerialize<$crate::wire::$casing> for $name {
+            fn wire_serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                let len = 0 $(+ $crate::codegen::count::$how(&self.$wfield))*;
+                let mut out = $crate::codegen::StructWriter::new(
+                    serializer,
+                    ::core::stringify!($name),
+                    len,
+                )?;
+                $(out.$how $(::<$crate::wire::$nested, _>)? ($wkey, &self.$wfield)?;)*
+                out.end()
+            }
+        })*
     };
 }
 
