@@ -9,6 +9,8 @@
 //! | [`erp_v2`] | JTL ERP API 2.0 (authentication, registration, features and status) |
 //! | [`identity`] | JTL identity provider (client-credentials grant) |
 //! | [`scx`] | JTL SCX Channel API (authentication) |
+//!
+//! What each version changed in this API, additive or breaking: [`changelog`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -29,6 +31,8 @@ pub mod wawi_session;
 #[cfg(feature = "fake")]
 #[rustfmt::skip]
 pub mod fake;
+#[doc = include_str!("../CHANGELOG.md")]
+pub mod changelog {}
 
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::Context;

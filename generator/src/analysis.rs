@@ -25,7 +25,8 @@ pub struct ModuleView {
     pub name: String,
     /// The document's file, as diagnostics name it ([`Diagnostic::file`](crate::Diagnostic)).
     pub file: String,
-    /// The document as loaded, its known quirks repaired: the tree the operations'
+    /// The document as loaded, its known quirks repaired (an OpenAPI 3.1 document read into the
+    /// 3.0 shape, its path items inlined): the tree the operations'
     /// [`pointer`](OperationView::pointer)s point into.
     pub document: Value,
     /// The operations the module's client has a method for, in document order (after the

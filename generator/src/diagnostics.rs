@@ -80,13 +80,14 @@ kinds! {
     NoDocuments = "no-documents", false, "No OpenAPI document was given.";
     Syntax = "syntax", false, "The file is not valid YAML or JSON (line and column).";
     Empty = "empty", false, "The document is empty.";
-    Version = "version", false, "The document is not OpenAPI 3.0 (3.1, Swagger 2.0).";
-    Shape = "shape", false, "A part of the document does not have the shape OpenAPI 3.0 gives it.";
+    Version = "version", false, "The document is not OpenAPI 3.0 or 3.1 (Swagger 2.0, 3.2).";
+    Shape = "shape", false, "A part of the document does not have the shape OpenAPI gives it.";
     DanglingRef = "dangling-ref", false, "A `$ref` names nothing in its document.";
     ExternalRef = "external-ref", false, "A `$ref` points outside its document.";
     CyclicAlias = "cyclic-alias", false, "A schema is an alias of itself through `$ref`s.";
     ModuleClash = "module-clash", false, "Two documents would be the same module.";
     SelectionUnknown = "selection-unknown", false, "`--operations`/`--tags` names what no document has.";
+    CrateVersion = "crate-version", false, "`--crate-version` is below what the release's changes need, or a version is not semver.";
     Internal = "internal", false, "A bug of the generator (a panic), reported instead of printed.";
     // Repairs: warnings that lose nothing, tolerated by `--strict`.
     SchemaLessMediaType = "schema-less-media-type", true, "A media type without a schema declares no body to type.";
@@ -97,6 +98,7 @@ kinds! {
     NonOauth2RequirementScopes = "non-oauth2-requirement-scopes", true, "Scopes required of a non-oauth2 scheme are kept as documentation.";
     RefSiblingsIgnored = "ref-siblings-ignored", true, "Keys next to a `$ref`, which OpenAPI 3.0 ignores, are dropped.";
     NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";
+    WebhookDocumented = "webhook-documented", true, "A webhook (a call the server makes) is documented in its module, without a client method.";
     // Degradations: warnings that lose something, errors under `--strict`.
     KeptAsJson = "kept-as-json", false, "A schema the client cannot type is `serde_json::Value`.";
     UnionAsString = "union-as-string", false, "A union of strings and string enums is `String`.";
@@ -118,6 +120,10 @@ kinds! {
     PagingNotUnderstood = "paging-not-understood", false, "A list that looks paged is not walked as pages.";
     PagingOverrideInvalid = "paging-override-invalid", false, "An `x-jtl-paging` override does not fit the operation.";
     InlineableLeftOut = "inlineable-left-out", false, "A hand-written module is left out: an operation it needs is missing.";
+    SurfaceUnreadable = "surface-unreadable", false, "The previous release's `api.json` does not read: nothing is compared, the surface is recorded anew.";
+    KeywordNotApplied = "keyword-not-applied", false, "A JSON Schema keyword the client cannot type (`if`/`then`/`else`, `prefixItems`, …) is not applied.";
+    SchemaDialect = "schema-dialect", false, "A schema dialect other than OpenAPI 3.1's is read as JSON Schema 2020-12.";
+    SecuritySchemeIgnored = "security-scheme-ignored", false, "A `mutualTLS` scheme is left to the TLS configuration, not to an auth provider.";
 }
 
 impl fmt::Display for Kind {
@@ -266,12 +272,36 @@ impl std::error::Error for Report {}
 #[derive(Debug, Default)]
 pub struct Sink {
     diagnostics: Vec<Diagnostic>,
+    /// Per file, where the nodes of its translated tree were in the document as written
+    /// (OpenAPI 3.1 documents, `openapi31.rs`): pointers are mapped back when pushed.
+    origins: Vec<(String, Origins)>,
 }
 
 impl Sink {
-    /// Records a problem.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    /// Records a problem; a pointer into a translated tree becomes the pointer into the
+    /// document as written.
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        if let Location::Pointer(pointer) = &mut diagnostic.location
+            && let Some((_, origins)) = self.origins.iter().find(|(f, _)| *f == diagnostic.file)
+        {
+            let original = origins.original(pointer);
+            if original != *pointer {
+                *pointer = original;
+                // A path item inlined where it is referenced is checked there and where it is
+                // declared: one problem, reported once.
+                if self.diagnostics.contains(&diagnostic) {
+                    return;
+                }
+            }
+        }
         self.diagnostics.push(diagnostic);
+    }
+
+    /// From now on, pointers of `file` are pointers of its translated tree, mapped back through
+    /// `origins` as each diagnostic is pushed.
+    pub fn map_pointers(&mut self, file: &str, origins: Origins) {
+        self.origins.retain(|(f, _)| f != file);
+        self.origins.push((file.to_owned(), origins));
     }
 
     /// Whether an error was recorded.
@@ -295,6 +325,38 @@ impl Sink {
     /// The warnings gathered.
     pub fn into_warnings(self) -> Vec<Diagnostic> {
         self.diagnostics
+    }
+}
+
+/// Where a translation moved the nodes of a document's tree: the pipeline reads the translated
+/// tree, the maintainer reads the document as written, and every diagnostic must point into the
+/// latter. Each move is a (translated, original) pair of pointer prefixes, kept in the order the
+/// moves were made; a later move may carry a node that an earlier one moved already, so a
+/// pointer is mapped back through the moves last to first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    moves: Vec<(String, String)>,
+}
+
+impl Origins {
+    /// Records that what is now at `translated` (and below it) was at `original`.
+    pub fn moved(&mut self, translated: String, original: String) {
+        if translated != original {
+            self.moves.push((translated, original));
+        }
+    }
+
+    /// The pointer in the document as written of what `pointer` names in the translated tree.
+    pub fn original(&self, pointer: &str) -> String {
+        let mut pointer = pointer.to_owned();
+        for (translated, original) in self.moves.iter().rev() {
+            if let Some(rest) = pointer.strip_prefix(translated.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                pointer = format!("{original}{rest}");
+            }
+        }
+        pointer
     }
 }
 

@@ -11,5 +11,6 @@ pub fn format(emitted: Emitted) -> String {
     match emitted {
         Emitted::Text(text) => format!("{}\n{text}", HEADER.replacen("//", "#", 1)),
         Emitted::Copied(text) | Emitted::Rust(text) => format!("{HEADER}\n{text}"),
+        Emitted::Data(text) => text,
     }
 }

@@ -73,6 +73,9 @@ pub struct Prop {
     pub wire: String,
     pub ty: Ty,
     pub required: bool,
+    /// Required, and `null` is one of its values (`nullable`, `type: [T, "null"]`): the field
+    /// is an `Option` (so `required` is false) whose `None` is written as `null`, never left out.
+    pub null_for_none: bool,
     pub description: Option<String>,
 }
 
@@ -186,6 +189,8 @@ pub struct WireKey {
     pub wire: String,
     /// The casing of the concept inside the value, if there is one.
     pub nested: Option<Casing>,
+    /// An `Option` field written as `null` when `None` ([`Prop::null_for_none`]).
+    pub null_for_none: bool,
 }
 
 /// Where a body goes and how it is encoded.
@@ -312,6 +317,10 @@ pub struct Operation {
     /// scopes listed for it (oauth2 scopes, and an apiKey's permissions kept by the repair of
     /// that deviation, see [`crate::repair`]).
     pub security: Vec<Vec<(String, Vec<String>)>>,
+    /// The scopes its security requirements ask of oauth2 (and OpenID Connect) schemes, in
+    /// every alternative, sorted and without repeats (for the API surface: a scope added is a
+    /// token refused).
+    pub oauth2_scopes: Vec<String>,
     /// What the operation itself says about paging (`x-jtl-paging`, `x-dropshot-pagination`).
     pub paging_hint: PagingHint,
     /// How the operation walks a paged list, when it does: then the client also gets a stream
@@ -506,10 +515,27 @@ pub struct Module {
     pub name: String,
     pub file: String,
     pub title: String,
+    /// `info.summary` (OpenAPI 3.1) and `info.description`, as paragraphs.
     pub description: Option<String>,
     pub default_base_url: String,
     pub api_version: Option<String>,
     pub operations: Vec<Operation>,
+    /// OpenAPI 3.1 `webhooks`: documented in the module, no method.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook (OpenAPI 3.1): a call the server makes to an endpoint the API's user serves.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Its key under `webhooks`.
+    pub name: String,
+    /// `POST`, …
+    pub method: String,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The body the server sends: its media type and the type it decodes into.
+    pub body: Option<(String, Ty)>,
 }
 
 /// Everything the emitters need.

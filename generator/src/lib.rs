@@ -9,9 +9,11 @@
 //! - [`document_info`], [`kinds_table`], [`runtime_probe`], [`HEADER`], [`ContextKey`] and the
 //!   JSON-pointer helpers of [`json_pointer`].
 //!
-//! The pipeline's stages are private: load (text → `openapiv3`, the vendor's quirks repaired),
+//! The pipeline's stages are private: load (text → `openapiv3`, an OpenAPI 3.1 document read
+//! into the 3.0 shape, the vendor's quirks repaired),
 //! validate (references), select, normalize (the IR: operations repaired, schemas unified
-//! across casings), emit (formatted text), format (the header). The library is pure: it reads
+//! across casings), release (the API surface compared with the previous release's: changes,
+//! version, changelog), emit (formatted text), format (the header). The library is pure: it reads
 //! no files, no clock and no environment, and the same input gives byte-identical output.
 //! Writing is the xtask's job.
 
@@ -31,6 +33,8 @@ mod format;
 mod ir;
 mod load;
 mod normalize;
+mod openapi31;
+mod release;
 mod repair;
 mod select;
 mod validate;
@@ -47,6 +51,8 @@ pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Kind, Location, Report, Severity, kinds_table};
 pub use format::HEADER;
 pub use load::SourceDocument;
+pub use release::diff::{Change, Class, Subject, SubjectKind, What};
+pub use release::{PreviousRelease, Release};
 pub use select::Selection;
 
 /// How the crate is generated.
@@ -54,8 +60,10 @@ pub use select::Selection;
 pub struct Settings {
     /// The package name.
     pub crate_name: String,
-    /// The package version.
-    pub crate_version: String,
+    /// The package version the maintainer asks for (`--crate-version`); `None`: the previous
+    /// release's version raised by the class of what changed (see [`Release`]), `0.1.0` for a
+    /// first release. A version below what the changes need is refused.
+    pub crate_version: Option<String>,
     /// The package description (and the first line of the crate's documentation).
     pub description: String,
     /// How the crate depends on the runtime.
@@ -69,6 +77,9 @@ pub struct Settings {
     /// Which operations to build (and the models they reach); the empty selection builds every
     /// operation. A selection is recorded in the crate's `Cargo.toml`.
     pub selection: Selection,
+    /// The release this generation replaces: its API surface is compared with the new one,
+    /// its version raised, its changelog continued. `None`: a first release.
+    pub previous: Option<PreviousRelease>,
 }
 
 /// How the generated crate names the runtime crate.
@@ -104,7 +115,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             crate_name: "jtl-erp-client".to_owned(),
-            crate_version: "0.1.0".to_owned(),
+            crate_version: None,
             description: "Typed client for the JTL ERP authentication and app-registration APIs"
                 .to_owned(),
             runtime: RuntimeDependency::Path("../generator/runtime".to_owned()),
@@ -112,6 +123,7 @@ impl Default for Settings {
             standalone: false,
             strict: false,
             selection: Selection::default(),
+            previous: None,
         }
     }
 }
@@ -132,6 +144,8 @@ pub struct Generation {
     pub files: Vec<GeneratedFile>,
     /// Warnings: repaired quirks and simplifications.
     pub warnings: Vec<Diagnostic>,
+    /// What changed in the API since [`Settings::previous`], and the version that follows.
+    pub release: Release,
 }
 
 /// Runs the whole pipeline. On `Err` the report lists every problem of the failing stage.
@@ -230,11 +244,12 @@ fn front(
 fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     let mut sink = diagnostics::Sink::default();
     let (docs, api) = front(sources, settings, &mut sink)?;
+    let (release, surface, changelog) = release::release(&api, settings, &mut sink)?;
     // The loaded documents are large trees nothing reads any more: they are freed on a thread
     // of their own while the files are printed (for nexus, a few percent of a run).
     let files = std::thread::scope(|scope| {
         scope.spawn(move || drop(docs));
-        emit::emit(&api, settings, &mut sink)
+        emit::emit(&api, settings, &release.version, &mut sink)
     })
     .map_err(|message| Report {
         diagnostics: vec![Diagnostic::new(
@@ -246,6 +261,10 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
         )],
     })?
     .into_iter()
+    .chain([
+        ("CHANGELOG.md".to_owned(), emit::Emitted::Data(changelog)),
+        ("api.json".to_owned(), emit::Emitted::Data(surface)),
+    ])
     .map(|(path, emitted)| GeneratedFile {
         path,
         contents: format::format(emitted),
@@ -266,7 +285,11 @@ fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Re
                 .collect(),
         });
     }
-    Ok(Generation { files, warnings })
+    Ok(Generation {
+        files,
+        warnings,
+        release,
+    })
 }
 
 /// The title and description in a document's `info`, for a crate's name and description when

@@ -1,7 +1,8 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, keeping the raw tree for
-//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. Known
-//! deviations of published documents that lose nothing are repaired in the raw tree first
-//! ([`crate::repair`]), each with a warning.
+//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. An OpenAPI
+//! 3.1 document's tree is first read into the 3.0 shape ([`crate::openapi31`]; its diagnostics
+//! keep pointing into the document as written); known deviations of published documents that
+//! lose nothing are repaired in the raw tree ([`crate::repair`]), each with a warning.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -26,6 +27,8 @@ pub struct Loaded {
     pub raw: Value,
     /// The typed document.
     pub api: OpenAPI,
+    /// Written as OpenAPI 3.1 (its tree translated into the 3.0 shape; `webhooks` kept).
+    pub openapi31: bool,
 }
 
 /// Parses every document, reporting the problems of all of them.
@@ -82,7 +85,12 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         return None;
     }
     let mut raw = raw;
-    crate::repair::repair(&mut raw, file, sink);
+    let openapi31 = crate::openapi31::is_openapi31(&raw);
+    if openapi31 {
+        let origins = crate::openapi31::translate(&mut raw, file, sink);
+        sink.map_pointers(file, origins);
+    }
+    crate::repair::repair(&mut raw, file, openapi31, sink);
     // Read plainly first; only a document that fails is read again, with the path tracked that
     // says where (the tracking cost a tenth of a large document's reading).
     let typed = <OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -92,6 +100,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
             file: file.to_owned(),
             raw,
             api,
+            openapi31,
         }),
         Err(error) => {
             let mut problems = shape_problems(&raw);
@@ -99,7 +108,8 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
                 problems.push((path_to_pointer(error.path()), error.inner().to_string()));
             }
             for (pointer, message) in problems {
-                let message = format!("not a valid OpenAPI 3.0 document: {message}");
+                let version = if openapi31 { "3.1" } else { "3.0" };
+                let message = format!("not a valid OpenAPI {version} document: {message}");
                 fail(sink, Location::Pointer(pointer), Kind::Shape, message);
             }
             None
@@ -117,19 +127,132 @@ fn parse_tree(text: &str) -> Result<Value, (Location, String)> {
     {
         return Ok(value);
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let location = e.location().map_or(Location::File, |l| Location::Line {
-            line: l.line(),
-            column: l.column(),
-        });
-        (location, format!("invalid YAML/JSON: {e}"))
-    })?;
+    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(yaml) => yaml,
+        // An integer beyond 64 bits (OpenAI's `minimum: -9223372036854776000`) is legal YAML
+        // that serde_yaml's value refuses: read the document again, straight into JSON.
+        Err(error) => match serde_yaml::from_str::<wide::Wide>(text) {
+            Ok(wide::Wide(value)) => return Ok(value),
+            Err(_) => {
+                let location = error.location().map_or(Location::File, |l| Location::Line {
+                    line: l.line(),
+                    column: l.column(),
+                });
+                return Err((location, format!("invalid YAML/JSON: {error}")));
+            }
+        },
+    };
     serde_json::to_value(&yaml)
         .map_err(|e| (Location::File, format!("unsupported YAML construct: {e}")))
 }
 
+/// A YAML document read straight into a JSON tree, for the few that serde_yaml's own value
+/// refuses: an integer that does not fit 64 bits becomes the nearest float, as JSON readers
+/// take it; map keys become strings, as `serde_json::to_value` makes them (`200:`).
+mod wide {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub struct Wide(pub Value);
+
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(WideVisitor).map(Wide)
+        }
+    }
+
+    struct WideVisitor;
+
+    fn float(value: f64) -> Value {
+        Number::from_f64(value).map_or(Value::Null, Value::Number)
+    }
+
+    impl<'de> Visitor<'de> for WideVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a YAML value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the nearest float, as JSON reads it"
+        )]
+        fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+            Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+        }
+
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the nearest float, as JSON reads it"
+        )]
+        fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+            Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(float(v))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            Wide::deserialize(d).map(|w| w.0)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Wide(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some((Wide(key), Wide(value))) = map.next_entry()? {
+                let key = match key {
+                    Value::String(key) => key,
+                    Value::Bool(_) | Value::Number(_) | Value::Null => key.to_string(),
+                    Value::Array(_) | Value::Object(_) => {
+                        return Err(A::Error::custom("a map key that is not a scalar"));
+                    }
+                };
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
+}
+
 fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String> {
-    const SUPPORTED: &str = "supported is OpenAPI 3.0.x";
+    const SUPPORTED: &str = "supported are OpenAPI 3.0.x and 3.1.x";
     if let Some(swagger) = object.get("swagger") {
         return Some(format!(
             "Swagger/OpenAPI {} documents are not supported; {SUPPORTED}",
@@ -140,7 +263,7 @@ fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String
         None => Some(format!(
             "the document has no `openapi` version field; {SUPPORTED}"
         )),
-        Some(Value::String(v)) if v.starts_with("3.0.") => None,
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => None,
         Some(v) => Some(format!(
             "OpenAPI {} is not supported; {SUPPORTED}",
             display(v)
@@ -271,4 +394,31 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_as_the_nearest_float_and_keys_as_strings() {
+        let text = "openapi: 3.1.0\npaths:\n  /x:\n    get:\n      responses:\n        200: {description: ok}\nseed: {minimum: -9223372036854776000, maximum: 18446744073709551616, n: 3, f: 0.5, on: true, off: null, tags: [a, 1]}\n";
+        // serde_yaml's own value refuses the document; the wide reading takes it.
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(text).is_err());
+        let value = super::parse_tree(text).expect("read");
+        assert_eq!(
+            value["paths"]["/x"]["get"]["responses"]["200"],
+            json!({"description": "ok"})
+        );
+        assert_eq!(
+            value["seed"],
+            json!({"minimum": -9.223372036854776e18, "maximum": 1.8446744073709552e19, "n": 3, "f": 0.5, "on": true, "off": null, "tags": ["a", 1]})
+        );
+        // A document that is not YAML still says where.
+        let (location, message) = super::parse_tree("a: [1\nb: 2\n").expect_err("broken");
+        assert!(
+            matches!(location, crate::diagnostics::Location::Line { .. }),
+            "{message}"
+        );
+    }
 }

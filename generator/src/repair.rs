@@ -34,12 +34,16 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Repairs `raw` in place; a warning for each repair goes to `sink`.
-pub fn repair(raw: &mut Value, file: &str, sink: &mut Sink) {
+/// Repairs `raw` in place; a warning for each repair goes to `sink`. An OpenAPI 3.1 document
+/// (translated into the 3.0 shape already, `openapi31.rs`) may list scopes for any scheme and put
+/// siblings next to a `$ref`: those are no deviations there, and are left alone.
+pub fn repair(raw: &mut Value, file: &str, openapi31: bool, sink: &mut Sink) {
     let mut repairs = Repairs { file, sink };
     repairs.security_schemes(raw);
-    repairs.requirements(raw);
-    repairs.schemas(raw, &mut String::new(), Parent::Other);
+    if !openapi31 {
+        repairs.requirements(raw);
+    }
+    repairs.schemas(raw, &mut String::new(), Parent::Other, openapi31);
 }
 
 struct Repairs<'a> {
@@ -157,11 +161,12 @@ impl Repairs<'_> {
 
     /// Drops the siblings of every `$ref` outside data and path items, and `additionalProperties`
     /// of schemas that are not of objects.
-    fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent) {
+    fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent, openapi31: bool) {
         match node {
             Value::Object(map) => {
                 let path_item = at.starts_with("/paths/") && at.matches('/').count() == 2;
                 if parent != Parent::Properties
+                    && !openapi31
                     && !path_item
                     && map.len() > 1
                     && map.get("$ref").is_some_and(Value::is_string)
@@ -206,7 +211,7 @@ impl Repairs<'_> {
                     let len = at.len();
                     at.push('/');
                     at.push_str(&escape_token(key));
-                    self.schemas(child, at, child_parent(parent, key));
+                    self.schemas(child, at, child_parent(parent, key), openapi31);
                     at.truncate(len);
                 }
             }
@@ -214,7 +219,7 @@ impl Repairs<'_> {
                 for (index, child) in items.iter_mut().enumerate() {
                     let len = at.len();
                     at.push_str(&format!("/{index}"));
-                    self.schemas(child, at, Parent::Other);
+                    self.schemas(child, at, Parent::Other, openapi31);
                     at.truncate(len);
                 }
             }
@@ -256,7 +261,7 @@ mod tests {
     /// The repaired tree and the (kind, pointer) of each warning.
     fn repaired(mut raw: Value) -> (Value, Vec<(Kind, String)>) {
         let mut sink = Sink::default();
-        super::repair(&mut raw, "doc.json", &mut sink);
+        super::repair(&mut raw, "doc.json", false, &mut sink);
         let warnings = sink
             .into_warnings()
             .into_iter()

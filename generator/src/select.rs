@@ -137,7 +137,11 @@ pub fn select(docs: &mut Vec<Loaded>, selection: &Selection, sink: &mut Sink) {
 }
 
 /// Removes the operations `selection` leaves out and the components no kept operation reaches.
+/// Webhooks (OpenAPI 3.1) are no operations the client calls: a selection leaves them out.
 fn prune(raw: &mut Value, selection: &Selection) {
+    if let Some(doc) = raw.as_object_mut() {
+        doc.shift_remove("webhooks");
+    }
     if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {

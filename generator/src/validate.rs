@@ -40,6 +40,12 @@ const NAME_MAPS: &[&str] = &[
     "paths",
     "variables",
     "mapping",
+    // OpenAPI 3.1 and JSON Schema 2020-12.
+    "webhooks",
+    "pathItems",
+    "$defs",
+    "dependentSchemas",
+    "patternProperties",
 ];
 
 /// Keys whose values are data (examples, defaults, enum values, extensions), never schema.

@@ -1,5 +1,8 @@
-//! Verifying app tokens (RS256 and EdDSA) with cached keys, against `jsonwebtoken`'s bare
-//! signature check of the same tokens in the same run (goal: at most 1.2×).
+//! Verifying app tokens (RS256, ES256, ES512 and EdDSA) with cached keys, against the chosen
+//! crate's bare signature check of the same tokens in the same run (goal: at most 1.2×):
+//! `jsonwebtoken::crypto::verify` (on aws-lc-rs), and for ES512, which `jsonwebtoken` lacks,
+//! `aws-lc-rs`'s own P-521 check, which the verifier calls for it (both decode the base64url
+//! signature, as `crypto::verify` does).
 //!
 //! `cargo bench -p jtl-erp-tests --bench app_token`. All four run inside the same Tokio runtime,
 //! so the executor's share is in each; the difference is the JWS header parsing, the key
@@ -13,6 +16,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{Algorithm, DecodingKey, jwk::Jwk};
 use jtl_erp_client::runtime::app_token::{AppTokenSigner, AppTokenVerifier, jwks_document};
@@ -29,7 +34,10 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
     let rsa = AppTokenSigner::rsa_pkcs8(RSA_KEY, "rsa-1").expect("RSA key");
     let ed = AppTokenSigner::ed25519("ed-1").expect("Ed25519 key");
-    let (_server, verifier, rs_token, ed_token) = runtime.block_on(async {
+    let es256 = AppTokenSigner::es256("es256-1").expect("P-256 key");
+    let es512 = AppTokenSigner::es512("es512-1").expect("P-521 key");
+    let signers = [&rsa, &es256, &es512, &ed];
+    let (_server, verifier, tokens) = runtime.block_on(async {
         let server = jtl_erp_tests::MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/.well-known/openid-configuration"))
@@ -41,7 +49,7 @@ fn bench(c: &mut Criterion) {
             .await;
         Mock::given(method("GET"))
             .and(path("/oauth/v2/keys"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(jwks_document([&rsa, &ed])))
+            .respond_with(ResponseTemplate::new(200).set_body_json(jwks_document(signers)))
             .mount(&server)
             .await;
         let verifier = AppTokenVerifier::builder(server.uri(), "app-1")
@@ -58,29 +66,48 @@ fn bench(c: &mut Criterion) {
                 SystemTime::now(),
             )
         };
-        let (rs_token, ed_token) = (token(&rsa), token(&ed));
-        verifier.verify(&rs_token).await.expect("warm key cache");
-        verifier.verify(&ed_token).await.expect("warm key cache");
-        (server, verifier, rs_token, ed_token)
+        let tokens: Vec<String> = signers.iter().map(|s| token(s)).collect();
+        for token in &tokens {
+            verifier.verify(token).await.expect("warm key cache");
+        }
+        (server, verifier, tokens)
     });
     let key = |signer: &AppTokenSigner| {
         let jwk: Jwk = serde_json::from_value(signer.public_jwk()).expect("JWK");
         DecodingKey::from_jwk(&jwk).expect("key")
     };
+    let p521 = {
+        let jwk = es512.public_jwk();
+        let coordinate = |name: &str| {
+            URL_SAFE_NO_PAD
+                .decode(jwk[name].as_str().expect("coordinate"))
+                .expect("base64url")
+        };
+        [vec![4], coordinate("x"), coordinate("y")].concat()
+    };
     let cases = [
-        ("rs256", &rs_token, key(&rsa), Algorithm::RS256),
-        ("eddsa", &ed_token, key(&ed), Algorithm::EdDSA),
+        (
+            "rs256",
+            &tokens[0],
+            Baseline::Jwt(key(&rsa), Algorithm::RS256),
+        ),
+        (
+            "es256",
+            &tokens[1],
+            Baseline::Jwt(key(&es256), Algorithm::ES256),
+        ),
+        ("es512", &tokens[2], Baseline::P521(p521)),
+        (
+            "eddsa",
+            &tokens[3],
+            Baseline::Jwt(key(&ed), Algorithm::EdDSA),
+        ),
     ];
     let batch = env_number("BENCH_BATCH", 2000);
     let pairs = env_number("BENCH_PAIRS", 40);
-    for (name, token, key, alg) in &cases {
+    for (name, token, check) in &cases {
         let (input, signature) = token.rsplit_once('.').expect("three parts");
-        let baseline = || async {
-            assert!(
-                jsonwebtoken::crypto::verify(signature, input.as_bytes(), key, *alg)
-                    .expect("verifies")
-            )
-        };
+        let baseline = || async { assert!(check.verifies(input, signature)) };
         let ours = || async {
             verifier.verify(token).await.expect("valid");
         };
@@ -116,15 +143,11 @@ fn bench(c: &mut Criterion) {
     }
 
     let mut group = c.benchmark_group("app_token");
-    for (name, token, key, alg) in &cases {
+    for (name, token, check) in &cases {
         let (input, signature) = token.rsplit_once('.').expect("three parts");
-        group.bench_function(format!("{name}_baseline_jsonwebtoken_crypto_verify"), |b| {
-            b.to_async(&runtime).iter(|| async {
-                assert!(
-                    jsonwebtoken::crypto::verify(signature, input.as_bytes(), key, *alg)
-                        .expect("verifies")
-                )
-            })
+        group.bench_function(format!("{name}_baseline_bare_signature_check"), |b| {
+            b.to_async(&runtime)
+                .iter(|| async { assert!(check.verifies(input, signature)) })
         });
         group.bench_function(format!("{name}_app_token_verifier_cached_keys"), |b| {
             b.to_async(&runtime)
@@ -132,6 +155,34 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// The chosen crate's bare signature check of one token.
+enum Baseline {
+    /// `jsonwebtoken::crypto::verify`.
+    Jwt(DecodingKey, Algorithm),
+    /// `aws-lc-rs`'s P-521 check (an uncompressed point).
+    P521(Vec<u8>),
+}
+
+impl Baseline {
+    fn verifies(&self, input: &str, signature: &str) -> bool {
+        match self {
+            Baseline::Jwt(key, alg) => {
+                jsonwebtoken::crypto::verify(signature, input.as_bytes(), key, *alg)
+                    .expect("verifies")
+            }
+            Baseline::P521(point) => {
+                let signature = URL_SAFE_NO_PAD.decode(signature).expect("base64url");
+                aws_lc_rs::signature::UnparsedPublicKey::new(
+                    &aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED,
+                    point,
+                )
+                .verify(input.as_bytes(), &signature)
+                .is_ok()
+            }
+        }
+    }
 }
 
 criterion_group!(benches, bench);

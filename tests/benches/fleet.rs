@@ -1,22 +1,20 @@
-//! A fleet of 4 replicas × 30 callers, 600 calls, against a loopback server that allows 60
-//! calls per window (a window opens at the first call after the last one closed; 1 s by
-//! default so that a run takes seconds, `BENCH_WINDOW_SECONDS=45` for the vendor's) and answers
-//! 429 without `Retry-After` beyond; token lifetimes of 3 s refreshed 1 s early, so that a run
-//! sees several refreshes. The same load twice in one run: sharing the token and the budget
-//! through a `redis-server` the bench starts on loopback, and without sharing (today's client:
-//! each replica its own token cache and window). Reports the 429s the server sent, the calls
-//! that still ended in an error, the total time against `(ceil(600 / 60) - 1) × window` (the
-//! earliest instant the last window opens) and the token fetches.
-//! `cargo bench -p jtl-erp-tests --bench fleet`.
+//! A fleet of 4 replicas × 30 callers, 600 calls, the replicas processes of their own
+//! (`fleet-replica`), against a loopback server that allows 60 calls per window (a window opens
+//! at the first call after the last one closed; 1 s by default so that a run takes seconds,
+//! `BENCH_WINDOW_SECONDS=45` for the vendor's) and answers 429 without `Retry-After` beyond;
+//! token lifetimes of 3 s refreshed 1 s early, from an issuer answering after 100 ms
+//! (`BENCH_TOKEN_DELAY_MS`), so that a run sees several refreshes, some opening a window. The
+//! same load twice in one run: sharing the token and the budget through a `redis-server` the
+//! bench starts on loopback, and without sharing (each replica its own token cache and window).
+//! Reports the 429s the server sent, the calls that still ended in an error, the time from the
+//! server's first call to its last against `(ceil(600 / 60) - 1) × window` (the earliest instant
+//! the last window opens), the whole run with the processes' start, and the token fetches
+//! against the refreshes the run needs (one per 2 s of use). `cargo bench -p jtl-erp-tests --bench fleet`.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Context;
-use jtl_erp_client::runtime::auth::ClientCredentials;
-use jtl_erp_client::runtime::shared::RedisFleet;
 use jtl_erp_tests::rate_window::RateWindow;
 use jtl_erp_tests::redis_server::RedisServer;
 use wiremock::matchers::{method, path};
@@ -39,24 +37,34 @@ fn window_seconds() -> u64 {
 struct Window {
     api: RateWindow,
     tokens: Arc<AtomicUsize>,
+    token_delay: Duration,
+    /// The first and the last call the API answered.
+    span: Arc<Mutex<Option<(Instant, Instant)>>>,
 }
 
 impl Respond for Window {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         if request.url.path() == "/oauth2/token" {
             let n = self.tokens.fetch_add(1, Ordering::SeqCst) + 1;
-            return ResponseTemplate::new(200).set_body_raw(
-                format!(r#"{{"access_token":"t-{n}","token_type":"Bearer","expires_in":3}}"#),
-                "application/json",
-            );
+            return ResponseTemplate::new(200)
+                .set_body_raw(
+                    format!(r#"{{"access_token":"t-{n}","token_type":"Bearer","expires_in":3}}"#),
+                    "application/json",
+                )
+                .set_delay(self.token_delay);
         }
+        let now = Instant::now();
+        let mut span = self.span.lock().unwrap_or_else(|e| e.into_inner());
+        *span = Some((span.map_or(now, |(first, _)| first), now));
+        drop(span);
         self.api.answer()
     }
 }
 
 struct Outcome {
     refused: usize,
-    failures: usize,
+    failures: u64,
+    served_span: Duration,
     total: Duration,
     tokens: usize,
 }
@@ -65,6 +73,8 @@ async fn run(redis: Option<&RedisServer>, prefix: &str) -> Outcome {
     let window = Window {
         api: RateWindow::new(LIMIT, window_seconds()),
         tokens: Arc::default(),
+        token_delay: Duration::from_millis(env_number("BENCH_TOKEN_DELAY_MS", 100)),
+        span: Arc::default(),
     };
     let server = jtl_erp_tests::MockServer::from(
         wiremock::MockServer::builder()
@@ -81,56 +91,55 @@ async fn run(redis: Option<&RedisServer>, prefix: &str) -> Outcome {
         .respond_with(window.clone())
         .mount(&server)
         .await;
-    let replicas: Vec<erp_v2::Client> = (0..REPLICAS)
+    let started = Instant::now();
+    let children: Vec<std::process::Child> = (0..REPLICAS)
         .map(|_| {
-            let fleet = redis.map(|redis| {
-                RedisFleet::builder(redis.url(), prefix)
-                    .build()
-                    .expect("fleet")
-            });
-            let mut auth = ClientCredentials::builder("bench", "bench-secret")
-                .token_url(format!("{}/oauth2/token", server.uri()))
-                .refresh_margin(Duration::from_secs(1));
-            if let Some(fleet) = &fleet {
-                auth = auth.shared_cache(fleet.token_store("cloud"));
-            }
-            let mut client = erp_v2::Client::builder()
-                .base_url(server.uri())
-                .auth(auth.build().expect("provider"))
-                .context(
-                    Context::new().tenant_id(
-                        "6f1c2b3a-1111-4222-8333-944455556666"
-                            .parse()
-                            .expect("uuid"),
-                    ),
-                );
-            if let Some(fleet) = &fleet {
-                client = client.shared_rate_limit(fleet.budget());
-            }
-            client.build().expect("client")
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fleet-replica"));
+            command
+                .env("PREFIX", prefix)
+                .env("TOKEN_URL", format!("{}/oauth2/token", server.uri()))
+                .env("API_URL", server.uri())
+                .env("CALLERS", CALLERS.to_string())
+                .env("CALLS", CALLS_EACH.to_string())
+                .env("REFRESH_MARGIN_MS", "1000")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null());
+            match redis {
+                Some(redis) => command.env("REDIS_URL", redis.url()),
+                None => command.env_remove("REDIS_URL"),
+            };
+            command.spawn().expect("replica process")
         })
         .collect();
-    let started = Instant::now();
-    let mut callers = tokio::task::JoinSet::new();
-    for replica in &replicas {
-        for _ in 0..CALLERS {
-            let client = replica.clone();
-            callers.spawn(async move {
-                let mut failures = 0;
-                for _ in 0..CALLS_EACH {
-                    if client.get_status().await.is_err() {
-                        failures += 1;
-                    }
-                }
-                failures
-            });
-        }
-    }
-    let failures = callers.join_all().await.into_iter().sum();
+    let outputs = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|child| child.wait_with_output().expect("replica ran"))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("joined");
+    let total = started.elapsed();
+    let failures = outputs
+        .iter()
+        .map(|output| {
+            let text = String::from_utf8_lossy(&output.stdout);
+            text.trim()
+                .rsplit_once("failed ")
+                .and_then(|(_, n)| n.parse::<u64>().ok())
+                .unwrap_or_else(|| panic!("a replica's report: {text}"))
+        })
+        .sum();
+    let (first, last) = window
+        .span
+        .lock()
+        .expect("span")
+        .expect("the API was called");
     Outcome {
         refused: window.api.refused(),
         failures,
-        total: started.elapsed(),
+        served_span: last - first,
+        total,
         tokens: window.tokens.load(Ordering::SeqCst),
     }
 }
@@ -148,19 +157,32 @@ fn main() {
     let calls = (REPLICAS * CALLERS * CALLS_EACH) as u64;
     let allowed = Duration::from_secs(seconds * (calls.div_ceil(LIMIT) - 1));
     println!(
-        "{calls} calls by {REPLICAS} replicas x {CALLERS} callers, {LIMIT} per {seconds} s window; \
-         tokens live 3 s, refreshed 1 s early; the windows allow {:.2} s",
+        "{calls} calls by {REPLICAS} replica processes x {CALLERS} callers, {LIMIT} per {seconds} s \
+         window; tokens live 3 s, refreshed 1 s early; the windows allow {:.2} s",
         allowed.as_secs_f64()
     );
     for (label, redis) in [("shared (Redis)", Some(&redis)), ("not shared", None)] {
         let outcome = runtime.block_on(run(redis, "jtl:bench:prod"));
+        let refreshes = (outcome.served_span.as_secs_f64() / 2.0).floor() as usize + 1;
         println!(
-            "{label}: {} answers 429, {} calls failed, total {:.2} s = {:.3}x, {} token fetches",
+            "{label}: {} answers 429, {} calls failed, first to last call {:.2} s = {:.3}x \
+             (whole run with process start {:.2} s = {:.3}x), {} token fetches for {} tokens \
+             the run needs",
             outcome.refused,
             outcome.failures,
+            outcome.served_span.as_secs_f64(),
+            outcome.served_span.as_secs_f64() / allowed.as_secs_f64(),
             outcome.total.as_secs_f64(),
             outcome.total.as_secs_f64() / allowed.as_secs_f64(),
             outcome.tokens,
+            refreshes,
         );
     }
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }

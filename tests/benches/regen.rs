@@ -15,6 +15,12 @@
 //! document (about 1 MB) from the path in `JTL_ERP_BENCH_NEXUS` (not in the repository; left
 //! out, with a line saying so, when the variable is not set).
 //!
+//! 3. **OpenAPI 3.1 against 3.0** (issue 37): one API written in both (the shop pair of
+//!    `tests/fixtures/openapi31/pair/`, and the synthetic document with its 3.1 rewrite,
+//!    `xtask::synth::synthetic_document_31`), each generated in process, the two alternated run by
+//!    run; the generator makes the same client of both (tests/generator/openapi31.rs). Goal:
+//!    3.1 within 1.2× of 3.0.
+//!
 //! `pip install openapi-generator-cli; JTL_ERP_BENCH_NEXUS=/path/to/nexus.json cargo bench -p
 //! jtl-erp-tests --bench regen --features progenitor-baseline`; tests/README.md reports the figures.
 //! Goals (issue 23): ≤ 1.0× progenitor in process on every document both handle, ≤ 0.05×
@@ -39,6 +45,68 @@ fn median(runs: usize, mut run: impl FnMut() -> bool) -> Option<Duration> {
     }
     samples.sort();
     Some(samples[samples.len() / 2])
+}
+
+/// The medians of `runs` timings of `a` and of `b`, alternated (a b, b a, a b, …) so that a
+/// drift of the machine weighs on both alike; `None` as soon as one run fails.
+fn medians_alternated(
+    runs: usize,
+    mut a: impl FnMut() -> bool,
+    mut b: impl FnMut() -> bool,
+) -> Option<(Duration, Duration)> {
+    let mut samples: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+        for side in order {
+            let started = Instant::now();
+            let ok = if side == 0 { a() } else { b() };
+            samples[side].push(started.elapsed());
+            if !ok {
+                return None;
+            }
+        }
+    }
+    for side in &mut samples {
+        side.sort();
+    }
+    Some((samples[0][runs / 2], samples[1][runs / 2]))
+}
+
+/// OpenAPI 3.1 against the same API written in 3.0, in process.
+fn openapi31_against_30() {
+    println!(
+        "# OpenAPI 3.1 against the same document in 3.0: in process, alternated, median of 21 runs"
+    );
+    let pair = jtl_erp_tests::repo_root().join("tests/fixtures/openapi31/pair");
+    let read = |file: &str| std::fs::read_to_string(pair.join(file)).expect("the pair is readable");
+    let pairs = [
+        (
+            "shop (tests/fixtures/openapi31/pair)",
+            read("shop-3.0.yaml"),
+            read("shop-3.1.yaml"),
+        ),
+        (
+            "synthetic (375 operations)",
+            xtask::synth::synthetic_document(75),
+            xtask::synth::synthetic_document_31(75),
+        ),
+    ];
+    for (name, v30, v31) in pairs {
+        let source = |text: String| SourceDocument {
+            path: "pair.yaml".to_owned(),
+            text,
+        };
+        let (v30, v31) = (source(v30), source(v31));
+        let generates = |doc: &SourceDocument| {
+            generate(std::slice::from_ref(doc), &Settings::default()).is_ok()
+        };
+        let (ours30, ours31) =
+            medians_alternated(21, || generates(&v30), || generates(&v31)).expect("both generate");
+        println!(
+            "{name}: 3.1 {ours31:?}, 3.0 {ours30:?}, ratio {:.2} (goal ≤ 1.2)",
+            ratio(ours31, ours30)
+        );
+    }
 }
 
 fn ratio(ours: Duration, theirs: Duration) -> f64 {
@@ -79,6 +147,8 @@ fn main() {
             "oxide-nexus.json: JTL_ERP_BENCH_NEXUS is not set (the path of Oxide's nexus.json); skipped"
         ),
     }
+
+    openapi31_against_30();
 
     println!("# in process: text to formatted source, median of 11 runs");
     for (name, path) in &documents {

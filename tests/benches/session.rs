@@ -1,17 +1,17 @@
-//! Verifying an App Shell session token with a cached key, against `ring`'s bare Ed25519
+//! Verifying an App Shell session token with a cached key, against `aws-lc-rs`'s bare Ed25519
 //! signature check of the same token in the same run (goal: at most 1.5×).
 //!
 //! `cargo bench -p jtl-erp-tests --bench session`. Both run inside the same Tokio runtime, so
 //! the executor's share is in both; the difference is the JWS parsing, the key lookup, the
 //! claims decoding and the time checks.
 
+use aws_lc_rs::signature::{ED25519, UnparsedPublicKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::auth::ClientCredentials;
 use jtl_erp_client::runtime::session::SessionVerifier;
-use ring::signature::{ED25519, UnparsedPublicKey};
 use std::sync::Arc;
 use std::time::Duration;
 

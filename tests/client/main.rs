@@ -2,9 +2,12 @@
 //! redaction, decoder fuzzing.
 
 mod auth;
+mod authorize_options;
+mod basic_credentials;
 mod e2e;
 mod erp2;
 mod fleet;
+mod fleet_window;
 mod fuzz_decoders;
 mod harness;
 mod hostile;

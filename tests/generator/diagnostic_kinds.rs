@@ -47,6 +47,7 @@ fn names_are_unique_kebab_case_and_repairs_are_warnings_that_strict_tolerates() 
             "non-oauth2-requirement-scopes",
             "ref-siblings-ignored",
             "non-object-additional-properties",
+            "webhook-documented",
         ]
     );
     assert_eq!(Kind::KeptAsJson.to_string(), "kept-as-json");

@@ -49,11 +49,24 @@ fn every_dangling_reference_is_reported_with_its_pointer() {
 }
 
 #[test]
+fn errors_in_an_openapi_31_document_point_into_the_document_as_written() {
+    let at = "tests/fixtures/bad/openapi-3.1-dangling.yaml#/components/pathItems/Things/get/responses/200/content/application~1json/schema/properties";
+    assert_eq!(
+        errors_of(&["bad/openapi-3.1-dangling.yaml"]),
+        format!(
+            "error: {at}/owner/$ref: `$ref` target `#/components/schemas/Owner` does not exist\n\
+             error: {at}/tags/items/$ref: `$ref` target `#/components/schemas/Tag` does not exist\n\
+             2 error(s); nothing was generated"
+        )
+    );
+}
+
+#[test]
 fn unsupported_versions_say_what_is_supported() {
     assert_eq!(
-        errors_of(&["bad/openapi-3.1.yaml", "bad/swagger-2.yaml"]),
-        "error: tests/fixtures/bad/openapi-3.1.yaml#/openapi: OpenAPI 3.1.0 is not supported; supported is OpenAPI 3.0.x\n\
-         error: tests/fixtures/bad/swagger-2.yaml#/openapi: Swagger/OpenAPI 2.0 documents are not supported; supported is OpenAPI 3.0.x\n\
+        errors_of(&["bad/openapi-3.2.yaml", "bad/swagger-2.yaml"]),
+        "error: tests/fixtures/bad/openapi-3.2.yaml#/openapi: OpenAPI 3.2.0 is not supported; supported are OpenAPI 3.0.x and 3.1.x\n\
+         error: tests/fixtures/bad/swagger-2.yaml#/openapi: Swagger/OpenAPI 2.0 documents are not supported; supported are OpenAPI 3.0.x and 3.1.x\n\
          2 error(s); nothing was generated"
     );
 }

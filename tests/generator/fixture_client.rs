@@ -1,5 +1,5 @@
 //! The client generated from the `bodies`, `responses`, `paging`, `identifiers` and `unions`
-//! fixtures,
+//! fixtures and the OpenAPI 3.1 fixture `openapi31/type-lists`,
 //! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
 //! so that tests/generator/http.rs, paged.rs, identifiers.rs and unions.rs call its operations
 //! over HTTP.
@@ -8,7 +8,7 @@
 
 use jtl_erp_generator::{Settings, generate};
 
-use super::snapshots::fixture;
+use super::snapshots::{fixture, fixture31};
 
 #[test]
 fn the_compiled_fixture_client_is_what_the_generator_makes() {
@@ -19,6 +19,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
             fixture("paging"),
             fixture("identifiers"),
             fixture("unions"),
+            fixture31("type-lists"),
         ],
         &Settings::default(),
     )
@@ -30,6 +31,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
         "paging",
         "identifiers",
         "unions",
+        "type_lists",
     ] {
         let file = generation
             .files

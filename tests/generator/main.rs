@@ -1,6 +1,6 @@
 //! The generator: regeneration fresh and deterministic, the runtime contract, bad input, the
 //! output of each construct (snapshots), generated crates that compile, mutated documents, the
-//! vendor's deviations repaired.
+//! vendor's deviations repaired, what a regeneration changes (release.rs).
 
 mod compile;
 mod contract;
@@ -11,15 +11,18 @@ mod formatting;
 mod http;
 mod identifiers;
 mod inlineable;
+mod openapi31;
 mod output;
 mod paged;
 mod regen;
+mod release;
 mod repairs;
 mod select;
 mod snapshots;
 mod unions;
 
-// The client generated from the bodies, responses, paging, identifiers and unions fixtures (fixture_client.rs keeps it fresh),
+// The client generated from the bodies, responses, paging, identifiers and unions fixtures and the
+// OpenAPI 3.1 type-lists fixture (fixture_client.rs keeps it fresh),
 // compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
 // paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
 #[rustfmt::skip]
@@ -46,3 +49,7 @@ mod identifiers_client;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/unions.rs"]
 mod unions_client;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/type_lists.rs"]
+mod type_lists_client;

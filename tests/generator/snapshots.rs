@@ -18,16 +18,44 @@ pub const CONSTRUCTS: &[&str] = &[
     "identifiers",
 ];
 
+/// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
+/// `tests/fixtures/openapi31/<name>.yaml` with its snapshot under `snapshots/openapi31/`.
+pub const OPENAPI31: &[&str] = &[
+    "type-lists",
+    "const-examples",
+    "ref-siblings",
+    "numbers-encodings",
+    "tuples",
+    "path-items",
+    "webhooks",
+    "json-schema-keywords",
+];
+
 /// The fixture document of a construct, as the generator sees it.
 pub fn fixture(construct: &str) -> SourceDocument {
-    let path = format!("tests/fixtures/{construct}/{construct}.yaml");
-    let text = std::fs::read_to_string(repo_root().join(&path)).expect("fixture is readable");
-    SourceDocument { path, text }
+    document(&format!("tests/fixtures/{construct}/{construct}.yaml"))
+}
+
+/// An OpenAPI 3.1 fixture, as the generator sees it.
+pub fn fixture31(name: &str) -> SourceDocument {
+    document(&format!("tests/fixtures/openapi31/{name}.yaml"))
+}
+
+fn document(path: &str) -> SourceDocument {
+    let text = std::fs::read_to_string(repo_root().join(path)).expect("fixture is readable");
+    SourceDocument {
+        path: path.to_owned(),
+        text,
+    }
 }
 
 fn snapshot_of(construct: &str) -> String {
-    let generation = generate(&[fixture(construct)], &Settings::default())
-        .unwrap_or_else(|report| panic!("{construct} must generate:\n{report}"));
+    snapshot(fixture(construct))
+}
+
+fn snapshot(source: SourceDocument) -> String {
+    let generation = generate(std::slice::from_ref(&source), &Settings::default())
+        .unwrap_or_else(|report| panic!("{} must generate:\n{report}", source.path));
     let mut text = String::from("== warnings\n");
     for warning in &generation.warnings {
         text.push_str(&format!("{warning}\n"));
@@ -48,6 +76,16 @@ fn snapshots_of_each_construct() {
         expectorate::assert_contents(
             format!("generator/snapshots/{construct}.txt"),
             &snapshot_of(construct),
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_each_openapi_31_construct() {
+    for name in OPENAPI31 {
+        expectorate::assert_contents(
+            format!("generator/snapshots/openapi31/{name}.txt"),
+            &snapshot(fixture31(name)),
         );
     }
 }
@@ -76,5 +114,42 @@ fn strict_refuses_each_lossy_fixture_and_names_the_pointer() {
     // repairs; a oneOf of a model and a string is a Rust enum): strict accepts them.
     for construct in ["data-refs", "responses", "vendor-deviations", "bodies"] {
         generate(&[fixture(construct)], &strict).expect("lossless");
+    }
+}
+
+#[test]
+fn strict_refuses_the_lossy_openapi_31_fixtures_at_pointers_of_the_document_as_written() {
+    let strict = Settings {
+        strict: true,
+        ..Settings::default()
+    };
+    for (name, pointer) in [
+        (
+            "ref-siblings",
+            "/components/schemas/Order/properties/extras",
+        ),
+        (
+            "numbers-encodings",
+            "/components/schemas/Measurement/properties/token/contentEncoding",
+        ),
+        (
+            "tuples",
+            "/components/schemas/Shape/properties/row/prefixItems",
+        ),
+        ("json-schema-keywords", "/components/schemas/Rule/if"),
+    ] {
+        let report = generate(&[fixture31(name)], &strict)
+            .expect_err("strict turns losing warnings into errors");
+        let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+        let expected = format!("error: tests/fixtures/openapi31/{name}.yaml#{pointer}: ");
+        assert!(
+            errors.iter().any(|e| e.starts_with(&expected)),
+            "{name}: {errors:#?}"
+        );
+    }
+    // Type lists, `const`, path items and webhooks lose nothing (synthesized operation ids and
+    // documented webhooks are repairs).
+    for name in ["type-lists", "const-examples", "path-items", "webhooks"] {
+        generate(&[fixture31(name)], &strict).expect("lossless");
     }
 }

@@ -221,8 +221,8 @@ async fn every_refusal_has_its_own_error_and_fetches_nothing_more() {
             .expect("n"),
         RSA_KEY.to_vec(),
     ] {
-        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret);
-        let tag = ring::hmac::sign(&key, input.as_bytes());
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret);
+        let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
         hs256.push(format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref())));
     }
     // An alg that does not fit the key its kid names: EdDSA-signed, claiming RS256 and the
@@ -293,8 +293,9 @@ async fn expiry_is_read_on_the_injected_wall_clock() {
     let verifier = issuer.verifier().build().expect("verifier");
     let token = issuer.token(&rs);
     verifier.verify(&token).await.expect("valid");
-    issuer.clock.advance(Duration::from_secs(300 + 30));
+    issuer.clock.advance(Duration::from_secs(300 + 29));
     verifier.verify(&token).await.expect("within the leeway");
+    // RFC 7519 4.1.4: on or after exp (plus the leeway) the token is expired.
     issuer.clock.advance(Duration::from_secs(1));
     assert!(matches!(
         verifier.verify(&token).await,
@@ -343,7 +344,7 @@ async fn a_rotated_key_is_fetched_once_per_interval_for_concurrent_callers() {
 }
 
 #[jtl_erp_tests::test]
-async fn keys_without_kid_are_tried_by_type() {
+async fn keys_without_kid_are_tried_by_type_and_a_kid_names_its_key_only() {
     let rs = rsa("rsa-1").without_kid();
     let ed = AppTokenSigner::ed25519("ed-1").expect("key").without_kid();
     let other = AppTokenSigner::ed25519("x").expect("key").without_kid();
@@ -351,10 +352,13 @@ async fn keys_without_kid_are_tried_by_type() {
     let verifier = issuer.verifier().build().expect("verifier");
     verifier.verify(&issuer.token(&rs)).await.expect("RSA");
     verifier.verify(&issuer.token(&ed)).await.expect("Ed25519");
-    // A kid the set does not know falls back to the kid-less keys.
+    // A kid names one key: the kid-less keys are not it (RFC 7515 4.1.4, as jose selects).
     let header = json!({"alg": "EdDSA", "kid": "app-shell-key"});
     let token = ed.sign_with_header(&header, &issuer.claims(json!({})));
-    verifier.verify(&token).await.expect("kid-less key");
+    assert!(matches!(
+        verifier.verify(&token).await,
+        Err(AppTokenError::UnknownKey)
+    ));
 }
 
 #[jtl_erp_tests::test]

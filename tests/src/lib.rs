@@ -47,24 +47,59 @@ pub fn body_text(request: &wiremock::Request) -> String {
 /// test process with `npm ci` from the committed lock file. Panics with instructions when npm
 /// is missing: these tests never skip silently.
 pub fn node_tool(name: &str) -> PathBuf {
-    static INSTALLED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
-    let root = repo_root();
-    let tool = root.join("node_modules/.bin").join(name);
-    let installed = INSTALLED.get_or_init(|| {
-        if tool.exists() {
-            return Ok(());
-        }
-        xtask::npm_ci(&root)
-    });
-    if let Err(message) = installed {
-        panic!("node tool `{name}` is not available: {message}");
-    }
+    node_modules();
+    let tool = repo_root().join("node_modules/.bin").join(name);
     assert!(
         tool.exists(),
         "`npm ci` ran but {} is missing; is it in package.json?",
         tool.display()
     );
     tool
+}
+
+/// A Node package of the test suite that is a library, not a tool (`jose`, `oidc-provider`):
+/// its directory under `node_modules`, installed as [`node_tool`]s are.
+pub fn node_package(name: &str) -> PathBuf {
+    node_modules();
+    let dir = repo_root().join("node_modules").join(name);
+    assert!(
+        dir.join("package.json").exists(),
+        "`npm ci` ran but {} is missing; is it in package.json?",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `npm ci` once per test process when a package of `package.json` is missing from
+/// `node_modules` (one from before a package was added counts as missing), before any test
+/// of the process uses it: callers wait for the one install.
+fn node_modules() {
+    static INSTALLED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let installed = INSTALLED.get_or_init(|| {
+        let root = repo_root();
+        let manifest: serde_json::Value = std::fs::read(root.join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_slice(&text).ok())
+            .ok_or("package.json cannot be read")?;
+        let complete = manifest["devDependencies"]
+            .as_object()
+            .is_some_and(|packages| {
+                packages.keys().all(|name| {
+                    root.join("node_modules")
+                        .join(name)
+                        .join("package.json")
+                        .exists()
+                })
+            });
+        if complete {
+            Ok(())
+        } else {
+            xtask::npm_ci(&root)
+        }
+    });
+    if let Err(message) = installed {
+        panic!("the Node tools of the tests are not available: {message}");
+    }
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released for the child to take).

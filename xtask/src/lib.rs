@@ -11,8 +11,8 @@ pub mod synth;
 
 use anyhow::{Context as _, bail};
 use jtl_erp_generator::{
-    Generation, HEADER, Metadata, PackageMetadata, RuntimeDependency, Selection, Settings,
-    SourceDocument,
+    Generation, HEADER, Metadata, PackageMetadata, PreviousRelease, Release, RuntimeDependency,
+    Selection, Settings, SourceDocument,
 };
 
 /// `cargo` for a build run from inside a test or another cargo command, in this repository's
@@ -115,6 +115,9 @@ pub struct RegenOptions {
     pub description: Option<String>,
     /// `--operations`/`--tags`/`--all-operations`.
     pub selection: SelectionOption,
+    /// `--crate-version`; default: the previous release's version raised by the class of what
+    /// changed in the API.
+    pub crate_version: Option<String>,
 }
 
 /// Which operations `regen` builds.
@@ -163,6 +166,76 @@ pub fn recorded_selection(out: &Path) -> anyhow::Result<Selection> {
     })
 }
 
+/// The release `out` holds, which a regeneration compares with: what its users last saw. For an
+/// output directory whose `api.json` is tracked by git, the files of the last commit (so that
+/// regenerating several times before committing gives one changelog entry and one version
+/// raise, computed against the commit); else the files on disk. `None` when `out` holds no
+/// crate.
+pub fn previous_release(out: &Path) -> Option<PreviousRelease> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let committed_surface = committed(out, "api.json");
+    let at_head = committed_surface.is_some();
+    let read = |file: &str| {
+        if at_head {
+            committed(out, file)
+        } else {
+            fs::read_to_string(out.join(file)).ok()
+        }
+    };
+    let origin = format!("{name}/ {}", if at_head { "at HEAD" } else { "on disk" });
+    let manifest = read("Cargo.toml");
+    let surface = committed_surface.or_else(|| read("api.json"));
+    let changelog = read("CHANGELOG.md");
+    if manifest.is_none() && surface.is_none() && changelog.is_none() {
+        return None;
+    }
+    Some(PreviousRelease {
+        origin,
+        version: manifest.as_deref().and_then(package_version),
+        surface,
+        changelog,
+    })
+}
+
+/// `file` of the directory `dir` as the last commit has it; `None` outside a git work tree,
+/// without git, or when the commit does not have it.
+fn committed(dir: &Path, file: &str) -> Option<String> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["show", &format!("HEAD:./{file}")])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// The `version` of a manifest's `[package]` table.
+pub fn package_version(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "version"
+        {
+            return Some(value.trim().trim_matches('"').to_owned());
+        }
+    }
+    None
+}
+
 /// `--runtime` as given: a version requirement (`0.1`, `^0.1.0`, `=0.1.2`) or else a path.
 pub fn runtime_dependency(value: &str, out: &Path) -> RuntimeDependency {
     let version_like = value
@@ -187,6 +260,8 @@ pub fn settings_with(
 ) -> anyhow::Result<Settings> {
     let mut settings = settings_for(root, out)?;
     settings.strict = options.strict;
+    settings.crate_version.clone_from(&options.crate_version);
+    settings.previous = previous_release(out);
     settings.selection = match &options.selection {
         SelectionOption::Recorded => recorded_selection(out)?,
         SelectionOption::All => Selection::default(),
@@ -450,6 +525,27 @@ pub fn regen_with(
     out: &Path,
     options: &RegenOptions,
 ) -> anyhow::Result<(Outcome, Vec<jtl_erp_generator::Diagnostic>)> {
+    regenerate(root, specs, out, options).map(|r| (r.outcome, r.warnings))
+}
+
+/// What `cargo xtask regen` did and reports.
+#[derive(Debug)]
+pub struct Regenerated {
+    /// Written, fresh or stale.
+    pub outcome: Outcome,
+    /// The generator's warnings.
+    pub warnings: Vec<jtl_erp_generator::Diagnostic>,
+    /// What changed in the API since the release `out` held (`--check`: what would change).
+    pub release: Release,
+}
+
+/// [`regen_with`], with the release.
+pub fn regenerate(
+    root: &Path,
+    specs: &[PathBuf],
+    out: &Path,
+    options: &RegenOptions,
+) -> anyhow::Result<Regenerated> {
     let docs = read_specs(root, specs)?;
     let generation = generate(&docs, &settings_with(root, out, &docs, options)?)?;
     let outcome = if options.check {
@@ -470,7 +566,11 @@ pub fn regen_with(
             total: generation.files.len(),
         }
     };
-    Ok((outcome, generation.warnings))
+    Ok(Regenerated {
+        outcome,
+        warnings: generation.warnings,
+        release: generation.release,
+    })
 }
 
 #[cfg(test)]
@@ -483,6 +583,20 @@ mod tests {
         assert_eq!(crate_name_from("JTL ERP API (1.0)"), "jtl-erp-api-1-0");
         assert_eq!(crate_name_from("3D printing"), "client-3d-printing");
         assert_eq!(crate_name_from("!!!"), "client");
+    }
+
+    #[test]
+    fn the_package_version_is_read_from_the_package_table_only() {
+        let manifest = "# generated\n[package]\nname = \"c\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_version(manifest), Some("0.3.1".to_owned()));
+        assert_eq!(
+            package_version("[dependencies]\nversion = \"9\"\n[package]\nname = \"c\"\n"),
+            None
+        );
+        assert_eq!(
+            package_version("[package]\n  version   =  \"1.0.0\"  \n"),
+            Some("1.0.0".to_owned())
+        );
     }
 
     #[test]

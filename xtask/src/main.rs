@@ -58,6 +58,10 @@ enum Command {
         /// Build every operation, dropping a selection recorded in --out.
         #[arg(long, conflicts_with_all = ["operations", "tags"])]
         all_operations: bool,
+        /// The package version (default: the previous release's, raised by the semver class of
+        /// what changed in the API); refused when below what the changes need.
+        #[arg(long, value_name = "X.Y.Z")]
+        crate_version: Option<String>,
     },
     /// Prove a generated client against its documents with Prism as the judge: runs the
     /// `jtl-erp-conformance` binary (xtask/conformance) with these arguments and its exit code
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
             operations,
             tags,
             all_operations,
+            crate_version,
         } => regen(
             xtask::RegenOptions {
                 check,
@@ -134,6 +139,7 @@ fn main() -> ExitCode {
                 runtime,
                 crate_name,
                 description,
+                crate_version,
                 selection: if all_operations {
                     xtask::SelectionOption::All
                 } else if operations.is_empty() && tags.is_empty() {
@@ -219,8 +225,13 @@ fn regen(
         specs.iter().map(|p| absolute(p)).collect()
     };
     let out = out.map_or_else(|| root.join("generated"), |o| absolute(&o));
-    let (outcome, warnings) = xtask::regen_with(&root, &specs, &out, &options)?;
+    let xtask::Regenerated {
+        outcome,
+        warnings,
+        release,
+    } = xtask::regenerate(&root, &specs, &out, &options)?;
     report_warnings(&warnings, verbose);
+    eprintln!("{release}");
     match outcome {
         Outcome::Written { written, total } => {
             eprintln!(

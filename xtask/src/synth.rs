@@ -67,6 +67,21 @@ pub fn synthetic_document(resources: usize) -> String {
     doc
 }
 
+/// The same document written in OpenAPI 3.1: `type: [string, "null"]` for `nullable`, schema
+/// `examples` lists for `example`. The generator makes the same client of both (tested); the
+/// regen bench times the two side by side (issue 37: 3.1 within 1.2× of 3.0).
+pub fn synthetic_document_31(resources: usize) -> String {
+    synthetic_document(resources)
+        .replacen("openapi: 3.0.4", "openapi: 3.1.0", 1)
+        .replace(
+            "{type: string, nullable: true}",
+            "{type: [string, \"null\"]}",
+        )
+        .replace("example: \"A name\"", "examples: [\"A name\"]")
+        .replace("example: \"Active\"", "examples: [\"Active\"]")
+        .replace("example: \"\"}", "examples: [\"\"]}")
+}
+
 const HEAD: &str = r##"openapi: 3.0.4
 info:
   title: Synthetic ERP API in the vendor's style
@@ -288,4 +303,27 @@ fn kebab(name: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_31_document_says_nullable_and_examples_the_31_way_only() {
+        let v30 = super::synthetic_document(2);
+        let v31 = super::synthetic_document_31(2);
+        assert!(v30.contains("nullable: true") && v30.contains("example: "));
+        assert!(v31.starts_with("openapi: 3.1.0\n"));
+        assert!(
+            !v31.contains("nullable") && !v31.contains("example: "),
+            "{v31}"
+        );
+        assert_eq!(
+            v31.matches("[string, \"null\"]").count(),
+            v30.matches("nullable: true").count()
+        );
+        assert_eq!(
+            v31.matches("examples: [").count(),
+            v30.matches("example: ").count()
+        );
+    }
 }

@@ -33,8 +33,8 @@ const KEYS_PATH: &str = "/oauth/v2/keys";
 const TOKEN_PATH: &str = "/oauth/v2/token";
 const AUTHORIZE_PATH: &str = "/oauth/v2/authorize";
 
-/// Two RSA keys (PKCS#8, base64) for the fake issuer, used in turn on each rotation: `ring`
-/// cannot generate RSA keys, and these sign test tokens of a fake only.
+/// Two RSA keys (PKCS#8, base64) for the fake issuer, used in turn on each rotation: fixed, so
+/// that a fake starts without generating RSA keys; they sign test tokens of a fake only.
 const RSA_KEYS: [&str; 2] = [
     "\
     MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCgS4CBgwD2k42CqCqmjCfFNnggrkW+j8bQaXGPkYGSDgfB\

@@ -72,6 +72,17 @@ impl<T: WireSerialize<D>, D> WireSerialize<D> for Box<T> {
     }
 }
 
+/// A required key whose value may be `null` (OpenAPI's `nullable`, 3.1's `type: [T, "null"]`):
+/// `None` is written as `null`.
+impl<T: WireSerialize<D>, D> WireSerialize<D> for Option<T> {
+    fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(value) => serializer.serialize_some(&Wire::<T, D>::new(value)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
 /// Map keys are data: they are written as they are, only the values take the dialect.
 impl<T: WireSerialize<D>, D> WireSerialize<D> for BTreeMap<String, T> {
     fn wire_serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

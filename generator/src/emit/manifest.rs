@@ -75,14 +75,14 @@ impl Manifest {
         }
     }
 
-    /// The TOML text.
-    pub fn render(&self, settings: &Settings) -> String {
+    /// The TOML text, for the package version `version`.
+    pub fn render(&self, settings: &Settings, version: &str) -> String {
         let mut text = String::from("[package]\n");
         let mut line = |key: &str, value: &str| {
             let _ = writeln!(text, "{key} = {}", quoted(value));
         };
         line("name", &settings.crate_name);
-        line("version", &settings.crate_version);
+        line("version", version);
         line("description", &settings.description);
         match &settings.metadata {
             Metadata::Workspace => {

@@ -12,6 +12,7 @@ mod paging;
 mod required;
 pub mod runtime;
 mod unions;
+mod webhooks;
 
 mod types;
 
@@ -32,9 +33,13 @@ pub enum Emitted {
     Text(String),
     /// Rust copied from a template, kept as written.
     Copied(String),
+    /// A file whose emitter wrote its "do not edit" note in its own syntax (`CHANGELOG.md`,
+    /// `api.json`).
+    Data(String),
 }
 
-/// Every file of the crate, by path relative to the crate root, in a fixed order. Inlineable
+/// Every file of the crate but the release's (`CHANGELOG.md`, `api.json`), by path relative to
+/// the crate root, in a fixed order; `version` is the package's. Inlineable
 /// modules left out are reported to `sink` as warnings. `Err` is a generator bug: tokens that
 /// are no Rust file (named).
 ///
@@ -48,6 +53,7 @@ pub enum Emitted {
 pub fn emit(
     api: &Api,
     settings: &Settings,
+    version: &str,
     sink: &mut Sink,
 ) -> Result<Vec<(String, Emitted)>, String> {
     let inlined = inlineable::inline(api, sink);
@@ -96,7 +102,7 @@ pub fn emit(
             ),
             Job::ModuleHead(i) => {
                 let module = &api.modules[*i];
-                code::print(&module_path(module), operations::module_head(module))
+                code::print(&module_path(module), operations::module_head(api, module))
             }
             Job::Methods(i, range) => {
                 let module = &api.modules[*i];
@@ -169,7 +175,7 @@ pub fn emit(
     let mut files = vec![
         (
             "Cargo.toml".to_owned(),
-            Emitted::Text(inlined.manifest.render(settings)),
+            Emitted::Text(inlined.manifest.render(settings, version)),
         ),
         ("src/lib.rs".to_owned(), Emitted::Rust(root)),
         ("src/models.rs".to_owned(), Emitted::Rust(models)),
@@ -293,6 +299,17 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
             doc::table_cell(&module.title)
         ));
     }
+    // The changelog (`CHANGELOG.md`, written with the crate) is a page of the crate's docs,
+    // unless a document's module took the name.
+    let changelog = (!api.modules.iter().any(|m| m.name == "changelog")).then(|| {
+        text.push_str(
+            "\nWhat each version changed in this API, additive or breaking: [`changelog`].\n",
+        );
+        quote! {
+            #[doc = include_str!("../CHANGELOG.md")]
+            pub mod changelog {}
+        }
+    });
     let docs = inner_docs(&text);
     let modules = api.modules.iter().map(|m| {
         let name = ident(&m.name);
@@ -322,6 +339,7 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
         pub mod models;
         #(#modules)*
         #(#inlined)*
+        #changelog
         pub use #runtime as runtime;
         #(pub use #reexports;)*
     }
@@ -399,7 +417,7 @@ mod tests {
             let mut sink = Sink::default();
             let (_, api) = crate::front(&[many_operations(count)], &settings, &mut sink)
                 .expect("the document loads");
-            let files = emit(&api, &settings, &mut sink).expect("emits");
+            let files = emit(&api, &settings, "0.1.0", &mut sink).expect("emits");
             let module = &api.modules[0];
             let spliced = files
                 .iter()
@@ -411,7 +429,7 @@ mod tests {
 
             let checked = required::checked(&api);
             let parse = |tokens| syn::parse2::<syn::File>(tokens).expect("a file");
-            let mut whole = parse(operations::module_head(module));
+            let mut whole = parse(operations::module_head(&api, module));
             let operations = parse(operations::module_methods(
                 &api,
                 module,

@@ -177,7 +177,9 @@ fn implementations(api: &Api, index: usize) -> TokenStream {
             let f = &model.fields[k.field];
             let field = ident(&f.rust_name);
             let key = lit(&k.wire);
-            match (k.nested.filter(|_| f.ty.model().is_some()), f.required) {
+            // A required key whose value may be `null` is written even when `None`.
+            let always = f.required || k.null_for_none;
+            match (k.nested.filter(|_| f.ty.model().is_some()), always) {
                 (Some(nested), true) => {
                     let nested = marker_name(nested);
                     quote!(nested(#nested) #field #key)

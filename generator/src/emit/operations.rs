@@ -23,11 +23,12 @@ use crate::ir::{
 /// The head of a module's file: its docs, the runtime import, the constants, the `Client`
 /// struct, its `impl` with the handles but without the operations' methods (`emit::emit`
 /// splices those in, printed in parts by [`module_methods`]), and `From<rt::Client>`.
-pub fn module_head(module: &Module) -> TokenStream {
+pub fn module_head(api: &Api, module: &Module) -> TokenStream {
     let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", doc::document(description.trim())));
     }
+    header.push_str(&super::webhooks::section(api, module));
     // The file name only: a path would tie the crate to the machine it was generated on.
     let file = module
         .file

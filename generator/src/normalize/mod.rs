@@ -7,6 +7,7 @@ mod paging;
 mod schemas;
 mod signature;
 mod unify;
+mod webhooks;
 
 use std::collections::HashMap;
 
@@ -36,6 +37,9 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let operations: Vec<_> = (0..docs.len())
         .map(|d| operations::lower_operations(d, docs, &mut schemas, sink))
         .collect();
+    let webhooks: Vec<_> = (0..docs.len())
+        .map(|d| webhooks::lower_webhooks(d, docs, &mut schemas, sink))
+        .collect();
     let (concepts, concept_of) =
         unify::unify(&schemas.members, &schemas.enums, docs, &module_names, sink);
     let mut taken: HashMap<String, ()> = concepts.iter().map(|m| (m.name.clone(), ())).collect();
@@ -50,15 +54,16 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let modules = docs
         .iter()
         .zip(module_names)
-        .zip(operations)
-        .map(|((doc, name), operations)| Module {
+        .zip(operations.into_iter().zip(webhooks))
+        .map(|((doc, name), (operations, webhooks))| Module {
             name,
             file: doc.file.clone(),
             title: doc.api.info.title.clone(),
-            description: doc.api.info.description.clone(),
+            description: module_description(doc),
             default_base_url: default_base_url(doc),
             api_version: Some(doc.api.info.version.clone()),
             operations,
+            webhooks,
         })
         .collect();
     let member_props = schemas
@@ -94,6 +99,21 @@ fn module_name(doc: &Loaded) -> String {
     let stem = doc.file.rsplit(['/', '\\']).next().unwrap_or(&doc.file);
     let stem = stem.split_once('.').map_or(stem, |(s, _)| s);
     module_identifier(stem)
+}
+
+/// `info.description`, after `info.summary` where an OpenAPI 3.1 document has one (openapiv3's
+/// `Info` has no summary: it is read from the raw tree).
+fn module_description(doc: &Loaded) -> Option<String> {
+    let summary = doc
+        .raw
+        .pointer("/info/summary")
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| doc.openapi31 && !s.trim().is_empty());
+    match (summary, &doc.api.info.description) {
+        (Some(summary), Some(description)) => Some(format!("{}\n\n{description}", summary.trim())),
+        (Some(summary), None) => Some(summary.trim().to_owned()),
+        (None, description) => description.clone(),
+    }
 }
 
 /// The first server, its variables replaced by their defaults.

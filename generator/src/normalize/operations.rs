@@ -163,6 +163,17 @@ impl OperationLowering<'_, '_, '_> {
         let (success, errors, success_variants) = self.responses(op, sink);
         let error_ty = error_type(&errors);
         let security = op.security.as_ref().or(self.loaded.api.security.as_ref());
+        let mut oauth2_scopes: Vec<String> = security
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|(scheme, _)| {
+                crate::repair::scopes_are_a_deviation(&self.loaded.raw, scheme).is_none()
+            })
+            .flat_map(|(_, scopes)| scopes.iter().cloned())
+            .collect();
+        oauth2_scopes.sort();
+        oauth2_scopes.dedup();
         let security: Vec<Vec<(String, Vec<String>)>> = security
             .map(|alternatives| {
                 alternatives
@@ -204,6 +215,7 @@ impl OperationLowering<'_, '_, '_> {
             error_ty,
             auth: auth_need(&security),
             security,
+            oauth2_scopes,
             sends_api_version: parameters.api_version,
             scope: op
                 .extensions

@@ -271,10 +271,16 @@ impl Schemas<'_> {
                     name: format!("{}{}", type_name(name), type_name(&raw.key)),
                     reuse_equal: false,
                 };
+                let ty = self.ty_of_boxed(raw.schema, &site, sink);
+                // JSON holds `null` itself, and a nullable union is an `Option` already.
+                let null_for_none = raw.required
+                    && !matches!(ty, Ty::Json | Ty::Union(_))
+                    && allows_null(self.docs, doc, raw.schema);
                 Prop {
                     wire: raw.key.clone(),
-                    ty: self.ty_of_boxed(raw.schema, &site, sink),
-                    required: raw.required,
+                    ty,
+                    required: raw.required && !null_for_none,
+                    null_for_none,
                     description: description_of(self.docs, doc, raw.schema),
                 }
             })
@@ -369,12 +375,17 @@ impl Schemas<'_> {
 
     fn ty_of_ref(&mut self, reference: &str, site: &Site<'_>, sink: &mut Sink) -> Ty {
         let file = &self.docs[site.doc].file;
-        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            sink.push(Diagnostic::error(
+        // A reference to a response, or into a schema (`…/properties/x`, `…/$defs/y`): a
+        // degradation, as the kinds table says, never a refusal.
+        let Some(name) = reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .filter(|name| !name.contains('/'))
+        else {
+            sink.push(Diagnostic::warning(
                 file,
                 format!("{}/$ref", site.pointer),
                 Kind::RefKind,
-                format!("`{reference}` is not a schema reference (#/components/schemas/...)"),
+                format!("`{reference}` does not name a component schema (#/components/schemas/NAME); the value is kept as serde_json::Value"),
             ));
             return Ty::Json;
         };
@@ -807,6 +818,44 @@ fn extension_bool(schema: &Schema, name: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether a property's schema takes `null`: `nullable` on it, on the one part of its `allOf`
+/// (how a reference is made nullable), or on the component schema it refers to.
+fn allows_null(docs: &[Loaded], doc: usize, schema: &ReferenceOr<Box<Schema>>) -> bool {
+    fn schema_allows(docs: &[Loaded], doc: usize, schema: &Schema, depth: usize) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } if depth < MAX_ALL_OF_DEPTH => match all_of.as_slice() {
+                [ReferenceOr::Item(part)] => schema_allows(docs, doc, part, depth + 1),
+                [ReferenceOr::Reference { reference }] => {
+                    reference_allows(docs, doc, reference, depth + 1)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    fn reference_allows(docs: &[Loaded], doc: usize, reference: &str, depth: usize) -> bool {
+        let target = reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| {
+            docs[doc]
+                .api
+                .components
+                .as_ref()?
+                .schemas
+                .get(&unescape_token(name))
+        });
+        match target {
+            Some(ReferenceOr::Item(schema)) => schema_allows(docs, doc, schema, depth),
+            _ => false,
+        }
+    }
+    match schema {
+        ReferenceOr::Item(schema) => schema_allows(docs, doc, schema, 0),
+        ReferenceOr::Reference { reference } => reference_allows(docs, doc, reference, 0),
+    }
+}
+
 /// A property's description: its own, or the referenced schema's.
 fn description_of(
     docs: &[Loaded],
@@ -859,6 +908,37 @@ mod tests {
         assert_eq!(props[4].ty, Ty::List(Box::new(Ty::I64)));
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn a_required_nullable_property_is_an_option_written_as_null() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Other: {type: object, nullable: true, properties: {x: {type: string}}}\n    Thing:\n      type: object\n      required: [a, b, c, d, e]\n      properties:\n        a: {type: string, nullable: true}\n        b: {$ref: '#/components/schemas/Other'}\n        c: {allOf: [{type: integer}], nullable: true}\n        d: {type: string}\n        e: {nullable: true}\n        f: {type: string, nullable: true}\n",
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let thing = api
+            .member_props
+            .iter()
+            .find(|(key, _)| key.name == "Thing")
+            .map(|(_, props)| props)
+            .expect("Thing");
+        let flags: Vec<(&str, bool, bool)> = thing
+            .iter()
+            .map(|p| (p.wire.as_str(), p.required, p.null_for_none))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("a", false, true),
+                ("b", false, true),
+                ("c", false, true),
+                ("d", true, false),
+                // JSON holds `null` itself; an optional property is left out when `None`.
+                ("e", true, false),
+                ("f", false, false),
+            ]
+        );
     }
 
     #[test]

@@ -313,6 +313,7 @@ fn build_model(
                 field: i,
                 wire: p.wire.clone(),
                 nested,
+                null_for_none: p.null_for_none,
             });
         }
         match dialects.iter().find(|(d, _)| d.casing == v.casing) {

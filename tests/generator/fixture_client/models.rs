@@ -553,6 +553,69 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `Profile` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Profile {
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `nickname`.
+    pub nickname: Option<String>,
+    /// On the wire: `manager`.
+    pub manager: Option<crate::models::Manager>,
+    /// On the wire: `aliases`.
+    pub aliases: Option<Vec<String>>,
+    /// A number or a grade
+    pub score: crate::models::ProfileScore,
+    /// On the wire: `note`.
+    pub note: Option<String>,
+    /// Only strings are listed, so only the string type is left
+    pub mood: Option<crate::models::Mood>,
+    /// On the wire: `birthday`.
+    pub birthday: Option<rt::chrono::NaiveDate>,
+}
+
+rt::codegen::model! {
+    Profile { 0 name["name"], 1 nickname["nickname"], 2 manager["manager"], 3
+    aliases["aliases"], 4 score["score"], 5 note["note"], 6 mood["mood"], 7
+    birthday["birthday"] } new(name : String, score : crate ::models::ProfileScore;
+    nickname, manager, aliases, note, mood, birthday) with { with_name name : String,
+    with_nickname nickname : String = Some, with_manager manager : crate
+    ::models::Manager = Some, with_aliases aliases : Vec < String > = Some, with_score
+    score : crate ::models::ProfileScore, with_note note : String = Some, with_mood mood
+    : crate ::models::Mood = Some, with_birthday birthday : rt::chrono::NaiveDate = Some
+    } Camel { field name "name", field nickname "nickname", nested(Camel) manager
+    "manager", field aliases "aliases", field score "score", optional note "note",
+    optional mood "mood", optional birthday "birthday" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `Manager` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Manager {
+    /// On the wire: `name`.
+    pub name: String,
+}
+
+rt::codegen::model! {
+    Manager { 0 name["name"] } new(name : String;) with { with_name name : String } Camel
+    { field name "name" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 ///
 /// Built with `new` (the required fields) and a `with_…` setter per field, so that a
@@ -686,6 +749,48 @@ impl V٣ {
 }
 
 rt::codegen::str_enum!(V٣);
+
+/// Only strings are listed, so only the string type is left
+///
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mood {
+    /// `calm`
+    Calm,
+    /// `busy`
+    Busy,
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
+}
+
+#[allow(deprecated)]
+impl Mood {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Calm => "calm",
+            Self::Busy => "busy",
+            Self::Unknown(value) => &value.0,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "calm" => Self::Calm,
+            "busy" => Self::Busy,
+            other => Self::Unknown(UnknownValue(other.to_owned())),
+        }
+    }
+}
+
+rt::codegen::str_enum!(Mood);
 
 /// A value this client does not know is kept as `Unknown`, which never equals a named
 /// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
@@ -1052,6 +1157,65 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
                     ),
                 )
             }
+        }
+    }
+}
+
+/// A number or a grade
+///
+/// The `anyOf` at `/components/schemas/Profile/properties/score` in
+/// `tests/fixtures/openapi31/type-lists.yaml`. Untagged: a value is read as the first variant,
+/// in the order below, that reads it. The order is the document's, except that variants
+/// accepting almost any value go last (first models without required properties and maps, then
+/// strings and string enums); a tie keeps the document's order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProfileScore {
+    /// Tried first (the document's alternative 0).
+    Number(f64),
+    /// Tried second (the document's alternative 1).
+    Text(String),
+}
+
+impl rt::serde::Serialize for ProfileScore {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => rt::serde::Serialize::serialize(value, serializer),
+            Self::Text(value) => rt::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ProfileScore {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use rt::serde::de::Error as _;
+        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Number(v));
+        }
+        if let Ok(v) = rt::serde_json::from_value(value.clone()) {
+            return Ok(Self::Text(v));
+        }
+        Err(
+            D::Error::custom(
+                "ProfileScore: the value fits none of its variants (tried Number, Text)",
+            ),
+        )
+    }
+}
+
+impl rt::codegen::QueryValue for ProfileScore {
+    fn query_text(&self) -> String {
+        match self {
+            Self::Number(value) => rt::codegen::QueryValue::query_text(value),
+            Self::Text(value) => rt::codegen::QueryValue::query_text(value),
         }
     }
 }

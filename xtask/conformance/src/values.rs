@@ -121,7 +121,12 @@ impl<'a> Synth<'a> {
                 .and_then(Value::as_array)
                 .filter(|c| !c.is_empty())
             {
-                let pick = self.pick(choices.len());
+                // A value or a list of such values is a list to the client (generator/README.md,
+                // "Schemas"): the list is the alternative every client type holds.
+                let pick = match self.value_or_list(choices) {
+                    Some(list) => list,
+                    None => self.pick(choices.len()),
+                };
                 let mut value = self.value(&choices[pick], depth);
                 // The client reads a discriminated union by its tag: the tag must name the
                 // alternative the value was made for.
@@ -134,6 +139,19 @@ impl<'a> Synth<'a> {
             }
         }
         self.typed(schema, depth)
+    }
+
+    /// The index of the list in a `oneOf`/`anyOf` of two alternatives, one of them a list.
+    fn value_or_list(&self, choices: &'a [Value]) -> Option<usize> {
+        let [first, second] = choices else {
+            return None;
+        };
+        let is_list = |choice: &'a Value| schema_type(self.resolve(choice)) == Some("array");
+        match (is_list(first), is_list(second)) {
+            (false, true) => Some(1),
+            (true, false) => Some(0),
+            _ => None,
+        }
     }
 
     fn pick(&mut self, len: usize) -> usize {
@@ -738,6 +756,25 @@ mod tests {
         assert_eq!(
             Synth::new(&doc, 1, 0).value(&array, 0),
             json!(["conformance"])
+        );
+    }
+
+    #[test]
+    fn a_value_or_a_list_of_such_values_is_sent_as_the_list_the_client_holds() {
+        let doc = json!({"components": {"schemas": {"Item": {"type": "object", "properties": {"a": {"type": "string"}}}}}});
+        for schema in [
+            json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+            json!({"oneOf": [{"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, {"$ref": "#/components/schemas/Item"}]}),
+        ] {
+            for run in 0..5 {
+                let value = Synth::new(&doc, 3, run).value(&schema, 0);
+                assert!(value.is_array(), "run {run}: {value}");
+            }
+        }
+        let either = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+        assert_eq!(
+            Synth::new(&doc, 3, 0).value(&either, 0),
+            json!("conformance")
         );
     }
 

@@ -114,6 +114,10 @@ pub(super) fn url_form(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// The client id and secret of OAuth 2.0 client authentication with HTTP Basic: each was
+/// `application/x-www-form-urlencoded` before it went into the pair (RFC 6749 2.3.1), so each
+/// is decoded as issuers decode it (oidc-provider: `+` is a space, `%XX` a byte, any other `%`
+/// refuses the header). A secret that needed encoding and was sent raw does not match.
 pub(super) fn decode_basic(encoded: &str) -> Option<(String, String)> {
     use base64::Engine as _;
     let decoded = base64::engine::general_purpose::STANDARD
@@ -121,7 +125,27 @@ pub(super) fn decode_basic(encoded: &str) -> Option<(String, String)> {
         .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
+    Some((form_decode(id)?, form_decode(secret)?))
+}
+
+/// One `application/x-www-form-urlencoded` value, strictly: `None` for a `%` without two hex
+/// digits or bytes that are no UTF-8.
+fn form_decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        match byte {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let hex = std::str::from_utf8(rest.get(..2)?).ok()?;
+                bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                rest = &rest[2..];
+            }
+            _ => bytes.push(byte),
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// The value of a text field of a multipart body.

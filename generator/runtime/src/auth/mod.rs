@@ -35,8 +35,8 @@ pub use oauth::{
     OIDC_DEFAULT_SCOPE,
 };
 pub use pkce::{
-    AuthorizationRequest, LOGIN_TIMEOUT, PKCE_BASE_SCOPES, PkceError, PkceLogin, PkceLoginBuilder,
-    RefreshSource, UserAccess, pkce_challenge,
+    AuthorizationRequest, AuthorizeOptions, LOGIN_TIMEOUT, PKCE_BASE_SCOPES, PkceError, PkceLogin,
+    PkceLoginBuilder, Prompt, RefreshSource, UserAccess, pkce_challenge,
 };
 pub use scx::{DEFAULT_SCX_BASE_URL, ScxRefreshToken, ScxRefreshTokenBuilder};
 pub use token::{
@@ -222,7 +222,12 @@ impl AuthProvider for AllOf {
     }
 }
 
-/// HTTP Basic, as the identity provider's token endpoint takes client credentials.
+/// HTTP Basic (RFC 7617): `Authorization: Basic base64(user:password)`, the pair as written.
+///
+/// This is the generic scheme for "anything else". OAuth 2.0 client authentication is not
+/// this: RFC 6749 2.3.1 form-encodes the client id and secret before they are joined, which
+/// [`ClientCredentials`] does at both identity generations; a secret with `+`, `%`, `&`, `=`,
+/// `/` or a space sent through `BasicAuth` to a token endpoint would be refused.
 #[derive(Debug, Clone)]
 pub struct BasicAuth {
     user: String,
@@ -238,15 +243,31 @@ impl BasicAuth {
         }
     }
 
-    /// The header value, marked sensitive.
+    /// The header value (RFC 7617), marked sensitive.
     pub(crate) fn header_value(&self) -> Result<HeaderValue, AuthError> {
-        let pair = format!("{}:{}", self.user, self.password.expose());
-        let text = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        );
-        sensitive_value(&text, &AUTHORIZATION)
+        basic_header(&self.user, self.password.expose())
     }
+
+    /// The header value of OAuth 2.0 client authentication (`client_secret_basic`), marked
+    /// sensitive: RFC 6749 2.3.1 has the client id and secret encoded with the
+    /// `application/x-www-form-urlencoded` algorithm (Appendix B) before they go into the pair,
+    /// and conforming issuers decode them (a `+` is a space, a lone `%` is refused).
+    pub(crate) fn client_header_value(&self) -> Result<HeaderValue, AuthError> {
+        let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+        let user: String = encode(&self.user);
+        let password = Secret::new(encode(self.password.expose()));
+        basic_header(&user, password.expose())
+    }
+}
+
+/// `Basic base64(user:password)`; the intermediate texts are zeroized on drop.
+fn basic_header(user: &str, password: &str) -> Result<HeaderValue, AuthError> {
+    let pair = Secret::new(format!("{user}:{password}"));
+    let text = Secret::new(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair.expose())
+    ));
+    sensitive_value(text.expose(), &AUTHORIZATION)
 }
 
 impl AuthProvider for BasicAuth {

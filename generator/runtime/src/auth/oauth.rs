@@ -45,6 +45,7 @@ impl CachedBearer<GrantSource> {
             issuer: None,
             credentials: BasicAuth::new(client_id, client_secret),
             scope: None,
+            resources: Vec::new(),
             policy: FetchPolicy::default(),
             configure_http: None,
         }
@@ -58,6 +59,7 @@ pub struct ClientCredentialsBuilder {
     issuer: Option<String>,
     credentials: BasicAuth,
     scope: Option<String>,
+    resources: Vec<String>,
     policy: FetchPolicy,
     configure_http: Option<ConfigureHttp>,
 }
@@ -86,6 +88,13 @@ impl ClientCredentialsBuilder {
     /// [`scope`](Self::scope) sets another. Replaces a [`token_url`](Self::token_url).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
+        self
+    }
+    /// The resource the token is for (RFC 8707 resource indicator, an absolute URI; sent as
+    /// `resource`), repeatable; issuers that issue tokens per resource (JWT access tokens for
+    /// one API) ask for it.
+    pub fn resource(mut self, uri: impl Into<String>) -> Self {
+        self.resources.push(uri.into());
         self
     }
     /// Space-separated scopes to ask for (an OIDC issuer: `openid` by default).
@@ -172,6 +181,7 @@ impl ClientCredentialsBuilder {
             endpoint,
             credentials: self.credentials,
             scope,
+            resources: self.resources,
             policy: self.policy.clone(),
         });
         Ok(provider)
@@ -199,6 +209,7 @@ pub struct GrantSource {
     endpoint: Endpoint,
     credentials: BasicAuth,
     scope: Option<String>,
+    resources: Vec<String>,
     policy: FetchPolicy,
 }
 
@@ -285,15 +296,18 @@ impl GrantSource {
             if let Some(scope) = &self.scope {
                 form.append_pair("scope", scope);
             }
+            for resource in &self.resources {
+                form.append_pair("resource", resource);
+            }
             form.finish()
         };
-        let authorization = self
-            .credentials
-            .header_value()
-            .map_err(|_| TokenError::Malformed {
-                status: http::StatusCode::BAD_REQUEST,
-                reason: "client id or secret cannot be sent in a header".to_owned(),
-            })?;
+        let authorization =
+            self.credentials
+                .client_header_value()
+                .map_err(|_| TokenError::Malformed {
+                    status: http::StatusCode::BAD_REQUEST,
+                    reason: "client id or secret cannot be sent in a header".to_owned(),
+                })?;
         let response = self
             .http
             .post(token_url)

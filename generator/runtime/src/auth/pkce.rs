@@ -12,7 +12,7 @@
 //!    expiry (single flight, refresh margin, one retry after a 401, as [`CachedBearer`] does),
 //!    keeping the refresh token the issuer rotates in.
 //!
-//! The challenge is a few lines on `ring` (already the runtime's crypto: SHA-256 and the
+//! The challenge is a few lines on `aws-lc-rs` (already the runtime's crypto: SHA-256 and the
 //! system's random source) rather than the `oauth2` crate: the grant is two form POSTs, and the
 //! caching and refresh are [`CachedBearer`]'s either way.
 
@@ -47,15 +47,15 @@ const MAX_PENDING: usize = 1024;
 
 /// The S256 code challenge of a verifier: `base64url(SHA-256(verifier))` without padding.
 pub fn pkce_challenge(verifier: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
     URL_SAFE_NO_PAD.encode(digest.as_ref())
 }
 
 /// 32 random bytes of the system's source, base64url (43 characters: a valid verifier).
 fn random_text() -> Result<String, PkceError> {
-    use ring::rand::SecureRandom as _;
+    use aws_lc_rs::rand::SecureRandom as _;
     let mut bytes = [0u8; 32];
-    ring::rand::SystemRandom::new()
+    aws_lc_rs::rand::SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| PkceError::Random)?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
@@ -87,6 +87,14 @@ pub enum PkceError {
     /// The system's random source failed.
     #[error("the system's random source failed")]
     Random,
+    /// An authorization parameter of [`AuthorizeOptions`] cannot be sent.
+    #[error("authorization parameter `{name}`: {reason}")]
+    Parameter {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 /// What the user's browser is sent to.
@@ -94,10 +102,216 @@ pub enum PkceError {
 #[non_exhaustive]
 pub struct AuthorizationRequest {
     /// The authorization endpoint with `response_type=code`, `client_id`, `redirect_uri`,
-    /// `scope`, `state`, `code_challenge` and `code_challenge_method=S256`.
+    /// `scope`, `state`, `code_challenge`, `code_challenge_method=S256` and the
+    /// [`AuthorizeOptions`] (by default `prompt=consent`).
     pub url: url::Url,
     /// The state in the URL (the callback must carry it back).
     pub state: String,
+}
+
+/// OpenID Connect's `prompt` values (Core 3.1.2.1; `create` from Initiating User Registration
+/// 1.0): what the issuer must show the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Prompt {
+    /// `none`: no page at all; the login fails unless the user is logged in and has consented.
+    /// An issuer then honours no `offline_access` (no refresh token). Stands alone.
+    None,
+    /// `login`: ask for the credentials again.
+    Login,
+    /// `consent`: ask for consent; what makes a conforming issuer grant `offline_access`
+    /// (Core 11), so the default.
+    Consent,
+    /// `select_account`: let the user pick an account.
+    SelectAccount,
+    /// `create`: show the registration page.
+    Create,
+}
+
+impl Prompt {
+    fn as_str(self) -> &'static str {
+        match self {
+            Prompt::None => "none",
+            Prompt::Login => "login",
+            Prompt::Consent => "consent",
+            Prompt::SelectAccount => "select_account",
+            Prompt::Create => "create",
+        }
+    }
+}
+
+/// The standard parameters of an authorization request beyond the grant's own
+/// (OpenID Connect Core 3.1.2.1, 5.2; RFC 8707), for [`PkceLogin::authorize_url_with`] or every
+/// login of a [`PkceLoginBuilder::authorize_options`].
+///
+/// The default sends `prompt=consent` and nothing else: a conforming issuer grants
+/// `offline_access`, and so a refresh token, only when the user is asked for consent (Core 11).
+/// `Debug` shows the login hint and the values of further parameters (an `id_token_hint` is a
+/// token) only as present.
+#[derive(Clone)]
+pub struct AuthorizeOptions {
+    prompt: Vec<Prompt>,
+    login_hint: Option<String>,
+    max_age: Option<Duration>,
+    ui_locales: Vec<String>,
+    claims_locales: Vec<String>,
+    acr_values: Vec<String>,
+    display: Option<String>,
+    extra: Vec<(String, String)>,
+}
+
+impl fmt::Debug for AuthorizeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.extra.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("AuthorizeOptions")
+            .field("prompt", &self.prompt)
+            .field("login_hint", &self.login_hint.as_ref().map(|_| "…"))
+            .field("max_age", &self.max_age)
+            .field("ui_locales", &self.ui_locales)
+            .field("claims_locales", &self.claims_locales)
+            .field("acr_values", &self.acr_values)
+            .field("display", &self.display)
+            .field("params", &names)
+            .finish()
+    }
+}
+
+impl Default for AuthorizeOptions {
+    fn default() -> Self {
+        Self {
+            prompt: vec![Prompt::Consent],
+            login_hint: None,
+            max_age: None,
+            ui_locales: Vec::new(),
+            claims_locales: Vec::new(),
+            acr_values: Vec::new(),
+            display: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// Parameters the grant or an option of its own sets, which [`AuthorizeOptions::param`] cannot
+/// add a second time.
+const RESERVED_PARAMETERS: [&str; 14] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "login_hint",
+    "max_age",
+    "ui_locales",
+    "claims_locales",
+    "acr_values",
+    "display",
+];
+
+impl AuthorizeOptions {
+    /// `prompt=consent`, nothing else (the default).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// `prompt`: the values, space-separated; empty sends none (the issuer decides, and may
+    /// then give no refresh token). `Prompt::None` stands alone.
+    pub fn prompt(mut self, prompt: &[Prompt]) -> Self {
+        self.prompt = prompt.to_vec();
+        self
+    }
+    /// `login_hint`: the user's login name or e-mail address, prefilled by the issuer.
+    pub fn login_hint(mut self, hint: impl Into<String>) -> Self {
+        self.login_hint = Some(hint.into());
+        self
+    }
+    /// `max_age`: the user must have authenticated within this (whole seconds); older
+    /// sessions log in again.
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+    /// `ui_locales`: the user's preferred languages for the issuer's pages, in order (BCP 47
+    /// tags such as `de-DE`, `en`).
+    pub fn ui_locales(mut self, locales: &[&str]) -> Self {
+        self.ui_locales = locales.iter().map(|l| (*l).to_owned()).collect();
+        self
+    }
+    /// `claims_locales`: the preferred languages of returned claims (Core 5.2).
+    pub fn claims_locales(mut self, locales: &[&str]) -> Self {
+        self.claims_locales = locales.iter().map(|l| (*l).to_owned()).collect();
+        self
+    }
+    /// `acr_values`: the authentication context classes asked for, in order of preference.
+    pub fn acr_values(mut self, values: &[&str]) -> Self {
+        self.acr_values = values.iter().map(|v| (*v).to_owned()).collect();
+        self
+    }
+    /// `display`: `page`, `popup`, `touch` or `wap`.
+    pub fn display(mut self, display: impl Into<String>) -> Self {
+        self.display = Some(display.into());
+        self
+    }
+    /// Any other parameter (`resource` of RFC 8707, `id_token_hint`, an issuer's extension),
+    /// repeatable; parameters the grant sets itself, or this type sets, are refused when the
+    /// URL is made ([`PkceError::Parameter`]).
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra.push((name.into(), value.into()));
+        self
+    }
+
+    /// Checks the parameters and appends them.
+    fn append(&self, url: &mut url::Url) -> Result<(), PkceError> {
+        if self.prompt.contains(&Prompt::None) && self.prompt.len() > 1 {
+            return Err(PkceError::Parameter {
+                name: "prompt".into(),
+                reason: "`none` cannot be combined with other values",
+            });
+        }
+        for (name, _) in &self.extra {
+            if name.is_empty() {
+                return Err(PkceError::Parameter {
+                    name: name.clone(),
+                    reason: "a parameter needs a name",
+                });
+            }
+            if RESERVED_PARAMETERS.contains(&name.as_str()) {
+                return Err(PkceError::Parameter {
+                    name: name.clone(),
+                    reason: "set by the grant or by its own option",
+                });
+            }
+        }
+        let mut query = url.query_pairs_mut();
+        let spaced = |values: &[String]| values.join(" ");
+        if !self.prompt.is_empty() {
+            let prompt: Vec<&str> = self.prompt.iter().map(|p| p.as_str()).collect();
+            query.append_pair("prompt", &prompt.join(" "));
+        }
+        if let Some(hint) = &self.login_hint {
+            query.append_pair("login_hint", hint);
+        }
+        if let Some(max_age) = self.max_age {
+            query.append_pair("max_age", &max_age.as_secs().to_string());
+        }
+        if !self.ui_locales.is_empty() {
+            query.append_pair("ui_locales", &spaced(&self.ui_locales));
+        }
+        if !self.claims_locales.is_empty() {
+            query.append_pair("claims_locales", &spaced(&self.claims_locales));
+        }
+        if !self.acr_values.is_empty() {
+            query.append_pair("acr_values", &spaced(&self.acr_values));
+        }
+        if let Some(display) = &self.display {
+            query.append_pair("display", display);
+        }
+        for (name, value) in &self.extra {
+            query.append_pair(name, value);
+        }
+        Ok(())
+    }
 }
 
 /// A login in progress.
@@ -115,6 +329,7 @@ pub struct PkceLogin {
     token_url: url::Url,
     http: reqwest::Client,
     policy: FetchPolicy,
+    options: AuthorizeOptions,
     pending: Mutex<HashMap<String, Pending>>,
 }
 
@@ -135,6 +350,7 @@ impl fmt::Debug for PkceLogin {
 pub struct PkceLoginBuilder {
     client_id: String,
     endpoints: Option<(String, String)>,
+    options: AuthorizeOptions,
     policy: FetchPolicy,
     configure_http: Option<ConfigureHttp>,
 }
@@ -154,18 +370,31 @@ impl PkceLogin {
         PkceLoginBuilder {
             client_id: client_id.into(),
             endpoints: None,
+            options: AuthorizeOptions::default(),
             policy: FetchPolicy::default(),
             configure_http: None,
         }
     }
 
     /// The URL to send the user's browser to, asking for `scopes` (plus `openid` and
-    /// `offline_access`, always) and the redirect back to `redirect_uri`. Each call starts a
-    /// login with its own state and verifier.
+    /// `offline_access`, always) and the redirect back to `redirect_uri`, with the login's
+    /// [`AuthorizeOptions`] (by default `prompt=consent`, which a conforming issuer needs to
+    /// grant a refresh token). Each call starts a login with its own state and verifier.
     pub fn authorize_url(
         &self,
         scopes: &[&str],
         redirect_uri: &str,
+    ) -> Result<AuthorizationRequest, PkceError> {
+        self.authorize_url_with(scopes, redirect_uri, &self.options)
+    }
+
+    /// [`authorize_url`](Self::authorize_url) with other authorization parameters for this
+    /// login (`prompt`, `login_hint`, `max_age`, `ui_locales`, …).
+    pub fn authorize_url_with(
+        &self,
+        scopes: &[&str],
+        redirect_uri: &str,
+        options: &AuthorizeOptions,
     ) -> Result<AuthorizationRequest, PkceError> {
         url::Url::parse(redirect_uri).map_err(|_| PkceError::RedirectUri(redirect_uri.into()))?;
         let state = random_text()?;
@@ -185,6 +414,7 @@ impl PkceLogin {
             .append_pair("state", &state)
             .append_pair("code_challenge", &pkce_challenge(&verifier))
             .append_pair("code_challenge_method", "S256");
+        options.append(&mut url)?;
         let now = self.policy.time.now();
         let mut pending = self.lock();
         pending.retain(|_, p| now.saturating_duration_since(p.started) < LOGIN_TIMEOUT);
@@ -288,6 +518,12 @@ impl PkceLoginBuilder {
             format!("{issuer}{ISSUER_TOKEN_PATH}"),
         )
     }
+    /// The authorization parameters of every login of this [`PkceLogin`]
+    /// ([`PkceLogin::authorize_url`]); default: `prompt=consent`.
+    pub fn authorize_options(mut self, options: AuthorizeOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Any other issuer's authorization and token endpoints (https, or http on loopback).
     pub fn endpoints(mut self, authorize: impl Into<String>, token: impl Into<String>) -> Self {
         self.endpoints = Some((authorize.into(), token.into()));
@@ -349,6 +585,7 @@ impl PkceLoginBuilder {
             token_url,
             http,
             policy: self.policy,
+            options: self.options,
             pending: Mutex::default(),
         })
     }

@@ -8,9 +8,9 @@
 //! [`AppTokenVerifier`] checks, in this order: the compact form and header, the signature with
 //! a key the rules of the JOSE core select (the algorithm bound to the key: `none`, HMAC and an
 //! `alg` that does not fit the key are refused), `iss` exactly, `aud` (a string or an array)
-//! containing the app id, `urn:jtl:app_id` equal to it when present, `exp` (required), `nbf` and
-//! `iat` with the leeway on the wall clock of the verifier's time source, and the tenant
-//! `urn:jtl:tenant_id`. The tenant is bound into the token: take it from [`AppClaims`], never
+//! containing the app id, `urn:jtl:app_id` equal to it when present, `exp` (required) and `nbf`
+//! with the leeway on the wall clock of the verifier's time source (`iat` only has to be a
+//! number), and the tenant `urn:jtl:tenant_id`. The tenant is bound into the token: take it from [`AppClaims`], never
 //! from the caller.
 //!
 //! ```no_run
@@ -41,7 +41,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use crate::cloud_app::jose::{self, CacheError, KeyCache, KeySet, Refusal, TimeRefusal};
+use crate::cloud_app::jose::{self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal};
 use crate::time::SharedTimeSource;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
@@ -57,7 +57,7 @@ pub const APP_CLAIM: &str = "urn:jtl:app_id";
 pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
 /// The shortest time between two fetches caused by unknown key ids.
 pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
-/// Clock skew tolerated on `exp`, `nbf` and `iat`.
+/// Clock skew tolerated on `exp` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// Discovery documents and key sets larger than this are refused.
@@ -70,7 +70,7 @@ pub enum AppTokenError {
     /// `exp` lies in the past (beyond the leeway).
     #[error("app token expired")]
     Expired,
-    /// `nbf` or `iat` lies in the future (beyond the leeway).
+    /// `nbf` lies in the future (beyond the leeway).
     #[error("app token not yet valid")]
     NotYetValid,
     /// No selected key verifies the signature.
@@ -216,7 +216,7 @@ impl fmt::Debug for AppTokenVerifierBuilder {
 }
 
 impl AppTokenVerifierBuilder {
-    /// Clock skew tolerated on `exp`, `nbf` and `iat` (default 30 s).
+    /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -393,7 +393,7 @@ impl AppTokenVerifier {
     async fn key_set(&self, uri: &url::Url) -> Result<KeySet, KeysError> {
         tracing::debug!("fetching the issuer's key set");
         let body = self.get(uri, "key set").await?;
-        KeySet::from_jwks(&body, |_| true).map_err(KeysError::Malformed)
+        KeySet::from_jwks(&body, KidRule::Exact, |_| true).map_err(KeysError::Malformed)
     }
 
     /// One GET with the verifier's retries (connection errors, 5xx, 429).
@@ -472,8 +472,9 @@ fn check_claims(
     if !audience.iter().any(|a| a == app_id) {
         return Err(AppTokenError::WrongAudience);
     }
+    // Present means present: `null` is no app id, so not this one.
     match rest.get(APP_CLAIM) {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::String(app)) if app == app_id => {}
         Some(_) => return Err(AppTokenError::WrongApp),
     }
@@ -507,7 +508,7 @@ fn check_claims(
 }
 
 /// The issuer's side: a key that signs app tokens, for fakes and tests (RSA from a PKCS#8
-/// document, Ed25519 and P-256 generated).
+/// document, Ed25519, P-256, P-384 and P-521 generated).
 #[cfg(any(test, feature = "test-util"))]
 pub struct AppTokenSigner {
     key: SigningKey,
@@ -516,9 +517,9 @@ pub struct AppTokenSigner {
 
 #[cfg(any(test, feature = "test-util"))]
 enum SigningKey {
-    Rsa(ring::rsa::KeyPair),
-    Ec(ring::signature::EcdsaKeyPair),
-    Ed(ring::signature::Ed25519KeyPair),
+    Rsa(aws_lc_rs::rsa::KeyPair),
+    Ec(aws_lc_rs::signature::EcdsaKeyPair, &'static str),
+    Ed(aws_lc_rs::signature::Ed25519KeyPair),
 }
 
 #[cfg(any(test, feature = "test-util"))]
@@ -540,7 +541,7 @@ pub struct SigningKeyError;
 impl AppTokenSigner {
     /// An RS256 signer from an RSA private key in PKCS#8 (DER).
     pub fn rsa_pkcs8(der: &[u8], kid: impl Into<String>) -> Result<Self, SigningKeyError> {
-        let pair = ring::rsa::KeyPair::from_pkcs8(der).map_err(|_| SigningKeyError)?;
+        let pair = aws_lc_rs::rsa::KeyPair::from_pkcs8(der).map_err(|_| SigningKeyError)?;
         Ok(Self {
             key: SigningKey::Rsa(pair),
             kid: Some(kid.into()),
@@ -549,8 +550,8 @@ impl AppTokenSigner {
 
     /// An EdDSA signer with a fresh Ed25519 key.
     pub fn ed25519(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
-        use ring::signature::Ed25519KeyPair;
-        let rng = ring::rand::SystemRandom::new();
+        use aws_lc_rs::signature::Ed25519KeyPair;
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| SigningKeyError)?;
         let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| SigningKeyError)?;
         Ok(Self {
@@ -561,14 +562,43 @@ impl AppTokenSigner {
 
     /// An ES256 signer with a fresh P-256 key.
     pub fn es256(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
-        use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
-        let rng = ring::rand::SystemRandom::new();
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
-            .map_err(|_| SigningKeyError)?;
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-            .map_err(|_| SigningKeyError)?;
+        Self::ecdsa(
+            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            "ES256",
+            kid,
+        )
+    }
+
+    /// An ES384 signer with a fresh P-384 key.
+    pub fn es384(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
+        Self::ecdsa(
+            &aws_lc_rs::signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+            "ES384",
+            kid,
+        )
+    }
+
+    /// An ES512 signer with a fresh P-521 key.
+    pub fn es512(kid: impl Into<String>) -> Result<Self, SigningKeyError> {
+        Self::ecdsa(
+            &aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+            "ES512",
+            kid,
+        )
+    }
+
+    fn ecdsa(
+        algorithm: &'static aws_lc_rs::signature::EcdsaSigningAlgorithm,
+        alg: &'static str,
+        kid: impl Into<String>,
+    ) -> Result<Self, SigningKeyError> {
+        use aws_lc_rs::signature::EcdsaKeyPair;
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(algorithm, &rng).map_err(|_| SigningKeyError)?;
+        let pair =
+            EcdsaKeyPair::from_pkcs8(algorithm, pkcs8.as_ref()).map_err(|_| SigningKeyError)?;
         Ok(Self {
-            key: SigningKey::Ec(pair),
+            key: SigningKey::Ec(pair, alg),
             kid: Some(kid.into()),
         })
     }
@@ -588,25 +618,32 @@ impl AppTokenSigner {
     pub fn alg(&self) -> &'static str {
         match self.key {
             SigningKey::Rsa(_) => "RS256",
-            SigningKey::Ec(_) => "ES256",
+            SigningKey::Ec(_, alg) => alg,
             SigningKey::Ed(_) => "EdDSA",
         }
     }
 
     /// The public key as a JWK (with `alg`, `use: sig` and the `kid` when it has one).
     pub fn public_jwk(&self) -> Value {
-        use ring::signature::KeyPair as _;
+        use aws_lc_rs::signature::KeyPair as _;
         let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
         let mut jwk = match &self.key {
             SigningKey::Rsa(pair) => {
-                let public: ring::rsa::PublicKeyComponents<Vec<u8>> = pair.public().into();
+                let public =
+                    aws_lc_rs::rsa::PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
                 serde_json::json!({"kty": "RSA", "n": b64(&public.n), "e": b64(&public.e)})
             }
-            SigningKey::Ec(pair) => {
+            SigningKey::Ec(pair, alg) => {
                 let point = pair.public_key().as_ref();
+                let width = (point.len() - 1) / 2;
+                let crv = match *alg {
+                    "ES256" => "P-256",
+                    "ES384" => "P-384",
+                    _ => "P-521",
+                };
                 serde_json::json!({
-                    "kty": "EC", "crv": "P-256",
-                    "x": b64(&point[1..33]), "y": b64(&point[33..65]),
+                    "kty": "EC", "crv": crv,
+                    "x": b64(&point[1..=width]), "y": b64(&point[1 + width..]),
                 })
             }
             SigningKey::Ed(pair) => serde_json::json!({
@@ -638,20 +675,20 @@ impl AppTokenSigner {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let rng = ring::rand::SystemRandom::new();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         let signature: Vec<u8> = match &self.key {
             SigningKey::Rsa(pair) => {
-                let mut signature = vec![0; pair.public().modulus_len()];
+                let mut signature = vec![0; pair.public_modulus_len()];
                 // Signing with a valid key into a buffer of the modulus' length cannot fail.
                 let _ = pair.sign(
-                    &ring::signature::RSA_PKCS1_SHA256,
+                    &aws_lc_rs::signature::RSA_PKCS1_SHA256,
                     &rng,
                     input.as_bytes(),
                     &mut signature,
                 );
                 signature
             }
-            SigningKey::Ec(pair) => pair
+            SigningKey::Ec(pair, _) => pair
                 .sign(&rng, input.as_bytes())
                 .map(|s| s.as_ref().to_vec())
                 .unwrap_or_default(),

@@ -370,7 +370,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             crate::transport::security::require_secure(&base_url, "base URL")?;
         }
         self.context.validate().map_err(BuildError::Context)?;
-        let mut http = reqwest::Client::builder()
+        let mut http = crate::transport::security::reqwest_builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(self.user_agent);
@@ -424,6 +424,8 @@ struct SentCredentials {
     sent: bool,
     /// The `Authorization` header sent, which tells a token provider which token was refused.
     authorization: Option<HeaderValue>,
+    /// When the request was sent (wall clock), for the budget.
+    sent_at: std::time::SystemTime,
 }
 
 impl Client {
@@ -522,16 +524,13 @@ impl Client {
             let started = self.inner.time.now();
             let mut retry = 0;
             loop {
-                self.take_budget(operation, started).await?;
                 self.respect_window(operation, started).await?;
-                let sent_at = self.inner.time.wall_clock();
                 let result = self
-                    .authenticated(operation, &url, headers, body.as_ref())
+                    .authenticated(operation, &url, headers, body.as_ref(), started)
                     .await;
                 let wait = match &result {
                     Ok(response) => {
                         self.note_window(response);
-                        self.feed_budget(response, sent_at).await;
                         policy.wait(&operation.method, response, retry)
                     }
                     Err(e) if matches!(e.kind(), ErrorKind::Transport(source) if source.is_connect()) => {
@@ -686,15 +685,18 @@ impl Client {
         Ok(())
     }
 
-    /// One attempt, and once more with fresh credentials after a 401 if the provider has them.
+    /// One attempt, and once more with fresh credentials after a 401 if the provider has them;
+    /// the budget learns from each answer.
     async fn authenticated<E>(
         &self,
         operation: &'static Operation,
         url: &str,
         headers: &[(&'static str, String)],
         body: Option<&RequestBody>,
+        started: std::time::Instant,
     ) -> Result<RawResponse, Error<E>> {
-        let (response, used) = self.attempt(operation, url, headers, body).await?;
+        let (response, used) = self.attempt(operation, url, headers, body, started).await?;
+        self.feed_budget(&response, used.sent_at).await;
         // A 401 to a request without credentials says nothing about the provider's token.
         if response.status() == http::StatusCode::UNAUTHORIZED
             && used.sent
@@ -703,7 +705,9 @@ impl Client {
                 .await?
         {
             tracing::debug!("401: retrying once with fresh credentials");
-            return Ok(self.attempt(operation, url, headers, body).await?.0);
+            let (response, used) = self.attempt(operation, url, headers, body, started).await?;
+            self.feed_budget(&response, used.sent_at).await;
+            return Ok(response);
         }
         Ok(response)
     }
@@ -722,13 +726,18 @@ impl Client {
         }
     }
 
-    /// One attempt; also returns the credentials it sent, for the 401 decision.
+    /// One attempt; also returns the credentials it sent, for the 401 decision, and when.
+    ///
+    /// The rate-limit budget is taken last, once the credentials are on the request (a token
+    /// fetch may take a while) and the hooks have run: a window the call opens starts when the
+    /// request is sent, as the server's does, not before.
     async fn attempt<E>(
         &self,
         operation: &'static Operation,
         url: &str,
         extra: &[(&'static str, String)],
         body: Option<&RequestBody>,
+        started: std::time::Instant,
     ) -> Result<(RawResponse, SentCredentials), Error<E>> {
         let mut request = self.prepare(operation, url, extra, body)?;
         let sent = self.authorize(operation, &mut request).await?;
@@ -737,9 +746,11 @@ impl Client {
                 .await
                 .map_err(|source| Error::new(operation.id, ErrorKind::Hook(source)))?;
         }
+        self.take_budget(operation, started).await?;
         let used = SentCredentials {
             sent,
             authorization: request.headers().get(http::header::AUTHORIZATION).cloned(),
+            sent_at: self.inner.time.wall_clock(),
         };
         let response = self
             .inner

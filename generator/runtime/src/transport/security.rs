@@ -40,7 +40,7 @@ pub(crate) fn http_client(
     timeout: std::time::Duration,
     configure: Option<crate::transport::client::ConfigureHttp>,
 ) -> Result<reqwest::Client, BuildError> {
-    let mut builder = reqwest::Client::builder()
+    let mut builder = reqwest_builder()
         .connect_timeout(timeout)
         .timeout(timeout)
         // Token and key endpoints are called minutes apart. A pooled connection the server has
@@ -55,6 +55,31 @@ pub(crate) fn http_client(
         .redirect(same_origin_redirects())
         .build()
         .map_err(BuildError::Http)
+}
+
+/// reqwest's builder with the roots the TLS features choose: `tls-webpki-roots` alone trusts
+/// Mozilla's roots compiled in (reqwest 0.13's rustls would read the system's otherwise);
+/// with `tls-native-roots` the system's roots are used (reqwest's platform verifier), Mozilla's
+/// added when both are on; `native-tls` keeps the platform's TLS and its roots. Roots added in
+/// `configure_http` (`tls_certs_merge`, `add_root_certificate`) are trusted besides.
+pub(crate) fn reqwest_builder() -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder();
+    #[cfg(all(feature = "tls-webpki-roots", not(feature = "native-tls")))]
+    let builder = {
+        static MOZILLA: std::sync::OnceLock<Vec<reqwest::Certificate>> = std::sync::OnceLock::new();
+        let roots = MOZILLA.get_or_init(|| {
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .filter_map(|der| reqwest::Certificate::from_der(der).ok())
+                .collect()
+        });
+        if cfg!(feature = "tls-native-roots") {
+            builder.tls_certs_merge(roots.iter().cloned())
+        } else {
+            builder.tls_certs_only(roots.iter().cloned())
+        }
+    };
+    builder
 }
 
 /// Redirects are followed only within the same scheme, host and port (at most 5): every header
