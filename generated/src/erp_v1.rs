@@ -8,7 +8,9 @@
 //! in JTL-Wawi, the app posts its registration, then polls the registration until the merchant
 //! accepted or rejected it. The accepted registration carries the API key, shown exactly once.
 //!
-//! Generated from `erp-1.0.yaml`.
+//! Generated from `erp-1.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -62,10 +64,15 @@ impl Client {
     /// poll with `FetchRegistrationStatus`.
     ///
     /// `POST /authentication` (operation `RegisterApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -76,69 +83,15 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
-    pub async fn register_app(
+    #[inline]
+    pub fn register_app(
         &self,
-        body: &crate::models::AppRegistrationRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterApp",
-                "erp_v1",
-                rt::http::Method::POST,
-                "/authentication",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            );
-        if let Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterApp {
+        RegisterApp {
+            client: self.clone(),
+            body,
         }
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = "/authentication";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
     }
 
     /// Fetch the status of a registration
@@ -148,6 +101,7 @@ impl Client {
     /// is handed out once: the next fetch answers 410.
     ///
     /// `GET /authentication/{registrationId}` (operation `FetchRegistrationStatus`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
@@ -162,57 +116,15 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
     /// - `410`: The registration request was answered already and its key handed out
-    pub async fn fetch_registration_status(
+    #[inline]
+    pub fn fetch_registration_status(
         &self,
-        registration_id: &str,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "FetchRegistrationStatus",
-                "erp_v1",
-                rt::http::Method::GET,
-                "/authentication/{registrationId}",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No registration request has this id",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(410),
-                        "The registration request was answered already and its key handed out",
-                    ),
-                ],
-            );
-        let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        registration_id: impl Into<String>,
+    ) -> FetchRegistrationStatus {
+        FetchRegistrationStatus {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
     }
 
     /// Register a further instance of an app
@@ -220,6 +132,7 @@ impl Client {
     /// Asks for one more instance of an application that is registered already.
     ///
     /// `POST /authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
@@ -234,57 +147,15 @@ impl Client {
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
-    pub async fn register_multi_instance_app(
+    #[inline]
+    pub fn register_multi_instance_app(
         &self,
-        registration_id: &str,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterMultiInstanceApp",
-                "erp_v1",
-                rt::http::Method::POST,
-                "/authentication/{registrationId}",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The operation is not allowed in this context",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                ],
-            );
-        let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(registration_id)
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        registration_id: impl Into<String>,
+    ) -> RegisterMultiInstanceApp {
+        RegisterMultiInstanceApp {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
     }
 
     /// Read the API status
@@ -292,6 +163,7 @@ impl Client {
     /// Tells which JTL-Wawi version answers and which database tenant it serves.
     ///
     /// `GET /info` (operation `GetStatus`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -300,41 +172,9 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
-    pub async fn get_status(
-        &self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetStatus",
-                "erp_v1",
-                rt::http::Method::GET,
-                "/info",
-            )
-            .api_version("1.0")
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "The server found nothing to report",
-                    ),
-                ],
-            );
-        let path = "/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    #[inline]
+    pub fn get_status(&self) -> GetStatus {
+        GetStatus { client: self.clone() }
     }
 }
 
@@ -343,3 +183,308 @@ impl ::std::convert::From<rt::Client> for Client {
         Self { inner }
     }
 }
+
+/// The request of [`Client::register_app`], `POST /authentication`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl RegisterApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterApp",
+            "erp_v1",
+            rt::http::Method::POST,
+            "/authentication",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        if let Some(missing) = body.missing_in_erp_v1_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
+        }
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/authentication".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(RegisterApp; client, body);
+
+/// The request of [`Client::fetch_registration_status`], `GET /authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct FetchRegistrationStatus {
+    client: Client,
+    registration_id: String,
+}
+
+impl FetchRegistrationStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for FetchRegistrationStatus {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "FetchRegistrationStatus",
+            "erp_v1",
+            rt::http::Method::GET,
+            "/authentication/{registrationId}",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            .as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(FetchRegistrationStatus; client, registration_id);
+
+/// The request of [`Client::register_multi_instance_app`], `POST /authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterMultiInstanceApp {
+    client: Client,
+    registration_id: String,
+}
+
+impl RegisterMultiInstanceApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterMultiInstanceApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterMultiInstanceApp",
+            "erp_v1",
+            rt::http::Method::POST,
+            "/authentication/{registrationId}",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            .as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(RegisterMultiInstanceApp; client, registration_id);
+
+/// The request of [`Client::get_status`], `GET /info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetStatus {
+    client: Client,
+}
+
+impl GetStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Status>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetStatus {
+    type Output = crate::models::Status;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetStatus",
+            "erp_v1",
+            rt::http::Method::GET,
+            "/info",
+        )
+        .api_version("1.0")
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(GetStatus; client,);

@@ -10,7 +10,9 @@
 //! the merchant decided); a Wawi user logs in with `Login`, whose session id travels as
 //! `X-SessionId`, and out again with `Logout`.
 //!
-//! Generated from `erp-2.0.yaml`.
+//! Generated from `erp-2.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -64,10 +66,15 @@ impl Client {
     /// `FetchRegistrationStatus`.
     ///
     /// `POST /v2/authentication` (operation `RegisterApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     ///
@@ -78,68 +85,15 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
     /// - `409`: An application with this app id is registered already
-    pub async fn register_app(
+    #[inline]
+    pub fn register_app(
         &self,
-        body: &crate::models::AppRegistrationRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            );
-        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterApp {
+        RegisterApp {
+            client: self.clone(),
+            body,
         }
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = "/v2/authentication";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
     }
 
     /// Fetch the status of a registration
@@ -148,6 +102,7 @@ impl Client {
     /// carries the API key (handed out once: the next fetch answers 410) and the granted scopes.
     ///
     /// `GET /v2/authentication/{registrationId}` (operation `FetchRegistrationStatus`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
@@ -162,56 +117,15 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No registration request has this id
     /// - `410`: The registration request was answered already and its key handed out
-    pub async fn fetch_registration_status(
+    #[inline]
+    pub fn fetch_registration_status(
         &self,
-        registration_id: &str,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "FetchRegistrationStatus",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/authentication/{registrationId}",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No registration request has this id",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(410),
-                        "The registration request was answered already and its key handed out",
-                    ),
-                ],
-            );
-        let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        registration_id: impl Into<String>,
+    ) -> FetchRegistrationStatus {
+        FetchRegistrationStatus {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
     }
 
     /// Register a further instance of an app
@@ -220,6 +134,7 @@ impl Client {
     /// type `MultiInstance`), naming the first registration.
     ///
     /// `POST /v2/authentication/{registrationId}` (operation `RegisterMultiInstanceApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
@@ -234,56 +149,15 @@ impl Client {
     /// - `400`: The operation is not allowed in this context
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `403`: No application service is available to take the registration
-    pub async fn register_multi_instance_app(
+    #[inline]
+    pub fn register_multi_instance_app(
         &self,
-        registration_id: &str,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterMultiInstanceApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/{registrationId}",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The operation is not allowed in this context",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(403),
-                        "No application service is available to take the registration",
-                    ),
-                ],
-            );
-        let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(registration_id)
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        registration_id: impl Into<String>,
+    ) -> RegisterMultiInstanceApp {
+        RegisterMultiInstanceApp {
+            client: self.clone(),
+            registration_id: registration_id.into(),
+        }
     }
 
     /// Register a foreign app
@@ -292,10 +166,16 @@ impl Client {
     /// gateway accepts the request without acting on it.
     ///
     /// `POST /v2/authentication/foreign` (operation `RegisterForeignApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: What the merchant is asked to approve
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
+    /// - in the body, the properties `AppId`, `DisplayName`, `Description`, `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`, `AppIcon` (required by the schema `CreateAppRegistrationRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -307,91 +187,15 @@ impl Client {
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `409`: An application with this app id is registered already
     #[deprecated = "deprecated by the vendor"]
-    pub async fn register_foreign_app(
+    #[inline]
+    pub fn register_foreign_app(
         &self,
-        body: &crate::models::AppRegistrationRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RegisterForeignApp",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/foreign",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(409),
-                        "An application with this app id is registered already",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
-        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
-            return Err(rt::codegen::missing_property(OPERATION, &missing));
+        body: crate::models::AppRegistrationRequest,
+    ) -> RegisterForeignApp {
+        RegisterForeignApp {
+            client: self.clone(),
+            body,
         }
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = "/v2/authentication/foreign";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
     }
 
     /// Remove a foreign app by its app id
@@ -400,10 +204,15 @@ impl Client {
     /// `RemoveForeignAppByAppId`).
     ///
     /// `DELETE /v2/authentication/foreign/{appId}/app` (operation `RemoveForeignApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `app_id`: Id of the registered application
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -414,76 +223,12 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this id
-    pub async fn remove_foreign_app(
-        &self,
-        app_id: &str,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RemoveForeignApp",
-                "erp_v2",
-                rt::http::Method::DELETE,
-                "/v2/authentication/foreign/{appId}/app",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
-        let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn remove_foreign_app(&self, app_id: impl Into<String>) -> RemoveForeignApp {
+        RemoveForeignApp {
+            client: self.clone(),
+            app_id: app_id.into(),
+        }
     }
 
     /// Update a foreign app by its app id
@@ -492,11 +237,16 @@ impl Client {
     /// `UpdateForeignAppByAppId`).
     ///
     /// `PATCH /v2/authentication/foreign/{appId}/app` (operation `UpdateForeignApp`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `app_id`: Id of the registered application
     /// - `body`: The new registration data
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -507,91 +257,17 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this id
-    pub async fn update_foreign_app(
+    #[inline]
+    pub fn update_foreign_app(
         &self,
-        app_id: &str,
-        body: &crate::models::AppRegistrationRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "UpdateForeignApp",
-                "erp_v2",
-                rt::http::Method::PATCH,
-                "/v2/authentication/foreign/{appId}/app",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(app_id)
-        );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        app_id: impl Into<String>,
+        body: crate::models::AppRegistrationRequest,
+    ) -> UpdateForeignApp {
+        UpdateForeignApp {
+            client: self.clone(),
+            app_id: app_id.into(),
+            body,
+        }
     }
 
     /// Remove a foreign app by its registration id
@@ -599,10 +275,15 @@ impl Client {
     /// Removes the registration of a foreign application, named by its registration id.
     ///
     /// `DELETE /v2/authentication/foreign/{registrationId}/registration` (operation `RemoveForeignAppByRegistrationId`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `registration_id`: Id of the registration request that registered the app
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -613,78 +294,15 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this registration id
-    pub async fn remove_foreign_app_by_registration_id(
+    #[inline]
+    pub fn remove_foreign_app_by_registration_id(
         &self,
         registration_id: rt::uuid::Uuid,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RemoveForeignAppByRegistrationId",
-                "erp_v2",
-                rt::http::Method::DELETE,
-                "/v2/authentication/foreign/{registrationId}/registration",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this registration id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
-        let path = format!(
-            "/v2/authentication/foreign/{}/registration",
-            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
-            registration_id))
-        );
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    ) -> RemoveForeignAppByRegistrationId {
+        RemoveForeignAppByRegistrationId {
+            client: self.clone(),
+            registration_id,
+        }
     }
 
     /// Update a foreign app by its registration id
@@ -692,11 +310,16 @@ impl Client {
     /// Changes the registration of a foreign application, named by its registration id.
     ///
     /// `PATCH /v2/authentication/foreign/{registrationId}/registration` (operation `UpdateForeignAppByRegistrationId`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `registration_id`: Id of the registration request that registered the app
     /// - `body`: The new registration data
+    ///
+    /// # Requires
+    ///
+    /// - the scope `foreignapps.manage` (the document's `x-jtl-scope`): a token or key without it is refused with 403
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -707,93 +330,17 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: No app is registered under this registration id
-    pub async fn update_foreign_app_by_registration_id(
+    #[inline]
+    pub fn update_foreign_app_by_registration_id(
         &self,
         registration_id: rt::uuid::Uuid,
-        body: &crate::models::AppRegistrationRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::RegistrationInformation>,
-        rt::Error<()>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "UpdateForeignAppByRegistrationId",
-                "erp_v2",
-                rt::http::Method::PATCH,
-                "/v2/authentication/foreign/{registrationId}/registration",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::CompanyId,
-                        name: "x-companyid",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "No app is registered under this registration id",
-                    ),
-                ],
-            )
-            .scope("foreignapps.manage");
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = format!(
-            "/v2/authentication/foreign/{}/registration",
-            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(&
-            registration_id))
-        );
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        body: crate::models::AppRegistrationRequest,
+    ) -> UpdateForeignAppByRegistrationId {
+        UpdateForeignAppByRegistrationId {
+            client: self.clone(),
+            registration_id,
+            body,
+        }
     }
 
     /// Log a JTL-Wawi user in
@@ -804,10 +351,15 @@ impl Client {
     /// loopback).
     ///
     /// `POST /v2/authentication/login` (operation `Login`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: The user's name and password
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the properties `UserName`, `Password` (required by the schema `CreateLogin`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     ///
@@ -817,61 +369,12 @@ impl Client {
     ///
     /// - `400`: The data sent is invalid (unknown user or wrong password)
     /// - `402`: No licence is available, or JTL has not authorised the app
-    pub async fn login(
-        &self,
-        body: &crate::models::CreateLogin,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Login>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "Login",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/login",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The data sent is invalid (unknown user or wrong password)",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                ],
-            );
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Pascal,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let path = "/v2/authentication/login";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    #[inline]
+    pub fn login(&self, body: crate::models::CreateLogin) -> Login {
+        Login {
+            client: self.clone(),
+            body,
+        }
     }
 
     /// Log a JTL-Wawi user out
@@ -880,6 +383,7 @@ impl Client {
     /// header here; the server cannot tell which session to end without it).
     ///
     /// `POST /v2/authentication/logout` (operation `Logout`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     ///
@@ -888,47 +392,9 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `400`: The data sent is invalid (no such session)
-    pub async fn logout(
-        &self,
-    ) -> Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "Logout",
-                "erp_v2",
-                rt::http::Method::POST,
-                "/v2/authentication/logout",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::ChallengeCode,
-                        name: "x-challengecode",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The data sent is invalid (no such session)",
-                    ),
-                ],
-            );
-        let path = "/v2/authentication/logout";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn logout(&self) -> Logout {
+        Logout { client: self.clone() }
     }
 
     /// List the feature sets
@@ -936,31 +402,14 @@ impl Client {
     /// The feature sets the server offers, each with its release state and API version.
     ///
     /// `GET /v2/feature` (operation `GetFeatures`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    pub async fn get_features(
-        &self,
-    ) -> Result<rt::ResponseValue<Vec<crate::models::FeatureInfo>>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetFeatures",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/feature",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional);
-        let path = "/v2/feature";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    #[inline]
+    pub fn get_features(&self) -> GetFeatures {
+        GetFeatures {
+            client: self.clone(),
+        }
     }
 
     /// Read the API status
@@ -968,6 +417,7 @@ impl Client {
     /// Tells which JTL-Wawi version answers and which database tenant it serves.
     ///
     /// `GET /v2/info` (operation `GetStatus`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
     ///
@@ -976,40 +426,9 @@ impl Client {
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `404`: The server found nothing to report
-    pub async fn get_status(
-        &self,
-    ) -> Result<
-        rt::ResponseValue<crate::models::Status>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "GetStatus",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/info",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "The server found nothing to report",
-                    ),
-                ],
-            );
-        let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    #[inline]
+    pub fn get_status(&self) -> GetStatus {
+        GetStatus { client: self.clone() }
     }
 
     /// Check that the API answers
@@ -1017,29 +436,12 @@ impl Client {
     /// The status of the API without a body; a success means the server is up.
     ///
     /// `HEAD /v2/info` (operation `HeadStatus`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// Security in the document: none, or `oauth2-cloud-id-accessCode`, or `oauth2-application`; the client's auth provider supplies it.
-    pub async fn head_status(&self) -> Result<rt::ResponseValue<()>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "HeadStatus",
-                "erp_v2",
-                rt::http::Method::HEAD,
-                "/v2/info",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Optional);
-        let path = "/v2/info";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::empty(response, OPERATION)
+    #[inline]
+    pub fn head_status(&self) -> HeadStatus {
+        HeadStatus { client: self.clone() }
     }
 
     /// Query accounting data
@@ -1051,16 +453,23 @@ impl Client {
     /// marks the operation `x-stability-level: draft`.
     ///
     /// `GET /v2/accountingData` (operation `QueryAccountingData`).
+    /// Returns the request: set its optional inputs (below), then `.await` it.
     ///
-    /// # Arguments
+    /// # Optional inputs
     ///
-    /// - `params.from`: Only documents dated at or after this moment
-    /// - `params.to`: Only documents dated at or before this moment
-    /// - `params.company_id`: Only the documents of this company (the vendor's `FirmaKey`)
-    /// - `params.type`: Only documents of this type
-    /// - `params.export_currency_in_departure_country`: Whether amounts are given in the currency of the departure country
-    /// - `params.page_number`: The page to answer, counted from 1
-    /// - `params.page_size`: How many documents a page holds at most
+    /// Setters of [`QueryAccountingData`] (each also as `set_…` taking an `Option`):
+    ///
+    /// - `from(…)`: Only documents dated at or after this moment
+    /// - `to(…)`: Only documents dated at or before this moment
+    /// - `company_id(…)`: Only the documents of this company (the vendor's `FirmaKey`)
+    /// - `r#type(…)`: Only documents of this type
+    /// - `export_currency_in_departure_country(…)`: Whether amounts are given in the currency of the departure country
+    /// - `page_number(…)`: The page to answer, counted from 1
+    /// - `page_size(…)`: How many documents a page holds at most
+    ///
+    /// # Requires
+    ///
+    /// - the scope `accountings.read` (the document's `x-jtl-scope`): a token or key without it is refused with 403
     ///
     /// Security in the document: `oauth2-cloud-id-accessCode` and `Wawi`, or `oauth2-application` and `Wawi`; the client's auth provider supplies it.
     ///
@@ -1071,137 +480,18 @@ impl Client {
     /// - `401`: The caller is not authenticated
     /// - `402`: No licence is available, or JTL has not authorised the app
     /// - `404`: Nothing was found for the given identifier
-    pub async fn query_accounting_data(
-        &self,
-        params: &QueryAccountingDataParams,
-    ) -> Result<
-        rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-        rt::Error<crate::models::ErrorResponse>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "QueryAccountingData",
-                "erp_v2",
-                rt::http::Method::GET,
-                "/v2/accountingData",
-            )
-            .context(
-                &[
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppId,
-                        name: "x-appid",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::AppVersion,
-                        name: "x-appversion",
-                        required: true,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::RunAs,
-                        name: "x-runas",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::SessionId,
-                        name: "X-SessionId",
-                        required: false,
-                    },
-                    rt::ContextHeader {
-                        key: rt::ContextKey::Tenant,
-                        name: "x-tenant-id",
-                        required: true,
-                    },
-                ],
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
-                    (
-                        rt::DocumentedStatus::Code(402),
-                        "No licence is available, or JTL has not authorised the app",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(404),
-                        "Nothing was found for the given identifier",
-                    ),
-                ],
-            )
-            .scope("accountings.read");
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("from", params.from.as_ref());
-        query.push_optional("to", params.to.as_ref());
-        query.push_optional("companyId", params.company_id.as_ref());
-        query.push_optional("type", params.r#type.as_ref());
-        query
-            .push_optional(
-                "exportCurrencyInDepartureCountry",
-                params.export_currency_in_departure_country.as_ref(),
-            );
-        query.push_optional("pageNumber", params.page_number.as_ref());
-        query.push_optional("pageSize", params.page_size.as_ref());
-        let path = format!("/v2/accountingData{}", query.finish());
-        let response = rt::codegen::execute(&self.inner, OPERATION, &path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
-    }
-
-    /// The pages of [`Self::query_accounting_data`], from the first on, as a stream.
-    ///
-    /// It sends nothing until polled and nothing more once dropped; each page is one call of [`Self::query_accounting_data`] (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
-    #[allow(clippy::clone_on_copy)]
-    pub fn query_accounting_data_pages(
-        &self,
-        params: &QueryAccountingDataParams,
-    ) -> impl rt::paging::Stream<
-        Item = Result<
-            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
-            rt::Error<crate::models::ErrorResponse>,
-        >,
-    > + Send + use<> {
-        let client = self.clone();
-        let params = params.clone();
-        let fetch = move |cursor: rt::paging::Cursor| {
-            let client = client.clone();
-            let params = params.clone();
-            async move {
-                let mut params = params;
-                params.page_number = Some(
-                    i32::try_from(cursor.number()).unwrap_or(i32::MAX),
-                );
-                client.query_accounting_data(&params).await
-            }
-        };
-        let marks = |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
-            empty: page.items.is_empty(),
-            has_next: page.has_next_page,
-            next_number: page.next_page_number.map(i64::from),
-            total_pages: page.total_pages.map(i64::from),
-            ..::std::default::Default::default()
-        };
-        rt::paging::pages(
-            "QueryAccountingData",
-            rt::paging::Cursor::Number(1),
-            fetch,
-            marks,
-        )
-    }
-
-    /// The items of [`Self::query_accounting_data_pages`], in order: every item of every page, as a stream.
-    pub fn query_accounting_data_stream(
-        &self,
-        params: &QueryAccountingDataParams,
-    ) -> impl rt::paging::Stream<
-        Item = Result<
-            crate::models::AccountingData,
-            rt::Error<crate::models::ErrorResponse>,
-        >,
-    > + Send + use<> {
-        let pages = self.query_accounting_data_pages(params);
-        rt::paging::items(
-            pages,
-            |page: crate::models::PagedListOfAccountingData| page.items,
-        )
+    #[inline]
+    pub fn query_accounting_data(&self) -> QueryAccountingData {
+        QueryAccountingData {
+            client: self.clone(),
+            from: None,
+            to: None,
+            company_id: None,
+            r#type: None,
+            export_currency_in_departure_country: None,
+            page_number: None,
+            page_size: None,
+        }
     }
 }
 
@@ -1211,21 +501,1361 @@ impl ::std::convert::From<rt::Client> for Client {
     }
 }
 
-/// The optional parameters of [`Client::query_accounting_data`]; `Default` sets none.
-#[derive(Debug, Clone, Default)]
-pub struct QueryAccountingDataParams {
-    /// Only documents dated at or after this moment
-    pub from: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-    /// Only documents dated at or before this moment
-    pub to: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
-    /// Only the documents of this company (the vendor's `FirmaKey`)
-    pub company_id: Option<rt::uuid::Uuid>,
-    /// Only documents of this type
-    pub r#type: Option<crate::models::DocumentType>,
-    /// Whether amounts are given in the currency of the departure country
-    pub export_currency_in_departure_country: Option<bool>,
-    /// The page to answer, counted from 1
-    pub page_number: Option<i32>,
-    /// How many documents a page holds at most
-    pub page_size: Option<i32>,
+/// The request of [`Client::register_app`], `POST /v2/authentication`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
 }
+
+impl RegisterApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
+        }
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(RegisterApp; client, body);
+
+/// The request of [`Client::fetch_registration_status`], `GET /v2/authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct FetchRegistrationStatus {
+    client: Client,
+    registration_id: String,
+}
+
+impl FetchRegistrationStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for FetchRegistrationStatus {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "FetchRegistrationStatus",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/authentication/{registrationId}",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No registration request has this id"),
+                (
+                    rt::DocumentedStatus::Code(410),
+                    "The registration request was answered already and its key handed out",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            .registration_id.as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(FetchRegistrationStatus; client, registration_id);
+
+/// The request of [`Client::register_multi_instance_app`], `POST /v2/authentication/{registrationId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterMultiInstanceApp {
+    client: Client,
+    registration_id: String,
+}
+
+impl RegisterMultiInstanceApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterMultiInstanceApp {
+    type Output = crate::models::RegistrationRequestStatusInfo;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterMultiInstanceApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/{registrationId}",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The operation is not allowed in this context",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(403),
+                    "No application service is available to take the registration",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            .registration_id.as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(RegisterMultiInstanceApp; client, registration_id);
+
+/// The request of [`Client::register_foreign_app`], `POST /v2/authentication/foreign`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RegisterForeignApp {
+    client: Client,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl RegisterForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RegisterForeignApp {
+    type Output = crate::models::RegistrationInformation;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RegisterForeignApp",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/foreign",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(409),
+                    "An application with this app id is registered already",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        if let Some(missing) = body.missing_in_erp_v2_create_app_registration_request() {
+            return Err(rt::codegen::missing_property(Self::OPERATION, &missing));
+        }
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication/foreign".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(RegisterForeignApp; client, body);
+
+/// The request of [`Client::remove_foreign_app`], `DELETE /v2/authentication/foreign/{appId}/app`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RemoveForeignApp {
+    client: Client,
+    app_id: String,
+}
+
+impl RemoveForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RemoveForeignApp {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RemoveForeignApp",
+            "erp_v2",
+            rt::http::Method::DELETE,
+            "/v2/authentication/foreign/{appId}/app",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            .app_id.as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(RemoveForeignApp; client, app_id);
+
+/// The request of [`Client::update_foreign_app`], `PATCH /v2/authentication/foreign/{appId}/app`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct UpdateForeignApp {
+    client: Client,
+    app_id: String,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl UpdateForeignApp {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for UpdateForeignApp {
+    type Output = crate::models::RegistrationInformation;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "UpdateForeignApp",
+            "erp_v2",
+            rt::http::Method::PATCH,
+            "/v2/authentication/foreign/{appId}/app",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (rt::DocumentedStatus::Code(404), "No app is registered under this id"),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            .app_id.as_str())
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(UpdateForeignApp; client, app_id, body);
+
+/// The request of [`Client::remove_foreign_app_by_registration_id`], `DELETE /v2/authentication/foreign/{registrationId}/registration`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RemoveForeignAppByRegistrationId {
+    client: Client,
+    registration_id: rt::uuid::Uuid,
+}
+
+impl RemoveForeignAppByRegistrationId {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RemoveForeignAppByRegistrationId {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RemoveForeignAppByRegistrationId",
+            "erp_v2",
+            rt::http::Method::DELETE,
+            "/v2/authentication/foreign/{registrationId}/registration",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/v2/authentication/foreign/{}/registration",
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
+            .registration_id))
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(RemoveForeignAppByRegistrationId; client, registration_id);
+
+/// The request of [`Client::update_foreign_app_by_registration_id`], `PATCH /v2/authentication/foreign/{registrationId}/registration`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct UpdateForeignAppByRegistrationId {
+    client: Client,
+    registration_id: rt::uuid::Uuid,
+    body: crate::models::AppRegistrationRequest,
+}
+
+impl UpdateForeignAppByRegistrationId {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::RegistrationInformation>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for UpdateForeignAppByRegistrationId {
+    type Output = crate::models::RegistrationInformation;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "UpdateForeignAppByRegistrationId",
+            "erp_v2",
+            rt::http::Method::PATCH,
+            "/v2/authentication/foreign/{registrationId}/registration",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::CompanyId,
+                    name: "x-companyid",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "No app is registered under this registration id",
+                ),
+            ],
+        )
+        .scope("foreignapps.manage");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = format!(
+            "/v2/authentication/foreign/{}/registration",
+            rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
+            .registration_id))
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(UpdateForeignAppByRegistrationId; client, registration_id, body);
+
+/// The request of [`Client::login`], `POST /v2/authentication/login`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Login {
+    client: Client,
+    body: crate::models::CreateLogin,
+}
+
+impl Login {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Login>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Login {
+    type Output = crate::models::Login;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "Login",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/login",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (unknown user or wrong password)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Pascal,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let path = "/v2/authentication/login".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(Login; client, body);
+
+/// The request of [`Client::logout`], `POST /v2/authentication/logout`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Logout {
+    client: Client,
+}
+
+impl Logout {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Logout {
+    type Output = ();
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "Logout",
+            "erp_v2",
+            rt::http::Method::POST,
+            "/v2/authentication/logout",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::ChallengeCode,
+                    name: "x-challengecode",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The data sent is invalid (no such session)",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/authentication/logout".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(Logout; client,);
+
+/// The request of [`Client::get_features`], `GET /v2/feature`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetFeatures {
+    client: Client,
+}
+
+impl GetFeatures {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<Vec<crate::models::FeatureInfo>>,
+            rt::Error<()>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetFeatures {
+    type Output = Vec<crate::models::FeatureInfo>;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetFeatures",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/feature",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/feature".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(GetFeatures; client,);
+
+/// The request of [`Client::get_status`], `GET /v2/info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetStatus {
+    client: Client,
+}
+
+impl GetStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::Status>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetStatus {
+    type Output = crate::models::Status;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "GetStatus",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/info",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional)
+        .errors(
+            &[(rt::DocumentedStatus::Code(404), "The server found nothing to report")],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(GetStatus; client,);
+
+/// The request of [`Client::head_status`], `HEAD /v2/info`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct HeadStatus {
+    client: Client,
+}
+
+impl HeadStatus {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for HeadStatus {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "HeadStatus",
+            "erp_v2",
+            rt::http::Method::HEAD,
+            "/v2/info",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Optional);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/v2/info".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(HeadStatus; client,);
+
+/// The request of [`Client::query_accounting_data`], `GET /v2/accountingData`.
+///
+/// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
+///
+/// A paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct QueryAccountingData {
+    client: Client,
+    from: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    to: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    company_id: Option<rt::uuid::Uuid>,
+    r#type: Option<crate::models::DocumentType>,
+    export_currency_in_departure_country: Option<bool>,
+    page_number: Option<i32>,
+    page_size: Option<i32>,
+}
+
+impl QueryAccountingData {
+    /// Only documents dated at or after this moment
+    pub fn from(
+        mut self,
+        value: impl Into<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets [`from`](Self::from) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_from(
+        mut self,
+        value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.from = value;
+        self
+    }
+
+    /// Only documents dated at or before this moment
+    pub fn to(
+        mut self,
+        value: impl Into<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+
+    /// Sets [`to`](Self::to) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_to(
+        mut self,
+        value: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    ) -> Self {
+        self.to = value;
+        self
+    }
+
+    /// Only the documents of this company (the vendor's `FirmaKey`)
+    pub fn company_id(mut self, value: impl Into<rt::uuid::Uuid>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`company_id`](Self::company_id) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_company_id(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.company_id = value;
+        self
+    }
+
+    /// Only documents of this type
+    pub fn r#type(mut self, value: impl Into<crate::models::DocumentType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`r#type`](Self::type) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_type(mut self, value: Option<crate::models::DocumentType>) -> Self {
+        self.r#type = value;
+        self
+    }
+
+    /// Whether amounts are given in the currency of the departure country
+    pub fn export_currency_in_departure_country(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.export_currency_in_departure_country = Some(value.into());
+        self
+    }
+
+    /// Sets [`export_currency_in_departure_country`](Self::export_currency_in_departure_country) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_export_currency_in_departure_country(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.export_currency_in_departure_country = value;
+        self
+    }
+
+    /// The page to answer, counted from 1
+    pub fn page_number(mut self, value: impl Into<i32>) -> Self {
+        self.page_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_number`](Self::page_number) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_page_number(mut self, value: Option<i32>) -> Self {
+        self.page_number = value;
+        self
+    }
+
+    /// How many documents a page holds at most
+    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_size`](Self::page_size) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_page_size(mut self, value: Option<i32>) -> Self {
+        self.page_size = value;
+        self
+    }
+
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+
+    /// The pages of this request as a stream, from the page it names on (the first when its cursor is unset).
+    ///
+    /// It sends nothing until polled and nothing more once dropped; each page is this request sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends where the server says the list ends, and with [`crate::runtime::ErrorKind::Paging`] where the server would make it loop. See [`crate::runtime::paging`].
+    #[inline]
+    pub fn into_pages(
+        self,
+    ) -> impl rt::paging::Stream<
+        Item = Result<
+            rt::ResponseValue<crate::models::PagedListOfAccountingData>,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + use<> {
+        let first = rt::paging::Cursor::Number(self.page_number.map_or(1, i64::from));
+        let fetch = move |cursor: rt::paging::Cursor| {
+            let mut page = self.clone();
+            page.page_number = Some(i32::try_from(cursor.number()).unwrap_or(i32::MAX));
+            page.send()
+        };
+        rt::paging::pages(
+            "QueryAccountingData",
+            first,
+            fetch,
+            |page: &crate::models::PagedListOfAccountingData| rt::paging::Marks {
+                empty: page.items.is_empty(),
+                has_next: page.has_next_page,
+                next_number: page.next_page_number.map(i64::from),
+                total_pages: page.total_pages.map(i64::from),
+                ..::std::default::Default::default()
+            },
+        )
+    }
+
+    /// The items of [`Self::into_pages`], in order: every item of every page, as a stream.
+    #[inline]
+    pub fn into_items(
+        self,
+    ) -> impl rt::paging::Stream<
+        Item = Result<
+            crate::models::AccountingData,
+            rt::Error<crate::models::ErrorResponse>,
+        >,
+    > + Send + use<> {
+        rt::paging::items(
+            self.into_pages(),
+            |page: crate::models::PagedListOfAccountingData| page.items,
+        )
+    }
+}
+
+impl rt::codegen::Request for QueryAccountingData {
+    type Output = crate::models::PagedListOfAccountingData;
+    type Error = crate::models::ErrorResponse;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "QueryAccountingData",
+            "erp_v2",
+            rt::http::Method::GET,
+            "/v2/accountingData",
+        )
+        .context(
+            &[
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppId,
+                    name: "x-appid",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::AppVersion,
+                    name: "x-appversion",
+                    required: true,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::RunAs,
+                    name: "x-runas",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::SessionId,
+                    name: "X-SessionId",
+                    required: false,
+                },
+                rt::ContextHeader {
+                    key: rt::ContextKey::Tenant,
+                    name: "x-tenant-id",
+                    required: true,
+                },
+            ],
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (rt::DocumentedStatus::Code(401), "The caller is not authenticated"),
+                (
+                    rt::DocumentedStatus::Code(402),
+                    "No licence is available, or JTL has not authorised the app",
+                ),
+                (
+                    rt::DocumentedStatus::Code(404),
+                    "Nothing was found for the given identifier",
+                ),
+            ],
+        )
+        .scope("accountings.read");
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("from", self.from.as_ref());
+        query.push_optional("to", self.to.as_ref());
+        query.push_optional("companyId", self.company_id.as_ref());
+        query.push_optional("type", self.r#type.as_ref());
+        query
+            .push_optional(
+                "exportCurrencyInDepartureCountry",
+                self.export_currency_in_departure_country.as_ref(),
+            );
+        query.push_optional("pageNumber", self.page_number.as_ref());
+        query.push_optional("pageSize", self.page_size.as_ref());
+        let path = format!("/v2/accountingData{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(
+    QueryAccountingData; client, from, to, company_id, r#type,
+    export_currency_in_departure_country, page_number, page_size
+);

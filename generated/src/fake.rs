@@ -21,7 +21,7 @@
 //!     .context(Context::new().challenge_code("code"))
 //!     .build()?;
 //! let flow = RegistrationFlow::erp_v1(client);
-//! let app = jtl_erp_client::models::AppRegistrationRequest { app_id: Some("my/app".into()), ..Default::default() };
+//! let app = jtl_erp_client::models::AppRegistrationRequest::new().with_app_id("my/app");
 //! let pending = flow.register(&app).await?;
 //! fake.approve(&pending.registration_id, &[])?;
 //! let accepted = flow.wait(&pending).await?;

@@ -5,7 +5,9 @@
 //! client-credentials grant. The application authenticates with HTTP Basic: its client id and
 //! client secret from the Partner Portal.
 //!
-//! Generated from `jtl-identity.yaml`.
+//! Generated from `jtl-identity.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -58,10 +60,15 @@ impl Client {
     /// reuse it until shortly before it expires; do not request one per call.
     ///
     /// `POST /oauth2/token` (operation `RequestToken`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: the request body
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the property `grant_type` (required by the schema `TokenRequest`; a missing one is an error before anything is sent)
     ///
     /// Security in the document: `clientCredentials`; the client's auth provider supplies it.
     ///
@@ -71,32 +78,74 @@ impl Client {
     ///
     /// - `400`: The request was malformed or the grant is not allowed (RFC 6749, section 5.2)
     /// - `401`: The client credentials were not accepted (RFC 6749, section 5.2)
-    pub async fn request_token(
-        &self,
-        body: &crate::models::TokenRequest,
-    ) -> Result<
-        rt::ResponseValue<crate::models::TokenResponse>,
-        rt::Error<crate::models::OAuthError>,
-    > {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RequestToken",
-                "identity",
-                rt::http::Method::POST,
-                "/oauth2/token",
-            )
-            .auth(rt::AuthNeed::Required)
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(400),
-                        "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
-                    ),
-                    (
-                        rt::DocumentedStatus::Code(401),
-                        "The client credentials were not accepted (RFC 6749, section 5.2)",
-                    ),
-                ],
-            );
+    #[inline]
+    pub fn request_token(&self, body: crate::models::TokenRequest) -> RequestToken {
+        RequestToken {
+            client: self.clone(),
+            body,
+        }
+    }
+}
+
+impl ::std::convert::From<rt::Client> for Client {
+    fn from(inner: rt::Client) -> Self {
+        Self { inner }
+    }
+}
+
+/// The request of [`Client::request_token`], `POST /oauth2/token`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RequestToken {
+    client: Client,
+    body: crate::models::TokenRequest,
+}
+
+impl RequestToken {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<crate::models::TokenResponse>,
+            rt::Error<crate::models::OAuthError>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RequestToken {
+    type Output = crate::models::TokenResponse;
+    type Error = crate::models::OAuthError;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RequestToken",
+            "identity",
+            rt::http::Method::POST,
+            "/oauth2/token",
+        )
+        .auth(rt::AuthNeed::Required)
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(400),
+                    "The request was malformed or the grant is not allowed (RFC 6749, section 5.2)",
+                ),
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The client credentials were not accepted (RFC 6749, section 5.2)",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
         let mut fields: Vec<(&str, String)> = Vec::new();
         {
             let value = &body.grant_type;
@@ -108,21 +157,9 @@ impl Client {
         let body = rt::codegen::RequestBody::form(
             fields.iter().map(|(k, v)| (*k, v.as_str())),
         );
-        let path = "/oauth2/token";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        let path = "/oauth2/token".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }
 
-impl ::std::convert::From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
-        Self { inner }
-    }
-}
+rt::codegen::request!(RequestToken; client, body);

@@ -37,5 +37,6 @@ pub mod changelog {}
 pub use ::jtl_erp_runtime as runtime;
 pub use ::jtl_erp_runtime::Context;
 pub use ::jtl_erp_runtime::Error;
+pub use ::jtl_erp_runtime::ErrorKind;
 pub use ::jtl_erp_runtime::ResponseValue;
 pub use ::jtl_erp_runtime::Secret;

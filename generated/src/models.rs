@@ -3,6 +3,27 @@
 
 use ::jtl_erp_runtime as rt;
 
+/// A value of an enum that this client does not know (a newer server may send one), as
+/// the enum's `Unknown` variant holds it.
+///
+/// Only the enums' decoding makes one, and only of a value the enum does not name: an
+/// unknown value never equals a known one. Read it with [`Self::get`] (or the enum's
+/// `as_str()` / `value()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue<T>(T);
+
+impl<T> UnknownValue<T> {
+    /// The value as it came over the wire.
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+
+    /// The value as it came over the wire, owned.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
 /// What an application asks the merchant to approve
 ///
 /// Schemas of this concept (their casing):
@@ -10,7 +31,13 @@ use ::jtl_erp_runtime as rt;
 /// - `CreateAppRegistrationRequest` in `spec/erp-1.0.yaml` (Pascal)
 /// - `CreateAppRegistrationRequest` in `spec/erp-2.0.yaml` (Pascal)
 /// - `UpdateAppRegistrationRequest` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct AppRegistrationRequest {
     /// Unique id of the application
     ///
@@ -80,7 +107,21 @@ rt::codegen::model! {
     mandatory_api_scopes["MandatoryApiScopes"], 9
     optional_api_scopes["OptionalApiScopes"], 10 app_icon["AppIcon"], 11
     registration_type["RegistrationType"], 12 signature["Signature"], 13
-    signature_data["SignatureData"] } Pascal { optional app_id "AppId", optional
+    signature_data["SignatureData"] } new(; app_id, display_name, description,
+    localized_display_names, localized_descriptions, version, provider_name,
+    provider_website, mandatory_api_scopes, optional_api_scopes, app_icon,
+    registration_type, signature, signature_data) with { with_app_id app_id : String =
+    Some, with_display_name display_name : String = Some, with_description description :
+    String = Some, with_localized_display_names localized_display_names : Vec < crate
+    ::models::Translation > = Some, with_localized_descriptions localized_descriptions :
+    Vec < crate ::models::Translation > = Some, with_version version : String = Some,
+    with_provider_name provider_name : String = Some, with_provider_website
+    provider_website : String = Some, with_mandatory_api_scopes mandatory_api_scopes :
+    Vec < String > = Some, with_optional_api_scopes optional_api_scopes : Vec < String >
+    = Some, with_app_icon app_icon : rt::Base64Bytes = Some, with_registration_type
+    registration_type : crate ::models::RegistrationType = Some, with_signature signature
+    : rt::Base64Bytes = Some, with_signature_data signature_data : rt::chrono::DateTime <
+    rt::chrono::FixedOffset > = Some } Pascal { optional app_id "AppId", optional
     display_name "DisplayName", optional description "Description",
     optional_nested(Pascal) localized_display_names "LocalizedDisplayNames",
     optional_nested(Pascal) localized_descriptions "LocalizedDescriptions", optional
@@ -162,7 +203,13 @@ impl AppRegistrationRequest {
 /// - `CreateTranslation` in `spec/erp-1.0.yaml` (Pascal)
 /// - `CreateTranslation` in `spec/erp-2.0.yaml` (Pascal)
 /// - `UpdateTranslation` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Translation {
     /// ISO code of the language
     ///
@@ -175,8 +222,9 @@ pub struct Translation {
 }
 
 rt::codegen::model! {
-    Translation { 0 language_iso["LanguageIso"], 1 name["Name"] } Pascal { field
-    language_iso "LanguageIso", field name "Name" }
+    Translation { 0 language_iso["LanguageIso"], 1 name["Name"] } new(language_iso :
+    String, name : String;) with { with_language_iso language_iso : String, with_name
+    name : String } Pascal { field language_iso "LanguageIso", field name "Name" }
 }
 
 /// Where a registration request stands, with the ids that name it
@@ -185,7 +233,13 @@ rt::codegen::model! {
 ///
 /// - `RegistrationRequestStatusInfo` in `spec/erp-1.0.yaml` (Pascal)
 /// - `RegistrationRequestStatusInfo` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegistrationRequestStatusInfo {
     /// Unique id of the application
     ///
@@ -203,9 +257,12 @@ pub struct RegistrationRequestStatusInfo {
 
 rt::codegen::model! {
     RegistrationRequestStatusInfo { 0 app_id["AppId"], 1
-    registration_request_id["RegistrationRequestId"], 2 status["Status"] } Pascal { field
-    app_id "AppId", field registration_request_id "RegistrationRequestId", field status
-    "Status" }
+    registration_request_id["RegistrationRequestId"], 2 status["Status"] } new(app_id :
+    String, registration_request_id : String, status : crate
+    ::models::RegistrationStatus;) with { with_app_id app_id : String,
+    with_registration_request_id registration_request_id : String, with_status status :
+    crate ::models::RegistrationStatus } Pascal { field app_id "AppId", field
+    registration_request_id "RegistrationRequestId", field status "Status" }
 }
 
 /// A registration request and, once accepted, the key and scopes it earned
@@ -214,7 +271,13 @@ rt::codegen::model! {
 ///
 /// - `RegistrationInformation` in `spec/erp-1.0.yaml` (Pascal)
 /// - `RegistrationInformation` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegistrationInformation {
     /// Where a registration request stands, with the ids that name it
     ///
@@ -232,9 +295,13 @@ pub struct RegistrationInformation {
 
 rt::codegen::model! {
     RegistrationInformation { 0 request_status_info["RequestStatusInfo"], 1
-    token["Token"], 2 granted_scopes["GrantedScopes"] } Pascal { nested(Pascal)
-    request_status_info "RequestStatusInfo", optional_nested(Pascal) token "Token",
-    optional granted_scopes "GrantedScopes" }
+    token["Token"], 2 granted_scopes["GrantedScopes"] } new(request_status_info : crate
+    ::models::RegistrationRequestStatusInfo; token, granted_scopes) with {
+    with_request_status_info request_status_info : crate
+    ::models::RegistrationRequestStatusInfo, with_token token : crate ::models::AppToken
+    = Some, with_granted_scopes granted_scopes : Vec < String > = Some } Pascal {
+    nested(Pascal) request_status_info "RequestStatusInfo", optional_nested(Pascal) token
+    "Token", optional granted_scopes "GrantedScopes" }
 }
 
 /// The credential an accepted application authenticates with
@@ -243,7 +310,13 @@ rt::codegen::model! {
 ///
 /// - `AppToken` in `spec/erp-1.0.yaml` (Pascal)
 /// - `AppToken` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AppToken {
     /// The API key, sent afterwards as `Authorization Wawi <key>`; handed out once
     ///
@@ -252,7 +325,8 @@ pub struct AppToken {
 }
 
 rt::codegen::model! {
-    AppToken { 0 api_key["ApiKey"] } Pascal { field api_key "ApiKey" }
+    AppToken { 0 api_key["ApiKey"] } new(api_key : rt::Secret;) with { with_api_key
+    api_key : rt::Secret } Pascal { field api_key "ApiKey" }
 }
 
 /// Why the server refused a request
@@ -261,7 +335,13 @@ rt::codegen::model! {
 ///
 /// - `ErrorResponse` in `spec/erp-1.0.yaml` (Pascal)
 /// - `ErrorResponse` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Machine-readable code of the error
     ///
@@ -289,11 +369,15 @@ pub struct ErrorResponse {
 
 rt::codegen::model! {
     ErrorResponse { 0 error_code["ErrorCode"], 1 validation_errors["ValidationErrors"], 2
-    errors["Errors"], 3 error_message["ErrorMessage"], 4 stacktrace["Stacktrace"] }
-
-    Pascal { optional error_code "ErrorCode", optional validation_errors
-    "ValidationErrors", optional errors "Errors", optional error_message "ErrorMessage",
-    optional stacktrace "Stacktrace" }
+    errors["Errors"], 3 error_message["ErrorMessage"], 4 stacktrace["Stacktrace"] } new(;
+    error_code, validation_errors, errors, error_message, stacktrace) with {
+    with_error_code error_code : String = Some, with_validation_errors validation_errors
+    : ::std::collections::BTreeMap < String, String > = Some, with_errors errors :
+    ::std::collections::BTreeMap < String, Vec < String > > = Some, with_error_message
+    error_message : String = Some, with_stacktrace stacktrace : String = Some } Pascal {
+    optional error_code "ErrorCode", optional validation_errors "ValidationErrors",
+    optional errors "Errors", optional error_message "ErrorMessage", optional stacktrace
+    "Stacktrace" }
 }
 
 /// Health and version of the answering server
@@ -302,7 +386,13 @@ rt::codegen::model! {
 ///
 /// - `Status` in `spec/erp-1.0.yaml` (Pascal)
 /// - `Status` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Status {
     /// Version of JTL-Wawi
     ///
@@ -324,8 +414,13 @@ pub struct Status {
 
 rt::codegen::model! {
     Status { 0 version["Version"], 1 timestamp["Timestamp"], 2 tenant["Tenant"], 3
-    r#type["Type"] } Pascal { field version "Version", field timestamp "Timestamp", field
-    tenant "Tenant", field r#type "Type" }
+    r#type["Type"] } new(version : String, timestamp : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, tenant : String, r#type : String;) with { with_version
+    version : String, with_timestamp timestamp : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, with_tenant tenant : String, with_type r#type : String }
+
+    Pascal { field version "Version", field timestamp "Timestamp", field tenant "Tenant",
+    field r#type "Type" }
 }
 
 /// The credentials of a JTL-Wawi user
@@ -333,7 +428,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `CreateLogin` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateLogin {
     /// The user's name in JTL-Wawi
     ///
@@ -346,8 +447,10 @@ pub struct CreateLogin {
 }
 
 rt::codegen::model! {
-    CreateLogin { 0 user_name["UserName"], 1 password["Password"] } Pascal { field
-    user_name "UserName", field password "Password" }
+    CreateLogin { 0 user_name["UserName"], 1 password["Password"] } new(user_name :
+    String, password : rt::Secret;) with { with_user_name user_name : String,
+    with_password password : rt::Secret } Pascal { field user_name "UserName", field
+    password "Password" }
 }
 
 /// A logged-in session of a JTL-Wawi user
@@ -355,7 +458,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `Login` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Login {
     /// Id of the session, sent as `X-SessionId` on the calls made in it
     ///
@@ -364,7 +473,8 @@ pub struct Login {
 }
 
 rt::codegen::model! {
-    Login { 0 session_id["SessionId"] } Pascal { field session_id "SessionId" }
+    Login { 0 session_id["SessionId"] } new(session_id : rt::Secret;) with {
+    with_session_id session_id : rt::Secret } Pascal { field session_id "SessionId" }
 }
 
 /// A feature set of the server
@@ -372,7 +482,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `FeatureInfo` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FeatureInfo {
     /// Name of the feature set
     ///
@@ -394,8 +510,11 @@ pub struct FeatureInfo {
 
 rt::codegen::model! {
     FeatureInfo { 0 feature["Feature"], 1 version["Version"], 2 release["Release"], 3
-    is_usable["IsUsable"] } Pascal { field feature "Feature", field version "Version",
-    field release "Release", field is_usable "IsUsable" }
+    is_usable["IsUsable"] } new(feature : String, version : i32, release : String,
+    is_usable : bool;) with { with_feature feature : String, with_version version : i32,
+    with_release release : String, with_is_usable is_usable : bool } Pascal { field
+    feature "Feature", field version "Version", field release "Release", field is_usable
+    "IsUsable" }
 }
 
 /// One page of accounting documents and where it lies in the whole list
@@ -403,7 +522,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `PagedListOfAccountingData` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PagedListOfAccountingData {
     /// How many documents the whole list holds
     ///
@@ -449,11 +574,19 @@ rt::codegen::model! {
     has_previous_page["HasPreviousPage"], 6 has_next_page["HasNextPage"], 7
     next_page_number["NextPageNumber"], 8 previous_page_number["PreviousPageNumber"] }
 
-    Pascal { field total_items "TotalItems", field page_number "PageNumber", field
-    page_size "PageSize", nested(Pascal) items "Items", optional total_pages
-    "TotalPages", optional has_previous_page "HasPreviousPage", optional has_next_page
-    "HasNextPage", optional next_page_number "NextPageNumber", optional
-    previous_page_number "PreviousPageNumber" }
+    new(total_items : i32, page_number : i32, page_size : i32, items : Vec < crate
+    ::models::AccountingData >; total_pages, has_previous_page, has_next_page,
+    next_page_number, previous_page_number) with { with_total_items total_items : i32,
+    with_page_number page_number : i32, with_page_size page_size : i32, with_items items
+    : Vec < crate ::models::AccountingData >, with_total_pages total_pages : i32 = Some,
+    with_has_previous_page has_previous_page : bool = Some, with_has_next_page
+    has_next_page : bool = Some, with_next_page_number next_page_number : i32 = Some,
+    with_previous_page_number previous_page_number : i32 = Some } Pascal { field
+    total_items "TotalItems", field page_number "PageNumber", field page_size "PageSize",
+    nested(Pascal) items "Items", optional total_pages "TotalPages", optional
+    has_previous_page "HasPreviousPage", optional has_next_page "HasNextPage", optional
+    next_page_number "NextPageNumber", optional previous_page_number "PreviousPageNumber"
+    }
 }
 
 /// A finalized accounting document with its line items
@@ -461,7 +594,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `AccountingData` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccountingData {
     /// Number of the document
     ///
@@ -558,9 +697,34 @@ rt::codegen::model! {
     sales_channel_id["SalesChannelId"], 14 is_cancelled["IsCancelled"], 15
     departure_country["DepartureCountry"], 16 shipment_country["ShipmentCountry"], 17
     billing_address["BillingAddress"], 18 shipment_address["ShipmentAddress"], 19
-    account_data_line_items["AccountDataLineItems"] } Pascal { field document_number
-    "DocumentNumber", field document_type "DocumentType", field document_date
-    "DocumentDate", field service_date "ServiceDate", optional
+    account_data_line_items["AccountDataLineItems"] } new(document_number : String,
+    document_type : crate ::models::DocumentType, document_date : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, service_date : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, currency_iso : String, company_id : rt::uuid::Uuid,
+    company_vat_id : String, sales_channel_id : String, is_cancelled : bool,
+    departure_country : crate ::models::Country, shipment_country : crate
+    ::models::Country, billing_address : crate ::models::Address, shipment_address :
+    crate ::models::Address, account_data_line_items : Vec < crate
+    ::models::AccountingDataLineItem >; sales_invoice_correction_id, sales_invoice_id,
+    sales_order_id, sales_order_number, external_sales_order_number, customer_vat_id)
+    with { with_document_number document_number : String, with_document_type
+    document_type : crate ::models::DocumentType, with_document_date document_date :
+    rt::chrono::DateTime < rt::chrono::FixedOffset >, with_service_date service_date :
+    rt::chrono::DateTime < rt::chrono::FixedOffset >, with_sales_invoice_correction_id
+    sales_invoice_correction_id : rt::uuid::Uuid = Some, with_sales_invoice_id
+    sales_invoice_id : rt::uuid::Uuid = Some, with_sales_order_id sales_order_id :
+    rt::uuid::Uuid = Some, with_sales_order_number sales_order_number : String = Some,
+    with_external_sales_order_number external_sales_order_number : String = Some,
+    with_currency_iso currency_iso : String, with_company_id company_id : rt::uuid::Uuid,
+    with_company_vat_id company_vat_id : String, with_customer_vat_id customer_vat_id :
+    String = Some, with_sales_channel_id sales_channel_id : String, with_is_cancelled
+    is_cancelled : bool, with_departure_country departure_country : crate
+    ::models::Country, with_shipment_country shipment_country : crate ::models::Country,
+    with_billing_address billing_address : crate ::models::Address, with_shipment_address
+    shipment_address : crate ::models::Address, with_account_data_line_items
+    account_data_line_items : Vec < crate ::models::AccountingDataLineItem > } Pascal {
+    field document_number "DocumentNumber", field document_type "DocumentType", field
+    document_date "DocumentDate", field service_date "ServiceDate", optional
     sales_invoice_correction_id "SalesInvoiceCorrectionId", optional sales_invoice_id
     "SalesInvoiceId", optional sales_order_id "SalesOrderId", optional sales_order_number
     "SalesOrderNumber", optional external_sales_order_number "ExternalSalesOrderNumber",
@@ -578,7 +742,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `AccountingDataLineItem` in `spec/erp-2.0.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccountingDataLineItem {
     /// The line of the invoice correction (the vendor's `GutschriftPosKey`)
     ///
@@ -670,11 +840,31 @@ rt::codegen::model! {
     total_discount_gross_amount["TotalDiscountGrossAmount"], 15
     total_discount_net_amount["TotalDiscountNetAmount"], 16
     total_gross_amount["TotalGrossAmount"], 17 total_net_amount["TotalNetAmount"], 18
-    sort_order["SortOrder"] } Pascal { optional sales_invoice_correction_line_item_id
-    "SalesInvoiceCorrectionLineItemId", optional sales_invoice_line_item_id
-    "SalesInvoiceLineItemId", optional item_id "ItemId", field line_item_type
-    "LineItemType", field name "Name", optional tax_class_id "TaxClassId", optional
-    tax_class_name "TaxClassName", field tax_class_type "TaxClassType", optional
+    sort_order["SortOrder"] } new(line_item_type : crate ::models::LineItemType, name :
+    String, tax_class_type : crate ::models::TaxClassType, quantity : f64,
+    net_sales_price_per_unit : f64, vat_rate : f64, vat_amount : f64, discount_in_percent
+    : f64, total_discount_gross_amount : f64, total_discount_net_amount : f64,
+    total_gross_amount : f64, total_net_amount : f64, sort_order : i32;
+    sales_invoice_correction_line_item_id, sales_invoice_line_item_id, item_id,
+    tax_class_id, tax_class_name, general_ledger_account) with {
+    with_sales_invoice_correction_line_item_id sales_invoice_correction_line_item_id :
+    rt::uuid::Uuid = Some, with_sales_invoice_line_item_id sales_invoice_line_item_id :
+    rt::uuid::Uuid = Some, with_item_id item_id : rt::uuid::Uuid = Some,
+    with_line_item_type line_item_type : crate ::models::LineItemType, with_name name :
+    String, with_tax_class_id tax_class_id : rt::uuid::Uuid = Some, with_tax_class_name
+    tax_class_name : String = Some, with_tax_class_type tax_class_type : crate
+    ::models::TaxClassType, with_general_ledger_account general_ledger_account : String =
+    Some, with_quantity quantity : f64, with_net_sales_price_per_unit
+    net_sales_price_per_unit : f64, with_vat_rate vat_rate : f64, with_vat_amount
+    vat_amount : f64, with_discount_in_percent discount_in_percent : f64,
+    with_total_discount_gross_amount total_discount_gross_amount : f64,
+    with_total_discount_net_amount total_discount_net_amount : f64,
+    with_total_gross_amount total_gross_amount : f64, with_total_net_amount
+    total_net_amount : f64, with_sort_order sort_order : i32 } Pascal { optional
+    sales_invoice_correction_line_item_id "SalesInvoiceCorrectionLineItemId", optional
+    sales_invoice_line_item_id "SalesInvoiceLineItemId", optional item_id "ItemId", field
+    line_item_type "LineItemType", field name "Name", optional tax_class_id "TaxClassId",
+    optional tax_class_name "TaxClassName", field tax_class_type "TaxClassType", optional
     general_ledger_account "GeneralLedgerAccount", field quantity "Quantity", field
     net_sales_price_per_unit "NetSalesPricePerUnit", field vat_rate "VatRate", field
     vat_amount "VatAmount", field discount_in_percent "DiscountInPercent", field
@@ -689,7 +879,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `Country` in `spec/erp-2.0.yaml` (Declared)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, as they are declared, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Country {
     /// ISO code of the country
     ///
@@ -702,8 +898,10 @@ pub struct Country {
 }
 
 rt::codegen::model! {
-    Country { 0 country_iso["CountryISO"], 1 state_iso["StateISO"] } Declared { field
-    country_iso "CountryISO", field state_iso "StateISO" }
+    Country { 0 country_iso["CountryISO"], 1 state_iso["StateISO"] } new(country_iso :
+    String, state_iso : String;) with { with_country_iso country_iso : String,
+    with_state_iso state_iso : String } Declared { field country_iso "CountryISO", field
+    state_iso "StateISO" }
 }
 
 /// A postal address with its contact data
@@ -711,7 +909,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `Address` in `spec/erp-2.0.yaml` (Declared)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, as they are declared, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Address {
     /// Id of the address (the vendor's `AdresseKey`)
     ///
@@ -794,13 +998,25 @@ rt::codegen::model! {
     postal_code["PostalCode"], 10 city["City"], 11 state["State"], 12
     country_iso["CountryIso"], 13 vat_id["VatID"], 14 phone_number["PhoneNumber"], 15
     mobile_phone_number["MobilePhoneNumber"], 16 email_address["EmailAddress"], 17
-    fax["Fax"] } Declared { field id "Id", field company "Company", field company2
-    "Company2", field form_of_address "FormOfAddress", field title "Title", field
-    first_name "FirstName", field last_name "LastName", field street "Street", field
-    address2 "Address2", field postal_code "PostalCode", field city "City", field state
-    "State", field country_iso "CountryIso", field vat_id "VatID", field phone_number
-    "PhoneNumber", field mobile_phone_number "MobilePhoneNumber", field email_address
-    "EmailAddress", field fax "Fax" }
+    fax["Fax"] } new(id : rt::uuid::Uuid, company : String, company2 : String,
+    form_of_address : String, title : String, first_name : String, last_name : String,
+    street : String, address2 : String, postal_code : String, city : String, state :
+    String, country_iso : String, vat_id : String, phone_number : String,
+    mobile_phone_number : String, email_address : String, fax : String;) with { with_id
+    id : rt::uuid::Uuid, with_company company : String, with_company2 company2 : String,
+    with_form_of_address form_of_address : String, with_title title : String,
+    with_first_name first_name : String, with_last_name last_name : String, with_street
+    street : String, with_address2 address2 : String, with_postal_code postal_code :
+    String, with_city city : String, with_state state : String, with_country_iso
+    country_iso : String, with_vat_id vat_id : String, with_phone_number phone_number :
+    String, with_mobile_phone_number mobile_phone_number : String, with_email_address
+    email_address : String, with_fax fax : String } Declared { field id "Id", field
+    company "Company", field company2 "Company2", field form_of_address "FormOfAddress",
+    field title "Title", field first_name "FirstName", field last_name "LastName", field
+    street "Street", field address2 "Address2", field postal_code "PostalCode", field
+    city "City", field state "State", field country_iso "CountryIso", field vat_id
+    "VatID", field phone_number "PhoneNumber", field mobile_phone_number
+    "MobilePhoneNumber", field email_address "EmailAddress", field fax "Fax" }
 }
 
 /// The form of a client-credentials token request
@@ -808,7 +1024,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `TokenRequest` in `spec/jtl-identity.yaml` (Snake)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in snake_case, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// Always `client_credentials`
     pub grant_type: crate::models::GrantType,
@@ -817,8 +1039,10 @@ pub struct TokenRequest {
 }
 
 rt::codegen::model! {
-    TokenRequest { 0 grant_type["grant_type"], 1 scope["scope"] } Snake { field
-    grant_type "grant_type", optional scope "scope" }
+    TokenRequest { 0 grant_type["grant_type"], 1 scope["scope"] } new(grant_type : crate
+    ::models::GrantType; scope) with { with_grant_type grant_type : crate
+    ::models::GrantType, with_scope scope : String = Some } Snake { field grant_type
+    "grant_type", optional scope "scope" }
 }
 
 /// An access token and how long it lives
@@ -826,7 +1050,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `TokenResponse` in `spec/jtl-identity.yaml` (Snake)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in snake_case, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The token, sent as `Authorization Bearer <token>`
     pub access_token: rt::Secret,
@@ -840,9 +1070,11 @@ pub struct TokenResponse {
 
 rt::codegen::model! {
     TokenResponse { 0 access_token["access_token"], 1 token_type["token_type"], 2
-    expires_in["expires_in"], 3 scope["scope"] } Snake { field access_token
-    "access_token", field token_type "token_type", field expires_in "expires_in",
-    optional scope "scope" }
+    expires_in["expires_in"], 3 scope["scope"] } new(access_token : rt::Secret,
+    token_type : String, expires_in : i64; scope) with { with_access_token access_token :
+    rt::Secret, with_token_type token_type : String, with_expires_in expires_in : i64,
+    with_scope scope : String = Some } Snake { field access_token "access_token", field
+    token_type "token_type", field expires_in "expires_in", optional scope "scope" }
 }
 
 /// An error of the token endpoint (RFC 6749, section 5.2)
@@ -850,7 +1082,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `OAuthError` in `spec/jtl-identity.yaml` (Snake)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in snake_case, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OAuthError {
     /// Error code such as `invalid_client` or `invalid_grant`
     pub error: String,
@@ -862,8 +1100,10 @@ pub struct OAuthError {
 
 rt::codegen::model! {
     OAuthError { 0 error["error"], 1 error_description["error_description"], 2
-    error_uri["error_uri"] } Snake { field error "error", optional error_description
-    "error_description", optional error_uri "error_uri" }
+    error_uri["error_uri"] } new(error : String; error_description, error_uri) with {
+    with_error error : String, with_error_description error_description : String = Some,
+    with_error_uri error_uri : String = Some } Snake { field error "error", optional
+    error_description "error_description", optional error_uri "error_uri" }
 }
 
 /// The form that asks for an access token
@@ -871,7 +1111,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `AuthRequest` in `spec/scx-channel-1.0.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AuthRequest {
     /// The channel's long-lived refresh token
     ///
@@ -880,7 +1126,8 @@ pub struct AuthRequest {
 }
 
 rt::codegen::model! {
-    AuthRequest { 0 refresh_token["refreshToken"] } Camel { field refresh_token
+    AuthRequest { 0 refresh_token["refreshToken"] } new(refresh_token : rt::Secret;) with
+    { with_refresh_token refresh_token : rt::Secret } Camel { field refresh_token
     "refreshToken" }
 }
 
@@ -889,7 +1136,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `AuthToken` in `spec/scx-channel-1.0.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AuthToken {
     /// What the token is for, e.g. `CHANNEL`
     pub scope: Option<String>,
@@ -909,16 +1162,22 @@ pub struct AuthToken {
 
 rt::codegen::model! {
     AuthToken { 0 scope["scope"], 1 auth_token["authToken"], 2
-    token_expire_at["tokenExpireAt"], 3 expires_in["expiresIn"] } Camel { optional scope
-    "scope", field auth_token "authToken", optional token_expire_at "tokenExpireAt",
-    field expires_in "expiresIn" }
+    token_expire_at["tokenExpireAt"], 3 expires_in["expiresIn"] } new(auth_token :
+    rt::Secret, expires_in : i64; scope, token_expire_at) with { with_scope scope :
+    String = Some, with_auth_token auth_token : rt::Secret, with_token_expire_at
+    token_expire_at : rt::chrono::DateTime < rt::chrono::FixedOffset > = Some,
+    with_expires_in expires_in : i64 } Camel { optional scope "scope", field auth_token
+    "authToken", optional token_expire_at "tokenExpireAt", field expires_in "expiresIn" }
 }
 
 /// How many instances of the application may be registered
 ///
-/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-#[derive(Debug, Clone, Copy)]
+/// Written as an integer. A value this client does not know is kept as `Unknown`, which
+/// never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read
+/// [`Self::value`] there, so that your code does not change behaviour when a newer client
+/// names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+#[non_exhaustive]
 pub enum RegistrationType {
     /// `0`
     OneInstance,
@@ -928,10 +1187,14 @@ pub enum RegistrationType {
     PerUserInstance,
     /// `3`
     PerUserLoginInstance,
-    /// A value this client does not know (a newer server may send one).
-    Unknown(i64),
+    /// A value this client does not know (a newer server may send one); see [`Self::value`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<i64>),
 }
 
+#[allow(deprecated)]
 impl RegistrationType {
     /// The integer on the wire.
     pub const fn value(self) -> i64 {
@@ -940,7 +1203,7 @@ impl RegistrationType {
             Self::MultiInstance => 1,
             Self::PerUserInstance => 2,
             Self::PerUserLoginInstance => 3,
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.0,
         }
     }
 
@@ -951,7 +1214,7 @@ impl RegistrationType {
             1 => Self::MultiInstance,
             2 => Self::PerUserInstance,
             3 => Self::PerUserLoginInstance,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownValue(other)),
         }
     }
 
@@ -988,9 +1251,12 @@ rt::codegen::int_enum!(RegistrationType);
 
 /// The merchant's decision so far
 ///
-/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-#[derive(Debug, Clone, Copy)]
+/// Written as an integer. A value this client does not know is kept as `Unknown`, which
+/// never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read
+/// [`Self::value`] there, so that your code does not change behaviour when a newer client
+/// names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+#[non_exhaustive]
 pub enum RegistrationStatus {
     /// `0`
     Pending,
@@ -998,10 +1264,14 @@ pub enum RegistrationStatus {
     Rejected,
     /// `2`
     Accepted,
-    /// A value this client does not know (a newer server may send one).
-    Unknown(i64),
+    /// A value this client does not know (a newer server may send one); see [`Self::value`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<i64>),
 }
 
+#[allow(deprecated)]
 impl RegistrationStatus {
     /// The integer on the wire.
     pub const fn value(self) -> i64 {
@@ -1009,7 +1279,7 @@ impl RegistrationStatus {
             Self::Pending => 0,
             Self::Rejected => 1,
             Self::Accepted => 2,
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.0,
         }
     }
 
@@ -1019,7 +1289,7 @@ impl RegistrationStatus {
             0 => Self::Pending,
             1 => Self::Rejected,
             2 => Self::Accepted,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownValue(other)),
         }
     }
 
@@ -1052,9 +1322,12 @@ rt::codegen::int_enum!(RegistrationStatus);
 
 /// What kind of document this is
 ///
-/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-#[derive(Debug, Clone, Copy)]
+/// Written as an integer. A value this client does not know is kept as `Unknown`, which
+/// never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read
+/// [`Self::value`] there, so that your code does not change behaviour when a newer client
+/// names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+#[non_exhaustive]
 pub enum DocumentType {
     /// `0`
     SalesInvoice,
@@ -1072,10 +1345,14 @@ pub enum DocumentType {
     SalesLiquidation,
     /// `7`
     SalesLiquidationCancellation,
-    /// A value this client does not know (a newer server may send one).
-    Unknown(i64),
+    /// A value this client does not know (a newer server may send one); see [`Self::value`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<i64>),
 }
 
+#[allow(deprecated)]
 impl DocumentType {
     /// The integer on the wire.
     pub const fn value(self) -> i64 {
@@ -1088,7 +1365,7 @@ impl DocumentType {
             Self::SalesInvoiceCorrectionCancellation => 5,
             Self::SalesLiquidation => 6,
             Self::SalesLiquidationCancellation => 7,
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.0,
         }
     }
 
@@ -1103,7 +1380,7 @@ impl DocumentType {
             5 => Self::SalesInvoiceCorrectionCancellation,
             6 => Self::SalesLiquidation,
             7 => Self::SalesLiquidationCancellation,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownValue(other)),
         }
     }
 
@@ -1158,9 +1435,12 @@ rt::codegen::int_enum!(DocumentType);
 
 /// What kind of line this is
 ///
-/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-#[derive(Debug, Clone, Copy)]
+/// Written as an integer. A value this client does not know is kept as `Unknown`, which
+/// never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read
+/// [`Self::value`] there, so that your code does not change behaviour when a newer client
+/// names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+#[non_exhaustive]
 pub enum LineItemType {
     /// `0`
     CustomLineItem,
@@ -1206,10 +1486,14 @@ pub enum LineItemType {
     SinglePurposeDigitalVoucher,
     /// `21`
     SinglePurposeVoucherRedemption,
-    /// A value this client does not know (a newer server may send one).
-    Unknown(i64),
+    /// A value this client does not know (a newer server may send one); see [`Self::value`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<i64>),
 }
 
+#[allow(deprecated)]
 impl LineItemType {
     /// The integer on the wire.
     pub const fn value(self) -> i64 {
@@ -1236,7 +1520,7 @@ impl LineItemType {
             Self::SinglePurposeVoucher => 19,
             Self::SinglePurposeDigitalVoucher => 20,
             Self::SinglePurposeVoucherRedemption => 21,
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.0,
         }
     }
 
@@ -1265,7 +1549,7 @@ impl LineItemType {
             19 => Self::SinglePurposeVoucher,
             20 => Self::SinglePurposeDigitalVoucher,
             21 => Self::SinglePurposeVoucherRedemption,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownValue(other)),
         }
     }
 
@@ -1376,9 +1660,12 @@ rt::codegen::int_enum!(LineItemType);
 
 /// Which rate the tax class applies
 ///
-/// Written as an integer. A value this client does not know is kept as [`Self::Unknown`].
-/// Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.
-#[derive(Debug, Clone, Copy)]
+/// Written as an integer. A value this client does not know is kept as `Unknown`, which
+/// never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read
+/// [`Self::value`] there, so that your code does not change behaviour when a newer client
+/// names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+#[non_exhaustive]
 pub enum TaxClassType {
     /// `0`
     NoneModel,
@@ -1392,10 +1679,14 @@ pub enum TaxClassType {
     StandardTaxRate,
     /// `5`
     IntermediaryRate,
-    /// A value this client does not know (a newer server may send one).
-    Unknown(i64),
+    /// A value this client does not know (a newer server may send one); see [`Self::value`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<i64>),
 }
 
+#[allow(deprecated)]
 impl TaxClassType {
     /// The integer on the wire.
     pub const fn value(self) -> i64 {
@@ -1406,7 +1697,7 @@ impl TaxClassType {
             Self::ReducedTaxRate => 3,
             Self::StandardTaxRate => 4,
             Self::IntermediaryRate => 5,
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.0,
         }
     }
 
@@ -1419,7 +1710,7 @@ impl TaxClassType {
             3 => Self::ReducedTaxRate,
             4 => Self::StandardTaxRate,
             5 => Self::IntermediaryRate,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownValue(other)),
         }
     }
 
@@ -1464,22 +1755,28 @@ rt::codegen::int_enum!(TaxClassType);
 
 /// Always `client_credentials`
 ///
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GrantType {
     /// `client_credentials`
     ClientCredentials,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl GrantType {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientCredentials => "client_credentials",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -1487,7 +1784,7 @@ impl GrantType {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "client_credentials" => Self::ClientCredentials,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! Marketplace channels hold a long-lived refresh token and exchange it for an access token that
 //! lives about one hour; the access token is then sent as `Authorization: Bearer <authToken>`.
 //!
-//! Generated from `scx-channel-1.0.yaml`.
+//! Generated from `scx-channel-1.0.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -57,52 +59,30 @@ impl Client {
     /// before `tokenExpireAt`.
     ///
     /// `POST /auth` (operation `RequestAccessToken`).
+    /// Returns the request: `.await` it to send it.
     ///
     /// # Arguments
     ///
     /// - `body`: the request body
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the property `refreshToken` (required by the schema `AuthRequest`; a missing one is an error before anything is sent)
     ///
     /// # Errors
     ///
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `401`: The refresh token is unknown or revoked
-    pub async fn request_access_token(
+    #[inline]
+    pub fn request_access_token(
         &self,
-        body: &crate::models::AuthRequest,
-    ) -> Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "RequestAccessToken",
-                "scx",
-                rt::http::Method::POST,
-                "/auth",
-            )
-            .errors(
-                &[
-                    (
-                        rt::DocumentedStatus::Code(401),
-                        "The refresh token is unknown or revoked",
-                    ),
-                ],
-            );
-        let mut fields: Vec<(&str, String)> = Vec::new();
-        {
-            let value = &body.refresh_token;
-            fields.push(("refreshToken", value.expose().to_owned()));
+        body: crate::models::AuthRequest,
+    ) -> RequestAccessToken {
+        RequestAccessToken {
+            client: self.clone(),
+            body,
         }
-        let body = rt::codegen::RequestBody::multipart(
-            fields.iter().map(|(k, v)| (*k, v.as_str())),
-        );
-        let path = "/auth";
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
     }
 }
 
@@ -111,3 +91,63 @@ impl ::std::convert::From<rt::Client> for Client {
         Self { inner }
     }
 }
+
+/// The request of [`Client::request_access_token`], `POST /auth`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct RequestAccessToken {
+    client: Client,
+    body: crate::models::AuthRequest,
+}
+
+impl RequestAccessToken {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<crate::models::AuthToken>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for RequestAccessToken {
+    type Output = crate::models::AuthToken;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "RequestAccessToken",
+            "scx",
+            rt::http::Method::POST,
+            "/auth",
+        )
+        .errors(
+            &[
+                (
+                    rt::DocumentedStatus::Code(401),
+                    "The refresh token is unknown or revoked",
+                ),
+            ],
+        );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let mut fields: Vec<(&str, String)> = Vec::new();
+        {
+            let value = &body.refresh_token;
+            fields.push(("refreshToken", value.expose().to_owned()));
+        }
+        let body = rt::codegen::RequestBody::multipart(
+            fields.iter().map(|(k, v)| (*k, v.as_str())),
+        );
+        let path = "/auth".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(RequestAccessToken; client, body);

@@ -102,12 +102,9 @@ impl WawiSession {
                 base_url: base_url.to_owned(),
             });
         }
-        let body = CreateLogin {
-            user_name: user_name.into(),
-            password,
-        };
+        let body = CreateLogin::new(user_name, password);
         let login = client
-            .login(&body)
+            .login(body)
             .await
             .map_err(SessionError::Login)?
             .into_inner();

@@ -1,10 +1,11 @@
 //! A read-only view of what [`generate`](crate::generate) builds, for tools that drive a
-//! generated client (the conformance tool renders a program that calls every method).
+//! generated client (the conformance tool renders a program that calls every method). It is
+//! read off the operations' signatures as normalize settled them, the same the emitters write:
+//! names, how each input is passed and its type as a tree, never printed Rust.
 
 use serde_json::Value;
 
 use crate::ContextKey;
-use crate::emit::{params_struct_of, rust_type};
 use crate::ir::{self, Api, Ty};
 
 /// What [`analyze`](crate::analyze) found: one [`ModuleView`] per document, in the order the
@@ -34,6 +35,11 @@ pub struct ModuleView {
 }
 
 /// One operation: the method of the generated client that calls it, and how to call it.
+///
+/// `client.<method_name>(<arguments>)` returns the operation's request builder (`<builder>`);
+/// the arguments are the required [`parameters`](Self::parameters) in their order, then the
+/// body when it is required; every optional input is set on the builder with its
+/// [`Setters`]; `.await` on the builder sends it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OperationView {
@@ -42,21 +48,19 @@ pub struct OperationView {
     pub id: String,
     /// The client method's name.
     pub method_name: String,
+    /// The request builder's type name, in the module (`QueryItems`).
+    pub builder: String,
     /// The HTTP method, upper case (`GET`).
     pub http_method: String,
     /// The path template (`/items/{id}`).
     pub path: String,
     /// Where the operation is in [`ModuleView::document`] (`/paths/~1items~1{id}/get`).
     pub pointer: String,
-    /// The parameters that are method arguments, in the method's order: path parameters, then
-    /// query, then header parameters (context and credential headers are not arguments). When
-    /// [`params_struct`](Self::params_struct) is set, the optional query and header parameters
-    /// are fields of that struct instead, which comes after the required ones.
+    /// The path, query and header parameters (context and credential headers are not), in
+    /// this order, each in document order. The required ones are the method's arguments, in
+    /// this order; the optional ones are set on the builder.
     pub parameters: Vec<ParameterView>,
-    /// The parameters struct the method takes for its optional parameters
-    /// (`<module>::<name>`), if it takes one.
-    pub params_struct: Option<String>,
-    /// The request body, the method's last argument.
+    /// The request body: the method's last argument when required, else set on the builder.
     pub body: Option<BodyView>,
     /// The request-context headers the operation declares, filled from the client's `Context`.
     pub context: Vec<ContextHeader>,
@@ -85,7 +89,7 @@ impl ParameterPlace {
     }
 }
 
-/// A parameter that is a method argument (or a field of the parameters struct).
+/// A parameter of an operation: an argument of the method, or an optional input of its builder.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ParameterView {
@@ -93,12 +97,17 @@ pub struct ParameterView {
     pub name: String,
     /// Where it travels.
     pub place: ParameterPlace,
-    /// Its Rust name (the field's name in the parameters struct).
+    /// Its Rust name (the method's argument).
     pub rust_name: String,
-    /// Required (path parameters always are): otherwise the method or struct takes an `Option`.
+    /// Required (path parameters always are): then an argument of the method, else set on the
+    /// builder with [`setters`](Self::setters).
     pub required: bool,
-    /// Its type.
+    /// Its owned type.
     pub ty: TypeView,
+    /// How the method or setter takes it.
+    pub take: Take,
+    /// The builder's setters of an optional parameter.
+    pub setters: Option<Setters>,
 }
 
 /// How a request body is sent.
@@ -125,11 +134,35 @@ pub struct BodyView {
     pub kind: BodyKind,
     /// The media type the generator chose of those the document lists.
     pub content_type: String,
-    /// `requestBody.required`: otherwise the method takes an `Option`.
+    /// `requestBody.required`: then the method's last argument, else set on the builder with
+    /// [`setters`](Self::setters).
     pub required: bool,
-    /// The owned type of the value the method borrows: `String` for text, `Vec<u8>` for
-    /// binary bodies.
+    /// Its owned type: [`TypeView::String`] for text, [`TypeView::Bytes`] for binary bodies.
     pub ty: TypeView,
+    /// How the method or setter takes it.
+    pub take: Take,
+    /// The builder's setters of an optional body.
+    pub setters: Option<Setters>,
+}
+
+/// The two setters of an optional input on the request builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Setters {
+    /// The one taking the value (`impl Into<T>`): `page_size`.
+    pub value: String,
+    /// The one taking an `Option<T>`: `set_page_size`.
+    pub option: String,
+}
+
+/// How a generated method or setter takes a value of its [`TypeView`] `T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Take {
+    /// `impl Into<T>`: strings, lists, bytes (an owned `T` always fits), and every setter.
+    Into,
+    /// `T` itself: models, enums, numbers, uuids, dates.
+    Value,
 }
 
 /// A request-context header an operation declares.
@@ -142,30 +175,51 @@ pub struct ContextHeader {
     pub header: String,
 }
 
-/// A Rust type of the generated crate.
+/// An owned Rust type of the generated crate, as a tree: a tool renders it in its own terms
+/// (the conformance driver writes `client::models::Name` for [`TypeView::Model`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct TypeView {
-    /// The owned type as the generated crate writes it, as `proc_macro2` prints tokens
-    /// (`Vec < rt :: uuid :: Uuid >`): models as `crate :: models :: Name`, runtime types under
-    /// `rt :: …` (the generated crate's name for the runtime crate).
-    pub rust: String,
-    /// How a method takes it.
-    pub shape: Shape,
-}
-
-/// How a generated method takes an argument of a type: `String`s as `&str`, lists as slices,
-/// the rest by reference (an optional one as `Option<&…>` of these), except that path
-/// parameters other than strings are taken by value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Shape {
-    /// `String`, taken as `&str`.
+pub enum TypeView {
+    /// `String`.
     String,
-    /// `Vec<T>`, taken as `&[T]`; a single value where a list is declared is a list of one.
-    List,
-    /// Anything else, taken as `&T` (by value as a path parameter).
-    Other,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `format: byte`: the runtime's `Base64Bytes`.
+    Base64,
+    /// The bytes of a binary body, sent as they are: `Vec<u8>`.
+    Bytes,
+    /// `format: date-time`: `chrono::DateTime<chrono::FixedOffset>` (the runtime re-exports
+    /// `chrono`).
+    DateTime,
+    /// `format: date`: `chrono::NaiveDate`.
+    Date,
+    /// `format: uuid`: `uuid::Uuid` (re-exported by the runtime).
+    Uuid,
+    /// A string marked `x-jtl-secret`: the runtime's `Secret`.
+    Secret,
+    /// Any JSON: `serde_json::Value` (re-exported by the runtime).
+    Json,
+    /// `Vec<T>`.
+    List(Box<TypeView>),
+    /// `BTreeMap<String, T>`: keys are data.
+    Map(Box<TypeView>),
+    /// A model of the crate's `models` module, by its name.
+    Model(String),
+    /// An enum of `models`, by its name.
+    Enum(String),
+    /// A `oneOf`/`anyOf` union of `models`, by its name; `nullable`: an `Option` of it.
+    Union {
+        /// The enum's name in `models`.
+        name: String,
+        /// `Option<Name>`.
+        nullable: bool,
+    },
 }
 
 impl Analysis {
@@ -190,6 +244,24 @@ impl Analysis {
 }
 
 fn operation(api: &Api, op: &ir::Operation) -> OperationView {
+    let signature = &op.signature;
+    let input = |place: ir::Place| {
+        signature
+            .required
+            .iter()
+            .chain(&signature.optional)
+            .find(|i| i.place == place)
+    };
+    let take = |input: Option<&ir::Input>| match input.map(|i| i.take) {
+        Some(ir::Take::Value) | None => Take::Value,
+        Some(_) => Take::Into,
+    };
+    let setters = |input: Option<&ir::Input>| {
+        input.and_then(|i| i.setters.as_ref()).map(|s| Setters {
+            value: s.value.clone(),
+            option: s.option.clone(),
+        })
+    };
     let places = [
         (ParameterPlace::Path, &op.path_params),
         (ParameterPlace::Query, &op.query_params),
@@ -198,12 +270,22 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
     let parameters = places
         .into_iter()
         .flat_map(|(place, params)| {
-            params.iter().map(move |p| ParameterView {
-                name: p.name.clone(),
-                place,
-                rust_name: p.rust_name.clone(),
-                required: p.required,
-                ty: type_view(api, &p.ty),
+            params.iter().enumerate().map(move |(i, p)| {
+                let at = match place {
+                    ParameterPlace::Path => ir::Place::Path(i),
+                    ParameterPlace::Query => ir::Place::Query(i),
+                    ParameterPlace::Header => ir::Place::Header(i),
+                };
+                let input = input(at);
+                ParameterView {
+                    name: p.name.clone(),
+                    place,
+                    rust_name: input.map_or_else(|| p.rust_name.clone(), |i| i.name.clone()),
+                    required: p.required,
+                    ty: type_view(api, &p.ty),
+                    take: take(input),
+                    setters: setters(input),
+                }
             })
         })
         .collect();
@@ -212,30 +294,27 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
             ir::BodyKind::Json => (BodyKind::Json, type_view(api, &b.ty)),
             ir::BodyKind::Form => (BodyKind::Form, type_view(api, &b.ty)),
             ir::BodyKind::Multipart => (BodyKind::Multipart, type_view(api, &b.ty)),
-            ir::BodyKind::Text => (BodyKind::Text, type_view(api, &Ty::String)),
-            ir::BodyKind::Binary => (
-                BodyKind::Binary,
-                TypeView {
-                    rust: "Vec < u8 >".to_owned(),
-                    shape: Shape::List,
-                },
-            ),
+            ir::BodyKind::Text => (BodyKind::Text, TypeView::String),
+            ir::BodyKind::Binary => (BodyKind::Binary, TypeView::Bytes),
         };
+        let input = input(ir::Place::Body);
         BodyView {
             kind,
             content_type: b.content_type.clone(),
             required: b.required,
             ty,
+            take: take(input),
+            setters: setters(input),
         }
     });
     OperationView {
         id: op.id.clone(),
-        method_name: op.method_name.clone(),
+        method_name: signature.method.clone(),
+        builder: signature.builder.clone(),
         http_method: op.http_method.clone(),
         path: op.path.clone(),
         pointer: op.pointer.clone(),
         parameters,
-        params_struct: params_struct_of(op),
         body,
         context: op
             .context
@@ -249,12 +328,25 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
 }
 
 fn type_view(api: &Api, ty: &Ty) -> TypeView {
-    TypeView {
-        rust: rust_type(api, ty).to_string(),
-        shape: match ty {
-            Ty::String => Shape::String,
-            Ty::List(_) => Shape::List,
-            _ => Shape::Other,
+    match ty {
+        Ty::String => TypeView::String,
+        Ty::Bool => TypeView::Bool,
+        Ty::I32 => TypeView::I32,
+        Ty::I64 => TypeView::I64,
+        Ty::F64 => TypeView::F64,
+        Ty::Bytes => TypeView::Base64,
+        Ty::DateTime => TypeView::DateTime,
+        Ty::Date => TypeView::Date,
+        Ty::Uuid => TypeView::Uuid,
+        Ty::Secret => TypeView::Secret,
+        Ty::Json => TypeView::Json,
+        Ty::List(inner) => TypeView::List(Box::new(type_view(api, inner))),
+        Ty::Map(inner) => TypeView::Map(Box::new(type_view(api, inner))),
+        Ty::Concept(key) => TypeView::Model(api.concepts[api.concept_of[key].0].name.clone()),
+        Ty::Enum(i) => TypeView::Enum(api.enums[*i].name.clone()),
+        Ty::Union(i) => TypeView::Union {
+            name: api.unions[*i].name.clone(),
+            nullable: api.unions[*i].nullable,
         },
     }
 }
@@ -312,7 +404,7 @@ paths:
     }
 
     #[test]
-    fn the_view_names_methods_arguments_and_types_as_the_client_has_them() {
+    fn the_view_names_methods_arguments_setters_and_types_as_the_client_has_them() {
         let api = analysis(crate::Selection::default());
         let module = &api.modules[0];
         assert_eq!(
@@ -322,54 +414,115 @@ paths:
         assert_eq!(module.document["info"]["title"], "t");
         let update = &module.operations[0];
         assert_eq!(update.id, "UpdateItem");
+        assert_eq!(
+            (update.method_name.as_str(), update.builder.as_str()),
+            ("update_item", "UpdateItem")
+        );
         assert_eq!(update.http_method, "POST");
         assert_eq!(update.pointer, "/paths/~1items~1{id}/post");
         assert!(module.document.pointer(&update.pointer).is_some());
-        let places: Vec<(&str, ParameterPlace, bool, Shape)> = update
+        type Row<'a> = (
+            &'a str,
+            ParameterPlace,
+            bool,
+            &'a TypeView,
+            Take,
+            Option<&'a str>,
+        );
+        let places: Vec<Row<'_>> = update
             .parameters
             .iter()
-            .map(|p| (p.name.as_str(), p.place, p.required, p.ty.shape))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.place,
+                    p.required,
+                    &p.ty,
+                    p.take,
+                    p.setters.as_ref().map(|s| s.value.as_str()),
+                )
+            })
             .collect();
+        let list = TypeView::List(Box::new(TypeView::String));
         assert_eq!(
             places,
             [
-                ("id", ParameterPlace::Path, true, Shape::Other),
-                ("tags", ParameterPlace::Query, true, Shape::List),
-                ("a", ParameterPlace::Query, false, Shape::String),
-                ("b", ParameterPlace::Query, false, Shape::Other),
-                ("c", ParameterPlace::Query, false, Shape::Other),
-                ("X-Trace", ParameterPlace::Header, false, Shape::String),
+                (
+                    "id",
+                    ParameterPlace::Path,
+                    true,
+                    &TypeView::Uuid,
+                    Take::Value,
+                    None
+                ),
+                ("tags", ParameterPlace::Query, true, &list, Take::Into, None),
+                (
+                    "a",
+                    ParameterPlace::Query,
+                    false,
+                    &TypeView::String,
+                    Take::Into,
+                    Some("a")
+                ),
+                (
+                    "b",
+                    ParameterPlace::Query,
+                    false,
+                    &TypeView::I64,
+                    Take::Value,
+                    Some("b")
+                ),
+                (
+                    "c",
+                    ParameterPlace::Query,
+                    false,
+                    &TypeView::Bool,
+                    Take::Value,
+                    Some("c")
+                ),
+                (
+                    "X-Trace",
+                    ParameterPlace::Header,
+                    false,
+                    &TypeView::String,
+                    Take::Into,
+                    Some("x_trace")
+                ),
             ]
         );
-        assert_eq!(update.parameters[0].ty.rust, "rt :: uuid :: Uuid");
-        // Four optional parameters: they go into the method's parameters struct.
-        assert_eq!(update.params_struct.as_deref(), Some("UpdateItemParams"));
+        assert_eq!(
+            update.parameters[5]
+                .setters
+                .as_ref()
+                .map(|s| s.option.as_str()),
+            Some("set_x_trace")
+        );
         // The tenant header is context, not an argument.
         assert_eq!(update.context.len(), 1);
         assert_eq!(update.context[0].key, ContextKey::Tenant);
         let body = update.body.as_ref().expect("a body");
         assert_eq!((body.kind, body.required), (BodyKind::Json, true));
         assert!(
-            body.ty.rust.starts_with("crate :: models ::"),
-            "{}",
-            body.ty.rust
+            matches!(&body.ty, TypeView::Model(name) if name == "UpdateItemRequest"),
+            "{:?}",
+            body.ty
         );
+        assert_eq!((body.take, body.setters.as_ref()), (Take::Value, None));
 
         let note = &module.operations[1];
-        assert_eq!(note.params_struct, None);
         let text = note.body.as_ref().expect("a body");
         assert_eq!((text.kind, text.required), (BodyKind::Text, false));
+        assert_eq!((&text.ty, text.take), (&TypeView::String, Take::Into));
         assert_eq!(
-            (text.ty.rust.as_str(), text.ty.shape),
-            ("String", Shape::String)
+            text.setters
+                .as_ref()
+                .map(|s| (s.value.as_str(), s.option.as_str())),
+            Some(("body", "set_body"))
         );
         let file = module.operations[2].body.as_ref().expect("a body");
         assert_eq!(file.kind, BodyKind::Binary);
         assert_eq!(file.content_type, "application/octet-stream");
-        assert_eq!(
-            (file.ty.rust.as_str(), file.ty.shape),
-            ("Vec < u8 >", Shape::List)
-        );
+        assert_eq!((&file.ty, file.take), (&TypeView::Bytes, Take::Into));
     }
 
     #[test]

@@ -115,6 +115,7 @@ kinds! {
     ConceptSplit = "concept-split", false, "Members of one concept that disagree stay separate types.";
     FieldRenamed = "field-renamed", false, "A property's Rust name is changed to avoid a clash.";
     ModelRenamed = "model-renamed", false, "A model's Rust name is changed to avoid a clash.";
+    OperationRenamed = "operation-renamed", false, "An operation's method, request builder, response enum or setter is renamed to avoid a clash.";
     ModelNameConflict = "model-name-conflict", false, "Two models ask for the same Rust name.";
     PagingNotUnderstood = "paging-not-understood", false, "A list that looks paged is not walked as pages.";
     PagingOverrideInvalid = "paging-override-invalid", false, "An `x-jtl-paging` override does not fit the operation.";

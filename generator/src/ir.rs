@@ -167,6 +167,9 @@ pub struct Field {
     pub description: Option<String>,
     /// Every spelling of the key, first the first member's.
     pub spellings: Vec<String>,
+    /// The model's chainable setter of this field (`with_app_id`), distinct from the model's
+    /// other methods.
+    pub setter: String,
 }
 
 /// The keys one casing of a concept writes, in the member schema's property order.
@@ -280,7 +283,9 @@ pub struct Response {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub id: String,
-    pub method_name: String,
+    /// The generated method and request builder: names, inputs, result (settled last, by
+    /// `normalize/signature.rs`; until then only [`Signature::method`] is set).
+    pub signature: Signature,
     pub http_method: String,
     pub path: String,
     pub pointer: String,
@@ -309,8 +314,8 @@ pub struct Operation {
     /// Whether the operation declares `api-version` (then the module's version is sent once).
     pub sends_api_version: bool,
     /// Security requirements as written, for the docs: per alternative, each scheme with the
-    /// scopes listed for it when those are a repaired deviation (an apiKey's permissions, see
-    /// [`crate::repair`]); oauth2 scopes are not listed.
+    /// scopes listed for it (oauth2 scopes, and an apiKey's permissions kept by the repair of
+    /// that deviation, see [`crate::repair`]).
     pub security: Vec<Vec<(String, Vec<String>)>>,
     /// The scopes its security requirements ask of oauth2 (and OpenID Connect) schemes, in
     /// every alternative, sorted and without repeats (for the API surface: a scope added is a
@@ -321,6 +326,123 @@ pub struct Operation {
     /// How the operation walks a paged list, when it does: then the client also gets a stream
     /// of its pages and one of its items (set after unification, which the envelope needs).
     pub paging: Option<Paging>,
+}
+
+/// The signature of an operation's generated method and request builder: every name it uses
+/// (distinct from every name it could clash with) and how each input is passed. What the
+/// operation requires is a positional argument of `Client::<method>`; everything optional is a
+/// setter of the builder, so that an optional input the vendor adds changes no arity.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    /// The client method (`query_items`).
+    pub method: String,
+    /// The request builder's type, in the module (`QueryItems`).
+    pub builder: String,
+    /// The method's arguments, in order: path parameters, required query and header
+    /// parameters, a required body.
+    pub required: Vec<Input>,
+    /// The builder's optional inputs, in the same order, each with its setters.
+    pub optional: Vec<Input>,
+    /// What a call returns.
+    pub returns: Returns,
+}
+
+/// One input of an operation: a parameter or the body.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Where it goes.
+    pub place: Place,
+    /// The method's argument and the builder's field (distinct among the inputs, never
+    /// `client`, the builder's field of the client).
+    pub name: String,
+    /// The value's type (`Ty::String` for a text body, `Ty::Bytes` for a binary one, whose
+    /// [`Take::IntoBytes`] says it is raw bytes).
+    pub ty: Ty,
+    /// How the method or setter takes it.
+    pub take: Take,
+    /// The builder's setters, for an optional input.
+    pub setters: Option<Setters>,
+}
+
+/// Where an input goes: a parameter by its index in its list of the operation, or the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Path(usize),
+    Query(usize),
+    Header(usize),
+    Body,
+}
+
+/// How a generated method takes a value, which fixes the type its caller writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    /// `impl Into<String>`: `&str` and `String` alike.
+    IntoString,
+    /// `impl Into<Vec<T>>` of the list's items: a `Vec`, an array, a slice of `Clone` items.
+    IntoVec,
+    /// `impl Into<Vec<u8>>`: the bytes of a binary body, sent as they are.
+    IntoBytes,
+    /// The value itself: models, enums, unions, numbers, uuids, dates.
+    Value,
+}
+
+/// The two setters of an optional input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setters {
+    /// Takes the value (`impl Into<T>`): `page_size`.
+    pub value: String,
+    /// Takes an `Option<T>`, to forward one: `set_page_size`.
+    pub option: String,
+}
+
+/// What a call returns.
+#[derive(Debug, Clone)]
+pub enum Returns {
+    /// One type, read as [`Output`] says.
+    One(Output),
+    /// Successes with different bodies: an enum of the module, a variant per documented status.
+    Enum {
+        /// The enum's name (`StartJobResponse`), distinct from the module's other types.
+        name: String,
+        variants: Vec<Variant>,
+        /// An `Other` variant for an undocumented success (when no range such as `2XX` is).
+        other: bool,
+    },
+}
+
+impl Default for Returns {
+    fn default() -> Self {
+        Returns::One(Output::Empty)
+    }
+}
+
+/// How a single success is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// JSON into the type.
+    Json(Ty),
+    /// JSON into the type, or `None` for an answer without a body.
+    JsonOrEmpty(Ty),
+    /// The raw bytes.
+    Bytes,
+    /// UTF-8 text.
+    Text,
+    /// No body the client reads: `()`.
+    Empty,
+}
+
+/// One variant of a response enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// `Status200`, `Success2XX`.
+    pub name: String,
+    /// The status it is decoded from; `None` for a range, which takes what no status does.
+    pub status: Option<u16>,
+    /// The status or range as the document writes it (`200`, `2XX`).
+    pub label: String,
+    pub description: String,
+    /// Its body, if it has one.
+    pub ty: Option<Ty>,
 }
 
 /// What an operation declares about paging before its answer's envelope is known.
@@ -356,9 +478,9 @@ pub struct Paging {
     /// The type of one item.
     pub item_ty: Ty,
     pub kind: PagingKind,
-    /// The method returning a stream of pages (`list_things_pages`).
+    /// The builder's method returning a stream of pages (`into_pages`).
     pub pages_method: String,
-    /// The method returning a stream of items (`list_things_stream`).
+    /// The builder's method returning a stream of items (`into_items`).
     pub items_method: String,
 }
 

@@ -4,8 +4,8 @@
 //! - [`generate`]: documents and [`Settings`] in, the crate's files ([`Generation`]) or every
 //!   problem of the failing stage ([`Report`] of [`Diagnostic`]s) out;
 //! - [`analyze`]: a read-only view of what [`generate`] builds ([`Analysis`]: modules,
-//!   operations, the methods' names and argument types), for tools that drive a generated
-//!   client, such as the conformance tool;
+//!   operations, the methods' and request builders' names, how each input is passed and its
+//!   type as a tree), for tools that drive a generated client, such as the conformance tool;
 //! - [`document_info`], [`kinds_table`], [`runtime_probe`], [`HEADER`], [`ContextKey`] and the
 //!   JSON-pointer helpers of [`json_pointer`].
 //!
@@ -46,7 +46,7 @@ use std::sync::Once;
 
 pub use analysis::{
     Analysis, BodyKind, BodyView, ContextHeader, ModuleView, OperationView, ParameterPlace,
-    ParameterView, Shape, TypeView,
+    ParameterView, Setters, Take, TypeView,
 };
 pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Kind, Location, Report, Severity, kinds_table};
@@ -155,8 +155,9 @@ pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Gener
 }
 
 /// What [`generate`] builds from the same documents and settings, as a read-only view: every
-/// module with the document it comes from, every operation with its client method's name, its
-/// arguments in order with their Rust types, its parameters struct, body and context headers.
+/// module with the document it comes from, every operation with its client method's and request
+/// builder's names, its parameters and body (each an argument or a setter, with its type as a
+/// [`TypeView`] tree) and its context headers.
 /// Nothing is emitted; `Err` is the report [`generate`] would give for a refused document.
 pub fn analyze(sources: &[SourceDocument], settings: &Settings) -> Result<Analysis, Report> {
     guarded(|| {

@@ -87,7 +87,9 @@ fn main() {
         let mut page = 1;
         loop {
             let answer = client
-                .get_accounting_data(Some(&page), Some(&(PAGE_SIZE as i32)), "x")
+                .get_accounting_data("x")
+                .page_number(page)
+                .page_size(PAGE_SIZE as i32)
                 .await
                 .expect("page")
                 .into_inner();
@@ -101,7 +103,9 @@ fn main() {
     };
     let streamed = || async {
         let items: Vec<_> = client
-            .get_accounting_data_stream(Some(&(PAGE_SIZE as i32)), "x")
+            .get_accounting_data("x")
+            .page_size(PAGE_SIZE as i32)
+            .into_items()
             .try_collect()
             .await
             .expect("every page");

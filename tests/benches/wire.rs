@@ -52,37 +52,35 @@ struct HandTranslation<'a> {
 }
 
 fn request() -> AppRegistrationRequest {
-    let translation = |lang: &str, name: &str| Translation {
-        language_iso: lang.into(),
-        name: name.into(),
-    };
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("Inventory management tool for the warehouse".into()),
-        localized_display_names: Some(vec![
-            translation("DE", "Meine App"),
-            translation("EN", "My App"),
-        ]),
-        localized_descriptions: Some(vec![
-            translation("DE", "Lagerverwaltung"),
-            translation("EN", "Inventory"),
-        ]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("My Company".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec![
-            "stock.read".into(),
-            "stock.write".into(),
-            "items.write".into(),
-            "salesorder.read".into(),
-        ]),
-        optional_api_scopes: Some(vec!["return.read".into()]),
-        app_icon: Some(Base64Bytes(vec![7; 256])),
-        registration_type: Some(RegistrationType::OneInstance),
-        signature: Some(Base64Bytes(vec![9; 64])),
-        signature_data: Some(DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z").expect("valid")),
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("Inventory management tool for the warehouse")
+        .with_localized_display_names(vec![
+            Translation::new("DE", "Meine App"),
+            Translation::new("EN", "My App"),
+        ])
+        .with_localized_descriptions(vec![
+            Translation::new("DE", "Lagerverwaltung"),
+            Translation::new("EN", "Inventory"),
+        ])
+        .with_version("1.0.0")
+        .with_provider_name("My Company")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(
+            [
+                "stock.read",
+                "stock.write",
+                "items.write",
+                "salesorder.read",
+            ]
+            .map(String::from),
+        )
+        .with_optional_api_scopes(vec!["return.read".to_owned()])
+        .with_app_icon(Base64Bytes(vec![7; 256]))
+        .with_registration_type(RegistrationType::OneInstance)
+        .with_signature(Base64Bytes(vec![9; 64]))
+        .with_signature_data(DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z").expect("valid"))
 }
 
 fn translations(t: &Option<Vec<Translation>>) -> Option<Vec<HandTranslation<'_>>> {

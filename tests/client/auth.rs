@@ -365,7 +365,7 @@ async fn a_401_refreshes_once_and_replays_the_same_body_bytes() {
     let body = jtl_erp_tests::fixtures::minimal_registration_request("a");
 
     let answer = client
-        .register_app(&body)
+        .register_app(body)
         .await
         .expect("second attempt succeeds");
 
@@ -859,9 +859,7 @@ async fn a_401_to_a_request_without_credentials_is_not_replayed() {
         .build()
         .expect("client");
     let error = client
-        .request_access_token(&jtl_erp_client::models::AuthRequest {
-            refresh_token: "refresh".into(),
-        })
+        .request_access_token(jtl_erp_client::models::AuthRequest::new("refresh"))
         .await
         .expect_err("401");
     assert!(

@@ -1,9 +1,11 @@
 //! The generated client against HTTP servers on 127.0.0.1: the exact method, path, headers and
 //! body bytes each generation of the API receives, and the decoded answers.
 
-use jtl_erp_client::models::{AppRegistrationRequest, RegistrationInformation, RegistrationStatus};
+use jtl_erp_client::models::{RegistrationInformation, RegistrationStatus};
 use jtl_erp_client::runtime::auth::{BearerToken, WawiKey};
-use jtl_erp_client::runtime::{Context, ErrorKind};
+// `ErrorKind` from the crate root, where every `match` on a call's outcome finds it.
+use jtl_erp_client::ErrorKind;
+use jtl_erp_client::runtime::Context;
 use jtl_erp_client::{erp_v1, erp_v2};
 use jtl_erp_tests::MockServer;
 use jtl_erp_tests::fixtures::{answering, json_answer, registration_request};
@@ -39,7 +41,7 @@ async fn erp_1_0_registration_sends_pascal_case_with_api_version_and_wawi_key() 
         .expect("valid client");
 
     let answer = client
-        .register_app(&registration_request())
+        .register_app(registration_request())
         .await
         .expect("registered");
 
@@ -108,7 +110,7 @@ async fn erp_2_0_registration_sends_pascal_case_under_v2_and_reads_camel_case_an
         .expect("valid client");
 
     let started = client
-        .register_app(&registration_request())
+        .register_app(registration_request())
         .await
         .expect("registered");
     let id = started.registration_request_id.clone();
@@ -185,19 +187,17 @@ async fn foreign_app_endpoints_send_pascal_case_with_the_cloud_headers() {
         .context(context().tenant_id(tenant).run_as("7"))
         .build()
         .expect("valid client");
-    let minimal = AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        app_icon: Some(jtl_erp_client::runtime::Base64Bytes(b"\x89PNG".to_vec())),
-        ..jtl_erp_tests::fixtures::minimal_registration_request("myApp/v1")
-    };
+    let minimal = jtl_erp_tests::fixtures::minimal_registration_request("myApp/v1")
+        .with_app_id("myApp/v1")
+        .with_mandatory_api_scopes(["items.read".to_owned()])
+        .with_app_icon(b"\x89PNG".to_vec());
 
     let created = client
-        .register_foreign_app(&minimal)
+        .register_foreign_app(minimal.clone())
         .await
         .expect("registered");
     let updated = client
-        .update_foreign_app("myApp/v1", &minimal)
+        .update_foreign_app("myApp/v1", minimal)
         .await
         .expect("updated");
 
@@ -249,7 +249,7 @@ async fn documented_error_statuses_come_back_typed_with_the_vendor_body() {
         .expect("valid client");
 
     let error = client
-        .register_app(&registration_request())
+        .register_app(registration_request())
         .await
         .expect_err("409");
 
@@ -286,12 +286,10 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         .context(context())
         .build()
         .expect("client");
-    let no_icon = AppRegistrationRequest {
-        app_icon: None,
-        ..registration_request()
-    };
+    let mut no_icon = registration_request();
+    no_icon.app_icon = None;
     let error = client
-        .register_app(&no_icon)
+        .register_app(no_icon.clone())
         .await
         .expect_err("AppIcon is required by 1.0");
     assert_eq!(
@@ -306,7 +304,7 @@ async fn a_missing_required_property_or_context_fails_before_anything_is_sent() 
         .context(context())
         .build()
         .expect("client")
-        .register_app(&no_icon)
+        .register_app(no_icon)
         .await
         .expect_err("AppIcon is required by 2.0");
     assert_eq!(

@@ -56,14 +56,14 @@ async fn login_sends_pascal_case_and_reads_the_session_in_either_casing() {
             json_answer(200, &answer),
         )
         .await;
-        let login = client(&server, context())
-            .login(&CreateLogin {
-                user_name: "admin".into(),
-                password: Secret::new("pw"),
-            })
-            .await
-            .expect("logged in")
-            .into_inner();
+        let request = client(&server, context()).login(CreateLogin::new("admin", "pw"));
+        // The request builder is `Debug` and `Clone`; the password stays redacted.
+        let shown = format!("{:?}", request.clone());
+        assert!(
+            shown.contains("user_name: \"admin\"") && !shown.contains("pw"),
+            "{shown}"
+        );
+        let login = request.await.expect("logged in").into_inner();
         assert_eq!(login.session_id.expose(), SESSION, "{answer}");
         assert_eq!(
             format!("{login:?}"),
@@ -114,18 +114,8 @@ async fn logout_sends_the_session_and_no_body() {
 #[jtl_erp_tests::test]
 async fn features_decode_in_either_casing() {
     let expected = vec![
-        FeatureInfo {
-            feature: "AccountingData".into(),
-            version: 2,
-            release: "stable".into(),
-            is_usable: true,
-        },
-        FeatureInfo {
-            feature: "Attributes".into(),
-            version: 1,
-            release: "beta".into(),
-            is_usable: false,
-        },
+        FeatureInfo::new("AccountingData", 2, "stable", true),
+        FeatureInfo::new("Attributes", 1, "beta", false),
     ];
     for answer in [
         r#"[{"Feature":"AccountingData","Version":2,"Release":"stable","IsUsable":true},
@@ -246,7 +236,7 @@ async fn foreign_apps_are_removed_by_app_id_and_registration_id_with_their_heade
     let unlicensed = client
         .update_foreign_app_by_registration_id(
             registration.parse().expect("uuid"),
-            &minimal_registration_request("other/app"),
+            minimal_registration_request("other/app"),
         )
         .await
         .expect_err("402");
@@ -304,7 +294,7 @@ async fn the_documentation_pages_paths_are_reached_with_a_hook() {
         .build()
         .expect("client");
     cloud
-        .update_foreign_app("myApp/v1", &minimal_registration_request("myApp/v1"))
+        .update_foreign_app("myApp/v1", minimal_registration_request("myApp/v1"))
         .await
         .expect("seed 001's path");
     let onpremise = erp_v2::Client::builder()
@@ -314,7 +304,7 @@ async fn the_documentation_pages_paths_are_reached_with_a_hook() {
         .build()
         .expect("client");
     let created = onpremise
-        .register_app(&minimal_registration_request("myApp/v1"))
+        .register_app(minimal_registration_request("myApp/v1"))
         .await
         .expect("seed 002's path");
     assert_eq!(created.registration_request_id, "r");
@@ -330,7 +320,7 @@ async fn the_documentation_pages_paths_are_reached_with_a_hook() {
     // Without the hook the document's paths go out.
     let plain = client(&server, context());
     let _ = plain
-        .update_foreign_app("myApp/v1", &minimal_registration_request("myApp/v1"))
+        .update_foreign_app("myApp/v1", minimal_registration_request("myApp/v1"))
         .await;
     let last = server.received_requests().await.expect("recorded");
     assert_eq!(

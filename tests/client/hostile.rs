@@ -568,7 +568,7 @@ async fn non_idempotent_requests_are_not_retried() {
         .await;
     let body = jtl_erp_tests::fixtures::minimal_registration_request("a");
     let error = client(&server.uri())
-        .register_app(&body)
+        .register_app(body)
         .await
         .expect_err("503");
     assert!(

@@ -162,20 +162,15 @@ fn no_marker_reaches_an_error_or_tracing() {
                 if let Err(e) = v1.fetch_registration_status("r").await {
                     keep(format!("{e} {e:?}"));
                 }
-                if let Err(e) = v1.register_app(&Default::default()).await {
+                if let Err(e) = v1.register_app(Default::default()).await {
                     keep(format!("{e} {e:?}"));
                 }
-                let token = TokenRequest {
-                    grant_type: GrantType::ClientCredentials,
-                    scope: None,
-                };
-                if let Err(e) = idp.request_token(&token).await {
+                let token = TokenRequest::new(GrantType::ClientCredentials);
+                if let Err(e) = idp.request_token(token).await {
                     keep(format!("{e} {e:?}"));
                 }
-                let exchange = AuthRequest {
-                    refresh_token: "r".into(),
-                };
-                if let Err(e) = channel.request_access_token(&exchange).await {
+                let exchange = AuthRequest::new("r");
+                if let Err(e) = channel.request_access_token(exchange).await {
                     keep(format!("{e} {e:?}"));
                 }
                 // The token providers' own decoders, through a call that needs their token.

@@ -303,7 +303,7 @@ async fn gateway_errors_of_idempotent_calls_are_retried_with_jittered_backoff() 
     );
 
     let error = client
-        .register_app(&jtl_erp_tests::fixtures::minimal_registration_request("a"))
+        .register_app(jtl_erp_tests::fixtures::minimal_registration_request("a"))
         .await
         .expect_err("502");
     assert!(

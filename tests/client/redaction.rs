@@ -202,7 +202,7 @@ async fn every_provider_token_error_and_response_type_keeps_its_secrets() {
     let answer = cloud.get_status().await.expect("after the 401 replay");
     #[allow(deprecated)]
     let api_error = cloud
-        .register_foreign_app(&jtl_erp_tests::fixtures::minimal_registration_request("a"))
+        .register_foreign_app(jtl_erp_tests::fixtures::minimal_registration_request("a"))
         .await
         .expect_err("500");
     let mut debug = format!("{cloud:?} {answer:?} {api_error:?} {api_error}");

@@ -106,7 +106,7 @@ async fn no_credential_follows_a_redirect_to_another_host_scheme_or_port() {
                     );
                     let post = client
                         .register_foreign_app(
-                            &jtl_erp_tests::fixtures::minimal_registration_request("a"),
+                            jtl_erp_tests::fixtures::minimal_registration_request("a"),
                         )
                         .await
                         .expect_err(&case);

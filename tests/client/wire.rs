@@ -2,7 +2,7 @@
 //! either casing, enums, formats, and a round-trip property.
 
 use jtl_erp_client::models::{
-    AppRegistrationRequest, ErrorResponse, RegistrationInformation, RegistrationStatus,
+    AppRegistrationRequest, ErrorResponse, GrantType, RegistrationInformation, RegistrationStatus,
     RegistrationType, Status, Translation,
 };
 use jtl_erp_client::runtime::chrono::{DateTime, FixedOffset, TimeZone as _};
@@ -38,25 +38,20 @@ fn pascal<T: jtl_erp_client::runtime::wire::WireSerialize<Pascal>>(value: &T) ->
 }
 
 fn full_request() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("Demo".into()),
-        localized_display_names: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Meine App".into(),
-        }]),
-        localized_descriptions: Some(vec![]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("JTL".into()),
-        provider_website: Some("https://www.jtl-software.de".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        optional_api_scopes: None,
-        app_icon: Some(Base64Bytes(vec![0, 1, 2, 250])),
-        registration_type: Some(RegistrationType::PerUserLoginInstance),
-        signature: Some(Base64Bytes(b"sig".to_vec())),
-        signature_data: Some(DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z").expect("valid")),
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("Demo")
+        .with_localized_display_names(vec![Translation::new("DE", "Meine App")])
+        .with_localized_descriptions(vec![])
+        .with_version("1.0.0")
+        .with_provider_name("JTL")
+        .with_provider_website("https://www.jtl-software.de")
+        .with_mandatory_api_scopes(vec!["items.read".to_owned()])
+        .with_app_icon(Base64Bytes(vec![0, 1, 2, 250]))
+        .with_registration_type(RegistrationType::PerUserLoginInstance)
+        .with_signature(Base64Bytes(b"sig".to_vec()))
+        .with_signature_data(DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z").expect("valid"))
 }
 
 #[test]
@@ -144,6 +139,36 @@ fn map_keys_are_data_and_keep_their_casing_both_ways() {
     );
 }
 
+/// Models implement `Serialize` so that teams can store them: written in the casing of the
+/// concept's first schema (PascalCase, as the vendor's documents declare it and the client sends
+/// it), nested models and secrets included, and read back by `Deserialize`.
+#[test]
+fn models_serialize_in_their_declared_casing_and_read_back() {
+    let value = full_request();
+    let stored = serde_json::to_string(&value).expect("serializes");
+    assert_eq!(stored, pascal(&value));
+    assert!(
+        stored.contains(r#""LocalizedDisplayNames":[{"LanguageIso":"DE","Name":"Meine App"}]"#),
+        "{stored}"
+    );
+    let back: AppRegistrationRequest = serde_json::from_str(&stored).expect("decodes");
+    assert_eq!(back, value);
+
+    let info: RegistrationInformation = serde_json::from_str(
+        r#"{"requestStatusInfo":{"appId":"a","registrationRequestId":"r","status":2},"token":{"apiKey":"k"}}"#,
+    )
+    .expect("camelCase decodes");
+    let stored = serde_json::to_string(&info).expect("serializes");
+    assert_eq!(
+        stored,
+        r#"{"RequestStatusInfo":{"AppId":"a","RegistrationRequestId":"r","Status":2},"Token":{"ApiKey":"k"}}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<RegistrationInformation>(&stored).expect("decodes"),
+        info
+    );
+}
+
 #[test]
 fn unknown_enum_values_are_kept_and_names_are_read() {
     let future: RegistrationInformation = serde_json::from_str(
@@ -151,8 +176,22 @@ fn unknown_enum_values_are_kept_and_names_are_read() {
     )
     .expect("decodes");
     let status = future.request_status_info.status;
-    assert_eq!(status, RegistrationStatus::Unknown(7));
+    #[allow(deprecated)]
+    let unknown = matches!(status, RegistrationStatus::Unknown(v) if *v.get() == 7);
+    assert!(unknown, "{status:?}");
+    assert_eq!(status.value(), 7);
+    assert_eq!(status.name(), None);
     assert_eq!(serde_json::to_string(&status).expect("serializes"), "7");
+    // The round trip keeps the unknown value, and it equals itself only.
+    let back: RegistrationStatus = serde_json::from_str("7").expect("decodes");
+    assert_eq!(back, status);
+    for known in [
+        RegistrationStatus::Pending,
+        RegistrationStatus::Rejected,
+        RegistrationStatus::Accepted,
+    ] {
+        assert_ne!(status, known);
+    }
     // Mock servers serve the vendor's example `"Pending"` for the integer enum.
     let named: RegistrationStatus = serde_json::from_str(r#""Pending""#).expect("name accepted");
     assert_eq!(named, RegistrationStatus::Pending);
@@ -161,6 +200,52 @@ fn unknown_enum_values_are_kept_and_names_are_read() {
         RegistrationType::from_value(2).name(),
         Some("PerUserInstance")
     );
+}
+
+/// A value the enum names always decodes to its variant, never to `Unknown`: so `==` and `match`
+/// agree for every value, known or not (an `Unknown(0)` next to `Pending` cannot exist).
+#[test]
+fn equality_and_match_agree_for_every_enum_value() {
+    for value in -3..12 {
+        let decoded: RegistrationStatus =
+            serde_json::from_str(&value.to_string()).expect("decodes");
+        assert_eq!(decoded, RegistrationStatus::from_value(value));
+        let matched = match decoded {
+            RegistrationStatus::Pending => Some(0),
+            RegistrationStatus::Rejected => Some(1),
+            RegistrationStatus::Accepted => Some(2),
+            _ => None,
+        };
+        assert_eq!(matched, decoded.name().map(|_| value), "{value}");
+        for known in [
+            RegistrationStatus::Pending,
+            RegistrationStatus::Rejected,
+            RegistrationStatus::Accepted,
+        ] {
+            assert_eq!(
+                decoded == known,
+                known.value() == value,
+                "{value} vs {known:?}"
+            );
+        }
+        let mut hashes = std::collections::HashSet::new();
+        hashes.insert(decoded);
+        assert!(
+            hashes.contains(&RegistrationStatus::from_value(value)),
+            "{value}"
+        );
+    }
+    // String enums alike: the wire string of a variant is that variant, another is kept.
+    let known: GrantType = serde_json::from_str(r#""client_credentials""#).expect("decodes");
+    assert_eq!(known, GrantType::ClientCredentials);
+    let other: GrantType = serde_json::from_str(r#""urn:x""#).expect("decodes");
+    assert_ne!(other, GrantType::ClientCredentials);
+    assert_eq!(other.as_str(), "urn:x");
+    assert_eq!(
+        serde_json::to_string(&other).expect("encodes"),
+        r#""urn:x""#
+    );
+    assert_eq!(other, GrantType::from_wire("urn:x"));
 }
 
 #[test]
@@ -190,7 +275,7 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn translation() -> impl Strategy<Value = Translation> {
-    (text(), text()).prop_map(|(language_iso, name)| Translation { language_iso, name })
+    (text(), text()).prop_map(|(language_iso, name)| Translation::new(language_iso, name))
 }
 
 fn timestamp() -> impl Strategy<Value = DateTime<FixedOffset>> {
@@ -212,22 +297,23 @@ prop_compose! {
         kind in proptest::option::of(-2i64..6),
         data in proptest::option::of(timestamp()),
     ) -> AppRegistrationRequest {
-        AppRegistrationRequest {
-            app_id: texts[0].clone(),
-            display_name: texts[1].clone(),
-            description: texts[2].clone(),
-            localized_display_names: names.clone(),
-            localized_descriptions: names,
-            version: texts[3].clone(),
-            provider_name: texts[4].clone(),
-            provider_website: texts[5].clone(),
-            mandatory_api_scopes: scopes.clone(),
-            optional_api_scopes: scopes,
-            app_icon: icon.clone().map(Base64Bytes),
-            registration_type: kind.map(RegistrationType::from_value),
-            signature: texts[6].clone().map(|t| Base64Bytes(t.into_bytes())),
-            signature_data: data,
-        }
+        // Public fields stay assignable: an `Option` is set (or cleared) as it is.
+        let mut value = AppRegistrationRequest::new();
+        value.app_id = texts[0].clone();
+        value.display_name = texts[1].clone();
+        value.description = texts[2].clone();
+        value.localized_display_names = names.clone();
+        value.localized_descriptions = names;
+        value.version = texts[3].clone();
+        value.provider_name = texts[4].clone();
+        value.provider_website = texts[5].clone();
+        value.mandatory_api_scopes = scopes.clone();
+        value.optional_api_scopes = scopes;
+        value.app_icon = icon.clone().map(Base64Bytes);
+        value.registration_type = kind.map(RegistrationType::from_value);
+        value.signature = texts[6].clone().map(|t| Base64Bytes(t.into_bytes()));
+        value.signature_data = data;
+        value
     }
 }
 
@@ -238,6 +324,12 @@ proptest! {
         let from_pascal: AppRegistrationRequest = serde_json::from_str(&pascal(&value)).expect("pascal decodes");
         prop_assert_eq!(&from_camel, &value);
         prop_assert_eq!(&from_pascal, &value);
+        // `Serialize` (for teams that store models) is the casing the document declares, and
+        // reads back.
+        let stored = serde_json::to_string(&value).expect("serializes");
+        prop_assert_eq!(&stored, &pascal(&value));
+        let restored: AppRegistrationRequest = serde_json::from_str(&stored).expect("decodes");
+        prop_assert_eq!(&restored, &value);
         // The offset survives, not just the instant.
         prop_assert_eq!(from_camel.signature_data.map(|d| d.offset().local_minus_utc()), value.signature_data.map(|d| d.offset().local_minus_utc()));
     }

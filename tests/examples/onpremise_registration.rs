@@ -29,22 +29,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(&base_url)
         .context(Context::new().challenge_code("example-challenge"))
         .build()?;
-    let app = AppRegistrationRequest {
-        app_id: Some("example/v1".into()),
-        display_name: Some("Example".into()),
-        description: Some("Shows the registration flow".into()),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Example Ltd".into()),
-        provider_website: Some("https://example.com".into()),
+    let app = AppRegistrationRequest::new()
+        .with_app_id("example/v1")
+        .with_display_name("Example")
+        .with_description("Shows the registration flow")
+        .with_version("1.0.0")
+        .with_provider_name("Example Ltd")
+        .with_provider_website("https://example.com")
         // Scope names as the platform writes them; it alone decides which exist.
-        mandatory_api_scopes: Some(vec!["all.read".into()]),
-        optional_api_scopes: Some(vec![
-            "salesorder.createsalesorder".into(),
-            "Application.RunAs".into(),
-        ]),
-        app_icon: Some(b"\x89PNG".to_vec().into()),
-        ..Default::default()
-    };
+        .with_mandatory_api_scopes(["all.read".to_owned()])
+        .with_optional_api_scopes(
+            ["salesorder.createsalesorder", "Application.RunAs"].map(String::from),
+        )
+        .with_app_icon(b"\x89PNG".to_vec());
     // Lints say what the guides would not write; they never stop a registration.
     for name in app.optional_api_scopes.iter().flatten() {
         for lint in Scope::new(name.as_str())?.lints() {

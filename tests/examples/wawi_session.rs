@@ -53,18 +53,16 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("logged in: {session:?}");
     if fake.is_some() {
         // Something to remove: the fake starts without foreign apps.
-        let app = AppRegistrationRequest {
-            app_id: Some("other/app".into()),
-            display_name: Some("Other".into()),
-            description: Some("An app registered on the merchant's behalf".into()),
-            version: Some("1.0.0".into()),
-            provider_name: Some("Example".into()),
-            provider_website: Some("https://example.com".into()),
-            mandatory_api_scopes: Some(vec!["items.read".into()]),
-            app_icon: Some(Base64Bytes(Vec::new())),
-            ..Default::default()
-        };
-        session.client().register_foreign_app(&app).await?;
+        let app = AppRegistrationRequest::new()
+            .with_app_id("other/app")
+            .with_display_name("Other")
+            .with_description("An app registered on the merchant's behalf")
+            .with_version("1.0.0")
+            .with_provider_name("Example")
+            .with_provider_website("https://example.com")
+            .with_mandatory_api_scopes(["items.read".to_owned()])
+            .with_app_icon(Base64Bytes(Vec::new()));
+        session.client().register_foreign_app(app).await?;
     }
     match session.client().remove_foreign_app("other/app").await {
         Ok(_) => println!("removed foreign app other/app"),

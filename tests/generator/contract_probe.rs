@@ -60,7 +60,15 @@ use ::jtl_erp_runtime::wire::Snake as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::wire::Declared as _;
 #[allow(unused_imports)]
-use ::jtl_erp_runtime::codegen::execute as _;
+use ::jtl_erp_runtime::codegen::Request as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::send as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::Prepare as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::Prepared as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::Decoder as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::RequestBody as _;
 #[allow(unused_imports)]
@@ -87,6 +95,8 @@ use ::jtl_erp_runtime::codegen::text as _;
 use ::jtl_erp_runtime::codegen::empty as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::api_error as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::request as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::model as _;
 #[allow(unused_imports)]

@@ -37,20 +37,21 @@ async fn bodies_of_every_kind_go_out_with_exact_bytes_and_content_type() {
         .build()
         .expect("client");
     client
-        .add_category_items(7, &[1, 2, 3])
+        .add_category_items(7, [1, 2, 3])
         .await
         .expect("array of int32");
     client
         .add_line_items("o/1", &[line_item()])
         .await
         .expect("array of models");
-    client.put_state(&State::Running).await.expect("enum");
-    client.put_count(&42).await.expect("scalar, charset");
+    client.put_state(State::Running).await.expect("enum");
+    client.put_count(42).await.expect("scalar, charset");
     client.put_name("héllo").await.expect("text");
-    client.post_chunk(&[0, 1, 255]).await.expect("bytes");
-    client.patch_line_item(None).await.expect("no body");
+    client.post_chunk([0, 1, 255]).await.expect("bytes");
+    client.patch_line_item().await.expect("no body");
     client
-        .patch_line_item(Some(&line_item()))
+        .patch_line_item()
+        .body(line_item())
         .await
         .expect("merge patch");
     let received = server.received_requests().await.expect("recording is on");

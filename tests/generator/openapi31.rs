@@ -27,18 +27,9 @@ async fn required_nullable_properties_go_out_as_null_and_optional_ones_are_left_
         .base_url(server.uri())
         .build()
         .expect("client");
-    let profile = Profile {
-        name: "Ada".to_owned(),
-        nickname: None,
-        manager: None,
-        aliases: None,
-        score: ProfileScore::Number(1.5),
-        note: None,
-        mood: None,
-        birthday: None,
-    };
+    let profile = Profile::new("Ada".to_owned(), ProfileScore::Number(1.5));
     let stored = client
-        .put_profile(7, &profile)
+        .put_profile(7, profile.clone())
         .await
         .expect("a valid answer")
         .into_inner();
@@ -49,28 +40,15 @@ async fn required_nullable_properties_go_out_as_null_and_optional_ones_are_left_
     );
     assert_eq!(
         stored,
-        Profile {
-            name: "Ada".to_owned(),
-            nickname: None,
-            manager: Some(Manager {
-                name: "Grace".to_owned()
-            }),
-            aliases: Some(vec!["A".to_owned()]),
-            score: ProfileScore::Text("A+".to_owned()),
-            note: None,
-            mood: None,
-            birthday: None,
-        }
+        Profile::new("Ada".to_owned(), ProfileScore::Text("A+".to_owned()))
+            .with_manager(Manager::new("Grace".to_owned()))
+            .with_aliases(vec!["A".to_owned()])
     );
     // A model in a required nullable field is written in its casing.
-    let with_manager = Profile {
-        manager: Some(Manager {
-            name: "Grace".to_owned(),
-        }),
-        nickname: Some("A".to_owned()),
-        ..profile
-    };
-    client.put_profile(7, &with_manager).await.expect("sent");
+    let with_manager = profile
+        .with_manager(Manager::new("Grace".to_owned()))
+        .with_nickname("A".to_owned());
+    client.put_profile(7, with_manager).await.expect("sent");
     let received = server.received_requests().await.expect("recording is on");
     assert_eq!(
         String::from_utf8_lossy(&received[1].body),

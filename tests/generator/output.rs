@@ -32,7 +32,12 @@ components:
 "#,
     );
     assert!(models.contains("pub enum Size {"), "{models}");
-    for variant in ["Value0,", "Value1,", "ValueMinus1,", "Unknown(i64),"] {
+    for variant in [
+        "Value0,",
+        "Value1,",
+        "ValueMinus1,",
+        "Unknown(UnknownValue<i64>),",
+    ] {
         assert!(models.contains(variant), "missing {variant} in\n{models}");
     }
     // A schema named like a prelude type gets a suffix instead of shadowing it.
@@ -106,7 +111,7 @@ fn generate_one(yaml: &str) -> jtl_erp_generator::Generation {
     generate(&[doc], &Settings::default()).expect("generates")
 }
 
-/// The module file that has `needle` (a method's head, `pub async fn list_items(`).
+/// The module file that has `needle` (a method's head, `pub fn list_items(`).
 fn module_with<'g>(generation: &'g jtl_erp_generator::Generation, needle: &str) -> &'g str {
     &generation
         .files
@@ -164,12 +169,16 @@ components:
     let open = generate_one(&doc(""));
     let module = file(&open, "src/inline.rs");
     assert!(
-        module.contains("authorization: &str") && module.contains("\"Authorization\","),
+        module.contains("authorization: impl Into<String>")
+            && module.contains("\"Authorization\","),
         "{module}"
     );
     let secured = generate_one(&doc("security: [{bearer: []}]"));
     let module = file(&secured, "src/inline.rs");
-    assert!(!module.contains("authorization: &str"), "{module}");
+    assert!(
+        !module.contains("authorization: impl Into<String>"),
+        "{module}"
+    );
 }
 
 /// A schema that requires a property it does not declare still gets a field for it, so that a
@@ -336,7 +345,7 @@ paths:
         "204": {description: none}
 "#,
     );
-    let module = module_with(&generation, "pub async fn list_items");
+    let module = module_with(&generation, "pub fn list_items");
     assert!(module.contains("from the operation"), "{module}");
     assert!(!module.contains("from the path item"), "{module}");
     assert!(
@@ -434,12 +443,8 @@ paths:
   /c: {get: {operationId: Fetch, responses: {"204": {description: none}}}}
 "#,
     );
-    let module = module_with(&generation, "pub async fn fetch(");
-    for method in [
-        "pub async fn fetch(",
-        "pub async fn fetch_2(",
-        "pub async fn fetch_3(",
-    ] {
+    let module = module_with(&generation, "pub fn fetch(");
+    for method in ["pub fn fetch(", "pub fn fetch_2(", "pub fn fetch_3("] {
         assert!(module.contains(method), "{method}: {module}");
     }
     let renamed = generation
@@ -540,8 +545,11 @@ components:
     State: {type: string, enum: [open, closed]}
 "#,
     );
-    let module = module_with(&generation, "pub async fn list_items(");
-    assert!(module.contains("state: Option<&str>"), "{module}");
+    let module = module_with(&generation, "pub fn list_items(");
+    assert!(
+        module.contains("pub fn state(mut self, value: impl Into<String>) -> Self"),
+        "{module}"
+    );
     assert!(
         generation
             .warnings
@@ -566,11 +574,11 @@ paths:
   /customers/add: {post: {operationId: Customer_AddItemsAsync, responses: {"204": {description: none}}}}
 "#,
     );
-    let module = module_with(&generation, "pub async fn ");
+    let module = module_with(&generation, "pub fn ");
     for method in [
-        "pub async fn query_customers(",
-        "pub async fn item_add_items(",
-        "pub async fn customer_add_items(",
+        "pub fn query_customers(",
+        "pub fn item_add_items(",
+        "pub fn customer_add_items(",
     ] {
         assert!(module.contains(method), "{method}: {module}");
     }
@@ -683,7 +691,7 @@ paths:
             "add_item",
             "body",
         );
-        assert_eq!(body, format!("& crate :: models :: {model}"), "{module}");
+        assert_eq!(body, format!("crate :: models :: {model}"), "{module}");
     }
 }
 
@@ -821,7 +829,7 @@ fn an_empty_success_before_a_success_with_a_body_gives_an_option() {
             answer(order[0]),
             answer(order[1])
         ));
-        let module = module_with(&generation, "pub async fn get_x(");
+        let module = module_with(&generation, "pub fn get_x(");
         assert!(
             module.contains("rt::ResponseValue<Option<String>>"),
             "{order:?}: {module}"
@@ -927,7 +935,7 @@ fn security_alternatives_decide_whether_credentials_are_needed() {
         let generation = generate_one(&format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      security: {security}\n      responses:\n        '204': {{description: none}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: x-api-key}}\n"
         ));
-        let module = module_with(&generation, "pub async fn get_x(");
+        let module = module_with(&generation, "pub fn get_x(");
         // `Operation::new` needs no credentials; anything else is set.
         let set = module.contains(&format!(".auth(rt::AuthNeed::{need})"));
         let any = module.contains(".auth(");
@@ -944,9 +952,15 @@ fn a_query_parameter_of_lists_of_lists_is_taken_as_text() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: GetX\n      parameters:\n        - name: grid\n          in: query\n          schema: {type: array, items: {type: array, items: {type: integer}}}\n        - name: ids\n          in: query\n          schema: {type: array, items: {type: integer}}\n      responses:\n        '204': {description: none}\n",
     );
-    let module = module_with(&generation, "pub async fn get_x(");
-    assert!(module.contains("grid: Option<&str>"), "{module}");
-    assert!(module.contains("ids: Option<&[i64]>"), "{module}");
+    let module = module_with(&generation, "pub fn get_x(");
+    assert!(
+        module.contains("pub fn grid(mut self, value: impl Into<String>) -> Self"),
+        "{module}"
+    );
+    assert!(
+        module.contains("pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self"),
+        "{module}"
+    );
     assert_eq!(generation.warnings.len(), 1, "{:?}", generation.warnings);
 }
 
@@ -1011,7 +1025,7 @@ fn success_answers_with_the_same_body_are_one_type_and_mixed_media_are_bytes() {
         let generation = generate_one(&format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: PostX\n      responses:\n{responses}components:\n  schemas:\n    Item: {{type: object, properties: {{id: {{type: string}}}}}}\n"
         ));
-        let module = module_with(&generation, "pub async fn post_x(").to_owned();
+        let module = module_with(&generation, "pub fn post_x(").to_owned();
         (module, generation.warnings)
     };
     let json = |status: &str| {
@@ -1071,13 +1085,13 @@ fn undeclared_path_parameters_are_text_and_an_empty_all_of_is_json() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: GetItem\n      responses:\n        '204': {description: none}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        empty: {$ref: '#/components/schemas/Empty'}\n    Empty:\n      allOf: []\n",
     );
-    let module = module_with(&generation, "pub async fn get_item(");
+    let module = module_with(&generation, "pub fn get_item(");
     assert!(
-        module.contains("pub async fn get_item(\n        &self,\n        id: &str,\n    )"),
+        module.contains("pub fn get_item(&self, id: impl Into<String>) -> GetItem {"),
         "{module}"
     );
     assert!(
-        module.contains("rt::codegen::encode_path_segment(id)"),
+        module.contains("rt::codegen::encode_path_segment(self.id.as_str())"),
         "{module}"
     );
     let models = file(&generation, "src/models.rs");
@@ -1154,8 +1168,105 @@ fn a_short_method_name_does_not_take_another_operation_s_full_name() {
     let generation = generate_one(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: Customer_ItemsAsync, responses: {'204': {description: none}}}}\n  /b: {get: {operationId: Items, responses: {'204': {description: none}}}}\n",
     );
-    let module = module_with(&generation, "pub async fn ");
-    assert!(module.contains("pub async fn customer_items("), "{module}");
-    assert!(module.contains("pub async fn items("), "{module}");
+    let module = module_with(&generation, "pub fn ");
+    assert!(module.contains("pub fn customer_items("), "{module}");
+    assert!(module.contains("pub fn items("), "{module}");
     assert!(generation.warnings.is_empty(), "{:?}", generation.warnings);
+}
+
+/// Names a vendor release brings that clash with what the module names already (a method of
+/// `Client`, the module's `Client` type, another operation's response enum, the request
+/// builder's methods and fields, another setter) are settled, each with an `operation-renamed`
+/// warning naming the operation and, for a type, the place that holds the name. The fixture
+/// also compiles without warnings (compile.rs).
+#[test]
+fn clashing_methods_builders_and_setters_are_renamed_with_a_warning() {
+    let generation = generate(
+        &[super::snapshots::fixture("clashes")],
+        &Settings::default(),
+    )
+    .expect("generates");
+    let module = file(&generation, "src/clashes.rs");
+    for expected in [
+        "pub fn runtime_operation(&self) -> RuntimeOperation {",
+        "pub enum RuntimeOperationResponse {",
+        "pub struct RuntimeOperationResponseRequest {",
+        "pub fn client(&self) -> ClientRequest {",
+        "pub fn send_param(mut self, value: impl Into<String>) -> Self",
+        "pub fn set_send_2(mut self, value: Option<String>) -> Self",
+        "pub fn set_send(mut self, value: impl Into<String>) -> Self",
+        "pub fn set_set_send(mut self, value: Option<String>) -> Self",
+        "pub fn into_items_param(mut self, value: impl Into<i64>) -> Self",
+        "pub fn client_param(mut self, value: impl Into<String>) -> Self",
+        "pub fn body_param(mut self, value: impl Into<String>) -> Self",
+    ] {
+        assert!(module.contains(expected), "{expected}\n{module}");
+    }
+    let renamed = warnings_of(&generation, jtl_erp_generator::Kind::OperationRenamed);
+    assert_eq!(renamed.len(), 5, "{renamed:#?}");
+    assert!(
+        renamed.iter().any(|w| w.contains(
+            "the type `RuntimeOperationResponse` of operation `RuntimeOperationResponse` is taken by operation `runtime` (tests/fixtures/clashes/clashes.yaml#/paths/~1runtime/get)"
+        )),
+        "{renamed:#?}"
+    );
+    assert!(
+        renamed
+            .iter()
+            .any(|w| w.contains("is taken by the module's own `Client`")),
+        "{renamed:#?}"
+    );
+}
+
+/// A method's documentation says what the operation requires: its `x-jtl-scope`, the scopes of
+/// its security requirements, the properties its body's schema requires (by wire name), and
+/// its optional inputs as the setters that set them.
+#[test]
+fn a_methods_docs_list_scopes_required_properties_and_setters() {
+    let generation = generate_one(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: AddThing
+      x-jtl-scope: things.write
+      security: [{oauth: [things.admin, things.write]}]
+      parameters:
+        - {name: dryRun, in: query, description: Only check, schema: {type: boolean}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [Name, Size]
+              properties:
+                Name: {type: string}
+                Size: {type: integer}
+                Note: {type: string}
+      responses: {"204": {description: done}}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://example.com/token
+          scopes: {things.admin: admin, things.write: write}
+"#,
+    );
+    let module = file(&generation, "src/inline.rs");
+    for line in [
+        "/// - `body`: the request body",
+        "/// Setters of [`AddThing`] (each also as `set_…` taking an `Option`):",
+        "/// - `dry_run(…)`: Only check",
+        "/// - the scope `things.write` (the document's `x-jtl-scope`): a token or key without it is refused with 403",
+        "/// - the scope `things.admin` (its security requirements; see below)",
+        "/// - in the body, the properties `Name`, `Size` (required by the schema `AddThingRequest`; a missing one is an error before anything is sent)",
+        "/// Security in the document: `oauth` (scopes `things.admin`, `things.write`); the client's auth provider supplies it.",
+    ] {
+        assert!(module.contains(line), "{line}\n{module}");
+    }
 }

@@ -13,7 +13,7 @@ use jtl_erp_tests::MockServer;
 use serde_json::{Value, json};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use crate::paging::{Client, ListEntriesParams};
+use crate::paging::Client;
 
 /// Answers each request with the next answer of `script` for its path (the last one repeats)
 /// and records every query string.
@@ -100,7 +100,9 @@ async fn the_vendor_envelope_is_walked_until_has_next_page_is_false() {
     )])
     .await;
     let ids: Vec<Option<i32>> = client(&server)
-        .get_accounting_data_stream(Some(&2), "2025-01-01")
+        .get_accounting_data("2025-01-01")
+        .page_size(2)
+        .into_items()
         .map_ok(|item| item.id)
         .try_collect()
         .await
@@ -110,6 +112,33 @@ async fn the_vendor_envelope_is_walked_until_has_next_page_is_false() {
         queries(&server).await,
         [1, 2, 3].map(|n| format!("/v2/accountingData?pageNumber={n}&pageSize=2&since=2025-01-01"))
     );
+}
+
+/// A request that names a page starts its walk there (`into_pages` of the builder), and `send`
+/// of the same request asks for that one page only.
+#[jtl_erp_tests::test]
+async fn a_walk_starts_at_the_page_number_the_request_names() {
+    let server = serve(vec![(
+        "/v2/accountingData",
+        vec![vendor_page(2, &[3, 4], true), vendor_page(3, &[5], false)],
+    )])
+    .await;
+    let request = client(&server).get_accounting_data("x").page_number(2);
+    let pages: Vec<Option<i32>> = request
+        .clone()
+        .into_pages()
+        .map_ok(|page| page.page_number)
+        .try_collect()
+        .await
+        .expect("two pages");
+    assert_eq!(pages, [Some(2), Some(3)]);
+    assert_eq!(
+        queries(&server).await,
+        [2, 3].map(|n| format!("/v2/accountingData?pageNumber={n}&since=x"))
+    );
+    let one = request.send().await.expect("the named page").into_inner();
+    assert_eq!(one.page_number, Some(3), "the script's last answer repeats");
+    assert_eq!(queries(&server).await.len(), 3);
 }
 
 #[jtl_erp_tests::test]
@@ -124,7 +153,8 @@ async fn a_camel_case_envelope_with_only_a_total_ends_at_the_last_page() {
     )])
     .await;
     let pages: Vec<_> = client(&server)
-        .list_orders_pages()
+        .list_orders(1)
+        .into_pages()
         .try_collect::<Vec<_>>()
         .await
         .expect("both pages");
@@ -156,7 +186,8 @@ async fn an_empty_list_and_a_single_page_take_one_request_each() {
     .await;
     let client = client(&server);
     let none: Vec<_> = client
-        .get_accounting_data_stream(None, "x")
+        .get_accounting_data("x")
+        .into_items()
         .try_collect()
         .await
         .expect("no items");
@@ -165,7 +196,8 @@ async fn an_empty_list_and_a_single_page_take_one_request_each() {
         "an empty page ends the walk, whatever its flag says"
     );
     let one: Vec<_> = client
-        .list_orders_stream()
+        .list_orders(1)
+        .into_items()
         .try_collect()
         .await
         .expect("one item");
@@ -185,7 +217,8 @@ async fn a_server_that_repeats_a_page_ends_the_walk_with_a_typed_error() {
     let stuck = json!({"Items": [{"Id": 1}], "PageNumber": 1, "HasNextPage": true});
     let server = serve(vec![("/v2/accountingData", vec![page(stuck)])]).await;
     let results: Vec<_> = client(&server)
-        .get_accounting_data_stream(None, "x")
+        .get_accounting_data("x")
+        .into_items()
         .collect()
         .await;
     assert_eq!(
@@ -216,7 +249,8 @@ async fn a_next_page_number_that_does_not_move_forward_is_refused() {
     )])
     .await;
     let results: Vec<_> = client(&server)
-        .get_accounting_data_pages(None, "x")
+        .get_accounting_data("x")
+        .into_pages()
         .collect()
         .await;
     assert_eq!(results.len(), 1);
@@ -253,7 +287,8 @@ async fn a_429_in_the_middle_of_a_walk_waits_as_the_server_says_and_goes_on() {
         .build()
         .expect("client");
     let items: Vec<_> = client
-        .get_accounting_data_stream(None, "x")
+        .get_accounting_data("x")
+        .into_items()
         .try_collect()
         .await
         .expect("every page despite the 429");
@@ -289,7 +324,7 @@ async fn a_stream_sends_nothing_until_polled_and_nothing_after_it_is_dropped() {
     )])
     .await;
     let client = client(&server);
-    let stream = client.get_accounting_data_stream(None, "x");
+    let stream = client.get_accounting_data("x").into_items();
     for _ in 0..10 {
         tokio::task::yield_now().await;
     }
@@ -324,7 +359,9 @@ async fn dropshot_tokens_are_followed_and_a_repeated_token_is_refused() {
     .await;
     let client = client(&server);
     let ids: Vec<String> = client
-        .list_stream(Some(&10))
+        .list()
+        .limit(10)
+        .into_items()
         .map_ok(|thing| thing.id)
         .try_collect()
         .await
@@ -348,7 +385,7 @@ async fn dropshot_tokens_are_followed_and_a_repeated_token_is_refused() {
         ],
     )])
     .await;
-    let results: Vec<_> = self::client(&looping).list_pages(None).collect().await;
+    let results: Vec<_> = self::client(&looping).list().into_pages().collect().await;
     assert_eq!(results.len(), 3);
     assert!(
         matches!(
@@ -374,7 +411,7 @@ async fn dropshot_tokens_are_followed_and_a_repeated_token_is_refused() {
 
 #[jtl_erp_tests::test]
 #[allow(deprecated)]
-async fn a_cursor_inside_the_parameters_struct_is_set_per_page_and_the_rest_kept() {
+async fn a_walk_starts_at_the_page_the_request_names_and_keeps_its_other_inputs() {
     let listing =
         |entries: &[&str], next: Option<&str>| page(json!({"Entries": entries, "Following": next}));
     let server = serve(vec![(
@@ -382,14 +419,12 @@ async fn a_cursor_inside_the_parameters_struct_is_set_per_page_and_the_rest_kept
         vec![listing(&["x"], Some("n1")), listing(&["y"], None)],
     )])
     .await;
-    let params = ListEntriesParams {
-        p: Some("ignored: the walk starts at the first page".to_owned()),
-        a: Some("keep".to_owned()),
-        x_trace: Some("trace-1".to_owned()),
-        ..Default::default()
-    };
     let entries: Vec<String> = client(&server)
-        .list_entries_stream(&params)
+        .list_entries()
+        .p("t0")
+        .a("keep")
+        .x_trace("trace-1")
+        .into_items()
         .try_collect()
         .await
         .expect("both pages");
@@ -407,7 +442,7 @@ async fn a_cursor_inside_the_parameters_struct_is_set_per_page_and_the_rest_kept
     assert_eq!(
         seen,
         [
-            ("a=keep".to_owned(), vec!["trace-1".to_owned()]),
+            ("p=t0&a=keep".to_owned(), vec!["trace-1".to_owned()]),
             ("p=n1&a=keep".to_owned(), vec!["trace-1".to_owned()]),
         ]
     );

@@ -127,7 +127,7 @@ fn the_repaired_document_keeps_its_security_schemes_scopes_and_types() {
     // The uuid key with `additionalProperties: false` is a uuid, not text; the `$ref` with
     // siblings is its target.
     assert!(
-        module.contains("company_id: Option<&rt::uuid::Uuid>,"),
+        module.contains("pub fn company_id(mut self, value: impl Into<rt::uuid::Uuid>) -> Self"),
         "{module}"
     );
     let models = file(&generation, "src/models.rs");
@@ -235,7 +235,7 @@ fn the_vendor_json_is_repaired_like_yaml_and_real_errors_still_name_the_pointer(
 /// Scopes of oauth2 requirements are legal and read as before (not listed); only the scopes the
 /// repair keeps (of an apiKey) are documented.
 #[test]
-fn oauth2_scopes_are_no_repair_and_leave_the_documentation_as_it_was() {
+fn oauth2_scopes_are_no_repair_and_are_documented_as_required() {
     let doc = SourceDocument {
         path: "legal.yaml".to_owned(),
         text: "openapi: 3.0.3\ninfo: {title: l, version: '1', x-jtl-module: legal}\npaths:\n  /pets:\n    get:\n      operationId: ListPets\n      security: [{petstore_auth: ['read:pets'], key: []}]\n      responses:\n        '204': {description: none}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: x-api-key}\n    petstore_auth:\n      type: oauth2\n      flows:\n        implicit:\n          authorizationUrl: https://example.com/auth\n          scopes: {'read:pets': read your pets}\n".to_owned(),
@@ -245,8 +245,12 @@ fn oauth2_scopes_are_no_repair_and_leave_the_documentation_as_it_was() {
     let module = file(&generation, "src/legal.rs");
     assert!(
         module.contains(
-            "/// Security in the document: `petstore_auth` and `key`; the client's auth provider supplies it."
+            "/// Security in the document: `petstore_auth` (scopes `read:pets`) and `key`; the client's auth provider supplies it."
         ),
+        "{module}"
+    );
+    assert!(
+        module.contains("/// - the scope `read:pets` (its security requirements; see below)"),
         "{module}"
     );
 }

@@ -79,7 +79,7 @@ async fn unions_go_out_in_their_variants_casing_and_come_back_as_the_same_varian
         note: None,
     };
     let got = client(&server)
-        .adopt(&sent)
+        .adopt(sent)
         .await
         .expect("the adoption")
         .into_inner();
@@ -189,7 +189,7 @@ async fn a_union_body_without_mapping_goes_out_as_its_variant() {
     let server = MockServer::start().await;
     answer(&server, "PUT", "/shape", 204, "").await;
     client(&server)
-        .put_shape(&Shape::Square(Square {
+        .put_shape(Shape::Square(Square {
             kind: "Square".to_owned(),
             side: 2.0,
         }))
@@ -218,18 +218,17 @@ async fn unions_of_scalars_are_path_and_query_parameters_written_as_their_varian
         .parse()
         .expect("uuid");
     client
-        .get_owner(OwnerParam::Uuid(id), Some(&LimitParam::Integer(5)))
+        .get_owner(OwnerParam::Uuid(id))
+        .limit(LimitParam::Integer(5))
         .await
         .expect("by id");
     client
-        .get_owner(
-            OwnerParam::Text("ann lee".to_owned()),
-            Some(&LimitParam::Text(LimitParamKind::All)),
-        )
+        .get_owner(OwnerParam::Text("ann lee".to_owned()))
+        .limit(LimitParam::Text(LimitParamKind::All))
         .await
         .expect("by name");
     client
-        .get_owner(OwnerParam::Text("x".to_owned()), None)
+        .get_owner(OwnerParam::Text("x".to_owned()))
         .await
         .expect("no limit");
     let received = server.received_requests().await.expect("recording is on");

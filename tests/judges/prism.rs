@@ -56,28 +56,24 @@ fn context() -> Context {
 }
 
 fn registration() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("contract/v1".into()),
-        display_name: Some("Contract".into()),
-        description: Some("Contract test".into()),
-        localized_display_names: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Vertrag".into(),
-        }]),
-        localized_descriptions: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Test".into(),
-        }]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Team".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        optional_api_scopes: Some(vec!["stock.read".into()]),
-        app_icon: Some(b"\x89PNG".to_vec().into()),
-        registration_type: Some(RegistrationType::MultiInstance),
-        signature: Some(b"sig".to_vec().into()),
-        signature_data: Some("2025-08-03T08:48:00Z".parse().expect("date-time")),
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("contract/v1")
+        .with_display_name("Contract")
+        .with_description("Contract test")
+        .with_localized_display_names(vec![Translation::new("DE", "Vertrag")])
+        .with_localized_descriptions(vec![Translation::new("DE", "Test")])
+        .with_version("1.0.0")
+        .with_provider_name("Team")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(vec!["items.read".to_owned()])
+        .with_optional_api_scopes(vec!["stock.read".to_owned()])
+        .with_app_icon(b"\x89PNG".to_vec())
+        .with_registration_type(RegistrationType::MultiInstance)
+        .with_signature(b"sig".to_vec())
+        .with_signature_data(
+            jtl_erp_client::runtime::chrono::DateTime::parse_from_rfc3339("2025-08-03T08:48:00Z")
+                .expect("date-time"),
+        )
 }
 
 /// The vendor's document wants a bearer token and the Wawi key on one request.
@@ -134,10 +130,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let token = identity
-        .request_token(&TokenRequest {
-            grant_type: GrantType::ClientCredentials,
-            scope: Some("erp".into()),
-        })
+        .request_token(TokenRequest::new(GrantType::ClientCredentials).with_scope("erp"))
         .await
         .expect("token");
     assert_eq!(token.token_type, "Bearer");
@@ -150,7 +143,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let created = erp1
-        .register_app(&registration())
+        .register_app(registration())
         .await
         .expect("RegisterApp 1.0");
     assert_eq!(created.status, RegistrationStatus::Pending);
@@ -176,17 +169,17 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .expect("client");
     #[allow(deprecated)]
     {
-        erp2.register_foreign_app(&registration())
+        erp2.register_foreign_app(registration())
             .await
             .expect("RegisterForeignApp");
-        erp2.update_foreign_app("contract/v1", &registration())
+        erp2.update_foreign_app("contract/v1", registration())
             .await
             .expect("UpdateForeignApp");
     }
     let registration_id = "0f0e1000-0000-4000-8000-000000000002"
         .parse()
         .expect("uuid");
-    erp2.update_foreign_app_by_registration_id(registration_id, &registration())
+    erp2.update_foreign_app_by_registration_id(registration_id, registration())
         .await
         .expect("UpdateForeignAppByRegistrationId");
     erp2.remove_foreign_app("contract/v1")
@@ -199,17 +192,14 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .await
         .expect("RegisterMultiInstanceApp 2.0");
     let login = erp2
-        .login(&jtl_erp_client::models::CreateLogin {
-            user_name: "admin".into(),
-            password: jtl_erp_client::runtime::Secret::new("pw"),
-        })
+        .login(jtl_erp_client::models::CreateLogin::new("admin", "pw"))
         .await
         .expect("Login");
     let _ = login.session_id;
     erp2.logout().await.expect("Logout");
     erp2.get_features().await.expect("GetFeatures");
     erp2.head_status().await.expect("HeadStatus");
-    erp2.register_app(&registration())
+    erp2.register_app(registration())
         .await
         .expect("RegisterApp 2.0");
     erp2.fetch_registration_status("abc-123")
@@ -217,15 +207,18 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .expect("FetchRegistrationStatus 2.0");
     erp2.get_status().await.expect("GetStatus 2.0");
     let page = erp2
-        .query_accounting_data(&erp_v2::QueryAccountingDataParams {
-            from: Some("2025-01-01T00:00:00+01:00".parse().expect("date")),
-            company_id: Some(registration_id),
-            r#type: Some(jtl_erp_client::models::DocumentType::SalesCredit),
-            export_currency_in_departure_country: Some(true),
-            page_number: Some(2),
-            page_size: Some(100),
-            ..Default::default()
-        })
+        .query_accounting_data()
+        .from(
+            jtl_erp_client::runtime::chrono::DateTime::parse_from_rfc3339(
+                "2025-01-01T00:00:00+01:00",
+            )
+            .expect("date"),
+        )
+        .company_id(registration_id)
+        .r#type(jtl_erp_client::models::DocumentType::SalesCredit)
+        .export_currency_in_departure_country(true)
+        .page_number(2)
+        .page_size(100)
         .await
         .expect("QueryAccountingData");
     let _ = page.items;
@@ -236,9 +229,7 @@ async fn every_operation_passes_prism_in_its_own_casing() {
         .build()
         .expect("client");
     let scx_token = channel_client
-        .request_access_token(&AuthRequest {
-            refresh_token: "refresh".into(),
-        })
+        .request_access_token(AuthRequest::new("refresh"))
         .await
         .expect("RequestAccessToken");
     assert_eq!(scx_token.scope.as_deref(), Some("CHANNEL"));
@@ -317,10 +308,7 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
     ] {
         let proxy = ready(proxy(spec, &fake.onpremise_url())).await;
         let recorder = ViolationRecorder::new();
-        let app = AppRegistrationRequest {
-            app_id: Some(format!("proxy/v{generation}")),
-            ..registration()
-        };
+        let app = registration().with_app_id(format!("proxy/v{generation}"));
         let transport = through(&proxy, &recorder, None);
         let flow = if generation == 1 {
             RegistrationFlow::erp_v1(transport.into())

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use jtl_erp_client::erp_v2::{self, QueryAccountingDataParams};
+use jtl_erp_client::erp_v2::{self, QueryAccountingData};
 use jtl_erp_client::fake::{
     ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, FakeJtl, Fault,
     accounting_data_entry,
@@ -50,11 +50,8 @@ fn client(fake: &FakeJtl, clock: &ManualTimeSource) -> erp_v2::Client {
         .expect("client")
 }
 
-fn sized(page_size: i32) -> QueryAccountingDataParams {
-    QueryAccountingDataParams {
-        page_size: Some(page_size),
-        ..Default::default()
-    }
+fn sized(client: &erp_v2::Client, page_size: i32) -> QueryAccountingData {
+    client.query_accounting_data().page_size(page_size)
 }
 
 /// The paths (with query) of the list requests, in order.
@@ -75,17 +72,15 @@ async fn an_empty_list_is_one_request_and_yields_nothing() {
     let fake = FakeJtl::start().await.expect("fake");
     let client = client(&fake, &ManualTimeSource::new());
     let items: Vec<_> = client
-        .query_accounting_data_stream(&QueryAccountingDataParams::default())
+        .query_accounting_data()
+        .into_items()
         .try_collect()
         .await
         .expect("walked");
     assert!(items.is_empty());
     assert_eq!(list_requests(&fake), [format!("{PATH}?pageNumber=1")]);
 
-    let page = client
-        .query_accounting_data(&QueryAccountingDataParams::default())
-        .await
-        .expect("one page");
+    let page = client.query_accounting_data().await.expect("one page");
     assert_eq!(
         (
             page.total_items,
@@ -104,7 +99,8 @@ async fn a_list_of_one_page_is_one_request_in_the_default_page_size() {
     fake.set_accounting_data(ACCOUNTING_DATA_DEFAULT_PAGE_SIZE);
     let client = client(&fake, &ManualTimeSource::new());
     let items: Vec<_> = client
-        .query_accounting_data_stream(&QueryAccountingDataParams::default())
+        .query_accounting_data()
+        .into_items()
         .try_collect()
         .await
         .expect("walked");
@@ -119,8 +115,8 @@ async fn two_hundred_fifty_documents_in_pages_of_a_hundred_are_three_requests_in
     let fake = FakeJtl::start().await.expect("fake");
     fake.set_accounting_data(250);
     let client = client(&fake, &ManualTimeSource::new());
-    let items: Vec<_> = client
-        .query_accounting_data_stream(&sized(100))
+    let items: Vec<_> = sized(&client, 100)
+        .into_items()
         .try_collect()
         .await
         .expect("walked");
@@ -142,8 +138,8 @@ async fn the_pages_stream_carries_the_vendors_envelope() {
     let fake = FakeJtl::start().await.expect("fake");
     fake.set_accounting_data(250);
     let client = client(&fake, &ManualTimeSource::new());
-    let pages: Vec<_> = client
-        .query_accounting_data_pages(&sized(100))
+    let pages: Vec<_> = sized(&client, 100)
+        .into_pages()
         .try_collect()
         .await
         .expect("walked");
@@ -175,12 +171,8 @@ async fn the_pages_stream_carries_the_vendors_envelope() {
     );
 
     // Past the end: an empty page, as the vendor answers it.
-    let past = client
-        .query_accounting_data(&QueryAccountingDataParams {
-            page_number: Some(4),
-            page_size: Some(100),
-            ..Default::default()
-        })
+    let past = sized(&client, 100)
+        .page_number(4)
         .await
         .expect("past the end");
     assert!(past.items.is_empty());
@@ -200,8 +192,8 @@ async fn a_429_in_the_middle_of_a_walk_is_waited_out_on_the_clients_clock() {
     );
     let clock = ManualTimeSource::new();
     let client = client(&fake, &clock);
-    let items: Vec<_> = client
-        .query_accounting_data_stream(&sized(100))
+    let items: Vec<_> = sized(&client, 100)
+        .into_items()
         .try_collect()
         .await
         .expect("walked through the 429");
@@ -229,8 +221,8 @@ async fn every_page_request_carries_the_tenant_the_app_and_the_credentials() {
     let fake = FakeJtl::start().await.expect("fake");
     fake.set_accounting_data(30);
     let client = client(&fake, &ManualTimeSource::new());
-    let items: Vec<_> = client
-        .query_accounting_data_stream(&sized(10))
+    let items: Vec<_> = sized(&client, 10)
+        .into_items()
         .try_collect()
         .await
         .expect("walked");
@@ -262,7 +254,6 @@ async fn the_fake_refuses_what_the_vendor_refuses() {
 
     // No credentials: the client refuses before sending. A key the server does not know: 401.
     // A Wawi key without `accountings.read`: 403; with it: the list.
-    let params = QueryAccountingDataParams::default();
     let wawi = |key: String| {
         erp_v2::Client::builder()
             .base_url(fake.onpremise_url())
@@ -278,7 +269,7 @@ async fn the_fake_refuses_what_the_vendor_refuses() {
         .expect("client");
     assert!(matches!(
         anonymous
-            .query_accounting_data(&params)
+            .query_accounting_data()
             .await
             .as_ref()
             .map_err(Error::kind),
@@ -286,39 +277,33 @@ async fn the_fake_refuses_what_the_vendor_refuses() {
     ));
     let unknown = wawi("unknown-key".to_owned());
     assert_eq!(
-        status(unknown.query_accounting_data(&params).await.map(|_| ())),
+        status(unknown.query_accounting_data().await.map(|_| ())),
         Some(401)
     );
     let without = wawi(fake.issue_api_key(&["info.read"]));
     assert_eq!(
-        status(without.query_accounting_data(&params).await.map(|_| ())),
+        status(without.query_accounting_data().await.map(|_| ())),
         Some(403)
     );
     let with = wawi(fake.issue_api_key(&["accountings.read"]));
     let items: Vec<_> = with
-        .query_accounting_data_stream(&params)
+        .query_accounting_data()
+        .into_items()
         .try_collect()
         .await
         .expect("walked with the scope");
     assert_eq!(items.len(), 3);
 
     // Page sizes beyond the largest and page numbers below 1: 400.
-    for params in [
-        sized(ACCOUNTING_DATA_MAX_PAGE_SIZE as i32 + 1),
-        sized(0),
-        QueryAccountingDataParams {
-            page_number: Some(0),
-            ..Default::default()
-        },
+    for request in [
+        sized(&with, ACCOUNTING_DATA_MAX_PAGE_SIZE as i32 + 1),
+        sized(&with, 0),
+        with.query_accounting_data().page_number(0),
     ] {
-        assert_eq!(
-            status(with.query_accounting_data(&params).await.map(|_| ())),
-            Some(400),
-            "{params:?}"
-        );
+        let shown = format!("{request:?}");
+        assert_eq!(status(request.await.map(|_| ())), Some(400), "{shown}");
     }
-    let largest = with
-        .query_accounting_data(&sized(ACCOUNTING_DATA_MAX_PAGE_SIZE as i32))
+    let largest = sized(&with, ACCOUNTING_DATA_MAX_PAGE_SIZE as i32)
         .await
         .expect("the largest page size");
     assert_eq!(largest.items.len(), 3);

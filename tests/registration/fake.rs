@@ -20,19 +20,17 @@ use jtl_erp_tests::ChildGuard;
 use proptest::prelude::*;
 
 fn app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("d".into()),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Me".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["info.read".into(), "stock.read".into()]),
-        optional_api_scopes: Some(vec!["return.read".into(), "items.write".into()]),
-        app_icon: Some(vec![1].into()),
-        registration_type: Some(RegistrationType::MultiInstance),
-        ..Default::default()
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("d")
+        .with_version("1.0.0")
+        .with_provider_name("Me")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(["info.read", "stock.read"].map(String::from))
+        .with_optional_api_scopes(["return.read", "items.write"].map(String::from))
+        .with_app_icon(vec![1])
+        .with_registration_type(RegistrationType::MultiInstance)
 }
 
 fn context() -> Context {
@@ -381,13 +379,13 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
     let client = cloud(&fake, Duration::from_secs(2));
     #[allow(deprecated)]
     let created = client
-        .register_foreign_app(&app())
+        .register_foreign_app(app())
         .await
         .expect("foreign app");
     assert_eq!(created.status(), 201);
     #[allow(deprecated)]
     let updated = client
-        .update_foreign_app("myApp/v1", &app())
+        .update_foreign_app("myApp/v1", app())
         .await
         .expect("updated");
     assert_eq!(updated.request_status_info.app_id, "myApp/v1");
@@ -553,10 +551,8 @@ fn the_binary_prints_help_and_its_base_urls() {
             .build()
             .expect("client");
         let page = client
-            .query_accounting_data(&erp_v2::QueryAccountingDataParams {
-                page_size: Some(2),
-                ..Default::default()
-            })
+            .query_accounting_data()
+            .page_size(2)
             .await
             .expect("the list");
         assert_eq!(
@@ -582,11 +578,9 @@ const OPTIONAL: [&str; 4] = [
 ];
 
 fn real_app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        mandatory_api_scopes: Some(MANDATORY.map(String::from).to_vec()),
-        optional_api_scopes: Some(OPTIONAL.map(String::from).to_vec()),
-        ..app()
-    }
+    app()
+        .with_mandatory_api_scopes(MANDATORY.map(String::from))
+        .with_optional_api_scopes(OPTIONAL.map(String::from))
 }
 
 /// A flow of either generation against the fake.
@@ -647,10 +641,7 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             .filter(|s| *s != "cusomters.read" && *s != "productDelete")
             .collect();
         fake.set_scope_catalog(Some(&known));
-        let other = AppRegistrationRequest {
-            app_id: Some("other/v1".into()),
-            ..real_app()
-        };
+        let other = real_app().with_app_id("other/v1");
         let before = fake.registrations().len();
         let error = flow.register(&other).await.expect_err("unknown scopes");
         let RegistrationError::ScopesRefused {
@@ -809,11 +800,9 @@ proptest! {
         let granted = runtime.block_on(async {
             let fake = FakeJtl::start().await.expect("fake");
             let flow = flow(&fake, v2, "fake-challenge");
-            let app = AppRegistrationRequest {
-                mandatory_api_scopes: Some(mandatory.clone()),
-                optional_api_scopes: Some(optional.clone()),
-                ..app()
-            };
+            let app = app()
+                .with_mandatory_api_scopes(mandatory.clone())
+                .with_optional_api_scopes(optional.clone());
             let pending = flow.register(&app).await.expect("registered");
             let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
             fake.approve(&pending.registration_id, &optional).expect("approved");

@@ -27,18 +27,16 @@ use wiremock::{Mock, ResponseTemplate};
 const BASE: &str = "/api/eazybusiness";
 
 fn app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("Inventory".into()),
-        version: Some("1.0.0".into()),
-        provider_name: Some("Me".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["stock.read".into(), "items.write".into()]),
-        optional_api_scopes: Some(vec!["return.read".into()]),
-        app_icon: Some(vec![1, 2, 3].into()),
-        ..Default::default()
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("Inventory")
+        .with_version("1.0.0")
+        .with_provider_name("Me")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(["stock.read", "items.write"].map(String::from))
+        .with_optional_api_scopes(["return.read".to_owned()])
+        .with_app_icon(vec![1, 2, 3])
 }
 
 /// POST answers `post`; GET answers `gets` in order, the last one from then on.
@@ -307,11 +305,9 @@ const OPTIONAL: [&str; 4] = [
 ];
 
 fn real_app() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        mandatory_api_scopes: Some(MANDATORY.map(String::from).to_vec()),
-        optional_api_scopes: Some(OPTIONAL.map(String::from).to_vec()),
-        ..app()
-    }
+    app()
+        .with_mandatory_api_scopes(MANDATORY.map(String::from))
+        .with_optional_api_scopes(OPTIONAL.map(String::from))
 }
 
 #[jtl_erp_tests::test]
@@ -662,11 +658,9 @@ async fn multi_instance_registration_and_the_challenge_code_rule() {
         long.expect_err("too long").to_string(),
         "invalid request context: challenge code must have 1 to 30 characters, it has 31"
     );
-    let unsendable = AppRegistrationRequest {
-        mandatory_api_scopes: Some(vec!["all.read".into(), "items .read".into()]),
-        optional_api_scopes: Some(vec!["".into()]),
-        ..app()
-    };
+    let unsendable = app()
+        .with_mandatory_api_scopes(["all.read", "items .read"].map(String::from))
+        .with_optional_api_scopes([String::new()]);
     let error = flow_v1(&server)
         .run(&unsendable)
         .await
@@ -735,19 +729,38 @@ fn the_signature_covers_app_id_dot_utc_time_and_checks_the_window() {
     );
 }
 
+/// An operation of a generated client, written out: what a request builder is to the runtime.
+struct ListItems(jtl_erp_client::runtime::Client);
+
+impl jtl_erp_client::runtime::codegen::Request for ListItems {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static jtl_erp_client::runtime::Operation =
+        &jtl_erp_client::runtime::Operation {
+            id: "ListItems",
+            api: "erp_v2",
+            method: jtl_erp_client::runtime::http::Method::GET,
+            path: "/v2/items",
+            api_version: Some("2.0"),
+            context: &[],
+            auth: jtl_erp_client::runtime::AuthNeed::Required,
+            errors: &[],
+            scope: Some("items.read"),
+        };
+    const DECODE: jtl_erp_client::runtime::codegen::Decoder<Self> =
+        jtl_erp_client::runtime::codegen::empty;
+    fn prepare(self) -> jtl_erp_client::runtime::codegen::Prepare<Self> {
+        Ok(jtl_erp_client::runtime::codegen::Prepared::new(
+            self.0,
+            "/v2/items".to_owned(),
+            Vec::new(),
+            None,
+        ))
+    }
+}
+
 #[jtl_erp_tests::test]
 async fn a_403_names_the_scope_the_operation_needs() {
-    static OPERATION: &jtl_erp_client::runtime::Operation = &jtl_erp_client::runtime::Operation {
-        id: "ListItems",
-        api: "erp_v2",
-        method: jtl_erp_client::runtime::http::Method::GET,
-        path: "/v2/items",
-        api_version: Some("2.0"),
-        context: &[],
-        auth: jtl_erp_client::runtime::AuthNeed::Required,
-        errors: &[],
-        scope: Some("items.read"),
-    };
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/items"))
@@ -758,11 +771,9 @@ async fn a_403_names_the_scope_the_operation_needs() {
         .auth(jtl_erp_client::runtime::auth::WawiKey::new("k"))
         .build()
         .expect("client");
-    let response =
-        jtl_erp_client::runtime::codegen::execute::<()>(&client, OPERATION, "/v2/items", &[], None)
-            .await
-            .expect("answered");
-    let error = jtl_erp_client::runtime::codegen::api_error::<()>(response, OPERATION);
+    let error = jtl_erp_client::runtime::codegen::send(ListItems(client))
+        .await
+        .expect_err("refused");
     assert_eq!(
         error.to_string(),
         "ListItems answered 403 Forbidden (the credentials probably lack scope `items.read`)"

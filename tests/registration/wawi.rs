@@ -53,7 +53,7 @@ async fn a_session_carries_its_id_to_the_foreign_app_calls_and_logout_ends_it() 
 
     let created = session
         .client()
-        .register_foreign_app(&minimal_registration_request("other/app"))
+        .register_foreign_app(minimal_registration_request("other/app"))
         .await
         .expect("registered");
     assert_eq!(created.status(), 201);
@@ -78,7 +78,7 @@ async fn a_session_carries_its_id_to_the_foreign_app_calls_and_logout_ends_it() 
     assert_eq!(remove.header("x-sessionid"), Some("***"));
     // Calls of the client the session was made from carry no session.
     client
-        .register_foreign_app(&minimal_registration_request("third/app"))
+        .register_foreign_app(minimal_registration_request("third/app"))
         .await
         .expect("registered without a session");
     assert!(
@@ -179,7 +179,7 @@ async fn the_password_goes_out_over_https_or_to_loopback_only() {
 async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_gone() {
     let (fake, client) = fake_and_client().await;
     let created = client
-        .register_foreign_app(&minimal_registration_request("other/app"))
+        .register_foreign_app(minimal_registration_request("other/app"))
         .await
         .expect("registered")
         .into_inner();
@@ -189,12 +189,9 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         .parse()
         .expect("a uuid");
 
-    let update = AppRegistrationRequest {
-        display_name: Some("Renamed".into()),
-        ..Default::default()
-    };
+    let update = AppRegistrationRequest::new().with_display_name("Renamed");
     let updated = client
-        .update_foreign_app_by_registration_id(id, &update)
+        .update_foreign_app_by_registration_id(id, update.clone())
         .await
         .expect("updated");
     assert_eq!(updated.status(), 200);
@@ -204,7 +201,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         Some("Renamed")
     );
     let by_app_id = client
-        .update_foreign_app("other/app", &update)
+        .update_foreign_app("other/app", update.clone())
         .await
         .expect("updated by app id");
     assert_eq!(
@@ -230,18 +227,18 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
         Some("No app is registered under this registration id")
     );
     let missing = client
-        .update_foreign_app("other/app", &update)
+        .update_foreign_app("other/app", update)
         .await
         .expect_err("gone");
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
 
     // A second registration of one app id is the vendor's 409 with an ErrorResponse.
     client
-        .register_foreign_app(&minimal_registration_request("dup/app"))
+        .register_foreign_app(minimal_registration_request("dup/app"))
         .await
         .expect("first");
     let conflict = client
-        .register_foreign_app(&minimal_registration_request("dup/app"))
+        .register_foreign_app(minimal_registration_request("dup/app"))
         .await
         .expect_err("second");
     let Some(api) = conflict.api() else {
@@ -265,7 +262,7 @@ async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
         .expect_err("no licence");
     assert!(login.is_no_licence(), "{login:?}");
     let foreign = client
-        .register_foreign_app(&minimal_registration_request("other/app"))
+        .register_foreign_app(minimal_registration_request("other/app"))
         .await
         .expect_err("no licence");
     assert!(foreign.is_no_licence(), "{foreign:?}");
@@ -292,12 +289,7 @@ async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
 #[jtl_erp_tests::test]
 async fn features_and_head_info_answer_in_either_casing() {
     let (fake, client) = fake_and_client().await;
-    let features = vec![FeatureInfo {
-        feature: "AccountingData".into(),
-        version: 2,
-        release: "stable".into(),
-        is_usable: true,
-    }];
+    let features = vec![FeatureInfo::new("AccountingData", 2, "stable", true)];
     fake.set_features(features.clone());
 
     let pascal = client.get_features().await.expect("features").into_inner();
@@ -405,11 +397,11 @@ async fn the_documentation_pages_variants_work_against_the_fake_through_the_hook
         .build()
         .expect("client");
     cloud
-        .register_foreign_app(&minimal_registration_request("seed/001"))
+        .register_foreign_app(minimal_registration_request("seed/001"))
         .await
         .expect("registered");
     let updated = cloud
-        .update_foreign_app("seed/001", &minimal_registration_request("seed/001"))
+        .update_foreign_app("seed/001", minimal_registration_request("seed/001"))
         .await
         .expect("updated at seed 001's path");
     assert_eq!(updated.request_status_info.app_id, "seed/001");
@@ -428,10 +420,8 @@ async fn a_further_instance_registers_under_v2_with_the_same_challenge_code() {
         .build()
         .expect("client");
     let flow = jtl_erp_client::registration::RegistrationFlow::erp_v2(client);
-    let multi = AppRegistrationRequest {
-        registration_type: Some(jtl_erp_client::models::RegistrationType::MultiInstance),
-        ..minimal_registration_request("multi/app")
-    };
+    let multi = minimal_registration_request("multi/app")
+        .with_registration_type(jtl_erp_client::models::RegistrationType::MultiInstance);
     let first = flow.register(&multi).await.expect("registered");
     let second = flow
         .register_instance(

@@ -9,28 +9,24 @@ use wiremock::{Mock, ResponseTemplate};
 /// A registration request with every property ERP API 1.0 requires (and a translation with the
 /// nested required ones), in both generations' vocabulary: the tests compare its exact bytes.
 pub fn registration_request() -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some("myApp/v1".into()),
-        display_name: Some("My App".into()),
-        description: Some("Inventory tool".into()),
-        localized_display_names: Some(vec![Translation {
-            language_iso: "DE".into(),
-            name: "Meine App".into(),
-        }]),
-        version: Some("1.0.0".into()),
-        provider_name: Some("My Company".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into(), "stock.write".into()]),
-        optional_api_scopes: Some(vec!["return.read".into()]),
-        app_icon: Some(Base64Bytes(b"\x89PNG".to_vec())),
-        registration_type: Some(RegistrationType::MultiInstance),
-        signature_data: Some(
-            "2025-03-20T08:57:00+01:00"
-                .parse()
-                .expect("valid date-time"),
-        ),
-        ..Default::default()
-    }
+    AppRegistrationRequest::new()
+        .with_app_id("myApp/v1")
+        .with_display_name("My App")
+        .with_description("Inventory tool")
+        .with_localized_display_names(vec![Translation::new("DE", "Meine App")])
+        .with_version("1.0.0")
+        .with_provider_name("My Company")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(vec!["items.read".to_owned(), "stock.write".to_owned()])
+        .with_optional_api_scopes(vec!["return.read".to_owned()])
+        .with_app_icon(Base64Bytes(b"\x89PNG".to_vec()))
+        .with_registration_type(RegistrationType::MultiInstance)
+        .with_signature_data(
+            jtl_erp_client::runtime::chrono::DateTime::parse_from_rfc3339(
+                "2025-03-20T08:57:00+01:00",
+            )
+            .expect("valid date-time"),
+        )
 }
 
 /// A JSON answer.
@@ -58,15 +54,13 @@ pub async fn answering(
 
 /// The smallest registration request the 2.0 document accepts: its eight required properties.
 pub fn minimal_registration_request(app_id: &str) -> AppRegistrationRequest {
-    AppRegistrationRequest {
-        app_id: Some(app_id.into()),
-        display_name: Some("App".into()),
-        description: Some("An app".into()),
-        version: Some("1".into()),
-        provider_name: Some("Provider".into()),
-        provider_website: Some("https://example.com".into()),
-        mandatory_api_scopes: Some(vec!["items.read".into()]),
-        app_icon: Some(Base64Bytes(Vec::new())),
-        ..Default::default()
-    }
+    AppRegistrationRequest::new()
+        .with_app_id(app_id)
+        .with_display_name("App")
+        .with_description("An app")
+        .with_version("1")
+        .with_provider_name("Provider")
+        .with_provider_website("https://example.com")
+        .with_mandatory_api_scopes(vec!["items.read".to_owned()])
+        .with_app_icon(Base64Bytes(Vec::new()))
 }

@@ -19,13 +19,9 @@ pub(super) fn error(
     code: &str,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let body = ErrorResponse {
-        error_code: Some(code.to_owned()),
-        validation_errors: None,
-        errors: None,
-        error_message: Some(code.to_owned()),
-        stacktrace: None,
-    };
+    let body = ErrorResponse::new()
+        .with_error_code(code)
+        .with_error_message(code);
     json(state, status, &body, casing)
 }
 

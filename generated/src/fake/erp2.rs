@@ -60,11 +60,8 @@ pub(super) struct Erp2 {
 
 impl Default for Erp2 {
     fn default() -> Self {
-        let feature = |name: &str, version, release: &str| FeatureInfo {
-            feature: name.to_owned(),
-            version,
-            release: release.to_owned(),
-            is_usable: true,
+        let feature = |name: &str, version: i32, release: &str| {
+            FeatureInfo::new(name, version, release, true)
         };
         Self {
             users: BTreeMap::new(),
@@ -250,16 +247,14 @@ fn invalid(
     message: &str,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let body = ErrorResponse {
-        error_code: Some(code.to_owned()),
-        validation_errors: Some(BTreeMap::from([(property.to_owned(), message.to_owned())])),
-        errors: Some(BTreeMap::from([(
+    let body = ErrorResponse::new()
+        .with_error_code(code)
+        .with_validation_errors(BTreeMap::from([(property.to_owned(), message.to_owned())]))
+        .with_errors(BTreeMap::from([(
             property.to_owned(),
             vec![message.to_owned()],
-        )])),
-        error_message: Some(message.to_owned()),
-        stacktrace: None,
-    };
+        )]))
+        .with_error_message(message);
     json(state, StatusCode::BAD_REQUEST, &body, casing)
 }
 
@@ -298,9 +293,7 @@ fn login(state: &mut State, request: &FakeRequest, casing: Casing) -> Response<F
     }
     let session = state.erp2.next_uuid(0x5e55);
     state.erp2.sessions.insert(session.clone());
-    let answer = Login {
-        session_id: session.into(),
-    };
+    let answer = Login::new(session);
     json(state, StatusCode::OK, &answer, casing)
 }
 
@@ -424,15 +417,11 @@ fn foreign(
         }
     };
     let app_id = state.erp2.foreign[&id].app_id.clone().unwrap_or_default();
-    let info = RegistrationInformation {
-        request_status_info: RegistrationRequestStatusInfo {
-            app_id,
-            registration_request_id: id,
-            status: RegistrationStatus::Pending,
-        },
-        token: None,
-        granted_scopes: None,
-    };
+    let info = RegistrationInformation::new(RegistrationRequestStatusInfo::new(
+        app_id,
+        id,
+        RegistrationStatus::Pending,
+    ));
     json(state, status, &info, casing)
 }
 
@@ -499,73 +488,69 @@ pub fn accounting_data_entry(index: usize) -> AccountingData {
     )
     .unwrap_or_default()
     .fixed_offset();
-    let country = || Country {
-        country_iso: "DE".to_owned(),
-        state_iso: String::new(),
-    };
-    let address = || Address {
-        id: id(0xadd7),
-        company: "Muster GmbH".to_owned(),
-        company2: String::new(),
-        form_of_address: "Firma".to_owned(),
-        title: String::new(),
-        first_name: "Erika".to_owned(),
-        last_name: "Mustermann".to_owned(),
-        street: "Hauptstraße 1".to_owned(),
-        address2: String::new(),
-        postal_code: "10115".to_owned(),
-        city: "Berlin".to_owned(),
-        state: String::new(),
-        country_iso: "DE".to_owned(),
-        vat_id: String::new(),
-        phone_number: String::new(),
-        mobile_phone_number: String::new(),
-        email_address: "erika@example.com".to_owned(),
-        fax: String::new(),
+    let country = || Country::new("DE", "");
+    // `new` takes the required fields in the schema's order (the comments name them).
+    let address = || {
+        Address::new(
+            id(0xadd7),          // id
+            "Muster GmbH",       // company
+            "",                  // company2
+            "Firma",             // form_of_address
+            "",                  // title
+            "Erika",             // first_name
+            "Mustermann",        // last_name
+            "Hauptstraße 1",     // street
+            "",                  // address2
+            "10115",             // postal_code
+            "Berlin",            // city
+            "",                  // state
+            "DE",                // country_iso
+            "",                  // vat_id
+            "",                  // phone_number
+            "",                  // mobile_phone_number
+            "erika@example.com", // email_address
+            "",                  // fax
+        )
     };
     let cents = (index % 1000) as f64;
-    AccountingData {
-        document_number: format!("RE-{:06}", index + 1),
-        document_type: DocumentType::SalesInvoice,
-        document_date: date,
-        service_date: date,
-        sales_invoice_correction_id: None,
-        sales_invoice_id: Some(id(0x5e1)),
-        sales_order_id: Some(id(0x0de5)),
-        sales_order_number: Some(format!("AU-{:06}", index + 1)),
-        external_sales_order_number: None,
-        currency_iso: "EUR".to_owned(),
-        company_id: id(0xf1),
-        company_vat_id: "DE123456789".to_owned(),
-        customer_vat_id: None,
-        sales_channel_id: "shop-1".to_owned(),
-        is_cancelled: false,
-        departure_country: country(),
-        shipment_country: country(),
-        billing_address: address(),
-        shipment_address: address(),
-        account_data_line_items: vec![AccountingDataLineItem {
-            sales_invoice_correction_line_item_id: None,
-            sales_invoice_line_item_id: Some(id(0x5e11)),
-            item_id: Some(id(0xa71)),
-            line_item_type: LineItemType::Item,
-            name: format!("Item {}", index + 1),
-            tax_class_id: None,
-            tax_class_name: Some("Normal".to_owned()),
-            tax_class_type: TaxClassType::StandardTaxRate,
-            general_ledger_account: Some("8400".to_owned()),
-            quantity: 1.0,
-            net_sales_price_per_unit: 10.0 + cents / 100.0,
-            vat_rate: 19.0,
-            vat_amount: 1.9,
-            discount_in_percent: 0.0,
-            total_discount_gross_amount: 0.0,
-            total_discount_net_amount: 0.0,
-            total_gross_amount: 11.9,
-            total_net_amount: 10.0,
-            sort_order: 1,
-        }],
-    }
+    let line_item = AccountingDataLineItem::new(
+        LineItemType::Item,            // line_item_type
+        format!("Item {}", index + 1), // name
+        TaxClassType::StandardTaxRate, // tax_class_type
+        1.0,                           // quantity
+        10.0 + cents / 100.0,          // net_sales_price_per_unit
+        19.0,                          // vat_rate
+        1.9,                           // vat_amount
+        0.0,                           // discount_in_percent
+        0.0,                           // total_discount_gross_amount
+        0.0,                           // total_discount_net_amount
+        11.9,                          // total_gross_amount
+        10.0,                          // total_net_amount
+        1,                             // sort_order
+    )
+    .with_sales_invoice_line_item_id(id(0x5e11))
+    .with_item_id(id(0xa71))
+    .with_tax_class_name("Normal")
+    .with_general_ledger_account("8400");
+    AccountingData::new(
+        format!("RE-{:06}", index + 1), // document_number
+        DocumentType::SalesInvoice,     // document_type
+        date,                           // document_date
+        date,                           // service_date
+        "EUR",                          // currency_iso
+        id(0xf1),                       // company_id
+        "DE123456789",                  // company_vat_id
+        "shop-1",                       // sales_channel_id
+        false,                          // is_cancelled
+        country(),                      // departure_country
+        country(),                      // shipment_country
+        address(),                      // billing_address
+        address(),                      // shipment_address
+        vec![line_item],                // account_data_line_items
+    )
+    .with_sales_invoice_id(id(0x5e1))
+    .with_sales_order_id(id(0x0de5))
+    .with_sales_order_number(format!("AU-{:06}", index + 1))
 }
 
 /// `GET /v2/accountingData`: one page of the scripted documents.
@@ -638,16 +623,16 @@ fn accounting_data(
     let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let has_next = page_number < total_pages;
     let has_previous = page_number > 1;
-    let page = PagedListOfAccountingData {
-        total_items: number(total),
-        page_number: number(page_number),
-        page_size: number(page_size),
-        items: state.erp2.accounting_data[start..end].to_vec(),
-        total_pages: Some(number(total_pages)),
-        has_previous_page: Some(has_previous),
-        has_next_page: Some(has_next),
-        next_page_number: has_next.then(|| number(page_number + 1)),
-        previous_page_number: has_previous.then(|| number(page_number - 1)),
-    };
+    let mut page = PagedListOfAccountingData::new(
+        number(total),
+        number(page_number),
+        number(page_size),
+        state.erp2.accounting_data[start..end].to_vec(),
+    )
+    .with_total_pages(number(total_pages))
+    .with_has_previous_page(has_previous)
+    .with_has_next_page(has_next);
+    page.next_page_number = has_next.then(|| number(page_number + 1));
+    page.previous_page_number = has_previous.then(|| number(page_number - 1));
     json(state, StatusCode::OK, &page, casing)
 }

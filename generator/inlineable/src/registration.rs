@@ -17,7 +17,7 @@
 //!     .base_url("http://127.0.0.1:5883/api/eazybusiness")
 //!     .context(Context::new().challenge_code("MyChallengeCode"))
 //!     .build()?;
-//! let app = AppRegistrationRequest { app_id: Some("myApp/v1".into()), ..Default::default() };
+//! let app = AppRegistrationRequest::new().with_app_id("myApp/v1");
 //! let accepted = RegistrationFlow::erp_v1(client).run(&app).await?;
 //! let key: WawiKey = accepted.api_key.into_wawi_key(); // store it first: it is shown once
 //! # Ok(()) }
@@ -305,8 +305,8 @@ impl RegistrationFlow {
         self.check_challenge_code()?;
         let requested = requested_scopes(app)?;
         let answer = match &self.api {
-            Api::V1(client) => client.register_app(app).await,
-            Api::V2(client) => client.register_app(app).await,
+            Api::V1(client) => client.register_app(app.clone()).await,
+            Api::V2(client) => client.register_app(app.clone()).await,
         };
         let status = answer
             .map_err(|e| RegistrationError::from_api(e, Step::Register(app)))?

@@ -1,6 +1,6 @@
 //! What generated code needs and users do not: the send path, bodies, query strings, path
-//! encoding, decoding into the operation's result, and the plumbing of the generated models
-//! and enums (`codegen/model.rs`, `codegen/enums.rs`). Hidden from the documentation; the
+//! encoding, decoding into the operation's result, and the plumbing of the generated models,
+//! enums and request builders (`codegen/model.rs`, `codegen/enums.rs`, `codegen/request.rs`). Hidden from the documentation; the
 //! generator names every item it uses from here in one place (`generator/src/emit/runtime.rs`),
 //! and `tests/generator/contract.rs` checks that each of them exists.
 
@@ -10,9 +10,11 @@ use serde::de::DeserializeOwned;
 
 mod enums;
 mod model;
+mod request;
 
 pub use crate::{
-    __codegen_int_enum as int_enum, __codegen_model as model, __codegen_str_enum as str_enum,
+    __codegen_int_enum as int_enum, __codegen_model as model, __codegen_request as request,
+    __codegen_str_enum as str_enum,
 };
 pub use enums::{deserialize_int_enum, deserialize_str_enum};
 pub use model::{Fields, Model, StructWriter, count, deserialize_model};
@@ -25,16 +27,79 @@ pub use crate::transport::query::{Query, QueryValue};
 use crate::transport::response::{RawResponse, ResponseValue};
 use crate::wire::{Wire, WireSerialize};
 
-/// Sends one operation: `path` is the expanded, percent-encoded path with its query, `headers`
-/// the operation's header parameters (context and credential headers are the client's).
-pub async fn execute<E>(
-    client: &Client,
-    operation: &'static Operation,
-    path: &str,
-    headers: &[(&'static str, String)],
+/// A boxed future that can be sent to another thread.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
+
+/// What a call of `R` gives.
+pub type Outcome<R> = Result<ResponseValue<<R as Request>::Output>, Error<<R as Request>::Error>>;
+
+/// What [`Request::prepare`] gives.
+pub type Prepare<R> = Result<Prepared, Error<<R as Request>::Error>>;
+
+/// How `R`'s answer is read: one of the decoders below ([`json`], [`empty`], …) or the
+/// generated match on the status of an operation with several success bodies.
+pub type Decoder<R> = fn(RawResponse, &'static Operation) -> Outcome<R>;
+
+/// A generated request builder: how its operation is encoded and its answer decoded. The
+/// asynchronous part, sending, is [`send`], written once here for every operation: a generated
+/// crate has no `async` code of its own, so that the compiler proves once, not per operation,
+/// that the future of a call is `Send` (for Oxide's nexus, proving it for each operation's own
+/// future was a third of the generated crate's build time).
+pub trait Request: Sized + Send + 'static {
+    /// The value of a success (`T` of `ResponseValue<T>`).
+    type Output: Send + 'static;
+    /// The error body (`E` of `Error<E>`).
+    type Error: Send + 'static;
+    /// The operation.
+    const OPERATION: &'static Operation;
+    /// Reads an answer (a non-success one is the operation's error).
+    const DECODE: Decoder<Self>;
+    /// The request, encoded: what the operation requires of it checked, its body written, its
+    /// path, query and headers expanded; an error of the caller's values stops it here.
+    fn prepare(self) -> Prepare<Self>;
+}
+
+/// A request ready to send: its client, its expanded and percent-encoded path with its query,
+/// its header parameters (context and credential headers are the client's) and its body.
+pub struct Prepared {
+    client: Client,
+    path: String,
+    headers: Vec<(&'static str, String)>,
     body: Option<RequestBody>,
-) -> Result<RawResponse, Error<E>> {
-    client.execute(operation, path, headers, body).await
+}
+
+impl Prepared {
+    /// A request of `client`.
+    #[inline]
+    pub fn new(
+        client: Client,
+        path: String,
+        headers: Vec<(&'static str, String)>,
+        body: Option<RequestBody>,
+    ) -> Self {
+        Self {
+            client,
+            path,
+            headers,
+            body,
+        }
+    }
+}
+
+/// Sends `request` (prepared first, synchronously) and decodes its answer: the `send` and the
+/// `IntoFuture` of every generated request builder.
+pub fn send<R: Request>(request: R) -> BoxFuture<Outcome<R>> {
+    let prepared = request.prepare();
+    Box::pin(async move {
+        let Prepared {
+            client,
+            path,
+            headers,
+            body,
+        } = prepared?;
+        let response = client.execute(R::OPERATION, &path, &headers, body).await?;
+        (R::DECODE)(response, R::OPERATION)
+    })
 }
 
 /// Characters a path segment keeps; everything else is percent-encoded.

@@ -1,6 +1,11 @@
-//! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused.
-//! The wire value lives in inherent methods; the trait implementations around them are one
-//! line, a runtime macro (`codegen::str_enum!`, `codegen::int_enum!`).
+//! Enums: named variants plus `Unknown`, so that a value from a newer server is kept, not refused,
+//! as smithy-rs does it: the enum is `#[non_exhaustive]`, `Unknown` holds an [`UnknownValue`]
+//! that only the crate's own decoding makes (so it never holds a value the enum names, and
+//! equality derived field by field agrees with `match`), and it is deprecated to match on.
+//! The wire value lives in inherent methods; `Serialize`, `Deserialize` and the query text around
+//! them are one line, a runtime macro (`codegen::str_enum!`, `codegen::int_enum!`).
+//!
+//! [`UnknownValue`]: unknown_value
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -46,11 +51,44 @@ fn definition(
     let unknown_doc = docs(Some(unknown_doc));
     quote! {
         #doc
-        #[derive(Debug, Clone #derive)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash #derive)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #unknown_doc
-            Unknown(#unknown),
+            #[deprecated(note = #UNKNOWN_NOTE)]
+            Unknown(UnknownValue<#unknown>),
+        }
+    }
+}
+
+/// Why `Unknown` is deprecated (smithy-rs's wording, adapted): a `match` arm for it would change
+/// behaviour when a newer client learns the value.
+const UNKNOWN_NOTE: &str = "Don't match on `Unknown`: a value a newer client knows is no longer \
+                            `Unknown`. Match with `_` and read `as_str()` or `value()`.";
+
+/// `UnknownValue`, once per crate (in `models`, next to the enums that hold it): its field is
+/// private to `models`, so only the enums' own decoding (`from_wire`, `from_value`) makes one,
+/// and only of a value the enum does not name.
+pub fn unknown_value() -> TokenStream {
+    quote! {
+        /// A value of an enum that this client does not know (a newer server may send one), as
+        /// the enum's `Unknown` variant holds it.
+        ///
+        /// Only the enums' decoding makes one, and only of a value the enum does not name: an
+        /// unknown value never equals a known one. Read it with [`Self::get`] (or the enum's
+        /// `as_str()` / `value()`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct UnknownValue<T>(T);
+        impl<T> UnknownValue<T> {
+            /// The value as it came over the wire.
+            pub fn get(&self) -> &T {
+                &self.0
+            }
+            /// The value as it came over the wire, owned.
+            pub fn into_inner(self) -> T {
+                self.0
+            }
         }
     }
 }
@@ -63,11 +101,13 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
         .collect();
     let definition = definition(
         def,
-        "Written as an integer. A value this client does not know is kept as [`Self::Unknown`].\n\
-         Equality and hashing go by the integer, so `Unknown(n)` equals the named variant of `n`.",
+        "Written as an integer. A value this client does not know is kept as `Unknown`, which\n\
+         never equals a named variant; `#[non_exhaustive]`: match with a `_` arm and read\n\
+         [`Self::value`] there, so that your code does not change behaviour when a newer client\n\
+         names the value.",
         quote!(, Copy),
         &shown,
-        "A value this client does not know (a newer server may send one).",
+        "A value this client does not know (a newer server may send one); see [`Self::value`].",
         quote!(i64),
     );
     let variants: Vec<Ident> = values.iter().map(|(_, v)| ident(v)).collect();
@@ -79,19 +119,20 @@ fn int_enum(def: &EnumDef, values: &[(i64, String)]) -> TokenStream {
     let int_enum = rt::INT_ENUM;
     quote! {
         #definition
+        #[allow(deprecated)]
         impl #name {
             /// The integer on the wire.
             pub const fn value(self) -> i64 {
                 match self {
                     #(Self::#variants => #numbers,)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.0,
                 }
             }
             /// The variant for an integer; unknown integers are kept.
             pub const fn from_value(value: i64) -> Self {
                 match value {
                     #(#numbers => Self::#variants,)*
-                    other => Self::Unknown(other),
+                    other => Self::Unknown(UnknownValue(other)),
                 }
             }
             /// The name from the document (`x-enumNames`), if the value has one.
@@ -131,11 +172,12 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
         .collect();
     let definition = definition(
         def,
-        "A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing\n\
-         go by the wire string.",
+        "A value this client does not know is kept as `Unknown`, which never equals a named\n\
+         variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so\n\
+         that your code does not change behaviour when a newer client names the value.",
         TokenStream::new(),
         &shown,
-        "A value this client does not know.",
+        "A value this client does not know; see [`Self::as_str`].",
         quote!(String),
     );
     let variants: Vec<Ident> = values.iter().map(|(_, v)| ident(v)).collect();
@@ -143,19 +185,20 @@ fn str_enum(def: &EnumDef, values: &[(String, String)]) -> TokenStream {
     let str_enum = rt::STR_ENUM;
     quote! {
         #definition
+        #[allow(deprecated)]
         impl #name {
             /// The string on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => &value.0,
                 }
             }
             /// The variant for a wire string; unknown strings are kept.
             pub fn from_wire(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(UnknownValue(other.to_owned())),
                 }
             }
         }

@@ -14,8 +14,6 @@ pub mod runtime;
 mod unions;
 mod webhooks;
 
-pub use operations::params_struct_of;
-pub use types::rust_type;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -47,7 +45,8 @@ pub enum Emitted {
 ///
 /// The Rust files are built and printed on the machine's threads (at most 8), in parts whose
 /// printed text is joined in order: `src/models.rs` by models and enums, each module's file as
-/// its head, its operations' methods (spliced into the head's `impl Client`) and its tail.
+/// its head, its operations' methods (spliced into the head's `impl Client`), their request
+/// builders and its tail.
 /// Items printed apart are printed as together (a blank line between them), and the parts are
 /// cut by fixed counts, so that the output is the same whatever the number of threads. The
 /// largest parts come first, so that no thread is left with a large one at the end.
@@ -67,8 +66,12 @@ pub fn emit(
     let mut jobs = Vec::new();
     for (i, module) in api.modules.iter().enumerate() {
         let parts = parts_of(module.operations.len());
+        // The builders first: they are most of a module's text.
         jobs.extend(
-            (0..parts).map(|part| Job::Operations(i, share(module.operations.len(), part, parts))),
+            (0..parts).map(|part| Job::Builders(i, share(module.operations.len(), part, parts))),
+        );
+        jobs.extend(
+            (0..parts).map(|part| Job::Methods(i, share(module.operations.len(), part, parts))),
         );
     }
     // The models first, then the enums, as in one piece.
@@ -101,10 +104,15 @@ pub fn emit(
                 let module = &api.modules[*i];
                 code::print(&module_path(module), operations::module_head(api, module))
             }
-            Job::Operations(i, range) => {
+            Job::Methods(i, range) => {
                 let module = &api.modules[*i];
-                let tokens = operations::module_operations(api, module, range.clone(), &checked);
+                let tokens = operations::module_methods(api, module, range.clone());
                 code::print(&module_path(module), tokens).map(|text| impl_body(&text))
+            }
+            Job::Builders(i, range) => {
+                let module = &api.modules[*i];
+                let tokens = operations::module_builders(api, module, range.clone(), &checked);
+                code::print(&module_path(module), tokens)
             }
             Job::ModuleTail(i) => {
                 let module = &api.modules[*i];
@@ -174,11 +182,12 @@ pub fn emit(
     ];
     for (i, module) in api.modules.iter().enumerate() {
         let head = take(&|j| matches!(j, Job::ModuleHead(m) if *m == i)).concat();
-        let operations = take(&|j| matches!(j, Job::Operations(m, _) if *m == i));
-        let tail = take(&|j| matches!(j, Job::ModuleTail(m) if *m == i)).concat();
+        let methods = take(&|j| matches!(j, Job::Methods(m, _) if *m == i));
+        let mut builders = take(&|j| matches!(j, Job::Builders(m, _) if *m == i));
+        builders.extend(take(&|j| matches!(j, Job::ModuleTail(m) if *m == i)));
         files.push((
             module_path(module),
-            Emitted::Rust(splice(&module_path(module), head, &operations, &tail)?),
+            Emitted::Rust(splice(&module_path(module), head, &methods, &builders)?),
         ));
     }
     files.extend(
@@ -202,9 +211,11 @@ enum Job {
     Unions,
     /// The head of the module of this index (up to its `impl Client` without operations).
     ModuleHead(usize),
-    /// The methods of these operations of the module of this index.
-    Operations(usize, std::ops::Range<usize>),
-    /// The parameter structs and response enums of the module of this index.
+    /// The client methods of these operations of the module of this index.
+    Methods(usize, std::ops::Range<usize>),
+    /// The request builders of these operations of the module of this index.
+    Builders(usize, std::ops::Range<usize>),
+    /// The response enums of the module of this index.
     ModuleTail(usize),
 }
 
@@ -230,9 +241,14 @@ fn impl_body(printed: &str) -> String {
 
 /// A module's file: the operations' methods spliced into the head's `impl Client`, before its
 /// closing brace and after its handles (a blank line before each part, as between any two
-/// methods), then the tail after a blank line. `Err` is a generator bug: a head without
-/// `impl Client`.
-fn splice(path: &str, head: String, operations: &[String], tail: &str) -> Result<String, String> {
+/// methods), then the items of `tail` (builders, response enums), each part after a blank line.
+/// `Err` is a generator bug: a head without `impl Client`.
+fn splice(
+    path: &str,
+    head: String,
+    operations: &[String],
+    tail: &[String],
+) -> Result<String, String> {
     let start = head
         .find("\nimpl Client {\n")
         .ok_or_else(|| format!("generator bug: {path} has no `impl Client`"))?;
@@ -241,7 +257,9 @@ fn splice(path: &str, head: String, operations: &[String], tail: &str) -> Result
             .find("\n}\n")
             .ok_or_else(|| format!("generator bug: {path}: `impl Client` is not closed"))?;
     let mut text = String::with_capacity(
-        head.len() + tail.len() + operations.iter().map(|o| o.len() + 1).sum::<usize>() + 1,
+        head.len()
+            + tail.iter().map(|t| t.len() + 1).sum::<usize>()
+            + operations.iter().map(|o| o.len() + 1).sum::<usize>(),
     );
     text.push_str(&head[..=end]);
     for part in operations.iter().filter(|p| !p.is_empty()) {
@@ -249,9 +267,9 @@ fn splice(path: &str, head: String, operations: &[String], tail: &str) -> Result
         text.push_str(part);
     }
     text.push_str(&head[end + 1..]);
-    if !tail.is_empty() {
+    for part in tail.iter().filter(|p| !p.is_empty()) {
         text.push('\n');
-        text.push_str(tail);
+        text.push_str(part);
     }
     Ok(text)
 }
@@ -303,7 +321,15 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
         quote!(#gate #[rustfmt::skip] pub mod #name;)
     });
     let runtime = rt::RUNTIME.full();
-    let reexports = [rt::CONTEXT, rt::ERROR, rt::RESPONSE_VALUE, rt::SECRET].map(|i| i.full());
+    // What every call and every `match` on its outcome names.
+    let reexports = [
+        rt::CONTEXT,
+        rt::ERROR,
+        rt::ERROR_KIND,
+        rt::RESPONSE_VALUE,
+        rt::SECRET,
+    ]
+    .map(|i| i.full());
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -322,9 +348,11 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
 fn models_head(api: &Api) -> TokenStream {
     let import = (!(api.concepts.is_empty() && api.enums.is_empty() && api.unions.is_empty()))
         .then(rt::import);
+    let unknown_value = (!api.enums.is_empty()).then(enums::unknown_value);
     quote! {
         //! The models of all documents, unified across casings.
         #import
+        #unknown_value
     }
 }
 
@@ -402,11 +430,10 @@ mod tests {
             let checked = required::checked(&api);
             let parse = |tokens| syn::parse2::<syn::File>(tokens).expect("a file");
             let mut whole = parse(operations::module_head(&api, module));
-            let operations = parse(operations::module_operations(
+            let operations = parse(operations::module_methods(
                 &api,
                 module,
                 0..module.operations.len(),
-                &checked,
             ));
             let Some(syn::Item::Impl(methods)) = operations.items.into_iter().next() else {
                 panic!("the operations are one impl");
@@ -420,6 +447,15 @@ mod tests {
                 })
                 .expect("impl Client");
             client.items.extend(methods.items);
+            whole.items.extend(
+                parse(operations::module_builders(
+                    &api,
+                    module,
+                    0..module.operations.len(),
+                    &checked,
+                ))
+                .items,
+            );
             whole
                 .items
                 .extend(parse(operations::module_tail(&api, module)).items);
@@ -427,7 +463,8 @@ mod tests {
 
             assert_eq!(spliced, printed, "{count} operations");
             assert_eq!(spliced.matches("impl Client {").count(), 1);
-            assert_eq!(spliced.matches("pub async fn op").count(), count);
+            assert_eq!(spliced.matches("    pub fn op").count(), count);
+            assert_eq!(spliced.matches("pub fn send(").count(), count);
         }
     }
 }

@@ -15,9 +15,8 @@ use crate::ir::{Api, Concept};
 
 /// The struct and its implementations.
 pub fn emit_model(api: &Api, index: usize) -> TokenStream {
-    let model = &api.concepts[index];
     let definition = definition(api, index);
-    let implementations = implementations(model);
+    let implementations = implementations(api, index);
     quote! {
         #definition
         #implementations
@@ -27,16 +26,21 @@ pub fn emit_model(api: &Api, index: usize) -> TokenStream {
 /// The type of a field: boxed where the model would otherwise contain itself, `Option` where
 /// some member schema does not require it.
 fn field_type(api: &Api, owner: usize, field: &crate::ir::Field) -> TokenStream {
-    let ty = rust_type(api, &field.ty);
-    let ty = if needs_box(api, owner, &field.ty) {
-        quote!(Box<#ty>)
-    } else {
-        ty
-    };
+    let ty = value_type(api, owner, field);
     if field.required {
         ty
     } else {
         quote!(Option<#ty>)
+    }
+}
+
+/// The type of a field's value (inside its `Option`): what its setter takes.
+fn value_type(api: &Api, owner: usize, field: &crate::ir::Field) -> TokenStream {
+    let ty = rust_type(api, &field.ty);
+    if needs_box(api, owner, &field.ty) {
+        quote!(Box<#ty>)
+    } else {
+        ty
     }
 }
 
@@ -78,9 +82,21 @@ fn definition(api: &Api, index: usize) -> TokenStream {
             doc::code_span(&module.file)
         ));
     }
+    let casing = match model.casings.first().map(|c| c.casing) {
+        Some(crate::ir::Casing::Camel) => "in camelCase",
+        Some(crate::ir::Casing::Pascal) => "in PascalCase",
+        Some(crate::ir::Casing::Snake) => "in snake_case",
+        Some(crate::ir::Casing::Declared) | None => "as they are declared",
+    };
+    text.push_str(&format!(
+        "\n\nBuilt with `new` (the required fields) and a `with_…` setter per field, so that a\n\
+         property the vendor adds later changes no code that builds one. `Serialize` writes the\n\
+         keys of its first schema, {casing}, as the API sends them; `Deserialize` reads every\n\
+         spelling of them."
+    ));
     let doc = docs(Some(&text));
-    // `Default` only when every field is optional: `..Default::default()` must not fill a
-    // required field with `""` or `0` that the server would take for a value.
+    // `Default` only when every field is optional: a default must not fill a required field
+    // with `""` or `0` that the server would take for a value.
     let default = model
         .fields
         .iter()
@@ -117,6 +133,7 @@ fn definition(api: &Api, index: usize) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq #eq #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -124,10 +141,13 @@ fn definition(api: &Api, index: usize) -> TokenStream {
 }
 
 /// The model's implementations as one `model!` invocation of the runtime: the fields with the
-/// spellings of their keys, then one group per casing with the keys of that casing's schema in
-/// its order and how each is written. The runtime's macro writes `Model`, `Deserialize` and the
+/// spellings of their keys, the constructor's required fields with their types and the optional
+/// ones, a setter per field, then one group per casing with the keys of that casing's schema in
+/// its order and how each is written (the first casing is the model's `Serialize`). The
+/// runtime's macro writes `new`, the setters, `Model`, `Deserialize`, `Serialize` and the
 /// `WireSerialize`s (see its documentation).
-fn implementations(model: &Concept) -> TokenStream {
+fn implementations(api: &Api, index: usize) -> TokenStream {
+    let model: &Concept = &api.concepts[index];
     let macro_path = rt::MODEL_MACRO;
     let name = ident(&model.name);
     let fields = model.fields.iter().enumerate().map(|(i, f)| {
@@ -135,6 +155,21 @@ fn implementations(model: &Concept) -> TokenStream {
         let field = ident(&f.rust_name);
         let spellings = f.spellings.iter().map(|s| lit(s));
         quote!(#i #field [#(#spellings),*])
+    });
+    let required = model.fields.iter().filter(|f| f.required).map(|f| {
+        let (field, ty) = (ident(&f.rust_name), value_type(api, index, f));
+        quote!(#field: #ty)
+    });
+    let optional = model
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| ident(&f.rust_name));
+    let setters = model.fields.iter().map(|f| {
+        let (field, setter) = (ident(&f.rust_name), ident(&f.setter));
+        let ty = value_type(api, index, f);
+        let wrap = (!f.required).then(|| quote!(= Some));
+        quote!(#setter #field: #ty #wrap)
     });
     let casings = model.casings.iter().map(|dialect| {
         let casing = marker_name(dialect.casing);
@@ -162,6 +197,8 @@ fn implementations(model: &Concept) -> TokenStream {
     quote! {
         #macro_path! {
             #name { #(#fields),* }
+            new(#(#required),*; #(#optional),*)
+            with { #(#setters),* }
             #(#casings)*
         }
     }

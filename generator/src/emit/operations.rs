@@ -1,4 +1,11 @@
-//! One module per document: its constants, its `Client`, one async method per operation.
+//! One module per document: its constants, its `Client` with one method per operation, and one
+//! request builder per operation (the AWS SDK's fluent builders). Everything the methods and
+//! builders are called and take comes from the operation's [`Signature`](crate::ir::Signature),
+//! settled in normalize; this file only writes it.
+//!
+//! `Client::<method>(&self, <required inputs>)` returns the builder, which owns a clone of the
+//! client (an `Arc` inside) and owned copies of its inputs; its optional inputs are setters, and
+//! `send` (or `.await`, through `IntoFuture`) checks, encodes, sends and decodes.
 
 use std::collections::BTreeSet;
 
@@ -8,12 +15,14 @@ use quote::{ToTokens as _, quote};
 use super::code::{docs, ident, inner_docs, lit};
 use super::doc;
 use super::runtime as rt;
-use super::types::{marker, rust_type};
-use crate::ir::{Api, AuthNeed, BodyKind, Media, Module, Operation, SchemaKey, Ty};
+use super::types::{error_body, marker, rust_type};
+use crate::ir::{
+    Api, AuthNeed, BodyKind, Input, Module, Operation, Output, Place, Returns, SchemaKey, Take, Ty,
+};
 
 /// The head of a module's file: its docs, the runtime import, the constants, the `Client`
-/// struct, its `impl` with the handles but without the operations (`emit::emit` splices those
-/// in, printed in parts by [`module_operations`]), and `From<rt::Client>`.
+/// struct, its `impl` with the handles but without the operations' methods (`emit::emit`
+/// splices those in, printed in parts by [`module_methods`]), and `From<rt::Client>`.
 pub fn module_head(api: &Api, module: &Module) -> TokenStream {
     let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
@@ -26,7 +35,12 @@ pub fn module_head(api: &Api, module: &Module) -> TokenStream {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or(&module.file);
-    header.push_str(&format!("\nGenerated from {}.", doc::code_span(file)));
+    header.push_str(&format!(
+        "\nGenerated from {}. Each operation is a method of [`Client`] that takes what the\n\
+         operation requires and returns its request builder: set its optional inputs, then\n\
+         `.await` it.",
+        doc::code_span(file)
+    ));
     let header = inner_docs(&header);
     let import = rt::import();
     let base_url = lit(&module.default_base_url);
@@ -45,44 +59,41 @@ pub fn module_head(api: &Api, module: &Module) -> TokenStream {
 
 /// `impl Client` with the methods of the module's operations in `range` (a part of the file's
 /// one `impl Client`: `emit::emit` keeps what is inside the braces).
-pub fn module_operations(
+pub fn module_methods(api: &Api, module: &Module, range: std::ops::Range<usize>) -> TokenStream {
+    let methods = module.operations[range]
+        .iter()
+        .map(|op| client_method(api, op));
+    quote! {
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// The request builders of the module's operations in `range`.
+pub fn module_builders(
     api: &Api,
     module: &Module,
     range: std::ops::Range<usize>,
     checked: &BTreeSet<SchemaKey>,
 ) -> TokenStream {
-    let operations = module.operations[range].iter().map(|op| {
-        let method = emit_operation(api, module, op, checked);
-        let paged = super::paging::paged_methods(api, op);
-        quote!(#method #paged)
-    });
-    quote! {
-        impl Client {
-            #(#operations)*
-        }
-    }
+    module.operations[range]
+        .iter()
+        .map(|op| builder(api, module, op, checked))
+        .collect()
 }
 
-/// The end of a module's file: the parameter structs and the response enums.
+/// The end of a module's file: the response enums.
 pub fn module_tail(api: &Api, module: &Module) -> TokenStream {
-    let params_structs = module
+    module
         .operations
         .iter()
-        .filter(|op| uses_params_struct(op))
-        .map(|op| params_struct(api, op));
-    let response_enums = module
-        .operations
-        .iter()
-        .filter(|op| !op.success_variants.is_empty())
-        .map(|op| response_enum(api, op));
-    quote! {
-        #(#params_structs)*
-        #(#response_enums)*
-    }
+        .map(|op| response_enum(api, op))
+        .collect()
 }
 
 /// The `Client` struct, its handles (the operations' methods join its `impl`, see
-/// [`module_operations`]) and `From<rt::Client>`.
+/// [`module_methods`]) and `From<rt::Client>`.
 fn client(module: &Module) -> TokenStream {
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
@@ -127,36 +138,377 @@ fn client(module: &Module) -> TokenStream {
     }
 }
 
-/// The name of an operation's response enum: `StartJobResponse`.
-fn response_enum_name(op: &Operation) -> String {
-    format!("{}Response", crate::normalize::type_name(&op.method_name))
+/// The owned type of an input's value (in the builder, inside its `Option` when optional).
+fn owned_type(api: &Api, input: &Input) -> TokenStream {
+    match input.take {
+        Take::IntoString => quote!(String),
+        Take::IntoBytes => quote!(Vec<u8>),
+        Take::IntoVec | Take::Value => rust_type(api, &input.ty),
+    }
 }
 
-/// The variant of one success answer: `Status200`, `Success2XX`.
-fn variant_name(response: &crate::ir::Response) -> String {
-    match &response.range {
-        Some(range) => format!("Success{range}"),
-        None => format!("Status{}", response.status),
+/// The argument type of a required input in the client method.
+fn argument_type(api: &Api, input: &Input) -> TokenStream {
+    match input.take {
+        Take::Value => rust_type(api, &input.ty),
+        _ => {
+            let owned = owned_type(api, input);
+            quote!(impl Into<#owned>)
+        }
+    }
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` of the operation.
+fn result_type(api: &Api, op: &Operation) -> TokenStream {
+    let (response_value, error) = (rt::RESPONSE_VALUE, rt::ERROR);
+    let success = success_type(api, op);
+    let error_body = error_body(api, op);
+    quote!(Result<#response_value<#success>, #error<#error_body>>)
+}
+
+/// The value type of a success.
+fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match &op.signature.returns {
+        Returns::Enum { name, .. } => ident(name).into_token_stream(),
+        Returns::One(output) => match output {
+            Output::Json(ty) => rust_type(api, ty),
+            Output::JsonOrEmpty(ty) => {
+                let ty = rust_type(api, ty);
+                quote!(Option<#ty>)
+            }
+            Output::Bytes => rt::BYTES.to_token_stream(),
+            Output::Text => quote!(String),
+            Output::Empty => quote!(()),
+        },
+    }
+}
+
+/// `Client::<method>(&self, <required inputs>) -> <Builder>`.
+fn client_method(api: &Api, op: &Operation) -> TokenStream {
+    let signature = &op.signature;
+    let doc = docs(Some(&operation_doc(api, op)));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
+    let method = ident(&signature.method);
+    let builder = ident(&signature.builder);
+    let arguments = signature.required.iter().map(|input| {
+        let (name, ty) = (ident(&input.name), argument_type(api, input));
+        quote!(#name: #ty)
+    });
+    let fields = signature.required.iter().map(|input| {
+        let name = ident(&input.name);
+        match input.take {
+            Take::Value => quote!(#name),
+            _ => quote!(#name: #name.into()),
+        }
+    });
+    let unset = signature.optional.iter().map(|input| {
+        let name = ident(&input.name);
+        quote!(#name: None)
+    });
+    // `#[inline]`, as every method of a builder: compiled where it is used (a non-generic public
+    // function is compiled where it is defined, for every operation of a large client).
+    quote! {
+        #doc
+        #deprecated
+        #[inline]
+        pub fn #method(&self, #(#arguments),*) -> #builder {
+            #builder {
+                client: self.clone(),
+                #(#fields,)*
+                #(#unset,)*
+            }
+        }
+    }
+}
+
+/// The request builder of `op`: its struct, its setters, `send`, the paging streams of a paged
+/// operation, and `IntoFuture`.
+fn builder(
+    api: &Api,
+    module: &Module,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> TokenStream {
+    let signature = &op.signature;
+    let name = ident(&signature.builder);
+    let method = signature.method.trim_start_matches("r#");
+    let mut text = format!(
+        "The request of [`Client::{method}`], {}.\n\n",
+        doc::code_span(&format!("{} {}", op.http_method, op.path))
+    );
+    if signature.optional.is_empty() {
+        text.push_str("`.await` it to send it (or call [`Self::send`]).");
+    } else {
+        text.push_str(
+            "Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).",
+        );
+    }
+    if op.paging.is_some() {
+        text.push_str(
+            "\n\nA paged list: [`Self::into_pages`] and [`Self::into_items`] walk it as streams.",
+        );
+    }
+    let doc = docs(Some(&text));
+    let fields = signature.required.iter().map(|input| {
+        let (field, ty) = (ident(&input.name), owned_type(api, input));
+        quote!(#field: #ty,)
+    });
+    let optional_fields = signature.optional.iter().map(|input| {
+        let (field, ty) = (ident(&input.name), owned_type(api, input));
+        quote!(#field: Option<#ty>,)
+    });
+    let setters = signature
+        .optional
+        .iter()
+        .map(|input| setters(api, op, input));
+    let send = send(api, op);
+    let paged = super::paging::paged_methods(api, op);
+    let request_impl = request_impl(api, module, op, checked);
+    let request = rt::REQUEST_MACRO;
+    let names = signature
+        .required
+        .iter()
+        .chain(&signature.optional)
+        .map(|input| ident(&input.name));
+    // `Clone`, `Debug` and `IntoFuture` are the runtime's macro: each method `#[inline]`, so
+    // that it is compiled where it is used, not for every operation here.
+    quote! {
+        #doc
+        #[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+        pub struct #name {
+            client: Client,
+            #(#fields)*
+            #(#optional_fields)*
+        }
+        impl #name {
+            #(#setters)*
+            #send
+            #paged
+        }
+        #request_impl
+        #request!(#name; client, #(#names),*);
+    }
+}
+
+/// What an input is, for its setter's docs: the parameter's description, else its name and place.
+fn input_description(op: &Operation, input: &Input) -> String {
+    let parameter = |p: &crate::ir::Parameter, place: &str| {
+        p.description.as_deref().map_or_else(
+            || format!("The {place} parameter {}.", doc::code_span(&p.name)),
+            doc::document,
+        )
+    };
+    match input.place {
+        Place::Path(i) => parameter(&op.path_params[i], "path"),
+        Place::Query(i) => parameter(&op.query_params[i], "query"),
+        Place::Header(i) => parameter(&op.header_params[i], "header"),
+        Place::Body => op
+            .body
+            .as_ref()
+            .and_then(|b| b.description.as_deref())
+            .map_or_else(|| "The request body.".to_owned(), doc::document),
+    }
+}
+
+/// What an input is, in one line (the lists of the method's docs).
+fn input_line(op: &Operation, input: &Input) -> String {
+    let parameter = |p: &crate::ir::Parameter| {
+        p.description
+            .as_deref()
+            .map_or_else(|| doc::code_span(&p.name), doc::line)
+    };
+    match input.place {
+        Place::Path(i) => parameter(&op.path_params[i]),
+        Place::Query(i) => parameter(&op.query_params[i]),
+        Place::Header(i) => parameter(&op.header_params[i]),
+        Place::Body => op
+            .body
+            .as_ref()
+            .and_then(|b| b.description.as_deref())
+            .map_or_else(|| "the request body".to_owned(), doc::line),
+    }
+}
+
+/// The two setters of an optional input: one taking the value, one an `Option` of it.
+fn setters(api: &Api, op: &Operation, input: &Input) -> TokenStream {
+    let Some(names) = &input.setters else {
+        return TokenStream::new();
+    };
+    let (field, value, option) = (
+        ident(&input.name),
+        ident(&names.value),
+        ident(&names.option),
+    );
+    let ty = owned_type(api, input);
+    let doc = docs(Some(&input_description(op, input)));
+    // rustdoc resolves `Self::type`, not `Self::r#type`.
+    let option_doc = docs(Some(&format!(
+        "Sets [`{}`](Self::{}) to `Some` value, or leaves it unset with `None` (to forward an\n\
+         `Option`).",
+        names.value,
+        names.value.trim_start_matches("r#")
+    )));
+    quote! {
+        #doc
+        pub fn #value(mut self, value: impl Into<#ty>) -> Self {
+            self.#field = Some(value.into());
+            self
+        }
+        #option_doc
+        #[inline]
+        pub fn #option(mut self, value: Option<#ty>) -> Self {
+            self.#field = value;
+            self
+        }
+    }
+}
+
+/// `send`: the runtime's `send` of the builder's `Request` implementation, named for the docs.
+fn send(api: &Api, op: &Operation) -> TokenStream {
+    let result = result_type(api, op);
+    let send = rt::SEND;
+    quote! {
+        /// Sends the request: what the operation's schema requires of the body is checked
+        /// first (nothing is sent without it), then the request is encoded, sent (with the
+        /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+        /// `.await` on the request does the same.
+        #[inline]
+        pub fn send(self) -> impl ::core::future::Future<Output = #result> + Send + 'static {
+            #send(self)
+        }
+    }
+}
+
+/// The builder's `Request` implementation: its operation, its decoder, and `prepare` (the
+/// checks of required body properties, the encoding of body, query, headers and path). The
+/// runtime's `send` does the asynchronous rest, once for every operation.
+fn request_impl(
+    api: &Api,
+    module: &Module,
+    op: &Operation,
+    checked: &BTreeSet<SchemaKey>,
+) -> TokenStream {
+    let name = ident(&op.signature.builder);
+    let (request, prepare, prepared, decoder) =
+        (rt::REQUEST, rt::PREPARE, rt::PREPARED, rt::DECODER);
+    let (success, error) = (success_type(api, op), error_body(api, op));
+    let info = operation_info(module, op);
+    let (body, body_value) = body_code(api, op, checked);
+    let query = query_code(op);
+    let path = path_expression(op);
+    let headers = if op.header_params.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(headers)
+    };
+    let header_code = (!op.header_params.is_empty()).then(|| header_code(op));
+    let decode = decode(api, op);
+    quote! {
+        impl #request for #name {
+            type Output = #success;
+            type Error = #error;
+            #info
+            const DECODE: #decoder<Self> = #decode;
+            #[inline]
+            fn prepare(self) -> #prepare<Self> {
+                #body
+                #query
+                #header_code
+                let path = #path;
+                Ok(#prepared::new(self.client.inner, path, #headers, #body_value))
+            }
+        }
+    }
+}
+
+/// How the answer is read: one success type's decoder takes the answer whole (a non-success
+/// one is the error); several are a match on the status, after the success check.
+fn decode(api: &Api, op: &Operation) -> TokenStream {
+    match &op.signature.returns {
+        Returns::One(output) => {
+            let decoder = match output {
+                Output::Json(_) => rt::DECODE_JSON,
+                Output::JsonOrEmpty(_) => rt::DECODE_JSON_OR_EMPTY,
+                Output::Bytes => rt::DECODE_BYTES,
+                Output::Text => rt::DECODE_TEXT,
+                Output::Empty => rt::DECODE_EMPTY,
+            };
+            quote!(#decoder)
+        }
+        Returns::Enum {
+            name,
+            variants,
+            other,
+        } => {
+            let name = ident(name);
+            let decode = |variant: &crate::ir::Variant| {
+                let label = ident(&variant.name);
+                match &variant.ty {
+                    Some(ty) => {
+                        let (json, ty) = (rt::DECODE_JSON, rust_type(api, ty));
+                        quote!(#json::<#ty, _>(response, operation).map(|v| v.map(#name::#label)))
+                    }
+                    None => {
+                        let empty = rt::DECODE_EMPTY;
+                        quote!(#empty(response, operation).map(|v| v.map(|()| #name::#label)))
+                    }
+                }
+            };
+            let arms = variants.iter().filter_map(|v| {
+                let status = Literal::u16_unsuffixed(v.status?);
+                let decode = decode(v);
+                Some(quote!(#status => #decode,))
+            });
+            let fallback = match variants.iter().find(|v| v.status.is_none()) {
+                Some(range) if !other => decode(range),
+                _ => {
+                    let json_or_empty = rt::DECODE_JSON_OR_EMPTY;
+                    quote!(#json_or_empty(response, operation).map(|v| v.map(#name::Other)))
+                }
+            };
+            let api_error = rt::API_ERROR;
+            quote! {
+                |response, operation| {
+                    if response.status().is_success() {
+                        match response.status().as_u16() {
+                            #(#arms)*
+                            _ => #fallback,
+                        }
+                    } else {
+                        Err(#api_error(response, operation))
+                    }
+                }
+            }
+        }
     }
 }
 
 /// The enum of an operation whose success answers have different bodies: a variant per
 /// documented 2xx status, and `Other` for an undocumented one (its body, if any, as JSON).
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let Returns::Enum {
+        name,
+        variants,
+        other,
+    } = &op.signature.returns
+    else {
+        return TokenStream::new();
+    };
     let doc = docs(Some(&format!(
         "The success answers of [`Client::{}`], one variant per documented status.",
-        op.method_name.trim_start_matches("r#")
+        op.signature.method.trim_start_matches("r#")
     )));
-    let name = ident(&response_enum_name(op));
-    let variants = op.success_variants.iter().map(|r| {
-        let label = r.range.clone().unwrap_or_else(|| r.status.to_string());
+    let name = ident(name);
+    let variants = variants.iter().map(|v| {
         let doc = docs(Some(&format!(
             "{}: {}",
-            doc::code_span(&label),
-            doc::line(&r.description)
+            doc::code_span(&v.label),
+            doc::line(&v.description)
         )));
-        let variant = ident(&variant_name(r));
-        match &r.ty {
+        let variant = ident(&v.name);
+        match &v.ty {
             Some(ty) => {
                 let ty = rust_type(api, ty);
                 quote!(#doc #variant(#ty),)
@@ -164,7 +516,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
             None => quote!(#doc #variant,),
         }
     });
-    let other = (!op.success_variants.iter().any(|r| r.range.is_some())).then(|| {
+    let other = other.then(|| {
         let json = rt::JSON_VALUE;
         quote! {
             /// A success status the document does not list; its body as JSON, if any.
@@ -174,6 +526,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #other
@@ -181,332 +534,21 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// Decoding by status into the operation's response enum.
-fn variant_decode(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&response_enum_name(op));
-    let decode = |r: &crate::ir::Response| {
-        let variant = ident(&variant_name(r));
-        match &r.ty {
-            Some(ty) => {
-                let (json, ty) = (rt::DECODE_JSON, rust_type(api, ty));
-                quote!(#json::<#ty, _>(response, OPERATION).map(|v| v.map(#name::#variant)))
-            }
-            None => {
-                let empty = rt::DECODE_EMPTY;
-                quote!(#empty(response, OPERATION).map(|v| v.map(|()| #name::#variant)))
-            }
-        }
-    };
-    let arms = op
-        .success_variants
-        .iter()
-        .filter(|r| r.range.is_none())
-        .map(|r| {
-            let status = Literal::u16_unsuffixed(r.status);
-            let decode = decode(r);
-            quote!(#status => #decode,)
-        });
-    let fallback = match op.success_variants.iter().find(|r| r.range.is_some()) {
-        Some(range) => decode(range),
-        None => {
-            let json_or_empty = rt::DECODE_JSON_OR_EMPTY;
-            quote!(#json_or_empty(response, OPERATION).map(|v| v.map(#name::Other)))
-        }
-    };
-    quote! {
-        match response.status().as_u16() {
-            #(#arms)*
-            _ => #fallback,
-        }
-    }
-}
-
-fn emit_operation(
-    api: &Api,
-    module: &Module,
-    op: &Operation,
-    checked: &BTreeSet<SchemaKey>,
-) -> TokenStream {
-    let doc = docs(Some(&operation_doc(op)));
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated = "deprecated by the vendor"]));
-    let success = if op.success_variants.is_empty() {
-        success_type(api, op).0
-    } else {
-        ident(&response_enum_name(op)).into_token_stream()
-    };
-    let error_body = error_body(api, op);
-    let (response_value, error, execute, api_error) =
-        (rt::RESPONSE_VALUE, rt::ERROR, rt::EXECUTE, rt::API_ERROR);
-    let params = arguments(api, op).into_iter().map(|a| {
-        let (name, ty) = (ident(&a.name), a.ty);
-        quote!(#name: #ty)
-    });
-    let method = ident(&op.method_name);
-    let info = operation_info(module, op);
-    let (body, body_value) = body_code(api, op, checked);
-    let query = query_code(op);
-    let path = path_expression(op);
-    let path_arg = if op.path_params.is_empty() && op.query_params.is_empty() {
-        quote!(path)
-    } else {
-        quote!(&path)
-    };
-    let response = if op.header_params.is_empty() {
-        quote! {
-            let response = #execute(&self.inner, OPERATION, #path_arg, &[], #body_value).await?;
-        }
-    } else {
-        let headers = header_code(op);
-        quote! {
-            let response = {
-                #headers
-                #execute(&self.inner, OPERATION, #path_arg, &headers, #body_value).await?
-            };
-        }
-    };
-    // One success type: its decoder takes the answer whole (a non-success one is the error).
-    // Several: a match on the status, after the success check.
-    let decode = if op.success_variants.is_empty() {
-        success_type(api, op).1
-    } else {
-        let variants = variant_decode(api, op);
-        quote! {
-            if response.status().is_success() {
-                #variants
-            } else {
-                Err(#api_error(response, OPERATION))
-            }
-        }
-    };
-    quote! {
-        #doc
-        #deprecated
-        pub async fn #method(&self, #(#params),*) -> Result<#response_value<#success>, #error<#error_body>> {
-            #info
-            #body
-            #query
-            let path = #path;
-            #response
-            #decode
-        }
-    }
-}
-
-/// The error body type of an operation's `Error<E>`.
-pub(super) fn error_body(api: &Api, op: &Operation) -> TokenStream {
-    op.error_ty
-        .as_ref()
-        .map_or_else(|| quote!(()), |t| rust_type(api, t))
-}
-
-/// How a method takes an argument, which says how an owned copy of it is made and lent again
-/// (see `paging.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Pass {
-    /// By value (`i32`, `Uuid`).
-    Value,
-    /// `&str`.
-    Str,
-    /// `&[T]`.
-    Slice,
-    /// `&T`.
-    Ref,
-}
-
-/// An argument of an operation's method.
-pub(super) struct Argument {
-    /// Its name (a field name: `r#type` for a keyword).
-    pub name: String,
-    /// Its type, `Option<…>` included.
-    pub ty: TokenStream,
-    /// How the value is taken.
-    pub pass: Pass,
-    /// Whether the type is an `Option`.
-    pub optional: bool,
-}
-
-/// The method's arguments after `&self`, in signature order.
-pub(super) fn arguments(api: &Api, op: &Operation) -> Vec<Argument> {
-    let mut params = Vec::new();
-    let mut push = |name: &str, (ty, pass): (TokenStream, Pass), optional: bool| {
-        let ty = if optional { quote!(Option<#ty>) } else { ty };
-        params.push(Argument {
-            name: name.to_owned(),
-            ty,
-            pass,
-            optional,
-        });
-    };
-    for p in &op.path_params {
-        let ty = match p.ty {
-            Ty::String => (quote!(&str), Pass::Str),
-            _ => (rust_type(api, &p.ty), Pass::Value),
-        };
-        push(&p.rust_name, ty, false);
-    }
-    let grouped = uses_params_struct(op);
-    for p in op
-        .query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| p.required || !grouped)
-    {
-        push(&p.rust_name, borrowed_type(api, &p.ty), !p.required);
-    }
-    if grouped {
-        let name = ident(&params_struct_name(op));
-        push("params", (quote!(&#name), Pass::Ref), false);
-    }
-    if let Some(b) = &op.body {
-        let ty = match b.kind {
-            BodyKind::Text => (quote!(&str), Pass::Str),
-            BodyKind::Binary => (quote!(&[u8]), Pass::Slice),
-            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => borrowed_type(api, &b.ty),
-        };
-        push("body", ty, !b.required);
-    }
-    params
-}
-
-/// The value type of the success body and the call that reads it.
-fn success_type(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
-    match (&op.success.ty, op.success.media) {
-        (Some(ty), _) if op.success.optional => {
-            let (ty, decode) = (rust_type(api, ty), rt::DECODE_JSON_OR_EMPTY);
-            (quote!(Option<#ty>), quote!(#decode(response, OPERATION)))
-        }
-        (Some(ty), _) => {
-            let decode = rt::DECODE_JSON;
-            (rust_type(api, ty), quote!(#decode(response, OPERATION)))
-        }
-        (None, Some(Media::Binary)) => {
-            let (bytes, decode) = (rt::BYTES, rt::DECODE_BYTES);
-            (quote!(#bytes), quote!(#decode(response, OPERATION)))
-        }
-        (None, Some(Media::Text)) => {
-            let decode = rt::DECODE_TEXT;
-            (quote!(String), quote!(#decode(response, OPERATION)))
-        }
-        (None, _) => {
-            let decode = rt::DECODE_EMPTY;
-            (quote!(()), quote!(#decode(response, OPERATION)))
-        }
-    }
-}
-
-/// How a query or header parameter is taken: `&str`, `&[T]`, `&T`.
-fn borrowed_type(api: &Api, ty: &Ty) -> (TokenStream, Pass) {
-    match ty {
-        Ty::String => (quote!(&str), Pass::Str),
-        Ty::List(inner) => {
-            let inner = rust_type(api, inner);
-            (quote!(&[#inner]), Pass::Slice)
-        }
-        other => {
-            let ty = rust_type(api, other);
-            (quote!(&#ty), Pass::Ref)
-        }
-    }
-}
-
-/// More optional query and header parameters than this: they go into a parameters struct
-/// (`QueryItemsParams`, `Default` for none set) instead of one positional `Option` each.
-/// Required ones stay positional, so none can be left out by accident.
-const MAX_POSITIONAL_OPTIONAL: usize = 3;
-
-/// The name of the parameters struct `op`'s method takes, if it takes one (for code that calls
-/// generated methods, such as the conformance driver).
-pub fn params_struct_of(op: &Operation) -> Option<String> {
-    uses_params_struct(op).then(|| params_struct_name(op))
-}
-
-pub(super) fn uses_params_struct(op: &Operation) -> bool {
-    op.query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| !p.required)
-        .count()
-        > MAX_POSITIONAL_OPTIONAL
-}
-
-/// `QueryItemsParams` for `query_items`.
-fn params_struct_name(op: &Operation) -> String {
-    format!("{}Params", crate::normalize::type_name(&op.method_name))
-}
-
-/// Where an optional parameter's value comes from: its argument, or the parameters struct.
-fn optional_source(op: &Operation, p: &crate::ir::Parameter) -> TokenStream {
-    let name = ident(&p.rust_name);
-    if uses_params_struct(op) {
-        quote!(&params.#name)
-    } else {
-        quote!(#name)
-    }
-}
-
-/// The parameters struct of an operation with many optional parameters.
-fn params_struct(api: &Api, op: &Operation) -> TokenStream {
-    let doc = docs(Some(&format!(
-        "The optional parameters of [`Client::{}`]; `Default` sets none.",
-        op.method_name.trim_start_matches("r#")
-    )));
-    let name = ident(&params_struct_name(op));
-    let fields = op
-        .query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| !p.required)
-        .map(|p| {
-            let text = p
-                .description
-                .as_deref()
-                .map_or_else(|| doc::code_span(&p.name), doc::document);
-            let doc = docs(Some(&text));
-            let (field, ty) = (ident(&p.rust_name), rust_type(api, &p.ty));
-            quote!(#doc pub #field: Option<#ty>,)
-        });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Default)]
-        pub struct #name {
-            #(#fields)*
-        }
-    }
-}
-
-/// `let query = …` with every query parameter (`form` casing, arrays exploded).
+/// `let query = …` with every query parameter in document order (`form` casing, arrays
+/// exploded).
 fn query_code(op: &Operation) -> TokenStream {
     if op.query_params.is_empty() {
         return TokenStream::new();
     }
     let query = rt::QUERY;
-    let pushes = op.query_params.iter().map(|p| {
-        let push = if matches!(p.ty, Ty::List(_)) {
-            quote!(push_all)
-        } else {
-            quote!(push)
-        };
-        let key = lit(&p.name);
-        let name = ident(&p.rust_name);
-        if p.required {
-            quote!(query.#push(#key, #name);)
-        } else if uses_params_struct(op) {
-            // The struct owns the value: borrowed as `Option<&T>`, a list as `Option<&[T]>`.
-            let (push, borrow) = if matches!(p.ty, Ty::List(_)) {
-                (quote!(push_all_optional), quote!(as_deref))
-            } else {
-                (quote!(push_optional), quote!(as_ref))
-            };
-            quote!(query.#push(#key, params.#name.#borrow());)
-        } else {
-            let push = if matches!(p.ty, Ty::List(_)) {
-                quote!(push_all_optional)
-            } else {
-                quote!(push_optional)
-            };
-            quote!(query.#push(#key, #name);)
+    let pushes = op.query_params.iter().enumerate().map(|(i, p)| {
+        let (key, field) = (lit(&p.name), field_at(op, Place::Query(i)));
+        let list = matches!(p.ty, Ty::List(_));
+        match (p.required, list) {
+            (true, false) => quote!(query.push(#key, &self.#field);),
+            (true, true) => quote!(query.push_all(#key, &self.#field);),
+            (false, false) => quote!(query.push_optional(#key, self.#field.as_ref());),
+            (false, true) => quote!(query.push_all_optional(#key, self.#field.as_deref());),
         }
     });
     quote! {
@@ -515,28 +557,27 @@ fn query_code(op: &Operation) -> TokenStream {
     }
 }
 
-/// `let headers = …` with every header parameter (lists comma-separated, `simple` casing).
+/// `let headers = …` with every header parameter in document order (lists comma-separated,
+/// `simple` casing).
 fn header_code(op: &Operation) -> TokenStream {
     let query_value = rt::QUERY_VALUE;
-    let pushes = op.header_params.iter().map(|p| {
-        let key = lit(&p.name);
+    let pushes = op.header_params.iter().enumerate().map(|(i, p)| {
+        let (key, field) = (lit(&p.name), field_at(op, Place::Header(i)));
         let text = if matches!(p.ty, Ty::List(_)) {
             quote!(value.iter().map(#query_value::query_text).collect::<Vec<_>>().join(","))
         } else {
-            quote!(#query_value::query_text(&value))
+            quote!(#query_value::query_text(value))
         };
         if p.required {
-            let name = ident(&p.rust_name);
             quote! {
                 {
-                    let value = #name;
+                    let value = &self.#field;
                     headers.push((#key, #text));
                 }
             }
         } else {
-            let source = optional_source(op, p);
             quote! {
-                if let Some(value) = #source {
+                if let Some(value) = &self.#field {
                     headers.push((#key, #text));
                 }
             }
@@ -547,55 +588,60 @@ fn header_code(op: &Operation) -> TokenStream {
         #(#pushes)*
     }
 }
-/// `# Arguments` from the parameters' and the body's descriptions.
-fn arguments_doc(op: &Operation) -> String {
-    let params = op
-        .path_params
-        .iter()
-        .chain(&op.query_params)
-        .chain(&op.header_params);
-    let mut lines: Vec<String> = params
-        .map(|p| {
-            let description = p
-                .description
-                .as_deref()
-                .map_or_else(|| doc::code_span(&p.name), doc::line);
-            let place = if !p.required && uses_params_struct(op) {
-                "params."
-            } else {
-                ""
-            };
-            format!(
-                "- `{place}{}`: {description}",
-                p.rust_name.trim_start_matches("r#")
-            )
-        })
-        .collect();
-    if let Some(body) = &op.body {
-        let description = body
-            .description
-            .as_deref()
-            .map_or("the request body", str::trim);
-        lines.push(format!("- `body`: {}", doc::line(description)));
-    }
-    if lines.is_empty() {
-        String::new()
-    } else {
-        format!("\n\n# Arguments\n\n{}", lines.join("\n"))
-    }
-}
 
-fn operation_doc(op: &Operation) -> String {
+/// The method's documentation: what the operation is, its arguments and optional inputs, what
+/// it requires (scopes, body properties), its security and its documented errors.
+fn operation_doc(api: &Api, op: &Operation) -> String {
+    let signature = &op.signature;
     let mut text = doc::document(op.summary.as_deref().unwrap_or(&op.id));
     if let Some(description) = &op.description {
         text.push_str(&format!("\n\n{}", doc::document(description.trim())));
     }
+    let returns = if signature.optional.is_empty() {
+        "Returns the request: `.await` it to send it."
+    } else {
+        "Returns the request: set its optional inputs (below), then `.await` it."
+    };
     text.push_str(&format!(
-        "\n\n{} (operation {}).",
+        "\n\n{} (operation {}).\n{returns}",
         doc::code_span(&format!("{} {}", op.http_method, op.path)),
         doc::code_span(&op.id)
     ));
-    text.push_str(&arguments_doc(op));
+    let line = |input: &Input| input_line(op, input);
+    if !signature.required.is_empty() {
+        text.push_str("\n\n# Arguments\n");
+        for input in &signature.required {
+            text.push_str(&format!(
+                "\n- {}: {}",
+                doc::code_span(input.name.trim_start_matches("r#")),
+                line(input)
+            ));
+        }
+    }
+    if !signature.optional.is_empty() {
+        text.push_str(&format!(
+            "\n\n# Optional inputs\n\nSetters of [`{}`] (each also as `set_…` taking an `Option`):\n",
+            signature.builder
+        ));
+        for input in &signature.optional {
+            let setter = input
+                .setters
+                .as_ref()
+                .map_or(input.name.as_str(), |s| s.value.as_str());
+            text.push_str(&format!(
+                "\n- {}: {}",
+                doc::code_span(&format!("{setter}(…)")),
+                line(input)
+            ));
+        }
+    }
+    let requires = requirements(api, op);
+    if !requires.is_empty() {
+        text.push_str("\n\n# Requires\n");
+        for line in requires {
+            text.push_str(&format!("\n- {line}"));
+        }
+    }
     if !op.security.is_empty() {
         let alternatives: Vec<String> = op
             .security
@@ -639,6 +685,60 @@ fn operation_doc(op: &Operation) -> String {
         }
     }
     text
+}
+
+/// What an operation requires beyond its arguments, a line each: its scope (`x-jtl-scope`), the
+/// scopes its security requirements list, and the properties its body's schema requires (by
+/// wire name; checked before sending).
+fn requirements(api: &Api, op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(scope) = &op.scope {
+        lines.push(format!(
+            "the scope {} (the document's `x-jtl-scope`): a token or key without it is refused \
+             with 403",
+            doc::code_span(scope)
+        ));
+    }
+    let mut listed: Vec<&str> = Vec::new();
+    for (_, scopes) in op.security.iter().flatten() {
+        for scope in scopes {
+            if !listed.contains(&scope.as_str()) && op.scope.as_deref() != Some(scope.as_str()) {
+                listed.push(scope);
+            }
+        }
+    }
+    if !listed.is_empty() {
+        let scopes: Vec<String> = listed.iter().map(|s| doc::code_span(s)).collect();
+        let noun = if scopes.len() == 1 { "scope" } else { "scopes" };
+        lines.push(format!(
+            "the {noun} {} (its security requirements; see below)",
+            scopes.join(", ")
+        ));
+    }
+    if let Some(body) = &op.body
+        && let Some(key) = body.ty.model()
+        && let Some(props) = api.member_props.get(key)
+    {
+        let required: Vec<String> = props
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| doc::code_span(&p.wire))
+            .collect();
+        if !required.is_empty() {
+            let noun = if required.len() == 1 {
+                "property"
+            } else {
+                "properties"
+            };
+            lines.push(format!(
+                "in the body, the {noun} {} (required by the schema {}; a missing one is an \
+                 error before anything is sent)",
+                required.join(", "),
+                doc::code_span(&key.name)
+            ));
+        }
+    }
+    lines
 }
 
 fn operation_info(module: &Module, op: &Operation) -> TokenStream {
@@ -698,26 +798,38 @@ fn operation_info(module: &Module, op: &Operation) -> TokenStream {
         settings.push(quote!(.scope(#scope)));
     }
     quote! {
-        static OPERATION: &#operation =
+        const OPERATION: &'static #operation =
             &#operation::new(#id, #api, #http_method::#method, #path) #(#settings)*;
     }
+}
+
+/// The builder's field of the input at `place`.
+fn field_at(op: &Operation, place: Place) -> proc_macro2::Ident {
+    let input = op
+        .signature
+        .required
+        .iter()
+        .chain(&op.signature.optional)
+        .find(|i| i.place == place);
+    ident(input.map_or("missing_input", |i| i.name.as_str()))
 }
 
 /// The path with its parameters percent-encoded.
 fn path_expression(op: &Operation) -> TokenStream {
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
-        return lit(&op.path).into_token_stream();
+        let path = lit(&op.path);
+        return quote!(#path.to_owned());
     }
     let (encode, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
     let mut template = op.path.replace('{', "{{").replace('}', "}}");
     let mut args = Vec::new();
-    for p in &op.path_params {
+    for (i, p) in op.path_params.iter().enumerate() {
         template = template.replace(&format!("{{{{{}}}}}", p.name), "{}");
-        let name = ident(&p.rust_name);
+        let field = field_at(op, Place::Path(i));
         args.push(match p.ty {
-            Ty::String => quote!(#encode(#name)),
-            _ => quote!(#encode(&#query_value::query_text(&#name))),
+            Ty::String => quote!(#encode(self.#field.as_str())),
+            _ => quote!(#encode(&#query_value::query_text(&self.#field))),
         });
     }
     if with_query {
@@ -738,10 +850,12 @@ fn body_code(
     let Some(body) = &op.body else {
         return (TokenStream::new(), quote!(None));
     };
+    let field = field_at(op, Place::Body);
     let checks = body_checks(api, body, checked);
     let (fields, value) = body_value(api, body);
     if body.required {
         let code = quote! {
+            let body = self.#field;
             #checks
             #fields
             let body = #value;
@@ -750,7 +864,7 @@ fn body_code(
     } else {
         // An optional body: checked and encoded when there is one.
         let code = quote! {
-            let body = match body {
+            let body = match self.#field {
                 Some(body) => {
                     #checks
                     #fields
@@ -772,7 +886,7 @@ fn body_checks(api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>)
         let missing = rt::MISSING_PROPERTY;
         quote! {
             if let Some(missing) = body.#check() {
-                return Err(#missing(OPERATION, &missing));
+                return Err(#missing(Self::OPERATION, &missing));
             }
         }
     } else {
@@ -781,24 +895,23 @@ fn body_checks(api: &Api, body: &crate::ir::Body, checked: &BTreeSet<SchemaKey>)
 }
 
 /// The statements that collect form fields (none for other bodies) and the `RequestBody`
-/// expression for a present `body`.
+/// expression for a present, owned `body`.
 fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     let request_body = rt::REQUEST_BODY;
     let content_type = lit(&body.content_type);
     let value = match body.kind {
-        BodyKind::Text => quote!(#request_body::raw(#content_type, body.to_owned())),
-        BodyKind::Binary => quote!(#request_body::raw(#content_type, body.to_vec())),
+        BodyKind::Text | BodyKind::Binary => quote!(#request_body::raw(#content_type, body)),
         BodyKind::Json => match body.ty.model() {
             // Concepts inside are written in their member schema's casing; anything else with
             // its serde implementation. Sent under the media type as declared
             // (`application/json; charset=utf-8` too).
             Some(key) => {
                 let (json_body, casing) = (rt::JSON_BODY, marker(api.concept_of[key].1));
-                quote!(#json_body::<_, #casing, _>(OPERATION, #content_type, body)?)
+                quote!(#json_body::<_, #casing, _>(Self::OPERATION, #content_type, &body)?)
             }
             None => {
                 let serde_json_body = rt::SERDE_JSON_BODY;
-                quote!(#serde_json_body(OPERATION, #content_type, body)?)
+                quote!(#serde_json_body(Self::OPERATION, #content_type, &body)?)
             }
         },
         BodyKind::Form | BodyKind::Multipart => {

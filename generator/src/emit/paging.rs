@@ -1,19 +1,18 @@
-//! The two stream methods of a paged operation (issue 26): `…_pages`, a stream of its pages,
-//! and `…_stream`, a stream of their items. They take the operation's arguments minus the page
-//! cursor, own copies of them (a stream outlives the call that made it), and call the
-//! operation's own method once per page, so that retries, the rate-limit window, hooks and auth
-//! apply to every page; `rt::paging` decides where a walk goes and when it ends.
+//! The two streams of a paged operation's request builder (issue 26): `into_pages`, a stream of
+//! its pages, and `into_items`, a stream of their items. A walk starts at the page the request
+//! names (the first when its cursor is unset) and sends each page as a clone of the request
+//! with the cursor set, so that retries, the rate-limit window, hooks and auth apply to every
+//! page; `rt::paging` decides where a walk goes and when it ends.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::code::{docs, ident, lit};
-use super::operations::{Argument, Pass, arguments, error_body, uses_params_struct};
 use super::runtime as rt;
-use super::types::rust_type;
-use crate::ir::{Api, EnvelopeField, Operation, Paging, PagingKind, Ty};
+use super::types::{error_body, rust_type};
+use crate::ir::{Api, EnvelopeField, Operation, Paging, PagingKind, Place, Ty};
 
-/// Both stream methods of `op`, if it is paged.
+/// Both stream methods of `op`'s builder, if it is paged.
 pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     let Some(paging) = &op.paging else {
         return TokenStream::new();
@@ -21,6 +20,16 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     let Some(envelope_ty) = &op.success.ty else {
         return TokenStream::new();
     };
+    let Some(cursor) = op
+        .signature
+        .required
+        .iter()
+        .chain(&op.signature.optional)
+        .find(|i| i.place == Place::Query(paging.cursor))
+    else {
+        return TokenStream::new();
+    };
+    let parameter = &op.query_params[paging.cursor];
     let envelope = rust_type(api, envelope_ty);
     let item = rust_type(api, &paging.item_ty);
     let error = {
@@ -28,53 +37,27 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
         quote!(#error<#body>)
     };
     let (stream, response_value, cursor_type) = (rt::STREAM, rt::RESPONSE_VALUE, rt::CURSOR);
-    let cursor = &op.query_params[paging.cursor];
-    let in_params_struct = !cursor.required && uses_params_struct(op);
-    let all = arguments(api, op);
-    let args: Vec<&Argument> = all
-        .iter()
-        .filter(|a| in_params_struct || a.name != cursor.rust_name)
-        .collect();
-    let names: Vec<_> = args.iter().map(|a| ident(&a.name)).collect();
-    let signature: Vec<TokenStream> = args
-        .iter()
-        .zip(&names)
-        .map(|(a, name)| {
-            let ty = &a.ty;
-            quote!(#name: #ty)
-        })
-        .collect();
-    let owned = args.iter().map(|a| owned(a));
-    let method_name = op.method_name.trim_start_matches("r#");
-    let method = ident(&op.method_name);
-    let deprecated = op.deprecated.then(|| {
-        quote! {
-            #[deprecated = "deprecated by the vendor"]
-            #[allow(deprecated)]
-        }
-    });
     let pages_doc = docs(Some(&format!(
-        "The pages of [`Self::{method_name}`], from the first on, as a stream.\n\n\
-         It sends nothing until polled and nothing more once dropped; each page is one call of \
-         [`Self::{method_name}`] (retries, the rate-limit window, hooks and auth apply). It ends \
+        "The pages of this request as a stream, from the page it names on (the first when \
+         its cursor is unset).\n\n\
+         It sends nothing until polled and nothing more once dropped; each page is this request \
+         sent with the cursor set (retries, the rate-limit window, hooks and auth apply). It ends \
          where the server says the list ends, and with [`{}::Paging`] where the server would \
          make it loop. See [`crate::runtime::paging`].",
         rt::ERROR_KIND
             .path()
             .replace("::jtl_erp_runtime", "crate::runtime")
     )));
-    let first = match paging.kind {
-        PagingKind::Numbered { .. } => quote!(#cursor_type::Number(1)),
-        PagingKind::Token { .. } => quote!(#cursor_type::Token(None)),
+    let field = ident(&cursor.name);
+    let optional = !parameter.required;
+    let first = first_cursor(paging, &parameter.ty, optional, &field);
+    let value = cursor_value(paging, &parameter.ty);
+    // A token is an `Option` already (and its cursor optional: normalize).
+    let set = if optional && !matches!(paging.kind, PagingKind::Token { .. }) {
+        quote!(page.#field = Some(#value);)
+    } else {
+        quote!(page.#field = #value;)
     };
-    let (cursor_code, cursor_value) = cursor_value(paging, cursor, in_params_struct);
-    let call_args = all.iter().map(|a| {
-        if !in_params_struct && a.name == cursor.rust_name {
-            cursor_value.clone()
-        } else {
-            borrowed(a)
-        }
-    });
     let marks = marks(&envelope, paging);
     let id = lit(&op.id);
     let (pages, page_items) = (rt::PAGES, rt::PAGE_ITEMS);
@@ -94,96 +77,62 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
     };
     quote! {
         #pages_doc
-        #deprecated
-        // The copies are cloned once per page whatever their type: `Copy` ones too.
-        #[allow(clippy::clone_on_copy)]
-        pub fn #pages_method(&self, #(#signature),*)
+        #[inline]
+        pub fn #pages_method(self)
             -> impl #stream<Item = Result<#response_value<#envelope>, #error>> + Send + use<>
         {
-            let client = self.clone();
-            #(let #names = #owned;)*
-            // Every page's future owns its copies: the walk calls `fetch` once per page.
+            let first = #first;
             let fetch = move |cursor: #cursor_type| {
-                let client = client.clone();
-                #(let #names = #names.clone();)*
-                async move {
-                    #cursor_code
-                    client.#method(#(#call_args),*).await
-                }
+                let mut page = self.clone();
+                #set
+                page.send()
             };
-            let marks = #marks;
-            #pages(#id, #first, fetch, marks)
+            #pages(#id, first, fetch, #marks)
         }
         #items_doc
-        #deprecated
-        pub fn #items_method(&self, #(#signature),*)
+        #[inline]
+        pub fn #items_method(self)
             -> impl #stream<Item = Result<#item, #error>> + Send + use<>
         {
-            let pages = self.#pages_method(#(#names),*);
-            #page_items(pages, |page: #envelope| #items)
+            #page_items(self.#pages_method(), |page: #envelope| #items)
         }
     }
 }
 
-/// The statements that set the cursor inside the fetch, and how the call passes it.
-fn cursor_value(
+/// Where a walk starts: the page the request names, else the first.
+fn first_cursor(
     paging: &Paging,
-    cursor: &crate::ir::Parameter,
-    in_params_struct: bool,
-) -> (TokenStream, TokenStream) {
-    let field = ident(&cursor.rust_name);
-    let value = match (&paging.kind, &cursor.ty) {
-        (PagingKind::Token { .. }, _) => {
-            if in_params_struct {
-                let code = quote! {
-                    let mut params = params;
-                    params.#field = cursor.token().map(str::to_owned);
-                };
-                return (code, TokenStream::new());
-            }
-            return (TokenStream::new(), quote!(cursor.token()));
+    ty: &Ty,
+    optional: bool,
+    field: &proc_macro2::Ident,
+) -> TokenStream {
+    let cursor_type = rt::CURSOR;
+    match (&paging.kind, ty, optional) {
+        (PagingKind::Token { .. }, _, true) => quote!(#cursor_type::Token(self.#field.clone())),
+        (PagingKind::Token { .. }, _, false) => {
+            quote!(#cursor_type::Token(Some(self.#field.clone())))
         }
-        (_, Ty::I32) => quote!(i32::try_from(cursor.number()).unwrap_or(i32::MAX)),
-        (_, Ty::String) => quote!(cursor.number().to_string()),
+        (_, Ty::String, true) => quote! {
+            #cursor_type::Number(self.#field.as_deref().and_then(|n| n.parse().ok()).unwrap_or(1))
+        },
+        (_, Ty::String, false) => {
+            quote!(#cursor_type::Number(self.#field.parse().unwrap_or(1)))
+        }
+        (_, _, true) => quote!(#cursor_type::Number(self.#field.map_or(1, i64::from))),
+        (_, _, false) => quote!(#cursor_type::Number(i64::from(self.#field))),
+    }
+}
+
+/// The cursor's value for the page a walk asks for next: a page number of the parameter's type,
+/// or the token (`None` for the first page).
+fn cursor_value(paging: &Paging, ty: &Ty) -> TokenStream {
+    if let PagingKind::Token { .. } = paging.kind {
+        return quote!(cursor.token().map(str::to_owned));
+    }
+    match ty {
+        Ty::I32 => quote!(i32::try_from(cursor.number()).unwrap_or(i32::MAX)),
+        Ty::String => quote!(cursor.number().to_string()),
         _ => quote!(cursor.number()),
-    };
-    if in_params_struct {
-        let code = quote! {
-            let mut params = params;
-            params.#field = Some(#value);
-        };
-        return (code, TokenStream::new());
-    }
-    let code = quote!(let page = #value;);
-    if cursor.required {
-        (code, quote!(&page))
-    } else {
-        (code, quote!(Some(&page)))
-    }
-}
-
-/// The owned copy of a borrowed argument, taken before the stream starts.
-fn owned(a: &Argument) -> TokenStream {
-    let name = ident(&a.name);
-    match (a.pass, a.optional) {
-        (Pass::Str, false) => quote!(#name.to_owned()),
-        (Pass::Slice, false) => quote!(#name.to_vec()),
-        (Pass::Ref, false) => quote!(#name.clone()),
-        (Pass::Str, true) => quote!(#name.map(str::to_owned)),
-        (Pass::Slice, true) => quote!(#name.map(<[_]>::to_vec)),
-        (Pass::Ref, true) => quote!(#name.cloned()),
-        (Pass::Value, _) => quote!(#name),
-    }
-}
-
-/// How the call borrows an owned copy made by [`owned`].
-fn borrowed(a: &Argument) -> TokenStream {
-    let name = ident(&a.name);
-    match (a.pass, a.optional) {
-        (Pass::Str | Pass::Slice | Pass::Ref, false) => quote!(&#name),
-        (Pass::Str | Pass::Slice, true) => quote!(#name.as_deref()),
-        (Pass::Ref, true) => quote!(#name.as_ref()),
-        (Pass::Value, _) => quote!(#name.clone()),
     }
 }
 

@@ -94,7 +94,8 @@ runtime_items! {
     CLIENT_BUILDER = "ClientBuilder";
     /// `Error<E>` of every operation.
     ERROR = "Error";
-    /// What went wrong in a call (`Error::kind`): named by the docs of paged operations.
+    /// What went wrong in a call (`Error::kind`): re-exported at the crate root, named by the
+    /// docs of paged operations.
     ERROR_KIND = "ErrorKind";
     /// `ResponseValue<T>` of every operation.
     RESPONSE_VALUE = "ResponseValue";
@@ -151,8 +152,16 @@ runtime_items! {
     /// Keys as declared.
     DECLARED = "wire::Declared";
     // Plumbing only generated code calls (`#[doc(hidden)]` in the runtime).
-    /// Sends an operation.
-    EXECUTE = "codegen::execute";
+    /// What a request builder is to the runtime: its operation, decoder and encoding.
+    REQUEST = "codegen::Request";
+    /// Sends a request builder (its `send` and `IntoFuture`).
+    SEND = "codegen::send";
+    /// What `Request::prepare` gives.
+    PREPARE = "codegen::Prepare";
+    /// A request ready to send.
+    PREPARED = "codegen::Prepared";
+    /// How a request's answer is read.
+    DECODER = "codegen::Decoder";
     /// Encoded request bodies (form, multipart).
     REQUEST_BODY = "codegen::RequestBody";
     /// A JSON body in a casing.
@@ -179,6 +188,8 @@ runtime_items! {
     DECODE_EMPTY = "codegen::empty";
     /// A non-success answer.
     API_ERROR = "codegen::api_error";
+    /// `Clone`, `Debug` and `IntoFuture` of a request builder.
+    REQUEST_MACRO = "codegen::request";
     /// The implementations of a concept (`Model`, `Deserialize`, a `WireSerialize` per casing).
     MODEL_MACRO = "codegen::model";
     /// The trait implementations of a string enum.

@@ -63,6 +63,13 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
     }
 }
 
+/// The error body type of an operation's `Error<E>`: the documented errors' common body, else `()`.
+pub fn error_body(api: &Api, op: &crate::ir::Operation) -> TokenStream {
+    op.error_ty
+        .as_ref()
+        .map_or_else(|| quote!(()), |t| rust_type(api, t))
+}
+
 /// Whether values of this type may compare with `Eq` (no floats or JSON inside).
 pub fn is_eq(api: &Api, ty: &Ty, depth: usize) -> bool {
     match ty {

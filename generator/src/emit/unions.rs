@@ -116,6 +116,7 @@ fn union_tokens(api: &Api, index: usize) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq #eq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants,)*
         }

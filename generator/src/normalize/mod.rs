@@ -5,6 +5,7 @@ mod naming;
 mod operations;
 mod paging;
 mod schemas;
+mod signature;
 mod unify;
 mod webhooks;
 
@@ -15,7 +16,7 @@ use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
 use naming::module_name as module_identifier;
-pub use naming::{field_name, is_identifier, is_keyword, type_name};
+pub use naming::{field_name, is_identifier, is_keyword};
 pub(crate) use schemas::is_scalar;
 
 /// Builds the intermediate representation of all documents.
@@ -80,6 +81,7 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     };
     let files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
     paging::detect(&mut api, &files, sink);
+    signature::settle(&mut api, &files, sink);
     api
 }
 

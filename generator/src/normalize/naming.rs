@@ -47,7 +47,8 @@ pub fn module_name(raw: &str) -> String {
 }
 
 /// A PascalCase type or variant name; one that cannot start an identifier gets a `V` before it
-/// (`V3dModel`, `V٣`), and the prelude's names and `Self` a `Model` after it.
+/// (`V3dModel`, `V٣`), and the prelude's names, `Self` and `UnknownValue` (the type of every
+/// enum's `Unknown` variant, in `models`) a `Model` after it.
 pub fn type_name(raw: &str) -> String {
     let pascal = identifier(
         &xid_words(raw).to_pascal_case(),
@@ -57,7 +58,16 @@ pub fn type_name(raw: &str) -> String {
     );
     if matches!(
         pascal.as_str(),
-        "Option" | "Result" | "Vec" | "String" | "Box" | "Ok" | "Err" | "Some" | "None"
+        "Option"
+            | "Result"
+            | "Vec"
+            | "String"
+            | "Box"
+            | "Ok"
+            | "Err"
+            | "Some"
+            | "None"
+            | "UnknownValue"
     ) {
         format!("{pascal}Model")
     } else {
@@ -207,6 +217,7 @@ mod tests {
         assert_eq!(type_name("ß"), "SS");
         assert_eq!(type_name("İ"), "İ");
         assert_eq!(type_name("_"), "Unnamed");
+        assert_eq!(type_name("unknown_value"), "UnknownValueModel");
     }
 
     #[test]

@@ -92,20 +92,20 @@ fn shorten_method_names(operations: &mut [Operation]) {
                     .enumerate()
                     .all(|(j, other)| j == i || other != name)
         };
-        op.method_name = match &shorts[i] {
+        op.signature.method = match &shorts[i] {
             Some(short) if unambiguous(short) => short.clone(),
             _ => fulls[i].clone(),
         };
     }
 }
 
-/// Locals of a generated method; an argument of the same name would shadow or be shadowed.
-const METHOD_LOCALS: &[&str] = &[
-    "query", "path", "response", "headers", "body", "missing", "fields", "value", "params",
-];
+/// Names a parameter may not take: the request builder's field of the client, and the body's
+/// name (taken whether or not the operation has a body, so that a body the vendor adds later
+/// renames no parameter).
+const RESERVED_INPUTS: &[&str] = &[super::signature::CLIENT_FIELD, super::signature::BODY];
 
-/// Every argument a distinct Rust name that no generated local uses: `query` → `query_param`;
-/// names equal after case conversion (`id`, `Id`) → `id`, `id_2`.
+/// Every parameter a distinct Rust name (the method's argument, the builder's field): `body` →
+/// `body_param`; names equal after case conversion (`id`, `Id`) → `id`, `id_2`.
 fn assign_argument_names(op: &mut Operation) {
     let mut taken: Vec<String> = Vec::new();
     let params = op
@@ -115,7 +115,7 @@ fn assign_argument_names(op: &mut Operation) {
         .chain(op.header_params.iter_mut());
     for p in params {
         let mut base = p.rust_name.clone();
-        if METHOD_LOCALS.contains(&base.as_str()) {
+        if RESERVED_INPUTS.contains(&base.as_str()) {
             base = format!("{base}_param");
         }
         let plain = base
@@ -187,13 +187,9 @@ impl OperationLowering<'_, '_, '_> {
                     .map(|req| {
                         req.iter()
                             .map(|(scheme, scopes)| {
-                                // Scopes the repair kept (an apiKey's permissions) are documented;
-                                // oauth2 requirements read as before.
-                                let repaired =
-                                    crate::repair::scopes_are_a_deviation(&self.loaded.raw, scheme)
-                                        .is_some();
-                                let scopes = if repaired { scopes.clone() } else { Vec::new() };
-                                (scheme.clone(), scopes)
+                                // Documented: an oauth2 requirement's scopes, and those the
+                                // repair kept for an apiKey (its permissions).
+                                (scheme.clone(), scopes.clone())
                             })
                             .collect()
                     })
@@ -203,7 +199,10 @@ impl OperationLowering<'_, '_, '_> {
         let paging_hint =
             super::paging::hint(&op.extensions, &self.loaded.file, &self.pointer, sink);
         Operation {
-            method_name: field_name(&id),
+            signature: ir::Signature {
+                method: field_name(&id),
+                ..ir::Signature::default()
+            },
             id,
             http_method: self.method.to_ascii_uppercase(),
             path: self.path.to_owned(),
@@ -748,8 +747,8 @@ fn error_type(errors: &[Response]) -> Option<Ty> {
 /// Missing or repeated operation ids are made unique, deterministically, with a warning.
 fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
     for i in 0..operations.len() {
-        let taken = |name: &str| operations[..i].iter().any(|o| o.method_name == name);
-        if !taken(&operations[i].method_name) {
+        let taken = |name: &str| operations[..i].iter().any(|o| o.signature.method == name);
+        if !taken(&operations[i].signature.method) {
             continue;
         }
         let renamed = first_free([], &field_name(&operations[i].id), "_", taken);
@@ -762,7 +761,7 @@ fn dedupe_ids(operations: &mut [Operation], loaded: &Loaded, sink: &mut Sink) {
                 operations[i].id
             ),
         ));
-        operations[i].method_name = renamed;
+        operations[i].signature.method = renamed;
     }
 }
 
@@ -825,9 +824,9 @@ mod tests {
     }
 
     #[test]
-    fn argument_names_never_clash_with_locals_or_each_other() {
+    fn argument_names_never_clash_with_the_builders_fields_or_each_other() {
         let (op, _) = operation(
-            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: query, in: query, schema: {type: string}}\n        - {name: id, in: query, schema: {type: string}}\n        - {name: Id, in: query, schema: {type: string}}\n        - {name: self, in: header, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+            "  /x:\n    get:\n      operationId: X\n      parameters:\n        - {name: query, in: query, schema: {type: string}}\n        - {name: client, in: query, schema: {type: string}}\n        - {name: body, in: query, schema: {type: string}}\n        - {name: id, in: query, schema: {type: string}}\n        - {name: Id, in: query, schema: {type: string}}\n        - {name: self, in: header, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
         );
         let names: Vec<&str> = op
             .query_params
@@ -835,7 +834,10 @@ mod tests {
             .chain(&op.header_params)
             .map(|p| p.rust_name.as_str())
             .collect();
-        assert_eq!(names, ["query_param", "id", "id_2", "self_"]);
+        assert_eq!(
+            names,
+            ["query", "client_param", "body_param", "id", "id_2", "self_"]
+        );
     }
 
     #[test]
@@ -847,7 +849,7 @@ mod tests {
         let names: Vec<&str> = api.modules[0]
             .operations
             .iter()
-            .map(|o| o.method_name.as_str())
+            .map(|o| o.signature.method.as_str())
             .collect();
         assert_eq!(
             names,

@@ -68,15 +68,11 @@ pub(super) fn hint(
     PagingHint::Detect
 }
 
-/// Sets [`Operation::paging`] on every operation that walks a paged list, and names its stream
-/// methods next to the module's other methods.
+/// Sets [`Operation::paging`] on every operation that walks a paged list; its request builder
+/// gets the stream methods (`into_pages`, `into_items`, which no setter takes:
+/// `signature.rs`).
 pub(super) fn detect(api: &mut Api, files: &[String], sink: &mut Sink) {
     for (doc, module) in api.modules.iter_mut().enumerate() {
-        let mut taken: BTreeMap<String, ()> = module
-            .operations
-            .iter()
-            .map(|op| (op.method_name.clone(), ()))
-            .collect();
         for op in &mut module.operations {
             let Some(envelope) = envelope_of(op, &api.concepts, &api.concept_of) else {
                 if matches!(
@@ -122,22 +118,13 @@ pub(super) fn detect(api: &mut Api, files: &[String], sink: &mut Sink) {
                 ));
             }
             if let Some((cursor, items, item_ty, kind)) = paging {
-                let base = op.method_name.trim_start_matches("r#").to_owned();
-                let mut name = |suffix: &str| {
-                    let wanted = format!("{base}_{suffix}");
-                    let name = super::naming::first_free([wanted.clone()], &wanted, "_", |n| {
-                        taken.contains_key(n)
-                    });
-                    taken.insert(name.clone(), ());
-                    name
-                };
                 op.paging = Some(Paging {
                     cursor,
                     items,
                     item_ty,
                     kind,
-                    pages_method: name("pages"),
-                    items_method: name("stream"),
+                    pages_method: super::signature::PAGES.to_owned(),
+                    items_method: super::signature::ITEMS.to_owned(),
                 });
             }
         }
@@ -314,8 +301,8 @@ mod tests {
         let paging = op.paging.as_ref().expect("paged");
         assert_eq!(op.query_params[paging.cursor].name, "pageNumber");
         assert_eq!(paging.items.rust_name, "items");
-        assert_eq!(paging.pages_method, "list_items_pages");
-        assert_eq!(paging.items_method, "list_items_stream");
+        assert_eq!(paging.pages_method, "into_pages");
+        assert_eq!(paging.items_method, "into_items");
         let PagingKind::Numbered {
             has_next,
             next_number,

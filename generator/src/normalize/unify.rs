@@ -269,6 +269,7 @@ fn build_model(
             required: true,
             description: None,
             spellings: Vec::new(),
+            setter: String::new(),
         })
         .collect();
     let mut dialects: Vec<(CasingKeys, usize)> = Vec::new();
@@ -328,6 +329,7 @@ fn build_model(
         }
     }
     rename_clashing_fields(&mut fields, first, docs, sink);
+    name_setters(&mut fields, first, docs, sink);
     Some(Concept {
         name,
         description: members.iter().find_map(|&m| schemas[m].description.clone()),
@@ -363,6 +365,38 @@ fn rename_clashing_fields(
                 format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings.first().map_or("", String::as_str), fields[i].rust_name),
             ));
         }
+    }
+}
+
+/// The model's methods a setter must not take: its constructor and, for the checks of required
+/// properties before sending, every `missing_in_…` (`emit/required.rs`).
+fn is_model_method(name: &str) -> bool {
+    name == "new" || name.starts_with("missing_in_")
+}
+
+/// Every field's setter, `with_` and the field's name (without a leading `_`); distinct from each other and from the
+/// model's other methods (the field names are distinct, so this changes a name only where a
+/// later rule would make two alike), with a warning naming the property.
+fn name_setters(fields: &mut [Field], first: &MemberSchema, docs: &[Loaded], sink: &mut Sink) {
+    for i in 0..fields.len() {
+        // `_9lives` (a name that cannot start an identifier) has its setter `with_9lives`.
+        let plain = fields[i].rust_name.trim_start_matches("r#");
+        let wanted = format!("with_{}", plain.trim_start_matches('_'));
+        let taken =
+            |name: &str| is_model_method(name) || fields[..i].iter().any(|o| o.setter == name);
+        let setter = first_free([wanted.clone()], wanted.trim_end_matches('_'), "_", taken);
+        if setter != wanted {
+            sink.push(Diagnostic::warning(
+                &docs[first.key.doc].file,
+                first.pointer.clone(),
+                Kind::FieldRenamed,
+                format!(
+                    "the setter of property `{}` would be `{wanted}` like another method of the model; it becomes `{setter}`",
+                    fields[i].spellings.first().map_or("", String::as_str)
+                ),
+            ));
+        }
+        fields[i].setter = setter;
     }
 }
 

@@ -278,6 +278,14 @@ fn operations(
                 format!("method renamed from {}", code(&o.method)),
             );
         }
+        if o.builder != n.builder && o.method == n.method {
+            change(
+                Class::Breaking,
+                "builder",
+                changed(&o.builder, &n.builder),
+                format!("request builder renamed from {}", code(&o.builder)),
+            );
+        }
         if o.id != n.id {
             change(
                 Class::Additive,

@@ -44,11 +44,18 @@ pub struct Release {
     pub version: String,
     /// Every change of the API: breaking ones first, then additive ones.
     pub changes: Vec<Change>,
+    /// The format of the previous surface when it is older than this generator's: the crate is
+    /// generated in a new API shape ([`surface::SHAPE`]), a breaking release whose changes are
+    /// not listed one by one.
+    pub reshaped_from: Option<u32>,
 }
 
 impl Release {
     /// The class of the whole release: the most severe of its changes, `None` without changes.
     pub fn class(&self) -> Option<Class> {
+        if self.reshaped_from.is_some() {
+            return Some(Class::Breaking);
+        }
         self.changes.iter().map(|c| c.class).max()
     }
 
@@ -64,6 +71,12 @@ impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let version = &self.version;
         match (&self.previous_version, self.class()) {
+            (Some(previous), _) if let Some(format) = self.reshaped_from => write!(
+                f,
+                "regen: {previous} → {version} (breaking): a new API shape (api.json format \
+                 {format} → {}), the surface is recorded anew",
+                surface::FORMAT
+            ),
             (None, _) => write!(f, "regen: first recorded API surface ({version})"),
             (Some(previous), None) if previous == version => {
                 write!(f, "regen: no API change ({version})")
@@ -98,8 +111,15 @@ pub(crate) fn release(
 ) -> Result<(Release, String, String), Report> {
     let previous = settings.previous.as_ref();
     let origin = previous.map_or("", |p| p.origin.as_str());
+    // A surface of an older format was written for another API shape: nothing compares, and
+    // the release is breaking as a whole.
+    let reshaped_from = previous
+        .and_then(|p| p.surface.as_deref())
+        .and_then(surface::format_of)
+        .filter(|format| *format < surface::FORMAT);
     let old = previous
         .and_then(|p| p.surface.as_deref())
+        .filter(|_| reshaped_from.is_none())
         .and_then(|text| {
             Surface::from_json(text)
                 .map_err(|why| {
@@ -135,11 +155,16 @@ pub(crate) fn release(
         .as_ref()
         .map(|old| diff::diff(old, &surface))
         .unwrap_or_default();
-    let class = changes.iter().map(|c| c.class).max();
+    let class = if reshaped_from.is_some() {
+        Some(Class::Breaking)
+    } else {
+        changes.iter().map(|c| c.class).max()
+    };
     // The lowest version this release may have: the previous one raised by the class of its
     // changes; anything for a crate that had none.
-    let floor = base.as_ref().map(|base| match (&old, class) {
-        (Some(_), Some(class)) => bump(base, class),
+    let compared = old.is_some() || reshaped_from.is_some();
+    let floor = base.as_ref().map(|base| match (compared, class) {
+        (true, Some(class)) => bump(base, class),
         _ => base.clone(),
     });
     let version = match (&settings.crate_version, &floor) {
@@ -156,6 +181,9 @@ pub(crate) fn release(
                 && core(&wanted) < core(floor)
             {
                 let need = match class {
+                    Some(_) if reshaped_from.is_some() => {
+                        format!("a new API shape since {base} needs {floor} or higher")
+                    }
                     Some(class) if old.is_some() => format!(
                         "{} {class} change(s) since {base} need {floor} or higher",
                         changes.iter().filter(|c| c.class == class).count()
@@ -176,9 +204,10 @@ pub(crate) fn release(
     surface.version.clone_from(&version);
     let release = Release {
         // A recorded surface always has a version (the manifest's, else its own).
-        previous_version: old.as_ref().and(base.as_ref()).map(Version::to_string),
+        previous_version: base.as_ref().filter(|_| compared).map(Version::to_string),
         version,
         changes,
+        reshaped_from,
     };
     let changelog = changelog(
         &settings.crate_name,
@@ -283,6 +312,14 @@ fn entry(release: &Release, surface: &Surface) -> Option<String> {
             counts.join(", ")
         ));
     };
+    if let Some(format) = release.reshaped_from {
+        return Some(format!(
+            "{heading}Since {previous}: breaking, a new API shape (the API surface is recorded \
+             anew in format {}, after format {format}, so changes are not listed one by one). {}\n",
+            surface::FORMAT,
+            surface::SHAPE
+        ));
+    }
     if release.changes.is_empty() {
         return (*previous != release.version)
             .then(|| format!("{heading}No API change since {previous}.\n"));
@@ -586,7 +623,10 @@ components:
     fn an_unreadable_previous_surface_is_a_warning_and_a_first_record() {
         let before = first();
         let mut previous = previous_of(&before, Some("0.1.0"));
-        previous.surface = Some("{\"format\": 1, \"modules\": 3}".to_owned());
+        previous.surface = Some(format!(
+            "{{\"format\": {}, \"modules\": 3}}",
+            surface::FORMAT
+        ));
         let generation = regenerate(&evolved(), Some(previous.clone()), None).expect("generates");
         assert_eq!(generation.release.previous_version, None);
         assert_eq!(generation.release.version, "0.1.0");
@@ -619,8 +659,51 @@ components:
         assert!(
             strict
                 .to_string()
-                .contains("it is in format 99, this generator reads format 1"),
+                .contains("it is in format 99, this generator reads format 2"),
             "{strict}"
+        );
+    }
+
+    #[test]
+    fn a_surface_of_an_older_format_makes_a_breaking_release_that_says_why() {
+        let before = first();
+        let mut previous = previous_of(&before, Some("0.1.0"));
+        let older = surface::FORMAT - 1;
+        previous.surface = Some(file(&before, "api.json").replacen(
+            &format!("\"format\": {}", surface::FORMAT),
+            &format!("\"format\": {older}"),
+            1,
+        ));
+        let generation = regenerate(DOC, Some(previous.clone()), None).expect("generates");
+        assert!(generation.warnings.is_empty(), "{:?}", generation.warnings);
+        assert_eq!(generation.release.version, "0.2.0");
+        assert_eq!(generation.release.class(), Some(Class::Breaking));
+        assert_eq!(
+            generation.release.to_string(),
+            format!(
+                "regen: 0.1.0 → 0.2.0 (breaking): a new API shape (api.json format {older} → {}), \
+                 the surface is recorded anew",
+                surface::FORMAT
+            )
+        );
+        let changelog = file(&generation, "CHANGELOG.md");
+        assert!(
+            changelog.contains(&format!(
+                "\n## 0.2.0\n\nSince 0.1.0: breaking, a new API shape (the API surface is recorded \
+                 anew in format {}, after format {older}, so changes are not listed one by one). {}\n",
+                surface::FORMAT,
+                surface::SHAPE
+            )),
+            "{changelog}"
+        );
+        assert!(changelog.contains("\n## 0.1.0\n"), "{changelog}");
+        // A pinned version may not hide it.
+        let refused = regenerate(DOC, Some(previous), Some("0.1.1")).expect_err("too low");
+        assert!(
+            refused
+                .to_string()
+                .contains("a new API shape since 0.1.0 needs 0.2.0 or higher"),
+            "{refused}"
         );
     }
 

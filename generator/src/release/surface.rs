@@ -16,7 +16,27 @@ use crate::ir::{self, Api, AuthNeed, EnumKind, Media, Ty};
 
 /// The version of the `api.json` layout. A recorded surface of another format is not compared
 /// (the regeneration is then a first recorded surface, with a warning).
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
+
+/// What changed for callers when [`FORMAT`] was last raised: the generator's own API shape, which
+/// no surface of an older format can be compared with. A release after a surface of an older
+/// format is breaking and its changelog entry says this instead of listing changes.
+pub const SHAPE: &str = "Every operation's method takes the inputs the operation requires and \
+returns its request builder: optional inputs are the builder's setters, `.await` sends it (the \
+parameter structs are gone), and a paged list is walked with the builder's `into_pages()` and \
+`into_items()`. Models are `#[non_exhaustive]`: build one with `Model::new(required…)` and its \
+`with_<property>` setters; they implement `Serialize`. Enums are `#[non_exhaustive]` and keep an \
+unknown value as `Unknown(UnknownValue)`, never equal to a named variant. Unions are \
+`#[non_exhaustive]`. The crate root re-exports `ErrorKind`.";
+
+/// The format a recorded surface says it is in, when it says so.
+pub fn format_of(text: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: u32,
+    }
+    serde_json::from_str::<Head>(text).ok().map(|h| h.format)
+}
 
 /// The whole surface of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +73,8 @@ pub struct OperationSurface {
     pub id: String,
     /// The client's method.
     pub method: String,
+    /// Its request builder's type.
+    pub builder: String,
     /// `GET /v2/items/{id}`.
     pub http: String,
     /// Inputs the method takes positionally, in order.
@@ -79,7 +101,7 @@ pub struct OperationSurface {
     /// Request-context headers it reads from the client's `Context`, by header.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<ContextSurface>,
-    /// The `…_pages` and `…_stream` methods of a paged list.
+    /// The builder's methods that walk a paged list (`into_pages`, `into_items`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<PagingSurface>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -296,26 +318,27 @@ impl Surface {
 }
 
 fn operation(api: &Api, op: &ir::Operation) -> OperationSurface {
-    let input = |place: &str, p: &ir::Parameter| Input {
-        name: p.rust_name.clone(),
-        place: place.to_owned(),
-        wire: p.name.clone(),
-        ty: type_name(api, &p.ty),
+    // The signature is what callers write: required inputs are the method's arguments in
+    // order, optional ones are known by their setter. The body is its own entry.
+    let input = |i: &ir::Input| {
+        let (place, p) = match i.place {
+            ir::Place::Path(k) => ("path", &op.path_params[k]),
+            ir::Place::Query(k) => ("query", &op.query_params[k]),
+            ir::Place::Header(k) => ("header", &op.header_params[k]),
+            ir::Place::Body => return None,
+        };
+        Some(Input {
+            name: i
+                .setters
+                .as_ref()
+                .map_or_else(|| i.name.clone(), |s| s.value.clone()),
+            place: place.to_owned(),
+            wire: p.name.clone(),
+            ty: type_name(api, &i.ty),
+        })
     };
-    let params = op
-        .path_params
-        .iter()
-        .map(|p| ("path", p))
-        .chain(op.query_params.iter().map(|p| ("query", p)))
-        .chain(op.header_params.iter().map(|p| ("header", p)));
-    let (mut required, mut optional) = (Vec::new(), Vec::new());
-    for (place, p) in params {
-        if p.required || place == "path" {
-            required.push(input(place, p));
-        } else {
-            optional.push(input(place, p));
-        }
-    }
+    let required: Vec<Input> = op.signature.required.iter().filter_map(input).collect();
+    let mut optional: Vec<Input> = op.signature.optional.iter().filter_map(input).collect();
     optional.sort_by(|a, b| a.name.cmp(&b.name));
     let mut errors: Vec<String> = op.errors.iter().map(status).collect();
     errors.sort();
@@ -346,7 +369,8 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationSurface {
     context.dedup_by(|a, b| a.header == b.header);
     OperationSurface {
         id: op.id.clone(),
-        method: op.method_name.clone(),
+        method: op.signature.method.clone(),
+        builder: op.signature.builder.clone(),
         http: format!("{} {}", op.http_method, op.path),
         required,
         optional,
@@ -631,16 +655,16 @@ paths:
         assert!(json.ends_with("}\n"));
         assert_eq!(Surface::from_json(&json), Ok(surface()));
         assert_eq!(
-            Surface::from_json("{\"format\": 1, \"crate\": \"c\"}"),
+            Surface::from_json("{\"format\": 2, \"crate\": \"c\"}"),
             Err("missing field `version` at line 1 column 27".to_owned())
         );
         assert_eq!(
             Surface::from_json(&json.replacen("\"required\": true", "\"required\": 3", 1)).map(|_| ()),
-            Err("at modules[0].operations[0].context[0].required: invalid type: integer `3`, expected a boolean at line 62 column 27".to_owned())
+            Err("at modules[0].operations[0].context[0].required: invalid type: integer `3`, expected a boolean at line 63 column 27".to_owned())
         );
         assert_eq!(
-            Surface::from_json("{\"format\": 2}"),
-            Err("it is in format 2, this generator reads format 1".to_owned())
+            Surface::from_json("{\"format\": 1}"),
+            Err("it is in format 1, this generator reads format 2".to_owned())
         );
     }
 }

@@ -3,10 +3,37 @@
 
 use ::jtl_erp_runtime as rt;
 
+/// A value of an enum that this client does not know (a newer server may send one), as
+/// the enum's `Unknown` variant holds it.
+///
+/// Only the enums' decoding makes one, and only of a value the enum does not name: an
+/// unknown value never equals a known one. Read it with [`Self::get`] (or the enum's
+/// `as_str()` / `value()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue<T>(T);
+
+impl<T> UnknownValue<T> {
+    /// The value as it came over the wire.
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+
+    /// The value as it came over the wire, owned.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
 /// Schemas of this concept (their casing):
 ///
 /// - `CreateLineItem` in `tests/fixtures/bodies/bodies.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateLineItem {
     /// On the wire: `Sku`.
     pub sku: String,
@@ -15,53 +42,83 @@ pub struct CreateLineItem {
 }
 
 rt::codegen::model! {
-    CreateLineItem { 0 sku["Sku"], 1 quantity["Quantity"] } Pascal { field sku "Sku",
-    field quantity "Quantity" }
+    CreateLineItem { 0 sku["Sku"], 1 quantity["Quantity"] } new(sku : String, quantity :
+    f64;) with { with_sku sku : String, with_quantity quantity : f64 } Pascal { field sku
+    "Sku", field quantity "Quantity" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Result` in `tests/fixtures/responses/responses.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ResultModel {
     /// On the wire: `value`.
     pub value: Option<String>,
 }
 
 rt::codegen::model! {
-    ResultModel { 0 value["value"] } Camel { optional value "value" }
+    ResultModel { 0 value["value"] } new(; value) with { with_value value : String = Some
+    } Camel { optional value "value" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Job` in `tests/fixtures/responses/responses.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Job {
     /// On the wire: `jobId`.
     pub job_id: Option<String>,
 }
 
 rt::codegen::model! {
-    Job { 0 job_id["jobId"] } Camel { optional job_id "jobId" }
+    Job { 0 job_id["jobId"] } new(; job_id) with { with_job_id job_id : String = Some }
+
+    Camel { optional job_id "jobId" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Problem` in `tests/fixtures/responses/responses.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Problem {
     /// On the wire: `title`.
     pub title: Option<String>,
 }
 
 rt::codegen::model! {
-    Problem { 0 title["title"] } Camel { optional title "title" }
+    Problem { 0 title["title"] } new(; title) with { with_title title : String = Some }
+
+    Camel { optional title "title" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `AccountingData` in `tests/fixtures/paging/paging.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccountingData {
     /// On the wire: `Id`.
     pub id: Option<i32>,
@@ -70,14 +127,21 @@ pub struct AccountingData {
 }
 
 rt::codegen::model! {
-    AccountingData { 0 id["Id"], 1 amount["Amount"] } Pascal { optional id "Id", optional
+    AccountingData { 0 id["Id"], 1 amount["Amount"] } new(; id, amount) with { with_id id
+    : i32 = Some, with_amount amount : f64 = Some } Pascal { optional id "Id", optional
     amount "Amount" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `PagedListOfAccountingData` in `tests/fixtures/paging/paging.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PagedListOfAccountingData {
     /// On the wire: `Items`.
     pub items: Option<Vec<crate::models::AccountingData>>,
@@ -105,30 +169,50 @@ rt::codegen::model! {
     has_previous_page["HasPreviousPage"], 6 has_next_page["HasNextPage"], 7
     next_page_number["NextPageNumber"], 8 previous_page_number["PreviousPageNumber"] }
 
-    Pascal { optional_nested(Pascal) items "Items", optional total_items "TotalItems",
-    optional page_number "PageNumber", optional page_size "PageSize", optional
-    total_pages "TotalPages", optional has_previous_page "HasPreviousPage", optional
-    has_next_page "HasNextPage", optional next_page_number "NextPageNumber", optional
-    previous_page_number "PreviousPageNumber" }
+    new(; items, total_items, page_number, page_size, total_pages, has_previous_page,
+    has_next_page, next_page_number, previous_page_number) with { with_items items : Vec
+    < crate ::models::AccountingData > = Some, with_total_items total_items : i32 = Some,
+    with_page_number page_number : i32 = Some, with_page_size page_size : i32 = Some,
+    with_total_pages total_pages : i32 = Some, with_has_previous_page has_previous_page :
+    bool = Some, with_has_next_page has_next_page : bool = Some, with_next_page_number
+    next_page_number : i32 = Some, with_previous_page_number previous_page_number : i32 =
+    Some } Pascal { optional_nested(Pascal) items "Items", optional total_items
+    "TotalItems", optional page_number "PageNumber", optional page_size "PageSize",
+    optional total_pages "TotalPages", optional has_previous_page "HasPreviousPage",
+    optional has_next_page "HasNextPage", optional next_page_number "NextPageNumber",
+    optional previous_page_number "PreviousPageNumber" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Order` in `tests/fixtures/paging/paging.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Order {
     /// On the wire: `orderNumber`.
     pub order_number: String,
 }
 
 rt::codegen::model! {
-    Order { 0 order_number["orderNumber"] } Camel { field order_number "orderNumber" }
+    Order { 0 order_number["orderNumber"] } new(order_number : String;) with {
+    with_order_number order_number : String } Camel { field order_number "orderNumber" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `PagedOrders` in `tests/fixtures/paging/paging.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PagedOrders {
     /// On the wire: `items`.
     pub items: Vec<crate::models::Order>,
@@ -137,27 +221,42 @@ pub struct PagedOrders {
 }
 
 rt::codegen::model! {
-    PagedOrders { 0 items["items"], 1 total_pages["totalPages"] } Camel { nested(Camel)
-    items "items", field total_pages "totalPages" }
+    PagedOrders { 0 items["items"], 1 total_pages["totalPages"] } new(items : Vec < crate
+    ::models::Order >, total_pages : i64;) with { with_items items : Vec < crate
+    ::models::Order >, with_total_pages total_pages : i64 } Camel { nested(Camel) items
+    "items", field total_pages "totalPages" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Thing` in `tests/fixtures/paging/paging.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Thing {
     /// On the wire: `id`.
     pub id: String,
 }
 
 rt::codegen::model! {
-    Thing { 0 id["id"] } Camel { field id "id" }
+    Thing { 0 id["id"] } new(id : String;) with { with_id id : String } Camel { field id
+    "id" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `ThingResultsPage` in `tests/fixtures/paging/paging.yaml` (Snake)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in snake_case, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ThingResultsPage {
     /// On the wire: `items`.
     pub items: Vec<crate::models::Thing>,
@@ -166,14 +265,22 @@ pub struct ThingResultsPage {
 }
 
 rt::codegen::model! {
-    ThingResultsPage { 0 items["items"], 1 next_page["next_page"] } Snake { nested(Camel)
+    ThingResultsPage { 0 items["items"], 1 next_page["next_page"] } new(items : Vec <
+    crate ::models::Thing >; next_page) with { with_items items : Vec < crate
+    ::models::Thing >, with_next_page next_page : String = Some } Snake { nested(Camel)
     items "items", optional next_page "next_page" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Listing` in `tests/fixtures/paging/paging.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Listing {
     /// On the wire: `Entries`.
     pub entries: Option<Vec<String>>,
@@ -182,14 +289,21 @@ pub struct Listing {
 }
 
 rt::codegen::model! {
-    Listing { 0 entries["Entries"], 1 following["Following"] } Pascal { optional entries
-    "Entries", optional following "Following" }
+    Listing { 0 entries["Entries"], 1 following["Following"] } new(; entries, following)
+    with { with_entries entries : Vec < String > = Some, with_following following :
+    String = Some } Pascal { optional entries "Entries", optional following "Following" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `m²` in `tests/fixtures/identifiers/identifiers.yaml` (Declared)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, as they are declared, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct M {
     /// On the wire: `m²`.
     pub m: f64,
@@ -209,15 +323,24 @@ pub struct M {
 
 rt::codegen::model! {
     M { 0 m["m²"], 1 _٣count["٣count"], 2 _٣["٣"], 3 _9lives["9lives"], 4 ß["ß"],
-    5 i̇["İ"], 6 state["state"] } Declared { field m "m²", field _٣count "٣count",
-    optional _٣ "٣", optional _9lives "9lives", optional ß "ß", optional i̇ "İ",
-    optional state "state" }
+    5 i̇["İ"], 6 state["state"] } new(m : f64, _٣count : i64; _٣, _9lives, ß, i̇,
+    state) with { with_m m : f64, with_٣count _٣count : i64, with_٣ _٣ : String =
+    Some, with_9lives _9lives : bool = Some, with_ß ß : String = Some, with_i̇ i̇ :
+    String = Some, with_state state : crate ::models::V٣state = Some } Declared { field
+    m "m²", field _٣count "٣count", optional _٣ "٣", optional _9lives "9lives",
+    optional ß "ß", optional i̇ "İ", optional state "state" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Self` in `tests/fixtures/identifiers/identifiers.yaml` (Declared)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, as they are declared, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct SelfModel {
     /// On the wire: `type`.
     pub r#type: Option<String>,
@@ -237,15 +360,25 @@ pub struct SelfModel {
 
 rt::codegen::model! {
     SelfModel { 0 r#type["type"], 1 self_["self"], 2 self_2["Self"], 3 crate_["crate"], 4
-    super_["super"], 5 field["_"], 6 unit["unit"] } Declared { optional r#type "type",
-    optional self_ "self", optional self_2 "Self", optional crate_ "crate", optional
-    super_ "super", optional field "_", optional unit "unit" }
+    super_["super"], 5 field["_"], 6 unit["unit"] } new(; r#type, self_, self_2, crate_,
+    super_, field, unit) with { with_type r#type : String = Some, with_self_ self_ :
+    String = Some, with_self_2 self_2 : String = Some, with_crate_ crate_ : String =
+    Some, with_super_ super_ : String = Some, with_field field : String = Some, with_unit
+    unit : crate ::models::V٣ = Some } Declared { optional r#type "type", optional self_
+    "self", optional self_2 "Self", optional crate_ "crate", optional super_ "super",
+    optional field "_", optional unit "unit" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Cat` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Cat {
     /// On the wire: `petType`.
     pub pet_type: String,
@@ -256,14 +389,22 @@ pub struct Cat {
 }
 
 rt::codegen::model! {
-    Cat { 0 pet_type["petType"], 1 name["name"], 2 lives["lives"] } Camel { field
-    pet_type "petType", field name "name", field lives "lives" }
+    Cat { 0 pet_type["petType"], 1 name["name"], 2 lives["lives"] } new(pet_type :
+    String, name : String, lives : i32;) with { with_pet_type pet_type : String,
+    with_name name : String, with_lives lives : i32 } Camel { field pet_type "petType",
+    field name "name", field lives "lives" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Dog` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Dog {
     /// On the wire: `petType`.
     pub pet_type: String,
@@ -274,14 +415,22 @@ pub struct Dog {
 }
 
 rt::codegen::model! {
-    Dog { 0 pet_type["petType"], 1 name["name"], 2 good_boy["goodBoy"] } Camel { field
-    pet_type "petType", field name "name", field good_boy "goodBoy" }
+    Dog { 0 pet_type["petType"], 1 name["name"], 2 good_boy["goodBoy"] } new(pet_type :
+    String, name : String, good_boy : bool;) with { with_pet_type pet_type : String,
+    with_name name : String, with_good_boy good_boy : bool } Camel { field pet_type
+    "petType", field name "name", field good_boy "goodBoy" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Circle` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Circle {
     /// On the wire: `kind`.
     pub kind: String,
@@ -290,14 +439,21 @@ pub struct Circle {
 }
 
 rt::codegen::model! {
-    Circle { 0 kind["kind"], 1 radius["radius"] } Camel { field kind "kind", field radius
-    "radius" }
+    Circle { 0 kind["kind"], 1 radius["radius"] } new(kind : String, radius : f64;) with
+    { with_kind kind : String, with_radius radius : f64 } Camel { field kind "kind",
+    field radius "radius" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Square` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Square {
     /// On the wire: `kind`.
     pub kind: String,
@@ -306,14 +462,21 @@ pub struct Square {
 }
 
 rt::codegen::model! {
-    Square { 0 kind["kind"], 1 side["side"] } Camel { field kind "kind", field side
+    Square { 0 kind["kind"], 1 side["side"] } new(kind : String, side : f64;) with {
+    with_kind kind : String, with_side side : f64 } Camel { field kind "kind", field side
     "side" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Email` in `tests/fixtures/unions/unions.yaml` (Pascal)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in PascalCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Email {
     /// On the wire: `Address`.
     pub address: String,
@@ -322,14 +485,22 @@ pub struct Email {
 }
 
 rt::codegen::model! {
-    Email { 0 address["Address"], 1 display_name["DisplayName"] } Pascal { field address
-    "Address", optional display_name "DisplayName" }
+    Email { 0 address["Address"], 1 display_name["DisplayName"] } new(address : String;
+    display_name) with { with_address address : String, with_display_name display_name :
+    String = Some } Pascal { field address "Address", optional display_name "DisplayName"
+    }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Phone` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Phone {
     /// On the wire: `number`.
     pub number: String,
@@ -338,14 +509,21 @@ pub struct Phone {
 }
 
 rt::codegen::model! {
-    Phone { 0 number["number"], 1 extension["extension"] } Camel { field number "number",
-    optional extension "extension" }
+    Phone { 0 number["number"], 1 extension["extension"] } new(number : String;
+    extension) with { with_number number : String, with_extension extension : String =
+    Some } Camel { field number "number", optional extension "extension" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Adoption` in `tests/fixtures/unions/unions.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Adoption {
     /// A pet, told apart by `petType` (mapping).
     pub pet: crate::models::Pet,
@@ -363,15 +541,26 @@ pub struct Adoption {
 
 rt::codegen::model! {
     Adoption { 0 pet["pet"], 1 previous_pet["previousPet"], 2 contacts["contacts"], 3
-    shapes["shapes"], 4 note["note"] } Camel { field pet "pet", field previous_pet
-    "previousPet", optional contacts "contacts", optional shapes "shapes", optional note
-    "note" }
+    shapes["shapes"], 4 note["note"] } new(pet : crate ::models::Pet, previous_pet :
+    Option < crate ::models::AdoptionPreviousPet >; contacts, shapes, note) with {
+    with_pet pet : crate ::models::Pet, with_previous_pet previous_pet : Option < crate
+    ::models::AdoptionPreviousPet >, with_contacts contacts : Vec < crate
+    ::models::Contact > = Some, with_shapes shapes : Vec < crate ::models::Shape > =
+    Some, with_note note : rt::serde_json::Value = Some } Camel { field pet "pet", field
+    previous_pet "previousPet", optional contacts "contacts", optional shapes "shapes",
+    optional note "note" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Profile` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Profile {
     /// On the wire: `name`.
     pub name: String,
@@ -394,28 +583,47 @@ pub struct Profile {
 rt::codegen::model! {
     Profile { 0 name["name"], 1 nickname["nickname"], 2 manager["manager"], 3
     aliases["aliases"], 4 score["score"], 5 note["note"], 6 mood["mood"], 7
-    birthday["birthday"] } Camel { field name "name", field nickname "nickname",
-    nested(Camel) manager "manager", field aliases "aliases", field score "score",
-    optional note "note", optional mood "mood", optional birthday "birthday" }
+    birthday["birthday"] } new(name : String, score : crate ::models::ProfileScore;
+    nickname, manager, aliases, note, mood, birthday) with { with_name name : String,
+    with_nickname nickname : String = Some, with_manager manager : crate
+    ::models::Manager = Some, with_aliases aliases : Vec < String > = Some, with_score
+    score : crate ::models::ProfileScore, with_note note : String = Some, with_mood mood
+    : crate ::models::Mood = Some, with_birthday birthday : rt::chrono::NaiveDate = Some
+    } Camel { field name "name", field nickname "nickname", nested(Camel) manager
+    "manager", field aliases "aliases", field score "score", optional note "note",
+    optional mood "mood", optional birthday "birthday" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Manager` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Manager {
     /// On the wire: `name`.
     pub name: String,
 }
 
 rt::codegen::model! {
-    Manager { 0 name["name"] } Camel { field name "name" }
+    Manager { 0 name["name"] } new(name : String;) with { with_name name : String } Camel
+    { field name "name" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `Product` in `tests/fixtures/openapi32/query.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Product {
     /// On the wire: `id`.
     pub id: i64,
@@ -424,7 +632,8 @@ pub struct Product {
 }
 
 rt::codegen::model! {
-    Product { 0 id["id"], 1 name["name"] } Camel { field id "id", field name "name" }
+    Product { 0 id["id"], 1 name["name"] } new(id : i64, name : String;) with { with_id
+    id : i64, with_name name : String } Camel { field id "id", field name "name" }
 }
 
 /// Bounds of the order total, sent as JSON text
@@ -432,7 +641,13 @@ rt::codegen::model! {
 /// Schemas of this concept (their casing):
 ///
 /// - `OrderFilterTotal` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrderFilterTotal {
     /// On the wire: `min`.
     pub min: Option<f64>,
@@ -441,14 +656,21 @@ pub struct OrderFilterTotal {
 }
 
 rt::codegen::model! {
-    OrderFilterTotal { 0 min["min"], 1 max["max"] } Camel { optional min "min", optional
-    max "max" }
+    OrderFilterTotal { 0 min["min"], 1 max["max"] } new(; min, max) with { with_min min :
+    f64 = Some, with_max max : f64 = Some } Camel { optional min "min", optional max
+    "max" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `OrderFilter` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderFilter {
     /// The customer number
     pub customer: String,
@@ -462,28 +684,45 @@ pub struct OrderFilter {
 
 rt::codegen::model! {
     OrderFilter { 0 customer["customer"], 1 status["status"], 2
-    placed_after["placedAfter"], 3 total["total"] } Camel { field customer "customer",
-    optional status "status", optional placed_after "placedAfter", optional_nested(Camel)
-    total "total" }
+    placed_after["placedAfter"], 3 total["total"] } new(customer : String; status,
+    placed_after, total) with { with_customer customer : String, with_status status : Vec
+    < crate ::models::Status > = Some, with_placed_after placed_after :
+    rt::chrono::DateTime < rt::chrono::FixedOffset > = Some, with_total total : crate
+    ::models::OrderFilterTotal = Some } Camel { field customer "customer", optional
+    status "status", optional placed_after "placedAfter", optional_nested(Camel) total
+    "total" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AddNoteRequest {
     /// On the wire: `text`.
     pub text: String,
 }
 
 rt::codegen::model! {
-    AddNoteRequest { 0 text["text"] } Camel { field text "text" }
+    AddNoteRequest { 0 text["text"] } new(text : String;) with { with_text text : String
+    } Camel { field text "text" }
 }
 
 /// Schemas of this concept (their casing):
 ///
 /// - `SearchProductsRequest` in `tests/fixtures/openapi32/query.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SearchProductsRequest {
     /// On the wire: `text`.
     pub text: String,
@@ -492,29 +731,36 @@ pub struct SearchProductsRequest {
 }
 
 rt::codegen::model! {
-    SearchProductsRequest { 0 text["text"], 1 tags["tags"] } Camel { field text "text",
-    optional tags "tags" }
+    SearchProductsRequest { 0 text["text"], 1 tags["tags"] } new(text : String; tags)
+    with { with_text text : String, with_tags tags : Vec < String > = Some } Camel {
+    field text "text", optional tags "tags" }
 }
 
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum V٣state {
     /// `on`
     On,
     /// `off`
     Off,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl V٣state {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::On => "on",
             Self::Off => "off",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -523,16 +769,18 @@ impl V٣state {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
 
 rt::codegen::str_enum!(V٣state);
 
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum V٣ {
     /// `m²`
     M,
@@ -556,10 +804,14 @@ pub enum V٣ {
     Crate,
     /// `_`
     Unnamed,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl V٣ {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
@@ -575,7 +827,7 @@ impl V٣ {
             Self::SelfModel2 => "Self",
             Self::Crate => "crate",
             Self::Unnamed => "_",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -593,7 +845,7 @@ impl V٣ {
             "Self" => Self::SelfModel2,
             "crate" => Self::Crate,
             "_" => Self::Unnamed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -602,25 +854,31 @@ rt::codegen::str_enum!(V٣);
 
 /// Only strings are listed, so only the string type is left
 ///
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mood {
     /// `calm`
     Calm,
     /// `busy`
     Busy,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl Mood {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Calm => "calm",
             Self::Busy => "busy",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -629,16 +887,18 @@ impl Mood {
         match value {
             "calm" => Self::Calm,
             "busy" => Self::Busy,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
 
 rt::codegen::str_enum!(Mood);
 
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `open`
     Open,
@@ -646,10 +906,14 @@ pub enum Status {
     Shipped,
     /// `cancelled`
     Cancelled,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl Status {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
@@ -657,7 +921,7 @@ impl Status {
             Self::Open => "open",
             Self::Shipped => "shipped",
             Self::Cancelled => "cancelled",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -667,32 +931,38 @@ impl Status {
             "open" => Self::Open,
             "shipped" => Self::Shipped,
             "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
 
 rt::codegen::str_enum!(Status);
 
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum State {
     /// `running`
     Running,
     /// `stopped`
     Stopped,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl State {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "running",
             Self::Stopped => "stopped",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -701,29 +971,35 @@ impl State {
         match value {
             "running" => Self::Running,
             "stopped" => Self::Stopped,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
 
 rt::codegen::str_enum!(State);
 
-/// A value this client does not know is kept as [`Self::Unknown`]. Equality and hashing
-/// go by the wire string.
-#[derive(Debug, Clone)]
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LimitParamKind {
     /// `all`
     All,
-    /// A value this client does not know.
-    Unknown(String),
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
 }
 
+#[allow(deprecated)]
 impl LimitParamKind {
     /// The string on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => &value.0,
         }
     }
 
@@ -731,7 +1007,7 @@ impl LimitParamKind {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -745,6 +1021,7 @@ rt::codegen::str_enum!(LimitParamKind);
 /// keeps the property (set it to the variant's value). A value whose tag is missing or names no
 /// variant is read as the first variant, in the order below, that reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Pet {
     /// `petType` = `"cat"`.
     Cat(crate::models::Cat),
@@ -827,6 +1104,7 @@ impl<'de> rt::serde::Deserialize<'de> for Pet {
 /// and string enums); a tie keeps the document's order. The schema is nullable: fields hold an
 /// `Option` of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AdoptionPreviousPet {
     /// Tried first (the document's alternative 0).
     Cat(crate::models::Cat),
@@ -886,6 +1164,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdoptionPreviousPet {
 /// without required properties and maps, then strings and string enums); a tie keeps the
 /// document's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Contact {
     /// Tried first (the document's alternative 1).
     Email(crate::models::Email),
@@ -950,6 +1229,7 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
 /// model keeps the property (set it to the variant's value). A value whose tag is missing or
 /// names no variant is read as the first variant, in the order below, that reads it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Shape {
     /// `kind` = `"Circle"`.
     Circle(crate::models::Circle),
@@ -1035,6 +1315,7 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
 /// accepting almost any value go last (first models without required properties and maps, then
 /// strings and string enums); a tie keeps the document's order.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProfileScore {
     /// Tried first (the document's alternative 0).
     Number(f64),
@@ -1091,6 +1372,7 @@ impl rt::codegen::QueryValue for ProfileScore {
 /// almost any value go last (first models without required properties and maps, then strings
 /// and string enums); a tie keeps the document's order.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostShapeRequest {
     /// Tried first (the document's alternative 0).
     CreateLineItem(crate::models::CreateLineItem),
@@ -1143,6 +1425,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostShapeRequest {
 /// almost any value go last (first models without required properties and maps, then strings
 /// and string enums); a tie keeps the document's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OwnerParam {
     /// Tried first (the document's alternative 0).
     Uuid(rt::uuid::Uuid),
@@ -1199,6 +1482,7 @@ impl rt::codegen::QueryValue for OwnerParam {
 /// almost any value go last (first models without required properties and maps, then strings
 /// and string enums); a tie keeps the document's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitParam {
     /// Tried first (the document's alternative 0).
     Integer(i32),

@@ -7,7 +7,9 @@
 //!
 //! - `QUERY` `restocked` (`restockedProducts`) Body (`application/json`): [`models::Product`](crate::models::Product).
 //!
-//! Generated from `query.yaml`.
+//! Generated from `query.yaml`. Each operation is a method of [`Client`] that takes what the
+//! operation requires and returns its request builder: set its optional inputs, then
+//! `.await` it.
 
 use ::jtl_erp_runtime as rt;
 
@@ -57,64 +59,48 @@ impl Client {
     /// listProducts
     ///
     /// `GET /products` (operation `listProducts`).
-    pub async fn list_products(
-        &self,
-    ) -> Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-            "listProducts",
-            "query",
-            rt::http::Method::GET,
-            "/products",
-        );
-        let path = "/products";
-        let response = rt::codegen::execute(&self.inner, OPERATION, path, &[], None)
-            .await?;
-        rt::codegen::json(response, OPERATION)
+    /// Returns the request: `.await` it to send it.
+    #[inline]
+    pub fn list_products(&self) -> ListProducts {
+        ListProducts {
+            client: self.clone(),
+        }
     }
 
     /// Products matching a filter too large for a URL
     ///
     /// `QUERY /products` (operation `searchProducts`).
+    /// Returns the request: set its optional inputs (below), then `.await` it.
     ///
     /// # Arguments
     ///
-    /// - `limit`: `limit`
     /// - `body`: the request body
+    ///
+    /// # Optional inputs
+    ///
+    /// Setters of [`SearchProducts`] (each also as `set_…` taking an `Option`):
+    ///
+    /// - `limit(…)`: `limit`
+    ///
+    /// # Requires
+    ///
+    /// - in the body, the property `text` (required by the schema `SearchProductsRequest`; a missing one is an error before anything is sent)
     ///
     /// # Errors
     ///
     /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
     ///
     /// - `422`: The filter does not parse
-    pub async fn search_products(
+    #[inline]
+    pub fn search_products(
         &self,
-        limit: Option<&i32>,
-        body: &crate::models::SearchProductsRequest,
-    ) -> Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>> {
-        static OPERATION: &rt::Operation = &rt::Operation::new(
-                "searchProducts",
-                "query",
-                rt::http::Method::QUERY,
-                "/products",
-            )
-            .errors(&[(rt::DocumentedStatus::Code(422), "The filter does not parse")]);
-        let body = rt::codegen::json_body::<
-            _,
-            rt::wire::Camel,
-            _,
-        >(OPERATION, "application/json", body)?;
-        let mut query = rt::codegen::Query::new();
-        query.push_optional("limit", limit);
-        let path = format!("/products{}", query.finish());
-        let response = rt::codegen::execute(
-                &self.inner,
-                OPERATION,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        rt::codegen::json(response, OPERATION)
+        body: crate::models::SearchProductsRequest,
+    ) -> SearchProducts {
+        SearchProducts {
+            client: self.clone(),
+            body,
+            limit: None,
+        }
     }
 }
 
@@ -123,3 +109,112 @@ impl ::std::convert::From<rt::Client> for Client {
         Self { inner }
     }
 }
+
+/// The request of [`Client::list_products`], `GET /products`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct ListProducts {
+    client: Client,
+}
+
+impl ListProducts {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for ListProducts {
+    type Output = Vec<crate::models::Product>;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "listProducts",
+        "query",
+        rt::http::Method::GET,
+        "/products",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/products".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(ListProducts; client,);
+
+/// The request of [`Client::search_products`], `QUERY /products`.
+///
+/// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct SearchProducts {
+    client: Client,
+    body: crate::models::SearchProductsRequest,
+    limit: Option<i32>,
+}
+
+impl SearchProducts {
+    /// The query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](Self::limit) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
+        self
+    }
+
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for SearchProducts {
+    type Output = Vec<crate::models::Product>;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "searchProducts",
+            "query",
+            rt::http::Method::QUERY,
+            "/products",
+        )
+        .errors(&[(rt::DocumentedStatus::Code(422), "The filter does not parse")]);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::json;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let body = self.body;
+        let body = rt::codegen::json_body::<
+            _,
+            rt::wire::Camel,
+            _,
+        >(Self::OPERATION, "application/json", &body)?;
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("limit", self.limit.as_ref());
+        let path = format!("/products{}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
+    }
+}
+
+rt::codegen::request!(SearchProducts; client, body, limit);

@@ -4,16 +4,43 @@
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::{Analysis, OperationView, ParameterPlace, Shape, TypeView};
+use jtl_erp_generator::{Analysis, OperationView, TypeView};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
 
-/// The Rust type of `ty` as the driver names it: the generated crate's own, with its
-/// `crate::models::…` seen from outside as `client::models::…`. Runtime types keep their `rt::…`
-/// paths: the driver imports the runtime under that name too. The tokens are written as
-/// `TokenStream`'s text (`Vec < rt :: uuid :: Uuid >`): Rust, if spaced.
+/// The Rust type of `ty` as the driver names it: the generated crate's models as
+/// `client::models::…`, runtime types under `rt::…` (the driver imports the runtime under that
+/// name, as generated code does).
 pub fn rust_type(ty: &TypeView) -> String {
-    ty.rust.replace("crate :: models ::", "client :: models ::")
+    match ty {
+        TypeView::String => "String".to_owned(),
+        TypeView::Bool => "bool".to_owned(),
+        TypeView::I32 => "i32".to_owned(),
+        TypeView::I64 => "i64".to_owned(),
+        TypeView::F64 => "f64".to_owned(),
+        TypeView::Base64 => "rt::Base64Bytes".to_owned(),
+        TypeView::Bytes => "Vec<u8>".to_owned(),
+        TypeView::DateTime => "rt::chrono::DateTime<rt::chrono::FixedOffset>".to_owned(),
+        TypeView::Date => "rt::chrono::NaiveDate".to_owned(),
+        TypeView::Uuid => "rt::uuid::Uuid".to_owned(),
+        TypeView::Secret => "rt::Secret".to_owned(),
+        TypeView::Json => "rt::serde_json::Value".to_owned(),
+        TypeView::List(inner) => format!("Vec<{}>", rust_type(inner)),
+        TypeView::Map(inner) => {
+            format!("std::collections::BTreeMap<String, {}>", rust_type(inner))
+        }
+        TypeView::Model(name) | TypeView::Enum(name) => format!("client::models::{name}"),
+        TypeView::Union { name, nullable } => {
+            if *nullable {
+                format!("Option<client::models::{name}>")
+            } else {
+                format!("client::models::{name}")
+            }
+        }
+        // A type a newer generator knows: read as JSON (the driver then fails to compile,
+        // naming it, rather than calling with a wrong value).
+        _ => "rt::serde_json::Value".to_owned(),
+    }
 }
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
@@ -43,7 +70,7 @@ pub fn main_rs(api: &Analysis) -> String {
                 arms,
                 "        {index} => Box::pin(op_{index}(clients, args)),"
             );
-            operations.push_str(&operation_fn(&module.name, m, index, op));
+            operations.push_str(&operation_fn(m, index, op));
             index += 1;
         }
     }
@@ -55,75 +82,37 @@ pub fn main_rs(api: &Analysis) -> String {
         .replace("// @OPERATIONS@", &format!("{operations}\n{dispatch}"))
 }
 
-/// One `async fn op_N`: arguments deserialized into the method's types, then the call, in the
-/// order and with the parameters struct of the generator's view.
-fn operation_fn(module_name: &str, module: usize, index: usize, op: &OperationView) -> String {
+/// One `async fn op_N`: the arguments deserialized into their owned types (argument `i` of the
+/// calls file is parameter `i` of the view, then the body), the required ones passed to the
+/// method in order, the optional ones (`Option`s) to their builder's `Option` setters, then the
+/// request awaited.
+fn operation_fn(module: usize, index: usize, op: &OperationView) -> String {
     let mut body = String::new();
     let mut call = Vec::new();
-    let grouped = op.params_struct.as_ref();
-    let mut fields = Vec::new();
-    for (arg, p) in op.parameters.iter().enumerate() {
-        let ty = rust_type(&p.ty);
-        if p.place == ParameterPlace::Path {
-            let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-            call.push(if p.ty.shape == Shape::String {
-                format!("a{arg}.as_str()")
-            } else {
-                format!("a{arg}")
-            });
-        } else if p.required {
-            let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
-            call.push(borrowed(p.ty.shape, arg));
-        } else {
-            let _ = writeln!(body, "    let a{arg}: Option<{ty}> = arg(args, {arg})?;");
-            if grouped.is_some() {
-                fields.push(format!("{}: a{arg}", p.rust_name));
-            } else {
-                call.push(optional_borrowed(p.ty.shape, arg));
+    let mut setters = String::new();
+    let inputs = op
+        .parameters
+        .iter()
+        .map(|p| (&p.ty, p.setters.as_ref()))
+        .chain(op.body.iter().map(|b| (&b.ty, b.setters.as_ref())));
+    for (arg, (ty, set)) in inputs.enumerate() {
+        let ty = rust_type(ty);
+        match set {
+            None => {
+                let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");
+                call.push(format!("a{arg}"));
+            }
+            Some(set) => {
+                let _ = writeln!(body, "    let a{arg}: Option<{ty}> = arg(args, {arg})?;");
+                let _ = write!(setters, ".{}(a{arg})", set.option);
             }
         }
     }
-    if let Some(name) = grouped {
-        let _ = writeln!(
-            body,
-            "    let params = client::{module_name}::{name} {{ {} }};",
-            fields.join(", ")
-        );
-        call.push("&params".to_owned());
-    }
-    if let Some(b) = &op.body {
-        let arg = op.parameters.len();
-        let owned = rust_type(&b.ty);
-        if b.required {
-            let _ = writeln!(body, "    let a{arg}: {owned} = arg(args, {arg})?;");
-            call.push(borrowed(b.ty.shape, arg));
-        } else {
-            let _ = writeln!(body, "    let a{arg}: Option<{owned}> = arg(args, {arg})?;");
-            call.push(optional_borrowed(b.ty.shape, arg));
-        }
-    }
     format!(
-        "async fn op_{index}(clients: &Clients, args: &[Value]) -> Result<Outcome, String> {{\n{body}    Ok(finish(clients.m{module}.{}({}).await))\n}}\n\n",
+        "async fn op_{index}(clients: &Clients, args: &[Value]) -> Result<Outcome, String> {{\n{body}    Ok(finish(clients.m{module}.{}({}){setters}.await))\n}}\n\n",
         op.method_name,
         call.join(", ")
     )
-}
-
-/// How an owned argument `a{arg}` is passed where the method borrows it.
-fn borrowed(shape: Shape, arg: usize) -> String {
-    match shape {
-        Shape::String => format!("a{arg}.as_str()"),
-        Shape::List => format!("a{arg}.as_slice()"),
-        _ => format!("&a{arg}"),
-    }
-}
-
-/// How an owned `Option` argument is passed where the method takes `Option<&T>`.
-fn optional_borrowed(shape: Shape, arg: usize) -> String {
-    match shape {
-        Shape::String | Shape::List => format!("a{arg}.as_deref()"),
-        _ => format!("a{arg}.as_ref()"),
-    }
 }
 
 /// `Cargo.toml` of the driver in the workspace at `dir`; `client` is the generated crate next to

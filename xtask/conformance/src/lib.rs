@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_generator::json_pointer::pointer;
 use jtl_erp_generator::{
-    Analysis, BodyKind, ContextKey, Diagnostic, Generation, Location, OperationView, Shape, analyze,
+    Analysis, BodyKind, ContextKey, Diagnostic, Generation, Location, OperationView, TypeView,
+    analyze,
 };
 use serde_json::{Value, json};
 
@@ -471,8 +472,8 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &OperationVi
             None => Value::Null,
         };
         // The generator reads `oneOf: [T, array of T]` as a list: one value is a list of one.
-        let value = match (p.ty.shape, value) {
-            (Shape::List, v) if !v.is_array() && !v.is_null() => Value::Array(vec![v]),
+        let value = match (&p.ty, value) {
+            (TypeView::List(_), v) if !v.is_array() && !v.is_null() => Value::Array(vec![v]),
             (_, v) => v,
         };
         args.push(value);

@@ -209,17 +209,15 @@ pub(super) fn unknown_scopes(
     if unknown.is_empty() {
         return None;
     }
-    let errors = validation_errors
+    let errors: BTreeMap<String, Vec<String>> = validation_errors
         .iter()
         .map(|(key, message)| (key.clone(), vec![message.clone()]))
         .collect();
-    let body = ErrorResponse {
-        error_code: Some("UnknownScope".to_owned()),
-        validation_errors: Some(validation_errors),
-        errors: Some(errors),
-        error_message: Some(format!("Unknown scopes: {}", unknown.join(", "))),
-        stacktrace: None,
-    };
+    let body = ErrorResponse::new()
+        .with_error_code("UnknownScope")
+        .with_validation_errors(validation_errors)
+        .with_errors(errors)
+        .with_error_message(format!("Unknown scopes: {}", unknown.join(", ")));
     Some(json(state, StatusCode::BAD_REQUEST, &body, casing))
 }
 
@@ -255,16 +253,11 @@ pub(super) fn fetch(
     if registration.key_handed_out {
         return plain(StatusCode::GONE, "");
     }
-    let mut info = RegistrationInformation {
-        request_status_info: status_info(id, registration),
-        token: None,
-        granted_scopes: None,
-    };
+    let mut info = RegistrationInformation::new(status_info(id, registration));
     if registration.status == RegistrationStatus::Accepted {
-        info.token = Some(AppToken {
-            api_key: registration.key.clone().unwrap_or_default().into(),
-        });
-        info.granted_scopes = Some(registration.granted.clone());
+        info = info
+            .with_token(AppToken::new(registration.key.clone().unwrap_or_default()))
+            .with_granted_scopes(registration.granted.clone());
         state
             .registrations
             .get_mut(id)
@@ -319,11 +312,7 @@ pub(super) fn register_instance(
 }
 
 pub(super) fn status_info(id: &str, registration: &Registration) -> RegistrationRequestStatusInfo {
-    RegistrationRequestStatusInfo {
-        app_id: registration.app_id.clone(),
-        registration_request_id: id.to_owned(),
-        status: registration.status,
-    }
+    RegistrationRequestStatusInfo::new(registration.app_id.clone(), id, registration.status)
 }
 
 /// Which scopes the request's credentials carry: `None` without valid credentials.
@@ -360,11 +349,11 @@ pub(super) fn info(
             casing,
         );
     }
-    let status = Status {
-        version: "1.10.12.0".into(),
-        timestamp: jtl_erp_runtime::chrono::Utc::now().fixed_offset(),
-        tenant: "eazybusiness".into(),
-        r#type: "WAWI-Api".into(),
-    };
+    let status = Status::new(
+        "1.10.12.0",
+        jtl_erp_runtime::chrono::Utc::now().fixed_offset(),
+        "eazybusiness",
+        "WAWI-Api",
+    );
     json(state, StatusCode::OK, &status, casing)
 }

@@ -546,11 +546,7 @@ impl FakeJtl {
 /// Basic or in the form body, no `scope` required.
 pub(super) fn legacy_token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
     let refuse = |status, code: &str| {
-        let body = OAuthError {
-            error: code.to_owned(),
-            error_description: None,
-            error_uri: None,
-        };
+        let body = OAuthError::new(code);
         let mut bytes = Vec::new();
         let _ = Wire::<_, jtl_erp_runtime::wire::Snake>::new(&body)
             .serialize(&mut serde_json::Serializer::new(&mut bytes));
@@ -576,12 +572,7 @@ pub(super) fn legacy_token(state: &mut State, request: &FakeRequest) -> Response
     state
         .tokens
         .insert(token.clone(), Instant::now() + lifetime);
-    let body = TokenResponse {
-        access_token: token.into(),
-        token_type: "Bearer".into(),
-        expires_in: lifetime.as_secs() as i64,
-        scope: None,
-    };
+    let body = TokenResponse::new(token, "Bearer", lifetime.as_secs() as i64);
     let mut bytes = Vec::new();
     let _ = Wire::<_, jtl_erp_runtime::wire::Snake>::new(&body)
         .serialize(&mut serde_json::Serializer::new(&mut bytes));

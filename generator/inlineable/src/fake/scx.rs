@@ -26,12 +26,9 @@ pub(super) fn scx_token(state: &mut State, request: &FakeRequest) -> Response<Fu
         .tokens
         .insert(token.clone(), Instant::now() + lifetime);
     let expires_at = jtl_erp_runtime::chrono::Utc::now().fixed_offset() + lifetime;
-    let body = AuthToken {
-        scope: Some("CHANNEL".into()),
-        auth_token: token.into(),
-        token_expire_at: Some(expires_at),
-        expires_in: lifetime.as_secs() as i64,
-    };
+    let body = AuthToken::new(token, lifetime.as_secs() as i64)
+        .with_scope("CHANNEL")
+        .with_token_expire_at(expires_at);
     let mut bytes = Vec::new();
     let _ = Wire::<_, Camel>::new(&body).serialize(&mut serde_json::Serializer::new(&mut bytes));
     respond(StatusCode::OK, "application/json", bytes)

@@ -1,9 +1,10 @@
 //! The plumbing of generated enums. Each enum keeps its wire value in inherent methods
 //! (`as_str`/`from_wire` for strings, `value`/`from_value`/`name`/`from_name` for integers);
 //! [`str_enum!`](crate::codegen::str_enum) and [`int_enum!`](crate::codegen::int_enum) write
-//! the trait implementations around them (`Serialize`, `Deserialize`, `QueryValue`, and
-//! equality and hashing by the wire value), which would otherwise be six `impl` blocks printed
-//! and compiled per enum (issue 23).
+//! the trait implementations around them (`Serialize`, `Deserialize`, `QueryValue`), which
+//! would otherwise be three `impl` blocks printed and compiled per enum (issue 23). Equality and
+//! hashing are derived: a generated enum's `Unknown` holds only values the enum does not name,
+//! so comparing variants is comparing wire values.
 
 use std::fmt;
 
@@ -11,7 +12,7 @@ use serde::de::{self, Deserializer, Unexpected};
 
 /// The trait implementations of a string enum with `as_str(&self) -> &str` and
 /// `from_wire(&str) -> Self`: written as its wire string, read from any string (an unknown one
-/// is kept), equal and hashed by the wire string.
+/// is kept), its query text the wire string.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __codegen_str_enum {
@@ -38,7 +39,7 @@ macro_rules! __codegen_str_enum {
 /// The trait implementations of an integer enum with `value(self) -> i64`,
 /// `from_value(i64) -> Self` and `from_name(&str) -> Option<Self>`: written as its integer, read
 /// from an integer (an unknown one is kept) or from a name (some servers and mocks send the
-/// name), equal and hashed by the integer.
+/// name), its query text the integer.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __codegen_int_enum {
@@ -67,9 +68,7 @@ macro_rules! __codegen_int_enum {
     };
 }
 
-/// What both kinds of enum derive from their wire value (`$key`: `as_str` or `value`): the
-/// query text, and equality and hashing by the wire value, so that `Unknown(v)` equals the
-/// named variant of `v`.
+/// The query text both kinds of enum write: their wire value (`$key`: `as_str` or `value`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __codegen_wire_value {
@@ -77,17 +76,6 @@ macro_rules! __codegen_wire_value {
         impl $crate::codegen::QueryValue for $name {
             fn query_text(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&self.$key())
-            }
-        }
-        impl ::core::cmp::PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.$key() == other.$key()
-            }
-        }
-        impl ::core::cmp::Eq for $name {}
-        impl ::core::hash::Hash for $name {
-            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
-                ::core::hash::Hash::hash(&self.$key(), state);
             }
         }
     };

@@ -10,22 +10,50 @@
 /// ```text
 /// model! {
 ///     Name { 0 field ["Key", "otherSpelling"], 1 other ["Other"] }
-///     Pascal { field field "Key", optional other "Other", nested(Camel) inner "Inner" }
+///     new(field: String; other)
+///     with { with_field field: String, with_other other: Vec<Inner> = Some }
+///     Pascal { field field "Key", optional other "Other" }
+///     Camel { field field "key", optional_nested(Camel) other "other" }
 /// }
 /// ```
 ///
 /// The first group lists the fields in field order, each with its index and the spellings of
-/// its key (the first is named in errors); then one group per casing the model is written in,
-/// each naming the keys of that casing's schema in its order and how each is written (a method
-/// of [`StructWriter`]: `field`, `optional`, `nested(Casing)`, `optional_nested(Casing)`).
-/// A missing key is an error unless the field is an `Option` ([`Fields::finish`]).
+/// its key (the first is named in errors). `new` lists the required fields with their types
+/// (the constructor's arguments, each taken as `impl Into<T>`), then the optional ones (set to
+/// `None`). `with` names one chainable setter per field (`= Some` for an optional one). Then
+/// one group per casing the model is written in, each naming the keys of that casing's schema
+/// in its order and how each is written (a method of [`StructWriter`]: `field`, `optional`,
+/// `nested(Casing)`, `optional_nested(Casing)`); the first casing is also the model's
+/// `Serialize` (the casing of its first member schema, which the document declares). A
+/// missing key is an error unless the field is an `Option` ([`Fields::finish`]). One arm, no
+/// inner macro calls: each expansion costs the generated crate's build time.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __codegen_model {
     (
         $name:ident { $($i:literal $field:ident [$($key:literal),+]),* $(,)? }
+        new($($arg:ident : $aty:ty),* ; $($none:ident),*)
+        with { $($with:ident $sfield:ident : $sty:ty $(= $wrap:ident)?),* $(,)? }
+        $first:ident { $($fhow:ident $(($fnested:ident))? $ffield:ident $fkey:literal),* $(,)? }
         $($casing:ident { $($how:ident $(($nested:ident))? $wfield:ident $wkey:literal),* $(,)? })*
     ) => {
+        impl $name {
+            /// A value of the required fields (in field order); every optional field is `None`.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($arg: impl ::core::convert::Into<$aty>),*) -> Self {
+                Self { $($arg: $arg.into(),)* $($none: ::core::option::Option::None,)* }
+            }
+            $(
+                #[doc = ::core::concat!(
+                    "Sets `", ::core::stringify!($sfield), "`"
+                    $(, " (to `", ::core::stringify!($wrap), "`)")?, "."
+                )]
+                pub fn $with(mut self, value: impl ::core::convert::Into<$sty>) -> Self {
+                    self.$sfield = $($wrap)?(value.into());
+                    self
+                }
+            )*
+        }
         impl $crate::codegen::Model for $name {
             const NAME: &'static str = ::core::stringify!($name);
             const KEYS: &'static [&'static [&'static str]] = &[$(&[$($key),+]),*];
@@ -47,6 +75,29 @@ macro_rules! __codegen_model {
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
                 $crate::codegen::deserialize_model(deserializer)
+            }
+        }
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::wire::WireSerialize::<$crate::wire::$first>::wire_serialize(self, serializer)
+            }
+        }
+        impl $crate::wire::WireSerialize<$crate::wire::$first> for $name {
+            fn wire_serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                let len = 0 $(+ $crate::codegen::count::$fhow(&self.$ffield))*;
+                let mut out = $crate::codegen::StructWriter::new(
+                    serializer,
+                    ::core::stringify!($name),
+                    len,
+                )?;
+                $(out.$fhow $(::<$crate::wire::$fnested, _>)? ($fkey, &self.$ffield)?;)*
+                out.end()
             }
         }
         $(impl $crate::wire::WireSerialize<$crate::wire::$casing> for $name {

@@ -1,9 +1,11 @@
-//! Paged lists as streams: every paged operation of a generated client also has
-//! `…_pages(…)`, a [`Stream`] of its pages, and `…_stream(…)`, a [`Stream`] of their items.
+//! Paged lists as streams: the request builder of every paged operation of a generated client
+//! also has `into_pages()`, a [`Stream`] of its pages, and `into_items()`, a [`Stream`] of their
+//! items.
 //!
-//! A walk starts at the first page (page 1, or no token), sends nothing until it is polled, and
-//! sends nothing more once it is dropped (the request in flight is cancelled with it). Each page
-//! is an ordinary call of the operation: the client's retries, rate-limit window, hooks and auth
+//! A walk starts at the page the request names (the first, page 1 or no token, when it names
+//! none), sends nothing until it is polled, and sends nothing more once it is dropped (the
+//! request in flight is cancelled with it). Each page is the request sent with the cursor set,
+//! an ordinary call of the operation: the client's retries, rate-limit window, hooks and auth
 //! apply to it like to any call. It ends when the server says so: an empty page, `HasNextPage:
 //! false`, the last of `TotalPages`, no `next_page` token. A server that would make it loop
 //! (the same page again, a next page number that does not move forward, a token it named
@@ -12,7 +14,7 @@
 //! ```ignore
 //! use jtl_erp_client::runtime::paging::StreamExt as _;
 //!
-//! let mut items = std::pin::pin!(client.get_accounting_data_stream(Some(&100)));
+//! let mut items = std::pin::pin!(client.query_accounting_data().page_size(100).into_items());
 //! while let Some(item) = items.next().await {
 //!     let item = item?;
 //! }
@@ -107,7 +109,7 @@ struct Walk<F, P> {
 }
 
 /// The pages of a paged operation from `first` on: `fetch` asks for one page, `marks` reads
-/// where the walk goes next. Generated code calls this; users call the generated `…_pages`.
+/// where the walk goes next. Generated code calls this; users call a builder's `into_pages`.
 #[doc(hidden)]
 pub fn pages<P, E, F, Fut>(
     operation: &'static str,
