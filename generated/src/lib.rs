@@ -24,13 +24,13 @@ pub mod erp_v2;
 pub mod identity;
 #[rustfmt::skip]
 pub mod scx;
-#[rustfmt::skip]
-pub mod registration;
-#[rustfmt::skip]
-pub mod wawi_session;
 #[cfg(feature = "fake")]
-#[rustfmt::skip]
+#[path = "../../generator/inlineable/fake/mod.rs"]
 pub mod fake;
+#[path = "../../generator/inlineable/registration.rs"]
+pub mod registration;
+#[path = "../../generator/inlineable/wawi_session.rs"]
+pub mod wawi_session;
 #[doc = include_str!("../CHANGELOG.md")]
 pub mod changelog {}
 

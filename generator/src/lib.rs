@@ -69,6 +69,8 @@ pub struct Settings {
     pub description: String,
     /// How the crate depends on the runtime.
     pub runtime: RuntimeDependency,
+    /// How the crate reaches the hand-written modules (registration flow, Wawi session, fake).
+    pub inlineable: Inlineable,
     /// Edition, rust-version and licence.
     pub metadata: Metadata,
     /// Emit a `[workspace]` table (for a crate generated outside this workspace).
@@ -90,6 +92,19 @@ pub enum RuntimeDependency {
     Path(String),
     /// A version requirement (the runtime from a registry).
     Version(String),
+}
+
+/// How a generated crate reaches the hand-written modules of `generator/inlineable/`, whose one
+/// home is that folder (generator/README.md, "Hand-written code the generated crate needs").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inlineable {
+    /// `#[path]` module declarations (and the `[[bin]]` path) into the folder at this path,
+    /// relative to the generated crate's directory: nothing is copied, the files are compiled
+    /// where they are written. The crate stays as relocatable as a path to the runtime keeps it.
+    Path(String),
+    /// The files copied into the crate's `src/` (with a "copied from" line), for a crate that must
+    /// stand alone: one that takes the runtime from a registry (`--runtime VERSION`).
+    Copied,
 }
 
 /// Where the package metadata comes from.
@@ -120,6 +135,7 @@ impl Default for Settings {
             description: "Typed client for the JTL ERP authentication and app-registration APIs"
                 .to_owned(),
             runtime: RuntimeDependency::Path("../generator/runtime".to_owned()),
+            inlineable: Inlineable::Path("../generator/inlineable".to_owned()),
             metadata: Metadata::Workspace,
             standalone: false,
             strict: false,

@@ -110,14 +110,6 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     for entry in std::fs::read_dir(out.join("src")).expect("src") {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).expect("file");
-        if text
-            .lines()
-            .nth(1)
-            .is_some_and(|l| l.starts_with("// copied from"))
-        {
-            // Hand-written (generator/inlineable): its examples are meant as code.
-            continue;
-        }
         for line in text.lines() {
             let doc = line
                 .trim_start()

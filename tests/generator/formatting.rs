@@ -18,15 +18,6 @@ fn check(label: &str, docs: &[SourceDocument]) {
             Ok(parsed) => parsed,
             Err(e) => panic!("{place} is not Rust: {e}"),
         };
-        if file
-            .contents
-            .lines()
-            .nth(1)
-            .is_some_and(|l| l.starts_with("// copied from"))
-        {
-            // Hand-written (generator/inlineable), formatted by rustfmt where it is written.
-            continue;
-        }
         // A fixed point: printed again from what syn read, the file is the same, but for the
         // header line and the blank lines between items.
         let without_blanks = |text: &str| -> String {

@@ -403,7 +403,7 @@ async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() 
 
 #[jtl_erp_tests::test]
 fn the_binary_prints_help_and_its_base_urls() {
-    // `generated/src/bin/jtl-erp-fake.rs`, built by cargo for this test (tests/Cargo.toml):
+    // `generator/inlineable/bin/jtl-erp-fake.rs`, built by cargo for this test (tests/Cargo.toml):
     // running the program itself, not `cargo run`, which would check the whole workspace first.
     let run = |args: &[&str]| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_jtl-erp-fake-under-test"));

@@ -11,8 +11,8 @@ pub mod synth;
 
 use anyhow::{Context as _, bail};
 use jtl_erp_generator::{
-    Generation, HEADER, Metadata, PackageMetadata, PreviousRelease, Release, RuntimeDependency,
-    Selection, Settings, SourceDocument,
+    Generation, HEADER, Inlineable, Metadata, PackageMetadata, PreviousRelease, Release,
+    RuntimeDependency, Selection, Settings, SourceDocument,
 };
 
 /// `cargo` for a build run from inside a test or another cargo command, in this repository's
@@ -269,6 +269,10 @@ pub fn settings_with(
     };
     if let Some(runtime) = &options.runtime {
         settings.runtime = runtime_dependency(runtime, out);
+        if matches!(settings.runtime, RuntimeDependency::Version(_)) {
+            // A crate on a registry's runtime stands alone: the hand-written modules are copied.
+            settings.inlineable = Inlineable::Copied;
+        }
     }
     let info = docs.first().and_then(jtl_erp_generator::document_info);
     if let Some(name) = &options.crate_name {
@@ -326,6 +330,7 @@ pub fn settings_for(root: &Path, out: &Path) -> anyhow::Result<Settings> {
     };
     Ok(Settings {
         runtime: RuntimeDependency::Path(relative(&out, &runtime)),
+        inlineable: Inlineable::Path(relative(&out, &root.join("generator/inlineable"))),
         metadata,
         standalone: !member,
         ..Settings::default()

@@ -1,41 +1,46 @@
-//! Inlineable modules: hand-written Rust in `generator/inlineable/src/`, a crate of its own that
-//! is compiled, linted and tested where it is written, copied into the generated crate when the
-//! documents have every operation it calls. When the documents have some of those operations
-//! but not all (an operation was renamed or removed), the module is left out with a warning
-//! naming what is missing, never silently.
+//! Inlineable modules: hand-written Rust whose one home is `generator/inlineable/`, compiled as
+//! modules of the generated crate. The crate's `lib.rs` declares each with a `#[path]` into that
+//! folder (or, for a crate that must stand alone, the files are copied into it:
+//! [`Inlineable::Copied`]).
+//!
+//! What a module calls is declared in its own file, in `// needs:` lines read here, and a test
+//! compiles a crate of exactly the declared operations (tests/generator/inlineable.rs), so the
+//! declaration cannot lie. A module is declared only where the documents have every operation it
+//! needs; when they have some but not all (an operation was renamed or removed), it is left out
+//! with an `inlineable-left-out` warning naming what is missing, never silently.
 
 use super::manifest::{Bin, Dependency, Feature, Manifest};
+use crate::Inlineable;
 use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::Api;
 
-/// A hand-written file and the operations (module, operation id) it calls.
-struct Inlineable {
-    /// Path in the generated crate, and in `generator/inlineable/`.
-    file: &'static str,
-    /// The module it declares in `lib.rs` (`None` for binaries).
-    module: Option<&'static str>,
-    source: &'static str,
-    needs: &'static [(&'static str, &'static str)],
-    /// The cargo feature the module or binary needs.
+/// A hand-written module and what the generated crate's manifest needs for it.
+struct Module {
+    /// The module's name in the crate root.
+    name: &'static str,
+    /// Its files: (path in `generator/inlineable/`, text); the first declares the module and
+    /// what it needs.
+    files: &'static [(&'static str, &'static str)],
+    /// The cargo feature the module (and its binary) needs.
     feature: Option<Feature>,
     dependencies: &'static [Dependency],
-    /// A `[[bin]]` of this name.
-    bin: Option<&'static str>,
+    /// A `[[bin]]`: its name and its file (one of `files`).
+    bin: Option<(&'static str, &'static str)>,
 }
 
-const REGISTRATION_OPERATIONS: &[(&str, &str)] = &[
-    ("erp_v1", "RegisterApp"),
-    ("erp_v1", "FetchRegistrationStatus"),
-    ("erp_v1", "RegisterMultiInstanceApp"),
-    ("erp_v1", "GetStatus"),
-    ("erp_v2", "RegisterApp"),
-    ("erp_v2", "FetchRegistrationStatus"),
-    ("erp_v2", "GetStatus"),
-    ("erp_v2", "RegisterForeignApp"),
-    ("erp_v2", "UpdateForeignApp"),
-    ("identity", "RequestToken"),
-    ("scx", "RequestAccessToken"),
-];
+/// A file of `generator/inlineable/`: its path there and its text.
+macro_rules! file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../inlineable/", $path)))
+    };
+}
+
+const THISERROR: Dependency = Dependency {
+    name: "thiserror",
+    version: "2",
+    features: &[],
+    optional: false,
+};
 
 const fn optional(name: &'static str, version: &'static str) -> Dependency {
     Dependency {
@@ -46,7 +51,23 @@ const fn optional(name: &'static str, version: &'static str) -> Dependency {
     }
 }
 
+/// The fake's Cargo metadata, in this one place: the feature, the optional dependencies it
+/// turns on (versions checked against the workspace's by a test of `manifest.rs`), its binary.
+const FAKE: Feature = Feature {
+    name: "fake",
+    enables: &[
+        "test-util",
+        "dep:base64",
+        "dep:http-body-util",
+        "dep:hyper",
+        "dep:hyper-util",
+        "dep:tokio",
+        "dep:url",
+    ],
+};
+
 const FAKE_DEPENDENCIES: &[Dependency] = &[
+    THISERROR,
     optional("base64", "0.22"),
     optional("http-body-util", "0.1"),
     Dependency {
@@ -64,187 +85,192 @@ const FAKE_DEPENDENCIES: &[Dependency] = &[
     optional("url", "2"),
 ];
 
-const FAKE: Feature = Feature {
-    name: "fake",
-    enables: &[
-        "test-util",
-        "dep:base64",
-        "dep:http-body-util",
-        "dep:hyper",
-        "dep:hyper-util",
-        "dep:tokio",
-        "dep:url",
-    ],
-};
-
-const INLINEABLE: &[Inlineable] = &[
-    Inlineable {
-        file: "src/registration.rs",
-        module: Some("registration"),
-        source: include_str!("../../inlineable/src/registration.rs"),
-        needs: REGISTRATION_OPERATIONS,
+const MODULES: &[Module] = &[
+    Module {
+        name: "registration",
+        files: &[file!("registration.rs")],
         feature: None,
-        dependencies: &[Dependency {
-            name: "thiserror",
-            version: "2",
-            features: &[],
-            optional: false,
-        }],
+        dependencies: &[THISERROR],
         bin: None,
     },
-    Inlineable {
-        file: "src/wawi_session.rs",
-        module: Some("wawi_session"),
-        source: include_str!("../../inlineable/src/wawi_session.rs"),
-        needs: &[("erp_v2", "Login"), ("erp_v2", "Logout")],
+    Module {
+        name: "wawi_session",
+        files: &[file!("wawi_session.rs")],
         feature: None,
-        dependencies: &[Dependency {
-            name: "thiserror",
-            version: "2",
-            features: &[],
-            optional: false,
-        }],
+        dependencies: &[THISERROR],
         bin: None,
     },
-    Inlineable {
-        file: "src/fake.rs",
-        module: Some("fake"),
-        source: include_str!("../../inlineable/src/fake.rs"),
-        needs: REGISTRATION_OPERATIONS,
+    Module {
+        name: "fake",
+        files: &[
+            file!("fake/mod.rs"),
+            file!("fake/encoding.rs"),
+            file!("fake/erp.rs"),
+            file!("fake/erp2.rs"),
+            file!("fake/identity.rs"),
+            file!("fake/scx.rs"),
+            file!("fake/server.rs"),
+            file!("fake/session.rs"),
+            file!("bin/jtl-erp-fake.rs"),
+        ],
         feature: Some(FAKE),
         dependencies: FAKE_DEPENDENCIES,
-        bin: None,
-    },
-    fake_module(
-        "src/fake/encoding.rs",
-        include_str!("../../inlineable/src/fake/encoding.rs"),
-    ),
-    fake_module(
-        "src/fake/erp.rs",
-        include_str!("../../inlineable/src/fake/erp.rs"),
-    ),
-    fake_module(
-        "src/fake/erp2.rs",
-        include_str!("../../inlineable/src/fake/erp2.rs"),
-    ),
-    fake_module(
-        "src/fake/identity.rs",
-        include_str!("../../inlineable/src/fake/identity.rs"),
-    ),
-    fake_module(
-        "src/fake/scx.rs",
-        include_str!("../../inlineable/src/fake/scx.rs"),
-    ),
-    fake_module(
-        "src/fake/server.rs",
-        include_str!("../../inlineable/src/fake/server.rs"),
-    ),
-    fake_module(
-        "src/fake/session.rs",
-        include_str!("../../inlineable/src/fake/session.rs"),
-    ),
-    Inlineable {
-        file: "src/bin/jtl-erp-fake.rs",
-        module: None,
-        source: include_str!("../../inlineable/src/bin/jtl-erp-fake.rs"),
-        needs: REGISTRATION_OPERATIONS,
-        feature: Some(FAKE),
-        dependencies: &[],
-        bin: Some("jtl-erp-fake"),
+        bin: Some(("jtl-erp-fake", "bin/jtl-erp-fake.rs")),
     },
 ];
 
-/// A submodule of the fake (declared by `fake.rs`, one per API it imitates).
-const fn fake_module(file: &'static str, source: &'static str) -> Inlineable {
-    Inlineable {
-        file,
-        module: None,
-        source,
-        needs: REGISTRATION_OPERATIONS,
-        feature: Some(FAKE),
-        dependencies: &[],
-        bin: None,
-    }
-}
-
-/// What the copied modules add to the crate.
+/// What the hand-written modules add to the crate.
 #[derive(Default)]
 pub struct Inlined {
-    /// (path, text) of each copied file.
+    /// (path, text) of each copied file ([`Inlineable::Copied`] only).
     pub files: Vec<(String, String)>,
-    /// (module, feature gate) declared in `lib.rs`.
-    pub modules: Vec<(&'static str, Option<&'static str>)>,
+    /// The modules declared in `lib.rs`.
+    pub modules: Vec<Declared>,
     /// The manifest's dependencies, features and binaries.
     pub manifest: Manifest,
 }
 
-/// The modules whose operations all exist, with their "copied from" header; a warning for each
-/// module whose operations exist only in part.
-pub fn inline(api: &Api, sink: &mut Sink) -> Inlined {
+/// A hand-written module declared in `lib.rs`.
+pub struct Declared {
+    /// Its name.
+    pub name: &'static str,
+    /// Its feature gate.
+    pub feature: Option<&'static str>,
+    /// Its `#[path]`, relative to `src/` (`None`: copied into `src/`).
+    pub path: Option<String>,
+}
+
+/// The modules whose operations all exist; a warning for each module whose operations exist
+/// only in part.
+pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
     let mut inlined = Inlined::default();
-    for item in INLINEABLE {
-        let missing: Vec<String> = item
-            .needs
+    for module in MODULES {
+        let (root, source) = module.files[0];
+        let needs = needs(source);
+        let missing: Vec<String> = needs
             .iter()
-            .filter(|(module, id)| !has_operation(api, module, id))
-            .map(|(module, id)| format!("`{module}::{id}`"))
+            .filter(|(m, id)| !has_operation(api, m, id))
+            .map(|(m, id)| format!("`{m}::{id}`"))
             .collect();
-        if missing.len() == item.needs.len() {
+        if missing.len() == needs.len() {
             // Documents of another API altogether: nothing of this module applies.
             continue;
         }
         if !missing.is_empty() {
-            // A part of a module (a submodule of the fake) goes with its module, whose warning
-            // says so once.
-            if item.module.is_none() && item.bin.is_none() {
-                continue;
-            }
+            let binary = module
+                .bin
+                .map(|(name, _)| format!(" (and the `{name}` binary)"))
+                .unwrap_or_default();
             sink.push(Diagnostic::new(
                 Severity::Warning,
                 "generator/inlineable",
                 Location::File,
                 Kind::InlineableLeftOut,
                 format!(
-                    "{} is not copied into the crate: the documents lack {}, which it calls",
-                    item.file,
+                    "module `{}`{binary} is left out of the crate: the documents lack {}, which {root} needs",
+                    module.name,
                     missing.join(", ")
                 ),
             ));
             continue;
         }
-        let text = format!(
-            "// copied from generator/inlineable/{} by `cargo xtask regen`\n{}",
-            item.file, item.source
-        );
-        inlined.files.push((item.file.to_owned(), text));
-        if let Some(module) = item.module {
-            inlined.modules.push((module, item.feature.map(|f| f.name)));
-        }
-        inlined.manifest.depend(item.dependencies);
-        if let Some(feature) = item.feature
+        let (path, bin_path) = match how {
+            Inlineable::Path(home) => (
+                Some(format!("../{home}/{root}")),
+                module.bin.map(|(_, file)| format!("{home}/{file}")),
+            ),
+            Inlineable::Copied => {
+                for (file, text) in module.files {
+                    inlined.files.push((
+                        format!("src/{file}"),
+                        format!(
+                            "// copied from generator/inlineable/{file} by `cargo xtask regen`\n{text}"
+                        ),
+                    ));
+                }
+                (None, module.bin.map(|(_, file)| format!("src/{file}")))
+            }
+        };
+        inlined.modules.push(Declared {
+            name: module.name,
+            feature: module.feature.map(|f| f.name),
+            path,
+        });
+        inlined.manifest.depend(module.dependencies);
+        if let Some(feature) = module.feature
             && !inlined.manifest.features.contains(&feature)
         {
             inlined.manifest.features.push(feature);
         }
-        if let Some(name) = item.bin {
+        if let (Some((name, _)), Some(path)) = (module.bin, bin_path) {
             inlined.manifest.bins.push(Bin {
                 name,
-                path: item.file.to_owned(),
-                required_feature: item.feature.map(|f| f.name),
+                path,
+                required_feature: module.feature.map(|f| f.name),
             });
         }
     }
     inlined
 }
 
+/// The operations a hand-written file declares it calls: `// needs: module::OperationId …`
+/// lines, (module, operation id) in order.
+fn needs(source: &str) -> Vec<(&str, &str)> {
+    source
+        .lines()
+        .filter_map(|line| line.strip_prefix("// needs:"))
+        .flat_map(str::split_whitespace)
+        .filter_map(|need| need.split_once("::"))
+        .collect()
+}
+
 /// Every dependency an inlineable module may add (for the version check).
 #[cfg(test)]
 pub fn all_dependencies() -> impl Iterator<Item = &'static Dependency> {
-    INLINEABLE.iter().flat_map(|i| i.dependencies)
+    MODULES.iter().flat_map(|m| m.dependencies)
 }
 
 fn has_operation(api: &Api, module: &str, id: &str) -> bool {
     api.modules
         .iter()
         .any(|m| m.name == module && m.operations.iter().any(|o| o.id == id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of `generator/inlineable/` belongs to a module (so a copied crate has them all),
+    /// and every module declares what it needs.
+    #[test]
+    fn every_hand_written_file_is_listed_and_every_module_declares_its_needs() {
+        let home = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inlineable");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![home.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("generator/inlineable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let relative = path.strip_prefix(&home).expect("under home");
+                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut listed: Vec<String> = MODULES
+            .iter()
+            .flat_map(|m| m.files.iter().map(|(f, _)| (*f).to_owned()))
+            .collect();
+        listed.sort();
+        assert_eq!(listed, on_disk);
+        for module in MODULES {
+            assert!(
+                !needs(module.files[0].1).is_empty(),
+                "{} declares no `// needs:` line",
+                module.files[0].0
+            );
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! The generated crate's `Cargo.toml`, built from typed data: the package metadata of the
-//! [`Settings`], the runtime dependency, and the dependencies and features the copied
-//! inlineable modules declare.
+//! [`Settings`], the runtime dependency, and the dependencies, features and binary the
+//! hand-written (inlineable) modules need.
 
 use std::fmt::Write as _;
 
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
 
     /// The dependency table of the generated crate agrees with the workspace's versions, so the
-    /// crate in `generated/` and the inlineable crate build against the same requirements.
+    /// crate builds against the requirements the workspace tests.
     #[test]
     fn versions_agree_with_the_workspace() {
         let workspace = include_str!("../../../Cargo.toml");

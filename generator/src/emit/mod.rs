@@ -56,7 +56,7 @@ pub fn emit(
     version: &str,
     sink: &mut Sink,
 ) -> Result<Vec<(String, Emitted)>, String> {
-    let inlined = inlineable::inline(api, sink);
+    let inlined = inlineable::inline(api, &settings.inlineable, sink);
     let checked = required::checked(api);
     let threads = threads();
     // A number of parts fixed by the count of items (not by the threads): where the parts are
@@ -284,7 +284,7 @@ fn share(len: usize, part: usize, parts: usize) -> std::ops::Range<usize> {
     (len * part / parts)..(len * (part + 1) / parts)
 }
 
-fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
+fn crate_root(api: &Api, settings: &Settings, inlined: &[inlineable::Declared]) -> TokenStream {
     let mut text = format!(
         "{}.\n\n\
          One module per OpenAPI document; the models in [`models`] are shared: a concept the \
@@ -315,10 +315,18 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
         let name = ident(&m.name);
         quote!(#[rustfmt::skip] pub mod #name;)
     });
-    let inlined = inlined.iter().map(|(module, feature)| {
-        let name = ident(module);
-        let gate = feature.map(|f| quote!(#[cfg(feature = #f)]));
-        quote!(#gate #[rustfmt::skip] pub mod #name;)
+    // Hand-written: compiled (and formatted by rustfmt) where it is written; a copy is skipped.
+    // In name order, as rustfmt orders `mod` declarations without `#[rustfmt::skip]`.
+    let mut inlined: Vec<_> = inlined.iter().collect();
+    inlined.sort_by_key(|module| module.name);
+    let inlined = inlined.into_iter().map(|module| {
+        let name = ident(module.name);
+        let gate = module.feature.map(|f| quote!(#[cfg(feature = #f)]));
+        let place = match &module.path {
+            Some(path) => quote!(#[path = #path]),
+            None => quote!(#[rustfmt::skip]),
+        };
+        quote!(#gate #place pub mod #name;)
     });
     let runtime = rt::RUNTIME.full();
     // What every call and every `match` on its outcome names.

@@ -23,6 +23,10 @@
 //! # Ok(()) }
 //! ```
 
+// The operations this module calls: `cargo xtask regen` declares it only where the documents
+// have them all (tests/generator/inlineable.rs compiles a crate of exactly these).
+// needs: erp_v2::Login erp_v2::Logout
+
 use std::fmt;
 use std::net::IpAddr;
 

@@ -26,6 +26,16 @@
 //! # Ok(()) }
 //! ```
 
+// The operations the fake serves, with the models of the client: `cargo xtask regen` declares
+// it only where the documents have them all (tests/generator/inlineable.rs compiles a crate of exactly these).
+// needs: erp_v1::RegisterApp erp_v1::FetchRegistrationStatus erp_v1::RegisterMultiInstanceApp
+// needs: erp_v1::GetStatus erp_v2::RegisterApp erp_v2::FetchRegistrationStatus
+// needs: erp_v2::RegisterMultiInstanceApp erp_v2::RegisterForeignApp erp_v2::UpdateForeignApp
+// needs: erp_v2::RemoveForeignApp erp_v2::UpdateForeignAppByRegistrationId
+// needs: erp_v2::RemoveForeignAppByRegistrationId erp_v2::Login erp_v2::Logout
+// needs: erp_v2::GetFeatures erp_v2::HeadStatus erp_v2::GetStatus erp_v2::QueryAccountingData
+// needs: identity::RequestToken scx::RequestAccessToken
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

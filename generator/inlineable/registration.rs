@@ -23,6 +23,13 @@
 //! # Ok(()) }
 //! ```
 
+// The operations this module calls: `cargo xtask regen` declares it only where the documents
+// have them all (tests/generator/inlineable.rs compiles a crate of exactly these).
+// needs: erp_v1::RegisterApp erp_v1::FetchRegistrationStatus erp_v1::RegisterMultiInstanceApp
+// needs: erp_v1::GetStatus erp_v2::RegisterApp erp_v2::FetchRegistrationStatus erp_v2::GetStatus
+// needs: erp_v2::RegisterForeignApp erp_v2::UpdateForeignApp identity::RequestToken
+// needs: scx::RequestAccessToken
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::time::Duration;
