@@ -274,10 +274,67 @@ fn count(fake: &FakeJtl, path: &str) -> usize {
     fake.requests().iter().filter(|r| r.path == path).count()
 }
 
+/// The fake measures its tokens' lifetimes and writes their dates on the clock it was given:
+/// a token it issued is accepted until the clock reaches its expiry, and refused from then on,
+/// without waiting; the session token's `iat` is the clock's wall time.
+#[jtl_erp_tests::test]
+async fn the_fake_measures_token_lifetimes_on_its_clock() {
+    let wall = std::time::UNIX_EPOCH + Duration::from_secs(2_000_000_000);
+    let clock = ManualTimeSource::starting_at(wall);
+    let fake = FakeJtl::start_with_clock(clock.clone())
+        .await
+        .expect("fake");
+    fake.add_client("id", "secret");
+    fake.set_token_lifetime(Duration::from_secs(60));
+    let http = reqwest::Client::new();
+    let token = http
+        .post(fake.token_url())
+        .basic_auth("id", Some("secret"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .expect("token")
+        .bytes()
+        .await
+        .expect("body");
+    let token: serde_json::Value = serde_json::from_slice(&token).expect("JSON");
+    let token = token["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned();
+    let info = || {
+        http.get(format!("{}/v2/info", fake.cloud_url()))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(info().await.expect("info").status(), 200);
+    clock.advance(Duration::from_secs(59));
+    assert_eq!(info().await.expect("info").status(), 200, "not yet expired");
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(
+        info().await.expect("info").status(),
+        401,
+        "expired on the clock"
+    );
+
+    let session = fake.session_token("tenant", None, Duration::from_secs(300));
+    let claims = session.split('.').nth(1).expect("claims");
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+            .expect("base64url"),
+    )
+    .expect("JSON");
+    assert_eq!(claims["iat"], 2_000_000_060_u64);
+    assert_eq!(claims["exp"], 2_000_000_360_u64);
+}
+
 #[jtl_erp_tests::test]
 async fn every_fault_switch_is_seen_by_the_client() {
-    let fake = FakeJtl::start().await.expect("fake");
     let clock = ManualTimeSource::new();
+    let fake = FakeJtl::start_with_clock(clock.clone())
+        .await
+        .expect("fake");
     let client = cloud_on(&fake, Duration::from_secs(2), clock.clone().into());
 
     // Token expiry of N seconds: a new token after it.
@@ -285,7 +342,7 @@ async fn every_fault_switch_is_seen_by_the_client() {
     client.get_status().await.expect("first");
     client.get_status().await.expect("cached");
     assert_eq!(count(&fake, "/oauth2/token"), 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_millis(1100));
     client.get_status().await.expect("after expiry");
     assert_eq!(count(&fake, "/oauth2/token"), 2);
 

@@ -12,6 +12,7 @@ use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
     JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
 };
+use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::{CapturedLogs, MockServer};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -43,6 +44,23 @@ fn app_token(fake: &FakeJtl) -> Arc<dyn AuthProvider> {
 
 fn verifier_for(fake: &FakeJtl) -> SessionVerifierBuilder {
     SessionVerifier::builder(app_token(fake)).jwks_url(fake.jwks_url())
+}
+
+/// The fake, the app token and the verifier on one clock that the test advances.
+async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionVerifierBuilder) {
+    let fake = FakeJtl::start_with_clock(clock.clone())
+        .await
+        .expect("fake starts");
+    fake.add_client("app", "app-secret");
+    let app_token = ClientCredentials::builder("app", "app-secret")
+        .token_url(fake.token_url())
+        .time_source(clock.clone())
+        .build()
+        .expect("provider");
+    let verifier = SessionVerifier::builder(Arc::new(app_token))
+        .jwks_url(fake.jwks_url())
+        .time_source(clock.clone());
+    (fake, verifier)
 }
 
 fn count(fake: &FakeJtl, path: &str) -> usize {
@@ -191,15 +209,16 @@ async fn every_refusal_has_its_own_error() {
 
 #[jtl_erp_tests::test]
 async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
-    let fake = fake().await;
-    let verifier = verifier_for(&fake)
+    let clock = ManualTimeSource::new();
+    let (fake, verifier) = on_clock(&clock).await;
+    let verifier = verifier
         .refetch_interval(Duration::from_millis(100))
         .build()
         .expect("verifier");
     let old = fake.session_token(TENANT, None, Duration::from_secs(600));
     verifier.verify(&old).await.expect("valid");
     // Unknown key ids refetch only when the keys are older than the interval (jose's cooldown).
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    clock.advance(Duration::from_millis(150));
     let old_kid = fake.session_key_id();
     let new_kid = fake.rotate_session_key();
     assert_ne!(new_kid, old_kid);
@@ -228,8 +247,9 @@ async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
 
 #[jtl_erp_tests::test]
 async fn unknown_key_ids_refetch_at_most_once_per_interval() {
-    let fake = fake().await;
-    let verifier = verifier_for(&fake)
+    let clock = ManualTimeSource::new();
+    let (fake, verifier) = on_clock(&clock).await;
+    let verifier = verifier
         .refetch_interval(Duration::from_millis(300))
         .build()
         .expect("verifier");
@@ -243,7 +263,15 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
         ));
     }
     assert_eq!(fake.jwks_fetches(), 1);
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    clock.advance(Duration::from_millis(299));
+    for _ in 0..10 {
+        assert!(matches!(
+            verifier.verify(&unknown).await,
+            Err(SessionError::UnknownKey)
+        ));
+    }
+    assert_eq!(fake.jwks_fetches(), 1, "no refetch within the interval");
+    clock.advance(Duration::from_millis(1));
     for _ in 0..10 {
         assert!(matches!(
             verifier.verify(&unknown).await,
@@ -255,8 +283,9 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
 
 #[jtl_erp_tests::test]
 async fn keys_are_cached_for_the_configured_time() {
-    let fake = fake().await;
-    let verifier = verifier_for(&fake)
+    let clock = ManualTimeSource::new();
+    let (fake, verifier) = on_clock(&clock).await;
+    let verifier = verifier
         .key_cache(Duration::from_millis(300))
         .build()
         .expect("verifier");
@@ -264,14 +293,17 @@ async fn keys_are_cached_for_the_configured_time() {
     verifier.verify(&token).await.expect("valid");
     verifier.verify(&token).await.expect("valid");
     assert_eq!(fake.jwks_fetches(), 1);
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    clock.advance(Duration::from_millis(299));
+    verifier.verify(&token).await.expect("valid");
+    assert_eq!(fake.jwks_fetches(), 1, "still fresh within the cache time");
+    clock.advance(Duration::from_millis(1));
     verifier.verify(&token).await.expect("valid");
     assert_eq!(fake.jwks_fetches(), 2, "stale keys are fetched again");
     // A key that left the JWKS stops verifying once the cache has expired.
     let old = token;
     fake.rotate_session_key();
     fake.retire_previous_session_key();
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    clock.advance(Duration::from_millis(300));
     assert!(matches!(
         verifier.verify(&old).await,
         Err(SessionError::UnknownKey)

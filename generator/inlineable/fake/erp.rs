@@ -3,7 +3,6 @@
 //! and `GET /info`; the 2.0-only operations are in `erp2.rs`.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -326,7 +325,7 @@ pub(super) fn credentials(state: &State, request: &FakeRequest) -> Option<Vec<St
     }
     let token = authorization.strip_prefix("Bearer ")?;
     let expires = state.tokens.get(token)?;
-    (Instant::now() < *expires).then(|| vec!["*".to_owned()])
+    (state.clock.now() < *expires).then(|| vec!["*".to_owned()])
 }
 
 pub(super) fn info(
@@ -351,7 +350,10 @@ pub(super) fn info(
     }
     let status = Status::new(
         "1.10.12.0",
-        jtl_erp_runtime::chrono::Utc::now().fixed_offset(),
+        jtl_erp_runtime::chrono::DateTime::<jtl_erp_runtime::chrono::Utc>::from(
+            state.clock.wall_clock(),
+        )
+        .fixed_offset(),
         "eazybusiness",
         "WAWI-Api",
     );

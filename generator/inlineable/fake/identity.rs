@@ -9,7 +9,7 @@
 //! keys agree as they do at `https://id.jtl-cloud.com`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -250,15 +250,14 @@ fn token(state: &mut State, request: &FakeRequest, origin: &str) -> Response<Ful
     };
     let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
     let serial = state.next("oidc-token");
-    let now = unix(SystemTime::now());
+    let now = state.unix_now();
     let claims = json!({
         "iss": origin, "sub": client, "aud": [client], "client_id": client,
         "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
     });
     let token = state.issuer.current().0.sign(&claims);
-    state
-        .tokens
-        .insert(token.clone(), Instant::now() + lifetime);
+    let expires = state.expiry(lifetime);
+    state.tokens.insert(token.clone(), expires);
     json_response(
         StatusCode::OK,
         &json!({
@@ -402,16 +401,15 @@ fn refresh(state: &mut State, form: &[(String, String)], origin: &str) -> Respon
 fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<Bytes>> {
     let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
     let serial = state.next("user-token");
-    let now = unix(SystemTime::now());
+    let now = state.unix_now();
     let claims = json!({
         "iss": origin, "sub": grant.user, "aud": [grant.client], "client_id": grant.client,
         "urn:jtl:app_id": grant.client, "urn:jtl:tenant_id": grant.tenant, "scope": grant.scope,
         "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
     });
     let token = state.issuer.current().0.sign(&claims);
-    state
-        .tokens
-        .insert(token.clone(), Instant::now() + lifetime);
+    let expires = state.expiry(lifetime);
+    state.tokens.insert(token.clone(), expires);
     state.issuer.user_tokens_issued += 1;
     let mut answer = json!({
         "access_token": token,
@@ -425,12 +423,6 @@ fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<By
         answer["refresh_token"] = json!(refresh);
     }
     json_response(StatusCode::OK, &answer)
-}
-
-fn unix(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
 }
 
 impl FakeJtl {
@@ -451,8 +443,9 @@ impl FakeJtl {
     ) -> String {
         let issuer = self.issuer();
         let mut state = self.state();
+        let now = state.clock.wall_clock();
         let (rsa, _) = state.issuer.current();
-        rsa.app_token(&issuer, app, tenant, user, lifetime, SystemTime::now())
+        rsa.app_token(&issuer, app, tenant, user, lifetime, now)
     }
 
     /// The same, signed EdDSA with the current Ed25519 key.
@@ -465,8 +458,9 @@ impl FakeJtl {
     ) -> String {
         let issuer = self.issuer();
         let mut state = self.state();
+        let now = state.clock.wall_clock();
         let (_, ed) = state.issuer.current();
-        ed.app_token(&issuer, app, tenant, user, lifetime, SystemTime::now())
+        ed.app_token(&issuer, app, tenant, user, lifetime, now)
     }
 
     /// Signs any claims with the current RSA key (expired, foreign or tenant-less app tokens).
@@ -569,9 +563,8 @@ pub(super) fn legacy_token(state: &mut State, request: &FakeRequest) -> Response
     }
     let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
     let token = state.next("access-token");
-    state
-        .tokens
-        .insert(token.clone(), Instant::now() + lifetime);
+    let expires = state.expiry(lifetime);
+    state.tokens.insert(token.clone(), expires);
     let body = TokenResponse::new(token, "Bearer", lifetime.as_secs() as i64);
     let mut bytes = Vec::new();
     let _ = Wire::<_, jtl_erp_runtime::wire::Snake>::new(&body)

@@ -42,6 +42,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::models::{AppRegistrationRequest, RegistrationStatus};
+use jtl_erp_runtime::time::SharedTimeSource;
 
 // One module per API the fake imitates, and the HTTP side that routes to them.
 mod encoding;
@@ -170,12 +171,29 @@ struct State {
     session: SessionKeys,
     erp2: erp2::Erp2,
     issuer: identity::Issuer,
+    /// What token lifetimes are measured on and dates written with (the system clock unless
+    /// [`FakeJtl::start_with_clock`] was given another).
+    clock: SharedTimeSource,
 }
 
 impl State {
     fn next(&mut self, prefix: &str) -> String {
         self.next_id += 1;
         format!("{prefix}-{:04}", self.next_id)
+    }
+
+    /// When a token issued now for `lifetime` expires.
+    fn expiry(&self, lifetime: Duration) -> Instant {
+        self.clock.now() + lifetime
+    }
+
+    /// Seconds since the Unix epoch on the fake's clock (`iat` of the tokens it signs).
+    fn unix_now(&self) -> u64 {
+        self.clock
+            .wall_clock()
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
     }
 }
 
@@ -199,11 +217,25 @@ impl FakeJtl {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
+    /// Starts on a free port of 127.0.0.1 with token lifetimes on `clock`: the clock a test
+    /// gives its clients too (a `ManualTimeSource`), so that advancing it expires the fake's
+    /// tokens and the clients' caches together, without waiting.
+    pub async fn start_with_clock(clock: impl Into<SharedTimeSource>) -> std::io::Result<Self> {
+        Self::serve_on(SocketAddr::from(([127, 0, 0, 1], 0)), clock.into()).await
+    }
+
     /// Starts on `addr` (port 0 picks a free one).
     pub async fn start_on(addr: SocketAddr) -> std::io::Result<Self> {
+        Self::serve_on(addr, SharedTimeSource::default()).await
+    }
+
+    async fn serve_on(addr: SocketAddr, clock: SharedTimeSource) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Arc::new(Mutex::new(State {
+            clock,
+            ..State::default()
+        }));
         let shared = state.clone();
         let task = tokio::spawn(async move {
             loop {

@@ -1,6 +1,6 @@
 //! The SCX Channel API's token exchange: `POST /v1/auth` with a multipart `refreshToken`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -22,10 +22,11 @@ pub(super) fn scx_token(state: &mut State, request: &FakeRequest) -> Response<Fu
     }
     let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
     let token = state.next("scx-token");
-    state
-        .tokens
-        .insert(token.clone(), Instant::now() + lifetime);
-    let expires_at = jtl_erp_runtime::chrono::Utc::now().fixed_offset() + lifetime;
+    let expires = state.expiry(lifetime);
+    state.tokens.insert(token.clone(), expires);
+    let now: jtl_erp_runtime::chrono::DateTime<jtl_erp_runtime::chrono::Utc> =
+        state.clock.wall_clock().into();
+    let expires_at = now.fixed_offset() + lifetime;
     let body = AuthToken::new(token, lifetime.as_secs() as i64)
         .with_scope("CHANNEL")
         .with_token_expire_at(expires_at);

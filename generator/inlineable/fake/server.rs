@@ -55,6 +55,8 @@ pub(super) async fn serve(
         state.delay
     };
     if !delay.is_zero() {
+        // Real time, not the fake's clock: a delay exercises the clients' transport timeouts,
+        // which reqwest measures on the real clock.
         tokio::time::sleep(delay).await;
     }
     let mut state = lock(&state);

@@ -41,10 +41,17 @@ impl FakeJtl {
     /// A session token as the App Shell hands it out: `tenantId`, `userId` when given, `iat`
     /// now, `exp` after `lifetime`, signed with the current key (EdDSA, with its `kid`).
     pub fn session_token(&self, tenant: &str, user: Option<&str>, lifetime: Duration) -> String {
-        self.state()
-            .session
-            .current()
-            .session_token(tenant, user, lifetime)
+        let mut state = self.state();
+        let now = state.unix_now();
+        let mut claims = serde_json::json!({
+            "tenantId": tenant,
+            "iat": now,
+            "exp": now + lifetime.as_secs(),
+        });
+        if let Some(user) = user {
+            claims["userId"] = user.into();
+        }
+        state.session.current().sign(&claims)
     }
 
     /// Signs any claims with the current key (expired, future or tenant-less tokens for tests).
