@@ -4,11 +4,12 @@
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::{Response, StatusCode};
+use jtl_erp_runtime::serde;
 use jtl_erp_runtime::serde::Serialize as _;
 use jtl_erp_runtime::serde_json;
 use jtl_erp_runtime::wire::{Pascal, Wire, WireSerialize};
 
-use super::{Casing, State};
+use super::{Casing, Fault, State};
 use crate::models::ErrorResponse;
 
 pub(super) fn error(
@@ -21,6 +22,26 @@ pub(super) fn error(
         .with_error_code(code)
         .with_error_message(code);
     json(state, status, &body, casing)
+}
+
+/// A JSON request body as `T`; else the vendor's 400 `InvalidBody: …`.
+#[expect(
+    clippy::result_large_err,
+    reason = "the refusal is the answer, sent at once"
+)]
+pub(super) fn read_body<T: serde::de::DeserializeOwned>(
+    state: &State,
+    body: &[u8],
+    casing: Casing,
+) -> Result<T, Response<Full<Bytes>>> {
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            state,
+            StatusCode::BAD_REQUEST,
+            &format!("InvalidBody: {e}"),
+            casing,
+        )
+    })
 }
 
 /// A model in the endpoint's casing (or the other one, when that fault is on).
@@ -155,4 +176,25 @@ pub(super) fn multipart_field(body: &[u8], name: &str) -> Option<String> {
     let after = &text[text.find(&marker)? + marker.len()..];
     let value = &after[after.find("\r\n\r\n")? + 4..];
     Some(value[..value.find("\r\n")?].to_owned())
+}
+
+/// The answer a scripted [`Fault`] gives.
+pub(super) fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
+    match fault {
+        Fault::Unauthorized => plain(StatusCode::UNAUTHORIZED, ""),
+        Fault::Status(status) => plain(
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "",
+        ),
+        Fault::RetryAfter { status, seconds } => {
+            let mut response = plain(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                "",
+            );
+            response
+                .headers_mut()
+                .insert("retry-after", seconds.to_string().parse().expect("digits"));
+            response
+        }
+    }
 }

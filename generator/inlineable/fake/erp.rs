@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::{Method, Response, StatusCode};
-use jtl_erp_runtime::serde_json;
 
-use super::encoding::{error, json, plain};
-use super::server::FakeRequest;
+use super::encoding::{error, json, plain, read_body};
+use super::request::FakeRequest;
 use super::{Casing, FakeError, MAX_CHALLENGE_CODE_CHARS, Registration, State, erp2};
 use crate::models::{
     AppRegistrationRequest, AppToken, ErrorResponse, RegistrationInformation,
@@ -135,16 +134,9 @@ pub(super) fn register(
         }
         Some(code) => code.to_owned(),
     };
-    let app: AppRegistrationRequest = match serde_json::from_slice(&request.body) {
+    let app: AppRegistrationRequest = match read_body(state, &request.body, casing) {
         Ok(app) => app,
-        Err(e) => {
-            return error(
-                state,
-                StatusCode::BAD_REQUEST,
-                &format!("InvalidBody: {e}"),
-                casing,
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let Some(app_id) = app.app_id.clone() else {
         return error(state, StatusCode::BAD_REQUEST, "AppIdMissing", casing);
@@ -159,21 +151,43 @@ pub(super) fn register(
     {
         return error(state, StatusCode::CONFLICT, "AppAlreadyRegistered", casing);
     }
-    let id = state.next("reg");
     let api_version = generation.api_version().to_owned();
-    let registration = Registration {
-        app_id,
-        challenge_code: code,
-        api_version,
-        app,
-        status: RegistrationStatus::Pending,
-        granted: Vec::new(),
-        key: None,
-        key_handed_out: false,
-    };
+    let pending = Registration::pending(app_id, code, api_version, app);
+    file(state, pending, StatusCode::CREATED, casing)
+}
+
+/// Keeps `registration` under a new id and answers with its status.
+fn file(
+    state: &mut State,
+    registration: Registration,
+    status: StatusCode,
+    casing: Casing,
+) -> Response<Full<Bytes>> {
+    let id = state.next("reg");
     let answer = status_info(&id, &registration);
     state.registrations.insert(id, registration);
-    json(state, StatusCode::CREATED, &answer, casing)
+    json(state, status, &answer, casing)
+}
+
+impl Registration {
+    /// A registration waiting for the merchant.
+    fn pending(
+        app_id: String,
+        challenge_code: String,
+        api_version: String,
+        app: AppRegistrationRequest,
+    ) -> Self {
+        Self {
+            app_id,
+            challenge_code,
+            api_version,
+            app,
+            status: RegistrationStatus::Pending,
+            granted: Vec::new(),
+            key: None,
+            key_handed_out: false,
+        }
+    }
 }
 
 /// The platform's refusal of scope names it does not know: 400 with `ErrorMessage` listing them
@@ -225,24 +239,48 @@ pub(super) fn challenge_code_matches(request: &FakeRequest, registration: &Regis
     request.header("x-challengecode") == Some(registration.challenge_code.as_str())
 }
 
+/// Registration `id`, when the request carries its challenge code; else the refusal (404, or
+/// 403 `ChallengeCodeMismatch`).
+#[expect(
+    clippy::result_large_err,
+    reason = "the refusal is the answer, sent at once"
+)]
+fn asked_with_its_code<'a>(
+    state: &'a State,
+    request: &FakeRequest,
+    id: &str,
+    casing: Casing,
+) -> Result<&'a Registration, Response<Full<Bytes>>> {
+    let Some(registration) = state.registrations.get(id) else {
+        return Err(error(
+            state,
+            StatusCode::NOT_FOUND,
+            "RegistrationNotFound",
+            casing,
+        ));
+    };
+    if !challenge_code_matches(request, registration) {
+        return Err(error(
+            state,
+            StatusCode::FORBIDDEN,
+            "ChallengeCodeMismatch",
+            casing,
+        ));
+    }
+    Ok(registration)
+}
+
 pub(super) fn fetch(
     state: &mut State,
     request: &FakeRequest,
     id: &str,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let Some(registration) = state.registrations.get(id) else {
-        return error(state, StatusCode::NOT_FOUND, "RegistrationNotFound", casing);
-    };
     // Checked before auto-approval: a poll with another code must change nothing.
-    if !challenge_code_matches(request, registration) {
-        return error(
-            state,
-            StatusCode::FORBIDDEN,
-            "ChallengeCodeMismatch",
-            casing,
-        );
-    }
+    let registration = match asked_with_its_code(state, request, id, casing) {
+        Ok(registration) => registration,
+        Err(refusal) => return refusal,
+    };
     if state.auto_approve && registration.status == RegistrationStatus::Pending {
         let _ = accept_everything(state, id);
     }
@@ -272,17 +310,10 @@ pub(super) fn register_instance(
     id: &str,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let Some(original) = state.registrations.get(id) else {
-        return error(state, StatusCode::NOT_FOUND, "RegistrationNotFound", casing);
+    let original = match asked_with_its_code(state, request, id, casing) {
+        Ok(registration) => registration,
+        Err(refusal) => return refusal,
     };
-    if !challenge_code_matches(request, original) {
-        return error(
-            state,
-            StatusCode::FORBIDDEN,
-            "ChallengeCodeMismatch",
-            casing,
-        );
-    }
     if original.app.registration_type != Some(RegistrationType::MultiInstance) {
         return error(
             state,
@@ -294,38 +325,13 @@ pub(super) fn register_instance(
     let app = original.app.clone();
     let code = original.challenge_code.clone();
     let api_version = original.api_version.clone();
-    let new_id = state.next("reg");
-    let registration = Registration {
-        app_id: app.app_id.clone().unwrap_or_default(),
-        challenge_code: code,
-        api_version,
-        app,
-        status: RegistrationStatus::Pending,
-        granted: Vec::new(),
-        key: None,
-        key_handed_out: false,
-    };
-    let answer = status_info(&new_id, &registration);
-    state.registrations.insert(new_id, registration);
-    json(state, StatusCode::OK, &answer, casing)
+    let app_id = app.app_id.clone().unwrap_or_default();
+    let pending = Registration::pending(app_id, code, api_version, app);
+    file(state, pending, StatusCode::OK, casing)
 }
 
 pub(super) fn status_info(id: &str, registration: &Registration) -> RegistrationRequestStatusInfo {
     RegistrationRequestStatusInfo::new(registration.app_id.clone(), id, registration.status)
-}
-
-/// Which scopes the request's credentials carry: `None` without valid credentials.
-pub(super) fn credentials(state: &State, request: &FakeRequest) -> Option<Vec<String>> {
-    let authorization = request.header("authorization").unwrap_or_default();
-    if let Some(key) = authorization
-        .strip_prefix("Wawi ")
-        .or_else(|| request.header("x-api-key"))
-    {
-        return state.api_keys.get(key).cloned();
-    }
-    let token = authorization.strip_prefix("Bearer ")?;
-    let expires = state.tokens.get(token)?;
-    (state.clock.now() < *expires).then(|| vec!["*".to_owned()])
 }
 
 pub(super) fn info(
@@ -333,7 +339,7 @@ pub(super) fn info(
     request: &FakeRequest,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let Some(scopes) = credentials(state, request) else {
+    let Some(scopes) = request.credentials(state) else {
         return plain(StatusCode::UNAUTHORIZED, "");
     };
     if let Some(needed) = state

@@ -23,9 +23,10 @@ use hyper::body::Bytes;
 use hyper::{Method, Response, StatusCode};
 use jtl_erp_runtime::serde_json;
 
-use super::encoding::{error, json, json_bytes, pascal_bytes, plain, respond};
-use super::erp::credentials;
-use super::server::{FakeRequest, fault_response};
+use super::encoding::{
+    error, fault_response, json, json_bytes, pascal_bytes, plain, read_body, respond,
+};
+use super::request::FakeRequest;
 use super::{Casing, FakeJtl, MAX_CHALLENGE_CODE_CHARS, State};
 use crate::models::{
     AccountingData, AccountingDataLineItem, Address, AppRegistrationRequest, Country, CreateLogin,
@@ -200,7 +201,7 @@ pub(super) fn route(
             json_list(state, &features, casing)
         }
         (&Method::GET, ["accountingData"]) => accounting_data(state, request, casing),
-        (&Method::HEAD, ["info"]) => match credentials(state, request) {
+        (&Method::HEAD, ["info"]) => match request.credentials(state) {
             Some(_) => respond(StatusCode::OK, "application/json", Vec::new()),
             None => plain(StatusCode::UNAUTHORIZED, ""),
         },
@@ -233,6 +234,30 @@ fn challenge_code_refusal(
 }
 
 /// The vendor's 402: no body to read.
+/// The refusals a licensed 2.0 operation shares: 402 when the licence was withdrawn, 400
+/// `HeaderMissing` without `x-appid` and `x-appversion`.
+fn unlicensed_or_unnamed(
+    state: &State,
+    request: &FakeRequest,
+    casing: Casing,
+) -> Option<Response<Full<Bytes>>> {
+    if state.erp2.unlicensed {
+        return Some(no_licence());
+    }
+    ["x-appid", "x-appversion"]
+        .into_iter()
+        .find(|header| request.header(header).is_none_or(str::is_empty))
+        .map(|header| {
+            invalid(
+                state,
+                "HeaderMissing",
+                header,
+                "The header is required",
+                casing,
+            )
+        })
+}
+
 fn no_licence() -> Response<Full<Bytes>> {
     respond(StatusCode::PAYMENT_REQUIRED, "application/json", Vec::new())
 }
@@ -327,7 +352,7 @@ fn foreign(
     if let Some(refusal) = challenge_code_refusal(state, request, casing) {
         return refusal;
     }
-    if credentials(state, request).is_none() {
+    if request.credentials(state).is_none() {
         return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
     }
     if let Some(session) = request.header("x-sessionid")
@@ -335,19 +360,8 @@ fn foreign(
     {
         return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
     }
-    if state.erp2.unlicensed {
-        return no_licence();
-    }
-    for header in ["x-appid", "x-appversion"] {
-        if request.header(header).is_none_or(str::is_empty) {
-            return invalid(
-                state,
-                "HeaderMissing",
-                header,
-                "The header is required",
-                casing,
-            );
-        }
+    if let Some(refusal) = unlicensed_or_unnamed(state, request, casing) {
+        return refusal;
     }
     let found = match target {
         Target::New => None,
@@ -374,16 +388,9 @@ fn foreign(
         }
         return respond(StatusCode::NO_CONTENT, "application/json", Vec::new());
     }
-    let app: AppRegistrationRequest = match serde_json::from_slice(&request.body) {
+    let app: AppRegistrationRequest = match read_body(state, &request.body, casing) {
         Ok(app) => app,
-        Err(e) => {
-            return error(
-                state,
-                StatusCode::BAD_REQUEST,
-                &format!("InvalidBody: {e}"),
-                casing,
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let (id, status) = match found {
         Some(id) => {
@@ -557,7 +564,7 @@ fn accounting_data(
     request: &FakeRequest,
     casing: Casing,
 ) -> Response<Full<Bytes>> {
-    let Some(scopes) = credentials(state, request) else {
+    let Some(scopes) = request.credentials(state) else {
         return respond(StatusCode::UNAUTHORIZED, "application/json", Vec::new());
     };
     if let Some(session) = request.header("x-sessionid")
@@ -576,19 +583,8 @@ fn accounting_data(
             casing,
         );
     }
-    if state.erp2.unlicensed {
-        return no_licence();
-    }
-    for header in ["x-appid", "x-appversion"] {
-        if request.header(header).is_none_or(str::is_empty) {
-            return invalid(
-                state,
-                "HeaderMissing",
-                header,
-                "The header is required",
-                casing,
-            );
-        }
+    if let Some(refusal) = unlicensed_or_unnamed(state, request, casing) {
+        return refusal;
     }
     let query = request.path.split_once('?').map_or("", |(_, q)| q);
     let mut page_number = 1;

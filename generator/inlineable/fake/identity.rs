@@ -22,7 +22,7 @@ use jtl_erp_runtime::wire::Wire;
 use crate::models::{OAuthError, TokenResponse};
 
 use super::encoding::{decode_basic, plain, respond, url_form};
-use super::server::FakeRequest;
+use super::request::FakeRequest;
 use super::{FakeJtl, State};
 
 /// The issuer's paths (as Zitadel serves them).
@@ -441,11 +441,7 @@ impl FakeJtl {
         user: Option<&str>,
         lifetime: Duration,
     ) -> String {
-        let issuer = self.issuer();
-        let mut state = self.state();
-        let now = state.clock.wall_clock();
-        let (rsa, _) = state.issuer.current();
-        rsa.app_token(&issuer, app, tenant, user, lifetime, now)
+        self.mint_app_token(|(rsa, _)| rsa, app, tenant, user, lifetime)
     }
 
     /// The same, signed EdDSA with the current Ed25519 key.
@@ -456,11 +452,22 @@ impl FakeJtl {
         user: Option<&str>,
         lifetime: Duration,
     ) -> String {
+        self.mint_app_token(|(_, ed)| ed, app, tenant, user, lifetime)
+    }
+
+    /// An app token signed by the current key `key` picks, `iat` on the fake's clock.
+    fn mint_app_token(
+        &self,
+        key: fn(&(AppTokenSigner, AppTokenSigner)) -> &AppTokenSigner,
+        app: &str,
+        tenant: &str,
+        user: Option<&str>,
+        lifetime: Duration,
+    ) -> String {
         let issuer = self.issuer();
         let mut state = self.state();
         let now = state.clock.wall_clock();
-        let (_, ed) = state.issuer.current();
-        ed.app_token(&issuer, app, tenant, user, lifetime, now)
+        key(state.issuer.current()).app_token(&issuer, app, tenant, user, lifetime, now)
     }
 
     /// Signs any claims with the current RSA key (expired, foreign or tenant-less app tokens).

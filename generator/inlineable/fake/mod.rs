@@ -44,11 +44,16 @@ use std::time::{Duration, Instant};
 use crate::models::{AppRegistrationRequest, RegistrationStatus};
 use jtl_erp_runtime::time::SharedTimeSource;
 
-// One module per API the fake imitates, and the HTTP side that routes to them.
+// One module per API the fake imitates (erp: what both ERP generations share, registration
+// among it; erp2: what only 2.0 has; identity; scx; session), the HTTP side that routes to them
+// (server), and below them all what every route reads and writes (request: the request and its
+// credentials; encoding: bodies and answers). Siblings import only downwards: server → the APIs
+// → erp2 → request, encoding.
 mod encoding;
 mod erp;
 mod erp2;
 mod identity;
+mod request;
 mod scx;
 mod server;
 mod session;

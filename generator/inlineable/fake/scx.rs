@@ -11,7 +11,7 @@ use jtl_erp_runtime::wire::{Camel, Wire};
 
 use super::State;
 use super::encoding::{multipart_field, plain, respond};
-use super::server::FakeRequest;
+use super::request::FakeRequest;
 use crate::models::AuthToken;
 
 pub(super) fn scx_token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {

@@ -9,26 +9,13 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 
-use super::encoding::{multipart_field, plain};
+use super::encoding::{fault_response, multipart_field, plain};
 use super::erp::{accept_everything, erp, pending_mut};
+use super::request::FakeRequest;
 use super::scx::scx_token;
 use super::session::{JWKS_PATH, jwks};
-use super::{ERP_PREFIXES, Fault, MAX_BODY, RecordedRequest, State, erp2, identity, lock};
+use super::{ERP_PREFIXES, MAX_BODY, RecordedRequest, State, erp2, identity, lock};
 use crate::models::RegistrationStatus;
-
-/// A request as the routes see it.
-pub(super) struct FakeRequest {
-    pub(super) method: Method,
-    pub(super) path: String,
-    pub(super) headers: hyper::HeaderMap,
-    pub(super) body: Bytes,
-}
-
-impl FakeRequest {
-    pub(super) fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
 
 pub(super) async fn serve(
     state: Arc<Mutex<State>>,
@@ -130,25 +117,5 @@ pub(super) fn admin(state: &mut State, path: &str) -> Response<Full<Bytes>> {
     match result {
         Ok(()) => plain(StatusCode::NO_CONTENT, ""),
         Err(e) => plain(StatusCode::CONFLICT, &e.to_string()),
-    }
-}
-
-pub(super) fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
-    match fault {
-        Fault::Unauthorized => plain(StatusCode::UNAUTHORIZED, ""),
-        Fault::Status(status) => plain(
-            StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            "",
-        ),
-        Fault::RetryAfter { status, seconds } => {
-            let mut response = plain(
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
-                "",
-            );
-            response
-                .headers_mut()
-                .insert("retry-after", seconds.to_string().parse().expect("digits"));
-            response
-        }
     }
 }

@@ -9,8 +9,7 @@ use hyper::{Response, StatusCode};
 use jtl_erp_runtime::serde_json;
 
 use super::encoding::{plain, respond};
-use super::erp::credentials;
-use super::server::FakeRequest;
+use super::request::FakeRequest;
 use super::{FakeJtl, State};
 
 pub(super) const JWKS_PATH: &str = "/account/.well-known/jwks.json";
@@ -99,7 +98,7 @@ pub(super) fn jwks(state: &mut State, request: &FakeRequest) -> Response<Full<By
     let bearer = request
         .header("authorization")
         .is_some_and(|h| h.starts_with("Bearer "));
-    if !bearer || credentials(state, request).is_none() {
+    if !bearer || request.credentials(state).is_none() {
         return plain(StatusCode::UNAUTHORIZED, "");
     }
     state.session.fetches += 1;
