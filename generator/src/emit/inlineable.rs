@@ -108,6 +108,7 @@ const MODULES: &[Module] = &[
             file!("fake/erp.rs"),
             file!("fake/erp2.rs"),
             file!("fake/identity.rs"),
+            file!("fake/request.rs"),
             file!("fake/scx.rs"),
             file!("fake/server.rs"),
             file!("fake/session.rs"),
