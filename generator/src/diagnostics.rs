@@ -203,6 +203,18 @@ impl Diagnostic {
         )
     }
 
+    /// A generator bug met in `file` (`<generator>` when no document is to blame): reported as
+    /// an error asking for the input, never as a panic.
+    pub(crate) fn internal(file: &str, message: impl fmt::Display) -> Self {
+        Self::new(
+            Severity::Error,
+            file,
+            Location::File,
+            Kind::Internal,
+            format!("internal error (a generator bug, please report it with the input): {message}"),
+        )
+    }
+
     /// A diagnostic at any location.
     pub fn new(
         severity: Severity,

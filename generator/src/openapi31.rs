@@ -43,31 +43,15 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
 
-/// The methods of a path item (3.1's eight).
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Whether a document is OpenAPI 3.1 (its `openapi` field, `3.1.x`).
-pub fn is_openapi31(raw: &Value) -> bool {
-    raw.get("openapi")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.1."))
-}
-
 /// Translates the 3.1 document `raw` into the 3.0 shape, in place; warnings (at pointers of the
 /// document as written) go to `sink`. The result maps pointers of the translated tree back.
 pub fn translate(raw: &mut Value, file: &str, sink: &mut Sink) -> Origins {
-    let openapi32 = crate::openapi32::is_openapi32(raw);
+    let openapi32 = crate::tree::is_openapi32(raw);
     let mut translation = Translation {
         file,
         sink,
         origins: Origins::default(),
-        methods: if openapi32 {
-            &crate::openapi32::METHODS
-        } else {
-            &METHODS
-        },
+        methods: crate::tree::methods(openapi32),
         version: if openapi32 { "3.2" } else { "3.1" },
     };
     translation.document(raw);
