@@ -42,6 +42,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
+use crate::tree::brief;
 
 /// Translates the 3.1 document `raw` into the 3.0 shape, in place; warnings (at pointers of the
 /// document as written) go to `sink`. The result maps pointers of the translated tree back.
@@ -1133,16 +1134,6 @@ fn numeric_bounds(map: &mut Map<String, Value>) {
                 }
             }
         }
-    }
-}
-
-/// A value as compact JSON, cut after 60 characters.
-fn brief(value: &Value) -> String {
-    const MAX: usize = 60;
-    let text = value.to_string();
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
     }
 }
 

@@ -24,7 +24,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token, pointer};
-use crate::tree::{Parent, child_parent, is_data};
+use crate::tree::{Parent, brief, child_parent, is_data};
 
 /// Schema types whose values are not objects, so `additionalProperties` says nothing about them.
 const NON_OBJECT_TYPES: [&str; 5] = ["string", "integer", "number", "boolean", "array"];
@@ -235,16 +235,6 @@ pub(crate) fn scopes_are_a_deviation<'v>(raw: &'v Value, name: &str) -> Option<&
         .get("type")
         .and_then(Value::as_str)
         .filter(|kind| !matches!(*kind, "oauth2" | "openIdConnect"))
-}
-
-/// A value as compact JSON, cut after 60 characters.
-fn brief(value: &Value) -> String {
-    const MAX: usize = 60;
-    let text = value.to_string();
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
 }
 
 #[cfg(test)]

@@ -125,6 +125,16 @@ fn walk(node: &Value, at: &mut String, parent: Parent, visit: &mut dyn FnMut(&st
     }
 }
 
+/// A value as compact JSON, cut after 60 characters, for messages that quote a document.
+pub fn brief(value: &Value) -> String {
+    const MAX: usize = 60;
+    let text = value.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Parent, is_data};
