@@ -69,9 +69,9 @@ fn check(label: &str, docs: &[SourceDocument]) {
 fn every_generated_file_is_rust_that_an_independent_parser_reads() {
     check(
         "spec/",
-        &xtask::read_specs(
+        &jtl_erp_regen::read_specs(
             &repo_root(),
-            &xtask::default_specs(&repo_root()).expect("specs"),
+            &jtl_erp_regen::default_specs(&repo_root()).expect("specs"),
         )
         .expect("readable"),
     );
@@ -82,7 +82,7 @@ fn every_generated_file_is_rust_that_an_independent_parser_reads() {
         "synthetic",
         &[SourceDocument {
             path: "synthetic.yaml".to_owned(),
-            text: xtask::synth::synthetic_document(75),
+            text: jtl_erp_regen::synth::synthetic_document(75),
         }],
     );
 }

@@ -18,14 +18,14 @@ use jtl_erp_generator::SourceDocument;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    xtask::repo_root()
+    jtl_erp_regen::repo_root()
 }
 
 /// The documents in spec/, as `cargo xtask regen` reads them.
 pub fn spec_documents() -> Vec<SourceDocument> {
     let root = repo_root();
-    let specs = xtask::default_specs(&root).expect("spec/ is readable");
-    xtask::read_specs(&root, &specs).expect("spec documents are readable")
+    let specs = jtl_erp_regen::default_specs(&root).expect("spec/ is readable");
+    jtl_erp_regen::read_specs(&root, &specs).expect("spec documents are readable")
 }
 
 /// Every value of a header in a request the mock server received.
@@ -94,7 +94,7 @@ fn node_modules() {
         if complete {
             Ok(())
         } else {
-            xtask::npm_ci(&root)
+            jtl_erp_regen::npm_ci(&root)
         }
     });
     if let Err(message) = installed {
