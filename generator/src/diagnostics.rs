@@ -361,6 +361,19 @@ impl Sink {
     pub fn into_warnings(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
+
+    /// The (kind, pointer) of each warning gathered, for tests of the stages that warn at
+    /// pointers; a warning elsewhere is a test failure.
+    #[cfg(test)]
+    pub fn into_pointed_warnings(self) -> Vec<(Kind, String)> {
+        self.diagnostics
+            .into_iter()
+            .map(|d| match d.location {
+                Location::Pointer(pointer) => (d.kind, pointer),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
 }
 
 /// Where a translation moved the nodes of a document's tree: the pipeline reads the translated

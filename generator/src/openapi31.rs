@@ -225,11 +225,9 @@ impl Translation<'_> {
         }
     }
 
-    fn response(&mut self, response: &mut Value, at: &str) {
-        let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) else {
-            return;
-        };
-        for (name, header) in response
+    /// The `headers` of a response or an encoding, each read as a parameter.
+    fn headers(&mut self, holder: &mut Map<String, Value>, at: &str) {
+        for (name, header) in holder
             .get_mut("headers")
             .and_then(Value::as_object_mut)
             .into_iter()
@@ -237,6 +235,13 @@ impl Translation<'_> {
         {
             self.parameter(header, &child(&format!("{at}/headers"), name));
         }
+    }
+
+    fn response(&mut self, response: &mut Value, at: &str) {
+        let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) else {
+            return;
+        };
+        self.headers(response, at);
         self.content(response, at);
     }
 
@@ -269,14 +274,8 @@ impl Translation<'_> {
                 .into_iter()
                 .flatten()
             {
-                let at = child(&format!("{at}/encoding"), property);
-                for (name, header) in encoding
-                    .get_mut("headers")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    self.parameter(header, &child(&format!("{at}/headers"), name));
+                if let Some(encoding) = encoding.as_object_mut() {
+                    self.headers(encoding, &child(&format!("{at}/encoding"), property));
                 }
             }
         }
@@ -1141,21 +1140,13 @@ fn numeric_bounds(map: &mut Map<String, Value>) {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Location, Origins, Sink};
+    use crate::diagnostics::{Kind, Origins, Sink};
 
     /// The translated tree, the (kind, pointer) of each warning, and the origins.
     fn translated(mut raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
         let mut sink = Sink::default();
         let origins = super::translate(&mut raw, "doc.yaml", &mut sink);
-        let warnings = sink
-            .into_warnings()
-            .into_iter()
-            .map(|d| match d.location {
-                Location::Pointer(pointer) => (d.kind, pointer),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        (raw, warnings, origins)
+        (raw, sink.into_pointed_warnings(), origins)
     }
 
     /// A document with these component schemas.

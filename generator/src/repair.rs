@@ -241,21 +241,13 @@ pub(crate) fn scopes_are_a_deviation<'v>(raw: &'v Value, name: &str) -> Option<&
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Location, Sink};
+    use crate::diagnostics::{Kind, Sink};
 
     /// The repaired tree and the (kind, pointer) of each warning.
     fn repaired(mut raw: Value) -> (Value, Vec<(Kind, String)>) {
         let mut sink = Sink::default();
         super::repair(&mut raw, "doc.json", false, &mut sink);
-        let warnings = sink
-            .into_warnings()
-            .into_iter()
-            .map(|d| match d.location {
-                Location::Pointer(pointer) => (d.kind, pointer),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        (raw, warnings)
+        (raw, sink.into_pointed_warnings())
     }
 
     #[test]
