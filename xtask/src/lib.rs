@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod compile_time;
+pub mod evolution;
 pub mod synth;
 
 use anyhow::{Context as _, bail};
