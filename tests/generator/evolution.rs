@@ -132,3 +132,24 @@ fn the_lints_of_a_semver_checks_report_are_read_from_its_headings() {
     );
     assert!(xtask::evolution::semver_lints("     Summary no semver update required\n").is_empty());
 }
+
+/// `cargo xtask semver-check` fails when a finding of cargo-semver-checks names an item that no
+/// breaking line of `regen` names (the report as cargo-semver-checks 0.51 printed it for
+/// xtask::evolution::BREAKING).
+#[test]
+fn each_finding_of_semver_checks_must_be_named_by_a_breaking_line_of_regen() {
+    let report = "--- failure inherent_method_missing: pub method removed or renamed ---\n\nDescription:\nA publicly-visible method ...\n        ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove\n\nFailed in:\n  Client::head_status, previously in file generated/src/erp_v2.rs:443\n\n--- failure method_parameter_count_changed: pub method parameter count changed ---\n\nFailed in:\n  jtl_erp_client::models::PagedListOfAccountingData::new takes 4 parameters in generated/src/models.rs:571, but now takes 5 parameters in client/src/models.rs:571\n\n--- failure struct_missing: pub struct removed or renamed ---\n\nFailed in:\n  struct jtl_erp_client::erp_v2::HeadStatus, previously in file generated/src/erp_v2.rs:1538\n";
+    let lines: Vec<&str> = BREAKING.iter().map(|c| c.line).collect();
+    assert_eq!(
+        xtask::evolution::unreported(report, &lines),
+        Vec::<String>::new()
+    );
+    // Without the line of the removed operation, its two findings are unreported.
+    assert_eq!(
+        xtask::evolution::unreported(report, &lines[..1]),
+        [
+            "Client::head_status, previously in file generated/src/erp_v2.rs:443",
+            "struct jtl_erp_client::erp_v2::HeadStatus, previously in file generated/src/erp_v2.rs:1538"
+        ]
+    );
+}
