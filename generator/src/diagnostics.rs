@@ -80,7 +80,7 @@ kinds! {
     NoDocuments = "no-documents", false, "No OpenAPI document was given.";
     Syntax = "syntax", false, "The file is not valid YAML or JSON (line and column).";
     Empty = "empty", false, "The document is empty.";
-    Version = "version", false, "The document is not OpenAPI 3.0 or 3.1 (Swagger 2.0, 3.2).";
+    Version = "version", false, "The document is not OpenAPI 3.0, 3.1 or 3.2 (Swagger 2.0, 3.3).";
     Shape = "shape", false, "A part of the document does not have the shape OpenAPI gives it.";
     DanglingRef = "dangling-ref", false, "A `$ref` names nothing in its document.";
     ExternalRef = "external-ref", false, "A `$ref` points outside its document.";
@@ -122,8 +122,11 @@ kinds! {
     InlineableLeftOut = "inlineable-left-out", false, "A hand-written module is left out: an operation it needs is missing.";
     SurfaceUnreadable = "surface-unreadable", false, "The previous release's `api.json` does not read: nothing is compared, the surface is recorded anew.";
     KeywordNotApplied = "keyword-not-applied", false, "A JSON Schema keyword the client cannot type (`if`/`then`/`else`, `prefixItems`, …) is not applied.";
-    SchemaDialect = "schema-dialect", false, "A schema dialect other than OpenAPI 3.1's is read as JSON Schema 2020-12.";
+    SchemaDialect = "schema-dialect", false, "A schema dialect other than OpenAPI 3.1's (or 3.2's) is read as JSON Schema 2020-12.";
     SecuritySchemeIgnored = "security-scheme-ignored", false, "A `mutualTLS` scheme is left to the TLS configuration, not to an auth provider.";
+    MethodNotSendable = "method-not-sendable", false, "An operation of a method the client cannot send (OpenAPI 3.2 `additionalOperations`) is left out.";
+    QuerystringNotSent = "querystring-not-sent", false, "An `in: querystring` parameter that is not a form of named values is not sent.";
+    StreamNotDecoded = "stream-not-decoded", false, "The items or parts of a sequential media type (`itemSchema`, `itemEncoding`, `prefixEncoding`) are not decoded one by one: the body is read whole.";
 }
 
 impl fmt::Display for Kind {
@@ -275,24 +278,43 @@ pub struct Sink {
     /// Per file, where the nodes of its translated tree were in the document as written
     /// (OpenAPI 3.1 documents, `openapi31.rs`): pointers are mapped back when pushed.
     origins: Vec<(String, Origins)>,
+    /// The diagnostics recorded at a pointer mapped back through a move, as recorded.
+    moved: Vec<Diagnostic>,
 }
 
 impl Sink {
     /// Records a problem; a pointer into a translated tree becomes the pointer into the
     /// document as written.
-    pub fn push(&mut self, mut diagnostic: Diagnostic) {
-        if let Location::Pointer(pointer) = &mut diagnostic.location
-            && let Some((_, origins)) = self.origins.iter().find(|(f, _)| *f == diagnostic.file)
-        {
-            let original = origins.original(pointer);
-            if original != *pointer {
-                *pointer = original;
-                // A path item inlined where it is referenced is checked there and where it is
-                // declared: one problem, reported once.
-                if self.diagnostics.contains(&diagnostic) {
-                    return;
-                }
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        let origins = self.origins.iter().position(|(f, _)| *f == diagnostic.file);
+        match origins {
+            Some(i) => {
+                let (diagnostic, moved) = mapped(diagnostic, &self.origins[i].1);
+                self.record(diagnostic, moved);
             }
+            None => self.diagnostics.push(diagnostic),
+        }
+    }
+
+    /// Records a problem whose pointer is one of a tree being translated: mapped back through
+    /// `origins`, the moves made so far, like [`Sink::push`] maps those of a finished translation.
+    pub fn push_through(&mut self, diagnostic: Diagnostic, origins: &Origins) {
+        let (diagnostic, moved) = mapped(diagnostic, origins);
+        self.record(diagnostic, moved);
+    }
+
+    /// Records a problem of a translated tree. A part inlined where it is referenced (a path
+    /// item, a media type) is checked there and where it is declared, in either order: one
+    /// problem, reported once. Problems no move is involved in are recorded as they come, as
+    /// for a 3.0 document.
+    fn record(&mut self, diagnostic: Diagnostic, moved: bool) {
+        if moved {
+            if self.diagnostics.contains(&diagnostic) {
+                return;
+            }
+            self.moved.push(diagnostic.clone());
+        } else if self.moved.contains(&diagnostic) {
+            return;
         }
         self.diagnostics.push(diagnostic);
     }
@@ -314,6 +336,7 @@ impl Sink {
     /// Ends a stage: `Err` with everything when an error was recorded.
     pub fn finish_stage(&mut self) -> Result<(), Report> {
         if self.has_errors() {
+            self.moved.clear();
             Err(Report {
                 diagnostics: std::mem::take(&mut self.diagnostics),
             })
@@ -346,6 +369,11 @@ impl Origins {
         }
     }
 
+    /// Adds the moves of a later translation of the same tree (made after these).
+    pub fn append(&mut self, later: Origins) {
+        self.moves.extend(later.moves);
+    }
+
     /// The pointer in the document as written of what `pointer` names in the translated tree.
     pub fn original(&self, pointer: &str) -> String {
         let mut pointer = pointer.to_owned();
@@ -358,6 +386,19 @@ impl Origins {
         }
         pointer
     }
+}
+
+/// `diagnostic` with its pointer mapped back through `origins`, and whether it moved.
+fn mapped(mut diagnostic: Diagnostic, origins: &Origins) -> (Diagnostic, bool) {
+    let mut moved = false;
+    if let Location::Pointer(pointer) = &mut diagnostic.location {
+        let original = origins.original(pointer);
+        if original != *pointer {
+            *pointer = original;
+            moved = true;
+        }
+    }
+    (diagnostic, moved)
 }
 
 pub(crate) use crate::json_pointer::{escape_token, pointer};

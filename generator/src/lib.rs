@@ -34,6 +34,7 @@ mod ir;
 mod load;
 mod normalize;
 mod openapi31;
+mod openapi32;
 mod release;
 mod repair;
 mod select;

@@ -1,8 +1,9 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, keeping the raw tree for
 //! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. An OpenAPI
-//! 3.1 document's tree is first read into the 3.0 shape ([`crate::openapi31`]; its diagnostics
-//! keep pointing into the document as written); known deviations of published documents that
-//! lose nothing are repaired in the raw tree ([`crate::repair`]), each with a warning.
+//! 3.1 document's tree is first read into the 3.0 shape ([`crate::openapi31`]), a 3.2 one's
+//! additions into 3.1 before that ([`crate::openapi32`]; diagnostics keep pointing into the
+//! document as written); known deviations of published documents that lose nothing are repaired
+//! in the raw tree ([`crate::repair`]), each with a warning.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -27,8 +28,11 @@ pub struct Loaded {
     pub raw: Value,
     /// The typed document.
     pub api: OpenAPI,
-    /// Written as OpenAPI 3.1 (its tree translated into the 3.0 shape; `webhooks` kept).
+    /// Written as OpenAPI 3.1 or 3.2 (its tree translated into the 3.0 shape; `webhooks` kept).
     pub openapi31: bool,
+    /// Written as OpenAPI 3.2 (its path items may hold a `query` operation:
+    /// [`crate::openapi32::query_operation`]).
+    pub openapi32: bool,
 }
 
 /// Parses every document, reporting the problems of all of them.
@@ -85,8 +89,15 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         return None;
     }
     let mut raw = raw;
-    let openapi31 = crate::openapi31::is_openapi31(&raw);
-    if openapi31 {
+    let openapi32 = crate::openapi32::is_openapi32(&raw);
+    let openapi31 = openapi32 || crate::openapi31::is_openapi31(&raw);
+    if openapi32 {
+        // The 3.1 translation's warnings are made on the tree 3.2's left: mapped through its moves.
+        let mut origins = crate::openapi32::translate(&mut raw, file, sink);
+        sink.map_pointers(file, origins.clone());
+        origins.append(crate::openapi31::translate(&mut raw, file, sink));
+        sink.map_pointers(file, origins);
+    } else if openapi31 {
         let origins = crate::openapi31::translate(&mut raw, file, sink);
         sink.map_pointers(file, origins);
     }
@@ -95,26 +106,44 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
     // says where (the tracking cost a tenth of a large document's reading).
     let typed = <OpenAPI as serde::Deserialize>::deserialize(&raw)
         .or_else(|_| serde_path_to_error::deserialize::<_, OpenAPI>(&raw));
-    match typed {
-        Ok(api) => Some(Loaded {
-            file: file.to_owned(),
-            raw,
-            api,
-            openapi31,
-        }),
+    // openapiv3's path item has no `query`: 3.2's are read on their own.
+    let queries = if openapi32 {
+        query_problems(&raw)
+    } else {
+        Vec::new()
+    };
+    let version = if openapi32 {
+        "3.2"
+    } else if openapi31 {
+        "3.1"
+    } else {
+        "3.0"
+    };
+    let problems = match typed {
+        Ok(api) if queries.is_empty() => {
+            return Some(Loaded {
+                file: file.to_owned(),
+                raw,
+                api,
+                openapi31,
+                openapi32,
+            });
+        }
+        Ok(_) => queries,
         Err(error) => {
             let mut problems = shape_problems(&raw);
             if problems.is_empty() {
                 problems.push((path_to_pointer(error.path()), error.inner().to_string()));
             }
-            for (pointer, message) in problems {
-                let version = if openapi31 { "3.1" } else { "3.0" };
-                let message = format!("not a valid OpenAPI {version} document: {message}");
-                fail(sink, Location::Pointer(pointer), Kind::Shape, message);
-            }
-            None
+            problems.extend(queries);
+            problems
         }
+    };
+    for (pointer, message) in problems {
+        let message = format!("not a valid OpenAPI {version} document: {message}");
+        fail(sink, Location::Pointer(pointer), Kind::Shape, message);
     }
+    None
 }
 
 /// YAML is a superset of JSON, so one parser reads both; integer keys (status codes) become
@@ -252,7 +281,7 @@ mod wide {
 }
 
 fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String> {
-    const SUPPORTED: &str = "supported are OpenAPI 3.0.x and 3.1.x";
+    const SUPPORTED: &str = "supported are OpenAPI 3.0.x, 3.1.x and 3.2.x";
     if let Some(swagger) = object.get("swagger") {
         return Some(format!(
             "Swagger/OpenAPI {} documents are not supported; {SUPPORTED}",
@@ -263,7 +292,7 @@ fn unsupported_version(object: &serde_json::Map<String, Value>) -> Option<String
         None => Some(format!(
             "the document has no `openapi` version field; {SUPPORTED}"
         )),
-        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => None,
+        Some(Value::String(v)) if ["3.0.", "3.1.", "3.2."].iter().any(|p| v.starts_with(p)) => None,
         Some(v) => Some(format!(
             "OpenAPI {} is not supported; {SUPPORTED}",
             display(v)
@@ -339,32 +368,10 @@ fn scheme_problem(scheme: &Value) -> Option<(String, String)> {
 /// A path item's first problem, looked for inside its operations and their responses, since
 /// openapiv3 reads those through untagged enums that hide the place.
 fn path_item_problem(item: &Value) -> Option<(String, String)> {
-    use openapiv3::{Operation, PathItem, Response};
+    use openapiv3::PathItem;
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let first =
-        |base: &str, entries: Option<&Value>, read: &dyn Fn(&Value) -> Option<(String, String)>| {
-            entries
-                .and_then(Value::as_object)?
-                .iter()
-                .find_map(|(key, value)| {
-                    read(value).map(|(inner, message)| {
-                        (format!("{base}/{}{inner}", escape_token(key)), message)
-                    })
-                })
-        };
-    let response = |value: &Value| {
-        if value.get("$ref").is_some() {
-            return None;
-        }
-        shape_error::<Response>(value)
-    };
-    let operation = |value: &Value| {
-        shape_error::<Operation>(value)?;
-        first("/responses", value.get("responses"), &response)
-            .or_else(|| shape_error::<Operation>(value))
-    };
     if item.get("$ref").is_some() {
         return None;
     }
@@ -373,10 +380,52 @@ fn path_item_problem(item: &Value) -> Option<(String, String)> {
         .iter()
         .find_map(|m| {
             item.get(*m)
-                .and_then(operation)
+                .and_then(operation_problem)
                 .map(|(inner, msg)| (format!("/{m}{inner}"), msg))
         })
         .or_else(|| shape_error::<PathItem>(item))
+}
+
+/// An operation's first problem, looked for inside its responses too.
+fn operation_problem(operation: &Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, Response};
+    let response = |value: &Value| {
+        if value.get("$ref").is_some() {
+            return None;
+        }
+        shape_error::<Response>(value)
+    };
+    shape_error::<Operation>(operation)?;
+    operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find_map(|(status, value)| {
+            response(value).map(|(inner, message)| {
+                (
+                    format!("/responses/{}{inner}", escape_token(status)),
+                    message,
+                )
+            })
+        })
+        .or_else(|| shape_error::<Operation>(operation))
+}
+
+/// The problems of the `query` operations (OpenAPI 3.2) of `paths`, which openapiv3 does not read.
+fn query_problems(raw: &Value) -> Vec<(String, String)> {
+    raw.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, item)| {
+            let (inner, message) = operation_problem(item.get("query")?)?;
+            Some((
+                format!("/paths/{}/query{inner}", escape_token(path)),
+                message,
+            ))
+        })
+        .collect()
 }
 
 fn shape_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {

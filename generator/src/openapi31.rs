@@ -35,6 +35,9 @@
 //!
 //! Every node that moves is recorded in [`Origins`], so that the diagnostics of later stages,
 //! made on the translated tree, point into the document as written.
+//!
+//! A 3.2 document comes here after `openapi32.rs` has read its additions as 3.1: the walk then
+//! takes its ninth method (`query`) along, and accepts 3.2's dialect.
 
 use serde_json::{Map, Value};
 
@@ -55,10 +58,17 @@ pub fn is_openapi31(raw: &Value) -> bool {
 /// Translates the 3.1 document `raw` into the 3.0 shape, in place; warnings (at pointers of the
 /// document as written) go to `sink`. The result maps pointers of the translated tree back.
 pub fn translate(raw: &mut Value, file: &str, sink: &mut Sink) -> Origins {
+    let openapi32 = crate::openapi32::is_openapi32(raw);
     let mut translation = Translation {
         file,
         sink,
         origins: Origins::default(),
+        methods: if openapi32 {
+            &crate::openapi32::METHODS
+        } else {
+            &METHODS
+        },
+        version: if openapi32 { "3.2" } else { "3.1" },
     };
     translation.document(raw);
     translation.origins
@@ -68,6 +78,10 @@ struct Translation<'a> {
     file: &'a str,
     sink: &'a mut Sink,
     origins: Origins,
+    /// The methods of a path item: 3.1's eight, or 3.2's nine (`query`).
+    methods: &'static [&'static str],
+    /// The document's version, as messages name it.
+    version: &'static str,
 }
 
 /// A pointer one token deeper (one allocation: most tokens need no escaping).
@@ -83,10 +97,11 @@ fn child(at: &str, token: &str) -> String {
     pointer
 }
 
-/// The schema dialects read as what they are: OpenAPI 3.1's (its base vocabulary over JSON
-/// Schema 2020-12) and JSON Schema 2020-12 itself.
+/// The schema dialects read as what they are: OpenAPI 3.1's and 3.2's (their base vocabulary
+/// over JSON Schema 2020-12) and JSON Schema 2020-12 itself.
 fn known_dialect(uri: &str) -> bool {
     uri.starts_with("https://spec.openapis.org/oas/3.1/dialect/")
+        || uri.starts_with("https://spec.openapis.org/oas/3.2/dialect/")
         || uri.trim_end_matches('#') == "https://json-schema.org/draft/2020-12/schema"
 }
 
@@ -106,7 +121,7 @@ impl Translation<'_> {
             self.warn(
                 "/jsonSchemaDialect".to_owned(),
                 Kind::SchemaDialect,
-                format!("the schema dialect `{uri}` is not OpenAPI 3.1's; its schemas are read as JSON Schema 2020-12"),
+                format!("the schema dialect `{uri}` is not OpenAPI {}'s; its schemas are read as JSON Schema 2020-12", self.version),
             );
         }
         // 3.1 makes `paths` optional (a document of webhooks or components only).
@@ -167,7 +182,7 @@ impl Translation<'_> {
             return;
         };
         self.parameters(item, at);
-        for method in METHODS {
+        for &method in self.methods {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -352,7 +367,8 @@ impl Translation<'_> {
             && !known_dialect(uri)
         {
             let message = format!(
-                "the schema dialect `{uri}` is not OpenAPI 3.1's; the schema is read as JSON Schema 2020-12"
+                "the schema dialect `{uri}` is not OpenAPI {}'s; the schema is read as JSON Schema 2020-12",
+                self.version
             );
             self.warn(child(at, "$schema"), Kind::SchemaDialect, message);
         }
@@ -796,7 +812,7 @@ impl Translation<'_> {
                 "paths" | "webhooks" => {
                     for item in value.as_object_mut().into_iter().flatten().map(|i| i.1) {
                         for (method, op) in item.as_object_mut().into_iter().flatten() {
-                            if METHODS.contains(&method.as_str())
+                            if self.methods.contains(&method.as_str())
                                 && let Some(security) = op.get_mut("security")
                             {
                                 lists.push(security);

@@ -38,6 +38,15 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The methods of the path items of `raw`: OpenAPI 3.2 adds `query`.
+fn methods(raw: &Value) -> &'static [&'static str] {
+    if crate::openapi32::is_openapi32(raw) {
+        &crate::openapi32::METHODS
+    } else {
+        METHODS
+    }
+}
+
 /// The component kinds pruned to what is reached (security schemes stay).
 const PRUNED: &[&str] = &[
     "schemas",
@@ -62,7 +71,7 @@ fn operations_of(raw: &Value) -> Vec<Found<'_>> {
         let Some(item) = item.as_object() else {
             continue;
         };
-        for method in METHODS {
+        for method in methods(raw) {
             if let Some(op) = item.get(*method) {
                 found.push(Found {
                     id: op.get("operationId").and_then(Value::as_str),
@@ -139,6 +148,7 @@ pub fn select(docs: &mut Vec<Loaded>, selection: &Selection, sink: &mut Sink) {
 /// Removes the operations `selection` leaves out and the components no kept operation reaches.
 /// Webhooks (OpenAPI 3.1) are no operations the client calls: a selection leaves them out.
 fn prune(raw: &mut Value, selection: &Selection) {
+    let methods = methods(raw);
     if let Some(doc) = raw.as_object_mut() {
         doc.shift_remove("webhooks");
     }
@@ -148,7 +158,7 @@ fn prune(raw: &mut Value, selection: &Selection) {
                 continue;
             };
             item.retain(|key, op| {
-                if !METHODS.contains(&key.as_str()) {
+                if !methods.contains(&key.as_str()) {
                     return true;
                 }
                 let id = op.get("operationId").and_then(Value::as_str);
@@ -162,7 +172,7 @@ fn prune(raw: &mut Value, selection: &Selection) {
         }
         paths.retain(|_, item| {
             item.as_object()
-                .is_some_and(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
+                .is_some_and(|i| i.keys().any(|k| methods.contains(&k.as_str())))
         });
     }
     let reached = reachable(raw);

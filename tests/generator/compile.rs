@@ -1,5 +1,6 @@
 //! Every construct (tests/fixtures/constructs, the fixture of each construct of issue 13 and the
-//! names that are no identifiers as they stand, the OpenAPI 3.1 fixtures of issue 37) and a
+//! names that are no identifiers as they stand, the OpenAPI 3.1 fixtures of issue 37 and the
+//! OpenAPI 3.2 ones) and a
 //! synthetic vendor-style document of 375
 //! operations generate into one crate that compiles with `-D warnings`; and the generator never
 //! panics on mutated documents, and what it makes of them is Rust.
@@ -31,6 +32,11 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
         super::snapshots::OPENAPI31
             .iter()
             .map(|c| root.join(format!("tests/fixtures/openapi31/{c}.yaml"))),
+    );
+    specs.extend(
+        super::snapshots::OPENAPI32
+            .iter()
+            .map(|c| root.join(format!("tests/fixtures/openapi32/{c}.yaml"))),
     );
     let out = dir.join("client");
     let (_, warnings) = xtask::regen(&root, &specs, &out, false).expect("generates");

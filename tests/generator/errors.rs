@@ -62,11 +62,26 @@ fn errors_in_an_openapi_31_document_point_into_the_document_as_written() {
 }
 
 #[test]
+fn errors_in_an_openapi_32_document_point_into_the_document_as_written() {
+    assert_eq!(
+        errors_of(&["bad/openapi-3.2-dangling.yaml"]),
+        "error: tests/fixtures/bad/openapi-3.2-dangling.yaml#/components/mediaTypes/Things/schema/items/$ref: `$ref` target `#/components/schemas/Thing` does not exist\n\
+         1 error(s); nothing was generated"
+    );
+    // A `query` operation, which openapiv3 does not read, is checked on its own.
+    assert_eq!(
+        errors_of(&["bad/openapi-3.2-query.yaml"]),
+        "error: tests/fixtures/bad/openapi-3.2-query.yaml#/paths/~1search/query/responses/200/headers: not a valid OpenAPI 3.2 document: invalid type: sequence, expected a map\n\
+         1 error(s); nothing was generated"
+    );
+}
+
+#[test]
 fn unsupported_versions_say_what_is_supported() {
     assert_eq!(
-        errors_of(&["bad/openapi-3.2.yaml", "bad/swagger-2.yaml"]),
-        "error: tests/fixtures/bad/openapi-3.2.yaml#/openapi: OpenAPI 3.2.0 is not supported; supported are OpenAPI 3.0.x and 3.1.x\n\
-         error: tests/fixtures/bad/swagger-2.yaml#/openapi: Swagger/OpenAPI 2.0 documents are not supported; supported are OpenAPI 3.0.x and 3.1.x\n\
+        errors_of(&["bad/openapi-3.3.yaml", "bad/swagger-2.yaml"]),
+        "error: tests/fixtures/bad/openapi-3.3.yaml#/openapi: OpenAPI 3.3.0 is not supported; supported are OpenAPI 3.0.x, 3.1.x and 3.2.x\n\
+         error: tests/fixtures/bad/swagger-2.yaml#/openapi: Swagger/OpenAPI 2.0 documents are not supported; supported are OpenAPI 3.0.x, 3.1.x and 3.2.x\n\
          2 error(s); nothing was generated"
     );
 }

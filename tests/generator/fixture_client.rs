@@ -1,14 +1,16 @@
 //! The client generated from the `bodies`, `responses`, `paging`, `identifiers` and `unions`
-//! fixtures and the OpenAPI 3.1 fixture `openapi31/type-lists`,
+//! fixtures, the OpenAPI 3.1 fixture `openapi31/type-lists` and the OpenAPI 3.2 fixtures
+//! `openapi32/query` and `openapi32/querystring`,
 //! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
-//! so that tests/generator/http.rs, paged.rs, identifiers.rs and unions.rs call its operations
+//! so that tests/generator/http.rs, paged.rs, identifiers.rs, unions.rs, openapi31.rs and
+//! openapi32.rs call its operations
 //! over HTTP.
 //! This test keeps it what the
 //! generator makes (`EXPECTORATE=overwrite` updates it).
 
 use jtl_erp_generator::{Settings, generate};
 
-use super::snapshots::{fixture, fixture31};
+use super::snapshots::{fixture, fixture31, fixture32};
 
 #[test]
 fn the_compiled_fixture_client_is_what_the_generator_makes() {
@@ -20,6 +22,8 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
             fixture("identifiers"),
             fixture("unions"),
             fixture31("type-lists"),
+            fixture32("query"),
+            fixture32("querystring"),
         ],
         &Settings::default(),
     )
@@ -32,6 +36,8 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
         "identifiers",
         "unions",
         "type_lists",
+        "query",
+        "querystring",
     ] {
         let file = generation
             .files

@@ -14,6 +14,7 @@ mod http;
 mod identifiers;
 mod inlineable;
 mod openapi31;
+mod openapi32;
 mod output;
 mod paged;
 mod regen;
@@ -23,8 +24,9 @@ mod select;
 mod snapshots;
 mod unions;
 
-// The client generated from the bodies, responses, paging, identifiers and unions fixtures and the
-// OpenAPI 3.1 type-lists fixture (fixture_client.rs keeps it fresh),
+// The client generated from the bodies, responses, paging, identifiers and unions fixtures, the
+// OpenAPI 3.1 type-lists fixture and the OpenAPI 3.2 query and querystring fixtures
+// (fixture_client.rs keeps it fresh),
 // compiled into this binary as its `crate::models`, `crate::bodies` and `crate::responses`, the
 // paths the generated code names. Formatted by the generator, hence `rustfmt::skip`.
 #[rustfmt::skip]
@@ -55,3 +57,11 @@ mod unions_client;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/type_lists.rs"]
 mod type_lists_client;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/query.rs"]
+mod query_client;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/querystring.rs"]
+mod querystring_client;

@@ -31,6 +31,21 @@ pub const OPENAPI31: &[&str] = &[
     "json-schema-keywords",
 ];
 
+/// The OpenAPI 3.2 fixtures, one per construct 3.2 adds, each a document
+/// `tests/fixtures/openapi32/<name>.yaml` with its snapshot under `snapshots/openapi32/`.
+pub const OPENAPI32: &[&str] = &[
+    "query",
+    "additional-operations",
+    "querystring",
+    "streams",
+    "media-type-components",
+    "self",
+    "tags",
+    "metadata",
+    "security",
+    "discriminator",
+];
+
 /// The fixture document of a construct, as the generator sees it.
 pub fn fixture(construct: &str) -> SourceDocument {
     document(&format!("tests/fixtures/{construct}/{construct}.yaml"))
@@ -39,6 +54,11 @@ pub fn fixture(construct: &str) -> SourceDocument {
 /// An OpenAPI 3.1 fixture, as the generator sees it.
 pub fn fixture31(name: &str) -> SourceDocument {
     document(&format!("tests/fixtures/openapi31/{name}.yaml"))
+}
+
+/// An OpenAPI 3.2 fixture, as the generator sees it.
+pub fn fixture32(name: &str) -> SourceDocument {
+    document(&format!("tests/fixtures/openapi32/{name}.yaml"))
 }
 
 fn document(path: &str) -> SourceDocument {
@@ -86,6 +106,16 @@ fn snapshots_of_each_openapi_31_construct() {
         expectorate::assert_contents(
             format!("generator/snapshots/openapi31/{name}.txt"),
             &snapshot(fixture31(name)),
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_each_openapi_32_construct() {
+    for name in OPENAPI32 {
+        expectorate::assert_contents(
+            format!("generator/snapshots/openapi32/{name}.txt"),
+            &snapshot(fixture32(name)),
         );
     }
 }
@@ -151,5 +181,49 @@ fn strict_refuses_the_lossy_openapi_31_fixtures_at_pointers_of_the_document_as_w
     // documented webhooks are repairs).
     for name in ["type-lists", "const-examples", "path-items", "webhooks"] {
         generate(&[fixture31(name)], &strict).expect("lossless");
+    }
+}
+
+#[test]
+fn strict_refuses_the_lossy_openapi_32_fixtures_at_pointers_of_the_document_as_written() {
+    let strict = Settings {
+        strict: true,
+        ..Settings::default()
+    };
+    for (name, pointer) in [
+        (
+            "additional-operations",
+            "/paths/~1documents~1{id}/additionalOperations/LINK",
+        ),
+        ("querystring", "/paths/~1reports/get/parameters/0"),
+        (
+            "streams",
+            "/paths/~1events~1export/get/responses/200/content/application~1jsonl/itemSchema",
+        ),
+        (
+            "discriminator",
+            "/components/schemas/Pet/discriminator/defaultMapping",
+        ),
+    ] {
+        let report = generate(&[fixture32(name)], &strict)
+            .expect_err("strict turns losing warnings into errors");
+        let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+        let expected = format!("error: tests/fixtures/openapi32/{name}.yaml#{pointer}: ");
+        assert!(
+            errors.iter().any(|e| e.starts_with(&expected)),
+            "{name}: {errors:#?}"
+        );
+    }
+    // `query`, media type components, `$self`, tags, the documentation fields and the security
+    // additions lose nothing.
+    for name in [
+        "query",
+        "media-type-components",
+        "self",
+        "tags",
+        "metadata",
+        "security",
+    ] {
+        generate(&[fixture32(name)], &strict).expect("lossless");
     }
 }

@@ -37,7 +37,13 @@ pub fn lower_operations(
             ));
             continue;
         };
-        for (method, op) in item.iter() {
+        // OpenAPI 3.2's `query`, which openapiv3's path item has no field for, comes last.
+        let query = loaded
+            .openapi32
+            .then(|| loaded.raw.get("paths")?.get(path))
+            .flatten()
+            .and_then(crate::openapi32::query_operation);
+        for (method, op) in item.iter().chain(query.as_ref().map(|op| ("query", op))) {
             let pointer = format!("/paths/{}/{method}", escape_token(path));
             let lowered = OperationLowering {
                 doc,

@@ -42,7 +42,12 @@ pub fn lower_webhooks(
                 continue;
             }
         };
-        for (method, op) in item.iter() {
+        let query = loaded
+            .openapi32
+            .then(|| loaded.raw.get("webhooks")?.get(name))
+            .flatten()
+            .and_then(crate::openapi32::query_operation);
+        for (method, op) in item.iter().chain(query.as_ref().map(|op| ("query", op))) {
             let at = format!("{at}/{method}");
             let id = op.operation_id.clone().unwrap_or_else(|| name.clone());
             let body = op.request_body.as_ref().and_then(|body| {

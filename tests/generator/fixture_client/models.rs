@@ -616,6 +616,85 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `Product` in `tests/fixtures/openapi32/query.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Product {
+    /// On the wire: `id`.
+    pub id: i64,
+    /// On the wire: `name`.
+    pub name: String,
+}
+
+rt::codegen::model! {
+    Product { 0 id["id"], 1 name["name"] } new(id : i64, name : String;) with { with_id
+    id : i64, with_name name : String } Camel { field id "id", field name "name" }
+}
+
+/// Bounds of the order total, sent as JSON text
+///
+/// Schemas of this concept (their casing):
+///
+/// - `OrderFilterTotal` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OrderFilterTotal {
+    /// On the wire: `min`.
+    pub min: Option<f64>,
+    /// On the wire: `max`.
+    pub max: Option<f64>,
+}
+
+rt::codegen::model! {
+    OrderFilterTotal { 0 min["min"], 1 max["max"] } new(; min, max) with { with_min min :
+    f64 = Some, with_max max : f64 = Some } Camel { optional min "min", optional max
+    "max" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `OrderFilter` in `tests/fixtures/openapi32/querystring.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OrderFilter {
+    /// The customer number
+    pub customer: String,
+    /// On the wire: `status`.
+    pub status: Option<Vec<crate::models::Status>>,
+    /// On the wire: `placedAfter`.
+    pub placed_after: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// Bounds of the order total, sent as JSON text
+    pub total: Option<crate::models::OrderFilterTotal>,
+}
+
+rt::codegen::model! {
+    OrderFilter { 0 customer["customer"], 1 status["status"], 2
+    placed_after["placedAfter"], 3 total["total"] } new(customer : String; status,
+    placed_after, total) with { with_customer customer : String, with_status status : Vec
+    < crate ::models::Status > = Some, with_placed_after placed_after :
+    rt::chrono::DateTime < rt::chrono::FixedOffset > = Some, with_total total : crate
+    ::models::OrderFilterTotal = Some } Camel { field customer "customer", optional
+    status "status", optional placed_after "placedAfter", optional_nested(Camel) total
+    "total" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `AddNoteRequest` in `tests/fixtures/bodies/bodies.yaml` (Camel)
 ///
 /// Built with `new` (the required fields) and a `with_…` setter per field, so that a
@@ -632,6 +711,29 @@ pub struct AddNoteRequest {
 rt::codegen::model! {
     AddNoteRequest { 0 text["text"] } new(text : String;) with { with_text text : String
     } Camel { field text "text" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `SearchProductsRequest` in `tests/fixtures/openapi32/query.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SearchProductsRequest {
+    /// On the wire: `text`.
+    pub text: String,
+    /// On the wire: `tags`.
+    pub tags: Option<Vec<String>>,
+}
+
+rt::codegen::model! {
+    SearchProductsRequest { 0 text["text"], 1 tags["tags"] } new(text : String; tags)
+    with { with_text text : String, with_tags tags : Vec < String > = Some } Camel {
+    field text "text", optional tags "tags" }
 }
 
 /// A value this client does not know is kept as `Unknown`, which never equals a named
@@ -791,6 +893,50 @@ impl Mood {
 }
 
 rt::codegen::str_enum!(Mood);
+
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `open`
+    Open,
+    /// `shipped`
+    Shipped,
+    /// `cancelled`
+    Cancelled,
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
+}
+
+#[allow(deprecated)]
+impl Status {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Shipped => "shipped",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(value) => &value.0,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "shipped" => Self::Shipped,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(UnknownValue(other.to_owned())),
+        }
+    }
+}
+
+rt::codegen::str_enum!(Status);
 
 /// A value this client does not know is kept as `Unknown`, which never equals a named
 /// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so

@@ -147,7 +147,11 @@ impl RetryPolicy {
 
 fn idempotent(method: &http::Method) -> bool {
     use http::Method as M;
-    matches!(*method, M::GET | M::HEAD | M::PUT | M::DELETE | M::OPTIONS)
+    // QUERY (OpenAPI 3.2's `query` operations) is safe and idempotent, as GET is.
+    matches!(
+        *method,
+        M::GET | M::HEAD | M::PUT | M::DELETE | M::OPTIONS | M::QUERY
+    )
 }
 
 /// A server-named wait plus up to a twentieth more, so that callers throttled together do not all
