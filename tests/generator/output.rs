@@ -85,6 +85,26 @@ fn an_operation_scope_is_carried_into_the_operation_description() {
         .find(|f| f.path == "src/scoped.rs")
         .expect("module")
         .contents;
+    // The method's documentation says it, under `# Requires`, before a 403 would …
+    let docs: Vec<&str> = module
+        .lines()
+        .map(str::trim_start)
+        .skip_while(|l| *l != "/// # Requires")
+        .take_while(|l| l.starts_with("///"))
+        .collect();
+    assert!(
+        docs.contains(
+            &"/// - the scope `items.read` (the document's `x-jtl-scope`): a token or key without it is refused with 403"
+        ),
+        "{module}"
+    );
+    let method = module
+        .lines()
+        .skip_while(|l| !l.contains("/// # Requires"))
+        .find(|l| !l.trim_start().starts_with("///") && !l.trim_start().starts_with("#["))
+        .expect("the documented item");
+    assert_eq!(method.trim(), "pub fn list_items(&self) -> ListItems {");
+    // … and the operation's description, which names it in that 403.
     assert!(module.contains(r#".scope("items.read")"#), "{module}");
 }
 
