@@ -66,7 +66,7 @@ fn check(label: &str, docs: &[SourceDocument]) {
 }
 
 #[test]
-fn every_generated_file_is_rust_that_an_independent_parser_reads() {
+fn every_generated_file_is_a_fixed_point_of_prettyplease_laid_out_by_the_rules() {
     check(
         "spec/",
         &jtl_erp_regen::read_specs(

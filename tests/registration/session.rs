@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
-    JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
+    KeysError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
 };
 use jtl_erp_tests::{CapturedLogs, MockServer};
 use serde_json::json;
@@ -108,7 +108,7 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
     let error = verifier.verify(&token).await.expect_err("no app token");
     assert!(
-        matches!(error, SessionError::JwksUnreachable(JwksError::Auth(_))),
+        matches!(error, SessionError::KeysUnreachable(KeysError::Auth(_))),
         "{error:?}"
     );
 }
@@ -413,7 +413,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     assert!(
         matches!(
             error,
-            SessionError::JwksUnreachable(JwksError::Transport(_))
+            SessionError::KeysUnreachable(KeysError::Transport(_))
         ),
         "{error:?}"
     );

@@ -107,6 +107,18 @@ enum Command {
         #[arg(long, value_name = "DOC")]
         versus_progenitor: Option<PathBuf>,
     },
+    /// Judge `generated/` against a made-up vendor release of `spec/` with cargo-semver-checks:
+    /// regenerates the release (xtask/src/evolution.rs) into target/semver-check/, prints what
+    /// `regen` says of it, then runs `cargo semver-checks --baseline-root generated
+    /// --release-type minor` on it; exit 0 when the verdict is what the release should get.
+    ///
+    /// Needs `cargo install --locked cargo-semver-checks` (0.51).
+    SemverCheck {
+        /// The breaking release (a property made required, an operation removed) instead of
+        /// the additive one: cargo-semver-checks must find breaking changes.
+        #[arg(long)]
+        breaking: bool,
+    },
     /// Write the synthetic vendor-style document used by the scale benchmark.
     Synth {
         /// Resources (four operations and four schemas each).
@@ -176,6 +188,7 @@ fn main() -> ExitCode {
             crates,
             versus_progenitor,
         } => compile_time(runs, crates, versus_progenitor),
+        Command::SemverCheck { breaking } => semver_check(breaking),
         Command::Synth { resources, out } => {
             std::fs::write(&out, jtl_erp_regen::synth::synthetic_document(resources))
                 .map(|()| ExitCode::SUCCESS)
@@ -254,6 +267,90 @@ fn regen(
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `cargo xtask semver-check`: the release regenerated, `regen`'s summary, the judge's verdict.
+fn semver_check(breaking: bool) -> anyhow::Result<ExitCode> {
+    use jtl_erp_regen::evolution::{ADDITIVE, BREAKING};
+    let root = repo_root();
+    let (name, changes) = if breaking {
+        ("breaking", BREAKING)
+    } else {
+        ("additive", ADDITIVE)
+    };
+    let dir = root.join("target/semver-check").join(name);
+    let regenerated = jtl_erp_regen::evolution::regenerate(&root, changes, &dir)?;
+    report_warnings(&regenerated.warnings, false);
+    eprintln!("{}", regenerated.release);
+    let client = dir.join("client");
+    // Its own target directory: cargo-semver-checks builds rustdoc JSON of both crates, with
+    // flags of its own that would invalidate the workspace's builds.
+    let output = std::process::Command::new("cargo")
+        .args(["semver-checks", "--baseline-root"])
+        .arg(root.join("generated"))
+        .arg("--manifest-path")
+        .arg(client.join("Cargo.toml"))
+        .args(["--release-type", "minor"])
+        .env("CARGO_TARGET_DIR", root.join("target/semver-check/target"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot run cargo-semver-checks ({e}); install it with \\
+                 `cargo install --locked cargo-semver-checks`"
+            )
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    print!("{stdout}");
+    eprint!("{stderr}");
+    // It fails for breaking findings and for its own errors alike; its summary tells them apart.
+    let lints = jtl_erp_regen::evolution::semver_lints(&stdout);
+    let found = if output.status.success() {
+        false
+    } else if stderr.contains("semver requires new") || !lints.is_empty() {
+        true
+    } else {
+        anyhow::bail!("cargo-semver-checks could not judge ({})", output.status);
+    };
+    let breaking_lines: Vec<&str> = regenerated
+        .release
+        .changes
+        .iter()
+        .filter(|c| c.class == jtl_erp_generator::Class::Breaking)
+        .map(|c| c.line.as_str())
+        .collect();
+    let unreported = jtl_erp_regen::evolution::unreported(&stdout, &breaking_lines);
+    for finding in &unreported {
+        eprintln!("semver-check: `regen` does not report this finding: {finding}");
+    }
+    let expected = breaking;
+    eprintln!(
+        "semver-check ({name} release): cargo-semver-checks found {}; {}",
+        if found {
+            format!(
+                "breaking changes ({}){}",
+                lints.join(", "),
+                if unreported.is_empty() {
+                    ", each named by a breaking line of regen's summary"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            "no breaking change".to_owned()
+        },
+        if found == expected {
+            "as expected"
+        } else {
+            "NOT as expected"
+        }
+    );
+    Ok(if found == expected && unreported.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The ten operations of the synthetic document that `compile-time` builds as a selection.

@@ -176,7 +176,13 @@ pub struct Inlined {
     pub modules: Vec<(&'static str, Option<&'static str>)>,
     /// The manifest's dependencies, features and binaries.
     pub manifest: Manifest,
+    /// The guide of the crate's front page (`README.md`), when the modules it shows are copied.
+    pub front_page: Option<&'static str>,
 }
+
+/// The guide of the JTL crate's front page (readme.rs): its Rust blocks use the registration
+/// flow and the fake, so it goes with them.
+const FRONT_PAGE: &str = include_str!("../../inlineable/front-page.md");
 
 /// The modules whose operations all exist, with their "copied from" header; a warning for each
 /// module whose operations exist only in part.
@@ -233,6 +239,10 @@ pub fn inline(api: &Api, sink: &mut Sink) -> Inlined {
                 required_feature: item.feature.map(|f| f.name),
             });
         }
+    }
+    let copied = |name: &str| inlined.modules.iter().any(|(module, _)| *module == name);
+    if copied("registration") && copied("fake") {
+        inlined.front_page = Some(FRONT_PAGE);
     }
     inlined
 }

@@ -9,6 +9,7 @@ mod manifest;
 mod models;
 mod operations;
 mod paging;
+mod readme;
 mod required;
 pub mod runtime;
 mod unions;
@@ -71,10 +72,20 @@ pub fn emit(
             Emitted::Text(inlined.manifest.render(settings, version)),
         ),
         (
+            "README.md".to_owned(),
+            Emitted::Data(readme::readme(
+                api,
+                settings,
+                version,
+                inlined.front_page,
+                &inlined.modules,
+            )),
+        ),
+        (
             "src/lib.rs".to_owned(),
             Emitted::Rust(code::print(
                 "src/lib.rs",
-                crate_root(api, settings, &inlined.modules),
+                crate_root(api, &inlined.modules),
             )?),
         ),
         (
@@ -96,32 +107,29 @@ pub fn emit(
     Ok(files)
 }
 
-fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) -> TokenStream {
-    let mut text = format!(
-        "{}.\n\n\
-         One module per OpenAPI document; the models in [`models`] are shared: a concept the \
-         vendor writes in camelCase on one endpoint and in PascalCase on another is one Rust \
-         type, and each operation writes it in its own casing.\n\n| module | API |\n|---|---|\n",
-        doc::line(&settings.description).trim_end_matches('.')
-    );
+fn crate_root(api: &Api, inlined: &[(&str, Option<&str>)]) -> TokenStream {
+    // The front page is the crate's README.md (readme.rs); below it, links to the modules'
+    // pages, which a README cannot have.
+    let mut text = String::from("\n## In these docs\n\n[`models`]");
     for module in &api.modules {
-        text.push_str(&format!(
-            "| [`{}`] | {} |\n",
-            module.name,
-            doc::table_cell(&module.title)
-        ));
+        text.push_str(&format!(", [`{}`]", module.name));
+    }
+    for (module, feature) in inlined {
+        match feature {
+            Some(feature) => text.push_str(&format!(", `{module}` (feature `{feature}`)")),
+            None => text.push_str(&format!(", [`{module}`]")),
+        }
     }
     // The changelog (`CHANGELOG.md`, written with the crate) is a page of the crate's docs,
     // unless a document's module took the name.
     let changelog = (!api.modules.iter().any(|m| m.name == "changelog")).then(|| {
-        text.push_str(
-            "\nWhat each version changed in this API, additive or breaking: [`changelog`].\n",
-        );
+        text.push_str(", and what each version changed in the API: [`changelog`]");
         quote! {
             #[doc = include_str!("../CHANGELOG.md")]
             pub mod changelog {}
         }
     });
+    text.push('.');
     let docs = inner_docs(&text);
     let modules = api.modules.iter().map(|m| {
         let name = ident(&m.name);
@@ -143,6 +151,7 @@ fn crate_root(api: &Api, settings: &Settings, inlined: &[(&str, Option<&str>)]) 
     ]
     .map(|i| i.full());
     quote! {
+        #![doc = include_str!("../README.md")]
         #docs
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod evolution;
 pub mod synth;
 
 use anyhow::{Context as _, bail};
