@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use jtl_erp_generator::Class;
-use jtl_erp_tests::repo_root;
 use jtl_erp_regen::evolution::{ADDITIVE, BREAKING, Change};
+use jtl_erp_tests::repo_root;
 
 /// The downstream crate copied to `dir/downstream`, depending on the crate in `client`; built
 /// as tests/generator/compile.rs builds its crate (the repository's target directory, lock file
@@ -61,8 +61,8 @@ fn workdir(name: &str) -> PathBuf {
 /// `changes` regenerated next to `generated/` in `dir`: `regen` reports each with `class`,
 /// one line each, and nothing else.
 fn regenerate(dir: &Path, changes: &[Change], class: Class) -> PathBuf {
-    let regenerated =
-        jtl_erp_regen::evolution::regenerate(&repo_root(), changes, dir).expect("the release generates");
+    let regenerated = jtl_erp_regen::evolution::regenerate(&repo_root(), changes, dir)
+        .expect("the release generates");
     let release = regenerated.release;
     assert_eq!(release.class(), Some(class), "{release}");
     let mut reported: Vec<(Class, &str)> = release
@@ -130,7 +130,10 @@ fn the_lints_of_a_semver_checks_report_are_read_from_its_headings() {
         jtl_erp_regen::evolution::semver_lints(report),
         ["inherent_method_missing", "struct_missing"]
     );
-    assert!(jtl_erp_regen::evolution::semver_lints("     Summary no semver update required\n").is_empty());
+    assert!(
+        jtl_erp_regen::evolution::semver_lints("     Summary no semver update required\n")
+            .is_empty()
+    );
 }
 
 /// `cargo xtask semver-check` fails when a finding of cargo-semver-checks names an item that no

@@ -12,7 +12,7 @@ use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
     KeysError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
 };
-use jtl_erp_tests::{CapturedLogs, MockServer};
+use jtl_erp_tests::MockServer;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -426,15 +426,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
 
 #[jtl_erp_tests::test]
 async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = jtl_erp_tests::trace_capture::capture(tracing::Level::TRACE);
 
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
@@ -472,7 +464,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
     }
     let claims = verifier.verify(&valid).await.expect("valid");
     messages.push_str(&format!("{claims:?}\n{verifier:?}\n"));
-    let logged = logs.text();
+    let logged = capture.logs.text();
     assert!(logged.contains("JWKS"), "the fetch is logged: {logged}");
     for text in [&messages, &logged] {
         for needle in [

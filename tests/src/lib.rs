@@ -8,6 +8,7 @@ pub mod rate_window;
 #[cfg(doctest)]
 mod readme;
 pub mod redis_server;
+pub mod trace_capture;
 
 pub use jtl_erp_test_macros::test;
 pub use mock_server::MockServer;
@@ -168,27 +169,6 @@ pub async fn wait_until_answering(url: &str, seconds: u64) {
             "{url} did not answer within {seconds} s"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// A captured copy of everything `tracing` prints while the guard lives (current thread).
-#[derive(Clone, Default)]
-pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl CapturedLogs {
-    /// The text printed so far.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
-    }
-}
-
-impl std::io::Write for CapturedLogs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("not poisoned").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
