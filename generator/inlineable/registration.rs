@@ -109,6 +109,7 @@ impl fmt::Debug for ApiKey {
 
 /// Why a registration did not end with an API key. Each documented answer has its own variant.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegistrationError {
     /// The request cannot be sent as it is (no challenge code, a scope that cannot be sent, …).
     #[error("invalid registration: {0}")]

@@ -203,6 +203,18 @@ impl Diagnostic {
         )
     }
 
+    /// A generator bug met in `file` (`<generator>` when no document is to blame): reported as
+    /// an error asking for the input, never as a panic.
+    pub(crate) fn internal(file: &str, message: impl fmt::Display) -> Self {
+        Self::new(
+            Severity::Error,
+            file,
+            Location::File,
+            Kind::Internal,
+            format!("internal error (a generator bug, please report it with the input): {message}"),
+        )
+    }
+
     /// A diagnostic at any location.
     pub fn new(
         severity: Severity,
@@ -348,6 +360,19 @@ impl Sink {
     /// The warnings gathered.
     pub fn into_warnings(self) -> Vec<Diagnostic> {
         self.diagnostics
+    }
+
+    /// The (kind, pointer) of each warning gathered, for tests of the stages that warn at
+    /// pointers; a warning elsewhere is a test failure.
+    #[cfg(test)]
+    pub fn into_pointed_warnings(self) -> Vec<(Kind, String)> {
+        self.diagnostics
+            .into_iter()
+            .map(|d| match d.location {
+                Location::Pointer(pointer) => (d.kind, pointer),
+                other => panic!("{other:?}"),
+            })
+            .collect()
     }
 }
 

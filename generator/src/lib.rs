@@ -9,12 +9,15 @@
 //! - [`document_info`], [`kinds_table`], [`runtime_probe`], [`HEADER`], [`ContextKey`] and the
 //!   JSON-pointer helpers of [`json_pointer`].
 //!
-//! The pipeline's stages are private: load (text → `openapiv3`, an OpenAPI 3.1 document read
-//! into the 3.0 shape, the vendor's quirks repaired),
-//! validate (references), select, normalize (the IR: operations repaired, schemas unified
-//! across casings), release (the API surface compared with the previous release's: changes,
-//! version, changelog), emit (formatted text), format (the header). The library is pure: it reads
-//! no files, no clock and no environment, and the same input gives byte-identical output.
+//! The pipeline's stages are private modules, in order (each uses only earlier ones and the
+//! shared helpers `diagnostics`, `tree`, `ir`, `json_pointer`): load (text → raw tree),
+//! openapi32 and openapi31 (a 3.2 document read into 3.1, a 3.1 one into the 3.0 shape), repair
+//! (the vendor's known quirks), load again (raw tree → `openapiv3`), validate (references),
+//! select, normalize (the IR: operations repaired, schemas unified across casings), release (the
+//! API surface compared with the previous release's: changes, version, changelog), emit (the
+//! files' text, under the "do not edit" header); `analysis` views normalize's IR. The library is
+//! pure: it reads no files, no clock and no environment, and the same input gives byte-identical
+//! output.
 //! Writing is the xtask's job.
 
 #![warn(missing_docs)]
@@ -29,7 +32,6 @@ pub mod json_pointer;
 mod analysis;
 mod diagnostics;
 mod emit;
-mod format;
 mod ir;
 mod load;
 mod normalize;
@@ -38,6 +40,7 @@ mod openapi32;
 mod release;
 mod repair;
 mod select;
+mod tree;
 mod validate;
 
 use std::cell::Cell;
@@ -50,7 +53,7 @@ pub use analysis::{
 };
 pub use context_keys::ContextKey;
 pub use diagnostics::{Diagnostic, Kind, Location, Report, Severity, kinds_table};
-pub use format::HEADER;
+pub use emit::HEADER;
 pub use load::SourceDocument;
 pub use release::diff::{Change, Class, Subject, SubjectKind, What};
 pub use release::{PreviousRelease, Release};
@@ -209,15 +212,7 @@ fn guarded<T>(pipeline: impl FnOnce() -> Result<T, Report>) -> Result<T, Report>
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_owned());
         Err(Report {
-            diagnostics: vec![Diagnostic::new(
-                Severity::Error,
-                "<generator>",
-                Location::File,
-                Kind::Internal,
-                format!(
-                    "internal error (a generator bug, please report it with the input): {message}"
-                ),
-            )],
+            diagnostics: vec![Diagnostic::internal("<generator>", message)],
         })
     })
 }
@@ -241,13 +236,41 @@ fn install_quiet_hook() {
     });
 }
 
+/// Load: every document's text as a raw tree (`load`), a 3.2 document's additions read into 3.1
+/// (`openapi32`) and a 3.1 document into the 3.0 shape (`openapi31`; diagnostics keep pointing
+/// into the document as written), known deviations of published documents repaired (`repair`),
+/// then the typed document (`load`). The problems of every document are reported.
+fn load_all(sources: &[SourceDocument], sink: &mut diagnostics::Sink) -> Vec<load::Loaded> {
+    load::check_any(sources, sink);
+    sources
+        .iter()
+        .filter_map(|source| {
+            let mut doc = load::parse(source, sink)?;
+            let file = doc.file.as_str();
+            if doc.openapi32 {
+                // The 3.1 translation's warnings are made on the tree 3.2's left: mapped through
+                // its moves.
+                let mut origins = openapi32::translate(&mut doc.raw, file, sink);
+                sink.map_pointers(file, origins.clone());
+                origins.append(openapi31::translate(&mut doc.raw, file, sink));
+                sink.map_pointers(file, origins);
+            } else if doc.openapi31 {
+                let origins = openapi31::translate(&mut doc.raw, file, sink);
+                sink.map_pointers(file, origins);
+            }
+            repair::repair(&mut doc.raw, file, doc.openapi31, sink);
+            load::read(doc, sink)
+        })
+        .collect()
+}
+
 /// Load, validate, select and normalize: the documents as loaded and the IR.
 fn front(
     sources: &[SourceDocument],
     settings: &Settings,
     sink: &mut diagnostics::Sink,
 ) -> Result<(Vec<load::Loaded>, ir::Api), Report> {
-    let mut docs = load::load_all(sources, sink);
+    let mut docs = load_all(sources, sink);
     sink.finish_stage()?;
     validate::validate_all(&docs, sink);
     sink.finish_stage()?;
@@ -260,33 +283,22 @@ fn front(
 
 fn run(sources: &[SourceDocument], settings: &Settings) -> Result<Generation, Report> {
     let mut sink = diagnostics::Sink::default();
-    let (docs, api) = front(sources, settings, &mut sink)?;
+    let (_, api) = front(sources, settings, &mut sink)?;
     let (release, surface, changelog) = release::release(&api, settings, &mut sink)?;
-    // The loaded documents are large trees nothing reads any more: they are freed on a thread
-    // of their own while the files are printed (for nexus, a few percent of a run).
-    let files = std::thread::scope(|scope| {
-        scope.spawn(move || drop(docs));
-        emit::emit(&api, settings, &release.version, &mut sink)
-    })
-    .map_err(|message| Report {
-        diagnostics: vec![Diagnostic::new(
-            Severity::Error,
-            "<generator>",
-            Location::File,
-            Kind::Internal,
-            format!("internal error (a generator bug, please report it with the input): {message}"),
-        )],
-    })?
-    .into_iter()
-    .chain([
-        ("CHANGELOG.md".to_owned(), emit::Emitted::Data(changelog)),
-        ("api.json".to_owned(), emit::Emitted::Data(surface)),
-    ])
-    .map(|(path, emitted)| GeneratedFile {
-        path,
-        contents: format::format(emitted),
-    })
-    .collect();
+    let files = emit::emit(&api, settings, &release.version, &mut sink)
+        .map_err(|message| Report {
+            diagnostics: vec![Diagnostic::internal("<generator>", message)],
+        })?
+        .into_iter()
+        .chain([
+            ("CHANGELOG.md".to_owned(), emit::Emitted::Data(changelog)),
+            ("api.json".to_owned(), emit::Emitted::Data(surface)),
+        ])
+        .map(|(path, emitted)| GeneratedFile {
+            path,
+            contents: emitted.into_text(),
+        })
+        .collect();
     let warnings = sink.into_warnings();
     if settings.strict && warnings.iter().any(|w| !w.is_repair()) {
         // Strict: what a warning says was lost is an error; repairs of known quirks stay warnings.
@@ -319,49 +331,18 @@ pub fn document_info(source: &SourceDocument) -> Option<(String, Option<String>)
         info: serde_json::Value,
     }
     let text = &source.text;
-    let parsed = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).ok()
-    } else {
-        // A block-style document's `info` is the lines from `info:` to the next top-level key:
-        // read alone, the rest of a large document is not even scanned. A fragment that does
-        // not read as a document with an `info` title (an alias to elsewhere, flow style) is
-        // left to the whole document.
-        info_lines(text)
-            .and_then(|lines| serde_yaml::from_str::<Document>(lines).ok())
-            .filter(|d| {
-                d.info
-                    .get("title")
-                    .is_some_and(serde_json::Value::is_string)
-            })
-    };
-    let Document { info } = parsed.or_else(|| serde_yaml::from_str(text).ok())?;
+    let json = text
+        .trim_start()
+        .starts_with('{')
+        .then(|| serde_json::from_str(text).ok())
+        .flatten();
+    let Document { info } = json.or_else(|| serde_yaml::from_str(text).ok())?;
     let title = info.get("title")?.as_str()?.to_owned();
     let description = info
         .get("description")
         .and_then(|d| d.as_str())
         .map(str::to_owned);
     Some((title, description))
-}
-
-/// The lines of a YAML document's top-level `info:` key and its indented (or blank, or
-/// comment) lines after it, up to the next top-level key.
-fn info_lines(text: &str) -> Option<&str> {
-    let start = if text.starts_with("info:") {
-        0
-    } else {
-        text.find("\ninfo:")? + 1
-    };
-    let rest = &text[start..];
-    let mut end = rest.len();
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if offset > 0 && line.starts_with(|c: char| !c.is_whitespace() && c != '#') {
-            end = offset;
-            break;
-        }
-        offset += line.len();
-    }
-    Some(&rest[..end])
 }
 
 #[cfg(test)]
@@ -392,36 +373,5 @@ mod tests {
         }
         let odd = "info: {title: T, description: 4}\n";
         assert_eq!(document_info(&source(odd)), Some(("T".to_owned(), None)));
-    }
-
-    #[test]
-    fn a_yaml_documents_info_is_read_from_its_own_lines_or_else_from_the_whole() {
-        let yaml = "openapi: 3.0.3\ninfo:\n  title: Lines\n\n  # a comment\n  description: |\n    one\n\n    two\n  version: '1'\npaths:\n  /x: {}\n";
-        assert_eq!(
-            info_lines(yaml),
-            Some(
-                "info:\n  title: Lines\n\n  # a comment\n  description: |\n    one\n\n    two\n  version: '1'\n"
-            )
-        );
-        assert_eq!(
-            document_info(&source(yaml)),
-            Some(("Lines".to_owned(), Some("one\n\ntwo\n".to_owned())))
-        );
-        // The title is an alias of an anchor outside `info`: the fragment does not read, the
-        // whole document does.
-        let alias = "x-name: &name Aliased\ninfo:\n  title: *name\n  version: '1'\n";
-        assert_eq!(
-            document_info(&source(alias)),
-            Some(("Aliased".to_owned(), None))
-        );
-        // Flow style on one line, last key.
-        let last = "openapi: 3.0.3\ninfo: {title: Last, version: '1'}";
-        assert_eq!(info_lines(last), Some("info: {title: Last, version: '1'}"));
-        assert_eq!(
-            document_info(&source(last)),
-            Some(("Last".to_owned(), None))
-        );
-        // `info:` only as a nested key is no top-level info.
-        assert_eq!(info_lines("a:\n  info:\n    title: N\n"), None);
     }
 }

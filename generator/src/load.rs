@@ -1,9 +1,7 @@
-//! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, keeping the raw tree for
-//! pointer checks. Syntax errors carry line and column, shape errors a JSON pointer. An OpenAPI
-//! 3.1 document's tree is first read into the 3.0 shape ([`crate::openapi31`]), a 3.2 one's
-//! additions into 3.1 before that ([`crate::openapi32`]; diagnostics keep pointing into the
-//! document as written); known deviations of published documents that lose nothing are repaired
-//! in the raw tree ([`crate::repair`]), each with a warning.
+//! Load: document text (YAML or JSON) into a raw tree ([`parse`]), and a raw tree, once
+//! translated and repaired by the stages between (`lib.rs`, `load_all`), into an
+//! `openapiv3::OpenAPI` ([`read`]), the raw tree kept for pointer checks. Syntax errors carry
+//! line and column, shape errors a JSON pointer.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -35,8 +33,20 @@ pub struct Loaded {
     pub openapi32: bool,
 }
 
-/// Parses every document, reporting the problems of all of them.
-pub fn load_all(sources: &[SourceDocument], sink: &mut Sink) -> Vec<Loaded> {
+/// A document's raw tree, before the 3.1 translation and the repairs.
+pub struct Parsed {
+    /// The file, as diagnostics name it.
+    pub file: String,
+    /// The raw tree, changed in place by the translations and the repairs.
+    pub raw: Value,
+    /// Written as OpenAPI 3.1 or 3.2.
+    pub openapi31: bool,
+    /// Written as OpenAPI 3.2.
+    pub openapi32: bool,
+}
+
+/// "No documents" when there are none: the load stage's one problem of the input as a whole.
+pub fn check_any(sources: &[SourceDocument], sink: &mut Sink) {
     if sources.is_empty() {
         sink.push(Diagnostic::new(
             Severity::Error,
@@ -46,13 +56,11 @@ pub fn load_all(sources: &[SourceDocument], sink: &mut Sink) -> Vec<Loaded> {
             "no OpenAPI documents were given",
         ));
     }
-    sources
-        .iter()
-        .filter_map(|source| load(source, sink))
-        .collect()
 }
 
-fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
+/// A document's text as a raw tree of a supported version; `None` (the problem in `sink`) for
+/// text that is no YAML or JSON, empty, or of another version.
+pub fn parse(source: &SourceDocument, sink: &mut Sink) -> Option<Parsed> {
     let file = source.path.as_str();
     let fail = |sink: &mut Sink, location: Location, kind, message: String| {
         sink.push(Diagnostic::new(
@@ -88,20 +96,25 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
         );
         return None;
     }
-    let mut raw = raw;
-    let openapi32 = crate::openapi32::is_openapi32(&raw);
-    let openapi31 = openapi32 || crate::openapi31::is_openapi31(&raw);
-    if openapi32 {
-        // The 3.1 translation's warnings are made on the tree 3.2's left: mapped through its moves.
-        let mut origins = crate::openapi32::translate(&mut raw, file, sink);
-        sink.map_pointers(file, origins.clone());
-        origins.append(crate::openapi31::translate(&mut raw, file, sink));
-        sink.map_pointers(file, origins);
-    } else if openapi31 {
-        let origins = crate::openapi31::translate(&mut raw, file, sink);
-        sink.map_pointers(file, origins);
-    }
-    crate::repair::repair(&mut raw, file, openapi31, sink);
+    let openapi32 = crate::tree::is_openapi32(&raw);
+    let openapi31 = openapi32 || crate::tree::is_openapi31(&raw);
+    Some(Parsed {
+        file: file.to_owned(),
+        raw,
+        openapi31,
+        openapi32,
+    })
+}
+
+/// The typed document of a raw tree (translated and repaired); `None` (every problem of its shape
+/// in `sink`, at pointers) when it is no valid OpenAPI document.
+pub fn read(parsed: Parsed, sink: &mut Sink) -> Option<Loaded> {
+    let Parsed {
+        file,
+        raw,
+        openapi31,
+        openapi32,
+    } = parsed;
     // Read plainly first; only a document that fails is read again, with the path tracked that
     // says where (the tracking cost a tenth of a large document's reading).
     let typed = <OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -122,7 +135,7 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
     let problems = match typed {
         Ok(api) if queries.is_empty() => {
             return Some(Loaded {
-                file: file.to_owned(),
+                file,
                 raw,
                 api,
                 openapi31,
@@ -141,7 +154,13 @@ fn load(source: &SourceDocument, sink: &mut Sink) -> Option<Loaded> {
     };
     for (pointer, message) in problems {
         let message = format!("not a valid OpenAPI {version} document: {message}");
-        fail(sink, Location::Pointer(pointer), Kind::Shape, message);
+        sink.push(Diagnostic::new(
+            Severity::Error,
+            &file,
+            Location::Pointer(pointer),
+            Kind::Shape,
+            message,
+        ));
     }
     None
 }
@@ -369,14 +388,12 @@ fn scheme_problem(scheme: &Value) -> Option<(String, String)> {
 /// openapiv3 reads those through untagged enums that hide the place.
 fn path_item_problem(item: &Value) -> Option<(String, String)> {
     use openapiv3::PathItem;
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     if item.get("$ref").is_some() {
         return None;
     }
     shape_error::<PathItem>(item)?;
-    METHODS
+    // 3.2's `query` is not openapiv3's: its problems are looked for apart (`query_problems`).
+    crate::tree::methods(false)
         .iter()
         .find_map(|m| {
             item.get(*m)

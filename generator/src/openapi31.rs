@@ -42,32 +42,17 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
-
-/// The methods of a path item (3.1's eight).
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Whether a document is OpenAPI 3.1 (its `openapi` field, `3.1.x`).
-pub fn is_openapi31(raw: &Value) -> bool {
-    raw.get("openapi")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.1."))
-}
+use crate::tree::brief;
 
 /// Translates the 3.1 document `raw` into the 3.0 shape, in place; warnings (at pointers of the
 /// document as written) go to `sink`. The result maps pointers of the translated tree back.
 pub fn translate(raw: &mut Value, file: &str, sink: &mut Sink) -> Origins {
-    let openapi32 = crate::openapi32::is_openapi32(raw);
+    let openapi32 = crate::tree::is_openapi32(raw);
     let mut translation = Translation {
         file,
         sink,
         origins: Origins::default(),
-        methods: if openapi32 {
-            &crate::openapi32::METHODS
-        } else {
-            &METHODS
-        },
+        methods: crate::tree::methods(openapi32),
         version: if openapi32 { "3.2" } else { "3.1" },
     };
     translation.document(raw);
@@ -240,11 +225,9 @@ impl Translation<'_> {
         }
     }
 
-    fn response(&mut self, response: &mut Value, at: &str) {
-        let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) else {
-            return;
-        };
-        for (name, header) in response
+    /// The `headers` of a response or an encoding, each read as a parameter.
+    fn headers(&mut self, holder: &mut Map<String, Value>, at: &str) {
+        for (name, header) in holder
             .get_mut("headers")
             .and_then(Value::as_object_mut)
             .into_iter()
@@ -252,6 +235,13 @@ impl Translation<'_> {
         {
             self.parameter(header, &child(&format!("{at}/headers"), name));
         }
+    }
+
+    fn response(&mut self, response: &mut Value, at: &str) {
+        let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) else {
+            return;
+        };
+        self.headers(response, at);
         self.content(response, at);
     }
 
@@ -284,14 +274,8 @@ impl Translation<'_> {
                 .into_iter()
                 .flatten()
             {
-                let at = child(&format!("{at}/encoding"), property);
-                for (name, header) in encoding
-                    .get_mut("headers")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    self.parameter(header, &child(&format!("{at}/headers"), name));
+                if let Some(encoding) = encoding.as_object_mut() {
+                    self.headers(encoding, &child(&format!("{at}/encoding"), property));
                 }
             }
         }
@@ -1152,35 +1136,17 @@ fn numeric_bounds(map: &mut Map<String, Value>) {
     }
 }
 
-/// A value as compact JSON, cut after 60 characters.
-fn brief(value: &Value) -> String {
-    const MAX: usize = 60;
-    let text = value.to_string();
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Location, Origins, Sink};
+    use crate::diagnostics::{Kind, Origins, Sink};
 
     /// The translated tree, the (kind, pointer) of each warning, and the origins.
     fn translated(mut raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
         let mut sink = Sink::default();
         let origins = super::translate(&mut raw, "doc.yaml", &mut sink);
-        let warnings = sink
-            .into_warnings()
-            .into_iter()
-            .map(|d| match d.location {
-                Location::Pointer(pointer) => (d.kind, pointer),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        (raw, warnings, origins)
+        (raw, sink.into_pointed_warnings(), origins)
     }
 
     /// A document with these component schemas.

@@ -37,12 +37,10 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
 use crate::json_pointer::unescape_token;
-use crate::validate::{Parent, child_parent, is_data};
+use crate::tree::{Parent, child_parent, is_data};
 
 /// The methods a 3.2 path item names by a field of its own: 3.1's eight and `query`.
-pub const METHODS: [&str; 9] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
-];
+const METHODS: &[&str] = crate::tree::methods(true);
 
 /// What the client sends, for the messages of left-out operations.
 const SENDABLE: &str = "GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE and QUERY";
@@ -50,13 +48,6 @@ const SENDABLE: &str = "GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE and 
 /// The base of a relative `$self`: the document's retrieval URI is not known here, and a
 /// reference resolved against a relative `$self` names the document when it names `$self`.
 const RETRIEVAL: &str = "https://retrieval.invalid/";
-
-/// Whether a document is OpenAPI 3.2 (its `openapi` field, `3.2.x`).
-pub fn is_openapi32(raw: &Value) -> bool {
-    raw.get("openapi")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.2."))
-}
 
 /// The `query` operation of a path item of the raw tree (3.2; openapiv3's `PathItem` has no
 /// field for it), read as openapiv3 reads the other operations. `load` reports one that does not
@@ -217,7 +208,7 @@ impl Translation<'_> {
             self.lists.push((child(at, "parameters"), context));
         }
         for method in METHODS {
-            if let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) {
+            if let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) {
                 self.operation(operation, &child(at, method), context);
             }
         }

@@ -24,15 +24,10 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token, pointer};
-use crate::validate::{Parent, child_parent, is_data};
+use crate::tree::{Parent, brief, child_parent, is_data};
 
 /// Schema types whose values are not objects, so `additionalProperties` says nothing about them.
 const NON_OBJECT_TYPES: [&str; 5] = ["string", "integer", "number", "boolean", "array"];
-
-/// The methods of a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Repairs `raw` in place; a warning for each repair goes to `sink`. An OpenAPI 3.1 document
 /// (translated into the 3.0 shape already, `openapi31.rs`) may list scopes for any scheme and put
@@ -128,7 +123,7 @@ impl Repairs<'_> {
             .into_iter()
             .flatten()
         {
-            for method in METHODS {
+            for method in crate::tree::methods(false) {
                 if let Some(security) = item.get(method).and_then(|op| op.get("security")) {
                     lists.push((
                         pointer(["paths", path.as_str(), method, "security"]),
@@ -242,35 +237,17 @@ pub(crate) fn scopes_are_a_deviation<'v>(raw: &'v Value, name: &str) -> Option<&
         .filter(|kind| !matches!(*kind, "oauth2" | "openIdConnect"))
 }
 
-/// A value as compact JSON, cut after 60 characters.
-fn brief(value: &Value) -> String {
-    const MAX: usize = 60;
-    let text = value.to_string();
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Location, Sink};
+    use crate::diagnostics::{Kind, Sink};
 
     /// The repaired tree and the (kind, pointer) of each warning.
     fn repaired(mut raw: Value) -> (Value, Vec<(Kind, String)>) {
         let mut sink = Sink::default();
         super::repair(&mut raw, "doc.json", false, &mut sink);
-        let warnings = sink
-            .into_warnings()
-            .into_iter()
-            .map(|d| match d.location {
-                Location::Pointer(pointer) => (d.kind, pointer),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        (raw, warnings)
+        (raw, sink.into_pointed_warnings())
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::json_pointer::unescape_token;
 use crate::load::Loaded;
+use crate::tree::{self, Parent};
 
 /// Which operations to build: those whose `operationId` (as the document spells it) is in
 /// `operations`, and those with a tag in `tags`. Both empty: every operation.
@@ -34,17 +35,9 @@ impl Selection {
     }
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// The methods of the path items of `raw`: OpenAPI 3.2 adds `query`.
 fn methods(raw: &Value) -> &'static [&'static str] {
-    if crate::openapi32::is_openapi32(raw) {
-        &crate::openapi32::METHODS
-    } else {
-        METHODS
-    }
+    crate::tree::methods(crate::tree::is_openapi32(raw))
 }
 
 /// The component kinds pruned to what is reached (security schemes stay).
@@ -134,12 +127,9 @@ pub fn select(docs: &mut Vec<Loaded>, selection: &Selection, sink: &mut Sink) {
     for doc in docs.iter_mut() {
         match serde_json::from_value(doc.raw.clone()) {
             Ok(api) => doc.api = api,
-            Err(error) => sink.push(Diagnostic::new(
-                Severity::Error,
+            Err(error) => sink.push(Diagnostic::internal(
                 &doc.file,
-                Location::File,
-                Kind::Internal,
-                format!("internal error (a generator bug): the selected document does not read back: {error}"),
+                format!("the selected document does not read back: {error}"),
             )),
         }
     }
@@ -185,12 +175,14 @@ fn prune(raw: &mut Value, selection: &Selection) {
     }
 }
 
-/// The components (kind, name) that `paths` reaches through `$ref`, transitively.
+/// The components (kind, name) that `paths` reaches through `$ref`, transitively (references
+/// as validate reads them: [`crate::tree::refs`]).
 pub fn reachable(raw: &Value) -> BTreeSet<(String, String)> {
     let mut reached = BTreeSet::new();
     let mut work = Vec::new();
+    let mut push = |_: &str, target: &str| work.push(target.to_owned());
     if let Some(paths) = raw.get("paths") {
-        refs_in(paths, &mut work);
+        tree::refs(paths, Parent::Properties, &mut push);
     }
     while let Some(reference) = work.pop() {
         let Some(rest) = reference.strip_prefix("#/components/") else {
@@ -208,28 +200,12 @@ pub fn reachable(raw: &Value) -> BTreeSet<(String, String)> {
             .and_then(|c| c.get(kind))
             .and_then(|m| m.get(&name))
         {
-            refs_in(target, &mut work);
+            tree::refs(target, Parent::Other, &mut |_, target| {
+                work.push(target.to_owned());
+            });
         }
     }
     reached
-}
-
-fn refs_in(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, inner) in map {
-                if key == "$ref"
-                    && let Value::String(reference) = inner
-                {
-                    out.push(reference.clone());
-                } else {
-                    refs_in(inner, out);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| refs_in(i, out)),
-        _ => {}
-    }
 }
 
 /// Up to five known names close to `name`: same letters in another case, containing it or
@@ -391,7 +367,7 @@ mod tests {
             ),
         };
         let mut sink = Sink::default();
-        let mut docs = crate::load::load_all(&[source], &mut sink);
+        let mut docs = crate::load_all(&[source], &mut sink);
         assert!(!sink.has_errors());
         let before = docs[0].raw.clone();
         let selection = Selection {

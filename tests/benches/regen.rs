@@ -17,7 +17,7 @@
 //!
 //! 3. **OpenAPI 3.1 against 3.0** (issue 37): one API written in both (the shop pair of
 //!    `tests/fixtures/openapi31/pair/`, and the synthetic document with its 3.1 rewrite,
-//!    `xtask::synth::synthetic_document_31`), each generated in process, the two alternated run by
+//!    `jtl_erp_regen::synth::synthetic_document_31`), each generated in process, the two alternated run by
 //!    run; the generator makes the same client of both (tests/generator/openapi31.rs). Goal:
 //!    3.1 within 1.2× of 3.0.
 //!
@@ -43,8 +43,7 @@ fn median(runs: usize, mut run: impl FnMut() -> bool) -> Option<Duration> {
         }
         samples.push(started.elapsed());
     }
-    samples.sort();
-    Some(samples[samples.len() / 2])
+    Some(jtl_erp_regen::median(samples))
 }
 
 /// The medians of `runs` timings of `a` and of `b`, alternated (a b, b a, a b, …) so that a
@@ -66,10 +65,8 @@ fn medians_alternated(
             }
         }
     }
-    for side in &mut samples {
-        side.sort();
-    }
-    Some((samples[0][runs / 2], samples[1][runs / 2]))
+    let [a, b] = samples;
+    Some((jtl_erp_regen::median(a), jtl_erp_regen::median(b)))
 }
 
 /// OpenAPI 3.1 against the same API written in 3.0, in process.
@@ -87,8 +84,8 @@ fn openapi31_against_30() {
         ),
         (
             "synthetic (375 operations)",
-            xtask::synth::synthetic_document(75),
-            xtask::synth::synthetic_document_31(75),
+            jtl_erp_regen::synth::synthetic_document(75),
+            jtl_erp_regen::synth::synthetic_document_31(75),
         ),
     ];
     for (name, v30, v31) in pairs {
@@ -129,7 +126,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("jtl-erp-regen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let synthetic = dir.join("synthetic.yaml");
-    std::fs::write(&synthetic, xtask::synth::synthetic_document(75)).expect("written");
+    std::fs::write(&synthetic, jtl_erp_regen::synth::synthetic_document(75)).expect("written");
     let mut documents = vec![("synthetic (375 operations)".to_owned(), synthetic)];
     for name in ["oxide-propolis-server.json", "oxide-buildomat.json"] {
         match corpus_document(name) {

@@ -1031,8 +1031,13 @@ impl Hook for Recorder {
     ) -> BoxFuture<'a, Result<(), HookError>> {
         Box::pin(async move {
             self.seen.lock().expect("lock").push(format!(
-                "{} before {} {} {}",
-                self.name, op.id, op.method, op.path
+                "{} before {}::{} {} {} scope {:?}",
+                self.name,
+                op.api(),
+                op.id(),
+                op.method(),
+                op.path(),
+                op.required_scope()
             ));
             if self.refuse {
                 let cause = std::io::Error::new(std::io::ErrorKind::NotFound, "no key file");
@@ -1055,7 +1060,7 @@ impl Hook for Recorder {
             self.seen.lock().expect("lock").push(format!(
                 "{} after {} {response:?} {}",
                 self.name,
-                op.id,
+                op.id(),
                 String::from_utf8_lossy(&response.body()[..11])
             ));
             Ok(())
@@ -1083,8 +1088,8 @@ async fn hooks_run_in_order_see_the_operation_and_can_stop_a_call() {
     assert_eq!(
         *seen.lock().expect("lock"),
         [
-            "first before GetStatus GET /v2/info",
-            "second before GetStatus GET /v2/info",
+            "first before erp_v2::GetStatus GET /v2/info scope None",
+            "second before erp_v2::GetStatus GET /v2/info scope None",
             r#"first after GetStatus RawResponse { status: 200, body_len: 103, .. } {"version":"#,
             r#"second after GetStatus RawResponse { status: 200, body_len: 103, .. } {"version":"#
         ]

@@ -1,5 +1,4 @@
-//! Secrets stay out of `Debug`, `Display` and tracing output. The tracing captures take turns
-//! with the other capturing tests of this binary (`trace_capture`).
+//! Secrets stay out of `Debug`, `Display` and tracing output.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -16,7 +16,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     let dir = root.join("target/fixtures");
     std::fs::create_dir_all(&dir).expect("target/fixtures");
     let synthetic = dir.join("synthetic.yaml");
-    std::fs::write(&synthetic, xtask::synth::synthetic_document(75)).expect("written");
+    std::fs::write(&synthetic, jtl_erp_regen::synth::synthetic_document(75)).expect("written");
     let mut specs = vec![
         root.join("tests/fixtures/constructs/constructs.yaml"),
         root.join("tests/fixtures/doc-text/doc-text.yaml"),
@@ -39,7 +39,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
             .map(|c| root.join(format!("tests/fixtures/openapi32/{c}.yaml"))),
     );
     let out = dir.join("client");
-    let (_, warnings) = xtask::regen(&root, &specs, &out, false).expect("generates");
+    let (_, warnings) = jtl_erp_regen::regen(&root, &specs, &out, false).expect("generates");
     assert!(
         warnings
             .iter()
@@ -63,7 +63,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     }
     // The workspace's lock file and profile, so that the dependencies built for the suite are reused.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file copied");
-    let output = xtask::cargo_command(&root)
+    let output = jtl_erp_regen::cargo_command(&root)
         .args(["rustc", "--lib", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .args([
@@ -84,7 +84,7 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     assert_eq!(module.matches("pub fn send(").count(), 375);
     // Document text is text to rustdoc (tests/fixtures/doc-text): no broken intra-doc link, bare
     // address or unclosed HTML tag warns, and no code block is Rust (a doctest).
-    let output = xtask::cargo_command(&root)
+    let output = jtl_erp_regen::cargo_command(&root)
         .args(["rustdoc", "--lib", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .args(["--config", "profile.dev.package.\"*\".debug=false"])

@@ -62,3 +62,73 @@ fn every_context_key_has_a_value_on_the_client_context() {
         );
     }
 }
+
+/// The runtime README's promise: public error enums and policy structs are `#[non_exhaustive]`,
+/// so that a new variant or setting is additive for the crates that match on them. Read from
+/// the sources of the runtime and the hand-written client modules with syn.
+#[test]
+fn public_error_enums_and_policy_structs_are_non_exhaustive() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a source directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    fn walk(items: &[syn::Item], file: &str, checked: &mut usize, open: &mut Vec<String>) {
+        let non_exhaustive =
+            |attrs: &[syn::Attribute]| attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+        for item in items {
+            let (name, attrs) = match item {
+                syn::Item::Enum(e)
+                    if matches!(e.vis, syn::Visibility::Public(_))
+                        && e.ident.to_string().ends_with("Error") =>
+                {
+                    (e.ident.to_string(), &e.attrs)
+                }
+                syn::Item::Struct(s)
+                    if matches!(s.vis, syn::Visibility::Public(_))
+                        && s.ident.to_string().ends_with("Policy") =>
+                {
+                    (s.ident.to_string(), &s.attrs)
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(inner, file, checked, open);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            *checked += 1;
+            if !non_exhaustive(attrs) {
+                open.push(format!("{name} ({file})"));
+            }
+        }
+    }
+    let root = jtl_erp_tests::repo_root();
+    let mut sources = Vec::new();
+    for dir in ["generator/runtime/src", "generator/inlineable/src"] {
+        files(&root.join(dir), &mut sources);
+    }
+    let (mut checked, mut open) = (0, Vec::new());
+    for path in &sources {
+        let text = std::fs::read_to_string(path).expect("a source file");
+        let file = syn::parse_file(&text).expect("the source parses");
+        let shown = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        walk(&file.items, &shown, &mut checked, &mut open);
+    }
+    // AuthError, EnvError, SignatureError, KeysError, two SessionErrors, …
+    assert!(
+        checked >= 10,
+        "only {checked} error enums and policies found"
+    );
+    assert!(open.is_empty(), "not #[non_exhaustive]: {open:?}");
+}

@@ -24,12 +24,13 @@ fn errors_with(paths: &[&str], strict: bool) -> String {
     let root = repo_root();
     let specs: Vec<PathBuf> = paths.iter().map(|p| fixture(p)).collect();
     let out = std::env::temp_dir().join(format!("jtl-erp-never-written-{}", std::process::id()));
-    let options = xtask::RegenOptions {
+    let options = jtl_erp_regen::RegenOptions {
         check: true,
         strict,
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
-    let error = xtask::regen_with(&root, &specs, &out, &options).expect_err("bad input must fail");
+    let error =
+        jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect_err("bad input must fail");
     assert!(
         !out.exists(),
         "a failed run must not create {}",
@@ -134,11 +135,11 @@ fn degraded_constructs_generate_and_strict_refuses_them() {
         fixture("degraded/conflict/second.yaml"),
     ];
     let out = root.join("target/degraded-never-written");
-    let options = xtask::RegenOptions {
+    let options = jtl_erp_regen::RegenOptions {
         check: true,
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
-    let (_, warnings) = xtask::regen_with(&root, &specs, &out, &options).expect("degrades");
+    let (_, warnings) = jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect("degrades");
     let kinds: Vec<&str> = warnings.iter().map(|w| w.kind.name()).collect();
     assert_eq!(
         kinds,
@@ -165,7 +166,7 @@ fn degraded_constructs_generate_and_strict_refuses_them() {
 #[test]
 fn a_missing_document_is_named() {
     let root = repo_root();
-    let error = xtask::regen(
+    let error = jtl_erp_regen::regen(
         &root,
         &[fixture("bad/no-such-file.yaml")],
         &root.join("target/never"),

@@ -57,12 +57,12 @@ fn check(label: &str, docs: &[SourceDocument]) {
 }
 
 #[test]
-fn every_generated_file_is_rust_that_an_independent_parser_reads() {
+fn every_generated_file_is_a_fixed_point_of_prettyplease_laid_out_by_the_rules() {
     check(
         "spec/",
-        &xtask::read_specs(
+        &jtl_erp_regen::read_specs(
             &repo_root(),
-            &xtask::default_specs(&repo_root()).expect("specs"),
+            &jtl_erp_regen::default_specs(&repo_root()).expect("specs"),
         )
         .expect("readable"),
     );
@@ -73,7 +73,7 @@ fn every_generated_file_is_rust_that_an_independent_parser_reads() {
         "synthetic",
         &[SourceDocument {
             path: "synthetic.yaml".to_owned(),
-            text: xtask::synth::synthetic_document(75),
+            text: jtl_erp_regen::synth::synthetic_document(75),
         }],
     );
 }

@@ -172,7 +172,7 @@ fn each_declaration_is_exactly_what_its_module_calls() {
         files,
         BTreeSet::from(["fake/mod.rs", "registration.rs", "wawi_session.rs"])
     );
-    let specs = xtask::default_specs(&root).expect("spec/");
+    let specs = jtl_erp_regen::default_specs(&root).expect("spec/");
     // One crate per declaration: exactly the declared operations, and the module is in it.
     for (file, needs) in &declarations {
         let module = file.trim_end_matches("/mod.rs").trim_end_matches(".rs");
@@ -183,21 +183,21 @@ fn each_declaration_is_exactly_what_its_module_calls() {
             .into_iter()
             .collect();
         let out = root.join(format!("target/fixtures/inlineable-{module}"));
-        let options = xtask::RegenOptions {
-            selection: xtask::SelectionOption::Given(Selection {
+        let options = jtl_erp_regen::RegenOptions {
+            selection: jtl_erp_regen::SelectionOption::Given(Selection {
                 operations: operations.clone(),
                 tags: Vec::new(),
             }),
-            ..xtask::RegenOptions::default()
+            ..jtl_erp_regen::RegenOptions::default()
         };
-        xtask::regen_with(&root, &specs, &out, &options).expect("generates");
+        jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect("generates");
         let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
         assert!(
             lib.contains(&format!("pub mod {module};")),
             "{module} not declared:\n{lib}"
         );
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file copied");
-        let mut cargo = xtask::cargo_command(&root);
+        let mut cargo = jtl_erp_regen::cargo_command(&root);
         cargo.args(["rustc", "--lib", "--quiet", "--manifest-path"]);
         cargo.arg(out.join("Cargo.toml"));
         if module == "fake" {

@@ -1,11 +1,13 @@
 //! The generator: regeneration fresh and deterministic, the runtime contract, bad input, the
 //! output of each construct (snapshots), generated crates that compile, mutated documents, the
-//! vendor's deviations repaired, what a regeneration changes (release.rs).
+//! vendor's deviations repaired, what a regeneration changes (release.rs), and
+//! whether it breaks a crate downstream (evolution.rs).
 
 mod compile;
 mod contract;
 mod diagnostic_kinds;
 mod errors;
+mod evolution;
 mod fixture_client;
 mod formatting;
 mod http;

@@ -103,8 +103,14 @@ fn one_api_written_in_openapi_30_and_in_31_gives_the_same_client() {
         );
     }
     // The synthetic vendor-size document (375 operations) too.
-    let (v30, warnings30) = generated("synthetic.yaml", xtask::synth::synthetic_document(75));
-    let (v31, warnings31) = generated("synthetic.yaml", xtask::synth::synthetic_document_31(75));
+    let (v30, warnings30) = generated(
+        "synthetic.yaml",
+        jtl_erp_regen::synth::synthetic_document(75),
+    );
+    let (v31, warnings31) = generated(
+        "synthetic.yaml",
+        jtl_erp_regen::synth::synthetic_document_31(75),
+    );
     assert_eq!(warnings31, warnings30);
     assert!(v30 == v31, "the synthetic document's clients differ");
 }

@@ -141,7 +141,7 @@ fn one_api_written_in_openapi_31_and_in_32_gives_the_same_client() {
     assert_eq!(warnings32, warnings31);
     assert_same(&v31, &v32);
     // The synthetic vendor-size document (375 operations): what 3.2 shares with 3.1 reads alike.
-    let synthetic31 = xtask::synth::synthetic_document_31(75);
+    let synthetic31 = jtl_erp_regen::synth::synthetic_document_31(75);
     let synthetic32 = synthetic31.replacen("openapi: 3.1.0", "openapi: 3.2.0", 1);
     assert_ne!(synthetic31, synthetic32);
     let (v31, warnings31) = generated("synthetic.yaml", synthetic31, &settings);

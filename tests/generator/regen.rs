@@ -10,15 +10,40 @@ fn generated_crate_is_fresh() {
     let root = repo_root();
     let out = root.join("generated");
     let docs = spec_documents();
-    let options = xtask::RegenOptions {
+    let options = jtl_erp_regen::RegenOptions {
         strict: true,
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
     // As `regen --check` does: compared with the release generated/ holds (its last commit).
-    let settings = xtask::settings_with(&root, &out, &docs, &options).expect("settings");
-    let generation = xtask::generate(&docs, &settings).expect("spec/ generates strictly");
-    let stale = xtask::stale_files(&out, &generation).expect("generated/ is readable");
-    assert!(stale.is_empty(), "{}", xtask::stale_report(&stale));
+    let settings = jtl_erp_regen::settings_with(&root, &out, &docs, &options).expect("settings");
+    let generation = jtl_erp_regen::generate(&docs, &settings).expect("spec/ generates strictly");
+    let stale = jtl_erp_regen::stale_files(&out, &generation).expect("generated/ is readable");
+    assert!(stale.is_empty(), "{}", jtl_erp_regen::stale_report(&stale));
+}
+
+/// A checkout that turned spec/'s line endings into CRLF (Windows' `core.autocrlf`) generates the
+/// same files: the documents' line endings reach no output (and `.gitattributes` keeps every
+/// checkout of generated/ in LF, so `regen --check` compares like with like).
+#[test]
+fn spec_documents_with_crlf_line_endings_generate_the_same_files() {
+    let root = repo_root();
+    let out = root.join("generated");
+    let crlf: Vec<_> = spec_documents()
+        .into_iter()
+        .map(|doc| jtl_erp_generator::SourceDocument {
+            text: doc.text.replace('\n', "\r\n"),
+            ..doc
+        })
+        .collect();
+    assert!(crlf.iter().all(|doc| doc.text.contains("\r\n")));
+    let options = jtl_erp_regen::RegenOptions {
+        strict: true,
+        ..jtl_erp_regen::RegenOptions::default()
+    };
+    let settings = jtl_erp_regen::settings_with(&root, &out, &crlf, &options).expect("settings");
+    let generation = jtl_erp_regen::generate(&crlf, &settings).expect("CRLF spec/ generates");
+    let stale = jtl_erp_regen::stale_files(&out, &generation).expect("generated/ is readable");
+    assert!(stale.is_empty(), "{}", jtl_erp_regen::stale_report(&stale));
 }
 
 #[test]
@@ -56,15 +81,16 @@ fn a_changed_description_makes_the_check_fail_with_a_diff() {
         "Read the status of the API, changed",
         1,
     );
-    let settings = xtask::settings_with(&root, &out, &docs, &xtask::RegenOptions::default())
-        .expect("settings");
-    let generation = xtask::generate(&docs, &settings).expect("generates");
-    let stale = xtask::stale_files(&out, &generation).expect("generated/ is readable");
+    let settings =
+        jtl_erp_regen::settings_with(&root, &out, &docs, &jtl_erp_regen::RegenOptions::default())
+            .expect("settings");
+    let generation = jtl_erp_regen::generate(&docs, &settings).expect("generates");
+    let stale = jtl_erp_regen::stale_files(&out, &generation).expect("generated/ is readable");
     assert_eq!(
         stale.keys().collect::<Vec<_>>(),
         ["generated/src/erp_v1.rs"]
     );
-    let report = xtask::stale_report(&stale);
+    let report = jtl_erp_regen::stale_report(&stale);
     assert!(
         report.contains("+    /// Read the status of the API, changed"),
         "{report}"
@@ -78,15 +104,15 @@ fn a_changed_description_makes_the_check_fail_with_a_diff() {
 fn writing_touches_only_what_changed_and_removes_leftovers() {
     let root = repo_root();
     let out = std::env::temp_dir().join(format!("jtl-erp-write-{}", std::process::id()));
-    let generation = xtask::generate(
+    let generation = jtl_erp_regen::generate(
         &spec_documents(),
-        &xtask::settings_for(&root, &out).expect("settings"),
+        &jtl_erp_regen::settings_for(&root, &out).expect("settings"),
     )
     .expect("generates");
-    let first = xtask::write_tree(&out, &generation).expect("written");
+    let first = jtl_erp_regen::write_tree(&out, &generation).expect("written");
     assert_eq!(first.len(), generation.files.len());
     assert!(
-        xtask::write_tree(&out, &generation)
+        jtl_erp_regen::write_tree(&out, &generation)
             .expect("written")
             .is_empty(),
         "a second run writes nothing"
@@ -100,7 +126,7 @@ fn writing_touches_only_what_changed_and_removes_leftovers() {
     .expect("leftover");
     let hand_written = out.join("src/notes.rs");
     std::fs::write(&hand_written, "// mine\n").expect("hand-written");
-    let stale = xtask::stale_files(&out, &generation).expect("compared");
+    let stale = jtl_erp_regen::stale_files(&out, &generation).expect("compared");
     assert_eq!(
         stale
             .keys()
@@ -109,7 +135,7 @@ fn writing_touches_only_what_changed_and_removes_leftovers() {
         ["removed-tool.rs"]
     );
     assert_eq!(
-        xtask::write_tree(&out, &generation).expect("written"),
+        jtl_erp_regen::write_tree(&out, &generation).expect("written"),
         ["src/bin/removed-tool.rs"]
     );
     assert!(

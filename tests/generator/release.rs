@@ -37,21 +37,21 @@ fn edited(edits: &[(&str, &str)]) -> String {
 fn regen(
     dir: &Path,
     text: &str,
-    options: &xtask::RegenOptions,
-) -> Result<xtask::Regenerated, impl std::fmt::Display + std::fmt::Debug> {
+    options: &jtl_erp_regen::RegenOptions,
+) -> Result<jtl_erp_regen::Regenerated, impl std::fmt::Display + std::fmt::Debug> {
     let spec = dir.join("release.yaml");
     std::fs::write(&spec, text).expect("the document is written");
-    xtask::regenerate(&repo_root(), &[spec], &dir.join("client"), options)
+    jtl_erp_regen::regenerate(&repo_root(), &[spec], &dir.join("client"), options)
 }
 
-fn write(dir: &Path, text: &str) -> xtask::Regenerated {
-    regen(dir, text, &xtask::RegenOptions::default()).expect("generates")
+fn write(dir: &Path, text: &str) -> jtl_erp_regen::Regenerated {
+    regen(dir, text, &jtl_erp_regen::RegenOptions::default()).expect("generates")
 }
 
-fn check(dir: &Path, text: &str) -> xtask::Regenerated {
-    let options = xtask::RegenOptions {
+fn check(dir: &Path, text: &str) -> jtl_erp_regen::Regenerated {
+    let options = jtl_erp_regen::RegenOptions {
         check: true,
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
     regen(dir, text, &options).expect("generates")
 }
@@ -258,7 +258,7 @@ fn regenerating_twice_gives_identical_bytes_and_check_shows_the_entry_it_would_w
     write(&dir, &fixture());
     let fresh = check(&dir, &fixture());
     assert!(
-        matches!(fresh.outcome, xtask::Outcome::Fresh { .. }),
+        matches!(fresh.outcome, jtl_erp_regen::Outcome::Fresh { .. }),
         "{:?}",
         fresh.outcome
     );
@@ -266,7 +266,7 @@ fn regenerating_twice_gives_identical_bytes_and_check_shows_the_entry_it_would_w
 
     let text = edited(BREAKING[1].edits);
     let stale = check(&dir, &text);
-    let xtask::Outcome::Stale { report } = &stale.outcome else {
+    let jtl_erp_regen::Outcome::Stale { report } = &stale.outcome else {
         panic!("a changed API is stale: {:?}", stale.outcome);
     };
     for line in [
@@ -291,14 +291,14 @@ fn regenerating_twice_gives_identical_bytes_and_check_shows_the_entry_it_would_w
     );
 
     let once = write(&dir, &text);
-    let xtask::Outcome::Written { written, .. } = &once.outcome else {
+    let jtl_erp_regen::Outcome::Written { written, .. } = &once.outcome else {
         panic!("written");
     };
     assert!(written.contains(&"CHANGELOG.md".to_owned()), "{written:?}");
     let before = files(&dir);
     let twice = write(&dir, &text);
     assert_eq!(twice.release.to_string(), "regen: no API change (0.2.0)");
-    let xtask::Outcome::Written { written, .. } = &twice.outcome else {
+    let jtl_erp_regen::Outcome::Written { written, .. } = &twice.outcome else {
         panic!("written");
     };
     assert!(
@@ -319,9 +319,9 @@ fn a_crate_version_below_the_class_is_refused_and_nothing_is_written() {
     write(&dir, &fixture());
     let before = files(&dir);
     let text = edited(BREAKING[0].edits);
-    let low = xtask::RegenOptions {
+    let low = jtl_erp_regen::RegenOptions {
         crate_version: Some("0.1.1".to_owned()),
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
     let error = regen(&dir, &text, &low).expect_err("a patch for a breaking change");
     assert_eq!(
@@ -329,9 +329,9 @@ fn a_crate_version_below_the_class_is_refused_and_nothing_is_written() {
         "error: --crate-version: 0.1.1 is below what this release needs: 1 breaking change(s) since 0.1.0 need 0.2.0 or higher; nothing was written\n1 error(s); nothing was generated"
     );
     assert_eq!(files(&dir), before, "nothing written");
-    let major = xtask::RegenOptions {
+    let major = jtl_erp_regen::RegenOptions {
         crate_version: Some("1.0.0".to_owned()),
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
     let taken = regen(&dir, &text, &major).expect("high enough");
     assert_eq!(taken.release.version, "1.0.0");
@@ -382,13 +382,13 @@ fn in_git_the_previous_release_is_the_last_commits() {
         "regen: 0.1.0 → 0.2.0 (breaking): 1 breaking, 0 additive\n  breaking: model `Item`: property `price` removed",
         "still against the commit"
     );
-    let xtask::Outcome::Written { written, .. } = &again.outcome else {
+    let jtl_erp_regen::Outcome::Written { written, .. } = &again.outcome else {
         panic!("written");
     };
     assert!(written.is_empty(), "identical bytes: {written:?}");
     assert!(matches!(
         check(&dir, &breaking).outcome,
-        xtask::Outcome::Fresh { .. }
+        jtl_erp_regen::Outcome::Fresh { .. }
     ));
 
     // Then an additive change too, still uncommitted: one entry of both, one raise.
@@ -427,9 +427,13 @@ fn in_git_the_previous_release_is_the_last_commits() {
 fn outside_git_the_previous_release_is_the_directory_on_disk() {
     let dir = workdir("disk");
     let out = dir.join("client");
-    assert_eq!(xtask::previous_release(&out), None, "a new directory");
+    assert_eq!(
+        jtl_erp_regen::previous_release(&out),
+        None,
+        "a new directory"
+    );
     write(&dir, &fixture());
-    let previous = xtask::previous_release(&out).expect("a release on disk");
+    let previous = jtl_erp_regen::previous_release(&out).expect("a release on disk");
     assert_eq!(previous.origin, "client/ on disk");
     assert_eq!(previous.version.as_deref(), Some("0.1.0"));
     assert_eq!(
@@ -443,7 +447,9 @@ fn outside_git_the_previous_release_is_the_directory_on_disk() {
     // Untracked in a git work tree: still the disk.
     git(&dir, &["init", "--quiet"]);
     assert_eq!(
-        xtask::previous_release(&out).expect("on disk").origin,
+        jtl_erp_regen::previous_release(&out)
+            .expect("on disk")
+            .origin,
         "client/ on disk"
     );
     std::fs::remove_dir_all(&dir).expect("cleaned up");

@@ -48,18 +48,18 @@ fn a_selection_builds_its_operations_and_the_models_they_reach_and_is_recorded()
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("target/fixtures/select");
     let spec = dir.join("synthetic-3.yaml");
-    std::fs::write(&spec, xtask::synth::synthetic_document(3)).expect("written");
+    std::fs::write(&spec, jtl_erp_regen::synth::synthetic_document(3)).expect("written");
     let specs = [spec];
     let out = dir.join("client");
     let selection = jtl_erp_generator::Selection {
         operations: vec!["Item_Get".to_owned()],
         tags: vec!["Customer".to_owned()],
     };
-    let options = xtask::RegenOptions {
-        selection: xtask::SelectionOption::Given(selection.clone()),
-        ..xtask::RegenOptions::default()
+    let options = jtl_erp_regen::RegenOptions {
+        selection: jtl_erp_regen::SelectionOption::Given(selection.clone()),
+        ..jtl_erp_regen::RegenOptions::default()
     };
-    xtask::regen_with(&root, &specs, &out, &options).expect("generates");
+    jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect("generates");
 
     let (methods, _) = items(&out.join("src/synthetic.rs"));
     let client = set(&["builder", "runtime", "for_tenant", "with_context"]);
@@ -99,38 +99,40 @@ fn a_selection_builds_its_operations_and_the_models_they_reach_and_is_recorded()
 
     // Recorded, and read back: --check without flags is fresh, with another selection stale.
     assert_eq!(
-        xtask::recorded_selection(&out).expect("recorded"),
+        jtl_erp_regen::recorded_selection(&out).expect("recorded"),
         selection
     );
-    let check = |selection: xtask::SelectionOption| {
-        let options = xtask::RegenOptions {
+    let check = |selection: jtl_erp_regen::SelectionOption| {
+        let options = jtl_erp_regen::RegenOptions {
             check: true,
             selection,
-            ..xtask::RegenOptions::default()
+            ..jtl_erp_regen::RegenOptions::default()
         };
-        xtask::regen_with(&root, &specs, &out, &options)
+        jtl_erp_regen::regen_with(&root, &specs, &out, &options)
             .expect("generates")
             .0
     };
     assert!(matches!(
-        check(xtask::SelectionOption::Recorded),
-        xtask::Outcome::Fresh { .. }
+        check(jtl_erp_regen::SelectionOption::Recorded),
+        jtl_erp_regen::Outcome::Fresh { .. }
     ));
-    let xtask::Outcome::Stale { report } = check(xtask::SelectionOption::All) else {
+    let jtl_erp_regen::Outcome::Stale { report } = check(jtl_erp_regen::SelectionOption::All)
+    else {
         panic!("every operation differs from the recorded selection");
     };
     assert!(report.contains("client/Cargo.toml"), "{report}");
 
     // An unknown name writes nothing and names it.
     let before = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
-    let options = xtask::RegenOptions {
-        selection: xtask::SelectionOption::Given(jtl_erp_generator::Selection {
+    let options = jtl_erp_regen::RegenOptions {
+        selection: jtl_erp_regen::SelectionOption::Given(jtl_erp_generator::Selection {
             operations: vec!["Item_Gte".to_owned()],
             tags: vec![],
         }),
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
-    let error = xtask::regen_with(&root, &specs, &out, &options).expect_err("unknown operation");
+    let error =
+        jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect_err("unknown operation");
     let error = format!("{error:#}");
     assert!(
         error.contains("no operation `Item_Gte`") && error.contains("close names: Item_Get"),
@@ -143,7 +145,7 @@ fn a_selection_builds_its_operations_and_the_models_they_reach_and_is_recorded()
 
     // The selected crate compiles cleanly.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file copied");
-    let output = xtask::cargo_command(&root)
+    let output = jtl_erp_regen::cargo_command(&root)
         .args(["rustc", "--lib", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .args([

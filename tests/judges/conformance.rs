@@ -52,7 +52,7 @@ fn leftovers() -> Vec<PathBuf> {
 #[jtl_erp_tests::test(deadline = 600)]
 fn every_spec_document_conforms_in_both_modes() {
     let root = repo_root();
-    let specs = xtask::default_specs(&root).expect("spec/");
+    let specs = jtl_erp_regen::default_specs(&root).expect("spec/");
     // One kept directory: the second mode reuses the first one's build.
     let out = root.join("target/conformance-spec");
     let expected: usize = {

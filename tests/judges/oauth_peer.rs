@@ -38,19 +38,12 @@ async fn tokens_of_an_independent_oauth_server_are_obtained_cached_and_sent() {
 
     // The peer issues identical tokens within one second, so equal headers alone would not
     // show the cache: the provider's own record of its fetches does.
-    let logs = jtl_erp_tests::CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = jtl_erp_tests::trace_capture::capture(tracing::Level::DEBUG);
+    let logs = capture.logs.clone();
     client.get_status().await.expect("first call");
     client.get_status().await.expect("second call");
     client.get_status().await.expect("third call");
-    drop(guard);
+    drop(capture);
     assert_eq!(
         logs.text().matches("fetching a new access token").count(),
         1,

@@ -382,7 +382,7 @@ const ACCEPTED_WARNINGS: &[(&str, &str, &str)] = &[
 #[jtl_erp_tests::test(deadline = 600)]
 fn redocly_finds_no_errors_and_only_accepted_warnings() {
     let redocly = node_tool("redocly");
-    let specs = xtask::default_specs(&repo_root()).expect("spec/");
+    let specs = jtl_erp_regen::default_specs(&repo_root()).expect("spec/");
     for spec in specs {
         let shown = spec
             .strip_prefix(repo_root())

@@ -14,7 +14,7 @@ use jtl_erp_client::runtime::app_token::{
     jwks_document,
 };
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource as _};
-use jtl_erp_tests::{CapturedLogs, MockServer};
+use jtl_erp_tests::MockServer;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
@@ -424,36 +424,17 @@ async fn plain_http_issuers_are_refused_unless_loopback() {
 
 #[jtl_erp_tests::test]
 async fn no_token_claim_or_key_id_reaches_tracing() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = jtl_erp_tests::trace_capture::capture(tracing::Level::TRACE);
 
     let rs = rsa("kid-value-42");
     let issuer = Issuer::start(&[&rs]).await;
     let token = issuer.token(&rs);
     let stranger = AppTokenSigner::ed25519("kid-value-43").expect("key");
-    // Tests running at the same time register the same callsites with no subscriber of their
-    // own; one that does so between this test's `set_default` and its first event caches
-    // "disabled" for it (seen once in four runs). Rebuilding the cache and fetching again with a
-    // fresh verifier takes what they registered into account.
-    let (mut text, mut debug) = (String::new(), String::new());
-    for _ in 0..5 {
-        tracing::callsite::rebuild_interest_cache();
-        let verifier = issuer.verifier().build().expect("verifier");
-        let claims = verifier.verify(&token).await.expect("valid");
-        debug = format!("{claims:?} {verifier:?}");
-        let _ = verifier.verify(&issuer.token(&stranger)).await;
-        text = logs.text();
-        if text.contains("key set") {
-            break;
-        }
-    }
+    let verifier = issuer.verifier().build().expect("verifier");
+    let claims = verifier.verify(&token).await.expect("valid");
+    let debug = format!("{claims:?} {verifier:?}");
+    let _ = verifier.verify(&issuer.token(&stranger)).await;
+    let text = capture.logs.text();
     assert!(text.contains("key set"), "tracing captured: {text}");
     for secret in [TENANT, USER, "kid-value-42", "kid-value-43", token.as_str()] {
         assert!(!text.contains(secret), "{text}");

@@ -736,17 +736,15 @@ impl jtl_erp_client::runtime::codegen::Request for ListItems {
     type Output = ();
     type Error = ();
     const OPERATION: &'static jtl_erp_client::runtime::Operation =
-        &jtl_erp_client::runtime::Operation {
-            id: "ListItems",
-            api: "erp_v2",
-            method: jtl_erp_client::runtime::http::Method::GET,
-            path: "/v2/items",
-            api_version: Some("2.0"),
-            context: &[],
-            auth: jtl_erp_client::runtime::AuthNeed::Required,
-            errors: &[],
-            scope: Some("items.read"),
-        };
+        &jtl_erp_client::runtime::Operation::new(
+            "ListItems",
+            "erp_v2",
+            jtl_erp_client::runtime::http::Method::GET,
+            "/v2/items",
+        )
+        .api_version("2.0")
+        .auth(jtl_erp_client::runtime::AuthNeed::Required)
+        .scope("items.read");
     const DECODE: jtl_erp_client::runtime::codegen::Decoder<Self> =
         jtl_erp_client::runtime::codegen::empty;
     fn prepare(self) -> jtl_erp_client::runtime::codegen::Prepare<Self> {

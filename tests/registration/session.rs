@@ -10,10 +10,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
-    JwksError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
+    KeysError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
 };
 use jtl_erp_client::runtime::time::ManualTimeSource;
-use jtl_erp_tests::{CapturedLogs, MockServer};
+use jtl_erp_tests::MockServer;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -126,7 +126,7 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
     let error = verifier.verify(&token).await.expect_err("no app token");
     assert!(
-        matches!(error, SessionError::JwksUnreachable(JwksError::Auth(_))),
+        matches!(error, SessionError::KeysUnreachable(KeysError::Auth(_))),
         "{error:?}"
     );
 }
@@ -445,7 +445,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     assert!(
         matches!(
             error,
-            SessionError::JwksUnreachable(JwksError::Transport(_))
+            SessionError::KeysUnreachable(KeysError::Transport(_))
         ),
         "{error:?}"
     );
@@ -458,15 +458,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
 
 #[jtl_erp_tests::test]
 async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = jtl_erp_tests::trace_capture::capture(tracing::Level::TRACE);
 
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
@@ -504,7 +496,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
     }
     let claims = verifier.verify(&valid).await.expect("valid");
     messages.push_str(&format!("{claims:?}\n{verifier:?}\n"));
-    let logged = logs.text();
+    let logged = capture.logs.text();
     assert!(logged.contains("JWKS"), "the fetch is logged: {logged}");
     for text in [&messages, &logged] {
         for needle in [

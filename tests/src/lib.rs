@@ -8,6 +8,7 @@ pub mod rate_window;
 #[cfg(doctest)]
 mod readme;
 pub mod redis_server;
+pub mod trace_capture;
 
 pub use jtl_erp_test_macros::test;
 pub use mock_server::MockServer;
@@ -18,14 +19,14 @@ use jtl_erp_generator::SourceDocument;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    xtask::repo_root()
+    jtl_erp_regen::repo_root()
 }
 
 /// The documents in spec/, as `cargo xtask regen` reads them.
 pub fn spec_documents() -> Vec<SourceDocument> {
     let root = repo_root();
-    let specs = xtask::default_specs(&root).expect("spec/ is readable");
-    xtask::read_specs(&root, &specs).expect("spec documents are readable")
+    let specs = jtl_erp_regen::default_specs(&root).expect("spec/ is readable");
+    jtl_erp_regen::read_specs(&root, &specs).expect("spec documents are readable")
 }
 
 /// Every value of a header in a request the mock server received.
@@ -94,7 +95,7 @@ fn node_modules() {
         if complete {
             Ok(())
         } else {
-            xtask::npm_ci(&root)
+            jtl_erp_regen::npm_ci(&root)
         }
     });
     if let Err(message) = installed {
@@ -168,27 +169,6 @@ pub async fn wait_until_answering(url: &str, seconds: u64) {
             "{url} did not answer within {seconds} s"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// A captured copy of everything `tracing` prints while the guard lives (current thread).
-#[derive(Clone, Default)]
-pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl CapturedLogs {
-    /// The text printed so far.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
-    }
-}
-
-impl std::io::Write for CapturedLogs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("not poisoned").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -45,13 +45,7 @@ pub fn measure(root: &Path, subjects: &[Subject], runs: usize) -> anyhow::Result
             times[i].push(took);
         }
     }
-    Ok(times.into_iter().map(median).collect())
-}
-
-/// The middle of the sorted times (the upper middle of an even count).
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+    Ok(times.into_iter().map(jtl_erp_regen::median).collect())
 }
 
 /// The report: one line per subject with its median and ratio to the first.
@@ -99,7 +93,7 @@ fn build(root: &Path, dir: &Path) -> anyhow::Result<Duration> {
             .with_context(|| format!("cannot copy the lock file to {}", lock.display()))?;
     }
     let start = Instant::now();
-    let output = crate::cargo_command(root)
+    let output = jtl_erp_regen::cargo_command(root)
         .args(["build", "--lib", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_INCREMENTAL", "0")
@@ -123,7 +117,10 @@ mod tests {
     #[test]
     fn medians_and_ratios_are_reported() {
         let ms = Duration::from_millis;
-        assert_eq!(median(vec![ms(900), ms(100), ms(300)]), ms(300));
+        assert_eq!(
+            jtl_erp_regen::median(vec![ms(900), ms(100), ms(300)]),
+            ms(300)
+        );
         let subjects = [
             Subject {
                 label: "a".to_owned(),

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod compile_time;
 mod repeat;
-use xtask::{Outcome, default_specs, repo_root};
+use jtl_erp_regen::{Outcome, absolute, default_specs, repo_root};
 
 #[derive(Parser)]
 #[command(
@@ -106,6 +107,18 @@ enum Command {
         #[arg(long, value_name = "DOC")]
         versus_progenitor: Option<PathBuf>,
     },
+    /// Judge `generated/` against a made-up vendor release of `spec/` with cargo-semver-checks:
+    /// regenerates the release (xtask/src/evolution.rs) into target/semver-check/, prints what
+    /// `regen` says of it, then runs `cargo semver-checks --baseline-root generated
+    /// --release-type minor` on it; exit 0 when the verdict is what the release should get.
+    ///
+    /// Needs `cargo install --locked cargo-semver-checks` (0.51).
+    SemverCheck {
+        /// The breaking release (a property made required, an operation removed) instead of
+        /// the additive one: cargo-semver-checks must find breaking changes.
+        #[arg(long)]
+        breaking: bool,
+    },
     /// Write the synthetic vendor-style document used by the scale benchmark.
     Synth {
         /// Resources (four operations and four schemas each).
@@ -133,7 +146,7 @@ fn main() -> ExitCode {
             all_operations,
             crate_version,
         } => regen(
-            xtask::RegenOptions {
+            jtl_erp_regen::RegenOptions {
                 check,
                 strict,
                 runtime,
@@ -141,11 +154,14 @@ fn main() -> ExitCode {
                 description,
                 crate_version,
                 selection: if all_operations {
-                    xtask::SelectionOption::All
+                    jtl_erp_regen::SelectionOption::All
                 } else if operations.is_empty() && tags.is_empty() {
-                    xtask::SelectionOption::Recorded
+                    jtl_erp_regen::SelectionOption::Recorded
                 } else {
-                    xtask::SelectionOption::Given(jtl_erp_generator::Selection { operations, tags })
+                    jtl_erp_regen::SelectionOption::Given(jtl_erp_generator::Selection {
+                        operations,
+                        tags,
+                    })
                 },
             },
             specs,
@@ -172,8 +188,9 @@ fn main() -> ExitCode {
             crates,
             versus_progenitor,
         } => compile_time(runs, crates, versus_progenitor),
+        Command::SemverCheck { breaking } => semver_check(breaking),
         Command::Synth { resources, out } => {
-            std::fs::write(&out, xtask::synth::synthetic_document(resources))
+            std::fs::write(&out, jtl_erp_regen::synth::synthetic_document(resources))
                 .map(|()| ExitCode::SUCCESS)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))
         }
@@ -196,7 +213,7 @@ fn main() -> ExitCode {
 /// Runs the conformance tool, a crate of its own, with the arguments given; its exit code, or 2
 /// when cargo cannot run it.
 fn conformance(args: &[std::ffi::OsString]) -> ExitCode {
-    let status = xtask::cargo_command(&repo_root())
+    let status = jtl_erp_regen::cargo_command(&repo_root())
         .args(["run", "--quiet", "--package", "jtl-erp-conformance", "--"])
         .args(args)
         .status();
@@ -213,7 +230,7 @@ fn conformance(args: &[std::ffi::OsString]) -> ExitCode {
 }
 
 fn regen(
-    options: xtask::RegenOptions,
+    options: jtl_erp_regen::RegenOptions,
     specs: Vec<PathBuf>,
     out: Option<PathBuf>,
     verbose: bool,
@@ -225,11 +242,11 @@ fn regen(
         specs.iter().map(|p| absolute(p)).collect()
     };
     let out = out.map_or_else(|| root.join("generated"), |o| absolute(&o));
-    let xtask::Regenerated {
+    let jtl_erp_regen::Regenerated {
         outcome,
         warnings,
         release,
-    } = xtask::regenerate(&root, &specs, &out, &options)?;
+    } = jtl_erp_regen::regenerate(&root, &specs, &out, &options)?;
     report_warnings(&warnings, verbose);
     eprintln!("{release}");
     match outcome {
@@ -252,6 +269,90 @@ fn regen(
     }
 }
 
+/// `cargo xtask semver-check`: the release regenerated, `regen`'s summary, the judge's verdict.
+fn semver_check(breaking: bool) -> anyhow::Result<ExitCode> {
+    use jtl_erp_regen::evolution::{ADDITIVE, BREAKING};
+    let root = repo_root();
+    let (name, changes) = if breaking {
+        ("breaking", BREAKING)
+    } else {
+        ("additive", ADDITIVE)
+    };
+    let dir = root.join("target/semver-check").join(name);
+    let regenerated = jtl_erp_regen::evolution::regenerate(&root, changes, &dir)?;
+    report_warnings(&regenerated.warnings, false);
+    eprintln!("{}", regenerated.release);
+    let client = dir.join("client");
+    // Its own target directory: cargo-semver-checks builds rustdoc JSON of both crates, with
+    // flags of its own that would invalidate the workspace's builds.
+    let output = std::process::Command::new("cargo")
+        .args(["semver-checks", "--baseline-root"])
+        .arg(root.join("generated"))
+        .arg("--manifest-path")
+        .arg(client.join("Cargo.toml"))
+        .args(["--release-type", "minor"])
+        .env("CARGO_TARGET_DIR", root.join("target/semver-check/target"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot run cargo-semver-checks ({e}); install it with \\
+                 `cargo install --locked cargo-semver-checks`"
+            )
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    print!("{stdout}");
+    eprint!("{stderr}");
+    // It fails for breaking findings and for its own errors alike; its summary tells them apart.
+    let lints = jtl_erp_regen::evolution::semver_lints(&stdout);
+    let found = if output.status.success() {
+        false
+    } else if stderr.contains("semver requires new") || !lints.is_empty() {
+        true
+    } else {
+        anyhow::bail!("cargo-semver-checks could not judge ({})", output.status);
+    };
+    let breaking_lines: Vec<&str> = regenerated
+        .release
+        .changes
+        .iter()
+        .filter(|c| c.class == jtl_erp_generator::Class::Breaking)
+        .map(|c| c.line.as_str())
+        .collect();
+    let unreported = jtl_erp_regen::evolution::unreported(&stdout, &breaking_lines);
+    for finding in &unreported {
+        eprintln!("semver-check: `regen` does not report this finding: {finding}");
+    }
+    let expected = breaking;
+    eprintln!(
+        "semver-check ({name} release): cargo-semver-checks found {}; {}",
+        if found {
+            format!(
+                "breaking changes ({}){}",
+                lints.join(", "),
+                if unreported.is_empty() {
+                    ", each named by a breaking line of regen's summary"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            "no breaking change".to_owned()
+        },
+        if found == expected {
+            "as expected"
+        } else {
+            "NOT as expected"
+        }
+    );
+    Ok(if found == expected && unreported.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 /// The ten operations of the synthetic document that `compile-time` builds as a selection.
 const TEN: [&str; 10] = [
     "ItemHeader_QueryItemsAsync",
@@ -271,7 +372,7 @@ fn compile_time(
     crates: Vec<PathBuf>,
     versus_progenitor: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    use xtask::compile_time::{Subject, measure, report};
+    use compile_time::{Subject, measure, report};
     let root = repo_root();
     let mut subjects = Vec::new();
     if let Some(doc) = &versus_progenitor {
@@ -283,23 +384,23 @@ fn compile_time(
         let dir = std::env::temp_dir().join("jtl-erp-compile-time");
         std::fs::create_dir_all(&dir)?;
         let spec = dir.join("synthetic.yaml");
-        std::fs::write(&spec, xtask::synth::synthetic_document(75))?;
+        std::fs::write(&spec, jtl_erp_regen::synth::synthetic_document(75))?;
         let specs = [spec];
         let whole = dir.join("synthetic");
-        let named = |name: &str| xtask::RegenOptions {
+        let named = |name: &str| jtl_erp_regen::RegenOptions {
             crate_name: Some(name.to_owned()),
-            ..xtask::RegenOptions::default()
+            ..jtl_erp_regen::RegenOptions::default()
         };
-        xtask::regen_with(&root, &specs, &whole, &named("synthetic-whole"))?;
+        jtl_erp_regen::regen_with(&root, &specs, &whole, &named("synthetic-whole"))?;
         let ten = dir.join("synthetic-10");
-        let options = xtask::RegenOptions {
-            selection: xtask::SelectionOption::Given(jtl_erp_generator::Selection {
+        let options = jtl_erp_regen::RegenOptions {
+            selection: jtl_erp_regen::SelectionOption::Given(jtl_erp_generator::Selection {
                 operations: TEN.map(str::to_owned).to_vec(),
                 tags: Vec::new(),
             }),
             ..named("synthetic-ten")
         };
-        xtask::regen_with(&root, &specs, &ten, &options)?;
+        jtl_erp_regen::regen_with(&root, &specs, &ten, &options)?;
         vec![
             Subject {
                 label: "generated/".to_owned(),
@@ -333,7 +434,7 @@ fn compile_time(
 fn versus_progenitor_subjects(
     root: &std::path::Path,
     doc: &std::path::Path,
-) -> anyhow::Result<Vec<xtask::compile_time::Subject>> {
+) -> anyhow::Result<Vec<compile_time::Subject>> {
     use anyhow::Context as _;
     let stem = doc
         .file_stem()
@@ -354,7 +455,7 @@ fn versus_progenitor_subjects(
     let theirs = dir.join(format!("progenitor-{stem}"));
     let ours = dir.join(format!("ours-{stem}"));
     eprintln!("writing progenitor's client of {}", doc.display());
-    let status = xtask::cargo_command(root)
+    let status = jtl_erp_regen::cargo_command(root)
         .args([
             "run",
             "--quiet",
@@ -375,25 +476,21 @@ fn versus_progenitor_subjects(
         "progenitor-crate failed on {}",
         doc.display()
     );
-    let options = xtask::RegenOptions {
+    let options = jtl_erp_regen::RegenOptions {
         crate_name: Some(format!("ours-{stem}")),
-        ..xtask::RegenOptions::default()
+        ..jtl_erp_regen::RegenOptions::default()
     };
-    xtask::regen_with(root, &[doc.to_path_buf()], &ours, &options)?;
+    jtl_erp_regen::regen_with(root, &[doc.to_path_buf()], &ours, &options)?;
     Ok(vec![
-        xtask::compile_time::Subject {
+        compile_time::Subject {
             label: format!("progenitor, {stem}"),
             dir: theirs,
         },
-        xtask::compile_time::Subject {
+        compile_time::Subject {
             label: format!("ours, {stem}"),
             dir: ours,
         },
     ])
-}
-
-fn absolute(path: &std::path::Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// One line per kind of warning; every one with --verbose.

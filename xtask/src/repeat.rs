@@ -152,7 +152,7 @@ fn describe(outcome: &RunOutcome) -> String {
 
 /// `cargo test --no-run` for the named test binaries of `jtl-erp-tests`; their executables.
 fn build(root: &Path, binaries: &[String]) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let mut command = xtask::cargo_command(root);
+    let mut command = jtl_erp_regen::cargo_command(root);
     command
         .current_dir(root)
         .args([

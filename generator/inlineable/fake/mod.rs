@@ -90,6 +90,7 @@ pub enum Fault {
 
 /// Why a scripted change could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FakeError {
     /// No registration has this id.
     #[error("no registration {0}")]

@@ -33,10 +33,15 @@ pub use transport::backoff::Backoff;
 pub use transport::client::{
     Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy,
 };
-pub use transport::context::{Context, ContextHeader, ContextKey};
+pub use transport::context::{Context, ContextKey};
+// Generator plumbing: named by generated code, not by users.
+#[doc(hidden)]
+pub use transport::context::ContextHeader;
 pub use transport::error::{ApiError, BuildError, Error, ErrorKind};
 pub use transport::excerpt::ServerText;
-pub use transport::operation::{AuthNeed, DocumentedStatus, Operation};
+pub use transport::operation::Operation;
+#[doc(hidden)]
+pub use transport::operation::{AuthNeed, DocumentedStatus};
 pub use transport::ratelimit::RateLimit;
 pub use transport::response::{RawResponse, ResponseValue};
 pub use transport::settings::Transport;

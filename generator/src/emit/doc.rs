@@ -14,6 +14,16 @@
 //!
 //! Code spans (`` `…` ``) are kept as written: nothing inside one is read as a link or HTML.
 
+/// A schema's description as the first paragraphs of its item's documentation (rustdoc-safe,
+/// a blank line after it); nothing for none.
+pub fn description(description: Option<&str>) -> String {
+    description
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("{}\n\n", document(d)))
+        .unwrap_or_default()
+}
+
 /// `text` as rustdoc-safe Markdown (see the module documentation).
 pub fn document(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");

@@ -33,13 +33,7 @@ fn definition(
     unknown_doc: &str,
     unknown: TokenStream,
 ) -> TokenStream {
-    let mut text = def
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(|d| format!("{}\n\n", doc::document(d)))
-        .unwrap_or_default();
+    let mut text = doc::description(def.description.as_deref());
     text.push_str(about);
     let doc = docs(Some(&text));
     let name = ident(&def.name);

@@ -129,6 +129,8 @@ pub struct Inlined {
     pub modules: Vec<Declared>,
     /// The manifest's dependencies, features and binaries.
     pub manifest: Manifest,
+    /// The guide of the crate's front page (`README.md`), when the modules it shows are copied.
+    pub front_page: Option<&'static str>,
 }
 
 /// A hand-written module declared in `lib.rs`.
@@ -140,6 +142,10 @@ pub struct Declared {
     /// Its `#[path]`, relative to `src/` (`None`: copied into `src/`).
     pub path: Option<String>,
 }
+
+/// The guide of the JTL crate's front page (readme.rs): its Rust blocks use the registration
+/// flow and the fake, so it goes with them.
+const FRONT_PAGE: &str = include_str!("../../inlineable/front-page.md");
 
 /// The modules whose operations all exist; a warning for each module whose operations exist
 /// only in part.
@@ -210,6 +216,10 @@ pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
                 required_feature: module.feature.map(|f| f.name),
             });
         }
+    }
+    let declared = |name: &str| inlined.modules.iter().any(|module| module.name == name);
+    if declared("registration") && declared("fake") {
+        inlined.front_page = Some(FRONT_PAGE);
     }
     inlined
 }

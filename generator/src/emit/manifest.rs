@@ -84,6 +84,7 @@ impl Manifest {
         line("name", &settings.crate_name);
         line("version", version);
         line("description", &settings.description);
+        line("readme", "README.md");
         match &settings.metadata {
             Metadata::Workspace => {
                 text.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");

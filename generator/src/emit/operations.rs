@@ -20,10 +20,9 @@ use crate::ir::{
     Api, AuthNeed, BodyKind, Input, Module, Operation, Output, Place, Returns, SchemaKey, Take, Ty,
 };
 
-/// The head of a module's file: its docs, the runtime import, the constants, the `Client`
-/// struct, its `impl` with the handles but without the operations' methods (`emit::emit`
-/// splices those in, printed in parts by [`module_methods`]), and `From<rt::Client>`.
-pub fn module_head(api: &Api, module: &Module) -> TokenStream {
+/// A module's file: its docs, the runtime import, the constants, the `Client` struct with a
+/// method per operation, `From<rt::Client>`, then the request builders and the response enums.
+pub fn module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
         header.push_str(&format!("\n{}\n", doc::document(description.trim())));
@@ -45,7 +44,12 @@ pub fn module_head(api: &Api, module: &Module) -> TokenStream {
     let import = rt::import();
     let base_url = lit(&module.default_base_url);
     let api_version = lit(module.api_version.as_deref().unwrap_or_default());
-    let client = client(module);
+    let client = client(api, module);
+    let builders = module
+        .operations
+        .iter()
+        .map(|op| builder(api, module, op, checked));
+    let responses = module.operations.iter().map(|op| response_enum(api, op));
     quote! {
         #header
         #import
@@ -54,47 +58,15 @@ pub fn module_head(api: &Api, module: &Module) -> TokenStream {
         /// The `api-version` this document speaks (sent by operations that declare the header).
         pub const API_VERSION: &str = #api_version;
         #client
+        #(#builders)*
+        #(#responses)*
     }
 }
 
-/// `impl Client` with the methods of the module's operations in `range` (a part of the file's
-/// one `impl Client`: `emit::emit` keeps what is inside the braces).
-pub fn module_methods(api: &Api, module: &Module, range: std::ops::Range<usize>) -> TokenStream {
-    let methods = module.operations[range]
-        .iter()
-        .map(|op| client_method(api, op));
-    quote! {
-        impl Client {
-            #(#methods)*
-        }
-    }
-}
-
-/// The request builders of the module's operations in `range`.
-pub fn module_builders(
-    api: &Api,
-    module: &Module,
-    range: std::ops::Range<usize>,
-    checked: &BTreeSet<SchemaKey>,
-) -> TokenStream {
-    module.operations[range]
-        .iter()
-        .map(|op| builder(api, module, op, checked))
-        .collect()
-}
-
-/// The end of a module's file: the response enums.
-pub fn module_tail(api: &Api, module: &Module) -> TokenStream {
-    module
-        .operations
-        .iter()
-        .map(|op| response_enum(api, op))
-        .collect()
-}
-
-/// The `Client` struct, its handles (the operations' methods join its `impl`, see
-/// [`module_methods`]) and `From<rt::Client>`.
-fn client(module: &Module) -> TokenStream {
+/// The `Client` struct, its `impl` (the handles, then a method per operation) and
+/// `From<rt::Client>`.
+fn client(api: &Api, module: &Module) -> TokenStream {
+    let methods = module.operations.iter().map(|op| client_method(api, op));
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
     let doc = docs(Some(&format!(
@@ -129,6 +101,7 @@ fn client(module: &Module) -> TokenStream {
             pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
                 Ok(Self { inner: self.inner.with_context(context)? })
             }
+            #(#methods)*
         }
         impl ::std::convert::From<#client> for Client {
             fn from(inner: #client) -> Self {

@@ -196,13 +196,7 @@ fn untagged_body(def: &UnionDef, json: &TokenStream, failure: &str) -> TokenStre
 
 /// The enum's documentation: the document's description, then how the value is read.
 fn about(api: &Api, def: &UnionDef) -> String {
-    let mut text = def
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(|d| format!("{}\n\n", doc::document(d)))
-        .unwrap_or_default();
+    let mut text = doc::description(def.description.as_deref());
     let keyword = if def.any_of { "anyOf" } else { "oneOf" };
     text.push_str(&format!(
         "The `{keyword}` at `{}` in `{}`.",

@@ -134,7 +134,7 @@ fn default_base_url(doc: &Loaded) -> String {
 pub(crate) mod test_support {
     use crate::diagnostics::{Diagnostic, Sink};
     use crate::ir::Api;
-    use crate::load::{SourceDocument, load_all};
+    use crate::{SourceDocument, load_all};
 
     /// Loads, validates and normalizes one document named `t.yaml`.
     pub fn normalize_yaml(yaml: &str) -> (Api, Vec<Diagnostic>) {

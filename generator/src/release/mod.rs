@@ -45,8 +45,8 @@ pub struct Release {
     /// Every change of the API: breaking ones first, then additive ones.
     pub changes: Vec<Change>,
     /// The format of the previous surface when it is older than this generator's: the crate is
-    /// generated in a new API shape (`surface::SHAPE`), a breaking release whose changes are
-    /// not listed one by one.
+    /// generated in a new API shape (the changelog entry says which), a breaking release whose
+    /// changes are not listed one by one.
     pub reshaped_from: Option<u32>,
 }
 

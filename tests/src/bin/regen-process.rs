@@ -11,8 +11,8 @@ fn main() -> ExitCode {
         eprintln!("usage: regen-process SPEC OUT");
         return ExitCode::from(2);
     };
-    let root = xtask::repo_root();
-    match xtask::regen(&root, std::slice::from_ref(spec), out, false) {
+    let root = jtl_erp_regen::repo_root();
+    match jtl_erp_regen::regen(&root, std::slice::from_ref(spec), out, false) {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e:#}");

@@ -120,7 +120,7 @@ fn operation_fn(module: usize, index: usize, op: &OperationView) -> String {
 /// target directory under its name, where a fresh build would find another workspace's driver.
 pub fn driver_manifest(root: &std::path::Path, dir: &std::path::Path) -> String {
     let (bin, tag) = (binary_name(dir), tag(dir));
-    let runtime = xtask::relative(&driver_dir(dir), &root.join("generator/runtime"));
+    let runtime = jtl_erp_regen::relative(&driver_dir(dir), &root.join("generator/runtime"));
     format!(
         r#"[package]
 name = "jtl-erp-conformance-driver"

@@ -33,7 +33,7 @@ impl AuthProvider for Credentials {
         operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            let key = (operation.api.to_owned(), operation.id.to_owned());
+            let key = (operation.api().to_owned(), operation.id().to_owned());
             for (place, name, value) in self.0.get(&key).into_iter().flatten() {
                 match place.as_str() {
                     "query" => {

@@ -139,7 +139,7 @@ pub struct Timings {
 /// [`Report::passed`]); `Err` means no verdict could be reached.
 pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure> {
     let started = Instant::now();
-    let sources = xtask::read_specs(root, &options.specs)
+    let sources = jtl_erp_regen::read_specs(root, &options.specs)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     let work = match &options.out {
         Some(out) => WorkDir {
@@ -160,7 +160,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Timings), Failure>
         }
     };
     let client_dir = driver::client_dir(&work.path);
-    let mut settings = xtask::settings_for(root, &client_dir)
+    let mut settings = jtl_erp_regen::settings_for(root, &client_dir)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     // Client and driver share one workspace of their own.
     settings.standalone = false;
@@ -243,7 +243,7 @@ fn write_workspace(
         }
         std::fs::write(&path, text).map_err(|e| io(&path, e))
     };
-    xtask::write_tree(&driver::client_dir(dir), generation)
+    jtl_erp_regen::write_tree(&driver::client_dir(dir), generation)
         .map_err(|e| Failure::Environment(format!("{e:#}")))?;
     let root_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| io(&root.join("Cargo.toml"), e))?;
@@ -274,7 +274,7 @@ fn write_workspace(
 /// Builds the driver in the repository's target directory; returns a copy of the executable
 /// inside `dir`. The shared one is removed when `dir` is temporary (its name is never used again).
 fn build(root: &Path, dir: &Path, temporary: bool) -> Result<PathBuf, Failure> {
-    let output = xtask::cargo_command(root)
+    let output = jtl_erp_regen::cargo_command(root)
         .args([
             "build",
             "--quiet",

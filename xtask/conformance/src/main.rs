@@ -2,11 +2,12 @@
 //! client against its documents, Prism as the judge. Exit code 0: every request valid and every
 //! answer decoded; 1: the client failed; 2: bad input or environment.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use jtl_erp_conformance::{Mode, Options, run};
+use jtl_erp_regen::absolute;
 
 /// Prove a generated client against its documents with Prism as the judge.
 ///
@@ -53,9 +54,9 @@ enum ConformanceMode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = xtask::repo_root();
+    let root = jtl_erp_regen::repo_root();
     let specs = if cli.specs.is_empty() {
-        match xtask::default_specs(&root) {
+        match jtl_erp_regen::default_specs(&root) {
             Ok(specs) => specs,
             Err(error) => {
                 eprintln!("error: {error:#}");
@@ -99,8 +100,4 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -42,7 +42,7 @@ pub fn locate(root: &Path, explicit: Option<&Path>) -> Result<PathBuf, PrismErro
         return Ok(tool);
     }
     eprintln!("installing Prism: npm ci (package-lock.json)");
-    xtask::npm_ci(root)
+    jtl_erp_regen::npm_ci(root)
         .map_err(|why| PrismError(format!("Prism is missing: {why}; or pass --prism PATH")))?;
     if !tool.exists() {
         return Err(PrismError(format!(

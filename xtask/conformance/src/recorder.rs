@@ -103,8 +103,8 @@ impl Hook for ViolationRecorder {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(Observed {
-                    api: operation.api.to_owned(),
-                    operation: operation.id.to_owned(),
+                    api: operation.api().to_owned(),
+                    operation: operation.id().to_owned(),
                     status: response.status().as_u16(),
                     violations,
                     problem,

@@ -48,6 +48,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Why credentials could not be supplied. No variant's message contains a secret.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// A token could not be obtained.
     #[error(transparent)]

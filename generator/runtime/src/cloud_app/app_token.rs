@@ -38,14 +38,15 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 #[cfg(any(test, feature = "test-util"))]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::cloud_app::jose::{self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal};
+use crate::cloud_app::keys;
+pub use crate::cloud_app::keys::KeysError;
 use crate::time::SharedTimeSource;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
-use crate::transport::settings::{Retries, retryable_status};
+use crate::transport::settings::Retries;
 
 /// The production issuer of the current identity platform.
 pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
@@ -59,9 +60,6 @@ pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
-
-/// Discovery documents and key sets larger than this are refused.
-const MAX_BODY: usize = 256 * 1024;
 
 /// Why an app token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -100,32 +98,6 @@ pub enum AppTokenError {
     /// The issuer's keys could not be fetched.
     #[error("issuer keys unreachable: {0}")]
     KeysUnreachable(#[source] KeysError),
-}
-
-/// Why the discovery document or the key set could not be fetched.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeysError {
-    /// Connecting or reading failed.
-    #[error("transport error")]
-    Transport(#[source] reqwest::Error),
-    /// The server answered a non-success status.
-    #[error("{what} answered {status}")]
-    Status {
-        /// `discovery` or `key set`.
-        what: &'static str,
-        /// The HTTP status.
-        status: StatusCode,
-    },
-    /// The discovery document names another issuer (OpenID Connect Discovery 1.0, 4.3).
-    #[error("discovery document names another issuer")]
-    IssuerMismatch,
-    /// The answer is not what was asked for.
-    #[error("malformed answer: {0}")]
-    Malformed(&'static str),
-    /// No answer within the verifier's timeout.
-    #[error("no answer within {0:?}")]
-    Timeout(Duration),
 }
 
 /// The verified claims of an app token.
@@ -396,42 +368,14 @@ impl AppTokenVerifier {
         KeySet::from_jwks(&body, KidRule::Exact, |_| true).map_err(KeysError::Malformed)
     }
 
-    /// One GET with the verifier's retries (connection errors, 5xx, 429).
+    /// One GET with the verifier's retries; another answer than a success is its status.
     async fn get(&self, url: &url::Url, what: &'static str) -> Result<Vec<u8>, KeysError> {
-        let retry = |outcome: &Result<Vec<u8>, KeysError>| match outcome {
-            Err(KeysError::Transport(_)) => true,
-            Err(KeysError::Status { status, .. }) => retryable_status(*status),
-            _ => false,
-        };
         let inner = &self.inner;
-        inner
-            .retries
-            .run(&inner.time, retry, || self.get_once(url, what))
-            .await
-    }
-
-    async fn get_once(&self, url: &url::Url, what: &'static str) -> Result<Vec<u8>, KeysError> {
-        let transport = |e: reqwest::Error| KeysError::Transport(e.without_url());
-        let mut response = self
-            .inner
-            .http
-            .get(url.clone())
-            .header(http::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(KeysError::Status { what, status });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(KeysError::Malformed("body larger than 256 KiB"));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+        keys::get(&inner.http, &inner.retries, &inner.time, || async {
+            keys::json_request(&inner.http, url)
+        })
+        .await?
+        .map_err(|status| KeysError::Status { what, status })
     }
 }
 

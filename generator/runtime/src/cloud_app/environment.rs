@@ -163,6 +163,7 @@ impl FromStr for ScxEnvironment {
 
 /// A variable that is missing or cannot be used. The value is never part of the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EnvError {
     /// A required variable is unset or empty.
     #[error("environment variable {0} is not set")]

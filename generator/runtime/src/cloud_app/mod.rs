@@ -7,6 +7,7 @@
 pub mod app_token;
 pub mod environment;
 pub(crate) mod jose;
+mod keys;
 pub mod manifest;
 pub mod scopes;
 pub mod session;

@@ -44,16 +44,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use crate::auth::{AuthError, AuthProvider};
+use crate::auth::AuthProvider;
 use crate::cloud_app::jose::{
     self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal, VerifyingKey,
 };
+use crate::cloud_app::keys;
+pub use crate::cloud_app::keys::KeysError;
 use crate::time::SharedTimeSource;
 use crate::transport::context::ContextHeader;
 use crate::transport::error::BuildError;
 use crate::transport::operation::{AuthNeed, Operation};
 use crate::transport::security::require_secure;
-use crate::transport::settings::{Retries, retryable_status};
+use crate::transport::settings::Retries;
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -63,9 +65,6 @@ pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
-
-/// JWKS answers larger than this are refused.
-const MAX_JWKS_BODY: usize = 256 * 1024;
 
 /// Why a session token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -93,30 +92,9 @@ pub enum SessionError {
     /// The claims carry no `tenantId`.
     #[error("session token has no tenantId claim")]
     MissingTenant,
-    /// The keys could not be fetched.
-    #[error("JWKS unreachable: {0}")]
-    JwksUnreachable(#[source] JwksError),
-}
-
-/// Why the JWKS could not be fetched.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum JwksError {
-    /// The auth provider could not supply the app token.
-    #[error("no app token for the JWKS request")]
-    Auth(#[source] AuthError),
-    /// Connecting or reading failed.
-    #[error("transport error")]
-    Transport(#[source] reqwest::Error),
-    /// The server answered a non-success status.
-    #[error("JWKS endpoint answered {0}")]
-    Status(StatusCode),
-    /// The answer is not a key set.
-    #[error("JWKS answer is not a key set: {0}")]
-    Malformed(&'static str),
-    /// No answer within the verifier's timeout.
-    #[error("JWKS endpoint did not answer within {0:?}")]
-    Timeout(Duration),
+    /// The JWKS could not be fetched.
+    #[error("issuer keys unreachable: {0}")]
+    KeysUnreachable(#[source] KeysError),
 }
 
 /// The verified claims of a session token.
@@ -334,94 +312,57 @@ impl SessionVerifier {
             .await
             .map_err(|e| match e {
                 CacheError::Refused(refusal) => refused(refusal),
-                CacheError::Fetch(e) => SessionError::JwksUnreachable(e),
+                CacheError::Fetch(e) => SessionError::KeysUnreachable(e),
             })?;
         claims(parsed.claims_b64, now, self.inner.leeway)
     }
 
     /// One JWKS request with the app token; after a 401 the provider may refresh it once.
-    async fn fetch(&self) -> Result<KeySet, JwksError> {
+    async fn fetch(&self) -> Result<KeySet, KeysError> {
         let timeout = self.inner.timeout;
         tokio::time::timeout(timeout, async {
-            let mut body = self.request().await?;
-            if let Err((status, used)) = &body
-                && *status == StatusCode::UNAUTHORIZED
+            let mut answer = self.request().await?;
+            if let (Err(StatusCode::UNAUTHORIZED), used) = &answer
                 && self
                     .inner
                     .auth
                     .on_unauthorized(used.as_ref(), &JWKS_OPERATION)
                     .await
-                    .map_err(JwksError::Auth)?
+                    .map_err(KeysError::Auth)?
             {
-                body = self.request().await?;
+                answer = self.request().await?;
             }
-            match body {
+            match answer.0 {
                 Ok(bytes) => parse_jwks(&bytes),
-                Err((status, _)) => Err(JwksError::Status(status)),
+                Err(status) => Err(KeysError::Status {
+                    what: "key set",
+                    status,
+                }),
             }
         })
         .await
-        .unwrap_or(Err(JwksError::Timeout(timeout)))
+        .unwrap_or(Err(KeysError::Timeout(timeout)))
     }
 
-    /// [`Self::request_once`] with the verifier's retries (connection errors, 5xx, 429).
-    #[allow(clippy::type_complexity)]
-    async fn request(
-        &self,
-    ) -> Result<Result<Vec<u8>, (StatusCode, Option<http::HeaderValue>)>, JwksError> {
-        let retry = |outcome: &Result<Result<Vec<u8>, _>, JwksError>| match outcome {
-            Err(JwksError::Transport(_)) => true,
-            Ok(Err((status, _))) => retryable_status(*status),
-            _ => false,
-        };
+    /// The JWKS request with the app token and the verifier's retries: the answer and the
+    /// credentials its last attempt sent.
+    async fn request(&self) -> Result<(keys::Answer, Option<http::HeaderValue>), KeysError> {
         let inner = &self.inner;
-        inner
-            .retries
-            .run(&inner.time, retry, || self.request_once())
-            .await
-    }
-
-    /// The body of a success, or the status and the credentials used.
-    #[allow(clippy::type_complexity)]
-    async fn request_once(
-        &self,
-    ) -> Result<Result<Vec<u8>, (StatusCode, Option<http::HeaderValue>)>, JwksError> {
-        tracing::debug!("fetching the session-token JWKS");
-        let mut request = self
-            .inner
-            .http
-            .get(self.inner.jwks_url.clone())
-            .header(http::header::ACCEPT, "application/json")
-            .build()
-            .map_err(|e| JwksError::Transport(e.without_url()))?;
-        self.inner
-            .auth
-            .authorize(&mut request, &JWKS_OPERATION)
-            .await
-            .map_err(JwksError::Auth)?;
-        let used = request.headers().get(http::header::AUTHORIZATION).cloned();
-        let mut response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| JwksError::Transport(e.without_url()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Ok(Err((status, used)));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| JwksError::Transport(e.without_url()))?
-        {
-            if body.len() + chunk.len() > MAX_JWKS_BODY {
-                return Err(JwksError::Malformed("body larger than 256 KiB"));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Ok(body))
+        let used = std::sync::Mutex::new(None);
+        let answer = keys::get(&inner.http, &inner.retries, &inner.time, || async {
+            tracing::debug!("fetching the session-token JWKS");
+            let mut request = keys::json_request(&inner.http, &inner.jwks_url)?;
+            inner
+                .auth
+                .authorize(&mut request, &JWKS_OPERATION)
+                .await
+                .map_err(KeysError::Auth)?;
+            *used.lock().unwrap_or_else(|e| e.into_inner()) =
+                request.headers().get(http::header::AUTHORIZATION).cloned();
+            Ok(request)
+        })
+        .await?;
+        Ok((answer, used.into_inner().unwrap_or_else(|e| e.into_inner())))
     }
 }
 
@@ -471,13 +412,13 @@ fn claims(
 }
 
 /// Reads a JWKS, keeping the Ed25519 signature keys and skipping the others.
-fn parse_jwks(body: &[u8]) -> Result<KeySet, JwksError> {
+fn parse_jwks(body: &[u8]) -> Result<KeySet, KeysError> {
     KeySet::from_jwks(
         body,
         KidRule::FallbackToKeysWithoutKid,
         VerifyingKey::is_ed25519,
     )
-    .map_err(JwksError::Malformed)
+    .map_err(KeysError::Malformed)
 }
 
 /// The App Shell's side: an Ed25519 key pair that signs session tokens, for fakes and tests
@@ -736,6 +677,6 @@ mod tests {
         keys.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}));
         let parsed = parse_jwks(jwks.to_string().as_bytes()).expect("key set");
         assert_eq!(parsed.kids(), vec![Some("k1")]);
-        assert!(matches!(parse_jwks(b"[]"), Err(JwksError::Malformed(_))));
+        assert!(matches!(parse_jwks(b"[]"), Err(KeysError::Malformed(_))));
     }
 }

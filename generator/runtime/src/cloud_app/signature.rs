@@ -28,6 +28,7 @@ where
 
 /// Why no signature could be made or used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The signer failed.
     #[error("the signer failed: {0}")]

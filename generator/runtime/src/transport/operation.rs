@@ -1,8 +1,11 @@
 //! What the runtime knows about one operation: a static description emitted by the generator.
+//! Users meet it read-only, in hooks and credential providers ([`Operation`]'s accessors); its
+//! constructor and the need/status types are the generator's plumbing (hidden from the docs).
 
 use crate::transport::context::ContextHeader;
 
 /// Whether an operation needs credentials, read from the document's security requirements.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthNeed {
     /// `security: []`: the request goes out without credentials (e.g. the SCX token exchange).
@@ -16,6 +19,7 @@ pub enum AuthNeed {
 }
 
 /// The status of a documented answer, as the document keys it.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentedStatus {
     /// One status, `404`.
@@ -26,30 +30,52 @@ pub enum DocumentedStatus {
     Default,
 }
 
-/// One operation of a document, as the generated method hands it to the client's send path
-/// (`codegen::execute`).
+/// One operation of a document, as a hook ([`crate::hooks::Hook`]) or a credential provider
+/// ([`crate::auth::AuthProvider`]) sees the call it runs for: read-only, through the methods
+/// below. The generated crate writes one `static` per operation.
 #[derive(Debug)]
 pub struct Operation {
-    /// The document's operationId.
-    pub id: &'static str,
-    /// The module (document) the operation belongs to.
-    pub api: &'static str,
-    /// HTTP method.
-    pub method: http::Method,
-    /// Path template as written in the document, e.g. `/authentication/{registrationId}`.
-    pub path: &'static str,
-    /// `api-version` header value this document speaks, sent exactly once.
-    pub api_version: Option<&'static str>,
-    /// Request-context headers the document declares for this operation.
-    pub context: &'static [ContextHeader],
-    /// Whether credentials are required.
-    pub auth: AuthNeed,
-    /// Documented non-success answers and their descriptions.
-    pub errors: &'static [(DocumentedStatus, &'static str)],
-    /// The API scope the operation needs (`x-jtl-scope`), named in a 403.
-    pub scope: Option<&'static str>,
+    pub(crate) id: &'static str,
+    pub(crate) api: &'static str,
+    pub(crate) method: http::Method,
+    pub(crate) path: &'static str,
+    pub(crate) api_version: Option<&'static str>,
+    pub(crate) context: &'static [ContextHeader],
+    pub(crate) auth: AuthNeed,
+    pub(crate) errors: &'static [(DocumentedStatus, &'static str)],
+    pub(crate) scope: Option<&'static str>,
 }
 
+impl Operation {
+    /// The document's `operationId` (`GetStatus`).
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The module (document) it belongs to (`erp_v2`).
+    pub fn api(&self) -> &'static str {
+        self.api
+    }
+
+    /// Its HTTP method.
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// Its path template as the document writes it (`/authentication/{registrationId}`).
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// The API scope it needs (`x-jtl-scope`), when the document names one.
+    pub fn required_scope(&self) -> Option<&'static str> {
+        self.scope
+    }
+}
+
+// The generator's side: a `static` is built with `new` and the `const` setters, naming only
+// what its document declares.
+#[doc(hidden)]
 impl Operation {
     /// An operation that sends no `api-version` and no context headers, needs no credentials,
     /// documents no error answers and names no scope; the methods below set what differs.

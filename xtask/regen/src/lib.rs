@@ -1,12 +1,14 @@
-//! The regeneration step, as a library so that the test suite runs the same code as
-//! `cargo xtask regen --check`.
+//! The regeneration driver: what `cargo xtask regen`, the conformance tool (`xtask/conformance`)
+//! and the test suite share, so that the tests run the same code as `cargo xtask regen --check`:
+//! the repository's documents and the previous release read, a crate's settings, the tree
+//! written or compared, `cargo` and `npm ci` run from inside another command.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub mod compile_time;
+pub mod evolution;
 pub mod synth;
 
 use anyhow::{Context as _, bail};
@@ -52,12 +54,25 @@ pub fn npm_ci(root: &Path) -> Result<(), String> {
     }
 }
 
-/// The repository root (the xtask lives one level below it).
+/// The repository root (this crate lives in `xtask/regen`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask has a parent")
+        .ancestors()
+        .nth(2)
+        .expect("xtask/regen is two levels below the root")
         .to_path_buf()
+}
+
+/// The middle of the sorted `times` (the upper middle of an even count), for the timings of
+/// `cargo xtask compile-time` and the benchmarks. Panics on no times.
+pub fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// `path` made absolute against the current directory (as given when that fails).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The documents under `spec/`, sorted by name: `.yaml`, `.yml` and `.json`.
