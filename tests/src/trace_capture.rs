@@ -126,7 +126,9 @@ mod tests {
     #[test]
     fn each_capture_sees_its_own_threads_events_whoever_reached_the_callsite_first() {
         // Another thread reaches the callsite first, with no capture: nothing may be cached.
-        std::thread::spawn(|| event("uncaptured")).join().expect("thread");
+        std::thread::spawn(|| event("uncaptured"))
+            .join()
+            .expect("thread");
         let mine = capture(tracing::Level::INFO);
         let (go, wait) = std::sync::mpsc::channel();
         let other = std::thread::spawn(move || {
@@ -150,6 +152,9 @@ mod tests {
         for foreign in ["uncaptured", "theirs", "below the inner level"] {
             assert!(!text.contains(foreign), "{foreign}: {text}");
         }
-        assert!(theirs.contains("marker=\"theirs\"") && !theirs.contains("mine"), "{theirs}");
+        assert!(
+            theirs.contains("marker=\"theirs\"") && !theirs.contains("mine"),
+            "{theirs}"
+        );
     }
 }
