@@ -108,7 +108,7 @@ enum Command {
         versus_progenitor: Option<PathBuf>,
     },
     /// Judge `generated/` against a made-up vendor release of `spec/` with cargo-semver-checks:
-    /// regenerates the release (xtask/src/evolution.rs) into target/semver-check/, prints what
+    /// regenerates the release (xtask/regen/src/evolution.rs) into target/semver-check/, prints what
     /// `regen` says of it, then runs `cargo semver-checks --baseline-root generated
     /// --release-type minor` on it; exit 0 when the verdict is what the release should get.
     ///
