@@ -1,7 +1,7 @@
 //! A call through the generated client with a cached OAuth token, against a hand-written
 //! reqwest call doing the same work (same headers, same decoding) to the same loopback server,
 //! in the same run, batches alternating A B A B …. `cargo bench -p jtl-erp-tests --bench
-//! client` (`BENCH_BATCH`, `BENCH_PAIRS` to change the sizes); tests/README.md reports the median
+//! client` (`BENCH_BATCH`, `BENCH_PAIRS` to change the sizes); tests/MEASUREMENTS.md reports the median
 //! of the pairwise ratios.
 
 use std::time::Instant;

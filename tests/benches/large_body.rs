@@ -6,7 +6,7 @@
 //! baseline). Memory is bounded by the cap on both sides by construction; a peak-RSS figure
 //! in one process is not one (the allocator keeps what an earlier read freed).
 //!
-//! `cargo bench -p jtl-erp-tests --bench large_body`; tests/README.md reports the figures.
+//! `cargo bench -p jtl-erp-tests --bench large_body`; tests/MEASUREMENTS.md reports the figures.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};

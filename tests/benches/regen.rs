@@ -22,10 +22,10 @@
 //!    3.1 within 1.2× of 3.0.
 //!
 //! `pip install openapi-generator-cli; JTL_ERP_BENCH_NEXUS=/path/to/nexus.json cargo bench -p
-//! jtl-erp-tests --bench regen --features progenitor-baseline`; tests/README.md reports the figures.
+//! jtl-erp-tests --bench regen --features progenitor-baseline`; tests/MEASUREMENTS.md reports the figures.
 //! Goals (issue 23): ≤ 1.0× progenitor in process on every document both handle, ≤ 0.05×
 //! openapi-generator for the vendor-size document whole process (`cargo xtask regen` in the dev
-//! profile ≤ 1 s is measured with `time`, tests/README.md, "Measurements").
+//! profile ≤ 1 s is measured with `time`, tests/MEASUREMENTS.md).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

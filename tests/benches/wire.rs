@@ -1,7 +1,7 @@
 //! Serializing the registration request: the generated dialect writers against serde_json on a
 //! hand-written struct with the same fields (`#[derive(Serialize)]`), in the same run.
 //!
-//! `cargo bench -p jtl-erp-tests --bench wire`; tests/README.md reports the ratios.
+//! `cargo bench -p jtl-erp-tests --bench wire`; tests/MEASUREMENTS.md reports the ratios.
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationType, Translation};

@@ -3,7 +3,7 @@
 //! well-formed JSON with the models' keys, or the seeds with values replaced. No input may panic.
 //!
 //! `PROPTEST_CASES=100000 cargo test -p jtl-erp-tests --release --test client fuzz_decoders`
-//! for a longer run; tests/README.md has the figures.
+//! for a longer run; tests/MEASUREMENTS.md has the figures.
 
 use jtl_erp_client::models::*;
 use jtl_erp_client::runtime::serde_json;

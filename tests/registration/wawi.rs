@@ -294,10 +294,35 @@ async fn features_and_head_info_answer_in_either_casing() {
 
     let pascal = client.get_features().await.expect("features").into_inner();
     assert_eq!(pascal, features);
+    // What the fake sent, read raw: the request the client made, replayed with a key of its own
+    // (the recorded credentials are masked).
+    let sent = fake.requests().last().expect("recorded").clone();
+    let key = fake.issue_api_key(&["foreignapps.manage"]);
+    let raw = || async {
+        let mut request =
+            reqwest::Client::new().get(format!("http://{}{}", fake.addr(), sent.path));
+        for (name, value) in &sent.headers {
+            if name != "authorization" && name != "host" {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        let answer = request
+            .header("authorization", format!("Wawi {key}"))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(answer.status(), 200);
+        answer.text().await.expect("body")
+    };
+    let declared = raw().await;
     fake.answer_in_other_casing(true);
+    let other = raw().await;
     let camel = client.get_features().await.expect("features").into_inner();
     assert_eq!(camel, features);
     fake.answer_in_other_casing(false);
+    // The switch changed the keys' casing and nothing else.
+    assert_ne!(declared, other, "the casing switch changed nothing");
+    assert_eq!(declared.to_lowercase(), other.to_lowercase());
 
     let head = client.head_status().await.expect("up");
     assert_eq!(head.status(), 200);
