@@ -70,13 +70,15 @@ impl Release {
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let version = &self.version;
-        match (&self.previous_version, self.class()) {
-            (Some(previous), _) if let Some(format) = self.reshaped_from => write!(
+        if let (Some(previous), Some(format)) = (&self.previous_version, self.reshaped_from) {
+            return write!(
                 f,
                 "regen: {previous} → {version} (breaking): a new API shape (api.json format \
                  {format} → {}), the surface is recorded anew",
                 surface::FORMAT
-            ),
+            );
+        }
+        match (&self.previous_version, self.class()) {
             (None, _) => write!(f, "regen: first recorded API surface ({version})"),
             (Some(previous), None) if previous == version => {
                 write!(f, "regen: no API change ({version})")
