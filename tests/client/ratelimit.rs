@@ -401,7 +401,7 @@ async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
     let server = server(Flaky::default()).await;
     let client = client(&server.uri(), &clock, RetryPolicy::default());
 
-    let once = erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()));
+    let once = client.with_retry(RetryPolicy::disabled());
     let error = once.get_status().await.expect_err("502, not retried");
     assert!(
         matches!(error.kind(), ErrorKind::Api(api) if api.status == 502),
@@ -421,7 +421,7 @@ async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
         .retry(RetryPolicy::disabled())
         .build()
         .expect("client");
-    let hurried = erp_v2::Client::from(patient.runtime().with_timeout(Duration::from_millis(200)));
+    let hurried = patient.with_timeout(Duration::from_millis(200));
     let started = Instant::now();
     let error = hurried.get_status().await.expect_err("timeout");
     assert!(

@@ -153,7 +153,14 @@ fn one_api_written_in_openapi_31_and_in_32_gives_the_same_client() {
 /// The names of the operations' methods the module `src/<module>.rs` of a generation of `name`
 /// has: the methods of its `Client` but the handles every client has.
 fn methods(name: &str, module: &str, selection: Selection) -> Vec<String> {
-    const HANDLES: [&str; 4] = ["builder", "runtime", "for_tenant", "with_context"];
+    const HANDLES: [&str; 6] = [
+        "builder",
+        "runtime",
+        "for_tenant",
+        "with_context",
+        "with_retry",
+        "with_timeout",
+    ];
     let settings = Settings {
         selection,
         ..Settings::default()

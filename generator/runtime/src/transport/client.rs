@@ -233,7 +233,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: From<Client>> ClientBuilder<C> {
+impl<C: crate::codegen::ApiClient> ClientBuilder<C> {
     /// A builder for the API at `base_url` (the document's server, without a trailing slash).
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
@@ -397,7 +397,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             window_closed_until: std::sync::Mutex::new(None),
             budget: self.budget,
         };
-        Ok(C::from(Client {
+        Ok(C::from_built(Client {
             inner: Arc::new(inner),
             call: CallSettings::default(),
         }))
@@ -475,8 +475,8 @@ impl Client {
     }
 
     /// A handle sharing this client (connections, credentials, rate-limit window) whose calls
-    /// use `policy` instead of the client's retry policy:
-    /// `erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()))`.
+    /// use `policy` instead of the client's retry policy (a generated API client has the same
+    /// handle: `client.with_retry(RetryPolicy::disabled())`).
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         let mut handle = self.clone();
         handle.call.retry = Some(policy);
