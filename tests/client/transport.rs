@@ -217,24 +217,27 @@ async fn every_consumer_gives_up_after_the_transports_timeout() {
 }
 
 #[jtl_erp_tests::test(deadline = 120)]
-async fn the_last_setting_wins_between_a_transport_and_a_builders_own_setter() {
+async fn of_two_transports_the_later_wins_setting_by_setting() {
     let clock = ManualTimeSource::new();
     let none = Transport::new().retries(0).time_source(clock.clone());
-    for (order, expected) in [
-        ("transport, then retries(1)", 2),
-        ("retries(1), then transport", 1),
+    let one = Transport::new().retries(1);
+    for (order, first, second, expected) in [
+        ("no retries, then one retry", &none, &one, 2),
+        ("one retry, then no retries", &one, &none, 1),
     ] {
         let server = answering(ResponseTemplate::new(503)).await;
-        let builder = ClientCredentials::builder("id", "secret")
-            .token_url(format!("{}/oauth2/token", server.uri()));
-        let builder = if expected == 2 {
-            builder.transport(&none).retries(1)
-        } else {
-            builder.retries(1).transport(&none)
-        };
-        let provider = builder.build().expect("provider");
+        let slept = clock.sleeps().len();
+        let provider = ClientCredentials::builder("id", "secret")
+            .token_url(format!("{}/oauth2/token", server.uri()))
+            .transport(first)
+            .transport(second)
+            .build()
+            .expect("provider");
         provider.token().await.expect_err("unavailable");
         let sent = server.received_requests().await.expect("recorded").len();
         assert_eq!(sent, expected, "{order}");
+        // The clock, set by one transport only, is kept: the backoff before the retry is
+        // waited on it.
+        assert_eq!(clock.sleeps().len() - slept, expected - 1, "{order}");
     }
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
     KeysError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
@@ -54,12 +55,12 @@ async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionVerifierBuilder)
     fake.add_client("app", "app-secret");
     let app_token = ClientCredentials::builder("app", "app-secret")
         .token_url(fake.token_url())
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .build()
         .expect("provider");
     let verifier = SessionVerifier::builder(Arc::new(app_token))
         .jwks_url(fake.jwks_url())
-        .time_source(clock.clone());
+        .transport(&Transport::new().time_source(clock.clone()));
     (fake, verifier)
 }
 
@@ -437,7 +438,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     drop(dead);
     let verifier = SessionVerifier::builder(app_token(&fake))
         .jwks_url(url)
-        .timeout(Duration::from_secs(2))
+        .transport(&Transport::new().timeout(Duration::from_secs(2)))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
@@ -518,7 +519,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
 async fn transport_settings_reach_the_jwks_request() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
-        .configure_http(|builder| builder.user_agent("probe/1"))
+        .transport(&Transport::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(600));

@@ -28,10 +28,9 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer};
 use super::token::{FetchPolicy, answer_object, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::time::SharedTimeSource;
-use crate::transport::client::ConfigureHttp;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
+use crate::transport::settings::ConfigureHttp;
 use crate::types::Secret;
 
 /// How long a `state` handed out by [`PkceLogin::authorize_url`] may be redeemed.
@@ -534,34 +533,10 @@ impl PkceLoginBuilder {
         self.policy.margin = margin;
         self
     }
-    /// Longest wait for a token, retries included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.policy.timeout = timeout;
-        self
-    }
-    /// Retries of a refresh after a transport error or 5xx (default 2). The code exchange is
-    /// tried once.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.policy.retries = retries;
-        self
-    }
-    /// Transport settings for the token requests (proxy, roots, TLS, pool), applied to
-    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// The clock of token lifetimes, login timeouts and retry waits.
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.policy.time = time.into();
-        self
-    }
 
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
+    /// The transport settings ([`crate::Transport`]): the timeout of a token (retries
+    /// included; default 10 s), connect timeout, retries after a transport error, 5xx or 429
+    /// (default 2, backing off 100 ms, 200 ms, …), clock and `configure_http`.
     pub fn transport(mut self, transport: &crate::Transport) -> Self {
         self.policy.apply(transport);
         self.configure_http = transport.compose(self.configure_http.take(), true);
@@ -578,7 +553,7 @@ impl PkceLoginBuilder {
         });
         let authorize_url = require_secure(&authorize, "authorization endpoint")?;
         let token_url = require_secure(&token, "token endpoint")?;
-        let http = self.policy.http_client(self.configure_http)?;
+        let http = self.policy.http_client(self.configure_http.as_ref())?;
         Ok(PkceLogin {
             client_id: self.client_id,
             authorize_url,

@@ -498,7 +498,7 @@ impl FetchPolicy {
     /// (`configure`), then same-origin redirects only, which no setting can undo.
     pub(crate) fn http_client(
         &self,
-        configure: Option<crate::transport::client::ConfigureHttp>,
+        configure: Option<&crate::transport::settings::ConfigureHttp>,
     ) -> Result<reqwest::Client, crate::transport::error::BuildError> {
         crate::transport::security::http_client(self.timeout, configure)
     }

@@ -55,7 +55,7 @@ use crate::transport::context::ContextHeader;
 use crate::transport::error::BuildError;
 use crate::transport::operation::{AuthNeed, Operation};
 use crate::transport::security::require_secure;
-use crate::transport::settings::Retries;
+use crate::transport::settings::{KeyFetch, Retries};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -164,10 +164,7 @@ pub struct SessionVerifierBuilder {
     key_cache: Duration,
     refetch_interval: Duration,
     leeway: Duration,
-    timeout: Duration,
-    time: SharedTimeSource,
-    retries: Retries,
-    configure_http: Option<crate::transport::client::ConfigureHttp>,
+    fetch: KeyFetch,
 }
 
 impl fmt::Debug for SessionVerifierBuilder {
@@ -200,51 +197,25 @@ impl SessionVerifierBuilder {
         self.leeway = leeway;
         self
     }
-    /// Longest wait for the JWKS (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-    /// The clock that tokens' `exp`, `nbf` and `iat` and the key cache's age are read on
-    /// (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.time = time.into();
-        self
-    }
-    /// Transport settings for the JWKS requests (proxy, root certificates, TLS, pool), applied
-    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them,
-    /// as for the token providers and the app-token verifier.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// Retries of a JWKS request after a connection error, 5xx or 429 (default 2, backing off
-    /// 100 ms, 200 ms), within the timeout.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.retries.retries = retries;
-        self
-    }
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
+    /// The transport settings ([`crate::Transport`]): the timeout of a key fetch (retries
+    /// included; default 10 s), connect timeout, retries after a connection error, 5xx or 429
+    /// (default 2, backing off 100 ms, 200 ms), the clock that tokens' times and the key cache's
+    /// age are read on, and `configure_http`.
     pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        if let Some(timeout) = transport.timeout {
-            self.timeout = timeout;
-        }
-        if let Some(time) = &transport.time {
-            self.time = time.clone();
-        }
-        self.retries.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
+        self.fetch.apply(transport);
         self
     }
 
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
-        let http = crate::transport::security::http_client(self.timeout, self.configure_http)?;
+        let KeyFetch {
+            timeout,
+            time,
+            retries,
+            ..
+        } = self.fetch.clone();
+        let http = self.fetch.http_client()?;
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
                 http,
@@ -252,10 +223,10 @@ impl SessionVerifierBuilder {
                 auth: self.auth,
                 key_cache: self.key_cache,
                 leeway: self.leeway,
-                timeout: self.timeout,
-                cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
-                time: self.time,
-                retries: self.retries,
+                timeout,
+                cache: KeyCache::new(self.key_cache, self.refetch_interval, time.clone()),
+                time,
+                retries,
             }),
         })
     }
@@ -284,10 +255,7 @@ impl SessionVerifier {
             key_cache: DEFAULT_KEY_CACHE,
             refetch_interval: DEFAULT_REFETCH_INTERVAL,
             leeway: DEFAULT_LEEWAY,
-            timeout: Duration::from_secs(10),
-            time: SharedTimeSource::default(),
-            retries: Retries::default(),
-            configure_http: None,
+            fetch: KeyFetch::default(),
         }
     }
 
