@@ -17,7 +17,6 @@ use super::token::{FetchPolicy, access_token, answer_object, read_token_body, se
 use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
-use crate::transport::settings::ConfigureHttp;
 use crate::types::Secret;
 
 /// JTL's token endpoint.
@@ -46,7 +45,6 @@ impl CachedBearer<GrantSource> {
             scope: None,
             resources: Vec::new(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 }
@@ -60,7 +58,6 @@ pub struct ClientCredentialsBuilder {
     scope: Option<String>,
     resources: Vec<String>,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ClientCredentialsBuilder {
@@ -101,33 +98,7 @@ impl ClientCredentialsBuilder {
         self.scope = Some(scope.into());
         self
     }
-    /// Refresh once no more than this remains (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-    /// After a failed fetch, how long its error answers every caller before the next fetch
-    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
-    pub fn failure_window(mut self, window: Duration) -> Self {
-        self.policy.failure_window = window;
-        self
-    }
-    /// Shares the token with the other replicas of a fleet (e.g.
-    /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is missing
-    /// or due. The store holds a bearer credential: see [`crate::shared`].
-    pub fn shared_cache(mut self, store: impl crate::shared::SharedTokenStore + 'static) -> Self {
-        self.policy.shared = Some(std::sync::Arc::new(store));
-        self
-    }
-
-    /// The transport settings ([`crate::Transport`]): the timeout of a token (retries
-    /// included; default 10 s), connect timeout, retries after a transport error, 5xx or 429
-    /// (default 2, backing off 100 ms, 200 ms, …), clock and `configure_http`.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(shared);
 
     /// Checks the endpoint (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ClientCredentials, BuildError> {
@@ -151,7 +122,7 @@ impl ClientCredentialsBuilder {
                 (endpoint, scope)
             }
         };
-        let http = self.policy.http_client(self.configure_http.as_ref())?;
+        let http = self.policy.http_client()?;
         let provider = self.policy.cache(GrantSource {
             http,
             endpoint,

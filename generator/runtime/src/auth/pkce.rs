@@ -30,7 +30,6 @@ use super::token::{FetchPolicy, answer_object, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
-use crate::transport::settings::ConfigureHttp;
 use crate::types::Secret;
 
 /// How long a `state` handed out by [`PkceLogin::authorize_url`] may be redeemed.
@@ -351,7 +350,6 @@ pub struct PkceLoginBuilder {
     endpoints: Option<(String, String)>,
     options: AuthorizeOptions,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for PkceLoginBuilder {
@@ -371,7 +369,6 @@ impl PkceLogin {
             endpoints: None,
             options: AuthorizeOptions::default(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 
@@ -528,20 +525,7 @@ impl PkceLoginBuilder {
         self.endpoints = Some((authorize.into(), token.into()));
         self
     }
-    /// Refresh once no more than this remains of the access token (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-
-    /// The transport settings ([`crate::Transport`]): the timeout of a token (retries
-    /// included; default 10 s), connect timeout, retries after a transport error, 5xx or 429
-    /// (default 2, backing off 100 ms, 200 ms, …), clock and `configure_http`.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(refresh);
 
     /// Checks the endpoints (https unless loopback) and builds the login.
     pub fn build(self) -> Result<PkceLogin, BuildError> {
@@ -553,7 +537,7 @@ impl PkceLoginBuilder {
         });
         let authorize_url = require_secure(&authorize, "authorization endpoint")?;
         let token_url = require_secure(&token, "token endpoint")?;
-        let http = self.policy.http_client(self.configure_http.as_ref())?;
+        let http = self.policy.http_client()?;
         Ok(PkceLogin {
             client_id: self.client_id,
             authorize_url,

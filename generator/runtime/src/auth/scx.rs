@@ -9,7 +9,6 @@ use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::transport::body::RequestBody;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
-use crate::transport::settings::ConfigureHttp;
 use crate::types::Secret;
 
 /// The SCX Channel API.
@@ -25,7 +24,6 @@ impl CachedBearer<ExchangeSource> {
             base_url: DEFAULT_SCX_BASE_URL.to_owned(),
             refresh_token: refresh_token.into(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 }
@@ -36,7 +34,6 @@ pub struct ScxRefreshTokenBuilder {
     base_url: String,
     refresh_token: Secret,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ScxRefreshTokenBuilder {
@@ -53,33 +50,7 @@ impl ScxRefreshTokenBuilder {
         self.base_url = url.into();
         self
     }
-    /// Refresh once no more than this remains (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-    /// After a failed fetch, how long its error answers every caller before the next fetch
-    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
-    pub fn failure_window(mut self, window: Duration) -> Self {
-        self.policy.failure_window = window;
-        self
-    }
-
-    /// Shares the token with the other replicas of a fleet (e.g.
-    /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is missing
-    /// or due. The store holds a bearer credential: see [`crate::shared`].
-    pub fn shared_cache(mut self, store: impl crate::shared::SharedTokenStore + 'static) -> Self {
-        self.policy.shared = Some(std::sync::Arc::new(store));
-        self
-    }
-    /// The transport settings ([`crate::Transport`]): the timeout of a token (retries
-    /// included; default 10 s), connect timeout, retries after a transport error, 5xx or 429
-    /// (default 2, backing off 100 ms, 200 ms, …), clock and `configure_http`.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(shared);
 
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {
@@ -87,7 +58,7 @@ impl ScxRefreshTokenBuilder {
             &format!("{}/auth", self.base_url.trim_end_matches('/')),
             "SCX base URL",
         )?;
-        let http = self.policy.http_client(self.configure_http.as_ref())?;
+        let http = self.policy.http_client()?;
         Ok(self.policy.cache(ExchangeSource {
             http,
             url,

@@ -181,30 +181,7 @@ impl SessionVerifierBuilder {
         self.jwks_url = url.into();
         self
     }
-    /// How long fetched keys are used (default 10 minutes).
-    pub fn key_cache(mut self, ttl: Duration) -> Self {
-        self.key_cache = ttl;
-        self
-    }
-    /// The shortest time between two refetches caused by an unknown key id (default 30 s), so
-    /// that tokens with made-up key ids cannot make the backend hammer the JWKS.
-    pub fn refetch_interval(mut self, interval: Duration) -> Self {
-        self.refetch_interval = interval;
-        self
-    }
-    /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-    /// The transport settings ([`crate::Transport`]): the timeout of a key fetch (retries
-    /// included; default 10 s), connect timeout, retries after a connection error, 5xx or 429
-    /// (default 2, backing off 100 ms, 200 ms), the clock that tokens' times and the key cache's
-    /// age are read on, and `configure_http`.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.fetch.apply(transport);
-        self
-    }
+    verifier_setters!();
 
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
