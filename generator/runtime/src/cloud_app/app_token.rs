@@ -194,13 +194,7 @@ impl AppTokenVerifierBuilder {
             self.issuer.trim_end_matches('/')
         );
         let discovery_url = require_secure(&discovery, "issuer")?;
-        let KeyFetch {
-            timeout,
-            time,
-            retries,
-            ..
-        } = self.fetch.clone();
-        let http = self.fetch.http_client()?;
+        let (http, timeout, time, retries) = self.fetch.build()?;
         Ok(AppTokenVerifier {
             inner: Arc::new(Inner {
                 http,

@@ -186,13 +186,7 @@ impl SessionVerifierBuilder {
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
-        let KeyFetch {
-            timeout,
-            time,
-            retries,
-            ..
-        } = self.fetch.clone();
-        let http = self.fetch.http_client()?;
+        let (http, timeout, time, retries) = self.fetch.build()?;
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
                 http,

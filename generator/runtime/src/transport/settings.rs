@@ -123,7 +123,6 @@ impl Transport {
 
 /// How the verifiers fetch their keys (discovery, key sets): the transport settings a verifier
 /// builder holds.
-#[derive(Clone)]
 pub(crate) struct KeyFetch {
     /// Longest wait for a document, retries included.
     pub timeout: Duration,
@@ -159,9 +158,14 @@ impl KeyFetch {
         self.configure_http = transport.compose(self.configure_http.take(), true);
     }
 
-    /// The HTTP client of the key requests.
-    pub(crate) fn http_client(&self) -> Result<reqwest::Client, BuildError> {
-        crate::transport::security::http_client(self.timeout, self.configure_http.as_ref())
+    /// The HTTP client of the key requests, the timeout, the clock and the retries: what a
+    /// verifier keeps.
+    pub(crate) fn build(
+        self,
+    ) -> Result<(reqwest::Client, Duration, SharedTimeSource, Retries), BuildError> {
+        let http =
+            crate::transport::security::http_client(self.timeout, self.configure_http.as_ref())?;
+        Ok((http, self.timeout, self.time, self.retries))
     }
 }
 
