@@ -32,7 +32,7 @@ impl Client {
         rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
-    /// The transport, e.g. to share it with the client of another document.
+    /// The runtime client underneath (base URL, context, clock).
     pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
@@ -52,6 +52,22 @@ impl Client {
         Ok(Self {
             inner: self.inner.with_context(context)?,
         })
+    }
+
+    /// A handle sharing this client (connections, credentials, rate-limit window) whose
+    /// calls use `policy` instead of the client's retry policy.
+    pub fn with_retry(&self, policy: rt::RetryPolicy) -> Self {
+        Self {
+            inner: self.inner.with_retry(policy),
+        }
+    }
+
+    /// A handle sharing this client whose calls time out after `timeout` (each attempt,
+    /// body included) instead of the client's timeout.
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        Self {
+            inner: self.inner.with_timeout(timeout),
+        }
     }
 
     /// Request an access token
@@ -87,8 +103,9 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
+#[doc(hidden)]
+impl rt::codegen::ApiClient for Client {
+    fn from_built(inner: rt::Client) -> Self {
         Self { inner }
     }
 }

@@ -40,7 +40,7 @@ use crate::models::{CreateLogin, ErrorResponse};
 /// Why a login or logout failed. Never contains the password or the session id.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum SessionError {
+pub enum WawiSessionError {
     /// The client's base URL is neither `https` nor a loopback address: the password would
     /// travel in clear text.
     #[error(
@@ -65,11 +65,11 @@ pub enum SessionError {
     Logout(#[source] Error<ErrorResponse>),
 }
 
-impl SessionError {
+impl WawiSessionError {
     /// Whether the server answered 402: no licence, or the app is not authorised by JTL.
     pub fn is_no_licence(&self) -> bool {
         match self {
-            SessionError::Login(e) | SessionError::Logout(e) => e.is_no_licence(),
+            WawiSessionError::Login(e) | WawiSessionError::Logout(e) => e.is_no_licence(),
             _ => false,
         }
     }
@@ -97,10 +97,10 @@ impl WawiSession {
         client: &erp_v2::Client,
         user_name: impl Into<String>,
         password: Secret,
-    ) -> Result<Self, SessionError> {
+    ) -> Result<Self, WawiSessionError> {
         let base_url = client.runtime().base_url();
         if !transport_is_safe(base_url) {
-            return Err(SessionError::InsecureTransport {
+            return Err(WawiSessionError::InsecureTransport {
                 base_url: base_url.to_owned(),
             });
         }
@@ -108,16 +108,16 @@ impl WawiSession {
         let login = client
             .login(body)
             .await
-            .map_err(SessionError::Login)?
+            .map_err(WawiSessionError::Login)?
             .into_inner();
         let session_id: Uuid = login
             .session_id
             .expose()
             .parse()
-            .map_err(|_| SessionError::InvalidSessionId)?;
+            .map_err(|_| WawiSessionError::InvalidSessionId)?;
         let client = client
             .with_context(&Context::new().session_id(session_id))
-            .map_err(SessionError::Context)?;
+            .map_err(WawiSessionError::Context)?;
         Ok(Self { client, session_id })
     }
 
@@ -132,12 +132,12 @@ impl WawiSession {
     }
 
     /// Logs the user out (`POST /v2/authentication/logout` with `X-SessionId`).
-    pub async fn logout(self) -> Result<(), SessionError> {
+    pub async fn logout(self) -> Result<(), WawiSessionError> {
         self.client
             .logout()
             .await
             .map(drop)
-            .map_err(SessionError::Logout)
+            .map_err(WawiSessionError::Logout)
     }
 }
 

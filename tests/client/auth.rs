@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::ErrorResponse;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{
     AllOf, AuthError, AuthProvider, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError,
     WawiKey, WawiPlacement,
@@ -141,7 +142,7 @@ async fn the_token_is_refreshed_once_no_more_than_the_margin_remains() {
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .time_source(clock.clone())
+            .transport(&Transport::new().time_source(clock.clone()))
             .build()
             .expect("provider"),
     );
@@ -184,7 +185,7 @@ async fn a_numeric_string_lifetime_and_a_lowercase_or_missing_token_type_are_acc
         let client = cloud_client(
             &api,
             grant(&tokens)
-                .time_source(clock.clone())
+                .transport(&Transport::new().time_source(clock.clone()))
                 .build()
                 .expect("provider"),
         );
@@ -290,7 +291,7 @@ async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .time_source(clock.clone())
+            .transport(&Transport::new().time_source(clock.clone()))
             .build()
             .expect("provider"),
     );
@@ -473,7 +474,10 @@ async fn token_error(
     let api = api_server(200).await;
     let client = cloud_client(
         &api,
-        grant(&tokens).timeout(timeout).build().expect("provider"),
+        grant(&tokens)
+            .transport(&Transport::new().timeout(timeout))
+            .build()
+            .expect("provider"),
     );
     let started = Instant::now();
     let error = client.get_status().await.expect_err("no token");
@@ -600,7 +604,7 @@ async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded
     let clock = ManualTimeSource::new();
     let provider = ClientCredentials::builder("id", SECRET)
         .token_url(format!("http://127.0.0.1:{closed}/oauth2/token"))
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .build()
         .expect("provider");
     let client = cloud_client(&api, provider);
@@ -670,8 +674,7 @@ async fn forty_callers_at_expiry(
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .time_source(clock.clone())
-            .timeout(timeout)
+            .transport(&Transport::new().time_source(clock.clone()).timeout(timeout))
             .build()
             .expect("provider"),
     );
@@ -745,8 +748,7 @@ async fn after_a_failed_fetch_the_next_starts_only_once_the_failure_window_has_p
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .time_source(clock.clone())
-            .retries(0)
+            .transport(&Transport::new().time_source(clock.clone()).retries(0))
             .failure_window(Duration::from_secs(10))
             .build()
             .expect("provider"),

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{ClientCredentials, WawiKey};
-use jtl_erp_client::runtime::shared::{LocalBudget, RateBudget, RedisFleet};
+use jtl_erp_client::runtime::fleet::{LocalBudget, RateBudget, RedisFleet};
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
 use jtl_erp_client::runtime::{Context, RetryPolicy};
 use jtl_erp_tests::MockServer;
@@ -144,7 +145,7 @@ fn provider(
 ) -> ClientCredentials {
     ClientCredentials::builder("fleet-client", SECRET)
         .token_url(format!("{}/oauth2/token", tokens.uri()))
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .shared_cache(fleet.token_store("cloud"))
         .build()
         .expect("provider")
@@ -159,7 +160,7 @@ fn api(
     erp_v2::Client::builder()
         .base_url(base)
         .auth(auth)
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .retry(RetryPolicy::default())
         .shared_rate_limit(budget)
         .context(
@@ -184,7 +185,7 @@ fn wawi_api(
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("k"))
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .shared_rate_limit(budget)
         .context(Context::new().app_id("A/1").app_version("1"))
         .build()

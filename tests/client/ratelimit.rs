@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
 use jtl_erp_client::runtime::{Context, ErrorKind, RateLimitPolicy, RetryPolicy};
@@ -81,7 +82,7 @@ fn client(base: &str, clock: &ManualTimeSource, policy: RetryPolicy) -> erp_v2::
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("k"))
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .retry(policy)
         .context(
             Context::new()
@@ -401,7 +402,7 @@ async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
     let server = server(Flaky::default()).await;
     let client = client(&server.uri(), &clock, RetryPolicy::default());
 
-    let once = erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()));
+    let once = client.with_retry(RetryPolicy::disabled());
     let error = once.get_status().await.expect_err("502, not retried");
     assert!(
         matches!(error.kind(), ErrorKind::Api(api) if api.status == 502),
@@ -421,7 +422,7 @@ async fn a_handle_overrides_the_retry_policy_and_timeout_of_its_calls() {
         .retry(RetryPolicy::disabled())
         .build()
         .expect("client");
-    let hurried = erp_v2::Client::from(patient.runtime().with_timeout(Duration::from_millis(200)));
+    let hurried = patient.with_timeout(Duration::from_millis(200));
     let started = Instant::now();
     let error = hurried.get_status().await.expect_err("timeout");
     assert!(

@@ -1,7 +1,9 @@
 //! One [`Transport`] for everything that talks HTTP, table-driven over its six consumers (the
 //! API client, the three token providers, the two verifiers) against a loopback server: each
 //! sends what `configure_http` sets, retries as often as the transport says with the backoff
-//! waited on the transport's clock, and gives up after the transport's timeout.
+//! waited on the transport's clock, and gives up after the transport's timeout; of two
+//! settings of the same value (two transports, or a transport and the client's retry policy)
+//! the later wins.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +14,7 @@ use jtl_erp_client::runtime::auth::{BearerToken, ClientCredentials, PkceLogin, S
 use jtl_erp_client::runtime::reqwest;
 use jtl_erp_client::runtime::session::SessionVerifier;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource as _};
-use jtl_erp_client::runtime::{Backoff, Transport};
+use jtl_erp_client::runtime::{Backoff, RetryPolicy, Transport};
 use jtl_erp_tests::{MockServer, header_values};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -217,24 +219,55 @@ async fn every_consumer_gives_up_after_the_transports_timeout() {
 }
 
 #[jtl_erp_tests::test(deadline = 120)]
-async fn the_last_setting_wins_between_a_transport_and_a_builders_own_setter() {
+async fn of_two_transports_the_later_wins_setting_by_setting() {
     let clock = ManualTimeSource::new();
     let none = Transport::new().retries(0).time_source(clock.clone());
-    for (order, expected) in [
-        ("transport, then retries(1)", 2),
-        ("retries(1), then transport", 1),
+    let one = Transport::new().retries(1);
+    for (order, first, second, expected) in [
+        ("no retries, then one retry", &none, &one, 2),
+        ("one retry, then no retries", &one, &none, 1),
     ] {
         let server = answering(ResponseTemplate::new(503)).await;
-        let builder = ClientCredentials::builder("id", "secret")
-            .token_url(format!("{}/oauth2/token", server.uri()));
-        let builder = if expected == 2 {
-            builder.transport(&none).retries(1)
-        } else {
-            builder.retries(1).transport(&none)
-        };
-        let provider = builder.build().expect("provider");
+        let slept = clock.sleeps().len();
+        let provider = ClientCredentials::builder("id", "secret")
+            .token_url(format!("{}/oauth2/token", server.uri()))
+            .transport(first)
+            .transport(second)
+            .build()
+            .expect("provider");
         provider.token().await.expect_err("unavailable");
         let sent = server.received_requests().await.expect("recorded").len();
         assert_eq!(sent, expected, "{order}");
+        // The clock, set by one transport only, is kept: the backoff before the retry is
+        // waited on it.
+        assert_eq!(clock.sleeps().len() - slept, expected - 1, "{order}");
+    }
+}
+
+#[jtl_erp_tests::test(deadline = 120)]
+async fn the_clients_retry_policy_and_a_transport_replace_each_others_retries_in_order() {
+    let clock = ManualTimeSource::new();
+    let none = Transport::new().retries(0).time_source(clock.clone());
+    let once = RetryPolicy::default().max_retries(1);
+    for (order, policy_last, expected) in [
+        ("transport, then a policy of one retry", true, 2),
+        ("a policy of one retry, then transport", false, 1),
+    ] {
+        let server = answering(ResponseTemplate::new(503)).await;
+        let slept = clock.sleeps().len();
+        let builder = erp_v2::Client::builder()
+            .base_url(format!("{}/erp", server.uri()))
+            .auth(BearerToken::new("api-token"));
+        let builder = if policy_last {
+            builder.transport(&none).retry(once)
+        } else {
+            builder.retry(once).transport(&none)
+        };
+        let client = builder.build().expect("client");
+        client.get_status().await.expect_err("unavailable");
+        let sent = server.received_requests().await.expect("recorded").len();
+        assert_eq!(sent, expected, "{order}");
+        // The policy replaces retries and backoff only: the transport's clock stays.
+        assert_eq!(clock.sleeps().len() - slept, expected - 1, "{order}");
     }
 }

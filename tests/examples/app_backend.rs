@@ -27,7 +27,7 @@ use jtl_erp_client::runtime::BuildError;
 use jtl_erp_client::runtime::app_token::AppTokenVerifier;
 use jtl_erp_client::runtime::auth::AuthProvider;
 use jtl_erp_client::runtime::environment::CloudConfig;
-use jtl_erp_client::runtime::shared::RedisFleet;
+use jtl_erp_client::runtime::fleet::RedisFleet;
 use jtl_erp_client::runtime::uuid::Uuid;
 use serde_json::json;
 

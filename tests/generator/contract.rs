@@ -125,7 +125,7 @@ fn public_error_enums_and_policy_structs_are_non_exhaustive() {
             .to_string();
         walk(&file.items, &shown, &mut checked, &mut open);
     }
-    // AuthError, EnvError, SignatureError, KeysError, two SessionErrors, …
+    // AuthError, EnvError, SignatureError, KeysError, SessionTokenError, WawiSessionError, …
     assert!(
         checked >= 10,
         "only {checked} error enums and policies found"

@@ -4,6 +4,8 @@ use ::jtl_erp_runtime::Client as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ClientBuilder as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::RetryPolicy as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::Error as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ErrorKind as _;
@@ -61,6 +63,8 @@ use ::jtl_erp_runtime::wire::Snake as _;
 use ::jtl_erp_runtime::wire::Declared as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::Request as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::ApiClient as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::send as _;
 #[allow(unused_imports)]

@@ -70,7 +70,10 @@ fn regenerate(dir: &Path, changes: &[Change], class: Class) -> PathBuf {
         .iter()
         .map(|c| (c.class, c.line.as_str()))
         .collect();
-    let mut expected: Vec<(Class, &str)> = changes.iter().map(|c| (class, c.line)).collect();
+    let mut expected: Vec<(Class, &str)> = changes
+        .iter()
+        .flat_map(|c| c.lines.iter().map(move |line| (class, *line)))
+        .collect();
     reported.sort_unstable();
     expected.sort_unstable();
     assert_eq!(reported, expected, "{release}");
@@ -141,18 +144,35 @@ fn the_lints_of_a_semver_checks_report_are_read_from_its_headings() {
 /// jtl_erp_regen::evolution::BREAKING).
 #[test]
 fn each_finding_of_semver_checks_must_be_named_by_a_breaking_line_of_regen() {
-    let report = "--- failure inherent_method_missing: pub method removed or renamed ---\n\nDescription:\nA publicly-visible method ...\n        ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove\n\nFailed in:\n  Client::head_status, previously in file generated/src/erp_v2.rs:443\n\n--- failure method_parameter_count_changed: pub method parameter count changed ---\n\nFailed in:\n  jtl_erp_client::models::PagedListOfAccountingData::new takes 4 parameters in generated/src/models.rs:571, but now takes 5 parameters in client/src/models.rs:571\n\n--- failure struct_missing: pub struct removed or renamed ---\n\nFailed in:\n  struct jtl_erp_client::erp_v2::HeadStatus, previously in file generated/src/erp_v2.rs:1538\n";
-    let lines: Vec<&str> = BREAKING.iter().map(|c| c.line).collect();
+    let report = "--- failure inherent_method_missing: pub method removed or renamed ---\n\nDescription:\nA publicly-visible method ...\n        ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove\n\nFailed in:\n  Client::head_status, previously in file generated/src/erp_v2.rs:443\n\n--- failure method_parameter_count_changed: pub method parameter count changed ---\n\nFailed in:\n  jtl_erp_client::models::PagedListOfAccountingData::new takes 4 parameters in generated/src/models.rs:571, but now takes 5 parameters in client/src/models.rs:571\n\n--- failure struct_missing: pub struct removed or renamed ---\n\nFailed in:\n  struct jtl_erp_client::erp_v2::HeadStatus, previously in file generated/src/erp_v2.rs:1538\n\n--- failure feature_missing: package feature removed or renamed ---\n\nFailed in:\n  feature fake in the package's Cargo.toml\n\n--- failure module_missing: pub module removed or renamed ---\n\nFailed in:\n  mod jtl_erp_client::fake, previously in file generated/src/../../generator/inlineable/fake/mod.rs:1\n\n--- failure pub_module_level_const_missing: pub module-level const is missing ---\n\nFailed in:\n  ACCOUNTING_DATA_MAX_PAGE_SIZE in file generated/src/../../generator/inlineable/fake/erp2.rs:40\n";
+    let lines: Vec<&str> = BREAKING
+        .iter()
+        .flat_map(|c| c.lines.iter().copied())
+        .collect();
     assert_eq!(
         jtl_erp_regen::evolution::unreported(report, &lines),
         Vec::<String>::new()
     );
-    // Without the line of the removed operation, its two findings are unreported.
+    // Without the line of the hand-written module left out, its findings (a feature, a module, a
+    // constant named by its file only) are unreported.
+    let fake = [
+        "feature fake in the package's Cargo.toml",
+        "mod jtl_erp_client::fake, previously in file generated/src/../../generator/inlineable/fake/mod.rs:1",
+        "ACCOUNTING_DATA_MAX_PAGE_SIZE in file generated/src/../../generator/inlineable/fake/erp2.rs:40",
+    ];
+    assert_eq!(
+        jtl_erp_regen::evolution::unreported(report, &lines[..2]),
+        fake
+    );
+    // Without the line of the removed operation too, its two findings are unreported.
     assert_eq!(
         jtl_erp_regen::evolution::unreported(report, &lines[..1]),
         [
             "Client::head_status, previously in file generated/src/erp_v2.rs:443",
             "struct jtl_erp_client::erp_v2::HeadStatus, previously in file generated/src/erp_v2.rs:1538"
         ]
+        .into_iter()
+        .chain(fake)
+        .collect::<Vec<_>>()
     );
 }

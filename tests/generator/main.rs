@@ -3,6 +3,16 @@
 //! vendor's deviations repaired, what a regeneration changes (release.rs), and
 //! whether it breaks a crate downstream (evolution.rs).
 
+/// The methods every generated `Client` has besides its operations' (its handles).
+const CLIENT_HANDLES: [&str; 6] = [
+    "builder",
+    "runtime",
+    "for_tenant",
+    "with_context",
+    "with_retry",
+    "with_timeout",
+];
+
 mod compile;
 mod contract;
 mod diagnostic_kinds;

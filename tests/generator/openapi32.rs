@@ -153,7 +153,6 @@ fn one_api_written_in_openapi_31_and_in_32_gives_the_same_client() {
 /// The names of the operations' methods the module `src/<module>.rs` of a generation of `name`
 /// has: the methods of its `Client` but the handles every client has.
 fn methods(name: &str, module: &str, selection: Selection) -> Vec<String> {
-    const HANDLES: [&str; 4] = ["builder", "runtime", "for_tenant", "with_context"];
     let settings = Settings {
         selection,
         ..Settings::default()
@@ -181,7 +180,7 @@ fn methods(name: &str, module: &str, selection: Selection) -> Vec<String> {
             syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
             _ => None,
         })
-        .filter(|name| !HANDLES.contains(&name.as_str()))
+        .filter(|name| !crate::CLIENT_HANDLES.contains(&name.as_str()))
         .collect()
 }
 

@@ -62,7 +62,7 @@ fn a_selection_builds_its_operations_and_the_models_they_reach_and_is_recorded()
     jtl_erp_regen::regen_with(&root, &specs, &out, &options).expect("generates");
 
     let (methods, _) = items(&out.join("src/synthetic.rs"));
-    let client = set(&["builder", "runtime", "for_tenant", "with_context"]);
+    let client = set(&crate::CLIENT_HANDLES);
     let operations: BTreeSet<String> = methods.difference(&client).cloned().collect();
     assert_eq!(
         operations,

@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::app_token::AppTokenVerifier;
 use jtl_erp_client::runtime::auth::{
     AuthorizeOptions, ClientCredentials, PkceLogin, TokenError, UserAccess,
@@ -189,9 +190,13 @@ fn login(issuer: &str, clock: &ManualTimeSource, options: AuthorizeOptions) -> P
     PkceLogin::builder("pkce-client")
         .endpoints(format!("{issuer}/auth"), format!("{issuer}/token"))
         .authorize_options(options)
-        .time_source(clock.clone())
-        // Node closes idle connections after 5 s; a fresh one per request takes that race away.
-        .configure_http(|http| http.pool_max_idle_per_host(0))
+        .transport(
+            &Transport::new()
+                .time_source(clock.clone())
+                // Node closes idle connections after 5 s; a fresh one per request takes that
+                // race away.
+                .configure_http(|http| http.pool_max_idle_per_host(0)),
+        )
         .build()
         .expect("login")
 }

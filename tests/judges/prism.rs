@@ -282,13 +282,15 @@ fn gateway_auth(key: String) -> AllOf {
     AllOf::new(vec![bearer, wawi])
 }
 
-/// A transport through `proxy` that records what Prism says of every answer.
-fn through(
+/// The API client of `builder` through `proxy`, recording what Prism says of every answer.
+fn through<C: jtl_erp_client::runtime::codegen::ApiClient>(
+    builder: jtl_erp_client::runtime::ClientBuilder<C>,
     proxy: &Prism,
     recorder: &ViolationRecorder,
     auth: Option<AllOf>,
-) -> jtl_erp_client::runtime::Client {
-    let builder = jtl_erp_client::runtime::Client::builder(&proxy.url)
+) -> C {
+    let builder = builder
+        .base_url(&proxy.url)
         .context(context())
         .hook(recorder.clone());
     let builder = match auth {
@@ -309,11 +311,10 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         let proxy = ready(proxy(spec, &fake.onpremise_url())).await;
         let recorder = ViolationRecorder::new();
         let app = registration().with_app_id(format!("proxy/v{generation}"));
-        let transport = through(&proxy, &recorder, None);
         let flow = if generation == 1 {
-            RegistrationFlow::erp_v1(transport.into())
+            RegistrationFlow::erp_v1(through(erp_v1::Client::builder(), &proxy, &recorder, None))
         } else {
-            RegistrationFlow::erp_v2(transport.into())
+            RegistrationFlow::erp_v2(through(erp_v2::Client::builder(), &proxy, &recorder, None))
         };
         let flow = flow.polling(
             std::time::Duration::from_millis(50),
@@ -324,18 +325,14 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
             .expect("approved");
         let accepted = flow.wait(&pending).await.expect("accepted");
 
-        let authorized = through(
-            &proxy,
-            &recorder,
-            Some(gateway_auth(accepted.api_key.expose().to_owned())),
-        );
+        let auth = Some(gateway_auth(accepted.api_key.expose().to_owned()));
         if generation == 1 {
-            erp_v1::Client::from(authorized)
+            through(erp_v1::Client::builder(), &proxy, &recorder, auth)
                 .get_status()
                 .await
                 .expect("status");
         } else {
-            erp_v2::Client::from(authorized)
+            through(erp_v2::Client::builder(), &proxy, &recorder, auth)
                 .get_status()
                 .await
                 .expect("status");
@@ -345,11 +342,12 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
     // The judge can say no here too: answers in the other casing break the required sets.
     let proxy = ready(proxy("spec/erp-1.0.yaml", &fake.onpremise_url())).await;
     let recorder = ViolationRecorder::new();
-    let client = erp_v1::Client::from(through(
+    let client = through(
+        erp_v1::Client::builder(),
         &proxy,
         &recorder,
         Some(gateway_auth(fake.issue_api_key(&[]))),
-    ));
+    );
     fake.answer_in_other_casing(true);
     client
         .get_status()

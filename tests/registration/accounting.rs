@@ -10,6 +10,7 @@ use jtl_erp_client::fake::{
     ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, FakeJtl, Fault,
     accounting_data_entry,
 };
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{ClientCredentials, WawiKey};
 use jtl_erp_client::runtime::paging::TryStreamExt as _;
 use jtl_erp_client::runtime::time::ManualTimeSource;
@@ -36,7 +37,7 @@ fn client(fake: &FakeJtl, clock: &ManualTimeSource) -> erp_v2::Client {
         .base_url(fake.cloud_url())
         .auth(provider)
         .context(context())
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .retry(
             RetryPolicy::default()
                 .max_retries(2)

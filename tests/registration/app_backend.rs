@@ -255,7 +255,7 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
 
 #[jtl_erp_tests::test]
 async fn replicas_of_the_backend_share_one_token_through_redis() {
-    use jtl_erp_client::runtime::shared::RedisFleet;
+    use jtl_erp_client::runtime::fleet::RedisFleet;
     use jtl_erp_tests::redis_server::RedisServer;
 
     let Some(redis) =

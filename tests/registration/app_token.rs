@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::app_token::{
     AppTokenError, AppTokenSigner, AppTokenVerifier, AppTokenVerifierBuilder, KeysError,
     jwks_document,
@@ -88,7 +89,8 @@ impl Issuer {
     }
 
     fn verifier(&self) -> AppTokenVerifierBuilder {
-        AppTokenVerifier::builder(self.uri(), APP).time_source(self.clock.clone())
+        AppTokenVerifier::builder(self.uri(), APP)
+            .transport(&Transport::new().time_source(self.clock.clone()))
     }
 
     fn now(&self) -> SystemTime {
@@ -449,7 +451,7 @@ async fn transport_settings_apply_and_cannot_lift_the_same_origin_rule() {
     let issuer = Issuer::start(&[&rs]).await;
     let verifier = issuer
         .verifier()
-        .configure_http(|builder| builder.user_agent("probe/1"))
+        .transport(&Transport::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
     verifier.verify(&issuer.token(&rs)).await.expect("valid");
@@ -474,7 +476,9 @@ async fn transport_settings_apply_and_cannot_lift_the_same_origin_rule() {
         .mount(&redirecting)
         .await;
     let verifier = AppTokenVerifier::builder(redirecting.uri(), APP)
-        .configure_http(|builder| builder.redirect(Policy::limited(10)))
+        .transport(
+            &Transport::new().configure_http(|builder| builder.redirect(Policy::limited(10))),
+        )
         .build()
         .expect("verifier");
     let error = verifier

@@ -11,6 +11,7 @@ use jtl_erp_client::fake::{FakeError, FakeJtl, Fault};
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationStatus, RegistrationType};
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
 use jtl_erp_client::runtime::Backoff;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{ClientCredentials, PkceLogin, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::scopes::Scope;
 use jtl_erp_client::runtime::time::{ManualTimeSource, SharedTimeSource};
@@ -255,8 +256,7 @@ fn cloud_on(fake: &FakeJtl, timeout: Duration, clock: SharedTimeSource) -> erp_v
                     .expect("uuid"),
             ),
         )
-        .timeout(timeout)
-        .time_source(clock)
+        .transport(&Transport::new().timeout(timeout).time_source(clock))
         .retry(
             RetryPolicy::default()
                 .max_retries(2)

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::BoxFuture;
 use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
 use jtl_erp_client::runtime::hooks::{Hook, HookError};
@@ -462,7 +463,7 @@ fn flow_v1_on(
     let mut client = erp_v1::Client::builder()
         .base_url(format!("{}{BASE}", server.uri()))
         .context(Context::new().challenge_code("Challenge-42"))
-        .time_source(clock.clone());
+        .transport(&Transport::new().time_source(clock.clone()));
     if let Some(hook) = hook {
         client = client.hook(hook);
     }

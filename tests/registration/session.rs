@@ -8,9 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::runtime::Transport;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session::{
-    KeysError, SessionError, SessionSigner, SessionVerifier, SessionVerifierBuilder, jwks_document,
+    KeysError, SessionSigner, SessionTokenError, SessionVerifier, SessionVerifierBuilder,
+    jwks_document,
 };
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -54,12 +56,12 @@ async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionVerifierBuilder)
     fake.add_client("app", "app-secret");
     let app_token = ClientCredentials::builder("app", "app-secret")
         .token_url(fake.token_url())
-        .time_source(clock.clone())
+        .transport(&Transport::new().time_source(clock.clone()))
         .build()
         .expect("provider");
     let verifier = SessionVerifier::builder(Arc::new(app_token))
         .jwks_url(fake.jwks_url())
-        .time_source(clock.clone());
+        .transport(&Transport::new().time_source(clock.clone()));
     (fake, verifier)
 }
 
@@ -126,7 +128,10 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
     let error = verifier.verify(&token).await.expect_err("no app token");
     assert!(
-        matches!(error, SessionError::KeysUnreachable(KeysError::Auth(_))),
+        matches!(
+            error,
+            SessionTokenError::KeysUnreachable(KeysError::Auth(_))
+        ),
         "{error:?}"
     );
 }
@@ -141,20 +146,20 @@ async fn every_refusal_has_its_own_error() {
     let expired = fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t - 120}));
     assert!(matches!(
         verifier.verify(&expired).await,
-        Err(SessionError::Expired)
+        Err(SessionTokenError::Expired)
     ));
 
     let early =
         fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t + 600, "nbf": t + 300}));
     assert!(matches!(
         verifier.verify(&early).await,
-        Err(SessionError::NotYetValid)
+        Err(SessionTokenError::NotYetValid)
     ));
 
     let tenantless = fake.sign_session_claims(&json!({"userId": "u", "exp": t + 600}));
     assert!(matches!(
         verifier.verify(&tenantless).await,
-        Err(SessionError::MissingTenant)
+        Err(SessionTokenError::MissingTenant)
     ));
 
     // Claims of another tenant under the original signature.
@@ -166,7 +171,7 @@ async fn every_refusal_has_its_own_error() {
     let tampered = format!("{}.{other}.{}", parts[0], parts[2]);
     assert!(matches!(
         verifier.verify(&tampered).await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
 
     // A foreign key that claims the fake's kid.
@@ -174,7 +179,7 @@ async fn every_refusal_has_its_own_error() {
     let forged = foreign.session_token(TENANT, None, Duration::from_secs(600));
     assert!(matches!(
         verifier.verify(&forged).await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
 
     let none = format!(
@@ -184,7 +189,7 @@ async fn every_refusal_has_its_own_error() {
     );
     assert!(matches!(
         verifier.verify(&none).await,
-        Err(SessionError::WrongAlgorithm)
+        Err(SessionTokenError::WrongAlgorithm)
     ));
     let hs256 = foreign.sign_with_header(
         &json!({"alg": "HS256", "kid": kid}),
@@ -192,14 +197,14 @@ async fn every_refusal_has_its_own_error() {
     );
     assert!(matches!(
         verifier.verify(&hs256).await,
-        Err(SessionError::WrongAlgorithm)
+        Err(SessionTokenError::WrongAlgorithm)
     ));
 
     for malformed in ["", "abc", "a.b.c", "eyJhbGciOiJFZERTQSJ9.e30"] {
         assert!(
             matches!(
                 verifier.verify(malformed).await,
-                Err(SessionError::Malformed(_))
+                Err(SessionTokenError::Malformed(_))
             ),
             "{malformed}"
         );
@@ -259,7 +264,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
     for _ in 0..10 {
         assert!(matches!(
             verifier.verify(&unknown).await,
-            Err(SessionError::UnknownKey)
+            Err(SessionTokenError::UnknownKey)
         ));
     }
     assert_eq!(fake.jwks_fetches(), 1);
@@ -267,7 +272,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
     for _ in 0..10 {
         assert!(matches!(
             verifier.verify(&unknown).await,
-            Err(SessionError::UnknownKey)
+            Err(SessionTokenError::UnknownKey)
         ));
     }
     assert_eq!(fake.jwks_fetches(), 1, "no refetch within the interval");
@@ -275,7 +280,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
     for _ in 0..10 {
         assert!(matches!(
             verifier.verify(&unknown).await,
-            Err(SessionError::UnknownKey)
+            Err(SessionTokenError::UnknownKey)
         ));
     }
     assert_eq!(fake.jwks_fetches(), 2, "one refetch after the interval");
@@ -306,7 +311,7 @@ async fn keys_are_cached_for_the_configured_time() {
     clock.advance(Duration::from_millis(300));
     assert!(matches!(
         verifier.verify(&old).await,
-        Err(SessionError::UnknownKey)
+        Err(SessionTokenError::UnknownKey)
     ));
 }
 
@@ -365,7 +370,7 @@ async fn without_a_kid_every_key_is_tried() {
         .sign_with_header(&kidless, &claims);
     assert!(matches!(
         verifier.verify(&foreign).await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
     assert_eq!(jwks.received_requests().await.expect("recorded").len(), 1);
 
@@ -374,14 +379,14 @@ async fn without_a_kid_every_key_is_tried() {
     let verifier = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         verifier.verify(&foreign).await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
     // Two keys: each is tried (no more ambiguity refusal), neither verifies.
     fake.rotate_session_key();
     let fresh = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         fresh.verify(&foreign).await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
     assert_eq!(fake.jwks_fetches(), 2);
 }
@@ -422,7 +427,7 @@ async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
         verifier
             .verify(&foreign.session_token(TENANT, None, Duration::from_secs(600)))
             .await,
-        Err(SessionError::BadSignature)
+        Err(SessionTokenError::BadSignature)
     ));
 }
 
@@ -437,7 +442,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     drop(dead);
     let verifier = SessionVerifier::builder(app_token(&fake))
         .jwks_url(url)
-        .timeout(Duration::from_secs(2))
+        .transport(&Transport::new().timeout(Duration::from_secs(2)))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
@@ -445,7 +450,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
     assert!(
         matches!(
             error,
-            SessionError::KeysUnreachable(KeysError::Transport(_))
+            SessionTokenError::KeysUnreachable(KeysError::Transport(_))
         ),
         "{error:?}"
     );
@@ -518,7 +523,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
 async fn transport_settings_reach_the_jwks_request() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
-        .configure_http(|builder| builder.user_agent("probe/1"))
+        .transport(&Transport::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(600));

@@ -9,7 +9,7 @@ use jtl_erp_client::models::{AppRegistrationRequest, FeatureInfo};
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::hooks::WithoutV2Prefix;
 use jtl_erp_client::runtime::{Context, Secret, reqwest};
-use jtl_erp_client::wawi_session::{SessionError, WawiSession};
+use jtl_erp_client::wawi_session::{WawiSession, WawiSessionError};
 use jtl_erp_tests::fixtures::minimal_registration_request;
 
 const PASSWORD: &str = "pa55-W0RD-secret";
@@ -113,7 +113,7 @@ async fn a_wrong_password_is_the_vendors_400_with_errors_and_no_secret_anywhere(
         .expect_err("refused");
 
     let Some(api) = (match &error {
-        SessionError::Login(login) => login.api(),
+        WawiSessionError::Login(login) => login.api(),
         _ => None,
     }) else {
         panic!("{error:?}")
@@ -153,7 +153,7 @@ async fn the_password_goes_out_over_https_or_to_loopback_only() {
         .await
         .expect_err("plain http to another host");
     assert!(
-        matches!(error, SessionError::InsecureTransport { ref base_url } if base_url.starts_with("http://wawi.example.invalid")),
+        matches!(error, WawiSessionError::InsecureTransport { ref base_url } if base_url.starts_with("http://wawi.example.invalid")),
         "{error:?}"
     );
     assert!(!format!("{error} {error:?}").contains(PASSWORD));

@@ -27,6 +27,21 @@ pub use crate::transport::query::{Query, QueryValue};
 use crate::transport::response::{RawResponse, ResponseValue};
 use crate::wire::{Wire, WireSerialize};
 
+/// What [`ClientBuilder::build`](crate::ClientBuilder::build) builds: the runtime's
+/// [`Client`] itself, or a generated API client wrapping the one built for its document. Not a
+/// `From` conversion on purpose: a client built for one document's base URL and context never
+/// silently becomes another document's client.
+pub trait ApiClient {
+    /// Wraps the client its builder just built.
+    fn from_built(client: Client) -> Self;
+}
+
+impl ApiClient for Client {
+    fn from_built(client: Client) -> Self {
+        client
+    }
+}
+
 /// A boxed future that can be sent to another thread.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 

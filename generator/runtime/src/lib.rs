@@ -18,9 +18,9 @@ pub mod auth;
 mod cloud_app;
 #[doc(hidden)]
 pub mod codegen;
+pub mod fleet;
 /// RFC 6901 pointers: the one helper, shared with the generator (`#[path]`).
 mod json_pointer;
-pub mod shared;
 pub mod time;
 mod transport;
 mod types;

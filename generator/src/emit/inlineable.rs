@@ -160,7 +160,8 @@ pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
             .map(|(m, id)| format!("`{m}::{id}`"))
             .collect();
         if missing.len() == needs.len() {
-            // Documents of another API altogether: nothing of this module applies.
+            // Documents of another API altogether: nothing of this module applies (`holds`
+            // says the same).
             continue;
         }
         if !missing.is_empty() {
@@ -222,6 +223,20 @@ pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
         inlined.front_page = Some(FRONT_PAGE);
     }
     inlined
+}
+
+/// The names of the hand-written modules a crate of `api` holds (those whose operations all
+/// exist), in a fixed order: what the release records, so that a module left out is a change
+/// `regen` reports. The rule of [`inline`], without its warnings.
+pub fn holds(api: &Api) -> Vec<&'static str> {
+    MODULES
+        .iter()
+        .filter(|module| {
+            let needs = needs(module.files[0].1);
+            !needs.is_empty() && needs.iter().all(|(m, id)| has_operation(api, m, id))
+        })
+        .map(|module| module.name)
+        .collect()
 }
 
 /// The operations a hand-written file declares it calls: `// needs: module::OperationId …`

@@ -26,6 +26,8 @@ use crate::Settings;
 use crate::diagnostics::Sink;
 use crate::ir::Api;
 
+pub(crate) use self::inlineable::holds as handwritten_modules;
+
 /// The content of one generated file.
 pub enum Emitted {
     /// Rust source written by the emitters, printed by prettyplease.

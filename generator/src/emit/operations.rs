@@ -21,7 +21,7 @@ use crate::ir::{
 };
 
 /// A module's file: its docs, the runtime import, the constants, the `Client` struct with a
-/// method per operation, `From<rt::Client>`, then the request builders and the response enums.
+/// method per operation, then the request builders and the response enums.
 pub fn module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> TokenStream {
     let mut header = format!("{}\n", doc::line(&module.title));
     if let Some(description) = &module.description {
@@ -63,12 +63,14 @@ pub fn module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> Toke
     }
 }
 
-/// The `Client` struct, its `impl` (the handles, then a method per operation) and
-/// `From<rt::Client>`.
+/// The `Client` struct, its `impl` (the handles, then a method per operation) and the hidden
+/// `ApiClient` impl through which its builder wraps the runtime client it built (no `From`: a
+/// runtime client never becomes another document's client).
 fn client(api: &Api, module: &Module) -> TokenStream {
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
     let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
+    let (retry_policy, api_client) = (rt::RETRY_POLICY, rt::API_CLIENT);
     let doc = docs(Some(&format!(
         "Client of the {}. Cheap to clone.\n\n\
          Authentication and request-context headers are configured once on the builder and\n\
@@ -86,7 +88,7 @@ fn client(api: &Api, module: &Module) -> TokenStream {
             pub fn builder() -> #builder<Self> {
                 #builder::new(DEFAULT_BASE_URL)
             }
-            /// The transport, e.g. to share it with the client of another document.
+            /// The runtime client underneath (base URL, context, clock).
             pub fn runtime(&self) -> &#client {
                 &self.inner
             }
@@ -101,10 +103,21 @@ fn client(api: &Api, module: &Module) -> TokenStream {
             pub fn with_context(&self, context: &#context) -> Result<Self, #build_error> {
                 Ok(Self { inner: self.inner.with_context(context)? })
             }
+            /// A handle sharing this client (connections, credentials, rate-limit window) whose
+            /// calls use `policy` instead of the client's retry policy.
+            pub fn with_retry(&self, policy: #retry_policy) -> Self {
+                Self { inner: self.inner.with_retry(policy) }
+            }
+            /// A handle sharing this client whose calls time out after `timeout` (each attempt,
+            /// body included) instead of the client's timeout.
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                Self { inner: self.inner.with_timeout(timeout) }
+            }
             #(#methods)*
         }
-        impl ::std::convert::From<#client> for Client {
-            fn from(inner: #client) -> Self {
+        #[doc(hidden)]
+        impl #api_client for Client {
+            fn from_built(inner: #client) -> Self {
                 Self { inner }
             }
         }

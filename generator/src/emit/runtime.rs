@@ -92,6 +92,8 @@ runtime_items! {
     CLIENT = "Client";
     /// The builder every generated `Client::builder()` returns.
     CLIENT_BUILDER = "ClientBuilder";
+    /// The policy of a handle's `with_retry`.
+    RETRY_POLICY = "RetryPolicy";
     /// `Error<E>` of every operation.
     ERROR = "Error";
     /// What went wrong in a call (`Error::kind`): re-exported at the crate root, named by the
@@ -154,6 +156,8 @@ runtime_items! {
     // Plumbing only generated code calls (`#[doc(hidden)]` in the runtime).
     /// What a request builder is to the runtime: its operation, decoder and encoding.
     REQUEST = "codegen::Request";
+    /// How a `ClientBuilder` wraps the client it built into the API client.
+    API_CLIENT = "codegen::ApiClient";
     /// Sends a request builder (its `send` and `IntoFuture`).
     SEND = "codegen::send";
     /// What `Request::prepare` gives.

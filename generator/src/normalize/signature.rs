@@ -25,6 +25,9 @@ const CLIENT_METHODS: &[&str] = &[
     "runtime",
     "for_tenant",
     "with_context",
+    "with_retry",
+    "with_timeout",
+    "from_built",
     "clone",
     "clone_from",
     "fmt",
@@ -391,6 +394,10 @@ mod tests {
     get:
       operationId: client
       responses: {'204': {description: done}}
+  /d:
+    get:
+      operationId: withRetry
+      responses: {'204': {description: done}}
 ",
             "    {}\n",
         ));
@@ -405,6 +412,8 @@ mod tests {
         assert_eq!(ops[1].signature.builder, "RuntimeOperationResponseRequest");
         // `Client` is the module's own type.
         assert_eq!(ops[2].signature.builder, "ClientRequest");
+        // The client's per-call handles are its own methods too.
+        assert_eq!(ops[3].signature.method, "with_retry_operation");
         let setters: Vec<(&str, &str)> = ops[0]
             .signature
             .optional
@@ -423,7 +432,7 @@ mod tests {
             .filter(|w| w.kind == Kind::OperationRenamed)
             .map(|w| w.message.as_str())
             .collect();
-        assert_eq!(renamed.len(), 4, "{renamed:#?}");
+        assert_eq!(renamed.len(), 5, "{renamed:#?}");
         assert!(
             renamed.iter().any(|m| m.contains("t.yaml#/paths/~1a/get")),
             "the other place is named: {renamed:#?}"

@@ -51,12 +51,14 @@ pub enum SubjectKind {
     Enum,
     /// A `oneOf`/`anyOf` union of `models`.
     Union,
+    /// A hand-written module (`registration`, `wawi_session`, `fake`).
+    Handwritten,
 }
 
 /// The item a change is about, and the member of it, if the change is about one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Subject {
-    /// Module, operation, model, enum or union.
+    /// Module, operation, model, enum, union or hand-written module.
     pub kind: SubjectKind,
     /// The module of an operation (and of a module, its own name).
     pub module: Option<String>,
@@ -104,6 +106,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     models(&mut changes, &old.models, &new.models);
     enums(&mut changes, &old.enums, &new.enums);
     unions(&mut changes, &old.unions, &new.unions);
+    handwritten(&mut changes, &old.handwritten, &new.handwritten);
     let mut changes = changes.0;
     // Stable: the surface's order within each class.
     changes.sort_by_key(|c| std::cmp::Reverse(c.class));
@@ -202,6 +205,37 @@ fn modules(changes: &mut Changes, old: &[ModuleSurface], new: &[ModuleSurface]) 
     }
     for (o, n) in both {
         operations(changes, &n.name, &o.operations, &n.operations);
+    }
+}
+
+/// A hand-written module left out (its operations are gone from the documents) takes its
+/// types, functions and feature with it; one that comes back is additive.
+fn handwritten(changes: &mut Changes, old: &[String], new: &[String]) {
+    let subject = |name: &String| Subject {
+        kind: SubjectKind::Handwritten,
+        module: Some(name.clone()),
+        name: name.clone(),
+        member: None,
+    };
+    let (_, removed, added) = pair(old, new, String::as_str);
+    for name in removed {
+        changes.push(
+            Class::Breaking,
+            subject(name),
+            What::Removed,
+            format!(
+                "hand-written module {} left out: the documents lack an operation it calls (the warning `inlineable-left-out` names it)",
+                code(name)
+            ),
+        );
+    }
+    for name in added {
+        changes.push(
+            Class::Additive,
+            subject(name),
+            What::Added,
+            format!("hand-written module {} added", code(name)),
+        );
     }
 }
 
@@ -1715,6 +1749,29 @@ paths:
             lines(&diff(&two, &surface(BASE))),
             [(Breaking, "module `other` removed (2 operations)")]
         );
+    }
+
+    #[test]
+    fn a_hand_written_module_left_out_is_breaking_and_one_added_additive() {
+        fn with(surface: &mut Surface, names: &[&str]) {
+            surface.handwritten = names.iter().map(|n| n.to_string()).collect();
+        }
+        let mut old = surface(BASE);
+        with(&mut old, &["fake", "registration"]);
+        let mut new = old.clone();
+        with(&mut new, &["registration", "wawi_session"]);
+        assert_eq!(
+            lines(&diff(&old, &new)),
+            [
+                (
+                    Breaking,
+                    "hand-written module `fake` left out: the documents lack an operation it \
+                     calls (the warning `inlineable-left-out` names it)"
+                ),
+                (Additive, "hand-written module `wawi_session` added"),
+            ]
+        );
+        assert!(diff(&old, &old.clone()).is_empty(), "the same modules");
     }
 
     #[test]

@@ -659,9 +659,10 @@ components:
         )
         .expect_err("strict: the comparison was lost");
         assert!(
-            strict
-                .to_string()
-                .contains("it is in format 99, this generator reads format 2"),
+            strict.to_string().contains(&format!(
+                "it is in format 99, this generator reads format {}",
+                surface::FORMAT
+            )),
             "{strict}"
         );
     }

@@ -14,20 +14,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::ir::{self, Api, AuthNeed, EnumKind, Media, Ty};
 
-/// The version of the `api.json` layout. A recorded surface of another format is not compared
-/// (the regeneration is then a first recorded surface, with a warning).
-pub const FORMAT: u32 = 2;
+/// The version of the generator's API shape, and with it of the `api.json` layout. Raised when the
+/// code emitted for the same surface changes in a way callers see (a client's methods or trait
+/// impls, how its models are built) as well as when the layout changes: what the surface records
+/// cannot show such a change, so a release after a surface of an older format is breaking as a
+/// whole and its changelog entry gives [`SHAPE`] instead of listing changes.
+pub const FORMAT: u32 = 3;
 
-/// What changed for callers when [`FORMAT`] was last raised: the generator's own API shape, which
-/// no surface of an older format can be compared with. A release after a surface of an older
-/// format is breaking and its changelog entry says this instead of listing changes.
-pub const SHAPE: &str = "Every operation's method takes the inputs the operation requires and \
-returns its request builder: optional inputs are the builder's setters, `.await` sends it (the \
-parameter structs are gone), and a paged list is walked with the builder's `into_pages()` and \
-`into_items()`. Models are `#[non_exhaustive]`: build one with `Model::new(required…)` and its \
-`with_<property>` setters; they implement `Serialize`. Enums are `#[non_exhaustive]` and keep an \
-unknown value as `Unknown(UnknownValue)`, never equal to a named variant. Unions are \
-`#[non_exhaustive]`. The crate root re-exports `ErrorKind`.";
+/// What changed for callers when [`FORMAT`] was last raised (format 2's shape, the request
+/// builders and `#[non_exhaustive]` models, is described in the generated CHANGELOG's 0.2.0).
+pub const SHAPE: &str = "A client is built only through `Client::builder()…build()`: the \
+conversion `From<runtime::Client>` is gone. Timeouts, retries, the clock and `configure_http` \
+are set once on a `runtime::Transport` and given with `.transport(&transport)` to the client \
+builder, the token providers and the verifiers, whose own setters for them are gone (the client \
+builder keeps `retry(RetryPolicy)`). A client's `with_retry(policy)` and `with_timeout(duration)` \
+give a handle sharing it with another retry policy or timeout; an operation whose method would \
+take one of these names is renamed. The Wawi login's error is `wawi_session::WawiSessionError` \
+too (it was `SessionError`, the name of the runtime's error for App Shell session tokens, now \
+`runtime::session::SessionTokenError`), and the runtime's module of what a fleet of replicas \
+shares (`RedisFleet`, `LocalBudget`, the token store and budget traits) is `runtime::fleet` (it \
+was `runtime::shared`).";
 
 /// The format a recorded surface says it is in, when it says so.
 pub fn format_of(text: &str) -> Option<u32> {
@@ -55,6 +61,10 @@ pub struct Surface {
     pub models: Vec<ModelSurface>,
     pub enums: Vec<EnumSurface>,
     pub unions: Vec<UnionSurface>,
+    /// The hand-written modules the crate holds (`registration`, `wawi_session`, `fake`): one is
+    /// left out when the documents lack an operation it calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handwritten: Vec<String>,
 }
 
 /// A module: one API, one `Client`.
@@ -276,6 +286,14 @@ impl Surface {
             models,
             enums,
             unions,
+            handwritten: {
+                let mut names: Vec<String> = crate::emit::handwritten_modules(api)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                names.sort();
+                names
+            },
         }
     }
 
@@ -655,7 +673,7 @@ paths:
         assert!(json.ends_with("}\n"));
         assert_eq!(Surface::from_json(&json), Ok(surface()));
         assert_eq!(
-            Surface::from_json("{\"format\": 2, \"crate\": \"c\"}"),
+            Surface::from_json(&format!("{{\"format\": {FORMAT}, \"crate\": \"c\"}}")),
             Err("missing field `version` at line 1 column 27".to_owned())
         );
         assert_eq!(
@@ -664,7 +682,9 @@ paths:
         );
         assert_eq!(
             Surface::from_json("{\"format\": 1}"),
-            Err("it is in format 1, this generator reads format 2".to_owned())
+            Err(format!(
+                "it is in format 1, this generator reads format {FORMAT}"
+            ))
         );
     }
 }

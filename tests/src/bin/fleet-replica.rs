@@ -13,7 +13,7 @@ use std::time::Duration;
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::Context;
 use jtl_erp_client::runtime::auth::ClientCredentials;
-use jtl_erp_client::runtime::shared::RedisFleet;
+use jtl_erp_client::runtime::fleet::RedisFleet;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {

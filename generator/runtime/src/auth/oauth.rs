@@ -15,8 +15,6 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
 use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BasicAuth, BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::time::SharedTimeSource;
-use crate::transport::client::ConfigureHttp;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
 use crate::types::Secret;
@@ -47,7 +45,6 @@ impl CachedBearer<GrantSource> {
             scope: None,
             resources: Vec::new(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 }
@@ -61,7 +58,6 @@ pub struct ClientCredentialsBuilder {
     scope: Option<String>,
     resources: Vec<String>,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ClientCredentialsBuilder {
@@ -102,56 +98,7 @@ impl ClientCredentialsBuilder {
         self.scope = Some(scope.into());
         self
     }
-    /// Refresh once no more than this remains (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-    /// Longest wait for a token, retries included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.policy.timeout = timeout;
-        self
-    }
-    /// Retries after a transport error, 5xx or 429 (default 2, backing off 100 ms, 200 ms, …).
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.policy.retries = retries;
-        self
-    }
-    /// After a failed fetch, how long its error answers every caller before the next fetch
-    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
-    pub fn failure_window(mut self, window: Duration) -> Self {
-        self.policy.failure_window = window;
-        self
-    }
-    /// Transport settings for the token requests (proxy, root certificates, TLS, pool), applied
-    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// Shares the token with the other replicas of a fleet (e.g.
-    /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is missing
-    /// or due. The store holds a bearer credential: see [`crate::shared`].
-    pub fn shared_cache(mut self, store: impl crate::shared::SharedTokenStore + 'static) -> Self {
-        self.policy.shared = Some(std::sync::Arc::new(store));
-        self
-    }
-    /// The clock of token lifetimes and retry waits (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.policy.time = time.into();
-        self
-    }
-
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(shared);
 
     /// Checks the endpoint (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ClientCredentials, BuildError> {
@@ -175,7 +122,7 @@ impl ClientCredentialsBuilder {
                 (endpoint, scope)
             }
         };
-        let http = self.policy.http_client(self.configure_http)?;
+        let http = self.policy.http_client()?;
         let provider = self.policy.cache(GrantSource {
             http,
             endpoint,

@@ -28,8 +28,6 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer};
 use super::token::{FetchPolicy, answer_object, read_token_body};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::time::SharedTimeSource;
-use crate::transport::client::ConfigureHttp;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
 use crate::types::Secret;
@@ -352,7 +350,6 @@ pub struct PkceLoginBuilder {
     endpoints: Option<(String, String)>,
     options: AuthorizeOptions,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for PkceLoginBuilder {
@@ -372,7 +369,6 @@ impl PkceLogin {
             endpoints: None,
             options: AuthorizeOptions::default(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 
@@ -529,44 +525,7 @@ impl PkceLoginBuilder {
         self.endpoints = Some((authorize.into(), token.into()));
         self
     }
-    /// Refresh once no more than this remains of the access token (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-    /// Longest wait for a token, retries included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.policy.timeout = timeout;
-        self
-    }
-    /// Retries of a refresh after a transport error or 5xx (default 2). The code exchange is
-    /// tried once.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.policy.retries = retries;
-        self
-    }
-    /// Transport settings for the token requests (proxy, roots, TLS, pool), applied to
-    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// The clock of token lifetimes, login timeouts and retry waits.
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.policy.time = time.into();
-        self
-    }
-
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(refresh);
 
     /// Checks the endpoints (https unless loopback) and builds the login.
     pub fn build(self) -> Result<PkceLogin, BuildError> {
@@ -578,7 +537,7 @@ impl PkceLoginBuilder {
         });
         let authorize_url = require_secure(&authorize, "authorization endpoint")?;
         let token_url = require_secure(&token, "token endpoint")?;
-        let http = self.policy.http_client(self.configure_http)?;
+        let http = self.policy.http_client()?;
         Ok(PkceLogin {
             client_id: self.client_id,
             authorize_url,

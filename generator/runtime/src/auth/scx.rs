@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use super::token::{FetchPolicy, access_token, answer_object, read_token_body, seconds};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
-use crate::time::SharedTimeSource;
 use crate::transport::body::RequestBody;
-use crate::transport::client::ConfigureHttp;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
 use crate::types::Secret;
@@ -26,7 +24,6 @@ impl CachedBearer<ExchangeSource> {
             base_url: DEFAULT_SCX_BASE_URL.to_owned(),
             refresh_token: refresh_token.into(),
             policy: FetchPolicy::default(),
-            configure_http: None,
         }
     }
 }
@@ -37,7 +34,6 @@ pub struct ScxRefreshTokenBuilder {
     base_url: String,
     refresh_token: Secret,
     policy: FetchPolicy,
-    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for ScxRefreshTokenBuilder {
@@ -54,56 +50,7 @@ impl ScxRefreshTokenBuilder {
         self.base_url = url.into();
         self
     }
-    /// Refresh once no more than this remains (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.policy.margin = margin;
-        self
-    }
-    /// Longest wait for a token, retries included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.policy.timeout = timeout;
-        self
-    }
-    /// Retries after a transport error or 5xx (default 2).
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.policy.retries = retries;
-        self
-    }
-    /// After a failed fetch, how long its error answers every caller before the next fetch
-    /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per caller.
-    pub fn failure_window(mut self, window: Duration) -> Self {
-        self.policy.failure_window = window;
-        self
-    }
-
-    /// Transport settings for the exchange (proxy, root certificates, TLS, pool), applied to
-    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// Shares the token with the other replicas of a fleet (e.g.
-    /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is missing
-    /// or due. The store holds a bearer credential: see [`crate::shared`].
-    pub fn shared_cache(mut self, store: impl crate::shared::SharedTokenStore + 'static) -> Self {
-        self.policy.shared = Some(std::sync::Arc::new(store));
-        self
-    }
-    /// The clock of token lifetimes and retry waits (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.policy.time = time.into();
-        self
-    }
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        self.policy.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    token_policy_setters!(shared);
 
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {
@@ -111,7 +58,7 @@ impl ScxRefreshTokenBuilder {
             &format!("{}/auth", self.base_url.trim_end_matches('/')),
             "SCX base URL",
         )?;
-        let http = self.policy.http_client(self.configure_http)?;
+        let http = self.policy.http_client()?;
         Ok(self.policy.cache(ExchangeSource {
             http,
             url,

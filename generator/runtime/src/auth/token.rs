@@ -11,7 +11,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
-use crate::shared::{SharedToken, SharedTokenStore};
+use crate::fleet::{SharedToken, SharedTokenStore};
 use crate::time::SharedTimeSource;
 use crate::transport::backoff::Backoff;
 use crate::transport::excerpt::ServerText;
@@ -171,7 +171,7 @@ impl<S: TokenSource> CachedBearer<S> {
     /// Shares the token with the other replicas of a fleet through `store`: when the token is
     /// missing or due, one replica fetches and the others read its result; a failing store
     /// falls back to this provider's own fetch. The store holds a bearer credential: see
-    /// [`crate::shared`].
+    /// [`crate::fleet`].
     pub fn with_shared_store(mut self, store: Arc<dyn SharedTokenStore>) -> Self {
         self.shared = Some(store);
         self
@@ -461,7 +461,7 @@ fn bearer_value(token: &Secret) -> Result<HeaderValue, AuthError> {
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 /// How a token source fetches, shared by the client-credentials grant and the SCX exchange.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct FetchPolicy {
     /// Refresh once no more than this remains.
     pub margin: Duration,
@@ -477,6 +477,19 @@ pub(crate) struct FetchPolicy {
     pub time: SharedTimeSource,
     /// The fleet's token cache, if replicas share one.
     pub shared: Option<Arc<dyn SharedTokenStore>>,
+    /// The user's reqwest settings.
+    configure_http: Option<crate::transport::settings::ConfigureHttp>,
+}
+
+impl std::fmt::Debug for FetchPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchPolicy")
+            .field("margin", &self.margin)
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("failure_window", &self.failure_window)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for FetchPolicy {
@@ -489,6 +502,7 @@ impl Default for FetchPolicy {
             failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
             shared: None,
+            configure_http: None,
         }
     }
 }
@@ -498,9 +512,8 @@ impl FetchPolicy {
     /// (`configure`), then same-origin redirects only, which no setting can undo.
     pub(crate) fn http_client(
         &self,
-        configure: Option<crate::transport::client::ConfigureHttp>,
     ) -> Result<reqwest::Client, crate::transport::error::BuildError> {
-        crate::transport::security::http_client(self.timeout, configure)
+        crate::transport::security::http_client(self.timeout, self.configure_http.as_ref())
     }
 
     /// Runs `attempt` with the policy's retries, all within its timeout.
@@ -512,7 +525,8 @@ impl FetchPolicy {
         with_retries(self, attempt).await
     }
 
-    /// Takes the settings `transport` sets (timeout, retries, backoff, clock).
+    /// Takes the settings `transport` sets (timeout, retries, backoff, clock, connect timeout and
+    /// `configure_http`).
     pub(crate) fn apply(&mut self, transport: &crate::Transport) {
         if let Some(timeout) = transport.timeout {
             self.timeout = timeout;
@@ -526,6 +540,7 @@ impl FetchPolicy {
         if let Some(time) = &transport.time {
             self.time = time.clone();
         }
+        self.configure_http = transport.compose(self.configure_http.take(), true);
     }
 
     /// A provider caching `source` under this policy.

@@ -46,7 +46,7 @@ pub use crate::cloud_app::keys::KeysError;
 use crate::time::SharedTimeSource;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
-use crate::transport::settings::Retries;
+use crate::transport::settings::{KeyFetch, Retries};
 
 /// The production issuer of the current identity platform.
 pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
@@ -172,10 +172,7 @@ pub struct AppTokenVerifierBuilder {
     key_cache: Duration,
     refetch_interval: Duration,
     leeway: Duration,
-    timeout: Duration,
-    time: SharedTimeSource,
-    retries: Retries,
-    configure_http: Option<crate::transport::client::ConfigureHttp>,
+    fetch: KeyFetch,
 }
 
 impl fmt::Debug for AppTokenVerifierBuilder {
@@ -188,59 +185,7 @@ impl fmt::Debug for AppTokenVerifierBuilder {
 }
 
 impl AppTokenVerifierBuilder {
-    /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-    /// How long fetched keys are used (default 10 minutes).
-    pub fn key_cache(mut self, ttl: Duration) -> Self {
-        self.key_cache = ttl;
-        self
-    }
-    /// The shortest time between two refetches caused by an unknown key id (default 30 s).
-    pub fn refetch_interval(mut self, interval: Duration) -> Self {
-        self.refetch_interval = interval;
-        self
-    }
-    /// Longest wait for the discovery document or the key set (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-    /// The clock of token times (its wall clock) and cache ages (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.time = time.into();
-        self
-    }
-    /// Retries of a discovery or key-set request after a connection error, 5xx or 429
-    /// (default 2, backing off 100 ms, 200 ms), within the timeout.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.retries.retries = retries;
-        self
-    }
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        if let Some(timeout) = transport.timeout {
-            self.timeout = timeout;
-        }
-        if let Some(time) = &transport.time {
-            self.time = time.clone();
-        }
-        self.retries.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
-    /// Transport settings for the key requests (proxy, root certificates, TLS, pool), applied to
-    /// reqwest's builder; the timeout and the same-origin redirect rule are set around them.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
+    verifier_setters!();
 
     /// Checks the issuer (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<AppTokenVerifier, BuildError> {
@@ -249,7 +194,7 @@ impl AppTokenVerifierBuilder {
             self.issuer.trim_end_matches('/')
         );
         let discovery_url = require_secure(&discovery, "issuer")?;
-        let http = crate::transport::security::http_client(self.timeout, self.configure_http)?;
+        let (http, timeout, time, retries) = self.fetch.build()?;
         Ok(AppTokenVerifier {
             inner: Arc::new(Inner {
                 http,
@@ -257,10 +202,10 @@ impl AppTokenVerifierBuilder {
                 discovery_url,
                 app_id: self.app_id,
                 leeway: self.leeway,
-                timeout: self.timeout,
-                cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
-                time: self.time,
-                retries: self.retries,
+                timeout,
+                cache: KeyCache::new(self.key_cache, self.refetch_interval, time.clone()),
+                time,
+                retries,
                 jwks_uri: RwLock::new(None),
             }),
         })
@@ -280,10 +225,7 @@ impl AppTokenVerifier {
             key_cache: DEFAULT_KEY_CACHE,
             refetch_interval: DEFAULT_REFETCH_INTERVAL,
             leeway: DEFAULT_LEEWAY,
-            timeout: Duration::from_secs(10),
-            time: SharedTimeSource::default(),
-            retries: Retries::default(),
-            configure_http: None,
+            fetch: KeyFetch::default(),
         }
     }
 

@@ -278,7 +278,7 @@ impl CloudConfig {
 
     /// Points a client builder (`erp_v2::Client::builder()`, …) at this environment, with
     /// `auth` and the configured context.
-    pub fn configure<C: From<crate::Client>>(
+    pub fn configure<C: crate::codegen::ApiClient>(
         &self,
         builder: ClientBuilder<C>,
         auth: Arc<dyn AuthProvider>,

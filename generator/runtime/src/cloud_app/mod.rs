@@ -4,6 +4,38 @@
 //! the environments and their configuration (`environment.rs`), scopes (`scopes.rs`), the app
 //! manifest (`manifest.rs`) and the registration signature (`signature.rs`).
 
+/// The setters both verifiers' builders have, written once: clock skew, key cache, refetch
+/// interval and the transport settings of the key requests. The builder has `leeway`,
+/// `key_cache`, `refetch_interval` and `fetch: KeyFetch`.
+macro_rules! verifier_setters {
+    () => {
+        /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
+        pub fn leeway(mut self, leeway: ::std::time::Duration) -> Self {
+            self.leeway = leeway;
+            self
+        }
+        /// How long fetched keys are used (default 10 minutes).
+        pub fn key_cache(mut self, ttl: ::std::time::Duration) -> Self {
+            self.key_cache = ttl;
+            self
+        }
+        /// The shortest time between two refetches caused by an unknown key id (default 30 s),
+        /// so that tokens with made-up key ids cannot make the backend hammer the key set.
+        pub fn refetch_interval(mut self, interval: ::std::time::Duration) -> Self {
+            self.refetch_interval = interval;
+            self
+        }
+        /// The transport settings ([`crate::Transport`]): the timeout of a key fetch (retries
+        /// included; default 10 s), connect timeout, retries after a connection error, 5xx or
+        /// 429 (default 2, backing off 100 ms, 200 ms), the clock that tokens' times and the
+        /// key cache's age are read on, and `configure_http`.
+        pub fn transport(mut self, transport: &crate::Transport) -> Self {
+            self.fetch.apply(transport);
+            self
+        }
+    };
+}
+
 pub mod app_token;
 pub mod environment;
 pub(crate) mod jose;

@@ -55,7 +55,7 @@ use crate::transport::context::ContextHeader;
 use crate::transport::error::BuildError;
 use crate::transport::operation::{AuthNeed, Operation};
 use crate::transport::security::require_secure;
-use crate::transport::settings::Retries;
+use crate::transport::settings::{KeyFetch, Retries};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
@@ -69,7 +69,7 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 /// Why a session token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum SessionError {
+pub enum SessionTokenError {
     /// `exp` lies in the past (beyond the leeway).
     #[error("session token expired")]
     Expired,
@@ -164,10 +164,7 @@ pub struct SessionVerifierBuilder {
     key_cache: Duration,
     refetch_interval: Duration,
     leeway: Duration,
-    timeout: Duration,
-    time: SharedTimeSource,
-    retries: Retries,
-    configure_http: Option<crate::transport::client::ConfigureHttp>,
+    fetch: KeyFetch,
 }
 
 impl fmt::Debug for SessionVerifierBuilder {
@@ -184,67 +181,12 @@ impl SessionVerifierBuilder {
         self.jwks_url = url.into();
         self
     }
-    /// How long fetched keys are used (default 10 minutes).
-    pub fn key_cache(mut self, ttl: Duration) -> Self {
-        self.key_cache = ttl;
-        self
-    }
-    /// The shortest time between two refetches caused by an unknown key id (default 30 s), so
-    /// that tokens with made-up key ids cannot make the backend hammer the JWKS.
-    pub fn refetch_interval(mut self, interval: Duration) -> Self {
-        self.refetch_interval = interval;
-        self
-    }
-    /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-    /// Longest wait for the JWKS (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-    /// The clock that tokens' `exp`, `nbf` and `iat` and the key cache's age are read on
-    /// (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.time = time.into();
-        self
-    }
-    /// Transport settings for the JWKS requests (proxy, root certificates, TLS, pool), applied
-    /// to reqwest's builder; the timeout and the same-origin redirect rule are set around them,
-    /// as for the token providers and the app-token verifier.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
-    /// Retries of a JWKS request after a connection error, 5xx or 429 (default 2, backing off
-    /// 100 ms, 200 ms), within the timeout.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.retries.retries = retries;
-        self
-    }
-    /// The shared transport settings ([`crate::Transport`]): timeout, connect timeout, retries,
-    /// backoff, clock and `configure_http`; setters called after it override its values.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        if let Some(timeout) = transport.timeout {
-            self.timeout = timeout;
-        }
-        if let Some(time) = &transport.time {
-            self.time = time.clone();
-        }
-        self.retries.apply(transport);
-        self.configure_http = transport.compose(self.configure_http.take(), true);
-        self
-    }
+    verifier_setters!();
 
     /// Checks the URL (https unless loopback) and builds the verifier.
     pub fn build(self) -> Result<SessionVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
-        let http = crate::transport::security::http_client(self.timeout, self.configure_http)?;
+        let (http, timeout, time, retries) = self.fetch.build()?;
         Ok(SessionVerifier {
             inner: Arc::new(Inner {
                 http,
@@ -252,10 +194,10 @@ impl SessionVerifierBuilder {
                 auth: self.auth,
                 key_cache: self.key_cache,
                 leeway: self.leeway,
-                timeout: self.timeout,
-                cache: KeyCache::new(self.key_cache, self.refetch_interval, self.time.clone()),
-                time: self.time,
-                retries: self.retries,
+                timeout,
+                cache: KeyCache::new(self.key_cache, self.refetch_interval, time.clone()),
+                time,
+                retries,
             }),
         })
     }
@@ -284,15 +226,12 @@ impl SessionVerifier {
             key_cache: DEFAULT_KEY_CACHE,
             refetch_interval: DEFAULT_REFETCH_INTERVAL,
             leeway: DEFAULT_LEEWAY,
-            timeout: Duration::from_secs(10),
-            time: SharedTimeSource::default(),
-            retries: Retries::default(),
-            configure_http: None,
+            fetch: KeyFetch::default(),
         }
     }
 
     /// Verifies `token` now (the wall-clock time of the verifier's time source).
-    pub async fn verify(&self, token: &str) -> Result<SessionClaims, SessionError> {
+    pub async fn verify(&self, token: &str) -> Result<SessionClaims, SessionTokenError> {
         self.verify_at(token, self.inner.time.wall_clock()).await
     }
 
@@ -301,10 +240,10 @@ impl SessionVerifier {
         &self,
         token: &str,
         now: SystemTime,
-    ) -> Result<SessionClaims, SessionError> {
+    ) -> Result<SessionClaims, SessionTokenError> {
         let parsed = jose::parse(token).map_err(refused)?;
         if parsed.alg != jose::Alg::EdDsa {
-            return Err(SessionError::WrongAlgorithm);
+            return Err(SessionTokenError::WrongAlgorithm);
         }
         self.inner
             .cache
@@ -312,7 +251,7 @@ impl SessionVerifier {
             .await
             .map_err(|e| match e {
                 CacheError::Refused(refusal) => refused(refusal),
-                CacheError::Fetch(e) => SessionError::KeysUnreachable(e),
+                CacheError::Fetch(e) => SessionTokenError::KeysUnreachable(e),
             })?;
         claims(parsed.claims_b64, now, self.inner.leeway)
     }
@@ -367,12 +306,12 @@ impl SessionVerifier {
 }
 
 /// The session error of a refusal of the JOSE core.
-fn refused(refusal: Refusal) -> SessionError {
+fn refused(refusal: Refusal) -> SessionTokenError {
     match refusal {
-        Refusal::Malformed(what) => SessionError::Malformed(what),
-        Refusal::WrongAlgorithm => SessionError::WrongAlgorithm,
-        Refusal::UnknownKey => SessionError::UnknownKey,
-        Refusal::BadSignature => SessionError::BadSignature,
+        Refusal::Malformed(what) => SessionTokenError::Malformed(what),
+        Refusal::WrongAlgorithm => SessionTokenError::WrongAlgorithm,
+        Refusal::UnknownKey => SessionTokenError::UnknownKey,
+        Refusal::BadSignature => SessionTokenError::BadSignature,
     }
 }
 
@@ -381,18 +320,18 @@ fn claims(
     claims_b64: &str,
     now: SystemTime,
     leeway: Duration,
-) -> Result<SessionClaims, SessionError> {
-    use SessionError::Malformed;
+) -> Result<SessionClaims, SessionTokenError> {
+    use SessionTokenError::Malformed;
     let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
     let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
         TimeRefusal::Malformed(what) => Malformed(what),
-        TimeRefusal::Expired => SessionError::Expired,
-        TimeRefusal::NotYetValid => SessionError::NotYetValid,
+        TimeRefusal::Expired => SessionTokenError::Expired,
+        TimeRefusal::NotYetValid => SessionTokenError::NotYetValid,
     })?;
     let tenant_id = match rest.remove("tenantId") {
         Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
         None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(SessionError::MissingTenant);
+            return Err(SessionTokenError::MissingTenant);
         }
         Some(_) => return Err(Malformed("tenantId is not a string")),
     };
@@ -541,10 +480,10 @@ mod tests {
             .as_secs()
     }
 
-    fn check(token: &str, signer: &SessionSigner) -> Result<SessionClaims, SessionError> {
+    fn check(token: &str, signer: &SessionSigner) -> Result<SessionClaims, SessionTokenError> {
         let parsed = jose::parse(token).map_err(refused)?;
         if parsed.alg != jose::Alg::EdDsa {
-            return Err(SessionError::WrongAlgorithm);
+            return Err(SessionTokenError::WrongAlgorithm);
         }
         let keys = parse_jwks(jwks_document([signer]).to_string().as_bytes()).expect("keys");
         keys.verify(&parsed).map_err(refused)?;
@@ -577,14 +516,14 @@ mod tests {
         let expired = token(serde_json::json!({"tenantId": "t", "exp": t - 31}));
         assert!(matches!(
             check(&expired, &signer),
-            Err(SessionError::Expired)
+            Err(SessionTokenError::Expired)
         ));
         let within = token(serde_json::json!({"tenantId": "t", "exp": t - 20}));
         assert!(check(&within, &signer).is_ok());
         let early = token(serde_json::json!({"tenantId": "t", "exp": t + 600, "nbf": t + 60}));
         assert!(matches!(
             check(&early, &signer),
-            Err(SessionError::NotYetValid)
+            Err(SessionTokenError::NotYetValid)
         ));
         // `iat` is when it was issued, no rule for use: an issuer's clock may run ahead.
         let future_iat = token(serde_json::json!({"tenantId": "t", "exp": t + 600, "iat": t + 60}));
@@ -592,7 +531,7 @@ mod tests {
         let no_exp = token(serde_json::json!({"tenantId": "t"}));
         assert!(matches!(
             check(&no_exp, &signer),
-            Err(SessionError::Malformed("claims have no exp"))
+            Err(SessionTokenError::Malformed("claims have no exp"))
         ));
     }
 
@@ -608,7 +547,7 @@ mod tests {
             let token = signer.sign(&claims);
             assert!(matches!(
                 check(&token, &signer),
-                Err(SessionError::MissingTenant)
+                Err(SessionTokenError::MissingTenant)
             ));
         }
     }
@@ -621,7 +560,7 @@ mod tests {
             let token = signer.sign_with_header(&serde_json::json!({"alg": alg}), &claims);
             let error = check(&token, &signer).expect_err(alg);
             assert!(
-                matches!(error, SessionError::WrongAlgorithm),
+                matches!(error, SessionTokenError::WrongAlgorithm),
                 "{alg}: {error}"
             );
         }
@@ -632,7 +571,7 @@ mod tests {
         );
         assert!(matches!(
             check(&none, &signer),
-            Err(SessionError::WrongAlgorithm)
+            Err(SessionTokenError::WrongAlgorithm)
         ));
         let crit = signer.sign_with_header(
             &serde_json::json!({"alg": "EdDSA", "crit": ["b64"], "b64": false}),
@@ -640,7 +579,7 @@ mod tests {
         );
         assert!(matches!(
             check(&crit, &signer),
-            Err(SessionError::Malformed(_))
+            Err(SessionTokenError::Malformed(_))
         ));
         for broken in ["", "a.b", "a.b.c.d", "!!.e30.AA", "e30.e30.AA"] {
             let error = check(broken, &signer).expect_err(broken);
@@ -663,7 +602,7 @@ mod tests {
         let tampered = parts.join(".");
         assert!(matches!(
             check(&tampered, &signer),
-            Err(SessionError::BadSignature)
+            Err(SessionTokenError::BadSignature)
         ));
     }
 

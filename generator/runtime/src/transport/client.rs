@@ -11,7 +11,7 @@ use http::{HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use crate::auth::AuthProvider;
-use crate::shared::{BudgetAnswer, RateBudget};
+use crate::fleet::{BudgetAnswer, RateBudget};
 use crate::time::SharedTimeSource;
 use crate::transport::backoff::Backoff;
 use crate::transport::body::RequestBody;
@@ -21,11 +21,7 @@ use crate::transport::hooks::Hook;
 use crate::transport::operation::{AuthNeed, Operation};
 use crate::transport::ratelimit::RateLimit;
 use crate::transport::response::RawResponse;
-
-/// User settings of reqwest's builder (proxy, root certificates, TLS backend, pool), applied
-/// before the runtime sets its redirect rule, which they cannot undo.
-pub(crate) type ConfigureHttp =
-    Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
+use crate::transport::settings::ConfigureHttp;
 
 /// Responses larger than this are refused unless the client sets another limit.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -233,7 +229,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: From<Client>> ClientBuilder<C> {
+impl<C: crate::codegen::ApiClient> ClientBuilder<C> {
     /// A builder for the API at `base_url` (the document's server, without a trailing slash).
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
@@ -278,37 +274,11 @@ impl<C: From<Client>> ClientBuilder<C> {
         self.hooks.push(Arc::new(hook));
         self
     }
-    /// Transport settings of your own (proxy, root certificates, TLS backend, pool, …),
-    /// applied to reqwest's builder after the client's timeouts and user agent (which they may
-    /// change) and before the same-origin redirect rule, which they cannot undo: no credential
-    /// reaches another origin whatever is configured here.
-    pub fn configure_http(
-        mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure_http = Some(Box::new(configure));
-        self
-    }
     /// Permits a plain-http base URL of a host that is not loopback (an OnPremise server in the
     /// shop's network). Without it such a URL is refused: credentials, context and the answers
     /// (API keys included) would cross the network in clear text.
     pub fn allow_plain_http(mut self) -> Self {
         self.allow_plain_http = true;
-        self
-    }
-    /// The clock of retry and rate-limit waits (tests inject a manual one).
-    pub fn time_source(mut self, time: impl Into<SharedTimeSource>) -> Self {
-        self.time = time.into();
-        self
-    }
-    /// Timeout for establishing a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-    /// Timeout for a whole request, body included (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
     /// The User-Agent header.
@@ -322,10 +292,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// The shared transport settings ([`crate::Transport`]), as the token providers and
-    /// verifiers take them: timeout (each request), connect timeout, retries
-    /// ([`RetryPolicy::max_retries`]), backoff ([`RetryPolicy::backoff`]), clock and
-    /// `configure_http`. Setters called after it override its values.
+    /// The transport settings ([`crate::Transport`]), as the token providers and verifiers
+    /// take them: the timeout of each request, body included (default 30 s), the connect
+    /// timeout (default 10 s), retries ([`RetryPolicy::max_retries`]), backoff
+    /// ([`RetryPolicy::backoff`]), the clock of retry and rate-limit waits, and
+    /// `configure_http`, applied to reqwest's builder after the client's timeouts and user
+    /// agent (which it may change) and before the same-origin redirect rule, which it cannot
+    /// undo. A [`retry`](Self::retry) policy set after it replaces its retries and backoff.
     pub fn transport(mut self, transport: &crate::Transport) -> Self {
         if let Some(timeout) = transport.timeout {
             self.timeout = timeout;
@@ -359,7 +332,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// fast, as [`RetryPolicy::rate_limit`] says) before the window is used up. The budget learns
     /// the limit and the interval from the `X-RateLimit-*` headers of the answers; shared by the
     /// replicas of a fleet (`RedisFleet::budget`, feature `redis`), it keeps them together within
-    /// the platform's limit. See [`crate::shared`].
+    /// the platform's limit. See [`crate::fleet`].
     pub fn shared_rate_limit(mut self, budget: impl RateBudget + 'static) -> Self {
         self.budget = Some(Arc::new(budget));
         self
@@ -378,7 +351,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(self.user_agent);
-        if let Some(configure) = self.configure_http {
+        if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
         let http = http
@@ -397,7 +370,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             window_closed_until: std::sync::Mutex::new(None),
             budget: self.budget,
         };
-        Ok(C::from(Client {
+        Ok(C::from_built(Client {
             inner: Arc::new(inner),
             call: CallSettings::default(),
         }))
@@ -475,8 +448,8 @@ impl Client {
     }
 
     /// A handle sharing this client (connections, credentials, rate-limit window) whose calls
-    /// use `policy` instead of the client's retry policy:
-    /// `erp_v2::Client::from(client.runtime().with_retry(RetryPolicy::disabled()))`.
+    /// use `policy` instead of the client's retry policy (a generated API client has the same
+    /// handle: `client.with_retry(RetryPolicy::disabled())`).
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         let mut handle = self.clone();
         handle.call.retry = Some(policy);
@@ -492,7 +465,7 @@ impl Client {
     }
 
     /// The clock this client's waits and dates run on (the builder's
-    /// [`time_source`](ClientBuilder::time_source)), for code built on the client that waits too.
+    /// [`transport`](ClientBuilder::transport)), for code built on the client that waits too.
     pub fn time_source(&self) -> &SharedTimeSource {
         &self.inner.time
     }

@@ -38,7 +38,7 @@ pub(crate) const IDLE_CONNECTION_LIFETIME: std::time::Duration = std::time::Dura
 /// setting can undo.
 pub(crate) fn http_client(
     timeout: std::time::Duration,
-    configure: Option<crate::transport::client::ConfigureHttp>,
+    configure: Option<&crate::transport::settings::ConfigureHttp>,
 ) -> Result<reqwest::Client, BuildError> {
     let mut builder = reqwest_builder()
         .connect_timeout(timeout)

@@ -4,11 +4,12 @@
 //! both verifiers ([`AppTokenVerifier`](crate::app_token::AppTokenVerifier),
 //! [`SessionVerifier`](crate::session::SessionVerifier)).
 //!
-//! Build a [`Transport`] once and hand it to each builder's `.transport(&t)`. A setting left
-//! unset keeps the builder's default (the client waits 30 s per request, token providers and
-//! verifiers 10 s per fetch); a setting of the transport replaces what the builder had, and a
-//! builder setter called after `.transport` replaces the transport's. Whatever is set here, the
-//! https rule and the same-origin redirect rule stay.
+//! Build a [`Transport`] once and hand it to each builder's `.transport(&t)`: it is the one way
+//! to set a timeout, retries, the clock or reqwest settings on any of them. A setting left unset
+//! keeps the builder's default (the client waits 30 s per request, token providers and verifiers
+//! 10 s per fetch); a setting of the transport replaces what the builder had, so of two
+//! `.transport` calls the later one's settings win (their `configure_http`s both run, the later
+//! one last). Whatever is set here, the https rule and the same-origin redirect rule stay.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,10 +17,12 @@ use std::time::Duration;
 
 use crate::time::SharedTimeSource;
 use crate::transport::backoff::Backoff;
-use crate::transport::client::ConfigureHttp;
+use crate::transport::error::BuildError;
 
-/// A reqwest-builder setting shared by several consumers (hence `Fn`, not `FnOnce`).
-type SharedConfigure = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+/// The user's settings of reqwest's builder (proxy, root certificates, TLS, pool): the one
+/// customization type, `Fn` because one [`Transport`] serves several consumers.
+pub(crate) type ConfigureHttp =
+    Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Transport settings shared by the client, the token providers and the verifiers.
 #[derive(Clone, Default)]
@@ -30,7 +33,7 @@ pub struct Transport {
     pub(crate) retries: Option<u32>,
     pub(crate) backoff: Option<Backoff>,
     pub(crate) time: Option<SharedTimeSource>,
-    configure_http: Option<SharedConfigure>,
+    configure_http: Option<ConfigureHttp>,
 }
 
 impl fmt::Debug for Transport {
@@ -90,7 +93,7 @@ impl Transport {
         self
     }
 
-    /// A builder's `configure_http` with this transport's after it: the connect timeout (when
+    /// The `configure_http` a builder had with this transport's after it: the connect timeout (when
     /// `with_connect`: consumers whose builder has no connect timeout of its own), then the
     /// user's settings.
     pub(crate) fn compose(
@@ -103,18 +106,66 @@ impl Transport {
         if connect.is_none() && own.is_none() {
             return earlier;
         }
-        Some(Box::new(move |mut builder: reqwest::ClientBuilder| {
-            if let Some(earlier) = earlier {
+        Some(Arc::new(move |mut builder: reqwest::ClientBuilder| {
+            if let Some(earlier) = &earlier {
                 builder = earlier(builder);
             }
             if let Some(connect) = connect {
                 builder = builder.connect_timeout(connect);
             }
-            if let Some(own) = own {
+            if let Some(own) = &own {
                 builder = own(builder);
             }
             builder
         }))
+    }
+}
+
+/// How the verifiers fetch their keys (discovery, key sets): the transport settings a verifier
+/// builder holds.
+pub(crate) struct KeyFetch {
+    /// Longest wait for a document, retries included.
+    pub timeout: Duration,
+    /// The clock of token times and cache ages.
+    pub time: SharedTimeSource,
+    /// Retries after a connection error, 5xx or 429.
+    pub retries: Retries,
+    configure_http: Option<ConfigureHttp>,
+}
+
+impl Default for KeyFetch {
+    /// 10 s, the system clock, [`Retries::default`].
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            time: SharedTimeSource::default(),
+            retries: Retries::default(),
+            configure_http: None,
+        }
+    }
+}
+
+impl KeyFetch {
+    /// Takes the settings `transport` sets.
+    pub(crate) fn apply(&mut self, transport: &Transport) {
+        if let Some(timeout) = transport.timeout {
+            self.timeout = timeout;
+        }
+        if let Some(time) = &transport.time {
+            self.time = time.clone();
+        }
+        self.retries.apply(transport);
+        self.configure_http = transport.compose(self.configure_http.take(), true);
+    }
+
+    /// The HTTP client of the key requests, the timeout, the clock and the retries: what a
+    /// verifier keeps.
+    pub(crate) fn build(
+        self,
+    ) -> Result<(reqwest::Client, Duration, SharedTimeSource, Retries), BuildError> {
+        let http =
+            crate::transport::security::http_client(self.timeout, self.configure_http.as_ref())?;
+        Ok((http, self.timeout, self.time, self.retries))
     }
 }
 
