@@ -152,35 +152,29 @@ const FRONT_PAGE: &str = include_str!("../../inlineable/front-page.md");
 pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
     let mut inlined = Inlined::default();
     for module in MODULES {
-        let (root, source) = module.files[0];
-        let needs = needs(source);
-        let missing: Vec<String> = needs
-            .iter()
-            .filter(|(m, id)| !has_operation(api, m, id))
-            .map(|(m, id)| format!("`{m}::{id}`"))
-            .collect();
-        if missing.len() == needs.len() {
-            // Documents of another API altogether: nothing of this module applies (`holds`
-            // says the same).
-            continue;
-        }
-        if !missing.is_empty() {
-            let binary = module
-                .bin
-                .map(|(name, _)| format!(" (and the `{name}` binary)"))
-                .unwrap_or_default();
-            sink.push(Diagnostic::new(
-                Severity::Warning,
-                "generator/inlineable",
-                Location::File,
-                Kind::InlineableLeftOut,
-                format!(
-                    "module `{}`{binary} is left out of the crate: the documents lack {}, which {root} needs",
-                    module.name,
-                    missing.join(", ")
-                ),
-            ));
-            continue;
+        let root = module.files[0].0;
+        match fit(api, module) {
+            Fit::Holds => {}
+            // Documents of another API altogether: nothing of this module applies.
+            Fit::Foreign => continue,
+            Fit::Lacks(missing) => {
+                let binary = module
+                    .bin
+                    .map(|(name, _)| format!(" (and the `{name}` binary)"))
+                    .unwrap_or_default();
+                sink.push(Diagnostic::new(
+                    Severity::Warning,
+                    "generator/inlineable",
+                    Location::File,
+                    Kind::InlineableLeftOut,
+                    format!(
+                        "module `{}`{binary} is left out of the crate: the documents lack {}, which {root} needs",
+                        module.name,
+                        missing.join(", ")
+                    ),
+                ));
+                continue;
+            }
         }
         let (path, bin_path) = match how {
             Inlineable::Path(home) => (
@@ -231,12 +225,35 @@ pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
 pub fn holds(api: &Api) -> Vec<&'static str> {
     MODULES
         .iter()
-        .filter(|module| {
-            let needs = needs(module.files[0].1);
-            !needs.is_empty() && needs.iter().all(|(m, id)| has_operation(api, m, id))
-        })
+        .filter(|module| matches!(fit(api, module), Fit::Holds))
         .map(|module| module.name)
         .collect()
+}
+
+/// How a module fits the documents.
+enum Fit {
+    /// Every operation it calls is there: the crate holds it.
+    Holds,
+    /// Some are missing (`module::OperationId` in code spans): left out, with a warning.
+    Lacks(Vec<String>),
+    /// None is there: documents of another API, nothing to say.
+    Foreign,
+}
+
+fn fit(api: &Api, module: &Module) -> Fit {
+    let needs = needs(module.files[0].1);
+    let missing: Vec<String> = needs
+        .iter()
+        .filter(|(m, id)| !has_operation(api, m, id))
+        .map(|(m, id)| format!("`{m}::{id}`"))
+        .collect();
+    if missing.len() == needs.len() {
+        Fit::Foreign
+    } else if missing.is_empty() {
+        Fit::Holds
+    } else {
+        Fit::Lacks(missing)
+    }
 }
 
 /// The operations a hand-written file declares it calls: `// needs: module::OperationId …`
