@@ -454,3 +454,83 @@ fn outside_git_the_previous_release_is_the_directory_on_disk() {
     );
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
+
+/// What every generated `Client` has besides its operations' methods (its derives, its own
+/// methods with their signatures, its trait impls) is API that `api.json` does not record. A
+/// change to it must come with a new API shape: `FORMAT` raised and `SHAPE` saying what changed
+/// (generator/src/release/surface.rs), so that `regen` calls the release breaking and its
+/// changelog says why. The list below is format 3's; the test fails when the emitted clients
+/// change without the format moving with them.
+#[test]
+fn a_clients_own_items_change_only_with_a_new_api_shape() {
+    use quote::ToTokens as _;
+    let root = repo_root();
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let surface: serde_json::Value =
+        serde_json::from_str(&read("generated/api.json")).expect("api.json is JSON");
+    let is_client = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+    let mut shapes = std::collections::BTreeMap::new();
+    for module in surface["modules"].as_array().expect("modules") {
+        let name = module["name"].as_str().expect("a module's name");
+        let operations: std::collections::HashSet<&str> = module["operations"]
+            .as_array()
+            .expect("operations")
+            .iter()
+            .map(|op| op["method"].as_str().expect("a method"))
+            .collect();
+        let file = syn::parse_file(&read(&format!("generated/src/{name}.rs"))).expect("parses");
+        let mut own = Vec::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(s) if s.ident == "Client" => own.extend(
+                    s.attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("derive"))
+                        .map(|a| a.to_token_stream().to_string()),
+                ),
+                syn::Item::Impl(block) if is_client(&block.self_ty) => match &block.trait_ {
+                    Some((_, path, _)) => own.push(format!("impl {}", path.to_token_stream())),
+                    None => own.extend(block.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f)
+                            if matches!(f.vis, syn::Visibility::Public(_))
+                                && !operations.contains(f.sig.ident.to_string().as_str()) =>
+                        {
+                            Some(f.sig.to_token_stream().to_string())
+                        }
+                        _ => None,
+                    })),
+                },
+                _ => {}
+            }
+        }
+        shapes.insert(name.to_owned(), own);
+    }
+    let expected = [
+        "# [derive (Debug , Clone)]",
+        "fn builder () -> rt :: ClientBuilder < Self >",
+        "fn runtime (& self) -> & rt :: Client",
+        "fn for_tenant (& self , tenant : rt :: uuid :: Uuid) -> Self",
+        "fn with_context (& self , context : & rt :: Context) -> Result < Self , rt :: BuildError >",
+        "fn with_retry (& self , policy : rt :: RetryPolicy) -> Self",
+        "fn with_timeout (& self , timeout : :: std :: time :: Duration) -> Self",
+        "impl rt :: codegen :: ApiClient",
+    ];
+    for (module, own) in &shapes {
+        assert_eq!(
+            (
+                surface["format"].as_u64(),
+                own.iter().map(String::as_str).collect::<Vec<_>>()
+            ),
+            (Some(3), expected.to_vec()),
+            "the own items of `{module}::Client` changed: raise FORMAT and say what changed for \
+             callers in SHAPE (generator/src/release/surface.rs), then write the new list here"
+        );
+    }
+    assert_eq!(
+        shapes.len(),
+        4,
+        "every module's client is checked: {shapes:?}"
+    );
+}

@@ -18,7 +18,9 @@ use crate::ir::{self, Api, AuthNeed, EnumKind, Media, Ty};
 /// code emitted for the same surface changes in a way callers see (a client's methods or trait
 /// impls, how its models are built) as well as when the layout changes: what the surface records
 /// cannot show such a change, so a release after a surface of an older format is breaking as a
-/// whole and its changelog entry gives [`SHAPE`] instead of listing changes.
+/// whole and its changelog entry gives [`SHAPE`] instead of listing changes. A test pins the
+/// generated clients' own items (derives, handles, trait impls) to this number
+/// (tests/generator/release.rs, `a_clients_own_items_change_only_with_a_new_api_shape`).
 pub const FORMAT: u32 = 3;
 
 /// What changed for callers when [`FORMAT`] was last raised (format 2's shape, the request
