@@ -220,9 +220,9 @@ pub fn inline(api: &Api, how: &Inlineable, sink: &mut Sink) -> Inlined {
 }
 
 /// The names of the hand-written modules a crate of `api` holds (those whose operations all
-/// exist), in a fixed order: what the release records, so that a module left out is a change
+/// exist): what the release records, so that a module left out is a change
 /// `regen` reports. The rule of [`inline`], without its warnings.
-pub fn holds(api: &Api) -> Vec<&'static str> {
+pub fn handwritten_modules(api: &Api) -> Vec<&'static str> {
     MODULES
         .iter()
         .filter(|module| matches!(fit(api, module), Fit::Holds))

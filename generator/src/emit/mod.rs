@@ -26,7 +26,7 @@ use crate::Settings;
 use crate::diagnostics::Sink;
 use crate::ir::Api;
 
-pub(crate) use self::inlineable::holds as handwritten_modules;
+pub(crate) use self::inlineable::handwritten_modules;
 
 /// The content of one generated file.
 pub enum Emitted {
