@@ -22,7 +22,7 @@ pub const API_VERSION: &str = "1.0";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: rt::Client,
+    inner: rt::Transport,
 }
 
 impl Client {
@@ -31,8 +31,8 @@ impl Client {
         rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
-    /// The runtime client underneath (base URL, context, clock).
-    pub fn runtime(&self) -> &rt::Client {
+    /// The transport underneath (base URL, context, clock, auth, policies).
+    pub fn transport(&self) -> &rt::Transport {
         &self.inner
     }
 
@@ -104,7 +104,7 @@ impl Client {
 
 #[doc(hidden)]
 impl rt::codegen::ApiClient for Client {
-    fn from_built(inner: rt::Client) -> Self {
+    fn from_built(inner: rt::Transport) -> Self {
         Self { inner }
     }
 }

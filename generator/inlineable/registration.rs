@@ -288,16 +288,16 @@ impl RegistrationFlow {
         self
     }
 
-    fn runtime(&self) -> &jtl_erp_runtime::Client {
+    fn transport(&self) -> &jtl_erp_runtime::Transport {
         match &self.api {
-            Api::V1(client) => client.runtime(),
-            Api::V2(client) => client.runtime(),
+            Api::V1(client) => client.transport(),
+            Api::V2(client) => client.transport(),
         }
     }
 
     /// The challenge code is what ties the calls of one registration together.
     fn check_challenge_code(&self) -> Result<(), RegistrationError> {
-        match self.runtime().context().value(ContextKey::ChallengeCode) {
+        match self.transport().context().value(ContextKey::ChallengeCode) {
             Some(_) => Ok(()),
             None => Err(RegistrationError::Invalid(
                 "the client's Context has no challenge code".to_owned(),
@@ -347,7 +347,7 @@ impl RegistrationFlow {
     ) -> Result<AcceptedRegistration, RegistrationError> {
         self.check_challenge_code()?;
         // The client's clock: a test that injects a manual one polls without waiting.
-        let time = self.runtime().time_source().clone();
+        let time = self.transport().time_source().clone();
         let started = time.now();
         for attempt in 0.. {
             let delay = self.polling.delay(attempt);

@@ -84,7 +84,7 @@ pub struct WawiSession {
 impl fmt::Debug for WawiSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WawiSession")
-            .field("base_url", &self.client.runtime().base_url())
+            .field("base_url", &self.client.transport().base_url())
             .field("session_id", &"[REDACTED]")
             .finish()
     }
@@ -98,7 +98,7 @@ impl WawiSession {
         user_name: impl Into<String>,
         password: Secret,
     ) -> Result<Self, WawiSessionError> {
-        let base_url = client.runtime().base_url();
+        let base_url = client.transport().base_url();
         if !transport_is_safe(base_url) {
             return Err(WawiSessionError::InsecureTransport {
                 base_url: base_url.to_owned(),

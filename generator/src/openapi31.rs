@@ -761,7 +761,7 @@ impl Translation<'_> {
     }
 
     /// `mutualTLS` schemes (3.1) are dropped, and so are they from every requirement: the
-    /// client certificate is the TLS configuration's (`Transport::configure_http`), not an
+    /// client certificate is the TLS configuration's (`HttpSettings::configure_http`), not an
     /// auth provider's.
     fn mutual_tls(&mut self, raw: &mut Value) {
         let Some(schemes) = raw

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::Status;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::{DEFAULT_MAX_BODY_BYTES, ErrorKind, reqwest, serde_json};
 use jtl_erp_tests::RawServer;
@@ -160,7 +160,7 @@ fn main() {
             let client = erp_v2::Client::builder()
                 .base_url(&server.url)
                 .auth(WawiKey::new("k"))
-                .transport(&Transport::new().timeout(Duration::from_secs(120)))
+                .http_settings(&HttpSettings::new().timeout(Duration::from_secs(120)))
                 .build()
                 .expect("client");
             let figures = measure(

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::auth::ClientCredentials;
-use jtl_erp_client::runtime::session::SessionVerifier;
+use jtl_erp_client::runtime::session_token::SessionTokenVerifier;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
             .token_url(fake.token_url())
             .build()
             .expect("provider");
-        let verifier = SessionVerifier::builder(Arc::new(auth))
+        let verifier = SessionTokenVerifier::builder(Arc::new(auth))
             .jwks_url(fake.jwks_url())
             .key_cache(Duration::from_secs(3600))
             .build()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::ErrorResponse;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{
     AllOf, AuthError, AuthProvider, BoxFuture, ClientCredentials, ScxRefreshToken, TokenError,
     WawiKey, WawiPlacement,
@@ -142,7 +142,7 @@ async fn the_token_is_refreshed_once_no_more_than_the_margin_remains() {
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .transport(&Transport::new().time_source(clock.clone()))
+            .http_settings(&HttpSettings::new().time_source(clock.clone()))
             .build()
             .expect("provider"),
     );
@@ -185,7 +185,7 @@ async fn a_numeric_string_lifetime_and_a_lowercase_or_missing_token_type_are_acc
         let client = cloud_client(
             &api,
             grant(&tokens)
-                .transport(&Transport::new().time_source(clock.clone()))
+                .http_settings(&HttpSettings::new().time_source(clock.clone()))
                 .build()
                 .expect("provider"),
         );
@@ -291,7 +291,7 @@ async fn a_thousand_concurrent_calls_at_expiry_cause_one_token_request() {
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .transport(&Transport::new().time_source(clock.clone()))
+            .http_settings(&HttpSettings::new().time_source(clock.clone()))
             .build()
             .expect("provider"),
     );
@@ -475,7 +475,7 @@ async fn token_error(
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .transport(&Transport::new().timeout(timeout))
+            .http_settings(&HttpSettings::new().timeout(timeout))
             .build()
             .expect("provider"),
     );
@@ -604,7 +604,7 @@ async fn an_identity_provider_that_is_down_gives_a_transport_error_after_bounded
     let clock = ManualTimeSource::new();
     let provider = ClientCredentials::builder("id", SECRET)
         .token_url(format!("http://127.0.0.1:{closed}/oauth2/token"))
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("provider");
     let client = cloud_client(&api, provider);
@@ -674,7 +674,11 @@ async fn forty_callers_at_expiry(
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .transport(&Transport::new().time_source(clock.clone()).timeout(timeout))
+            .http_settings(
+                &HttpSettings::new()
+                    .time_source(clock.clone())
+                    .timeout(timeout),
+            )
             .build()
             .expect("provider"),
     );
@@ -748,7 +752,7 @@ async fn after_a_failed_fetch_the_next_starts_only_once_the_failure_window_has_p
     let client = cloud_client(
         &api,
         grant(&tokens)
-            .transport(&Transport::new().time_source(clock.clone()).retries(0))
+            .http_settings(&HttpSettings::new().time_source(clock.clone()).retries(0))
             .failure_window(Duration::from_secs(10))
             .build()
             .expect("provider"),
@@ -1244,5 +1248,8 @@ fn base_urls_with_a_query_a_fragment_or_another_scheme_are_refused() {
         .base_url("https://erp.example.test/erp/")
         .build()
         .expect("a trailing slash is fine");
-    assert_eq!(client.runtime().base_url(), "https://erp.example.test/erp");
+    assert_eq!(
+        client.transport().base_url(),
+        "https://erp.example.test/erp"
+    );
 }

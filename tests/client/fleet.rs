@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{ClientCredentials, WawiKey};
 use jtl_erp_client::runtime::fleet::{LocalBudget, RateBudget, RedisFleet};
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
@@ -145,8 +145,8 @@ fn provider(
 ) -> ClientCredentials {
     ClientCredentials::builder("fleet-client", SECRET)
         .token_url(format!("{}/oauth2/token", tokens.uri()))
-        .transport(&Transport::new().time_source(clock.clone()))
-        .shared_cache(fleet.token_store("cloud"))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
+        .fleet_cache(fleet.token_store("cloud"))
         .build()
         .expect("provider")
 }
@@ -160,9 +160,9 @@ fn api(
     erp_v2::Client::builder()
         .base_url(base)
         .auth(auth)
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .retry(RetryPolicy::default())
-        .shared_rate_limit(budget)
+        .fleet_rate_limit(budget)
         .context(
             Context::new()
                 .tenant_id(
@@ -185,8 +185,8 @@ fn wawi_api(
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("k"))
-        .transport(&Transport::new().time_source(clock.clone()))
-        .shared_rate_limit(budget)
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
+        .fleet_rate_limit(budget)
         .context(Context::new().app_id("A/1").app_version("1"))
         .build()
         .expect("client")

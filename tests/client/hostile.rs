@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::models::{ErrorResponse, Status};
 use jtl_erp_client::runtime::Backoff;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_client::runtime::{
@@ -39,7 +39,7 @@ fn builder(base: &str) -> ClientBuilder<erp_v2::Client> {
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("key-123"))
-        .transport(&Transport::new().timeout(Duration::from_secs(1)))
+        .http_settings(&HttpSettings::new().timeout(Duration::from_secs(1)))
         .max_body_bytes(1024 * 1024)
         .context(
             Context::new()
@@ -245,7 +245,7 @@ async fn the_default_limit_is_the_documented_16_mib() {
     let client = erp_v2::Client::builder()
         .base_url(&server.url)
         .auth(WawiKey::new("key-123"))
-        .transport(&Transport::new().timeout(Duration::from_secs(2)))
+        .http_settings(&HttpSettings::new().timeout(Duration::from_secs(2)))
         .build()
         .expect("client");
     let result = client.get_status().await;
@@ -283,7 +283,7 @@ async fn a_body_of_exactly_the_limit_is_read_declared_or_chunked() {
             erp_v2::Client::builder()
                 .base_url(&server.url)
                 .auth(WawiKey::new("key-123"))
-                .transport(&Transport::new().timeout(Duration::from_secs(2)))
+                .http_settings(&HttpSettings::new().timeout(Duration::from_secs(2)))
                 .retry(RetryPolicy::disabled())
                 .max_body_bytes(limit)
                 .build()
@@ -431,7 +431,7 @@ async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
 fn clocked(base: &str, clock: &ManualTimeSource, max_wait: Duration) -> erp_v2::Client {
     builder(base)
         .retry(retry_policy(max_wait))
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("client")
 }

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use jtl_erp_client::models::{AuthRequest, GrantType, TokenRequest};
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{BasicAuth, ClientCredentials, ScxRefreshToken};
 use jtl_erp_client::runtime::serde_json::{self, Value};
 use jtl_erp_client::runtime::{Context, RetryPolicy};
@@ -177,12 +177,12 @@ fn no_marker_reaches_an_error_or_tracing() {
                 // The token providers' own decoders, through a call that needs their token.
                 let grant = ClientCredentials::builder("id", "secret")
                     .token_url(format!("{base}/oauth2/token"))
-                    .transport(&Transport::new().retries(0))
+                    .http_settings(&HttpSettings::new().retries(0))
                     .build()
                     .expect("provider");
                 let exchange = ScxRefreshToken::builder("r")
                     .base_url(&base)
-                    .transport(&Transport::new().retries(0))
+                    .http_settings(&HttpSettings::new().retries(0))
                     .build()
                     .expect("provider");
                 for client in [

@@ -12,7 +12,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{ClientCredentials, ClientCredentialsBuilder, TokenError};
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource as _};
 use jtl_erp_client::runtime::{BuildError, Context};
@@ -145,7 +145,7 @@ impl Issuer {
     fn grant(&self) -> ClientCredentialsBuilder {
         ClientCredentials::builder("my-client", SECRET)
             .issuer(self.server.uri())
-            .transport(&Transport::new().time_source(self.clock.clone()))
+            .http_settings(&HttpSettings::new().time_source(self.clock.clone()))
     }
 
     fn issued(&self) -> usize {
@@ -180,7 +180,7 @@ async fn the_token_endpoint_is_discovered_once_and_asked_with_scope_openid_and_b
                     .expect("uuid"),
             ),
         )
-        .transport(&Transport::new().time_source(issuer.clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(issuer.clock.clone()))
         .build()
         .expect("client");
     // Single flight: 20 concurrent first calls take one token.
@@ -250,7 +250,7 @@ async fn a_401_replays_once_with_a_fresh_token() {
     let client = erp_v2::Client::builder()
         .base_url(format!("{}/erp", api.uri()))
         .auth(issuer.grant().build().expect("provider"))
-        .transport(&Transport::new().time_source(issuer.clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(issuer.clock.clone()))
         .build()
         .expect("client");
     client.get_status().await.expect("replayed");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::ErrorKind;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{
     LOGIN_TIMEOUT, PkceError, PkceLogin, TokenError, UserAccess, pkce_challenge,
 };
@@ -37,7 +37,7 @@ async fn setup() -> Setup {
     let clock = ManualTimeSource::new();
     let login = PkceLogin::builder(CLIENT)
         .issuer(&fake.issuer())
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("login");
     Setup { fake, login, clock }

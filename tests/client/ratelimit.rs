@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::WawiKey;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource};
 use jtl_erp_client::runtime::{Context, ErrorKind, RateLimitPolicy, RetryPolicy};
@@ -82,7 +82,7 @@ fn client(base: &str, clock: &ManualTimeSource, policy: RetryPolicy) -> erp_v2::
     erp_v2::Client::builder()
         .base_url(base)
         .auth(WawiKey::new("k"))
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .retry(policy)
         .context(
             Context::new()

@@ -345,7 +345,10 @@ fn debug_output_keeps_what_is_no_secret() {
         .base_url("https://erp.example.test/erp")
         .build()
         .expect("client");
-    assert_eq!(client.runtime().base_url(), "https://erp.example.test/erp");
+    assert_eq!(
+        client.transport().base_url(),
+        "https://erp.example.test/erp"
+    );
     let client = format!("{client:?}");
     assert!(
         client.contains(r#"base_url: "https://erp.example.test/erp"#)

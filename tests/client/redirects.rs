@@ -3,7 +3,7 @@
 //! status × another host, scheme and port. A refused redirect comes back as the 3xx.
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{AuthProvider, BearerToken, WawiKey, WawiPlacement};
 use jtl_erp_client::runtime::{Context, ErrorKind, RetryPolicy, reqwest};
 use jtl_erp_tests::MockServer;
@@ -48,7 +48,7 @@ fn client(base: &str, auth: Box<dyn AuthProvider>, customized: bool) -> erp_v2::
     if customized {
         // What a team behind an inspecting proxy does; it even asks for lax redirects, which the
         // client's own rule overrides.
-        builder = builder.transport(&Transport::new().configure_http(|http| {
+        builder = builder.http_settings(&HttpSettings::new().configure_http(|http| {
             http.pool_max_idle_per_host(0)
                 .no_proxy()
                 .redirect(reqwest::redirect::Policy::limited(10))
@@ -197,8 +197,8 @@ async fn token_requests_with_customized_transport_do_not_follow_a_redirect_elsew
         .await;
     let provider = ClientCredentials::builder("id", "client-secret")
         .token_url(format!("{}/oauth2/token", tokens.uri()))
-        .transport(
-            &Transport::new()
+        .http_settings(
+            &HttpSettings::new()
                 .configure_http(|http| http.redirect(reqwest::redirect::Policy::limited(10)))
                 .retries(0),
         )

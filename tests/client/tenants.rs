@@ -14,7 +14,7 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::{FakeJtl, RecordedRequest};
 use jtl_erp_client::runtime::auth::ClientCredentials;
 use jtl_erp_client::runtime::uuid::Uuid;
-use jtl_erp_client::runtime::{Client, Context};
+use jtl_erp_client::runtime::{Context, Transport};
 use proptest::prelude::*;
 
 use jtl_erp_tests::call_marker::{CALL, MarkCall};
@@ -151,7 +151,7 @@ async fn two_hundred_tenants_through_one_client_take_one_token() {
 #[test]
 fn a_handle_overrides_the_clients_context_key_by_key_and_leaves_the_client_alone() {
     let tenant = Uuid::from_u128(7);
-    let client = Client::builder("http://127.0.0.1:1")
+    let client = Transport::builder("http://127.0.0.1:1")
         .context(Context::new().app_id("backend/1.0").run_as("1"))
         .build()
         .expect("client");

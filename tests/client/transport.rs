@@ -1,4 +1,4 @@
-//! One [`Transport`] for everything that talks HTTP, table-driven over its six consumers (the
+//! One [`HttpSettings`] for everything that talks HTTP, table-driven over its six consumers (the
 //! API client, the three token providers, the two verifiers) against a loopback server: each
 //! sends what `configure_http` sets, retries as often as the transport says with the backoff
 //! waited on the transport's clock, and gives up after the transport's timeout; of two
@@ -12,9 +12,9 @@ use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::app_token::AppTokenVerifier;
 use jtl_erp_client::runtime::auth::{BearerToken, ClientCredentials, PkceLogin, ScxRefreshToken};
 use jtl_erp_client::runtime::reqwest;
-use jtl_erp_client::runtime::session::SessionVerifier;
+use jtl_erp_client::runtime::session_token::SessionTokenVerifier;
 use jtl_erp_client::runtime::time::{ManualTimeSource, TimeSource as _};
-use jtl_erp_client::runtime::{Backoff, RetryPolicy, Transport};
+use jtl_erp_client::runtime::{Backoff, HttpSettings, RetryPolicy};
 use jtl_erp_tests::{MockServer, header_values};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -25,7 +25,7 @@ enum Consumer {
     Scx,
     PkceRefresh,
     AppTokenVerifier,
-    SessionVerifier,
+    SessionTokenVerifier,
 }
 
 const CONSUMERS: [Consumer; 6] = [
@@ -34,7 +34,7 @@ const CONSUMERS: [Consumer; 6] = [
     Consumer::Scx,
     Consumer::PkceRefresh,
     Consumer::AppTokenVerifier,
-    Consumer::SessionVerifier,
+    Consumer::SessionTokenVerifier,
 ];
 
 /// A JWT-shaped token with this header: parsed, its key looked up, never valid.
@@ -51,14 +51,14 @@ fn token_with(header: &str) -> String {
 
 /// Builds `consumer` with `transport` against `uri` and makes it send one request (its first:
 /// an API call, a token fetch, a key fetch). The outcome as text.
-async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(), String> {
+async fn run(consumer: Consumer, uri: &str, transport: &HttpSettings) -> Result<(), String> {
     let text = |e: &(dyn std::error::Error + 'static)| describe(e);
     match consumer {
         Consumer::Client => {
             let client = erp_v2::Client::builder()
                 .base_url(format!("{uri}/erp"))
                 .auth(BearerToken::new("api-token"))
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             client.get_status().await.map(drop).map_err(|e| text(&e))
@@ -66,7 +66,7 @@ async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(),
         Consumer::ClientCredentials => {
             let provider = ClientCredentials::builder("id", "secret")
                 .token_url(format!("{uri}/oauth2/token"))
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             provider.token().await.map(drop).map_err(|e| text(&e))
@@ -74,7 +74,7 @@ async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(),
         Consumer::Scx => {
             let provider = ScxRefreshToken::builder("scx-refresh")
                 .base_url(format!("{uri}/v1"))
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             provider.token().await.map(drop).map_err(|e| text(&e))
@@ -82,7 +82,7 @@ async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(),
         Consumer::PkceRefresh => {
             let login = PkceLogin::builder("public-client")
                 .endpoints(format!("{uri}/authorize"), format!("{uri}/token"))
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             let access = login.resume("kept-refresh-token");
@@ -90,7 +90,7 @@ async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(),
         }
         Consumer::AppTokenVerifier => {
             let verifier = AppTokenVerifier::builder(uri, "app")
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             let token = token_with(r#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#);
@@ -100,10 +100,10 @@ async fn run(consumer: Consumer, uri: &str, transport: &Transport) -> Result<(),
                 .map(drop)
                 .map_err(|e| text(&e))
         }
-        Consumer::SessionVerifier => {
-            let verifier = SessionVerifier::builder(Arc::new(BearerToken::new("app-token")))
+        Consumer::SessionTokenVerifier => {
+            let verifier = SessionTokenVerifier::builder(Arc::new(BearerToken::new("app-token")))
                 .jwks_url(format!("{uri}/account/.well-known/jwks.json"))
-                .transport(transport)
+                .http_settings(transport)
                 .build()
                 .map_err(|e| text(&e))?;
             let token = token_with(r#"{"alg":"EdDSA","kid":"k1","typ":"JWT"}"#);
@@ -146,7 +146,7 @@ async fn answering(template: ResponseTemplate) -> MockServer {
 
 #[jtl_erp_tests::test(deadline = 120)]
 async fn every_consumer_sends_what_the_transports_configure_http_sets() {
-    let transport = Transport::new().retries(0).configure_http(|builder| {
+    let transport = HttpSettings::new().retries(0).configure_http(|builder| {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("x-transport-probe", "on".parse().expect("value"));
         builder.default_headers(headers)
@@ -170,7 +170,7 @@ async fn every_consumer_retries_as_the_transport_says_and_waits_on_its_clock() {
     for status in [503, 429] {
         for consumer in CONSUMERS {
             let clock = ManualTimeSource::new();
-            let transport = Transport::new()
+            let transport = HttpSettings::new()
                 .retries(2)
                 .backoff(
                     Backoff::new(Duration::from_secs(1), Duration::from_secs(10)).without_jitter(),
@@ -197,7 +197,7 @@ async fn every_consumer_retries_as_the_transport_says_and_waits_on_its_clock() {
 
 #[jtl_erp_tests::test(deadline = 120)]
 async fn every_consumer_gives_up_after_the_transports_timeout() {
-    let transport = Transport::new()
+    let transport = HttpSettings::new()
         .timeout(Duration::from_millis(300))
         .retries(0);
     for consumer in CONSUMERS {
@@ -221,8 +221,8 @@ async fn every_consumer_gives_up_after_the_transports_timeout() {
 #[jtl_erp_tests::test(deadline = 120)]
 async fn of_two_transports_the_later_wins_setting_by_setting() {
     let clock = ManualTimeSource::new();
-    let none = Transport::new().retries(0).time_source(clock.clone());
-    let one = Transport::new().retries(1);
+    let none = HttpSettings::new().retries(0).time_source(clock.clone());
+    let one = HttpSettings::new().retries(1);
     for (order, first, second, expected) in [
         ("no retries, then one retry", &none, &one, 2),
         ("one retry, then no retries", &one, &none, 1),
@@ -231,8 +231,8 @@ async fn of_two_transports_the_later_wins_setting_by_setting() {
         let slept = clock.sleeps().len();
         let provider = ClientCredentials::builder("id", "secret")
             .token_url(format!("{}/oauth2/token", server.uri()))
-            .transport(first)
-            .transport(second)
+            .http_settings(first)
+            .http_settings(second)
             .build()
             .expect("provider");
         provider.token().await.expect_err("unavailable");
@@ -247,7 +247,7 @@ async fn of_two_transports_the_later_wins_setting_by_setting() {
 #[jtl_erp_tests::test(deadline = 120)]
 async fn the_clients_retry_policy_and_a_transport_replace_each_others_retries_in_order() {
     let clock = ManualTimeSource::new();
-    let none = Transport::new().retries(0).time_source(clock.clone());
+    let none = HttpSettings::new().retries(0).time_source(clock.clone());
     let once = RetryPolicy::default().max_retries(1);
     for (order, policy_last, expected) in [
         ("transport, then a policy of one retry", true, 2),
@@ -259,9 +259,9 @@ async fn the_clients_retry_policy_and_a_transport_replace_each_others_retries_in
             .base_url(format!("{}/erp", server.uri()))
             .auth(BearerToken::new("api-token"));
         let builder = if policy_last {
-            builder.transport(&none).retry(once)
+            builder.http_settings(&none).retry(once)
         } else {
-            builder.retry(once).transport(&none)
+            builder.retry(once).http_settings(&none)
         };
         let client = builder.build().expect("client");
         client.get_status().await.expect_err("unavailable");

@@ -53,13 +53,13 @@ impl Backend {
     ) -> Result<Arc<Self>, BuildError> {
         let mut grant = config.oidc_client_credentials();
         if let Some(fleet) = fleet {
-            grant = grant.shared_cache(fleet.token_store("cloud"));
+            grant = grant.fleet_cache(fleet.token_store("cloud"));
         }
         let auth: Arc<dyn AuthProvider> = Arc::new(grant.build()?);
         let verifier = config.app_token_verifier(app_id).build()?;
         let mut erp = config.configure(erp_v2::Client::builder(), auth);
         if let Some(fleet) = fleet {
-            erp = erp.shared_rate_limit(fleet.budget());
+            erp = erp.fleet_rate_limit(fleet.budget());
         }
         let erp = erp.build()?;
         Ok(Arc::new(Self { verifier, erp }))

@@ -15,13 +15,13 @@ use hyper::{Request, Response, StatusCode};
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::runtime::auth::AuthProvider;
 use jtl_erp_client::runtime::environment::CloudConfig;
-use jtl_erp_client::runtime::session::SessionVerifier;
+use jtl_erp_client::runtime::session_token::SessionTokenVerifier;
 use jtl_erp_client::runtime::{BuildError, ClientBuilder, uuid::Uuid};
 use serde_json::json;
 
 /// What the backend shares between requests: one app token, one key cache, one ERP client.
 pub struct Backend {
-    verifier: SessionVerifier,
+    verifier: SessionTokenVerifier,
     // One client for every merchant; each request takes a handle for its tenant.
     erp: erp_v2::Client,
 }
@@ -38,7 +38,7 @@ impl Backend {
         adjust: impl FnOnce(ClientBuilder<erp_v2::Client>) -> ClientBuilder<erp_v2::Client>,
     ) -> Result<Arc<Self>, BuildError> {
         let auth: Arc<dyn AuthProvider> = Arc::new(config.client_credentials().build()?);
-        let verifier = config.session_verifier(auth.clone()).build()?;
+        let verifier = config.session_token_verifier(auth.clone()).build()?;
         let erp = adjust(config.configure(erp_v2::Client::builder(), auth)).build()?;
         Ok(Arc::new(Self { verifier, erp }))
     }

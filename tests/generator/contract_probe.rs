@@ -1,6 +1,6 @@
 // names every runtime item the generator emits
 #[allow(unused_imports)]
-use ::jtl_erp_runtime::Client as _;
+use ::jtl_erp_runtime::Transport as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::ClientBuilder as _;
 #[allow(unused_imports)]

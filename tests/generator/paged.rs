@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jtl_erp_client::runtime::ErrorKind;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::paging::{PagingError, StreamExt as _, TryStreamExt as _};
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -284,7 +284,7 @@ async fn a_429_in_the_middle_of_a_walk_waits_as_the_server_says_and_goes_on() {
     let clock = ManualTimeSource::new();
     let client = Client::builder()
         .base_url(server.uri())
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("client");
     let items: Vec<_> = client

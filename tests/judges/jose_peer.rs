@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 use std::time::{Duration, UNIX_EPOCH};
 
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::app_token::{AppTokenError, AppTokenVerifier};
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -146,7 +146,7 @@ async fn app_tokens_are_judged_as_jose_judges_them() {
             .await;
         let verifier = AppTokenVerifier::builder(issuer, APP)
             .leeway(Duration::from_secs(LEEWAY))
-            .transport(&Transport::new().time_source(clock.clone()))
+            .http_settings(&HttpSettings::new().time_source(clock.clone()))
             .build()
             .expect("verifier");
         verifiers.insert(set.clone(), verifier);

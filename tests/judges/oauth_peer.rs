@@ -6,7 +6,7 @@ use std::process::Command;
 
 use base64::Engine as _;
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{ClientCredentials, PkceError, PkceLogin, TokenError};
 use jtl_erp_client::runtime::reqwest;
 use jtl_erp_client::runtime::time::ManualTimeSource;
@@ -112,8 +112,8 @@ async fn a_pkce_login_works_against_an_independent_oauth_server() {
     // on which side is scheduled first; a new connection per request takes the race away.
     let login = PkceLogin::builder("peer-public-client")
         .endpoints(format!("{issuer}/authorize"), format!("{issuer}/token"))
-        .transport(
-            &Transport::new()
+        .http_settings(
+            &HttpSettings::new()
                 .configure_http(|http| http.pool_max_idle_per_host(0))
                 .time_source(clock.clone()),
         )

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::app_token::AppTokenVerifier;
 use jtl_erp_client::runtime::auth::{
     AuthorizeOptions, ClientCredentials, PkceLogin, TokenError, UserAccess,
@@ -190,8 +190,8 @@ fn login(issuer: &str, clock: &ManualTimeSource, options: AuthorizeOptions) -> P
     PkceLogin::builder("pkce-client")
         .endpoints(format!("{issuer}/auth"), format!("{issuer}/token"))
         .authorize_options(options)
-        .transport(
-            &Transport::new()
+        .http_settings(
+            &HttpSettings::new()
                 .time_source(clock.clone())
                 // Node closes idle connections after 5 s; a fresh one per request takes that
                 // race away.

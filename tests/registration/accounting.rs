@@ -10,7 +10,7 @@ use jtl_erp_client::fake::{
     ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, FakeJtl, Fault,
     accounting_data_entry,
 };
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{ClientCredentials, WawiKey};
 use jtl_erp_client::runtime::paging::TryStreamExt as _;
 use jtl_erp_client::runtime::time::ManualTimeSource;
@@ -37,7 +37,7 @@ fn client(fake: &FakeJtl, clock: &ManualTimeSource) -> erp_v2::Client {
         .base_url(fake.cloud_url())
         .auth(provider)
         .context(context())
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .retry(
             RetryPolicy::default()
                 .max_retries(2)

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::app_token::{
     AppTokenError, AppTokenSigner, AppTokenVerifier, AppTokenVerifierBuilder, KeysError,
     jwks_document,
@@ -90,7 +90,7 @@ impl Issuer {
 
     fn verifier(&self) -> AppTokenVerifierBuilder {
         AppTokenVerifier::builder(self.uri(), APP)
-            .transport(&Transport::new().time_source(self.clock.clone()))
+            .http_settings(&HttpSettings::new().time_source(self.clock.clone()))
     }
 
     fn now(&self) -> SystemTime {
@@ -451,7 +451,7 @@ async fn transport_settings_apply_and_cannot_lift_the_same_origin_rule() {
     let issuer = Issuer::start(&[&rs]).await;
     let verifier = issuer
         .verifier()
-        .transport(&Transport::new().configure_http(|builder| builder.user_agent("probe/1")))
+        .http_settings(&HttpSettings::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
     verifier.verify(&issuer.token(&rs)).await.expect("valid");
@@ -476,8 +476,8 @@ async fn transport_settings_apply_and_cannot_lift_the_same_origin_rule() {
         .mount(&redirecting)
         .await;
     let verifier = AppTokenVerifier::builder(redirecting.uri(), APP)
-        .transport(
-            &Transport::new().configure_http(|builder| builder.redirect(Policy::limited(10))),
+        .http_settings(
+            &HttpSettings::new().configure_http(|builder| builder.redirect(Policy::limited(10))),
         )
         .build()
         .expect("verifier");

@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::{FakeJtl, RecordedRequest};
 use jtl_erp_client::runtime::environment::CloudConfig;
 use jtl_erp_client::runtime::reqwest::{self};
-use jtl_erp_client::runtime::session::SessionSigner;
+use jtl_erp_client::runtime::session_token::SessionTokenSigner;
 use serde_json::{Value, json};
 
 #[allow(dead_code)] // its `main` runs under `cargo run --example`, not here
@@ -168,7 +168,7 @@ async fn bad_session_tokens_are_refused_before_the_erp_is_called() {
     let claims_b =
         URL_SAFE_NO_PAD.encode(json!({"tenantId": TENANT_B, "exp": now + 300}).to_string());
     let tampered = format!("{}.{claims_b}.{}", parts[0], parts[2]);
-    let foreign = SessionSigner::generate(fake.session_key_id())
+    let foreign = SessionTokenSigner::generate(fake.session_key_id())
         .expect("key")
         .session_token(TENANT_B, None, Duration::from_secs(300));
     let none = format!(

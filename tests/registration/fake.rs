@@ -11,7 +11,7 @@ use jtl_erp_client::fake::{FakeError, FakeJtl, Fault};
 use jtl_erp_client::models::{AppRegistrationRequest, RegistrationStatus, RegistrationType};
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
 use jtl_erp_client::runtime::Backoff;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{ClientCredentials, PkceLogin, ScxRefreshToken, WawiKey};
 use jtl_erp_client::runtime::scopes::Scope;
 use jtl_erp_client::runtime::time::{ManualTimeSource, SharedTimeSource};
@@ -256,7 +256,7 @@ fn cloud_on(fake: &FakeJtl, timeout: Duration, clock: SharedTimeSource) -> erp_v
                     .expect("uuid"),
             ),
         )
-        .transport(&Transport::new().timeout(timeout).time_source(clock))
+        .http_settings(&HttpSettings::new().timeout(timeout).time_source(clock))
         .retry(
             RetryPolicy::default()
                 .max_retries(2)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jtl_erp_client::erp_v2;
 use jtl_erp_client::fake::FakeJtl;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::app_token::{AppTokenError, AppTokenVerifier};
 use jtl_erp_client::runtime::auth::{ClientCredentials, TokenError};
 use jtl_erp_client::runtime::reqwest;
@@ -109,7 +109,7 @@ async fn app_tokens_verify_with_both_keys_and_rotation_is_followed() {
     assert_eq!(kinds, ["RSA", "OKP"]);
     let clock = ManualTimeSource::new();
     let verifier = AppTokenVerifier::builder(fake.issuer(), APP)
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("verifier");
     let rs = fake.app_token(APP, TENANT, Some("user-1"), Duration::from_secs(300));

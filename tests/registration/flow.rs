@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use jtl_erp_client::models::AppRegistrationRequest;
 use jtl_erp_client::registration::{RegistrationError, RegistrationFlow};
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::BoxFuture;
 use jtl_erp_client::runtime::chrono::{DateTime, TimeZone as _, Utc};
 use jtl_erp_client::runtime::hooks::{Hook, HookError};
@@ -463,7 +463,7 @@ fn flow_v1_on(
     let mut client = erp_v1::Client::builder()
         .base_url(format!("{}{BASE}", server.uri()))
         .context(Context::new().challenge_code("Challenge-42"))
-        .transport(&Transport::new().time_source(clock.clone()));
+        .http_settings(&HttpSettings::new().time_source(clock.clone()));
     if let Some(hook) = hook {
         client = client.hook(hook);
     }
@@ -731,7 +731,7 @@ fn the_signature_covers_app_id_dot_utc_time_and_checks_the_window() {
 }
 
 /// An operation of a generated client, written out: what a request builder is to the runtime.
-struct ListItems(jtl_erp_client::runtime::Client);
+struct ListItems(jtl_erp_client::runtime::Transport);
 
 impl jtl_erp_client::runtime::codegen::Request for ListItems {
     type Output = ();
@@ -766,7 +766,7 @@ async fn a_403_names_the_scope_the_operation_needs() {
         .respond_with(ResponseTemplate::new(403))
         .mount(&server)
         .await;
-    let client = jtl_erp_client::runtime::Client::builder(server.uri())
+    let client = jtl_erp_client::runtime::Transport::builder(server.uri())
         .auth(jtl_erp_client::runtime::auth::WawiKey::new("k"))
         .build()
         .expect("client");

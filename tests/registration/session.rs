@@ -8,11 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jtl_erp_client::fake::FakeJtl;
-use jtl_erp_client::runtime::Transport;
+use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
-use jtl_erp_client::runtime::session::{
-    KeysError, SessionSigner, SessionTokenError, SessionVerifier, SessionVerifierBuilder,
-    jwks_document,
+use jtl_erp_client::runtime::session_token::{
+    KeysError, SessionTokenError, SessionTokenSigner, SessionTokenVerifier,
+    SessionTokenVerifierBuilder, jwks_document,
 };
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -44,24 +44,24 @@ fn app_token(fake: &FakeJtl) -> Arc<dyn AuthProvider> {
     )
 }
 
-fn verifier_for(fake: &FakeJtl) -> SessionVerifierBuilder {
-    SessionVerifier::builder(app_token(fake)).jwks_url(fake.jwks_url())
+fn verifier_for(fake: &FakeJtl) -> SessionTokenVerifierBuilder {
+    SessionTokenVerifier::builder(app_token(fake)).jwks_url(fake.jwks_url())
 }
 
 /// The fake, the app token and the verifier on one clock that the test advances.
-async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionVerifierBuilder) {
+async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionTokenVerifierBuilder) {
     let fake = FakeJtl::start_with_clock(clock.clone())
         .await
         .expect("fake starts");
     fake.add_client("app", "app-secret");
     let app_token = ClientCredentials::builder("app", "app-secret")
         .token_url(fake.token_url())
-        .transport(&Transport::new().time_source(clock.clone()))
+        .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("provider");
-    let verifier = SessionVerifier::builder(Arc::new(app_token))
+    let verifier = SessionTokenVerifier::builder(Arc::new(app_token))
         .jwks_url(fake.jwks_url())
-        .transport(&Transport::new().time_source(clock.clone()));
+        .http_settings(&HttpSettings::new().time_source(clock.clone()));
     (fake, verifier)
 }
 
@@ -116,7 +116,7 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
         .expect("answer");
     assert_eq!(forged.status().as_u16(), 401);
     assert_eq!(fake.jwks_fetches(), 0);
-    let verifier = SessionVerifier::builder(Arc::new(
+    let verifier = SessionTokenVerifier::builder(Arc::new(
         ClientCredentials::builder("app", "wrong-secret")
             .token_url(fake.token_url())
             .build()
@@ -175,7 +175,7 @@ async fn every_refusal_has_its_own_error() {
     ));
 
     // A foreign key that claims the fake's kid.
-    let foreign = SessionSigner::generate(kid.clone()).expect("key");
+    let foreign = SessionTokenSigner::generate(kid.clone()).expect("key");
     let forged = foreign.session_token(TENANT, None, Duration::from_secs(600));
     assert!(matches!(
         verifier.verify(&forged).await,
@@ -258,7 +258,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
         .refetch_interval(Duration::from_millis(300))
         .build()
         .expect("verifier");
-    let stranger = SessionSigner::random().expect("key");
+    let stranger = SessionTokenSigner::random().expect("key");
     let unknown = stranger.session_token(TENANT, None, Duration::from_secs(600));
     // First use fetches the keys; the kid is not among them and they are fresh: no refetch.
     for _ in 0..10 {
@@ -316,7 +316,7 @@ async fn keys_are_cached_for_the_configured_time() {
 }
 
 /// A JWKS served by a mock server: one key of the test's own, so that the test can sign with it.
-async fn jwks_of(signer: &SessionSigner) -> MockServer {
+async fn jwks_of(signer: &SessionTokenSigner) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/jwks.json"))
@@ -340,9 +340,9 @@ async fn without_a_kid_every_key_is_tried() {
     let kidless = json!({"alg": "EdDSA"});
 
     // A key set of one key: a token without kid signed by that key is accepted, claims intact.
-    let only = SessionSigner::generate("the-only-key").expect("key");
+    let only = SessionTokenSigner::generate("the-only-key").expect("key");
     let jwks = jwks_of(&only).await;
-    let verifier = SessionVerifier::builder(app_token(&fake))
+    let verifier = SessionTokenVerifier::builder(app_token(&fake))
         .jwks_url(format!("{}/jwks.json", jwks.uri()))
         .build()
         .expect("verifier");
@@ -365,7 +365,7 @@ async fn without_a_kid_every_key_is_tried() {
     );
     // The same claims without kid, signed by a key the JWKS does not have: the only key is
     // tried, and the signature does not verify with it.
-    let foreign = SessionSigner::random()
+    let foreign = SessionTokenSigner::random()
         .expect("key")
         .sign_with_header(&kidless, &claims);
     assert!(matches!(
@@ -399,9 +399,9 @@ async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
     use wiremock::{Mock, ResponseTemplate};
     let fake = fake().await;
     let keys = jtl_erp_tests::MockServer::start().await;
-    let signer = SessionSigner::generate("app-shell-kid").expect("key");
-    let other = SessionSigner::random().expect("key");
-    let kidless = |s: &SessionSigner| {
+    let signer = SessionTokenSigner::generate("app-shell-kid").expect("key");
+    let other = SessionTokenSigner::random().expect("key");
+    let kidless = |s: &SessionTokenSigner| {
         let mut jwk = s.public_jwk();
         jwk.as_object_mut().expect("object").remove("kid");
         jwk
@@ -414,7 +414,7 @@ async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
         )
         .mount(&keys)
         .await;
-    let verifier = SessionVerifier::builder(app_token(&fake))
+    let verifier = SessionTokenVerifier::builder(app_token(&fake))
         .jwks_url(format!("{}/jwks", keys.uri()))
         .build()
         .expect("verifier");
@@ -422,7 +422,7 @@ async fn a_token_naming_a_kid_is_verified_by_a_key_without_kid() {
     let claims = verifier.verify(&token).await.expect("accepted");
     assert_eq!(claims.tenant_id, TENANT);
     // A foreign key naming the same kid is still refused.
-    let foreign = SessionSigner::generate("app-shell-kid").expect("key");
+    let foreign = SessionTokenSigner::generate("app-shell-kid").expect("key");
     assert!(matches!(
         verifier
             .verify(&foreign.session_token(TENANT, None, Duration::from_secs(600)))
@@ -440,9 +440,9 @@ async fn an_unreachable_jwks_is_a_typed_error() {
         dead.local_addr().expect("addr")
     );
     drop(dead);
-    let verifier = SessionVerifier::builder(app_token(&fake))
+    let verifier = SessionTokenVerifier::builder(app_token(&fake))
         .jwks_url(url)
-        .transport(&Transport::new().timeout(Duration::from_secs(2)))
+        .http_settings(&HttpSettings::new().timeout(Duration::from_secs(2)))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(60));
@@ -454,7 +454,7 @@ async fn an_unreachable_jwks_is_a_typed_error() {
         ),
         "{error:?}"
     );
-    let error = SessionVerifier::builder(app_token(&fake))
+    let error = SessionTokenVerifier::builder(app_token(&fake))
         .jwks_url("http://api.jtl-cloud.com/account/.well-known/jwks.json")
         .build()
         .expect_err("plain http");
@@ -470,7 +470,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
     let tenant = "tenant-value-4711";
     let user = "user-value-0815";
     let t = now();
-    let stranger = SessionSigner::generate("kid-value-42").expect("key");
+    let stranger = SessionTokenSigner::generate("kid-value-42").expect("key");
     let mut tokens = vec![
         fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": t - 600})),
         fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": "soon"})),
@@ -523,7 +523,7 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
 async fn transport_settings_reach_the_jwks_request() {
     let fake = fake().await;
     let verifier = verifier_for(&fake)
-        .transport(&Transport::new().configure_http(|builder| builder.user_agent("probe/1")))
+        .http_settings(&HttpSettings::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
     let token = fake.session_token(TENANT, None, Duration::from_secs(600));

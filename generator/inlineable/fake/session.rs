@@ -17,15 +17,16 @@ pub(super) const JWKS_PATH: &str = "/account/.well-known/jwks.json";
 /// The fake App Shell's signing keys: made on first use, so each fake has its own.
 #[derive(Debug, Default)]
 pub(super) struct SessionKeys {
-    current: Option<jtl_erp_runtime::session::SessionSigner>,
-    previous: Option<jtl_erp_runtime::session::SessionSigner>,
+    current: Option<jtl_erp_runtime::session_token::SessionTokenSigner>,
+    previous: Option<jtl_erp_runtime::session_token::SessionTokenSigner>,
     fetches: usize,
 }
 
 impl SessionKeys {
-    fn current(&mut self) -> &jtl_erp_runtime::session::SessionSigner {
+    fn current(&mut self) -> &jtl_erp_runtime::session_token::SessionTokenSigner {
         self.current.get_or_insert_with(|| {
-            jtl_erp_runtime::session::SessionSigner::random().expect("system random source")
+            jtl_erp_runtime::session_token::SessionTokenSigner::random()
+                .expect("system random source")
         })
     }
 }
@@ -83,7 +84,7 @@ impl FakeJtl {
         let mut state = self.state();
         let session = &mut state.session;
         session.current();
-        jtl_erp_runtime::session::jwks_document(
+        jtl_erp_runtime::session_token::jwks_document(
             session.current.iter().chain(session.previous.iter()),
         )
     }
@@ -104,7 +105,7 @@ pub(super) fn jwks(state: &mut State, request: &FakeRequest) -> Response<Full<By
     state.session.fetches += 1;
     state.session.current();
     let session = &state.session;
-    let document = jtl_erp_runtime::session::jwks_document(
+    let document = jtl_erp_runtime::session_token::jwks_document(
         session.current.iter().chain(session.previous.iter()),
     );
     respond(

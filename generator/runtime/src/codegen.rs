@@ -20,7 +20,7 @@ pub use enums::{deserialize_int_enum, deserialize_str_enum};
 pub use model::{Fields, Model, StructWriter, count, deserialize_model};
 
 pub use crate::transport::body::RequestBody;
-use crate::transport::client::Client;
+use crate::transport::client::Transport;
 use crate::transport::error::{Error, ErrorKind};
 use crate::transport::operation::Operation;
 pub use crate::transport::query::{Query, QueryValue};
@@ -28,16 +28,16 @@ use crate::transport::response::{RawResponse, ResponseValue};
 use crate::wire::{Wire, WireSerialize};
 
 /// What [`ClientBuilder::build`](crate::ClientBuilder::build) builds: the runtime's
-/// [`Client`] itself, or a generated API client wrapping the one built for its document. Not a
+/// [`Transport`] itself, or a generated API client wrapping the one built for its document. Not a
 /// `From` conversion on purpose: a client built for one document's base URL and context never
 /// silently becomes another document's client.
 pub trait ApiClient {
     /// Wraps the client its builder just built.
-    fn from_built(client: Client) -> Self;
+    fn from_built(client: Transport) -> Self;
 }
 
-impl ApiClient for Client {
-    fn from_built(client: Client) -> Self {
+impl ApiClient for Transport {
+    fn from_built(client: Transport) -> Self {
         client
     }
 }
@@ -77,7 +77,7 @@ pub trait Request: Sized + Send + 'static {
 /// A request ready to send: its client, its expanded and percent-encoded path with its query,
 /// its header parameters (context and credential headers are the client's) and its body.
 pub struct Prepared {
-    client: Client,
+    client: Transport,
     path: String,
     headers: Vec<(&'static str, String)>,
     body: Option<RequestBody>,
@@ -87,7 +87,7 @@ impl Prepared {
     /// A request of `client`.
     #[inline]
     pub fn new(
-        client: Client,
+        client: Transport,
         path: String,
         headers: Vec<(&'static str, String)>,
         body: Option<RequestBody>,

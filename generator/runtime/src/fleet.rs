@@ -4,11 +4,11 @@
 //! rate limit (`X-RateLimit-*`, counted per app whichever replica calls) and fetches tokens as
 //! one app. Two seams let the replicas share what each process otherwise keeps for itself:
 //!
-//! - [`SharedTokenStore`], taken by the token providers' builders
-//!   ([`shared_cache`](crate::auth::ClientCredentialsBuilder::shared_cache)): one fetch for the
+//! - [`FleetTokenStore`], taken by the token providers' builders
+//!   ([`fleet_cache`](crate::auth::ClientCredentialsBuilder::fleet_cache)): one fetch for the
 //!   fleet when the token is missing or due, the other replicas read its result;
 //! - [`RateBudget`], taken by the client builder
-//!   ([`shared_rate_limit`](crate::ClientBuilder::shared_rate_limit)): one count of the calls per
+//!   ([`fleet_rate_limit`](crate::ClientBuilder::fleet_rate_limit)): one count of the calls per
 //!   window, fed by the `X-RateLimit-*` headers of every replica's answers, so that a replica
 //!   waits (or fails fast, as the [`RateLimitPolicy`](crate::RateLimitPolicy) says) before the
 //!   window is used up.
@@ -36,16 +36,16 @@ pub use self::redis::{RedisBudget, RedisFleet, RedisFleetBuilder, RedisTokenStor
 /// A token as the fleet stores it: the credential and its absolute expiry on the wall clock
 /// (replicas do not share a monotonic clock).
 #[derive(Clone)]
-pub struct SharedToken {
+pub struct FleetToken {
     /// The bearer token.
     pub secret: Secret,
     /// When the server stops accepting it.
     pub expires_at: SystemTime,
 }
 
-impl fmt::Debug for SharedToken {
+impl fmt::Debug for FleetToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedToken")
+        f.debug_struct("FleetToken")
             .field("secret", &self.secret)
             .field("expires_at", &self.expires_at)
             .finish()
@@ -58,23 +58,23 @@ impl fmt::Debug for SharedToken {
 #[error("shared store unavailable: {0}")]
 pub struct SharedError(pub String);
 
-/// A fetch lock taken in a [`SharedTokenStore`]: whoever holds it fetches for the fleet.
+/// A fetch lock taken in a [`FleetTokenStore`]: whoever holds it fetches for the fleet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchLock(pub String);
 
 /// Where the replicas of a fleet keep their token. A token is stored with its expiry and never
 /// kept beyond it. Implementations report failures as [`SharedError`]; the provider then fetches
 /// for itself, so a failing store never costs a call.
-pub trait SharedTokenStore: Send + Sync + fmt::Debug {
+pub trait FleetTokenStore: Send + Sync + fmt::Debug {
     /// The stored token, if any.
-    fn load(&self) -> BoxFuture<'_, Result<Option<SharedToken>, SharedError>>;
+    fn load(&self) -> BoxFuture<'_, Result<Option<FleetToken>, SharedError>>;
     /// Takes the fetch lock for at most `ttl` (it expires by itself if its holder dies);
     /// `None` while another replica holds it.
     fn try_lock(&self, ttl: Duration) -> BoxFuture<'_, Result<Option<FetchLock>, SharedError>>;
     /// Stores `token` (until its expiry, measured from `now`) and releases `lock`.
     fn store<'a>(
         &'a self,
-        token: &'a SharedToken,
+        token: &'a FleetToken,
         now: SystemTime,
         lock: &'a FetchLock,
     ) -> BoxFuture<'a, Result<(), SharedError>>;

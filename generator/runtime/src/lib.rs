@@ -2,7 +2,7 @@
 //!
 //! The crate `jtl-erp-client` is generated from `spec/` by `cargo xtask regen`; everything it
 //! needs at run time that does not depend on the documents lives here, written by hand: the
-//! transport ([`Client`]), authentication ([`auth`]), request-context headers ([`Context`]),
+//! transport ([`Transport`]), authentication ([`auth`]), request-context headers ([`Context`]),
 //! interceptors ([`hooks`]), errors ([`Error`]) and the wire dialects that let one Rust type
 //! speak camelCase and PascalCase ([`wire`]).
 //!
@@ -26,12 +26,12 @@ mod transport;
 mod types;
 pub mod wire;
 
-pub use cloud_app::{app_token, environment, manifest, scopes, session, signature};
+pub use cloud_app::{app_token, environment, manifest, scopes, session_token, signature};
 pub use transport::{hooks, paging};
 
 pub use transport::backoff::Backoff;
 pub use transport::client::{
-    Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy,
+    ClientBuilder, DEFAULT_MAX_BODY_BYTES, RateLimitPolicy, RetryPolicy, Transport,
 };
 pub use transport::context::{Context, ContextKey};
 // Generator plumbing: named by generated code, not by users.
@@ -44,7 +44,7 @@ pub use transport::operation::Operation;
 pub use transport::operation::{AuthNeed, DocumentedStatus};
 pub use transport::ratelimit::RateLimit;
 pub use transport::response::{RawResponse, ResponseValue};
-pub use transport::settings::Transport;
+pub use transport::settings::HttpSettings;
 pub use types::{Base64Bytes, Secret};
 
 // Re-exported because generated code names them (`rt::serde`, `rt::chrono`, …) or a public

@@ -64,11 +64,11 @@ pub fn module(api: &Api, module: &Module, checked: &BTreeSet<SchemaKey>) -> Toke
 }
 
 /// The `Client` struct, its `impl` (the handles, then a method per operation) and the hidden
-/// `ApiClient` impl through which its builder wraps the runtime client it built (no `From`: a
-/// runtime client never becomes another document's client).
+/// `ApiClient` impl through which its builder wraps the transport it built (no `From`: a
+/// transport never becomes another document's client).
 fn client(api: &Api, module: &Module) -> TokenStream {
     let methods = module.operations.iter().map(|op| client_method(api, op));
-    let (client, builder) = (rt::CLIENT, rt::CLIENT_BUILDER);
+    let (transport, builder) = (rt::TRANSPORT, rt::CLIENT_BUILDER);
     let (uuid, context, build_error) = (rt::UUID, rt::CONTEXT, rt::BUILD_ERROR);
     let (retry_policy, api_client) = (rt::RETRY_POLICY, rt::API_CLIENT);
     let doc = docs(Some(&format!(
@@ -81,15 +81,15 @@ fn client(api: &Api, module: &Module) -> TokenStream {
         #doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: #client,
+            inner: #transport,
         }
         impl Client {
             /// A builder preset with [`DEFAULT_BASE_URL`].
             pub fn builder() -> #builder<Self> {
                 #builder::new(DEFAULT_BASE_URL)
             }
-            /// The runtime client underneath (base URL, context, clock).
-            pub fn runtime(&self) -> &#client {
+            /// The transport underneath (base URL, context, clock, auth, policies).
+            pub fn transport(&self) -> &#transport {
                 &self.inner
             }
             /// A handle for `tenant`'s calls (`tenant-id` / `x-tenant-id`), sharing this client's
@@ -117,7 +117,7 @@ fn client(api: &Api, module: &Module) -> TokenStream {
         }
         #[doc(hidden)]
         impl #api_client for Client {
-            fn from_built(inner: #client) -> Self {
+            fn from_built(inner: #transport) -> Self {
                 Self { inner }
             }
         }

@@ -89,7 +89,7 @@ macro_rules! runtime_items {
 runtime_items! {
     // The client library, as users see it.
     /// The transport a generated API client wraps.
-    CLIENT = "Client";
+    TRANSPORT = "Transport";
     /// The builder every generated `Client::builder()` returns.
     CLIENT_BUILDER = "ClientBuilder";
     /// The policy of a handle's `with_retry`.

@@ -22,7 +22,7 @@ use crate::ir::{
 /// impls), which an operation's method would shadow.
 const CLIENT_METHODS: &[&str] = &[
     "builder",
-    "runtime",
+    "transport",
     "for_tenant",
     "with_context",
     "with_retry",

@@ -21,21 +21,24 @@ use crate::ir::{self, Api, AuthNeed, EnumKind, Media, Ty};
 /// whole and its changelog entry gives [`SHAPE`] instead of listing changes. A test pins the
 /// generated clients' own items (derives, handles, trait impls) to this number
 /// (tests/generator/release.rs, `a_clients_own_items_change_only_with_a_new_api_shape`).
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
-/// What changed for callers when [`FORMAT`] was last raised (format 2's shape, the request
-/// builders and `#[non_exhaustive]` models, is described in the generated CHANGELOG's 0.2.0).
-pub const SHAPE: &str = "A client is built only through `Client::builder()…build()`: the \
-conversion `From<runtime::Client>` is gone. Timeouts, retries, the clock and `configure_http` \
-are set once on a `runtime::Transport` and given with `.transport(&transport)` to the client \
-builder, the token providers and the verifiers, whose own setters for them are gone (the client \
-builder keeps `retry(RetryPolicy)`). A client's `with_retry(policy)` and `with_timeout(duration)` \
-give a handle sharing it with another retry policy or timeout; an operation whose method would \
-take one of these names is renamed. The Wawi login's error is `wawi_session::WawiSessionError` \
-too (it was `SessionError`, the name of the runtime's error for App Shell session tokens, now \
-`runtime::session::SessionTokenError`), and the runtime's module of what a fleet of replicas \
-shares (`RedisFleet`, `LocalBudget`, the token store and budget traits) is `runtime::fleet` (it \
-was `runtime::shared`).";
+/// What changed for callers when [`FORMAT`] was last raised (earlier shapes are described in the
+/// generated CHANGELOG's entries that raised them: 0.2.0, 0.3.0).
+pub const SHAPE: &str = "Names that say the job. The runtime's transport, the value a client \
+wraps and returns from `transport()` (it was `runtime()`), is `runtime::Transport` (it was \
+`runtime::Client`; `Transport::builder(url)` builds a bare one). The settings given to every \
+builder that talks HTTP are `runtime::HttpSettings` (it was `runtime::Transport`), set with \
+`.http_settings(&settings)` (it was `.transport(&transport)`). What a fleet of replicas shares \
+is set with `fleet_cache(store)` and `fleet_rate_limit(budget)` (they were `shared_cache` and \
+`shared_rate_limit`), through `runtime::fleet::FleetTokenStore` and `FleetToken` (they were \
+`SharedTokenStore`, `SharedToken`). The App Shell's session tokens are verified in \
+`runtime::session_token` (it was `runtime::session`) by `SessionTokenVerifier` with \
+`SessionTokenClaims` and signed in tests by `SessionTokenSigner` (they were `SessionVerifier`, \
+`SessionClaims`, `SessionSigner`; `CloudConfig::session_token_verifier` was \
+`session_verifier`), so that \"session\" alone names nothing: the Wawi login is \
+`wawi_session`, the header `X-SessionId`. An operation whose method would be named \
+`transport` is renamed.";
 
 /// The format a recorded surface says it is in, when it says so.
 pub fn format_of(text: &str) -> Option<u32> {

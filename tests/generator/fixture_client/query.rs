@@ -25,7 +25,7 @@ pub const API_VERSION: &str = "1";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: rt::Client,
+    inner: rt::Transport,
 }
 
 impl Client {
@@ -35,7 +35,7 @@ impl Client {
     }
 
     /// The runtime client underneath (base URL, context, clock).
-    pub fn runtime(&self) -> &rt::Client {
+    pub fn transport(&self) -> &rt::Transport {
         &self.inner
     }
 
@@ -122,7 +122,7 @@ impl Client {
 
 #[doc(hidden)]
 impl rt::codegen::ApiClient for Client {
-    fn from_built(inner: rt::Client) -> Self {
+    fn from_built(inner: rt::Transport) -> Self {
         Self { inner }
     }
 }

@@ -19,7 +19,7 @@ pub const API_VERSION: &str = "1";
 /// injected into each operation that needs them.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: rt::Client,
+    inner: rt::Transport,
 }
 
 impl Client {
@@ -29,7 +29,7 @@ impl Client {
     }
 
     /// The runtime client underneath (base URL, context, clock).
-    pub fn runtime(&self) -> &rt::Client {
+    pub fn transport(&self) -> &rt::Transport {
         &self.inner
     }
 
@@ -105,7 +105,7 @@ impl Client {
 
 #[doc(hidden)]
 impl rt::codegen::ApiClient for Client {
-    fn from_built(inner: rt::Client) -> Self {
+    fn from_built(inner: rt::Transport) -> Self {
         Self { inner }
     }
 }

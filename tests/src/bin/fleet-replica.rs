@@ -33,7 +33,7 @@ async fn main() {
     let mut provider = ClientCredentials::builder("fleet-client", "fleet-client-secret")
         .token_url(var("TOKEN_URL"));
     if let Some(fleet) = &fleet {
-        provider = provider.shared_cache(fleet.token_store("cloud"));
+        provider = provider.fleet_cache(fleet.token_store("cloud"));
     }
     if let Ok(margin) = std::env::var("REFRESH_MARGIN_MS") {
         let margin = margin.parse().expect("REFRESH_MARGIN_MS is no number");
@@ -47,7 +47,7 @@ async fn main() {
     };
     let mut client = erp_v2::Client::builder().base_url(api).auth(provider);
     if let Some(fleet) = &fleet {
-        client = client.shared_rate_limit(fleet.budget());
+        client = client.fleet_rate_limit(fleet.budget());
     }
     let client = client
         .context(

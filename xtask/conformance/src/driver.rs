@@ -55,7 +55,7 @@ pub fn main_rs(api: &Analysis) -> String {
     for (m, module) in api.modules.iter().enumerate() {
         let _ = writeln!(
             clients,
-            "        m{m}: client::{}::Client::builder().base_url(&urls[{m}]).auth_shared(credentials.clone()).context(context.clone()).hook(recorder.clone()).retry(RetryPolicy::disabled()).transport(&client::runtime::Transport::new().timeout(std::time::Duration::from_secs(30))).build().expect(\"client builds\"),",
+            "        m{m}: client::{}::Client::builder().base_url(&urls[{m}]).auth_shared(credentials.clone()).context(context.clone()).hook(recorder.clone()).retry(RetryPolicy::disabled()).http_settings(&client::runtime::HttpSettings::new().timeout(std::time::Duration::from_secs(30))).build().expect(\"client builds\"),",
             module.name
         );
     }

@@ -16,7 +16,7 @@
 
 /// The setters every token provider's builder has, written once: the refresh margin and the
 /// transport settings (`token_policy_setters!(refresh)`), and for the providers whose tokens a
-/// fleet shares, the failure window and the shared cache (`token_policy_setters!(shared)`).
+/// fleet shares, the failure window and the shared cache (`token_policy_setters!(fleet)`).
 /// The builder has `policy: FetchPolicy`.
 macro_rules! token_policy_setters {
     (refresh) => {
@@ -25,15 +25,15 @@ macro_rules! token_policy_setters {
             self.policy.margin = margin;
             self
         }
-        /// The transport settings ([`crate::Transport`]): the timeout of a token (retries
+        /// The transport settings ([`crate::HttpSettings`]): the timeout of a token (retries
         /// included; default 10 s), connect timeout, retries after a transport error, 5xx or 429
         /// (default 2, backing off 100 ms, 200 ms, …), clock and `configure_http`.
-        pub fn transport(mut self, transport: &crate::Transport) -> Self {
-            self.policy.apply(transport);
+        pub fn http_settings(mut self, settings: &crate::HttpSettings) -> Self {
+            self.policy.apply(settings);
             self
         }
     };
-    (shared) => {
+    (fleet) => {
         token_policy_setters!(refresh);
         /// After a failed fetch, how long its error answers every caller before the next fetch
         /// may start (default 1 s): a failing endpoint sees one fetch per window, not one per
@@ -45,11 +45,8 @@ macro_rules! token_policy_setters {
         /// Shares the token with the other replicas of a fleet (e.g.
         /// `RedisFleet::token_store`, feature `redis`): one fetch for the fleet when it is
         /// missing or due. The store holds a bearer credential: see [`crate::fleet`].
-        pub fn shared_cache(
-            mut self,
-            store: impl crate::fleet::SharedTokenStore + 'static,
-        ) -> Self {
-            self.policy.shared = Some(::std::sync::Arc::new(store));
+        pub fn fleet_cache(mut self, store: impl crate::fleet::FleetTokenStore + 'static) -> Self {
+            self.policy.fleet = Some(::std::sync::Arc::new(store));
             self
         }
     };

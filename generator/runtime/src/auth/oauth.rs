@@ -98,7 +98,7 @@ impl ClientCredentialsBuilder {
         self.scope = Some(scope.into());
         self
     }
-    token_policy_setters!(shared);
+    token_policy_setters!(fleet);
 
     /// Checks the endpoint (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ClientCredentials, BuildError> {

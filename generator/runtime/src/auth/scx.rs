@@ -50,7 +50,7 @@ impl ScxRefreshTokenBuilder {
         self.base_url = url.into();
         self
     }
-    token_policy_setters!(shared);
+    token_policy_setters!(fleet);
 
     /// Checks the URL (https unless loopback) and builds the provider.
     pub fn build(self) -> Result<ScxRefreshToken, BuildError> {

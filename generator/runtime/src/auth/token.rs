@@ -11,7 +11,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use super::{AuthError, AuthProvider, BoxFuture, sensitive_value};
-use crate::fleet::{SharedToken, SharedTokenStore};
+use crate::fleet::{FleetToken, FleetTokenStore};
 use crate::time::SharedTimeSource;
 use crate::transport::backoff::Backoff;
 use crate::transport::excerpt::ServerText;
@@ -129,7 +129,7 @@ pub struct CachedBearer<S> {
     time: SharedTimeSource,
     state: Mutex<State>,
     /// The fleet's cache, when replicas share one token.
-    shared: Option<Arc<dyn SharedTokenStore>>,
+    fleet: Option<Arc<dyn FleetTokenStore>>,
 }
 
 /// How often a replica looks for the token another replica is fetching.
@@ -164,7 +164,7 @@ impl<S: TokenSource> CachedBearer<S> {
             failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
             state: Mutex::default(),
-            shared: None,
+            fleet: None,
         }
     }
 
@@ -172,8 +172,8 @@ impl<S: TokenSource> CachedBearer<S> {
     /// missing or due, one replica fetches and the others read its result; a failing store
     /// falls back to this provider's own fetch. The store holds a bearer credential: see
     /// [`crate::fleet`].
-    pub fn with_shared_store(mut self, store: Arc<dyn SharedTokenStore>) -> Self {
-        self.shared = Some(store);
+    pub fn with_fleet_store(mut self, store: Arc<dyn FleetTokenStore>) -> Self {
+        self.fleet = Some(store);
         self
     }
 
@@ -296,7 +296,7 @@ impl<S: TokenSource> CachedBearer<S> {
     /// A new token: from the fleet's store when one is shared, else (or when the store fails)
     /// from the source.
     async fn obtain(&self) -> Result<Token, TokenError> {
-        let Some(store) = &self.shared else {
+        let Some(store) = &self.fleet else {
             return self.source.fetch().await;
         };
         loop {
@@ -324,7 +324,7 @@ impl<S: TokenSource> CachedBearer<S> {
                     let _ = match &outcome {
                         Ok(token) => {
                             let now = self.time.wall_clock();
-                            let shared = SharedToken {
+                            let shared = FleetToken {
                                 secret: token.secret.clone(),
                                 expires_at: now
                                     + token.expires_at.saturating_duration_since(self.time.now()),
@@ -344,7 +344,7 @@ impl<S: TokenSource> CachedBearer<S> {
     }
 
     /// A stored token as a local one, if more than the margin remains.
-    fn usable(&self, token: SharedToken) -> Option<Token> {
+    fn usable(&self, token: FleetToken) -> Option<Token> {
         let left = token
             .expires_at
             .duration_since(self.time.wall_clock())
@@ -413,8 +413,8 @@ where
             .field("margin", &self.margin)
             .field("timeout", &self.timeout)
             .field("failure_window", &self.failure_window);
-        if let Some(shared) = &self.shared {
-            debug.field("shared", shared);
+        if let Some(fleet) = &self.fleet {
+            debug.field("fleet", fleet);
         }
         debug.finish_non_exhaustive()
     }
@@ -440,7 +440,7 @@ impl<S: TokenSource> AuthProvider for CachedBearer<S> {
     ) -> BoxFuture<'a, Result<bool, AuthError>> {
         Box::pin(async move {
             let refused = self.discard(used);
-            if let (Some(store), Some(refused)) = (&self.shared, refused) {
+            if let (Some(store), Some(refused)) = (&self.fleet, refused) {
                 // Best effort: a failing store is already logged.
                 let _ = store.discard(&refused).await;
             }
@@ -476,7 +476,7 @@ pub(crate) struct FetchPolicy {
     /// The clock of lifetimes and waits.
     pub time: SharedTimeSource,
     /// The fleet's token cache, if replicas share one.
-    pub shared: Option<Arc<dyn SharedTokenStore>>,
+    pub fleet: Option<Arc<dyn FleetTokenStore>>,
     /// The user's reqwest settings.
     configure_http: Option<crate::transport::settings::ConfigureHttp>,
 }
@@ -501,7 +501,7 @@ impl Default for FetchPolicy {
             backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
             failure_window: DEFAULT_FAILURE_WINDOW,
             time: SharedTimeSource::default(),
-            shared: None,
+            fleet: None,
             configure_http: None,
         }
     }
@@ -527,7 +527,7 @@ impl FetchPolicy {
 
     /// Takes the settings `transport` sets (timeout, retries, backoff, clock, connect timeout and
     /// `configure_http`).
-    pub(crate) fn apply(&mut self, transport: &crate::Transport) {
+    pub(crate) fn apply(&mut self, transport: &crate::HttpSettings) {
         if let Some(timeout) = transport.timeout {
             self.timeout = timeout;
         }
@@ -549,8 +549,8 @@ impl FetchPolicy {
             .with_timeout(self.timeout)
             .with_failure_window(self.failure_window)
             .with_time_source(self.time.clone());
-        match &self.shared {
-            Some(store) => cache.with_shared_store(store.clone()),
+        match &self.fleet {
+            Some(store) => cache.with_fleet_store(store.clone()),
             None => cache,
         }
     }

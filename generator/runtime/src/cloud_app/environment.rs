@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::auth::{
     AuthProvider, ClientCredentials, ClientCredentialsBuilder, ScxRefreshTokenBuilder,
 };
-use crate::session::SessionVerifierBuilder;
+use crate::session_token::SessionTokenVerifierBuilder;
 use crate::transport::client::ClientBuilder;
 use crate::transport::context::Context;
 use crate::types::Secret;
@@ -264,8 +264,12 @@ impl CloudConfig {
 
     /// A session-token verifier for this environment's JWKS, fetching with `auth` (share the
     /// [`ClientCredentials`] of your clients so that one app token serves both).
-    pub fn session_verifier(&self, auth: Arc<dyn AuthProvider>) -> SessionVerifierBuilder {
-        crate::session::SessionVerifier::builder(auth).jwks_url(self.urls.jwks_url.clone())
+    pub fn session_token_verifier(
+        &self,
+        auth: Arc<dyn AuthProvider>,
+    ) -> SessionTokenVerifierBuilder {
+        crate::session_token::SessionTokenVerifier::builder(auth)
+            .jwks_url(self.urls.jwks_url.clone())
     }
 
     /// The request context: the tenant, when one is configured.

@@ -1,4 +1,4 @@
-//! The JOSE core of both token verifiers ([`crate::session`], [`crate::app_token`]): compact JWS
+//! The JOSE core of both token verifiers ([`crate::session_token`], [`crate::app_token`]): compact JWS
 //! parsing, key sets with the algorithm bound to each key, key selection, signature checks
 //! (`jsonwebtoken` on `aws-lc-rs`; ES512, which `jsonwebtoken` lacks, on `aws-lc-rs` directly),
 //! time claims, and a key cache with single-flight, rate-limited refetches.

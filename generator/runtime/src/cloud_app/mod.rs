@@ -1,6 +1,6 @@
 //! The Cloud App side: what a Cloud App's backend needs besides calling the ERP, and generated
 //! code never calls. Verifying the App Shell's tokens (`app_token.rs` for the identity platform's
-//! app tokens, `session.rs` for the older session tokens, both on the JOSE core of `jose.rs`),
+//! app tokens, `session_token.rs` for the App Shell's session tokens, both on the JOSE core of `jose.rs`),
 //! the environments and their configuration (`environment.rs`), scopes (`scopes.rs`), the app
 //! manifest (`manifest.rs`) and the registration signature (`signature.rs`).
 
@@ -25,12 +25,12 @@ macro_rules! verifier_setters {
             self.refetch_interval = interval;
             self
         }
-        /// The transport settings ([`crate::Transport`]): the timeout of a key fetch (retries
+        /// The transport settings ([`crate::HttpSettings`]): the timeout of a key fetch (retries
         /// included; default 10 s), connect timeout, retries after a connection error, 5xx or
         /// 429 (default 2, backing off 100 ms, 200 ms), the clock that tokens' times and the
         /// key cache's age are read on, and `configure_http`.
-        pub fn transport(mut self, transport: &crate::Transport) -> Self {
-            self.fetch.apply(transport);
+        pub fn http_settings(mut self, settings: &crate::HttpSettings) -> Self {
+            self.fetch.apply(settings);
             self
         }
     };
@@ -42,5 +42,5 @@ pub(crate) mod jose;
 mod keys;
 pub mod manifest;
 pub mod scopes;
-pub mod session;
+pub mod session_token;
 pub mod signature;

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
-    BudgetAnswer, FetchLock, LocalBudget, PROBE_LEASE, PROBE_POLL, RateBudget, SharedError,
-    SharedToken, SharedTokenStore, millis,
+    BudgetAnswer, FetchLock, FleetToken, FleetTokenStore, LocalBudget, PROBE_LEASE, PROBE_POLL,
+    RateBudget, SharedError, millis,
 };
 use crate::auth::BoxFuture;
 use crate::types::Secret;
@@ -259,8 +259,8 @@ if v then
 end
 return 0";
 
-impl SharedTokenStore for RedisTokenStore {
-    fn load(&self) -> BoxFuture<'_, Result<Option<SharedToken>, SharedError>> {
+impl FleetTokenStore for RedisTokenStore {
+    fn load(&self) -> BoxFuture<'_, Result<Option<FleetToken>, SharedError>> {
         Box::pin(async move {
             let key = self.key.clone();
             let value: Option<String> = self
@@ -275,7 +275,7 @@ impl SharedTokenStore for RedisTokenStore {
             // `<expiry in ms since the epoch>:<token>`; anything else is ignored (and replaced).
             let parsed = value.split_once(':').and_then(|(ms, token)| {
                 let ms = ms.parse::<u64>().ok()?;
-                (!token.is_empty()).then(|| SharedToken {
+                (!token.is_empty()).then(|| FleetToken {
                     secret: Secret::new(token),
                     expires_at: SystemTime::UNIX_EPOCH + Duration::from_millis(ms),
                 })
@@ -309,7 +309,7 @@ impl SharedTokenStore for RedisTokenStore {
 
     fn store<'a>(
         &'a self,
-        token: &'a SharedToken,
+        token: &'a FleetToken,
         now: SystemTime,
         lock: &'a FetchLock,
     ) -> BoxFuture<'a, Result<(), SharedError>> {

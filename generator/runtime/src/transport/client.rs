@@ -158,9 +158,9 @@ fn spread(wait: Duration) -> Duration {
 
 /// The shared transport of the generated API clients. Cheap to clone.
 #[derive(Clone)]
-pub struct Client {
+pub struct Transport {
     inner: Arc<Inner>,
-    /// Settings of this handle that differ from the client's (see [`Client::with_retry`]).
+    /// Settings of this handle that differ from the client's (see [`Transport::with_retry`]).
     call: CallSettings,
 }
 
@@ -188,9 +188,9 @@ struct Inner {
     budget: Option<Arc<dyn RateBudget>>,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("Transport")
             .field("base_url", &self.inner.base_url)
             .field("context", self.context())
             .field("auth", &self.inner.auth)
@@ -200,9 +200,9 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configures a [`Client`]; `C` is the API client it builds (`erp_v1::Client`, …).
+/// Configures a [`Transport`]; `C` is the API client it builds (`erp_v1::Client`, …).
 #[must_use]
-pub struct ClientBuilder<C = Client> {
+pub struct ClientBuilder<C = Transport> {
     base_url: String,
     configure_http: Option<ConfigureHttp>,
     allow_plain_http: bool,
@@ -292,30 +292,30 @@ impl<C: crate::codegen::ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// The transport settings ([`crate::Transport`]), as the token providers and verifiers
+    /// The transport settings ([`crate::HttpSettings`]), as the token providers and verifiers
     /// take them: the timeout of each request, body included (default 30 s), the connect
     /// timeout (default 10 s), retries ([`RetryPolicy::max_retries`]), backoff
     /// ([`RetryPolicy::backoff`]), the clock of retry and rate-limit waits, and
     /// `configure_http`, applied to reqwest's builder after the client's timeouts and user
     /// agent (which it may change) and before the same-origin redirect rule, which it cannot
     /// undo. A [`retry`](Self::retry) policy set after it replaces its retries and backoff.
-    pub fn transport(mut self, transport: &crate::Transport) -> Self {
-        if let Some(timeout) = transport.timeout {
+    pub fn http_settings(mut self, settings: &crate::HttpSettings) -> Self {
+        if let Some(timeout) = settings.timeout {
             self.timeout = timeout;
         }
-        if let Some(timeout) = transport.connect_timeout {
+        if let Some(timeout) = settings.connect_timeout {
             self.connect_timeout = timeout;
         }
-        if let Some(retries) = transport.retries {
+        if let Some(retries) = settings.retries {
             self.retry.max_retries = retries;
         }
-        if let Some(backoff) = transport.backoff {
+        if let Some(backoff) = settings.backoff {
             self.retry.backoff = backoff;
         }
-        if let Some(time) = &transport.time {
+        if let Some(time) = &settings.time {
             self.time = time.clone();
         }
-        self.configure_http = transport.compose(self.configure_http.take(), false);
+        self.configure_http = settings.compose(self.configure_http.take(), false);
         self
     }
 
@@ -333,7 +333,7 @@ impl<C: crate::codegen::ApiClient> ClientBuilder<C> {
     /// the limit and the interval from the `X-RateLimit-*` headers of the answers; shared by the
     /// replicas of a fleet (`RedisFleet::budget`, feature `redis`), it keeps them together within
     /// the platform's limit. See [`crate::fleet`].
-    pub fn shared_rate_limit(mut self, budget: impl RateBudget + 'static) -> Self {
+    pub fn fleet_rate_limit(mut self, budget: impl RateBudget + 'static) -> Self {
         self.budget = Some(Arc::new(budget));
         self
     }
@@ -370,7 +370,7 @@ impl<C: crate::codegen::ApiClient> ClientBuilder<C> {
             window_closed_until: std::sync::Mutex::new(None),
             budget: self.budget,
         };
-        Ok(C::from_built(Client {
+        Ok(C::from_built(Transport {
             inner: Arc::new(inner),
             call: CallSettings::default(),
         }))
@@ -405,9 +405,9 @@ struct SentCredentials {
     sent_at: std::time::SystemTime,
 }
 
-impl Client {
+impl Transport {
     /// A builder for a client of its own.
-    pub fn builder(base_url: impl Into<String>) -> ClientBuilder<Client> {
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder<Transport> {
         ClientBuilder::new(base_url)
     }
 
@@ -465,7 +465,7 @@ impl Client {
     }
 
     /// The clock this client's waits and dates run on (the builder's
-    /// [`transport`](ClientBuilder::transport)), for code built on the client that waits too.
+    /// [`http_settings`](ClientBuilder::http_settings)), for code built on the client that waits too.
     pub fn time_source(&self) -> &SharedTimeSource {
         &self.inner.time
     }

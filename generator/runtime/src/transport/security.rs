@@ -1,4 +1,4 @@
-//! Transport rules that keep credentials where they belong.
+//! HttpSettings rules that keep credentials where they belong.
 
 use crate::transport::error::BuildError;
 

@@ -2,9 +2,9 @@
 //! provider ([`ClientCredentials`](crate::auth::ClientCredentials),
 //! [`ScxRefreshToken`](crate::auth::ScxRefreshToken), [`PkceLogin`](crate::auth::PkceLogin)) and
 //! both verifiers ([`AppTokenVerifier`](crate::app_token::AppTokenVerifier),
-//! [`SessionVerifier`](crate::session::SessionVerifier)).
+//! [`SessionTokenVerifier`](crate::session_token::SessionTokenVerifier)).
 //!
-//! Build a [`Transport`] once and hand it to each builder's `.transport(&t)`: it is the one way
+//! Build a [`HttpSettings`] once and hand it to each builder's `.http_settings(&t)`: it is the one way
 //! to set a timeout, retries, the clock or reqwest settings on any of them. A setting left unset
 //! keeps the builder's default (the client waits 30 s per request, token providers and verifiers
 //! 10 s per fetch); a setting of the transport replaces what the builder had, so of two
@@ -20,14 +20,14 @@ use crate::transport::backoff::Backoff;
 use crate::transport::error::BuildError;
 
 /// The user's settings of reqwest's builder (proxy, root certificates, TLS, pool): the one
-/// customization type, `Fn` because one [`Transport`] serves several consumers.
+/// customization type, `Fn` because one [`HttpSettings`] serves several consumers.
 pub(crate) type ConfigureHttp =
     Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
-/// Transport settings shared by the client, the token providers and the verifiers.
+/// HttpSettings settings shared by the client, the token providers and the verifiers.
 #[derive(Clone, Default)]
 #[must_use]
-pub struct Transport {
+pub struct HttpSettings {
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retries: Option<u32>,
@@ -36,9 +36,9 @@ pub struct Transport {
     configure_http: Option<ConfigureHttp>,
 }
 
-impl fmt::Debug for Transport {
+impl fmt::Debug for HttpSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Transport")
+        f.debug_struct("HttpSettings")
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retries", &self.retries)
@@ -48,7 +48,7 @@ impl fmt::Debug for Transport {
     }
 }
 
-impl Transport {
+impl HttpSettings {
     /// No setting: every consumer keeps its defaults.
     pub fn new() -> Self {
         Self::default()
@@ -147,7 +147,7 @@ impl Default for KeyFetch {
 
 impl KeyFetch {
     /// Takes the settings `transport` sets.
-    pub(crate) fn apply(&mut self, transport: &Transport) {
+    pub(crate) fn apply(&mut self, transport: &HttpSettings) {
         if let Some(timeout) = transport.timeout {
             self.timeout = timeout;
         }
@@ -190,7 +190,7 @@ impl Default for Retries {
 
 impl Retries {
     /// Takes the settings `transport` sets.
-    pub(crate) fn apply(&mut self, transport: &Transport) {
+    pub(crate) fn apply(&mut self, transport: &HttpSettings) {
         if let Some(retries) = transport.retries {
             self.retries = retries;
         }

@@ -2,7 +2,7 @@
 //!
 //! A Cloud App's frontend gets a session token from the App Shell (AppBridge `getSessionToken`)
 //! and hands it to the app's backend. The token is a JWT signed with EdDSA (Ed25519) carrying
-//! `tenantId` and optionally `userId`. [`SessionVerifier`] checks it the way the vendor's demo
+//! `tenantId` and optionally `userId`. [`SessionTokenVerifier`] checks it the way the vendor's demo
 //! backend does: the keys come from `/account/.well-known/jwks.json` on the environment's API
 //! host, fetched with the app's client-credentials token, and cached.
 //!
@@ -10,10 +10,10 @@
 //! # async fn demo(token: &str) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use jtl_erp_runtime::auth::ClientCredentials;
-//! use jtl_erp_runtime::session::SessionVerifier;
+//! use jtl_erp_runtime::session_token::SessionTokenVerifier;
 //!
 //! let auth = Arc::new(ClientCredentials::builder("client-id", "client-secret").build()?);
-//! let verifier = SessionVerifier::builder(auth.clone()).build()?;
+//! let verifier = SessionTokenVerifier::builder(auth.clone()).build()?;
 //! let claims = verifier.verify(token).await?;
 //! println!("tenant {}", claims.tenant_id);
 //! # Ok(()) }
@@ -99,7 +99,7 @@ pub enum SessionTokenError {
 
 /// The verified claims of a session token.
 #[derive(Clone, PartialEq)]
-pub struct SessionClaims {
+pub struct SessionTokenClaims {
     /// `tenantId`: the tenant to send as `x-tenant-id`.
     pub tenant_id: String,
     /// `userId`, when the App Shell has a user.
@@ -115,10 +115,10 @@ pub struct SessionClaims {
 }
 
 /// Prints which claims are present, not their values: claims end up in logs through `?claims`.
-impl fmt::Debug for SessionClaims {
+impl fmt::Debug for SessionTokenClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let hidden = |present: bool| if present { "…" } else { "-" };
-        f.debug_struct("SessionClaims")
+        f.debug_struct("SessionTokenClaims")
             .field("tenant_id", &hidden(true))
             .field("user_id", &hidden(self.user_id.is_some()))
             .field("expires_at", &self.expires_at)
@@ -129,7 +129,7 @@ impl fmt::Debug for SessionClaims {
 
 /// Verifies session tokens. Cheap to clone: clones share the key cache.
 #[derive(Clone)]
-pub struct SessionVerifier {
+pub struct SessionTokenVerifier {
     inner: Arc<Inner>,
 }
 
@@ -146,9 +146,9 @@ struct Inner {
     cache: KeyCache,
 }
 
-impl fmt::Debug for SessionVerifier {
+impl fmt::Debug for SessionTokenVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionVerifier")
+        f.debug_struct("SessionTokenVerifier")
             .field("jwks_url", &self.inner.jwks_url.as_str())
             .field("key_cache", &self.inner.key_cache)
             .field("leeway", &self.inner.leeway)
@@ -156,9 +156,9 @@ impl fmt::Debug for SessionVerifier {
     }
 }
 
-/// Configures a [`SessionVerifier`].
+/// Configures a [`SessionTokenVerifier`].
 #[must_use]
-pub struct SessionVerifierBuilder {
+pub struct SessionTokenVerifierBuilder {
     auth: Arc<dyn AuthProvider>,
     jwks_url: String,
     key_cache: Duration,
@@ -167,15 +167,15 @@ pub struct SessionVerifierBuilder {
     fetch: KeyFetch,
 }
 
-impl fmt::Debug for SessionVerifierBuilder {
+impl fmt::Debug for SessionTokenVerifierBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionVerifierBuilder")
+        f.debug_struct("SessionTokenVerifierBuilder")
             .field("jwks_url", &self.jwks_url)
             .finish_non_exhaustive()
     }
 }
 
-impl SessionVerifierBuilder {
+impl SessionTokenVerifierBuilder {
     /// The JWKS of another environment (https, or http on loopback for tests).
     pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
         self.jwks_url = url.into();
@@ -184,10 +184,10 @@ impl SessionVerifierBuilder {
     verifier_setters!();
 
     /// Checks the URL (https unless loopback) and builds the verifier.
-    pub fn build(self) -> Result<SessionVerifier, BuildError> {
+    pub fn build(self) -> Result<SessionTokenVerifier, BuildError> {
         let jwks_url = require_secure(&self.jwks_url, "JWKS URL")?;
         let (http, timeout, time, retries) = self.fetch.build()?;
-        Ok(SessionVerifier {
+        Ok(SessionTokenVerifier {
             inner: Arc::new(Inner {
                 http,
                 jwks_url,
@@ -216,11 +216,11 @@ static JWKS_OPERATION: Operation = Operation {
     scope: None,
 };
 
-impl SessionVerifier {
+impl SessionTokenVerifier {
     /// A verifier that fetches the JWKS with the app token of `auth` (the app's
     /// [`crate::auth::ClientCredentials`], shared with its clients so that one token serves all).
-    pub fn builder(auth: Arc<dyn AuthProvider>) -> SessionVerifierBuilder {
-        SessionVerifierBuilder {
+    pub fn builder(auth: Arc<dyn AuthProvider>) -> SessionTokenVerifierBuilder {
+        SessionTokenVerifierBuilder {
             auth,
             jwks_url: DEFAULT_JWKS_URL.to_owned(),
             key_cache: DEFAULT_KEY_CACHE,
@@ -231,7 +231,7 @@ impl SessionVerifier {
     }
 
     /// Verifies `token` now (the wall-clock time of the verifier's time source).
-    pub async fn verify(&self, token: &str) -> Result<SessionClaims, SessionTokenError> {
+    pub async fn verify(&self, token: &str) -> Result<SessionTokenClaims, SessionTokenError> {
         self.verify_at(token, self.inner.time.wall_clock()).await
     }
 
@@ -240,7 +240,7 @@ impl SessionVerifier {
         &self,
         token: &str,
         now: SystemTime,
-    ) -> Result<SessionClaims, SessionTokenError> {
+    ) -> Result<SessionTokenClaims, SessionTokenError> {
         let parsed = jose::parse(token).map_err(refused)?;
         if parsed.alg != jose::Alg::EdDsa {
             return Err(SessionTokenError::WrongAlgorithm);
@@ -320,7 +320,7 @@ fn claims(
     claims_b64: &str,
     now: SystemTime,
     leeway: Duration,
-) -> Result<SessionClaims, SessionTokenError> {
+) -> Result<SessionTokenClaims, SessionTokenError> {
     use SessionTokenError::Malformed;
     let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
     let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
@@ -340,7 +340,7 @@ fn claims(
         Some(Value::String(user)) => Some(user),
         Some(_) => return Err(Malformed("userId is not a string")),
     };
-    Ok(SessionClaims {
+    Ok(SessionTokenClaims {
         tenant_id,
         user_id,
         expires_at: times.expires_at,
@@ -363,15 +363,15 @@ fn parse_jwks(body: &[u8]) -> Result<KeySet, KeysError> {
 /// The App Shell's side: an Ed25519 key pair that signs session tokens, for fakes and tests
 /// (the fake JTL serves its public half as a JWKS).
 #[cfg(any(test, feature = "test-util"))]
-pub struct SessionSigner {
+pub struct SessionTokenSigner {
     pair: Ed25519KeyPair,
     kid: String,
 }
 
 #[cfg(any(test, feature = "test-util"))]
-impl fmt::Debug for SessionSigner {
+impl fmt::Debug for SessionTokenSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionSigner")
+        f.debug_struct("SessionTokenSigner")
             .field("kid", &self.kid)
             .finish_non_exhaustive()
     }
@@ -384,7 +384,7 @@ impl fmt::Debug for SessionSigner {
 pub struct KeyGenerationError;
 
 #[cfg(any(test, feature = "test-util"))]
-impl SessionSigner {
+impl SessionTokenSigner {
     /// A fresh key pair with key id `kid`.
     pub fn generate(kid: impl Into<String>) -> Result<Self, KeyGenerationError> {
         let rng = aws_lc_rs::rand::SystemRandom::new();
@@ -458,10 +458,13 @@ impl SessionSigner {
     }
 }
 
-/// The keys of a JWKS document served by [`SessionSigner`]s, in order.
+/// The keys of a JWKS document served by [`SessionTokenSigner`]s, in order.
 #[cfg(any(test, feature = "test-util"))]
-pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a SessionSigner>) -> Value {
-    let keys: Vec<Value> = signers.into_iter().map(SessionSigner::public_jwk).collect();
+pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a SessionTokenSigner>) -> Value {
+    let keys: Vec<Value> = signers
+        .into_iter()
+        .map(SessionTokenSigner::public_jwk)
+        .collect();
     serde_json::json!({ "keys": keys })
 }
 
@@ -469,8 +472,8 @@ pub fn jwks_document<'a>(signers: impl IntoIterator<Item = &'a SessionSigner>) -
 mod tests {
     use super::*;
 
-    fn signer() -> SessionSigner {
-        SessionSigner::generate("k1").expect("key")
+    fn signer() -> SessionTokenSigner {
+        SessionTokenSigner::generate("k1").expect("key")
     }
 
     fn now() -> u64 {
@@ -480,7 +483,10 @@ mod tests {
             .as_secs()
     }
 
-    fn check(token: &str, signer: &SessionSigner) -> Result<SessionClaims, SessionTokenError> {
+    fn check(
+        token: &str,
+        signer: &SessionTokenSigner,
+    ) -> Result<SessionTokenClaims, SessionTokenError> {
         let parsed = jose::parse(token).map_err(refused)?;
         if parsed.alg != jose::Alg::EdDsa {
             return Err(SessionTokenError::WrongAlgorithm);
