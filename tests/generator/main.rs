@@ -6,7 +6,7 @@
 /// The methods every generated `Client` has besides its operations' (its handles).
 const CLIENT_HANDLES: [&str; 6] = [
     "builder",
-    "runtime",
+    "transport",
     "for_tenant",
     "with_context",
     "with_retry",

@@ -1208,9 +1208,9 @@ fn clashing_methods_builders_and_setters_are_renamed_with_a_warning() {
     .expect("generates");
     let module = file(&generation, "src/clashes.rs");
     for expected in [
-        "pub fn runtime_operation(&self) -> RuntimeOperation {",
-        "pub enum RuntimeOperationResponse {",
-        "pub struct RuntimeOperationResponseRequest {",
+        "pub fn transport_operation(&self) -> TransportOperation {",
+        "pub enum TransportOperationResponse {",
+        "pub struct TransportOperationResponseRequest {",
         "pub fn client(&self) -> ClientRequest {",
         "pub fn send_param(mut self, value: impl Into<String>) -> Self",
         "pub fn set_send_2(mut self, value: Option<String>) -> Self",
@@ -1226,7 +1226,7 @@ fn clashing_methods_builders_and_setters_are_renamed_with_a_warning() {
     assert_eq!(renamed.len(), 5, "{renamed:#?}");
     assert!(
         renamed.iter().any(|w| w.contains(
-            "the type `RuntimeOperationResponse` of operation `RuntimeOperationResponse` is taken by operation `runtime` (tests/fixtures/clashes/clashes.yaml#/paths/~1runtime/get)"
+            "the type `TransportOperationResponse` of operation `TransportOperationResponse` is taken by operation `transport` (tests/fixtures/clashes/clashes.yaml#/paths/~1transport/get)"
         )),
         "{renamed:#?}"
     );

@@ -28,7 +28,7 @@ impl Client {
         rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
-    /// The runtime client underneath (base URL, context, clock).
+    /// The transport underneath (base URL, context, clock, auth, policies).
     pub fn transport(&self) -> &rt::Transport {
         &self.inner
     }
