@@ -379,7 +379,7 @@ mod tests {
         let (api, warnings) = normalize_yaml(&doc(
             "  /a:
     get:
-      operationId: runtime
+      operationId: transport
       parameters:
         - {name: send, in: query, schema: {type: string}}
         - {name: set_send, in: query, schema: {type: string}}
@@ -388,7 +388,7 @@ mod tests {
         '202': {description: b, content: {application/json: {schema: {type: integer}}}}
   /b:
     get:
-      operationId: RuntimeOperationResponse
+      operationId: TransportOperationResponse
       responses: {'204': {description: done}}
   /c:
     get:
@@ -402,14 +402,17 @@ mod tests {
             "    {}\n",
         ));
         let ops = &api.modules[0].operations;
-        assert_eq!(ops[0].signature.method, "runtime_operation");
-        assert_eq!(ops[0].signature.builder, "RuntimeOperation");
+        assert_eq!(ops[0].signature.method, "transport_operation");
+        assert_eq!(ops[0].signature.builder, "TransportOperation");
         let Returns::Enum { name, .. } = &ops[0].signature.returns else {
             panic!("two success bodies give an enum");
         };
-        assert_eq!(name, "RuntimeOperationResponse");
+        assert_eq!(name, "TransportOperationResponse");
         // A later builder of the enum's name gives way.
-        assert_eq!(ops[1].signature.builder, "RuntimeOperationResponseRequest");
+        assert_eq!(
+            ops[1].signature.builder,
+            "TransportOperationResponseRequest"
+        );
         // `Client` is the module's own type.
         assert_eq!(ops[2].signature.builder, "ClientRequest");
         // The client's per-call handles are its own methods too.
