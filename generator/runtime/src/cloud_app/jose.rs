@@ -24,6 +24,7 @@
 //!
 //! No refusal carries the token, a claim value or a key id.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -603,6 +604,95 @@ pub(crate) fn check_times(
         not_before: nbf.map(system_time),
         issued_at: iat.map(system_time),
     })
+}
+
+/// Where a kind of token names its subject: the claims of the tenant and the user, and what a
+/// refusal says when one of them is not a string.
+pub(crate) struct SubjectClaims {
+    pub(crate) tenant: &'static str,
+    pub(crate) tenant_not_a_string: &'static str,
+    pub(crate) user: &'static str,
+    pub(crate) user_not_a_string: &'static str,
+}
+
+/// The claims both verifiers return besides their own: the tenant, the user, the times.
+pub(crate) struct Subject {
+    pub(crate) tenant_id: String,
+    pub(crate) user_id: Option<String>,
+    pub(crate) times: Times,
+}
+
+/// Why [`check_subject`] refused (each verifier maps these to its own error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClaimRefusal {
+    Malformed(&'static str),
+    Expired,
+    NotYetValid,
+    MissingTenant,
+}
+
+impl From<TimeRefusal> for ClaimRefusal {
+    fn from(refusal: TimeRefusal) -> Self {
+        match refusal {
+            TimeRefusal::Malformed(what) => Self::Malformed(what),
+            TimeRefusal::Expired => Self::Expired,
+            TimeRefusal::NotYetValid => Self::NotYetValid,
+        }
+    }
+}
+
+/// The checks both verifiers make after their own, in this order: the times ([`check_times`]),
+/// the tenant (required, a non-empty string: `null` and `""` name no tenant) and the user
+/// (optional, `null` being none), each taken out of `claims`.
+pub(crate) fn check_subject(
+    claims: &mut Map<String, Value>,
+    names: &SubjectClaims,
+    now: SystemTime,
+    leeway: Duration,
+) -> Result<Subject, ClaimRefusal> {
+    let times = check_times(claims, now, leeway)?;
+    let tenant_id = match claims.remove(names.tenant) {
+        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            return Err(ClaimRefusal::MissingTenant);
+        }
+        Some(_) => return Err(ClaimRefusal::Malformed(names.tenant_not_a_string)),
+    };
+    let user_id = match claims.remove(names.user) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(user)) => Some(user),
+        Some(_) => return Err(ClaimRefusal::Malformed(names.user_not_a_string)),
+    };
+    Ok(Subject {
+        tenant_id,
+        user_id,
+        times,
+    })
+}
+
+/// `Debug` of verified claims: which claims are present, not their values, since claims end
+/// up in logs through `?claims`. `app_id` (the verifier's own, no claim value) when the kind
+/// has one.
+pub(crate) fn debug_claims(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    user_id: &Option<String>,
+    app_id: Option<&str>,
+    expires_at: &SystemTime,
+    rest: &Map<String, Value>,
+) -> fmt::Result {
+    let hidden = |present: bool| if present { "…" } else { "-" };
+    let mut debug = f.debug_struct(name);
+    debug
+        .field("tenant_id", &hidden(true))
+        .field("user_id", &hidden(user_id.is_some()));
+    if let Some(app_id) = app_id {
+        debug.field("app_id", &app_id);
+    }
+    debug
+        .field("expires_at", expires_at)
+        .field("rest", &rest.keys().collect::<Vec<_>>())
+        .finish_non_exhaustive()
 }
 
 /// An RFC 7519 NumericDate: seconds since the epoch, any JSON number.

@@ -36,6 +36,47 @@ macro_rules! verifier_setters {
     };
 }
 
+/// The maps from the JOSE core's refusals to a verifier's error, written once for both
+/// verifiers: their errors name the refusals alike (`Malformed`, `WrongAlgorithm`, `Expired`,
+/// `MissingTenant`, `KeysUnreachable`, …), each in its own public enum, which no function can
+/// construct for either. `$error` is the verifier's error.
+macro_rules! verifier_refusals {
+    ($error:ident) => {
+        /// The verifier's error of a refusal of the token's form or signature.
+        fn refused(refusal: $crate::cloud_app::jose::Refusal) -> $error {
+            use $crate::cloud_app::jose::Refusal;
+            match refusal {
+                Refusal::Malformed(what) => $error::Malformed(what),
+                Refusal::WrongAlgorithm => $error::WrongAlgorithm,
+                Refusal::UnknownKey => $error::UnknownKey,
+                Refusal::BadSignature => $error::BadSignature,
+            }
+        }
+
+        /// The verifier's error of a refusal of the key cache: of the token, or of the fetch.
+        fn cache_refused(
+            error: $crate::cloud_app::jose::CacheError<$crate::cloud_app::keys::KeysError>,
+        ) -> $error {
+            use $crate::cloud_app::jose::CacheError;
+            match error {
+                CacheError::Refused(refusal) => refused(refusal),
+                CacheError::Fetch(error) => $error::KeysUnreachable(error),
+            }
+        }
+
+        /// The verifier's error of a refusal of the claims both verifiers check alike.
+        fn claim_refused(refusal: $crate::cloud_app::jose::ClaimRefusal) -> $error {
+            use $crate::cloud_app::jose::ClaimRefusal;
+            match refusal {
+                ClaimRefusal::Malformed(what) => $error::Malformed(what),
+                ClaimRefusal::Expired => $error::Expired,
+                ClaimRefusal::NotYetValid => $error::NotYetValid,
+                ClaimRefusal::MissingTenant => $error::MissingTenant,
+            }
+        }
+    };
+}
+
 pub mod app_token;
 pub mod environment;
 pub(crate) mod jose;

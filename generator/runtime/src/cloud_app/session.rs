@@ -45,9 +45,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::auth::AuthProvider;
-use crate::cloud_app::jose::{
-    self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal, VerifyingKey,
-};
+use crate::cloud_app::jose::{self, KeyCache, KeySet, KidRule, VerifyingKey};
 use crate::cloud_app::keys;
 pub use crate::cloud_app::keys::KeysError;
 use crate::time::SharedTimeSource;
@@ -117,13 +115,14 @@ pub struct SessionClaims {
 /// Prints which claims are present, not their values: claims end up in logs through `?claims`.
 impl fmt::Debug for SessionClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |present: bool| if present { "…" } else { "-" };
-        f.debug_struct("SessionClaims")
-            .field("tenant_id", &hidden(true))
-            .field("user_id", &hidden(self.user_id.is_some()))
-            .field("expires_at", &self.expires_at)
-            .field("rest", &self.rest.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        jose::debug_claims(
+            f,
+            "SessionClaims",
+            &self.user_id,
+            None,
+            &self.expires_at,
+            &self.rest,
+        )
     }
 }
 
@@ -249,10 +248,7 @@ impl SessionVerifier {
             .cache
             .verify(&parsed, || self.fetch())
             .await
-            .map_err(|e| match e {
-                CacheError::Refused(refusal) => refused(refusal),
-                CacheError::Fetch(e) => SessionTokenError::KeysUnreachable(e),
-            })?;
+            .map_err(cache_refused)?;
         claims(parsed.claims_b64, now, self.inner.leeway)
     }
 
@@ -305,15 +301,15 @@ impl SessionVerifier {
     }
 }
 
-/// The session error of a refusal of the JOSE core.
-fn refused(refusal: Refusal) -> SessionTokenError {
-    match refusal {
-        Refusal::Malformed(what) => SessionTokenError::Malformed(what),
-        Refusal::WrongAlgorithm => SessionTokenError::WrongAlgorithm,
-        Refusal::UnknownKey => SessionTokenError::UnknownKey,
-        Refusal::BadSignature => SessionTokenError::BadSignature,
-    }
-}
+verifier_refusals!(SessionTokenError);
+
+/// Where session tokens name their subject: `tenantId` and `userId`.
+const SUBJECT: jose::SubjectClaims = jose::SubjectClaims {
+    tenant: "tenantId",
+    tenant_not_a_string: "tenantId is not a string",
+    user: "userId",
+    user_not_a_string: "userId is not a string",
+};
 
 /// Decodes the claims and checks times and tenant.
 fn claims(
@@ -323,29 +319,13 @@ fn claims(
 ) -> Result<SessionClaims, SessionTokenError> {
     use SessionTokenError::Malformed;
     let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
-    let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
-        TimeRefusal::Malformed(what) => Malformed(what),
-        TimeRefusal::Expired => SessionTokenError::Expired,
-        TimeRefusal::NotYetValid => SessionTokenError::NotYetValid,
-    })?;
-    let tenant_id = match rest.remove("tenantId") {
-        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(SessionTokenError::MissingTenant);
-        }
-        Some(_) => return Err(Malformed("tenantId is not a string")),
-    };
-    let user_id = match rest.remove("userId") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(user)) => Some(user),
-        Some(_) => return Err(Malformed("userId is not a string")),
-    };
+    let subject = jose::check_subject(&mut rest, &SUBJECT, now, leeway).map_err(claim_refused)?;
     Ok(SessionClaims {
-        tenant_id,
-        user_id,
-        expires_at: times.expires_at,
-        issued_at: times.issued_at,
-        not_before: times.not_before,
+        tenant_id: subject.tenant_id,
+        user_id: subject.user_id,
+        expires_at: subject.times.expires_at,
+        issued_at: subject.times.issued_at,
+        not_before: subject.times.not_before,
         rest,
     })
 }
