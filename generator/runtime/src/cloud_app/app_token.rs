@@ -43,6 +43,9 @@ use serde_json::{Map, Value};
 use crate::cloud_app::jose::{self, KeyCache, KeySet, KidRule};
 use crate::cloud_app::keys;
 pub use crate::cloud_app::keys::KeysError;
+pub use crate::cloud_app::verifier_defaults::{
+    DEFAULT_KEY_CACHE, DEFAULT_LEEWAY, DEFAULT_REFETCH_INTERVAL,
+};
 use crate::time::SharedTimeSource;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
@@ -54,12 +57,6 @@ pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
 pub const TENANT_CLAIM: &str = "urn:jtl:tenant_id";
 /// The claim that names the app, when present.
 pub const APP_CLAIM: &str = "urn:jtl:app_id";
-/// How long fetched keys are used before they are fetched again.
-pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
-/// The shortest time between two fetches caused by unknown key ids.
-pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
-/// Clock skew tolerated on `exp` and `nbf`.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// Why an app token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -538,31 +535,27 @@ impl AppTokenSigner {
     /// Signs `claims` under a header of your own (for tests of what a verifier refuses); the
     /// signature is always this key's.
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let signature: Vec<u8> = match &self.key {
-            SigningKey::Rsa(pair) => {
-                let mut signature = vec![0; pair.public_modulus_len()];
-                // Signing with a valid key into a buffer of the modulus' length cannot fail.
-                let _ = pair.sign(
-                    &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-                    &rng,
-                    input.as_bytes(),
-                    &mut signature,
-                );
-                signature
+        jose::sign_compact(header, claims, |input| {
+            let rng = aws_lc_rs::rand::SystemRandom::new();
+            match &self.key {
+                SigningKey::Rsa(pair) => {
+                    let mut signature = vec![0; pair.public_modulus_len()];
+                    // Signing with a valid key into a buffer of the modulus' length cannot fail.
+                    let _ = pair.sign(
+                        &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                        &rng,
+                        input,
+                        &mut signature,
+                    );
+                    signature
+                }
+                SigningKey::Ec(pair, _) => pair
+                    .sign(&rng, input)
+                    .map(|s| s.as_ref().to_vec())
+                    .unwrap_or_default(),
+                SigningKey::Ed(pair) => pair.sign(input).as_ref().to_vec(),
             }
-            SigningKey::Ec(pair, _) => pair
-                .sign(&rng, input.as_bytes())
-                .map(|s| s.as_ref().to_vec())
-                .unwrap_or_default(),
-            SigningKey::Ed(pair) => pair.sign(input.as_bytes()).as_ref().to_vec(),
-        };
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+        })
     }
 
     /// An app token as the issuer mints it: `iss`, `aud` `[app]`, `urn:jtl:app_id`,

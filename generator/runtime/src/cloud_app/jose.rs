@@ -729,6 +729,23 @@ fn system_time(seconds: f64) -> SystemTime {
     }
 }
 
+/// A compact JWS of `header` and `claims` as given, with the signature `sign` makes of the
+/// signing input: the issuer's side of both kinds of token, for fakes and tests.
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) fn sign_compact(
+    header: &Value,
+    claims: &Value,
+    sign: impl FnOnce(&[u8]) -> Vec<u8>,
+) -> String {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+}
+
 /// Why [`KeyCache::verify`] refused: the token, or the fetch of keys.
 #[derive(Debug)]
 pub(crate) enum CacheError<E> {
@@ -842,13 +859,9 @@ mod tests {
     }
 
     fn sign(pair: &Ed25519KeyPair, header: Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode("{}")
-        );
-        let signature = pair.sign(input.as_bytes());
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        sign_compact(&header, &serde_json::json!({}), |input| {
+            pair.sign(input).as_ref().to_vec()
+        })
     }
 
     fn set_with(rule: KidRule, keys: Vec<Value>) -> KeySet {

@@ -4,6 +4,19 @@
 //! the environments and their configuration (`environment.rs`), scopes (`scopes.rs`), the app
 //! manifest (`manifest.rs`) and the registration signature (`signature.rs`).
 
+/// The defaults both verifiers' builders start from (the setters of [`verifier_setters!`] name
+/// them); each verifier's module re-exports them under its own path.
+mod verifier_defaults {
+    use std::time::Duration;
+
+    /// How long fetched keys are used before they are fetched again.
+    pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
+    /// The shortest time between two fetches caused by unknown key ids.
+    pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+    /// Clock skew tolerated on `exp` and `nbf`.
+    pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+}
+
 /// The setters both verifiers' builders have, written once: clock skew, key cache, refetch
 /// interval and the transport settings of the key requests. The builder has `leeway`,
 /// `key_cache`, `refetch_interval` and `fetch: KeyFetch`.

@@ -48,6 +48,9 @@ use crate::auth::AuthProvider;
 use crate::cloud_app::jose::{self, KeyCache, KeySet, KidRule, VerifyingKey};
 use crate::cloud_app::keys;
 pub use crate::cloud_app::keys::KeysError;
+pub use crate::cloud_app::verifier_defaults::{
+    DEFAULT_KEY_CACHE, DEFAULT_LEEWAY, DEFAULT_REFETCH_INTERVAL,
+};
 use crate::time::SharedTimeSource;
 use crate::transport::context::ContextHeader;
 use crate::transport::error::BuildError;
@@ -57,12 +60,6 @@ use crate::transport::settings::{KeyFetch, Retries};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
-/// How long fetched keys are used before the JWKS is fetched again.
-pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
-/// The shortest time between two fetches caused by unknown key ids.
-pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
-/// Clock skew tolerated on `exp` and `nbf`.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// Why a session token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -410,13 +407,9 @@ impl SessionSigner {
 
     /// Signs `claims` under a header of your own (for tests of what a verifier refuses).
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let signature = self.pair.sign(input.as_bytes());
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        jose::sign_compact(header, claims, |input| {
+            self.pair.sign(input).as_ref().to_vec()
+        })
     }
 
     /// A session token as the App Shell issues it: `tenantId`, `userId` when given, `iat` now
