@@ -255,18 +255,11 @@ impl GrantSource {
                     status: http::StatusCode::BAD_REQUEST,
                     reason: "client id or secret cannot be sent in a header".to_owned(),
                 })?;
-        let response = self
+        let request = self
             .http
             .post(token_url)
-            .header(AUTHORIZATION, authorization)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(ACCEPT, "application/json")
-            .body(form)
-            .send()
-            .await
-            .map_err(TokenError::transport)?;
-        let status = response.status();
-        let body = read_token_body(response).await?;
+            .header(AUTHORIZATION, authorization);
+        let (status, body) = send_token_form(request, form).await?;
         let (secret, lifetime) = parse_answer(status, &body)?;
         let lifetime = lifetime
             .or_else(|| self.jwt_lifetime(&secret))
@@ -294,6 +287,24 @@ impl GrantSource {
                 .unwrap_or(Duration::ZERO),
         )
     }
+}
+
+/// Sends a token request of RFC 6749 (4.1.3, 4.4.2, 6): `form`, form-encoded, POSTed as
+/// `request` (the endpoint, with the client's authentication when it has one), asking for JSON.
+/// The answer's status and body (bounded), for [`parse_answer`] and whatever else the grant reads.
+pub(super) async fn send_token_form(
+    request: reqwest::RequestBuilder,
+    form: String,
+) -> Result<(http::StatusCode, Vec<u8>), TokenError> {
+    let response = request
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(ACCEPT, "application/json")
+        .body(form)
+        .send()
+        .await
+        .map_err(TokenError::transport)?;
+    let status = response.status();
+    Ok((status, read_token_body(response).await?))
 }
 
 /// RFC 6749 5.1 (success) and 5.2 (error) answers, read as leniently as servers write them:

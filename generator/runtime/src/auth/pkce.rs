@@ -23,10 +23,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::header::{ACCEPT, CONTENT_TYPE};
 
-use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer};
-use super::token::{FetchPolicy, answer_object, read_token_body};
+use super::oauth::{DEFAULT_TOKEN_LIFETIME, parse_answer, send_token_form};
+use super::token::{FetchPolicy, answer_object};
 use super::{BoxFuture, CachedBearer, Token, TokenError, TokenSource};
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
@@ -638,16 +637,7 @@ async fn post_form(
     form: String,
     policy: &FetchPolicy,
 ) -> Result<(Token, Option<Secret>), TokenError> {
-    let response = http
-        .post(url.clone())
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ACCEPT, "application/json")
-        .body(form)
-        .send()
-        .await
-        .map_err(TokenError::transport)?;
-    let status = response.status();
-    let body = read_token_body(response).await?;
+    let (status, body) = send_token_form(http.post(url.clone()), form).await?;
     let (secret, lifetime) = parse_answer(status, &body)?;
     let refresh = match answer_object(status, &body)?.get("refresh_token") {
         Some(serde_json::Value::String(token)) if !token.is_empty() => {

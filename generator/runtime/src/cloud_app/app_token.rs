@@ -40,9 +40,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use crate::cloud_app::jose::{self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal};
+use crate::cloud_app::jose::{self, KeyCache, KeySet, KidRule};
 use crate::cloud_app::keys;
 pub use crate::cloud_app::keys::KeysError;
+pub use crate::cloud_app::verifier_defaults::{
+    DEFAULT_KEY_CACHE, DEFAULT_LEEWAY, DEFAULT_REFETCH_INTERVAL,
+};
 use crate::time::SharedTimeSource;
 use crate::transport::error::BuildError;
 use crate::transport::security::require_secure;
@@ -54,12 +57,6 @@ pub const JTL_ISSUER: &str = "https://id.jtl-cloud.com";
 pub const TENANT_CLAIM: &str = "urn:jtl:tenant_id";
 /// The claim that names the app, when present.
 pub const APP_CLAIM: &str = "urn:jtl:app_id";
-/// How long fetched keys are used before they are fetched again.
-pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
-/// The shortest time between two fetches caused by unknown key ids.
-pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
-/// Clock skew tolerated on `exp` and `nbf`.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// Why an app token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -124,14 +121,14 @@ pub struct AppClaims {
 /// Prints which claims are present, not their values.
 impl fmt::Debug for AppClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |present: bool| if present { "…" } else { "-" };
-        f.debug_struct("AppClaims")
-            .field("tenant_id", &hidden(true))
-            .field("user_id", &hidden(self.user_id.is_some()))
-            .field("app_id", &self.app_id)
-            .field("expires_at", &self.expires_at)
-            .field("rest", &self.rest.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        jose::debug_claims(
+            f,
+            "AppClaims",
+            &self.user_id,
+            Some(&self.app_id),
+            &self.expires_at,
+            &self.rest,
+        )
     }
 }
 
@@ -245,10 +242,7 @@ impl AppTokenVerifier {
             .cache
             .verify(&parsed, || self.fetch_keys())
             .await
-            .map_err(|e| match e {
-                CacheError::Refused(refusal) => refused(refusal),
-                CacheError::Fetch(e) => AppTokenError::KeysUnreachable(e),
-            })?;
+            .map_err(cache_refused)?;
         check_claims(
             parsed.claims_b64,
             &self.inner.issuer,
@@ -321,14 +315,15 @@ impl AppTokenVerifier {
     }
 }
 
-fn refused(refusal: Refusal) -> AppTokenError {
-    match refusal {
-        Refusal::Malformed(what) => AppTokenError::Malformed(what),
-        Refusal::WrongAlgorithm => AppTokenError::WrongAlgorithm,
-        Refusal::UnknownKey => AppTokenError::UnknownKey,
-        Refusal::BadSignature => AppTokenError::BadSignature,
-    }
-}
+verifier_refusals!(AppTokenError);
+
+/// Where app tokens name their subject: `urn:jtl:tenant_id` and `sub`.
+const SUBJECT: jose::SubjectClaims = jose::SubjectClaims {
+    tenant: TENANT_CLAIM,
+    tenant_not_a_string: "tenant claim is not a string",
+    user: "sub",
+    user_not_a_string: "sub is not a string",
+};
 
 /// The claim checks after the signature.
 fn check_claims(
@@ -364,31 +359,15 @@ fn check_claims(
         Some(Value::String(app)) if app == app_id => {}
         Some(_) => return Err(AppTokenError::WrongApp),
     }
-    let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
-        TimeRefusal::Malformed(what) => Malformed(what),
-        TimeRefusal::Expired => AppTokenError::Expired,
-        TimeRefusal::NotYetValid => AppTokenError::NotYetValid,
-    })?;
-    let tenant_id = match rest.remove(TENANT_CLAIM) {
-        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(AppTokenError::MissingTenant);
-        }
-        Some(_) => return Err(Malformed("tenant claim is not a string")),
-    };
-    let user_id = match rest.remove("sub") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(user)) => Some(user),
-        Some(_) => return Err(Malformed("sub is not a string")),
-    };
+    let subject = jose::check_subject(&mut rest, &SUBJECT, now, leeway).map_err(claim_refused)?;
     Ok(AppClaims {
-        tenant_id,
-        user_id,
+        tenant_id: subject.tenant_id,
+        user_id: subject.user_id,
         app_id: app_id.to_owned(),
         audience,
-        expires_at: times.expires_at,
-        issued_at: times.issued_at,
-        not_before: times.not_before,
+        expires_at: subject.times.expires_at,
+        issued_at: subject.times.issued_at,
+        not_before: subject.times.not_before,
         rest,
     })
 }
@@ -556,31 +535,27 @@ impl AppTokenSigner {
     /// Signs `claims` under a header of your own (for tests of what a verifier refuses); the
     /// signature is always this key's.
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let signature: Vec<u8> = match &self.key {
-            SigningKey::Rsa(pair) => {
-                let mut signature = vec![0; pair.public_modulus_len()];
-                // Signing with a valid key into a buffer of the modulus' length cannot fail.
-                let _ = pair.sign(
-                    &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-                    &rng,
-                    input.as_bytes(),
-                    &mut signature,
-                );
-                signature
+        jose::sign_compact(header, claims, |input| {
+            let rng = aws_lc_rs::rand::SystemRandom::new();
+            match &self.key {
+                SigningKey::Rsa(pair) => {
+                    let mut signature = vec![0; pair.public_modulus_len()];
+                    // Signing with a valid key into a buffer of the modulus' length cannot fail.
+                    let _ = pair.sign(
+                        &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                        &rng,
+                        input,
+                        &mut signature,
+                    );
+                    signature
+                }
+                SigningKey::Ec(pair, _) => pair
+                    .sign(&rng, input)
+                    .map(|s| s.as_ref().to_vec())
+                    .unwrap_or_default(),
+                SigningKey::Ed(pair) => pair.sign(input).as_ref().to_vec(),
             }
-            SigningKey::Ec(pair, _) => pair
-                .sign(&rng, input.as_bytes())
-                .map(|s| s.as_ref().to_vec())
-                .unwrap_or_default(),
-            SigningKey::Ed(pair) => pair.sign(input.as_bytes()).as_ref().to_vec(),
-        };
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+        })
     }
 
     /// An app token as the issuer mints it: `iss`, `aud` `[app]`, `urn:jtl:app_id`,

@@ -24,6 +24,7 @@
 //!
 //! No refusal carries the token, a claim value or a key id.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -605,6 +606,95 @@ pub(crate) fn check_times(
     })
 }
 
+/// Where a kind of token names its subject: the claims of the tenant and the user, and what a
+/// refusal says when one of them is not a string.
+pub(crate) struct SubjectClaims {
+    pub(crate) tenant: &'static str,
+    pub(crate) tenant_not_a_string: &'static str,
+    pub(crate) user: &'static str,
+    pub(crate) user_not_a_string: &'static str,
+}
+
+/// The claims both verifiers return besides their own: the tenant, the user, the times.
+pub(crate) struct Subject {
+    pub(crate) tenant_id: String,
+    pub(crate) user_id: Option<String>,
+    pub(crate) times: Times,
+}
+
+/// Why [`check_subject`] refused (each verifier maps these to its own error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClaimRefusal {
+    Malformed(&'static str),
+    Expired,
+    NotYetValid,
+    MissingTenant,
+}
+
+impl From<TimeRefusal> for ClaimRefusal {
+    fn from(refusal: TimeRefusal) -> Self {
+        match refusal {
+            TimeRefusal::Malformed(what) => Self::Malformed(what),
+            TimeRefusal::Expired => Self::Expired,
+            TimeRefusal::NotYetValid => Self::NotYetValid,
+        }
+    }
+}
+
+/// The checks both verifiers make after their own, in this order: the times ([`check_times`]),
+/// the tenant (required, a non-empty string: `null` and `""` name no tenant) and the user
+/// (optional, `null` being none), each taken out of `claims`.
+pub(crate) fn check_subject(
+    claims: &mut Map<String, Value>,
+    names: &SubjectClaims,
+    now: SystemTime,
+    leeway: Duration,
+) -> Result<Subject, ClaimRefusal> {
+    let times = check_times(claims, now, leeway)?;
+    let tenant_id = match claims.remove(names.tenant) {
+        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            return Err(ClaimRefusal::MissingTenant);
+        }
+        Some(_) => return Err(ClaimRefusal::Malformed(names.tenant_not_a_string)),
+    };
+    let user_id = match claims.remove(names.user) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(user)) => Some(user),
+        Some(_) => return Err(ClaimRefusal::Malformed(names.user_not_a_string)),
+    };
+    Ok(Subject {
+        tenant_id,
+        user_id,
+        times,
+    })
+}
+
+/// `Debug` of verified claims: which claims are present, not their values, since claims end
+/// up in logs through `?claims`. `app_id` (the verifier's own, no claim value) when the kind
+/// has one.
+pub(crate) fn debug_claims(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    user_id: &Option<String>,
+    app_id: Option<&str>,
+    expires_at: &SystemTime,
+    rest: &Map<String, Value>,
+) -> fmt::Result {
+    let hidden = |present: bool| if present { "…" } else { "-" };
+    let mut debug = f.debug_struct(name);
+    debug
+        .field("tenant_id", &hidden(true))
+        .field("user_id", &hidden(user_id.is_some()));
+    if let Some(app_id) = app_id {
+        debug.field("app_id", &app_id);
+    }
+    debug
+        .field("expires_at", expires_at)
+        .field("rest", &rest.keys().collect::<Vec<_>>())
+        .finish_non_exhaustive()
+}
+
 /// An RFC 7519 NumericDate: seconds since the epoch, any JSON number.
 fn numeric_date(value: Option<Value>) -> Result<Option<f64>, ()> {
     match value {
@@ -637,6 +727,23 @@ fn system_time(seconds: f64) -> SystemTime {
             .and_then(|d| UNIX_EPOCH.checked_sub(d))
             .unwrap_or(UNIX_EPOCH)
     }
+}
+
+/// A compact JWS of `header` and `claims` as given, with the signature `sign` makes of the
+/// signing input: the issuer's side of both kinds of token, for fakes and tests.
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) fn sign_compact(
+    header: &Value,
+    claims: &Value,
+    sign: impl FnOnce(&[u8]) -> Vec<u8>,
+) -> String {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
 /// Why [`KeyCache::verify`] refused: the token, or the fetch of keys.
@@ -752,13 +859,9 @@ mod tests {
     }
 
     fn sign(pair: &Ed25519KeyPair, header: Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode("{}")
-        );
-        let signature = pair.sign(input.as_bytes());
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        sign_compact(&header, &serde_json::json!({}), |input| {
+            pair.sign(input).as_ref().to_vec()
+        })
     }
 
     fn set_with(rule: KidRule, keys: Vec<Value>) -> KeySet {

@@ -55,6 +55,33 @@ fn mistyped<'a>(extra: &'a Extra, keys: &'static [&'static str]) -> Vec<&'a str>
         .collect()
 }
 
+/// What [`Manifest::validate`] reads of every object of the manifest, to report its mistyped
+/// members wherever the object stands.
+trait Object {
+    fn extra(&self) -> &Extra;
+    fn mistyped(&self) -> Vec<&str>;
+}
+
+/// Reports the mistyped members of `object`, when there is one, below the pointer `at`.
+fn mistyped_at<T: Object>(problems: &mut Vec<ManifestProblem>, at: &str, object: Option<&T>) {
+    let Some(object) = object else { return };
+    for key in object.mistyped() {
+        problems.push(ManifestProblem {
+            pointer: format!("{at}{}", pointer([key])),
+            kind: ManifestProblemKind::Mistyped {
+                found: json_kind(&object.extra()[key]),
+            },
+        });
+    }
+}
+
+/// Reports the mistyped members of each object of `list`, when there is one, below `at/<index>`.
+fn mistyped_in<T: Object>(problems: &mut Vec<ManifestProblem>, at: &str, list: Option<&Vec<T>>) {
+    for (i, object) in list.into_iter().flatten().enumerate() {
+        mistyped_at(problems, &format!("{at}/{i}"), Some(object));
+    }
+}
+
 /// An object of the manifest: its documented members as typed `Option` fields, everything else
 /// in `extra`. Reading never fails for an object (a member it cannot take stays in `extra`);
 /// writing puts a typed member before `extra`, which a set typed member overrides.
@@ -81,6 +108,15 @@ macro_rules! manifest_object {
             /// Documented members kept in `extra` because their type is not the documented one.
             pub fn mistyped(&self) -> Vec<&str> {
                 mistyped(&self.extra, Self::KEYS)
+            }
+        }
+
+        impl Object for $name {
+            fn extra(&self) -> &Extra {
+                &self.extra
+            }
+            fn mistyped(&self) -> Vec<&str> {
+                $name::mistyped(self)
             }
         }
 
@@ -425,95 +461,38 @@ impl Manifest {
     /// Every documented member kept in `extra` for its type, at its pointer, parents first.
     fn mistyped_members(&self) -> Vec<ManifestProblem> {
         let mut problems = Vec::new();
-        let mut object = |at: &str, extra: &Extra, keys: Vec<&str>| {
-            for key in keys {
-                problems.push(ManifestProblem {
-                    pointer: format!("{at}{}", pointer([key])),
-                    kind: ManifestProblemKind::Mistyped {
-                        found: json_kind(&extra[key]),
-                    },
-                });
-            }
-        };
-        object("", &self.extra, self.mistyped());
-        for (at, part) in [("/name", &self.name), ("/description", &self.description)] {
-            if let Some(part) = part {
-                object(at, &part.extra, part.mistyped());
-            }
-        }
-        if let Some(icon) = &self.icon {
-            object("/icon", &icon.extra, icon.mistyped());
-        }
-        if let Some(communication) = &self.communication {
-            object(
-                "/communication",
-                &communication.extra,
-                communication.mistyped(),
-            );
-        }
-        if let Some(legal) = &self.legal {
-            object("/legal", &legal.extra, legal.mistyped());
-        }
-        if let Some(lifecycle) = &self.lifecycle {
-            object("/lifecycle", &lifecycle.extra, lifecycle.mistyped());
-        }
-        if let Some(requirements) = &self.requirements {
-            object(
-                "/requirements",
-                &requirements.extra,
-                requirements.mistyped(),
-            );
-        }
-        let Some(capabilities) = &self.capabilities else {
-            return problems;
-        };
-        object(
-            "/capabilities",
-            &capabilities.extra,
-            capabilities.mistyped(),
+        let p = &mut problems;
+        mistyped_at(p, "", Some(self));
+        mistyped_at(p, "/name", self.name.as_ref());
+        mistyped_at(p, "/description", self.description.as_ref());
+        mistyped_at(p, "/icon", self.icon.as_ref());
+        mistyped_at(p, "/communication", self.communication.as_ref());
+        mistyped_at(p, "/legal", self.legal.as_ref());
+        mistyped_at(p, "/lifecycle", self.lifecycle.as_ref());
+        mistyped_at(p, "/requirements", self.requirements.as_ref());
+        let capabilities = self.capabilities.as_ref();
+        mistyped_at(p, "/capabilities", capabilities);
+        let hub = capabilities.and_then(|c| c.hub.as_ref());
+        mistyped_at(p, "/capabilities/hub", hub);
+        let launcher = hub.and_then(|h| h.app_launcher.as_ref());
+        mistyped_at(p, "/capabilities/hub/appLauncher", launcher);
+        let erp = self.erp();
+        mistyped_at(p, "/capabilities/erp", erp);
+        let headless = erp.and_then(|e| e.headless.as_ref());
+        mistyped_at(p, "/capabilities/erp/headless", headless);
+        let menu_items = erp.and_then(|e| e.menu_items.as_ref());
+        mistyped_in(p, "/capabilities/erp/menuItems", menu_items);
+        mistyped_in(
+            p,
+            "/capabilities/erp/tabs",
+            erp.and_then(|e| e.tabs.as_ref()),
         );
-        if let Some(hub) = &capabilities.hub {
-            object("/capabilities/hub", &hub.extra, hub.mistyped());
-            if let Some(launcher) = &hub.app_launcher {
-                object(
-                    "/capabilities/hub/appLauncher",
-                    &launcher.extra,
-                    launcher.mistyped(),
-                );
-            }
-        }
-        let Some(erp) = &capabilities.erp else {
-            return problems;
-        };
-        object("/capabilities/erp", &erp.extra, erp.mistyped());
-        if let Some(headless) = &erp.headless {
-            object(
-                "/capabilities/erp/headless",
-                &headless.extra,
-                headless.mistyped(),
-            );
-        }
-        for (i, item) in erp.menu_items.iter().flatten().enumerate() {
-            let at = format!("/capabilities/erp/menuItems/{i}");
-            object(&at, &item.extra, item.mistyped());
-        }
-        for (i, tab) in erp.tabs.iter().flatten().enumerate() {
-            object(
-                &format!("/capabilities/erp/tabs/{i}"),
-                &tab.extra,
-                tab.mistyped(),
-            );
-        }
-        for (i, pane) in erp.pane.iter().flatten().enumerate() {
-            object(
-                &format!("/capabilities/erp/pane/{i}"),
-                &pane.extra,
-                pane.mistyped(),
-            );
-        }
-        if let Some(api) = &erp.api {
-            object("/capabilities/erp/api", &api.extra, api.mistyped());
-        }
+        mistyped_in(
+            p,
+            "/capabilities/erp/pane",
+            erp.and_then(|e| e.pane.as_ref()),
+        );
+        mistyped_at(p, "/capabilities/erp/api", erp.and_then(|e| e.api.as_ref()));
         problems
     }
 

@@ -45,11 +45,12 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::auth::AuthProvider;
-use crate::cloud_app::jose::{
-    self, CacheError, KeyCache, KeySet, KidRule, Refusal, TimeRefusal, VerifyingKey,
-};
+use crate::cloud_app::jose::{self, KeyCache, KeySet, KidRule, VerifyingKey};
 use crate::cloud_app::keys;
 pub use crate::cloud_app::keys::KeysError;
+pub use crate::cloud_app::verifier_defaults::{
+    DEFAULT_KEY_CACHE, DEFAULT_LEEWAY, DEFAULT_REFETCH_INTERVAL,
+};
 use crate::time::SharedTimeSource;
 use crate::transport::context::ContextHeader;
 use crate::transport::error::BuildError;
@@ -59,12 +60,6 @@ use crate::transport::settings::{KeyFetch, Retries};
 
 /// The JWKS of Cloud production (see [`crate::environment`] for the other environments).
 pub const DEFAULT_JWKS_URL: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
-/// How long fetched keys are used before the JWKS is fetched again.
-pub const DEFAULT_KEY_CACHE: Duration = Duration::from_secs(10 * 60);
-/// The shortest time between two fetches caused by unknown key ids.
-pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
-/// Clock skew tolerated on `exp` and `nbf`.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
 /// Why a session token was refused. No message contains the token, a claim value or a key id.
 #[derive(Debug, thiserror::Error)]
@@ -117,13 +112,14 @@ pub struct SessionTokenClaims {
 /// Prints which claims are present, not their values: claims end up in logs through `?claims`.
 impl fmt::Debug for SessionTokenClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |present: bool| if present { "…" } else { "-" };
-        f.debug_struct("SessionTokenClaims")
-            .field("tenant_id", &hidden(true))
-            .field("user_id", &hidden(self.user_id.is_some()))
-            .field("expires_at", &self.expires_at)
-            .field("rest", &self.rest.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        jose::debug_claims(
+            f,
+            "SessionTokenClaims",
+            &self.user_id,
+            None,
+            &self.expires_at,
+            &self.rest,
+        )
     }
 }
 
@@ -249,10 +245,7 @@ impl SessionTokenVerifier {
             .cache
             .verify(&parsed, || self.fetch())
             .await
-            .map_err(|e| match e {
-                CacheError::Refused(refusal) => refused(refusal),
-                CacheError::Fetch(e) => SessionTokenError::KeysUnreachable(e),
-            })?;
+            .map_err(cache_refused)?;
         claims(parsed.claims_b64, now, self.inner.leeway)
     }
 
@@ -305,15 +298,15 @@ impl SessionTokenVerifier {
     }
 }
 
-/// The session error of a refusal of the JOSE core.
-fn refused(refusal: Refusal) -> SessionTokenError {
-    match refusal {
-        Refusal::Malformed(what) => SessionTokenError::Malformed(what),
-        Refusal::WrongAlgorithm => SessionTokenError::WrongAlgorithm,
-        Refusal::UnknownKey => SessionTokenError::UnknownKey,
-        Refusal::BadSignature => SessionTokenError::BadSignature,
-    }
-}
+verifier_refusals!(SessionTokenError);
+
+/// Where session tokens name their subject: `tenantId` and `userId`.
+const SUBJECT: jose::SubjectClaims = jose::SubjectClaims {
+    tenant: "tenantId",
+    tenant_not_a_string: "tenantId is not a string",
+    user: "userId",
+    user_not_a_string: "userId is not a string",
+};
 
 /// Decodes the claims and checks times and tenant.
 fn claims(
@@ -323,29 +316,13 @@ fn claims(
 ) -> Result<SessionTokenClaims, SessionTokenError> {
     use SessionTokenError::Malformed;
     let mut rest = jose::claims_object(claims_b64).map_err(Malformed)?;
-    let times = jose::check_times(&mut rest, now, leeway).map_err(|e| match e {
-        TimeRefusal::Malformed(what) => Malformed(what),
-        TimeRefusal::Expired => SessionTokenError::Expired,
-        TimeRefusal::NotYetValid => SessionTokenError::NotYetValid,
-    })?;
-    let tenant_id = match rest.remove("tenantId") {
-        Some(Value::String(tenant)) if !tenant.is_empty() => tenant,
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(SessionTokenError::MissingTenant);
-        }
-        Some(_) => return Err(Malformed("tenantId is not a string")),
-    };
-    let user_id = match rest.remove("userId") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(user)) => Some(user),
-        Some(_) => return Err(Malformed("userId is not a string")),
-    };
+    let subject = jose::check_subject(&mut rest, &SUBJECT, now, leeway).map_err(claim_refused)?;
     Ok(SessionTokenClaims {
-        tenant_id,
-        user_id,
-        expires_at: times.expires_at,
-        issued_at: times.issued_at,
-        not_before: times.not_before,
+        tenant_id: subject.tenant_id,
+        user_id: subject.user_id,
+        expires_at: subject.times.expires_at,
+        issued_at: subject.times.issued_at,
+        not_before: subject.times.not_before,
         rest,
     })
 }
@@ -430,13 +407,9 @@ impl SessionTokenSigner {
 
     /// Signs `claims` under a header of your own (for tests of what a verifier refuses).
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let signature = self.pair.sign(input.as_bytes());
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        jose::sign_compact(header, claims, |input| {
+            self.pair.sign(input).as_ref().to_vec()
+        })
     }
 
     /// A session token as the App Shell issues it: `tenantId`, `userId` when given, `iat` now

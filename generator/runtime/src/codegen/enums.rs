@@ -17,22 +17,11 @@ use serde::de::{self, Deserializer, Unexpected};
 #[macro_export]
 macro_rules! __codegen_str_enum {
     ($name:ident) => {
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::codegen::deserialize_str_enum(deserializer, $name::from_wire)
-            }
-        }
-        $crate::__codegen_wire_value!($name, as_str);
+        $crate::__codegen_wire_enum!(
+            $name,
+            as_str,
+            deserializer => $crate::codegen::deserialize_str_enum(deserializer, $name::from_wire)
+        );
     };
 }
 
@@ -44,27 +33,42 @@ macro_rules! __codegen_str_enum {
 #[macro_export]
 macro_rules! __codegen_int_enum {
     ($name:ident) => {
+        $crate::__codegen_wire_enum!(
+            $name,
+            value,
+            deserializer => $crate::codegen::deserialize_int_enum(
+                deserializer,
+                ::core::stringify!($name),
+                $name::from_value,
+                $name::from_name,
+            )
+        );
+    };
+}
+
+/// What both kinds of enum share: written as their wire value (`$key`: `as_str` or `value`,
+/// whose `Serialize` is `serialize_str` or `serialize_i64`), read by `$read` (the kind's own
+/// rules, with `$deserializer` the deserializer), and their query text (the wire value again).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __codegen_wire_enum {
+    ($name:ident, $key:ident, $deserializer:ident => $read:expr) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
+                $crate::serde::Serialize::serialize(&self.$key(), serializer)
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
-                deserializer: D,
+                $deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::codegen::deserialize_int_enum(
-                    deserializer,
-                    ::core::stringify!($name),
-                    $name::from_value,
-                    $name::from_name,
-                )
+                $read
             }
         }
-        $crate::__codegen_wire_value!($name, value);
+        $crate::__codegen_wire_value!($name, $key);
     };
 }
 
