@@ -127,21 +127,10 @@ impl Changes {
     }
 }
 
-/// `text` as a Markdown code span, whatever backticks it holds.
+/// `text` as a Markdown code span, whatever backticks it holds; unlike the generated docs'
+/// spans, blank text is not padded, as change lines have always been written.
 fn code(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    crate::emit::doc::fenced(text, false)
 }
 
 /// The items of `old` and `new` with the same key, those only in `old`, those only in `new`,
