@@ -478,8 +478,8 @@ impl Translation<'_> {
             let mut alternative = Map::new();
             alternative.insert("type".to_owned(), Value::from(ty.as_str()));
             for key in keywords_of(ty) {
-                if let Some(value) = map.get(*key) {
-                    alternative.insert((*key).to_owned(), value.clone());
+                if let Some(value) = map.get(key) {
+                    alternative.insert(key.to_owned(), value.clone());
                 }
             }
             if let Some(values) = &values {
@@ -948,29 +948,15 @@ const OBJECT: &[&str] = &[
 ];
 
 /// The keywords that apply to values of one type (and `format` where openapiv3 reads it).
-fn keywords_of(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "number" | "integer" => &[
-            "multipleOf",
-            "maximum",
-            "exclusiveMaximum",
-            "minimum",
-            "exclusiveMinimum",
-            "format",
-        ],
-        "string" => &[
-            "pattern",
-            "minLength",
-            "maxLength",
-            "contentEncoding",
-            "contentMediaType",
-            "contentSchema",
-            "format",
-        ],
-        "array" => ARRAY,
-        "object" => OBJECT,
-        _ => &[],
-    }
+fn keywords_of(ty: &str) -> impl Iterator<Item = &'static str> {
+    let (own, format): (&[&str], bool) = match ty {
+        "number" | "integer" => (NUMERIC, true),
+        "string" => (STRING, true),
+        "array" => (ARRAY, false),
+        "object" => (OBJECT, false),
+        _ => (&[], false),
+    };
+    own.iter().copied().chain(format.then_some("format"))
 }
 
 fn fits_type(ty: &str, value: &Value) -> bool {
@@ -1039,7 +1025,7 @@ fn foreign(key: &str, ty: &str) -> bool {
         || STRING.contains(&key)
         || ARRAY.contains(&key)
         || OBJECT.contains(&key);
-    typed && !keywords_of(ty).contains(&key)
+    typed && !keywords_of(ty).any(|k| k == key)
 }
 
 /// A schema with one `type` whose every keyword is of that type and that says nothing 3.1 says

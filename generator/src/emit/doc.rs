@@ -93,6 +93,13 @@ pub fn document(text: &str) -> String {
 /// more backticks than the longest run inside, padded by a space where the text touches one).
 pub fn code_span(text: &str) -> String {
     let text = text.replace(['\r', '\n'], " ");
+    // Blank text is padded too: "``" alone is no code span.
+    fenced(&text, text.trim().is_empty())
+}
+
+/// `text` between fences of more backticks than its longest run, padded by a space where it
+/// starts or ends with a backtick, or where `pad` asks for it.
+pub(crate) fn fenced(text: &str, pad: bool) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -100,7 +107,7 @@ pub fn code_span(text: &str) -> String {
         longest = longest.max(run);
     }
     let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || text.trim().is_empty() {
+    let pad = if pad || text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
         ""

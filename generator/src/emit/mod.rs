@@ -2,7 +2,7 @@
 //! `prettyplease` (`emit/code.rs`), under the "do not edit" header ([`HEADER`]).
 
 mod code;
-mod doc;
+pub(crate) mod doc;
 mod enums;
 mod inlineable;
 mod manifest;

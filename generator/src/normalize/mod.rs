@@ -151,6 +151,15 @@ pub(crate) mod test_support {
         (api, sink.into_warnings())
     }
 
+    /// Loads and normalizes a document of component schemas alone, which must raise no
+    /// diagnostic.
+    #[track_caller]
+    pub fn normalize_schemas(schemas: &str) -> Api {
+        let (api, diagnostics) = normalize_yaml(&doc("  {}", schemas));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        api
+    }
+
     /// `yaml` with `openapi`, `info` and `paths` before it.
     pub fn doc(paths: &str, schemas: &str) -> String {
         format!(

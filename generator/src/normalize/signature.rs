@@ -106,10 +106,9 @@ fn method_names(module: &mut Module, file: &str, sink: &mut Sink) {
         };
         let renamed = first_free([format!("{bare}_operation")], bare, "_", taken);
         let op = &module.operations[i];
-        sink.push(Diagnostic::warning(
+        sink.push(rename_warning(
             file,
-            op.pointer.clone(),
-            Kind::OperationRenamed,
+            op,
             format!(
                 "the method of operation `{}` would be `{wanted}`, which the module's `Client` has already; it becomes `{renamed}`",
                 op.id
@@ -117,6 +116,12 @@ fn method_names(module: &mut Module, file: &str, sink: &mut Sink) {
         ));
         module.operations[i].signature.method = renamed;
     }
+}
+
+/// The warning that a name operation `op` was to have is taken (`message` says which and what
+/// it becomes instead).
+fn rename_warning(file: &str, op: &Operation, message: String) -> Diagnostic {
+    Diagnostic::warning(file, op.pointer.clone(), Kind::OperationRenamed, message)
 }
 
 /// `wanted` as a type name of the module if it is free, else `wanted` + `suffix`, else numbered;
@@ -137,10 +142,9 @@ fn claim(
         |n| types.contains_key(n),
     );
     if name != wanted {
-        sink.push(Diagnostic::warning(
+        sink.push(rename_warning(
             file,
-            op.pointer.clone(),
-            Kind::OperationRenamed,
+            op,
             format!(
                 "the type `{wanted}` of operation `{}` is taken by {}; it becomes `{name}`",
                 op.id, types[&wanted]
@@ -294,10 +298,9 @@ fn inputs(op: &Operation, file: &str, sink: &mut Sink) -> (Vec<Input>, Vec<Input
             renamed.push(format!("`{wanted}` becomes `{option}`"));
         }
         if !renamed.is_empty() {
-            sink.push(Diagnostic::warning(
+            sink.push(rename_warning(
                 file,
-                op.pointer.clone(),
-                Kind::OperationRenamed,
+                op,
                 format!(
                     "a setter of input `{}` of operation `{}` would shadow another method of its request builder: {}",
                     input.name,

@@ -127,21 +127,10 @@ impl Changes {
     }
 }
 
-/// `text` as a Markdown code span, whatever backticks it holds.
+/// `text` as a Markdown code span, whatever backticks it holds; unlike the generated docs'
+/// spans, blank text is not padded, as change lines have always been written.
 fn code(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    crate::emit::doc::fenced(text, false)
 }
 
 /// The items of `old` and `new` with the same key, those only in `old`, those only in `new`,
@@ -484,10 +473,6 @@ fn inputs(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface)
         list.iter().find(|i| i.name == name).cloned()
     };
     let member = |name: &str| format!("parameter {name}");
-    let changed = |from: &Input, to: &Input| What::Changed {
-        from: from.ty.clone(),
-        to: to.ty.clone(),
-    };
     // A required parameter is positional: another name at the same place, of the same type,
     // changes no call (a path template's `{id}` becoming `{itemId}`).
     let known = |s: &OperationSurface, name: &str| {
@@ -516,85 +501,65 @@ fn inputs(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface)
             ),
         );
     }
-    for input in &n.required {
-        if renamed.iter().any(|(_, after)| after.name == input.name) {
-            continue;
-        }
-        match (
-            find(&o.required, &input.name),
-            find(&o.optional, &input.name),
-        ) {
-            (None, None) => change(
-                Class::Breaking,
-                &member(&input.name),
-                What::Added,
-                format!("required parameter {} added", input_text(input)),
-            ),
-            (None, Some(before)) => change(
-                Class::Breaking,
-                &member(&input.name),
-                What::Changed {
-                    from: format!("optional {}", before.ty),
-                    to: format!("required {}", input.ty),
-                },
-                format!("parameter {} made required", code(&input.name)),
-            ),
-            (Some(before), _) => {
-                if before.ty != input.ty {
-                    change(
-                        Class::Breaking,
-                        &member(&input.name),
-                        changed(&before, input),
-                        format!(
-                            "parameter {} is {} instead of {}",
-                            code(&input.name),
-                            code(&input.ty),
-                            code(&before.ty)
-                        ),
-                    );
-                }
-                moved(change, &before, input);
+    // The required parameters, then the optional ones: each new, moved from the other list
+    // (made required or optional) or kept in its own.
+    for now_required in [true, false] {
+        let (list, own, other) = if now_required {
+            (&n.required[..], &o.required[..], &o.optional[..])
+        } else {
+            (&n.optional[..], &o.optional[..], &o.required[..])
+        };
+        for input in list {
+            if now_required && renamed.iter().any(|(_, after)| after.name == input.name) {
+                continue;
             }
-        }
-    }
-    for input in &n.optional {
-        match (
-            find(&o.optional, &input.name),
-            find(&o.required, &input.name),
-        ) {
-            (None, None) => change(
-                Class::Additive,
-                &member(&input.name),
-                What::Added,
-                format!("optional parameter {} added", input_text(input)),
-            ),
-            (None, Some(before)) => change(
-                Class::Breaking,
-                &member(&input.name),
-                What::Changed {
-                    from: format!("required {}", before.ty),
-                    to: format!("optional {}", input.ty),
-                },
-                format!(
-                    "parameter {} made optional (its type becomes an `Option`)",
-                    code(&input.name)
+            match (find(own, &input.name), find(other, &input.name)) {
+                (None, None) => change(
+                    if now_required {
+                        Class::Breaking
+                    } else {
+                        Class::Additive
+                    },
+                    &member(&input.name),
+                    What::Added,
+                    format!(
+                        "{} parameter {} added",
+                        required(now_required),
+                        input_text(input)
+                    ),
                 ),
-            ),
-            (Some(before), _) => {
-                if before.ty != input.ty {
-                    change(
-                        Class::Breaking,
-                        &member(&input.name),
-                        changed(&before, input),
-                        format!(
-                            "parameter {} is {} instead of {}",
-                            code(&input.name),
-                            code(&input.ty),
-                            code(&before.ty)
-                        ),
-                    );
+                (None, Some(before)) => change(
+                    Class::Breaking,
+                    &member(&input.name),
+                    What::Changed {
+                        from: format!("{} {}", required(!now_required), before.ty),
+                        to: format!("{} {}", required(now_required), input.ty),
+                    },
+                    format!(
+                        "parameter {} made {}",
+                        code(&input.name),
+                        made(now_required)
+                    ),
+                ),
+                (Some(before), _) => {
+                    if before.ty != input.ty {
+                        change(
+                            Class::Breaking,
+                            &member(&input.name),
+                            What::Changed {
+                                from: before.ty.clone(),
+                                to: input.ty.clone(),
+                            },
+                            format!(
+                                "parameter {} is {} instead of {}",
+                                code(&input.name),
+                                code(&input.ty),
+                                code(&before.ty)
+                            ),
+                        );
+                    }
+                    moved(change, &before, input);
                 }
-                moved(change, &before, input);
             }
         }
     }
@@ -614,22 +579,12 @@ fn inputs(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface)
     let common = |list: &[String], other: &[String]| -> Vec<String> {
         list.iter().filter(|x| other.contains(x)).cloned().collect()
     };
-    let (kept_before, kept_after) = (common(&before, &after), common(&after, &before));
-    if kept_before != kept_after {
-        change(
-            Class::Breaking,
-            "required parameters",
-            What::Changed {
-                from: kept_before.join(", "),
-                to: kept_after.join(", "),
-            },
-            format!(
-                "required parameters reordered: {} instead of {}",
-                code(&kept_after.join(", ")),
-                code(&kept_before.join(", "))
-            ),
-        );
-    }
+    reordered(
+        change,
+        "required parameters",
+        common(&before, &after),
+        common(&after, &before),
+    );
 }
 
 /// A parameter that keeps its Rust name and type but travels elsewhere (another place or
@@ -656,7 +611,6 @@ fn moved(change: &mut ChangeFn<'_>, before: &Input, after: &Input) {
 }
 
 fn body(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface) {
-    let required = |r: bool| if r { "required" } else { "optional" };
     match (&o.body, &n.body) {
         (None, Some(b)) => change(
             if b.required {
@@ -709,76 +663,123 @@ fn body(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface) {
 /// Request-context headers: a required one the client's `Context` must now hold breaks calls
 /// that do not set it; the others change nothing a caller wrote.
 fn context(change: &mut ChangeFn<'_>, o: &OperationSurface, n: &OperationSurface) {
-    for header in &n.context {
-        let before = o.context.iter().find(|c| c.header == header.header);
-        let member = format!("context {}", header.header);
-        match before {
-            None => change(
-                if header.required {
-                    Class::Breaking
-                } else {
-                    Class::Additive
-                },
-                &member,
-                What::Added,
-                format!(
-                    "sends the context header {}{}",
-                    code(&header.header),
-                    if header.required {
-                        " (required: set it on the client's `Context`)"
-                    } else {
-                        " when the `Context` has it"
-                    }
-                ),
-            ),
-            Some(before) if before.required != header.required => change(
-                if header.required {
-                    Class::Breaking
-                } else {
-                    Class::Additive
-                },
-                &member,
-                What::Changed {
-                    from: if before.required {
-                        "required"
-                    } else {
-                        "optional"
-                    }
-                    .to_owned(),
-                    to: if header.required {
-                        "required"
-                    } else {
-                        "optional"
-                    }
-                    .to_owned(),
-                },
-                format!(
-                    "context header {} made {}",
-                    code(&header.header),
-                    if header.required {
-                        "required"
-                    } else {
-                        "optional"
-                    }
-                ),
-            ),
-            Some(_) => {}
+    let class = |required: bool| {
+        if required {
+            Class::Breaking
+        } else {
+            Class::Additive
         }
+    };
+    members(
+        change,
+        &o.context,
+        &n.context,
+        |c| format!("context {}", c.header),
+        |header| {
+            let note = if header.required {
+                " (required: set it on the client's `Context`)"
+            } else {
+                " when the `Context` has it"
+            };
+            (
+                class(header.required),
+                format!("sends the context header {}{note}", code(&header.header)),
+            )
+        },
+        |change, member, before, header| {
+            if before.required != header.required {
+                change(
+                    class(header.required),
+                    member,
+                    What::Changed {
+                        from: required(before.required).to_owned(),
+                        to: required(header.required).to_owned(),
+                    },
+                    format!(
+                        "context header {} made {}",
+                        code(&header.header),
+                        required(header.required)
+                    ),
+                );
+            }
+        },
+        |header| {
+            (
+                Class::Additive,
+                format!(
+                    "no longer sends the context header {}",
+                    code(&header.header)
+                ),
+            )
+        },
+    );
+}
+
+/// `required` or `optional`.
+fn required(yes: bool) -> &'static str {
+    if yes { "required" } else { "optional" }
+}
+
+/// What a parameter or property was made: `required`, or `optional` with what that does to
+/// its type.
+fn made(required: bool) -> &'static str {
+    if required {
+        "required"
+    } else {
+        "optional (its type becomes an `Option`)"
     }
-    for header in o
-        .context
-        .iter()
-        .filter(|c| !n.context.iter().any(|d| d.header == c.header))
-    {
+}
+
+/// Required parameters and properties are positional: the same ones (`before`, `after`) in
+/// another order break every call of the method or `new`.
+fn reordered(change: &mut ChangeFn<'_>, member: &str, before: Vec<String>, after: Vec<String>) {
+    if before != after {
+        let (before, after) = (before.join(", "), after.join(", "));
         change(
-            Class::Additive,
-            &format!("context {}", header.header),
-            What::Removed,
+            Class::Breaking,
+            member,
+            What::Changed {
+                from: before.clone(),
+                to: after.clone(),
+            },
             format!(
-                "no longer sends the context header {}",
-                code(&header.header)
+                "{member} reordered: {} instead of {}",
+                code(&after),
+                code(&before)
             ),
         );
+    }
+}
+
+/// The members of an item (a model's properties, an enum's values, …), matched by their
+/// `member` name (`value x`): `added` gives the class and line of one only in `new`, `kept`
+/// compares one in both (before, after), `removed` gives the class and line of one only in
+/// `old`. In `new`'s order, then the removed ones in `old`'s.
+fn members<T>(
+    change: &mut ChangeFn<'_>,
+    old: &[T],
+    new: &[T],
+    member: impl Fn(&T) -> String,
+    added: impl Fn(&T) -> (Class, String),
+    mut kept: impl FnMut(&mut ChangeFn<'_>, &str, &T, &T),
+    removed: impl Fn(&T) -> (Class, String),
+) {
+    let old_members: Vec<String> = old.iter().map(&member).collect();
+    let new_members: Vec<String> = new.iter().map(&member).collect();
+    for (after, name) in new.iter().zip(&new_members) {
+        match old_members.iter().position(|m| m == name) {
+            None => {
+                let (class, line) = added(after);
+                change(class, name, What::Added, line);
+            }
+            Some(i) => kept(change, name, &old[i], after),
+        }
+    }
+    for (before, name) in old.iter().zip(&old_members) {
+        if !new_members.contains(name) {
+            let (class, line) = removed(before);
+            change(class, name, What::Removed, line);
+        }
     }
 }
 
@@ -809,16 +810,30 @@ fn item_subject(kind: SubjectKind, name: &str, member: Option<String>) -> Subjec
     }
 }
 
-/// Added, removed and renamed items of one kind (models, enums or unions).
-fn items<'a, T>(
+/// How a line names an item of `kind`.
+fn label(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Module => "module",
+        SubjectKind::Operation => "operation",
+        SubjectKind::Model => "model",
+        SubjectKind::Enum => "enum",
+        SubjectKind::Union => "union",
+        SubjectKind::Handwritten => "hand-written module",
+    }
+}
+
+/// Added, removed and renamed items of one kind (models, enums or unions); `compare` reports
+/// the changes of one in both (before, after) as changes of its members.
+fn items<T>(
     changes: &mut Changes,
     kind: SubjectKind,
-    label: &str,
-    old: &'a [T],
-    new: &'a [T],
+    old: &[T],
+    new: &[T],
     name: impl Fn(&T) -> &str,
     same: impl Fn(&T, &T) -> bool,
-) -> Vec<(&'a T, &'a T)> {
+    mut compare: impl FnMut(&mut ChangeFn<'_>, &T, &T),
+) {
+    let label = label(kind);
     let (both, mut removed, mut added) = pair(old, new, &name);
     for (o, n) in renames(&mut removed, &mut added, same) {
         changes.push(
@@ -847,115 +862,93 @@ fn items<'a, T>(
             format!("{label} {} added", code(name(n))),
         );
     }
-    both
+    for (o, n) in both {
+        let mut change = |class: Class, member: &str, what: What, text: String| {
+            changes.push(
+                class,
+                item_subject(kind, name(n), Some(member.to_owned())),
+                what,
+                format!("{label} {}: {text}", code(name(n))),
+            );
+        };
+        compare(&mut change, o, n);
+    }
 }
 
 fn models(changes: &mut Changes, old: &[ModelSurface], new: &[ModelSurface]) {
-    let both = items(
-        changes,
-        SubjectKind::Model,
-        "model",
-        old,
-        new,
-        |m| &m.name,
-        |a, b| a.properties == b.properties,
-    );
-    for (o, n) in both {
-        let mut change = |class: Class, member: String, what: What, text: String| {
-            changes.push(
-                class,
-                item_subject(SubjectKind::Model, &n.name, Some(member)),
-                what,
-                format!("model {}: {text}", code(&n.name)),
-            );
-        };
-        for p in &n.properties {
-            let member = format!("property {}", p.name);
-            let Some(before) = o.properties.iter().find(|q| q.name == p.name) else {
-                let (class, kind) = if p.required {
-                    (Class::Breaking, "required")
+    let compare = |change: &mut ChangeFn<'_>, o: &ModelSurface, n: &ModelSurface| {
+        members(
+            change,
+            &o.properties,
+            &n.properties,
+            |p| format!("property {}", p.name),
+            |p| {
+                let class = if p.required {
+                    Class::Breaking
                 } else {
-                    (Class::Additive, "optional")
+                    Class::Additive
                 };
-                change(
-                    class,
-                    member,
-                    What::Added,
-                    format!(
-                        "{kind} property {} added",
-                        code(&format!("{}: {}", p.name, p.ty))
-                    ),
+                let text = format!(
+                    "{} property {} added",
+                    required(p.required),
+                    code(&format!("{}: {}", p.name, p.ty))
                 );
-                continue;
-            };
-            if before.ty != p.ty {
-                change(
+                (class, text)
+            },
+            |change, member, before, p| {
+                if before.ty != p.ty {
+                    change(
+                        Class::Breaking,
+                        member,
+                        What::Changed {
+                            from: before.ty.clone(),
+                            to: p.ty.clone(),
+                        },
+                        format!(
+                            "property {} is {} instead of {}",
+                            code(&p.name),
+                            code(&p.ty),
+                            code(&before.ty)
+                        ),
+                    );
+                }
+                if before.required != p.required {
+                    change(
+                        Class::Breaking,
+                        member,
+                        What::Changed {
+                            from: required(before.required).to_owned(),
+                            to: required(p.required).to_owned(),
+                        },
+                        format!("property {} made {}", code(&p.name), made(p.required)),
+                    );
+                }
+                if before.wire != p.wire {
+                    change(
+                        Class::Additive,
+                        member,
+                        What::Changed {
+                            from: before.wire.join(", "),
+                            to: p.wire.join(", "),
+                        },
+                        format!(
+                            "property {} is spelled {} on the wire (was {}; the client follows)",
+                            code(&p.name),
+                            code(&p.wire.join(", ")),
+                            code(&before.wire.join(", "))
+                        ),
+                    );
+                }
+            },
+            |p| {
+                (
                     Class::Breaking,
-                    member.clone(),
-                    What::Changed {
-                        from: before.ty.clone(),
-                        to: p.ty.clone(),
-                    },
-                    format!(
-                        "property {} is {} instead of {}",
-                        code(&p.name),
-                        code(&p.ty),
-                        code(&before.ty)
-                    ),
-                );
-            }
-            if before.required != p.required {
-                let (to, note) = if p.required {
-                    ("required", "")
-                } else {
-                    ("optional", " (its type becomes an `Option`)")
-                };
-                change(
-                    Class::Breaking,
-                    member.clone(),
-                    What::Changed {
-                        from: if before.required {
-                            "required"
-                        } else {
-                            "optional"
-                        }
-                        .to_owned(),
-                        to: to.to_owned(),
-                    },
-                    format!("property {} made {to}{note}", code(&p.name)),
-                );
-            }
-            if before.wire != p.wire {
-                change(
-                    Class::Additive,
-                    member,
-                    What::Changed {
-                        from: before.wire.join(", "),
-                        to: p.wire.join(", "),
-                    },
-                    format!(
-                        "property {} is spelled {} on the wire (was {}; the client follows)",
-                        code(&p.name),
-                        code(&p.wire.join(", ")),
-                        code(&before.wire.join(", "))
-                    ),
-                );
-            }
-        }
-        for p in o
-            .properties
-            .iter()
-            .filter(|p| !n.properties.iter().any(|q| q.name == p.name))
-        {
-            change(
-                Class::Breaking,
-                format!("property {}", p.name),
-                What::Removed,
-                format!("property {} removed", code(&p.name)),
-            );
-        }
+                    format!("property {} removed", code(&p.name)),
+                )
+            },
+        );
         // `new(required…)` takes the required properties in order.
-        let required = |m: &ModelSurface, other: &ModelSurface| -> Vec<String> {
+        let positional = |m: &ModelSurface, other: &ModelSurface| -> Vec<String> {
             m.properties
                 .iter()
                 .filter(|p| {
@@ -968,184 +961,151 @@ fn models(changes: &mut Changes, old: &[ModelSurface], new: &[ModelSurface]) {
                 .map(|p| p.name.clone())
                 .collect()
         };
-        let (before, after) = (required(o, n), required(n, o));
-        if before != after {
-            change(
-                Class::Breaking,
-                "required properties".to_owned(),
-                What::Changed {
-                    from: before.join(", "),
-                    to: after.join(", "),
-                },
-                format!(
-                    "required properties reordered: {} instead of {}",
-                    code(&after.join(", ")),
-                    code(&before.join(", "))
-                ),
-            );
-        }
-    }
+        reordered(
+            change,
+            "required properties",
+            positional(o, n),
+            positional(n, o),
+        );
+    };
+    items(
+        changes,
+        SubjectKind::Model,
+        old,
+        new,
+        |m| &m.name,
+        |a, b| a.properties == b.properties,
+        compare,
+    );
 }
 
 fn enums(changes: &mut Changes, old: &[EnumSurface], new: &[EnumSurface]) {
-    let both = items(
-        changes,
-        SubjectKind::Enum,
-        "enum",
-        old,
-        new,
-        |e| &e.name,
-        |a, b| a.kind == b.kind && a.values == b.values,
-    );
-    for (o, n) in both {
-        let mut change = |class: Class, member: String, what: What, text: String| {
-            changes.push(
-                class,
-                item_subject(SubjectKind::Enum, &n.name, Some(member)),
-                what,
-                format!("enum {}: {text}", code(&n.name)),
-            );
-        };
+    let compare = |change: &mut ChangeFn<'_>, o: &EnumSurface, n: &EnumSurface| {
         if o.kind != n.kind {
             change(
                 Class::Breaking,
-                "kind".to_owned(),
+                "kind",
                 What::Changed {
                     from: o.kind.clone(),
                     to: n.kind.clone(),
                 },
                 format!("{} values instead of {} values", n.kind, o.kind),
             );
-            continue;
+            return;
         }
-        for v in &n.values {
-            let member = format!("value {}", v.value);
-            match o.values.iter().find(|w| w.value == v.value) {
-                None => change(
-                    Class::Additive,
-                    member,
-                    What::Added,
-                    format!(
-                        "value {} added (variant {})",
-                        code(&v.value),
-                        code(&v.variant)
-                    ),
-                ),
-                Some(w) if w.variant != v.variant => change(
-                    Class::Breaking,
-                    member,
-                    What::Changed {
-                        from: w.variant.clone(),
-                        to: v.variant.clone(),
-                    },
-                    format!(
-                        "variant {} renamed to {} (value {})",
-                        code(&w.variant),
-                        code(&v.variant),
-                        code(&v.value)
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-        for w in o
-            .values
-            .iter()
-            .filter(|w| !n.values.iter().any(|v| v.value == w.value))
-        {
-            change(
-                Class::Breaking,
-                format!("value {}", w.value),
-                What::Removed,
-                format!(
+        members(
+            change,
+            &o.values,
+            &n.values,
+            |v| format!("value {}", v.value),
+            |v| {
+                let text = format!(
+                    "value {} added (variant {})",
+                    code(&v.value),
+                    code(&v.variant)
+                );
+                (Class::Additive, text)
+            },
+            |change, member, w, v| {
+                if w.variant != v.variant {
+                    change(
+                        Class::Breaking,
+                        member,
+                        What::Changed {
+                            from: w.variant.clone(),
+                            to: v.variant.clone(),
+                        },
+                        format!(
+                            "variant {} renamed to {} (value {})",
+                            code(&w.variant),
+                            code(&v.variant),
+                            code(&v.value)
+                        ),
+                    );
+                }
+            },
+            |w| {
+                let text = format!(
                     "value {} removed (variant {})",
                     code(&w.value),
                     code(&w.variant)
-                ),
-            );
-        }
-    }
+                );
+                (Class::Breaking, text)
+            },
+        );
+    };
+    items(
+        changes,
+        SubjectKind::Enum,
+        old,
+        new,
+        |e| &e.name,
+        |a, b| a.kind == b.kind && a.values == b.values,
+        compare,
+    );
 }
 
 fn unions(changes: &mut Changes, old: &[UnionSurface], new: &[UnionSurface]) {
-    let both = items(
+    let compare = |change: &mut ChangeFn<'_>, o: &UnionSurface, n: &UnionSurface| {
+        let nullable = |yes: bool| if yes { "nullable" } else { "not nullable" };
+        if o.nullable != n.nullable {
+            change(
+                Class::Breaking,
+                "nullable",
+                What::Changed {
+                    from: nullable(o.nullable).to_owned(),
+                    to: nullable(n.nullable).to_owned(),
+                },
+                format!(
+                    "made {} (where it is used, its type changes)",
+                    nullable(n.nullable)
+                ),
+            );
+        }
+        members(
+            change,
+            &o.variants,
+            &n.variants,
+            |v| format!("variant {}", v.name),
+            |v| {
+                let text = format!("variant {} added", code(&format!("{}({})", v.name, v.ty)));
+                (Class::Additive, text)
+            },
+            |change, member, w, v| {
+                if w.ty != v.ty {
+                    change(
+                        Class::Breaking,
+                        member,
+                        What::Changed {
+                            from: w.ty.clone(),
+                            to: v.ty.clone(),
+                        },
+                        format!(
+                            "variant {} holds {} instead of {}",
+                            code(&v.name),
+                            code(&v.ty),
+                            code(&w.ty)
+                        ),
+                    );
+                }
+            },
+            |w| {
+                (
+                    Class::Breaking,
+                    format!("variant {} removed", code(&w.name)),
+                )
+            },
+        );
+    };
+    items(
         changes,
         SubjectKind::Union,
-        "union",
         old,
         new,
         |u| &u.name,
         |a, b| a.nullable == b.nullable && a.variants == b.variants,
+        compare,
     );
-    for (o, n) in both {
-        let mut change = |class: Class, member: String, what: What, text: String| {
-            changes.push(
-                class,
-                item_subject(SubjectKind::Union, &n.name, Some(member)),
-                what,
-                format!("union {}: {text}", code(&n.name)),
-            );
-        };
-        if o.nullable != n.nullable {
-            let to = if n.nullable {
-                "nullable"
-            } else {
-                "not nullable"
-            };
-            change(
-                Class::Breaking,
-                "nullable".to_owned(),
-                What::Changed {
-                    from: if o.nullable {
-                        "nullable"
-                    } else {
-                        "not nullable"
-                    }
-                    .to_owned(),
-                    to: to.to_owned(),
-                },
-                format!("made {to} (where it is used, its type changes)"),
-            );
-        }
-        for v in &n.variants {
-            let member = format!("variant {}", v.name);
-            match o.variants.iter().find(|w| w.name == v.name) {
-                None => change(
-                    Class::Additive,
-                    member,
-                    What::Added,
-                    format!("variant {} added", code(&format!("{}({})", v.name, v.ty))),
-                ),
-                Some(w) if w.ty != v.ty => change(
-                    Class::Breaking,
-                    member,
-                    What::Changed {
-                        from: w.ty.clone(),
-                        to: v.ty.clone(),
-                    },
-                    format!(
-                        "variant {} holds {} instead of {}",
-                        code(&v.name),
-                        code(&v.ty),
-                        code(&w.ty)
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-        for w in o
-            .variants
-            .iter()
-            .filter(|w| !n.variants.iter().any(|v| v.name == w.name))
-        {
-            change(
-                Class::Breaking,
-                format!("variant {}", w.name),
-                What::Removed,
-                format!("variant {} removed", code(&w.name)),
-            );
-        }
-    }
 }
 
 #[cfg(test)]
