@@ -19,7 +19,7 @@ pub use crate::{
 pub use enums::{deserialize_int_enum, deserialize_str_enum};
 pub use model::{Fields, Model, StructWriter, count, deserialize_model};
 
-pub use crate::transport::body::RequestBody;
+pub use crate::transport::body::{FormPart, RequestBody};
 use crate::transport::client::Client;
 use crate::transport::error::{Error, ErrorKind};
 use crate::transport::operation::Operation;
