@@ -149,6 +149,21 @@ pub fn serde_json_body<T: Serialize + ?Sized, E>(
     encoded_json(operation, content_type, value)
 }
 
+/// The JSON text of a form field's value or a multipart part's (a concept through `Wire`).
+pub fn json_text<T: Serialize + ?Sized, E>(
+    operation: &'static Operation,
+    value: &T,
+) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|e| {
+        Error::new(
+            operation.id,
+            ErrorKind::InvalidRequest {
+                reason: e.to_string(),
+            },
+        )
+    })
+}
+
 fn encoded_json<T: Serialize + ?Sized, E>(
     operation: &'static Operation,
     content_type: &'static str,
