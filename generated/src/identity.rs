@@ -163,16 +163,21 @@ impl rt::codegen::Request for RequestToken {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
-        let mut fields: Vec<(&str, String)> = Vec::new();
+        let mut fields: Vec<(String, String)> = Vec::new();
         {
             let value = &body.grant_type;
-            fields.push(("grant_type", value.as_str().to_owned()));
+            fields
+                .push((
+                    "grant_type".to_owned(),
+                    rt::codegen::QueryValue::query_text(value),
+                ));
         }
         if let Some(value) = &body.scope {
-            fields.push(("scope", value.to_string()));
+            fields
+                .push(("scope".to_owned(), rt::codegen::QueryValue::query_text(value)));
         }
         let body = rt::codegen::RequestBody::form(
-            fields.iter().map(|(k, v)| (*k, v.as_str())),
+            fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         );
         let path = "/oauth2/token".to_owned();
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))

@@ -154,14 +154,18 @@ impl rt::codegen::Request for RequestAccessToken {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let body = self.body;
-        let mut fields: Vec<(&str, String)> = Vec::new();
+        let mut parts: Vec<rt::codegen::FormPart> = Vec::new();
         {
             let value = &body.refresh_token;
-            fields.push(("refreshToken", value.expose().to_owned()));
+            parts
+                .push(
+                    rt::codegen::FormPart::text(
+                        "refreshToken",
+                        value.expose().to_owned(),
+                    ),
+                );
         }
-        let body = rt::codegen::RequestBody::multipart(
-            fields.iter().map(|(k, v)| (*k, v.as_str())),
-        );
+        let body = rt::codegen::RequestBody::multipart_parts(parts);
         let path = "/auth".to_owned();
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }

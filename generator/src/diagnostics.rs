@@ -127,6 +127,7 @@ kinds! {
     MethodNotSendable = "method-not-sendable", false, "An operation of a method the client cannot send (OpenAPI 3.2 `additionalOperations`) is left out.";
     QuerystringNotSent = "querystring-not-sent", false, "An `in: querystring` parameter that is not a form of named values is not sent.";
     StreamNotDecoded = "stream-not-decoded", false, "The items or parts of a sequential media type (`itemSchema`, `itemEncoding`, `prefixEncoding`) are not decoded one by one: the body is read whole.";
+    FormFieldDegraded = "form-field-degraded", false, "A property of a form or multipart body is not encoded as its schema or `encoding` entry says: it is sent as JSON text, as text, or in the default style.";
 }
 
 impl fmt::Display for Kind {

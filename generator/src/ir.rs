@@ -219,6 +219,37 @@ pub struct Body {
     /// `requestBody.required`: otherwise the method takes an `Option`.
     pub required: bool,
     pub description: Option<String>,
+    /// Form and multipart bodies: how their properties are encoded.
+    pub form: Option<FormEncodings>,
+}
+
+/// What a form or multipart body's document says of encoding its properties: its `encoding`
+/// entries and the properties (or their items) of `format: binary`; `normalize::forms` decides
+/// each property's encoding from these and its type.
+#[derive(Debug, Clone, Default)]
+pub struct FormEncodings {
+    /// The pointer of the body's media type.
+    pub pointer: String,
+    /// The pointer of the body schema's `properties`.
+    pub properties_at: String,
+    /// The `encoding` entries by property name.
+    pub entries: std::collections::BTreeMap<String, EncodingEntry>,
+    /// Properties of `format: binary` (or a `contentMediaType`), or arrays of them.
+    pub binary: std::collections::BTreeSet<String>,
+    /// OpenAPI 3.2's reading: an object is its JSON text unless its entry gives a style.
+    pub objects_as_json: bool,
+}
+
+/// One `encoding` entry as written.
+#[derive(Debug, Clone, Default)]
+pub struct EncodingEntry {
+    /// The first media type of `contentType`.
+    pub content_type: Option<String>,
+    pub style: Option<String>,
+    pub explode: Option<bool>,
+    pub allow_reserved: bool,
+    /// Per-part `headers` are declared.
+    pub headers: bool,
 }
 
 /// A path, query or header parameter that stays a method argument.

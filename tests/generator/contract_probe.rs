@@ -76,6 +76,10 @@ use ::jtl_erp_runtime::codegen::Decoder as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::RequestBody as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::FormPart as _;
+#[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::json_text as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::json_body as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::serde_json_body as _;

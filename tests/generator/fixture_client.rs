@@ -1,8 +1,8 @@
-//! The client generated from the `bodies`, `responses`, `paging`, `identifiers` and `unions`
-//! fixtures, the OpenAPI 3.1 fixture `openapi31/type-lists` and the OpenAPI 3.2 fixtures
+//! The client generated from the `bodies`, `responses`, `paging`, `identifiers`, `unions` and
+//! `forms` fixtures, the OpenAPI 3.1 fixture `openapi31/type-lists` and the OpenAPI 3.2 fixtures
 //! `openapi32/query` and `openapi32/querystring`,
 //! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
-//! so that tests/generator/http.rs, paged.rs, identifiers.rs, unions.rs, openapi31.rs and
+//! so that tests/generator/http.rs, forms.rs, paged.rs, identifiers.rs, unions.rs, openapi31.rs and
 //! openapi32.rs call its operations
 //! over HTTP.
 //! This test keeps it what the
@@ -21,6 +21,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
             fixture("paging"),
             fixture("identifiers"),
             fixture("unions"),
+            fixture("forms"),
             fixture31("type-lists"),
             fixture32("query"),
             fixture32("querystring"),
@@ -35,6 +36,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
         "paging",
         "identifiers",
         "unions",
+        "forms",
         "type_lists",
         "query",
         "querystring",

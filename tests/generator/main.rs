@@ -20,6 +20,7 @@ mod errors;
 mod evolution;
 mod fixture_client;
 mod formatting;
+mod forms;
 mod http;
 mod identifiers;
 mod inlineable;
@@ -63,6 +64,10 @@ mod identifiers_client;
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/unions.rs"]
 mod unions_client;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "fixture_client/forms.rs"]
+mod forms_client;
 #[rustfmt::skip]
 #[allow(dead_code, clippy::all)]
 #[path = "fixture_client/type_lists.rs"]

@@ -16,6 +16,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "data-refs",
     "vendor-deviations",
     "identifiers",
+    "forms",
 ];
 
 /// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
@@ -144,6 +145,18 @@ fn strict_refuses_each_lossy_fixture_and_names_the_pointer() {
         (
             "parameters",
             &["/paths/~1search~1{scope}/get/parameters/13"][..],
+        ),
+        (
+            "forms",
+            &[
+                "/components/schemas/FormUpload/properties/file",
+                "/components/schemas/FormUpload/properties/picture",
+                "/paths/~1uploads/post/requestBody/content/multipart~1form-data/encoding/origin/contentType",
+                "/paths/~1uploads/post/requestBody/content/multipart~1form-data/encoding/tags/headers",
+                "/paths/~1forms~1degraded/post/requestBody/content/application~1x-www-form-urlencoded/encoding/ids",
+                "/paths/~1forms~1degraded/post/requestBody/content/application~1x-www-form-urlencoded/encoding/token/allowReserved",
+                "/components/schemas/FormDegraded/properties/nested",
+            ][..],
         ),
     ] {
         let report = generate(&[fixture(construct)], &strict)

@@ -19,7 +19,7 @@ pub use crate::{
 pub use enums::{deserialize_int_enum, deserialize_str_enum};
 pub use model::{Fields, Model, StructWriter, count, deserialize_model};
 
-pub use crate::transport::body::RequestBody;
+pub use crate::transport::body::{FormPart, RequestBody};
 use crate::transport::client::Transport;
 use crate::transport::error::{Error, ErrorKind};
 use crate::transport::operation::Operation;
@@ -147,6 +147,21 @@ pub fn serde_json_body<T: Serialize + ?Sized, E>(
     value: &T,
 ) -> Result<RequestBody, Error<E>> {
     encoded_json(operation, content_type, value)
+}
+
+/// The JSON text of a form field's value or a multipart part's (a concept through `Wire`).
+pub fn json_text<T: Serialize + ?Sized, E>(
+    operation: &'static Operation,
+    value: &T,
+) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|e| {
+        Error::new(
+            operation.id,
+            ErrorKind::InvalidRequest {
+                reason: e.to_string(),
+            },
+        )
+    })
 }
 
 fn encoded_json<T: Serialize + ?Sized, E>(

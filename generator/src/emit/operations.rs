@@ -19,6 +19,7 @@ use super::types::{error_body, marker, rust_type};
 use crate::ir::{
     Api, AuthNeed, BodyKind, Input, Module, Operation, Output, Place, Returns, SchemaKey, Take, Ty,
 };
+use crate::normalize::FieldRule;
 
 /// A module's file: its docs, the runtime import, the constants, the `Client` struct with a
 /// method per operation, then the request builders and the response enums.
@@ -900,65 +901,275 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
                 quote!(#serde_json_body(Self::OPERATION, #content_type, &body)?)
             }
         },
-        BodyKind::Form | BodyKind::Multipart => {
-            let Ty::Concept(key) = &body.ty else {
-                // normalize sends other form bodies as bytes.
-                let value = quote!(#request_body::raw(#content_type, ::std::vec::Vec::new()));
-                return (TokenStream::new(), value);
-            };
-            let (model_index, casing) = api.concept_of[key];
-            let model = &api.concepts[model_index];
-            let Some(dialect) = model.casings.iter().find(|d| d.casing == casing) else {
-                return (
-                    TokenStream::new(),
-                    quote!(#request_body::form(::std::iter::empty())),
-                );
-            };
-            let pushes = dialect.keys.iter().map(|k| {
-                let f = &model.fields[k.field];
-                let (key, text) = (lit(&k.wire), form_text(api, &f.ty));
-                let field = ident(&f.rust_name);
-                if f.required {
-                    quote! {
-                        {
-                            let value = &body.#field;
-                            fields.push((#key, #text));
-                        }
-                    }
-                } else {
-                    quote! {
-                        if let Some(value) = &body.#field {
-                            fields.push((#key, #text));
-                        }
-                    }
-                }
-            });
-            let encode = if body.kind == BodyKind::Form {
-                quote!(form)
-            } else {
-                quote!(multipart)
-            };
-            let fields = quote! {
-                let mut fields: Vec<(&str, String)> = Vec::new();
-                #(#pushes)*
-            };
-            let value =
-                quote!(#request_body::#encode(fields.iter().map(|(k, v)| (*k, v.as_str()))));
-            return (fields, value);
-        }
+        BodyKind::Form | BodyKind::Multipart => return form_value(api, body),
     };
     (TokenStream::new(), value)
 }
 
-/// A form field's text; secrets are exposed here, on their way to the wire, and nowhere else.
-fn form_text(api: &Api, ty: &Ty) -> TokenStream {
+/// The statements that collect the fields (`fields`) or parts (`parts`) of a form or
+/// multipart body, and the `RequestBody` made of them; each property as
+/// `normalize::field_rule` decides.
+fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
+    let request_body = rt::REQUEST_BODY;
+    let content_type = lit(&body.content_type);
+    let multipart = body.kind == BodyKind::Multipart;
+    let (Ty::Concept(key), Some(form)) = (&body.ty, &body.form) else {
+        // normalize sends other form bodies as bytes.
+        let value = quote!(#request_body::raw(#content_type, ::std::vec::Vec::new()));
+        return (TokenStream::new(), value);
+    };
+    let (model_index, casing) = api.concept_of[key];
+    let model = &api.concepts[model_index];
+    let keys = model
+        .casings
+        .iter()
+        .find(|d| d.casing == casing)
+        .map_or(&[][..], |d| &d.keys[..]);
+    let pushes = keys.iter().map(|k| {
+        let f = &model.fields[k.field];
+        let (rule, _) = crate::normalize::field_rule(api, body.kind, form, &k.wire, &f.ty);
+        let push = if multipart {
+            part_push(api, &rule, &k.wire, &f.ty, k.nested)
+        } else {
+            field_push(api, &rule, &k.wire, &f.ty, k.nested)
+        };
+        let field = ident(&f.rust_name);
+        if f.required {
+            quote! {
+                {
+                    let value = &body.#field;
+                    #push
+                }
+            }
+        } else {
+            quote! {
+                if let Some(value) = &body.#field {
+                    #push
+                }
+            }
+        }
+    });
+    if multipart {
+        let form_part = rt::FORM_PART;
+        let fields = quote! {
+            let mut parts: Vec<#form_part> = Vec::new();
+            #(#pushes)*
+        };
+        (fields, quote!(#request_body::multipart_parts(parts)))
+    } else {
+        let fields = quote! {
+            let mut fields: Vec<(String, String)> = Vec::new();
+            #(#pushes)*
+        };
+        let value =
+            quote!(#request_body::form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        (fields, value)
+    }
+}
+
+/// Pushes the pairs of a form field `key` (its `value: &T` in scope) onto `fields`.
+fn field_push(
+    api: &Api,
+    rule: &FieldRule,
+    key: &str,
+    ty: &Ty,
+    nested: Option<crate::ir::Casing>,
+) -> TokenStream {
+    let key_lit = lit(key);
+    let item = match ty {
+        Ty::List(inner) => &**inner,
+        other => other,
+    };
+    match rule {
+        FieldRule::Text(_) | FieldRule::File(_) => {
+            let text = scalar_text(ty);
+            quote!(fields.push((#key_lit.to_owned(), #text));)
+        }
+        FieldRule::Json(_) => {
+            let json = json_text(api, ty, nested);
+            quote!(fields.push((#key_lit.to_owned(), #json));)
+        }
+        FieldRule::Each(_) => {
+            let text = scalar_text(item);
+            quote! {
+                for value in value.iter() {
+                    fields.push((#key_lit.to_owned(), #text));
+                }
+            }
+        }
+        FieldRule::Joined(delimiter) => {
+            let delimiter = lit(delimiter);
+            let collect = object_pairs(api, ty, nested, |name, text| {
+                quote! {
+                    joined.push(#name);
+                    joined.push(#text);
+                }
+            });
+            match (ty, collect) {
+                (Ty::List(_), _) | (_, None) => {
+                    let text = scalar_text(item);
+                    quote! {
+                        fields.push((
+                            #key_lit.to_owned(),
+                            value.iter().map(|value| #text).collect::<Vec<String>>().join(#delimiter),
+                        ));
+                    }
+                }
+                (_, Some(collect)) => quote! {
+                    let mut joined: Vec<String> = Vec::new();
+                    #collect
+                    fields.push((#key_lit.to_owned(), joined.join(#delimiter)));
+                },
+            }
+        }
+        FieldRule::Exploded => object_pairs(
+            api,
+            ty,
+            nested,
+            |name, text| quote!(fields.push((#name, #text));),
+        )
+        .unwrap_or_default(),
+        FieldRule::Deep => {
+            let template = lit(&format!(
+                "{}[{{}}]",
+                key.replace('{', "{{").replace('}', "}}")
+            ));
+            object_pairs(
+                api,
+                ty,
+                nested,
+                |name, text| quote!(fields.push((format!(#template, #name), #text));),
+            )
+            .unwrap_or_default()
+        }
+    }
+}
+
+/// For an object (`value: &Model` or a map), the statements that hand each present property's
+/// name (a `String` expression) and text to `pair`; `None` for other types.
+fn object_pairs(
+    api: &Api,
+    ty: &Ty,
+    nested: Option<crate::ir::Casing>,
+    pair: impl Fn(TokenStream, TokenStream) -> TokenStream,
+) -> Option<TokenStream> {
+    match ty {
+        Ty::Map(inner) => {
+            let text = scalar_text(inner);
+            let push = pair(quote!(key.clone()), text);
+            Some(quote! {
+                for (key, value) in value.iter() {
+                    #push
+                }
+            })
+        }
+        Ty::Concept(key) => {
+            let (index, member_casing) = api.concept_of[key];
+            let model = &api.concepts[index];
+            let casing = nested.unwrap_or(member_casing);
+            let keys = model
+                .casings
+                .iter()
+                .find(|d| d.casing == casing)
+                .map_or(&[][..], |d| &d.keys[..]);
+            let pushes = keys.iter().map(|k| {
+                let f = &model.fields[k.field];
+                let field = ident(&f.rust_name);
+                let wire = lit(&k.wire);
+                let push = pair(quote!(#wire.to_owned()), scalar_text(&f.ty));
+                if f.required {
+                    quote! {
+                        {
+                            let value = &object.#field;
+                            #push
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let Some(value) = &object.#field {
+                            #push
+                        }
+                    }
+                }
+            });
+            Some(quote! {
+                let object = value;
+                #(#pushes)*
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Pushes the parts of a multipart field `key` (its `value: &T` in scope) onto `parts`.
+fn part_push(
+    api: &Api,
+    rule: &FieldRule,
+    key: &str,
+    ty: &Ty,
+    nested: Option<crate::ir::Casing>,
+) -> TokenStream {
+    let form_part = rt::FORM_PART;
+    let key_lit = lit(key);
+    match rule {
+        FieldRule::Each(inner) => {
+            let item = match ty {
+                Ty::List(inner) => &**inner,
+                other => other,
+            };
+            let push = part_push(api, inner, key, item, nested);
+            quote! {
+                for value in value.iter() {
+                    #push
+                }
+            }
+        }
+        FieldRule::Text(None) => {
+            let text = scalar_text(ty);
+            quote!(parts.push(#form_part::text(#key_lit, #text));)
+        }
+        FieldRule::Text(Some(content_type)) => {
+            let (text, content_type) = (scalar_text(ty), lit(content_type));
+            quote!(parts.push(#form_part::new(#key_lit, Some(#content_type), #text.into_bytes()));)
+        }
+        FieldRule::File(content_type) => {
+            let content_type = lit(content_type);
+            quote!(parts.push(#form_part::new(#key_lit, Some(#content_type), value.as_bytes().to_vec()));)
+        }
+        FieldRule::Json(content_type) => {
+            let json = json_text(api, ty, nested);
+            let content_type = lit(content_type.as_deref().unwrap_or("application/json"));
+            quote!(parts.push(#form_part::new(#key_lit, Some(#content_type), #json.into_bytes()));)
+        }
+        // Styles are a form's: a multipart body has none.
+        FieldRule::Joined(_) | FieldRule::Exploded | FieldRule::Deep => TokenStream::new(),
+    }
+}
+
+/// The text of a scalar `value: &T`; secrets are exposed here, on their way to the wire, and
+/// nowhere else.
+fn scalar_text(ty: &Ty) -> TokenStream {
     match ty {
         Ty::Secret => quote!(value.expose().to_owned()),
-        Ty::Enum(i) if matches!(api.enums[*i].kind, crate::ir::EnumKind::Str(_)) => {
-            quote!(value.as_str().to_owned())
+        Ty::Bytes => quote!(value.to_base64()),
+        _ => {
+            let query_value = rt::QUERY_VALUE;
+            quote!(#query_value::query_text(value))
         }
-        Ty::Enum(_) => quote!(value.value().to_string()),
-        Ty::DateTime => quote!(value.to_rfc3339()),
-        _ => quote!(value.to_string()),
+    }
+}
+
+/// The JSON text of `value: &T` (a concept, or a list or map of them, in its casing).
+fn json_text(api: &Api, ty: &Ty, nested: Option<crate::ir::Casing>) -> TokenStream {
+    let json_text = rt::JSON_TEXT;
+    let casing = ty
+        .model()
+        .map(|key| nested.unwrap_or(api.concept_of[key].1));
+    match casing {
+        Some(casing) => {
+            let (wire, casing) = (rt::WIRE, marker(casing));
+            quote!(#json_text(Self::OPERATION, &#wire::<_, #casing>::new(value))?)
+        }
+        _ => quote!(#json_text(Self::OPERATION, value)?),
     }
 }

@@ -168,6 +168,10 @@ runtime_items! {
     DECODER = "codegen::Decoder";
     /// Encoded request bodies (form, multipart).
     REQUEST_BODY = "codegen::RequestBody";
+    /// A part of a multipart body.
+    FORM_PART = "codegen::FormPart";
+    /// The JSON text of a form field or part.
+    JSON_TEXT = "codegen::json_text";
     /// A JSON body in a casing.
     JSON_BODY = "codegen::json_body";
     /// A JSON body of a type that is no concept, by its serde implementation.

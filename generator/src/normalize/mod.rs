@@ -1,6 +1,7 @@
 //! Normalize: the loaded documents become one [`Api`]: operations with their repairs applied,
 //! schemas unified across casings, enums named.
 
+mod forms;
 mod naming;
 mod operations;
 mod paging;
@@ -15,6 +16,7 @@ use crate::diagnostics::{Kind, Sink};
 use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
+pub(crate) use forms::{FieldRule, field_rule};
 use naming::module_name as module_identifier;
 pub use naming::{field_name, is_identifier, is_keyword};
 pub(crate) use schemas::is_scalar;
@@ -80,6 +82,7 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
         member_props,
     };
     let files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
+    forms::check(&api, &files, sink);
     paging::detect(&mut api, &files, sink);
     signature::settle(&mut api, &files, sink);
     api

@@ -392,6 +392,10 @@ impl OperationLowering<'_, '_, '_> {
     }
 
     fn body(&mut self, body: &ReferenceOr<RequestBody>, sink: &mut Sink) -> Option<Body> {
+        let raw_at = match body {
+            ReferenceOr::Item(_) => format!("{}/requestBody", self.pointer),
+            ReferenceOr::Reference { reference } => reference.trim_start_matches('#').to_owned(),
+        };
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
@@ -468,12 +472,17 @@ impl OperationLowering<'_, '_, '_> {
                 (BodyKind::Binary, Ty::Bytes)
             }
         };
+        let form = matches!(kind, BodyKind::Form | BodyKind::Multipart).then(|| {
+            let media_at = format!("{raw_at}/content/{}", escape_token(&media));
+            super::forms::read(&self.loaded.raw, &media_at, self.loaded.openapi32)
+        });
         Some(Body {
             kind,
             ty,
             content_type: media,
             required: body.required,
             description: body.description.clone(),
+            form,
         })
     }
 

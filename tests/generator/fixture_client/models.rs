@@ -553,6 +553,272 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `FormPoint` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FormPoint {
+    /// On the wire: `x`.
+    pub x: i64,
+    /// On the wire: `y`.
+    pub y: i64,
+    /// On the wire: `label`.
+    pub label: Option<String>,
+}
+
+rt::codegen::model! {
+    FormPoint { 0 x["x"], 1 y["y"], 2 label["label"] } new(x : i64, y : i64; label) with
+    { with_x x : i64, with_y y : i64, with_label label : String = Some } Camel { field x
+    "x", field y "y", optional label "label" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `FormSubmission` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FormSubmission {
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `count`.
+    pub count: i64,
+    /// On the wire: `active`.
+    pub active: bool,
+    /// On the wire: `ratio`.
+    pub ratio: f64,
+    /// On the wire: `kind`.
+    pub kind: crate::models::FormKind,
+    /// On the wire: `at`.
+    pub at: rt::chrono::DateTime<rt::chrono::FixedOffset>,
+    /// On the wire: `tags`.
+    pub tags: Vec<String>,
+    /// On the wire: `sizes`.
+    pub sizes: Vec<i64>,
+    /// On the wire: `point`.
+    pub point: crate::models::FormPoint,
+    /// On the wire: `note`.
+    pub note: Option<String>,
+    /// On the wire: `limit`.
+    pub limit: Option<i64>,
+    /// On the wire: `flag`.
+    pub flag: Option<bool>,
+    /// On the wire: `scale`.
+    pub scale: Option<f64>,
+    /// On the wire: `mode`.
+    pub mode: Option<crate::models::FormKind>,
+    /// On the wire: `until`.
+    pub until: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// On the wire: `labels`.
+    pub labels: Option<Vec<String>>,
+    /// On the wire: `levels`.
+    pub levels: Option<Vec<i64>>,
+    /// On the wire: `origin`.
+    pub origin: Option<crate::models::FormPoint>,
+}
+
+rt::codegen::model! {
+    FormSubmission { 0 name["name"], 1 count["count"], 2 active["active"], 3
+    ratio["ratio"], 4 kind["kind"], 5 at["at"], 6 tags["tags"], 7 sizes["sizes"], 8
+    point["point"], 9 note["note"], 10 limit["limit"], 11 flag["flag"], 12
+    scale["scale"], 13 mode["mode"], 14 until["until"], 15 labels["labels"], 16
+    levels["levels"], 17 origin["origin"] } new(name : String, count : i64, active :
+    bool, ratio : f64, kind : crate ::models::FormKind, at : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, tags : Vec < String >, sizes : Vec < i64 >, point : crate
+    ::models::FormPoint; note, limit, flag, scale, mode, until, labels, levels, origin)
+    with { with_name name : String, with_count count : i64, with_active active : bool,
+    with_ratio ratio : f64, with_kind kind : crate ::models::FormKind, with_at at :
+    rt::chrono::DateTime < rt::chrono::FixedOffset >, with_tags tags : Vec < String >,
+    with_sizes sizes : Vec < i64 >, with_point point : crate ::models::FormPoint,
+    with_note note : String = Some, with_limit limit : i64 = Some, with_flag flag : bool
+    = Some, with_scale scale : f64 = Some, with_mode mode : crate ::models::FormKind =
+    Some, with_until until : rt::chrono::DateTime < rt::chrono::FixedOffset > = Some,
+    with_labels labels : Vec < String > = Some, with_levels levels : Vec < i64 > = Some,
+    with_origin origin : crate ::models::FormPoint = Some } Camel { field name "name",
+    field count "count", field active "active", field ratio "ratio", field kind "kind",
+    field at "at", field tags "tags", field sizes "sizes", nested(Camel) point "point",
+    optional note "note", optional limit "limit", optional flag "flag", optional scale
+    "scale", optional mode "mode", optional until "until", optional labels "labels",
+    optional levels "levels", optional_nested(Camel) origin "origin" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `FormStyled` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FormStyled {
+    /// On the wire: `ids`.
+    pub ids: Vec<i64>,
+    /// On the wire: `words`.
+    pub words: Vec<String>,
+    /// On the wire: `codes`.
+    pub codes: Vec<String>,
+    /// On the wire: `filter`.
+    pub filter: crate::models::FormPoint,
+    /// On the wire: `point`.
+    pub point: crate::models::FormPoint,
+}
+
+rt::codegen::model! {
+    FormStyled { 0 ids["ids"], 1 words["words"], 2 codes["codes"], 3 filter["filter"], 4
+    point["point"] } new(ids : Vec < i64 >, words : Vec < String >, codes : Vec < String
+    >, filter : crate ::models::FormPoint, point : crate ::models::FormPoint;) with {
+    with_ids ids : Vec < i64 >, with_words words : Vec < String >, with_codes codes : Vec
+    < String >, with_filter filter : crate ::models::FormPoint, with_point point : crate
+    ::models::FormPoint } Camel { field ids "ids", field words "words", field codes
+    "codes", nested(Camel) filter "filter", nested(Camel) point "point" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `FormUpload` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FormUpload {
+    /// On the wire: `name`.
+    pub name: String,
+    /// On the wire: `count`.
+    pub count: i64,
+    /// On the wire: `active`.
+    pub active: bool,
+    /// On the wire: `ratio`.
+    pub ratio: f64,
+    /// On the wire: `kind`.
+    pub kind: crate::models::FormKind,
+    /// On the wire: `at`.
+    pub at: rt::chrono::DateTime<rt::chrono::FixedOffset>,
+    /// On the wire: `tags`.
+    pub tags: Vec<String>,
+    /// On the wire: `sizes`.
+    pub sizes: Vec<i64>,
+    /// On the wire: `point`.
+    pub point: crate::models::FormPoint,
+    /// On the wire: `file`.
+    pub file: String,
+    /// On the wire: `note`.
+    pub note: Option<String>,
+    /// On the wire: `limit`.
+    pub limit: Option<i64>,
+    /// On the wire: `flag`.
+    pub flag: Option<bool>,
+    /// On the wire: `scale`.
+    pub scale: Option<f64>,
+    /// On the wire: `mode`.
+    pub mode: Option<crate::models::FormKind>,
+    /// On the wire: `until`.
+    pub until: Option<rt::chrono::DateTime<rt::chrono::FixedOffset>>,
+    /// On the wire: `labels`.
+    pub labels: Option<Vec<String>>,
+    /// On the wire: `levels`.
+    pub levels: Option<Vec<i64>>,
+    /// On the wire: `origin`.
+    pub origin: Option<crate::models::FormPoint>,
+    /// On the wire: `picture`.
+    pub picture: Option<String>,
+}
+
+rt::codegen::model! {
+    FormUpload { 0 name["name"], 1 count["count"], 2 active["active"], 3 ratio["ratio"],
+    4 kind["kind"], 5 at["at"], 6 tags["tags"], 7 sizes["sizes"], 8 point["point"], 9
+    file["file"], 10 note["note"], 11 limit["limit"], 12 flag["flag"], 13 scale["scale"],
+    14 mode["mode"], 15 until["until"], 16 labels["labels"], 17 levels["levels"], 18
+    origin["origin"], 19 picture["picture"] } new(name : String, count : i64, active :
+    bool, ratio : f64, kind : crate ::models::FormKind, at : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, tags : Vec < String >, sizes : Vec < i64 >, point : crate
+    ::models::FormPoint, file : String; note, limit, flag, scale, mode, until, labels,
+    levels, origin, picture) with { with_name name : String, with_count count : i64,
+    with_active active : bool, with_ratio ratio : f64, with_kind kind : crate
+    ::models::FormKind, with_at at : rt::chrono::DateTime < rt::chrono::FixedOffset >,
+    with_tags tags : Vec < String >, with_sizes sizes : Vec < i64 >, with_point point :
+    crate ::models::FormPoint, with_file file : String, with_note note : String = Some,
+    with_limit limit : i64 = Some, with_flag flag : bool = Some, with_scale scale : f64 =
+    Some, with_mode mode : crate ::models::FormKind = Some, with_until until :
+    rt::chrono::DateTime < rt::chrono::FixedOffset > = Some, with_labels labels : Vec <
+    String > = Some, with_levels levels : Vec < i64 > = Some, with_origin origin : crate
+    ::models::FormPoint = Some, with_picture picture : String = Some } Camel { field name
+    "name", field count "count", field active "active", field ratio "ratio", field kind
+    "kind", field at "at", field tags "tags", field sizes "sizes", nested(Camel) point
+    "point", field file "file", optional note "note", optional limit "limit", optional
+    flag "flag", optional scale "scale", optional mode "mode", optional until "until",
+    optional labels "labels", optional levels "levels", optional_nested(Camel) origin
+    "origin", optional picture "picture" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `FormDegradedNested` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FormDegradedNested {
+    /// On the wire: `inner`.
+    pub inner: Option<crate::models::FormPoint>,
+}
+
+rt::codegen::model! {
+    FormDegradedNested { 0 inner["inner"] } new(; inner) with { with_inner inner : crate
+    ::models::FormPoint = Some } Camel { optional_nested(Camel) inner "inner" }
+}
+
+/// Schemas of this concept (their casing):
+///
+/// - `FormDegraded` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FormDegraded {
+    /// On the wire: `ids`.
+    pub ids: Option<Vec<i64>>,
+    /// On the wire: `token`.
+    pub token: Option<String>,
+    /// On the wire: `meta`.
+    pub meta: Option<crate::models::FormPoint>,
+    /// On the wire: `attrs`.
+    pub attrs: Option<::std::collections::BTreeMap<String, String>>,
+    /// On the wire: `nested`.
+    pub nested: Option<crate::models::FormDegradedNested>,
+}
+
+rt::codegen::model! {
+    FormDegraded { 0 ids["ids"], 1 token["token"], 2 meta["meta"], 3 attrs["attrs"], 4
+    nested["nested"] } new(; ids, token, meta, attrs, nested) with { with_ids ids : Vec <
+    i64 > = Some, with_token token : String = Some, with_meta meta : crate
+    ::models::FormPoint = Some, with_attrs attrs : ::std::collections::BTreeMap < String,
+    String > = Some, with_nested nested : crate ::models::FormDegradedNested = Some }
+
+    Camel { optional ids "ids", optional token "token", optional_nested(Camel) meta
+    "meta", optional attrs "attrs", optional_nested(Camel) nested "nested" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `Profile` in `tests/fixtures/openapi31/type-lists.yaml` (Camel)
 ///
 /// Built with `new` (the required fields) and a `with_…` setter per field, so that a
@@ -851,6 +1117,46 @@ impl V٣ {
 }
 
 rt::codegen::str_enum!(V٣);
+
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FormKind {
+    /// `plain`
+    Plain,
+    /// `fancy`
+    Fancy,
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
+}
+
+#[allow(deprecated)]
+impl FormKind {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plain => "plain",
+            Self::Fancy => "fancy",
+            Self::Unknown(value) => &value.0,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "plain" => Self::Plain,
+            "fancy" => Self::Fancy,
+            other => Self::Unknown(UnknownValue(other.to_owned())),
+        }
+    }
+}
+
+rt::codegen::str_enum!(FormKind);
 
 /// Only strings are listed, so only the string type is left
 ///
