@@ -906,6 +906,35 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     (TokenStream::new(), value)
 }
 
+/// The wire keys of `model` in `casing` (none when the model has no such dialect).
+fn dialect_keys(model: &crate::ir::Concept, casing: crate::ir::Casing) -> &[crate::ir::WireKey] {
+    model
+        .casings
+        .iter()
+        .find(|d| d.casing == casing)
+        .map_or(&[][..], |d| &d.keys[..])
+}
+
+/// `push` run with `value: &T` bound to the field `owner.field`: always for a required field,
+/// only when present for an optional one.
+fn for_present_field(owner: TokenStream, f: &crate::ir::Field, push: TokenStream) -> TokenStream {
+    let field = ident(&f.rust_name);
+    if f.required {
+        quote! {
+            {
+                let value = &#owner.#field;
+                #push
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = &#owner.#field {
+                #push
+            }
+        }
+    }
+}
+
 /// The statements that collect the fields (`fields`) or parts (`parts`) of a form or
 /// multipart body, and the `RequestBody` made of them; each property as
 /// `normalize::field_rule` decides.
@@ -920,12 +949,7 @@ fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     };
     let (model_index, casing) = api.concept_of[key];
     let model = &api.concepts[model_index];
-    let keys = model
-        .casings
-        .iter()
-        .find(|d| d.casing == casing)
-        .map_or(&[][..], |d| &d.keys[..]);
-    let pushes = keys.iter().map(|k| {
+    let pushes = dialect_keys(model, casing).iter().map(|k| {
         let f = &model.fields[k.field];
         let (rule, _) = crate::normalize::field_rule(api, body.kind, form, &k.wire, &f.ty);
         let push = if multipart {
@@ -933,21 +957,7 @@ fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
         } else {
             field_push(api, &rule, &k.wire, &f.ty, k.nested)
         };
-        let field = ident(&f.rust_name);
-        if f.required {
-            quote! {
-                {
-                    let value = &body.#field;
-                    #push
-                }
-            }
-        } else {
-            quote! {
-                if let Some(value) = &body.#field {
-                    #push
-                }
-            }
-        }
+        for_present_field(quote!(body), f, push)
     });
     if multipart {
         let form_part = rt::FORM_PART;
@@ -1067,30 +1077,11 @@ fn object_pairs(
             let (index, member_casing) = api.concept_of[key];
             let model = &api.concepts[index];
             let casing = nested.unwrap_or(member_casing);
-            let keys = model
-                .casings
-                .iter()
-                .find(|d| d.casing == casing)
-                .map_or(&[][..], |d| &d.keys[..]);
-            let pushes = keys.iter().map(|k| {
+            let pushes = dialect_keys(model, casing).iter().map(|k| {
                 let f = &model.fields[k.field];
-                let field = ident(&f.rust_name);
                 let wire = lit(&k.wire);
                 let push = pair(quote!(#wire.to_owned()), scalar_text(&f.ty));
-                if f.required {
-                    quote! {
-                        {
-                            let value = &object.#field;
-                            #push
-                        }
-                    }
-                } else {
-                    quote! {
-                        if let Some(value) = &object.#field {
-                            #push
-                        }
-                    }
-                }
+                for_present_field(quote!(object), f, push)
             });
             Some(quote! {
                 let object = value;
