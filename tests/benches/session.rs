@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
     let (_fake, verifier, token, public_key) = runtime.block_on(async {
         let fake = FakeJtl::start().await.expect("fake");
-        fake.add_client("app", "secret");
+        fake.identity().add_client("app", "secret");
         let auth = ClientCredentials::builder("app", "secret")
             .token_url(fake.token_url())
             .build()
@@ -32,13 +32,13 @@ fn bench(c: &mut Criterion) {
             .key_cache(Duration::from_secs(3600))
             .build()
             .expect("verifier");
-        let token = fake.session_token(
+        let token = fake.session_tokens().issue(
             "6f1c2b3a-1111-4222-8333-944455556666",
             Some("user-1"),
             Duration::from_secs(3600),
         );
         verifier.verify(&token).await.expect("warm key cache");
-        let x = fake.session_jwks()["keys"][0]["x"]
+        let x = fake.session_tokens().jwks()["keys"][0]["x"]
             .as_str()
             .expect("x")
             .to_owned();

@@ -110,7 +110,7 @@ async fn basic_auth_is_rfc_7617_and_sends_the_pair_as_written() {
 #[jtl_erp_tests::test]
 async fn the_fake_decodes_the_credentials_and_refuses_raw_ones_that_needed_encoding() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_client(ID, SECRET);
+    fake.identity().add_client(ID, SECRET);
     for (generation, provider) in [
         (
             "legacy",
@@ -157,7 +157,7 @@ async fn the_fake_decodes_the_credentials_and_refuses_raw_ones_that_needed_encod
     }
 
     // A secret without reserved characters reads the same either way.
-    fake.add_client("plain-id", "plain-secret");
+    fake.identity().add_client("plain-id", "plain-secret");
     let plain = format!("Basic {}", STANDARD.encode("plain-id:plain-secret"));
     let response = http
         .post(fake.token_url())

@@ -32,8 +32,8 @@ struct Setup {
 
 async fn setup() -> Setup {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_public_client(CLIENT);
-    fake.set_login("user-7", "tenant-42");
+    fake.identity().add_public_client(CLIENT);
+    fake.identity().set_login("user-7", "tenant-42");
     let clock = ManualTimeSource::new();
     let login = PkceLogin::builder(CLIENT)
         .issuer(&fake.issuer())
@@ -139,15 +139,19 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
     let claims = decode_claims(first_token.expose());
     assert_eq!(claims["sub"], "user-7");
     assert_eq!(claims["urn:jtl:tenant_id"], "tenant-42");
-    assert_eq!(fake.user_tokens_issued(), 1);
+    assert_eq!(fake.identity().user_tokens_issued(), 1);
 
     // One hour of life, refreshed once no more than the 5-minute margin remains.
     clock.advance(Duration::from_secs(3299));
     client.get_status().await.expect("still fresh");
-    assert_eq!(fake.user_tokens_issued(), 1, "no refresh while fresh");
+    assert_eq!(
+        fake.identity().user_tokens_issued(),
+        1,
+        "no refresh while fresh"
+    );
     clock.advance(Duration::from_secs(1));
     client.get_status().await.expect("refreshed");
-    assert_eq!(fake.user_tokens_issued(), 2);
+    assert_eq!(fake.identity().user_tokens_issued(), 2);
     let refresh = token_requests(&fake).remove(1);
     assert_eq!(
         refresh,
@@ -165,7 +169,7 @@ async fn a_user_logs_in_calls_the_erp_and_is_refreshed_with_the_rotated_refresh_
     // The next refresh succeeds: it used the rotated one, since the issuer spent the first.
     clock.advance(Duration::from_secs(3300));
     client.get_status().await.expect("refreshed again");
-    assert_eq!(fake.user_tokens_issued(), 3);
+    assert_eq!(fake.identity().user_tokens_issued(), 3);
     assert_ne!(
         access.source().refresh_token().expect("rotated").expose(),
         second_refresh.expose()
@@ -255,7 +259,7 @@ async fn a_wrong_verifier_and_a_replayed_code_are_refused_by_the_issuer() {
         matches!(&error, PkceError::Token(TokenError::Rejected { .. })),
         "{error:?}"
     );
-    assert_eq!(fake.user_tokens_issued(), 1);
+    assert_eq!(fake.identity().user_tokens_issued(), 1);
 }
 
 #[jtl_erp_tests::test(deadline = 120)]
@@ -263,7 +267,7 @@ async fn an_issuer_refusal_and_a_revoked_refresh_token_are_typed_errors() {
     let Setup { fake, login, clock } = setup().await;
     // The issuer redirects with error=… when nobody may log in.
     let nobody = FakeJtl::start().await.expect("fake");
-    nobody.add_public_client(CLIENT);
+    nobody.identity().add_public_client(CLIENT);
     let denied = PkceLogin::builder(CLIENT)
         .issuer(&nobody.issuer())
         .build()
@@ -281,7 +285,7 @@ async fn an_issuer_refusal_and_a_revoked_refresh_token_are_typed_errors() {
         .expect("login");
     let client = client_with(&fake, access);
     client.get_status().await.expect("fresh");
-    fake.revoke_refresh_tokens();
+    fake.identity().revoke_refresh_tokens();
     clock.advance(Duration::from_secs(3300));
     let error = client.get_status().await.expect_err("revoked");
     assert!(matches!(error.kind(), ErrorKind::Auth(_)), "{error:?}");
@@ -393,5 +397,5 @@ async fn concurrent_calls_at_expiry_share_one_refresh_so_rotation_does_not_lock_
         call.await.expect("task").expect("every call succeeds");
     }
     // One refresh: a second one with the spent refresh token would have been refused.
-    assert_eq!(fake.user_tokens_issued(), 2);
+    assert_eq!(fake.identity().user_tokens_issued(), 2);
 }

@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use jtl_erp_tests::call_marker::{CALL, MarkCall};
 
 async fn cloud_client(fake: &FakeJtl) -> erp_v2::Client {
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     let auth = ClientCredentials::builder("app", "app-secret")
         .token_url(fake.token_url())
         .build()

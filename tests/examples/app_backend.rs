@@ -133,7 +133,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(config) => (None, config),
         Err(_) => {
             let fake = jtl_erp_client::fake::FakeJtl::start().await?;
-            fake.add_client("example-client", "example-secret");
+            fake.identity()
+                .add_client("example-client", "example-secret");
             let urls = [fake.cloud_url(), fake.issuer()];
             let config = CloudConfig::from_vars(|name| match name {
                 "JTL_CLIENT_ID" => Some("example-client".into()),
@@ -150,7 +151,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(fake) = &fake {
         let tenant = "6f1c2b3a-1111-4222-8333-944455556666";
         let lifetime = std::time::Duration::from_secs(3600);
-        let token = fake.app_token(&app_id, tenant, Some("user-1"), lifetime);
+        let token = fake.identity().app_token(
+            jtl_erp_client::fake::AppTokenAlg::Rs256,
+            &app_id,
+            tenant,
+            Some("user-1"),
+            lifetime,
+        );
         println!("curl -H 'Authorization: Bearer {token}' {url}");
     }
     // One replica of many: share the token and the rate-limit budget through Redis.

@@ -22,7 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ),
             _ => {
                 let fake = FakeJtl::start().await?;
-                fake.add_client("example-client", "example-secret");
+                fake.identity()
+                    .add_client("example-client", "example-secret");
                 let urls = (fake.token_url(), fake.cloud_url());
                 (
                     Some(fake),

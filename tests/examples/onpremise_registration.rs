@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(url) => (None, url),
         Err(_) => {
             let fake = FakeJtl::start().await?;
-            fake.auto_approve(true);
+            fake.registration().auto_approve(true);
             let url = fake.onpremise_url();
             (Some(fake), url)
         }

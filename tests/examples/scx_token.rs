@@ -12,7 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(token) => (None, ScxRefreshToken::builder(token).build()?),
         Err(_) => {
             let fake = FakeJtl::start().await?;
-            fake.add_refresh_token("example-refresh-token");
+            fake.scx().add_refresh_token("example-refresh-token");
             let provider = ScxRefreshToken::builder("example-refresh-token")
                 .base_url(fake.scx_url())
                 .build()?;

@@ -113,7 +113,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(config) => (None, config),
         Err(_) => {
             let fake = jtl_erp_client::fake::FakeJtl::start().await?;
-            fake.add_client("example-client", "example-secret");
+            fake.identity()
+                .add_client("example-client", "example-secret");
             let urls = [fake.cloud_url(), fake.token_url(), fake.jwks_url()];
             let config = CloudConfig::from_vars(|name| match name {
                 "JTL_CLIENT_ID" => Some("example-client".into()),
@@ -130,8 +131,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = format!("http://{}/api/erp-status", listener.local_addr()?);
     if let Some(fake) = &fake {
         let tenant = "6f1c2b3a-1111-4222-8333-944455556666";
-        let token =
-            fake.session_token(tenant, Some("user-1"), std::time::Duration::from_secs(3600));
+        let token = fake.session_tokens().issue(
+            tenant,
+            Some("user-1"),
+            std::time::Duration::from_secs(3600),
+        );
         println!("curl -H 'Authorization: Bearer {token}' {url}");
     }
     println!("listening on {url}");

@@ -27,8 +27,8 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         None => {
             let fake = FakeJtl::start().await?;
-            fake.add_user("admin", "example-password");
-            let key = fake.issue_api_key(&["foreignapps.manage"]);
+            fake.erp().add_user("admin", "example-password");
+            let key = fake.registration().issue_api_key(&["foreignapps.manage"]);
             let url = fake.onpremise_url();
             (
                 Some(fake),

@@ -321,7 +321,8 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
             std::time::Duration::from_millis(100),
         );
         let pending = flow.register(&app).await.expect("registered");
-        fake.approve(&pending.registration_id, optional)
+        fake.registration()
+            .approve(&pending.registration_id, optional)
             .expect("approved");
         let accepted = flow.wait(&pending).await.expect("accepted");
 
@@ -346,7 +347,7 @@ async fn the_registration_flow_through_prism_proxy_has_no_violations() {
         erp_v1::Client::builder(),
         &proxy,
         &recorder,
-        Some(gateway_auth(fake.issue_api_key(&[]))),
+        Some(gateway_auth(fake.registration().issue_api_key(&[]))),
     );
     fake.answer_in_other_casing(true);
     client

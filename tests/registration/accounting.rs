@@ -28,7 +28,7 @@ fn context() -> Context {
 
 /// A Cloud client with the application's token, on a manual clock.
 fn client(fake: &FakeJtl, clock: &ManualTimeSource) -> erp_v2::Client {
-    fake.add_client("client-id", "client-secret");
+    fake.identity().add_client("client-id", "client-secret");
     let provider = ClientCredentials::builder("client-id", "client-secret")
         .token_url(fake.token_url())
         .build()
@@ -97,7 +97,8 @@ async fn an_empty_list_is_one_request_and_yields_nothing() {
 #[jtl_erp_tests::test]
 async fn a_list_of_one_page_is_one_request_in_the_default_page_size() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(ACCOUNTING_DATA_DEFAULT_PAGE_SIZE);
+    fake.erp()
+        .set_accounting_data(ACCOUNTING_DATA_DEFAULT_PAGE_SIZE);
     let client = client(&fake, &ManualTimeSource::new());
     let items: Vec<_> = client
         .query_accounting_data()
@@ -114,7 +115,7 @@ async fn a_list_of_one_page_is_one_request_in_the_default_page_size() {
 #[jtl_erp_tests::test]
 async fn two_hundred_fifty_documents_in_pages_of_a_hundred_are_three_requests_in_order() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(250);
+    fake.erp().set_accounting_data(250);
     let client = client(&fake, &ManualTimeSource::new());
     let items: Vec<_> = sized(&client, 100)
         .into_items()
@@ -137,7 +138,7 @@ async fn two_hundred_fifty_documents_in_pages_of_a_hundred_are_three_requests_in
 #[jtl_erp_tests::test]
 async fn the_pages_stream_carries_the_vendors_envelope() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(250);
+    fake.erp().set_accounting_data(250);
     let client = client(&fake, &ManualTimeSource::new());
     let pages: Vec<_> = sized(&client, 100)
         .into_pages()
@@ -183,8 +184,8 @@ async fn the_pages_stream_carries_the_vendors_envelope() {
 #[jtl_erp_tests::test]
 async fn a_429_in_the_middle_of_a_walk_is_waited_out_on_the_clients_clock() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(250);
-    fake.fail_accounting_data_page(
+    fake.erp().set_accounting_data(250);
+    fake.erp().fail_accounting_data_page(
         2,
         Fault::RetryAfter {
             status: 429,
@@ -220,7 +221,7 @@ async fn a_429_in_the_middle_of_a_walk_is_waited_out_on_the_clients_clock() {
 #[jtl_erp_tests::test]
 async fn every_page_request_carries_the_tenant_the_app_and_the_credentials() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(30);
+    fake.erp().set_accounting_data(30);
     let client = client(&fake, &ManualTimeSource::new());
     let items: Vec<_> = sized(&client, 10)
         .into_items()
@@ -246,7 +247,7 @@ async fn every_page_request_carries_the_tenant_the_app_and_the_credentials() {
 #[jtl_erp_tests::test]
 async fn the_fake_refuses_what_the_vendor_refuses() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.set_accounting_data(3);
+    fake.erp().set_accounting_data(3);
     let status = |result: Result<_, Error<_>>| {
         result
             .err()
@@ -281,12 +282,12 @@ async fn the_fake_refuses_what_the_vendor_refuses() {
         status(unknown.query_accounting_data().await.map(|_| ())),
         Some(401)
     );
-    let without = wawi(fake.issue_api_key(&["info.read"]));
+    let without = wawi(fake.registration().issue_api_key(&["info.read"]));
     assert_eq!(
         status(without.query_accounting_data().await.map(|_| ())),
         Some(403)
     );
-    let with = wawi(fake.issue_api_key(&["accountings.read"]));
+    let with = wawi(fake.registration().issue_api_key(&["accountings.read"]));
     let items: Vec<_> = with
         .query_accounting_data()
         .into_items()

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::fake::{AppTokenAlg, FakeJtl};
 use jtl_erp_client::runtime::environment::CloudConfig;
 use jtl_erp_client::runtime::reqwest;
 use serde_json::{Value, json};
@@ -29,7 +29,7 @@ struct Running {
 
 async fn start() -> Running {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     let urls = [fake.cloud_url(), fake.issuer()];
     let config = CloudConfig::from_vars(|name| match name {
         "JTL_CLIENT_ID" => Some("app".into()),
@@ -105,12 +105,20 @@ impl Running {
 async fn a_valid_app_token_reaches_the_erp_for_the_tenant_inside_it() {
     let backend = start().await;
     let lifetime = Duration::from_secs(300);
-    let rs = backend
-        .fake
-        .app_token(APP, TENANT_A, Some("user-1"), lifetime);
-    let ed = backend
-        .fake
-        .app_token_eddsa(APP, TENANT_A, Some("user-2"), lifetime);
+    let rs = backend.fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        APP,
+        TENANT_A,
+        Some("user-1"),
+        lifetime,
+    );
+    let ed = backend.fake.identity().app_token(
+        AppTokenAlg::EdDsa,
+        APP,
+        TENANT_A,
+        Some("user-2"),
+        lifetime,
+    );
     let (status, body) = backend.call(&rs).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
@@ -155,18 +163,32 @@ async fn bad_app_tokens_are_refused_before_the_erp_is_called() {
     let now = backend.now();
     let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
 
-    let expired =
-        fake.sign_app_claims(&backend.claims(json!({"iat": now - 900, "exp": now - 600})));
-    let foreign_app = fake.app_token("other-app", TENANT_A, None, Duration::from_secs(300));
-    let other_issuer =
-        fake.sign_app_claims(&backend.claims(json!({"iss": "https://id.jtl-cloud.com"})));
-    let valid = fake.app_token(APP, TENANT_A, None, Duration::from_secs(300));
+    let expired = fake
+        .identity()
+        .sign_claims(&backend.claims(json!({"iat": now - 900, "exp": now - 600})));
+    let foreign_app = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        "other-app",
+        TENANT_A,
+        None,
+        Duration::from_secs(300),
+    );
+    let other_issuer = fake
+        .identity()
+        .sign_claims(&backend.claims(json!({"iss": "https://id.jtl-cloud.com"})));
+    let valid = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        APP,
+        TENANT_A,
+        None,
+        Duration::from_secs(300),
+    );
     let parts: Vec<&str> = valid.split('.').collect();
     let claims_b = b64(&backend.claims(json!({"urn:jtl:tenant_id": TENANT_B})));
     let tampered = format!("{}.{claims_b}.{}", parts[0], parts[2]);
     let none = format!("{}.{claims_b}.", b64(&json!({"alg": "none", "typ": "JWT"})));
     // HS256 keyed with the issuer's published RSA key, under its kid.
-    let jwks = fake.issuer_jwks();
+    let jwks = fake.identity().jwks();
     let rsa = &jwks["keys"][0];
     let input = format!(
         "{}.{claims_b}",
@@ -218,9 +240,13 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
     for i in 0..40 {
         let tenant = if i % 2 == 0 { TENANT_A } else { TENANT_B };
         let user = format!("user-{i}");
-        let token = backend
-            .fake
-            .app_token(APP, tenant, Some(&user), Duration::from_secs(300));
+        let token = backend.fake.identity().app_token(
+            AppTokenAlg::Rs256,
+            APP,
+            tenant,
+            Some(&user),
+            Duration::from_secs(300),
+        );
         let backend = backend.clone();
         calls.push(tokio::spawn(async move {
             let (status, body) = backend.call(&token).await;
@@ -245,9 +271,9 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
         .filter(|r| r.path == "/oauth/v2/token")
         .count();
     assert_eq!(token_requests, 1, "one app token for both tenants");
-    assert_eq!(backend.fake.issuer_key_fetches(), 1);
+    assert_eq!(backend.fake.identity().jwks_fetches(), 1);
     assert_eq!(
-        backend.fake.discovery_fetches(),
+        backend.fake.identity().discovery_fetches(),
         2,
         "one for the grant, one for the keys"
     );
@@ -264,10 +290,16 @@ async fn replicas_of_the_backend_share_one_token_through_redis() {
         return;
     };
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     let urls = [fake.cloud_url(), fake.issuer()];
     let http = reqwest::Client::new();
-    let token = fake.app_token(APP, TENANT_A, Some("user-1"), Duration::from_secs(300));
+    let token = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        APP,
+        TENANT_A,
+        Some("user-1"),
+        Duration::from_secs(300),
+    );
     // Three replicas, as `REDIS_URL` sets them up in the example's `main`.
     let mut replicas = Vec::new();
     for _ in 0..3 {

@@ -38,7 +38,7 @@ async fn start() -> Running {
 /// request is handled inside the caller's number, taken from the request's `x-test-call`.
 async fn start_with(marked: bool) -> Running {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     let urls = [fake.cloud_url(), fake.token_url(), fake.jwks_url()];
     let config = CloudConfig::from_vars(|name| match name {
         "JTL_CLIENT_ID" => Some("app".into()),
@@ -135,9 +135,11 @@ impl Running {
 #[jtl_erp_tests::test]
 async fn a_valid_session_token_reaches_the_erp_for_its_tenant() {
     let backend = start().await;
-    let token = backend
-        .fake
-        .session_token(TENANT_A, Some("user-1"), Duration::from_secs(300));
+    let token =
+        backend
+            .fake
+            .session_tokens()
+            .issue(TENANT_A, Some("user-1"), Duration::from_secs(300));
     let (status, body) = backend.call(&token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
@@ -162,13 +164,17 @@ async fn bad_session_tokens_are_refused_before_the_erp_is_called() {
         .expect("epoch")
         .as_secs();
     let fake = &backend.fake;
-    let expired = fake.sign_session_claims(&json!({"tenantId": TENANT_A, "exp": now - 600}));
-    let valid = fake.session_token(TENANT_A, None, Duration::from_secs(300));
+    let expired = fake
+        .session_tokens()
+        .sign_claims(&json!({"tenantId": TENANT_A, "exp": now - 600}));
+    let valid = fake
+        .session_tokens()
+        .issue(TENANT_A, None, Duration::from_secs(300));
     let parts: Vec<&str> = valid.split('.').collect();
     let claims_b =
         URL_SAFE_NO_PAD.encode(json!({"tenantId": TENANT_B, "exp": now + 300}).to_string());
     let tampered = format!("{}.{claims_b}.{}", parts[0], parts[2]);
-    let foreign = SessionTokenSigner::generate(fake.session_key_id())
+    let foreign = SessionTokenSigner::generate(fake.session_tokens().key_id())
         .expect("key")
         .session_token(TENANT_B, None, Duration::from_secs(300));
     let none = format!(
@@ -205,9 +211,11 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
         .collect();
     let mut calls = Vec::new();
     for (number, (tenant, user)) in callers.iter().enumerate() {
-        let token = backend
-            .fake
-            .session_token(tenant, Some(user), Duration::from_secs(300));
+        let token =
+            backend
+                .fake
+                .session_tokens()
+                .issue(tenant, Some(user), Duration::from_secs(300));
         let backend = backend.clone();
         calls.push(tokio::spawn(async move {
             backend.marked_call(number, &token).await
@@ -259,7 +267,7 @@ async fn two_tenants_at_once_each_get_their_own_tenant_and_share_one_app_token()
         token_requests, 1,
         "one app token for the JWKS and both tenants"
     );
-    assert_eq!(backend.fake.jwks_fetches(), 1);
+    assert_eq!(backend.fake.session_tokens().jwks_fetches(), 1);
 }
 
 /// Every value of header `name` in `request`.

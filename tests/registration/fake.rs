@@ -57,12 +57,17 @@ async fn the_erp_1_0_lifecycle_hands_out_the_key_once_and_requires_it_afterwards
     let flow = fast(RegistrationFlow::erp_v1(client));
 
     let pending = flow.register(&app()).await.expect("registered");
-    assert_eq!(fake.registrations()[0].status, RegistrationStatus::Pending);
     assert_eq!(
-        fake.approve(&pending.registration_id, &["shop.read"]),
+        fake.registration().list()[0].status,
+        RegistrationStatus::Pending
+    );
+    assert_eq!(
+        fake.registration()
+            .approve(&pending.registration_id, &["shop.read"]),
         Err(FakeError::NotRequested("shop.read".into()))
     );
-    fake.approve(&pending.registration_id, &["return.read"])
+    fake.registration()
+        .approve(&pending.registration_id, &["return.read"])
         .expect("approved");
     let accepted = flow.wait(&pending).await.expect("accepted");
     let missing: Vec<String> = accepted
@@ -147,7 +152,7 @@ async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_c
         fake.requests()[0].path,
         "/api/eazybusiness/v2/authentication"
     );
-    assert_eq!(fake.registrations()[0].api_version, "2.0");
+    assert_eq!(fake.registration().list()[0].api_version, "2.0");
 
     let impostor = erp_v2::Client::builder()
         .base_url(fake.onpremise_url())
@@ -155,7 +160,7 @@ async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_c
         .build()
         .expect("client");
     // Even with auto-approval on, a poll with another code is refused before anything changes.
-    fake.auto_approve(true);
+    fake.registration().auto_approve(true);
     let refused = fast(RegistrationFlow::erp_v2(impostor))
         .wait(&pending)
         .await
@@ -175,20 +180,22 @@ async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_c
         Some("ChallengeCodeMismatch")
     );
     assert_eq!(
-        fake.registrations()[0].status,
+        fake.registration().list()[0].status,
         RegistrationStatus::Pending,
         "the impostor's poll approved nothing"
     );
-    fake.auto_approve(false);
+    fake.registration().auto_approve(false);
 
-    fake.reject(&pending.registration_id).expect("rejected");
+    fake.registration()
+        .reject(&pending.registration_id)
+        .expect("rejected");
     let error = flow.wait(&pending).await.expect_err("rejected");
     assert!(
         matches!(error, RegistrationError::Rejected { .. }),
         "{error:?}"
     );
     assert_eq!(
-        fake.reject(&pending.registration_id),
+        fake.registration().reject(&pending.registration_id),
         Err(FakeError::AlreadyDecided(pending.registration_id.clone()))
     );
 }
@@ -196,7 +203,7 @@ async fn the_erp_2_0_lifecycle_speaks_pascal_case_under_v2_and_refuses_another_c
 #[jtl_erp_tests::test]
 async fn multi_instance_conflicts_and_scopes_behave_like_the_real_thing() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.auto_approve(true);
+    fake.registration().auto_approve(true);
     let client = erp_v1::Client::builder()
         .base_url(fake.onpremise_url())
         .context(context())
@@ -215,8 +222,8 @@ async fn multi_instance_conflicts_and_scopes_behave_like_the_real_thing() {
         .expect("instance");
     assert_ne!(instance.registration_id, first.registration_id);
 
-    fake.require_scope_for_info(Some("items.read"));
-    let key = fake.issue_api_key(&["stock.read"]);
+    fake.erp().require_scope_for_info(Some("items.read"));
+    let key = fake.registration().issue_api_key(&["stock.read"]);
     let client = erp_v1::Client::builder()
         .base_url(fake.onpremise_url())
         .auth(WawiKey::new(key))
@@ -240,7 +247,7 @@ fn cloud(fake: &FakeJtl, timeout: Duration) -> erp_v2::Client {
 /// [`cloud`] with its retry waits on `clock` (the token's lifetime stays on the system clock,
 /// which the fake's expiry runs on too).
 fn cloud_on(fake: &FakeJtl, timeout: Duration, clock: SharedTimeSource) -> erp_v2::Client {
-    fake.add_client("client-id", "client-secret");
+    fake.identity().add_client("client-id", "client-secret");
     let provider = ClientCredentials::builder("client-id", "client-secret")
         .token_url(fake.token_url())
         .refresh_margin(Duration::ZERO)
@@ -284,7 +291,7 @@ async fn the_fake_measures_token_lifetimes_on_its_clock() {
     let fake = FakeJtl::start_with_clock(clock.clone())
         .await
         .expect("fake");
-    fake.add_client("id", "secret");
+    fake.identity().add_client("id", "secret");
     fake.set_token_lifetime(Duration::from_secs(60));
     let http = reqwest::Client::new();
     let token = http
@@ -318,7 +325,9 @@ async fn the_fake_measures_token_lifetimes_on_its_clock() {
         "expired on the clock"
     );
 
-    let session = fake.session_token("tenant", None, Duration::from_secs(300));
+    let session = fake
+        .session_tokens()
+        .issue("tenant", None, Duration::from_secs(300));
     let claims = session.split('.').nth(1).expect("claims");
     let claims: serde_json::Value = serde_json::from_slice(
         &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
@@ -419,7 +428,7 @@ async fn every_fault_switch_is_seen_by_the_client() {
 #[jtl_erp_tests::test]
 async fn the_scx_exchange_and_the_foreign_app_endpoints_work_against_the_fake() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_refresh_token("refresh-secret");
+    fake.scx().add_refresh_token("refresh-secret");
     let provider = ScxRefreshToken::builder("refresh-secret")
         .base_url(fake.scx_url())
         .build()
@@ -476,7 +485,7 @@ fn the_binary_prints_help_and_its_base_urls() {
         "/oauth/v2/keys",
         "/oauth/v2/token",
         "scope=openid required",
-        "FakeJtl::app_token",
+        "fake.identity().app_token",
         "GET  /oauth/v2/authorize",
         "authorization_code",
         "refresh_token (rotated",
@@ -669,11 +678,12 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
         let flow = flow(&fake, v2, "fake-challenge");
 
         let pending = flow.register(&real_app()).await.expect("any name is known");
-        fake.approve(
-            &pending.registration_id,
-            &["cusomters.read", "invoices.print"],
-        )
-        .expect("approved");
+        fake.registration()
+            .approve(
+                &pending.registration_id,
+                &["cusomters.read", "invoices.print"],
+            )
+            .expect("approved");
         let accepted = flow.wait(&pending).await.expect("accepted");
         let granted: Vec<&str> = accepted.scopes.iter().collect();
         assert_eq!(
@@ -697,9 +707,9 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             .copied()
             .filter(|s| *s != "cusomters.read" && *s != "productDelete")
             .collect();
-        fake.set_scope_catalog(Some(&known));
+        fake.registration().set_scope_catalog(Some(&known));
         let other = real_app().with_app_id("other/v1");
-        let before = fake.registrations().len();
+        let before = fake.registration().list().len();
         let error = flow.register(&other).await.expect_err("unknown scopes");
         let RegistrationError::ScopesRefused {
             scopes,
@@ -729,14 +739,18 @@ async fn real_scope_strings_register_in_both_generations_and_the_catalog_refuses
             ["OptionalApiScopes[0]", "OptionalApiScopes[2]"],
             "the fake writes `Errors` next to the deprecated `ValidationErrors`"
         );
-        assert_eq!(fake.registrations().len(), before, "nothing registered");
+        assert_eq!(
+            fake.registration().list().len(),
+            before,
+            "nothing registered"
+        );
         let body = fake.requests().last().expect("recorded").body.clone();
         assert!(
             body.contains("cusomters.read"),
             "the client sent it: {body}"
         );
 
-        fake.set_scope_catalog(None);
+        fake.registration().set_scope_catalog(None);
         flow.register(&other)
             .await
             .expect("every name is known again");
@@ -786,15 +800,15 @@ async fn every_registration_request_is_checked_for_the_challenge_code_before_any
         assert_eq!((status, text.as_str()), (400, answer), "{code:?}");
     }
     // A bad code wins over a bad body and over a catalog refusal: the code is looked at first.
-    fake.set_scope_catalog(Some(&[]));
+    fake.registration().set_scope_catalog(Some(&[]));
     let (status, text) = raw(reqwest::Method::POST, url.clone(), None, "not json").await;
     assert_eq!(
         (status, text.contains("ChallengeCodeMissing")),
         (400, true),
         "{text}"
     );
-    fake.set_scope_catalog(None);
-    assert_eq!(fake.registrations(), [], "nothing registered");
+    fake.registration().set_scope_catalog(None);
+    assert_eq!(fake.registration().list(), [], "nothing registered");
 
     let (status, _) = raw(
         reqwest::Method::POST,
@@ -804,11 +818,11 @@ async fn every_registration_request_is_checked_for_the_challenge_code_before_any
     )
     .await;
     assert_eq!(status, 201, "30 characters are allowed");
-    let id = fake.registrations()[0].id.clone();
+    let id = fake.registration().list()[0].id.clone();
 
     // Status polls and multi-instance requests with another code change nothing, even with
     // auto-approval on and for an app that is not multi-instance (the code is checked first).
-    fake.auto_approve(true);
+    fake.registration().auto_approve(true);
     let instance = format!("{url}/{id}");
     for (method, code) in [
         (reqwest::Method::GET, None),
@@ -825,8 +839,11 @@ async fn every_registration_request_is_checked_for_the_challenge_code_before_any
             "{method} {code:?}"
         );
     }
-    assert_eq!(fake.registrations().len(), 1, "no instance was made");
-    assert_eq!(fake.registrations()[0].status, RegistrationStatus::Pending);
+    assert_eq!(fake.registration().list().len(), 1, "no instance was made");
+    assert_eq!(
+        fake.registration().list()[0].status,
+        RegistrationStatus::Pending
+    );
     let (status, _) = raw(
         reqwest::Method::GET,
         instance,
@@ -835,7 +852,10 @@ async fn every_registration_request_is_checked_for_the_challenge_code_before_any
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(fake.registrations()[0].status, RegistrationStatus::Accepted);
+    assert_eq!(
+        fake.registration().list()[0].status,
+        RegistrationStatus::Accepted
+    );
 }
 
 proptest! {
@@ -862,7 +882,7 @@ proptest! {
                 .with_optional_api_scopes(optional.clone());
             let pending = flow.register(&app).await.expect("registered");
             let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
-            fake.approve(&pending.registration_id, &optional).expect("approved");
+            fake.registration().approve(&pending.registration_id, &optional).expect("approved");
             let accepted = flow.wait(&pending).await.expect("accepted");
             prop_assert!(accepted.scopes.missing_optional.is_empty());
             Ok(accepted.scopes.iter().map(str::to_owned).collect::<Vec<_>>())

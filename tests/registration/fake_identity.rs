@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use jtl_erp_client::erp_v2;
-use jtl_erp_client::fake::FakeJtl;
+use jtl_erp_client::fake::{AppTokenAlg, FakeJtl};
 use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::app_token::{AppTokenError, AppTokenVerifier};
 use jtl_erp_client::runtime::auth::{ClientCredentials, TokenError};
@@ -18,7 +18,7 @@ const TENANT: &str = "6f1c2b3a-1111-4222-8333-944455556666";
 
 async fn fake() -> FakeJtl {
     let fake = FakeJtl::start().await.expect("fake starts");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     fake
 }
 
@@ -40,7 +40,7 @@ async fn the_oidc_grant_gets_a_token_the_erp_accepts() {
             .await
             .expect("status with the OIDC token");
     }
-    assert_eq!(fake.discovery_fetches(), 1);
+    assert_eq!(fake.identity().discovery_fetches(), 1);
     let tokens: Vec<_> = fake
         .requests()
         .into_iter()
@@ -99,7 +99,7 @@ async fn credentials_in_the_body_are_refused() {
 #[jtl_erp_tests::test]
 async fn app_tokens_verify_with_both_keys_and_rotation_is_followed() {
     let fake = fake().await;
-    let jwks = fake.issuer_jwks();
+    let jwks = fake.identity().jwks();
     let kinds: Vec<&str> = jwks["keys"]
         .as_array()
         .expect("keys")
@@ -112,19 +112,37 @@ async fn app_tokens_verify_with_both_keys_and_rotation_is_followed() {
         .http_settings(&HttpSettings::new().time_source(clock.clone()))
         .build()
         .expect("verifier");
-    let rs = fake.app_token(APP, TENANT, Some("user-1"), Duration::from_secs(300));
-    let ed = fake.app_token_eddsa(APP, TENANT, None, Duration::from_secs(300));
+    let rs = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        APP,
+        TENANT,
+        Some("user-1"),
+        Duration::from_secs(300),
+    );
+    let ed = fake.identity().app_token(
+        AppTokenAlg::EdDsa,
+        APP,
+        TENANT,
+        None,
+        Duration::from_secs(300),
+    );
     let claims = verifier.verify(&rs).await.expect("RS256");
     assert_eq!(
         (claims.tenant_id.as_str(), claims.user_id.as_deref()),
         (TENANT, Some("user-1"))
     );
     verifier.verify(&ed).await.expect("EdDSA");
-    assert_eq!(fake.issuer_key_fetches(), 1);
+    assert_eq!(fake.identity().jwks_fetches(), 1);
 
-    let (rsa_kid, ed_kid) = fake.rotate_issuer_keys();
+    let (rsa_kid, ed_kid) = fake.identity().rotate_keys();
     assert_ne!(rsa_kid, ed_kid);
-    let rotated = fake.app_token(APP, TENANT, None, Duration::from_secs(300));
+    let rotated = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        APP,
+        TENANT,
+        None,
+        Duration::from_secs(300),
+    );
     clock.advance(Duration::from_secs(31));
     verifier
         .verify(&rotated)
@@ -134,16 +152,22 @@ async fn app_tokens_verify_with_both_keys_and_rotation_is_followed() {
         .verify(&rs)
         .await
         .expect("the previous key is still listed");
-    assert_eq!(fake.issuer_key_fetches(), 2);
+    assert_eq!(fake.identity().jwks_fetches(), 2);
 
-    fake.retire_previous_issuer_keys();
+    fake.identity().retire_previous_keys();
     clock.advance(Duration::from_secs(601));
     assert!(matches!(
         verifier.verify(&rs).await,
         Err(AppTokenError::UnknownKey)
     ));
     // A token for another app is refused.
-    let foreign = fake.app_token("other-app", TENANT, None, Duration::from_secs(300));
+    let foreign = fake.identity().app_token(
+        AppTokenAlg::Rs256,
+        "other-app",
+        TENANT,
+        None,
+        Duration::from_secs(300),
+    );
     assert!(matches!(
         verifier.verify(&foreign).await,
         Err(AppTokenError::WrongAudience)

@@ -11,8 +11,8 @@ use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session_token::{
-    KeysError, SessionTokenError, SessionTokenSigner, SessionTokenVerifier,
-    SessionTokenVerifierBuilder, jwks_document,
+    KeysError, SessionTokenSigner, SessionTokenError, SessionTokenVerifier, SessionTokenVerifierBuilder,
+    jwks_document,
 };
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;
@@ -31,7 +31,7 @@ fn now() -> u64 {
 
 async fn fake() -> FakeJtl {
     let fake = FakeJtl::start().await.expect("fake starts");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     fake
 }
 
@@ -53,7 +53,7 @@ async fn on_clock(clock: &ManualTimeSource) -> (FakeJtl, SessionTokenVerifierBui
     let fake = FakeJtl::start_with_clock(clock.clone())
         .await
         .expect("fake starts");
-    fake.add_client("app", "app-secret");
+    fake.identity().add_client("app", "app-secret");
     let app_token = ClientCredentials::builder("app", "app-secret")
         .token_url(fake.token_url())
         .http_settings(&HttpSettings::new().time_source(clock.clone()))
@@ -73,7 +73,9 @@ fn count(fake: &FakeJtl, path: &str) -> usize {
 async fn a_valid_token_is_verified_with_keys_fetched_once_with_the_app_token() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
-    let token = fake.session_token(TENANT, Some("user-7"), Duration::from_secs(300));
+    let token = fake
+        .session_tokens()
+        .issue(TENANT, Some("user-7"), Duration::from_secs(300));
     for _ in 0..20 {
         let claims = verifier.verify(&token).await.expect("valid");
         assert_eq!(claims.tenant_id, TENANT);
@@ -86,12 +88,14 @@ async fn a_valid_token_is_verified_with_keys_fetched_once_with_the_app_token() {
         assert!((now() + 295..=now() + 300).contains(&exp), "{exp}");
         assert!(claims.rest.is_empty(), "{:?}", claims.rest);
     }
-    let no_user = fake.session_token(TENANT, None, Duration::from_secs(300));
+    let no_user = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(300));
     assert_eq!(
         verifier.verify(&no_user).await.expect("valid").user_id,
         None
     );
-    assert_eq!(fake.jwks_fetches(), 1, "keys are cached");
+    assert_eq!(fake.session_tokens().jwks_fetches(), 1, "keys are cached");
     assert_eq!(count(&fake, "/oauth2/token"), 1, "one app token");
     let jwks = fake
         .requests()
@@ -115,7 +119,7 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
         .await
         .expect("answer");
     assert_eq!(forged.status().as_u16(), 401);
-    assert_eq!(fake.jwks_fetches(), 0);
+    assert_eq!(fake.session_tokens().jwks_fetches(), 0);
     let verifier = SessionTokenVerifier::builder(Arc::new(
         ClientCredentials::builder("app", "wrong-secret")
             .token_url(fake.token_url())
@@ -125,7 +129,9 @@ async fn the_fake_refuses_the_jwks_without_a_bearer_token() {
     .jwks_url(fake.jwks_url())
     .build()
     .expect("verifier");
-    let token = fake.session_token(TENANT, None, Duration::from_secs(60));
+    let token = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(60));
     let error = verifier.verify(&token).await.expect_err("no app token");
     assert!(
         matches!(
@@ -141,29 +147,36 @@ async fn every_refusal_has_its_own_error() {
     let fake = fake().await;
     let verifier = verifier_for(&fake).build().expect("verifier");
     let t = now();
-    let kid = fake.session_key_id();
+    let kid = fake.session_tokens().key_id();
 
-    let expired = fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t - 120}));
+    let expired = fake
+        .session_tokens()
+        .sign_claims(&json!({"tenantId": TENANT, "exp": t - 120}));
     assert!(matches!(
         verifier.verify(&expired).await,
         Err(SessionTokenError::Expired)
     ));
 
-    let early =
-        fake.sign_session_claims(&json!({"tenantId": TENANT, "exp": t + 600, "nbf": t + 300}));
+    let early = fake
+        .session_tokens()
+        .sign_claims(&json!({"tenantId": TENANT, "exp": t + 600, "nbf": t + 300}));
     assert!(matches!(
         verifier.verify(&early).await,
         Err(SessionTokenError::NotYetValid)
     ));
 
-    let tenantless = fake.sign_session_claims(&json!({"userId": "u", "exp": t + 600}));
+    let tenantless = fake
+        .session_tokens()
+        .sign_claims(&json!({"userId": "u", "exp": t + 600}));
     assert!(matches!(
         verifier.verify(&tenantless).await,
         Err(SessionTokenError::MissingTenant)
     ));
 
     // Claims of another tenant under the original signature.
-    let valid = fake.session_token(TENANT, None, Duration::from_secs(600));
+    let valid = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(600));
     let parts: Vec<&str> = valid.split('.').collect();
     let other = URL_SAFE_NO_PAD.encode(
         json!({"tenantId": "00000000-0000-4000-8000-000000000000", "exp": t + 600}).to_string(),
@@ -209,7 +222,11 @@ async fn every_refusal_has_its_own_error() {
             "{malformed}"
         );
     }
-    assert_eq!(fake.jwks_fetches(), 1, "no refusal fetched the keys again");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        1,
+        "no refusal fetched the keys again"
+    );
 }
 
 #[jtl_erp_tests::test]
@@ -220,14 +237,18 @@ async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
         .refetch_interval(Duration::from_millis(100))
         .build()
         .expect("verifier");
-    let old = fake.session_token(TENANT, None, Duration::from_secs(600));
+    let old = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(600));
     verifier.verify(&old).await.expect("valid");
     // Unknown key ids refetch only when the keys are older than the interval (jose's cooldown).
     clock.advance(Duration::from_millis(150));
-    let old_kid = fake.session_key_id();
-    let new_kid = fake.rotate_session_key();
+    let old_kid = fake.session_tokens().key_id();
+    let new_kid = fake.session_tokens().rotate_key();
     assert_ne!(new_kid, old_kid);
-    let new = fake.session_token(TENANT, Some("u"), Duration::from_secs(600));
+    let new = fake
+        .session_tokens()
+        .issue(TENANT, Some("u"), Duration::from_secs(600));
     let header = URL_SAFE_NO_PAD
         .decode(new.split('.').next().expect("header"))
         .expect("base64url");
@@ -241,13 +262,17 @@ async fn a_rotated_key_is_fetched_once_for_any_number_of_concurrent_callers() {
     for call in calls.collect::<Vec<_>>() {
         assert_eq!(call.await.expect("task").expect("valid"), TENANT);
     }
-    assert_eq!(fake.jwks_fetches(), 2, "one refetch for the new kid");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        2,
+        "one refetch for the new kid"
+    );
     // The JWKS lists the previous key too, so tokens signed before the rotation still verify.
     verifier
         .verify(&old)
         .await
         .expect("previous key still listed");
-    assert_eq!(fake.jwks_fetches(), 2);
+    assert_eq!(fake.session_tokens().jwks_fetches(), 2);
 }
 
 #[jtl_erp_tests::test]
@@ -267,7 +292,7 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
             Err(SessionTokenError::UnknownKey)
         ));
     }
-    assert_eq!(fake.jwks_fetches(), 1);
+    assert_eq!(fake.session_tokens().jwks_fetches(), 1);
     clock.advance(Duration::from_millis(299));
     for _ in 0..10 {
         assert!(matches!(
@@ -275,7 +300,11 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
             Err(SessionTokenError::UnknownKey)
         ));
     }
-    assert_eq!(fake.jwks_fetches(), 1, "no refetch within the interval");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        1,
+        "no refetch within the interval"
+    );
     clock.advance(Duration::from_millis(1));
     for _ in 0..10 {
         assert!(matches!(
@@ -283,7 +312,11 @@ async fn unknown_key_ids_refetch_at_most_once_per_interval() {
             Err(SessionTokenError::UnknownKey)
         ));
     }
-    assert_eq!(fake.jwks_fetches(), 2, "one refetch after the interval");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        2,
+        "one refetch after the interval"
+    );
 }
 
 #[jtl_erp_tests::test]
@@ -294,20 +327,30 @@ async fn keys_are_cached_for_the_configured_time() {
         .key_cache(Duration::from_millis(300))
         .build()
         .expect("verifier");
-    let token = fake.session_token(TENANT, None, Duration::from_secs(600));
+    let token = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(600));
     verifier.verify(&token).await.expect("valid");
     verifier.verify(&token).await.expect("valid");
-    assert_eq!(fake.jwks_fetches(), 1);
+    assert_eq!(fake.session_tokens().jwks_fetches(), 1);
     clock.advance(Duration::from_millis(299));
     verifier.verify(&token).await.expect("valid");
-    assert_eq!(fake.jwks_fetches(), 1, "still fresh within the cache time");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        1,
+        "still fresh within the cache time"
+    );
     clock.advance(Duration::from_millis(1));
     verifier.verify(&token).await.expect("valid");
-    assert_eq!(fake.jwks_fetches(), 2, "stale keys are fetched again");
+    assert_eq!(
+        fake.session_tokens().jwks_fetches(),
+        2,
+        "stale keys are fetched again"
+    );
     // A key that left the JWKS stops verifying once the cache has expired.
     let old = token;
-    fake.rotate_session_key();
-    fake.retire_previous_session_key();
+    fake.session_tokens().rotate_key();
+    fake.session_tokens().retire_previous_key();
     clock.advance(Duration::from_millis(300));
     assert!(matches!(
         verifier.verify(&old).await,
@@ -382,13 +425,13 @@ async fn without_a_kid_every_key_is_tried() {
         Err(SessionTokenError::BadSignature)
     ));
     // Two keys: each is tried (no more ambiguity refusal), neither verifies.
-    fake.rotate_session_key();
+    fake.session_tokens().rotate_key();
     let fresh = verifier_for(&fake).build().expect("verifier");
     assert!(matches!(
         fresh.verify(&foreign).await,
         Err(SessionTokenError::BadSignature)
     ));
-    assert_eq!(fake.jwks_fetches(), 2);
+    assert_eq!(fake.session_tokens().jwks_fetches(), 2);
 }
 
 /// Both public reference backends accept a token that names a `kid` when the key set's single
@@ -445,7 +488,9 @@ async fn an_unreachable_jwks_is_a_typed_error() {
         .http_settings(&HttpSettings::new().timeout(Duration::from_secs(2)))
         .build()
         .expect("verifier");
-    let token = fake.session_token(TENANT, None, Duration::from_secs(60));
+    let token = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(60));
     let error = verifier.verify(&token).await.expect_err("unreachable");
     assert!(
         matches!(
@@ -472,10 +517,14 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
     let t = now();
     let stranger = SessionTokenSigner::generate("kid-value-42").expect("key");
     let mut tokens = vec![
-        fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": t - 600})),
-        fake.sign_session_claims(&json!({"tenantId": tenant, "userId": user, "exp": "soon"})),
-        fake.sign_session_claims(&json!({"tenantId": 4711, "userId": user, "exp": t + 60})),
-        fake.sign_session_claims(&json!({"userId": user, "exp": t + 60})),
+        fake.session_tokens()
+            .sign_claims(&json!({"tenantId": tenant, "userId": user, "exp": t - 600})),
+        fake.session_tokens()
+            .sign_claims(&json!({"tenantId": tenant, "userId": user, "exp": "soon"})),
+        fake.session_tokens()
+            .sign_claims(&json!({"tenantId": 4711, "userId": user, "exp": t + 60})),
+        fake.session_tokens()
+            .sign_claims(&json!({"userId": user, "exp": t + 60})),
         stranger.sign(&json!({"tenantId": tenant, "userId": user, "exp": t + 60})),
         stranger.sign_with_header(
             &json!({"alg": "none", "kid": "kid-value-42"}),
@@ -486,7 +535,9 @@ async fn no_token_claim_or_key_id_reaches_errors_or_tracing() {
             URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA"}"#)
         ),
     ];
-    let valid = fake.session_token(tenant, Some(user), Duration::from_secs(60));
+    let valid = fake
+        .session_tokens()
+        .issue(tenant, Some(user), Duration::from_secs(60));
     let parts: Vec<&str> = valid.split('.').collect();
     tokens.push(format!("{}.{}.{}", parts[0], parts[1], &parts[2][..40]));
     let mut messages = String::new();
@@ -526,7 +577,9 @@ async fn transport_settings_reach_the_jwks_request() {
         .http_settings(&HttpSettings::new().configure_http(|builder| builder.user_agent("probe/1")))
         .build()
         .expect("verifier");
-    let token = fake.session_token(TENANT, None, Duration::from_secs(600));
+    let token = fake
+        .session_tokens()
+        .issue(TENANT, None, Duration::from_secs(600));
     verifier.verify(&token).await.expect("valid");
     let jwks = fake
         .requests()

@@ -24,8 +24,8 @@ fn context() -> Context {
 /// A client of the fake's Cloud prefix with an API key the fake accepts, and a user `admin`.
 async fn fake_and_client() -> (FakeJtl, erp_v2::Client) {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.add_user("admin", PASSWORD);
-    let key = fake.issue_api_key(&["foreignapps.manage"]);
+    fake.erp().add_user("admin", PASSWORD);
+    let key = fake.registration().issue_api_key(&["foreignapps.manage"]);
     let client = erp_v2::Client::builder()
         .base_url(fake.cloud_url())
         .auth(WawiKey::new(key))
@@ -43,7 +43,7 @@ async fn a_session_carries_its_id_to_the_foreign_app_calls_and_logout_ends_it() 
     let session = WawiSession::login(&client, "admin", Secret::new(PASSWORD))
         .await
         .expect("logged in");
-    assert_eq!(fake.open_sessions(), 1);
+    assert_eq!(fake.erp().open_sessions(), 1);
     let debug = format!("{session:?}");
     let id = session.session_id().expose().to_owned();
     assert!(
@@ -62,7 +62,7 @@ async fn a_session_carries_its_id_to_the_foreign_app_calls_and_logout_ends_it() 
         .remove_foreign_app("other/app")
         .await
         .expect("removed");
-    assert!(fake.foreign_apps().is_empty());
+    assert!(fake.erp().foreign_apps().is_empty());
 
     let requests = fake.requests();
     let login = &requests[0];
@@ -91,7 +91,7 @@ async fn a_session_carries_its_id_to_the_foreign_app_calls_and_logout_ends_it() 
 
     let stale = session.client().clone();
     session.logout().await.expect("logged out");
-    assert_eq!(fake.open_sessions(), 0);
+    assert_eq!(fake.erp().open_sessions(), 0);
     let logout = fake.requests().last().expect("recorded").clone();
     assert_eq!(logout.path, "/erp/v2/authentication/logout");
     assert_eq!(logout.header("x-sessionid"), Some("***"));
@@ -133,7 +133,7 @@ async fn a_wrong_password_is_the_vendors_400_with_errors_and_no_secret_anywhere(
     let printed = format!("{error} {error:?}");
     assert!(!printed.contains(wrong), "{printed}");
     assert!(!error.is_no_licence());
-    assert_eq!(fake.open_sessions(), 0);
+    assert_eq!(fake.erp().open_sessions(), 0);
     assert!(
         fake.requests()
             .iter()
@@ -197,7 +197,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
     assert_eq!(updated.status(), 200);
     assert_eq!(updated.request_status_info.app_id, "other/app");
     assert_eq!(
-        fake.foreign_apps()[0].display_name.as_deref(),
+        fake.erp().foreign_apps()[0].display_name.as_deref(),
         Some("Renamed")
     );
     let by_app_id = client
@@ -255,7 +255,7 @@ async fn foreign_apps_are_updated_and_removed_by_registration_id_with_404_once_g
 #[allow(deprecated)]
 async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
     let (fake, client) = fake_and_client().await;
-    fake.set_licensed(false);
+    fake.erp().set_licensed(false);
 
     let login = WawiSession::login(&client, "admin", Secret::new(PASSWORD))
         .await
@@ -278,7 +278,7 @@ async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
         .expect_err("no licence");
     assert!(remove.is_no_licence());
     // A 404 is not a 402.
-    fake.set_licensed(true);
+    fake.erp().set_licensed(true);
     let gone = client
         .remove_foreign_app("other/app")
         .await
@@ -290,14 +290,14 @@ async fn no_licence_is_a_402_that_is_easy_to_tell_apart() {
 async fn features_and_head_info_answer_in_either_casing() {
     let (fake, client) = fake_and_client().await;
     let features = vec![FeatureInfo::new("AccountingData", 2, "stable", true)];
-    fake.set_features(features.clone());
+    fake.erp().set_features(features.clone());
 
     let pascal = client.get_features().await.expect("features").into_inner();
     assert_eq!(pascal, features);
     // What the fake sent, read raw: the request the client made, replayed with a key of its own
     // (the recorded credentials are masked).
     let sent = fake.requests().last().expect("recorded").clone();
-    let key = fake.issue_api_key(&["foreignapps.manage"]);
+    let key = fake.registration().issue_api_key(&["foreignapps.manage"]);
     let raw = || async {
         let mut request =
             reqwest::Client::new().get(format!("http://{}{}", fake.addr(), sent.path));
@@ -365,7 +365,7 @@ async fn the_challenge_code_is_checked_before_credentials_or_the_password() {
             "{path}: {text}"
         );
     }
-    assert_eq!(fake.open_sessions(), 0);
+    assert_eq!(fake.erp().open_sessions(), 0);
 }
 
 #[jtl_erp_tests::test]
@@ -376,7 +376,7 @@ async fn dropping_a_session_does_not_log_out_as_documented() {
         .expect("logged in");
     drop(session);
     assert_eq!(
-        fake.open_sessions(),
+        fake.erp().open_sessions(),
         1,
         "the server still holds the session"
     );
@@ -392,7 +392,7 @@ async fn dropping_a_session_does_not_log_out_as_documented() {
 #[allow(deprecated)]
 async fn the_documentation_pages_variants_work_against_the_fake_through_the_hook() {
     let fake = FakeJtl::start().await.expect("fake");
-    fake.auto_approve(true);
+    fake.registration().auto_approve(true);
     let onpremise = erp_v2::Client::builder()
         .base_url(fake.onpremise_url())
         .context(context())
@@ -411,9 +411,9 @@ async fn the_documentation_pages_variants_work_against_the_fake_through_the_hook
     let requests = fake.requests();
     assert_eq!(requests[0].path, "/api/eazybusiness/authentication");
     assert_eq!(requests[0].header("api-version"), Some("2.0"));
-    assert_eq!(fake.registrations()[0].api_version, "2.0");
+    assert_eq!(fake.registration().list()[0].api_version, "2.0");
 
-    let key = fake.issue_api_key(&["foreignapps.manage"]);
+    let key = fake.registration().issue_api_key(&["foreignapps.manage"]);
     let cloud = erp_v2::Client::builder()
         .base_url(fake.cloud_url())
         .auth(WawiKey::new(key))
@@ -468,7 +468,7 @@ async fn a_further_instance_registers_under_v2_with_the_same_challenge_code() {
             .as_str()
         )
     );
-    let registrations = fake.registrations();
+    let registrations = fake.registration().list();
     assert_eq!(registrations.len(), 2);
     assert!(registrations.iter().all(|r| r.api_version == "2.0"));
 

@@ -48,7 +48,7 @@ IDENTITY:
                                                      redirect_uri with code and state for the
                                                      --login user (S256 challenge required)
     App tokens (RS256 or EdDSA, iss, aud [app], urn:jtl:app_id, urn:jtl:tenant_id, sub) and
-    key rotation are made from Rust: FakeJtl::app_token, FakeJtl::rotate_issuer_keys.
+    key rotation are made from Rust: fake.identity().app_token, fake.identity().rotate_keys.
 
 Registrations stay pending until approved: POST /_fake/approve/{id} or /_fake/reject/{id}.
 The base URLs are printed once the server is ready.";
@@ -121,27 +121,27 @@ async fn run(args: &[String]) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen: {e}"))?;
     for (id, secret) in &clients {
-        fake.add_client(id, secret);
+        fake.identity().add_client(id, secret);
     }
     for token in &refresh_tokens {
-        fake.add_refresh_token(token);
+        fake.scx().add_refresh_token(token);
     }
-    fake.auto_approve(auto_approve);
+    fake.registration().auto_approve(auto_approve);
     for (name, password) in &users {
-        fake.add_user(name, password);
+        fake.erp().add_user(name, password);
     }
-    fake.set_accounting_data(accounting_data);
+    fake.erp().set_accounting_data(accounting_data);
     for client in &public_clients {
-        fake.add_public_client(client);
+        fake.identity().add_public_client(client);
     }
     match (&login, public_clients.is_empty()) {
-        (Some((user, tenant)), _) => fake.set_login(user, tenant),
-        (None, false) => fake.set_login("fake-user", "fake-tenant"),
+        (Some((user, tenant)), _) => fake.identity().set_login(user, tenant),
+        (None, false) => fake.identity().set_login("fake-user", "fake-tenant"),
         (None, true) => {}
     }
     if !known_scopes.is_empty() {
         let catalog: Vec<&str> = known_scopes.iter().map(String::as_str).collect();
-        fake.set_scope_catalog(Some(&catalog));
+        fake.registration().set_scope_catalog(Some(&catalog));
     }
     println!("ERP OnPremise  {}", fake.onpremise_url());
     println!("ERP Cloud      {}", fake.cloud_url());

@@ -1,5 +1,6 @@
-//! The fake JTL's OIDC issuer, the identity platform's current generation next to the legacy
-//! token endpoint of `fake.rs`: the discovery document, a key set with an RSA and an Ed25519
+//! Both identity generations, and [`IdentityApi`], the handle that scripts them: the legacy token
+//! endpoint (client credentials), and the OIDC issuer, the identity platform's current
+//! generation: the discovery document, a key set with an RSA and an Ed25519
 //! key (rotated on demand), a token endpoint as strict as the real one about client credentials
 //! (`scope=openid` required, credentials only as HTTP Basic), app tokens minted for tests, and
 //! user logins: a non-interactive authorization endpoint and the authorization-code (PKCE, S256)
@@ -74,9 +75,11 @@ const RSA_KEYS: [&str; 2] = [
     ",
 ];
 
-/// The issuer's signing keys and counters.
+/// The clients both token endpoints know, and the issuer's signing keys, logins and counters.
 #[derive(Debug, Default)]
-pub(super) struct Issuer {
+pub(super) struct Identity {
+    /// Confidential clients: id → secret.
+    clients: BTreeMap<String, String>,
     current: Option<(AppTokenSigner, AppTokenSigner)>,
     previous: Option<(AppTokenSigner, AppTokenSigner)>,
     rotations: usize,
@@ -111,7 +114,7 @@ struct CodeGrant {
     challenge: String,
 }
 
-impl Issuer {
+impl Identity {
     /// The current RSA and Ed25519 signers, made on first use.
     fn current(&mut self) -> &(AppTokenSigner, AppTokenSigner) {
         let n = self.rotations;
@@ -177,7 +180,7 @@ pub(super) fn route(
 ) -> Response<Full<Bytes>> {
     match (&request.method, path) {
         (&Method::GET, DISCOVERY_PATH) => {
-            state.issuer.discovery_fetches += 1;
+            state.identity.discovery_fetches += 1;
             let document = json!({
                 "issuer": origin,
                 "token_endpoint": format!("{origin}{TOKEN_PATH}"),
@@ -192,8 +195,8 @@ pub(super) fn route(
             json_response(StatusCode::OK, &document)
         }
         (&Method::GET, KEYS_PATH) => {
-            state.issuer.key_fetches += 1;
-            let document = state.issuer.jwks();
+            state.identity.key_fetches += 1;
+            let document = state.identity.jwks();
             json_response(StatusCode::OK, &document)
         }
         (&Method::POST, TOKEN_PATH) => token(state, request, origin),
@@ -244,18 +247,19 @@ fn token(state: &mut State, request: &FakeRequest, origin: &str) -> Response<Ful
         .header("authorization")
         .and_then(|h| h.strip_prefix("Basic "))
         .and_then(decode_basic);
-    let Some((client, _)) = basic.filter(|(id, secret)| state.clients.get(id) == Some(secret))
+    let Some((client, _)) =
+        basic.filter(|(id, secret)| state.identity.clients.get(id) == Some(secret))
     else {
         return refuse(StatusCode::UNAUTHORIZED, "invalid_client", "");
     };
-    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let lifetime = state.token_lifetime();
     let serial = state.next("oidc-token");
     let now = state.unix_now();
     let claims = json!({
         "iss": origin, "sub": client, "aud": [client], "client_id": client,
         "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
     });
-    let token = state.issuer.current().0.sign(&claims);
+    let token = state.identity.current().0.sign(&claims);
     let expires = state.expiry(lifetime);
     state.tokens.insert(token.clone(), expires);
     json_response(
@@ -287,7 +291,7 @@ fn authorize(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> 
             .map(|(_, v)| v.clone())
     };
     let refuse = |code: &str| json_response(StatusCode::BAD_REQUEST, &json!({"error": code}));
-    let Some(client) = field("client_id").filter(|c| state.issuer.public_clients.contains(c))
+    let Some(client) = field("client_id").filter(|c| state.identity.public_clients.contains(c))
     else {
         return refuse("invalid_client");
     };
@@ -302,7 +306,7 @@ fn authorize(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> 
         || field("code_challenge").is_none_or(|c| c.len() != 43)
     {
         Some("invalid_request")
-    } else if state.issuer.login.is_none() {
+    } else if state.identity.login.is_none() {
         Some("access_denied")
     } else {
         None
@@ -314,7 +318,7 @@ fn authorize(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> 
                 pairs.append_pair("error", error);
             }
             None => {
-                let (user, tenant) = state.issuer.login.clone().unwrap_or_default();
+                let (user, tenant) = state.identity.login.clone().unwrap_or_default();
                 let code = state.next("fake-code");
                 let grant = Grant {
                     client,
@@ -323,7 +327,7 @@ fn authorize(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> 
                     scope: field("scope").unwrap_or_default(),
                 };
                 let challenge = field("code_challenge").unwrap_or_default();
-                state.issuer.codes.insert(
+                state.identity.codes.insert(
                     code.clone(),
                     CodeGrant {
                         grant,
@@ -367,7 +371,7 @@ fn redeem_code(
 ) -> Response<Full<Bytes>> {
     let code = form_field(form, "code").unwrap_or_default();
     // Spent by any attempt, as RFC 6749 asks of a code that was tried.
-    let Some(issued) = state.issuer.codes.remove(code) else {
+    let Some(issued) = state.identity.codes.remove(code) else {
         return invalid_grant("unknown or used code");
     };
     if form_field(form, "client_id") != Some(issued.grant.client.as_str()) {
@@ -387,7 +391,7 @@ fn redeem_code(
 /// the client it was issued to.
 fn refresh(state: &mut State, form: &[(String, String)], origin: &str) -> Response<Full<Bytes>> {
     let token = form_field(form, "refresh_token").unwrap_or_default();
-    let Some(grant) = state.issuer.refresh_tokens.remove(token) else {
+    let Some(grant) = state.identity.refresh_tokens.remove(token) else {
         return invalid_grant("unknown or used refresh token");
     };
     if form_field(form, "client_id") != Some(grant.client.as_str()) {
@@ -399,7 +403,7 @@ fn refresh(state: &mut State, form: &[(String, String)], origin: &str) -> Respon
 /// An access token for the user of `grant` (RS256, `sub` the user, `urn:jtl:tenant_id`), and a
 /// new refresh token when the grant has `offline_access`.
 fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<Bytes>> {
-    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let lifetime = state.token_lifetime();
     let serial = state.next("user-token");
     let now = state.unix_now();
     let claims = json!({
@@ -407,10 +411,10 @@ fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<By
         "urn:jtl:app_id": grant.client, "urn:jtl:tenant_id": grant.tenant, "scope": grant.scope,
         "iat": now, "exp": now + lifetime.as_secs(), "jti": serial,
     });
-    let token = state.issuer.current().0.sign(&claims);
+    let token = state.identity.current().0.sign(&claims);
     let expires = state.expiry(lifetime);
     state.tokens.insert(token.clone(), expires);
-    state.issuer.user_tokens_issued += 1;
+    state.identity.user_tokens_issued += 1;
     let mut answer = json!({
         "access_token": token,
         "token_type": "Bearer",
@@ -419,66 +423,72 @@ fn user_token(state: &mut State, grant: Grant, origin: &str) -> Response<Full<By
     });
     if grant.scope.split(' ').any(|s| s == "offline_access") {
         let refresh = state.next("fake-refresh");
-        state.issuer.refresh_tokens.insert(refresh.clone(), grant);
+        state.identity.refresh_tokens.insert(refresh.clone(), grant);
         answer["refresh_token"] = json!(refresh);
     }
     json_response(StatusCode::OK, &answer)
 }
 
-impl FakeJtl {
-    /// The OIDC issuer (the fake's origin): discovery at `{issuer}/.well-known/openid-configuration`.
-    pub fn issuer(&self) -> String {
-        format!("http://{}", self.addr)
+/// Which of the issuer's current keys signs an app token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AppTokenAlg {
+    /// RS256 with the current RSA key, as the issuer signs by default.
+    Rs256,
+    /// EdDSA with the current Ed25519 key.
+    EdDsa,
+}
+
+/// Scripts both identity generations: [`FakeJtl::identity`].
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityApi<'f> {
+    pub(super) fake: &'f FakeJtl,
+}
+
+impl IdentityApi<'_> {
+    /// Accepts these client credentials at both token endpoints ([`FakeJtl::token_url`] and
+    /// the issuer's `/oauth/v2/token`).
+    pub fn add_client(&self, client_id: &str, client_secret: &str) {
+        self.fake
+            .state()
+            .identity
+            .clients
+            .insert(client_id.to_owned(), client_secret.to_owned());
     }
 
     /// An app token as the issuer mints it for the App Shell: `iss`, `aud: [app]`,
-    /// `urn:jtl:app_id`, `urn:jtl:tenant_id`, `sub` (the user, when given), `iat` now and `exp`
-    /// after `lifetime`, signed RS256 with the current RSA key and its `kid`.
+    /// `urn:jtl:app_id`, `urn:jtl:tenant_id`, `sub` (the user, when given), `iat` now (on the
+    /// fake's clock) and `exp` after `lifetime`, signed with the current key of `alg` and its
+    /// `kid`.
     pub fn app_token(
         &self,
+        alg: AppTokenAlg,
         app: &str,
         tenant: &str,
         user: Option<&str>,
         lifetime: Duration,
     ) -> String {
-        self.mint_app_token(|(rsa, _)| rsa, app, tenant, user, lifetime)
-    }
-
-    /// The same, signed EdDSA with the current Ed25519 key.
-    pub fn app_token_eddsa(
-        &self,
-        app: &str,
-        tenant: &str,
-        user: Option<&str>,
-        lifetime: Duration,
-    ) -> String {
-        self.mint_app_token(|(_, ed)| ed, app, tenant, user, lifetime)
-    }
-
-    /// An app token signed by the current key `key` picks, `iat` on the fake's clock.
-    fn mint_app_token(
-        &self,
-        key: fn(&(AppTokenSigner, AppTokenSigner)) -> &AppTokenSigner,
-        app: &str,
-        tenant: &str,
-        user: Option<&str>,
-        lifetime: Duration,
-    ) -> String {
-        let issuer = self.issuer();
-        let mut state = self.state();
+        let issuer = self.fake.issuer();
+        let mut state = self.fake.state();
         let now = state.clock.wall_clock();
-        key(state.issuer.current()).app_token(&issuer, app, tenant, user, lifetime, now)
+        let (rsa, ed) = state.identity.current();
+        let signer = match alg {
+            AppTokenAlg::Rs256 => rsa,
+            AppTokenAlg::EdDsa => ed,
+        };
+        signer.app_token(&issuer, app, tenant, user, lifetime, now)
     }
 
     /// Signs any claims with the current RSA key (expired, foreign or tenant-less app tokens).
-    pub fn sign_app_claims(&self, claims: &Value) -> String {
-        self.state().issuer.current().0.sign(claims)
+    pub fn sign_claims(&self, claims: &Value) -> String {
+        self.fake.state().identity.current().0.sign(claims)
     }
 
     /// Signs any claims under any header with the current RSA key (`alg` confusion tests).
-    pub fn sign_app_claims_with_header(&self, header: &Value, claims: &Value) -> String {
-        self.state()
-            .issuer
+    pub fn sign_claims_with_header(&self, header: &Value, claims: &Value) -> String {
+        self.fake
+            .state()
+            .identity
             .current()
             .0
             .sign_with_header(header, claims)
@@ -486,37 +496,43 @@ impl FakeJtl {
 
     /// Replaces both signing keys and returns their key ids (RSA, Ed25519). The key set then
     /// lists the new keys and the ones before them, as during a real rotation.
-    pub fn rotate_issuer_keys(&self) -> (String, String) {
-        let mut state = self.state();
-        let issuer = &mut state.issuer;
-        issuer.current();
-        issuer.previous = issuer.current.take();
-        issuer.rotations += 1;
-        let (rsa, ed) = issuer.current();
+    pub fn rotate_keys(&self) -> (String, String) {
+        let mut state = self.fake.state();
+        let identity = &mut state.identity;
+        identity.current();
+        identity.previous = identity.current.take();
+        identity.rotations += 1;
+        let (rsa, ed) = identity.current();
         let kid = |s: &AppTokenSigner| s.kid().unwrap_or_default().to_owned();
         (kid(rsa), kid(ed))
     }
 
     /// Drops the previous keys from the key set: tokens signed with them no longer verify.
-    pub fn retire_previous_issuer_keys(&self) {
-        self.state().issuer.previous = None;
+    pub fn retire_previous_keys(&self) {
+        self.fake.state().identity.previous = None;
     }
 
     /// The issuer's key set as served now.
-    pub fn issuer_jwks(&self) -> Value {
-        self.state().issuer.jwks()
+    pub fn jwks(&self) -> Value {
+        self.fake.state().identity.jwks()
     }
 
     /// How many times the issuer's key set was served.
-    pub fn issuer_key_fetches(&self) -> usize {
-        self.state().issuer.key_fetches
+    pub fn jwks_fetches(&self) -> usize {
+        self.fake.state().identity.key_fetches
+    }
+
+    /// How many times the discovery document was served.
+    pub fn discovery_fetches(&self) -> usize {
+        self.fake.state().identity.discovery_fetches
     }
 
     /// Accepts this public client (no secret) at the authorization endpoint
     /// (`{issuer}/oauth/v2/authorize`) and in the authorization-code and refresh grants.
     pub fn add_public_client(&self, client_id: &str) {
-        self.state()
-            .issuer
+        self.fake
+            .state()
+            .identity
             .public_clients
             .insert(client_id.to_owned());
     }
@@ -524,22 +540,17 @@ impl FakeJtl {
     /// Who has logged in at the authorization endpoint: it redirects with a code for this user
     /// of this tenant (without one, it redirects with `error=access_denied`).
     pub fn set_login(&self, user: &str, tenant: &str) {
-        self.state().issuer.login = Some((user.to_owned(), tenant.to_owned()));
+        self.fake.state().identity.login = Some((user.to_owned(), tenant.to_owned()));
     }
 
     /// Forgets every refresh token (as when the user revokes the app's access).
     pub fn revoke_refresh_tokens(&self) {
-        self.state().issuer.refresh_tokens.clear();
+        self.fake.state().identity.refresh_tokens.clear();
     }
 
     /// How many user tokens the authorization-code and refresh grants issued.
     pub fn user_tokens_issued(&self) -> usize {
-        self.state().issuer.user_tokens_issued
-    }
-
-    /// How many times the discovery document was served.
-    pub fn discovery_fetches(&self) -> usize {
-        self.state().issuer.discovery_fetches
+        self.fake.state().identity.user_tokens_issued
     }
 }
 
@@ -564,11 +575,11 @@ pub(super) fn legacy_token(state: &mut State, request: &FakeRequest) -> Response
         .header("authorization")
         .and_then(|h| h.strip_prefix("Basic "))
         .and_then(decode_basic);
-    let known = basic.is_some_and(|(id, secret)| state.clients.get(&id) == Some(&secret));
+    let known = basic.is_some_and(|(id, secret)| state.identity.clients.get(&id) == Some(&secret));
     if !known {
         return refuse(StatusCode::UNAUTHORIZED, "invalid_client");
     }
-    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let lifetime = state.token_lifetime();
     let token = state.next("access-token");
     let expires = state.expiry(lifetime);
     state.tokens.insert(token.clone(), expires);

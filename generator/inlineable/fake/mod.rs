@@ -1,8 +1,18 @@
 //! A fake JTL for tests of code that uses this client: registration in both API generations,
 //! the status endpoints, the foreign-app endpoints, both identity generations (the legacy token
 //! endpoint, and the OIDC issuer with discovery, key set and app tokens: [`FakeJtl::issuer`])
-//! and the SCX token exchange, on a port of 127.0.0.1, with state and faults scripted from the
-//! test.
+//! the SCX token exchange and the App Shell's session-token keys, on a port of 127.0.0.1, with
+//! state and faults scripted from the test.
+//!
+//! [`FakeJtl`] holds what is the server's: its start, address and base URLs, the fault switches
+//! and the request record. What each of the vendor's APIs serves is scripted through a handle
+//! named for it, borrowed from the fake and cheap to take again:
+//! [`registration`](FakeJtl::registration) (registrations, the merchant's decision, the scope
+//! catalog, API keys), [`erp`](FakeJtl::erp) (the ERP operations beyond registration: status,
+//! Wawi users and sessions, licence, features, accounting data, foreign apps),
+//! [`identity`](FakeJtl::identity) (OAuth clients, the OIDC issuer's keys and app tokens, user
+//! logins), [`scx`](FakeJtl::scx) and [`session_tokens`](FakeJtl::session_tokens) (the App
+//! Shell's session-token keys and JWKS).
 //!
 //! Enabled by the `fake` feature. It is hand-written against the generated models, so the
 //! bodies it reads and writes are the ones the client speaks: a change of the documents that
@@ -21,7 +31,7 @@
 //! let flow = RegistrationFlow::erp_v1(client);
 //! let app = jtl_erp_client::models::AppRegistrationRequest::new().with_app_id("my/app");
 //! let pending = flow.register(&app).await?;
-//! fake.approve(&pending.registration_id, &[])?;
+//! fake.registration().approve(&pending.registration_id, &[])?;
 //! let accepted = flow.wait(&pending).await?;
 //! # Ok(()) }
 //! ```
@@ -36,41 +46,36 @@
 // needs: erp_v2::GetFeatures erp_v2::HeadStatus erp_v2::GetStatus erp_v2::QueryAccountingData
 // needs: identity::RequestToken scx::RequestAccessToken
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::models::{AppRegistrationRequest, RegistrationStatus};
 use jtl_erp_runtime::time::SharedTimeSource;
 
-// One module per API the fake imitates (erp: what both ERP generations share, registration
-// among it; erp2: what only 2.0 has; identity; scx; session), the HTTP side that routes to them
-// (server), and below them all what every route reads and writes (request: the request and its
-// credentials; encoding: bodies and answers). Siblings import only downwards: server → the APIs
-// → erp2 → request, encoding.
+// One module per API the fake imitates, each with the handle that scripts it (registration: app
+// registration of both ERP generations; erp: the ERP operations beyond it; identity: both
+// identity generations; scx; session_tokens: the App Shell's JWKS), the HTTP side that routes to
+// them (server), and below them all what every route reads and writes (request: the request,
+// its generation and its credentials; encoding: bodies and answers). Siblings import only
+// downwards: server → the APIs → request → encoding.
 mod encoding;
 mod erp;
-mod erp2;
 mod identity;
+mod registration;
 mod request;
 mod scx;
 mod server;
-mod session;
+mod session_tokens;
 
-pub use erp2::{
-    ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, accounting_data_entry,
+pub use erp::{
+    ACCOUNTING_DATA_DEFAULT_PAGE_SIZE, ACCOUNTING_DATA_MAX_PAGE_SIZE, ErpApi, ForeignAppView,
+    accounting_data_entry,
 };
-
-use self::erp::{accept, pending_mut};
-use self::server::serve;
-use self::session::SessionKeys;
-
-/// Where ERP requests may be sent: the Cloud prefix and the OnPremise prefix.
-const ERP_PREFIXES: [&str; 2] = ["/erp", "/api/eazybusiness"];
-const MAX_BODY: usize = 1024 * 1024;
-/// The vendor takes challenge codes of up to 30 characters.
-const MAX_CHALLENGE_CODE_CHARS: usize = 30;
+pub use identity::{AppTokenAlg, IdentityApi};
+pub use registration::{RegistrationApi, RegistrationView};
+pub use scx::ScxApi;
+pub use session_tokens::SessionTokensApi;
 
 /// A fault the fake injects into the next ERP requests (not into token requests).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,56 +132,30 @@ impl RecordedRequest {
     }
 }
 
-/// A registration as the merchant sees it in JTL-Wawi.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegistrationView {
-    /// The registration id.
-    pub id: String,
-    /// The app id it registers.
-    pub app_id: String,
-    /// Pending, Accepted or Rejected.
-    pub status: RegistrationStatus,
-    /// The generation it was made in (`1.0` or `2.0`).
-    pub api_version: String,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Casing {
     Camel,
     Pascal,
 }
 
-#[derive(Debug)]
-struct Registration {
-    app_id: String,
-    challenge_code: String,
-    api_version: String,
-    app: AppRegistrationRequest,
-    status: RegistrationStatus,
-    granted: Vec<String>,
-    key: Option<String>,
-    key_handed_out: bool,
-}
-
+/// The fake's state: what the server and every API share, and each API's own part.
 #[derive(Debug, Default)]
 struct State {
     next_id: u64,
-    registrations: BTreeMap<String, Registration>,
+    /// Wawi API keys the ERP accepts → their scopes (issued by registration).
     api_keys: BTreeMap<String, Vec<String>>,
-    clients: BTreeMap<String, String>,
+    /// Bearer tokens the ERP accepts → when they expire (issued by identity and SCX).
     tokens: BTreeMap<String, Instant>,
-    refresh_tokens: Vec<String>,
     token_lifetime: Option<Duration>,
     faults: VecDeque<Fault>,
     delay: Duration,
     other_casing: bool,
-    info_scope: Option<String>,
-    scope_catalog: Option<BTreeSet<String>>,
-    auto_approve: bool,
     requests: Vec<RecordedRequest>,
-    session: SessionKeys,
-    erp2: erp2::Erp2,
-    issuer: identity::Issuer,
+    registration: registration::Registrations,
+    erp: erp::Erp,
+    identity: identity::Identity,
+    scx: scx::Scx,
+    session_tokens: session_tokens::SessionKeys,
     /// What token lifetimes are measured on and dates written with (the system clock unless
     /// [`FakeJtl::start_with_clock`] was given another).
     clock: SharedTimeSource,
@@ -186,6 +165,11 @@ impl State {
     fn next(&mut self, prefix: &str) -> String {
         self.next_id += 1;
         format!("{prefix}-{:04}", self.next_id)
+    }
+
+    /// How long a token issued now lives (one hour unless [`FakeJtl::set_token_lifetime`]).
+    fn token_lifetime(&self) -> Duration {
+        self.token_lifetime.unwrap_or(Duration::from_secs(3600))
     }
 
     /// When a token issued now for `lifetime` expires.
@@ -204,6 +188,11 @@ impl State {
 }
 
 /// The fake server. It stops when dropped.
+///
+/// It holds what is the server's (start, address, base URLs, faults, the request record); the
+/// vendor's APIs are scripted through handles: [`registration`](Self::registration),
+/// [`erp`](Self::erp), [`identity`](Self::identity), [`scx`](Self::scx),
+/// [`session_tokens`](Self::session_tokens).
 #[derive(Debug)]
 pub struct FakeJtl {
     addr: SocketAddr,
@@ -242,23 +231,7 @@ impl FakeJtl {
             clock,
             ..State::default()
         }));
-        let shared = state.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let state = shared.clone();
-                tokio::spawn(async move {
-                    let service =
-                        hyper::service::service_fn(move |request| serve(state.clone(), request));
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(io, service)
-                        .await;
-                });
-            }
-        });
+        let task = server::spawn(listener, state.clone());
         Ok(Self { addr, state, task })
     }
 
@@ -277,9 +250,14 @@ impl FakeJtl {
         format!("http://{}/erp", self.addr)
     }
 
-    /// The identity provider's token endpoint.
+    /// The legacy identity provider's token endpoint.
     pub fn token_url(&self) -> String {
         format!("http://{}/oauth2/token", self.addr)
+    }
+
+    /// The OIDC issuer (the fake's origin): discovery at `{issuer}/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Base URL of the SCX Channel API (`/auth` below it).
@@ -287,87 +265,46 @@ impl FakeJtl {
         format!("http://{}/v1", self.addr)
     }
 
+    /// The JWKS of session tokens, as the Cloud serves it on the API host; it answers only to
+    /// a Bearer token from [`FakeJtl::token_url`] (401 otherwise).
+    pub fn jwks_url(&self) -> String {
+        format!("http://{}{}", self.addr, session_tokens::JWKS_PATH)
+    }
+
+    /// App registration in both ERP generations: the registrations, the merchant's decision,
+    /// the platform's scope catalog, API keys.
+    pub fn registration(&self) -> RegistrationApi<'_> {
+        RegistrationApi { fake: self }
+    }
+
+    /// The ERP operations beyond registration: status, Wawi users and sessions, the licence,
+    /// features, accounting data, foreign apps.
+    pub fn erp(&self) -> ErpApi<'_> {
+        ErpApi { fake: self }
+    }
+
+    /// Both identity generations: OAuth clients, the OIDC issuer's keys, app tokens and user
+    /// logins (public clients, PKCE, refresh tokens), discovery.
+    pub fn identity(&self) -> IdentityApi<'_> {
+        IdentityApi { fake: self }
+    }
+
+    /// The SCX Channel API's token exchange.
+    pub fn scx(&self) -> ScxApi<'_> {
+        ScxApi { fake: self }
+    }
+
+    /// The App Shell's session tokens: their signing keys and the JWKS at
+    /// [`jwks_url`](Self::jwks_url).
+    pub fn session_tokens(&self) -> SessionTokensApi<'_> {
+        SessionTokensApi { fake: self }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }
 
-    /// Accepts these client credentials at the token endpoint.
-    pub fn add_client(&self, client_id: &str, client_secret: &str) {
-        self.state()
-            .clients
-            .insert(client_id.to_owned(), client_secret.to_owned());
-    }
-
-    /// Accepts this SCX refresh token.
-    pub fn add_refresh_token(&self, refresh_token: &str) {
-        self.state().refresh_tokens.push(refresh_token.to_owned());
-    }
-
-    /// Issues an API key with these scopes directly (as if a registration had been accepted).
-    pub fn issue_api_key(&self, scopes: &[&str]) -> String {
-        let mut state = self.state();
-        let key = state.next("key");
-        state.api_keys.insert(
-            key.clone(),
-            scopes.iter().map(|s| (*s).to_owned()).collect(),
-        );
-        key
-    }
-
-    /// The registrations, oldest first.
-    pub fn registrations(&self) -> Vec<RegistrationView> {
-        let state = self.state();
-        state
-            .registrations
-            .iter()
-            .map(|(id, r)| RegistrationView {
-                id: id.clone(),
-                app_id: r.app_id.clone(),
-                status: r.status,
-                api_version: r.api_version.clone(),
-            })
-            .collect()
-    }
-
-    /// Accepts a registration as the merchant would: every mandatory scope and the listed
-    /// optional ones are granted, and an API key is issued (handed out on the next fetch, once).
-    pub fn approve(
-        &self,
-        registration_id: &str,
-        optional_granted: &[&str],
-    ) -> Result<(), FakeError> {
-        let mut state = self.state();
-        let optional = pending_mut(&mut state, registration_id)?
-            .app
-            .optional_api_scopes
-            .clone()
-            .unwrap_or_default();
-        if let Some(extra) = optional_granted
-            .iter()
-            .find(|s| !optional.iter().any(|o| o == *s))
-        {
-            return Err(FakeError::NotRequested((*extra).to_owned()));
-        }
-        accept(
-            &mut state,
-            registration_id,
-            optional_granted.iter().map(|s| (*s).to_owned()).collect(),
-        )
-    }
-
-    /// Rejects a registration.
-    pub fn reject(&self, registration_id: &str) -> Result<(), FakeError> {
-        let mut state = self.state();
-        pending_mut(&mut state, registration_id)?.status = RegistrationStatus::Rejected;
-        Ok(())
-    }
-
-    /// Accepts every registration with all the scopes it asks for when it is first polled.
-    pub fn auto_approve(&self, on: bool) {
-        self.state().auto_approve = on;
-    }
-
-    /// How long issued access tokens live (default one hour).
+    /// How long the tokens it issues live, at every token endpoint (default one hour).
     pub fn set_token_lifetime(&self, lifetime: Duration) {
         self.state().token_lifetime = Some(lifetime);
     }
@@ -387,19 +324,6 @@ impl FakeJtl {
     /// Answers ERP requests in the other casing than the endpoint declares.
     pub fn answer_in_other_casing(&self, on: bool) {
         self.state().other_casing = on;
-    }
-
-    /// The scope names the platform knows: registrations asking for any other one are refused
-    /// with 400 and the vendor's error body naming each. `None` (the default) knows every name.
-    /// Names compare exactly, as the platform's do.
-    pub fn set_scope_catalog(&self, catalog: Option<&[&str]>) {
-        self.state().scope_catalog =
-            catalog.map(|names| names.iter().map(|s| (*s).to_owned()).collect());
-    }
-
-    /// Requires this scope of API keys on the status endpoints (403 without it).
-    pub fn require_scope_for_info(&self, scope: Option<&str>) {
-        self.state().info_scope = scope.map(str::to_owned);
     }
 
     /// Every request received so far, credentials masked.

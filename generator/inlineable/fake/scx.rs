@@ -1,6 +1,5 @@
-//! The SCX Channel API's token exchange: `POST /v1/auth` with a multipart `refreshToken`.
-
-use std::time::Duration;
+//! The SCX Channel API's token exchange: `POST /v1/auth` with a multipart `refreshToken`, and
+//! [`ScxApi`], the handle that scripts it.
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -9,18 +8,41 @@ use jtl_erp_runtime::serde::Serialize as _;
 use jtl_erp_runtime::serde_json;
 use jtl_erp_runtime::wire::{Camel, Wire};
 
-use super::State;
 use super::encoding::{multipart_field, plain, respond};
 use super::request::FakeRequest;
+use super::{FakeJtl, State};
 use crate::models::AuthToken;
 
-pub(super) fn scx_token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
+/// The refresh tokens the exchange accepts.
+#[derive(Debug, Default)]
+pub(super) struct Scx {
+    refresh_tokens: Vec<String>,
+}
+
+/// Scripts the SCX Channel API: [`FakeJtl::scx`].
+#[derive(Debug, Clone, Copy)]
+pub struct ScxApi<'f> {
+    pub(super) fake: &'f FakeJtl,
+}
+
+impl ScxApi<'_> {
+    /// Accepts this refresh token at `POST /v1/auth`.
+    pub fn add_refresh_token(&self, refresh_token: &str) {
+        self.fake
+            .state()
+            .scx
+            .refresh_tokens
+            .push(refresh_token.to_owned());
+    }
+}
+
+pub(super) fn token(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
     let known = multipart_field(&request.body, "refreshToken")
-        .is_some_and(|t| state.refresh_tokens.contains(&t));
+        .is_some_and(|t| state.scx.refresh_tokens.contains(&t));
     if !known {
         return plain(StatusCode::UNAUTHORIZED, "");
     }
-    let lifetime = state.token_lifetime.unwrap_or(Duration::from_secs(3600));
+    let lifetime = state.token_lifetime();
     let token = state.next("scx-token");
     let expires = state.expiry(lifetime);
     state.tokens.insert(token.clone(), expires);

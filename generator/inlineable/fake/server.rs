@@ -1,6 +1,5 @@
-//! The fake's HTTP side: the accept loop's handler, the request record (credentials masked),
-//! the routing of every path to the API that serves it, the test's admin endpoints and the
-//! scripted faults.
+//! The fake's HTTP side: the accept loop, the request record (credentials masked), the routing
+//! of every path to the API that serves it, the test's admin endpoints and the scripted faults.
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -10,14 +9,37 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::encoding::{fault_response, multipart_field, plain};
-use super::erp::{accept_everything, erp, pending_mut};
-use super::request::FakeRequest;
-use super::scx::scx_token;
-use super::session::{JWKS_PATH, jwks};
-use super::{ERP_PREFIXES, MAX_BODY, RecordedRequest, State, erp2, identity, lock};
-use crate::models::RegistrationStatus;
+use super::request::{FakeRequest, Generation};
+use super::{RecordedRequest, State, erp, identity, lock, registration, scx, session_tokens};
 
-pub(super) async fn serve(
+/// Where ERP requests may be sent: the Cloud prefix and the OnPremise prefix.
+const ERP_PREFIXES: [&str; 2] = ["/erp", "/api/eazybusiness"];
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Serves every connection `listener` accepts until the task is aborted.
+pub(super) fn spawn(
+    listener: tokio::net::TcpListener,
+    state: Arc<Mutex<State>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |request| serve(state.clone(), request));
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await;
+            });
+        }
+    })
+}
+
+async fn serve(
     state: Arc<Mutex<State>>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
@@ -50,7 +72,7 @@ pub(super) async fn serve(
     Ok(route(&mut state, &request))
 }
 
-pub(super) fn record(request: &FakeRequest) -> RecordedRequest {
+fn record(request: &FakeRequest) -> RecordedRequest {
     let headers = request
         .headers
         .iter()
@@ -68,7 +90,7 @@ pub(super) fn record(request: &FakeRequest) -> RecordedRequest {
     if let Some(token) = multipart_field(&request.body, "refreshToken") {
         body = body.replace(&token, "***");
     }
-    if let Some(masked) = erp2::mask_password(&request.body) {
+    if let Some(masked) = erp::mask_password(&request.body) {
         body = masked;
     }
     if let Some(masked) = identity::mask_form(request) {
@@ -82,12 +104,12 @@ pub(super) fn record(request: &FakeRequest) -> RecordedRequest {
     }
 }
 
-pub(super) fn route(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
+fn route(state: &mut State, request: &FakeRequest) -> Response<Full<Bytes>> {
     let path = request.path.split('?').next().unwrap_or_default();
     match (&request.method, path) {
         (&Method::POST, "/oauth2/token") => identity::legacy_token(state, request),
-        (&Method::POST, "/v1/auth") => scx_token(state, request),
-        (&Method::GET, JWKS_PATH) => jwks(state, request),
+        (&Method::POST, "/v1/auth") => scx::token(state, request),
+        (&Method::GET, session_tokens::JWKS_PATH) => session_tokens::jwks(state, request),
         (_, p) if identity::serves(p) => {
             let origin = format!("http://{}", request.header("host").unwrap_or_default());
             identity::route(state, request, p, &origin)
@@ -99,19 +121,38 @@ pub(super) fn route(state: &mut State, request: &FakeRequest) -> Response<Full<B
         {
             Some(erp_path) => match state.faults.pop_front() {
                 Some(fault) => fault_response(&fault),
-                None => erp(state, request, erp_path),
+                None => route_erp(state, request, erp_path),
             },
             None => plain(StatusCode::NOT_FOUND, "no such endpoint"),
         },
     }
 }
 
+/// The ERP routes. The 2.0 document's paths are under `/v2` and answer in PascalCase, as it
+/// declares; the unversioned paths are 1.0 (PascalCase) or, with `api-version: 2.0`, the
+/// OnPremise server of seed 002 (camelCase answers). The paths without `/v2` of seed 001 (foreign
+/// apps) are served too. The operations beyond registration go first: their paths
+/// (`POST /authentication/login`, …) would otherwise read as a registration id.
+fn route_erp(state: &mut State, request: &FakeRequest, path: &str) -> Response<Full<Bytes>> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let (generation, segments) = match segments.split_first() {
+        Some((&"v2", rest)) => (Generation::V2, rest),
+        _ if request.header("api-version") == Some("2.0") => {
+            (Generation::V2Unversioned, &segments[..])
+        }
+        _ => (Generation::V1, &segments[..]),
+    };
+    erp::route(state, request, segments, generation.casing())
+        .or_else(|| registration::route(state, request, segments, generation))
+        .unwrap_or_else(|| plain(StatusCode::NOT_FOUND, "no such endpoint"))
+}
+
 /// `POST /_fake/approve/{id}` and `POST /_fake/reject/{id}`, for the stand-alone binary.
-pub(super) fn admin(state: &mut State, path: &str) -> Response<Full<Bytes>> {
+fn admin(state: &mut State, path: &str) -> Response<Full<Bytes>> {
     let segments: Vec<&str> = path.trim_start_matches("/_fake/").split('/').collect();
     let result = match segments.as_slice() {
-        ["approve", id] => accept_everything(state, id),
-        ["reject", id] => pending_mut(state, id).map(|r| r.status = RegistrationStatus::Rejected),
+        ["approve", id] => registration::accept_everything(state, id),
+        ["reject", id] => registration::reject(state, id),
         _ => return plain(StatusCode::NOT_FOUND, "no such admin endpoint"),
     };
     match result {

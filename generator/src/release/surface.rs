@@ -38,7 +38,13 @@ is set with `fleet_cache(store)` and `fleet_rate_limit(budget)` (they were `shar
 `SessionClaims`, `SessionSigner`; `CloudConfig::session_token_verifier` was \
 `session_verifier`), so that \"session\" alone names nothing: the Wawi login is \
 `wawi_session`, the header `X-SessionId`. An operation whose method would be named \
-`transport` is renamed.";
+`transport` is renamed. The fake (feature `fake`) is scripted through a handle per API: \
+`fake.registration()`, `fake.erp()`, `fake.identity()`, `fake.scx()`, `fake.session_tokens()`; \
+`FakeJtl`'s own methods for them moved there, named without the API in them (`approve` is \
+`registration().approve`, `registrations` is `registration().list`, `session_token` is \
+`session_tokens().issue`, `app_token_eddsa(…)` is `identity().app_token(AppTokenAlg::EdDsa, …)`, \
+`rotate_issuer_keys` is `identity().rotate_keys`); `FakeJtl` keeps its start, addresses, fault \
+switches and request record.";
 
 /// The format a recorded surface says it is in, when it says so.
 pub fn format_of(text: &str) -> Option<u32> {

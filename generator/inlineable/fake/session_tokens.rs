@@ -1,5 +1,6 @@
 //! App Shell session tokens: the JWKS at `/account/.well-known/jwks.json`, behind the app's
-//! client-credentials token, and the signing keys behind it.
+//! client-credentials token, the signing keys behind it, and [`SessionTokensApi`], the handle
+//! that scripts them.
 
 use std::time::Duration;
 
@@ -25,23 +26,22 @@ pub(super) struct SessionKeys {
 impl SessionKeys {
     fn current(&mut self) -> &jtl_erp_runtime::session_token::SessionTokenSigner {
         self.current.get_or_insert_with(|| {
-            jtl_erp_runtime::session_token::SessionTokenSigner::random()
-                .expect("system random source")
+            jtl_erp_runtime::session_token::SessionTokenSigner::random().expect("system random source")
         })
     }
 }
 
-impl FakeJtl {
-    /// The JWKS of session tokens, as the Cloud serves it on the API host; it answers only to
-    /// a Bearer token from [`FakeJtl::token_url`] (401 otherwise).
-    pub fn jwks_url(&self) -> String {
-        format!("http://{}{JWKS_PATH}", self.addr)
-    }
+/// Scripts the App Shell's session tokens: [`FakeJtl::session_tokens`].
+#[derive(Debug, Clone, Copy)]
+pub struct SessionTokensApi<'f> {
+    pub(super) fake: &'f FakeJtl,
+}
 
+impl SessionTokensApi<'_> {
     /// A session token as the App Shell hands it out: `tenantId`, `userId` when given, `iat`
     /// now, `exp` after `lifetime`, signed with the current key (EdDSA, with its `kid`).
-    pub fn session_token(&self, tenant: &str, user: Option<&str>, lifetime: Duration) -> String {
-        let mut state = self.state();
+    pub fn issue(&self, tenant: &str, user: Option<&str>, lifetime: Duration) -> String {
+        let mut state = self.fake.state();
         let now = state.unix_now();
         let mut claims = serde_json::json!({
             "tenantId": tenant,
@@ -51,38 +51,39 @@ impl FakeJtl {
         if let Some(user) = user {
             claims["userId"] = user.into();
         }
-        state.session.current().sign(&claims)
+        state.session_tokens.current().sign(&claims)
     }
 
     /// Signs any claims with the current key (expired, future or tenant-less tokens for tests).
-    pub fn sign_session_claims(&self, claims: &serde_json::Value) -> String {
-        self.state().session.current().sign(claims)
+    pub fn sign_claims(&self, claims: &serde_json::Value) -> String {
+        self.fake.state().session_tokens.current().sign(claims)
     }
 
     /// The key id of the current signing key.
-    pub fn session_key_id(&self) -> String {
-        self.state().session.current().kid().to_owned()
+    pub fn key_id(&self) -> String {
+        self.fake.state().session_tokens.current().kid().to_owned()
     }
 
     /// Replaces the signing key with a fresh one and returns its key id. The JWKS then lists
     /// the new key and the one before it, as during a real rotation.
-    pub fn rotate_session_key(&self) -> String {
-        let mut state = self.state();
-        let session = &mut state.session;
+    pub fn rotate_key(&self) -> String {
+        let mut state = self.fake.state();
+        let session = &mut state.session_tokens;
         session.current();
         session.previous = session.current.take();
         session.current().kid().to_owned()
     }
 
     /// Drops the previous key from the JWKS: tokens signed with it no longer verify.
-    pub fn retire_previous_session_key(&self) {
-        self.state().session.previous = None;
+    pub fn retire_previous_key(&self) {
+        self.fake.state().session_tokens.previous = None;
     }
 
-    /// The JWKS document as the endpoint serves it now (for tests that check keys by hand).
-    pub fn session_jwks(&self) -> serde_json::Value {
-        let mut state = self.state();
-        let session = &mut state.session;
+    /// The JWKS document as [`FakeJtl::jwks_url`] serves it now (for tests that check keys by
+    /// hand).
+    pub fn jwks(&self) -> serde_json::Value {
+        let mut state = self.fake.state();
+        let session = &mut state.session_tokens;
         session.current();
         jtl_erp_runtime::session_token::jwks_document(
             session.current.iter().chain(session.previous.iter()),
@@ -91,7 +92,7 @@ impl FakeJtl {
 
     /// How many times the JWKS was served (requests refused with 401 not counted).
     pub fn jwks_fetches(&self) -> usize {
-        self.state().session.fetches
+        self.fake.state().session_tokens.fetches
     }
 }
 
@@ -102,9 +103,9 @@ pub(super) fn jwks(state: &mut State, request: &FakeRequest) -> Response<Full<By
     if !bearer || request.credentials(state).is_none() {
         return plain(StatusCode::UNAUTHORIZED, "");
     }
-    state.session.fetches += 1;
-    state.session.current();
-    let session = &state.session;
+    state.session_tokens.fetches += 1;
+    state.session_tokens.current();
+    let session = &state.session_tokens;
     let document = jtl_erp_runtime::session_token::jwks_document(
         session.current.iter().chain(session.previous.iter()),
     );
