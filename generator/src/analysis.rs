@@ -110,21 +110,8 @@ pub struct ParameterView {
     pub setters: Option<Setters>,
 }
 
-/// How a request body is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BodyKind {
-    /// A value serialized as JSON.
-    Json,
-    /// A model's properties as form fields.
-    Form,
-    /// A model's properties as multipart text fields.
-    Multipart,
-    /// `text/*`: a string sent as it is.
-    Text,
-    /// Any other media type: bytes sent as they are.
-    Binary,
-}
+/// How a request body is sent: the IR's own kind, which says nothing the view would hide.
+pub use crate::ir::BodyKind;
 
 /// The request body of an operation.
 #[derive(Debug, Clone)]
@@ -291,11 +278,11 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
         .collect();
     let body = op.body.as_ref().map(|b| {
         let (kind, ty) = match b.kind {
-            ir::BodyKind::Json => (BodyKind::Json, type_view(api, &b.ty)),
-            ir::BodyKind::Form => (BodyKind::Form, type_view(api, &b.ty)),
-            ir::BodyKind::Multipart => (BodyKind::Multipart, type_view(api, &b.ty)),
-            ir::BodyKind::Text => (BodyKind::Text, TypeView::String),
-            ir::BodyKind::Binary => (BodyKind::Binary, TypeView::Bytes),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
+                (b.kind, type_view(api, &b.ty))
+            }
+            BodyKind::Text => (b.kind, TypeView::String),
+            BodyKind::Binary => (b.kind, TypeView::Bytes),
         };
         let input = input(ir::Place::Body);
         BodyView {

@@ -193,14 +193,15 @@ pub struct WireKey {
     pub null_for_none: bool,
 }
 
-/// Where a body goes and how it is encoded.
+/// How a request body is sent (public as `analysis::BodyKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BodyKind {
     /// Any schema, serialized as JSON (a concept in its member schema's casing).
     Json,
     /// The properties of a concept as form fields.
     Form,
-    /// The properties of a concept as multipart text fields.
+    /// The properties of a concept as multipart parts.
     Multipart,
     /// `text/*`: a string sent as it is.
     Text,

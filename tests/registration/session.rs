@@ -11,8 +11,8 @@ use jtl_erp_client::fake::FakeJtl;
 use jtl_erp_client::runtime::HttpSettings;
 use jtl_erp_client::runtime::auth::{AuthProvider, ClientCredentials};
 use jtl_erp_client::runtime::session_token::{
-    KeysError, SessionTokenSigner, SessionTokenError, SessionTokenVerifier, SessionTokenVerifierBuilder,
-    jwks_document,
+    KeysError, SessionTokenError, SessionTokenSigner, SessionTokenVerifier,
+    SessionTokenVerifierBuilder, jwks_document,
 };
 use jtl_erp_client::runtime::time::ManualTimeSource;
 use jtl_erp_tests::MockServer;

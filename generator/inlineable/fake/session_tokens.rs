@@ -26,7 +26,8 @@ pub(super) struct SessionKeys {
 impl SessionKeys {
     fn current(&mut self) -> &jtl_erp_runtime::session_token::SessionTokenSigner {
         self.current.get_or_insert_with(|| {
-            jtl_erp_runtime::session_token::SessionTokenSigner::random().expect("system random source")
+            jtl_erp_runtime::session_token::SessionTokenSigner::random()
+                .expect("system random source")
         })
     }
 }
