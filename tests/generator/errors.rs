@@ -182,3 +182,20 @@ fn a_missing_document_is_named() {
         "{error:#}"
     );
 }
+
+/// Path parameters the client cannot send as declared: an object is text, a parameter the
+/// template does not name is not sent, a template name nobody declares is text. `--strict`
+/// refuses each at its pointer.
+#[test]
+fn lossy_path_parameters_are_warnings_and_strict_refuses_them() {
+    let at = "tests/fixtures/path-parameters/path-parameters.yaml#/paths";
+    assert_eq!(
+        strict_errors_of(&["path-parameters/path-parameters.yaml"]),
+        format!(
+            "error: {at}/~1filters~1{{filter}}/get/parameters/0: path parameter `filter` is not a scalar, an enum or a list of those; it is taken as text\n\
+             error: {at}/~1items~1{{itemId}}/get/parameters/0: path parameter `id` is not named by the path template `/items/{{itemId}}`; it is not sent (the server cannot receive it)\n\
+             error: {at}/~1items~1{{itemId}}/get: path template names `{{itemId}}` but no path parameter declares it; it is taken as text\n\
+             3 error(s); nothing was generated"
+        )
+    );
+}

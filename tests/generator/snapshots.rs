@@ -17,6 +17,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "vendor-deviations",
     "identifiers",
     "forms",
+    "path-parameters",
 ];
 
 /// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
