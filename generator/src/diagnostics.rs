@@ -333,6 +333,17 @@ impl Sink {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Moves made in `file`'s tree after those [`Sink::map_pointers`] was given (or the first).
+    pub fn add_moves(&mut self, file: &str, origins: Origins) {
+        if origins.moves.is_empty() {
+            return;
+        }
+        match self.origins.iter_mut().find(|(f, _)| f == file) {
+            Some((_, known)) => known.append(origins),
+            None => self.origins.push((file.to_owned(), origins)),
+        }
+    }
+
     /// From now on, pointers of `file` are pointers of its translated tree, mapped back through
     /// `origins` as each diagnostic is pushed.
     pub fn map_pointers(&mut self, file: &str, origins: Origins) {

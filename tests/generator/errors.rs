@@ -77,6 +77,22 @@ fn errors_in_an_openapi_32_document_point_into_the_document_as_written() {
     );
 }
 
+/// A callback by `$ref` (which openapiv3 does not read) that names nothing is named like any
+/// dangling reference, also inside a component callback; nothing else about the document fails.
+#[test]
+fn dangling_callback_references_are_reported_with_their_pointers() {
+    let file = "tests/fixtures/bad/callback-dangling.yaml";
+    assert_eq!(
+        errors_of(&["bad/callback-dangling.yaml"]),
+        format!(
+            "error: {file}#/paths/~1subscriptions/post/callbacks/onEvent/$ref: `$ref` target `#/components/callbacks/Missing` does not exist\n\
+             error: {file}#/paths/~1subscriptions/post/callbacks/onOther/$ref: `$ref: other.yaml#/components/callbacks/Event` points outside this document; only local references (#/...) are supported\n\
+             error: {file}#/components/callbacks/Nested/{{$request.body#~1url}}/post/callbacks/gone/$ref: `$ref` target `#/components/callbacks/Gone` does not exist\n\
+             3 error(s); nothing was generated"
+        )
+    );
+}
+
 #[test]
 fn unsupported_versions_say_what_is_supported() {
     assert_eq!(
