@@ -109,6 +109,7 @@ kinds! {
     ParameterAsText = "parameter-as-text", false, "A parameter of a type the client cannot send is text.";
     BodyAsBytes = "body-as-bytes", false, "A body of a media type the client cannot type is bytes.";
     PathParameterUndeclared = "path-parameter-undeclared", false, "A path template names a parameter that is not declared.";
+    PathParameterUnused = "path-parameter-unused", false, "A path parameter the path template does not name is not sent.";
     SuccessBodiesDiffer = "success-bodies-differ", false, "Successes with text or bytes among different bodies give the bytes.";
     CookieParameterIgnored = "cookie-parameter-ignored", false, "Cookie parameters are not sent.";
     PathItemSkipped = "path-item-skipped", false, "A path item the generator cannot read is left out.";
@@ -330,6 +331,17 @@ impl Sink {
             return;
         }
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Moves made in `file`'s tree after those [`Sink::map_pointers`] was given (or the first).
+    pub fn add_moves(&mut self, file: &str, origins: Origins) {
+        if origins.moves.is_empty() {
+            return;
+        }
+        match self.origins.iter_mut().find(|(f, _)| f == file) {
+            Some((_, known)) => known.append(origins),
+            None => self.origins.push((file.to_owned(), origins)),
+        }
     }
 
     /// From now on, pointers of `file` are pointers of its translated tree, mapped back through

@@ -262,6 +262,21 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Path parameters are always required.
     pub required: bool,
+    /// How a path parameter is written into its segment (`simple` for every other place).
+    pub path_style: PathStyle,
+}
+
+/// A path parameter's style (OpenAPI's `style` and `explode`): how its value, or its list's
+/// items, each percent-encoded, stand in the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `1,2,3` (either `explode`).
+    #[default]
+    Simple,
+    /// `.1,2,3`; exploded `.1.2.3`.
+    Label { explode: bool },
+    /// `;ids=1,2,3`; exploded `;ids=1;ids=2;ids=3`.
+    Matrix { explode: bool },
 }
 
 /// How a success body is read.

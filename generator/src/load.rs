@@ -4,9 +4,9 @@
 //! line and column, shape errors a JSON pointer.
 
 use openapiv3::OpenAPI;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Location, Origins, Severity, Sink, escape_token};
 
 /// A document as handed to the generator.
 #[derive(Debug, Clone)]
@@ -111,10 +111,21 @@ pub fn parse(source: &SourceDocument, sink: &mut Sink) -> Option<Parsed> {
 pub fn read(parsed: Parsed, sink: &mut Sink) -> Option<Loaded> {
     let Parsed {
         file,
-        raw,
+        mut raw,
         openapi31,
         openapi32,
     } = parsed;
+    let (origins, unresolved) = inline_callbacks(&mut raw, openapi32);
+    sink.add_moves(&file, origins);
+    // What openapiv3 cannot read, a callback `$ref` left (dangling, external, too deep), is
+    // read as no callback and put back: validation names it at its pointer.
+    let held: Vec<(String, Value)> = unresolved
+        .into_iter()
+        .filter_map(|at| {
+            let slot = raw.pointer_mut(&at)?;
+            Some((at, std::mem::replace(slot, Value::Object(Map::new()))))
+        })
+        .collect();
     // Read plainly first; only a document that fails is read again, with the path tracked that
     // says where (the tracking cost a tenth of a large document's reading).
     let typed = <OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -125,6 +136,16 @@ pub fn read(parsed: Parsed, sink: &mut Sink) -> Option<Loaded> {
     } else {
         Vec::new()
     };
+    let shapes = if typed.is_err() {
+        shape_problems(&raw)
+    } else {
+        Vec::new()
+    };
+    for (at, callback) in held {
+        if let Some(slot) = raw.pointer_mut(&at) {
+            *slot = callback;
+        }
+    }
     let version = if openapi32 {
         "3.2"
     } else if openapi31 {
@@ -144,7 +165,7 @@ pub fn read(parsed: Parsed, sink: &mut Sink) -> Option<Loaded> {
         }
         Ok(_) => queries,
         Err(error) => {
-            let mut problems = shape_problems(&raw);
+            let mut problems = shapes;
             if problems.is_empty() {
                 problems.push((path_to_pointer(error.path()), error.inner().to_string()));
             }
@@ -161,6 +182,82 @@ pub fn read(parsed: Parsed, sink: &mut Sink) -> Option<Loaded> {
             Kind::Shape,
             message,
         ));
+    }
+    None
+}
+
+/// Operation callbacks given by a local `$ref` (to `components/callbacks`), which OpenAPI 3.0,
+/// 3.1 and 3.2 allow and openapiv3 does not read, replaced by the callback they name, as if
+/// written inline (the client neither calls nor documents callbacks; it reads them as it reads
+/// inline ones). Pointers into them lead back to the component. Only the callbacks of `paths`'
+/// operations are inlined: a callback's own callbacks (a component may name itself) stay
+/// references, so a document grows by at most a copy of each callback it references. Returned
+/// too: the pointers of the references left (dangling, external, or inside a callback).
+fn inline_callbacks(raw: &mut Value, openapi32: bool) -> (Origins, Vec<String>) {
+    let mut origins = Origins::default();
+    let mut unresolved = Vec::new();
+    let keys = |raw: &Value, at: &str| -> Vec<String> {
+        raw.pointer(at)
+            .and_then(Value::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    // Path items whose operations may hold callbacks, with their depth.
+    let mut items: Vec<(String, usize)> = keys(raw, "/paths")
+        .iter()
+        .map(|path| (format!("/paths/{}", escape_token(path)), 0))
+        .collect();
+    for name in keys(raw, "/components/callbacks") {
+        let at = format!("/components/callbacks/{}", escape_token(&name));
+        for expression in keys(raw, &at) {
+            items.push((format!("{at}/{}", escape_token(&expression)), 1));
+        }
+    }
+    while let Some((item, depth)) = items.pop() {
+        for method in crate::tree::methods(openapi32) {
+            let callbacks = format!("{item}/{method}/callbacks");
+            for name in keys(raw, &callbacks) {
+                let at = format!("{callbacks}/{}", escape_token(&name));
+                let reference = raw
+                    .pointer(&at)
+                    .and_then(|c| c.get("$ref"))
+                    .is_some_and(Value::is_string);
+                if reference {
+                    let resolved = raw
+                        .pointer(&at)
+                        .filter(|_| depth == 0)
+                        .and_then(|callback| resolve_callback(raw, callback));
+                    let Some((origin, callback)) = resolved else {
+                        unresolved.push(at);
+                        continue;
+                    };
+                    if let Some(slot) = raw.pointer_mut(&at) {
+                        *slot = callback;
+                    }
+                    origins.moved(at.clone(), origin);
+                }
+                for expression in keys(raw, &at) {
+                    items.push((format!("{at}/{}", escape_token(&expression)), depth + 1));
+                }
+            }
+        }
+    }
+    (origins, unresolved)
+}
+
+/// The callback a `$ref` names (through a chain of up to eight), with its pointer.
+fn resolve_callback(raw: &Value, callback: &Value) -> Option<(String, Value)> {
+    let mut current = callback;
+    let mut origin = None;
+    for _ in 0..8 {
+        match current.get("$ref") {
+            Some(reference) => {
+                let pointer = reference.as_str()?.strip_prefix('#')?;
+                current = raw.pointer(pointer)?;
+                origin = Some(pointer.to_owned());
+            }
+            None => return Some((origin?, current.as_object()?.clone().into())),
+        }
     }
     None
 }
@@ -485,6 +582,41 @@ mod tests {
         assert!(
             matches!(location, crate::diagnostics::Location::Line { .. }),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn callbacks_by_reference_read_as_the_component_and_unresolved_ones_are_kept_for_validation() {
+        let mut raw = json!({
+            "paths": {"/s": {"post": {"callbacks": {
+                "a": {"$ref": "#/components/callbacks/A"},
+                "gone": {"$ref": "#/components/callbacks/Gone"},
+            }}}},
+            "components": {"callbacks": {"A": {"{$url}": {"post": {"callbacks": {
+                "self": {"$ref": "#/components/callbacks/A"},
+            }}}}}},
+        });
+        let (origins, unresolved) = super::inline_callbacks(&mut raw, false);
+        let at = "/paths/~1s/post/callbacks";
+        assert!(raw.pointer(&format!("{at}/a/{{$url}}/post")).is_some());
+        assert_eq!(
+            origins.original(&format!("{at}/a/{{$url}}/post")),
+            "/components/callbacks/A/{$url}/post"
+        );
+        // A callback's own callbacks stay references (this one names itself).
+        let mut unresolved = unresolved;
+        unresolved.sort();
+        assert_eq!(
+            unresolved,
+            [
+                "/components/callbacks/A/{$url}/post/callbacks/self".to_owned(),
+                format!("{at}/a/{{$url}}/post/callbacks/self"),
+                format!("{at}/gone"),
+            ]
+        );
+        assert_eq!(
+            raw.pointer("/components/callbacks/A/{$url}/post/callbacks/self"),
+            Some(&json!({"$ref": "#/components/callbacks/A"}))
         );
     }
 }

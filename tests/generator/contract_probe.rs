@@ -92,6 +92,8 @@ use ::jtl_erp_runtime::codegen::QueryValue as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::encode_path_segment as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::codegen::encode_path_list as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::json as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::codegen::json_or_empty as _;

@@ -77,6 +77,22 @@ fn errors_in_an_openapi_32_document_point_into_the_document_as_written() {
     );
 }
 
+/// A callback by `$ref` (which openapiv3 does not read) that names nothing is named like any
+/// dangling reference, also inside a component callback; nothing else about the document fails.
+#[test]
+fn dangling_callback_references_are_reported_with_their_pointers() {
+    let file = "tests/fixtures/bad/callback-dangling.yaml";
+    assert_eq!(
+        errors_of(&["bad/callback-dangling.yaml"]),
+        format!(
+            "error: {file}#/paths/~1subscriptions/post/callbacks/onEvent/$ref: `$ref` target `#/components/callbacks/Missing` does not exist\n\
+             error: {file}#/paths/~1subscriptions/post/callbacks/onOther/$ref: `$ref: other.yaml#/components/callbacks/Event` points outside this document; only local references (#/...) are supported\n\
+             error: {file}#/components/callbacks/Nested/{{$request.body#~1url}}/post/callbacks/gone/$ref: `$ref` target `#/components/callbacks/Gone` does not exist\n\
+             3 error(s); nothing was generated"
+        )
+    );
+}
+
 #[test]
 fn unsupported_versions_say_what_is_supported() {
     assert_eq!(
@@ -180,5 +196,22 @@ fn a_missing_document_is_named() {
     assert!(
         format!("{error:#}").contains("no-such-file.yaml"),
         "{error:#}"
+    );
+}
+
+/// Path parameters the client cannot send as declared: an object is text, a parameter the
+/// template does not name is not sent, a template name nobody declares is text. `--strict`
+/// refuses each at its pointer.
+#[test]
+fn lossy_path_parameters_are_warnings_and_strict_refuses_them() {
+    let at = "tests/fixtures/path-parameters/path-parameters.yaml#/paths";
+    assert_eq!(
+        strict_errors_of(&["path-parameters/path-parameters.yaml"]),
+        format!(
+            "error: {at}/~1filters~1{{filter}}/get/parameters/0: path parameter `filter` is not a scalar, an enum or a list of those; it is taken as text\n\
+             error: {at}/~1items~1{{itemId}}/get/parameters/0: path parameter `id` is not named by the path template `/items/{{itemId}}`; it is not sent (the server cannot receive it)\n\
+             error: {at}/~1items~1{{itemId}}/get: path template names `{{itemId}}` but no path parameter declares it; it is taken as text\n\
+             3 error(s); nothing was generated"
+        )
     );
 }

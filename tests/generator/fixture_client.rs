@@ -1,5 +1,5 @@
-//! The client generated from the `bodies`, `responses`, `paging`, `identifiers`, `unions` and
-//! `forms` fixtures, the OpenAPI 3.1 fixture `openapi31/type-lists` and the OpenAPI 3.2 fixtures
+//! The client generated from the `bodies`, `responses`, `paging`, `identifiers`, `unions`,
+//! `forms` and `path-parameters` fixtures, the OpenAPI 3.1 fixture `openapi31/type-lists` and the OpenAPI 3.2 fixtures
 //! `openapi32/query` and `openapi32/querystring`,
 //! checked in under tests/generator/fixture_client/ and compiled into this test binary (main.rs),
 //! so that tests/generator/http.rs, forms.rs, paged.rs, identifiers.rs, unions.rs, openapi31.rs and
@@ -22,6 +22,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
             fixture("identifiers"),
             fixture("unions"),
             fixture("forms"),
+            fixture("path-parameters"),
             fixture31("type-lists"),
             fixture32("query"),
             fixture32("querystring"),
@@ -37,6 +38,7 @@ fn the_compiled_fixture_client_is_what_the_generator_makes() {
         "identifiers",
         "unions",
         "forms",
+        "path_parameters",
         "type_lists",
         "query",
         "querystring",

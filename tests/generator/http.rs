@@ -188,3 +188,104 @@ async fn error_answers_are_described_by_code_range_or_default() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A server on loopback that answers every request `204` and keeps each request line as it
+/// came over the wire, so that a path is checked byte for byte, before any URL parser reads it.
+async fn request_lines() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bound");
+    let address = listener.local_addr().expect("address");
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = lines.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0; 4096];
+                loop {
+                    // Requests without bodies: each ends with an empty line.
+                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
+                        buffer.drain(..end + 4);
+                        let line = head.lines().next().unwrap_or_default().to_owned();
+                        seen.lock().expect("not poisoned").push(line);
+                        let answer = b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n";
+                        if stream.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{address}"), lines)
+}
+
+#[jtl_erp_tests::test]
+async fn path_parameters_go_out_in_their_style_with_each_item_encoded_as_a_segment() {
+    use crate::models::Shade;
+    let (uri, lines) = request_lines().await;
+    let client = crate::path_parameters::Client::builder()
+        .base_url(uri)
+        .build()
+        .expect("client");
+    client.get_things([1, 2, 3]).await.expect("simple");
+    client
+        .get_tags(["a,b".to_owned(), "c d/é".to_owned()])
+        .await
+        .expect("simple, exploded");
+    client
+        .get_states([Shade::Light, Shade::Dark])
+        .await
+        .expect("enums");
+    client
+        .get_label(["x".to_owned(), "y".to_owned()])
+        .await
+        .expect("label");
+    client
+        .get_label_exploded(["x".to_owned(), "y".to_owned()])
+        .await
+        .expect("label, exploded");
+    client
+        .get_matrix(["x".to_owned(), "y;z".to_owned()])
+        .await
+        .expect("matrix");
+    client
+        .get_matrix_exploded(["x".to_owned(), "y".to_owned()])
+        .await
+        .expect("matrix, exploded");
+    client.get_things(Vec::<i64>::new()).await.expect("empty");
+    client.get_one(5, "a;b").await.expect("scalars");
+    client.get_filtered("c=red").await.expect("object as text");
+    client
+        .get_item("7")
+        .await
+        .expect("the unused parameter is not sent");
+    let lines = lines.lock().expect("not poisoned").clone();
+    assert_eq!(
+        lines,
+        [
+            "GET /things/1,2,3 HTTP/1.1",
+            "GET /tags/a%2Cb,c%20d%2F%C3%A9 HTTP/1.1",
+            "GET /states/light,dark HTTP/1.1",
+            "GET /label/.x,y HTTP/1.1",
+            "GET /label-exploded/.x.y HTTP/1.1",
+            "GET /matrix/;ids=x,y%3Bz HTTP/1.1",
+            "GET /matrix-exploded/;ids=x;ids=y HTTP/1.1",
+            "GET /things/ HTTP/1.1",
+            "GET /one/.5/;matrix=a%3Bb HTTP/1.1",
+            "GET /filters/c%3Dred HTTP/1.1",
+            "GET /items/7 HTTP/1.1",
+        ]
+    );
+}

@@ -70,6 +70,10 @@ mod unions_client;
 mod forms_client;
 #[rustfmt::skip]
 #[allow(dead_code, clippy::all)]
+#[path = "fixture_client/path_parameters.rs"]
+mod path_parameters;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
 #[path = "fixture_client/type_lists.rs"]
 mod type_lists_client;
 #[rustfmt::skip]

@@ -17,6 +17,8 @@ pub const CONSTRUCTS: &[&str] = &[
     "vendor-deviations",
     "identifiers",
     "forms",
+    "path-parameters",
+    "callbacks",
 ];
 
 /// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
@@ -30,6 +32,7 @@ pub const OPENAPI31: &[&str] = &[
     "path-items",
     "webhooks",
     "json-schema-keywords",
+    "callback-path-items",
 ];
 
 /// The OpenAPI 3.2 fixtures, one per construct 3.2 adds, each a document
@@ -45,6 +48,7 @@ pub const OPENAPI32: &[&str] = &[
     "metadata",
     "security",
     "discriminator",
+    "query-callbacks",
 ];
 
 /// The fixture document of a construct, as the generator sees it.

@@ -129,6 +129,20 @@ pub fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
+/// A path parameter's list: each item percent-encoded as [`encode_path_segment`] does (a `,`
+/// inside an item too), joined by `separator` (`,`; `.` or `;name=` for exploded `label` and
+/// `matrix`), which is written as it is.
+pub fn encode_path_list<T: QueryValue>(values: &[T], separator: &str) -> String {
+    let mut path = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            path.push_str(separator);
+        }
+        path.push_str(&encode_path_segment(&value.query_text()));
+    }
+    path
+}
+
 /// A JSON body written in dialect `D` (the casing of the operation's schema), sent under the
 /// media type the document declares (`application/json; charset=utf-8`, `…+json` too).
 pub fn json_body<T: WireSerialize<D> + ?Sized, D, E>(

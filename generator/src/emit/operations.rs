@@ -17,7 +17,8 @@ use super::doc;
 use super::runtime as rt;
 use super::types::{error_body, marker, rust_type};
 use crate::ir::{
-    Api, AuthNeed, BodyKind, Input, Module, Operation, Output, Place, Returns, SchemaKey, Take, Ty,
+    Api, AuthNeed, BodyKind, Input, Module, Operation, Output, PathStyle, Place, Returns,
+    SchemaKey, Take, Ty,
 };
 use crate::normalize::FieldRule;
 
@@ -801,21 +802,59 @@ fn field_at(op: &Operation, place: Place) -> proc_macro2::Ident {
     ident(input.map_or("missing_input", |i| i.name.as_str()))
 }
 
-/// The path with its parameters percent-encoded.
+/// `text` percent-encoded as the runtime encodes a path segment (`encode_path_segment`).
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The path with its parameters percent-encoded, in their styles.
 fn path_expression(op: &Operation) -> TokenStream {
     let with_query = !op.query_params.is_empty();
     if op.path_params.is_empty() && !with_query {
         let path = lit(&op.path);
         return quote!(#path.to_owned());
     }
-    let (encode, query_value) = (rt::ENCODE_PATH_SEGMENT, rt::QUERY_VALUE);
+    let (encode, encode_list, query_value) = (
+        rt::ENCODE_PATH_SEGMENT,
+        rt::ENCODE_PATH_LIST,
+        rt::QUERY_VALUE,
+    );
     let mut template = op.path.replace('{', "{{").replace('}', "}}");
     let mut args = Vec::new();
     for (i, p) in op.path_params.iter().enumerate() {
-        template = template.replace(&format!("{{{{{}}}}}", p.name), "{}");
+        // The style's prefix (`.`, `;name=`) is text of the template; the name is encoded as
+        // the values are, so it holds no brace.
+        let named = format!(";{}=", percent_encode(&p.name));
+        let (prefix, separator) = match p.path_style {
+            PathStyle::Simple => (String::new(), ",".to_owned()),
+            PathStyle::Label { explode } => {
+                (".".to_owned(), if explode { "." } else { "," }.to_owned())
+            }
+            PathStyle::Matrix { explode } => {
+                let separator = if explode {
+                    named.clone()
+                } else {
+                    ",".to_owned()
+                };
+                (named, separator)
+            }
+        };
+        template = template.replace(&format!("{{{{{}}}}}", p.name), &format!("{prefix}{{}}"));
         let field = field_at(op, Place::Path(i));
-        args.push(match p.ty {
+        args.push(match &p.ty {
             Ty::String => quote!(#encode(self.#field.as_str())),
+            Ty::List(_) => {
+                let separator = lit(&separator);
+                quote!(#encode_list(&self.#field, #separator))
+            }
             _ => quote!(#encode(&#query_value::query_text(&self.#field))),
         });
     }

@@ -184,6 +184,8 @@ runtime_items! {
     QUERY_VALUE = "codegen::QueryValue";
     /// Path parameters.
     ENCODE_PATH_SEGMENT = "codegen::encode_path_segment";
+    /// Path parameters of lists.
+    ENCODE_PATH_LIST = "codegen::encode_path_list";
     /// Decoding a JSON answer.
     DECODE_JSON = "codegen::json";
     /// Decoding a JSON answer or none (201 next to 204).

@@ -270,6 +270,22 @@ impl OperationLowering<'_, '_, '_> {
         }
         let mut found = Parameters::default();
         for (pointer, parameter) in resolved {
+            let name = &parameter.parameter_data_ref().name;
+            if matches!(parameter, Parameter::Path { .. })
+                && !template_names(self.path).any(|n| n == name)
+            {
+                // A format argument the template has no place for would not compile.
+                sink.push(Diagnostic::warning(
+                    &self.loaded.file,
+                    pointer,
+                    Kind::PathParameterUnused,
+                    format!(
+                        "path parameter `{name}` is not named by the path template `{}`; it is not sent (the server cannot receive it)",
+                        self.path
+                    ),
+                ));
+                continue;
+            }
             self.sort_parameter(&pointer, &parameter, &mut found, sink);
         }
         for name in template_names(self.path) {
@@ -286,6 +302,7 @@ impl OperationLowering<'_, '_, '_> {
                     ty: Ty::String,
                     description: None,
                     required: true,
+                    path_style: ir::PathStyle::Simple,
                 });
             }
         }
@@ -334,12 +351,25 @@ impl OperationLowering<'_, '_, '_> {
                 Ty::String
             };
             let required = data.required || matches!(parameter, Parameter::Path { .. });
+            let explode = data.explode.unwrap_or(false);
+            let path_style = match parameter {
+                Parameter::Path {
+                    style: openapiv3::PathStyle::Label,
+                    ..
+                } => ir::PathStyle::Label { explode },
+                Parameter::Path {
+                    style: openapiv3::PathStyle::Matrix,
+                    ..
+                } => ir::PathStyle::Matrix { explode },
+                _ => ir::PathStyle::Simple,
+            };
             ir::Parameter {
                 rust_name: field_name(&data.name),
                 name: data.name.clone(),
                 ty,
                 description: data.description.clone(),
                 required,
+                path_style,
             }
         };
         let is_header = matches!(parameter, Parameter::Header { .. });

@@ -981,6 +981,26 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `FilterParam` in `tests/fixtures/path-parameters/path-parameters.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FilterParam {
+    /// On the wire: `color`.
+    pub color: Option<String>,
+}
+
+rt::codegen::model! {
+    FilterParam { 0 color["color"] } new(; color) with { with_color color : String = Some
+    } Camel { optional color "color" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `SearchProductsRequest` in `tests/fixtures/openapi32/query.yaml` (Camel)
 ///
 /// Built with `new` (the required fields) and a `with_…` setter per field, so that a
@@ -1319,6 +1339,46 @@ impl LimitParamKind {
 }
 
 rt::codegen::str_enum!(LimitParamKind);
+
+/// A value this client does not know is kept as `Unknown`, which never equals a named
+/// variant; `#[non_exhaustive]`: match with a `_` arm and read [`Self::as_str`] there, so
+/// that your code does not change behaviour when a newer client names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Shade {
+    /// `light`
+    Light,
+    /// `dark`
+    Dark,
+    /// A value this client does not know; see [`Self::as_str`].
+    #[deprecated(
+        note = "Don't match on `Unknown`: a value a newer client knows is no longer `Unknown`. Match with `_` and read `as_str()` or `value()`."
+    )]
+    Unknown(UnknownValue<String>),
+}
+
+#[allow(deprecated)]
+impl Shade {
+    /// The string on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::Unknown(value) => &value.0,
+        }
+    }
+
+    /// The variant for a wire string; unknown strings are kept.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "light" => Self::Light,
+            "dark" => Self::Dark,
+            other => Self::Unknown(UnknownValue(other.to_owned())),
+        }
+    }
+}
+
+rt::codegen::str_enum!(Shade);
 
 /// A pet, told apart by `petType` (mapping).
 ///
