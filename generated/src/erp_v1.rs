@@ -357,7 +357,7 @@ impl rt::codegen::Request for FetchRegistrationStatus {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            "/authentication/{0}", rt::codegen::encode_path_segment(self.registration_id
             .as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -438,7 +438,7 @@ impl rt::codegen::Request for RegisterMultiInstanceApp {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/authentication/{}", rt::codegen::encode_path_segment(self.registration_id
+            "/authentication/{0}", rt::codegen::encode_path_segment(self.registration_id
             .as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))

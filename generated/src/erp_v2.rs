@@ -672,7 +672,7 @@ impl rt::codegen::Request for FetchRegistrationStatus {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            "/v2/authentication/{0}", rt::codegen::encode_path_segment(self
             .registration_id.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -752,7 +752,7 @@ impl rt::codegen::Request for RegisterMultiInstanceApp {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/v2/authentication/{}", rt::codegen::encode_path_segment(self
+            "/v2/authentication/{0}", rt::codegen::encode_path_segment(self
             .registration_id.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -958,7 +958,7 @@ impl rt::codegen::Request for RemoveForeignApp {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            "/v2/authentication/foreign/{0}/app", rt::codegen::encode_path_segment(self
             .app_id.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -1065,7 +1065,7 @@ impl rt::codegen::Request for UpdateForeignApp {
             _,
         >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
-            "/v2/authentication/foreign/{}/app", rt::codegen::encode_path_segment(self
+            "/v2/authentication/foreign/{0}/app", rt::codegen::encode_path_segment(self
             .app_id.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
@@ -1165,7 +1165,7 @@ impl rt::codegen::Request for RemoveForeignAppByRegistrationId {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/v2/authentication/foreign/{}/registration",
+            "/v2/authentication/foreign/{0}/registration",
             rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
             .registration_id))
         );
@@ -1276,7 +1276,7 @@ impl rt::codegen::Request for UpdateForeignAppByRegistrationId {
             _,
         >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
-            "/v2/authentication/foreign/{}/registration",
+            "/v2/authentication/foreign/{0}/registration",
             rt::codegen::encode_path_segment(& rt::codegen::QueryValue::query_text(& self
             .registration_id))
         );
@@ -1867,7 +1867,7 @@ impl rt::codegen::Request for QueryAccountingData {
             );
         query.push_optional("pageNumber", self.page_number.as_ref());
         query.push_optional("pageSize", self.page_size.as_ref());
-        let path = format!("/v2/accountingData{}", query.finish());
+        let path = format!("/v2/accountingData{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }

@@ -268,6 +268,11 @@ async fn path_parameters_go_out_in_their_style_with_each_item_encoded_as_a_segme
     client.get_one(5, "a;b").await.expect("scalars");
     client.get_filtered("c=red").await.expect("object as text");
     client
+        .get_twice("a b")
+        .q("x")
+        .await
+        .expect("one parameter named twice");
+    client
         .get_item("7")
         .await
         .expect("the unused parameter is not sent");
@@ -285,6 +290,7 @@ async fn path_parameters_go_out_in_their_style_with_each_item_encoded_as_a_segme
             "GET /things/ HTTP/1.1",
             "GET /one/.5/;matrix=a%3Bb HTTP/1.1",
             "GET /filters/c%3Dred HTTP/1.1",
+            "GET /twice/a%20b/again/a%20b?q=x HTTP/1.1",
             "GET /items/7 HTTP/1.1",
         ]
     );

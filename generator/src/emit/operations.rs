@@ -847,7 +847,9 @@ fn path_expression(op: &Operation) -> TokenStream {
                 (named, separator)
             }
         };
-        template = template.replace(&format!("{{{{{}}}}}", p.name), &format!("{prefix}{{}}"));
+        // By index, so that a template naming a parameter twice uses its one argument twice.
+        let at = args.len();
+        template = template.replace(&format!("{{{{{}}}}}", p.name), &format!("{prefix}{{{at}}}"));
         let field = field_at(op, Place::Path(i));
         args.push(match &p.ty {
             Ty::String => quote!(#encode(self.#field.as_str())),
@@ -859,7 +861,7 @@ fn path_expression(op: &Operation) -> TokenStream {
         });
     }
     if with_query {
-        template.push_str("{}");
+        template.push_str(&format!("{{{}}}", args.len()));
         args.push(quote!(query.finish()));
     }
     let template = lit(&template);

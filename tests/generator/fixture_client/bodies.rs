@@ -288,7 +288,7 @@ impl rt::codegen::Request for AddCategoryItems {
             &body,
         )?;
         let path = format!(
-            "/categories/{}/items", rt::codegen::encode_path_segment(&
+            "/categories/{0}/items", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.category_id))
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
@@ -341,7 +341,7 @@ impl rt::codegen::Request for AddLineItems {
             _,
         >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
-            "/orders/{}/lineitems", rt::codegen::encode_path_segment(self.order_id
+            "/orders/{0}/lineitems", rt::codegen::encode_path_segment(self.order_id
             .as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))

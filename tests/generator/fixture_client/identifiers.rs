@@ -203,7 +203,7 @@ impl rt::codegen::Request for M {
         query.push_optional("m²", self.m.as_ref());
         query.push_optional("٣count", self._٣count.as_ref());
         let path = format!(
-            "/areas/{}{}", rt::codegen::encode_path_segment(self._٣.as_str()), query
+            "/areas/{0}{1}", rt::codegen::encode_path_segment(self._٣.as_str()), query
             .finish()
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -269,7 +269,7 @@ impl rt::codegen::Request for Type {
             let value = &self.crate_;
             headers.push(("crate", rt::codegen::QueryValue::query_text(value)));
         }
-        let path = format!("/words{}", query.finish());
+        let path = format!("/words{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, headers, Some(body)))
     }
 }

@@ -302,7 +302,7 @@ impl rt::codegen::Request for GetAccountingData {
         query.push_optional("pageNumber", self.page_number.as_ref());
         query.push_optional("pageSize", self.page_size.as_ref());
         query.push("since", &self.since);
-        let path = format!("/v2/accountingData{}", query.finish());
+        let path = format!("/v2/accountingData{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -389,7 +389,7 @@ impl rt::codegen::Request for ListOrders {
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let mut query = rt::codegen::Query::new();
         query.push("pageNumber", &self.page_number);
-        let path = format!("/v2/orders{}", query.finish());
+        let path = format!("/v2/orders{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -509,7 +509,7 @@ impl rt::codegen::Request for List {
         let mut query = rt::codegen::Query::new();
         query.push_optional("limit", self.limit.as_ref());
         query.push_optional("page_token", self.page_token.as_ref());
-        let path = format!("/things{}", query.finish());
+        let path = format!("/things{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -675,7 +675,7 @@ impl rt::codegen::Request for ListEntries {
         if let Some(value) = &self.x_trace {
             headers.push(("X-Trace", rt::codegen::QueryValue::query_text(value)));
         }
-        let path = format!("/entries{}", query.finish());
+        let path = format!("/entries{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, headers, None))
     }
 }
@@ -734,7 +734,7 @@ impl rt::codegen::Request for GetPlain {
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let mut query = rt::codegen::Query::new();
         query.push_optional("pageNumber", self.page_number.as_ref());
-        let path = format!("/v2/plain{}", query.finish());
+        let path = format!("/v2/plain{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }

@@ -196,6 +196,29 @@ impl Client {
         }
     }
 
+    /// GetTwice
+    ///
+    /// `GET /twice/{id}/again/{id}` (operation `GetTwice`).
+    /// Returns the request: set its optional inputs (below), then `.await` it.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: `id`
+    ///
+    /// # Optional inputs
+    ///
+    /// Setters of [`GetTwice`] (each also as `set_…` taking an `Option`):
+    ///
+    /// - `q(…)`: `q`
+    #[inline]
+    pub fn get_twice(&self, id: impl Into<String>) -> GetTwice {
+        GetTwice {
+            client: self.clone(),
+            id: id.into(),
+            q: None,
+        }
+    }
+
     /// GetFiltered
     ///
     /// `GET /filters/{filter}` (operation `GetFiltered`).
@@ -272,7 +295,9 @@ impl rt::codegen::Request for GetThings {
     const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
-        let path = format!("/things/{}", rt::codegen::encode_path_list(& self.ids, ","));
+        let path = format!(
+            "/things/{0}", rt::codegen::encode_path_list(& self.ids, ",")
+        );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -315,7 +340,9 @@ impl rt::codegen::Request for GetTags {
     const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
-        let path = format!("/tags/{}", rt::codegen::encode_path_list(& self.names, ","));
+        let path = format!(
+            "/tags/{0}", rt::codegen::encode_path_list(& self.names, ",")
+        );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -359,7 +386,7 @@ impl rt::codegen::Request for GetStates {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/states/{}", rt::codegen::encode_path_list(& self.states, ",")
+            "/states/{0}", rt::codegen::encode_path_list(& self.states, ",")
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
@@ -403,7 +430,9 @@ impl rt::codegen::Request for GetLabel {
     const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
-        let path = format!("/label/.{}", rt::codegen::encode_path_list(& self.ids, ","));
+        let path = format!(
+            "/label/.{0}", rt::codegen::encode_path_list(& self.ids, ",")
+        );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }
@@ -447,7 +476,7 @@ impl rt::codegen::Request for GetLabelExploded {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/label-exploded/.{}", rt::codegen::encode_path_list(& self.ids, ".")
+            "/label-exploded/.{0}", rt::codegen::encode_path_list(& self.ids, ".")
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
@@ -492,7 +521,7 @@ impl rt::codegen::Request for GetMatrix {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/matrix/;ids={}", rt::codegen::encode_path_list(& self.ids, ",")
+            "/matrix/;ids={0}", rt::codegen::encode_path_list(& self.ids, ",")
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
@@ -537,7 +566,7 @@ impl rt::codegen::Request for GetMatrixExploded {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/matrix-exploded/;ids={}", rt::codegen::encode_path_list(& self.ids,
+            "/matrix-exploded/;ids={0}", rt::codegen::encode_path_list(& self.ids,
             ";ids=")
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -584,7 +613,7 @@ impl rt::codegen::Request for GetOne {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/one/.{}/;matrix={}", rt::codegen::encode_path_segment(&
+            "/one/.{0}/;matrix={1}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.label)),
             rt::codegen::encode_path_segment(self.matrix.as_str())
         );
@@ -593,6 +622,69 @@ impl rt::codegen::Request for GetOne {
 }
 
 rt::codegen::request!(GetOne; client, label, matrix);
+
+/// The request of [`Client::get_twice`], `GET /twice/{id}/again/{id}`.
+///
+/// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct GetTwice {
+    client: Client,
+    id: String,
+    q: Option<String>,
+}
+
+impl GetTwice {
+    /// The query parameter `q`.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+
+    /// Sets [`q`](Self::q) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_q(mut self, value: Option<String>) -> Self {
+        self.q = value;
+        self
+    }
+
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for GetTwice {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "GetTwice",
+        "path_parameters",
+        rt::http::Method::GET,
+        "/twice/{id}/again/{id}",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        query.push_optional("q", self.q.as_ref());
+        let path = format!(
+            "/twice/{0}/again/{0}{1}", rt::codegen::encode_path_segment(self.id
+            .as_str()), query.finish()
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(GetTwice; client, id, q);
 
 /// The request of [`Client::get_filtered`], `GET /filters/{filter}`.
 ///
@@ -631,7 +723,7 @@ impl rt::codegen::Request for GetFiltered {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/filters/{}", rt::codegen::encode_path_segment(self.filter.as_str())
+            "/filters/{0}", rt::codegen::encode_path_segment(self.filter.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
@@ -676,7 +768,7 @@ impl rt::codegen::Request for GetItem {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/items/{}", rt::codegen::encode_path_segment(self.item_id.as_str())
+            "/items/{0}", rt::codegen::encode_path_segment(self.item_id.as_str())
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }

@@ -229,7 +229,7 @@ impl rt::codegen::Request for SearchProducts {
         >(Self::OPERATION, "application/json", &body)?;
         let mut query = rt::codegen::Query::new();
         query.push_optional("limit", self.limit.as_ref());
-        let path = format!("/products{}", query.finish());
+        let path = format!("/products{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))
     }
 }

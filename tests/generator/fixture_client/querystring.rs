@@ -202,7 +202,7 @@ impl rt::codegen::Request for FindOrders {
         query.push_all_optional("status", self.status.as_deref());
         query.push_optional("placedAfter", self.placed_after.as_ref());
         query.push_optional("total", self.total.as_ref());
-        let path = format!("/orders{}", query.finish());
+        let path = format!("/orders{0}", query.finish());
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
     }
 }

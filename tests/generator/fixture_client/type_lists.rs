@@ -140,7 +140,7 @@ impl rt::codegen::Request for PutProfile {
             _,
         >(Self::OPERATION, "application/json", &body)?;
         let path = format!(
-            "/profiles/{}", rt::codegen::encode_path_segment(&
+            "/profiles/{0}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.id))
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), Some(body)))

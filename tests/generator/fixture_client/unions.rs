@@ -232,7 +232,7 @@ impl rt::codegen::Request for GetPet {
     #[inline]
     fn prepare(self) -> rt::codegen::Prepare<Self> {
         let path = format!(
-            "/pets/{}", rt::codegen::encode_path_segment(&
+            "/pets/{0}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.id))
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
@@ -295,7 +295,7 @@ impl rt::codegen::Request for GetOwner {
         let mut query = rt::codegen::Query::new();
         query.push_optional("limit", self.limit.as_ref());
         let path = format!(
-            "/owners/{}{}", rt::codegen::encode_path_segment(&
+            "/owners/{0}{1}", rt::codegen::encode_path_segment(&
             rt::codegen::QueryValue::query_text(& self.owner)), query.finish()
         );
         Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
