@@ -1,8 +1,11 @@
 //! A read-only view of what [`generate`](crate::generate) builds, for tools that drive a
 //! generated client (the conformance tool renders a program that calls every method). It is
 //! read off the operations' signatures as normalize settled them, the same the emitters write:
-//! names, how each input is passed and its type as a tree, never printed Rust.
+//! names, how each input is passed, and its type as the emitters spell it (one spelling, so
+//! that a tool cannot name a type other than the crate it drives).
 
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::quote;
 use serde_json::Value;
 
 use crate::ContextKey;
@@ -124,7 +127,7 @@ pub struct BodyView {
     /// `requestBody.required`: then the method's last argument, else set on the builder with
     /// [`setters`](Self::setters).
     pub required: bool,
-    /// Its owned type: [`TypeView::String`] for text, [`TypeView::Bytes`] for binary bodies.
+    /// Its owned type: `String` for text, `Vec<u8>` for binary bodies.
     pub ty: TypeView,
     /// How the method or setter takes it.
     pub take: Take,
@@ -162,51 +165,64 @@ pub struct ContextHeader {
     pub header: String,
 }
 
-/// An owned Rust type of the generated crate, as a tree: a tool renders it in its own terms
-/// (the conformance driver writes `client::models::Name` for [`TypeView::Model`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TypeView {
-    /// `String`.
-    String,
-    /// `bool`.
-    Bool,
-    /// `i32`.
-    I32,
-    /// `i64`.
-    I64,
-    /// `f64`.
-    F64,
-    /// `format: byte`: the runtime's `Base64Bytes`.
-    Base64,
-    /// The bytes of a binary body, sent as they are: `Vec<u8>`.
-    Bytes,
-    /// `format: date-time`: `chrono::DateTime<chrono::FixedOffset>` (the runtime re-exports
-    /// `chrono`).
-    DateTime,
-    /// `format: date`: `chrono::NaiveDate`.
-    Date,
-    /// `format: uuid`: `uuid::Uuid` (re-exported by the runtime).
-    Uuid,
-    /// A string marked `x-jtl-secret`: the runtime's `Secret`.
-    Secret,
-    /// Any JSON: `serde_json::Value` (re-exported by the runtime).
-    Json,
-    /// `Vec<T>`.
-    List(Box<TypeView>),
-    /// `BTreeMap<String, T>`: keys are data.
-    Map(Box<TypeView>),
-    /// A model of the crate's `models` module, by its name.
-    Model(String),
-    /// An enum of `models`, by its name.
-    Enum(String),
-    /// A `oneOf`/`anyOf` union of `models`, by its name; `nullable`: an `Option` of it.
-    Union {
-        /// The enum's name in `models`.
-        name: String,
-        /// `Option<Name>`.
-        nullable: bool,
-    },
+/// An owned Rust type of the generated crate, spelled as its code spells it (`emit/types.rs`).
+#[derive(Debug, Clone)]
+pub struct TypeView {
+    tokens: TokenStream,
+    list: bool,
+}
+
+impl TypeView {
+    fn of(api: &Api, ty: &Ty) -> Self {
+        Self {
+            tokens: crate::emit::types::rust_type(api, ty),
+            list: matches!(ty, Ty::List(_)),
+        }
+    }
+
+    /// The type as code outside the generated crate writes it, the crate being imported as
+    /// `krate` and the runtime as `rt` (as generated code imports it):
+    /// `Vec<client::models::Item>`, `rt::Secret`.
+    pub fn rust_outside(&self, krate: &str) -> String {
+        let krate = Ident::new(krate, Span::call_site());
+        let text = renamed_crate(self.tokens.clone(), &krate).to_string();
+        // `to_string` puts a space between every two tokens: keep only those between words.
+        let chars: Vec<char> = text.chars().collect();
+        let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+        (0..chars.len())
+            .filter(|&i| {
+                chars[i] != ' ' || (word(chars.get(i.wrapping_sub(1))) && word(chars.get(i + 1)))
+            })
+            .map(|i| chars[i])
+            .collect()
+    }
+
+    fn plain(tokens: TokenStream) -> Self {
+        Self {
+            tokens,
+            list: false,
+        }
+    }
+
+    /// Whether it is a list (`Vec<T>`): one value where a list is wanted is a list of one.
+    pub fn is_list(&self) -> bool {
+        self.list
+    }
+}
+
+/// `tokens` with every `crate` path root replaced by `krate`.
+fn renamed_crate(tokens: TokenStream, krate: &Ident) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(ident) if ident == "crate" => TokenTree::Ident(krate.clone()),
+            TokenTree::Group(group) => {
+                let stream = renamed_crate(group.stream(), krate);
+                TokenTree::Group(Group::new(group.delimiter(), stream))
+            }
+            other => other,
+        })
+        .collect()
 }
 
 impl Analysis {
@@ -269,7 +285,7 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
                     place,
                     rust_name: input.map_or_else(|| p.rust_name.clone(), |i| i.name.clone()),
                     required: p.required,
-                    ty: type_view(api, &p.ty),
+                    ty: TypeView::of(api, &p.ty),
                     take: take(input),
                     setters: setters(input),
                 }
@@ -279,10 +295,10 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
     let body = op.body.as_ref().map(|b| {
         let (kind, ty) = match b.kind {
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
-                (b.kind, type_view(api, &b.ty))
+                (b.kind, TypeView::of(api, &b.ty))
             }
-            BodyKind::Text => (b.kind, TypeView::String),
-            BodyKind::Binary => (b.kind, TypeView::Bytes),
+            BodyKind::Text => (b.kind, TypeView::plain(quote!(String))),
+            BodyKind::Binary => (b.kind, TypeView::plain(quote!(Vec<u8>))),
         };
         let input = input(ir::Place::Body);
         BodyView {
@@ -311,30 +327,6 @@ fn operation(api: &Api, op: &ir::Operation) -> OperationView {
                 header: c.header.clone(),
             })
             .collect(),
-    }
-}
-
-fn type_view(api: &Api, ty: &Ty) -> TypeView {
-    match ty {
-        Ty::String => TypeView::String,
-        Ty::Bool => TypeView::Bool,
-        Ty::I32 => TypeView::I32,
-        Ty::I64 => TypeView::I64,
-        Ty::F64 => TypeView::F64,
-        Ty::Bytes => TypeView::Base64,
-        Ty::DateTime => TypeView::DateTime,
-        Ty::Date => TypeView::Date,
-        Ty::Uuid => TypeView::Uuid,
-        Ty::Secret => TypeView::Secret,
-        Ty::Json => TypeView::Json,
-        Ty::List(inner) => TypeView::List(Box::new(type_view(api, inner))),
-        Ty::Map(inner) => TypeView::Map(Box::new(type_view(api, inner))),
-        Ty::Concept(key) => TypeView::Model(api.concepts[api.concept_of[key].0].name.clone()),
-        Ty::Enum(i) => TypeView::Enum(api.enums[*i].name.clone()),
-        Ty::Union(i) => TypeView::Union {
-            name: api.unions[*i].name.clone(),
-            nullable: api.unions[*i].nullable,
-        },
     }
 }
 
@@ -408,14 +400,7 @@ paths:
         assert_eq!(update.http_method, "POST");
         assert_eq!(update.pointer, "/paths/~1items~1{id}/post");
         assert!(module.document.pointer(&update.pointer).is_some());
-        type Row<'a> = (
-            &'a str,
-            ParameterPlace,
-            bool,
-            &'a TypeView,
-            Take,
-            Option<&'a str>,
-        );
+        type Row<'a> = (&'a str, ParameterPlace, bool, String, Take, Option<&'a str>);
         let places: Vec<Row<'_>> = update
             .parameters
             .iter()
@@ -424,13 +409,13 @@ paths:
                     p.name.as_str(),
                     p.place,
                     p.required,
-                    &p.ty,
+                    p.ty.rust_outside("client"),
                     p.take,
                     p.setters.as_ref().map(|s| s.value.as_str()),
                 )
             })
             .collect();
-        let list = TypeView::List(Box::new(TypeView::String));
+        let text = || "String".to_owned();
         assert_eq!(
             places,
             [
@@ -438,16 +423,23 @@ paths:
                     "id",
                     ParameterPlace::Path,
                     true,
-                    &TypeView::Uuid,
+                    "rt::uuid::Uuid".to_owned(),
                     Take::Value,
                     None
                 ),
-                ("tags", ParameterPlace::Query, true, &list, Take::Into, None),
+                (
+                    "tags",
+                    ParameterPlace::Query,
+                    true,
+                    "Vec<String>".to_owned(),
+                    Take::Into,
+                    None
+                ),
                 (
                     "a",
                     ParameterPlace::Query,
                     false,
-                    &TypeView::String,
+                    text(),
                     Take::Into,
                     Some("a")
                 ),
@@ -455,7 +447,7 @@ paths:
                     "b",
                     ParameterPlace::Query,
                     false,
-                    &TypeView::I64,
+                    "i64".to_owned(),
                     Take::Value,
                     Some("b")
                 ),
@@ -463,7 +455,7 @@ paths:
                     "c",
                     ParameterPlace::Query,
                     false,
-                    &TypeView::Bool,
+                    "bool".to_owned(),
                     Take::Value,
                     Some("c")
                 ),
@@ -471,12 +463,13 @@ paths:
                     "X-Trace",
                     ParameterPlace::Header,
                     false,
-                    &TypeView::String,
+                    text(),
                     Take::Into,
                     Some("x_trace")
                 ),
             ]
         );
+        assert!(update.parameters[1].ty.is_list() && !update.parameters[0].ty.is_list());
         assert_eq!(
             update.parameters[5]
                 .setters
@@ -489,17 +482,19 @@ paths:
         assert_eq!(update.context[0].key, ContextKey::Tenant);
         let body = update.body.as_ref().expect("a body");
         assert_eq!((body.kind, body.required), (BodyKind::Json, true));
-        assert!(
-            matches!(&body.ty, TypeView::Model(name) if name == "UpdateItemRequest"),
-            "{:?}",
-            body.ty
+        assert_eq!(
+            body.ty.rust_outside("client"),
+            "client::models::UpdateItemRequest"
         );
         assert_eq!((body.take, body.setters.as_ref()), (Take::Value, None));
 
         let note = &module.operations[1];
         let text = note.body.as_ref().expect("a body");
         assert_eq!((text.kind, text.required), (BodyKind::Text, false));
-        assert_eq!((&text.ty, text.take), (&TypeView::String, Take::Into));
+        assert_eq!(
+            (text.ty.rust_outside("c").as_str(), text.take),
+            ("String", Take::Into)
+        );
         assert_eq!(
             text.setters
                 .as_ref()
@@ -509,7 +504,10 @@ paths:
         let file = module.operations[2].body.as_ref().expect("a body");
         assert_eq!(file.kind, BodyKind::Binary);
         assert_eq!(file.content_type, "application/octet-stream");
-        assert_eq!((&file.ty, file.take), (&TypeView::Bytes, Take::Into));
+        assert_eq!(
+            (file.ty.rust_outside("c").as_str(), file.take),
+            ("Vec<u8>", Take::Into)
+        );
     }
 
     #[test]

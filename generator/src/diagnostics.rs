@@ -173,22 +173,6 @@ impl Diagnostic {
         self.severity == Severity::Warning && self.kind.is_repair()
     }
 
-    /// An error at a JSON pointer.
-    pub fn error(
-        file: &str,
-        pointer: impl Into<String>,
-        kind: Kind,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(
-            Severity::Error,
-            file,
-            Location::Pointer(pointer.into()),
-            kind,
-            message,
-        )
-    }
-
     /// A warning at a JSON pointer.
     pub fn warning(
         file: &str,
@@ -389,6 +373,18 @@ impl Sink {
     }
 }
 
+/// What a translation (`openapi31::translate`, `openapi32::translate`) makes of `raw`: the
+/// translated tree, the (kind, pointer) of each warning, and the origins.
+#[cfg(test)]
+pub fn translated(
+    translate: fn(&mut serde_json::Value, &str, &mut Sink) -> Origins,
+    mut raw: serde_json::Value,
+) -> (serde_json::Value, Vec<(Kind, String)>, Origins) {
+    let mut sink = Sink::default();
+    let origins = translate(&mut raw, "doc.yaml", &mut sink);
+    (raw, sink.into_pointed_warnings(), origins)
+}
+
 /// Where a translation moved the nodes of a document's tree: the pipeline reads the translated
 /// tree, the maintainer reads the document as written, and every diagnostic must point into the
 /// latter. Each move is a (translated, original) pair of pointer prefixes, kept in the order the
@@ -423,6 +419,20 @@ impl Origins {
             }
         }
         pointer
+    }
+
+    /// Asserts that each `(translated, original)` pair of pointers below `at` maps back.
+    #[cfg(test)]
+    #[track_caller]
+    pub fn assert_originals(&self, at: &str, pairs: &[(&str, &str)]) {
+        for (translated, original) in pairs {
+            let translated = format!("{at}{translated}");
+            assert_eq!(
+                self.original(&translated),
+                format!("{at}{original}"),
+                "{translated}"
+            );
+        }
     }
 }
 

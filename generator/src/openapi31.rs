@@ -42,7 +42,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
-use crate::tree::brief;
+use crate::tree::{brief, encodings};
 
 /// Translates the 3.1 document `raw` into the 3.0 shape, in place; warnings (at pointers of the
 /// document as written) go to `sink`. The result maps pointers of the translated tree back.
@@ -268,15 +268,8 @@ impl Translation<'_> {
             if let Some(schema) = media.get_mut("schema") {
                 self.schema(schema, &child(&at, "schema"));
             }
-            for (property, encoding) in media
-                .get_mut("encoding")
-                .and_then(Value::as_object_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(encoding) = encoding.as_object_mut() {
-                    self.headers(encoding, &child(&format!("{at}/encoding"), property));
-                }
+            for (property, encoding) in encodings(media) {
+                self.headers(encoding, &child(&format!("{at}/encoding"), property));
             }
         }
     }
@@ -1126,13 +1119,10 @@ fn numeric_bounds(map: &mut Map<String, Value>) {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Origins, Sink};
+    use crate::diagnostics::{Kind, Origins};
 
-    /// The translated tree, the (kind, pointer) of each warning, and the origins.
-    fn translated(mut raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
-        let mut sink = Sink::default();
-        let origins = super::translate(&mut raw, "doc.yaml", &mut sink);
-        (raw, sink.into_pointed_warnings(), origins)
+    fn translated(raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
+        crate::diagnostics::translated(super::translate, raw)
     }
 
     /// A document with these component schemas.
@@ -1302,14 +1292,12 @@ mod tests {
                 "/components/schemas/Thing/properties/extra".to_owned()
             )]
         );
-        let at = "/components/schemas/Thing/properties";
-        assert_eq!(
-            origins.original(&format!("{at}/id/allOf/0/$ref")),
-            format!("{at}/id/$ref")
-        );
-        assert_eq!(
-            origins.original(&format!("{at}/more/allOf/1/properties/extra")),
-            format!("{at}/more/properties/extra")
+        origins.assert_originals(
+            "/components/schemas/Thing/properties",
+            &[
+                ("/id/allOf/0/$ref", "/id/$ref"),
+                ("/more/allOf/1/properties/extra", "/more/properties/extra"),
+            ],
         );
     }
 

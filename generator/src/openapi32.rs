@@ -37,7 +37,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Origins, Sink, escape_token};
 use crate::json_pointer::unescape_token;
-use crate::tree::{Parent, child_parent, is_data};
+use crate::tree::{Parent, child_parent, encodings, is_data};
 
 /// The methods a 3.2 path item names by a field of its own: 3.1's eight and `query`.
 const METHODS: &[&str] = crate::tree::methods(true);
@@ -564,34 +564,27 @@ impl Translation<'_> {
             );
         }
         self.positional_encodings(media, at, media_type, context);
-        for (property, encoding) in media
-            .get_mut("encoding")
-            .and_then(Value::as_object_mut)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(encoding) = encoding.as_object_mut() {
-                let at = child(&child(at, "encoding"), property);
-                if let Some(nested) = encoding.shift_remove("encoding") {
-                    let names: Vec<String> = nested
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, _)| format!("`{k}`"))
-                        .collect();
-                    let message = format!(
-                        "the nested `encoding` of part `{property}` ({}) is not applied: the part is sent as the caller gives it",
-                        names.join(", ")
-                    );
-                    self.warn(
-                        context,
-                        child(&at, "encoding"),
-                        Kind::StreamNotDecoded,
-                        message,
-                    );
-                }
-                self.positional_encodings(encoding, &at, media_type, context);
+        for (property, encoding) in encodings(media) {
+            let at = child(&child(at, "encoding"), property);
+            if let Some(nested) = encoding.shift_remove("encoding") {
+                let names: Vec<String> = nested
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| format!("`{k}`"))
+                    .collect();
+                let message = format!(
+                    "the nested `encoding` of part `{property}` ({}) is not applied: the part is sent as the caller gives it",
+                    names.join(", ")
+                );
+                self.warn(
+                    context,
+                    child(&at, "encoding"),
+                    Kind::StreamNotDecoded,
+                    message,
+                );
             }
+            self.positional_encodings(encoding, &at, media_type, context);
         }
     }
 
@@ -984,21 +977,10 @@ fn json_valued(raw: &Value, schema: &Value) -> bool {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::diagnostics::{Kind, Origins, Sink};
+    use crate::diagnostics::{Kind, Origins};
 
-    /// The translated tree, the warnings (kind, pointer) and the origins.
-    fn translated(mut raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
-        let mut sink = Sink::default();
-        let origins = super::translate(&mut raw, "t.yaml", &mut sink);
-        let warnings = sink
-            .into_warnings()
-            .into_iter()
-            .map(|d| match d.location {
-                crate::diagnostics::Location::Pointer(p) => (d.kind, p),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        (raw, warnings, origins)
+    fn translated(raw: Value) -> (Value, Vec<(Kind, String)>, Origins) {
+        crate::diagnostics::translated(super::translate, raw)
     }
 
     fn doc(paths: Value) -> Value {
@@ -1126,14 +1108,15 @@ mod tests {
                 "/paths/~1s/get/parameters/0".to_owned()
             )]
         );
-        let at = "/paths/~1s/get/parameters";
-        assert_eq!(
-            origins.original(&format!("{at}/0/name")),
-            format!("{at}/1/name")
-        );
-        assert_eq!(
-            origins.original(&format!("{at}/1/content/application~1json/$ref")),
-            format!("{at}/2/content/application~1json/$ref")
+        origins.assert_originals(
+            "/paths/~1s/get/parameters",
+            &[
+                ("/0/name", "/1/name"),
+                (
+                    "/1/content/application~1json/$ref",
+                    "/2/content/application~1json/$ref",
+                ),
+            ],
         );
     }
 

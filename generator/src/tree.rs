@@ -125,6 +125,19 @@ fn walk(node: &Value, at: &mut String, parent: Parent, visit: &mut dyn FnMut(&st
     }
 }
 
+/// The entries of a media type's `encoding` map that are objects (the Encoding Objects), by
+/// property name.
+pub fn encodings(
+    media: &mut serde_json::Map<String, Value>,
+) -> impl Iterator<Item = (&String, &mut serde_json::Map<String, Value>)> {
+    media
+        .get_mut("encoding")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(|(property, encoding)| Some((property, encoding.as_object_mut()?)))
+}
+
 /// A value as compact JSON, cut after 60 characters, for messages that quote a document.
 pub fn brief(value: &Value) -> String {
     const MAX: usize = 60;

@@ -2,7 +2,7 @@
 //! must be local and point at something. Example data, defaults, enum values and extensions are
 //! data, not schema: a `$ref` key inside them is an ordinary key and is not checked.
 
-use crate::diagnostics::{Diagnostic, Kind, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::load::Loaded;
 use crate::tree::Parent;
 
@@ -17,18 +17,20 @@ pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
 
 fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
     let Some(pointer) = target.strip_prefix('#') else {
-        sink.push(Diagnostic::error(
+        sink.push(Diagnostic::new(
+            Severity::Error,
             &doc.file,
-            format!("{at}/$ref"),
+            Location::Pointer(format!("{at}/$ref")),
             Kind::ExternalRef,
             format!("`$ref: {target}` points outside this document; only local references (#/...) are supported"),
         ));
         return;
     };
     if doc.raw.pointer(pointer).is_none() {
-        sink.push(Diagnostic::error(
+        sink.push(Diagnostic::new(
+            Severity::Error,
             &doc.file,
-            format!("{at}/$ref"),
+            Location::Pointer(format!("{at}/$ref")),
             Kind::DanglingRef,
             format!("`$ref` target `{target}` does not exist"),
         ));

@@ -15,7 +15,7 @@ pub mod runtime;
 mod unions;
 mod webhooks;
 
-mod types;
+pub(crate) mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;

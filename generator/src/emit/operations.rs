@@ -993,10 +993,16 @@ fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     let pushes = dialect_keys(model, casing).iter().map(|k| {
         let f = &model.fields[k.field];
         let (rule, _) = crate::normalize::field_rule(api, body.kind, form, &k.wire, &f.ty);
+        let field = FormField {
+            rule: &rule,
+            key: &k.wire,
+            ty: &f.ty,
+            nested: k.nested,
+        };
         let push = if multipart {
-            part_push(api, &rule, &k.wire, &f.ty, k.nested)
+            part_push(api, field)
         } else {
-            field_push(api, &rule, &k.wire, &f.ty, k.nested)
+            field_push(api, field)
         };
         for_present_field(quote!(body), f, push)
     });
@@ -1018,20 +1024,25 @@ fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
     }
 }
 
-/// Pushes the pairs of a form field `key` (its `value: &T` in scope) onto `fields`.
-fn field_push(
-    api: &Api,
-    rule: &FieldRule,
-    key: &str,
-    ty: &Ty,
+/// A property of a form or multipart body: how it is encoded, its key, its type and the casing
+/// of a model inside it.
+#[derive(Clone, Copy)]
+struct FormField<'a> {
+    rule: &'a FieldRule,
+    key: &'a str,
+    ty: &'a Ty,
     nested: Option<crate::ir::Casing>,
-) -> TokenStream {
-    let key_lit = lit(key);
+}
+
+/// Pushes the pairs of a form field (its `value: &T` in scope) onto `fields`.
+fn field_push(api: &Api, field: FormField<'_>) -> TokenStream {
+    let (ty, nested) = (field.ty, field.nested);
+    let key_lit = lit(field.key);
     let item = match ty {
         Ty::List(inner) => &**inner,
         other => other,
     };
-    match rule {
+    match field.rule {
         FieldRule::Text(_) | FieldRule::File(_) => {
             let text = scalar_text(ty);
             quote!(fields.push((#key_lit.to_owned(), #text));)
@@ -1083,7 +1094,7 @@ fn field_push(
         FieldRule::Deep => {
             let template = lit(&format!(
                 "{}[{{}}]",
-                key.replace('{', "{{").replace('}', "}}")
+                field.key.replace('{', "{{").replace('}', "}}")
             ));
             object_pairs(
                 api,
@@ -1133,23 +1144,25 @@ fn object_pairs(
     }
 }
 
-/// Pushes the parts of a multipart field `key` (its `value: &T` in scope) onto `parts`.
-fn part_push(
-    api: &Api,
-    rule: &FieldRule,
-    key: &str,
-    ty: &Ty,
-    nested: Option<crate::ir::Casing>,
-) -> TokenStream {
+/// Pushes the parts of a multipart field (its `value: &T` in scope) onto `parts`.
+fn part_push(api: &Api, field: FormField<'_>) -> TokenStream {
+    let (ty, nested) = (field.ty, field.nested);
     let form_part = rt::FORM_PART;
-    let key_lit = lit(key);
-    match rule {
+    let key_lit = lit(field.key);
+    match field.rule {
         FieldRule::Each(inner) => {
             let item = match ty {
                 Ty::List(inner) => &**inner,
                 other => other,
             };
-            let push = part_push(api, inner, key, item, nested);
+            let push = part_push(
+                api,
+                FormField {
+                    rule: inner,
+                    ty: item,
+                    ..field
+                },
+            );
             quote! {
                 for value in value.iter() {
                     #push

@@ -12,7 +12,7 @@ mod webhooks;
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{Kind, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
@@ -26,9 +26,10 @@ pub fn normalize(docs: &[Loaded], sink: &mut Sink) -> Api {
     let module_names: Vec<String> = docs.iter().map(module_name).collect();
     for (i, name) in module_names.iter().enumerate() {
         if let Some(first) = module_names[..i].iter().position(|n| n == name) {
-            sink.push(crate::diagnostics::Diagnostic::error(
+            sink.push(Diagnostic::new(
+                Severity::Error,
                 &docs[i].file,
-                "/info",
+                Location::Pointer("/info".to_owned()),
                 Kind::ModuleClash,
                 format!("module `{name}` is generated from {} already; set `info.x-jtl-module` to another name", docs[first].file),
             ));

@@ -12,7 +12,7 @@ use openapiv3::{
 };
 
 use super::naming::{casing_of, first_free, type_name};
-use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink, escape_token};
 use crate::ir::{EnumDef, EnumKind, MemberSchema, Prop, SchemaKey, Ty, UnionDef};
 use crate::json_pointer::unescape_token;
 use crate::load::Loaded;
@@ -412,9 +412,10 @@ impl Schemas<'_> {
                     return Ty::Union(index);
                 }
                 if self.resolving.contains(&key) {
-                    sink.push(Diagnostic::error(
+                    sink.push(Diagnostic::new(
+                        Severity::Error,
                         file,
-                        format!("{}/$ref", site.pointer),
+                        Location::Pointer(format!("{}/$ref", site.pointer)),
                         Kind::CyclicAlias,
                         format!("schema `{name}` is an alias of itself (through `$ref`s)"),
                     ));

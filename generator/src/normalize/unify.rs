@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::naming::{common_word_suffix, field_name, first_free, type_name};
-use crate::diagnostics::{Diagnostic, Kind, Severity, Sink};
+use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::{
     Casing, CasingKeys, Concept, EnumDef, Field, MemberSchema, SchemaKey, Ty, WireKey,
 };
@@ -158,6 +158,18 @@ fn at(docs: &[Loaded], v: &MemberSchema) -> String {
     format!("{}#{}", docs[v.key.doc].file, v.pointer)
 }
 
+/// A problem of the member schema `v`, at its pointer.
+fn problem(
+    severity: Severity,
+    docs: &[Loaded],
+    v: &MemberSchema,
+    kind: Kind,
+    message: String,
+) -> Diagnostic {
+    let at = Location::Pointer(v.pointer.clone());
+    Diagnostic::new(severity, &docs[v.key.doc].file, at, kind, message)
+}
+
 /// Same concept and property names, different types: the schemas stay separate types (the
 /// vendor's Create/Update pairs whose nested items differ, `Address` and `UpdateAddress`), each
 /// named after itself, with a warning naming both so that a maintainer can make them agree.
@@ -192,9 +204,10 @@ fn report_splits(
                 || "a nested schema".to_owned(),
                 |p| format!("property `{p}`"),
             );
-            sink.push(Diagnostic::warning(
-                &docs[vb.key.doc].file,
-                vb.pointer.clone(),
+            sink.push(problem(
+                Severity::Warning,
+                docs,
+                vb,
                 Kind::ConceptSplit,
                 format!(
                     "schema `{}` and schema `{}` ({}) name one concept but differ in {what}; \
@@ -232,9 +245,10 @@ fn split_by_key_order(
             Some(list) => list.push(m),
             None => {
                 let other = &schemas[lists[0][0]];
-                sink.push(Diagnostic::warning(
-                    &docs[schemas[m].key.doc].file,
-                    schemas[m].pointer.clone(),
+                sink.push(problem(
+                    Severity::Warning,
+                    docs,
+                    &schemas[m],
                     Kind::ConceptSplit,
                     format!(
                         "schema `{}` writes the keys of `{}` ({}) in another order in the same casing; \
@@ -358,9 +372,10 @@ fn rename_clashing_fields(
             fields[i].rust_name = first_free([], plain, "_", taken);
         }
         if fields[i].rust_name != base {
-            sink.push(Diagnostic::warning(
-                &docs[first.key.doc].file,
-                first.pointer.clone(),
+            sink.push(problem(
+                Severity::Warning,
+                docs,
+                first,
                 Kind::FieldRenamed,
                 format!("property `{}` would be the Rust field `{base}` like an earlier one; it becomes `{}`", fields[i].spellings.first().map_or("", String::as_str), fields[i].rust_name),
             ));
@@ -386,9 +401,10 @@ fn name_setters(fields: &mut [Field], first: &MemberSchema, docs: &[Loaded], sin
             |name: &str| is_model_method(name) || fields[..i].iter().any(|o| o.setter == name);
         let setter = first_free([wanted.clone()], wanted.trim_end_matches('_'), "_", taken);
         if setter != wanted {
-            sink.push(Diagnostic::warning(
-                &docs[first.key.doc].file,
-                first.pointer.clone(),
+            sink.push(problem(
+                Severity::Warning,
+                docs,
+                first,
                 Kind::FieldRenamed,
                 format!(
                     "the setter of property `{}` would be `{wanted}` like another method of the model; it becomes `{setter}`",
@@ -417,9 +433,10 @@ fn model_name(
             .iter()
             .find(|v| v.name_override != first.name_override)
         {
-            sink.push(Diagnostic::error(
-                &docs[other.key.doc].file,
-                other.pointer.clone(),
+            sink.push(problem(
+                Severity::Error,
+                docs,
+                other,
                 Kind::ModelNameConflict,
                 format!(
                     "x-jtl-model-name `{}` disagrees with `{}` at {}",
@@ -474,7 +491,7 @@ fn disambiguate_names(
         sink.push(Diagnostic::new(
             Severity::Warning,
             &docs[key.doc].file,
-            crate::diagnostics::Location::Pointer(pointer),
+            Location::Pointer(pointer),
             Kind::ModelRenamed,
             format!("another concept is named `{base}` already; this one becomes `{renamed}`"),
         ));

@@ -1114,46 +1114,7 @@ mod tests {
     use crate::normalize::test_support::normalize_yaml;
 
     /// A small API: two operations of one module over a model, an enum and a union.
-    const BASE: &str = r#"openapi: 3.0.3
-info: {title: t, version: '1'}
-components:
-  securitySchemes:
-    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://id.example/token', scopes: {items.read: read, items.write: write}}}}
-  schemas:
-    Item:
-      type: object
-      required: [id, name]
-      properties:
-        id: {type: integer, format: int64}
-        name: {type: string}
-        color: {type: string}
-        status: {$ref: '#/components/schemas/Status'}
-        shape: {$ref: '#/components/schemas/Shape'}
-    Status: {type: string, enum: [active, archived]}
-    Circle: {type: object, required: [radius], properties: {radius: {type: number}}}
-    Square: {type: object, required: [side], properties: {side: {type: number}}}
-    Shape: {oneOf: [{$ref: '#/components/schemas/Circle'}, {$ref: '#/components/schemas/Square'}]}
-    Error: {type: object, properties: {message: {type: string}}}
-paths:
-  /items/{id}:
-    get:
-      operationId: GetItem
-      description: Reads an item.
-      security: [{oauth: [items.read]}]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
-        - {name: expand, in: query, schema: {type: boolean}}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}}
-        '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
-  /items:
-    post:
-      operationId: CreateItem
-      security: [{oauth: [items.write]}]
-      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}}
-      responses:
-        '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}}
-"#;
+    const BASE: &str = include_str!("testdata/items.yaml");
 
     fn surface(yaml: &str) -> Surface {
         let (api, warnings) = normalize_yaml(yaml);

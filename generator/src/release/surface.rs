@@ -539,40 +539,8 @@ mod tests {
     use super::*;
     use crate::normalize::test_support::normalize_yaml;
 
-    const DOC: &str = r#"openapi: 3.0.3
-info: {title: t, version: '1'}
-components:
-  securitySchemes:
-    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://id.example/token', scopes: {b.write: w, a.read: r}}}}
-    key: {type: apiKey, in: header, name: X-Api-Key}
-  schemas:
-    Job:
-      type: object
-      required: [state]
-      properties:
-        state: {type: integer, enum: [2, 0, 1], x-enumNames: [Done, Queued, Running]}
-        Tags: {type: array, items: {type: string}}
-    Problem: {type: object, properties: {message: {type: string}}}
-paths:
-  /jobs/{id}:
-    post:
-      operationId: StartJob
-      deprecated: true
-      x-jtl-scope: jobs.manage
-      security: [{oauth: [b.write, a.read]}, {key: [jobs.write]}]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
-        - {name: zeta, in: query, schema: {type: integer, format: int32}}
-        - {name: alpha, in: query, schema: {type: string, format: date-time}}
-        - {name: X-Trace, in: header, required: true, schema: {type: string}}
-        - {name: tenant-id, in: header, required: true, schema: {type: string}}
-      requestBody: {content: {application/json: {schema: {type: object, additionalProperties: {type: number}}}}}
-      responses:
-        '200': {description: done, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
-        '202': {description: queued, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Job'}}}}}
-        '5XX': {description: down, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
-        '409': {description: busy, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
-"#;
+    /// One operation with every kind of input, answer and need.
+    const DOC: &str = include_str!("testdata/jobs.yaml");
 
     fn surface() -> Surface {
         let (api, _) = normalize_yaml(DOC);

@@ -4,44 +4,9 @@
 
 use std::fmt::Write as _;
 
-use jtl_erp_generator::{Analysis, OperationView, TypeView};
+use jtl_erp_generator::{Analysis, OperationView};
 
 const TEMPLATE: &str = include_str!("driver_template.rs");
-
-/// The Rust type of `ty` as the driver names it: the generated crate's models as
-/// `client::models::…`, runtime types under `rt::…` (the driver imports the runtime under that
-/// name, as generated code does).
-pub fn rust_type(ty: &TypeView) -> String {
-    match ty {
-        TypeView::String => "String".to_owned(),
-        TypeView::Bool => "bool".to_owned(),
-        TypeView::I32 => "i32".to_owned(),
-        TypeView::I64 => "i64".to_owned(),
-        TypeView::F64 => "f64".to_owned(),
-        TypeView::Base64 => "rt::Base64Bytes".to_owned(),
-        TypeView::Bytes => "Vec<u8>".to_owned(),
-        TypeView::DateTime => "rt::chrono::DateTime<rt::chrono::FixedOffset>".to_owned(),
-        TypeView::Date => "rt::chrono::NaiveDate".to_owned(),
-        TypeView::Uuid => "rt::uuid::Uuid".to_owned(),
-        TypeView::Secret => "rt::Secret".to_owned(),
-        TypeView::Json => "rt::serde_json::Value".to_owned(),
-        TypeView::List(inner) => format!("Vec<{}>", rust_type(inner)),
-        TypeView::Map(inner) => {
-            format!("std::collections::BTreeMap<String, {}>", rust_type(inner))
-        }
-        TypeView::Model(name) | TypeView::Enum(name) => format!("client::models::{name}"),
-        TypeView::Union { name, nullable } => {
-            if *nullable {
-                format!("Option<client::models::{name}>")
-            } else {
-                format!("client::models::{name}")
-            }
-        }
-        // A type a newer generator knows: read as JSON (the driver then fails to compile,
-        // naming it, rather than calling with a wrong value).
-        _ => "rt::serde_json::Value".to_owned(),
-    }
-}
 
 /// `src/main.rs` of the driver: operation `n` (in module order) is arm `n` of `call_operation`.
 pub fn main_rs(api: &Analysis) -> String {
@@ -96,7 +61,8 @@ fn operation_fn(module: usize, index: usize, op: &OperationView) -> String {
         .map(|p| (&p.ty, p.setters.as_ref()))
         .chain(op.body.iter().map(|b| (&b.ty, b.setters.as_ref())));
     for (arg, (ty, set)) in inputs.enumerate() {
-        let ty = rust_type(ty);
+        // The driver imports the generated crate as `client`, the runtime as `rt`.
+        let ty = ty.rust_outside("client");
         match set {
             None => {
                 let _ = writeln!(body, "    let a{arg}: {ty} = arg(args, {arg})?;");

@@ -23,8 +23,7 @@ use std::time::{Duration, Instant};
 
 use jtl_erp_generator::json_pointer::pointer;
 use jtl_erp_generator::{
-    Analysis, BodyKind, ContextKey, Diagnostic, Generation, Location, OperationView, TypeView,
-    analyze,
+    Analysis, BodyKind, ContextKey, Diagnostic, Generation, Location, OperationView, analyze,
 };
 use serde_json::{Value, json};
 
@@ -472,9 +471,9 @@ fn arguments<'a>(synth: &mut values::Synth<'a>, doc: &'a Value, op: &OperationVi
             None => Value::Null,
         };
         // The generator reads `oneOf: [T, array of T]` as a list: one value is a list of one.
-        let value = match (&p.ty, value) {
-            (TypeView::List(_), v) if !v.is_array() && !v.is_null() => Value::Array(vec![v]),
-            (_, v) => v,
+        let value = match value {
+            v if p.ty.is_list() && !v.is_array() && !v.is_null() => Value::Array(vec![v]),
+            v => v,
         };
         args.push(value);
     }

@@ -170,25 +170,18 @@ impl WawiKey {
     }
 }
 
-impl AuthProvider for WawiKey {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), AuthError>> {
-        Box::pin(async move {
-            match self.placement {
-                WawiPlacement::Authorization => insert_sensitive(
-                    request,
-                    AUTHORIZATION,
-                    &format!("Wawi {}", self.key.expose()),
-                ),
-                WawiPlacement::XApiKey => {
-                    let name = http::HeaderName::from_static("x-api-key");
-                    insert_sensitive(request, name, self.key.expose())
-                }
+impl WawiKey {
+    fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
+        let (name, value) = match self.placement {
+            WawiPlacement::Authorization => (
+                AUTHORIZATION,
+                Secret::new(format!("Wawi {}", self.key.expose())),
+            ),
+            WawiPlacement::XApiKey => {
+                (http::HeaderName::from_static("x-api-key"), self.key.clone())
             }
-        })
+        };
+        Ok((name.clone(), sensitive_value(value.expose(), &name)?))
     }
 }
 
@@ -203,21 +196,36 @@ impl BearerToken {
     }
 }
 
-impl AuthProvider for BearerToken {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), AuthError>> {
-        Box::pin(async move {
-            insert_sensitive(
-                request,
-                AUTHORIZATION,
-                &format!("Bearer {}", self.0.expose()),
-            )
-        })
+impl BearerToken {
+    fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
+        let value = Secret::new(format!("Bearer {}", self.0.expose()));
+        Ok((
+            AUTHORIZATION,
+            sensitive_value(value.expose(), &AUTHORIZATION)?,
+        ))
     }
 }
+
+/// The providers that put one fixed credential header on every request, the one their
+/// `header()` makes (marked sensitive, see [`insert_sensitive`]).
+macro_rules! fixed_header_providers {
+    ($($provider:ty),*) => {$(
+        impl AuthProvider for $provider {
+            fn authorize<'a>(
+                &'a self,
+                request: &'a mut reqwest::Request,
+                _operation: &'a Operation,
+            ) -> BoxFuture<'a, Result<(), AuthError>> {
+                let header = self.header().map(|(name, value)| {
+                    request.headers_mut().insert(name, value);
+                });
+                Box::pin(std::future::ready(header))
+            }
+        }
+    )*};
+}
+
+fixed_header_providers!(WawiKey, BearerToken, BasicAuth);
 
 /// Several providers on one request, applied in order: for gateways that want a bearer token
 /// and an API key together (the vendor's document combines `oauth2` and `Wawi` that way).
@@ -309,18 +317,9 @@ fn basic_header(user: &str, password: &str) -> Result<HeaderValue, AuthError> {
     sensitive_value(text.expose(), &AUTHORIZATION)
 }
 
-impl AuthProvider for BasicAuth {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        _operation: &'a Operation,
-    ) -> BoxFuture<'a, Result<(), AuthError>> {
-        Box::pin(async move {
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, self.header_value()?);
-            Ok(())
-        })
+impl BasicAuth {
+    fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
+        Ok((AUTHORIZATION, self.header_value()?))
     }
 }
 

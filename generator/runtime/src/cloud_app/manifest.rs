@@ -82,8 +82,8 @@ fn mistyped_in<T: Object>(problems: &mut Vec<ManifestProblem>, at: &str, list: O
     }
 }
 
-/// An object of the manifest: its documented members as typed `Option` fields, everything else
-/// in `extra`. Reading never fails for an object (a member it cannot take stays in `extra`);
+/// An object of the manifest: its documented members as typed `Option` fields (each documented
+/// by its key, then by what the table says), everything else in `extra`. Reading never fails for an object (a member it cannot take stays in `extra`);
 /// writing puts a typed member before `extra`, which a set typed member overrides.
 macro_rules! manifest_object {
     (
@@ -95,7 +95,7 @@ macro_rules! manifest_object {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct $name {
-            $( $(#[$field_meta])* pub $field: Option<$ty>, )*
+            $( #[doc = concat!("`", $key, "`.")] $(#[$field_meta])* pub $field: Option<$ty>, )*
             /// Members this model does not know, and documented members whose value it cannot
             /// take (`null`, another type), as read.
             pub extra: Extra,
@@ -156,30 +156,22 @@ macro_rules! manifest_object {
 manifest_object! {
     /// A whole Cloud App manifest.
     Manifest {
-        /// `manifestVersion`: the version of the manifest format.
+        /// The version of the manifest format.
         manifest_version: String = "manifestVersion",
-        /// `version`: the app's version.
+        /// The app's version.
         version: String = "version",
-        /// `name`.
         name: ShortAndFull = "name",
-        /// `description`.
         description: ShortAndFull = "description",
-        /// `defaultLocale`, e.g. `de-DE`: the locale every text key must exist in.
+        /// The locale every text key must exist in, e.g. `de-DE`.
         default_locale: String = "defaultLocale",
-        /// `locales`: per locale, texts by key (the values are kept as JSON, usually strings).
+        /// Per locale, texts by key (the values are kept as JSON, usually strings).
         locales: BTreeMap<String, Map<String, Value>> = "locales",
-        /// `icon`.
         icon: Icon = "icon",
-        /// `communication`.
         communication: Communication = "communication",
-        /// `legal`.
         legal: Legal = "legal",
-        /// `lifecycle`: the URLs the platform calls when a merchant sets the app up, connects or
-        /// disconnects it.
+        /// The URLs the platform calls when a merchant sets the app up, connects or disconnects it.
         lifecycle: Lifecycle = "lifecycle",
-        /// `requirements`.
         requirements: Requirements = "requirements",
-        /// `capabilities`.
         capabilities: Capabilities = "capabilities",
     }
 }
@@ -187,9 +179,7 @@ manifest_object! {
 manifest_object! {
     /// `name` and `description`: `{short, full}`.
     ShortAndFull {
-        /// `short`.
         short: String = "short",
-        /// `full`.
         full: String = "full",
     }
 }
@@ -197,9 +187,7 @@ manifest_object! {
 manifest_object! {
     /// `icon`: `{light, dark}`.
     Icon {
-        /// `light`.
         light: String = "light",
-        /// `dark`.
         dark: String = "dark",
     }
 }
@@ -207,9 +195,7 @@ manifest_object! {
 manifest_object! {
     /// `communication`.
     Communication {
-        /// `supportUrl`.
         support_url: String = "supportUrl",
-        /// `guideUrl`.
         guide_url: String = "guideUrl",
     }
 }
@@ -217,13 +203,9 @@ manifest_object! {
 manifest_object! {
     /// `legal`.
     Legal {
-        /// `gdprRequestUrl`.
         gdpr_request_url: String = "gdprRequestUrl",
-        /// `gdprDeleteUrl`.
         gdpr_delete_url: String = "gdprDeleteUrl",
-        /// `privacyUrl`.
         privacy_url: String = "privacyUrl",
-        /// `termsOfUseUrl`.
         terms_of_use_url: String = "termsOfUseUrl",
     }
 }
@@ -231,11 +213,8 @@ manifest_object! {
 manifest_object! {
     /// `lifecycle`.
     Lifecycle {
-        /// `setupUrl`.
         setup_url: String = "setupUrl",
-        /// `connectUrl`.
         connect_url: String = "connectUrl",
-        /// `disconnectUrl`.
         disconnect_url: String = "disconnectUrl",
     }
 }
@@ -243,7 +222,6 @@ manifest_object! {
 manifest_object! {
     /// `requirements`.
     Requirements {
-        /// `minCloudApiVersion`.
         min_cloud_api_version: String = "minCloudApiVersion",
     }
 }
@@ -251,9 +229,7 @@ manifest_object! {
 manifest_object! {
     /// `capabilities`.
     Capabilities {
-        /// `capabilities.hub`.
         hub: HubCapability = "hub",
-        /// `capabilities.erp`.
         erp: ErpCapability = "erp",
     }
 }
@@ -261,7 +237,6 @@ manifest_object! {
 manifest_object! {
     /// `capabilities.hub`.
     HubCapability {
-        /// `capabilities.hub.appLauncher`.
         app_launcher: AppLauncher = "appLauncher",
     }
 }
@@ -269,7 +244,6 @@ manifest_object! {
 manifest_object! {
     /// `capabilities.hub.appLauncher`.
     AppLauncher {
-        /// `redirectUrl`.
         redirect_url: String = "redirectUrl",
     }
 }
@@ -277,15 +251,11 @@ manifest_object! {
 manifest_object! {
     /// `capabilities.erp`.
     ErpCapability {
-        /// `headless`: a backend without a page of its own.
+        /// A backend without a page of its own.
         headless: Headless = "headless",
-        /// `menuItems`.
         menu_items: Vec<MenuItem> = "menuItems",
-        /// `tabs`.
         tabs: Vec<Tab> = "tabs",
-        /// `pane`.
         pane: Vec<Pane> = "pane",
-        /// `api`.
         api: ApiCapability = "api",
     }
 }
@@ -293,7 +263,6 @@ manifest_object! {
 manifest_object! {
     /// `capabilities.erp.headless`.
     Headless {
-        /// `url`.
         url: String = "url",
     }
 }
@@ -301,11 +270,9 @@ manifest_object! {
 manifest_object! {
     /// An entry of `capabilities.erp.menuItems`.
     MenuItem {
-        /// `id`: unique among the menu items.
+        /// Unique among the menu items.
         id: String = "id",
-        /// `name`.
         name: String = "name",
-        /// `url`.
         url: String = "url",
     }
 }
@@ -313,13 +280,11 @@ manifest_object! {
 manifest_object! {
     /// An entry of `capabilities.erp.tabs`.
     Tab {
-        /// `context`: where in JTL-Wawi the tab appears.
+        /// Where in JTL-Wawi the tab appears.
         context: String = "context",
-        /// `name`.
         name: String = "name",
-        /// `url`.
         url: String = "url",
-        /// `features`: their shape is not documented, so they are kept as JSON.
+        /// Their shape is not documented, so they are kept as JSON.
         features: Vec<Value> = "features",
     }
 }
@@ -327,11 +292,9 @@ manifest_object! {
 manifest_object! {
     /// An entry of `capabilities.erp.pane`.
     Pane {
-        /// `title`.
         title: String = "title",
-        /// `url`.
         url: String = "url",
-        /// `requiredScopes`: each must be declared in `capabilities.erp.api.scopes`.
+        /// Each must be declared in `capabilities.erp.api.scopes`.
         required_scopes: Vec<String> = "requiredScopes",
     }
 }
@@ -339,7 +302,7 @@ manifest_object! {
 manifest_object! {
     /// `capabilities.erp.api`.
     ApiCapability {
-        /// `scopes`: the scopes the app may use, exactly as written.
+        /// The scopes the app may use, exactly as written.
         scopes: Vec<String> = "scopes",
     }
 }

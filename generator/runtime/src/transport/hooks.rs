@@ -108,6 +108,49 @@ impl WithoutV2Prefix {
         self.api_version = Some(version);
         self
     }
+
+    /// Removes the `/v2` segment before the operation's own path, when the operation's path
+    /// starts with `/v2/`, and sets `api-version` when asked.
+    fn rewrite(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &Operation,
+    ) -> Result<(), HookError> {
+        if !operation.path.starts_with("/v2/") {
+            return Ok(());
+        }
+        // Path parameters are percent-encoded into one segment each, so the operation's
+        // template has as many segments as the end of the URL's path.
+        let template = operation.path.trim_start_matches('/').split('/').count();
+        let url = request.url_mut();
+        let segments: Vec<String> = url
+            .path_segments()
+            .map(|s| s.map(str::to_owned).collect())
+            .unwrap_or_default();
+        let Some(at) = segments.len().checked_sub(template) else {
+            return Ok(());
+        };
+        if segments.get(at).map(String::as_str) != Some("v2") {
+            return Ok(());
+        }
+        let kept: Vec<&str> = segments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        url.set_path(&format!("/{}", kept.join("/")));
+        if let Some(version) = self.api_version {
+            let value = reqwest::header::HeaderValue::from_str(version).map_err(|e| {
+                HookError::with_source(format!("`{version}` is not a valid api-version"), e)
+            })?;
+            request.headers_mut().insert(
+                reqwest::header::HeaderName::from_static("api-version"),
+                value,
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Hook for WithoutV2Prefix {
@@ -116,41 +159,6 @@ impl Hook for WithoutV2Prefix {
         request: &'a mut reqwest::Request,
         operation: &'a Operation,
     ) -> BoxFuture<'a, Result<(), HookError>> {
-        Box::pin(async move {
-            if !operation.path.starts_with("/v2/") {
-                return Ok(());
-            }
-            // Path parameters are percent-encoded into one segment each, so the operation's
-            // template has as many segments as the end of the URL's path.
-            let template = operation.path.trim_start_matches('/').split('/').count();
-            let url = request.url_mut();
-            let segments: Vec<String> = url
-                .path_segments()
-                .map(|s| s.map(str::to_owned).collect())
-                .unwrap_or_default();
-            let Some(at) = segments.len().checked_sub(template) else {
-                return Ok(());
-            };
-            if segments.get(at).map(String::as_str) != Some("v2") {
-                return Ok(());
-            }
-            let kept: Vec<&str> = segments
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != at)
-                .map(|(_, s)| s.as_str())
-                .collect();
-            url.set_path(&format!("/{}", kept.join("/")));
-            if let Some(version) = self.api_version {
-                let value = reqwest::header::HeaderValue::from_str(version).map_err(|e| {
-                    HookError::with_source(format!("`{version}` is not a valid api-version"), e)
-                })?;
-                request.headers_mut().insert(
-                    reqwest::header::HeaderName::from_static("api-version"),
-                    value,
-                );
-            }
-            Ok(())
-        })
+        Box::pin(std::future::ready(self.rewrite(request, operation)))
     }
 }
