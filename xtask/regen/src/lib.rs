@@ -302,13 +302,34 @@ pub fn settings_with(
     } else if settings.standalone
         && let Some((title, description)) = &info
     {
-        // The first sentence of the description, else the title: a package description is one line.
-        settings.description = description
-            .as_deref()
-            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
-            .map_or_else(|| format!("Client of the {title}"), str::to_owned);
+        settings.description = package_description(title, description.as_deref());
     }
     Ok(settings)
+}
+
+/// A package description (one line) from a document's `info`: the first line of prose of its
+/// description, Markdown headings skipped (a vendor's description often opens with
+/// `# Introduction`), else `Client of the <title>`.
+pub fn package_description(title: &str, description: Option<&str>) -> String {
+    let heading = |line: &str| {
+        line.starts_with('#') || (!line.is_empty() && line.chars().all(|c| c == '=' || c == '-'))
+    };
+    let mut lines = description
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .peekable();
+    while let Some(line) = lines.next() {
+        // A setext heading is a line underlined by `===` or `---`.
+        let underlined = lines
+            .peek()
+            .is_some_and(|next| heading(next) && !next.starts_with('#'));
+        if line.is_empty() || heading(line) || underlined {
+            continue;
+        }
+        return line.to_owned();
+    }
+    format!("Client of the {title}")
 }
 
 /// A package name from a title: ASCII letters and digits in kebab-case (`Pet Store API` →
@@ -603,6 +624,23 @@ mod tests {
         assert_eq!(crate_name_from("JTL ERP API (1.0)"), "jtl-erp-api-1-0");
         assert_eq!(crate_name_from("3D printing"), "client-3d-printing");
         assert_eq!(crate_name_from("!!!"), "client");
+    }
+
+    #[test]
+    fn a_package_description_is_the_first_line_of_prose() {
+        let described = |d| package_description("Pets", Some(d));
+        assert_eq!(
+            described("Pets and their owners.\nMore."),
+            "Pets and their owners."
+        );
+        // JTL's Wawi API document opens with a heading and CRLF line ends.
+        assert_eq!(
+            described("# Introduction\r\n\r\nWelcome to the API.\r\n"),
+            "Welcome to the API."
+        );
+        assert_eq!(described("Overview\n========\n\nAll pets."), "All pets.");
+        assert_eq!(described("## Only\n---\n"), "Client of the Pets");
+        assert_eq!(package_description("Pets", None), "Client of the Pets");
     }
 
     #[test]
