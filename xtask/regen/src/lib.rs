@@ -308,7 +308,7 @@ pub fn settings_with(
 }
 
 /// A package description (one line) from a document's `info`: the first line of prose of its
-/// description, Markdown headings skipped (a vendor's description often opens with
+/// description (its first sentence when the line is long), Markdown headings skipped (a vendor's description often opens with
 /// `# Introduction`), else `Client of the <title>`.
 pub fn package_description(title: &str, description: Option<&str>) -> String {
     let heading = |line: &str| {
@@ -327,7 +327,16 @@ pub fn package_description(title: &str, description: Option<&str>) -> String {
         if line.is_empty() || heading(line) || underlined {
             continue;
         }
-        return line.to_owned();
+        // A long line is cut after its first sentence: a period, a space and a capital (not
+        // `e.g. this`).
+        let end = line
+            .match_indices(". ")
+            .map(|(i, _)| i)
+            .find(|&i| line[i + 2..].starts_with(|c: char| c.is_uppercase()));
+        return match end {
+            Some(end) if line.len() > 160 => line[..=end].to_owned(),
+            _ => line.to_owned(),
+        };
     }
     format!("Client of the {title}")
 }
@@ -628,7 +637,7 @@ mod tests {
 
     #[test]
     fn a_package_description_is_the_first_line_of_prose() {
-        let described = |d| package_description("Pets", Some(d));
+        let described = |d: &str| package_description("Pets", Some(d));
         assert_eq!(
             described("Pets and their owners.\nMore."),
             "Pets and their owners."
@@ -637,6 +646,12 @@ mod tests {
         assert_eq!(
             described("# Introduction\r\n\r\nWelcome to the API.\r\n"),
             "Welcome to the API."
+        );
+        let long = format!("Welcome, e.g. to the API. {}", "More words. ".repeat(20));
+        assert_eq!(described(&long), "Welcome, e.g. to the API.");
+        assert_eq!(
+            described("Short, e.g. this. And that."),
+            "Short, e.g. this. And that."
         );
         assert_eq!(described("Overview\n========\n\nAll pets."), "All pets.");
         assert_eq!(described("## Only\n---\n"), "Client of the Pets");
