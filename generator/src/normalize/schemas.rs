@@ -37,6 +37,12 @@ pub struct Schemas<'a> {
     /// `oneOf`/`anyOf` unions (see `unions.rs`).
     pub unions: Vec<UnionDef>,
     resolving: Vec<SchemaKey>,
+    /// How many inline objects are being lowered, per entry of `resolving` when it was pushed:
+    /// an alias met again inside an object of its own (`Tree: {type: array, items: {properties:
+    /// {children: {$ref: Tree}}}}`) is a recursive type, not an alias of itself.
+    objects_at: Vec<usize>,
+    /// How many inline objects are being lowered now.
+    objects: usize,
 }
 
 /// Where a schema sits, for names and diagnostics.
@@ -106,6 +112,8 @@ impl<'a> Schemas<'a> {
             enums: Vec::new(),
             unions: Vec::new(),
             resolving: Vec::new(),
+            objects_at: Vec::new(),
+            objects: 0,
         }
     }
 
@@ -411,6 +419,17 @@ impl Schemas<'_> {
                 if let Some(index) = self.union_at(site.doc, &target_pointer) {
                     return Ty::Union(index);
                 }
+                if let Some(at) = self.resolving.iter().position(|k| *k == key)
+                    && self.objects > self.objects_at[at]
+                {
+                    sink.push(Diagnostic::warning(
+                        file,
+                        format!("{}/$ref", site.pointer),
+                        Kind::KeptAsJson,
+                        format!("schema `{name}` is not an object and refers to itself through an object inside it; this reference to it is kept as serde_json::Value"),
+                    ));
+                    return Ty::Json;
+                }
                 if self.resolving.contains(&key) {
                     sink.push(Diagnostic::new(
                         Severity::Error,
@@ -422,6 +441,7 @@ impl Schemas<'_> {
                     return Ty::Json;
                 }
                 self.resolving.push(key);
+                self.objects_at.push(self.objects);
                 let alias_site = Site {
                     doc: site.doc,
                     pointer: target_pointer,
@@ -432,6 +452,7 @@ impl Schemas<'_> {
                 };
                 let ty = self.ty_of(&target.clone(), &alias_site, sink);
                 self.resolving.pop();
+                self.objects_at.pop();
                 ty
             }
         }
@@ -643,7 +664,9 @@ impl Schemas<'_> {
             return Ty::Concept(existing.key.clone());
         }
         let name = self.free_name(site.doc, &site.name);
+        self.objects += 1;
         let member = self.lower_object(site.doc, &name, schema, props, site.pointer.clone(), sink);
+        self.objects -= 1;
         let key = member.key.clone();
         self.members.push(member);
         Ty::Concept(key)
@@ -699,11 +722,21 @@ impl Schemas<'_> {
             }
             None => values.iter().map(|v| value_name(*v)).collect(),
         };
-        let kind = EnumKind::Int(values.into_iter().zip(names).collect());
-        Ty::Enum(self.register_enum(schema, kind, site))
+        // JSON Schema asks for unique values without requiring them: a repeated value says
+        // nothing more, and is one variant (named as where it first stands).
+        let mut pairs: Vec<(i64, String)> = Vec::new();
+        for (value, name) in values.into_iter().zip(names) {
+            if !pairs.iter().any(|(v, _)| *v == value) {
+                pairs.push((value, name));
+            }
+        }
+        Ty::Enum(self.register_enum(schema, EnumKind::Int(pairs), site))
     }
 
-    fn string_enum(&mut self, schema: &Schema, values: Vec<String>, site: &Site<'_>) -> Ty {
+    fn string_enum(&mut self, schema: &Schema, mut values: Vec<String>, site: &Site<'_>) -> Ty {
+        // A repeated value is one variant, as for integers.
+        let mut unique = std::collections::HashSet::new();
+        values.retain(|v| unique.insert(v.clone()));
         let mut seen: Vec<String> = Vec::new();
         let kind = EnumKind::Str(
             values
@@ -894,6 +927,57 @@ mod tests {
         // The list may come first.
         assert_eq!(props[4].ty, Ty::List(Box::new(Ty::I64)));
         assert_eq!(api.enums.len(), 2, "no orphan enums of the oneOf parts");
+    }
+
+    #[test]
+    fn a_repeated_enum_value_is_one_variant() {
+        let api = normalize_schemas(
+            "    Thing:\n      type: object\n      properties:\n        kind: {type: string, enum: [one, one, two]}\n        num: {type: integer, enum: [1, 1, 2], x-enumNames: [First, Again, Second]}\n",
+        );
+        let kinds: Vec<&EnumKind> = api.enums.iter().map(|e| &e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &EnumKind::Str(vec![
+                    ("one".into(), "One".into()),
+                    ("two".into(), "Two".into())
+                ]),
+                &EnumKind::Int(vec![(1, "First".into()), (2, "Second".into())]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_array_that_holds_itself_through_an_object_degrades_that_reference_only() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  /t:\n    get:\n      operationId: T\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tree'}}}}\n",
+            "    Tree: {type: array, items: {type: object, properties: {name: {type: string}, children: {$ref: '#/components/schemas/Tree'}}}}\n",
+        ));
+        let found: Vec<(crate::Severity, crate::Kind, String)> = diagnostics
+            .iter()
+            .map(|d| match &d.location {
+                crate::Location::Pointer(p) => (d.severity, d.kind, p.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                crate::Severity::Warning,
+                crate::Kind::KeptAsJson,
+                "/components/schemas/Tree/items/properties/children/$ref".to_owned()
+            )]
+        );
+        let op = &api.modules[0].operations[0];
+        let Some(Ty::List(item)) = op.success.ty.clone() else {
+            panic!("{:?}", op.success)
+        };
+        let Ty::Concept(key) = *item else {
+            panic!("{item:?}")
+        };
+        let props = &api.member_props[&key];
+        let types: Vec<(&str, &Ty)> = props.iter().map(|p| (p.wire.as_str(), &p.ty)).collect();
+        assert_eq!(types, [("name", &Ty::String), ("children", &Ty::Json)]);
     }
 
     #[test]
