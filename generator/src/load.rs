@@ -483,7 +483,7 @@ fn scheme_problem(scheme: &Value) -> Option<(String, String)> {
 
 /// A path item's first problem, looked for inside its operations and their responses, since
 /// openapiv3 reads those through untagged enums that hide the place.
-fn path_item_problem(item: &Value) -> Option<(String, String)> {
+pub(crate) fn path_item_problem(item: &Value) -> Option<(String, String)> {
     use openapiv3::PathItem;
     if item.get("$ref").is_some() {
         return None;

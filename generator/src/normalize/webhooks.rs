@@ -33,11 +33,16 @@ pub fn lower_webhooks(
         let item = match serde_json::from_value::<ReferenceOr<PathItem>>(item.clone()) {
             Ok(ReferenceOr::Item(item)) => item,
             Ok(ReferenceOr::Reference { .. }) | Err(_) => {
+                // Where inside it, and why, when it is not a reference.
+                let (inner, why) = crate::load::path_item_problem(item)
+                    .map_or_else(Default::default, |(inner, why)| {
+                        (inner, format!(" ({why})"))
+                    });
                 sink.push(Diagnostic::warning(
                     &loaded.file,
-                    at,
+                    format!("{at}{inner}"),
                     Kind::PathItemSkipped,
-                    format!("the webhook `{name}` cannot be read; it is not documented"),
+                    format!("the webhook `{name}` cannot be read{why}; it is not documented"),
                 ));
                 continue;
             }
@@ -94,5 +99,30 @@ fn resolve(loaded: &Loaded, body: &ReferenceOr<RequestBody>) -> Option<RequestBo
                 ReferenceOr::Reference { .. } => None,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::{Kind, Location};
+    use crate::normalize::test_support::normalize_yaml;
+
+    #[test]
+    fn a_webhook_that_cannot_be_read_is_named_with_where_and_why() {
+        let (_, diagnostics) = normalize_yaml(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks:\n  ping:\n    post:\n      responses:\n        '200': {}\n",
+        );
+        let found: Vec<(Kind, &Location, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.kind, &d.location, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Kind::PathItemSkipped,
+                &Location::Pointer("/webhooks/ping/post/responses/200".to_owned()),
+                "the webhook `ping` cannot be read (missing field `description`); it is not documented"
+            )]
+        );
     }
 }
