@@ -83,7 +83,6 @@ kinds! {
     Version = "version", false, "The document is not OpenAPI 3.0, 3.1 or 3.2 (Swagger 2.0, 3.3).";
     Shape = "shape", false, "A part of the document does not have the shape OpenAPI gives it.";
     DanglingRef = "dangling-ref", false, "A `$ref` names nothing in its document.";
-    ExternalRef = "external-ref", false, "A `$ref` points outside its document.";
     CyclicAlias = "cyclic-alias", false, "A schema is an alias of itself through `$ref`s.";
     ModuleClash = "module-clash", false, "Two documents would be the same module.";
     SelectionUnknown = "selection-unknown", false, "`--operations`/`--tags` names what no document has.";
@@ -100,6 +99,7 @@ kinds! {
     NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";
     WebhookDocumented = "webhook-documented", true, "A webhook (a call the server makes) is documented in its module, without a client method.";
     // Degradations: warnings that lose something, errors under `--strict`.
+    ExternalRef = "external-ref", false, "A `$ref` points into another file: what it names is left out (a schema is `serde_json::Value`).";
     KeptAsJson = "kept-as-json", false, "A schema the client cannot type is `serde_json::Value`.";
     UnionAsString = "union-as-string", false, "A union of strings and string enums is `String`.";
     RefKind = "ref-kind", false, "A `$ref` of a kind where a schema belongs is read as JSON.";

@@ -1,5 +1,6 @@
-//! Validate: problems that would make later stages guess, all of them at once. Every `$ref`
-//! must be local and point at something. Example data, defaults, enum values and extensions are
+//! Validate: problems that would make later stages guess, all of them at once. Every local
+//! `$ref` must point at something; one into another file degrades (the generator reads one file
+//! per document): what it names is left out, a schema is `serde_json::Value`. Example data, defaults, enum values and extensions are
 //! data, not schema: a `$ref` key inside them is an ordinary key and is not checked.
 
 use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
@@ -17,12 +18,11 @@ pub fn validate_all(docs: &[Loaded], sink: &mut Sink) {
 
 fn check_ref(doc: &Loaded, target: &str, at: &str, sink: &mut Sink) {
     let Some(pointer) = target.strip_prefix('#') else {
-        sink.push(Diagnostic::new(
-            Severity::Error,
+        sink.push(Diagnostic::warning(
             &doc.file,
-            Location::Pointer(format!("{at}/$ref")),
+            format!("{at}/$ref"),
             Kind::ExternalRef,
-            format!("`$ref: {target}` points outside this document; only local references (#/...) are supported"),
+            format!("`$ref: {target}` points into another file, which is not read (bundle the files into one first, e.g. `redocly bundle`): what it names is left out (a schema is serde_json::Value)"),
         ));
         return;
     };

@@ -19,6 +19,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "forms",
     "path-parameters",
     "callbacks",
+    "external-refs",
 ];
 
 /// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
@@ -149,6 +150,20 @@ fn strict_refuses_each_lossy_fixture_and_names_the_pointer() {
         (
             "parameters",
             &["/paths/~1search~1{scope}/get/parameters/13"][..],
+        ),
+        (
+            "external-refs",
+            &[
+                "/paths/~1items/get/parameters/0/$ref",
+                "/paths/~1items/get/responses/200/headers/X-Total/$ref",
+                "/paths/~1items/get/responses/404/$ref",
+                "/paths/~1items/post/requestBody/$ref",
+                "/paths/~1shared/$ref",
+                "/paths/~1shared",
+                "/components/schemas/Item/properties/owner/$ref",
+                "/components/schemas/Item/properties/tags/items/$ref",
+                "/components/schemas/Remote/$ref",
+            ][..],
         ),
         (
             "forms",

@@ -381,6 +381,10 @@ impl Schemas<'_> {
 
     fn ty_of_ref(&mut self, reference: &str, site: &Site<'_>, sink: &mut Sink) -> Ty {
         let file = &self.docs[site.doc].file;
+        // Into another file: validation said so (`external-ref`), the value is any JSON.
+        if !reference.starts_with('#') {
+            return Ty::Json;
+        }
         // A reference to a response, or into a schema (`…/properties/x`, `…/$defs/y`): a
         // degradation, as the kinds table says, never a refusal.
         let Some(name) = reference
