@@ -425,7 +425,7 @@ fn display(value: &Value) -> String {
 /// openapiv3 reads `paths` and `components` through maps that lose serde's path; reading each
 /// entry on its own finds every bad entry and the exact place inside it.
 fn shape_problems(raw: &Value) -> Vec<(String, String)> {
-    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema};
+    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response};
     let mut problems = Vec::new();
     let mut check = |base: String,
                      entries: Option<&Value>,
@@ -442,7 +442,7 @@ fn shape_problems(raw: &Value) -> Vec<(String, String)> {
     check(
         "/components/schemas".to_owned(),
         section("schemas"),
-        &shape_error::<ReferenceOr<Schema>>,
+        &schema_problem,
     );
     check(
         "/components/parameters".to_owned(),
@@ -465,6 +465,43 @@ fn shape_problems(raw: &Value) -> Vec<(String, String)> {
         &scheme_problem,
     );
     problems
+}
+
+/// A schema's problem, looked for in its subschemas first: openapiv3 reads a schema through
+/// untagged enums, which hide where inside it the problem is.
+fn schema_problem(schema: &Value) -> Option<(String, String)> {
+    use openapiv3::{ReferenceOr, Schema};
+    let problem = shape_error::<ReferenceOr<Schema>>(schema)?;
+    let mut children: Vec<(String, &Value)> = Vec::new();
+    for key in ["items", "additionalProperties", "not"] {
+        children.extend(schema.get(key).map(|child| (format!("/{key}"), child)));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        let parts = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        children.extend(
+            parts
+                .enumerate()
+                .map(|(i, part)| (format!("/{key}/{i}"), part)),
+        );
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    children.extend(
+        properties
+            .into_iter()
+            .flatten()
+            .map(|(name, child)| (format!("/properties/{}", escape_token(name)), child)),
+    );
+    children
+        .into_iter()
+        .filter(|(_, child)| child.is_object())
+        .find_map(|(at, child)| {
+            schema_problem(child).map(|(inner, message)| (format!("{at}{inner}"), message))
+        })
+        .or(Some(problem))
 }
 
 /// A security scheme's problem; serde's tag of the scheme's `type` hides where inside its flows
@@ -582,6 +619,29 @@ mod tests {
         assert!(
             matches!(location, crate::diagnostics::Location::Line { .. }),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_component_schema_of_the_wrong_shape_is_named_at_the_subschema_that_is_wrong() {
+        let raw = json!({"components": {"schemas": {
+            "Outer": {"type": "object", "properties": {"inner": {"type": "object", "properties": {
+                "ok": {"type": "string"},
+                "leaf": {"type": "string", "required": true}
+            }}}},
+            "List": {"type": "array", "items": {"allOf": [{"type": "object"}, {"type": "object", "required": "id"}]}},
+            "Fine": {"type": "object", "properties": {"id": {"type": "integer"}}}
+        }}});
+        let places: Vec<String> = super::shape_problems(&raw)
+            .into_iter()
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "/components/schemas/Outer/properties/inner/properties/leaf",
+                "/components/schemas/List/items/allOf/1"
+            ]
         );
     }
 

@@ -528,7 +528,10 @@ impl Schemas<'_> {
                 Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
                 _ => Ty::Json,
             },
-            SchemaKind::AllOf { .. } => json_with(sink, "an allOf whose parts are not all objects"),
+            SchemaKind::AllOf { .. } => json_with(
+                sink,
+                "an allOf with a part that declares no properties (a map, a scalar, a list, or more than 16 allOf levels deep)",
+            ),
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 let any_of = matches!(schema.schema_kind, SchemaKind::AnyOf { .. });
                 match self.scalar_union(schema, parts, site, sink) {
@@ -982,6 +985,23 @@ mod tests {
         let props = &api.member_props[&key];
         let types: Vec<(&str, &Ty)> = props.iter().map(|p| (p.wire.as_str(), &p.ty)).collect();
         assert_eq!(types, [("name", &Ty::String), ("children", &Ty::Json)]);
+    }
+
+    #[test]
+    fn an_all_of_with_a_map_part_is_json_and_the_warning_says_why() {
+        let (api, diagnostics) = normalize_yaml(&doc(
+            "  {}",
+            "    Holder: {type: object, properties: {dog: {allOf: [{type: object, properties: {loud: {type: boolean}}}, {type: object, additionalProperties: {type: integer}}]}}}\n",
+        ));
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "warning: t.yaml#/components/schemas/Holder/properties/dog: an allOf with a part that declares no properties (a map, a scalar, a list, or more than 16 allOf levels deep) is kept as serde_json::Value"
+            ]
+        );
+        let props = api.member_props.values().next().expect("Holder");
+        assert_eq!(props[0].ty, Ty::Json);
     }
 
     #[test]
