@@ -175,8 +175,8 @@ pub fn generate(sources: &[SourceDocument], settings: &Settings) -> Result<Gener
 
 /// What [`generate`] builds from the same documents and settings, as a read-only view: every
 /// module with the document it comes from, every operation with its client method's and request
-/// builder's names, its parameters and body (each an argument or a setter, with its type as a
-/// [`TypeView`] tree) and its context headers.
+/// builder's names, its parameters and body (each an argument or a setter, with its
+/// [`TypeView`]: the type as the generated code spells it) and its context headers.
 /// Nothing is emitted; `Err` is the report [`generate`] would give for a refused document.
 pub fn analyze(sources: &[SourceDocument], settings: &Settings) -> Result<Analysis, Report> {
     guarded(|| {
