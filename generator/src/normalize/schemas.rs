@@ -36,11 +36,10 @@ pub struct Schemas<'a> {
     pub enums: Vec<EnumDef>,
     /// `oneOf`/`anyOf` unions (see `unions.rs`).
     pub unions: Vec<UnionDef>,
-    resolving: Vec<SchemaKey>,
-    /// How many inline objects are being lowered, per entry of `resolving` when it was pushed:
-    /// an alias met again inside an object of its own (`Tree: {type: array, items: {properties:
-    /// {children: {$ref: Tree}}}}`) is a recursive type, not an alias of itself.
-    objects_at: Vec<usize>,
+    /// The aliases being resolved, each with how many inline objects were being lowered when
+    /// it was met: an alias met again inside an object of its own (`Tree: {type: array, items:
+    /// {properties: {children: {$ref: Tree}}}}`) is a recursive type, not an alias of itself.
+    resolving: Vec<(SchemaKey, usize)>,
     /// How many inline objects are being lowered now.
     objects: usize,
 }
@@ -112,7 +111,6 @@ impl<'a> Schemas<'a> {
             enums: Vec::new(),
             unions: Vec::new(),
             resolving: Vec::new(),
-            objects_at: Vec::new(),
             objects: 0,
         }
     }
@@ -423,8 +421,9 @@ impl Schemas<'_> {
                 if let Some(index) = self.union_at(site.doc, &target_pointer) {
                     return Ty::Union(index);
                 }
-                if let Some(at) = self.resolving.iter().position(|k| *k == key)
-                    && self.objects > self.objects_at[at]
+                let met = self.resolving.iter().find(|(k, _)| *k == key);
+                if let Some(&(_, objects)) = met
+                    && self.objects > objects
                 {
                     sink.push(Diagnostic::warning(
                         file,
@@ -434,7 +433,7 @@ impl Schemas<'_> {
                     ));
                     return Ty::Json;
                 }
-                if self.resolving.contains(&key) {
+                if met.is_some() {
                     sink.push(Diagnostic::new(
                         Severity::Error,
                         file,
@@ -444,8 +443,7 @@ impl Schemas<'_> {
                     ));
                     return Ty::Json;
                 }
-                self.resolving.push(key);
-                self.objects_at.push(self.objects);
+                self.resolving.push((key, self.objects));
                 let alias_site = Site {
                     doc: site.doc,
                     pointer: target_pointer,
@@ -456,7 +454,6 @@ impl Schemas<'_> {
                 };
                 let ty = self.ty_of(&target.clone(), &alias_site, sink);
                 self.resolving.pop();
-                self.objects_at.pop();
                 ty
             }
         }
