@@ -168,9 +168,7 @@ impl WawiKey {
         self.placement = placement;
         self
     }
-}
 
-impl WawiKey {
     fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
         let (name, value) = match self.placement {
             WawiPlacement::Authorization => (
@@ -194,9 +192,7 @@ impl BearerToken {
     pub fn new(token: impl Into<Secret>) -> Self {
         Self(token.into())
     }
-}
 
-impl BearerToken {
     fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
         let value = Secret::new(format!("Bearer {}", self.0.expose()));
         Ok((
@@ -305,6 +301,10 @@ impl BasicAuth {
         let password = Secret::new(encode(self.password.expose()));
         basic_header(&user, password.expose())
     }
+
+    fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
+        Ok((AUTHORIZATION, self.header_value()?))
+    }
 }
 
 /// `Basic base64(user:password)`; the intermediate texts are zeroized on drop.
@@ -315,12 +315,6 @@ fn basic_header(user: &str, password: &str) -> Result<HeaderValue, AuthError> {
         base64::engine::general_purpose::STANDARD.encode(pair.expose())
     ));
     sensitive_value(text.expose(), &AUTHORIZATION)
-}
-
-impl BasicAuth {
-    fn header(&self) -> Result<(http::HeaderName, HeaderValue), AuthError> {
-        Ok((AUTHORIZATION, self.header_value()?))
-    }
 }
 
 /// Sets a credential header, marked sensitive so that HTTP/2 does not index it and `Debug`
