@@ -97,6 +97,7 @@ kinds! {
     NonOauth2RequirementScopes = "non-oauth2-requirement-scopes", true, "Scopes required of a non-oauth2 scheme are kept as documentation.";
     RefSiblingsIgnored = "ref-siblings-ignored", true, "Keys next to a `$ref`, which OpenAPI 3.0 ignores, are dropped.";
     NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";
+    FileUnderJson = "file-under-json", true, "A success answer whose schema is a `format: binary` string under a JSON media type (an ASP.NET file result) is read as bytes.";
     WebhookDocumented = "webhook-documented", true, "A webhook (a call the server makes) is documented in its module, without a client method.";
     // Degradations: warnings that lose something, errors under `--strict`.
     ExternalRef = "external-ref", false, "A `$ref` points into another file: what it names is left out (a schema is `serde_json::Value`).";

@@ -47,6 +47,7 @@ fn names_are_unique_kebab_case_and_repairs_are_warnings_that_strict_tolerates() 
             "non-oauth2-requirement-scopes",
             "ref-siblings-ignored",
             "non-object-additional-properties",
+            "file-under-json",
             "webhook-documented",
         ]
     );

@@ -149,6 +149,46 @@ async fn several_success_bodies_are_decoded_by_status() {
     }
 }
 
+/// A file documented as ASP.NET documents a file result (a `format: binary` string under the
+/// JSON media types, inline or through a component) is the answer's bytes as they came: a PDF
+/// or an image, which no JSON reader takes.
+#[jtl_erp_tests::test]
+async fn a_file_documented_under_json_is_the_answers_bytes() {
+    let pdf: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00\xff trailer";
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00";
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/invoices/7/output/pdf"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(pdf, "application/pdf"))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/images/3"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(png, "image/png"))
+        .mount(&server)
+        .await;
+    let client = crate::responses::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let answer: jtl_erp_runtime::bytes::Bytes =
+        client.pdf_invoice(7).await.expect("the PDF").into_inner();
+    assert_eq!(answer.as_ref(), pdf);
+    let answer: jtl_erp_runtime::bytes::Bytes =
+        client.image_data(3).await.expect("the image").into_inner();
+    assert_eq!(answer.as_ref(), png);
+    let received = server.received_requests().await.expect("recording is on");
+    let seen: Vec<(String, String)> = received
+        .iter()
+        .map(|r| (r.method.to_string(), r.url.path().to_owned()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST".to_owned(), "/invoices/7/output/pdf".to_owned()),
+            ("GET".to_owned(), "/images/3".to_owned()),
+        ]
+    );
+}
+
 /// Error answers are described from the document as OpenAPI resolves them: the status's own
 /// entry, else its range (`4XX`), else `default` (here `/jobs` documents `4XX` and `default`,
 /// `/health` only `5XX`).

@@ -617,6 +617,39 @@ impl OperationLowering<'_, '_, '_> {
         (success, errors, variants)
     }
 
+    /// A schema of raw bytes (`type: string, format: binary`), directly or through
+    /// `#/components/schemas` references.
+    fn is_file(&self, schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+        use openapiv3::{SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty};
+        let schemas = self.loaded.api.components.as_ref().map(|c| &c.schemas);
+        let mut schema = schema;
+        // A chain of aliases is at most as long as there are schemas (a cycle is an error
+        // of its own, reported where schemas are read).
+        for _ in 0..=schemas.map_or(0, |s| s.len()) {
+            match schema {
+                ReferenceOr::Item(item) => {
+                    return matches!(
+                        &item.schema_kind,
+                        SchemaKind::Type(Type::String(StringType {
+                            format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                            ..
+                        }))
+                    );
+                }
+                ReferenceOr::Reference { reference } => {
+                    let next = reference
+                        .strip_prefix("#/components/schemas/")
+                        .and_then(|name| schemas?.get(name));
+                    match next {
+                        Some(next) => schema = next,
+                        None => return false,
+                    }
+                }
+            }
+        }
+        false
+    }
+
     fn resolve_response(
         &self,
         response: &ReferenceOr<openapiv3::Response>,
@@ -660,6 +693,23 @@ impl OperationLowering<'_, '_, '_> {
             return (None, (200..300).contains(&status).then_some(kind));
         }
         match &body.schema {
+            // ASP.NET documents a file result (`FileResult`, `Stream`) under the JSON media
+            // types it declares for every action, with the schema of bytes: the answer is the
+            // file (the vendor's PDF outputs), which no JSON reader takes.
+            Some(schema) if self.is_file(schema) => {
+                let success = (200..300).contains(&status);
+                if success {
+                    sink.push(Diagnostic::warning(
+                        &self.loaded.file,
+                        format!("{media_pointer}/schema"),
+                        Kind::FileUnderJson,
+                        format!(
+                            "a `format: binary` string under `{media}` is a file, not JSON text: the answer is read as bytes"
+                        ),
+                    ));
+                }
+                (None, success.then_some(Media::Binary))
+            }
             Some(schema) => {
                 let name = format!("{}Response{status}", self.id);
                 let ty = self.schemas.ty_named(

@@ -105,6 +105,44 @@ impl Client {
     pub fn echo(&self) -> Echo {
         Echo { client: self.clone() }
     }
+
+    /// PdfInvoice
+    ///
+    /// `POST /invoices/{invoiceId}/output/pdf` (operation `PdfInvoice`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `invoice_id`: `invoiceId`
+    ///
+    /// # Errors
+    ///
+    /// Documented answers, as [`crate::runtime::ErrorKind::Api`]:
+    ///
+    /// - `400`: invalid
+    #[inline]
+    pub fn pdf_invoice(&self, invoice_id: i32) -> PdfInvoice {
+        PdfInvoice {
+            client: self.clone(),
+            invoice_id,
+        }
+    }
+
+    /// ImageData
+    ///
+    /// `GET /images/{imageId}` (operation `ImageData`).
+    /// Returns the request: `.await` it to send it.
+    ///
+    /// # Arguments
+    ///
+    /// - `image_id`: `imageId`
+    #[inline]
+    pub fn image_data(&self, image_id: i32) -> ImageData {
+        ImageData {
+            client: self.clone(),
+            image_id,
+        }
+    }
 }
 
 #[doc(hidden)]
@@ -271,6 +309,102 @@ impl rt::codegen::Request for Echo {
 }
 
 rt::codegen::request!(Echo; client,);
+
+/// The request of [`Client::pdf_invoice`], `POST /invoices/{invoiceId}/output/pdf`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct PdfInvoice {
+    client: Client,
+    invoice_id: i32,
+}
+
+impl PdfInvoice {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            rt::ResponseValue<rt::bytes::Bytes>,
+            rt::Error<crate::models::Problem>,
+        >,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for PdfInvoice {
+    type Output = rt::bytes::Bytes;
+    type Error = crate::models::Problem;
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+            "PdfInvoice",
+            "responses",
+            rt::http::Method::POST,
+            "/invoices/{invoiceId}/output/pdf",
+        )
+        .errors(&[(rt::DocumentedStatus::Code(400), "invalid")]);
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::bytes;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/invoices/{0}/output/pdf", rt::codegen::encode_path_segment(&
+            rt::codegen::QueryValue::query_text(& self.invoice_id))
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(PdfInvoice; client, invoice_id);
+
+/// The request of [`Client::image_data`], `GET /images/{imageId}`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct ImageData {
+    client: Client,
+    image_id: i32,
+}
+
+impl ImageData {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<rt::bytes::Bytes>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for ImageData {
+    type Output = rt::bytes::Bytes;
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "ImageData",
+        "responses",
+        rt::http::Method::GET,
+        "/images/{imageId}",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::bytes;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = format!(
+            "/images/{0}", rt::codegen::encode_path_segment(&
+            rt::codegen::QueryValue::query_text(& self.image_id))
+        );
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(ImageData; client, image_id);
 
 /// The success answers of [`Client::start_job`], one variant per documented status.
 #[derive(Debug, Clone)]
