@@ -34,6 +34,8 @@ pub enum Ty {
     F64,
     /// `format: byte`: base64 on the wire.
     Bytes,
+    /// `format: binary`: octets, a file part of a multipart body, a string elsewhere.
+    Binary,
     /// `format: date-time`, offset kept.
     DateTime,
     /// `format: date`.

@@ -30,6 +30,8 @@ use ::jtl_erp_runtime::Secret as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::Base64Bytes as _;
 #[allow(unused_imports)]
+use ::jtl_erp_runtime::Binary as _;
+#[allow(unused_imports)]
 use ::jtl_erp_runtime::serde as _;
 #[allow(unused_imports)]
 use ::jtl_erp_runtime::serde_json::Value as _;

@@ -2,6 +2,7 @@
 //! arrays, nested objects, files and absent optional properties go out with the exact bytes
 //! and `Content-Type` the Encoding Object gives them.
 
+use jtl_erp_runtime::Binary;
 use jtl_erp_tests::MockServer;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
@@ -110,6 +111,7 @@ async fn form_bodies_repeat_arrays_explode_objects_and_leave_absent_fields_out()
         .body(FormDegraded {
             ids: Some(vec![1, 2]),
             token: Some("a/b".to_owned()),
+            scan: Some(Binary::from(b"\xffok".to_vec())),
             meta: Some(point(1, 2, None)),
             attrs: Some(attrs),
             nested: Some(FormDegradedNested {
@@ -151,7 +153,7 @@ async fn form_bodies_repeat_arrays_explode_objects_and_leave_absent_fields_out()
             ),
             (
                 form,
-                "ids=1&ids=2&token=a%2Fb&meta=%7B%22x%22%3A1%2C%22y%22%3A2%7D&k=v\
+                "ids=1&ids=2&token=a%2Fb&scan=%EF%BF%BDok&meta=%7B%22x%22%3A1%2C%22y%22%3A2%7D&k=v\
                  &nested=%7B%22inner%22%3A%7B%22x%22%3A1%2C%22y%22%3A2%7D%7D"
                     .to_owned()
             ),
@@ -176,7 +178,8 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         tags: vec!["x".to_owned(), "y".to_owned()],
         sizes: vec![],
         point: point(4, 5, Some("p")),
-        file: "%PDF\r\n--jtl-erp-client-boundary\r\n".to_owned(),
+        file: Binary::from(b"%PDF\xff\r\n--jtl-erp-client-boundary\r\n".to_vec())
+            .with_file_name("scan \"1\".pdf"),
         note: None,
         limit: Some(9),
         flag: None,
@@ -186,7 +189,11 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         labels: None,
         levels: Some(vec![1, 2]),
         origin: Some(point(0, 0, None)),
-        picture: None,
+        picture: Some(Binary::from(vec![0x89, b'P', b'N', b'G'])),
+        attachments: Some(vec![
+            Binary::from("a").with_file_name("a.txt"),
+            Binary::from(vec![0, 1]),
+        ]),
     };
     client.upload(upload).await.expect("multipart");
     let [(content_type, body)] = &sent(&server).await[..] else {
@@ -199,6 +206,19 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         format!(
             "--{b}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n{header}\r\n{value}\r\n"
         )
+        .into_bytes()
+    };
+    // A file's part names the file (the field's name when the caller gave none) and holds its
+    // bytes as they are.
+    let file = |name: &str, file_name: &str, content_type: &str, value: &[u8]| {
+        let mut part = format!(
+            "--{b}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+             content-type: {content_type}\r\n\r\n"
+        )
+        .into_bytes();
+        part.extend_from_slice(value);
+        part.extend_from_slice(b"\r\n");
+        part
     };
     let expected = [
         part("name", None, "Ann"),
@@ -214,17 +234,31 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
             Some("application/json"),
             r#"{"x":4,"y":5,"label":"p"}"#,
         ),
-        part(
+        file(
             "file",
-            Some("application/octet-stream"),
-            "%PDF\r\n--jtl-erp-client-boundary\r\n",
+            "scan %221%22.pdf",
+            "application/octet-stream",
+            b"%PDF\xff\r\n--jtl-erp-client-boundary\r\n",
         ),
         part("limit", None, "9"),
         part("levels", None, "1"),
         part("levels", None, "2"),
         part("origin", Some("application/json"), r#"{"x":0,"y":0}"#),
-        format!("--{b}--\r\n"),
+        file("picture", "picture", "image/png", &[0x89, b'P', b'N', b'G']),
+        file("attachments", "a.txt", "application/octet-stream", b"a"),
+        file(
+            "attachments",
+            "attachments",
+            "application/octet-stream",
+            &[0, 1],
+        ),
+        format!("--{b}--\r\n").into_bytes(),
     ]
     .concat();
-    assert_eq!(String::from_utf8_lossy(body), expected);
+    assert_eq!(
+        body,
+        &expected,
+        "{}",
+        String::from_utf8_lossy(body).escape_debug()
+    );
 }

@@ -45,7 +45,7 @@ pub use transport::operation::{AuthNeed, DocumentedStatus};
 pub use transport::ratelimit::RateLimit;
 pub use transport::response::{RawResponse, ResponseValue};
 pub use transport::settings::HttpSettings;
-pub use types::{Base64Bytes, Secret};
+pub use types::{Base64Bytes, Binary, Secret};
 
 // Re-exported because generated code names them (`rt::serde`, `rt::chrono`, …) or a public
 // signature of this crate does (`http::HeaderMap` of errors, `bytes::Bytes` of binary answers,

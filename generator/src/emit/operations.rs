@@ -1179,7 +1179,12 @@ fn part_push(api: &Api, field: FormField<'_>) -> TokenStream {
         }
         FieldRule::File(content_type) => {
             let content_type = lit(content_type);
-            quote!(parts.push(#form_part::new(#key_lit, Some(#content_type), value.as_bytes().to_vec()));)
+            if *ty == Ty::Binary {
+                quote!(parts.push(#form_part::file(#key_lit, #content_type, value.file_name(), value.bytes().clone()));)
+            } else {
+                // A string marked a file by its `contentMediaType` (OpenAPI 3.1).
+                quote!(parts.push(#form_part::file(#key_lit, #content_type, None, value.as_bytes().to_vec()));)
+            }
         }
         FieldRule::Json(content_type) => {
             let json = json_text(api, ty, nested);

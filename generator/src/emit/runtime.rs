@@ -119,6 +119,8 @@ runtime_items! {
     SECRET = "Secret";
     /// `format: byte`.
     BASE64_BYTES = "Base64Bytes";
+    /// `format: binary`.
+    BINARY = "Binary";
     // Crates the runtime re-exports, so that generated code and users name one version.
     /// serde, for the generated (de)serializers.
     SERDE = "serde";

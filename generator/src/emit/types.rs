@@ -27,6 +27,7 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Bytes => rt::BASE64_BYTES.to_token_stream(),
+        Ty::Binary => rt::BINARY.to_token_stream(),
         Ty::DateTime => {
             let (date_time, offset) = (rt::DATE_TIME, rt::FIXED_OFFSET);
             quote!(#date_time<#offset>)

@@ -65,6 +65,7 @@ fn type_text(api: &Api, ty: &Ty) -> String {
         Ty::I64 => "`i64`".to_owned(),
         Ty::F64 => "`f64`".to_owned(),
         Ty::Bytes => "base64 bytes".to_owned(),
+        Ty::Binary => "binary content".to_owned(),
         Ty::DateTime => "a date-time".to_owned(),
         Ty::Date => "a date".to_owned(),
         Ty::Uuid => "a UUID".to_owned(),

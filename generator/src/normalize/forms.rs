@@ -10,14 +10,17 @@
 //! (or, in an OpenAPI 3.2 document, gives no style). A multipart body: a part per property, a
 //! part per item of an array under the same name; scalars text parts, objects, maps and any
 //! JSON `application/json` parts, `format: binary` strings file parts
-//! (`application/octet-stream` or the entry's `contentType`).
+//! (`application/octet-stream` or the entry's `contentType`) of their exact bytes, with a
+//! `filename`.
 //!
 //! What degrades (`form-field-degraded`): values a form cannot write by its style (nested
 //! objects and arrays, unions of objects, any JSON) are sent as JSON text; a style not defined
 //! for the value's type falls back to the default; `allowReserved` is not applied (reserved
 //! characters are percent-encoded, which a form decoder reads as the same value); per-part
 //! `headers` are not sent; an object part whose entry names a non-JSON `contentType` is JSON;
-//! a `format: binary` property is a `String` in its model, so only UTF-8 content can be sent.
+//! a binary property of a form is its UTF-8 text (a form field is text); a binary part that
+//! OpenAPI 3.1 marks by `contentMediaType` alone is a `String` in its model (its schema is
+//! a string's), so only UTF-8 content can be sent.
 
 use std::collections::BTreeSet;
 
@@ -141,7 +144,7 @@ fn is_json(media: &str) -> bool {
 /// A value with a text of its own: a scalar, a secret, base64 bytes, a union of scalars.
 pub(crate) fn is_text(api: &Api, ty: &Ty) -> bool {
     match ty {
-        Ty::Secret | Ty::Bytes => true,
+        Ty::Secret | Ty::Bytes | Ty::Binary => true,
         Ty::Union(i) => {
             let union = &api.unions[*i];
             !union.nullable && union.variants.iter().all(|v| super::is_scalar(&v.ty))
@@ -184,7 +187,7 @@ pub(crate) fn field_rule(
             ));
         }
         let binary = form.binary.contains(name);
-        if binary && part_is_file(ty) {
+        if binary && is_string_file(ty) {
             warnings.push((
                 property_at.clone(),
                 format!(
@@ -216,8 +219,9 @@ pub(crate) fn field_rule(
     (rule, warnings)
 }
 
-/// A string (or a list of strings) that a binary property's file part is made of.
-fn part_is_file(ty: &Ty) -> bool {
+/// A string (or a list of strings) that a binary property's file part is made of: a
+/// `contentMediaType` without `format: binary` (which is [`Ty::Binary`]).
+fn is_string_file(ty: &Ty) -> bool {
     match ty {
         Ty::String => true,
         Ty::List(inner) => matches!(**inner, Ty::String),
@@ -239,7 +243,7 @@ fn part_rule(
         Ty::List(inner) => FieldRule::Each(Box::new(part_rule(
             api, inner, entry, binary, name, entry_at, warnings,
         ))),
-        Ty::String if binary => {
+        ty if *ty == Ty::Binary || (binary && *ty == Ty::String) => {
             FieldRule::File(content_type.unwrap_or_else(|| "application/octet-stream".to_owned()))
         }
         ty if is_text(api, ty) => FieldRule::Text(content_type.filter(|c| {
@@ -274,6 +278,18 @@ fn form_rule(
     property_at: &str,
     warnings: &mut Vec<(String, String)>,
 ) -> FieldRule {
+    let item = match ty {
+        Ty::List(inner) => &**inner,
+        ty => ty,
+    };
+    if *item == Ty::Binary {
+        warnings.push((
+            property_at.to_owned(),
+            format!(
+                "binary field `{name}` is sent as its UTF-8 text: a form field is text, bytes that are not UTF-8 are replaced (U+FFFD)"
+            ),
+        ));
+    }
     let styled = entry.style.is_some() || entry.explode.is_some();
     let style = entry.style.as_deref().unwrap_or("form");
     let explode = entry.explode.unwrap_or(style == "form");

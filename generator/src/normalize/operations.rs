@@ -779,7 +779,13 @@ struct Parameters {
 fn is_simple(ty: &Ty) -> bool {
     match ty {
         Ty::List(inner) => is_simple(inner) && !matches!(**inner, Ty::List(_)),
-        Ty::Concept(_) | Ty::Map(_) | Ty::Json | Ty::Bytes | Ty::Secret | Ty::Union(_) => false,
+        Ty::Concept(_)
+        | Ty::Map(_)
+        | Ty::Json
+        | Ty::Bytes
+        | Ty::Binary
+        | Ty::Secret
+        | Ty::Union(_) => false,
         _ => true,
     }
 }

@@ -491,6 +491,7 @@ impl Schemas<'_> {
                 }
                 match &string.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Ty::Bytes,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
                     VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
                     VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
                     VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,

@@ -141,7 +141,7 @@ impl Schemas<'_> {
     /// `Unknown`).
     fn catch_all_rank(&self, ty: &Ty) -> u8 {
         match ty {
-            Ty::String | Ty::Secret => 2,
+            Ty::String | Ty::Secret | Ty::Binary => 2,
             Ty::Enum(i) if matches!(self.enums[*i].kind, EnumKind::Str(_)) => 2,
             Ty::Map(_) => 1,
             Ty::Concept(key) => {

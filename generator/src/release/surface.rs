@@ -3,9 +3,9 @@
 //! previous release so that [`super::diff`] can tell what a regeneration changes.
 //!
 //! Types are written in one notation, the Rust types downstream code sees, without paths:
-//! `String`, `bool`, `i32`, `i64`, `f64`, `Base64Bytes`, `DateTime<FixedOffset>`, `NaiveDate`,
-//! `Uuid`, `Secret`, `Value` (JSON), `Vec<T>`, `BTreeMap<String, T>`, and models, enums and
-//! unions by their Rust name (`Option<U>` for a nullable union). Sets whose order means nothing
+//! `String`, `bool`, `i32`, `i64`, `f64`, `Base64Bytes`, `Binary`, `DateTime<FixedOffset>`,
+//! `NaiveDate`, `Uuid`, `Secret`, `Value` (JSON), `Vec<T>`, `BTreeMap<String, T>`, and models,
+//! enums and unions by their Rust name (`Option<U>` for a nullable union). Sets whose order means nothing
 //! (modules, operations, optional inputs, error statuses, scopes, models, enum values) are
 //! sorted; lists whose order code depends on (required inputs, a model's properties, a union's
 //! variants) keep it.
@@ -511,6 +511,7 @@ pub fn type_name(api: &Api, ty: &Ty) -> String {
         Ty::I64 => "i64".to_owned(),
         Ty::F64 => "f64".to_owned(),
         Ty::Bytes => "Base64Bytes".to_owned(),
+        Ty::Binary => "Binary".to_owned(),
         Ty::DateTime => "DateTime<FixedOffset>".to_owned(),
         Ty::Date => "NaiveDate".to_owned(),
         Ty::Uuid => "Uuid".to_owned(),

@@ -604,10 +604,11 @@ impl rt::codegen::Request for Upload {
             let value = &body.file;
             parts
                 .push(
-                    rt::codegen::FormPart::new(
+                    rt::codegen::FormPart::file(
                         "file",
-                        Some("application/octet-stream"),
-                        value.as_bytes().to_vec(),
+                        "application/octet-stream",
+                        value.file_name(),
+                        value.bytes().clone(),
                     ),
                 );
         }
@@ -704,12 +705,26 @@ impl rt::codegen::Request for Upload {
         if let Some(value) = &body.picture {
             parts
                 .push(
-                    rt::codegen::FormPart::new(
+                    rt::codegen::FormPart::file(
                         "picture",
-                        Some("image/png"),
-                        value.as_bytes().to_vec(),
+                        "image/png",
+                        value.file_name(),
+                        value.bytes().clone(),
                     ),
                 );
+        }
+        if let Some(value) = &body.attachments {
+            for value in value.iter() {
+                parts
+                    .push(
+                        rt::codegen::FormPart::file(
+                            "attachments",
+                            "application/octet-stream",
+                            value.file_name(),
+                            value.bytes().clone(),
+                        ),
+                    );
+            }
         }
         let body = rt::codegen::RequestBody::multipart_parts(parts);
         let path = "/uploads".to_owned();
@@ -785,6 +800,13 @@ impl rt::codegen::Request for SubmitDegraded {
                     fields
                         .push((
                             "token".to_owned(),
+                            rt::codegen::QueryValue::query_text(value),
+                        ));
+                }
+                if let Some(value) = &body.scan {
+                    fields
+                        .push((
+                            "scan".to_owned(),
                             rt::codegen::QueryValue::query_text(value),
                         ));
                 }

@@ -713,7 +713,7 @@ pub struct FormUpload {
     /// On the wire: `point`.
     pub point: crate::models::FormPoint,
     /// On the wire: `file`.
-    pub file: String,
+    pub file: rt::Binary,
     /// On the wire: `note`.
     pub note: Option<String>,
     /// On the wire: `limit`.
@@ -733,7 +733,9 @@ pub struct FormUpload {
     /// On the wire: `origin`.
     pub origin: Option<crate::models::FormPoint>,
     /// On the wire: `picture`.
-    pub picture: Option<String>,
+    pub picture: Option<rt::Binary>,
+    /// On the wire: `attachments`.
+    pub attachments: Option<Vec<rt::Binary>>,
 }
 
 rt::codegen::model! {
@@ -741,26 +743,28 @@ rt::codegen::model! {
     4 kind["kind"], 5 at["at"], 6 tags["tags"], 7 sizes["sizes"], 8 point["point"], 9
     file["file"], 10 note["note"], 11 limit["limit"], 12 flag["flag"], 13 scale["scale"],
     14 mode["mode"], 15 until["until"], 16 labels["labels"], 17 levels["levels"], 18
-    origin["origin"], 19 picture["picture"] } new(name : String, count : i64, active :
-    bool, ratio : f64, kind : crate ::models::FormKind, at : rt::chrono::DateTime <
-    rt::chrono::FixedOffset >, tags : Vec < String >, sizes : Vec < i64 >, point : crate
-    ::models::FormPoint, file : String; note, limit, flag, scale, mode, until, labels,
-    levels, origin, picture) with { with_name name : String, with_count count : i64,
-    with_active active : bool, with_ratio ratio : f64, with_kind kind : crate
-    ::models::FormKind, with_at at : rt::chrono::DateTime < rt::chrono::FixedOffset >,
-    with_tags tags : Vec < String >, with_sizes sizes : Vec < i64 >, with_point point :
-    crate ::models::FormPoint, with_file file : String, with_note note : String = Some,
-    with_limit limit : i64 = Some, with_flag flag : bool = Some, with_scale scale : f64 =
-    Some, with_mode mode : crate ::models::FormKind = Some, with_until until :
-    rt::chrono::DateTime < rt::chrono::FixedOffset > = Some, with_labels labels : Vec <
-    String > = Some, with_levels levels : Vec < i64 > = Some, with_origin origin : crate
-    ::models::FormPoint = Some, with_picture picture : String = Some } Camel { field name
-    "name", field count "count", field active "active", field ratio "ratio", field kind
-    "kind", field at "at", field tags "tags", field sizes "sizes", nested(Camel) point
-    "point", field file "file", optional note "note", optional limit "limit", optional
-    flag "flag", optional scale "scale", optional mode "mode", optional until "until",
-    optional labels "labels", optional levels "levels", optional_nested(Camel) origin
-    "origin", optional picture "picture" }
+    origin["origin"], 19 picture["picture"], 20 attachments["attachments"] } new(name :
+    String, count : i64, active : bool, ratio : f64, kind : crate ::models::FormKind, at
+    : rt::chrono::DateTime < rt::chrono::FixedOffset >, tags : Vec < String >, sizes :
+    Vec < i64 >, point : crate ::models::FormPoint, file : rt::Binary; note, limit, flag,
+    scale, mode, until, labels, levels, origin, picture, attachments) with { with_name
+    name : String, with_count count : i64, with_active active : bool, with_ratio ratio :
+    f64, with_kind kind : crate ::models::FormKind, with_at at : rt::chrono::DateTime <
+    rt::chrono::FixedOffset >, with_tags tags : Vec < String >, with_sizes sizes : Vec <
+    i64 >, with_point point : crate ::models::FormPoint, with_file file : rt::Binary,
+    with_note note : String = Some, with_limit limit : i64 = Some, with_flag flag : bool
+    = Some, with_scale scale : f64 = Some, with_mode mode : crate ::models::FormKind =
+    Some, with_until until : rt::chrono::DateTime < rt::chrono::FixedOffset > = Some,
+    with_labels labels : Vec < String > = Some, with_levels levels : Vec < i64 > = Some,
+    with_origin origin : crate ::models::FormPoint = Some, with_picture picture :
+    rt::Binary = Some, with_attachments attachments : Vec < rt::Binary > = Some } Camel {
+    field name "name", field count "count", field active "active", field ratio "ratio",
+    field kind "kind", field at "at", field tags "tags", field sizes "sizes",
+    nested(Camel) point "point", field file "file", optional note "note", optional limit
+    "limit", optional flag "flag", optional scale "scale", optional mode "mode", optional
+    until "until", optional labels "labels", optional levels "levels",
+    optional_nested(Camel) origin "origin", optional picture "picture", optional
+    attachments "attachments" }
 }
 
 /// Schemas of this concept (their casing):
@@ -798,6 +802,8 @@ pub struct FormDegraded {
     pub ids: Option<Vec<i64>>,
     /// On the wire: `token`.
     pub token: Option<String>,
+    /// On the wire: `scan`.
+    pub scan: Option<rt::Binary>,
     /// On the wire: `meta`.
     pub meta: Option<crate::models::FormPoint>,
     /// On the wire: `attrs`.
@@ -807,13 +813,13 @@ pub struct FormDegraded {
 }
 
 rt::codegen::model! {
-    FormDegraded { 0 ids["ids"], 1 token["token"], 2 meta["meta"], 3 attrs["attrs"], 4
-    nested["nested"] } new(; ids, token, meta, attrs, nested) with { with_ids ids : Vec <
-    i64 > = Some, with_token token : String = Some, with_meta meta : crate
-    ::models::FormPoint = Some, with_attrs attrs : ::std::collections::BTreeMap < String,
-    String > = Some, with_nested nested : crate ::models::FormDegradedNested = Some }
-
-    Camel { optional ids "ids", optional token "token", optional_nested(Camel) meta
+    FormDegraded { 0 ids["ids"], 1 token["token"], 2 scan["scan"], 3 meta["meta"], 4
+    attrs["attrs"], 5 nested["nested"] } new(; ids, token, scan, meta, attrs, nested)
+    with { with_ids ids : Vec < i64 > = Some, with_token token : String = Some, with_scan
+    scan : rt::Binary = Some, with_meta meta : crate ::models::FormPoint = Some,
+    with_attrs attrs : ::std::collections::BTreeMap < String, String > = Some,
+    with_nested nested : crate ::models::FormDegradedNested = Some } Camel { optional ids
+    "ids", optional token "token", optional scan "scan", optional_nested(Camel) meta
     "meta", optional attrs "attrs", optional_nested(Camel) nested "nested" }
 }
 

@@ -57,11 +57,15 @@ impl RequestBody {
         for part in &parts {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\ncontent-disposition: form-data; name=\"{}\"\r\n",
+                    "--{boundary}\r\ncontent-disposition: form-data; name=\"{}\"",
                     part.name
                 )
                 .as_bytes(),
             );
+            if let Some(file_name) = &part.file_name {
+                body.extend_from_slice(format!("; filename=\"{file_name}\"").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
                 body.extend_from_slice(format!("content-type: {content_type}\r\n").as_bytes());
             }
@@ -113,14 +117,25 @@ impl RequestBody {
     }
 }
 
-/// One part of a `multipart/form-data` body: its field name, its `Content-Type` (none: text,
-/// RFC 7578's `text/plain` default) and its bytes.
+/// One part of a `multipart/form-data` body: its field name, a file's name, its `Content-Type`
+/// (none: text, RFC 7578's `text/plain` default) and its bytes.
 #[derive(Clone)]
 pub struct FormPart {
-    /// Escaped for the quoted `name` parameter (`"`, CR and LF percent-encoded, as browsers do).
+    /// Escaped for the quoted `name` parameter ([`quoted`]).
     name: String,
+    /// Escaped for the quoted `filename` parameter ([`quoted`]).
+    file_name: Option<String>,
     content_type: Option<String>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
+}
+
+/// A name as a quoted parameter of `Content-Disposition` holds it: `"`, CR and LF
+/// percent-encoded, as browsers do (the HTML standard's multipart encoding); other characters,
+/// UTF-8 included, as they are.
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 impl FormPart {
@@ -129,13 +144,10 @@ impl FormPart {
         Self::new(name, None, value.into().into_bytes())
     }
 
-    /// A part of `content_type` (a JSON value, a file). A content type that would break the
-    /// part's header (a line break, a non-ASCII character) is sent as `application/octet-stream`.
-    pub fn new(name: &str, content_type: Option<&str>, bytes: impl Into<Vec<u8>>) -> Self {
-        let name = name
-            .replace('"', "%22")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A");
+    /// A part of `content_type` (a JSON value). A content type that would break the part's
+    /// header (a line break, a non-ASCII character) is sent as `application/octet-stream`.
+    pub fn new(name: &str, content_type: Option<&str>, bytes: impl Into<Bytes>) -> Self {
+        let name = quoted(name);
         let content_type = content_type.map(|c| {
             if c.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
                 c.to_owned()
@@ -145,14 +157,30 @@ impl FormPart {
         });
         Self {
             name,
+            file_name: None,
             content_type,
             bytes: bytes.into(),
+        }
+    }
+
+    /// A file's part: `file_name`, or the field's name when the caller gave none (a server
+    /// takes a part as a file only when it names one; RFC 7578 4.2).
+    pub fn file(
+        name: &str,
+        content_type: &str,
+        file_name: Option<&str>,
+        bytes: impl Into<Bytes>,
+    ) -> Self {
+        Self {
+            file_name: Some(quoted(file_name.unwrap_or(name))),
+            ..Self::new(name, Some(content_type), bytes)
         }
     }
 
     fn contains(&self, boundary: &[u8]) -> bool {
         let has = |haystack: &[u8]| haystack.windows(boundary.len()).any(|w| w == boundary);
         has(self.name.as_bytes())
+            || self.file_name.as_deref().is_some_and(|f| has(f.as_bytes()))
             || self
                 .content_type
                 .as_deref()
@@ -166,6 +194,7 @@ impl fmt::Debug for FormPart {
         // Parts may carry secrets: show the size only.
         f.debug_struct("FormPart")
             .field("name", &self.name)
+            .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .field("len", &self.bytes.len())
             .finish()
@@ -205,11 +234,13 @@ mod tests {
         let body = RequestBody::multipart_parts([
             FormPart::text("name", "Ann"),
             FormPart::new("point", Some("application/json"), br#"{"x":1}"#.to_vec()),
-            FormPart::new(
+            FormPart::file(
                 "file",
-                Some("application/octet-stream"),
+                "application/octet-stream",
+                Some("scan \"1\".pdf"),
                 vec![0, 255, 13, 10],
             ),
+            FormPart::file("picture", "image/png", None, vec![1]),
             FormPart::text("tag", "a"),
             FormPart::text("tag", "b"),
         ]);
@@ -222,14 +253,16 @@ content-disposition: form-data; name=\"name\"\r\n\r\nAnn\r\n\
 --jtl-erp-client-boundary\r\n\
 content-disposition: form-data; name=\"point\"\r\ncontent-type: application/json\r\n\r\n{\"x\":1}\r\n\
 --jtl-erp-client-boundary\r\n\
-content-disposition: form-data; name=\"file\"\r\ncontent-type: application/octet-stream\r\n\r\n\x00\xff\r\n\r\n\
+content-disposition: form-data; name=\"file\"; filename=\"scan %221%22.pdf\"\r\ncontent-type: application/octet-stream\r\n\r\n\x00\xff\r\n\r\n\
+--jtl-erp-client-boundary\r\n\
+content-disposition: form-data; name=\"picture\"; filename=\"picture\"\r\ncontent-type: image/png\r\n\r\n\x01\r\n\
 --jtl-erp-client-boundary\r\n\
 content-disposition: form-data; name=\"tag\"\r\n\r\na\r\n\
 --jtl-erp-client-boundary\r\n\
 content-disposition: form-data; name=\"tag\"\r\n\r\nb\r\n\
 --jtl-erp-client-boundary--\r\n";
         assert_eq!(body.bytes().as_ref(), expected);
-        assert_eq!(parts(&body).len(), 5);
+        assert_eq!(parts(&body).len(), 6);
     }
 
     #[test]
@@ -243,11 +276,17 @@ content-disposition: form-data; name=\"tag\"\r\n\r\nb\r\n\
             FormPart::new("file", Some("application/octet-stream"), binary.clone()),
             FormPart::text("note", text),
             FormPart::text("jtl-erp-client-boundaryxxxx", "named"),
+            FormPart::file(
+                "f",
+                "text/plain",
+                Some("jtl-erp-client-boundaryxxxxx.txt"),
+                b"x".to_vec(),
+            ),
         ]);
         let chosen = boundary(&body);
-        assert_eq!(chosen, "jtl-erp-client-boundaryxxxxx");
+        assert_eq!(chosen, "jtl-erp-client-boundaryxxxxxx");
         let contents = parts(&body);
-        assert_eq!(contents.len(), 3, "no part is cut by the boundary");
+        assert_eq!(contents.len(), 4, "no part is cut by the boundary");
         for (part, content) in contents.iter().zip([binary, text.as_bytes().to_vec()]) {
             assert!(part.ends_with(&content), "the part's bytes are whole");
         }

@@ -38,6 +38,14 @@ impl QueryValue for chrono::DateTime<chrono::FixedOffset> {
     }
 }
 
+/// Its UTF-8 text, invalid sequences replaced (U+FFFD): a query, a path or a form field holds
+/// text; the generator warns where a document puts binary content there.
+impl QueryValue for crate::Binary {
+    fn query_text(&self) -> String {
+        String::from_utf8_lossy(self.bytes()).into_owned()
+    }
+}
+
 impl<T: QueryValue + ?Sized> QueryValue for &T {
     fn query_text(&self) -> String {
         (**self).query_text()
