@@ -107,7 +107,7 @@ kinds! {
     RequiredUndeclared = "required-undeclared", false, "`required` names a property that is not declared.";
     EnumNamesMismatch = "enum-names-mismatch", false, "`x-enumNames` does not fit the enum's values.";
     AdditionalPropertiesIgnored = "additional-properties-ignored", false, "`additionalProperties` next to properties is not kept.";
-    ParameterAsText = "parameter-as-text", false, "A parameter of a type the client cannot send is text.";
+    ParameterAsText = "parameter-as-text", false, "A parameter is not sent as its schema and style say: it is text (the caller's, or its JSON text), or in its style's default.";
     BodyAsBytes = "body-as-bytes", false, "A body of a media type the client cannot type is bytes.";
     PathParameterUndeclared = "path-parameter-undeclared", false, "A path template names a parameter that is not declared.";
     PathParameterUnused = "path-parameter-unused", false, "A path parameter the path template does not name is not sent.";

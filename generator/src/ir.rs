@@ -266,6 +266,12 @@ pub struct Parameter {
     pub required: bool,
     /// How a path parameter is written into its segment (`simple` for every other place).
     pub path_style: PathStyle,
+    /// A query parameter's `style` and `explode` (its `content_type` is none): a query string
+    /// is form-encoded, and the Encoding Object takes these from query parameters, so
+    /// `normalize::query_rule` reads them as a form field's entry.
+    pub query_style: EncodingEntry,
+    /// Where the parameter is used, for the warnings of its encoding.
+    pub pointer: String,
 }
 
 /// A path parameter's style (OpenAPI's `style` and `explode`): how its value, or its list's

@@ -262,3 +262,57 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         String::from_utf8_lossy(body).escape_debug()
     );
 }
+
+/// Query parameters are written as form fields of their style: lists joined (`explode: false`,
+/// `spaceDelimited`, `pipeDelimited`) or repeated, objects exploded into their own keys, as
+/// `deepObject` keys or joined, maps by their entries, a nested object as its JSON text.
+#[jtl_erp_tests::test]
+async fn query_parameters_are_written_in_their_style() {
+    let server = server().await;
+    let client = crate::forms_client::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    client
+        .search([1, 2, 3], point(3, 4, None))
+        .await
+        .expect("required only");
+    let mut attrs = std::collections::BTreeMap::new();
+    attrs.insert("color".to_owned(), "red & blue".to_owned());
+    client
+        .search([7], point(0, -1, Some("o")))
+        .words(["a", "b"].map(str::to_owned))
+        .codes(["c", "d"].map(str::to_owned))
+        .labels(["x", "y"].map(str::to_owned))
+        .filter(point(1, 2, Some("f")))
+        .range(point(5, 6, None))
+        .attrs(attrs)
+        .tree(crate::models::FormTree {
+            inner: Some(point(1, 2, None)),
+        })
+        .near([8, 9])
+        .kind(FormKind::Fancy)
+        .await
+        .expect("every parameter");
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|r| {
+            assert_eq!(r.url.path(), "/search");
+            r.url.query().unwrap_or_default().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "ids=1%2C2%2C3&x=3&y=4".to_owned(),
+            "ids=7&words=a+b&codes=c%7Cd&labels=x&labels=y\
+             &filter%5Bx%5D=1&filter%5By%5D=2&filter%5Blabel%5D=f&x=0&y=-1&label=o\
+             &range=x%2C5%2Cy%2C6&color=red+%26+blue\
+             &tree=%7B%22inner%22%3A%7B%22x%22%3A1%2C%22y%22%3A2%7D%7D&near=8&near=9&kind=fancy"
+                .to_owned(),
+        ]
+    );
+}

@@ -384,7 +384,7 @@ fn request_impl(
     let (success, error) = (success_type(api, op), error_body(api, op));
     let info = operation_info(module, op);
     let (body, body_value) = body_code(api, op, checked);
-    let query = query_code(op);
+    let query = query_code(api, op);
     let path = path_expression(op);
     let headers = if op.header_params.is_empty() {
         quote!(Vec::new())
@@ -522,21 +522,50 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// `let query = …` with every query parameter in document order (`form` casing, arrays
-/// exploded).
-fn query_code(op: &Operation) -> TokenStream {
+/// `let query = …` with every query parameter in document order, each written as a form field
+/// of its style (`normalize::query_rule`): scalars and exploded lists by the runtime's `Query`,
+/// other styles, objects and maps pair by pair.
+fn query_code(api: &Api, op: &Operation) -> TokenStream {
     if op.query_params.is_empty() {
         return TokenStream::new();
     }
     let query = rt::QUERY;
     let pushes = op.query_params.iter().enumerate().map(|(i, p)| {
         let (key, field) = (lit(&p.name), field_at(op, Place::Query(i)));
-        let list = matches!(p.ty, Ty::List(_));
-        match (p.required, list) {
-            (true, false) => quote!(query.push(#key, &self.#field);),
-            (true, true) => quote!(query.push_all(#key, &self.#field);),
-            (false, false) => quote!(query.push_optional(#key, self.#field.as_ref());),
-            (false, true) => quote!(query.push_all_optional(#key, self.#field.as_deref());),
+        let (rule, _) = crate::normalize::query_rule(api, p);
+        match (&rule, p.required) {
+            (FieldRule::Text(_), true) => quote!(query.push(#key, &self.#field);),
+            (FieldRule::Each(_), true) => quote!(query.push_all(#key, &self.#field);),
+            (FieldRule::Text(_), false) => quote!(query.push_optional(#key, self.#field.as_ref());),
+            (FieldRule::Each(_), false) => {
+                quote!(query.push_all_optional(#key, self.#field.as_deref());)
+            }
+            _ => {
+                let push = field_push(
+                    api,
+                    FormField {
+                        rule: &rule,
+                        key: &p.name,
+                        ty: &p.ty,
+                        nested: None,
+                    },
+                    |key, text| quote!(query.push(&#key, &#text);),
+                );
+                if p.required {
+                    quote! {
+                        {
+                            let value = &self.#field;
+                            #push
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let Some(value) = &self.#field {
+                            #push
+                        }
+                    }
+                }
+            }
         }
     });
     quote! {
@@ -1002,7 +1031,7 @@ fn form_value(api: &Api, body: &crate::ir::Body) -> (TokenStream, TokenStream) {
         let push = if multipart {
             part_push(api, field)
         } else {
-            field_push(api, field)
+            field_push(api, field, |key, text| quote!(fields.push((#key, #text));))
         };
         for_present_field(quote!(body), f, push)
     });
@@ -1034,28 +1063,30 @@ struct FormField<'a> {
     nested: Option<crate::ir::Casing>,
 }
 
-/// Pushes the pairs of a form field (its `value: &T` in scope) onto `fields`.
-fn field_push(api: &Api, field: FormField<'_>) -> TokenStream {
+/// Writes the pairs of a form field or query parameter (its `value: &T` in scope): `pair`
+/// makes the statement that writes one, from the key (a `String` expression) and the text.
+fn field_push(
+    api: &Api,
+    field: FormField<'_>,
+    pair: impl Fn(TokenStream, TokenStream) -> TokenStream,
+) -> TokenStream {
     let (ty, nested) = (field.ty, field.nested);
-    let key_lit = lit(field.key);
+    let key = {
+        let key_lit = lit(field.key);
+        quote!(#key_lit.to_owned())
+    };
     let item = match ty {
         Ty::List(inner) => &**inner,
         other => other,
     };
     match field.rule {
-        FieldRule::Text(_) | FieldRule::File(_) => {
-            let text = scalar_text(ty);
-            quote!(fields.push((#key_lit.to_owned(), #text));)
-        }
-        FieldRule::Json(_) => {
-            let json = json_text(api, ty, nested);
-            quote!(fields.push((#key_lit.to_owned(), #json));)
-        }
+        FieldRule::Text(_) | FieldRule::File(_) => pair(key, scalar_text(ty)),
+        FieldRule::Json(_) => pair(key, json_text(api, ty, nested)),
         FieldRule::Each(_) => {
-            let text = scalar_text(item);
+            let push = pair(key, scalar_text(item));
             quote! {
                 for value in value.iter() {
-                    fields.push((#key_lit.to_owned(), #text));
+                    #push
                 }
             }
         }
@@ -1070,38 +1101,30 @@ fn field_push(api: &Api, field: FormField<'_>) -> TokenStream {
             match (ty, collect) {
                 (Ty::List(_), _) | (_, None) => {
                     let text = scalar_text(item);
+                    pair(
+                        key,
+                        quote!(value.iter().map(|value| #text).collect::<Vec<String>>().join(#delimiter)),
+                    )
+                }
+                (_, Some(collect)) => {
+                    let push = pair(key, quote!(joined.join(#delimiter)));
                     quote! {
-                        fields.push((
-                            #key_lit.to_owned(),
-                            value.iter().map(|value| #text).collect::<Vec<String>>().join(#delimiter),
-                        ));
+                        let mut joined: Vec<String> = Vec::new();
+                        #collect
+                        #push
                     }
                 }
-                (_, Some(collect)) => quote! {
-                    let mut joined: Vec<String> = Vec::new();
-                    #collect
-                    fields.push((#key_lit.to_owned(), joined.join(#delimiter)));
-                },
             }
         }
-        FieldRule::Exploded => object_pairs(
-            api,
-            ty,
-            nested,
-            |name, text| quote!(fields.push((#name, #text));),
-        )
-        .unwrap_or_default(),
+        FieldRule::Exploded => object_pairs(api, ty, nested, pair).unwrap_or_default(),
         FieldRule::Deep => {
             let template = lit(&format!(
                 "{}[{{}}]",
                 field.key.replace('{', "{{").replace('}', "}}")
             ));
-            object_pairs(
-                api,
-                ty,
-                nested,
-                |name, text| quote!(fields.push((format!(#template, #name), #text));),
-            )
+            object_pairs(api, ty, nested, |name, text| {
+                pair(quote!(format!(#template, #name)), text)
+            })
             .unwrap_or_default()
         }
     }

@@ -1,7 +1,9 @@
 //! Form (`application/x-www-form-urlencoded`) and multipart (`multipart/form-data`) bodies: how
 //! each property of the body's object schema is encoded, as the Encoding Object of OpenAPI
-//! 3.0.3 and 3.1 says (and RFC 7578 for multipart). One decision ([`field_rule`]) serves the
-//! warnings (here, after unification, when every type is known) and the emitted code.
+//! 3.0.3 and 3.1 says (and RFC 7578 for multipart); and query parameters, which are form
+//! fields of their `style` and `explode` (the Encoding Object takes its styles from them). One
+//! decision ([`field_rule`], [`query_rule`]) serves the warnings (here, after unification, when
+//! every type is known) and the emitted code.
 //!
 //! A form: scalars `name=text`; arrays `form`-style exploded (`k=a&k=b`) unless the entry says
 //! `explode: false` (`k=a,b`), `spaceDelimited` or `pipeDelimited`; objects and maps of
@@ -27,7 +29,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token};
-use crate::ir::{Api, Body, BodyKind, EncodingEntry, FormEncodings, Ty};
+use crate::ir::{Api, Body, BodyKind, EncodingEntry, FormEncodings, Parameter, Ty};
 
 /// How one property (or one item of it) is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,16 +207,14 @@ pub(crate) fn field_rule(
                 ),
             ));
         }
-        form_rule(
-            api,
-            ty,
-            entry,
-            form.objects_as_json,
+        let site = Site {
+            noun: "field",
             name,
-            &entry_at,
-            &property_at,
-            &mut warnings,
-        )
+            place: "a form",
+            entry_at: &entry_at,
+            property_at: &property_at,
+        };
+        form_rule(api, ty, entry, form.objects_as_json, &site, &mut warnings)
     };
     (rule, warnings)
 }
@@ -267,17 +267,58 @@ fn part_rule(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How a query parameter is written: as a form field of its `style` and `explode` (the
+/// Encoding Object takes them from query parameters), and the warnings (pointer, message) for
+/// what its style cannot write.
+pub(crate) fn query_rule(api: &Api, parameter: &Parameter) -> (FieldRule, Vec<(String, String)>) {
+    let site = Site {
+        noun: "query parameter",
+        name: &parameter.name,
+        place: "a query string",
+        entry_at: &parameter.pointer,
+        property_at: &parameter.pointer,
+    };
+    let mut warnings = Vec::new();
+    let rule = form_rule(
+        api,
+        &parameter.ty,
+        &parameter.query_style,
+        false,
+        &site,
+        &mut warnings,
+    );
+    (rule, warnings)
+}
+
+/// Where a form-encoded value stands, for its warnings: a form body's property (its
+/// `encoding` entry, its schema) or a query parameter (its Parameter Object for both).
+struct Site<'a> {
+    /// `field`, `query parameter`.
+    noun: &'static str,
+    name: &'a str,
+    /// `a form`, `a query string`.
+    place: &'static str,
+    /// Where the style is written.
+    entry_at: &'a str,
+    /// Where the type is written.
+    property_at: &'a str,
+}
+
 fn form_rule(
     api: &Api,
     ty: &Ty,
     entry: &EncodingEntry,
     objects_as_json: bool,
-    name: &str,
-    entry_at: &str,
-    property_at: &str,
+    site: &Site<'_>,
     warnings: &mut Vec<(String, String)>,
 ) -> FieldRule {
+    let Site {
+        noun,
+        name,
+        place,
+        entry_at,
+        property_at,
+    } = *site;
     let item = match ty {
         Ty::List(inner) => &**inner,
         ty => ty,
@@ -297,7 +338,7 @@ fn form_rule(
         warnings.push((
             entry_at.to_owned(),
             format!(
-                "style `{style}` with `explode: {explode}` is not defined for {what} `{name}` in a form: it is sent {instead}"
+                "style `{style}` with `explode: {explode}` is not defined for {what} `{name}` in {place}: it is sent {instead}"
             ),
         ));
     };
@@ -339,33 +380,36 @@ fn form_rule(
     warnings.push((
         property_at.to_owned(),
         format!(
-            "field `{name}` is sent as its JSON text: a form has no style for a value of nested objects, arrays or any JSON"
+            "{noun} `{name}` is sent as its JSON text: {place} has no style for a value of nested objects, arrays or any JSON"
         ),
     ));
     FieldRule::Json(None)
 }
 
-/// Warns, once per pointer and message, where a form or multipart body's property is not
-/// encoded as its document says.
+/// Warns, once per pointer and message, where a form or multipart body's property, or a query
+/// parameter, is not encoded as its document says.
 pub(super) fn check(api: &Api, files: &[String], sink: &mut Sink) {
     let mut seen = BTreeSet::new();
     for (doc, module) in api.modules.iter().enumerate() {
         let file = files.get(doc).map_or("", String::as_str);
+        let mut warn = |kind: Kind, warnings: Vec<(String, String)>| {
+            for (pointer, message) in warnings {
+                if seen.insert((file.to_owned(), pointer.clone(), message.clone())) {
+                    sink.push(Diagnostic::warning(file, pointer, kind, message));
+                }
+            }
+        };
         for op in &module.operations {
+            for parameter in &op.query_params {
+                warn(Kind::ParameterAsText, query_rule(api, parameter).1);
+            }
             let Some(body) = &op.body else { continue };
             for (wire, ty) in body_properties(api, body) {
                 let Some(form) = &body.form else { continue };
-                let (_, warnings) = field_rule(api, body.kind, form, wire, ty);
-                for (pointer, message) in warnings {
-                    if seen.insert((file.to_owned(), pointer.clone(), message.clone())) {
-                        sink.push(Diagnostic::warning(
-                            file,
-                            pointer,
-                            Kind::FormFieldDegraded,
-                            message,
-                        ));
-                    }
-                }
+                warn(
+                    Kind::FormFieldDegraded,
+                    field_rule(api, body.kind, form, wire, ty).1,
+                );
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Kind, Location, Severity, Sink};
 use crate::ir::{Api, Module};
 use crate::load::Loaded;
 
-pub(crate) use forms::{FieldRule, field_rule};
+pub(crate) use forms::{FieldRule, field_rule, query_rule};
 use naming::module_name as module_identifier;
 pub use naming::{field_name, is_identifier, is_keyword};
 pub(crate) use schemas::is_scalar;

@@ -303,6 +303,8 @@ impl OperationLowering<'_, '_, '_> {
                     description: None,
                     required: true,
                     path_style: ir::PathStyle::Simple,
+                    query_style: ir::EncodingEntry::default(),
+                    pointer: self.pointer.clone(),
                 });
             }
         }
@@ -334,8 +336,12 @@ impl OperationLowering<'_, '_, '_> {
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
             // What fits no path segment, query string or header is sent as the caller's text.
+            // A query string also holds objects and maps, by their style (`query_rule` decides
+            // once every type is known, and warns where it cannot follow it).
             let scalar_union = matches!(ty, Ty::Union(i) if schemas.is_scalar_union(i));
-            let ty = if is_simple(&ty) || scalar_union {
+            let query_object = matches!(parameter, Parameter::Query { .. })
+                && matches!(ty, Ty::Concept(_) | Ty::Map(_));
+            let ty = if is_simple(&ty) || scalar_union || query_object {
                 ty
             } else {
                 sink.push(Diagnostic::warning(
@@ -363,6 +369,28 @@ impl OperationLowering<'_, '_, '_> {
                 } => ir::PathStyle::Matrix { explode },
                 _ => ir::PathStyle::Simple,
             };
+            let query_style = match parameter {
+                Parameter::Query {
+                    style,
+                    allow_reserved,
+                    ..
+                } => ir::EncodingEntry {
+                    content_type: None,
+                    style: Some(
+                        match style {
+                            openapiv3::QueryStyle::Form => "form",
+                            openapiv3::QueryStyle::SpaceDelimited => "spaceDelimited",
+                            openapiv3::QueryStyle::PipeDelimited => "pipeDelimited",
+                            openapiv3::QueryStyle::DeepObject => "deepObject",
+                        }
+                        .to_owned(),
+                    ),
+                    explode: data.explode,
+                    allow_reserved: *allow_reserved,
+                    headers: false,
+                },
+                _ => ir::EncodingEntry::default(),
+            };
             ir::Parameter {
                 rust_name: field_name(&data.name),
                 name: data.name.clone(),
@@ -370,6 +398,8 @@ impl OperationLowering<'_, '_, '_> {
                 description: data.description.clone(),
                 required,
                 path_style,
+                query_style,
+                pointer: pointer.to_owned(),
             }
         };
         let is_header = matches!(parameter, Parameter::Header { .. });

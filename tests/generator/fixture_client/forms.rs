@@ -148,6 +148,53 @@ impl Client {
             body: None,
         }
     }
+
+    /// Search
+    ///
+    /// Query parameters are form-encoded values of their style, as form fields are.
+    ///
+    /// `GET /search` (operation `Search`).
+    /// Returns the request: set its optional inputs (below), then `.await` it.
+    ///
+    /// # Arguments
+    ///
+    /// - `ids`: `ids`
+    /// - `point`: `point`
+    ///
+    /// # Optional inputs
+    ///
+    /// Setters of [`Search`] (each also as `set_…` taking an `Option`):
+    ///
+    /// - `words(…)`: `words`
+    /// - `codes(…)`: `codes`
+    /// - `labels(…)`: `labels`
+    /// - `filter(…)`: `filter`
+    /// - `range(…)`: `range`
+    /// - `attrs(…)`: `attrs`
+    /// - `tree(…)`: `tree`
+    /// - `near(…)`: `near`
+    /// - `kind(…)`: `kind`
+    #[inline]
+    pub fn search(
+        &self,
+        ids: impl Into<Vec<i64>>,
+        point: crate::models::FormPoint,
+    ) -> Search {
+        Search {
+            client: self.clone(),
+            ids: ids.into(),
+            point,
+            words: None,
+            codes: None,
+            labels: None,
+            filter: None,
+            range: None,
+            attrs: None,
+            tree: None,
+            near: None,
+            kind: None,
+        }
+    }
 }
 
 #[doc(hidden)]
@@ -853,3 +900,308 @@ impl rt::codegen::Request for SubmitDegraded {
 }
 
 rt::codegen::request!(SubmitDegraded; client, body);
+
+/// The request of [`Client::search`], `GET /search`.
+///
+/// Set its optional inputs, then `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Search {
+    client: Client,
+    ids: Vec<i64>,
+    point: crate::models::FormPoint,
+    words: Option<Vec<String>>,
+    codes: Option<Vec<String>>,
+    labels: Option<Vec<String>>,
+    filter: Option<crate::models::FormPoint>,
+    range: Option<crate::models::FormPoint>,
+    attrs: Option<::std::collections::BTreeMap<String, String>>,
+    tree: Option<crate::models::FormTree>,
+    near: Option<Vec<i64>>,
+    kind: Option<crate::models::FormKind>,
+}
+
+impl Search {
+    /// The query parameter `words`.
+    pub fn words(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.words = Some(value.into());
+        self
+    }
+
+    /// Sets [`words`](Self::words) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_words(mut self, value: Option<Vec<String>>) -> Self {
+        self.words = value;
+        self
+    }
+
+    /// The query parameter `codes`.
+    pub fn codes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.codes = Some(value.into());
+        self
+    }
+
+    /// Sets [`codes`](Self::codes) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_codes(mut self, value: Option<Vec<String>>) -> Self {
+        self.codes = value;
+        self
+    }
+
+    /// The query parameter `labels`.
+    pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_labels(mut self, value: Option<Vec<String>>) -> Self {
+        self.labels = value;
+        self
+    }
+
+    /// The query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<crate::models::FormPoint>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_filter(mut self, value: Option<crate::models::FormPoint>) -> Self {
+        self.filter = value;
+        self
+    }
+
+    /// The query parameter `range`.
+    pub fn range(mut self, value: impl Into<crate::models::FormPoint>) -> Self {
+        self.range = Some(value.into());
+        self
+    }
+
+    /// Sets [`range`](Self::range) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_range(mut self, value: Option<crate::models::FormPoint>) -> Self {
+        self.range = value;
+        self
+    }
+
+    /// The query parameter `attrs`.
+    pub fn attrs(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.attrs = Some(value.into());
+        self
+    }
+
+    /// Sets [`attrs`](Self::attrs) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_attrs(
+        mut self,
+        value: Option<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.attrs = value;
+        self
+    }
+
+    /// The query parameter `tree`.
+    pub fn tree(mut self, value: impl Into<crate::models::FormTree>) -> Self {
+        self.tree = Some(value.into());
+        self
+    }
+
+    /// Sets [`tree`](Self::tree) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_tree(mut self, value: Option<crate::models::FormTree>) -> Self {
+        self.tree = value;
+        self
+    }
+
+    /// The query parameter `near`.
+    pub fn near(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.near = Some(value.into());
+        self
+    }
+
+    /// Sets [`near`](Self::near) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_near(mut self, value: Option<Vec<i64>>) -> Self {
+        self.near = value;
+        self
+    }
+
+    /// The query parameter `kind`.
+    pub fn kind(mut self, value: impl Into<crate::models::FormKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`kind`](Self::kind) to `Some` value, or leaves it unset with `None` (to forward an
+    /// `Option`).
+    #[inline]
+    pub fn set_kind(mut self, value: Option<crate::models::FormKind>) -> Self {
+        self.kind = value;
+        self
+    }
+
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Search {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "Search",
+        "forms",
+        rt::http::Method::GET,
+        "/search",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let mut query = rt::codegen::Query::new();
+        {
+            let value = &self.ids;
+            query
+                .push(
+                    &"ids".to_owned(),
+                    &value
+                        .iter()
+                        .map(|value| rt::codegen::QueryValue::query_text(value))
+                        .collect::<Vec<String>>()
+                        .join(","),
+                );
+        }
+        if let Some(value) = &self.words {
+            query
+                .push(
+                    &"words".to_owned(),
+                    &value
+                        .iter()
+                        .map(|value| rt::codegen::QueryValue::query_text(value))
+                        .collect::<Vec<String>>()
+                        .join(" "),
+                );
+        }
+        if let Some(value) = &self.codes {
+            query
+                .push(
+                    &"codes".to_owned(),
+                    &value
+                        .iter()
+                        .map(|value| rt::codegen::QueryValue::query_text(value))
+                        .collect::<Vec<String>>()
+                        .join("|"),
+                );
+        }
+        query.push_all_optional("labels", self.labels.as_deref());
+        if let Some(value) = &self.filter {
+            let object = value;
+            {
+                let value = &object.x;
+                query
+                    .push(
+                        &format!("filter[{}]", "x".to_owned()),
+                        &rt::codegen::QueryValue::query_text(value),
+                    );
+            }
+            {
+                let value = &object.y;
+                query
+                    .push(
+                        &format!("filter[{}]", "y".to_owned()),
+                        &rt::codegen::QueryValue::query_text(value),
+                    );
+            }
+            if let Some(value) = &object.label {
+                query
+                    .push(
+                        &format!("filter[{}]", "label".to_owned()),
+                        &rt::codegen::QueryValue::query_text(value),
+                    );
+            }
+        }
+        {
+            let value = &self.point;
+            let object = value;
+            {
+                let value = &object.x;
+                query.push(&"x".to_owned(), &rt::codegen::QueryValue::query_text(value));
+            }
+            {
+                let value = &object.y;
+                query.push(&"y".to_owned(), &rt::codegen::QueryValue::query_text(value));
+            }
+            if let Some(value) = &object.label {
+                query
+                    .push(
+                        &"label".to_owned(),
+                        &rt::codegen::QueryValue::query_text(value),
+                    );
+            }
+        }
+        if let Some(value) = &self.range {
+            let mut joined: Vec<String> = Vec::new();
+            let object = value;
+            {
+                let value = &object.x;
+                joined.push("x".to_owned());
+                joined.push(rt::codegen::QueryValue::query_text(value));
+            }
+            {
+                let value = &object.y;
+                joined.push("y".to_owned());
+                joined.push(rt::codegen::QueryValue::query_text(value));
+            }
+            if let Some(value) = &object.label {
+                joined.push("label".to_owned());
+                joined.push(rt::codegen::QueryValue::query_text(value));
+            }
+            query.push(&"range".to_owned(), &joined.join(","));
+        }
+        if let Some(value) = &self.attrs {
+            for (key, value) in value.iter() {
+                query.push(&key.clone(), &rt::codegen::QueryValue::query_text(value));
+            }
+        }
+        if let Some(value) = &self.tree {
+            query
+                .push(
+                    &"tree".to_owned(),
+                    &rt::codegen::json_text(
+                        Self::OPERATION,
+                        &rt::wire::Wire::<_, rt::wire::Camel>::new(value),
+                    )?,
+                );
+        }
+        query.push_all_optional("near", self.near.as_deref());
+        query.push_optional("kind", self.kind.as_ref());
+        let path = format!("/search{0}", query.finish());
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(
+    Search; client, ids, point, words, codes, labels, filter, range, attrs, tree, near,
+    kind
+);

@@ -553,6 +553,26 @@ rt::codegen::model! {
 
 /// Schemas of this concept (their casing):
 ///
+/// - `FormTree` in `tests/fixtures/forms/forms.yaml` (Camel)
+///
+/// Built with `new` (the required fields) and a `with_…` setter per field, so that a
+/// property the vendor adds later changes no code that builds one. `Serialize` writes the
+/// keys of its first schema, in camelCase, as the API sends them; `Deserialize` reads every
+/// spelling of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FormTree {
+    /// On the wire: `inner`.
+    pub inner: Option<crate::models::FormPoint>,
+}
+
+rt::codegen::model! {
+    FormTree { 0 inner["inner"] } new(; inner) with { with_inner inner : crate
+    ::models::FormPoint = Some } Camel { optional_nested(Camel) inner "inner" }
+}
+
+/// Schemas of this concept (their casing):
+///
 /// - `FormPoint` in `tests/fixtures/forms/forms.yaml` (Camel)
 ///
 /// Built with `new` (the required fields) and a `with_…` setter per field, so that a
