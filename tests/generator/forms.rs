@@ -191,7 +191,9 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         origin: Some(point(0, 0, None)),
         picture: Some(Binary::from(vec![0x89, b'P', b'N', b'G'])),
         attachments: Some(vec![
-            Binary::from("a").with_file_name("a.txt"),
+            Binary::from("a")
+                .with_file_name("a.txt")
+                .with_content_type("text/plain"),
             Binary::from(vec![0, 1]),
         ]),
     };
@@ -245,7 +247,7 @@ async fn multipart_bodies_send_a_part_per_item_json_objects_and_file_parts() {
         part("levels", None, "2"),
         part("origin", Some("application/json"), r#"{"x":0,"y":0}"#),
         file("picture", "picture", "image/png", &[0x89, b'P', b'N', b'G']),
-        file("attachments", "a.txt", "application/octet-stream", b"a"),
+        file("attachments", "a.txt", "text/plain", b"a"),
         file(
             "attachments",
             "attachments",

@@ -66,7 +66,9 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 /// The octets of a `format: binary` string: a file's content, which a multipart body sends as
 /// a file part, with its file name, byte for byte.
 ///
-/// Without a file name, the part's `filename` is the property's name: servers (ASP.NET Core's
+/// The part's `Content-Type` is the one given here, else the document's (the first of its
+/// `encoding` entry's list, or `application/octet-stream`). Without a file name, the part's
+/// `filename` is the property's name: servers (ASP.NET Core's
 /// `IFormFile`, Spring's `MultipartFile`) take a part as a file only when it names one, and
 /// RFC 7578 (4.2) says a file's part should. Elsewhere the content is a string: JSON carries it
 /// as one (content that is not UTF-8 has no JSON text, and writing it is an error), and a form
@@ -76,15 +78,21 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 /// ```
 /// use jtl_erp_runtime::Binary;
 ///
-/// let scan = Binary::new(vec![0x25, 0x50, 0x44, 0x46, 0xff]).with_file_name("scan.pdf");
+/// let scan = Binary::new(vec![0x25, 0x50, 0x44, 0x46, 0xff])
+///     .with_file_name("scan.pdf")
+///     .with_content_type("application/pdf");
 /// assert_eq!(scan.bytes().as_ref(), b"%PDF\xff");
 /// assert_eq!(scan.file_name(), Some("scan.pdf"));
-/// assert_eq!(format!("{scan:?}"), r#"Binary { len: 5, file_name: Some("scan.pdf") }"#);
+/// assert_eq!(
+///     format!("{scan:?}"),
+///     r#"Binary { len: 5, file_name: Some("scan.pdf"), content_type: Some("application/pdf") }"#
+/// );
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct Binary {
     bytes: Bytes,
     file_name: Option<String>,
+    content_type: Option<String>,
 }
 
 impl Binary {
@@ -93,6 +101,7 @@ impl Binary {
         Self {
             bytes: bytes.into(),
             file_name: None,
+            content_type: None,
         }
     }
 
@@ -100,6 +109,14 @@ impl Binary {
     #[must_use]
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
         self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// The media type a multipart part gives for it (`image/jpeg` where the document lists
+    /// `image/png, image/jpeg`).
+    #[must_use]
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
         self
     }
 
@@ -111,6 +128,11 @@ impl Binary {
     /// The file name, if one was given.
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_deref()
+    }
+
+    /// The media type, if one was given.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
     }
 }
 
@@ -150,6 +172,7 @@ impl fmt::Debug for Binary {
         f.debug_struct("Binary")
             .field("len", &self.bytes.len())
             .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
             .finish()
     }
 }

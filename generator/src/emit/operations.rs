@@ -1203,7 +1203,14 @@ fn part_push(api: &Api, field: FormField<'_>) -> TokenStream {
         FieldRule::File(content_type) => {
             let content_type = lit(content_type);
             if *ty == Ty::Binary {
-                quote!(parts.push(#form_part::file(#key_lit, #content_type, value.file_name(), value.bytes().clone()));)
+                quote! {
+                    parts.push(#form_part::file(
+                        #key_lit,
+                        value.content_type().unwrap_or(#content_type),
+                        value.file_name(),
+                        value.bytes().clone(),
+                    ));
+                }
             } else {
                 // A string marked a file by its `contentMediaType` (OpenAPI 3.1).
                 quote!(parts.push(#form_part::file(#key_lit, #content_type, None, value.as_bytes().to_vec()));)

@@ -653,7 +653,7 @@ impl rt::codegen::Request for Upload {
                 .push(
                     rt::codegen::FormPart::file(
                         "file",
-                        "application/octet-stream",
+                        value.content_type().unwrap_or("application/octet-stream"),
                         value.file_name(),
                         value.bytes().clone(),
                     ),
@@ -754,7 +754,7 @@ impl rt::codegen::Request for Upload {
                 .push(
                     rt::codegen::FormPart::file(
                         "picture",
-                        "image/png",
+                        value.content_type().unwrap_or("image/png"),
                         value.file_name(),
                         value.bytes().clone(),
                     ),
@@ -766,7 +766,7 @@ impl rt::codegen::Request for Upload {
                     .push(
                         rt::codegen::FormPart::file(
                             "attachments",
-                            "application/octet-stream",
+                            value.content_type().unwrap_or("application/octet-stream"),
                             value.file_name(),
                             value.bytes().clone(),
                         ),
