@@ -537,30 +537,79 @@ pub(crate) fn path_item_problem(item: &Value) -> Option<(String, String)> {
         .or_else(|| shape_error::<PathItem>(item))
 }
 
-/// An operation's first problem, looked for inside its responses too.
+/// An operation's first problem, looked for inside its parameters, request body and responses
+/// and their schemas, which openapiv3 reads through untagged enums that hide the place.
 fn operation_problem(operation: &Value) -> Option<(String, String)> {
-    use openapiv3::{Operation, Response};
-    let response = |value: &Value| {
-        if value.get("$ref").is_some() {
-            return None;
-        }
-        shape_error::<Response>(value)
-    };
+    use openapiv3::{Operation, Parameter, RequestBody, Response};
     shape_error::<Operation>(operation)?;
-    operation
-        .get("responses")
+    let parameters = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .find_map(|(i, parameter)| {
+            located::<Parameter>(parameter, |p| {
+                let schema = p.get("schema").filter(|s| s.is_object())?;
+                schema_problem(schema).map(|(inner, message)| (format!("/schema{inner}"), message))
+            })
+            .map(|(inner, message)| (format!("/parameters/{i}{inner}"), message))
+        });
+    let body = || {
+        let body = operation.get("requestBody")?;
+        located::<RequestBody>(body, content_problem)
+            .map(|(inner, message)| (format!("/requestBody{inner}"), message))
+    };
+    let responses = || {
+        operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find_map(|(status, value)| {
+                located::<Response>(value, content_problem).map(|(inner, message)| {
+                    (
+                        format!("/responses/{}{inner}", escape_token(status)),
+                        message,
+                    )
+                })
+            })
+    };
+    parameters
+        .or_else(body)
+        .or_else(responses)
+        .or_else(|| shape_error::<Operation>(operation))
+}
+
+/// The problem of `value` read as a `T` (none for a `$ref`), at the place `inside` finds within
+/// it, else where serde stopped.
+fn located<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    inside: impl Fn(&Value) -> Option<(String, String)>,
+) -> Option<(String, String)> {
+    if value.get("$ref").is_some() {
+        return None;
+    }
+    let problem = shape_error::<T>(value)?;
+    inside(value).or(Some(problem))
+}
+
+/// The first problem in the schemas of the media types of `owner`'s `content`.
+fn content_problem(owner: &Value) -> Option<(String, String)> {
+    owner
+        .get("content")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .find_map(|(status, value)| {
-            response(value).map(|(inner, message)| {
+        .find_map(|(media, value)| {
+            let schema = value.get("schema").filter(|s| s.is_object())?;
+            schema_problem(schema).map(|(inner, message)| {
                 (
-                    format!("/responses/{}{inner}", escape_token(status)),
+                    format!("/content/{}/schema{inner}", escape_token(media)),
                     message,
                 )
             })
         })
-        .or_else(|| shape_error::<Operation>(operation))
 }
 
 /// The problems of the `query` operations (OpenAPI 3.2) of `paths`, which openapiv3 does not read.
@@ -641,6 +690,40 @@ mod tests {
             [
                 "/components/schemas/Outer/properties/inner/properties/leaf",
                 "/components/schemas/List/items/allOf/1"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_schema_of_the_wrong_shape_in_an_operation_is_named_where_it_is_wrong() {
+        let raw = json!({"paths": {
+            "/p": {"get": {
+                "parameters": [
+                    {"name": "ok", "in": "query", "schema": {"type": "string"}},
+                    {"name": "n", "in": "query", "schema": {"type": "integer", "nullable": "yes"}}
+                ],
+                "responses": {"204": {"description": "none"}}
+            }},
+            "/b": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string", "maxLength": "x"}}}
+                }}}},
+                "responses": {"204": {"description": "none"}}
+            }},
+            "/r": {"get": {"responses": {"200": {"description": "ok", "content": {"text/plain": {
+                "schema": {"type": "string", "minLength": -1}
+            }}}}}}
+        }});
+        let places: Vec<String> = super::shape_problems(&raw)
+            .into_iter()
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "/paths/~1p/get/parameters/1/schema",
+                "/paths/~1b/post/requestBody/content/application~1json/schema/properties/tags/items",
+                "/paths/~1r/get/responses/200/content/text~1plain/schema"
             ]
         );
     }

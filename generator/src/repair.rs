@@ -20,6 +20,14 @@
 //!   `{type: string, format: uuid, additionalProperties: false}`) constrains nothing, since it
 //!   applies to objects only, and is dropped (`non-object-additional-properties`); kept, it would
 //!   make the schema unreadable as a string.
+//! - `required: true` on a property's schema (Swagger 2.0's form for parameters, common in
+//!   hand-written documents; OpenAPI 3.0 wants the names in the object's `required` list) makes
+//!   the property required; `required: false`, and a boolean `required` on any other schema,
+//!   says nothing and is dropped (`boolean-required`).
+//! - A number in `exclusiveMinimum` or `exclusiveMaximum` (JSON Schema's later form, which
+//!   OpenAPI 3.1 uses and generators write into 3.0 documents) is the bound, exclusive: the
+//!   3.0 form `minimum: n, exclusiveMinimum: true`, or the `minimum` written next to it when
+//!   that is the stricter (`numeric-exclusive-bound`).
 
 use serde_json::{Map, Value};
 
@@ -155,10 +163,21 @@ impl Repairs<'_> {
     }
 
     /// Drops the siblings of every `$ref` outside data and path items, and `additionalProperties`
-    /// of schemas that are not of objects.
+    /// of schemas that are not of objects; reads boolean `required` and numeric exclusive
+    /// bounds of schemas.
     fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent, openapi31: bool) {
         match node {
             Value::Object(map) => {
+                // A 3.1 document's numeric bounds are in the 3.0 form already (`openapi31.rs`).
+                if parent != Parent::Properties && is_schema_at(at) {
+                    self.boolean_required(map, at);
+                    for (bound, inclusive) in [
+                        ("exclusiveMinimum", "minimum"),
+                        ("exclusiveMaximum", "maximum"),
+                    ] {
+                        self.numeric_exclusive_bound(map, at, bound, inclusive);
+                    }
+                }
                 let path_item = at.starts_with("/paths/") && at.matches('/').count() == 2;
                 if parent != Parent::Properties
                     && !openapi31
@@ -221,6 +240,110 @@ impl Repairs<'_> {
             _ => {}
         }
     }
+}
+
+impl Repairs<'_> {
+    /// `required: <bool>` on the properties of the schema `map` (at `at`) and on the schema
+    /// itself.
+    fn boolean_required(&mut self, map: &mut Map<String, Value>, at: &str) {
+        if let Some(Value::Bool(required)) = map.get("required") {
+            let message = format!(
+                "`required: {required}` on a schema says nothing (OpenAPI 3.0 wants a list of property names); dropped"
+            );
+            map.shift_remove("required");
+            self.warn(format!("{at}/required"), Kind::BooleanRequired, message);
+        }
+        let mut names = Vec::new();
+        for (name, property) in map
+            .get_mut("properties")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
+            let Some(property) = property.as_object_mut() else {
+                continue;
+            };
+            let Some(Value::Bool(required)) = property.get("required").cloned() else {
+                continue;
+            };
+            property.shift_remove("required");
+            let place = format!("{at}/properties/{}/required", escape_token(name));
+            let message = if required {
+                names.push(name.clone());
+                format!(
+                    "`required: true` on the schema of property `{name}` is Swagger 2.0's form: the property is required (OpenAPI 3.0 lists it in the object's `required`)"
+                )
+            } else {
+                format!(
+                    "`required: false` on the schema of property `{name}` says nothing; dropped"
+                )
+            };
+            self.warn(place, Kind::BooleanRequired, message);
+        }
+        if !names.is_empty() {
+            let listed = map
+                .entry("required")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(listed) = listed {
+                for name in names {
+                    if !listed.iter().any(|n| n.as_str() == Some(&name)) {
+                        listed.push(Value::String(name));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A numeric `bound` (`exclusiveMinimum`) of the schema `map`, next to its `inclusive`
+    /// counterpart (`minimum`), in the 3.0 form.
+    fn numeric_exclusive_bound(
+        &mut self,
+        map: &mut Map<String, Value>,
+        at: &str,
+        bound: &str,
+        inclusive: &str,
+    ) {
+        let Some(Value::Number(exclusive)) = map.get(bound).cloned() else {
+            return;
+        };
+        let lower = inclusive == "minimum";
+        let stricter = match map.get(inclusive).and_then(Value::as_f64) {
+            // Both apply (JSON Schema): the exclusive one, unless the inclusive one is stricter.
+            Some(other) => exclusive
+                .as_f64()
+                .is_some_and(|e| if lower { e >= other } else { e <= other }),
+            None => true,
+        };
+        if stricter {
+            map.insert(inclusive.to_owned(), Value::Number(exclusive.clone()));
+        }
+        map.insert(bound.to_owned(), Value::Bool(stricter));
+        let kept = if stricter {
+            format!("`{inclusive}: {exclusive}, {bound}: true`")
+        } else {
+            format!("the stricter `{inclusive}` next to it")
+        };
+        self.warn(
+            format!("{at}/{}", escape_token(bound)),
+            Kind::NumericExclusiveBound,
+            format!(
+                "`{bound}: {exclusive}` is the bound itself, as OpenAPI 3.1 writes it; read as OpenAPI 3.0's {kept}"
+            ),
+        );
+    }
+}
+
+/// Whether the object at `at` is a schema: the value of a `schema`, `items`,
+/// `additionalProperties` or `not`, a member of `allOf`/`oneOf`/`anyOf`, a property, or a
+/// component schema.
+fn is_schema_at(at: &str) -> bool {
+    let mut segments = at.rsplit('/');
+    let (last, before, third) = (segments.next(), segments.next(), segments.next());
+    matches!(
+        last,
+        Some("schema" | "items" | "additionalProperties" | "not")
+    ) || matches!(before, Some("allOf" | "oneOf" | "anyOf" | "properties"))
+        || (before == Some("schemas") && third == Some("components"))
 }
 
 /// The type of the security scheme `name` when scopes listed for it in a requirement are a
@@ -365,6 +488,117 @@ mod tests {
             raw["security"][0]["key"],
             json!(["a"]),
             "requirement scopes are kept"
+        );
+    }
+
+    #[test]
+    fn boolean_required_makes_a_property_required_and_is_dropped_elsewhere() {
+        let (raw, warnings) = repaired(json!({
+            "paths": {"/img": {"put": {
+                "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"image/jpeg": {
+                    "schema": {"type": "string", "format": "byte", "required": true}
+                }}}
+            }}},
+            "components": {"schemas": {"User": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "integer", "required": true},
+                    "name": {"type": "string", "required": true},
+                    "nick": {"type": "string", "required": false},
+                    "address": {"type": "object", "required": ["city"], "properties": {
+                        "city": {"type": "string"}
+                    }}
+                }
+            }}}
+        }));
+        assert_eq!(
+            warnings,
+            [
+                (
+                    Kind::BooleanRequired,
+                    "/paths/~1img/put/requestBody/content/image~1jpeg/schema/required".to_owned()
+                ),
+                (
+                    Kind::BooleanRequired,
+                    "/components/schemas/User/properties/id/required".to_owned()
+                ),
+                (
+                    Kind::BooleanRequired,
+                    "/components/schemas/User/properties/name/required".to_owned()
+                ),
+                (
+                    Kind::BooleanRequired,
+                    "/components/schemas/User/properties/nick/required".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            raw["paths"]["/img"]["put"]["requestBody"],
+            json!({"required": true, "content": {"image/jpeg": {
+                "schema": {"type": "string", "format": "byte"}
+            }}}),
+            "a request body's own `required` is its OpenAPI meaning"
+        );
+        assert_eq!(
+            raw["paths"]["/img"]["put"]["parameters"][0]["required"],
+            json!(true)
+        );
+        let user = &raw["components"]["schemas"]["User"];
+        assert_eq!(user["required"], json!(["id", "name"]));
+        assert_eq!(user["properties"]["nick"], json!({"type": "string"}));
+        assert_eq!(
+            user["properties"]["address"]["required"],
+            json!(["city"]),
+            "a list is OpenAPI's `required`"
+        );
+    }
+
+    #[test]
+    fn a_numeric_exclusive_bound_is_the_bound_exclusive() {
+        let (raw, warnings) = repaired(json!({"components": {"schemas": {"P": {
+            "type": "object",
+            "properties": {
+                "best_of": {"type": "integer", "minimum": 0, "exclusiveMinimum": 0},
+                "ratio": {"type": "number", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1},
+                "count": {"type": "integer", "minimum": 5, "exclusiveMinimum": 1, "maximum": 9},
+                "flag": {"type": "integer", "minimum": 1, "exclusiveMinimum": true}
+            }
+        }}}}));
+        let at = |property: &str, key: &str| {
+            (
+                Kind::NumericExclusiveBound,
+                format!("/components/schemas/P/properties/{property}/{key}"),
+            )
+        };
+        assert_eq!(
+            warnings,
+            [
+                at("best_of", "exclusiveMinimum"),
+                at("ratio", "exclusiveMinimum"),
+                at("ratio", "exclusiveMaximum"),
+                at("count", "exclusiveMinimum"),
+            ]
+        );
+        let properties = &raw["components"]["schemas"]["P"]["properties"];
+        assert_eq!(
+            properties["best_of"],
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(
+            properties["ratio"],
+            json!({"type": "number", "minimum": 0.5, "exclusiveMinimum": true, "maximum": 1, "exclusiveMaximum": true})
+        );
+        assert_eq!(
+            properties["count"],
+            json!({"type": "integer", "minimum": 5, "exclusiveMinimum": false, "maximum": 9}),
+            "the inclusive bound is the stricter"
+        );
+        assert_eq!(
+            properties["flag"],
+            json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}),
+            "3.0's form is left alone"
         );
     }
 

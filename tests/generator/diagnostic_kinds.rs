@@ -46,6 +46,8 @@ fn names_are_unique_kebab_case_and_repairs_are_warnings_that_strict_tolerates() 
             "non-oauth2-scheme-scopes",
             "non-oauth2-requirement-scopes",
             "ref-siblings-ignored",
+            "boolean-required",
+            "numeric-exclusive-bound",
             "non-object-additional-properties",
             "file-under-json",
             "webhook-documented",

@@ -254,3 +254,60 @@ fn oauth2_scopes_are_no_repair_and_are_documented_as_required() {
         "{module}"
     );
 }
+
+/// Two mistakes of documents published by others (a hand-written Spotify document, a
+/// generated text-generation-inference one), which `openapiv3` refuses, are read by their
+/// evident meaning: the document generates, with a repair warning at each place, also under
+/// `--strict`, and means what the document written correctly means.
+#[test]
+fn boolean_required_and_numeric_exclusive_bounds_generate_what_the_correct_forms_do() {
+    let document = |properties: &str, required: &str| SourceDocument {
+        path: "mistakes.yaml".to_owned(),
+        text: format!(
+            "openapi: 3.0.3\ninfo: {{title: m, version: '1'}}\npaths:\n  /img:\n    put:\n      \
+             operationId: PutImage\n      requestBody:\n        content:\n          image/jpeg:\n            \
+             schema: {{type: string, format: byte{required}}}\n      responses:\n        '202': {{description: ok}}\n\
+             components:\n  schemas:\n    Params:\n      type: object\n{properties}"
+        ),
+    };
+    let written = document(
+        "      properties:\n        best_of: {type: integer, minimum: 0, exclusiveMinimum: 0}\n        \
+         name: {type: string, required: true}\n",
+        ", required: true",
+    );
+    let correct = document(
+        "      required: [name]\n      properties:\n        \
+         best_of: {type: integer, minimum: 0, exclusiveMinimum: true}\n        name: {type: string}\n",
+        "",
+    );
+    let repaired = generate(&[written], &strict())
+        .unwrap_or_else(|report| panic!("the mistakes are repairs:\n{report}"));
+    assert_eq!(
+        kinds_and_pointers(&repaired),
+        [
+            (
+                "boolean-required",
+                "/paths/~1img/put/requestBody/content/image~1jpeg/schema/required".to_owned()
+            ),
+            (
+                "boolean-required",
+                "/components/schemas/Params/properties/name/required".to_owned()
+            ),
+            (
+                "numeric-exclusive-bound",
+                "/components/schemas/Params/properties/best_of/exclusiveMinimum".to_owned()
+            ),
+        ]
+    );
+    let expected = generate(&[correct], &strict()).expect("the correct document generates");
+    for generated in &expected.files {
+        if generated.path.ends_with(".rs") {
+            assert_eq!(
+                file(&repaired, &generated.path),
+                generated.contents,
+                "{}",
+                generated.path
+            );
+        }
+    }
+}
