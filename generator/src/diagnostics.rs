@@ -96,6 +96,7 @@ kinds! {
     NonOauth2SchemeScopes = "non-oauth2-scheme-scopes", true, "`scopes` on an apiKey or http scheme are dropped.";
     NonOauth2RequirementScopes = "non-oauth2-requirement-scopes", true, "Scopes required of a non-oauth2 scheme are kept as documentation.";
     RefSiblingsIgnored = "ref-siblings-ignored", true, "Keys next to a `$ref`, which OpenAPI 3.0 ignores, are dropped.";
+    ResponseDescriptionMissing = "response-description-missing", true, "A response without its required `description` is read with an empty one.";
     BooleanRequired = "boolean-required", true, "`required: true` on a property's schema (Swagger 2.0's form) makes it required; another boolean `required` on a schema is dropped.";
     NumericExclusiveBound = "numeric-exclusive-bound", true, "A number in `exclusiveMinimum`/`exclusiveMaximum` of a 3.0 document is the bound, exclusive (OpenAPI 3.1's form).";
     NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";

@@ -20,6 +20,9 @@
 //!   `{type: string, format: uuid, additionalProperties: false}`) constrains nothing, since it
 //!   applies to objects only, and is dropped (`non-object-additional-properties`); kept, it would
 //!   make the schema unreadable as a string.
+//! - A response without its required `description` (Zoom's webhooks; OpenAPI 3.2 made it
+//!   optional) is read with an empty one: a description only documents
+//!   (`response-description-missing`).
 //! - `required: true` on a property's schema (Swagger 2.0's form for parameters, common in
 //!   hand-written documents; OpenAPI 3.0 wants the names in the object's `required` list) makes
 //!   the property required; `required: false`, and a boolean `required` on any other schema,
@@ -168,6 +171,18 @@ impl Repairs<'_> {
     fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent, openapi31: bool) {
         match node {
             Value::Object(map) => {
+                if parent == Parent::Other
+                    && is_response_at(at)
+                    && !map.contains_key("$ref")
+                    && !map.contains_key("description")
+                {
+                    map.insert("description".to_owned(), Value::String(String::new()));
+                    self.warn(
+                        at.clone(),
+                        Kind::ResponseDescriptionMissing,
+                        "a response without the `description` OpenAPI 3.0 and 3.1 require; read with an empty one".to_owned(),
+                    );
+                }
                 // A 3.1 document's numeric bounds are in the 3.0 form already (`openapi31.rs`).
                 if parent != Parent::Properties && is_schema_at(at) {
                     self.boolean_required(map, at);
@@ -331,6 +346,15 @@ impl Repairs<'_> {
             ),
         );
     }
+}
+
+/// Whether the object at `at` is a Response Object: an entry of an operation's `responses`
+/// (in paths, callbacks and webhooks alike) or of `components/responses`.
+fn is_response_at(at: &str) -> bool {
+    let mut segments = at.rsplit('/');
+    let (_, before, third) = (segments.next(), segments.next(), segments.next());
+    before == Some("responses")
+        && third.is_some_and(|t| t == "components" || crate::tree::methods(true).contains(&t))
 }
 
 /// Whether the object at `at` is a schema: the value of a `schema`, `items`,
@@ -552,6 +576,55 @@ mod tests {
             user["properties"]["address"]["required"],
             json!(["city"]),
             "a list is OpenAPI's `required`"
+        );
+    }
+
+    #[test]
+    fn a_response_without_description_gets_an_empty_one() {
+        let (raw, warnings) = repaired(json!({
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"responses": {"type": "object", "properties": {"x": {"type": "string"}}}}
+                }}}},
+                "404": {"$ref": "#/components/responses/Gone"},
+                "500": {"description": "kept"}
+            }}}},
+            "webhooks": {"ping": {"post": {"responses": {"204": {}}}}},
+            "components": {"responses": {"Gone": {}}}
+        }));
+        assert_eq!(
+            warnings,
+            [
+                (
+                    Kind::ResponseDescriptionMissing,
+                    "/paths/~1a/get/responses/200".to_owned()
+                ),
+                (
+                    Kind::ResponseDescriptionMissing,
+                    "/webhooks/ping/post/responses/204".to_owned()
+                ),
+                (
+                    Kind::ResponseDescriptionMissing,
+                    "/components/responses/Gone".to_owned()
+                ),
+            ]
+        );
+        let responses = &raw["paths"]["/a"]["get"]["responses"];
+        assert_eq!(responses["200"]["description"], json!(""));
+        assert_eq!(
+            responses["404"],
+            json!({"$ref": "#/components/responses/Gone"})
+        );
+        assert_eq!(responses["500"]["description"], json!("kept"));
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"]["properties"]["responses"],
+            json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+            "a property named `responses` is a schema"
+        );
+        assert_eq!(
+            raw["webhooks"]["ping"]["post"]["responses"]["204"],
+            json!({"description": ""})
         );
     }
 

@@ -46,6 +46,7 @@ fn names_are_unique_kebab_case_and_repairs_are_warnings_that_strict_tolerates() 
             "non-oauth2-scheme-scopes",
             "non-oauth2-requirement-scopes",
             "ref-siblings-ignored",
+            "response-description-missing",
             "boolean-required",
             "numeric-exclusive-bound",
             "non-object-additional-properties",
