@@ -223,7 +223,7 @@ impl RegisterApp {
             rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -310,7 +310,7 @@ impl FetchRegistrationStatus {
             rt::ResponseValue<crate::models::RegistrationInformation>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -388,7 +388,7 @@ impl RegisterMultiInstanceApp {
             rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -468,7 +468,7 @@ impl GetStatus {
             rt::ResponseValue<crate::models::Status>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -540,7 +540,7 @@ impl RegisterApp {
             rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -626,7 +626,7 @@ impl FetchRegistrationStatus {
             rt::ResponseValue<crate::models::RegistrationInformation>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -703,7 +703,7 @@ impl RegisterMultiInstanceApp {
             rt::ResponseValue<crate::models::RegistrationRequestStatusInfo>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -783,7 +783,7 @@ impl RegisterForeignApp {
             rt::ResponseValue<crate::models::RegistrationInformation>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -889,7 +889,7 @@ impl RemoveForeignApp {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -990,7 +990,7 @@ impl UpdateForeignApp {
             rt::ResponseValue<crate::models::RegistrationInformation>,
             rt::Error<()>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1093,7 +1093,7 @@ impl RemoveForeignAppByRegistrationId {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1198,7 +1198,7 @@ impl UpdateForeignAppByRegistrationId {
             rt::ResponseValue<crate::models::RegistrationInformation>,
             rt::Error<()>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1308,7 +1308,7 @@ impl Login {
             rt::ResponseValue<crate::models::Login>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1383,7 +1383,7 @@ impl Logout {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<crate::models::ErrorResponse>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1456,7 +1456,7 @@ impl GetFeatures {
             rt::ResponseValue<Vec<crate::models::FeatureInfo>>,
             rt::Error<()>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1511,7 +1511,7 @@ impl GetStatus {
             rt::ResponseValue<crate::models::Status>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1566,7 +1566,7 @@ impl HeadStatus {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1746,7 +1746,7 @@ impl QueryAccountingData {
             rt::ResponseValue<crate::models::PagedListOfAccountingData>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 
@@ -1761,7 +1761,7 @@ impl QueryAccountingData {
             rt::ResponseValue<crate::models::PagedListOfAccountingData>,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         let first = rt::paging::Cursor::Number(self.page_number.map_or(1, i64::from));
         let fetch = move |cursor: rt::paging::Cursor| {
             let mut page = self.clone();
@@ -1791,7 +1791,7 @@ impl QueryAccountingData {
             crate::models::AccountingData,
             rt::Error<crate::models::ErrorResponse>,
         >,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         rt::paging::items(
             self.into_pages(),
             |page: crate::models::PagedListOfAccountingData| page.items,

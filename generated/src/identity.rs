@@ -132,7 +132,7 @@ impl RequestToken {
             rt::ResponseValue<crate::models::TokenResponse>,
             rt::Error<crate::models::OAuthError>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

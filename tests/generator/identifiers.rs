@@ -136,3 +136,22 @@ async fn a_body_with_keyword_keys_goes_out_under_its_names() {
     let decoded: SelfModel = serde_json::from_value(expected).expect("decodes");
     assert_eq!(decoded, body);
 }
+
+/// The request type of an operation named `send` is `Send`, which the generated code never
+/// takes for the trait (it names `::core::marker::Send`).
+#[jtl_erp_tests::test]
+async fn an_operation_named_send_is_sent() {
+    let server = server(204, None).await;
+    let client = crate::identifiers_client::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let request: crate::identifiers_client::Send = client.send();
+    request.send().await.expect("sent");
+    let received = server.received_requests().await.expect("recording is on");
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        (received[0].method.as_str(), received[0].url.path()),
+        ("POST", "/send")
+    );
+}

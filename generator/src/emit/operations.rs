@@ -363,7 +363,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
         /// `.await` on the request does the same.
         #[inline]
-        pub fn send(self) -> impl ::core::future::Future<Output = #result> + Send + 'static {
+        pub fn send(self) -> impl ::core::future::Future<Output = #result> + ::core::marker::Send + 'static {
             #send(self)
         }
     }

@@ -79,7 +79,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
         #pages_doc
         #[inline]
         pub fn #pages_method(self)
-            -> impl #stream<Item = Result<#response_value<#envelope>, #error>> + Send + use<>
+            -> impl #stream<Item = Result<#response_value<#envelope>, #error>> + ::core::marker::Send + use<>
         {
             let first = #first;
             let fetch = move |cursor: #cursor_type| {
@@ -92,7 +92,7 @@ pub(super) fn paged_methods(api: &Api, op: &Operation) -> TokenStream {
         #items_doc
         #[inline]
         pub fn #items_method(self)
-            -> impl #stream<Item = Result<#item, #error>> + Send + use<>
+            -> impl #stream<Item = Result<#item, #error>> + ::core::marker::Send + use<>
         {
             #page_items(self.#pages_method(), |page: #envelope| #items)
         }

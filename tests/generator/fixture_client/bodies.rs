@@ -264,7 +264,7 @@ impl AddCategoryItems {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -317,7 +317,7 @@ impl AddLineItems {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -369,7 +369,7 @@ impl PutState {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -418,7 +418,7 @@ impl PutCount {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -467,7 +467,7 @@ impl AddNote {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -516,7 +516,7 @@ impl PostShape {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -579,7 +579,7 @@ impl PatchLineItem {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -634,7 +634,7 @@ impl PutName {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -679,7 +679,7 @@ impl PostChunk {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -223,7 +223,7 @@ impl SubmitForm {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -398,7 +398,7 @@ impl SubmitStyledForm {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -529,7 +529,7 @@ impl Upload {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -814,7 +814,7 @@ impl SubmitDegraded {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -1062,7 +1062,7 @@ impl Search {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -124,6 +124,15 @@ impl Client {
             body,
         }
     }
+
+    /// send
+    ///
+    /// `POST /send` (operation `send`).
+    /// Returns the request: `.await` it to send it.
+    #[inline]
+    pub fn send(&self) -> Send {
+        Send { client: self.clone() }
+    }
 }
 
 #[doc(hidden)]
@@ -182,7 +191,7 @@ impl M {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::M>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -236,7 +245,7 @@ impl Type {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -275,3 +284,45 @@ impl rt::codegen::Request for Type {
 }
 
 rt::codegen::request!(Type; client, ß, i̇, self_, field, crate_, body);
+
+/// The request of [`Client::send`], `POST /send`.
+///
+/// `.await` it to send it (or call [`Self::send`]).
+#[must_use = "a request does nothing until it is sent: `.await` it or call `send`"]
+pub struct Send {
+    client: Client,
+}
+
+impl Send {
+    /// Sends the request: what the operation's schema requires of the body is checked
+    /// first (nothing is sent without it), then the request is encoded, sent (with the
+    /// client's auth, context, hooks, retries and rate-limit window) and its answer decoded.
+    /// `.await` on the request does the same.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
+    > + ::core::marker::Send + 'static {
+        rt::codegen::send(self)
+    }
+}
+
+impl rt::codegen::Request for Send {
+    type Output = ();
+    type Error = ();
+    const OPERATION: &'static rt::Operation = &rt::Operation::new(
+        "send",
+        "identifiers",
+        rt::http::Method::POST,
+        "/send",
+    );
+    const DECODE: rt::codegen::Decoder<Self> = rt::codegen::empty;
+    #[inline]
+    fn prepare(self) -> rt::codegen::Prepare<Self> {
+        let path = "/send".to_owned();
+        Ok(rt::codegen::Prepared::new(self.client.inner, path, Vec::new(), None))
+    }
+}
+
+rt::codegen::request!(Send; client,);

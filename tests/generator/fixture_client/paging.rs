@@ -234,7 +234,7 @@ impl GetAccountingData {
             rt::ResponseValue<crate::models::PagedListOfAccountingData>,
             rt::Error<()>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 
@@ -249,7 +249,7 @@ impl GetAccountingData {
             rt::ResponseValue<crate::models::PagedListOfAccountingData>,
             rt::Error<()>,
         >,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         let first = rt::paging::Cursor::Number(self.page_number.map_or(1, i64::from));
         let fetch = move |cursor: rt::paging::Cursor| {
             let mut page = self.clone();
@@ -276,7 +276,7 @@ impl GetAccountingData {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<crate::models::AccountingData, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         rt::paging::items(
             self.into_pages(),
             |page: crate::models::PagedListOfAccountingData| {
@@ -330,7 +330,7 @@ impl ListOrders {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 
@@ -342,7 +342,7 @@ impl ListOrders {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         let first = rt::paging::Cursor::Number(i64::from(self.page_number));
         let fetch = move |cursor: rt::paging::Cursor| {
             let mut page = self.clone();
@@ -367,7 +367,7 @@ impl ListOrders {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<crate::models::Order, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         rt::paging::items(
             self.into_pages(),
             |page: crate::models::PagedOrders| page.items,
@@ -449,7 +449,7 @@ impl List {
             rt::ResponseValue<crate::models::ThingResultsPage>,
             rt::Error<()>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 
@@ -461,7 +461,7 @@ impl List {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<rt::ResponseValue<crate::models::ThingResultsPage>, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         let first = rt::paging::Cursor::Token(self.page_token.clone());
         let fetch = move |cursor: rt::paging::Cursor| {
             let mut page = self.clone();
@@ -486,7 +486,7 @@ impl List {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<crate::models::Thing, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         rt::paging::items(
             self.into_pages(),
             |page: crate::models::ThingResultsPage| page.items,
@@ -611,7 +611,7 @@ impl ListEntries {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 
@@ -623,7 +623,7 @@ impl ListEntries {
         self,
     ) -> impl rt::paging::Stream<
         Item = Result<rt::ResponseValue<crate::models::Listing>, rt::Error<()>>,
-    > + Send + use<> {
+    > + ::core::marker::Send + use<> {
         let first = rt::paging::Cursor::Token(self.p.clone());
         let fetch = move |cursor: rt::paging::Cursor| {
             let mut page = self.clone();
@@ -646,7 +646,9 @@ impl ListEntries {
     #[inline]
     pub fn into_items(
         self,
-    ) -> impl rt::paging::Stream<Item = Result<String, rt::Error<()>>> + Send + use<> {
+    ) -> impl rt::paging::Stream<
+        Item = Result<String, rt::Error<()>>,
+    > + ::core::marker::Send + use<> {
         rt::paging::items(
             self.into_pages(),
             |page: crate::models::Listing| page.entries.unwrap_or_default(),
@@ -715,7 +717,7 @@ impl GetPlain {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::PagedOrders>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -278,7 +278,7 @@ impl GetThings {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -323,7 +323,7 @@ impl GetTags {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -368,7 +368,7 @@ impl GetStates {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -413,7 +413,7 @@ impl GetLabel {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -458,7 +458,7 @@ impl GetLabelExploded {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -503,7 +503,7 @@ impl GetMatrix {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -548,7 +548,7 @@ impl GetMatrixExploded {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -595,7 +595,7 @@ impl GetOne {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -657,7 +657,7 @@ impl GetTwice {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -705,7 +705,7 @@ impl GetFiltered {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -750,7 +750,7 @@ impl GetItem {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -145,7 +145,7 @@ impl ListProducts {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -203,7 +203,7 @@ impl SearchProducts {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<Vec<crate::models::Product>>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

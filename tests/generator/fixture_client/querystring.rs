@@ -180,7 +180,7 @@ impl FindOrders {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<Vec<String>>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -227,7 +227,7 @@ impl RunReport {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<String>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

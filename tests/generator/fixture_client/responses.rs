@@ -173,7 +173,7 @@ impl StartJob {
             rt::ResponseValue<StartJobResponse>,
             rt::Error<crate::models::Problem>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -243,7 +243,7 @@ impl Health {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::ResultModel>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -286,7 +286,7 @@ impl Echo {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<String>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -332,7 +332,7 @@ impl PdfInvoice {
             rt::ResponseValue<rt::bytes::Bytes>,
             rt::Error<crate::models::Problem>,
         >,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -379,7 +379,7 @@ impl ImageData {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<rt::bytes::Bytes>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

@@ -116,7 +116,7 @@ impl PutProfile {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::Profile>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }

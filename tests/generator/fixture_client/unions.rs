@@ -165,7 +165,7 @@ impl Adopt {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::Adoption>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -214,7 +214,7 @@ impl GetPet {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<crate::models::Pet>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -275,7 +275,7 @@ impl GetOwner {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
@@ -323,7 +323,7 @@ impl PutShape {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<rt::ResponseValue<()>, rt::Error<()>>,
-    > + Send + 'static {
+    > + ::core::marker::Send + 'static {
         rt::codegen::send(self)
     }
 }
