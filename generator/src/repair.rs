@@ -23,6 +23,9 @@
 //! - A response without its required `description` (Zoom's webhooks; OpenAPI 3.2 made it
 //!   optional) is read with an empty one: a description only documents
 //!   (`response-description-missing`).
+//! - Not a deviation, and so without a warning: a blank `description` or `summary` documents
+//!   nothing and is dropped, so that the generated docs say what a missing one makes them say
+//!   (a blank one left an item without docs, which `#![warn(missing_docs)]` reports).
 //! - `required: true` on a property's schema (Swagger 2.0's form for parameters, common in
 //!   hand-written documents; OpenAPI 3.0 wants the names in the object's `required` list) makes
 //!   the property required; `required: false`, and a boolean `required` on any other schema,
@@ -171,11 +174,15 @@ impl Repairs<'_> {
     fn schemas(&mut self, node: &mut Value, at: &mut String, parent: Parent, openapi31: bool) {
         match node {
             Value::Object(map) => {
-                if parent == Parent::Other
-                    && is_response_at(at)
-                    && !map.contains_key("$ref")
-                    && !map.contains_key("description")
-                {
+                // A response's `description` is required, blank or not.
+                let response = parent == Parent::Other && is_response_at(at);
+                if parent != Parent::Properties && !response {
+                    map.retain(|key, value| {
+                        !(matches!(key.as_str(), "description" | "summary")
+                            && value.as_str().is_some_and(|text| text.trim().is_empty()))
+                    });
+                }
+                if response && !map.contains_key("$ref") && !map.contains_key("description") {
                     map.insert("description".to_owned(), Value::String(String::new()));
                     self.warn(
                         at.clone(),
@@ -626,6 +633,39 @@ mod tests {
             raw["webhooks"]["ping"]["post"]["responses"]["204"],
             json!({"description": ""})
         );
+    }
+
+    #[test]
+    fn blank_descriptions_are_dropped_without_a_warning_but_a_responses_is_kept() {
+        let (raw, warnings) = repaired(json!({
+            "paths": {"/o": {"put": {
+                "summary": " ",
+                "parameters": [{"name": "q", "in": "query", "description": "", "schema": {"type": "string"}}],
+                "requestBody": {"description": " \n", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"description": {"type": "string", "description": "\t"}},
+                    "example": {"description": ""}
+                }}}},
+                "responses": {"200": {"description": ""}}
+            }}}
+        }));
+        assert_eq!(warnings, []);
+        let op = &raw["paths"]["/o"]["put"];
+        assert_eq!(op.get("summary"), None);
+        assert_eq!(op["parameters"][0].get("description"), None);
+        assert_eq!(op["requestBody"].get("description"), None);
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema["properties"]["description"],
+            json!({"type": "string"}),
+            "a property named `description` is no description"
+        );
+        assert_eq!(
+            schema["example"],
+            json!({"description": ""}),
+            "data is left alone"
+        );
+        assert_eq!(op["responses"]["200"], json!({"description": ""}));
     }
 
     #[test]
