@@ -17,6 +17,26 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
     std::fs::create_dir_all(&dir).expect("target/fixtures");
     let synthetic = dir.join("synthetic.yaml");
     std::fs::write(&synthetic, jtl_erp_regen::synth::synthetic_document(75)).expect("written");
+    // Documents named like the crate's own files and modules, or not in ASCII: their modules
+    // are `lib_api`, `models_api`, `runtime_api`, `main_api` and `uber_api`.
+    let names = dir.join("file-names");
+    std::fs::create_dir_all(&names).expect("target/fixtures/file-names");
+    let mut named = Vec::new();
+    for (file, path) in [
+        ("lib", "/a"),
+        ("models", "/b"),
+        ("runtime", "/c"),
+        ("main", "/d"),
+        ("über-API", "/e"),
+    ] {
+        let document = format!(
+            "openapi: 3.0.3\ninfo: {{title: {file}, version: '1'}}\npaths:\n  {path}:\n    get:\n      \
+             responses: {{'204': {{description: none}}}}\n"
+        );
+        let at = names.join(format!("{file}.yaml"));
+        std::fs::write(&at, document).expect("written");
+        named.push(at);
+    }
     let mut specs = vec![
         root.join("tests/fixtures/constructs/constructs.yaml"),
         root.join("tests/fixtures/doc-text/doc-text.yaml"),
@@ -38,8 +58,21 @@ fn constructs_and_a_synthetic_vendor_document_compile_without_warnings() {
             .iter()
             .map(|c| root.join(format!("tests/fixtures/openapi32/{c}.yaml"))),
     );
+    specs.extend(named);
     let out = dir.join("client");
     let (_, warnings) = jtl_erp_regen::regen(&root, &specs, &out, false).expect("generates");
+    for module in [
+        "lib_api",
+        "models_api",
+        "runtime_api",
+        "main_api",
+        "uber_api",
+    ] {
+        assert!(
+            out.join(format!("src/{module}.rs")).is_file(),
+            "module {module} is written"
+        );
+    }
     assert!(
         warnings
             .iter()

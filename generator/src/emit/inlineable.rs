@@ -283,6 +283,18 @@ fn has_operation(api: &Api, module: &str, id: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// No document's module takes a hand-written module's name (`normalize::naming`).
+    #[test]
+    fn every_hand_written_module_name_is_reserved() {
+        for module in MODULES {
+            assert!(
+                crate::normalize::naming::RESERVED_MODULES.contains(&module.name),
+                "`{}` is missing from RESERVED_MODULES",
+                module.name
+            );
+        }
+    }
+
     /// Every file of `generator/inlineable/` belongs to a module (so a copied crate has them all),
     /// and every module declares what it needs.
     #[test]

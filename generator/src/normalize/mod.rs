@@ -2,7 +2,7 @@
 //! schemas unified across casings, enums named.
 
 mod forms;
-mod naming;
+pub(crate) mod naming;
 mod operations;
 mod paging;
 mod schemas;

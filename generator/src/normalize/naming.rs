@@ -35,16 +35,39 @@ pub fn field_name(raw: &str) -> String {
     identifier(&xid_words(raw).to_snake_case(), "field", "_", Keywords::Raw)
 }
 
-/// A module name (a file name too): snake_case, and keywords take a `_`, raw or not (`mod
-/// r#type;` would look for `type.rs`, not the `r#type.rs` the generator would write).
+/// A module name (a file name too): ASCII (rustc loads a module from a file only by an ASCII
+/// name, so other letters are transliterated: `über` is `uber`, `٣` is `_3`), snake_case;
+/// keywords take a `_`, raw or not (`mod r#type;` would look for `type.rs`, not the
+/// `r#type.rs` the generator would write), and so do the names of the crate's own modules and
+/// files ([`RESERVED_MODULES`]).
 pub fn module_name(raw: &str) -> String {
-    identifier(
-        &xid_words(raw).to_snake_case(),
+    let name = identifier(
+        &xid_words(&deunicode::deunicode(raw)).to_snake_case(),
         "module",
         "_",
         Keywords::Suffix,
-    )
+    );
+    if RESERVED_MODULES.contains(&name.as_str()) {
+        format!("{name}_api")
+    } else {
+        name
+    }
 }
+
+/// The modules and files of a generated crate's `src/` that are not a document's: `lib.rs`,
+/// `main.rs` (which cargo would take for a binary), `models`, the `runtime` re-export, the
+/// `changelog`, and the hand-written modules (`emit/inlineable.rs`, whose test keeps this list
+/// whole).
+pub const RESERVED_MODULES: &[&str] = &[
+    "lib",
+    "main",
+    "models",
+    "runtime",
+    "changelog",
+    "fake",
+    "registration",
+    "wawi_session",
+];
 
 /// A PascalCase type or variant name; one that cannot start an identifier gets a `V` before it
 /// (`V3dModel`, `V٣`), and the prelude's names, `Self` and `UnknownValue` (the type of every
@@ -235,7 +258,11 @@ mod tests {
         assert_eq!(field_name("ß"), "ß");
         assert_eq!(field_name("İ"), "i\u{307}");
         assert_eq!(module_name("type"), "type_");
-        assert_eq!(module_name("٣"), "_٣");
+        assert_eq!(module_name("٣"), "_3");
+        assert_eq!(module_name("über-API"), "uber_api");
+        assert_eq!(module_name("models"), "models_api");
+        assert_eq!(module_name("Lib"), "lib_api");
+        assert_eq!(module_name("runtime"), "runtime_api");
     }
 
     /// Every name the constructor makes is an identifier by Rust's rules, for names of every

@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn a_webhook_that_cannot_be_read_is_named_with_where_and_why() {
         let (_, diagnostics) = normalize_yaml(
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks:\n  ping:\n    post:\n      responses:\n        '200': {}\n",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks:\n  ping:\n    post:\n      responses:\n        '200': {description: ok, headers: [x]}\n",
         );
         let found: Vec<(Kind, &Location, &str)> = diagnostics
             .iter()
@@ -120,8 +120,8 @@ mod tests {
             found,
             [(
                 Kind::PathItemSkipped,
-                &Location::Pointer("/webhooks/ping/post/responses/200".to_owned()),
-                "the webhook `ping` cannot be read (missing field `description`); it is not documented"
+                &Location::Pointer("/webhooks/ping/post/responses/200/headers".to_owned()),
+                "the webhook `ping` cannot be read (invalid type: sequence, expected a map); it is not documented"
             )]
         );
     }
