@@ -99,6 +99,7 @@ kinds! {
     ResponseDescriptionMissing = "response-description-missing", true, "A response without its required `description` is read with an empty one.";
     BooleanRequired = "boolean-required", true, "`required: true` on a property's schema (Swagger 2.0's form) makes it required; another boolean `required` on a schema is dropped.";
     NumericExclusiveBound = "numeric-exclusive-bound", true, "A number in `exclusiveMinimum`/`exclusiveMaximum` of a 3.0 document is the bound, exclusive (OpenAPI 3.1's form).";
+    NonArrayItemsKeyword = "non-array-items-keyword", true, "`uniqueItems`, `minItems` or `maxItems` on a schema that is not of arrays constrains nothing and is dropped.";
     NonObjectAdditionalProperties = "non-object-additional-properties", true, "`additionalProperties` on a schema that is not of objects constrains nothing.";
     FileUnderJson = "file-under-json", true, "A success answer whose schema is a `format: binary` string under a JSON media type (an ASP.NET file result) is read as bytes.";
     WebhookDocumented = "webhook-documented", true, "A webhook (a call the server makes) is documented in its module, without a client method.";
@@ -106,7 +107,7 @@ kinds! {
     ExternalRef = "external-ref", false, "A `$ref` points into another file: what it names is left out (a schema is `serde_json::Value`).";
     KeptAsJson = "kept-as-json", false, "A schema the client cannot type is `serde_json::Value`.";
     UnionAsString = "union-as-string", false, "A union of strings and string enums is `String`.";
-    RefKind = "ref-kind", false, "A `$ref` of a kind where a schema belongs is read as JSON.";
+    RefKind = "ref-kind", false, "A `$ref` where a schema belongs that names no schema (a response) is read as JSON.";
     RequiredUndeclared = "required-undeclared", false, "`required` names a property that is not declared.";
     EnumNamesMismatch = "enum-names-mismatch", false, "`x-enumNames` does not fit the enum's values.";
     AdditionalPropertiesIgnored = "additional-properties-ignored", false, "`additionalProperties` next to properties is not kept.";

@@ -26,6 +26,9 @@
 //! - Not a deviation, and so without a warning: a blank `description` or `summary` documents
 //!   nothing and is dropped, so that the generated docs say what a missing one makes them say
 //!   (a blank one left an item without docs, which `#![warn(missing_docs)]` reports).
+//! - `uniqueItems`, `minItems` and `maxItems` on a schema of a type other than array (PagerDuty's
+//!   `{type: string, enum: […], uniqueItems: true}` parameters) constrain nothing and are dropped
+//!   (`non-array-items-keyword`); kept, they make the schema unreadable as its type.
 //! - `required: true` on a property's schema (Swagger 2.0's form for parameters, common in
 //!   hand-written documents; OpenAPI 3.0 wants the names in the object's `required` list) makes
 //!   the property required; `required: false`, and a boolean `required` on any other schema,
@@ -38,7 +41,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Kind, Sink, escape_token, pointer};
-use crate::tree::{Parent, brief, child_parent, is_data};
+use crate::tree::{Parent, brief, child_parent, is_data, is_schema_at};
 
 /// Schema types whose values are not objects, so `additionalProperties` says nothing about them.
 const NON_OBJECT_TYPES: [&str; 5] = ["string", "integer", "number", "boolean", "array"];
@@ -240,6 +243,26 @@ impl Repairs<'_> {
                         ),
                     );
                 }
+                if parent != Parent::Properties
+                    && let Some(ty) = map
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .filter(|t| NON_OBJECT_TYPES.contains(t) && *t != "array")
+                        .map(str::to_owned)
+                {
+                    for keyword in ["uniqueItems", "minItems", "maxItems"] {
+                        if let Some(value) = map.shift_remove(keyword) {
+                            self.warn(
+                                format!("{at}/{keyword}"),
+                                Kind::NonArrayItemsKeyword,
+                                format!(
+                                    "`{keyword}` on a schema of type {ty} applies to arrays only; dropped `{keyword}`: {}",
+                                    brief(&value)
+                                ),
+                            );
+                        }
+                    }
+                }
                 for (key, child) in map.iter_mut() {
                     if is_data(key, parent) {
                         continue;
@@ -362,19 +385,6 @@ fn is_response_at(at: &str) -> bool {
     let (_, before, third) = (segments.next(), segments.next(), segments.next());
     before == Some("responses")
         && third.is_some_and(|t| t == "components" || crate::tree::methods(true).contains(&t))
-}
-
-/// Whether the object at `at` is a schema: the value of a `schema`, `items`,
-/// `additionalProperties` or `not`, a member of `allOf`/`oneOf`/`anyOf`, a property, or a
-/// component schema.
-fn is_schema_at(at: &str) -> bool {
-    let mut segments = at.rsplit('/');
-    let (last, before, third) = (segments.next(), segments.next(), segments.next());
-    matches!(
-        last,
-        Some("schema" | "items" | "additionalProperties" | "not")
-    ) || matches!(before, Some("allOf" | "oneOf" | "anyOf" | "properties"))
-        || (before == Some("schemas") && third == Some("components"))
 }
 
 /// The type of the security scheme `name` when scopes listed for it in a requirement are a
@@ -712,6 +722,31 @@ mod tests {
             properties["flag"],
             json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}),
             "3.0's form is left alone"
+        );
+    }
+
+    #[test]
+    fn array_keywords_on_other_types_are_dropped() {
+        let (raw, warnings) = repaired(json!({"components": {"parameters": {"include": {
+            "name": "include[]", "in": "query",
+            "schema": {"type": "string", "enum": ["services"], "uniqueItems": true, "minItems": 1}
+        }}, "schemas": {"Tags": {"type": "array", "uniqueItems": true, "items": {"type": "string"}}}}}));
+        let at = "/components/parameters/include/schema";
+        assert_eq!(
+            warnings,
+            [
+                (Kind::NonArrayItemsKeyword, format!("{at}/uniqueItems")),
+                (Kind::NonArrayItemsKeyword, format!("{at}/minItems")),
+            ]
+        );
+        assert_eq!(
+            raw["components"]["parameters"]["include"]["schema"],
+            json!({"type": "string", "enum": ["services"]})
+        );
+        assert_eq!(
+            raw["components"]["schemas"]["Tags"]["uniqueItems"],
+            json!(true),
+            "an array's own"
         );
     }
 

@@ -87,6 +87,21 @@ pub fn child_parent(parent: Parent, key: &str) -> Parent {
     }
 }
 
+/// Whether the object at `at` is a schema: the value of a `schema`, `items`,
+/// `additionalProperties` or `not`, a member of `allOf`/`oneOf`/`anyOf`, a property (or a
+/// `patternProperties` entry), a `$defs` entry, or a component schema.
+pub fn is_schema_at(at: &str) -> bool {
+    let mut segments = at.rsplit('/');
+    let (last, before, third) = (segments.next(), segments.next(), segments.next());
+    matches!(
+        last,
+        Some("schema" | "items" | "additionalProperties" | "not")
+    ) || matches!(
+        before,
+        Some("allOf" | "oneOf" | "anyOf" | "properties" | "$defs" | "patternProperties")
+    ) || (before == Some("schemas") && third == Some("components"))
+}
+
 /// Calls `visit` with every reference of `node` (the value of `parent`): the pointer of the
 /// object holding the `$ref` (relative to `node`) and its target, in document order. A `$ref`
 /// inside data (an example, a default, an extension) or a property named `$ref` is no reference.

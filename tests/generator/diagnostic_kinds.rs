@@ -49,6 +49,7 @@ fn names_are_unique_kebab_case_and_repairs_are_warnings_that_strict_tolerates() 
             "response-description-missing",
             "boolean-required",
             "numeric-exclusive-bound",
+            "non-array-items-keyword",
             "non-object-additional-properties",
             "file-under-json",
             "webhook-documented",

@@ -20,6 +20,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "path-parameters",
     "callbacks",
     "external-refs",
+    "schema-refs",
 ];
 
 /// The OpenAPI 3.1 fixtures (issue 37), one per construct of 3.1, each a document
@@ -150,6 +151,13 @@ fn strict_refuses_each_lossy_fixture_and_names_the_pointer() {
         (
             "parameters",
             &["/paths/~1search~1{scope}/get/parameters/13"][..],
+        ),
+        (
+            "schema-refs",
+            &[
+                "/components/schemas/AuditRecord/properties/gone/$ref",
+                "/components/schemas/Actor/properties/chain/properties/next/$ref",
+            ][..],
         ),
         (
             "external-refs",

@@ -42,6 +42,10 @@ pub struct Schemas<'a> {
     resolving: Vec<(SchemaKey, usize)>,
     /// How many inline objects are being lowered now.
     objects: usize,
+    /// Schemas a `$ref` names where they stand (not in `components/schemas`), by document and
+    /// pointer: typed once, and each being typed on the stack, for cycles.
+    typed_at: std::collections::HashMap<(usize, String), Ty>,
+    typing_at: Vec<(usize, String)>,
 }
 
 /// Where a schema sits, for names and diagnostics.
@@ -112,6 +116,8 @@ impl<'a> Schemas<'a> {
             unions: Vec::new(),
             resolving: Vec::new(),
             objects: 0,
+            typed_at: std::collections::HashMap::new(),
+            typing_at: Vec::new(),
         }
     }
 
@@ -383,19 +389,11 @@ impl Schemas<'_> {
         if !reference.starts_with('#') {
             return Ty::Json;
         }
-        // A reference to a response, or into a schema (`…/properties/x`, `…/$defs/y`): a
-        // degradation, as the kinds table says, never a refusal.
         let Some(name) = reference
             .strip_prefix(SCHEMA_PREFIX)
             .filter(|name| !name.contains('/'))
         else {
-            sink.push(Diagnostic::warning(
-                file,
-                format!("{}/$ref", site.pointer),
-                Kind::RefKind,
-                format!("`{reference}` does not name a component schema (#/components/schemas/NAME); the value is kept as serde_json::Value"),
-            ));
-            return Ty::Json;
+            return self.ty_at(reference, site, sink);
         };
         let name = unescape_token(name);
         let target = self.docs[site.doc]
@@ -457,6 +455,86 @@ impl Schemas<'_> {
                 ty
             }
         }
+    }
+
+    /// The type of a schema a `$ref` names where it stands, not in `components/schemas` (a
+    /// parameter's `…/parameters/x/schema`, a property `…/schemas/A/properties/b`): typed there,
+    /// once, named after the place. A reference to what is no schema (a response), or to a
+    /// schema being typed (it would contain itself with no name to do so), degrades to
+    /// `serde_json::Value` (`ref-kind`, `kept-as-json`), never a refusal.
+    fn ty_at(&mut self, reference: &str, site: &Site<'_>, sink: &mut Sink) -> Ty {
+        let file = &self.docs[site.doc].file;
+        let pointer = reference.trim_start_matches('#').to_owned();
+        let key = (site.doc, pointer.clone());
+        if let Some(ty) = self.typed_at.get(&key) {
+            return ty.clone();
+        }
+        let schema = self.docs[site.doc]
+            .raw
+            .pointer(&pointer)
+            .filter(|_| crate::tree::is_schema_at(&pointer))
+            .and_then(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()).ok());
+        let Some(schema) = schema else {
+            sink.push(Diagnostic::warning(
+                file,
+                format!("{}/$ref", site.pointer),
+                Kind::RefKind,
+                format!("`{reference}` names no schema; the value is kept as serde_json::Value"),
+            ));
+            return Ty::Json;
+        };
+        if self.typing_at.contains(&key) {
+            sink.push(Diagnostic::warning(
+                file,
+                format!("{}/$ref", site.pointer),
+                Kind::KeptAsJson,
+                format!("`{reference}` contains this reference to itself and is no component schema, so no type can name it; this reference is kept as serde_json::Value"),
+            ));
+            return Ty::Json;
+        }
+        // Named after the place: the names in the pointer, without OpenAPI's own words
+        // (`/components/parameters/audit_method_type/schema` is `AuditMethodType`).
+        let words: Vec<String> = pointer
+            .split('/')
+            .map(unescape_token)
+            .filter(|segment| {
+                !segment.is_empty()
+                    && !matches!(
+                        segment.as_str(),
+                        "components"
+                            | "schemas"
+                            | "parameters"
+                            | "headers"
+                            | "requestBodies"
+                            | "responses"
+                            | "content"
+                            | "schema"
+                            | "properties"
+                            | "items"
+                            | "additionalProperties"
+                            | "allOf"
+                            | "oneOf"
+                            | "anyOf"
+                            | "not"
+                            | "paths"
+                    )
+            })
+            .collect();
+        let property = words.last().cloned();
+        let owner = words.len().checked_sub(2).map(|i| words[i].clone());
+        self.typing_at.push(key.clone());
+        let target_site = Site {
+            doc: site.doc,
+            pointer: pointer.clone(),
+            property: property.as_deref(),
+            owner: owner.as_deref(),
+            name: type_name(&words.join("_")),
+            reuse_equal: true,
+        };
+        let ty = self.ty_of(&schema, &target_site, sink);
+        self.typing_at.pop();
+        self.typed_at.insert(key, ty.clone());
+        ty
     }
 
     fn ty_of_schema(&mut self, schema: &Schema, site: &Site<'_>, sink: &mut Sink) -> Ty {
