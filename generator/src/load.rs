@@ -561,19 +561,9 @@ fn operation_problem(operation: &Value) -> Option<(String, String)> {
             .map(|(inner, message)| (format!("/requestBody{inner}"), message))
     };
     let responses = || {
-        operation
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .find_map(|(status, value)| {
-                located::<Response>(value, content_problem).map(|(inner, message)| {
-                    (
-                        format!("/responses/{}{inner}", escape_token(status)),
-                        message,
-                    )
-                })
-            })
+        first_in_map(operation, "responses", |response| {
+            located::<Response>(response, content_problem)
+        })
     };
     parameters
         .or_else(body)
@@ -596,19 +586,26 @@ fn located<T: serde::de::DeserializeOwned>(
 
 /// The first problem in the schemas of the media types of `owner`'s `content`.
 fn content_problem(owner: &Value) -> Option<(String, String)> {
+    first_in_map(owner, "content", |media| {
+        let schema = media.get("schema").filter(|s| s.is_object())?;
+        schema_problem(schema).map(|(inner, message)| (format!("/schema{inner}"), message))
+    })
+}
+
+/// The first problem `of` finds in an entry of the map `owner[key]`, at `/key/<entry>…`.
+fn first_in_map(
+    owner: &Value,
+    key: &str,
+    of: impl Fn(&Value) -> Option<(String, String)>,
+) -> Option<(String, String)> {
     owner
-        .get("content")
+        .get(key)
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .find_map(|(media, value)| {
-            let schema = value.get("schema").filter(|s| s.is_object())?;
-            schema_problem(schema).map(|(inner, message)| {
-                (
-                    format!("/content/{}/schema{inner}", escape_token(media)),
-                    message,
-                )
-            })
+        .find_map(|(name, value)| {
+            of(value)
+                .map(|(inner, message)| (format!("/{key}/{}{inner}", escape_token(name)), message))
         })
 }
 
@@ -671,6 +668,14 @@ mod tests {
         );
     }
 
+    /// Where `shape_problems` names the problems of `raw`.
+    fn places(raw: &serde_json::Value) -> Vec<String> {
+        super::shape_problems(raw)
+            .into_iter()
+            .map(|(at, _)| at)
+            .collect()
+    }
+
     #[test]
     fn a_component_schema_of_the_wrong_shape_is_named_at_the_subschema_that_is_wrong() {
         let raw = json!({"components": {"schemas": {
@@ -681,12 +686,8 @@ mod tests {
             "List": {"type": "array", "items": {"allOf": [{"type": "object"}, {"type": "object", "required": "id"}]}},
             "Fine": {"type": "object", "properties": {"id": {"type": "integer"}}}
         }}});
-        let places: Vec<String> = super::shape_problems(&raw)
-            .into_iter()
-            .map(|(at, _)| at)
-            .collect();
         assert_eq!(
-            places,
+            places(&raw),
             [
                 "/components/schemas/Outer/properties/inner/properties/leaf",
                 "/components/schemas/List/items/allOf/1"
@@ -714,12 +715,8 @@ mod tests {
                 "schema": {"type": "string", "minLength": -1}
             }}}}}}
         }});
-        let places: Vec<String> = super::shape_problems(&raw)
-            .into_iter()
-            .map(|(at, _)| at)
-            .collect();
         assert_eq!(
-            places,
+            places(&raw),
             [
                 "/paths/~1p/get/parameters/1/schema",
                 "/paths/~1b/post/requestBody/content/application~1json/schema/properties/tags/items",
